@@ -1,0 +1,82 @@
+package health.circles;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ServiceLoader;
+import org.jboss.logging.Logger;
+
+/**
+ * Entry point. With no DB_URL configured it makes the run command work on a bare machine: it uses the PostgreSQL on
+ * 127.0.0.1:5432 (creating the database if needed) or, when nothing answers there, starts an embedded one.
+ */
+@QuarkusMain
+public class Circles {
+
+    private static final Logger LOG = Logger.getLogger(Circles.class);
+    private static final String DATABASE = "circles";
+
+    public static void main(String... args) {
+        if (System.getenv("DB_URL") == null && System.getProperty("quarkus.datasource.jdbc.url") == null) {
+            String url = localDatabase();
+            if (url != null) {
+                System.setProperty("quarkus.datasource.jdbc.url", url);
+            }
+        }
+        Quarkus.run(args);
+    }
+
+    private static String localDatabase() {
+        if (answers("127.0.0.1", 5432)) {
+            ensureDatabase();
+            return null; // the configured default URL is right
+        }
+        LocalDatabase embedded = ServiceLoader.load(LocalDatabase.class).findFirst().orElse(null);
+        if (embedded == null) {
+            LOG.warn("Nothing answers on 127.0.0.1:5432 and this build has no embedded PostgreSQL: set DB_URL");
+            return null;
+        }
+        String dataDir = System.getenv().getOrDefault("CIRCLES_POSTGRES_DATA_DIR", "data/postgres");
+        LOG.infof("Nothing answers on 127.0.0.1:5432 and DB_URL is not set: starting an embedded PostgreSQL in %s",
+                dataDir);
+        String url = embedded.start(dataDir, DATABASE);
+        LOG.infof("Embedded PostgreSQL ready at %s", url);
+        return url;
+    }
+
+    private static void ensureDatabase() {
+        String user = System.getenv().getOrDefault("DB_USERNAME", "postgres");
+        String password = System.getenv().getOrDefault("DB_PASSWORD", "");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", user, password);
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, DATABASE);
+            try (ResultSet r = exists.executeQuery()) {
+                if (!r.next()) {
+                    try (Statement create = c.createStatement()) {
+                        create.execute("CREATE DATABASE " + DATABASE); // a constant: identifiers cannot be bound
+                    }
+                    LOG.infof("Created database %s on 127.0.0.1:5432", DATABASE);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not check database %s on 127.0.0.1:5432 (%s); start-up goes on", DATABASE, e.getMessage());
+        }
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package health.circles.contact;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The writable fields of a contact: the body of POST and PUT, and what a merge PATCH is applied to. */
+@Schema(name = "ContactInput", description = "A contact as a client writes it")
+public record ContactInput(
+        @NotNull ContactKind kind,
+        @Size(max = 100) String givenName,
+        @Size(max = 100) String familyName,
+        @Schema(description = "Required for ORGANIZATION") @Size(max = 200) String organizationName,
+        @Email @Size(max = 254) String email,
+        @Pattern(regexp = "^\\+?[0-9][0-9 ().-]{3,28}[0-9]$", message = "must be a phone number such as +1 555 010 2030")
+        String phone,
+        @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$", message = "must be a postal code of 2 to 11 letters and digits")
+        String postalCode,
+        @Size(max = 100) String city,
+        @Schema(description = "BCP 47 language tags, e.g. en, es, pt-BR") @Size(max = 20)
+        List<@NotNull @Pattern(regexp = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$", message = "must be a BCP 47 language tag such as en or pt-BR") String> languages,
+        @Size(max = 30) List<@NotBlank @Size(max = 100) String> specialties,
+        @Size(max = 50)
+        List<@NotNull @Pattern(regexp = "^[\\p{L}\\p{N}][\\p{L}\\p{N} _-]{0,49}$", message = "must be 1 to 50 letters, digits, spaces, '-' or '_'") String> tags,
+        @Schema(description = "Consent per channel; channels left out are UNKNOWN") Map<@NotNull Channel, @NotNull @Valid ConsentInput> consent,
+        Boolean doNotContact,
+        @Schema(description = "Identifier in the system the contact came from") @Size(max = 100) String externalId) {
+}

@@ -1,0 +1,53 @@
+package health.circles.contact;
+
+import health.circles.sync.GraphProjection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.neo4j.driver.TransactionContext;
+
+/**
+ * The graph store of contacts: (:Contact {id, kind, displayName, v}) nodes, carrying no more personal data than graph
+ * queries and maps need. {@code v} is the contact's version in PostgreSQL; older changes are ignored.
+ */
+@ApplicationScoped
+public class ContactNodes implements GraphProjection {
+
+    static final String UPSERTED = "contact.upserted";
+    static final String DELETED = "contact.deleted";
+
+    private static final String UPSERT = """
+            UNWIND $rows AS row
+            MERGE (c:Contact {id: row.id})
+            WITH c, row
+            WHERE c.v IS NULL OR c.v < row.version
+            SET c.kind = row.kind, c.displayName = row.displayName, c.v = row.version
+            """;
+
+    private static final String DELETE = """
+            UNWIND $rows AS row
+            MATCH (c:Contact {id: row.id})
+            WHERE c.v IS NULL OR c.v < row.version
+            DETACH DELETE c
+            """;
+
+    static Map<String, Object> upserted(Contact c) {
+        return Map.of("id", c.id.toString(), "kind", c.kind.name(), "displayName", c.displayName, "version", c.version);
+    }
+
+    static Map<String, Object> deleted(Contact c) {
+        // One past the last version, so that a replayed upsert of the deleted contact cannot win.
+        return Map.of("id", c.id.toString(), "version", c.version + 1);
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(UPSERTED, DELETED);
+    }
+
+    @Override
+    public void apply(TransactionContext tx, String type, List<Map<String, Object>> payloads) {
+        tx.run(UPSERTED.equals(type) ? UPSERT : DELETE, Map.of("rows", payloads)).consume();
+    }
+}

@@ -1,0 +1,28 @@
+package health.circles.contact;
+
+import health.circles.web.Cursor;
+import java.util.List;
+import java.util.Map;
+
+/** A search over contacts: optional free text, filters, sort order and the keyset position to continue from. */
+public record ContactQuery(
+        List<String> words,
+        String text,
+        List<ContactKind> kinds,
+        String tag,
+        String postalCode,
+        String language,
+        Map<Channel, ConsentStatus> consent,
+        Sort sort,
+        int limit,
+        Cursor after) {
+
+    /** Listing orders. */
+    public enum Sort {
+        RELEVANCE, NAME
+    }
+
+    boolean hasText() {
+        return words != null && !words.isEmpty();
+    }
+}

@@ -1,0 +1,196 @@
+package health.circles.contact;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.ETags;
+import health.circles.web.Ids;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Contacts over HTTP: validation, ETags and paging; everything else is the service's. */
+@Path("/api/v1/contacts")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Contacts", description = "Patients, caregivers, clinicians, community leaders and organisations")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class ContactResource {
+
+    static final int MAX_LIMIT = 200;
+    private static final int MAX_WORDS = 8;
+
+    private final ContactService contacts;
+
+    ContactResource(ContactService contacts) {
+        this.contacts = contacts;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a contact")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version")
+    @APIResponse(responseCode = "409", description = "externalId already used by another contact")
+    public Response create(@NotNull @Valid ContactInput body, @Context UriInfo uri) {
+        ContactService.Written written = contacts.create(body);
+        return Response.created(uri.getAbsolutePathBuilder().path(written.contact().id().toString()).build())
+                .tag(ETags.of(written.contact().version()))
+                .entity(written.contact())
+                .build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read a contact", description = "The ETag header carries the version for If-Match")
+    @APIResponse(responseCode = "404", description = "No such contact")
+    public Response get(@PathParam("id") String id) {
+        ContactView contact = contacts.get(Ids.parse("id", id));
+        return Response.ok(contact).tag(ETags.of(contact.version())).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace a contact", description = "Send If-Match with the ETag read to avoid lost updates")
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                            @NotNull @Valid ContactInput body) {
+        ContactService.Written written = contacts.replace(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        return Response.ok(written.contact()).tag(ETags.of(written.contact().version())).build();
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    @Operation(summary = "Change some fields of a contact (JSON merge patch, RFC 7396)",
+            description = "null removes a field; the result is validated like a PUT")
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    public Response patch(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                          @Parameter(description = "A JSON object") String body) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty");
+        }
+        ContactService.Written written = contacts.patch(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        return Response.ok(written.contact()).tag(ETags.of(written.contact().version())).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a contact", description = "Removes it from PostgreSQL now and from the graph through the outbox")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        contacts.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Operation(summary = "Search and list contacts",
+            description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with AND")
+    public Page<ContactView> search(
+            @Parameter(description = "Free text, e.g. 'Jhon Smiht'") @QueryParam("q") String q,
+            @Parameter(description = "Contact kinds (repeatable)") @QueryParam("kind") List<String> kinds,
+            @QueryParam("tag") String tag,
+            @QueryParam("postalCode") String postalCode,
+            @Parameter(description = "BCP 47 tag, e.g. es") @QueryParam("language") String language,
+            @Parameter(description = "CHANNEL:STATUS, e.g. EMAIL:GRANTED (repeatable)") @QueryParam("consent") List<String> consent,
+            @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+        String text = QueryParams.text("q", q, 200);
+        List<String> words = words(text);
+        ContactQuery.Sort order = QueryParams.enumValue("sort", sort, ContactQuery.Sort.class);
+        if (order == null) {
+            order = words.isEmpty() ? ContactQuery.Sort.NAME : ContactQuery.Sort.RELEVANCE;
+        }
+        List<ContactKind> kindFilter = new ArrayList<>();
+        for (String k : kinds == null ? List.<String>of() : kinds) {
+            for (String part : k.split(",")) {
+                ContactKind kind = QueryParams.enumValue("kind", part, ContactKind.class);
+                if (kind != null) {
+                    kindFilter.add(kind);
+                }
+            }
+        }
+        ContactQuery query = new ContactQuery(words, text, kindFilter,
+                lower(QueryParams.text("tag", tag, 50)),
+                upper(QueryParams.text("postalCode", postalCode, 11)),
+                QueryParams.text("language", language, 20),
+                consentFilter(consent), order, QueryParams.limit(limit, 50, MAX_LIMIT), Cursor.decode(next));
+        return contacts.search(query);
+    }
+
+    /** Lower-cased, accent-free words of the query: the same normalisation the search index applies. */
+    static List<String> words(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        String plain = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
+        List<String> words = Arrays.stream(plain.split("[^\\p{L}\\p{N}]+"))
+                .filter(w -> !w.isEmpty())
+                .map(w -> w.length() > 50 ? w.substring(0, 50) : w)
+                .distinct()
+                .toList();
+        if (words.isEmpty()) {
+            throw ApiProblem.invalidField("q", "must contain a letter or a digit");
+        }
+        if (words.size() > MAX_WORDS) {
+            throw ApiProblem.invalidField("q", "must have at most " + MAX_WORDS + " words");
+        }
+        return words;
+    }
+
+    private static Map<Channel, ConsentStatus> consentFilter(List<String> values) {
+        Map<Channel, ConsentStatus> filter = new EnumMap<>(Channel.class);
+        for (String value : values == null ? List.<String>of() : values) {
+            String[] parts = value.split(":", -1);
+            if (parts.length != 2) {
+                throw ApiProblem.invalidField("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
+            }
+            Channel channel = QueryParams.enumValue("consent", parts[0], Channel.class);
+            ConsentStatus status = QueryParams.enumValue("consent", parts[1], ConsentStatus.class);
+            if (channel == null || status == null) {
+                throw ApiProblem.invalidField("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
+            }
+            filter.put(channel, status);
+        }
+        return filter;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,230 @@
+package health.circles.contact;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.sync.Outbox;
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Contacts: the transaction boundary of every contact write, each committed with its outbox row. */
+@ApplicationScoped
+public class ContactService {
+
+    private final Contacts contacts;
+    private final Outbox outbox;
+    private final EntityManager em;
+    private final Validator validator;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json) {
+        this.contacts = contacts;
+        this.outbox = outbox;
+        this.em = em;
+        this.validator = validator;
+        this.json = json;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** A contact as written, with the outbox position at which the graph will have seen it. */
+    public record Written(ContactView contact, long position) {
+    }
+
+    @Transactional
+    public Written create(ContactInput input) {
+        checkShape(input, null);
+        Instant now = now();
+        Contact contact = new Contact();
+        contact.id = UUID.randomUUID();
+        contact.createdAt = now;
+        assign(contact, input, now);
+        contacts.persist(contact);
+        return written(contact);
+    }
+
+    @Transactional
+    public ContactView get(UUID id) {
+        return ContactView.of(find(id));
+    }
+
+    /** PUT: replaces every writable field. {@code expectedVersion} is the If-Match version, or null for none. */
+    @Transactional
+    public Written replace(UUID id, Long expectedVersion, ContactInput input) {
+        Contact contact = find(id);
+        checkVersion(contact, expectedVersion);
+        checkShape(input, id);
+        assign(contact, input, now());
+        return written(contact);
+    }
+
+    /** JSON merge patch (RFC 7396) over the writable fields, then validated like a PUT. */
+    @Transactional
+    public Written patch(UUID id, Long expectedVersion, String mergePatch) throws JsonProcessingException {
+        Contact contact = find(id);
+        checkVersion(contact, expectedVersion);
+        JsonValue patch;
+        try {
+            patch = Json.createReader(new StringReader(mergePatch)).readValue();
+        } catch (JsonParsingException e) {
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not well-formed JSON");
+        } catch (JsonException e) {
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty or not JSON");
+        }
+        if (patch.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "a merge patch must be a JSON object");
+        }
+        String current = json.writeValueAsString(ContactView.of(contact).toInput());
+        JsonObject target = Json.createReader(new StringReader(current)).readObject();
+        JsonValue result = Json.createMergePatch(patch).apply(target);
+        ContactInput merged = json.readValue(result.toString(), ContactInput.class);
+        Set<ConstraintViolation<ContactInput>> violations = validator.validate(merged);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        checkShape(merged, id);
+        assign(contact, merged, now());
+        return written(contact);
+    }
+
+    @Transactional
+    public long delete(UUID id, Long expectedVersion) {
+        Contact contact = find(id);
+        checkVersion(contact, expectedVersion);
+        Map<String, Object> payload = ContactNodes.deleted(contact);
+        contacts.delete(contact);
+        em.flush();
+        return outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
+    }
+
+    @Transactional
+    public Page<ContactView> search(ContactQuery query) {
+        List<Contacts.Hit> hits = contacts.search(query);
+        boolean more = hits.size() > query.limit();
+        List<Contacts.Hit> page = more ? hits.subList(0, query.limit()) : hits;
+        Map<UUID, Contact> byId = contacts.list("id in ?1", page.stream().map(Contacts.Hit::id).toList()).stream()
+                .collect(Collectors.toMap(c -> c.id, Function.identity()));
+        List<ContactView> items = new ArrayList<>(page.size());
+        for (Contacts.Hit hit : page) {
+            Contact c = byId.get(hit.id());
+            if (c != null) { // deleted between the two reads
+                items.add(ContactView.of(c));
+            }
+        }
+        String next = more ? Contacts.cursorOf(page.get(page.size() - 1)).encode() : null;
+        return new Page<>(items, next);
+    }
+
+    private Written written(Contact contact) {
+        em.flush(); // assigns the new version, which the outbox row and the ETag carry
+        long position = outbox.append(ContactNodes.UPSERTED, contact.id, contact.version, ContactNodes.upserted(contact));
+        return new Written(ContactView.of(contact), position);
+    }
+
+    private Contact find(UUID id) {
+        Contact contact = contacts.findById(id);
+        if (contact == null) {
+            throw ApiProblem.notFound("Contact", id);
+        }
+        return contact;
+    }
+
+    private static void checkVersion(Contact contact, Long expected) {
+        if (expected != null && expected != contact.version) {
+            throw new ApiProblem(412, "stale-version", "Precondition failed",
+                    "The contact is at version " + contact.version + ", not " + expected
+                            + "; read it again and reapply the change");
+        }
+    }
+
+    /** Rules that span fields, which Bean Validation on the record cannot express alone. */
+    private void checkShape(ContactInput input, UUID self) {
+        if (input.kind() == ContactKind.ORGANIZATION) {
+            if (blank(input.organizationName())) {
+                throw ApiProblem.invalidField("organizationName", "is required for an ORGANIZATION");
+            }
+        } else if (blank(input.givenName()) && blank(input.familyName())) {
+            throw ApiProblem.invalidField("familyName", "a person needs a given or a family name");
+        }
+        if (input.specialties() != null && !input.specialties().isEmpty() && !input.kind().isClinician()
+                && input.kind() != ContactKind.ORGANIZATION) {
+            throw ApiProblem.invalidField("specialties", "only clinicians and organisations have specialties");
+        }
+        if (!blank(input.externalId()) && contacts.externalIdTaken(input.externalId(), self)) {
+            throw ApiProblem.conflict("duplicate-external-id",
+                    "Another contact already has externalId " + input.externalId());
+        }
+    }
+
+    private static void assign(Contact c, ContactInput in, Instant now) {
+        c.kind = in.kind();
+        c.givenName = trimmed(in.givenName());
+        c.familyName = trimmed(in.familyName());
+        c.organizationName = trimmed(in.organizationName());
+        c.email = trimmed(in.email());
+        c.phone = trimmed(in.phone());
+        c.postalCode = in.postalCode() == null ? null : in.postalCode().strip().toUpperCase(java.util.Locale.ROOT);
+        c.city = trimmed(in.city());
+        c.languages = distinct(in.languages());
+        c.specialties = distinct(in.specialties());
+        c.tags = distinct(in.tags() == null ? null : in.tags().stream().map(t -> t.strip().toLowerCase(java.util.Locale.ROOT)).toList());
+        c.doNotContact = Boolean.TRUE.equals(in.doNotContact());
+        c.externalId = trimmed(in.externalId());
+        Map<Channel, ConsentRecord> consent = new EnumMap<>(Channel.class);
+        if (in.consent() != null) {
+            in.consent().forEach((channel, given) -> {
+                ConsentRecord before = c.consent.get(channel);
+                ConsentRecord answer = new ConsentRecord(given.status(),
+                        given.at() != null ? given.at().truncatedTo(ChronoUnit.MICROS) : now, trimmed(given.source()));
+                // Keep when the contact answered, unless the answer itself changed.
+                consent.put(channel, answer.sameAnswer(before) && given.at() == null ? before : answer);
+            });
+        }
+        c.consent.clear();
+        c.consent.putAll(consent);
+        c.updatedAt = now;
+        c.refreshNames();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String trimmed(String s) {
+        return blank(s) ? null : s.strip();
+    }
+
+    private static List<String> distinct(List<String> values) {
+        if (values == null) {
+            return new ArrayList<>();
+        }
+        return values.stream().map(String::strip).distinct().collect(Collectors.toCollection(ArrayList::new));
+    }
+}

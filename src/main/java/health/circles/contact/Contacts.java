@@ -1,0 +1,184 @@
+package health.circles.contact;
+
+import health.circles.web.Cursor;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The contact store: Panache for single records, SQL for search and keyset listings. */
+@ApplicationScoped
+public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
+
+    /** An id found by a search, with the key it sorted by (a name or a relevance score), for the next cursor. */
+    public record Hit(UUID id, String key) {
+    }
+
+    // Every template below goes through String.formatted, hence "%%" for pg_trgm's similarity operator.
+    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon that
+    // are within trigram similarity, or sound alike (soundex) and lie within two edits. Words are ANDed.
+    private static final String TEXT_MATCH = """
+            WITH word AS (
+                SELECT w, i FROM unnest(?::text[]) WITH ORDINALITY AS u(w, i)
+            ), alternative AS (
+                SELECT word.i, quote_literal(word.w) || ':*' || coalesce((
+                    SELECT string_agg(' | ' || quote_literal(close.word), '')
+                    FROM (SELECT l.word
+                          FROM search_lexicon l
+                          WHERE length(word.w) >= 3
+                            AND (l.word %% word.w OR (l.sound = soundex(word.w) AND levenshtein(l.word, word.w) <= 2))
+                          ORDER BY levenshtein(l.word, word.w), l.word
+                          LIMIT 20) close), '') AS expr
+                FROM word
+            ), query AS (
+                SELECT to_tsquery('simple', string_agg('(' || expr || ')', ' & ' ORDER BY i)) AS tsq FROM alternative
+            )
+            """;
+
+    private static final String BY_RELEVANCE = TEXT_MATCH + """
+            SELECT id, score FROM (
+                SELECT c.id,
+                       round((ts_rank(c.search_doc, query.tsq) + similarity(c.display_name, ?))::numeric, 6) AS score
+                FROM contact c CROSS JOIN query
+                WHERE c.search_doc @@ query.tsq %s
+            ) hit
+            WHERE %s
+            ORDER BY score DESC, id
+            LIMIT ?
+            """;
+
+    private static final String TEXT_BY_NAME = TEXT_MATCH + """
+            SELECT c.id, c.sort_name FROM contact c CROSS JOIN query
+            WHERE c.search_doc @@ query.tsq %s %s
+            ORDER BY c.sort_name, c.id
+            LIMIT ?
+            """;
+
+    private static final String BY_NAME = """
+            SELECT c.id, c.sort_name FROM contact c
+            WHERE true %s %s
+            ORDER BY c.sort_name, c.id
+            LIMIT ?
+            """;
+
+    private final AgroalDataSource dataSource;
+
+    Contacts(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public boolean externalIdTaken(String externalId, UUID except) {
+        return count("externalId = ?1 and id <> ?2", externalId, except == null ? new UUID(0, 0) : except) > 0;
+    }
+
+    /** Up to {@code query.limit() + 1} hits in order, so the caller can tell whether another page follows. */
+    public List<Hit> search(ContactQuery query) {
+        List<Object> params = new ArrayList<>();
+        String sql;
+        if (query.hasText()) {
+            params.add(query.words().toArray(String[]::new));
+        }
+        if (query.hasText() && query.sort() == ContactQuery.Sort.RELEVANCE) {
+            params.add(query.text());
+            String filters = filters(query, params);
+            String after = "true";
+            if (query.after() != null) {
+                BigDecimal score = parseScore(query.after().key());
+                after = "(score < ? OR (score = ? AND id > ?))";
+                params.add(score);
+                params.add(score);
+                params.add(query.after().id());
+            }
+            sql = BY_RELEVANCE.formatted(filters, after);
+        } else {
+            String filters = filters(query, params);
+            String after = "";
+            if (query.after() != null) {
+                after = " AND (c.sort_name, c.id) > (?, ?)";
+                params.add(query.after().key());
+                params.add(query.after().id());
+            }
+            sql = (query.hasText() ? TEXT_BY_NAME : BY_NAME).formatted(filters, after);
+        }
+        params.add(query.limit() + 1);
+        return run(sql, params);
+    }
+
+    private static BigDecimal parseScore(String key) {
+        try {
+            return new BigDecimal(key);
+        } catch (NumberFormatException e) {
+            throw health.circles.web.ApiProblem.invalidField("next", "belongs to a listing in another order");
+        }
+    }
+
+    private static String filters(ContactQuery query, List<Object> params) {
+        StringBuilder where = new StringBuilder();
+        if (query.kinds() != null && !query.kinds().isEmpty()) {
+            where.append(" AND c.kind = ANY(?::text[])");
+            params.add(query.kinds().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (query.tag() != null) {
+            where.append(" AND c.tags @> ARRAY[?]::text[]");
+            params.add(query.tag());
+        }
+        if (query.language() != null) {
+            where.append(" AND c.languages @> ARRAY[?]::text[]");
+            params.add(query.language());
+        }
+        if (query.postalCode() != null) {
+            where.append(" AND c.postal_code = ?");
+            params.add(query.postalCode());
+        }
+        if (query.consent() != null) {
+            for (Map.Entry<Channel, ConsentStatus> e : query.consent().entrySet()) {
+                if (e.getValue() == ConsentStatus.UNKNOWN) {
+                    where.append(" AND NOT EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = c.id"
+                            + " AND cc.channel = ? AND cc.status <> 'UNKNOWN')");
+                    params.add(e.getKey().name());
+                } else {
+                    where.append(" AND EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = c.id"
+                            + " AND cc.channel = ? AND cc.status = ?)");
+                    params.add(e.getKey().name());
+                    params.add(e.getValue().name());
+                }
+            }
+        }
+        return where.toString();
+    }
+
+    private List<Hit> run(String sql, List<Object> params) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof String[] array) {
+                    statement.setArray(i + 1, connection.createArrayOf("text", array));
+                } else {
+                    statement.setObject(i + 1, p);
+                }
+            }
+            List<Hit> hits = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hits.add(new Hit(rows.getObject(1, UUID.class), rows.getString(2)));
+                }
+            }
+            return hits;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Contact search failed", e);
+        }
+    }
+
+    static Cursor cursorOf(Hit hit) {
+        return new Cursor(hit.key(), hit.id());
+    }
+}

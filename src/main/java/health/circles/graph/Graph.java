@@ -1,0 +1,84 @@
+package health.circles.graph;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
+
+/** Owns the one Neo4j driver of the application, and the in-process server when no external one is configured. */
+@ApplicationScoped
+public class Graph {
+
+    private static final Logger LOG = Logger.getLogger(Graph.class);
+
+    private final GraphConfig config;
+    private final Instance<EmbeddedGraph> embedded;
+    private Driver driver;
+
+    Graph(GraphConfig config, Instance<EmbeddedGraph> embedded) {
+        this.config = config;
+        this.embedded = embedded;
+    }
+
+    @Produces
+    @Singleton
+    Driver driver() {
+        return connect();
+    }
+
+    synchronized Driver connect() {
+        if (driver != null) {
+            return driver;
+        }
+        String uri;
+        AuthToken auth;
+        if (config.uri().isPresent()) {
+            uri = config.uri().get();
+            auth = config.password().map(p -> AuthTokens.basic(config.username(), p)).orElse(AuthTokens.none());
+            LOG.infof("Graph store: external Neo4j at %s", uri);
+        } else if (embedded.isResolvable()) {
+            uri = embedded.get().start();
+            auth = AuthTokens.none();
+            LOG.infof("Graph store: Neo4j in-process at %s", uri);
+        } else {
+            throw new IllegalStateException(
+                    "NEO4J_URI is not set and this build has no embedded Neo4j (it was built with -Dlean)");
+        }
+        driver = GraphDatabase.driver(uri, auth, Config.builder()
+                .withConnectionTimeout(config.connectTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .withMaxTransactionRetryTime(config.retryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .withLogging(Logging.slf4j())
+                .build());
+        return driver;
+    }
+
+    /** Whether the graph is served by this process (and can be stopped and started, as the outage tests do). */
+    public boolean isEmbedded() {
+        return config.uri().isEmpty() && embedded.isResolvable();
+    }
+
+    public EmbeddedGraph embedded() {
+        return embedded.get();
+    }
+
+    // Close the driver before the server so that Bolt has no connections left to drain; after the relay stopped.
+    synchronized void close(@Observes @Priority(5000) ShutdownEvent event) {
+        if (driver != null) {
+            driver.close();
+            driver = null;
+        }
+        if (isEmbedded() && embedded.get().running()) {
+            embedded.get().stop();
+        }
+    }
+}

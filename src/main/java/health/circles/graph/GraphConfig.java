@@ -1,0 +1,47 @@
+package health.circles.graph;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where the graph lives: an external Neo4j (with the GDS plugin) when {@code uri} is set, else one started in-process. */
+@ConfigMapping(prefix = "circles.neo4j")
+public interface GraphConfig {
+
+    /** Bolt or neo4j:// URI of an external server; empty to start Neo4j inside the service. */
+    Optional<String> uri();
+
+    @WithDefault("neo4j")
+    String username();
+
+    Optional<String> password();
+
+    /** How long a graph transaction may keep retrying on transient failures before it gives up. */
+    @WithDefault("5s")
+    Duration retryTime();
+
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    Embedded embedded();
+
+    /** The in-process server of the run command and the tests. */
+    interface Embedded {
+
+        /** Folder of the store; kept across restarts. */
+        @WithDefault("data/neo4j")
+        String dataDir();
+
+        /** Bolt port on 127.0.0.1; 0 picks a free one. */
+        @WithDefault("7687")
+        int boltPort();
+
+        @WithDefault("256m")
+        String pageCache();
+
+        /** Wipe the folder before starting: for throwaway test stores. */
+        @WithDefault("false")
+        boolean fresh();
+    }
+}

@@ -1,0 +1,45 @@
+package health.circles.graph;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.neo4j.driver.Driver;
+
+/** Constraints and indexes of the graph, created idempotently before the graph is first written. */
+@ApplicationScoped
+public class GraphSchema {
+
+    private static final List<String> STATEMENTS = List.of(
+            "CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
+            "CREATE INDEX contact_kind IF NOT EXISTS FOR (c:Contact) ON (c.kind)",
+            "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
+            "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)");
+
+    private final Driver driver;
+    private volatile boolean ready;
+
+    GraphSchema(Driver driver) {
+        this.driver = driver;
+    }
+
+    /** Creates what is missing; cheap once done. Throws while Neo4j is unreachable. */
+    public void ensure() {
+        if (ready) {
+            return;
+        }
+        synchronized (this) {
+            if (ready) {
+                return;
+            }
+            for (String statement : STATEMENTS) {
+                driver.executableQuery(statement).execute();
+            }
+            driver.executableQuery("CALL db.awaitIndexes(60)").execute();
+            ready = true;
+        }
+    }
+
+    /** Forget that the schema is in place, e.g. after the store was wiped. */
+    public void invalidate() {
+        ready = false;
+    }
+}

@@ -1,0 +1,51 @@
+package health.circles.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.Map;
+import java.util.UUID;
+
+/** Records, inside the caller's transaction, a change that the graph must see; the relay carries it to Neo4j. */
+@ApplicationScoped
+public class Outbox {
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+    private final Event<Appended> appended;
+
+    Outbox(EntityManager em, ObjectMapper json, Event<Appended> appended) {
+        this.em = em;
+        this.json = json;
+        this.appended = appended;
+    }
+
+    /** Fired with each append; observers that act after commit (the relay) see only what really landed. */
+    public record Appended(long position) {
+    }
+
+    /** Appends one change and returns its position, which a client may wait on to read its own write in the graph. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long append(String type, UUID aggregateId, long version, Map<String, ?> payload) {
+        String body;
+        try {
+            body = json.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Outbox payload is not serialisable", e);
+        }
+        long position = ((Number) em.createNativeQuery("""
+                        INSERT INTO outbox (type, aggregate_id, version, payload)
+                        VALUES (:type, :aggregate, :version, CAST(:payload AS jsonb))
+                        RETURNING position""")
+                .setParameter("type", type)
+                .setParameter("aggregate", aggregateId)
+                .setParameter("version", version)
+                .setParameter("payload", body)
+                .getSingleResult()).longValue();
+        appended.fire(new Appended(position));
+        return position;
+    }
+}

@@ -1,0 +1,22 @@
+package health.circles.sync;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How the relay drains the outbox into Neo4j. */
+@ConfigMapping(prefix = "circles.sync")
+public interface SyncConfig {
+
+    /** Outbox rows applied per graph transaction. */
+    @WithDefault("1000")
+    int batchSize();
+
+    /** How often the relay looks for work besides being woken by each commit. */
+    @WithDefault("2s")
+    Duration interval();
+
+    /** Applied outbox rows older than this are deleted. */
+    @WithDefault("P7D")
+    Duration retention();
+}

@@ -1,0 +1,178 @@
+package health.circles.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where exceptions become RFC 9457 problem+json answers; nothing else writes error bodies. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiProblem(ApiProblem e, UriInfo uri) {
+        return respond(e.toProblem(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + " " + f.reason()).collect(Collectors.joining("; "));
+        return respond(new Problem(Problem.type("validation"), "Invalid request", 400, detail, path(uri), errors));
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
+        return respond(concurrentUpdate(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response staleState(StaleStateException e, UriInfo uri) {
+        return respond(concurrentUpdate(path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return respond(jsonProblem(json, path(uri)));
+        }
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        if (status.getStatusCode() >= 500) {
+            return unexpected(e, uri);
+        }
+        String slug = switch (status.getStatusCode()) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "bad-request";
+        };
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "No resource at this path";
+            case 415 -> "This endpoint takes application/json";
+            default -> status.getReasonPhrase();
+        };
+        Response.ResponseBuilder answer = Response.status(status.getStatusCode())
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem(Problem.type(slug), status.getReasonPhrase(), status.getStatusCode(), detail, path(uri),
+                        List.of()));
+        e.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                values.forEach(v -> answer.header(name, v));
+            }
+        });
+        return answer.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure, incident %s", incident);
+        return respond(new Problem(Problem.type("internal"), "Internal error", 500,
+                "The request could not be completed; quote incident " + incident + " when reporting it", path(uri),
+                List.of()));
+    }
+
+    private static Problem concurrentUpdate(String instance) {
+        return new Problem(Problem.type("concurrent-update"), "Conflict", 409,
+                "The resource was changed by another request; read it again and retry", instance, List.of());
+    }
+
+    private static Problem jsonProblem(JsonProcessingException e, String instance) {
+        String field = e instanceof JsonMappingException m ? pathOf(m) : "";
+        String reason;
+        if (e instanceof UnrecognizedPropertyException u) {
+            field = field.isEmpty() ? u.getPropertyName() : field;
+            reason = "is not a known field";
+        } else if (e instanceof InvalidFormatException f) {
+            reason = "has a value that is not a valid " + simpleName(f.getTargetType());
+        } else if (e instanceof MismatchedInputException m) {
+            reason = m.getTargetType() == null ? "has the wrong type" : "must be a " + simpleName(m.getTargetType());
+        } else {
+            reason = "the body is not well-formed JSON";
+        }
+        if (field.isEmpty()) {
+            return new Problem(Problem.type("malformed-json"), "Malformed request body", 400, reason, instance, List.of());
+        }
+        return new Problem(Problem.type("validation"), "Invalid request", 400, field + " " + reason, instance,
+                List.of(new Problem.FieldError(field, reason)));
+    }
+
+    private static String simpleName(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type.isEnum()) {
+            Object[] values = type.getEnumConstants();
+            return "one of " + java.util.Arrays.toString(values);
+        }
+        return switch (type.getSimpleName()) {
+            case "UUID" -> "UUID";
+            case "Instant", "OffsetDateTime" -> "ISO-8601 timestamp";
+            case "LocalDate" -> "ISO-8601 date";
+            case "Double", "double", "Float", "float" -> "number";
+            case "Integer", "int", "Long", "long" -> "integer";
+            case "Boolean", "boolean" -> "boolean";
+            case "String" -> "string";
+            case "List", "Set" -> "array";
+            default -> "object";
+        };
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    /** "create.body.consent[EMAIL].status" → "consent[EMAIL].status": drop the method and parameter names. */
+    private static String fieldOf(ConstraintViolation<?> v) {
+        String path = v.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        if (parts.length == 3) {
+            return parts[2];
+        }
+        return parts[parts.length - 1];
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}
