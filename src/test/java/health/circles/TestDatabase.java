@@ -11,17 +11,17 @@ import java.sql.Statement;
 import java.util.Map;
 
 /**
- * Makes sure the tests' database exists on the real PostgreSQL (127.0.0.1:5432 unless TEST_DB_ADMIN_URL says
- * otherwise) before Quarkus boots; Flyway then wipes and migrates it.
+ * Makes sure the tests' database exists on the real PostgreSQL (TEST_DB_HOST, default 127.0.0.1:5432; database
+ * TEST_DB_NAME, default circles_test) before Quarkus boots; Flyway then wipes and migrates it.
  */
 @QuarkusTestResource(TestDatabase.class)
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
-    static final String NAME = "circles_test";
+    static final String NAME = System.getenv().getOrDefault("TEST_DB_NAME", "circles_test");
 
     @Override
     public Map<String, String> start() {
-        String admin = System.getenv().getOrDefault("TEST_DB_ADMIN_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String admin = "jdbc:postgresql://" + System.getenv().getOrDefault("TEST_DB_HOST", "127.0.0.1:5432") + "/postgres";
         String user = System.getenv().getOrDefault("DB_USERNAME", "postgres");
         String password = System.getenv().getOrDefault("DB_PASSWORD", "");
         try (Connection c = DriverManager.getConnection(admin, user, password);
@@ -30,7 +30,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             try (ResultSet r = exists.executeQuery()) {
                 if (!r.next()) {
                     try (Statement create = c.createStatement()) {
-                        create.execute("CREATE DATABASE " + NAME);
+                        create.execute("CREATE DATABASE \"" + NAME.replace("\"", "") + "\"");
                     }
                 }
             }
