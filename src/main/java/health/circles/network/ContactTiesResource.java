@@ -1,0 +1,39 @@
+package health.circles.network;
+
+import health.circles.web.Cursor;
+import health.circles.web.Ids;
+import health.circles.web.Page;
+import health.circles.web.QueryParams;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The ties of one contact, at either end. */
+@Path("/api/v1/contacts/{id}/ties")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Ties")
+public class ContactTiesResource {
+
+    private final TieService ties;
+
+    ContactTiesResource(TieService ties) {
+        this.ties = ties;
+    }
+
+    @GET
+    @Operation(summary = "List a contact's ties, both directions")
+    public Page<TieView> list(@PathParam("id") String id,
+                              @QueryParam("type") String type,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") Boolean active,
+                              @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+                              @QueryParam("next") String next) {
+        return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), active,
+                Cursor.decode(next), QueryParams.limit(limit, 50, 200));
+    }
+}

@@ -1,0 +1,67 @@
+package health.circles.network;
+
+import health.circles.sync.GraphProjection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.neo4j.driver.TransactionContext;
+
+/**
+ * The graph store of ties: (:Contact)-[:TIE {id, type, strength, since, until, symmetric, v}]->(:Contact). Symmetric
+ * ties are stored once, in the direction they were created; queries and projections read them undirected.
+ */
+@ApplicationScoped
+public class TieEdges implements GraphProjection {
+
+    public static final String UPSERTED = "tie.upserted";
+    public static final String DELETED = "tie.deleted";
+
+    private static final String UPSERT = """
+            UNWIND $rows AS row
+            MATCH (a:Contact {id: row.from})
+            MATCH (b:Contact {id: row.to})
+            MERGE (a)-[t:TIE {id: row.id}]->(b)
+            WITH t, row
+            WHERE t.v IS NULL OR t.v < row.version
+            SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
+                t.symmetric = row.symmetric, t.v = row.version
+            """;
+
+    private static final String DELETE = """
+            UNWIND $rows AS row
+            MATCH ()-[t:TIE {id: row.id}]->()
+            WHERE t.v IS NULL OR t.v < row.version
+            DELETE t
+            """;
+
+    /** The outbox payload of a tie as it now is. */
+    public static Map<String, Object> upserted(Tie t) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", t.id.toString());
+        row.put("from", t.fromId.toString());
+        row.put("to", t.toId.toString());
+        row.put("type", t.type.name());
+        row.put("symmetric", t.symmetric);
+        row.put("strength", t.strength);
+        row.put("since", t.since == null ? null : t.since.toString());
+        row.put("until", t.until == null ? null : t.until.toString());
+        row.put("version", t.version);
+        return row;
+    }
+
+    public static Map<String, Object> deleted(Tie t) {
+        return Map.of("id", t.id.toString(), "version", t.version + 1);
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(UPSERTED, DELETED);
+    }
+
+    @Override
+    public void apply(TransactionContext tx, String type, List<Map<String, Object>> payloads) {
+        tx.run(UPSERTED.equals(type) ? UPSERT : DELETE, Map.of("rows", payloads)).consume();
+    }
+}

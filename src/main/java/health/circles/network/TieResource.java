@@ -1,0 +1,118 @@
+package health.circles.network;
+
+import health.circles.web.Cursor;
+import health.circles.web.ETags;
+import health.circles.web.Ids;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Ties over HTTP. */
+@Path("/api/v1/ties")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Ties", description = "Typed, dated, weighted relationships between contacts")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class TieResource {
+
+    private final TieService ties;
+
+    TieResource(TieService ties) {
+        this.ties = ties;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a tie")
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "409", description = "An open tie of this type already joins the two contacts")
+    @APIResponse(responseCode = "422", description = "Unknown contact, or a type that does not fit the contacts' kinds")
+    public Response create(@NotNull @Valid TieInput body, @Context UriInfo uri) {
+        TieService.Written written = ties.create(body);
+        return Response.created(uri.getAbsolutePathBuilder().path(written.tie().id().toString()).build())
+                .tag(ETags.of(written.tie().version())).entity(written.tie()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Read a tie")
+    @APIResponse(responseCode = "404", description = "No such tie")
+    public Response get(@PathParam("id") String id) {
+        TieView tie = ties.get(Ids.parse("id", id));
+        return Response.ok(tie).tag(ETags.of(tie.version())).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a tie's dates, declared strength or notes")
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                           @NotNull @Valid TieChange body) {
+        TieService.Written written = ties.change(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        return Response.ok(written.tie()).tag(ETags.of(written.tie().version())).build();
+    }
+
+    @POST
+    @Path("{id}/end")
+    @Operation(summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
+    public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                        @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
+        TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));
+        return Response.ok(written.tie()).tag(ETags.of(written.tie().version())).build();
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        ties.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Operation(summary = "List ties")
+    public Page<TieView> list(@QueryParam("type") String type,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") Boolean active,
+                              @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+                              @QueryParam("next") String next) {
+        return ties.list(null, QueryParams.enumValue("type", type, TieType.class), active, Cursor.decode(next),
+                QueryParams.limit(limit, 50, 200));
+    }
+
+    static LocalDate date(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw health.circles.web.ApiProblem.invalidField(field, "must be an ISO date such as 2026-01-31");
+        }
+    }
+}

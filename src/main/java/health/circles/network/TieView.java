@@ -1,0 +1,32 @@
+package health.circles.network;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A tie as the API shows it. */
+@Schema(name = "Tie")
+public record TieView(
+        UUID id,
+        UUID from,
+        UUID to,
+        TieType type,
+        @Schema(description = "false for symmetric types, whose from/to order carries no meaning") boolean directed,
+        LocalDate since,
+        LocalDate until,
+        @Schema(description = "Open, or ending in the future") boolean active,
+        double declaredStrength,
+        @Schema(description = "Declared strength plus the weight of the touchpoints between the two contacts") double strength,
+        TieSource source,
+        String notes,
+        String externalId,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    static TieView of(Tie t, LocalDate today) {
+        return new TieView(t.id, t.fromId, t.toId, t.type, t.type.directed(), t.since, t.until, t.active(today),
+                t.declaredStrength, t.strength, t.source, t.notes, t.externalId, t.createdAt, t.updatedAt, t.version);
+    }
+}
