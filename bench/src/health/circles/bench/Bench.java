@@ -27,6 +27,24 @@ public final class Bench {
     /** key=value settings of a run, with defaults chosen by each scenario. */
     static final class Options {
         final Map<String, String> values = new LinkedHashMap<>();
+        String afterLoad;
+
+        /**
+         * Runs the --after-load shell command (bench/run.sh passes a VACUUM ANALYZE of the bench database) once the
+         * data is in, so that reads meet a database in the state autovacuum would keep it in.
+         */
+        void afterLoad(Report report) throws Exception {
+            if (afterLoad == null || afterLoad.isBlank()) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("bash", "-c", afterLoad).inheritIO().start();
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("after-load command failed (" + exit + "): " + afterLoad);
+            }
+            report.line(String.format("- After the load: `%s` (%.1f s).", afterLoad, (System.nanoTime() - t0) / 1e9));
+        }
 
         int integer(String key, int fallback) {
             String v = values.get(key);
@@ -44,7 +62,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !SCENARIOS.containsKey(args[0])) {
             System.err.println("usage: Bench <" + String.join("|", SCENARIOS.keySet())
-                    + "> --url http://127.0.0.1:PORT [--out FILE] [key=value ...]");
+                    + "> --url http://127.0.0.1:PORT [--out FILE] [--after-load COMMAND] [key=value ...]");
             System.exit(2);
         }
         String url = null;
@@ -54,6 +72,7 @@ public final class Bench {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
+                case "--after-load" -> options.afterLoad = args[++i];
                 default -> {
                     int eq = args[i].indexOf('=');
                     if (eq <= 0) {

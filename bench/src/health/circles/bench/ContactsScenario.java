@@ -73,6 +73,7 @@ final class ContactsScenario implements Bench.Scenario {
         for (String e : create.sampleErrors()) {
             report.line("- create error: `" + e + "`");
         }
+        o.afterLoad(report);
 
         List<Integer> created = new ArrayList<>();
         for (int i = 0; i < total; i++) {
