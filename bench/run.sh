@@ -125,7 +125,7 @@ neo4j="$(sed -n 's:.*<neo4j.version>\(.*\)</neo4j.version>.*:\1:p' pom.xml) with
   echo "- PostgreSQL $pg on $pg_host:$pg_port (database $db, dropped and re-created; autovacuum $autovacuum, shared_buffers $shared_buffers); Neo4j $neo4j in-process"
   echo "- Service start to ready: ${ready} s; peak RSS of the service process (VmHWM): $peak_rss; service CPU time: ${cpu_s} s"
   echo "- 1-minute load average on the machine during the scenario (other work included): $load"
-  echo "- Database size after the run: $db_size; largest tables (rows, size):"
+  echo "- Database size after the run: $db_size; largest tables (estimated rows, total size):"
   echo
   echo "$tables"
   cat "$figures"
