@@ -9,7 +9,8 @@ import org.neo4j.driver.TransactionContext;
 
 /**
  * The graph store of contacts: (:Contact {id, kind, displayName, v}) nodes, carrying no more personal data than graph
- * queries and maps need. {@code v} is the contact's version in PostgreSQL; older changes are ignored.
+ * queries and maps need. {@code v} is the contact's version in PostgreSQL; older changes are ignored, and a deleted
+ * contact's tombstone keeps an older change from bringing it back.
  */
 @ApplicationScoped
 public class ContactNodes implements GraphProjection {
@@ -17,8 +18,13 @@ public class ContactNodes implements GraphProjection {
     static final String UPSERTED = "contact.upserted";
     static final String DELETED = "contact.deleted";
 
+    // A deleted contact leaves a (:DeletedContact {id, v}) tombstone, so that a replayed older upsert cannot bring the
+    // node back. Graph queries match :Contact only and never see tombstones.
     private static final String UPSERT = """
             UNWIND $rows AS row
+            OPTIONAL MATCH (gone:DeletedContact {id: row.id})
+            WITH row, gone
+            WHERE gone IS NULL OR gone.v < row.version
             MERGE (c:Contact {id: row.id})
             WITH c, row
             WHERE c.v IS NULL OR c.v < row.version
@@ -27,6 +33,9 @@ public class ContactNodes implements GraphProjection {
 
     private static final String DELETE = """
             UNWIND $rows AS row
+            MERGE (gone:DeletedContact {id: row.id})
+            SET gone.v = CASE WHEN gone.v IS NULL OR gone.v < row.version THEN row.version ELSE gone.v END
+            WITH row
             MATCH (c:Contact {id: row.id})
             WHERE c.v IS NULL OR c.v < row.version
             DETACH DELETE c

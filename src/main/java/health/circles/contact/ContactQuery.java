@@ -3,8 +3,12 @@ package health.circles.contact;
 import health.circles.web.Cursor;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** A search over contacts: optional free text, filters, sort order and the keyset position to continue from. */
+/**
+ * A search over contacts: optional free text, filters, sort order and the keyset position to continue from. Consent
+ * filters of different channels must all hold; the statuses given for one channel are alternatives.
+ */
 public record ContactQuery(
         List<String> words,
         String text,
@@ -12,7 +16,7 @@ public record ContactQuery(
         String tag,
         String postalCode,
         String language,
-        Map<Channel, ConsentStatus> consent,
+        Map<Channel, Set<ConsentStatus>> consent,
         Sort sort,
         int limit,
         Cursor after) {

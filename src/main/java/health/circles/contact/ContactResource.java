@@ -25,13 +25,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -64,7 +67,7 @@ public class ContactResource {
     public Response create(@NotNull @Valid ContactInput body, @Context UriInfo uri) {
         ContactService.Written written = contacts.create(body);
         return Response.created(uri.getAbsolutePathBuilder().path(written.contact().id().toString()).build())
-                .tag(ETags.of(written.contact().version()))
+                .header(HttpHeaders.ETAG, ETags.of(written.contact().version()))
                 .entity(written.contact())
                 .build();
     }
@@ -75,7 +78,7 @@ public class ContactResource {
     @APIResponse(responseCode = "404", description = "No such contact")
     public Response get(@PathParam("id") String id) {
         ContactView contact = contacts.get(Ids.parse("id", id));
-        return Response.ok(contact).tag(ETags.of(contact.version())).build();
+        return Response.ok(contact).header(HttpHeaders.ETAG, ETags.of(contact.version())).build();
     }
 
     @PUT
@@ -86,7 +89,7 @@ public class ContactResource {
     public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                             @NotNull @Valid ContactInput body) {
         ContactService.Written written = contacts.replace(Ids.parse("id", id), ETags.expected(ifMatch), body);
-        return Response.ok(written.contact()).tag(ETags.of(written.contact().version())).build();
+        return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
     }
 
     @PATCH
@@ -101,7 +104,7 @@ public class ContactResource {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty");
         }
         ContactService.Written written = contacts.patch(Ids.parse("id", id), ETags.expected(ifMatch), body);
-        return Response.ok(written.contact()).tag(ETags.of(written.contact().version())).build();
+        return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
     }
 
     @DELETE
@@ -122,9 +125,9 @@ public class ContactResource {
             @QueryParam("tag") String tag,
             @QueryParam("postalCode") String postalCode,
             @Parameter(description = "BCP 47 tag, e.g. es") @QueryParam("language") String language,
-            @Parameter(description = "CHANNEL:STATUS, e.g. EMAIL:GRANTED (repeatable)") @QueryParam("consent") List<String> consent,
+            @Parameter(description = "CHANNEL:STATUS, e.g. EMAIL:GRANTED; repeatable: channels must all match, statuses of one channel are alternatives") @QueryParam("consent") List<String> consent,
             @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
-            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+            @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
         String text = QueryParams.text("q", q, 200);
         List<String> words = words(text);
@@ -169,8 +172,8 @@ public class ContactResource {
         return words;
     }
 
-    private static Map<Channel, ConsentStatus> consentFilter(List<String> values) {
-        Map<Channel, ConsentStatus> filter = new EnumMap<>(Channel.class);
+    private static Map<Channel, Set<ConsentStatus>> consentFilter(List<String> values) {
+        Map<Channel, Set<ConsentStatus>> filter = new EnumMap<>(Channel.class);
         for (String value : values == null ? List.<String>of() : values) {
             String[] parts = value.split(":", -1);
             if (parts.length != 2) {
@@ -181,7 +184,7 @@ public class ContactResource {
             if (channel == null || status == null) {
                 throw ApiProblem.invalidField("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
             }
-            filter.put(channel, status);
+            filter.computeIfAbsent(channel, c -> EnumSet.noneOf(ConsentStatus.class)).add(status);
         }
         return filter;
     }

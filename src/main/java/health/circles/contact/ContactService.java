@@ -6,6 +6,7 @@ import health.circles.sync.Outbox;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
+import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -74,7 +75,7 @@ public class ContactService {
     /** PUT: replaces every writable field. {@code expectedVersion} is the If-Match version, or null for none. */
     @Transactional
     public Written replace(UUID id, Long expectedVersion, ContactInput input) {
-        Contact contact = find(id);
+        Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
         checkShape(input, id);
         assign(contact, input, now());
@@ -84,7 +85,7 @@ public class ContactService {
     /** JSON merge patch (RFC 7396) over the writable fields, then validated like a PUT. */
     @Transactional
     public Written patch(UUID id, Long expectedVersion, String mergePatch) throws JsonProcessingException {
-        Contact contact = find(id);
+        Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
         JsonValue patch;
         try {
@@ -112,7 +113,7 @@ public class ContactService {
 
     @Transactional
     public long delete(UUID id, Long expectedVersion) {
-        Contact contact = find(id);
+        Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
         Map<String, Object> payload = ContactNodes.deleted(contact);
         contacts.delete(contact);
@@ -134,7 +135,7 @@ public class ContactService {
                 items.add(ContactView.of(c));
             }
         }
-        String next = more ? Contacts.cursorOf(page.get(page.size() - 1)).encode() : null;
+        String next = more ? Contacts.cursorOf(page.get(page.size() - 1), query).encode() : null;
         return new Page<>(items, next);
     }
 
@@ -152,6 +153,22 @@ public class ContactService {
         return contact;
     }
 
+    /**
+     * Writers lock the row first, so concurrent writes to one contact queue up rather than fail: each sees the
+     * version the previous one left, which is what If-Match is compared with.
+     */
+    private Contact findForUpdate(UUID id) {
+        // Lock with a statement of its own: Hibernate locks an entity with an eagerly fetched collection only after
+        // loading it ("follow-on locking"), so the state it loaded could already be stale when the lock is granted.
+        List<?> locked = em.createNativeQuery("SELECT id FROM contact WHERE id = :id FOR UPDATE")
+                .setParameter("id", id)
+                .getResultList();
+        if (locked.isEmpty()) {
+            throw ApiProblem.notFound("Contact", id);
+        }
+        return find(id);
+    }
+
     private static void checkVersion(Contact contact, Long expected) {
         if (expected != null && expected != contact.version) {
             throw new ApiProblem(412, "stale-version", "Precondition failed",
@@ -167,7 +184,9 @@ public class ContactService {
                 throw ApiProblem.invalidField("organizationName", "is required for an ORGANIZATION");
             }
         } else if (blank(input.givenName()) && blank(input.familyName())) {
-            throw ApiProblem.invalidField("familyName", "a person needs a given or a family name");
+            String reason = "a person needs a given or a family name";
+            throw new ApiProblem(400, "validation", "Invalid request", "givenName, familyName: " + reason,
+                    List.of(new Problem.FieldError("givenName", reason), new Problem.FieldError("familyName", reason)));
         }
         if (input.specialties() != null && !input.specialties().isEmpty() && !input.kind().isClinician()
                 && input.kind() != ContactKind.ORGANIZATION) {

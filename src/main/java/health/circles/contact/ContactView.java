@@ -47,12 +47,15 @@ public record ContactView(
                 consent, c.doNotContact, c.externalId, c.createdAt, c.updatedAt, c.version);
     }
 
-    /** The writable part, which a merge patch is applied to. */
+    /**
+     * The writable part, which a merge patch is applied to. Consent leaves out when it was given: a patch that keeps
+     * an answer keeps its time, one that changes the status or source records a new time (unless it names one).
+     */
     ContactInput toInput() {
         Map<Channel, ConsentInput> given = new EnumMap<>(Channel.class);
         consent.forEach((channel, v) -> {
             if (v.at() != null) {
-                given.put(channel, new ConsentInput(v.status(), v.at(), v.source()));
+                given.put(channel, new ConsentInput(v.status(), null, v.source()));
             }
         });
         return new ContactInput(kind, givenName, familyName, organizationName, email, phone, postalCode, city, languages,

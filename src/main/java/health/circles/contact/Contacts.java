@@ -1,5 +1,6 @@
 package health.circles.contact;
 
+import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.agroal.api.AgroalDataSource;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** The contact store: Panache for single records, SQL for search and keyset listings. */
@@ -23,30 +25,34 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     // Every template below goes through String.formatted, hence "%%" for pg_trgm's similarity operator.
-    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon that
-    // are within trigram similarity, or sound alike (soundex) and lie within two edits. Words are ANDed.
+    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus every word of the lexicon within
+    // a few edits that is trigram-similar or sounds alike (soundex). Words are ANDed. The alternatives are not capped
+    // by count: the lexicon only grows, so a word that matched a contact keeps matching it while others are added,
+    // which keeps cursor paging stable; the edit bound keeps the list short.
     private static final String TEXT_MATCH = """
             WITH word AS (
                 SELECT w, i FROM unnest(?::text[]) WITH ORDINALITY AS u(w, i)
             ), alternative AS (
-                SELECT word.i, quote_literal(word.w) || ':*' || coalesce((
-                    SELECT string_agg(' | ' || quote_literal(close.word), '')
-                    FROM (SELECT l.word
-                          FROM search_lexicon l
-                          WHERE length(word.w) >= 3
-                            AND (l.word %% word.w OR (l.sound = soundex(word.w) AND levenshtein(l.word, word.w) <= 2))
-                          ORDER BY levenshtein(l.word, word.w), l.word
-                          LIMIT 20) close), '') AS expr
+                SELECT word.i, word.w, quote_literal(word.w) || ':*' || coalesce((
+                    SELECT string_agg(' | ' || quote_literal(l.word), '' ORDER BY l.word)
+                    FROM search_lexicon l
+                    WHERE length(word.w) >= 3
+                      AND (l.word %% word.w OR l.sound = soundex(word.w))
+                      AND levenshtein(l.word, word.w) BETWEEN 1 AND greatest(2, length(word.w) / 4)), '') AS expr
                 FROM word
             ), query AS (
-                SELECT to_tsquery('simple', string_agg('(' || expr || ')', ' & ' ORDER BY i)) AS tsq FROM alternative
+                SELECT to_tsquery('simple', string_agg('(' || expr || ')', ' & ' ORDER BY i)) AS tsq,
+                       to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ' ORDER BY i)) AS typed
+                FROM alternative
             )
             """;
 
+    // The score depends only on the contact and the words typed, never on the lexicon (whose alternatives change the
+    // weights ts_rank gives), so a contact keeps its place in a relevance listing while others are added.
     private static final String BY_RELEVANCE = TEXT_MATCH + """
             SELECT id, score FROM (
                 SELECT c.id,
-                       round((ts_rank(c.search_doc, query.tsq) + similarity(c.display_name, ?))::numeric, 6) AS score
+                       round((ts_rank(c.search_doc, query.typed) + similarity(c.display_name, ?))::numeric, 6) AS score
                 FROM contact c CROSS JOIN query
                 WHERE c.search_doc @@ query.tsq %s
             ) hit
@@ -69,6 +75,9 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
             LIMIT ?
             """;
 
+    private static final char NAME_KEY = 'n';
+    private static final char RELEVANCE_KEY = 'r';
+
     private final AgroalDataSource dataSource;
 
     Contacts(AgroalDataSource dataSource) {
@@ -86,12 +95,12 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
         if (query.hasText()) {
             params.add(query.words().toArray(String[]::new));
         }
-        if (query.hasText() && query.sort() == ContactQuery.Sort.RELEVANCE) {
+        if (byRelevance(query)) {
             params.add(query.text());
             String filters = filters(query, params);
             String after = "true";
             if (query.after() != null) {
-                BigDecimal score = parseScore(query.after().key());
+                BigDecimal score = parseScore(keyOf(query.after(), RELEVANCE_KEY));
                 after = "(score < ? OR (score = ? AND id > ?))";
                 params.add(score);
                 params.add(score);
@@ -103,7 +112,7 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
             String after = "";
             if (query.after() != null) {
                 after = " AND (c.sort_name, c.id) > (?, ?)";
-                params.add(query.after().key());
+                params.add(keyOf(query.after(), NAME_KEY));
                 params.add(query.after().id());
             }
             sql = (query.hasText() ? TEXT_BY_NAME : BY_NAME).formatted(filters, after);
@@ -112,11 +121,23 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
         return run(sql, params);
     }
 
+    private static boolean byRelevance(ContactQuery query) {
+        return query.hasText() && query.sort() == ContactQuery.Sort.RELEVANCE;
+    }
+
+    /** The sort key of a cursor, which starts with the mark of the order it was made for. */
+    private static String keyOf(Cursor cursor, char order) {
+        if (cursor.key().isEmpty() || cursor.key().charAt(0) != order) {
+            throw ApiProblem.invalidField("next", "belongs to a listing in another order");
+        }
+        return cursor.key().substring(1);
+    }
+
     private static BigDecimal parseScore(String key) {
         try {
             return new BigDecimal(key);
         } catch (NumberFormatException e) {
-            throw health.circles.web.ApiProblem.invalidField("next", "belongs to a listing in another order");
+            throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
         }
     }
 
@@ -139,17 +160,12 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
             params.add(query.postalCode());
         }
         if (query.consent() != null) {
-            for (Map.Entry<Channel, ConsentStatus> e : query.consent().entrySet()) {
-                if (e.getValue() == ConsentStatus.UNKNOWN) {
-                    where.append(" AND NOT EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = c.id"
-                            + " AND cc.channel = ? AND cc.status <> 'UNKNOWN')");
-                    params.add(e.getKey().name());
-                } else {
-                    where.append(" AND EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = c.id"
-                            + " AND cc.channel = ? AND cc.status = ?)");
-                    params.add(e.getKey().name());
-                    params.add(e.getValue().name());
-                }
+            // A channel without a row has not been answered: UNKNOWN, as the API shows it.
+            for (Map.Entry<Channel, Set<ConsentStatus>> e : query.consent().entrySet()) {
+                where.append(" AND coalesce((SELECT cc.status FROM contact_consent cc WHERE cc.contact_id = c.id"
+                        + " AND cc.channel = ?), 'UNKNOWN') = ANY(?::text[])");
+                params.add(e.getKey().name());
+                params.add(e.getValue().stream().map(Enum::name).toArray(String[]::new));
             }
         }
         return where.toString();
@@ -178,7 +194,7 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
         }
     }
 
-    static Cursor cursorOf(Hit hit) {
-        return new Cursor(hit.key(), hit.id());
+    static Cursor cursorOf(Hit hit, ContactQuery query) {
+        return new Cursor((byRelevance(query) ? RELEVANCE_KEY : NAME_KEY) + hit.key(), hit.id());
     }
 }

@@ -11,6 +11,7 @@ public class GraphSchema {
     private static final List<String> STATEMENTS = List.of(
             "CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
             "CREATE INDEX contact_kind IF NOT EXISTS FOR (c:Contact) ON (c.kind)",
+            "CREATE CONSTRAINT deleted_contact_id IF NOT EXISTS FOR (d:DeletedContact) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
             "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)");
 

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 
@@ -171,9 +172,13 @@ public class GraphRelay {
     /** Applies batches until the outbox is empty or the graph cannot be reached. */
     void drain() {
         try {
+            // Outside the PostgreSQL transaction below: creating the schema can take a while on a busy or fresh
+            // server, and nothing should hold the outbox transaction (and the relay lock) open meanwhile.
+            schema.ensure();
             int applied;
+            int timeout = (int) (config.graphTimeout().toSeconds() * 2 + 30);
             do {
-                applied = QuarkusTransaction.requiringNew().call(this::applyBatch);
+                applied = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
                 synchronized (progress) {
                     progress.notifyAll();
                 }
@@ -200,7 +205,6 @@ public class GraphRelay {
                 markHealthy();
                 return 0;
             }
-            schema.ensure();
             try (var session = driver.session()) {
                 session.executeWriteWithoutResult(tx -> {
                     int from = 0;
@@ -220,7 +224,7 @@ public class GraphRelay {
                         }
                         from = to;
                     }
-                });
+                }, TransactionConfig.builder().withTimeout(config.graphTimeout()).build());
             }
             markApplied(c, rows);
             markHealthy();

@@ -16,6 +16,13 @@ public interface SyncConfig {
     @WithDefault("2s")
     Duration interval();
 
+    /**
+     * How long one batch may take in Neo4j before it is abandoned and retried; a stuck graph transaction must not
+     * hold the outbox transaction open indefinitely.
+     */
+    @WithDefault("30s")
+    Duration graphTimeout();
+
     /** Applied outbox rows older than this are deleted. */
     @WithDefault("P7D")
     Duration retention();

@@ -19,9 +19,7 @@ public final class ETags {
             return null;
         }
         String tag = ifMatch.strip();
-        if (tag.startsWith("W/")) {
-            tag = tag.substring(2);
-        }
+        // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, nor does anything but one tag.
         if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
             tag = tag.substring(1, tag.length() - 1);
         }

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -44,6 +47,12 @@ public class ProblemMappers {
         return respond(jsonProblem(e, path(uri)));
     }
 
+    // Declared for the exact type because Quarkus ships its own mapper for it, which answers plain JSON.
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
     @ServerExceptionMapper
     public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
         return respond(concurrentUpdate(path(uri)));
@@ -52,6 +61,27 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response staleState(StaleStateException e, UriInfo uri) {
         return respond(concurrentUpdate(path(uri)));
+    }
+
+    /**
+     * A unique or check constraint of PostgreSQL refused a write that passed the service's own checks, which happens
+     * when two requests race (e.g. the same externalId twice at once): the loser gets a 409, not a 500.
+     */
+    @ServerExceptionMapper
+    public Response persistence(PersistenceException e, UriInfo uri) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.hibernate.exception.ConstraintViolationException violation) {
+                String constraint = violation.getConstraintName() == null ? "" : violation.getConstraintName();
+                if (constraint.contains("external_id")) {
+                    return respond(new Problem(Problem.type("duplicate-external-id"), "Conflict", 409,
+                            "Another contact already has this externalId", path(uri), List.of()));
+                }
+                return respond(new Problem(Problem.type("conflict"), "Conflict", 409,
+                        "The change conflicts with the current state of the data; read it again and retry", path(uri),
+                        List.of()));
+            }
+        }
+        return unexpected(e, uri);
     }
 
     @ServerExceptionMapper
@@ -111,7 +141,7 @@ public class ProblemMappers {
         } else if (e instanceof InvalidFormatException f) {
             reason = "has a value that is not a valid " + simpleName(f.getTargetType());
         } else if (e instanceof MismatchedInputException m) {
-            reason = m.getTargetType() == null ? "has the wrong type" : "must be a " + simpleName(m.getTargetType());
+            reason = m.getTargetType() == null ? "has the wrong type" : "must be " + withArticle(simpleName(m.getTargetType()));
         } else {
             reason = "the body is not well-formed JSON";
         }
@@ -120,6 +150,13 @@ public class ProblemMappers {
         }
         return new Problem(Problem.type("validation"), "Invalid request", 400, field + " " + reason, instance,
                 List.of(new Problem.FieldError(field, reason)));
+    }
+
+    private static String withArticle(String name) {
+        if (name.startsWith("one of")) {
+            return name;
+        }
+        return ("aeiouAEIOU".indexOf(name.charAt(0)) >= 0 && !name.startsWith("UUID") ? "an " : "a ") + name;
     }
 
     private static String simpleName(Class<?> type) {
@@ -158,14 +195,37 @@ public class ProblemMappers {
         return out.toString();
     }
 
-    /** "create.body.consent[EMAIL].status" → "consent[EMAIL].status": drop the method and parameter names. */
-    private static String fieldOf(ConstraintViolation<?> v) {
-        String path = v.getPropertyPath().toString();
-        String[] parts = path.split("\\.", 3);
-        if (parts.length == 3) {
-            return parts[2];
+    /**
+     * The offending field as a client names it: "consent[EMAIL].status", "languages[0]". Resource-method violations
+     * start with the method and parameter, which a client never sees; container elements add no name of their own.
+     */
+    static String fieldOf(ConstraintViolation<?> v) {
+        StringBuilder out = new StringBuilder();
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
+                    || node.getKind() == ElementKind.CROSS_PARAMETER || node.getKind() == ElementKind.RETURN_VALUE) {
+                continue;
+            }
+            // A node inside a list or map carries the index or key of its element in the container before it.
+            if (node.isInIterable()) {
+                if (node.getIndex() != null) {
+                    out.append('[').append(node.getIndex()).append(']');
+                } else if (node.getKey() != null) {
+                    out.append('[').append(node.getKey()).append(']');
+                }
+            }
+            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(node.getName());
+            }
         }
-        return parts[parts.length - 1];
+        if (out.isEmpty()) {
+            // The body itself, e.g. a POST without one.
+            return "body";
+        }
+        return out.toString();
     }
 
     private static String path(UriInfo uri) {

@@ -20,14 +20,21 @@ public final class QueryParams {
         }
     }
 
-    public static int limit(Integer value, int defaultLimit, int max) {
-        if (value == null) {
+    /** Taken as text, because JAX-RS answers a parameter it cannot convert with 404 rather than 400. */
+    public static int limit(String value, int defaultLimit, int max) {
+        if (value == null || value.isBlank()) {
             return defaultLimit;
         }
-        if (value < 1 || value > max) {
+        int limit;
+        try {
+            limit = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalidField("limit", "must be an integer between 1 and " + max);
+        }
+        if (limit < 1 || limit > max) {
             throw ApiProblem.invalidField("limit", "must be between 1 and " + max);
         }
-        return value;
+        return limit;
     }
 
     public static String text(String param, String value, int maxLength) {

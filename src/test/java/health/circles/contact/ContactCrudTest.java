@@ -1,0 +1,168 @@
+package health.circles.contact;
+
+import static health.circles.contact.NewContacts.create;
+import static health.circles.contact.NewContacts.organisation;
+import static health.circles.contact.NewContacts.patient;
+import static health.circles.contact.NewContacts.with;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ContactCrudTest {
+
+    @Test
+    void createAnswers201WithLocationAndETagOfTheFirstVersion() {
+        Map<String, Object> body = with(patient("John", "Smith"), "email", "john@example.org");
+        Response created = given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/contacts")
+                .then().statusCode(201)
+                .contentType(ContentType.JSON)
+                .header("ETag", equalTo("\"0\""))
+                .body("id", notNullValue())
+                .body("displayName", equalTo("John Smith"))
+                .body("version", equalTo(0))
+                .extract().response();
+        String id = created.path("id");
+        String location = created.header("Location");
+        org.hamcrest.MatcherAssert.assertThat(location, endsWith("/api/v1/contacts/" + id));
+
+        given().when().get(location)
+                .then().statusCode(200)
+                .header("ETag", equalTo("\"0\""))
+                .body("id", equalTo(id))
+                .body("email", equalTo("john@example.org"))
+                .body("consent.EMAIL.status", equalTo("UNKNOWN"))
+                .body("consent.SMS.status", equalTo("UNKNOWN"));
+    }
+
+    @Test
+    void organisationIsShownByItsOrganisationName() {
+        String id = create(organisation("  Eastside Community Clinic "));
+        given().when().get("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .body("kind", equalTo("ORGANIZATION"))
+                .body("displayName", equalTo("Eastside Community Clinic"));
+    }
+
+    @Test
+    void putReplacesEveryWritableFieldAndBumpsTheVersion() {
+        Map<String, Object> original = with(with(patient("Ana", "Lopez"), "email", "ana@example.org"), "city", "Harbor");
+        String id = create(original);
+
+        Map<String, Object> replacement = with(NewContacts.person("CAREGIVER", "Ana", "López Ruiz"), "tags",
+                List.of("Caregiver-Support", "seniors"));
+        given().contentType(ContentType.JSON).body(replacement)
+                .when().put("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .header("ETag", equalTo("\"1\""))
+                .body("kind", equalTo("CAREGIVER"))
+                .body("displayName", equalTo("Ana López Ruiz"))
+                .body("email", nullValue())
+                .body("city", nullValue())
+                .body("tags", containsInAnyOrder("caregiver-support", "seniors"))
+                .body("version", equalTo(1));
+        given().when().get("/api/v1/contacts/{id}", id)
+                .then().statusCode(200).header("ETag", equalTo("\"1\"")).body("email", nullValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/merge-patch+json", "application/json"})
+    void mergePatchChangesNamedFieldsAndNullRemovesOne(String mediaType) {
+        Map<String, Object> body = with(with(patient("Grace", "Okafor"), "email", "grace@example.org"), "city",
+                "Riverside");
+        String id = create(with(body, "languages", List.of("en", "yo")));
+
+        given().contentType(mediaType).body("""
+                        {"city": null, "phone": "+1 555 010 2030", "languages": ["en"]}""")
+                .when().patch("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .header("ETag", equalTo("\"1\""))
+                .body("city", nullValue())
+                .body("phone", equalTo("+1 555 010 2030"))
+                .body("email", equalTo("grace@example.org"))
+                .body("givenName", equalTo("Grace"))
+                .body("languages", equalTo(List.of("en")));
+        given().when().get("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .body("city", nullValue())
+                .body("phone", equalTo("+1 555 010 2030"));
+    }
+
+    @Test
+    void patchedConsentKeepsItsTimeUnlessTheAnswerChanges() {
+        Map<String, Object> body = with(patient("Mei", "Chen"), "consent",
+                Map.of("EMAIL", Map.of("status", "GRANTED", "at", "2024-01-02T03:04:05Z", "source", "intake-form")));
+        String id = create(body);
+
+        given().contentType("application/merge-patch+json").body("""
+                        {"city": "Eastside"}""")
+                .when().patch("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .body("consent.EMAIL.status", equalTo("GRANTED"))
+                .body("consent.EMAIL.at", equalTo("2024-01-02T03:04:05Z"))
+                .body("consent.EMAIL.source", equalTo("intake-form"));
+
+        String at = given().contentType("application/merge-patch+json").body("""
+                        {"consent": {"EMAIL": {"status": "DENIED"}, "SMS": {"status": "GRANTED", "source": "phone-call"}}}""")
+                .when().patch("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .body("consent.EMAIL.status", equalTo("DENIED"))
+                .body("consent.EMAIL.source", equalTo("intake-form"))
+                .body("consent.SMS.status", equalTo("GRANTED"))
+                .body("consent.SMS.source", equalTo("phone-call"))
+                .extract().path("consent.EMAIL.at");
+        assertNotEquals("2024-01-02T03:04:05Z", at, "a changed answer is recorded with the time of the change");
+
+        given().contentType("application/merge-patch+json").body("""
+                        {"consent": {"SMS": null}}""")
+                .when().patch("/api/v1/contacts/{id}", id)
+                .then().statusCode(200)
+                .body("consent.SMS.status", equalTo("UNKNOWN"))
+                .body("consent.SMS.at", nullValue())
+                .body("consent.EMAIL.status", equalTo("DENIED"));
+    }
+
+    @Test
+    void deleteAnswers204AndTheContactIsGoneAfterwards() {
+        String id = create(patient("Omar", "Haddad"));
+        given().when().delete("/api/v1/contacts/{id}", id)
+                .then().statusCode(204);
+        given().when().get("/api/v1/contacts/{id}", id)
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", endsWith("/not-found"))
+                .body("status", equalTo(404));
+        given().when().delete("/api/v1/contacts/{id}", id)
+                .then().statusCode(404);
+        given().contentType(ContentType.JSON).body(patient("Omar", "Haddad"))
+                .when().put("/api/v1/contacts/{id}", id)
+                .then().statusCode(404);
+    }
+
+    @Test
+    void everyWriteAnswersWithTheETagOfTheVersionItWrote() {
+        String id = create(patient("Kwame", "Mensah"));
+        String etag = given().contentType("application/merge-patch+json").body("{\"city\":\"Northgate\"}")
+                .when().patch("/api/v1/contacts/{id}", id)
+                .then().statusCode(200).extract().header("ETag");
+        String read = given().when().get("/api/v1/contacts/{id}", id)
+                .then().statusCode(200).header("ETag", not(equalTo("\"0\""))).extract().header("ETag");
+        assertEquals(etag, read);
+    }
+}

@@ -1,0 +1,283 @@
+package health.circles.contact;
+
+import static health.circles.contact.NewContacts.create;
+import static health.circles.contact.NewContacts.organisation;
+import static health.circles.contact.NewContacts.patient;
+import static health.circles.contact.NewContacts.person;
+import static health.circles.contact.NewContacts.uniqueTag;
+import static health.circles.contact.NewContacts.with;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ContactSearchTest {
+
+    private static final List<String> GIVEN = List.of("Ana", "Bea", "Carlos", "Dina", "Esther", "Fatima", "Grace",
+            "Hana", "Ivan", "Jorge", "Kwame", "Linh", "Mei", "Nia", "Omar", "Peter", "Quinn", "Rosa", "Samuel", "Tomas");
+
+    @Test
+    void typosInNamesStillFindTheContact() {
+        String tag = uniqueTag();
+        String john = create(with(patient("John", "Smith"), "tags", List.of(tag)));
+        create(with(patient("Maria", "Garcia"), "tags", List.of(tag)));
+
+        given().queryParam("q", "Jhon Smiht").queryParam("tag", tag)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items.id", equalTo(List.of(john)));
+        given().queryParam("q", "Jhon Smiht").queryParam("limit", 200)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items.id", hasItem(john));
+        given().queryParam("q", "smi").queryParam("tag", tag)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items.id", equalTo(List.of(john)));
+        given().queryParam("q", "Zzyzxqv Qwrtp").queryParam("tag", tag)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items", empty())
+                .body("next", nullValue());
+    }
+
+    @Test
+    void organisationTagsAndSpecialtiesAreSearchedToo() {
+        String tag = uniqueTag();
+        String clinic = create(with(organisation("Riverside Family Health Center"), "tags", List.of(tag)));
+        String cardiologist = create(with(with(person("PHYSICIAN", "Samuel", "Mensah"), "specialties",
+                List.of("Cardiology")), "tags", List.of(tag)));
+        String volunteer = create(with(patient("Rosa", "Diallo"), "tags", List.of(tag, "food-insecurity")));
+
+        assertSearch(tag, "Rivrside Helth", clinic);
+        assertSearch(tag, "cardiolgy", cardiologist);
+        assertSearch(tag, "food insecurity", volunteer);
+        assertSearch(tag, "José Mensah", new String[0]);
+        assertSearch(tag, "mensah", cardiologist);
+    }
+
+    @Test
+    void exactNameRanksAboveNearMisses() {
+        String tag = uniqueTag();
+        create(with(patient("Jon", "Smyth"), "tags", List.of(tag)));
+        String exact = create(with(patient("John", "Smith"), "tags", List.of(tag)));
+        create(with(patient("Joan", "Smithers"), "tags", List.of(tag)));
+
+        List<String> ids = given().queryParam("q", "John Smith").queryParam("tag", tag)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .extract().path("items.id");
+        assertEquals(exact, ids.get(0), "exact match first in " + ids);
+    }
+
+    @Test
+    void kindFilterIsRepeatableAndAcceptsLists() {
+        String tag = uniqueTag();
+        create(with(patient("Ana", "Kind"), "tags", List.of(tag)));
+        String nurse = create(with(person("NURSE", "Bea", "Kind"), "tags", List.of(tag)));
+        String physician = create(with(person("PHYSICIAN", "Carlos", "Kind"), "tags", List.of(tag)));
+        String org = create(with(organisation("Kind Clinic"), "tags", List.of(tag)));
+
+        given().queryParam("tag", tag).queryParam("kind", "NURSE", "PHYSICIAN")
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", containsInAnyOrder(nurse, physician));
+        given().queryParam("tag", tag).queryParam("kind", "nurse,organization")
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", containsInAnyOrder(nurse, org));
+        given().queryParam("tag", tag).queryParam("kind", "PHYSICIAN").queryParam("q", "kind")
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", equalTo(List.of(physician)));
+    }
+
+    @Test
+    void postalCodeLanguageAndTagFiltersMatchExactly() {
+        String tag = uniqueTag();
+        String a = create(with(with(with(patient("Ana", "Filter"), "postalCode", "ab1 2cd"), "languages",
+                List.of("es", "en")), "tags", List.of(tag, "diabetes")));
+        String b = create(with(with(with(patient("Bea", "Filter"), "postalCode", "XY9 8ZZ"), "languages",
+                List.of("en")), "tags", List.of(tag)));
+
+        given().queryParam("tag", tag).queryParam("postalCode", "AB1 2CD")
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", equalTo(List.of(a)));
+        given().queryParam("tag", tag).queryParam("postalCode", "ab1 2cd")
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", equalTo(List.of(a)));
+        given().queryParam("tag", tag).queryParam("language", "es")
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", equalTo(List.of(a)));
+        given().queryParam("tag", tag).queryParam("language", "en")
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", containsInAnyOrder(a, b));
+        given().queryParam("tag", tag.toUpperCase())
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", containsInAnyOrder(a, b));
+        given().queryParam("tag", tag).queryParam("q", "diabetes")
+                .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", equalTo(List.of(a)));
+    }
+
+    @Test
+    void consentFilterTreatsUnansweredChannelsAsUnknown() {
+        String tag = uniqueTag();
+        String granted = create(with(with(patient("Ana", "Consent"), "tags", List.of(tag)), "consent",
+                Map.of("EMAIL", Map.of("status", "GRANTED"))));
+        String denied = create(with(with(patient("Bea", "Consent"), "tags", List.of(tag)), "consent",
+                Map.of("EMAIL", Map.of("status", "DENIED"))));
+        String unanswered = create(with(patient("Carlos", "Consent"), "tags", List.of(tag)));
+        String explicitUnknown = create(with(with(patient("Dina", "Consent"), "tags", List.of(tag)), "consent",
+                Map.of("EMAIL", Map.of("status", "UNKNOWN"), "SMS", Map.of("status", "GRANTED"))));
+
+        assertConsent(tag, List.of("EMAIL:GRANTED"), granted);
+        assertConsent(tag, List.of("email:denied"), denied);
+        assertConsent(tag, List.of("EMAIL:UNKNOWN"), unanswered, explicitUnknown);
+        assertConsent(tag, List.of("SMS:GRANTED"), explicitUnknown);
+        assertConsent(tag, List.of("SMS:UNKNOWN"), granted, denied, unanswered);
+        // Different channels must all hold; statuses of one channel are alternatives.
+        assertConsent(tag, List.of("EMAIL:UNKNOWN", "SMS:GRANTED"), explicitUnknown);
+        assertConsent(tag, List.of("EMAIL:GRANTED", "EMAIL:DENIED"), granted, denied);
+        assertConsent(tag, List.of("EMAIL:GRANTED", "SMS:GRANTED"));
+    }
+
+    @Test
+    void nameListingIsSortedByFamilyThenGivenName() {
+        String tag = uniqueTag();
+        String c = create(with(patient("Ana", "Zapata"), "tags", List.of(tag)));
+        String a = create(with(patient("Bea", "Alvarez"), "tags", List.of(tag)));
+        String b = create(with(patient("Ana", "Alvarez"), "tags", List.of(tag)));
+        String org = create(with(organisation("Mercy Clinic"), "tags", List.of(tag)));
+        given().queryParam("tag", tag).queryParam("sort", "name")
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", equalTo(List.of(b, a, org, c)));
+    }
+
+    @Test
+    void pagingByNameVisitsEveryContactOnce() {
+        String tag = uniqueTag();
+        Set<String> created = new HashSet<>();
+        for (int i = 0; i < 23; i++) {
+            created.add(create(with(patient(GIVEN.get(i % GIVEN.size()), "Pager" + (char) ('a' + i % 5)), "tags",
+                    List.of(tag))));
+        }
+        List<String> seen = pageThrough(Map.of("tag", tag, "sort", "name"), 5, () -> {
+        });
+        assertEquals(created.size(), seen.size(), "no duplicates");
+        assertEquals(created, new HashSet<>(seen));
+    }
+
+    @Test
+    void pagingByNameStaysStableWhileContactsAreInserted() throws Exception {
+        assertStablePaging(false);
+    }
+
+    @Test
+    void pagingByRelevanceStaysStableWhileContactsAreInserted() throws Exception {
+        assertStablePaging(true);
+    }
+
+    /**
+     * Pages through a listing while another client keeps inserting matching contacts (some sorting before the
+     * cursor, some after, some adding close spellings of the query word to the search lexicon): every contact that
+     * existed before the first page must be seen, and none twice.
+     */
+    private void assertStablePaging(boolean byRelevance) throws Exception {
+        String tag = uniqueTag();
+        String surname = "Abernathy";
+        List<String> variants = List.of("Abernathey", "Abernethy", "Abernathie", "Abernaty", "Abernathi", "Abernathyy");
+        Set<String> existing = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            existing.add(create(with(patient(GIVEN.get(i % GIVEN.size()) + (i / GIVEN.size() == 0 ? "" : "a"),
+                    surname), "tags", List.of(tag))));
+        }
+        AtomicBoolean paging = new AtomicBoolean(true);
+        AtomicInteger inserted = new AtomicInteger();
+        ExecutorService inserter = Executors.newSingleThreadExecutor();
+        Future<?> insertions = inserter.submit(() -> {
+            Random random = new Random(7);
+            while (paging.get()) {
+                String given = GIVEN.get(random.nextInt(GIVEN.size()));
+                String family = random.nextBoolean() ? surname : variants.get(random.nextInt(variants.size()));
+                create(with(patient(given, family), "tags", List.of(tag)));
+                inserted.incrementAndGet();
+            }
+        });
+        List<String> seen;
+        try {
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("tag", tag);
+            if (byRelevance) {
+                params.put("q", surname);
+                params.put("sort", "relevance");
+            } else {
+                params.put("sort", "name");
+            }
+            seen = pageThrough(params, 4, () -> {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } finally {
+            paging.set(false);
+            insertions.get(30, TimeUnit.SECONDS);
+            inserter.shutdown();
+        }
+        assertTrue(inserted.get() > 0, "contacts were inserted while paging");
+        assertEquals(new HashSet<>(seen).size(), seen.size(), "no contact is listed twice: " + seen);
+        Set<String> missing = new HashSet<>(existing);
+        missing.removeAll(seen);
+        assertThat("pre-existing contacts skipped", missing, empty());
+    }
+
+    private static List<String> pageThrough(Map<String, String> params, int limit, Runnable betweenPages) {
+        List<String> seen = new ArrayList<>();
+        String next = null;
+        int pages = 0;
+        do {
+            var request = given().queryParams(params).queryParam("limit", limit);
+            if (next != null) {
+                request.queryParam("next", next);
+            }
+            Response page = request.when().get("/api/v1/contacts").then().statusCode(200).extract().response();
+            List<String> ids = page.path("items.id");
+            assertTrue(ids.size() <= limit);
+            seen.addAll(ids);
+            next = page.path("next");
+            betweenPages.run();
+            assertTrue(++pages < 500, "paging ends");
+        } while (next != null);
+        return seen;
+    }
+
+    private static void assertSearch(String tag, String q, String... expected) {
+        given().queryParam("q", q).queryParam("tag", tag)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items.id", containsInAnyOrder(expected));
+    }
+
+    private static void assertConsent(String tag, List<String> consent, String... expected) {
+        given().queryParam("tag", tag).queryParam("consent", consent)
+                .when().get("/api/v1/contacts")
+                .then().statusCode(200)
+                .body("items.id", containsInAnyOrder(expected));
+    }
+}
