@@ -44,6 +44,17 @@ public class ProblemMappers {
         return respond(jsonProblem(e, path(uri)));
     }
 
+    // Quarkus REST ships its own mappers for these two (a non-problem body); exact types win over the one above.
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
     @ServerExceptionMapper
     public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
         return respond(concurrentUpdate(path(uri)));
