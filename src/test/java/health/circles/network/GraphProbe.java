@@ -37,7 +37,7 @@ class GraphProbe {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        assertTrue(relay.awaitApplied(latest, Duration.ofSeconds(10)), "the relay applied the outbox");
+        assertTrue(relay.awaitApplied(latest, Duration.ofSeconds(60)), "the relay applied the outbox");
     }
 
     /** The TIE relationship with this id: type, strength, until, from, to, symmetric; null when absent. */
