@@ -3,6 +3,10 @@ package health.circles.network;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
+import health.circles.web.Problem;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import health.circles.web.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,12 +32,14 @@ public class ContactTiesResource {
 
     @GET
     @Operation(summary = "List a contact's ties, both directions")
+    @APIResponse(responseCode = "404", description = "No such contact",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TieView> list(@PathParam("id") String id,
                               @QueryParam("type") String type,
-                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") Boolean active,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
                               @QueryParam("next") String next) {
-        return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), active,
+        return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), TieResource.active(active),
                 Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }
 }

@@ -40,21 +40,27 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TieResource {
 
     private final TieService ties;
+    private final TouchpointService touchpoints;
 
-    TieResource(TieService ties) {
+    TieResource(TieService ties, TouchpointService touchpoints) {
         this.ties = ties;
+        this.touchpoints = touchpoints;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a tie")
+    @Operation(summary = "Create a tie", description = """
+            Its strength starts as the declared strength (default 0.5) plus what the touchpoints the two contacts \
+            already share add (see /api/v1/touchpoints). The Graph-Position header tells graph questions which \
+            write to wait for.""")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "409", description = "An open tie of this type already joins the two contacts")
     @APIResponse(responseCode = "422", description = "Unknown contact, or a type that does not fit the contacts' kinds")
     public Response create(@NotNull @Valid TieInput body, @Context UriInfo uri) {
         TieService.Written written = ties.create(body);
         return Response.created(uri.getAbsolutePathBuilder().path(written.tie().id().toString()).build())
-                .tag(ETags.of(written.tie().version())).entity(written.tie()).build();
+                .header("ETag", ETags.of(written.tie().version())).header(GraphReads.POSITION_HEADER, written.position())
+                .entity(written.tie()).build();
     }
 
     @GET
@@ -63,7 +69,7 @@ public class TieResource {
     @APIResponse(responseCode = "404", description = "No such tie")
     public Response get(@PathParam("id") String id) {
         TieView tie = ties.get(Ids.parse("id", id));
-        return Response.ok(tie).tag(ETags.of(tie.version())).build();
+        return Response.ok(tie).header("ETag", ETags.of(tie.version())).build();
     }
 
     @PUT
@@ -74,7 +80,8 @@ public class TieResource {
     public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @NotNull @Valid TieChange body) {
         TieService.Written written = ties.change(Ids.parse("id", id), ETags.expected(ifMatch), body);
-        return Response.ok(written.tie()).tag(ETags.of(written.tie().version())).build();
+        return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
+                .header(GraphReads.POSITION_HEADER, written.position()).build();
     }
 
     @POST
@@ -83,7 +90,8 @@ public class TieResource {
     public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));
-        return Response.ok(written.tie()).tag(ETags.of(written.tie().version())).build();
+        return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
+                .header(GraphReads.POSITION_HEADER, written.position()).build();
     }
 
     @DELETE
@@ -91,18 +99,40 @@ public class TieResource {
     @Operation(summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        ties.delete(Ids.parse("id", id), ETags.expected(ifMatch));
-        return Response.noContent().build();
+        long position = ties.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+        return Response.noContent().header(GraphReads.POSITION_HEADER, position).build();
+    }
+
+    @GET
+    @Path("{id}/touchpoints")
+    @Operation(summary = "The touchpoints both ends of a tie took part in, newest first")
+    @APIResponse(responseCode = "404", description = "No such tie")
+    public Page<TouchpointView> touchpoints(@PathParam("id") String id,
+                                            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+                                            @QueryParam("next") String next) {
+        return touchpoints.ofTie(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));
     }
 
     @GET
     @Operation(summary = "List ties")
     public Page<TieView> list(@QueryParam("type") String type,
-                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") Boolean active,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
                               @QueryParam("next") String next) {
-        return ties.list(null, QueryParams.enumValue("type", type, TieType.class), active, Cursor.decode(next),
+        return ties.list(null, QueryParams.enumValue("type", type, TieType.class), active(active), Cursor.decode(next),
                 QueryParams.limit(limit, 50, 200));
+    }
+
+    /** "true" or "false", any case; absent means no filter. Anything else is a 400, not a silent false. */
+    static Boolean active(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw health.circles.web.ApiProblem.invalidField("active", "must be true or false");
+        };
     }
 
     static LocalDate date(String field, String value) {

@@ -27,13 +27,15 @@ public class TieService {
     private final Contacts contacts;
     private final Outbox outbox;
     private final EntityManager em;
+    private final StrengthService strengths;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em) {
+    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths) {
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
         this.em = em;
+        this.strengths = strengths;
     }
 
     /** A tie as written, with the outbox position at which the graph will have seen it. */
@@ -56,6 +58,7 @@ public class TieService {
         if (in.source() == TieSource.TOUCHPOINT) {
             throw ApiProblem.invalidField("source", "TOUCHPOINT ties are inferred from touchpoints, not created");
         }
+        ties.lock(List.of(ContactPair.of(from.id, to.id))); // two concurrent creations: the second sees the first
         if (in.until() == null) {
             ties.findOpen(in.type(), from.id, to.id, null).ifPresent(existing -> {
                 throw ApiProblem.conflict("duplicate-tie", "An open " + in.type() + " tie between these contacts exists: "
@@ -75,7 +78,7 @@ public class TieService {
         tie.since = in.since();
         tie.until = in.until();
         tie.declaredStrength = in.declaredStrength() == null ? DEFAULT_DECLARED_STRENGTH : in.declaredStrength();
-        tie.strength = tie.declaredStrength;
+        tie.strength = strengths.strengthOf(tie.declaredStrength, from.id, to.id);
         tie.source = in.source() == null ? TieSource.MANUAL : in.source();
         tie.notes = in.notes();
         tie.externalId = in.externalId();
@@ -101,7 +104,7 @@ public class TieService {
                         + existing.id);
             });
         }
-        tie.strength = Math.max(0, tie.strength - tie.declaredStrength + change.declaredStrength());
+        tie.strength = strengths.strengthOf(change.declaredStrength(), tie.fromId, tie.toId);
         tie.since = change.since();
         tie.until = change.until();
         tie.declaredStrength = change.declaredStrength();

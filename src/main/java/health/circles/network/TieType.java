@@ -6,19 +6,26 @@ import java.util.Set;
 
 /**
  * The kinds of relationship Circles knows, each directed or symmetric, and which contact kinds may stand at each end.
+ * Directed types read "from TYPE to": a PHYSICIAN TREATS a PATIENT, a NURSE WORKS_AT a clinic.
  */
 public enum TieType {
+    /** Kin, between people. */
     FAMILY_OF(false, people(), people()),
-    CARES_FOR(true, people(), people()),
+    /** Someone (a caregiver, a relative, a home-care agency) looks after a person. */
+    CARES_FOR(true, EnumSet.allOf(ContactKind.class), people()),
     FRIEND_OF(false, people(), people()),
     NEIGHBOR_OF(false, people(), people()),
+    /** A clinician treats a patient. */
     TREATS(true, clinicians(), EnumSet.of(ContactKind.PATIENT)),
-    REFERS_TO(true, clinicians(), clinicians()),
-    COLLEAGUE_OF(false, EnumSet.complementOf(EnumSet.of(ContactKind.ORGANIZATION)),
-            EnumSet.complementOf(EnumSet.of(ContactKind.ORGANIZATION))),
+    /** Clinicians and services refer patients on, to clinicians or to services (a clinic, a food bank). */
+    REFERS_TO(true, with(clinicians(), ContactKind.COMMUNITY_LEADER, ContactKind.ORGANIZATION),
+            with(clinicians(), ContactKind.ORGANIZATION)),
+    COLLEAGUE_OF(false, people(), people()),
+    /** Membership of a congregation, an association, a practice's patient list. */
     MEMBER_OF(true, people(), EnumSet.of(ContactKind.ORGANIZATION)),
     WORKS_AT(true, people(), EnumSet.of(ContactKind.ORGANIZATION)),
     LEADS(true, people(), EnumSet.of(ContactKind.ORGANIZATION)),
+    /** Anyone may follow anyone's online presence; the weakest kind of tie. */
     FOLLOWS_ONLINE(true, EnumSet.allOf(ContactKind.class), EnumSet.allOf(ContactKind.class));
 
     private final boolean directed;
@@ -51,6 +58,44 @@ public enum TieType {
 
     private static Set<ContactKind> people() {
         return EnumSet.complementOf(EnumSet.of(ContactKind.ORGANIZATION));
+    }
+
+    private static Set<ContactKind> with(Set<ContactKind> kinds, ContactKind... more) {
+        EnumSet<ContactKind> all = EnumSet.copyOf(kinds);
+        all.addAll(java.util.List.of(more));
+        return all;
+    }
+
+    /**
+     * The type of the tie inferred when two contacts with no tie meet in a touchpoint, oriented as the type reads:
+     * clinician and patient: TREATS (clinician to patient); two clinicians, or a clinician and another person:
+     * COLLEAGUE_OF; a person and an organisation: MEMBER_OF (person to organisation); two other people: FRIEND_OF;
+     * two organisations: none (empty), as no type but FOLLOWS_ONLINE joins them.
+     */
+    public static java.util.Optional<Inferred> inferredBetween(ContactKind a, ContactKind b) {
+        if (a.isClinician() && b == ContactKind.PATIENT) {
+            return java.util.Optional.of(new Inferred(TREATS, false));
+        }
+        if (b.isClinician() && a == ContactKind.PATIENT) {
+            return java.util.Optional.of(new Inferred(TREATS, true));
+        }
+        if (a == ContactKind.ORGANIZATION && b == ContactKind.ORGANIZATION) {
+            return java.util.Optional.empty();
+        }
+        if (b == ContactKind.ORGANIZATION) {
+            return java.util.Optional.of(new Inferred(MEMBER_OF, false));
+        }
+        if (a == ContactKind.ORGANIZATION) {
+            return java.util.Optional.of(new Inferred(MEMBER_OF, true));
+        }
+        if (a.isClinician() || b.isClinician()) {
+            return java.util.Optional.of(new Inferred(COLLEAGUE_OF, false));
+        }
+        return java.util.Optional.of(new Inferred(FRIEND_OF, false));
+    }
+
+    /** An inferred tie's type, and whether it runs from the second contact to the first. */
+    public record Inferred(TieType type, boolean reversed) {
     }
 
     private static Set<ContactKind> clinicians() {

@@ -3,7 +3,13 @@ package health.circles.network;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.Session;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,6 +17,62 @@ import java.util.UUID;
 /** The tie store. */
 @ApplicationScoped
 public class Ties implements PanacheRepositoryBase<Tie, UUID> {
+
+    private static final String OPEN_BETWEEN = """
+            SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
+            JOIN tie t ON t.from_id = pair.x AND t.to_id = pair.y
+            WHERE t.until IS NULL OR t.until > ?
+            UNION ALL
+            SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
+            JOIN tie t ON t.from_id = pair.y AND t.to_id = pair.x
+            WHERE t.until IS NULL OR t.until > ?""";
+
+    /** The active ties (open, or ending after {@code today}) of any type between each of the pairs, either way round. */
+    public List<Tie> activeBetween(Collection<ContactPair> pairs, LocalDate today) {
+        if (pairs.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = getEntityManager().unwrap(Session.class).doReturningWork(c -> {
+            Array xs = c.createArrayOf("uuid", pairs.stream().map(ContactPair::a).toArray());
+            Array ys = c.createArrayOf("uuid", pairs.stream().map(ContactPair::b).toArray());
+            try (PreparedStatement s = c.prepareStatement(OPEN_BETWEEN)) {
+                for (int i : new int[] {0, 3}) {
+                    s.setArray(i + 1, xs);
+                    s.setArray(i + 2, ys);
+                    s.setObject(i + 3, today);
+                }
+                List<UUID> found = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.add(r.getObject(1, UUID.class));
+                    }
+                }
+                return found;
+            }
+        });
+        return ids.isEmpty() ? List.of() : list("id in ?1", ids);
+    }
+
+    /** Takes a transaction-scoped lock on each pair, in a fixed order, so that writers of the same pairs queue. */
+    public void lock(Collection<ContactPair> pairs) {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        getEntityManager().unwrap(Session.class).doWork(c -> {
+            Long[] keys = pairs.stream().map(ContactPair::lockKey).sorted().distinct().toArray(Long[]::new);
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(?::bigint[]) k ORDER BY k) keys")) {
+                s.setArray(1, c.createArrayOf("bigint", keys));
+                s.executeQuery().close();
+            }
+        });
+    }
+
+    /** Ties whose strength depends on touchpoints (and so decays), by id after {@code after}. */
+    public List<Tie> touchpointFed(UUID after, int limit) {
+        return find("id > ?1 and (strength > declaredStrength or source = ?2) order by id",
+                after == null ? new UUID(0, 0) : after, TieSource.TOUCHPOINT).page(0, limit).list();
+    }
 
     /** The open tie of this type between the two contacts, either way round for symmetric types. */
     public Optional<Tie> findOpen(TieType type, UUID from, UUID to, UUID except) {

@@ -47,9 +47,14 @@ public class ProblemMappers {
         return respond(jsonProblem(e, path(uri)));
     }
 
-    // Declared for the exact type because Quarkus ships its own mapper for it, which answers plain JSON.
+    // Quarkus REST ships its own mappers for these two (a non-problem body); exact types win over the one above.
     @ServerExceptionMapper
-    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+    public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
         return respond(jsonProblem(e, path(uri)));
     }
 

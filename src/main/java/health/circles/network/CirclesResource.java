@@ -1,0 +1,133 @@
+package health.circles.network;
+
+import health.circles.contact.ContactKind;
+import health.circles.web.ApiProblem;
+import health.circles.web.Ids;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A contact's concentric circles over HTTP. */
+@Path("/api/v1/contacts/{id}/circles")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Graph", description = "Questions the relationship graph answers")
+public class CirclesResource {
+
+    private final GraphQueryService graph;
+    private final NetworkConfig config;
+
+    CirclesResource(GraphQueryService graph, NetworkConfig config) {
+        this.graph = graph;
+        this.config = config;
+    }
+
+    @GET
+    @Operation(summary = "A contact's concentric circles", description = """
+            Ring 1: the contacts joined to the centre by an active tie (no until, or one after today); ring 2: \\
+            theirs; and so on. Each contact appears once, in its nearest ring. Every tie is walked both ways, \\
+            directed ones too (a patient's clinician is in the patient's circles and the patient in the \\
+            clinician's). A member's strength is that of its strongest shortest path to the centre: the product of \\
+            strength / 3 over the path's ties, 0..1. tieType and minStrength restrict the ties walked; kind only \\
+            the members listed (others still lead further out). Members are listed ring by ring, strongest first, \\
+            up to limit; a ring of more than 20000 contacts is cut to its strongest and ends the search. truncated \\
+            and note say when either bound cut the answer. Waits up to 2 s for recent writes to reach the graph \\
+            (all of them, or up to the Graph-Position given as consistentWith).""")
+    @APIResponse(responseCode = "200", description = "The circles")
+    @APIResponse(responseCode = "400", description = "Invalid parameter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such contact",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CirclesView circles(@PathParam("id") String id,
+                               @Parameter(description = "Rings, 1 to 3, default 2") @QueryParam("depth") String depth,
+                               @Parameter(description = "Contact kinds to list; repeat or comma-separate") @QueryParam("kind") List<String> kinds,
+                               @Parameter(description = "Tie types to walk; repeat or comma-separate") @QueryParam("tieType") List<String> tieTypes,
+                               @Parameter(description = "Walk only ties at least this strong, 0 to 3, default 0") @QueryParam("minStrength") String minStrength,
+                               @Parameter(description = "Members listed, 1 to 2000, default 500") @QueryParam("limit") String limit,
+                               @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
+        NetworkConfig.Circles bounds = config.circles();
+        return graph.circles(new GraphQueryService.CirclesQuery(Ids.parse("id", id),
+                integer("depth", depth, 1, 3, 2),
+                names("kind", kinds, ContactKind.class),
+                names("tieType", tieTypes, TieType.class),
+                number("minStrength", minStrength, 0, config.strength().max(), 0),
+                integer("limit", limit, 1, bounds.maxLimit(), bounds.defaultLimit()),
+                position(consistentWith)));
+    }
+
+    static int integer(String name, String value, int min, int max, int defaultValue) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidField(name, "must be a whole number from " + min + " to " + max);
+    }
+
+    static double number(String name, String value, double min, double max, double defaultValue) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            double n = Double.parseDouble(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidField(name, "must be a number from " + min + " to " + max);
+    }
+
+    static Long position(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidField("consistentWith", "must be a Graph-Position header value");
+    }
+
+    /** Enum names from repeated or comma-separated values; null when none were given. */
+    static <E extends Enum<E>> List<String> names(String name, List<String> values, Class<E> type) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String value : values) {
+            for (String part : value.split(",")) {
+                E e = QueryParams.enumValue(name, part, type);
+                if (e != null) {
+                    out.add(e.name());
+                }
+            }
+        }
+        return out.isEmpty() ? null : new ArrayList<>(out);
+    }
+}

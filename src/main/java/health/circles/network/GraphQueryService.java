@@ -1,0 +1,104 @@
+package health.circles.network;
+
+import health.circles.contact.Contact;
+import health.circles.contact.Contacts;
+import health.circles.web.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Graph questions: checks the contacts in PostgreSQL, waits for the client's writes, asks the graph store. */
+@ApplicationScoped
+public class GraphQueryService {
+
+    private final Contacts contacts;
+    private final NetworkGraph graph;
+    private final GraphReads reads;
+
+    GraphQueryService(Contacts contacts, NetworkGraph graph, GraphReads reads) {
+        this.contacts = contacts;
+        this.graph = graph;
+        this.reads = reads;
+    }
+
+    /** The parameters of a circles question, already validated. */
+    public record CirclesQuery(UUID centre, int depth, List<String> kinds, List<String> tieTypes, double minStrength,
+                               int limit, Long consistentWith) {
+    }
+
+    public CirclesView circles(CirclesQuery q) {
+        CirclesView.ContactRef centre = ref(q.centre());
+        boolean current = reads.await(q.consistentWith());
+        NetworkGraph.Found found = graph.circles(q.centre().toString(), q.depth(), q.kinds(), q.tieTypes(),
+                q.minStrength(), q.limit(), today());
+        Map<Integer, List<CirclesView.Member>> rings = new LinkedHashMap<>();
+        for (int ring = 1; ring <= q.depth(); ring++) {
+            rings.put(ring, new ArrayList<>());
+        }
+        for (NetworkGraph.Member m : found.members()) {
+            rings.get(m.ring()).add(new CirclesView.Member(UUID.fromString(m.id()), m.kind(), m.displayName(),
+                    m.strength(), UUID.fromString(m.via()), m.tieTypes()));
+        }
+        String note = found.note();
+        if (!current) {
+            note = (note == null ? "" : note + ". ") + "The graph is behind recent writes; this answer may miss them";
+        }
+        return new CirclesView(centre, q.depth(),
+                rings.entrySet().stream().map(e -> new CirclesView.Ring(e.getKey(), e.getValue())).toList(),
+                found.members().size(), found.truncated(), note, current);
+    }
+
+    public PathsView paths(UUID from, UUID to, int maxHops, int limit, Long consistentWith) {
+        if (from.equals(to)) {
+            throw ApiProblem.invalidField("to", "must differ from from");
+        }
+        CirclesView.ContactRef a = ref(from);
+        CirclesView.ContactRef b = ref(to);
+        boolean current = reads.await(consistentWith);
+        List<PathsView.PathView> paths = graph.paths(from.toString(), to.toString(), maxHops, limit, today()).stream()
+                .map(GraphQueryService::view).toList();
+        String reason = paths.isEmpty()
+                ? "No chain of at most " + maxHops + " active ties joins these contacts" + (maxHops < NetworkGraph.MAX_HOPS
+                ? "; a larger maxHops (up to " + NetworkGraph.MAX_HOPS + ") may find one" : "")
+                : null;
+        if (!current && paths.isEmpty()) {
+            reason += "; the graph is also behind recent writes";
+        }
+        return new PathsView(a, b, maxHops, paths, reason, current);
+    }
+
+    private static PathsView.PathView view(NetworkGraph.FoundPath path) {
+        List<PathsView.HopView> hops = path.hops().stream().map(h -> {
+            Map<String, Object> t = h.tie();
+            String direction = Boolean.TRUE.equals(t.get("symmetric")) ? "SYMMETRIC" : h.forward() ? "FORWARD" : "BACKWARD";
+            return new PathsView.HopView(ref(h.from()), ref(h.to()), new PathsView.TieRef(
+                    UUID.fromString((String) t.get("id")), (String) t.get("type"),
+                    ((Number) t.get("strength")).doubleValue(), direction));
+        }).toList();
+        return new PathsView.PathView(path.strength(), hops.size(), hops);
+    }
+
+    private static CirclesView.ContactRef ref(Map<String, Object> node) {
+        return new CirclesView.ContactRef(UUID.fromString((String) node.get("id")), (String) node.get("kind"),
+                (String) node.get("displayName"));
+    }
+
+    @Transactional
+    CirclesView.ContactRef ref(UUID id) {
+        Contact c = contacts.findById(id);
+        if (c == null) {
+            throw ApiProblem.notFound("Contact", id);
+        }
+        return new CirclesView.ContactRef(c.id, c.kind.name(), c.displayName);
+    }
+
+    private static LocalDate today() {
+        return LocalDate.now(ZoneOffset.UTC);
+    }
+}

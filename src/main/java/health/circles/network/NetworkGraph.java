@@ -1,0 +1,169 @@
+package health.circles.network;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
+
+/**
+ * The graph store's questions about the network, answered in Neo4j read transactions. Only active ties count (no
+ * {@code until}, or one after today); every tie is walked both ways, a directed one too, because reachability and
+ * introductions do not depend on who treats whom. A tie weighs strength / max on a path, and a path's strength is the
+ * product of its ties' weights (1 for a path of strength-max ties, falling with each hop and each weak tie).
+ */
+@ApplicationScoped
+public class NetworkGraph {
+
+    /**
+     * One ring: the contacts one hop beyond the frontier that no nearer ring holds, each with the strongest path
+     * through the frontier (the frontier carries each member's own best strength), the contact it came through, and
+     * the types of the ties that join it to the frontier.
+     */
+    private static final String RING = """
+            UNWIND $frontier AS f
+            MATCH (a:Contact {id: f.id})-[t:TIE]-(b:Contact)
+            WHERE (t.until IS NULL OR t.until > $today)
+              AND t.strength >= $minStrength
+              AND ($types IS NULL OR t.type IN $types)
+              AND NOT b.id IN $seen
+            WITH b, t, f, f.s * t.strength / $max AS s
+            ORDER BY s DESC
+            WITH b, collect(s)[0] AS s, collect(f.id)[0] AS via, collect(DISTINCT t.type) AS types
+            ORDER BY s DESC, b.id
+            LIMIT $cap
+            RETURN b.id AS id, b.kind AS kind, b.displayName AS displayName, s, via, types
+            """;
+
+    /**
+     * Candidate introduction paths, shortest first ({@code SHORTEST k} searches from both ends), then ranked by
+     * strength. The hop bound and k are literals because Cypher takes no parameters in path quantifiers; they come
+     * from validated integers, never from request text.
+     */
+    private static final String PATHS = """
+            MATCH (a:Contact {id: $from}), (b:Contact {id: $to})
+            MATCH p = SHORTEST %d (a)-[t:TIE WHERE t.until IS NULL OR t.until > $today]-{1,%d}(b)
+            WITH p, reduce(s = 1.0, r IN relationships(p) | s * r.strength / $max) AS strength
+            WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
+            RETURN [n IN nodes(p) | {id: n.id, kind: n.kind, displayName: n.displayName}] AS contacts,
+                   [r IN relationships(p) | {id: r.id, type: r.type, strength: r.strength, from: startNode(r).id,
+                                             symmetric: r.symmetric}] AS ties,
+                   strength
+            ORDER BY strength DESC, size(ties) ASC
+            LIMIT $limit
+            """;
+
+    public static final int MAX_HOPS = 6;
+
+    private final Driver driver;
+    private final TieStrength strength;
+    private final NetworkConfig config;
+    private final Map<Integer, String> pathQueries = new HashMap<>();
+
+    NetworkGraph(Driver driver, TieStrength strength, NetworkConfig config) {
+        this.driver = driver;
+        this.strength = strength;
+        this.config = config;
+        for (int hops = 1; hops <= MAX_HOPS; hops++) {
+            pathQueries.put(hops, PATHS.formatted(config.paths().candidates(), hops));
+        }
+    }
+
+    /** A member of a contact's circles. */
+    public record Member(String id, String kind, String displayName, int ring, double strength, String via,
+                         List<String> tieTypes) {
+    }
+
+    /** The members found, in ring order and by strength within a ring, and why the search stopped short, if it did. */
+    public record Found(List<Member> members, boolean truncated, String note) {
+    }
+
+    /**
+     * The circles of {@code centre} up to {@code depth} rings: tie types and minimum strength limit which ties are
+     * walked; kinds only which members are listed. Stops at {@code limit} listed members, and expands no further
+     * than a ring of the configured maximum size.
+     */
+    public Found circles(String centre, int depth, List<String> kinds, List<String> types, double minStrength,
+                         int limit, LocalDate today) {
+        int maxRing = config.circles().maxRingSize();
+        try (var session = driver.session()) {
+            return session.executeRead(tx -> {
+                List<Member> members = new ArrayList<>();
+                List<String> seen = new ArrayList<>(List.of(centre));
+                List<Map<String, Object>> frontier = List.of(Map.of("id", centre, "s", 1.0));
+                for (int ring = 1; ring <= depth && !frontier.isEmpty(); ring++) {
+                    List<Record> found = ring(tx, frontier, seen, types, minStrength, maxRing + 1, today);
+                    boolean ringCut = found.size() > maxRing;
+                    List<Map<String, Object>> next = new ArrayList<>();
+                    for (Record r : found.subList(0, Math.min(found.size(), maxRing))) {
+                        String id = r.get("id").asString();
+                        double s = r.get("s").asDouble();
+                        seen.add(id);
+                        next.add(Map.of("id", id, "s", s));
+                        String kind = r.get("kind").asString(null);
+                        if (kinds == null || kinds.contains(kind)) {
+                            if (members.size() == limit) {
+                                return new Found(members, true, "More than " + limit + " contacts within " + depth
+                                        + " rings; the " + limit + " nearest and strongest are listed (raise limit, "
+                                        + "up to " + config.circles().maxLimit() + ", or narrow with kind, tieType or minStrength)");
+                            }
+                            members.add(new Member(id, kind, r.get("displayName").asString(null), ring, s,
+                                    r.get("via").asString(), r.get("types").asList(Value::asString)));
+                        }
+                    }
+                    if (ringCut) {
+                        return new Found(members, true, "Ring " + ring + " holds more than " + maxRing
+                                + " contacts; its strongest " + maxRing + " were kept and the search went no deeper");
+                    }
+                    frontier = next;
+                }
+                return new Found(members, false, null);
+            });
+        }
+    }
+
+    private List<Record> ring(TransactionContext tx, List<Map<String, Object>> frontier, List<String> seen,
+                              List<String> types, double minStrength, int cap, LocalDate today) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("frontier", frontier);
+        params.put("seen", seen);
+        params.put("types", types);
+        params.put("minStrength", minStrength);
+        params.put("max", strength.max());
+        params.put("cap", cap);
+        params.put("today", today);
+        return tx.run(RING, params).list();
+    }
+
+    /** One hop of a path: the tie and the contacts it joins, in the path's direction. */
+    public record Hop(Map<String, Object> from, Map<String, Object> to, Map<String, Object> tie, boolean forward) {
+    }
+
+    /** A path between two contacts, with its strength. */
+    public record FoundPath(List<Hop> hops, double strength) {
+    }
+
+    /** The strongest paths of at most {@code maxHops} active ties between two contacts. */
+    public List<FoundPath> paths(String from, String to, int maxHops, int limit, LocalDate today) {
+        Map<String, Object> params = Map.of("from", from, "to", to, "today", today, "max", strength.max(),
+                "limit", limit);
+        try (var session = driver.session()) {
+            return session.executeRead(tx -> tx.run(pathQueries.get(maxHops), params).list(r -> {
+                List<Map<String, Object>> contacts = r.get("contacts").asList(Value::asMap);
+                List<Map<String, Object>> ties = r.get("ties").asList(Value::asMap);
+                List<Hop> hops = new ArrayList<>();
+                for (int i = 0; i < ties.size(); i++) {
+                    Map<String, Object> tie = ties.get(i);
+                    hops.add(new Hop(contacts.get(i), contacts.get(i + 1), tie,
+                            contacts.get(i).get("id").equals(tie.get("from"))));
+                }
+                return new FoundPath(hops, r.get("strength").asDouble());
+            }));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package health.circles.network;
+
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Introduction paths between two contacts, strongest first. */
+@Schema(name = "Paths")
+public record PathsView(
+        CirclesView.ContactRef from,
+        CirclesView.ContactRef to,
+        int maxHops,
+        List<PathView> paths,
+        @Schema(description = "Why the list is empty; absent otherwise") String reason,
+        @Schema(description = "false when the graph had not caught up with recent writes within the wait") boolean graphCurrent) {
+
+    /** One path: who introduces whom, hop by hop. */
+    @Schema(name = "Path")
+    public record PathView(
+            @Schema(description = "Product of strength / 3 over the path's ties, 0..1") double strength,
+            int length,
+            List<HopView> hops) {
+    }
+
+    /** One hop and the tie it walks. */
+    @Schema(name = "Hop")
+    public record HopView(CirclesView.ContactRef from, CirclesView.ContactRef to, TieRef tie) {
+    }
+
+    /** The tie of a hop. */
+    @Schema(name = "HopTie")
+    public record TieRef(
+            UUID id,
+            String type,
+            double strength,
+            @Schema(description = "FORWARD: the tie runs from this hop's from to its to; BACKWARD: the other way; SYMMETRIC: a symmetric type") String direction) {
+    }
+}

@@ -1,0 +1,167 @@
+package health.circles.network;
+
+import health.circles.contact.Contacts;
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Touchpoints: recording one recomputes (and where needed infers) the ties between its participants. */
+@ApplicationScoped
+public class TouchpointService {
+
+    /** Clocks disagree a little; a touchpoint further ahead than this is a mistake. */
+    static final Duration MAX_AHEAD = Duration.ofDays(1);
+
+    private final Touchpoints touchpoints;
+    private final Ties ties;
+    private final Contacts contacts;
+    private final StrengthService strengths;
+    private final NetworkConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
+                      NetworkConfig config) {
+        this.touchpoints = touchpoints;
+        this.ties = ties;
+        this.contacts = contacts;
+        this.strengths = strengths;
+        this.config = config;
+    }
+
+    /** A touchpoint as written, with the outbox position at which the graph shows its effect on ties (0: none). */
+    public record Written(TouchpointView touchpoint, long position) {
+    }
+
+    @Transactional
+    public Written create(TouchpointInput in) {
+        Set<UUID> participants = new LinkedHashSet<>(in.participants());
+        if (participants.size() != in.participants().size()) {
+            throw ApiProblem.invalidField("participants", "must not name a contact twice");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        if (in.occurredAt().isAfter(now.plus(MAX_AHEAD))) {
+            throw ApiProblem.invalidField("occurredAt", "must not be more than a day in the future");
+        }
+        Set<UUID> known = new HashSet<>();
+        contacts.list("id in ?1", List.copyOf(participants)).forEach(c -> known.add(c.id));
+        List<UUID> unknown = participants.stream().filter(id -> !known.contains(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ApiProblem(422, "unknown-contact", "Unknown contact",
+                    "participants: no contact " + unknown.get(0) + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : ""),
+                    List.of(new Problem.FieldError("participants", "no such contact: " + unknown.get(0))));
+        }
+        if (in.externalId() != null && touchpoints.count("externalId", in.externalId()) > 0) {
+            throw ApiProblem.conflict("duplicate-external-id", "Another touchpoint already has externalId " + in.externalId());
+        }
+        Touchpoint t = new Touchpoint();
+        t.id = UUID.randomUUID();
+        t.channel = in.channel();
+        t.occurredAt = in.occurredAt().truncatedTo(ChronoUnit.MICROS);
+        t.topic = blankToNull(in.topic());
+        t.outcome = blankToNull(in.outcome());
+        t.clinical = Boolean.TRUE.equals(in.clinical());
+        t.campaignId = in.campaignId();
+        t.externalId = blankToNull(in.externalId());
+        t.createdAt = now;
+        t.participants.addAll(participants);
+        touchpoints.persist(t);
+        touchpoints.flush(); // the strength queries below read the participants from the database
+        List<ContactPair> pairs = pairs(participants);
+        StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
+                ? strengths.recomputeAndInfer(pairs)
+                : strengths.recompute(pairs);
+        return new Written(TouchpointView.of(t, done.changed()), done.position());
+    }
+
+    @Transactional
+    public TouchpointView get(UUID id) {
+        return TouchpointView.of(find(id), null);
+    }
+
+    /** Deletes a touchpoint and takes it out of its participants' tie strengths; returns the outbox position. */
+    @Transactional
+    public long delete(UUID id) {
+        Touchpoint t = find(id);
+        List<ContactPair> pairs = pairs(t.participants);
+        touchpoints.delete(t);
+        touchpoints.flush();
+        return strengths.recompute(pairs).position();
+    }
+
+    @Transactional
+    public Page<TouchpointView> ofContact(UUID contact, String next, int limit) {
+        if (contacts.findById(contact) == null) {
+            throw ApiProblem.notFound("Contact", contact);
+        }
+        return page(touchpoints.ofContact(contact, position(next), limit + 1), limit);
+    }
+
+    @Transactional
+    public Page<TouchpointView> ofTie(UUID tieId, String next, int limit) {
+        Tie tie = ties.findById(tieId);
+        if (tie == null) {
+            throw ApiProblem.notFound("Tie", tieId);
+        }
+        return page(touchpoints.ofPair(tie.fromId, tie.toId, position(next), limit + 1), limit);
+    }
+
+    private static Page<TouchpointView> page(List<Touchpoint> found, int limit) {
+        boolean more = found.size() > limit;
+        List<Touchpoint> page = more ? found.subList(0, limit) : found;
+        String next = null;
+        if (more) {
+            Touchpoint last = page.get(page.size() - 1);
+            next = new Cursor(last.occurredAt.toString(), last.id).encode();
+        }
+        return new Page<>(page.stream().map(t -> TouchpointView.of(t, null)).toList(), next);
+    }
+
+    private static Touchpoints.Position position(String next) {
+        Cursor cursor = Cursor.decode(next);
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            return new Touchpoints.Position(Instant.parse(cursor.key()), cursor.id());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalidField("next", "belongs to another listing");
+        }
+    }
+
+    static List<ContactPair> pairs(Set<UUID> participants) {
+        List<UUID> ids = new ArrayList<>(new HashSet<>(participants));
+        List<ContactPair> pairs = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            for (int j = i + 1; j < ids.size(); j++) {
+                pairs.add(ContactPair.of(ids.get(i), ids.get(j)));
+            }
+        }
+        return pairs;
+    }
+
+    private Touchpoint find(UUID id) {
+        Touchpoint t = touchpoints.findById(id);
+        if (t == null) {
+            throw ApiProblem.notFound("Touchpoint", id);
+        }
+        return t;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,157 @@
+package health.circles.network;
+
+import static health.circles.network.Network.contact;
+import static health.circles.network.Network.patient;
+import static health.circles.network.Network.physician;
+import static health.circles.network.Network.tie;
+import static health.circles.network.Network.touchpoint;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TieStrengthTest {
+
+    @Inject
+    GraphProbe graph;
+
+    @Inject
+    StrengthService strengths;
+
+    @Test
+    void touchpointAddsItsChannelWeightToTheTieAndTheGraphSeesIt() {
+        String doctor = physician();
+        String patient = patient();
+        String id = tie(doctor, patient, "TREATS", 0.5);
+        var recorded = touchpoint("HOME_VISIT", doctor, patient);
+        assertEquals(id, recorded.path("ties[0].id"));
+        assertEquals(false, recorded.path("ties[0].inferred"));
+        assertEquals(0.75, strength(id), 1e-3);
+        assertEquals(0.75, (Double) graph.edge(id).get("strength"), 1e-3);
+    }
+
+    @Test
+    void onTheGroundWeighsMoreThanOnline() {
+        String a = patient();
+        String b = patient();
+        String c = patient();
+        String inPerson = tie(a, b, "FRIEND_OF", 0.2);
+        String online = tie(a, c, "FRIEND_OF", 0.2);
+        touchpoint("IN_PERSON", a, b);
+        touchpoint("SOCIAL", a, c);
+        assertTrue(strength(inPerson) > strength(online));
+        assertEquals(0.4, strength(inPerson), 1e-3);
+        assertEquals(0.22, strength(online), 1e-3);
+    }
+
+    @Test
+    void aTouchpointOneHalfLifeAgoCountsHalf() {
+        String a = patient();
+        String b = patient();
+        String id = tie(a, b, "FAMILY_OF", 0.0);
+        touchpoint("HOME_VISIT", Instant.now().minus(Duration.ofDays(90)), a, b);
+        assertEquals(0.125, strength(id), 1e-3);
+    }
+
+    @Test
+    void strengthIsCappedAtThree() {
+        String a = patient();
+        String b = patient();
+        String id = tie(a, b, "FAMILY_OF", 1.0);
+        for (int i = 0; i < 10; i++) {
+            touchpoint("HOME_VISIT", a, b);
+        }
+        assertEquals(3.0, strength(id), 1e-5); // the last few are within min-change of the cap
+    }
+
+    @Test
+    void tieCreatedAfterTouchpointsStartsWithTheirWeight() {
+        String a = contact("CAREGIVER");
+        String b = patient();
+        String c = patient();
+        touchpoint("PHONE", a, b, c); // infers FRIEND_OF between each two of them
+        String id = tie(a, b, "CARES_FOR", 0.5);
+        assertEquals(0.6, strength(id), 1e-3);
+    }
+
+    @Test
+    void touchpointWithoutATieInfersOneForEachPair() {
+        String doctor = physician();
+        String patient = patient();
+        String carer = contact("CAREGIVER");
+        String clinic = contact("ORGANIZATION");
+        var recorded = touchpoint("IN_PERSON", doctor, patient, carer, clinic);
+        List<Map<String, Object>> ties = recorded.path("ties");
+        assertEquals(6, ties.size());
+        ties.forEach(t -> assertEquals(true, t.get("inferred")));
+        assertEquals("TREATS", between(ties, doctor, patient).get("type"));
+        assertEquals(doctor, between(ties, doctor, patient).get("from"));
+        assertEquals("COLLEAGUE_OF", between(ties, doctor, carer).get("type"));
+        assertEquals("FRIEND_OF", between(ties, patient, carer).get("type"));
+        assertEquals("MEMBER_OF", between(ties, clinic, patient).get("type"));
+        assertEquals(patient, between(ties, clinic, patient).get("from"));
+        String id = (String) between(ties, doctor, patient).get("id");
+        given().when().get("/api/v1/ties/" + id).then().statusCode(200)
+                .body("source", org.hamcrest.Matchers.equalTo("TOUCHPOINT"))
+                .body("declaredStrength", org.hamcrest.Matchers.equalTo(0.0f));
+        assertEquals(0.2, (Double) graph.edge(id).get("strength"), 1e-3);
+        // A second touchpoint strengthens the inferred tie rather than inferring another.
+        var again = touchpoint("IN_PERSON", doctor, patient);
+        assertEquals(id, again.path("ties[0].id"));
+        assertEquals(false, again.path("ties[0].inferred"));
+    }
+
+    @Test
+    void largeTouchpointsStrengthenExistingTiesButInferNone() {
+        String[] crowd = new String[11];
+        for (int i = 0; i < crowd.length; i++) {
+            crowd[i] = patient();
+        }
+        String id = tie(crowd[0], crowd[1], "NEIGHBOR_OF", 0.5);
+        var recorded = touchpoint("EVENT", crowd);
+        assertEquals(List.of(id), ((List<Map<String, Object>>) recorded.path("ties")).stream().map(t -> t.get("id")).toList());
+    }
+
+    @Test
+    void refreshLetsStrengthDecayAndSendsItToTheGraph() {
+        String a = patient();
+        String b = patient();
+        String id = tie(a, b, "FRIEND_OF", 0.0);
+        touchpoint("HOME_VISIT", a, b);
+        assertEquals(0.25, strength(id), 1e-3);
+        int changed = strengths.refresh(Instant.now().plus(Duration.ofDays(180)));
+        assertTrue(changed >= 1);
+        assertEquals(0.0625, strength(id), 1e-3);
+        assertEquals(0.0625, (Double) graph.edge(id).get("strength"), 1e-3);
+    }
+
+    @Test
+    void recomputingPairsIsIdempotent() {
+        String a = patient();
+        String b = patient();
+        String id = tie(a, b, "FRIEND_OF", 0.5);
+        touchpoint("EMAIL", a, b);
+        var pair = ContactPair.of(java.util.UUID.fromString(b), java.util.UUID.fromString(a));
+        StrengthService.Recomputed done = strengths.recompute(List.of(pair));
+        assertEquals(List.of(), done.changed(), "nothing changed since the touchpoint");
+        assertEquals(0.54, strength(id), 1e-3);
+    }
+
+    private static Map<String, Object> between(List<Map<String, Object>> ties, String x, String y) {
+        return ties.stream()
+                .filter(t -> t.get("from").equals(x) && t.get("to").equals(y) || t.get("from").equals(y) && t.get("to").equals(x))
+                .findFirst().orElseThrow();
+    }
+
+    private static double strength(String tie) {
+        return given().when().get("/api/v1/ties/" + tie).then().statusCode(200).extract().jsonPath().getDouble("strength");
+    }
+}
