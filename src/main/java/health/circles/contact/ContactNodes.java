@@ -14,7 +14,7 @@ import org.neo4j.driver.TransactionContext;
 @ApplicationScoped
 public class ContactNodes implements GraphProjection {
 
-    static final String UPSERTED = "contact.upserted";
+    public static final String UPSERTED = "contact.upserted";
     static final String DELETED = "contact.deleted";
 
     private static final String UPSERT = """
@@ -32,7 +32,7 @@ public class ContactNodes implements GraphProjection {
             DETACH DELETE c
             """;
 
-    static Map<String, Object> upserted(Contact c) {
+    public static Map<String, Object> upserted(Contact c) {
         return Map.of("id", c.id.toString(), "kind", c.kind.name(), "displayName", c.displayName, "version", c.version);
     }
 
