@@ -324,18 +324,26 @@ public final class SyntheticNetwork {
             double quota = budget * weight(u) / total + carry;
             int emit = (int) quota;
             carry = quota - emit;
-            double cross = bridge[u] ? bridgeCross : normalCross;
             for (int e = 0; e < emit && tieCount < spec.ties(); e++) {
-                boolean external = random.nextDouble() < cross && communities() > 1;
-                for (int attempt = 0; attempt < 20; attempt++) {
-                    int v = external ? draw(0, n) : draw(start[community[u]], start[community[u] + 1]);
-                    if (v == u || external == (community[v] == community[u])) {
-                        continue;
-                    }
-                    if (tryTie(sink, u, v, external)) {
-                        break;
-                    }
-                }
+                drawTie(sink, u, bridge[u] ? bridgeCross : normalCross);
+            }
+        }
+        // Pairs already taken leave the first pass a little short; top up from ends drawn by weight.
+        for (long attempts = 0; tieCount < spec.ties() && attempts < 20 * spec.ties(); attempts++) {
+            int u = draw(0, n);
+            drawTie(sink, u, bridge[u] ? bridgeCross : normalCross);
+        }
+    }
+
+    private void drawTie(Sink sink, int u, double cross) {
+        boolean external = random.nextDouble() < cross && communities() > 1;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int v = external ? draw(0, n) : draw(start[community[u]], start[community[u] + 1]);
+            if (v == u || external == (community[v] == community[u])) {
+                continue;
+            }
+            if (tryTie(sink, u, v, external)) {
+                return;
             }
         }
     }

@@ -92,7 +92,7 @@ class SyntheticNetworkTest {
                 "community size " + size));
         sizes.keySet().forEach(c -> assertEquals(1, clinics.get(c), "one clinic in community " + c));
         assertEquals(3000, all.contacts.size());
-        assertEquals(15000, all.ties.size(), 150);
+        assertEquals(15000, all.ties.size());
     }
 
     @Test
