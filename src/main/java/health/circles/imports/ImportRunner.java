@@ -48,6 +48,8 @@ public class ImportRunner {
     /** Test hook: the batch number (1-based) at which to simulate the process dying, and whether before its commit. */
     volatile int crashAtBatch;
     volatile boolean crashBeforeCommit;
+    /** Test hook: how many simulated crashes happened. */
+    final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportRunner(ImportJobs jobs, RowParser parser, ImportWriter writer, ImportConfig config, EntityManager em,
                  com.fasterxml.jackson.databind.ObjectMapper json) {
@@ -102,6 +104,7 @@ public class ImportRunner {
                 run(job.get());
             } catch (SimulatedCrash e) {
                 LOG.warnf("Import %s: simulated crash at batch %d", job.get().id(), e.batch);
+                crashes.incrementAndGet();
                 return;
             }
         }
