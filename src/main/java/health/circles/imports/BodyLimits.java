@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Request body limits per route. The HTTP layer's global limit (quarkus.http.limits.max-body-size) is set to the
+ * Request body limits per route, checked before the HTTP layer's own check (order -2). The HTTP layer's global limit (quarkus.http.limits.max-body-size) is set to the
  * import size, the largest any route takes; this filter holds every other route to circles.http.max-body-size.
  */
 @ApplicationScoped
@@ -21,7 +21,7 @@ public class BodyLimits {
                  ImportConfig imports) {
         long limit = general.asLongValue();
         long importLimit = imports.maxSize().asLongValue();
-        router.route().order(-1).handler(ctx -> {
+        router.route().order(-3).handler(ctx -> {
             boolean upload = ctx.request().method() == HttpMethod.POST && "/api/v1/imports".equals(ctx.normalizedPath());
             long allowed = upload ? importLimit : limit;
             String length = ctx.request().getHeader("Content-Length");

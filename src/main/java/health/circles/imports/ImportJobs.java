@@ -69,7 +69,7 @@ public class ImportJobs {
                 WHERE id = (SELECT id FROM import_job
                             WHERE state = 'QUEUED' OR (state = 'RUNNING' AND heartbeat_at < ?)
                             ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING """ + COLUMNS, Timestamp.from(Instant.now().minus(staleAfter))).stream().findFirst();
+                RETURNING\s""" + COLUMNS, Timestamp.from(Instant.now().minus(staleAfter))).stream().findFirst();
     }
 
     /**

@@ -96,7 +96,13 @@ public class ImportRunner {
 
     private void runAll() {
         while (!stopping) {
-            var job = jobs.claimNext(config.staleAfter());
+            java.util.Optional<ImportJobs.Job> job;
+            try {
+                job = jobs.claimNext(config.staleAfter());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not look for import jobs; retried on schedule", e);
+                return;
+            }
             if (job.isEmpty()) {
                 return;
             }
@@ -194,10 +200,15 @@ public class ImportRunner {
         }
     }
 
-    /** For tests: clears the crash hook. */
-    void noCrash() {
-        crashAtBatch = 0;
-        crashBeforeCommit = false;
+    /** Test hook: simulate the process dying at batch {@code batch}, before or after its commit; 0 for never. */
+    void simulateCrash(int batch, boolean beforeCommit) {
+        crashBeforeCommit = beforeCommit;
+        crashAtBatch = batch;
+    }
+
+    /** Test hook: how many simulated crashes happened. */
+    int crashes() {
+        return crashes.get();
     }
 
 }

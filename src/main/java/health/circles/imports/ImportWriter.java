@@ -243,7 +243,7 @@ class ImportWriter {
                 SELECT id, kind, given_name, family_name, organization_name, display_name, sort_name, email, phone,
                        postal_code, city, languages::text[], specialties::text[], tags::text[], do_not_contact,
                        external_id, at, at, version
-                FROM """ + CONTACT_ROWS + """
+                FROM\s""" + CONTACT_ROWS + """
 
                 ON CONFLICT DO NOTHING
                 RETURNING external_id""")) {
@@ -268,7 +268,7 @@ class ImportWriter {
                        email = u.email, phone = u.phone, postal_code = u.postal_code, city = u.city,
                        languages = u.languages::text[], specialties = u.specialties::text[], tags = u.tags::text[],
                        do_not_contact = u.do_not_contact, updated_at = u.at, version = c.version + 1
-                FROM """ + CONTACT_ROWS + """
+                FROM\s""" + CONTACT_ROWS + """
 
                 WHERE c.id = u.id AND c.version = u.version
                 RETURNING c.id""")) {
@@ -467,7 +467,7 @@ class ImportWriter {
     private Map<String, Tie> loadTies(Connection c, Set<String> externalIds) throws SQLException {
         Map<String, Tie> ties = new HashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, from_id, to_id, type, symmetric, since, until, declared_strength, strength, source, notes,
+                SELECT id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source, notes,
                        external_id, created_at, updated_at, version
                 FROM tie WHERE external_id = ANY(?)""")) {
             s.setArray(1, c.createArrayOf("text", externalIds.toArray()));
@@ -499,7 +499,7 @@ class ImportWriter {
     private static final String TIE_ROWS = """
             unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::float8[],
                    ?::float8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
-              AS u(id, from_id, to_id, type, symmetric, since, until, declared_strength, strength, source, notes,
+              AS u(id, from_id, to_id, type, sym, since, until, declared_strength, strength, source, notes,
                    external_id, at, version)""";
 
     private Set<String> insertTies(Connection c, List<Tie> ties) throws SQLException {
@@ -508,11 +508,11 @@ class ImportWriter {
             return inserted;
         }
         try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO tie (id, from_id, to_id, type, symmetric, since, until, declared_strength, strength, source,
+                INSERT INTO tie (id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source,
                                  notes, external_id, created_at, updated_at, version)
-                SELECT id, from_id, to_id, type, symmetric, since::date, until::date, declared_strength, strength,
+                SELECT id, from_id, to_id, type, sym, since::date, until::date, declared_strength, strength,
                        source, notes, external_id, at::timestamptz, at::timestamptz, version
-                FROM """ + TIE_ROWS + """
+                FROM\s""" + TIE_ROWS + """
 
                 ON CONFLICT DO NOTHING
                 RETURNING external_id""")) {
@@ -534,7 +534,7 @@ class ImportWriter {
                 UPDATE tie t SET since = u.since::date, until = u.until::date, declared_strength = u.declared_strength,
                        strength = u.strength, source = u.source, notes = u.notes, updated_at = u.at::timestamptz,
                        version = t.version + 1
-                FROM """ + TIE_ROWS + """
+                FROM\s""" + TIE_ROWS + """
 
                 WHERE t.id = u.id AND t.version = u.version
                 RETURNING t.id""")) {

@@ -167,7 +167,7 @@ public class GraphRebuild {
             }
             write(graph, id, ContactNodes.UPSERTED, batch);
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, symmetric, strength, since, until, version FROM tie""")) {
+                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie""")) {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {

@@ -37,11 +37,11 @@ class ImportApiTest {
 
     @AfterEach
     void noCrash() {
-        runner.noCrash();
+        runner.simulateCrash(0, false);
     }
 
     static String start(String body, String contentType, String query) {
-        return given().contentType(contentType).body(body)
+        return given().contentType(contentType).body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .when().post("/api/v1/imports" + query)
                 .then().statusCode(202)
                 .body("state", equalTo("QUEUED"))
@@ -247,7 +247,7 @@ class ImportApiTest {
         given().contentType("application/xml").body("<contacts/>")
                 .when().post("/api/v1/imports")
                 .then().statusCode(415);
-        given().contentType("application/x-ndjson").body("x".repeat(3 * 1024 * 1024))
+        given().contentType("application/x-ndjson").body(new byte[3 * 1024 * 1024])
                 .when().post("/api/v1/imports")
                 .then().statusCode(413).contentType("application/problem+json");
         // Other routes keep the general limit, below the import one.
@@ -260,16 +260,15 @@ class ImportApiTest {
     void importKilledMidBatchLeavesNoPartialBatchAndResumesFromItsCheckpoint() throws Exception {
         SyntheticNetwork.Spec spec = Networks.spec("kill-", 100, 200);
         long[] counts = Networks.counts(spec);
-        int crashesBefore = runner.crashes.get();
-        runner.crashBeforeCommit = true;
-        runner.crashAtBatch = 2;
+        int crashesBefore = runner.crashes();
+        runner.simulateCrash(2, true);
 
         String location = start(Networks.ndjson(spec), "application/x-ndjson", "?batchSize=60");
         long deadline = System.currentTimeMillis() + 30_000;
-        while (runner.crashes.get() == crashesBefore && System.currentTimeMillis() < deadline) {
+        while (runner.crashes() == crashesBefore && System.currentTimeMillis() < deadline) {
             sleep(50);
         }
-        runner.noCrash();
+        runner.simulateCrash(0, false);
         JsonPath dead = given().get(location).then().extract().jsonPath();
         assertEquals("RUNNING", dead.getString("state"), "a dead process leaves its job RUNNING");
         assertEquals(1, dead.getInt("batches"));

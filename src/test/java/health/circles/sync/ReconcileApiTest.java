@@ -27,7 +27,7 @@ class ReconcileApiTest {
     Driver graph;
 
     private void load(String prefix) {
-        String location = given().contentType("application/x-ndjson").body(Networks.ndjson(Networks.spec(prefix, 60, 150)))
+        String location = given().contentType("application/x-ndjson").body(Networks.ndjson(Networks.spec(prefix, 60, 150)).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/imports").then().statusCode(202).extract().header("Location");
         long deadline = System.currentTimeMillis() + 60_000;
         while (!given().get(location).then().extract().jsonPath().getString("state").equals("SUCCEEDED")) {
