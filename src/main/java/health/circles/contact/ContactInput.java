@@ -31,4 +31,25 @@ public record ContactInput(
         @Schema(description = "Consent per channel; channels left out are UNKNOWN") Map<@NotNull Channel, @NotNull @Valid ConsentInput> consent,
         Boolean doNotContact,
         @Schema(description = "Identifier in the system the contact came from") @Size(max = 100) String externalId) {
+
+    /** The first rule across fields that this input breaks, which Bean Validation on the record cannot express. */
+    static final String NO_NAME = "a person needs a given or a family name";
+
+    public java.util.Optional<health.circles.web.Problem.FieldError> shapeError() {
+        if (kind == ContactKind.ORGANIZATION) {
+            if (organizationName == null || organizationName.isBlank()) {
+                return java.util.Optional.of(new health.circles.web.Problem.FieldError("organizationName",
+                        "is required for an ORGANIZATION"));
+            }
+        } else if (kind != null && (givenName == null || givenName.isBlank()) && (familyName == null || familyName.isBlank())) {
+            // Reported on familyName; the API names givenName too (see ContactService.checkShape).
+            return java.util.Optional.of(new health.circles.web.Problem.FieldError("familyName", NO_NAME));
+        }
+        if (specialties != null && !specialties.isEmpty() && kind != null && !kind.isClinician()
+                && kind != ContactKind.ORGANIZATION) {
+            return java.util.Optional.of(new health.circles.web.Problem.FieldError("specialties",
+                    "only clinicians and organisations have specialties"));
+        }
+        return java.util.Optional.empty();
+    }
 }

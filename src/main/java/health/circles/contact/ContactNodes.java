@@ -15,7 +15,7 @@ import org.neo4j.driver.TransactionContext;
 @ApplicationScoped
 public class ContactNodes implements GraphProjection {
 
-    static final String UPSERTED = "contact.upserted";
+    public static final String UPSERTED = "contact.upserted";
     static final String DELETED = "contact.deleted";
 
     // A deleted contact leaves a (:DeletedContact {id, v}) tombstone, so that a replayed older upsert cannot bring the
@@ -41,7 +41,7 @@ public class ContactNodes implements GraphProjection {
             DETACH DELETE c
             """;
 
-    static Map<String, Object> upserted(Contact c) {
+    public static Map<String, Object> upserted(Contact c) {
         return Map.of("id", c.id.toString(), "kind", c.kind.name(), "displayName", c.displayName, "version", c.version);
     }
 

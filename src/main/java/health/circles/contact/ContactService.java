@@ -179,26 +179,21 @@ public class ContactService {
 
     /** Rules that span fields, which Bean Validation on the record cannot express alone. */
     private void checkShape(ContactInput input, UUID self) {
-        if (input.kind() == ContactKind.ORGANIZATION) {
-            if (blank(input.organizationName())) {
-                throw ApiProblem.invalidField("organizationName", "is required for an ORGANIZATION");
+        input.shapeError().ifPresent(e -> {
+            if (ContactInput.NO_NAME.equals(e.reason())) {
+                throw new ApiProblem(400, "validation", "Invalid request", "givenName, familyName: " + e.reason(),
+                        List.of(new Problem.FieldError("givenName", e.reason()), e));
             }
-        } else if (blank(input.givenName()) && blank(input.familyName())) {
-            String reason = "a person needs a given or a family name";
-            throw new ApiProblem(400, "validation", "Invalid request", "givenName, familyName: " + reason,
-                    List.of(new Problem.FieldError("givenName", reason), new Problem.FieldError("familyName", reason)));
-        }
-        if (input.specialties() != null && !input.specialties().isEmpty() && !input.kind().isClinician()
-                && input.kind() != ContactKind.ORGANIZATION) {
-            throw ApiProblem.invalidField("specialties", "only clinicians and organisations have specialties");
-        }
+            throw ApiProblem.invalidField(e.field(), e.reason());
+        });
         if (!blank(input.externalId()) && contacts.externalIdTaken(input.externalId(), self)) {
             throw ApiProblem.conflict("duplicate-external-id",
                     "Another contact already has externalId " + input.externalId());
         }
     }
 
-    private static void assign(Contact c, ContactInput in, Instant now) {
+    /** Copies a client's input onto a contact, normalised as every write path stores it (bulk imports too). */
+    public static void assign(Contact c, ContactInput in, Instant now) {
         c.kind = in.kind();
         c.givenName = trimmed(in.givenName());
         c.familyName = trimmed(in.familyName());

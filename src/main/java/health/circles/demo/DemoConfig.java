@@ -3,7 +3,7 @@ package health.circles.demo;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The demo data set loaded on the first start of the run command. */
+/** The demo network loaded on the first start of the run command. */
 @ConfigMapping(prefix = "circles.demo")
 public interface DemoConfig {
 
@@ -11,8 +11,16 @@ public interface DemoConfig {
     @WithDefault("true")
     boolean enabled();
 
-    @WithDefault("300")
+    @WithDefault("3000")
     int contacts();
+
+    /** Ties per contact, on average. */
+    @WithDefault("5")
+    int tiesPerContact();
+
+    /** Share of ties that cross the planted communities. */
+    @WithDefault("0.15")
+    double mixing();
 
     /** Same seed, same data. */
     @WithDefault("42")

@@ -108,7 +108,7 @@ public class TieResource {
     @Operation(summary = "The touchpoints both ends of a tie took part in, newest first")
     @APIResponse(responseCode = "404", description = "No such tie")
     public Page<TouchpointView> touchpoints(@PathParam("id") String id,
-                                            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+                                            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                                             @QueryParam("next") String next) {
         return touchpoints.ofTie(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));
     }
@@ -117,7 +117,7 @@ public class TieResource {
     @Operation(summary = "List ties")
     public Page<TieView> list(@QueryParam("type") String type,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
-                              @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+                              @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("next") String next) {
         return ties.list(null, QueryParams.enumValue("type", type, TieType.class), active(active), Cursor.decode(next),
                 QueryParams.limit(limit, 50, 200));

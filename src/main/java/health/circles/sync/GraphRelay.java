@@ -11,7 +11,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -22,7 +21,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -45,14 +43,15 @@ import org.neo4j.driver.exceptions.ServiceUnavailableException;
 public class GraphRelay {
 
     private static final Logger LOG = Logger.getLogger(GraphRelay.class);
-    private static final long LOCK_KEY = 0x43697263_6c657331L; // "Circles1"
+    /** The advisory lock of whoever writes the outbox's changes to the graph: the relay, or a rebuild. */
+    static final long LOCK_KEY = 0x43697263_6c657331L; // "Circles1"
 
     private final AgroalDataSource dataSource;
     private final Driver driver;
     private final GraphSchema schema;
     private final SyncConfig config;
     private final ObjectMapper json;
-    private final Map<String, GraphProjection> projections = new HashMap<>();
+    private final GraphProjections projections;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "graph-relay");
         t.setDaemon(true);
@@ -66,15 +65,13 @@ public class GraphRelay {
     private volatile boolean stopping;
 
     GraphRelay(AgroalDataSource dataSource, Driver driver, GraphSchema schema, SyncConfig config, ObjectMapper json,
-               Instance<GraphProjection> projections) {
+               GraphProjections projections) {
         this.dataSource = dataSource;
         this.driver = driver;
         this.schema = schema;
         this.config = config;
         this.json = json;
-        for (GraphProjection p : projections) {
-            p.types().forEach(type -> this.projections.put(type, p));
-        }
+        this.projections = projections;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -175,35 +172,37 @@ public class GraphRelay {
             // Outside the PostgreSQL transaction below: creating the schema can take a while on a busy or fresh
             // server, and nothing should hold the outbox transaction (and the relay lock) open meanwhile.
             schema.ensure();
-            int applied;
+            boolean more;
             int timeout = (int) (config.graphTimeout().toSeconds() * 2 + 30);
             do {
-                applied = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
+                more = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
                 synchronized (progress) {
                     progress.notifyAll();
                 }
-            } while (applied == config.batchSize() && !stopping);
+            } while (more && !stopping);
             purgeApplied();
         } catch (RuntimeException e) {
             recordFailure(e);
         }
     }
 
-    private int applyBatch() throws SQLException, IOException {
+    /** Applies one batch; returns whether more may be pending. */
+    private boolean applyBatch() throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
                 lock.setLong(1, LOCK_KEY);
                 try (ResultSet r = lock.executeQuery()) {
                     r.next();
                     if (!r.getBoolean(1)) {
-                        return 0; // another replica is relaying
+                        return false; // another replica is relaying, or a rebuild holds the graph
                     }
                 }
             }
-            List<Row> rows = pending(c);
+            Pending pending = pending(c);
+            List<Row> rows = pending.rows();
             if (rows.isEmpty()) {
                 markHealthy();
-                return 0;
+                return false;
             }
             try (var session = driver.session()) {
                 session.executeWriteWithoutResult(tx -> {
@@ -213,14 +212,11 @@ public class GraphRelay {
                         int to = from;
                         List<Map<String, Object>> run = new ArrayList<>();
                         while (to < rows.size() && rows.get(to).type.equals(type)) {
-                            run.add(rows.get(to).payload);
+                            run.addAll(rows.get(to).payloads);
                             to++;
                         }
-                        GraphProjection projection = projections.get(type);
-                        if (projection == null) {
-                            LOG.warnf("No graph projection for outbox type %s; %d rows skipped", type, run.size());
-                        } else {
-                            projection.apply(tx, type, run);
+                        if (!projections.apply(tx, type, run)) {
+                            LOG.warnf("No graph projection for outbox type %s; %d changes skipped", type, run.size());
                         }
                         from = to;
                     }
@@ -228,28 +224,51 @@ public class GraphRelay {
             }
             markApplied(c, rows);
             markHealthy();
-            return rows.size();
+            return pending.full();
         }
     }
 
-    private record Row(long position, String type, Map<String, Object> payload) {
+    /** One outbox row, with the changes it carries (one, or many for a batch row). */
+    private record Row(long position, String type, List<Map<String, Object>> payloads) {
     }
 
-    private List<Row> pending(Connection c) throws SQLException, IOException {
+    /** A relay batch; {@code full} when a limit cut it short, so more rows may wait. */
+    private record Pending(List<Row> rows, boolean full) {
+    }
+
+    /**
+     * The next rows in position order: at most batch-size rows and, beyond the first row, at most max-items changes.
+     * The running sum is taken before the payloads are read, so big batch rows left for later cost nothing here.
+     */
+    @SuppressWarnings("unchecked")
+    private Pending pending(Connection c) throws SQLException, IOException {
         List<Row> rows = new ArrayList<>();
+        long head = 0;
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT position, type, payload::text FROM outbox
-                WHERE applied_at IS NULL ORDER BY position LIMIT ?""")) {
+                SELECT p.position, p.type, o.payload::text, p.head
+                FROM (SELECT position, type, items, sum(items) OVER (ORDER BY position) AS running,
+                             count(*) OVER () AS head
+                      FROM (SELECT position, type, items FROM outbox
+                            WHERE applied_at IS NULL ORDER BY position LIMIT ?) first) p
+                JOIN outbox o ON o.position = p.position
+                WHERE p.running <= ? OR p.running = p.items
+                ORDER BY p.position""")) {
             s.setInt(1, config.batchSize());
+            s.setLong(2, config.maxItems());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
+                    head = r.getLong(4);
                     Map<String, Object> payload = json.readValue(r.getString(3), new TypeReference<>() {
                     });
-                    rows.add(new Row(r.getLong(1), r.getString(2), payload));
+                    Object batch = payload.get(Outbox.BATCH);
+                    List<Map<String, Object>> payloads = batch instanceof List<?> list && payload.size() == 1
+                            ? (List<Map<String, Object>>) list
+                            : List.of(payload);
+                    rows.add(new Row(r.getLong(1), r.getString(2), payloads));
                 }
             }
         }
-        return rows;
+        return new Pending(rows, rows.size() < head || head == config.batchSize());
     }
 
     private void markApplied(Connection c, List<Row> rows) throws SQLException {

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -48,4 +49,33 @@ public class Outbox {
         appended.fire(new Appended(position));
         return position;
     }
+
+    /**
+     * Appends many changes of one type as a single row (payload {@code {"batch": [...]}}), which the relay applies like
+     * that many rows of the type: bulk writes cost one outbox row per batch rather than per change.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long appendBatch(String type, UUID aggregateId, long version, List<? extends Map<String, ?>> payloads) {
+        String body;
+        try {
+            body = json.writeValueAsString(Map.of(BATCH, payloads));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Outbox payload is not serialisable", e);
+        }
+        long position = ((Number) em.createNativeQuery("""
+                        INSERT INTO outbox (type, aggregate_id, version, payload, items)
+                        VALUES (:type, :aggregate, :version, CAST(:payload AS jsonb), :items)
+                        RETURNING position""")
+                .setParameter("type", type)
+                .setParameter("aggregate", aggregateId)
+                .setParameter("version", version)
+                .setParameter("payload", body)
+                .setParameter("items", payloads.size())
+                .getSingleResult()).longValue();
+        appended.fire(new Appended(position));
+        return position;
+    }
+
+    /** The payload key of a batch row. */
+    static final String BATCH = "batch";
 }

@@ -1,10 +1,17 @@
 package health.circles.sync;
 
+import health.circles.web.Ids;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Operators' view of how Neo4j keeps in step with PostgreSQL. */
@@ -14,14 +21,45 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SyncResource {
 
     private final SyncMonitor monitor;
+    private final Reconciler reconciler;
+    private final GraphRebuild rebuild;
 
-    SyncResource(SyncMonitor monitor) {
+    SyncResource(SyncMonitor monitor, Reconciler reconciler, GraphRebuild rebuild) {
         this.monitor = monitor;
+        this.reconciler = reconciler;
+        this.rebuild = rebuild;
     }
 
     @GET
     @Operation(summary = "Outbox backlog, last applied position and lag of the graph behind PostgreSQL")
     public SyncStatus status() {
         return monitor.status();
+    }
+
+    @POST
+    @Path("reconcile")
+    @Operation(summary = "Find and repair drift between PostgreSQL and the graph",
+            description = "Compares every contact and tie (ids, versions, graph properties) and repairs what is "
+                    + "missing, extra or stale in the graph; answers with counts per category and sample ids")
+    public Reconciler.Report reconcile() {
+        return reconciler.reconcile();
+    }
+
+    @POST
+    @Path("rebuild")
+    @Operation(summary = "Reload the graph from PostgreSQL as a background job")
+    @APIResponse(responseCode = "202", description = "Started; follow Location for progress")
+    @APIResponse(responseCode = "409", description = "A rebuild is already running")
+    public Response rebuild(@Context UriInfo uri) {
+        GraphRebuild.View view = rebuild.start();
+        return Response.accepted(view).location(uri.getAbsolutePathBuilder().path(view.id().toString()).build()).build();
+    }
+
+    @GET
+    @Path("rebuild/{id}")
+    @Operation(summary = "A rebuild's state and progress")
+    @APIResponse(responseCode = "404", description = "No such rebuild")
+    public GraphRebuild.View rebuildStatus(@PathParam("id") String id) {
+        return rebuild.get(Ids.parse("id", id));
     }
 }

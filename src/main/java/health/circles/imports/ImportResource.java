@@ -1,0 +1,101 @@
+package health.circles.imports;
+
+import health.circles.web.Cursor;
+import health.circles.web.Ids;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Bulk imports of contacts, ties and touchpoints as background jobs. */
+@Path("/api/v1/imports")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Imports", description = "Bulk NDJSON or CSV imports of contacts, ties and touchpoints, linked by external ids")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class ImportResource {
+
+    static final String NDJSON = "application/x-ndjson";
+
+    private final ImportService imports;
+
+    ImportResource(ImportService imports) {
+        this.imports = imports;
+    }
+
+    @POST
+    @Consumes({NDJSON, "text/csv"})
+    @Operation(summary = "Start an import",
+            description = "NDJSON (application/x-ndjson): one JSON object per line with \"record\": contact, tie or "
+                    + "touchpoint. CSV (text/csv): a header row; ?type= gives the record type of every row, or a "
+                    + "'record' column gives it per row. Contacts are matched by externalId (required), ties by "
+                    + "externalId with from/to naming contacts' externalIds, touchpoints by externalId with "
+                    + "participants naming contacts' externalIds. Re-running a file changes nothing that is the same.")
+    @APIResponse(responseCode = "202", description = "Queued; follow Location for progress")
+    @APIResponse(responseCode = "413", description = "Larger than circles.imports.max-size")
+    @APIResponse(responseCode = "415", description = "Neither NDJSON nor CSV")
+    public Response start(InputStream body,
+                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+                          @Parameter(description = "CSV only: contact, tie or touchpoint") @QueryParam("type") String type,
+                          @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)")
+                          @QueryParam("batchSize") Integer batchSize,
+                          @Context UriInfo uri) {
+        ImportFormat format = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")
+                ? ImportFormat.CSV : ImportFormat.NDJSON;
+        ImportJobView job = imports.submit(body, format, type == null || type.isBlank() ? null : type.strip(), batchSize);
+        return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(job.id().toString()).build()).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "An import's state, percent done and counts")
+    @APIResponse(responseCode = "404", description = "No such import")
+    public ImportJobView get(@PathParam("id") String id) {
+        return imports.get(Ids.parse("id", id));
+    }
+
+    @GET
+    @Path("{id}/errors")
+    @Operation(summary = "The rows an import rejected, by row number, with the field and reason")
+    @APIResponse(responseCode = "404", description = "No such import")
+    public Page<RowError> errors(@PathParam("id") String id,
+                                 @Parameter(description = "1 to 500, default 100") @QueryParam("limit") String limit,
+                                 @QueryParam("next") String next) {
+        return imports.errors(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 100, 500));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
+    @APIResponse(responseCode = "409", description = "The import already ended")
+    public ImportJobView cancel(@PathParam("id") String id) {
+        return imports.cancel(Ids.parse("id", id));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @Operation(summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
+    @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")
+    public ImportJobView resume(@PathParam("id") String id) {
+        return imports.resume(Ids.parse("id", id));
+    }
+}

@@ -1,0 +1,180 @@
+package health.circles.imports;
+
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Bulk imports: takes an upload to disk, queues it as a job, and reports on jobs. */
+@ApplicationScoped
+public class ImportService {
+
+    private final ImportJobs jobs;
+    private final ImportRunner runner;
+    private final ImportConfig config;
+
+    ImportService(ImportJobs jobs, ImportRunner runner, ImportConfig config) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.config = config;
+    }
+
+    /** Streams the body to the imports folder (up to the configured size), checks its head, and queues a job. */
+    public ImportJobView submit(InputStream body, ImportFormat format, String recordType, Integer batchSize) {
+        if (recordType != null && !ImportReader.RECORD_TYPES.contains(recordType)) {
+            throw ApiProblem.invalidField("type", "must be one of contact, tie, touchpoint");
+        }
+        if (recordType != null && format != ImportFormat.CSV) {
+            throw ApiProblem.invalidField("type", "applies to CSV only; NDJSON rows carry a \"record\" field");
+        }
+        if (batchSize != null && (batchSize < 1 || batchSize > 50_000)) {
+            throw ApiProblem.invalidField("batchSize", "must be between 1 and 50000");
+        }
+        UUID id = UUID.randomUUID();
+        Path dir = Path.of(config.dir());
+        Path file = dir.resolve(id + (format == ImportFormat.CSV ? ".csv" : ".ndjson"));
+        long size;
+        try {
+            Files.createDirectories(dir);
+            Path partial = dir.resolve(id + ".part");
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                size = copy(body, out, config.maxSize().asLongValue());
+            } catch (TooLarge e) {
+                Files.deleteIfExists(partial);
+                throw new ApiProblem(413, "payload-too-large", "Payload too large",
+                        "An import file may be at most " + config.maxSize().asLongValue() + " bytes");
+            }
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not store the upload", e);
+        }
+        return queue(id, file, size, format, recordType, batchSize);
+    }
+
+    /** Queues an import of a file already on disk in the imports folder (the demo data set). */
+    public ImportJobView submitFile(Path file, ImportFormat format) {
+        try {
+            UUID id = UUID.randomUUID();
+            Path target = Path.of(config.dir()).resolve(id + ".ndjson");
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            return queue(id, target, Files.size(target), format, null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ImportJobView queue(UUID id, Path file, long size, ImportFormat format, String recordType,
+                                Integer batchSize) {
+        if (size == 0) {
+            deleteQuietly(file);
+            throw ApiProblem.badRequest("empty-import", "The file is empty");
+        }
+        if (format == ImportFormat.CSV) {
+            String problem;
+            try {
+                String header = ImportReader.firstLine(file);
+                problem = ImportReader.checkCsvHeader(Arrays.stream(header.split(",", -1)).map(String::strip)
+                        .map(h -> h.replace("\"", "")).toList(), recordType);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (problem != null) {
+                deleteQuietly(file);
+                throw ApiProblem.badRequest("invalid-csv-header", "CSV header: " + problem);
+            }
+        }
+        jobs.create(id, format, recordType, file.getFileName().toString(), size,
+                batchSize == null ? config.batchSize() : batchSize);
+        runner.wake();
+        return get(id);
+    }
+
+    public ImportJobView get(UUID id) {
+        return jobs.find(id).orElseThrow(() -> ApiProblem.notFound("Import", id)).view();
+    }
+
+    public Page<RowError> errors(UUID id, Cursor after, int limit) {
+        get(id);
+        long afterRow = 0;
+        int afterSeq = -1;
+        if (after != null) {
+            try {
+                String[] parts = after.key().split(":");
+                afterRow = Long.parseLong(parts[0]);
+                afterSeq = Integer.parseInt(parts[1]);
+            } catch (RuntimeException e) {
+                throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
+            }
+        }
+        List<Integer> seqs = new ArrayList<>();
+        List<RowError> found = jobs.errors(id, afterRow, afterSeq, limit + 1, seqs);
+        boolean more = found.size() > limit;
+        List<RowError> page = more ? found.subList(0, limit) : found;
+        String next = more ? new Cursor(page.get(limit - 1).row() + ":" + seqs.get(limit - 1), id).encode() : null;
+        return new Page<>(page, next);
+    }
+
+    public ImportJobView cancel(UUID id) {
+        ImportJobView job = get(id);
+        if (job.state().finished()) {
+            throw health.circles.web.ApiProblem.conflict("import-finished", "Import " + id + " already ended: "
+                    + job.state());
+        }
+        jobs.requestCancel(id);
+        return get(id);
+    }
+
+    /** Queues a failed, cancelled or orphaned job again; it goes on from its last committed batch. */
+    public ImportJobView resume(UUID id) {
+        ImportJobView job = get(id);
+        if (!jobs.requeue(id, config.staleAfter())) {
+            throw health.circles.web.ApiProblem.conflict("import-not-resumable", "Import " + id + " is " + job.state()
+                    + (job.state() == ImportState.RUNNING ? " and alive" : "") + "; only FAILED, CANCELLED or "
+                    + "orphaned RUNNING imports can be resumed");
+        }
+        if (!Files.exists(Path.of(config.dir(), jobs.find(id).orElseThrow().fileName()))) {
+            jobs.requestCancel(id);
+            throw health.circles.web.ApiProblem.conflict("import-file-gone", "The file of import " + id
+                    + " is no longer stored; upload it again (rows already imported are recognised)");
+        }
+        runner.wake();
+        return get(id);
+    }
+
+    private static long copy(InputStream in, OutputStream out, long max) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            total += n;
+            if (total > max) {
+                throw new TooLarge();
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover upload is harmless
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+    }
+}

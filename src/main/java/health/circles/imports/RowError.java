@@ -1,0 +1,11 @@
+package health.circles.imports;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Why one row of an import was rejected. */
+@Schema(name = "ImportRowError")
+public record RowError(
+        @Schema(description = "1-based row number in the file (data rows; a CSV header is not counted)") long row,
+        @Schema(description = "The field at fault, when one is") String field,
+        String reason) {
+}

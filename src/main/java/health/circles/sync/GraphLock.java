@@ -1,0 +1,53 @@
+package health.circles.sync;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+
+/**
+ * Holds the relay's advisory lock for the length of a repair or rebuild, so that no relay on any replica writes the
+ * graph meanwhile; writes go on in PostgreSQL and queue in the outbox, and the relay applies them afterwards (older
+ * versions are skipped by the projections, so nothing is applied twice or backwards).
+ */
+@ApplicationScoped
+public class GraphLock {
+
+    private final AgroalDataSource dataSource;
+    private final GraphRelay relay;
+
+    GraphLock(AgroalDataSource dataSource, GraphRelay relay) {
+        this.dataSource = dataSource;
+        this.relay = relay;
+    }
+
+    /** Work done while the relay is held off. */
+    public interface Work<T> {
+        T run() throws Exception;
+    }
+
+    public <T> T holding(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                s.setLong(1, GraphRelay.LOCK_KEY);
+                s.execute();
+            }
+            try {
+                return work.run();
+            } finally {
+                // A session lock outlives the borrow: release it before the connection goes back to the pool.
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    s.setLong(1, GraphRelay.LOCK_KEY);
+                    s.execute();
+                }
+                relay.wake();
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,225 @@
+package health.circles.sync;
+
+import health.circles.contact.Contact;
+import health.circles.contact.ContactKind;
+import health.circles.contact.ContactNodes;
+import health.circles.graph.GraphSchema;
+import health.circles.network.Tie;
+import health.circles.network.TieEdges;
+import health.circles.network.TieType;
+import health.circles.web.ApiProblem;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
+
+/**
+ * Reloads the graph from PostgreSQL as a background job: empties it, then loads every contact and tie in UNWIND
+ * batches through the projections, with progress in PostgreSQL. The relay is held off for the duration; writes go on
+ * and queue in the outbox, which the relay applies afterwards (changes the rebuild already loaded are skipped by
+ * version). Scores and community ids written by analytics are not in PostgreSQL's tables: run analytics again after.
+ */
+@ApplicationScoped
+public class GraphRebuild {
+
+    private static final Logger LOG = Logger.getLogger(GraphRebuild.class);
+    static final int BATCH = 10_000;
+
+    private final AgroalDataSource dataSource;
+    private final Driver driver;
+    private final GraphProjections projections;
+    private final GraphLock lock;
+    private final GraphSchema schema;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "graph-rebuild");
+        t.setDaemon(true);
+        return t;
+    });
+
+    GraphRebuild(AgroalDataSource dataSource, Driver driver, GraphProjections projections, GraphLock lock,
+                 GraphSchema schema) {
+        this.dataSource = dataSource;
+        this.driver = driver;
+        this.projections = projections;
+        this.lock = lock;
+        this.schema = schema;
+    }
+
+    /** A rebuild as the API shows it. */
+    public record View(UUID id, String state, long total, long done, double percent, String error, Instant startedAt,
+                       Instant finishedAt) {
+    }
+
+    /** Starts a rebuild; one at a time. */
+    public synchronized View start() {
+        UUID id = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("""
+                     INSERT INTO graph_rebuild (id, state)
+                     SELECT ?, 'RUNNING' WHERE NOT EXISTS (SELECT 1 FROM graph_rebuild WHERE state = 'RUNNING')""")) {
+            s.setObject(1, id);
+            if (s.executeUpdate() == 0) {
+                throw ApiProblem.conflict("rebuild-running", "A graph rebuild is already running");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        worker.execute(() -> run(id));
+        return get(id);
+    }
+
+    public View get(UUID id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("""
+                     SELECT state, total, done, error, started_at, finished_at FROM graph_rebuild WHERE id = ?""")) {
+            s.setObject(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw ApiProblem.notFound("Rebuild", id);
+                }
+                long total = r.getLong(2);
+                long done = r.getLong(3);
+                String state = r.getString(1);
+                double percent = state.equals("SUCCEEDED") ? 100 : total == 0 ? 0 : Math.round(1000.0 * done / total) / 10.0;
+                return new View(id, state, total, done, percent, r.getString(4), instant(r.getTimestamp(5)),
+                        instant(r.getTimestamp(6)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void run(UUID id) {
+        long started = System.nanoTime();
+        try {
+            lock.holding(() -> {
+                schema.ensure();
+                update(id, "UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact) + (SELECT count(*) FROM tie) WHERE id = ?");
+                wipe();
+                load(id);
+                return null;
+            });
+            update(id, "UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ?");
+            LOG.infof("Graph rebuilt from PostgreSQL in %d ms", (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Graph rebuild %s failed", id);
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement s = c.prepareStatement(
+                         "UPDATE graph_rebuild SET state = 'FAILED', error = ?, finished_at = now() WHERE id = ?")) {
+                s.setString(1, String.valueOf(e.getMessage()));
+                s.setObject(2, id);
+                s.executeUpdate();
+            } catch (SQLException ignored) {
+                // PostgreSQL is gone too; the row stays RUNNING until an operator looks.
+            }
+        }
+    }
+
+    private void wipe() {
+        try (Session session = driver.session()) {
+            long removed;
+            do {
+                removed = session.executeWrite(tx -> tx.run("""
+                        MATCH ()-[t:TIE]->() WITH t LIMIT $n DELETE t RETURN count(*) AS n""", Map.of("n", 50_000))
+                        .single().get("n").asLong());
+            } while (removed > 0);
+            do {
+                removed = session.executeWrite(tx -> tx.run("""
+                        MATCH (c:Contact) WITH c LIMIT $n DETACH DELETE c RETURN count(*) AS n""", Map.of("n", 50_000))
+                        .single().get("n").asLong());
+            } while (removed > 0);
+        }
+    }
+
+    private void load(UUID id) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
+            c.setAutoCommit(false);
+            List<Map<String, Object>> batch = new ArrayList<>(BATCH);
+            try (PreparedStatement s = c.prepareStatement("SELECT id, kind, display_name, version FROM contact")) {
+                s.setFetchSize(BATCH);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        Contact ct = new Contact();
+                        ct.id = r.getObject(1, UUID.class);
+                        ct.kind = ContactKind.valueOf(r.getString(2));
+                        ct.displayName = r.getString(3);
+                        ct.version = r.getLong(4);
+                        batch.add(ContactNodes.upserted(ct));
+                        if (batch.size() == BATCH) {
+                            write(graph, id, ContactNodes.UPSERTED, batch);
+                        }
+                    }
+                }
+            }
+            write(graph, id, ContactNodes.UPSERTED, batch);
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie""")) {
+                s.setFetchSize(BATCH);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        Tie t = new Tie();
+                        t.id = r.getObject(1, UUID.class);
+                        t.fromId = r.getObject(2, UUID.class);
+                        t.toId = r.getObject(3, UUID.class);
+                        t.type = TieType.valueOf(r.getString(4));
+                        t.symmetric = r.getBoolean(5);
+                        t.strength = r.getDouble(6);
+                        t.since = r.getObject(7, LocalDate.class);
+                        t.until = r.getObject(8, LocalDate.class);
+                        t.version = r.getLong(9);
+                        batch.add(TieEdges.upserted(t));
+                        if (batch.size() == BATCH) {
+                            write(graph, id, TieEdges.UPSERTED, batch);
+                        }
+                    }
+                }
+            }
+            write(graph, id, TieEdges.UPSERTED, batch);
+            c.commit();
+        }
+    }
+
+    private void write(Session graph, UUID id, String type, List<Map<String, Object>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = List.copyOf(batch);
+        graph.executeWriteWithoutResult(tx -> projections.apply(tx, type, rows));
+        batch.clear();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("UPDATE graph_rebuild SET done = done + ? WHERE id = ?")) {
+            s.setLong(1, rows.size());
+            s.setObject(2, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void update(UUID id, String sql) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,300 @@
+package health.circles.imports;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.circles.synthetic.SyntheticNetwork;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+
+@QuarkusTest
+class ImportApiTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    Driver graph;
+
+    @Inject
+    ImportRunner runner;
+
+    @AfterEach
+    void noCrash() {
+        runner.simulateCrash(0, false);
+    }
+
+    static String start(String body, String contentType, String query) {
+        return given().contentType(contentType).body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/api/v1/imports" + query)
+                .then().statusCode(202)
+                .body("state", equalTo("QUEUED"))
+                .extract().header("Location");
+    }
+
+    static JsonPath awaitFinished(String location) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            JsonPath job = given().get(location).then().statusCode(200).extract().jsonPath();
+            String state = job.getString("state");
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("import still " + state + ": " + job.prettify());
+            }
+            sleep(100);
+        }
+    }
+
+    static void awaitGraphInStep() {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") > 0) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("outbox backlog did not drain");
+            }
+            sleep(100);
+        }
+    }
+
+    long sql(String query, Object... params) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    long cypher(String query, Map<String, Object> params) {
+        return graph.executableQuery(query).withParameters(params).execute().records().get(0).get(0).asLong();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void ndjsonImportLandsContactsTiesAndTouchpointsInBothStores() throws Exception {
+        SyntheticNetwork.Spec spec = Networks.spec("nd-", 200, 600);
+        long[] counts = Networks.counts(spec);
+
+        JsonPath job = awaitFinished(start(Networks.ndjson(spec), "application/x-ndjson", "?batchSize=250"));
+
+        assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
+        assertEquals(100.0, job.getDouble("percent"));
+        assertEquals(counts[0] + counts[1] + counts[2], job.getLong("counts.inserted"));
+        assertEquals(0, job.getLong("counts.rejected"));
+        assertEquals(200, sql("SELECT count(*) FROM contact WHERE external_id LIKE 'nd-%'"));
+        assertEquals(600, sql("SELECT count(*) FROM tie WHERE external_id LIKE 'nd-%' AND source = 'IMPORT'"));
+        assertEquals(counts[2], sql("SELECT count(*) FROM touchpoint WHERE external_id LIKE 'nd-%'"));
+        awaitGraphInStep();
+        List<String> ids = given().queryParam("limit", 1).get("/api/v1/contacts").then().extract().jsonPath().getList("items.id");
+        assertTrue(!ids.isEmpty());
+        assertEquals(600, cypher("""
+                MATCH (a:Contact)-[t:TIE]->(b:Contact)
+                WHERE t.id IN $ids RETURN count(t)""", Map.of("ids", tieIds("nd-"))));
+    }
+
+    List<String> tieIds(String prefix) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT id::text FROM tie WHERE external_id LIKE ?")) {
+            s.setString(1, prefix + "%");
+            List<String> ids = new java.util.ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    @Test
+    void importingTheSameFileAgainChangesNothing() throws Exception {
+        SyntheticNetwork.Spec spec = Networks.spec("again-", 100, 300);
+        String file = Networks.ndjson(spec);
+        awaitFinished(start(file, "application/x-ndjson", ""));
+        awaitGraphInStep();
+        long versions = sql("SELECT sum(version) FROM contact WHERE external_id LIKE 'again-%'");
+        long outbox = sql("SELECT coalesce(max(position), 0) FROM outbox");
+
+        JsonPath second = awaitFinished(start(file, "application/x-ndjson", ""));
+
+        assertEquals("SUCCEEDED", second.getString("state"));
+        assertEquals(0, second.getLong("counts.inserted"));
+        assertEquals(0, second.getLong("counts.updated"));
+        assertEquals(second.getLong("counts.read"), second.getLong("counts.unchanged"));
+        assertEquals(versions, sql("SELECT sum(version) FROM contact WHERE external_id LIKE 'again-%'"));
+        assertEquals(outbox, sql("SELECT coalesce(max(position), 0) FROM outbox"), "no graph changes queued");
+    }
+
+    @Test
+    void changedRowsAreUpdatedInPlace() throws Exception {
+        String first = """
+                {"record":"contact","externalId":"upd-1","kind":"PATIENT","givenName":"Ana","familyName":"Lopez"}
+                {"record":"contact","externalId":"upd-2","kind":"NURSE","givenName":"Ruth","familyName":"Kim"}
+                {"record":"tie","externalId":"upd-t1","from":"upd-2","to":"upd-1","type":"TREATS","declaredStrength":0.4}
+                """;
+        awaitFinished(start(first, "application/x-ndjson", ""));
+        String second = first.replace("\"Lopez\"", "\"López\"").replace("0.4", "0.9");
+
+        JsonPath job = awaitFinished(start(second, "application/x-ndjson", ""));
+
+        assertEquals(2, job.getLong("counts.updated"), job.prettify());
+        assertEquals(1, job.getLong("counts.unchanged"));
+        assertEquals(1, sql("SELECT version FROM contact WHERE external_id = 'upd-1'"));
+        assertEquals(1, sql("SELECT count(*) FROM contact WHERE external_id = 'upd-1' AND display_name = 'Ana López'"));
+        assertEquals(1, sql("SELECT count(*) FROM tie WHERE external_id = 'upd-t1' AND strength = 0.9"));
+    }
+
+    @Test
+    void invalidRowsAreRejectedWithRowFieldAndReasonAndTheRestLands() throws Exception {
+        String file = """
+                {"record":"contact","externalId":"err-1","kind":"PATIENT","givenName":"Mei","familyName":"Chen"}
+                {"record":"contact","externalId":"err-2","kind":"WIZARD","givenName":"Merlin"}
+                {"record":"contact","externalId":"err-3","kind":"PATIENT"}
+                {"record":"contact","externalId":"err-4","kind":"PATIENT","givenName":"Ruth","email":"not-an-email"}
+                {"record":"tie","externalId":"err-t1","from":"err-1","to":"nobody","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"err-t2","from":"err-1","to":"err-1","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"err-t3","from":"err-1","to":"err-5","type":"TREATS"}
+                {"record":"tie","externalId":"err-t4","from":"err-1","to":"err-5","type":"FRIEND_OF","since":"2024-05-01","until":"2024-01-01"}
+                {"record":"person","externalId":"err-x"}
+                {not json
+                {"record":"contact","externalId":"err-5","kind":"CAREGIVER","familyName":"Okafor"}
+                {"record":"tie","externalId":"err-t5","from":"err-5","to":"err-1","type":"CARES_FOR"}
+                """;
+
+        JsonPath job = awaitFinished(start(file, "application/x-ndjson", ""));
+
+        assertEquals("SUCCEEDED", job.getString("state"));
+        assertEquals(12, job.getLong("counts.read"));
+        assertEquals(3, job.getLong("counts.inserted"));
+        assertEquals(9, job.getLong("counts.rejected"));
+        String errors = job.getString("id");
+        given().queryParam("limit", 500).get("/api/v1/imports/" + errors + "/errors")
+                .then().statusCode(200)
+                .body("items.row", equalTo(List.of(2, 3, 4, 5, 6, 7, 8, 9, 10)))
+                .body("items.find { it.row == 2 }.field", equalTo("kind"))
+                .body("items.find { it.row == 3 }.field", equalTo("familyName"))
+                .body("items.find { it.row == 4 }.field", equalTo("email"))
+                .body("items.find { it.row == 5 }.field", equalTo("to"))
+                .body("items.find { it.row == 6 }.reason", startsWith("a tie joins two different"))
+                .body("items.find { it.row == 7 }.field", equalTo("type"))
+                .body("items.find { it.row == 8 }.field", equalTo("until"))
+                .body("items.find { it.row == 9 }.field", equalTo("record"))
+                .body("items.find { it.row == 10 }.reason", startsWith("not well-formed JSON"));
+        given().queryParam("limit", 4).get("/api/v1/imports/" + errors + "/errors")
+                .then().statusCode(200).body("items.row", equalTo(List.of(2, 3, 4, 5)))
+                .body("next", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void csvFilesImportOneRecordTypeEach() throws Exception {
+        SyntheticNetwork.Spec spec = Networks.spec("csv-", 80, 200);
+        Path dir = Networks.csv(spec);
+        long[] counts = Networks.counts(spec);
+
+        JsonPath contacts = awaitFinished(start(Files.readString(dir.resolve("contacts.csv")), "text/csv", "?type=contact"));
+        JsonPath ties = awaitFinished(start(Files.readString(dir.resolve("ties.csv")), "text/csv", "?type=tie"));
+        JsonPath touchpoints = awaitFinished(start(Files.readString(dir.resolve("touchpoints.csv")), "text/csv",
+                "?type=touchpoint"));
+
+        assertEquals(80, contacts.getLong("counts.inserted"), contacts.prettify());
+        assertEquals(200, ties.getLong("counts.inserted"), ties.prettify());
+        assertEquals(counts[2], touchpoints.getLong("counts.inserted"), touchpoints.prettify());
+        assertEquals(1, sql("""
+                SELECT count(*) FROM contact_consent cc JOIN contact c ON c.id = cc.contact_id
+                WHERE c.external_id = 'csv-c0' AND cc.channel = 'EMAIL'""") + sql("""
+                SELECT count(*) FROM contact c WHERE c.external_id = 'csv-c0'
+                AND NOT EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = c.id AND cc.channel = 'EMAIL')"""));
+    }
+
+    @Test
+    void csvWithAnUnknownColumnIsRefusedBeforeAJobStarts() {
+        given().contentType("text/csv").body("externalId,kind,shoeSize\nx-1,PATIENT,42\n")
+                .when().post("/api/v1/imports?type=contact")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("shoeSize"));
+    }
+
+    @Test
+    void otherFormatsAndOversizedBodiesAreRefused() {
+        given().contentType("application/xml").body("<contacts/>")
+                .when().post("/api/v1/imports")
+                .then().statusCode(415);
+        given().contentType("application/x-ndjson").body(new byte[3 * 1024 * 1024])
+                .when().post("/api/v1/imports")
+                .then().statusCode(413).contentType("application/problem+json");
+        // Other routes keep the general limit, below the import one.
+        given().contentType("application/json").body("{\"kind\":\"PATIENT\",\"notes\":\"" + "x".repeat(1_200_000) + "\"}")
+                .when().post("/api/v1/contacts")
+                .then().statusCode(413);
+    }
+
+    @Test
+    void importKilledMidBatchLeavesNoPartialBatchAndResumesFromItsCheckpoint() throws Exception {
+        SyntheticNetwork.Spec spec = Networks.spec("kill-", 100, 200);
+        long[] counts = Networks.counts(spec);
+        int crashesBefore = runner.crashes();
+        runner.simulateCrash(2, true);
+
+        String location = start(Networks.ndjson(spec), "application/x-ndjson", "?batchSize=60");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (runner.crashes() == crashesBefore && System.currentTimeMillis() < deadline) {
+            sleep(50);
+        }
+        runner.simulateCrash(0, false);
+        JsonPath dead = given().get(location).then().extract().jsonPath();
+        assertEquals("RUNNING", dead.getString("state"), "a dead process leaves its job RUNNING");
+        assertEquals(1, dead.getInt("batches"));
+        assertEquals(60, sql("SELECT count(*) FROM contact WHERE external_id LIKE 'kill-%'"), "only the first batch");
+        given().post(location + "/resume").then().statusCode(409); // its heartbeat is fresh: maybe still alive
+        sql("SELECT count(*) FROM (SELECT 1 FROM import_job WHERE id = ?::uuid) x", dead.getString("id"));
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE import_job SET heartbeat_at = now() - interval '1 hour' WHERE id = ?::uuid")) {
+            s.setString(1, dead.getString("id"));
+            s.executeUpdate();
+        }
+
+        given().post(location + "/resume").then().statusCode(200).body("state", equalTo("QUEUED"));
+        JsonPath done = awaitFinished(location);
+
+        assertEquals("SUCCEEDED", done.getString("state"));
+        assertEquals(counts[0] + counts[1] + counts[2], done.getLong("counts.inserted"));
+        assertEquals(100, sql("SELECT count(*) FROM contact WHERE external_id LIKE 'kill-%'"));
+        assertEquals(200, sql("SELECT count(DISTINCT external_id) FROM tie WHERE external_id LIKE 'kill-%'"));
+        assertEquals(200, sql("SELECT count(*) FROM tie WHERE external_id LIKE 'kill-%'"));
+    }
+
+    @Test
+    void unknownImportIsNotFound() {
+        given().get("/api/v1/imports/" + java.util.UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/v1/imports/nope").then().statusCode(400);
+    }
+}

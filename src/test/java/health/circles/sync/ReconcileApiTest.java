@@ -1,0 +1,142 @@
+package health.circles.sync;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.circles.imports.Networks;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+
+@QuarkusTest
+class ReconcileApiTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    Driver graph;
+
+    private void load(String prefix) {
+        String location = given().contentType("application/x-ndjson").body(Networks.ndjson(Networks.spec(prefix, 60, 150)).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/imports").then().statusCode(202).extract().header("Location");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!given().get(location).then().extract().jsonPath().getString("state").equals("SUCCEEDED")) {
+            assertTrue(System.currentTimeMillis() < deadline, "import did not finish");
+            sleep();
+        }
+        while (given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") > 0) {
+            assertTrue(System.currentTimeMillis() < deadline, "graph did not catch up");
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long sql(String query) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(query);
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private long cypher(String query) {
+        return graph.executableQuery(query).execute().records().get(0).get(0).asLong();
+    }
+
+    private String someContact(String prefix, int n) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id::text FROM contact WHERE external_id = ?")) {
+            s.setString(1, prefix + "c" + n);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
+    }
+
+    private void cypherWrite(String query, Map<String, Object> params) {
+        graph.executableQuery(query).withParameters(params).execute();
+    }
+
+    /** Deletes, adds and alters nodes and relationships behind the relay's back. */
+    private void damage(String prefix) throws Exception {
+        cypherWrite("MATCH (c:Contact {id: $id}) DETACH DELETE c", Map.of("id", someContact(prefix, 5)));
+        cypherWrite("MATCH (c:Contact {id: $id}) SET c.displayName = 'Somebody Else'", Map.of("id", someContact(prefix, 6)));
+        cypherWrite("MATCH (:Contact {id: $id})-[t:TIE]-() WITH t LIMIT 2 DELETE t", Map.of("id", someContact(prefix, 7)));
+        cypherWrite("MATCH (:Contact {id: $id})-[t:TIE]-() WITH t LIMIT 1 SET t.strength = 42.0", Map.of("id", someContact(prefix, 8)));
+        cypherWrite("CREATE (:Contact {id: 'ffffffff-0000-0000-0000-000000000000', kind: 'PATIENT', v: 1})", Map.of());
+        cypherWrite("""
+                MATCH (a:Contact {id: $a}), (b:Contact {id: $b})
+                CREATE (a)-[:TIE {id: '00000000-0000-0000-0000-0000000000ff', type: 'FRIEND_OF', strength: 1.0, v: 1}]->(b)""",
+                Map.of("a", someContact(prefix, 9), "b", someContact(prefix, 10)));
+    }
+
+    private void assertInStep() throws Exception {
+        assertEquals(sql("SELECT count(*) FROM contact"), cypher("MATCH (c:Contact) RETURN count(c)"));
+        assertEquals(sql("SELECT count(*) FROM tie"), cypher("MATCH ()-[t:TIE]->() RETURN count(t)"));
+    }
+
+    @Test
+    void reconcileRepairsMissingExtraAndStaleNodesAndTies() throws Exception {
+        load("rec-");
+        damage("rec-");
+
+        JsonPath report = given().post("/api/v1/admin/sync/reconcile").then().statusCode(200).extract().jsonPath();
+
+        assertEquals(1, report.getLong("repaired.contactsMissing.count"), report.prettify());
+        assertEquals(1, report.getLong("repaired.contactsExtra.count"));
+        assertEquals(1, report.getLong("repaired.contactsStale.count"));
+        assertTrue(report.getLong("repaired.tiesMissing.count") >= 3, "the two deleted and the removed node's ties");
+        assertEquals(1, report.getLong("repaired.tiesExtra.count"));
+        assertEquals(1, report.getLong("repaired.tiesStale.count"));
+        assertEquals("ffffffff-0000-0000-0000-000000000000", report.getString("repaired.contactsExtra.sampleIds[0]"));
+        assertInStep();
+        assertEquals(0, cypher("MATCH (c:Contact {displayName: 'Somebody Else'}) RETURN count(c)"));
+        given().post("/api/v1/admin/sync/reconcile").then().statusCode(200)
+                .body("repaired.tiesMissing.count", equalTo(0))
+                .body("repaired.contactsStale.count", equalTo(0))
+                .body("repaired.tiesStale.count", equalTo(0));
+    }
+
+    @Test
+    void rebuildReloadsTheGraphFromPostgresWithProgress() throws Exception {
+        load("reb-");
+        damage("reb-");
+
+        String location = given().post("/api/v1/admin/sync/rebuild").then().statusCode(202)
+                .body("state", equalTo("RUNNING")).extract().header("Location");
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonPath job;
+        do {
+            sleep();
+            job = given().get(location).then().statusCode(200).extract().jsonPath();
+            assertTrue(System.currentTimeMillis() < deadline, "rebuild did not finish");
+        } while (job.getString("state").equals("RUNNING"));
+
+        assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
+        assertEquals(100.0, job.getDouble("percent"));
+        assertEquals(job.getLong("total"), job.getLong("done"));
+        assertInStep();
+        JsonPath report = given().post("/api/v1/admin/sync/reconcile").then().statusCode(200).extract().jsonPath();
+        assertEquals(0, report.getLong("repaired.contactsMissing.count") + report.getLong("repaired.contactsExtra.count")
+                + report.getLong("repaired.contactsStale.count") + report.getLong("repaired.tiesMissing.count")
+                + report.getLong("repaired.tiesExtra.count") + report.getLong("repaired.tiesStale.count"), report.prettify());
+    }
+}
