@@ -30,7 +30,8 @@ public class Tie {
     public TieType type;
 
     /** Copied from the type so that the database can tell A-B from B-A duplicates of symmetric ties. */
-    @Column(nullable = false)
+    // SYMMETRIC is a reserved word in PostgreSQL, hence the quotes.
+    @Column(name = "\"symmetric\"", nullable = false)
     public boolean symmetric;
 
     public LocalDate since;
