@@ -288,7 +288,8 @@ public class Snapshots {
     /**
      * Overlapping membership: the share of each contact's tie strength that each community at each level holds.
      * The own community's share is stored with the primary membership; every other community at or above
-     * {@code threshold} becomes a secondary membership. Returns how many secondary memberships there are.
+     * {@code threshold} becomes a secondary membership. Returns how many secondary memberships there are. Shares
+     * are rounded to nine decimals: PostgreSQL may sum in any order, and the last bits must not tell runs apart.
      */
     private long overlap(Connection c, UUID run, double threshold) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
@@ -300,7 +301,8 @@ public class Snapshots {
                 w AS (SELECT e.a AS contact_id, mb.level, mb.community_id, sum(e.strength) AS w
                       FROM e JOIN m mb ON mb.contact_id = e.b GROUP BY 1, 2, 3)
                 SELECT w.contact_id, w.level, w.community_id,
-                       w.w / nullif(sum(w.w) OVER (PARTITION BY w.contact_id, w.level), 0) AS share
+                       round((w.w / nullif(sum(w.w) OVER (PARTITION BY w.contact_id, w.level), 0))::numeric, 9)::float8
+                           AS share
                 FROM w""")) {
             s.setObject(1, run);
             s.execute();

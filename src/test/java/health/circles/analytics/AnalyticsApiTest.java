@@ -64,7 +64,9 @@ class AnalyticsApiTest {
     GraphRelay relay;
 
     private final PlantedGraph graph = new PlantedGraph(7);
-    private final Map<String, List<List<PlantedGraph.Node>>> planted = new HashMap<>();
+    /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
+    private static final double[] NOMINAL_MIXING = {0.1, 0.2, 0.32, 0.45};
+    private List<List<PlantedGraph.Node>> main;
     private PlantedGraph.Node hub;
     private PlantedGraph.Node bridge;
     private String firstRun;
@@ -72,17 +74,16 @@ class AnalyticsApiTest {
 
     @BeforeAll
     void plantGraph() throws Exception {
-        // The main component: two halves of ten groups at mixing 0.3, joined only through the bridge.
-        List<List<PlantedGraph.Node>> left = graph.component("m30a", 10, 100, 16, 0.3);
-        List<List<PlantedGraph.Node>> right = graph.component("m30b", 10, 100, 16, 0.3);
-        planted.put("m30a", left);
-        planted.put("m30b", right);
-        for (double mixing : new double[] {0.1, 0.2, 0.4}) {
-            String name = "m" + Math.round(mixing * 100);
-            planted.put(name, graph.component(name, 5, 100, 16, mixing));
+        // Forty groups of a hundred, ten at each mixing, external ties spread over the whole component (LFR-style);
+        // one more group on its own, joined to the rest only through the bridge; the hub ties into three groups.
+        double[] mixing = new double[40];
+        for (int g = 0; g < mixing.length; g++) {
+            mixing[g] = NOMINAL_MIXING[g / 10];
         }
-        hub = graph.hub("Hub <&> \"Leader\" O'Neil", left, 24, 18, 18);
-        bridge = graph.bridge("Bridge Keeper", left.get(5), right.get(5));
+        main = graph.component("main", 100, 16, mixing);
+        List<List<PlantedGraph.Node>> apart = graph.component("apart", 200, 16, 0.0);
+        hub = graph.hub("Hub <&> \"Leader\" O'Neil", main, 24, 18, 18);
+        bridge = graph.bridge("Bridge Keeper", main.get(5), apart.get(0));
         long position = graph.write(dataSource, json);
         assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)), "the relay projected the planted graph");
     }
@@ -152,18 +153,21 @@ class AnalyticsApiTest {
     @Order(5)
     void plantedCommunitiesAreRecoveredAtEveryMixing() throws Exception {
         Map<UUID, Long> found = primaryCommunities(firstRun, 0);
-        Map<String, Double> nmi = new HashMap<>();
-        for (String component : List.of("m10", "m20", "m40")) {
-            nmi.put(component, nmi(planted.get(component), found));
+        StringBuilder report = new StringBuilder();
+        double[] realised = new double[NOMINAL_MIXING.length];
+        double[] nmi = new double[NOMINAL_MIXING.length];
+        for (int c = 0; c < NOMINAL_MIXING.length; c++) {
+            List<List<PlantedGraph.Node>> groups = main.subList(c * 10, c * 10 + 10);
+            realised[c] = graph.mixing(groups);
+            nmi[c] = nmi(groups, found);
+            report.append(String.format("mixing %.2f: NMI %.4f; ", realised[c], nmi[c]));
         }
-        List<List<PlantedGraph.Node>> main = new ArrayList<>(planted.get("m30a"));
-        main.addAll(planted.get("m30b"));
-        nmi.put("m30", nmi(main, found));
-        System.out.println("NMI per mixing: " + nmi);
-        assertTrue(nmi.get("m10") >= 0.95, "NMI at mixing 0.1: " + nmi);
-        assertTrue(nmi.get("m20") >= 0.95, "NMI at mixing 0.2: " + nmi);
-        assertTrue(nmi.get("m30") >= 0.9, "NMI at mixing 0.3: " + nmi);
-        assertTrue(nmi.get("m40") >= 0.6, "NMI at mixing 0.4: " + nmi);
+        double overall = nmi(main, found);
+        System.out.println("Planted communities recovered: " + report + "all 40 groups: NMI " + overall);
+        assertTrue(realised[2] >= 0.29 && nmi[2] >= 0.9, "NMI >= 0.9 at mixing 0.3: " + report);
+        assertTrue(nmi[0] >= 0.9 && nmi[1] >= 0.9, report.toString());
+        assertTrue(realised[3] >= 0.38 && nmi[3] >= 0.8, report.toString());
+        assertTrue(overall >= 0.9, "over all groups: " + overall);
     }
 
     @Test
@@ -225,9 +229,9 @@ class AnalyticsApiTest {
                 .body("items.kind", everyItem(equalTo("NURSE")));
         long community = given().queryParam("limit", 1).when().get("/api/v1/influencers")
                 .then().extract().jsonPath().getLong("items[0].community");
-        given().queryParam("community", community).queryParam("limit", 200)
+        given().queryParam("community", community).queryParam("limit", 50)
                 .when().get("/api/v1/influencers").then().statusCode(200)
-                .body("items.community", everyItem(equalTo(community)));
+                .body("items.community", everyItem(equalTo((int) community)));
         given().queryParam("metric", "fame").when().get("/api/v1/influencers").then().statusCode(400);
         given().queryParam("cursor", "not-a-cursor").when().get("/api/v1/influencers").then().statusCode(400);
         given().queryParam("community", 987654321).when().get("/api/v1/influencers").then().statusCode(404);
@@ -258,7 +262,7 @@ class AnalyticsApiTest {
                 .body("summary.postalCodes.size()", greaterThan(0))
                 .body("topInfluencers[0].contactId", equalTo(hub.id().toString()))
                 .body("bridges.size()", greaterThan(0))
-                .body("secondaryMemberCount", greaterThan(0));
+                .body("children", notNullValue());
         given().when().get("/api/v1/communities/987654321").then().statusCode(404)
                 .body("detail", containsString("latest analytics run"));
         given().when().get("/api/v1/communities/abc").then().statusCode(400);
@@ -274,6 +278,10 @@ class AnalyticsApiTest {
         List<Map<String, Object>> secondary = level0.stream().filter(m -> !(Boolean) m.get("primary")).toList();
         assertTrue(secondary.size() >= 2, "the hub's ties reach three planted groups: " + level0);
         assertTrue(secondary.stream().allMatch(m -> ((Number) m.get("share")).doubleValue() >= 0.25), level0.toString());
+        given().when().get("/api/v1/communities/" + secondary.get(0).get("communityId"))
+                .then().statusCode(200)
+                .body("secondaryMemberCount", greaterThanOrEqualTo(1))
+                .body("secondaryMembers.contactId", hasItem(hub.id().toString()));
         given().when().get("/api/v1/contacts/" + UUID.randomUUID() + "/communities").then().statusCode(404);
     }
 
@@ -285,7 +293,7 @@ class AnalyticsApiTest {
         JsonPath map = given().when().get("/api/v1/maps/communities/" + hubCommunity)
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .body("truncated", equalTo(false))
-                .body("elements.nodes.data.community", everyItem(equalTo(hubCommunity)))
+                .body("elements.nodes.data.community", everyItem(equalTo((int) hubCommunity)))
                 .body("elements.nodes.data.id", hasItem(hub.id().toString()))
                 .body("elements.edges.size()", greaterThan(0))
                 .extract().jsonPath();
@@ -340,15 +348,12 @@ class AnalyticsApiTest {
     @Test
     @Order(14)
     void communityIdsSurviveALightChangeOfTheGraph() throws Exception {
-        List<PlantedGraph.Node> main = new ArrayList<>(graph.components.get("m30a"));
-        main.addAll(graph.components.get("m30b"));
-        long position = graph.lightlyChange(dataSource, json, main, 300);
-        assertTrue(relay.awaitApplied(position, Duration.ofMinutes(2)));
+        long position = graph.lightlyChange(dataSource, json, graph.components.get("main"), 320);
+        assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)));
         String third = startAndAwait(RUN_BODY);
         Map<UUID, Long> before = primaryCommunities(secondRun, 0);
         Map<UUID, Long> after = primaryCommunities(third, 0);
-        List<List<PlantedGraph.Node>> groups = new ArrayList<>(planted.get("m30a"));
-        groups.addAll(planted.get("m30b"));
+        List<List<PlantedGraph.Node>> groups = main;
         int same = 0;
         for (List<PlantedGraph.Node> group : groups) {
             if (majority(group, before).equals(majority(group, after))) {

@@ -44,8 +44,15 @@ final class PlantedGraph {
         this.random = new Random(seed);
     }
 
-    /** A component of {@code groups} groups of {@code size} contacts; returns its groups in order. */
-    List<List<Node>> component(String name, int groups, int size, int degree, double mixing) {
+    /**
+     * A connected component of planted groups of {@code size} contacts, group g with mixing {@code mixing[g]}: about
+     * {@code degree·(1−μ)} tie ends inside the group, and {@code degree·μ/2} ties from each member to contacts of any
+     * other group of the component (which also receive ties, so the realised mixing differs: {@link #mixing}).
+     * Spreading external ties over all groups, as LFR does, keeps the planted partition above modularity's resolution
+     * limit; a handful of densely interlinked groups would rightly merge.
+     */
+    List<List<Node>> component(String name, int size, int degree, double... mixing) {
+        int groups = mixing.length;
         List<List<Node>> planted = new ArrayList<>();
         List<Node> all = new ArrayList<>();
         String[] languages = {"en", "es", "vi", "zh", "ar", "fr", "pt", "so", "ht", "ko"};
@@ -54,34 +61,55 @@ final class PlantedGraph {
             String group = name + "-" + g;
             for (int i = 0; i < size; i++) {
                 String kind = i % 10 == 0 ? "NURSE" : i % 4 == 0 ? "CAREGIVER" : "PATIENT";
-                Node n = new Node(UUID.randomUUID(), kind, "P" + group + "-" + i, group, languages[g % languages.length],
-                        String.format("%05d", 10000 + Math.abs(name.hashCode() % 80) * 100 + g));
-                members.add(n);
+                members.add(new Node(UUID.randomUUID(), kind, "P" + group + "-" + i, group,
+                        languages[g % languages.length], String.format("%05d", 10000 + g)));
             }
             planted.add(members);
             all.addAll(members);
             nodes.addAll(members);
         }
         components.put(name, all);
-        // Each tie is counted at both ends, hence the halves.
-        int internal = (int) Math.round(size * groups * degree * (1 - mixing) / 2);
-        int external = (int) Math.round(size * groups * degree * mixing / 2);
-        for (int made = 0; made < internal; ) {
-            List<Node> members = planted.get(random.nextInt(groups));
-            if (tie(members.get(random.nextInt(size)), members.get(random.nextInt(size)), 0.3 + 0.7 * random.nextDouble())) {
-                made++;
+        for (int g = 0; g < groups; g++) {
+            List<Node> members = planted.get(g);
+            int internal = (int) Math.round(size * degree * (1 - mixing[g]) / 2);
+            int external = (int) Math.round(size * degree * mixing[g] / 2);
+            for (int made = 0; made < internal; ) {
+                if (tie(members.get(random.nextInt(size)), members.get(random.nextInt(size)), strength())) {
+                    made++;
+                }
             }
-        }
-        for (int made = 0; made < external && groups > 1; ) {
-            int a = random.nextInt(groups);
-            int b = random.nextInt(groups - 1);
-            b = b >= a ? b + 1 : b;
-            if (tie(planted.get(a).get(random.nextInt(size)), planted.get(b).get(random.nextInt(size)),
-                    0.3 + 0.7 * random.nextDouble())) {
-                made++;
+            for (int made = 0; made < external && groups > 1; ) {
+                Node other = all.get(random.nextInt(all.size()));
+                if (!members.contains(other) && tie(members.get(random.nextInt(size)), other, strength())) {
+                    made++;
+                }
             }
         }
         return planted;
+    }
+
+    /** Realised mixing of some groups: the share of their members' tie ends that leave their own group. */
+    double mixing(List<List<Node>> groups) {
+        Map<UUID, String> groupOf = new HashMap<>();
+        nodes.forEach(n -> groupOf.put(n.id(), n.group()));
+        Set<UUID> members = new HashSet<>();
+        groups.forEach(g -> g.forEach(n -> members.add(n.id())));
+        long ends = 0;
+        long out = 0;
+        for (Edge e : edges) {
+            boolean crossing = !java.util.Objects.equals(groupOf.get(e.from()), groupOf.get(e.to()));
+            for (UUID end : List.of(e.from(), e.to())) {
+                if (members.contains(end)) {
+                    ends++;
+                    out += crossing ? 1 : 0;
+                }
+            }
+        }
+        return out / (double) ends;
+    }
+
+    private double strength() {
+        return 0.3 + 0.7 * random.nextDouble();
     }
 
     /** A contact with strength-1 ties to {@code perGroup[i]} members of {@code groups.get(i)}. */
