@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Analytics benchmark: a full analytics run on a planted graph (default 100k contacts, 1M ties), the same edge list
+# through python-igraph as the peer, and read latencies under load. Writes results.json into the work folder.
+# See README.md. Needs: PostgreSQL on 127.0.0.1:5432 (trust), /usr/bin/python3 with python3-igraph (+ leidenalg),
+# the packaged service (./mvnw package -DskipTests).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${BENCH_WORK:-/tmp/circles-bench-analytics}
+PORT=${BENCH_HTTP_PORT:-18091}
+BOLT=${BENCH_BOLT_PORT:-17791}
+DB=${BENCH_DB:-circles_bench_analytics}
+CONTACTS=${BENCH_CONTACTS:-100000}
+TIES=${BENCH_TIES:-1000000}
+HEAP=${BENCH_HEAP:-3g}
+PEER=${BENCH_PEER:-$ROOT/../shared/bench/peer_igraph.py}
+[ -f "$PEER" ] || PEER=/work/shared/bench/peer_igraph.py
+PY=/usr/bin/python3
+BASE=http://127.0.0.1:$PORT
+
+APP=${BENCH_APP:-$ROOT/target/quarkus-app}
+[ -d "$APP" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+mkdir -p "$WORK"
+GRAPH=$WORK/graph-$CONTACTS-$TIES
+if [ ! -f "$GRAPH/ties.csv" ]; then
+  echo "generating $CONTACTS contacts, $TIES ties"
+  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES"
+fi
+
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+rm -rf "$WORK/neo4j"
+echo "starting the service on :$PORT (bolt :$BOLT, database $DB)"
+HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_PAGE_CACHE=1g \
+  DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_DATA=false \
+  java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+SERVICE=$!
+trap 'kill $SERVICE 2>/dev/null || true' EXIT
+until curl -sf "$BASE/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
+
+echo "loading PostgreSQL (COPY) and Neo4j (UNWIND batches of 10k)"
+T0=$(date +%s.%N)
+psql -q -h 127.0.0.1 -U postgres -d "$DB" \
+  -c "\\copy contact (id, kind, given_name, family_name, display_name, sort_name, postal_code, languages, created_at, updated_at, version) FROM '$GRAPH/contacts.csv' CSV HEADER" \
+  -c "\\copy tie (id, from_id, to_id, type, \"symmetric\", declared_strength, strength, source, created_at, updated_at, version) FROM '$GRAPH/ties.csv' CSV HEADER" \
+  -c "ANALYZE"
+T1=$(date +%s.%N)
+CP=$(ls "$APP"/lib/main/*.jar | tr '\n' ':')
+NEO=$(java -cp "$CP" "$HERE/Neo4jLoad.java" "bolt://127.0.0.1:$BOLT" "$GRAPH" 2>/dev/null | tail -1)
+T2=$(date +%s.%N)
+
+echo "analytics run"
+RSS0=$(ps -o rss= -p $SERVICE)
+RUN=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs")
+ID=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$RUN")
+PEAK=$RSS0
+while true; do
+  R=$(ps -o rss= -p $SERVICE); [ "$R" -gt "$PEAK" ] && PEAK=$R
+  STATE=$(curl -sf "$BASE/api/v1/analytics/runs/$ID")
+  case "$STATE" in *'"state":"RUNNING"'*) sleep 0.5 ;; *) break ;; esac
+done
+echo "$STATE" > "$WORK/run.json"
+HEAP_USED=$(curl -sf "$BASE/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
+
+echo "peer: python-igraph on the same edge list"
+PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')
+
+echo "reads under load"
+LOAD=$($PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
+
+$PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" <<'PY'
+import json, sys
+out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap = sys.argv[1:]
+run, peer, load, neo = json.loads(run), json.loads(peer), json.loads(load), json.loads(neo)
+t = run["timings"]
+res = {"run": {"state": run["state"], "timings_ms": t, "quality": run["quality"], "error": run.get("error")},
+       "load": {"postgres_copy_s": round(float(t1) - float(t0), 1), "neo4j": neo},
+       "memory": {"rss_before_run_mib": int(rss0) // 1024, "rss_peak_during_run_mib": int(peak) // 1024,
+                  "heap_used_after_run_mib": int(float(heap or 0)) // (1024 * 1024)},
+       "peer": peer, "reads": load}
+if "leiden_s" in peer and run["state"] == "SUCCEEDED":
+    ours_compute = (t["communities"] + t["pagerank"]) / 1000
+    peer_compute = peer["leiden_s"] + peer["pagerank_s"]
+    ours_e2e = t["total"] / 1000
+    peer_e2e = peer["load_s"] + peer["leiden_s"] + peer["pagerank_s"]
+    res["comparison"] = {
+        "compute_leiden_pagerank_s": {"gds": ours_compute, "igraph": round(peer_compute, 3),
+                                       "ratio_gds_over_igraph": round(ours_compute / peer_compute, 2)},
+        "end_to_end_s": {"gds_run_total": ours_e2e, "igraph_load_leiden_pagerank": round(peer_e2e, 3),
+                         "ratio_gds_over_igraph": round(ours_e2e / peer_e2e, 2)},
+        "modularity": {"gds": run["quality"]["modularity"], "igraph_leiden": peer["leiden_modularity"],
+                       "igraph_multilevel": peer["multilevel_modularity"],
+                       "difference_vs_leiden": round(run["quality"]["modularity"] - peer["leiden_modularity"], 5)}}
+json.dump(res, open(out, "w"), indent=2)
+print(json.dumps(res, indent=2))
+PY

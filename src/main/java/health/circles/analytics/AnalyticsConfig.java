@@ -1,0 +1,106 @@
+package health.circles.analytics;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How analytics runs compute, when they start on their own, and how large the answers may grow. */
+@ConfigMapping(prefix = "circles.analytics")
+public interface AnalyticsConfig {
+
+    /**
+     * Threads for Leiden, Louvain, PageRank and degree. On two cores 1 is fastest (Louvain stalls at 2) and, with the
+     * fixed seeds, makes a run reproducible: the same graph and parameters give the same scores and communities.
+     */
+    @WithDefault("1")
+    int concurrency();
+
+    /** Seed of Leiden's randomness; Louvain has none and is deterministic at concurrency 1. */
+    @WithDefault("42")
+    long randomSeed();
+
+    /** A run whose projection plus its largest algorithm is estimated above this many MiB is refused. */
+    @WithDefault("2048")
+    long memoryBudgetMib();
+
+    /** Cron of scheduled runs (Quarkus syntax, seconds first); "off" for none. */
+    @WithDefault("off")
+    String schedule();
+
+    Betweenness betweenness();
+
+    GraphChange graphChange();
+
+    Defaults defaults();
+
+    Maps maps();
+
+    /** Keep the per-contact snapshot of this many latest runs; older runs keep only their history row. */
+    @WithDefault("5")
+    int keepSnapshots();
+
+    /** Rows per statement when community ids are written back to Neo4j. */
+    @WithDefault("10000")
+    int writeBatchSize();
+
+    /** Betweenness: exact up to a node count, sampled (Brandes–Pich) beyond it. */
+    interface Betweenness {
+
+        /** Graphs with at most this many contacts get exact betweenness (all source nodes). */
+        @WithDefault("10000")
+        int exactMaxNodes();
+
+        /** Source nodes sampled above {@link #exactMaxNodes()}; error shrinks with its square root. */
+        @WithDefault("200")
+        int samplingSize();
+
+        /** Fixed so that a sampled run is reproducible. */
+        @WithDefault("42")
+        long samplingSeed();
+
+        /** Betweenness scales with threads, unlike the community algorithms; 1 keeps sums in a fixed order. */
+        @WithDefault("1")
+        int concurrency();
+    }
+
+    /** Start a run after this many graph changes (applied outbox rows) since the last run; 0 for never. */
+    interface GraphChange {
+
+        @WithDefault("0")
+        long threshold();
+
+        @WithDefault("60s")
+        Duration checkInterval();
+    }
+
+    /** Parameters of a run when the request leaves them out. */
+    interface Defaults {
+
+        @WithDefault("1.0")
+        double resolution();
+
+        @WithDefault("0.0001")
+        double tolerance();
+
+        @WithDefault("10")
+        int maxLevels();
+
+        /** A contact is also a member of each other community holding at least this share of its tie strength. */
+        @WithDefault("0.3")
+        double overlapShare();
+
+        /** A new community keeps a previous community's id when their Jaccard similarity is at least this. */
+        @WithDefault("0.5")
+        double identityOverlap();
+    }
+
+    /** Bounds of map exports. */
+    interface Maps {
+
+        @WithDefault("2000")
+        int maxNodes();
+
+        @WithDefault("20000")
+        int maxEdges();
+    }
+}

@@ -1,0 +1,68 @@
+package health.circles.analytics;
+
+import health.circles.web.Ids;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Analytics runs over HTTP: start one (a background job), follow it, list the history. */
+@Path("/api/v1/analytics/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Analytics", description = "Influence scores and communities computed with Graph Data Science")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class AnalyticsRunResource {
+
+    private final AnalyticsService analytics;
+
+    AnalyticsRunResource(AnalyticsService analytics) {
+        this.analytics = analytics;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start an analytics run",
+            description = "Projects the active ties, computes PageRank, betweenness, degree, strength and communities "
+                    + "(Leiden by default) and snapshots them; the body may be empty for all defaults")
+    @APIResponse(responseCode = "202", description = "Started; Location names the run to follow")
+    @APIResponse(responseCode = "409", description = "A run is in progress; the detail links to it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The memory estimate exceeds the budget",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response start(@Valid RunRequest body) {
+        RunView run = analytics.start(body, "API");
+        return Response.accepted(run).location(URI.create(run.self())).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "A run: state, phase, percent, timings, parameters and quality figures")
+    @APIResponse(responseCode = "404", description = "No such run")
+    public RunView get(@PathParam("id") String id) {
+        return analytics.get(Ids.parse("id", id));
+    }
+
+    @GET
+    @Operation(summary = "History of runs, newest first")
+    public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") Integer limit,
+                              @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
+        return analytics.list(cursor, QueryParams.limit(limit, 20, 100));
+    }
+}

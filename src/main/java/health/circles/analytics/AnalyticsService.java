@@ -1,0 +1,57 @@
+package health.circles.analytics;
+
+import health.circles.web.ApiProblem;
+import health.circles.web.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/** Analytics runs as a job resource: start one, follow it, list the history. */
+@ApplicationScoped
+public class AnalyticsService {
+
+    private final AnalyticsRunner runner;
+    private final AnalyticsRuns runs;
+    private final AnalyticsConfig config;
+
+    AnalyticsService(AnalyticsRunner runner, AnalyticsRuns runs, AnalyticsConfig config) {
+        this.runner = runner;
+        this.runs = runs;
+        this.config = config;
+    }
+
+    public RunView start(RunRequest request, String trigger) {
+        return runner.start(trigger, RunParameters.of(request, config));
+    }
+
+    public RunView get(UUID id) {
+        return runs.find(id).orElseThrow(() -> ApiProblem.notFound("Analytics run", id));
+    }
+
+    public Page<RunView> list(String cursor, int limit) {
+        Instant before = null;
+        UUID beforeId = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(" ");
+                before = Instant.parse(parts[0]);
+                beforeId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
+            }
+        }
+        List<RunView> found = runs.page(before, beforeId, limit + 1);
+        boolean more = found.size() > limit;
+        List<RunView> page = more ? found.subList(0, limit) : found;
+        String next = null;
+        if (more) {
+            RunView last = page.get(page.size() - 1);
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.startedAt() + " " + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+        return new Page<>(page, next);
+    }
+}

@@ -1,0 +1,72 @@
+package health.circles.analytics;
+
+import health.circles.web.ApiProblem;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+
+/** Starts runs without a client: on the configured cron, and once enough of the graph changed since the last run. */
+@ApplicationScoped
+public class AnalyticsTriggers {
+
+    private static final Logger LOG = Logger.getLogger(AnalyticsTriggers.class);
+
+    private final AnalyticsService analytics;
+    private final AnalyticsRuns runs;
+    private final AnalyticsConfig config;
+    private final AgroalDataSource dataSource;
+
+    AnalyticsTriggers(AnalyticsService analytics, AnalyticsRuns runs, AnalyticsConfig config,
+                      AgroalDataSource dataSource) {
+        this.analytics = analytics;
+        this.runs = runs;
+        this.config = config;
+        this.dataSource = dataSource;
+    }
+
+    @Scheduled(cron = "${circles.analytics.schedule}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        start("SCHEDULE");
+    }
+
+    @Scheduled(every = "${circles.analytics.graph-change.check-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onGraphChange() {
+        long threshold = config.graphChange().threshold();
+        if (threshold <= 0) {
+            return;
+        }
+        long changes = changesSinceLastRun();
+        if (changes >= threshold) {
+            LOG.infof("%d graph changes since the last analytics run (threshold %d): starting one", changes, threshold);
+            start("GRAPH_CHANGE");
+        }
+    }
+
+    /** Outbox rows the relay applied since the last run started (or ever, before the first run). */
+    long changesSinceLastRun() {
+        long last = Math.max(0, runs.lastRunPosition());
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT applied_position FROM sync_state WHERE id = 1");
+             ResultSet r = s.executeQuery()) {
+            return r.next() ? Math.max(0, r.getLong(1) - last) : 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void start(String trigger) {
+        try {
+            analytics.start(null, trigger);
+        } catch (ApiProblem e) {
+            LOG.infof("Analytics run (%s) not started: %s", trigger, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Analytics run (%s) could not start", trigger);
+        }
+    }
+}

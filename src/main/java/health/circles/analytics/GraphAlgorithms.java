@@ -1,0 +1,245 @@
+package health.circles.analytics;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.Value;
+
+/**
+ * The Graph Data Science side of a run: estimate, project, compute, write back, stream and drop. Every algorithm is
+ * GDS's own; this class only builds their configurations (as maps) and runs parameterised Cypher.
+ *
+ * <p>Direction. All active ties are projected UNDIRECTED, directed types included, for every algorithm: Leiden
+ * requires an undirected graph and Louvain's modularity is the undirected one; betweenness measures who sits on the
+ * paths between groups, and a referral or a care relation carries word both ways; degree and strength count a
+ * contact's ties whichever end it holds; and PageRank follows the same ties both ways because the direction of our
+ * types names a role (a physician TREATS a patient, a person is a MEMBER_OF an organisation), not who listens to
+ * whom, so a directed PageRank would pile authority on patients and organisations, the sinks of those roles.
+ * Symmetric ties are stored once in Neo4j and become one undirected relationship; a directed tie and a symmetric
+ * one between the same two contacts are two parallel relationships, each with its strength.
+ *
+ * <p>Betweenness is unweighted (hops): GDS reads a weight there as a distance, and strength is the opposite.
+ */
+@ApplicationScoped
+public class GraphAlgorithms {
+
+    static final String PAGERANK = "pagerank";
+    static final String BETWEENNESS = "betweenness";
+    static final String DEGREE = "degree";
+    static final String STRENGTH = "strength";
+    static final String LEVELS = "communityLevels";
+
+    private static final String PROJECT = """
+            MATCH (s:Contact)
+            OPTIONAL MATCH (s)-[t:TIE]->(d:Contact)
+            WHERE t.until IS NULL OR t.until > date()
+            WITH gds.graph.project($graph, s, d,
+                   {relationshipType: 'TIE', relationshipProperties: {strength: coalesce(toFloat(t.strength), 0.0)}},
+                   {undirectedRelationshipTypes: ['TIE']}) AS g
+            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""";
+
+    private final Driver driver;
+
+    GraphAlgorithms(Driver driver) {
+        this.driver = driver;
+    }
+
+    /** A GDS memory estimate: the upper bound, in bytes, and GDS's own words for it. */
+    record Estimate(long bytesMax, String requiredMemory) {
+    }
+
+    /** Estimate of the projection, from the database's own counts, before anything is loaded. */
+    Estimate estimateProjection() {
+        return estimate("""
+                CALL gds.graph.project.estimate('Contact', {TIE: {orientation: 'UNDIRECTED', properties: 'strength'}})
+                YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
+    }
+
+    /** Estimate of each algorithm on the projected graph; a run holds at most one algorithm's working memory. */
+    Estimate estimateAlgorithms(String graph, RunParameters p, long nodes) {
+        List<Estimate> all = new ArrayList<>();
+        all.add(estimate("CALL gds.pageRank.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
+                + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", pageRankConfig(p))));
+        all.add(estimate("CALL gds.betweenness.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
+                + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", betweennessConfig(p, nodes))));
+        String community = p.algorithm() == Algorithm.LEIDEN ? "gds.leiden" : "gds.louvain";
+        all.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
+                + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
+        return all.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
+    }
+
+    /** The projection's size: contacts and undirected relationships (each tie counted once). */
+    record Projected(long nodes, long ties) {
+    }
+
+    Projected project(String graph) {
+        try (Session session = driver.session()) {
+            Record r = session.run(PROJECT, Map.of("graph", graph)).single();
+            return new Projected(r.get("nodes").asLong(), r.get("relationships").asLong() / 2);
+        }
+    }
+
+    void pageRank(String graph, RunParameters p) {
+        call("CALL gds.pageRank.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
+                graph, pageRankConfig(p));
+    }
+
+    /** Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; says which. */
+    String betweenness(String graph, RunParameters p, long nodes) {
+        Map<String, Object> config = betweennessConfig(p, nodes);
+        call("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
+                graph, config);
+        return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
+    }
+
+    void degrees(String graph, RunParameters p) {
+        call("CALL gds.degree.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
+                graph, Map.of("mutateProperty", DEGREE, "concurrency", p.concurrency()));
+        call("CALL gds.degree.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
+                graph, Map.of("mutateProperty", STRENGTH, "relationshipWeightProperty", "strength",
+                        "concurrency", p.concurrency()));
+    }
+
+    /** What the community algorithm reported: modularity per level fine to coarse, as GDS orders them. */
+    record Communities(double modularity, List<Double> modularitiesFineToCoarse, long communityCount, int levels) {
+    }
+
+    Communities communities(String graph, RunParameters p) {
+        String procedure = p.algorithm() == Algorithm.LEIDEN ? "gds.leiden.mutate" : "gds.louvain.mutate";
+        try (Session session = driver.session()) {
+            Record r = session.run("CALL " + procedure + "($graph, $config) "
+                            + "YIELD modularity, modularities, communityCount, ranLevels "
+                            + "RETURN modularity, modularities, communityCount, ranLevels",
+                    Map.of("graph", graph, "config", communityConfig(p))).single();
+            return new Communities(r.get("modularity").asDouble(), r.get("modularities").asList(Value::asDouble),
+                    r.get("communityCount").asLong(), r.get("ranLevels").asInt());
+        }
+    }
+
+    /** GDS writes the scores to the Contact nodes; community ids follow once they are made stable. */
+    void writeScores(String graph, RunParameters p) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.nodeProperties.write($graph, $properties, ['*'], $config)
+                    YIELD propertiesWritten RETURN propertiesWritten""",
+                    Map.of("graph", graph, "properties", List.of(PAGERANK, BETWEENNESS, DEGREE, STRENGTH),
+                            "config", Map.of("concurrency", p.concurrency(), "writeConcurrency", p.concurrency())))
+                    .consume();
+        }
+    }
+
+    /** One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. */
+    record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
+                      long[] levels) {
+    }
+
+    /** Streams every projected contact with its scores and community per level. */
+    void stream(String graph, Consumer<NodeResult> sink) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.nodeProperties.stream($graph, $properties)
+                    YIELD nodeId, nodeProperty, propertyValue
+                    WITH nodeId, collect({name: nodeProperty, value: propertyValue}) AS values
+                    WITH gds.util.asNode(nodeId) AS c, values
+                    RETURN c.id AS id, c.kind AS kind, values""",
+                    Map.of("graph", graph, "properties", List.of(PAGERANK, BETWEENNESS, DEGREE, STRENGTH, LEVELS)))
+                    .forEachRemaining(r -> sink.accept(nodeResult(r)));
+        }
+    }
+
+    /** Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. */
+    void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
+        try (Session session = driver.session()) {
+            for (int from = 0; from < rows.size(); from += batchSize) {
+                List<Map<String, Object>> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
+                session.executeWriteWithoutResult(tx -> tx.run("""
+                        UNWIND $rows AS row
+                        MATCH (c:Contact {id: row.id})
+                        SET c.community = row.community, c.communityLevels = row.levels""",
+                        Map.of("rows", batch)).consume());
+            }
+        }
+    }
+
+    /** Drops the projection if it exists; called on every path out of a run. */
+    void drop(String graph) {
+        try (Session session = driver.session()) {
+            session.run("CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName", Map.of("graph", graph))
+                    .consume();
+        }
+    }
+
+    boolean exists(String graph) {
+        try (Session session = driver.session()) {
+            return session.run("CALL gds.graph.exists($graph) YIELD exists RETURN exists", Map.of("graph", graph))
+                    .single().get("exists").asBoolean();
+        }
+    }
+
+    private NodeResult nodeResult(Record r) {
+        Map<String, Value> values = new HashMap<>();
+        for (Value v : r.get("values").values()) {
+            values.put(v.get("name").asString(), v.get("value"));
+        }
+        Value levelsValue = values.get(LEVELS);
+        long[] levels;
+        if ("INTEGER".equals(levelsValue.type().name())) {
+            levels = new long[] {levelsValue.asLong()}; // a single level comes as a plain id
+        } else {
+            levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
+        }
+        return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
+                values.get(PAGERANK).asDouble(), values.get(BETWEENNESS).asDouble(), values.get(DEGREE).asDouble(),
+                values.get(STRENGTH).asDouble(), levels);
+    }
+
+    private Map<String, Object> pageRankConfig(RunParameters p) {
+        return Map.of("mutateProperty", PAGERANK, "relationshipWeightProperty", "strength",
+                "dampingFactor", 0.85, "maxIterations", 40, "tolerance", 1e-7, "concurrency", p.concurrency());
+    }
+
+    private Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("mutateProperty", BETWEENNESS);
+        config.put("concurrency", p.betweennessConcurrency());
+        if (nodes > p.betweennessExactMaxNodes()) {
+            config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
+            config.put("samplingSeed", p.samplingSeed());
+        }
+        return config;
+    }
+
+    private Map<String, Object> communityConfig(RunParameters p) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("mutateProperty", LEVELS);
+        config.put("relationshipWeightProperty", "strength");
+        config.put("includeIntermediateCommunities", true);
+        config.put("maxLevels", p.maxLevels());
+        config.put("tolerance", p.tolerance());
+        config.put("concurrency", p.concurrency());
+        if (p.algorithm() == Algorithm.LEIDEN) {
+            config.put("gamma", p.resolution());
+            config.put("randomSeed", p.randomSeed());
+        }
+        return config;
+    }
+
+    private Estimate estimate(String cypher, Map<String, Object> params) {
+        try (Session session = driver.session()) {
+            Record r = session.run(cypher, params).single();
+            return new Estimate(r.get("bytesMax").asLong(), r.get("requiredMemory").asString());
+        }
+    }
+
+    private void call(String cypher, String graph, Map<String, Object> config) {
+        try (Session session = driver.session()) {
+            session.run(cypher, Map.of("graph", graph, "config", config)).consume();
+        }
+    }
+}

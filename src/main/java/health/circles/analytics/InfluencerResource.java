@@ -1,0 +1,51 @@
+package health.circles.analytics;
+
+import health.circles.contact.ContactKind;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import health.circles.web.QueryParams;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Contacts ranked by influence, from the latest successful analytics run. */
+@Path("/api/v1/influencers")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Analytics")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "409", description = "No analytics run has succeeded yet",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class InfluencerResource {
+
+    private final InsightService insights;
+
+    InfluencerResource(InsightService insights) {
+        this.insights = insights;
+    }
+
+    @GET
+    @Operation(summary = "Influencers, ranked, each with why",
+            description = "Ranks are global; kind and community filter the ranked list. Each item explains its rank: "
+                    + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")
+    @APIResponse(responseCode = "404", description = "The community is not in the latest run")
+    public Page<InsightViews.Influencer> list(
+            @Parameter(description = "pagerank (default), betweenness, degree or strength") @QueryParam("metric") String metric,
+            @Parameter(description = "Contact kind") @QueryParam("kind") String kind,
+            @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
+            @Parameter(description = "1 to 200, default 20") @QueryParam("limit") Integer limit,
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
+        Metric m = QueryParams.enumValue("metric", metric, Metric.class);
+        ContactKind k = QueryParams.enumValue("kind", kind, ContactKind.class);
+        return insights.influencers(m == null ? Metric.PAGERANK : m, k == null ? null : k.name(), community, cursor,
+                QueryParams.limit(limit, 20, 200));
+    }
+}

@@ -1,0 +1,200 @@
+package health.circles.analytics;
+
+import health.circles.analytics.InsightViews.Community;
+import health.circles.analytics.InsightViews.CommunityDetail;
+import health.circles.analytics.InsightViews.ContactCommunities;
+import health.circles.analytics.InsightViews.Explanation;
+import health.circles.analytics.InsightViews.Influencer;
+import health.circles.analytics.InsightViews.Neighbour;
+import health.circles.web.ApiProblem;
+import health.circles.web.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Influencers, communities and memberships, served from the snapshot of the latest successful run. */
+@ApplicationScoped
+public class InsightService {
+
+    private final AnalyticsRuns runs;
+    private final Insights insights;
+
+    InsightService(AnalyticsRuns runs, Insights insights) {
+        this.runs = runs;
+        this.insights = insights;
+    }
+
+    /** The run the reads serve; 409 with what to do when no run has succeeded yet. */
+    UUID latestRun() {
+        return runs.latestSucceeded().orElseThrow(() -> {
+            String running = runs.running().map(r -> " A run is in progress: " + r.self() + ".").orElse("");
+            return new ApiProblem(409, "no-analytics-run", "No analytics results yet",
+                    "No analytics run has succeeded yet, so there are no scores or communities." + running
+                            + " Start one with POST /api/v1/analytics/runs.");
+        });
+    }
+
+    public Page<Influencer> influencers(Metric metric, String kind, Long community, String cursor, int limit) {
+        UUID run = latestRun();
+        UUID previous = runs.previousSucceeded(run).orElse(null);
+        if (community != null && insights.community(run, community).isEmpty()) {
+            throw unknownCommunity(community, run);
+        }
+        int after = decodeRank(cursor);
+        List<Insights.Ranked> found = insights.influencers(run, previous, metric, kind, community, after, limit + 1);
+        boolean more = found.size() > limit;
+        List<Insights.Ranked> page = more ? found.subList(0, limit) : found;
+        List<UUID> ids = page.stream().map(Insights.Ranked::contactId).toList();
+        Map<UUID, Map<String, Integer>> types = ids.isEmpty() ? Map.of() : insights.tieTypes(ids);
+        Map<UUID, List<Long>> reached = ids.isEmpty() ? Map.of() : insights.reachedCommunities(run, ids);
+        Map<UUID, List<Neighbour>> strongest = ids.isEmpty() ? Map.of() : insights.strongestNeighbours(ids);
+        List<Influencer> items = new ArrayList<>();
+        for (Insights.Ranked r : page) {
+            Map<String, Integer> byType = types.getOrDefault(r.contactId(), Map.of());
+            List<Long> bridged = reached.getOrDefault(r.contactId(), List.of()).stream()
+                    .filter(c -> c != r.community()).toList();
+            List<Neighbour> neighbours = strongest.getOrDefault(r.contactId(), List.of());
+            Integer change = r.previousRank() == null ? null : r.previousRank() - r.rank();
+            int ties = byType.values().stream().mapToInt(Integer::intValue).sum();
+            Explanation why = new Explanation(ties, byType, bridged.size(),
+                    bridged.subList(0, Math.min(5, bridged.size())), neighbours,
+                    summary(ties, byType, bridged.size(), neighbours, r.previousRank(), change));
+            double score = switch (metric) {
+                case PAGERANK -> r.scores().pagerank();
+                case BETWEENNESS -> r.scores().betweenness();
+                case DEGREE -> r.scores().degree();
+                case STRENGTH -> r.scores().strength();
+            };
+            items.add(new Influencer(r.contactId(), r.displayName(), r.kind(), r.rank(), score, r.scores(),
+                    r.community(), r.previousRank(), change, why));
+        }
+        String next = more ? encode(String.valueOf(page.get(page.size() - 1).rank())) : null;
+        return new Page<>(items, next);
+    }
+
+    public Page<Community> communities(int level, int minSize, String cursor, int limit) {
+        UUID run = latestRun();
+        Integer beforeSize = null;
+        Long afterId = null;
+        if (cursor != null && !cursor.isBlank()) {
+            String[] parts = decode(cursor).split(" ");
+            try {
+                beforeSize = Integer.parseInt(parts[0]);
+                afterId = Long.parseLong(parts[1]);
+            } catch (RuntimeException e) {
+                throw badCursor();
+            }
+        }
+        List<Community> found = insights.communities(run, level, minSize, beforeSize, afterId, limit + 1);
+        boolean more = found.size() > limit;
+        List<Community> page = more ? found.subList(0, limit) : found;
+        String next = null;
+        if (more) {
+            Community last = page.get(page.size() - 1);
+            next = encode(last.size() + " " + last.id());
+        }
+        return new Page<>(page, next);
+    }
+
+    public CommunityDetail community(long id) {
+        UUID run = latestRun();
+        Community summary = insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        return new CommunityDetail(summary, run, insights.children(run, id),
+                insights.members(run, id, Metric.PAGERANK, false, 10),
+                insights.bridges(run, id, 10),
+                insights.members(run, id, Metric.BETWEENNESS, true, 5),
+                insights.secondaryCount(run, id),
+                insights.secondaryMembers(run, id, 20));
+    }
+
+    public ContactCommunities contactCommunities(UUID contact) {
+        UUID run = latestRun();
+        var memberships = insights.memberships(run, contact);
+        if (memberships.isEmpty()) {
+            if (!insights.contactExists(contact)) {
+                throw ApiProblem.notFound("Contact", contact);
+            }
+            throw new ApiProblem(404, "not-in-analytics-run", "Not in the latest run",
+                    "Contact " + contact + " was not part of the latest analytics run " + run
+                            + " (added since, or not yet in the graph); it will be in the next one");
+        }
+        return new ContactCommunities(contact, run, memberships);
+    }
+
+    /** The latest successful run and the community's primary members by PageRank, for maps. */
+    record Members(UUID run, List<UUID> ids, boolean truncated, int size) {
+    }
+
+    Members members(long community, int limit) {
+        UUID run = latestRun();
+        Community summary = insights.community(run, community).orElseThrow(() -> unknownCommunity(community, run));
+        List<UUID> ids = insights.memberIds(run, community, limit);
+        return new Members(run, ids, summary.size() > ids.size(), summary.size());
+    }
+
+    private static ApiProblem unknownCommunity(long id, UUID run) {
+        return new ApiProblem(404, "not-found", "Not found",
+                "Community " + id + " is not in the latest analytics run (" + run + "); communities of earlier runs "
+                        + "keep their id only while they stay substantially the same group");
+    }
+
+    static String summary(int ties, Map<String, Integer> byType, int bridged, List<Neighbour> neighbours,
+                          Integer previousRank, Integer change) {
+        StringBuilder s = new StringBuilder();
+        s.append(ties).append(ties == 1 ? " active tie" : " active ties");
+        if (!byType.isEmpty()) {
+            s.append(" (").append(byType.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().toLowerCase(Locale.ROOT).replace('_', ' '))
+                    .collect(Collectors.joining(", "))).append(')');
+        }
+        s.append("; ").append(bridged == 0 ? "all within its own community"
+                : "reaches " + bridged + (bridged == 1 ? " other community" : " other communities"));
+        if (!neighbours.isEmpty()) {
+            s.append("; strongest ties: ").append(neighbours.stream()
+                    .map(n -> n.displayName() + String.format(Locale.ROOT, " (%.2f)", n.strength()))
+                    .collect(Collectors.joining(", ")));
+        }
+        if (previousRank == null) {
+            s.append("; not ranked in the previous run");
+        } else if (change == 0) {
+            s.append("; same rank as in the previous run");
+        } else {
+            s.append(change > 0 ? "; up " : "; down ").append(Math.abs(change))
+                    .append(Math.abs(change) == 1 ? " place" : " places").append(" since the previous run");
+        }
+        return s.toString();
+    }
+
+    private static int decodeRank(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(decode(cursor));
+        } catch (NumberFormatException e) {
+            throw badCursor();
+        }
+    }
+
+    private static String encode(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badCursor();
+        }
+    }
+
+    private static ApiProblem badCursor() {
+        return ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
+    }
+}

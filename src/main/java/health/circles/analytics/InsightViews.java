@@ -1,0 +1,110 @@
+package health.circles.analytics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Response bodies of the influencer, community and membership reads. */
+public final class InsightViews {
+
+    private InsightViews() {
+    }
+
+    /** A ranked contact with the reasons for its rank. */
+    @Schema(name = "Influencer")
+    public record Influencer(
+            UUID contactId, String displayName, String kind,
+            @Schema(description = "1 = most influential by the requested metric, among all contacts") int rank,
+            @Schema(description = "Value of the requested metric") double score,
+            Scores scores,
+            @Schema(description = "Coarsest community the contact belongs to") long community,
+            @Schema(description = "Rank in the previous successful run; absent when it was not ranked then") Integer previousRank,
+            @Schema(description = "Places gained since the previous run (negative: lost)") Integer rankChange,
+            Explanation explanation) {
+    }
+
+    /** All four scores of a contact. */
+    @Schema(name = "InfluenceScores")
+    public record Scores(double pagerank, double betweenness, double degree, double strength) {
+    }
+
+    /** Why a contact ranks where it does. */
+    @Schema(name = "InfluenceExplanation")
+    public record Explanation(
+            @Schema(description = "Active ties") int ties,
+            @Schema(description = "Active ties per type") Map<String, Integer> tieTypes,
+            @Schema(description = "Other communities its ties reach") int communitiesBridged,
+            @Schema(description = "Up to five of those communities, most ties first") List<Long> bridgedCommunities,
+            List<Neighbour> strongestNeighbours,
+            @Schema(description = "The same in one sentence") String summary) {
+    }
+
+    /** A neighbour through one of the strongest ties. */
+    @Schema(name = "Neighbour")
+    public record Neighbour(UUID contactId, String displayName, String type, double strength) {
+    }
+
+    /** A value and how often it occurs (languages, postal codes). */
+    @Schema(name = "ValueCount")
+    public record ValueCount(String value, int count) {
+    }
+
+    /** A community as listed. */
+    @Schema(name = "CommunitySummary")
+    public record Community(
+            long id,
+            @Schema(description = "0 = coarsest; higher levels are finer") int level,
+            @Schema(description = "The coarser community holding most of its members") Long parentId,
+            int size,
+            @Schema(description = "Contacts per kind") Map<String, Integer> kindMix,
+            @Schema(description = "Internal ties over possible pairs") double density,
+            long internalTies,
+            @Schema(description = "Strength of ties inside the community") double internalStrength,
+            @Schema(description = "Strength of ties leaving the community") double externalStrength,
+            @Schema(description = "This community's term of the level's modularity") double modularityContribution,
+            List<ValueCount> languages,
+            List<ValueCount> postalCodes) {
+    }
+
+    /** A member as shown in a community's detail. */
+    @Schema(name = "CommunityMember")
+    public record Member(UUID contactId, String displayName, String kind, double pagerank, int pagerankRank,
+                         double betweenness, int betweennessRank) {
+    }
+
+    /** Ties from a community to another at the same level. */
+    @Schema(name = "CommunityBridge")
+    public record Bridge(long communityId, int size, long ties, double strength) {
+    }
+
+    /** A contact of another community that holds a large share of its tie strength here. */
+    @Schema(name = "SecondaryMember")
+    public record SecondaryMember(UUID contactId, String displayName, String kind, long primaryCommunity, double share) {
+    }
+
+    /** A community with what makes it up and how it connects. */
+    @Schema(name = "CommunityDetail")
+    public record CommunityDetail(
+            Community summary,
+            UUID runId,
+            @Schema(description = "Finer communities inside it (next level)") List<Long> children,
+            @Schema(description = "Members by PageRank") List<Member> topInfluencers,
+            @Schema(description = "Communities it has most tie strength with") List<Bridge> bridges,
+            @Schema(description = "Members with the highest betweenness whose ties leave the community") List<Member> bridgeContacts,
+            long secondaryMemberCount,
+            @Schema(description = "Largest shares first") List<SecondaryMember> secondaryMembers) {
+    }
+
+    /** One membership of a contact. */
+    @Schema(name = "Membership")
+    public record Membership(long communityId, int level, boolean primary,
+                             @Schema(description = "Share of the contact's tie strength inside that community") Double share,
+                             int size) {
+    }
+
+    /** The communities of one contact in the latest run. */
+    @Schema(name = "ContactCommunities")
+    public record ContactCommunities(UUID contactId, UUID runId, List<Membership> memberships) {
+    }
+}

@@ -1,0 +1,259 @@
+package health.circles.analytics;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.analytics.InsightViews.Bridge;
+import health.circles.analytics.InsightViews.Community;
+import health.circles.analytics.InsightViews.Member;
+import health.circles.analytics.InsightViews.Membership;
+import health.circles.analytics.InsightViews.Neighbour;
+import health.circles.analytics.InsightViews.SecondaryMember;
+import health.circles.analytics.InsightViews.ValueCount;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads over a run's snapshot in PostgreSQL: influencer pages, communities, memberships. */
+@ApplicationScoped
+public class Insights {
+
+    private static final String ACTIVE_EDGES = """
+            e AS (SELECT ids.id, t.to_id AS other, t.type, t.strength FROM ids JOIN tie t ON t.from_id = ids.id
+                  WHERE t.until IS NULL OR t.until > current_date
+                  UNION ALL
+                  SELECT ids.id, t.from_id, t.type, t.strength FROM ids JOIN tie t ON t.to_id = ids.id
+                  WHERE t.until IS NULL OR t.until > current_date)""";
+
+    private static final String COMMUNITY_COLUMNS = """
+            id, level, parent_id, size, kind_mix, density, internal_ties, internal_strength, external_strength,
+            modularity_contribution, languages, postal_codes""";
+
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper json;
+
+    Insights(AgroalDataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    /** A ranked contact before its explanation is attached. */
+    record Ranked(UUID contactId, String displayName, String kind, int rank, InsightViews.Scores scores,
+                  long community, Integer previousRank) {
+    }
+
+    List<Ranked> influencers(UUID run, UUID previous, Metric metric, String kind, Long community, int afterRank,
+                             int limit) {
+        StringBuilder sql = new StringBuilder("SELECT s.contact_id, c.display_name, s.kind, s.pagerank, s.betweenness, "
+                + "s.degree, s.strength, s." + metric.rankColumn + " AS rank, p." + metric.rankColumn + " AS previous, "
+                + "s.community_id FROM analytics_score s LEFT JOIN contact c ON c.id = s.contact_id "
+                + "LEFT JOIN analytics_score p ON p.run_id = ? AND p.contact_id = s.contact_id "
+                + "WHERE s.run_id = ? AND s." + metric.rankColumn + " > ?");
+        List<Object> params = new ArrayList<>(List.of(previous == null ? new UUID(0, 0) : previous, run, afterRank));
+        if (kind != null) {
+            sql.append(" AND s.kind = ?");
+            params.add(kind);
+        }
+        if (community != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM analytics_membership m WHERE m.run_id = s.run_id "
+                    + "AND m.community_id = ? AND m.contact_id = s.contact_id AND m.is_primary)");
+            params.add(community);
+        }
+        sql.append(" ORDER BY s.").append(metric.rankColumn).append(" LIMIT ?");
+        params.add(limit);
+        return query(sql.toString(), params, r -> new Ranked(r.getObject(1, UUID.class), r.getString(2),
+                r.getString(3), r.getInt(8),
+                new InsightViews.Scores(r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7)),
+                r.getLong(10), (Integer) r.getObject(9)));
+    }
+
+    /** Active ties per type of each contact. */
+    Map<UUID, Map<String, Integer>> tieTypes(List<UUID> contacts) {
+        Map<UUID, Map<String, Integer>> out = new HashMap<>();
+        query("WITH ids AS (SELECT unnest(?::uuid[]) AS id), " + ACTIVE_EDGES
+                        + " SELECT id, type, count(*) FROM e GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+                List.<Object>of((Object) contacts.toArray(new UUID[0])), r -> {
+                    out.computeIfAbsent(r.getObject(1, UUID.class), k -> new LinkedHashMap<>())
+                            .put(r.getString(2), r.getInt(3));
+                    return null;
+                });
+        return out;
+    }
+
+    /** Communities (coarsest level) that each contact's ties reach, most ties first. */
+    Map<UUID, List<Long>> reachedCommunities(UUID run, List<UUID> contacts) {
+        Map<UUID, List<Long>> out = new HashMap<>();
+        List<Object> params = new ArrayList<>();
+        params.add(contacts.toArray(new UUID[0]));
+        params.add(run);
+        query("WITH ids AS (SELECT unnest(?::uuid[]) AS id), " + ACTIVE_EDGES + """
+                 SELECT e.id, m.community_id, count(*) FROM e
+                 JOIN analytics_membership m ON m.run_id = ? AND m.contact_id = e.other AND m.level = 0 AND m.is_primary
+                 GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""", params, r -> {
+            out.computeIfAbsent(r.getObject(1, UUID.class), k -> new ArrayList<>()).add(r.getLong(2));
+            return null;
+        });
+        return out;
+    }
+
+    /** The three strongest ties of each contact. */
+    Map<UUID, List<Neighbour>> strongestNeighbours(List<UUID> contacts) {
+        Map<UUID, List<Neighbour>> out = new HashMap<>();
+        query("WITH ids AS (SELECT unnest(?::uuid[]) AS id), " + ACTIVE_EDGES + """
+                 SELECT id, other, name, type, strength FROM (
+                     SELECT e.id, e.other, c.display_name AS name, e.type, e.strength,
+                            row_number() OVER (PARTITION BY e.id ORDER BY e.strength DESC, e.other) AS r
+                     FROM e JOIN contact c ON c.id = e.other) x
+                 WHERE r <= 3 ORDER BY id, r""", List.<Object>of((Object) contacts.toArray(new UUID[0])), r -> {
+            out.computeIfAbsent(r.getObject(1, UUID.class), k -> new ArrayList<>()).add(new Neighbour(
+                    r.getObject(2, UUID.class), r.getString(3), r.getString(4), r.getDouble(5)));
+            return null;
+        });
+        return out;
+    }
+
+    /** Communities of a level, largest first, keyset-paged by (size, id). */
+    List<Community> communities(UUID run, int level, int minSize, Integer beforeSize, Long afterId, int limit) {
+        String sql = "SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community WHERE run_id = ? AND level = ? "
+                + "AND size >= ?" + (beforeSize == null ? "" : " AND (size < ? OR (size = ? AND id > ?))")
+                + " ORDER BY size DESC, id LIMIT ?";
+        List<Object> params = new ArrayList<>(List.of(run, level, minSize));
+        if (beforeSize != null) {
+            params.addAll(List.of(beforeSize, beforeSize, afterId));
+        }
+        params.add(limit);
+        return query(sql, params, this::community);
+    }
+
+    Optional<Community> community(UUID run, long id) {
+        return query("SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community WHERE run_id = ? AND id = ?",
+                List.of(run, id), this::community).stream().findFirst();
+    }
+
+    List<Long> children(UUID run, long id) {
+        return query("SELECT id FROM analytics_community WHERE run_id = ? AND parent_id = ? ORDER BY size DESC, id "
+                + "LIMIT 100", List.of(run, id), r -> r.getLong(1));
+    }
+
+    /** Members by a metric's rank. {@code bridging}: only members with a tie to another community. */
+    List<Member> members(UUID run, long community, Metric metric, boolean bridging, int limit) {
+        String sql = "SELECT s.contact_id, c.display_name, s.kind, s.pagerank, s.rank_pagerank, s.betweenness, "
+                + "s.rank_betweenness FROM analytics_membership m "
+                + "JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id "
+                + "LEFT JOIN contact c ON c.id = m.contact_id "
+                + "WHERE m.run_id = ? AND m.community_id = ? AND m.is_primary"
+                + (bridging ? " AND EXISTS (SELECT 1 FROM analytics_membership o WHERE o.run_id = m.run_id "
+                + "AND o.contact_id = m.contact_id AND o.level = m.level AND NOT o.is_primary)"
+                + " " : "")
+                + " ORDER BY s." + metric.rankColumn + " LIMIT ?";
+        return query(sql, List.of(run, community, limit), r -> new Member(r.getObject(1, UUID.class), r.getString(2),
+                r.getString(3), r.getDouble(4), r.getInt(5), r.getDouble(6), r.getInt(7)));
+    }
+
+    List<Bridge> bridges(UUID run, long community, int limit) {
+        return query("""
+                SELECT CASE WHEN l.a = ? THEN l.b ELSE l.a END AS other, c.size, l.ties, l.strength
+                FROM analytics_community_link l
+                JOIN analytics_community c ON c.run_id = l.run_id AND c.id = CASE WHEN l.a = ? THEN l.b ELSE l.a END
+                WHERE l.run_id = ? AND (l.a = ? OR l.b = ?)
+                ORDER BY l.strength DESC, other LIMIT ?""", List.of(community, community, run, community, community, limit),
+                r -> new Bridge(r.getLong(1), r.getInt(2), r.getLong(3), r.getDouble(4)));
+    }
+
+    long secondaryCount(UUID run, long community) {
+        return query("SELECT count(*) FROM analytics_membership WHERE run_id = ? AND community_id = ? AND NOT is_primary",
+                List.of(run, community), r -> r.getLong(1)).get(0);
+    }
+
+    List<SecondaryMember> secondaryMembers(UUID run, long community, int limit) {
+        return query("""
+                SELECT m.contact_id, c.display_name, s.kind, p.community_id, m.share
+                FROM analytics_membership m
+                JOIN analytics_membership p ON p.run_id = m.run_id AND p.contact_id = m.contact_id AND p.level = m.level
+                     AND p.is_primary
+                JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id
+                LEFT JOIN contact c ON c.id = m.contact_id
+                WHERE m.run_id = ? AND m.community_id = ? AND NOT m.is_primary
+                ORDER BY m.share DESC, m.contact_id LIMIT ?""", List.of(run, community, limit),
+                r -> new SecondaryMember(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getLong(4),
+                        r.getDouble(5)));
+    }
+
+    List<Membership> memberships(UUID run, UUID contact) {
+        return query("""
+                SELECT m.community_id, m.level, m.is_primary, m.share, c.size
+                FROM analytics_membership m JOIN analytics_community c ON c.run_id = m.run_id AND c.id = m.community_id
+                WHERE m.run_id = ? AND m.contact_id = ?
+                ORDER BY m.level, m.is_primary DESC, m.share DESC NULLS LAST, m.community_id""", List.of(run, contact),
+                r -> new Membership(r.getLong(1), r.getInt(2), r.getBoolean(3), (Double) r.getObject(4), r.getInt(5)));
+    }
+
+    /** Primary members of a community by PageRank, for maps. */
+    List<UUID> memberIds(UUID run, long community, int limit) {
+        return query("""
+                SELECT m.contact_id FROM analytics_membership m
+                JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id
+                WHERE m.run_id = ? AND m.community_id = ? AND m.is_primary
+                ORDER BY s.rank_pagerank LIMIT ?""", List.of(run, community, limit), r -> r.getObject(1, UUID.class));
+    }
+
+    boolean contactExists(UUID contact) {
+        return !query("SELECT 1 FROM contact WHERE id = ?", List.of(contact), r -> 1).isEmpty();
+    }
+
+    private Community community(ResultSet r) throws SQLException {
+        return new Community(r.getLong("id"), r.getInt("level"), (Long) r.getObject("parent_id"), r.getInt("size"),
+                read(r.getString("kind_mix"), new TypeReference<LinkedHashMap<String, Integer>>() { }),
+                r.getDouble("density"), r.getLong("internal_ties"), r.getDouble("internal_strength"),
+                r.getDouble("external_strength"), r.getDouble("modularity_contribution"),
+                read(r.getString("languages"), new TypeReference<List<ValueCount>>() { }),
+                read(r.getString("postal_codes"), new TypeReference<List<ValueCount>>() { }));
+    }
+
+    private <T> T read(String value, TypeReference<T> type) {
+        try {
+            return json.readValue(value, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Maps one row; may return null for rows consumed for their side effect. */
+    interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, List<Object> params, Row<T> row) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof UUID[] ids) {
+                    s.setArray(i + 1, c.createArrayOf("uuid", ids));
+                } else {
+                    s.setObject(i + 1, p);
+                }
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    T value = row.map(r);
+                    if (value != null) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the analytics snapshot", e);
+        }
+    }
+}

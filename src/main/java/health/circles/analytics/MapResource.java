@@ -1,0 +1,103 @@
+package health.circles.analytics;
+
+import health.circles.web.ApiProblem;
+import health.circles.web.Ids;
+import health.circles.web.Problem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Maps for drawing: Cytoscape.js JSON, or GraphML and GEXF downloads for Gephi. */
+@Path("/api/v1/maps")
+@Produces({MediaType.APPLICATION_JSON, MapDocuments.GRAPHML, MapDocuments.GEXF})
+@Tag(name = "Maps", description = "Communities and neighbourhoods as Cytoscape.js JSON, GraphML or GEXF")
+@APIResponse(responseCode = "400", description = "Invalid request",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class MapResource {
+
+    private final MapService maps;
+
+    MapResource(MapService maps) {
+        this.maps = maps;
+    }
+
+    @GET
+    @Path("communities/{id}")
+    @Operation(summary = "Map of a community of the latest run",
+            description = "Choose the format with the Accept header or format=json|graphml|gexf; bounded in size, "
+                    + "with truncated and a note when the community is larger")
+    @APIResponse(responseCode = "200", description = "The map", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
+            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+    @APIResponse(responseCode = "404", description = "Not a community of the latest run")
+    @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
+    public Response community(@PathParam("id") String id,
+                              @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                              @Context HttpHeaders headers) {
+        long community = CommunityIds.parse(id);
+        return render(maps.community(community), format, headers, "community-" + community);
+    }
+
+    @GET
+    @Path("contacts/{id}")
+    @Operation(summary = "Map of a contact's neighbourhood",
+            description = "Contacts within depth (1 to 3, default 1) active ties; bounded in size")
+    @APIResponse(responseCode = "200", description = "The map", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
+            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+    @APIResponse(responseCode = "404", description = "The contact is not in the graph")
+    public Response contact(@PathParam("id") String id,
+                            @Parameter(description = "1 to 3, default 1") @QueryParam("depth") Integer depth,
+                            @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                            @Context HttpHeaders headers) {
+        java.util.UUID contact = Ids.parse("id", id);
+        return render(maps.contact(contact, depth == null ? 1 : depth), format, headers, "contact-" + contact);
+    }
+
+    private static Response render(MapGraph map, String format, HttpHeaders headers, String name) {
+        String chosen = format(format, headers);
+        return switch (chosen) {
+            case "graphml" -> Response.ok(MapDocuments.graphml(map), MapDocuments.GRAPHML)
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".graphml\"").build();
+            case "gexf" -> Response.ok(MapDocuments.gexf(map), MapDocuments.GEXF)
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".gexf\"").build();
+            default -> Response.ok(MapDocuments.cytoscape(map), MediaType.APPLICATION_JSON).build();
+        };
+    }
+
+    private static String format(String format, HttpHeaders headers) {
+        if (format != null && !format.isBlank()) {
+            String f = format.strip().toLowerCase(Locale.ROOT);
+            if (!f.equals("json") && !f.equals("graphml") && !f.equals("gexf")) {
+                throw ApiProblem.invalidField("format", "must be json, graphml or gexf");
+            }
+            return f;
+        }
+        for (MediaType type : headers.getAcceptableMediaTypes()) {
+            String t = type.getType() + "/" + type.getSubtype();
+            if (t.equals(MapDocuments.GRAPHML)) {
+                return "graphml";
+            }
+            if (t.equals(MapDocuments.GEXF)) {
+                return "gexf";
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return "json";
+            }
+        }
+        return "json";
+    }
+}

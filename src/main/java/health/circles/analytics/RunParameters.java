@@ -1,0 +1,52 @@
+package health.circles.analytics;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The complete parameters of a run, defaults filled in; kept with the run so that it can be repeated. */
+@Schema(name = "AnalyticsRunParameters")
+public record RunParameters(
+        Algorithm algorithm,
+        double resolution,
+        double tolerance,
+        int maxLevels,
+        @Schema(description = "Graphs up to this many contacts get exact betweenness") int betweennessExactMaxNodes,
+        int samplingSize,
+        long samplingSeed,
+        long randomSeed,
+        int concurrency,
+        int betweennessConcurrency,
+        double overlapShare,
+        double identityOverlap,
+        long memoryBudgetMib) {
+
+    static RunParameters of(RunRequest in, AnalyticsConfig config) {
+        RunRequest r = in == null ? RunRequest.defaults() : in;
+        Algorithm algorithm = r.algorithm() == null ? Algorithm.LEIDEN : r.algorithm();
+        if (algorithm == Algorithm.LOUVAIN && r.resolution() != null && r.resolution() != 1.0) {
+            throw health.circles.web.ApiProblem.invalidField("resolution",
+                    "only LEIDEN takes a resolution; Louvain in Graph Data Science optimises plain modularity");
+        }
+        long budget = config.memoryBudgetMib();
+        if (r.memoryBudgetMib() != null) {
+            if (r.memoryBudgetMib() > budget) {
+                throw health.circles.web.ApiProblem.invalidField("memoryBudgetMib",
+                        "may only lower the configured budget of " + budget + " MiB");
+            }
+            budget = r.memoryBudgetMib();
+        }
+        AnalyticsConfig.Defaults d = config.defaults();
+        return new RunParameters(algorithm,
+                r.resolution() == null ? d.resolution() : r.resolution(),
+                r.tolerance() == null ? d.tolerance() : r.tolerance(),
+                r.maxLevels() == null ? d.maxLevels() : r.maxLevels(),
+                config.betweenness().exactMaxNodes(),
+                r.samplingSize() == null ? config.betweenness().samplingSize() : r.samplingSize(),
+                config.betweenness().samplingSeed(),
+                config.randomSeed(),
+                config.concurrency(),
+                config.betweenness().concurrency(),
+                r.overlapShare() == null ? d.overlapShare() : r.overlapShare(),
+                r.identityOverlap() == null ? d.identityOverlap() : r.identityOverlap(),
+                budget);
+    }
+}

@@ -1,0 +1,24 @@
+package health.circles.analytics;
+
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** What a run found about the graph as a whole. */
+@Schema(name = "AnalyticsRunQuality")
+public record RunQuality(
+        @Schema(description = "Contacts in the projection") Long nodeCount,
+        @Schema(description = "Active ties in the projection") Long tieCount,
+        @Schema(description = "Modularity of the final (coarsest) partition, as Graph Data Science reports it") Double modularity,
+        @Schema(description = "Modularity per level, coarse to fine") List<Double> modularities,
+        @Schema(description = "Communities per level, coarse to fine") List<Integer> communityCounts,
+        @Schema(description = "Communities with two or more members per level, coarse to fine") List<Integer> nonSingletonCounts,
+        Integer levels,
+        @Schema(description = "EXACT, or SAMPLED with the sampling size") String betweenness,
+        @Schema(description = "Estimated peak memory of the projection plus the largest algorithm, bytes") Long memoryEstimateBytes,
+        @Schema(description = "Communities that kept the id of a community of the previous run") Integer communitiesKept,
+        @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships) {
+
+    static RunQuality empty() {
+        return new RunQuality(null, null, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,23 @@
+package health.circles.analytics;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An analytics run as clients see it: a job with its state, progress, timings and results. */
+@Schema(name = "AnalyticsRun")
+public record RunView(
+        UUID id,
+        @Schema(description = "RUNNING, SUCCEEDED or FAILED") String state,
+        @Schema(description = "API, SCHEDULE or GRAPH_CHANGE") String trigger,
+        @Schema(description = "Current phase, or the last one reached") String phase,
+        int percent,
+        RunParameters parameters,
+        @Schema(description = "Milliseconds per finished phase; compute is the sum of the algorithm phases") Map<String, Long> timings,
+        RunQuality quality,
+        String error,
+        Instant startedAt,
+        Instant finishedAt,
+        @Schema(description = "Path of this run") String self) {
+}

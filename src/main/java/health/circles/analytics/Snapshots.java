@@ -1,0 +1,337 @@
+package health.circles.analytics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes a run's results into PostgreSQL: scores with ranks, community memberships per level under stable ids,
+ * community summaries, links between communities and the overlapping (secondary) memberships. The aggregates are
+ * SQL over the snapshot and the tie table, inside the caller's transaction, so readers see a run whole or not at all.
+ */
+@ApplicationScoped
+public class Snapshots {
+
+    private static final int CHUNK = 20_000;
+
+    private final CommunityIdentity identity;
+
+    Snapshots(CommunityIdentity identity) {
+        this.identity = identity;
+    }
+
+    /** What the snapshot found, for the run's quality figures, and the community ids for Neo4j. */
+    record Result(List<Integer> communityCounts, List<Integer> nonSingletonCounts, int kept, long secondary,
+                  List<Map<String, Object>> graphRows) {
+    }
+
+    Result write(Connection c, UUID run, UUID previous, List<GraphAlgorithms.NodeResult> nodes, RunParameters p)
+            throws SQLException {
+        int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
+        // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
+        long[][] publicIds = new long[nodes.size()][levels];
+        List<Integer> counts = new ArrayList<>();
+        List<Integer> nonSingletons = new ArrayList<>();
+        int kept = 0;
+        for (int level = 0; level < levels; level++) {
+            long[] raw = new long[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                long[] own = nodes.get(i).levels();
+                raw[i] = own[Math.max(0, own.length - 1 - level)];
+            }
+            Map<UUID, Long> before = previous == null ? Map.of() : previousMembership(c, previous, level);
+            Map<Long, Integer> beforeSizes = previous == null ? Map.of() : previousSizes(c, previous, level);
+            CommunityIdentity.Assignment assigned = identity.assign(nodes, raw, before, beforeSizes,
+                    p.identityOverlap(), k -> newIds(c, k));
+            kept += assigned.kept();
+            counts.add(assigned.communities());
+            nonSingletons.add(assigned.nonSingletons());
+            for (int i = 0; i < nodes.size(); i++) {
+                publicIds[i][level] = assigned.ids()[i];
+            }
+        }
+        insertMemberships(c, run, nodes, publicIds);
+        insertScores(c, run, nodes, publicIds);
+        summarise(c, run, p.resolution());
+        long secondary = overlap(c, run, p.overlapShare());
+        List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            List<Long> ids = new ArrayList<>(levels);
+            for (long id : publicIds[i]) {
+                ids.add(id);
+            }
+            graphRows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
+        }
+        return new Result(counts, nonSingletons, kept, secondary, graphRows);
+    }
+
+    private Map<UUID, Long> previousMembership(Connection c, UUID previous, int level) throws SQLException {
+        Map<UUID, Long> out = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT contact_id, community_id FROM analytics_membership
+                WHERE run_id = ? AND level = ? AND is_primary""")) {
+            s.setObject(1, previous);
+            s.setInt(2, level);
+            s.setFetchSize(10_000);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getObject(1, UUID.class), r.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<Long, Integer> previousSizes(Connection c, UUID previous, int level) throws SQLException {
+        Map<Long, Integer> out = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT id, size FROM analytics_community WHERE run_id = ? AND level = ?""")) {
+            s.setObject(1, previous);
+            s.setInt(2, level);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getLong(1), r.getInt(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private long[] newIds(Connection c, int count) {
+        long[] out = new long[count];
+        if (count == 0) {
+            return out;
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT nextval('analytics_community_id') FROM generate_series(1, ?)")) {
+            s.setInt(1, count);
+            try (ResultSet r = s.executeQuery()) {
+                int i = 0;
+                while (r.next()) {
+                    out[i++] = r.getLong(1);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not allocate community ids", e);
+        }
+    }
+
+    private void insertMemberships(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+            throws SQLException {
+        List<Object> contacts = new ArrayList<>();
+        List<Object> levels = new ArrayList<>();
+        List<Object> communities = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary)
+                SELECT ?, * , true FROM unnest(?::uuid[], ?::int[], ?::bigint[])""")) {
+            for (int i = 0; i < nodes.size(); i++) {
+                UUID contact = UUID.fromString(nodes.get(i).id());
+                for (int level = 0; level < ids[i].length; level++) {
+                    contacts.add(contact);
+                    levels.add(level);
+                    communities.add(ids[i][level]);
+                }
+                if (contacts.size() >= CHUNK || i == nodes.size() - 1) {
+                    s.setObject(1, run);
+                    s.setArray(2, c.createArrayOf("uuid", contacts.toArray()));
+                    s.setArray(3, c.createArrayOf("int4", levels.toArray()));
+                    s.setArray(4, c.createArrayOf("int8", communities.toArray()));
+                    s.executeUpdate();
+                    contacts.clear();
+                    levels.clear();
+                    communities.clear();
+                }
+            }
+        }
+    }
+
+    private void insertScores(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+            throws SQLException {
+        int n = nodes.size();
+        Object[] contact = new Object[n];
+        Object[] kind = new Object[n];
+        Object[] pagerank = new Object[n];
+        Object[] betweenness = new Object[n];
+        Object[] degree = new Object[n];
+        Object[] strength = new Object[n];
+        Object[] community = new Object[n];
+        for (int i = 0; i < n; i++) {
+            GraphAlgorithms.NodeResult r = nodes.get(i);
+            contact[i] = UUID.fromString(r.id());
+            kind[i] = r.kind();
+            pagerank[i] = r.pagerank();
+            betweenness[i] = r.betweenness();
+            degree[i] = r.degree();
+            strength[i] = r.strength();
+            community[i] = ids[i][0];
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO analytics_score (run_id, contact_id, kind, pagerank, betweenness, degree, strength,
+                                             rank_pagerank, rank_betweenness, rank_degree, rank_strength, community_id)
+                SELECT ?, u.contact, u.kind, u.pagerank, u.betweenness, u.degree, u.strength,
+                       row_number() OVER (ORDER BY u.pagerank DESC, u.contact),
+                       row_number() OVER (ORDER BY u.betweenness DESC, u.contact),
+                       row_number() OVER (ORDER BY u.degree DESC, u.contact),
+                       row_number() OVER (ORDER BY u.strength DESC, u.contact),
+                       u.community
+                FROM unnest(?::uuid[], ?::text[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[])
+                     AS u(contact, kind, pagerank, betweenness, degree, strength, community)""")) {
+            s.setObject(1, run);
+            s.setArray(2, c.createArrayOf("uuid", contact));
+            s.setArray(3, c.createArrayOf("text", kind));
+            s.setArray(4, c.createArrayOf("float8", pagerank));
+            s.setArray(5, c.createArrayOf("float8", betweenness));
+            s.setArray(6, c.createArrayOf("float8", degree));
+            s.setArray(7, c.createArrayOf("float8", strength));
+            s.setArray(8, c.createArrayOf("int8", community));
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Community summaries and links from the active ties. Modularity contribution of a community c is
+     * in_c / W − γ · (vol_c / 2W)², with W the total strength and vol_c = 2·in_c + out_c: summed over a level it is
+     * that level's modularity.
+     */
+    private void summarise(Connection c, UUID run, double gamma) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS analytics_pairs");
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                CREATE TEMP TABLE analytics_pairs ON COMMIT DROP AS
+                WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership
+                           WHERE run_id = ? AND is_primary)
+                SELECT ma.level, ma.community_id AS ca, mb.community_id AS cb, count(*) AS ties, sum(t.strength) AS strength
+                FROM tie t
+                JOIN m ma ON ma.contact_id = t.from_id
+                JOIN m mb ON mb.contact_id = t.to_id AND mb.level = ma.level
+                WHERE t.until IS NULL OR t.until > current_date
+                GROUP BY 1, 2, 3""")) {
+            s.setObject(1, run);
+            s.execute();
+        }
+        run(c, """
+                INSERT INTO analytics_community (run_id, id, level, size, internal_ties, internal_strength,
+                       external_strength, density, modularity_contribution, kind_mix, languages, postal_codes)
+                WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
+                sizes AS (SELECT level, community_id, count(*) AS size FROM m GROUP BY 1, 2),
+                kinds AS (SELECT community_id, jsonb_object_agg(kind, n ORDER BY kind) AS mix
+                          FROM (SELECT m.community_id, s.kind, count(*) AS n FROM m
+                                JOIN analytics_score s ON s.run_id = ? AND s.contact_id = m.contact_id
+                                GROUP BY 1, 2) k GROUP BY 1),
+                langs AS (SELECT community_id, jsonb_agg(jsonb_build_object('value', v, 'count', n) ORDER BY n DESC, v) AS top
+                          FROM (SELECT community_id, v, n, row_number() OVER (PARTITION BY community_id ORDER BY n DESC, v) AS r
+                                FROM (SELECT m.community_id, l AS v, count(*) AS n FROM m JOIN contact ct ON ct.id = m.contact_id
+                                      CROSS JOIN unnest(ct.languages) AS l GROUP BY 1, 2) x) y
+                          WHERE r <= 5 GROUP BY 1),
+                postal AS (SELECT community_id, jsonb_agg(jsonb_build_object('value', v, 'count', n) ORDER BY n DESC, v) AS top
+                           FROM (SELECT community_id, v, n, row_number() OVER (PARTITION BY community_id ORDER BY n DESC, v) AS r
+                                 FROM (SELECT m.community_id, ct.postal_code AS v, count(*) AS n FROM m
+                                       JOIN contact ct ON ct.id = m.contact_id
+                                       WHERE ct.postal_code IS NOT NULL GROUP BY 1, 2) x) y
+                           WHERE r <= 5 GROUP BY 1)
+                SELECT ?, sizes.community_id, sizes.level, sizes.size, 0, 0, 0, 0, 0,
+                       coalesce(kinds.mix, '{}'::jsonb), coalesce(langs.top, '[]'::jsonb), coalesce(postal.top, '[]'::jsonb)
+                FROM sizes
+                LEFT JOIN kinds ON kinds.community_id = sizes.community_id
+                LEFT JOIN langs ON langs.community_id = sizes.community_id
+                LEFT JOIN postal ON postal.community_id = sizes.community_id""", run, run, run);
+        run(c, """
+                INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
+                SELECT ?, level, least(ca, cb), greatest(ca, cb), sum(ties), sum(strength)
+                FROM analytics_pairs WHERE ca <> cb GROUP BY 2, 3, 4""", run);
+        try (PreparedStatement s = c.prepareStatement("""
+                WITH total AS (SELECT level, sum(strength) AS w FROM analytics_pairs GROUP BY level),
+                inside AS (SELECT ca AS id, sum(ties) AS ties, sum(strength) AS strength FROM analytics_pairs
+                           WHERE ca = cb GROUP BY 1),
+                outside AS (SELECT id, sum(strength) AS strength FROM (
+                                SELECT ca AS id, strength FROM analytics_pairs WHERE ca <> cb
+                                UNION ALL SELECT cb, strength FROM analytics_pairs WHERE ca <> cb) o GROUP BY 1)
+                UPDATE analytics_community c SET
+                    internal_ties = coalesce(i.ties, 0),
+                    internal_strength = coalesce(i.strength, 0),
+                    external_strength = coalesce(o.strength, 0),
+                    density = CASE WHEN c.size > 1 THEN coalesce(i.ties, 0) / (c.size * (c.size - 1) / 2.0) ELSE 0 END,
+                    modularity_contribution = CASE WHEN coalesce(t.w, 0) = 0 THEN 0 ELSE
+                        coalesce(i.strength, 0) / t.w
+                        - ? * power((2 * coalesce(i.strength, 0) + coalesce(o.strength, 0)) / (2 * t.w), 2) END
+                FROM analytics_community c2
+                LEFT JOIN inside i ON i.id = c2.id
+                LEFT JOIN outside o ON o.id = c2.id
+                LEFT JOIN total t ON t.level = c2.level
+                WHERE c.run_id = ? AND c2.run_id = c.run_id AND c2.id = c.id""")) {
+            s.setDouble(1, gamma);
+            s.setObject(2, run);
+            s.executeUpdate();
+        }
+        run(c, """
+                UPDATE analytics_community c SET parent_id = p.parent
+                FROM (SELECT DISTINCT ON (f.community_id) f.community_id AS child, g.community_id AS parent
+                      FROM analytics_membership f
+                      JOIN analytics_membership g ON g.run_id = f.run_id AND g.contact_id = f.contact_id
+                           AND g.level = f.level - 1 AND g.is_primary
+                      WHERE f.run_id = ? AND f.is_primary
+                      GROUP BY f.community_id, g.community_id
+                      ORDER BY f.community_id, count(*) DESC, g.community_id) p
+                WHERE c.run_id = ? AND c.id = p.child""", run, run);
+    }
+
+    /**
+     * Overlapping membership: the share of each contact's tie strength that each community at each level holds.
+     * The own community's share is stored with the primary membership; every other community at or above
+     * {@code threshold} becomes a secondary membership. Returns how many secondary memberships there are. Shares
+     * are rounded to nine decimals: PostgreSQL may sum in any order, and the last bits must not tell runs apart.
+     */
+    private long overlap(Connection c, UUID run, double threshold) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                CREATE TEMP TABLE analytics_shares ON COMMIT DROP AS
+                WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
+                e AS (SELECT from_id AS a, to_id AS b, strength FROM tie WHERE until IS NULL OR until > current_date
+                      UNION ALL
+                      SELECT to_id, from_id, strength FROM tie WHERE until IS NULL OR until > current_date),
+                w AS (SELECT e.a AS contact_id, mb.level, mb.community_id, sum(e.strength) AS w
+                      FROM e JOIN m mb ON mb.contact_id = e.b GROUP BY 1, 2, 3)
+                SELECT w.contact_id, w.level, w.community_id,
+                       round((w.w / nullif(sum(w.w) OVER (PARTITION BY w.contact_id, w.level), 0))::numeric, 9)::float8
+                           AS share
+                FROM w""")) {
+            s.setObject(1, run);
+            s.execute();
+        }
+        run(c, """
+                UPDATE analytics_membership am SET share = coalesce(sh.share, 0)
+                FROM analytics_shares sh
+                WHERE am.run_id = ? AND am.is_primary AND sh.contact_id = am.contact_id AND sh.level = am.level
+                  AND sh.community_id = am.community_id""", run);
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary, share)
+                SELECT ?, sh.contact_id, sh.level, sh.community_id, false, sh.share
+                FROM analytics_shares sh
+                JOIN analytics_membership own ON own.run_id = ? AND own.contact_id = sh.contact_id
+                     AND own.level = sh.level AND own.is_primary
+                WHERE sh.share >= ? AND sh.community_id <> own.community_id""")) {
+            s.setObject(1, run);
+            s.setObject(2, run);
+            s.setDouble(3, threshold);
+            return s.executeUpdate();
+        }
+    }
+
+    private static void run(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+}

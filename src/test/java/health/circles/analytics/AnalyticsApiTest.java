@@ -1,0 +1,474 @@
+package health.circles.analytics;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.sync.GraphRelay;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.w3c.dom.Document;
+
+/**
+ * Analytics over HTTP on a planted graph in the real stores. Runs are global to the database, so the steps share one
+ * graph and go in order: no run yet, a first run, a repeat on the same graph, a run after a light change.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AnalyticsApiTest {
+
+    private static final String RUN_BODY = """
+            {"overlapShare": 0.25}""";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    GraphRelay relay;
+
+    private final PlantedGraph graph = new PlantedGraph(7);
+    /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
+    private static final double[] NOMINAL_MIXING = {0.1, 0.2, 0.32, 0.45};
+    private List<List<PlantedGraph.Node>> main;
+    private PlantedGraph.Node hub;
+    private PlantedGraph.Node bridge;
+    private String firstRun;
+    private String secondRun;
+
+    @BeforeAll
+    void plantGraph() throws Exception {
+        // Forty groups of a hundred, ten at each mixing, external ties spread over the whole component (LFR-style);
+        // one more group on its own, joined to the rest only through the bridge; the hub ties into three groups.
+        double[] mixing = new double[40];
+        for (int g = 0; g < mixing.length; g++) {
+            mixing[g] = NOMINAL_MIXING[g / 10];
+        }
+        main = graph.component("main", 100, 16, mixing);
+        List<List<PlantedGraph.Node>> apart = graph.component("apart", 200, 16, 0.0);
+        hub = graph.hub("Hub <&> \"Leader\" O'Neil", main, 24, 18, 18);
+        bridge = graph.bridge("Bridge Keeper", main.get(5), apart.get(0));
+        long position = graph.write(dataSource, json);
+        assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)), "the relay projected the planted graph");
+    }
+
+    @Test
+    @Order(1)
+    void readsSayClearlyThatNoRunHasSucceededYet() {
+        given().when().get("/api/v1/influencers")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("no-analytics-run"))
+                .body("detail", containsString("POST /api/v1/analytics/runs"));
+        given().when().get("/api/v1/communities").then().statusCode(409);
+        given().when().get("/api/v1/contacts/" + hub.id() + "/communities").then().statusCode(409);
+    }
+
+    @Test
+    @Order(2)
+    void invalidRunParametersAreRefused() {
+        given().contentType(ContentType.JSON).body("{\"algorithm\":\"KMEANS\"}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"resolution\":-1}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400).body("errors.field", hasItem("resolution"));
+        given().contentType(ContentType.JSON).body("{\"algorithm\":\"LOUVAIN\",\"resolution\":2}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400).body("detail", containsString("LEIDEN"));
+        given().contentType(ContentType.JSON).body("{\"memoryBudgetMib\":999999999}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400);
+    }
+
+    @Test
+    @Order(3)
+    void runAboveTheMemoryBudgetIsRefusedWithAProblem() {
+        given().contentType(ContentType.JSON).body("{\"memoryBudgetMib\":1}")
+                .when().post("/api/v1/analytics/runs")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("type", containsString("memory-budget-exceeded"))
+                .body("detail", containsString("budget of 1 MiB"));
+    }
+
+    @Test
+    @Order(4)
+    void aSecondRunWhileOneIsRunningGetsConflictWithItsLink() {
+        String location = given().contentType(ContentType.JSON).body(RUN_BODY)
+                .when().post("/api/v1/analytics/runs")
+                .then().statusCode(202).body("state", equalTo("RUNNING"))
+                .body("parameters.algorithm", equalTo("LEIDEN"))
+                .extract().header("Location");
+        firstRun = location.substring(location.lastIndexOf('/') + 1);
+        given().contentType(ContentType.JSON).body(RUN_BODY)
+                .when().post("/api/v1/analytics/runs")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("/api/v1/analytics/runs/" + firstRun));
+        JsonPath run = awaitRun(firstRun);
+        assertEquals("SUCCEEDED", run.getString("state"), () -> "run failed: " + run.getString("error"));
+        assertEquals(100, run.getInt("percent"));
+        assertEquals(graph.nodes.size(), run.getLong("quality.nodeCount"));
+        assertEquals(graph.edges.size(), run.getLong("quality.tieCount"));
+        assertEquals("EXACT", run.getString("quality.betweenness"));
+        for (String phase : List.of("estimate", "project", "pagerank", "betweenness", "degree", "communities",
+                "compute", "write_back", "snapshot", "total")) {
+            assertTrue(run.getMap("timings").containsKey(phase), "timing of " + phase);
+        }
+        assertTrue(run.getList("quality.communityCounts").size() >= 1);
+        assertEquals(run.getList("quality.modularities").size(), run.getList("quality.communityCounts").size());
+    }
+
+    @Test
+    @Order(5)
+    void plantedCommunitiesAreRecoveredAtEveryMixing() throws Exception {
+        Map<UUID, Long> found = primaryCommunities(firstRun, 0);
+        StringBuilder report = new StringBuilder();
+        double[] realised = new double[NOMINAL_MIXING.length];
+        double[] nmi = new double[NOMINAL_MIXING.length];
+        for (int c = 0; c < NOMINAL_MIXING.length; c++) {
+            List<List<PlantedGraph.Node>> groups = main.subList(c * 10, c * 10 + 10);
+            realised[c] = graph.mixing(groups);
+            nmi[c] = nmi(groups, found);
+            report.append(String.format("mixing %.2f: NMI %.4f; ", realised[c], nmi[c]));
+        }
+        double overall = nmi(main, found);
+        System.out.println("Planted communities recovered: " + report + "all 40 groups: NMI " + overall);
+        assertTrue(realised[2] >= 0.29 && nmi[2] >= 0.9, "NMI >= 0.9 at mixing 0.3: " + report);
+        assertTrue(nmi[0] >= 0.9 && nmi[1] >= 0.9, report.toString());
+        assertTrue(realised[3] >= 0.38 && nmi[3] >= 0.8, report.toString());
+        assertTrue(overall >= 0.9, "over all groups: " + overall);
+    }
+
+    @Test
+    @Order(6)
+    void reportedModularityEqualsAnIndependentComputation() throws Exception {
+        JsonPath run = getRun(firstRun);
+        Map<UUID, Long> found = primaryCommunities(firstRun, 0);
+        Map<String, Long> community = new HashMap<>();
+        found.forEach((k, v) -> community.put(k.toString(), v));
+        List<Partitions.Tie> ties = new ArrayList<>();
+        query("SELECT from_id, to_id, strength FROM tie WHERE until IS NULL OR until > current_date", List.of(),
+                r -> ties.add(new Partitions.Tie(r.getString(1), r.getString(2), r.getDouble(3))));
+        double independent = Partitions.modularity(ties, community);
+        double reported = run.getDouble("quality.modularity");
+        assertEquals(independent, reported, 1e-6, "modularity reported by the run");
+        // The per-community contributions of the snapshot add up to the same figure.
+        double[] sum = new double[1];
+        query("SELECT sum(modularity_contribution) FROM analytics_community WHERE run_id = ? AND level = 0",
+                List.of(UUID.fromString(firstRun)), r -> sum[0] = r.getDouble(1));
+        assertEquals(independent, sum[0], 1e-6, "sum of the communities' modularity contributions");
+    }
+
+    @Test
+    @Order(7)
+    void plantedHubRanksFirstByPageRankWithItsReasons() {
+        given().queryParam("metric", "pagerank").queryParam("limit", 1)
+                .when().get("/api/v1/influencers")
+                .then().statusCode(200)
+                .body("items[0].contactId", equalTo(hub.id().toString()))
+                .body("items[0].rank", equalTo(1))
+                .body("items[0].explanation.ties", equalTo(60))
+                .body("items[0].explanation.communitiesBridged", greaterThanOrEqualTo(2))
+                .body("items[0].explanation.strongestNeighbours.size()", equalTo(3))
+                .body("items[0].explanation.summary", containsString("60 active ties"))
+                .body("items[0].previousRank", equalTo(null));
+    }
+
+    @Test
+    @Order(8)
+    void plantedBridgeRanksFirstByBetweenness() {
+        given().queryParam("metric", "betweenness").queryParam("limit", 1)
+                .when().get("/api/v1/influencers")
+                .then().statusCode(200)
+                .body("items[0].contactId", equalTo(bridge.id().toString()))
+                .body("items[0].explanation.ties", equalTo(4));
+    }
+
+    @Test
+    @Order(9)
+    void influencersPageWithCursorsAndFilter() {
+        JsonPath first = given().queryParam("metric", "strength").queryParam("limit", 10)
+                .when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items.size()", equalTo(10)).extract().jsonPath();
+        given().queryParam("metric", "strength").queryParam("limit", 10).queryParam("cursor", first.getString("next"))
+                .when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items[0].rank", equalTo(11)).body("items[9].rank", equalTo(20));
+        given().queryParam("kind", "NURSE").queryParam("limit", 50)
+                .when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items.kind", everyItem(equalTo("NURSE")));
+        long community = given().queryParam("limit", 1).when().get("/api/v1/influencers")
+                .then().extract().jsonPath().getLong("items[0].community");
+        given().queryParam("community", community).queryParam("limit", 50)
+                .when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items.community", everyItem(equalTo((int) community)));
+        given().queryParam("metric", "fame").when().get("/api/v1/influencers").then().statusCode(400);
+        given().queryParam("cursor", "not-a-cursor").when().get("/api/v1/influencers").then().statusCode(400);
+        given().queryParam("community", 987654321).when().get("/api/v1/influencers").then().statusCode(404);
+    }
+
+    @Test
+    @Order(10)
+    void communitiesAreListedLargestFirstAndDescribed() {
+        JsonPath page = given().queryParam("level", 0).queryParam("minSize", 50).queryParam("limit", 5)
+                .when().get("/api/v1/communities").then().statusCode(200)
+                .body("items.size()", equalTo(5))
+                .body("items.size", everyItem(greaterThanOrEqualTo(50)))
+                .body("next", notNullValue()).extract().jsonPath();
+        given().queryParam("level", 0).queryParam("minSize", 50).queryParam("limit", 5)
+                .queryParam("cursor", page.getString("next"))
+                .when().get("/api/v1/communities").then().statusCode(200)
+                .body("items[0].size", lessThanOrEqualTo(page.getInt("items[4].size")));
+        long hubCommunity = given().when().get("/api/v1/contacts/" + hub.id() + "/communities").then()
+                .extract().jsonPath().getLong("memberships.find { it.primary && it.level == 0 }.communityId");
+        given().when().get("/api/v1/communities/" + hubCommunity)
+                .then().statusCode(200)
+                .body("summary.size", greaterThanOrEqualTo(90))
+                .body("summary.kindMix", hasKey("PATIENT"))
+                .body("summary.density", greaterThan(0f))
+                .body("summary.internalStrength", greaterThan(0f))
+                .body("summary.externalStrength", greaterThan(0f))
+                .body("summary.languages[0].value", equalTo("en"))
+                .body("summary.postalCodes.size()", greaterThan(0))
+                .body("topInfluencers[0].contactId", equalTo(hub.id().toString()))
+                .body("bridges.size()", greaterThan(0))
+                .body("children", notNullValue());
+        given().when().get("/api/v1/communities/987654321").then().statusCode(404)
+                .body("detail", containsString("latest analytics run"));
+        given().when().get("/api/v1/communities/abc").then().statusCode(400);
+    }
+
+    @Test
+    @Order(11)
+    void aContactBelongsToEveryCommunityHoldingEnoughOfItsStrength() {
+        JsonPath memberships = given().when().get("/api/v1/contacts/" + hub.id() + "/communities")
+                .then().statusCode(200).body("runId", equalTo(firstRun)).extract().jsonPath();
+        List<Map<String, Object>> level0 = memberships.getList("memberships.findAll { it.level == 0 }");
+        assertEquals(1, level0.stream().filter(m -> (Boolean) m.get("primary")).count(), "one primary membership");
+        List<Map<String, Object>> secondary = level0.stream().filter(m -> !(Boolean) m.get("primary")).toList();
+        assertTrue(secondary.size() >= 2, "the hub's ties reach three planted groups: " + level0);
+        assertTrue(secondary.stream().allMatch(m -> ((Number) m.get("share")).doubleValue() >= 0.25), level0.toString());
+        given().when().get("/api/v1/communities/" + secondary.get(0).get("communityId"))
+                .then().statusCode(200)
+                .body("secondaryMemberCount", greaterThanOrEqualTo(1))
+                .body("secondaryMembers.contactId", hasItem(hub.id().toString()));
+        given().when().get("/api/v1/contacts/" + UUID.randomUUID() + "/communities").then().statusCode(404);
+    }
+
+    @Test
+    @Order(12)
+    void mapsComeAsCytoscapeGraphmlAndGexfWithEscapedText() throws Exception {
+        long hubCommunity = given().when().get("/api/v1/contacts/" + hub.id() + "/communities").then()
+                .extract().jsonPath().getLong("memberships.find { it.primary && it.level == 0 }.communityId");
+        JsonPath map = given().when().get("/api/v1/maps/communities/" + hubCommunity)
+                .then().statusCode(200).contentType(ContentType.JSON)
+                .body("truncated", equalTo(false))
+                .body("elements.nodes.data.community", everyItem(equalTo((int) hubCommunity)))
+                .body("elements.nodes.data.id", hasItem(hub.id().toString()))
+                .body("elements.edges.size()", greaterThan(0))
+                .extract().jsonPath();
+        int nodes = map.getList("elements.nodes").size();
+        String graphml = given().accept("application/graphml+xml")
+                .when().get("/api/v1/maps/communities/" + hubCommunity)
+                .then().statusCode(200).contentType("application/graphml+xml").extract().asString();
+        Document doc = parse(graphml);
+        assertEquals(nodes, doc.getElementsByTagName("node").getLength());
+        assertTrue(graphml.contains("Hub &lt;&amp;&gt;"), "markup in names is escaped");
+        String label = null;
+        var data = doc.getElementsByTagName("data");
+        for (int i = 0; i < data.getLength(); i++) {
+            if (data.item(i).getTextContent().startsWith("Hub")) {
+                label = data.item(i).getTextContent();
+            }
+        }
+        assertEquals(hub.name(), label, "the name reads back intact");
+        String gexf = given().queryParam("format", "gexf").when().get("/api/v1/maps/communities/" + hubCommunity)
+                .then().statusCode(200).contentType("application/gexf+xml").extract().asString();
+        assertEquals(nodes, parse(gexf).getElementsByTagName("node").getLength());
+        // Two rings around the hub reach far more than the test bound of 300 contacts.
+        given().queryParam("depth", 2).when().get("/api/v1/maps/contacts/" + hub.id())
+                .then().statusCode(200)
+                .body("truncated", equalTo(true))
+                .body("note", containsString("300"))
+                .body("nodeCount", equalTo(300))
+                .body("elements.nodes[0].data.id", equalTo(hub.id().toString()));
+        given().queryParam("depth", 1).when().get("/api/v1/maps/contacts/" + bridge.id())
+                .then().statusCode(200).body("truncated", equalTo(false)).body("nodeCount", equalTo(5))
+                .body("edgeCount", greaterThanOrEqualTo(4));
+        given().queryParam("depth", 4).when().get("/api/v1/maps/contacts/" + hub.id()).then().statusCode(400);
+        given().queryParam("format", "svg").when().get("/api/v1/maps/contacts/" + hub.id()).then().statusCode(400);
+    }
+
+    @Test
+    @Order(13)
+    void twoRunsOnTheSameGraphGiveIdenticalResults() throws Exception {
+        secondRun = startAndAwait(RUN_BODY);
+        Map<UUID, List<Object>> a = scores(firstRun);
+        Map<UUID, List<Object>> b = scores(secondRun);
+        assertEquals(a, b, "scores and coarsest community of every contact");
+        assertEquals(memberships(firstRun), memberships(secondRun), "memberships at every level, with shares");
+        JsonPath first = getRun(firstRun);
+        JsonPath second = getRun(secondRun);
+        assertEquals(first.getDouble("quality.modularity"), second.getDouble("quality.modularity"));
+        assertEquals((Object) first.getList("quality.communityCounts"), second.getList("quality.communityCounts"));
+        given().queryParam("limit", 1).when().get("/api/v1/influencers").then()
+                .body("items[0].previousRank", equalTo(1)).body("items[0].rankChange", equalTo(0));
+    }
+
+    @Test
+    @Order(14)
+    void communityIdsSurviveALightChangeOfTheGraph() throws Exception {
+        long position = graph.lightlyChange(dataSource, json, graph.components.get("main"), 320);
+        assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)));
+        String third = startAndAwait(RUN_BODY);
+        Map<UUID, Long> before = primaryCommunities(secondRun, 0);
+        Map<UUID, Long> after = primaryCommunities(third, 0);
+        List<List<PlantedGraph.Node>> groups = main;
+        int same = 0;
+        for (List<PlantedGraph.Node> group : groups) {
+            if (majority(group, before).equals(majority(group, after))) {
+                same++;
+            }
+        }
+        assertTrue(same >= groups.size() * 0.9, same + " of " + groups.size() + " planted groups kept their id");
+        assertTrue(getRun(third).getInt("quality.communitiesKept") > 0);
+        assertNotEquals(scores(secondRun), scores(third), "the change did reach the graph");
+    }
+
+    @Test
+    @Order(15)
+    void runHistoryIsPagedNewestFirst() {
+        JsonPath page = given().queryParam("limit", 2).when().get("/api/v1/analytics/runs")
+                .then().statusCode(200).body("items.size()", equalTo(2))
+                .body("items.state", everyItem(equalTo("SUCCEEDED"))).extract().jsonPath();
+        given().queryParam("limit", 2).queryParam("cursor", page.getString("next"))
+                .when().get("/api/v1/analytics/runs").then().statusCode(200)
+                .body("items[0].id", equalTo(firstRun));
+        given().when().get("/api/v1/analytics/runs/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------
+
+    private String startAndAwait(String body) {
+        String location = given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/analytics/runs").then().statusCode(202).extract().header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        JsonPath run = awaitRun(id);
+        assertEquals("SUCCEEDED", run.getString("state"), () -> "run failed: " + run.getString("error"));
+        return id;
+    }
+
+    private static JsonPath getRun(String id) {
+        return given().when().get("/api/v1/analytics/runs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath awaitRun(String id) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (true) {
+            JsonPath run = getRun(id);
+            if (!"RUNNING".equals(run.getString("state")) || System.nanoTime() > deadline) {
+                return run;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return run;
+            }
+        }
+    }
+
+    private static double nmi(List<List<PlantedGraph.Node>> groups, Map<UUID, Long> found) {
+        List<String> truth = new ArrayList<>();
+        List<Long> labels = new ArrayList<>();
+        for (List<PlantedGraph.Node> group : groups) {
+            for (PlantedGraph.Node n : group) {
+                truth.add(n.group());
+                labels.add(found.get(n.id()));
+            }
+        }
+        return Partitions.nmi(truth, labels);
+    }
+
+    private static Long majority(List<PlantedGraph.Node> group, Map<UUID, Long> communities) {
+        return group.stream().map(n -> communities.get(n.id()))
+                .collect(Collectors.groupingBy(c -> c, Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private Map<UUID, Long> primaryCommunities(String run, int level) throws Exception {
+        Map<UUID, Long> out = new HashMap<>();
+        query("SELECT contact_id, community_id FROM analytics_membership WHERE run_id = ? AND level = ? AND is_primary",
+                List.of(UUID.fromString(run), level), r -> out.put(r.getObject(1, UUID.class), r.getLong(2)));
+        return out;
+    }
+
+    private Map<UUID, List<Object>> scores(String run) throws Exception {
+        Map<UUID, List<Object>> out = new HashMap<>();
+        query("SELECT contact_id, pagerank, betweenness, degree, strength, community_id FROM analytics_score WHERE run_id = ?",
+                List.of(UUID.fromString(run)), r -> out.put(r.getObject(1, UUID.class),
+                        List.of(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getLong(6))));
+        return out;
+    }
+
+    private Map<String, Double> memberships(String run) throws Exception {
+        Map<String, Double> out = new HashMap<>();
+        query("SELECT contact_id, level, community_id, is_primary, coalesce(share, -1) FROM analytics_membership WHERE run_id = ?",
+                List.of(UUID.fromString(run)), r -> out.put(r.getString(1) + "/" + r.getInt(2) + "/" + r.getLong(3)
+                        + "/" + r.getBoolean(4), r.getDouble(5)));
+        return out;
+    }
+
+    interface RowConsumer {
+        void accept(ResultSet r) throws Exception;
+    }
+
+    private void query(String sql, List<Object> params, RowConsumer row) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    row.accept(r);
+                }
+            }
+        }
+    }
+
+    private static Document parse(String xml) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+}
