@@ -61,7 +61,7 @@ public class AnalyticsRunResource {
 
     @GET
     @Operation(summary = "History of runs, newest first")
-    public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") Integer limit,
+    public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") String limit,
                               @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         return analytics.list(cursor, QueryParams.limit(limit, 20, 100));
     }

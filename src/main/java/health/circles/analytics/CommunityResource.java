@@ -38,7 +38,7 @@ public class CommunityResource {
     public Page<InsightViews.Community> list(
             @Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") Integer level,
             @Parameter(description = "Smallest size listed, default 2 (leaves out isolated contacts)") @QueryParam("minSize") Integer minSize,
-            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") Integer limit,
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         if (level != null && (level < 0 || level > 50)) {
             throw ApiProblem.invalidField("level", "must be between 0 and 50");

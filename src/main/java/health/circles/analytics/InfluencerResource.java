@@ -41,7 +41,7 @@ public class InfluencerResource {
             @Parameter(description = "pagerank (default), betweenness, degree or strength") @QueryParam("metric") String metric,
             @Parameter(description = "Contact kind") @QueryParam("kind") String kind,
             @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
-            @Parameter(description = "1 to 200, default 20") @QueryParam("limit") Integer limit,
+            @Parameter(description = "1 to 200, default 20") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         Metric m = QueryParams.enumValue("metric", metric, Metric.class);
         ContactKind k = QueryParams.enumValue("kind", kind, ContactKind.class);
