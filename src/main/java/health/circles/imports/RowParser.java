@@ -30,7 +30,9 @@ class RowParser {
     private final Validator validator;
 
     RowParser(ObjectMapper json, Validator validator) {
-        this.json = json;
+        // CSV cells are all text: "false" must become a boolean and "0.8" a number here, which the API's strict
+        // mapper (web.StrictJson) refuses on purpose for JSON bodies.
+        this.json = json.copy().configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, true);
         this.validator = validator;
     }
 
