@@ -6,7 +6,7 @@ CREATE TABLE tie (
     type              text             NOT NULL CHECK (type IN ('FAMILY_OF', 'CARES_FOR', 'FRIEND_OF', 'NEIGHBOR_OF',
                                                                 'TREATS', 'REFERS_TO', 'COLLEAGUE_OF', 'MEMBER_OF',
                                                                 'WORKS_AT', 'LEADS', 'FOLLOWS_ONLINE')),
-    symmetric         boolean          NOT NULL,
+    is_symmetric      boolean          NOT NULL,
     since             date,
     until             date,
     declared_strength double precision NOT NULL CHECK (declared_strength BETWEEN 0 AND 1),
@@ -23,8 +23,8 @@ CREATE TABLE tie (
 -- One open tie of a type between two contacts; for symmetric types A-B and B-A are the same tie.
 CREATE UNIQUE INDEX tie_open_unique ON tie (
     type,
-    (CASE WHEN symmetric THEN least(from_id, to_id) ELSE from_id END),
-    (CASE WHEN symmetric THEN greatest(from_id, to_id) ELSE to_id END)) WHERE until IS NULL;
+    (CASE WHEN is_symmetric THEN least(from_id, to_id) ELSE from_id END),
+    (CASE WHEN is_symmetric THEN greatest(from_id, to_id) ELSE to_id END)) WHERE until IS NULL;
 CREATE INDEX tie_from ON tie (from_id);
 CREATE INDEX tie_to ON tie (to_id);
 

@@ -1,9 +1,12 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.QueryParams;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,6 +30,8 @@ public class ContactTiesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "list", idParam = "", contactParam = "id")
     @Operation(summary = "List a contact's ties, both directions")
     public Page<TieView> list(@PathParam("id") String id,
                               @QueryParam("type") String type,

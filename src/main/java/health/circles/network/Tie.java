@@ -30,7 +30,7 @@ public class Tie {
     public TieType type;
 
     /** Copied from the type so that the database can tell A-B from B-A duplicates of symmetric ties. */
-    @Column(nullable = false)
+    @Column(name = "is_symmetric", nullable = false) // SYMMETRIC is a reserved word in PostgreSQL
     public boolean symmetric;
 
     public LocalDate since;

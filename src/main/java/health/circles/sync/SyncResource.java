@@ -1,5 +1,7 @@
 package health.circles.sync;
 
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +22,7 @@ public class SyncResource {
     }
 
     @GET
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Outbox backlog, last applied position and lag of the graph behind PostgreSQL")
     public SyncStatus status() {
         return monitor.status();

@@ -1,6 +1,6 @@
 package health.circles.contact;
 
-import static io.restassured.RestAssured.given;
+import static health.circles.TestTokens.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -13,14 +13,14 @@ class ContactApiTest {
 
     @Test
     void createdContactCanBeReadBack() {
-        String location = given().contentType(ContentType.JSON)
+        String location = as("admin").contentType(ContentType.JSON)
                 .body("""
                         {"kind":"PATIENT","givenName":"John","familyName":"Smith","email":"john@example.org"}""")
                 .when().post("/api/v1/contacts")
                 .then().statusCode(201)
                 .header("ETag", notNullValue())
                 .extract().header("Location");
-        given().when().get(location)
+        as("admin").when().get(location)
                 .then().statusCode(200)
                 .body("displayName", equalTo("John Smith"))
                 .body("consent.EMAIL.status", equalTo("UNKNOWN"));

@@ -1,0 +1,66 @@
+package health.circles.security;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.web.Problem;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+
+/**
+ * Turns authentication and authorisation failures that happen before JAX-RS (token verification, HTTP permission
+ * rules) into problem+json, like every other error; JAX-RS-level ones go through {@link health.circles.web.ProblemMappers}.
+ */
+@ApplicationScoped
+public class SecurityProblems {
+
+    public static final Problem UNAUTHORIZED = new Problem(Problem.type("unauthorized"), "Unauthorized", 401,
+            "A valid bearer token is required (Authorization: Bearer <token>)", null, List.of());
+    public static final Problem FORBIDDEN = new Problem(Problem.type("forbidden"), "Forbidden", 403,
+            "Your role does not allow this request", null, List.of());
+
+    private final ObjectMapper json;
+
+    SecurityProblems(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(-100).failureHandler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        Problem problem;
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException
+                || (failure == null && ctx.statusCode() == 401)) {
+            problem = UNAUTHORIZED;
+        } else if (failure instanceof ForbiddenException || (failure == null && ctx.statusCode() == 403)) {
+            problem = FORBIDDEN;
+        } else {
+            ctx.next();
+            return;
+        }
+        if (ctx.response().headWritten()) {
+            ctx.next();
+            return;
+        }
+        Problem body = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(),
+                ctx.normalizedPath(), List.of());
+        try {
+            ctx.response().setStatusCode(problem.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE);
+            if (problem.status() == 401) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            ctx.response().end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.next();
+        }
+    }
+}
