@@ -1,6 +1,7 @@
 package health.circles.security;
 
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.LinkedHashSet;
@@ -32,6 +33,7 @@ public class AuditNotes {
 
     /** The notes of one request. */
     @RequestScoped
+    @Unremovable
     static class Held {
         final Set<UUID> contacts = new LinkedHashSet<>();
     }
