@@ -169,7 +169,7 @@ public class ContactService {
                 .setParameter("id", id).executeUpdate();
         em.createNativeQuery("""
                         UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
-                        WHERE aggregate_id = :id AND applied_at IS NULL AND payload ? 'displayName'""")
+                        WHERE aggregate_id = :id AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""")
                 .setParameter("id", id).executeUpdate();
         outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
         em.createNativeQuery("INSERT INTO contact_erasure (contact_id, erased_at, erased_by) VALUES (:id, :at, :by)")

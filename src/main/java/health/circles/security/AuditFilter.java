@@ -29,6 +29,7 @@ public class AuditFilter {
     static final String REQUEST_ID = "X-Request-Id";
     private static final String PROPERTY = "circles.request-id";
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Logger LOG = Logger.getLogger(AuditFilter.class);
 
     private final AuditLog log;
@@ -77,7 +78,7 @@ public class AuditFilter {
                                         ContainerResponseContext response, HttpServerRequest http, String requestId) {
         Caller caller = callers.current();
         List<String> roles = caller.roles().stream().sorted().toList();
-        String path = request.getUriInfo().getPath();
+        String path = clip(request.getUriInfo().getPath(), 1000);
         String client = http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         int status = response.getStatus();
         Set<UUID> noted = noted();
@@ -89,7 +90,7 @@ public class AuditFilter {
                 contacts.add(pathContact);
             }
             events.add(new AuditLog.Event(caller.subject(), roles, audited.action(), audited.resource(),
-                    record.auditId(), List.copyOf(contacts), request.getMethod(), path, status, requestId, client));
+                    clip(record.auditId(), 100), List.copyOf(contacts), request.getMethod(), path, status, requestId, client));
         }
         if (events.isEmpty()) {
             String resourceId = param(request, audited.idParam());
@@ -104,7 +105,7 @@ public class AuditFilter {
                 resourceId = location.substring(location.lastIndexOf('/') + 1);
             }
             events.add(new AuditLog.Event(caller.subject(), roles, audited.action(), audited.resource(),
-                    clip(resourceId), List.copyOf(contacts), request.getMethod(), path, status, requestId, client));
+                    clip(resourceId, 100), List.copyOf(contacts), request.getMethod(), path, status, requestId, client));
         }
         return events;
     }
@@ -156,8 +157,12 @@ public class AuditFilter {
         }
     }
 
-    /** Path ids come from clients: keep what is stored bounded. */
-    private static String clip(String value) {
-        return value == null || value.length() <= 100 ? value : value.substring(0, 100);
+    /** Paths and ids come from clients: keep what is stored bounded and free of what text columns refuse (NUL). */
+    private static String clip(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String clean = CONTROL.matcher(value).replaceAll("\uFFFD");
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 }

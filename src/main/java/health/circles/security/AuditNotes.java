@@ -19,22 +19,30 @@ public class AuditNotes {
         if (!Arc.container().requestContext().isActive()) {
             return;
         }
-        Set<UUID> contacts = Arc.container().instance(Held.class).get().contacts;
+        Held held = Arc.container().instance(Held.class).get();
         for (UUID id : ids) {
             if (id != null) {
-                contacts.add(id);
+                held.add(id);
             }
         }
     }
 
     Set<UUID> contacts() {
-        return Arc.container().instance(Held.class).get().contacts;
+        return Arc.container().instance(Held.class).get().all();
     }
 
-    /** The notes of one request. */
+    /** The notes of one request; reached through its client proxy, hence methods rather than fields. */
     @RequestScoped
     @Unremovable
     static class Held {
-        final Set<UUID> contacts = new LinkedHashSet<>();
+        private final Set<UUID> contacts = new LinkedHashSet<>();
+
+        void add(UUID id) {
+            contacts.add(id);
+        }
+
+        Set<UUID> all() {
+            return new LinkedHashSet<>(contacts);
+        }
     }
 }

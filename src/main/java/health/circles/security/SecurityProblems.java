@@ -10,11 +10,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
- * Turns authentication and authorisation failures that happen before JAX-RS (token verification, HTTP permission
- * rules) into problem+json, like every other error; JAX-RS-level ones go through {@link health.circles.web.ProblemMappers}.
+ * Turns failures that happen before JAX-RS (token verification, HTTP permission rules, bodies the HTTP layer refuses)
+ * into problem+json, like every other error; JAX-RS-level ones go through {@link health.circles.web.ProblemMappers}.
  */
 @ApplicationScoped
 public class SecurityProblems {
@@ -23,6 +26,8 @@ public class SecurityProblems {
             "A valid bearer token is required (Authorization: Bearer <token>)", null, List.of());
     public static final Problem FORBIDDEN = new Problem(Problem.type("forbidden"), "Forbidden", 403,
             "Your role does not allow this request", null, List.of());
+
+    private static final Logger LOG = Logger.getLogger(SecurityProblems.class);
 
     private final ObjectMapper json;
 
@@ -42,9 +47,16 @@ public class SecurityProblems {
             problem = UNAUTHORIZED;
         } else if (failure instanceof ForbiddenException || (failure == null && ctx.statusCode() == 403)) {
             problem = FORBIDDEN;
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            String reason = HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase();
+            problem = new Problem(Problem.type(ctx.statusCode() == 413 ? "payload-too-large" : "bad-request"), reason,
+                    ctx.statusCode(), reason, null, List.of());
         } else {
-            ctx.next();
-            return;
+            String incident = UUID.randomUUID().toString();
+            LOG.errorf(failure, "Unexpected failure before the API, incident %s", incident);
+            problem = new Problem(Problem.type("internal"), "Internal error", 500,
+                    "The request could not be completed; quote incident " + incident + " when reporting it", null,
+                    List.of());
         }
         if (ctx.response().headWritten()) {
             ctx.next();

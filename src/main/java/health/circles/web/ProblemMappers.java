@@ -59,6 +59,12 @@ public class ProblemMappers {
         return respond(jsonProblem(e, path(uri)));
     }
 
+    /** Also catches what the framework's own mappers would otherwise answer in their own JSON shape. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
     @ServerExceptionMapper
     public Response optimisticLock(OptimisticLockException e, UriInfo uri) {
         return respond(concurrentUpdate(path(uri)));
