@@ -108,6 +108,9 @@ public class ContactService {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not well-formed JSON");
         } catch (JsonException e) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty or not JSON");
+        } catch (RuntimeException e) { // the parser's own limits, e.g. nesting deeper than 1000
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not acceptable JSON: "
+                    + e.getMessage());
         }
         if (patch.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "a merge patch must be a JSON object");

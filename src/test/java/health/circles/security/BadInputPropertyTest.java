@@ -43,8 +43,13 @@ import org.neo4j.driver.Driver;
 class BadInputPropertyTest {
 
     private static final long SEED = 20261126L;
-    private static final int TRIES = 2000;
+    private static final int TRIES = 1500;
     private static final boolean PROGRESS = Boolean.getBoolean("fuzz.progress");
+    /**
+     * Request lines over 4 KB are refused by the HTTP server itself (414) before any application code, with no body
+     * the application could shape; generated URLs stay below that.
+     */
+    private static final int MAX_URL = 3500;
 
     private static final List<String> INJECTIONS = List.of(
             "' OR '1'='1", "'; DROP TABLE contact; --", "\"; DELETE FROM audit_event; --", "1; SELECT pg_sleep(5)",
@@ -87,6 +92,7 @@ class BadInputPropertyTest {
         List<String> failures = new ArrayList<>();
         Snapshot before = snapshot();
         int rejected = 0;
+        int sent = 0;
         long started = System.nanoTime();
         for (int i = 0; i < TRIES && failures.size() < 5; i++) {
             Operation op = operations.get(random.nextInt(operations.size()));
@@ -96,12 +102,17 @@ class BadInputPropertyTest {
                     .urlEncodingEnabled(true);
             String path = op.path();
             for (String p : op.pathParams()) {
-                String value = random.nextInt(3) == 0 ? ids.get(random.nextInt(ids.size())) : strings.next();
+                String value = random.nextInt(3) == 0 ? ids.get(random.nextInt(ids.size())) : cap(strings.next());
                 path = path.replace("{" + p + "}", value.isEmpty() ? "x" : encode(value));
             }
+            int urlLength = path.length();
             for (String q : op.queryParams()) {
                 if (random.nextBoolean()) {
-                    request = request.queryParam(q, strings.next());
+                    String value = cap(strings.next());
+                    urlLength += q.length() + encode(value).length() + 2;
+                    if (urlLength < MAX_URL) {
+                        request = request.queryParam(q, encode(value));
+                    }
                 }
             }
             if (random.nextInt(4) == 0) {
@@ -119,6 +130,7 @@ class BadInputPropertyTest {
             } catch (RuntimeException e) {
                 continue; // the client itself refused the request (an impossible URL): nothing reached the service
             }
+            sent++;
             int status = response.statusCode();
             String what = op.method() + " " + path + " -> " + status;
             if (status >= 500) {
@@ -139,10 +151,11 @@ class BadInputPropertyTest {
                 before = settledSnapshot();
             }
         }
-        System.out.printf("BadInputPropertyTest: %d requests, %d rejected, %d s%n", TRIES, rejected,
+        System.out.printf("BadInputPropertyTest: %d requests, %d rejected, %d s%n", sent, rejected,
                 (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(List.of(), failures);
-        assertTrue(rejected > TRIES / 2, "most generated requests are invalid: " + rejected);
+        assertTrue(sent > TRIES * 9 / 10, "requests sent: " + sent);
+        assertTrue(rejected > sent / 2, "most generated requests are invalid: " + rejected + " of " + sent);
     }
 
     private static RequestSpecification body(RequestSpecification request, Operation op, Random random,
@@ -177,7 +190,9 @@ class BadInputPropertyTest {
             }
             body = json(object);
         }
-        return contentType.isEmpty() ? request.body(body) : request.contentType(contentType).body(body);
+        // As bytes: REST Assured pretty-prints string bodies it takes for JSON, which a 5000-deep array makes explode.
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return contentType.isEmpty() ? request.body(bytes) : request.contentType(contentType).body(bytes);
     }
 
     /** Strings worth sending anywhere: injections, edge cases, random unicode of all lengths, ids of real records. */
@@ -238,6 +253,10 @@ class BadInputPropertyTest {
             return "{" + String.join(",", parts) + "}";
         }
         return value.toString();
+    }
+
+    private static String cap(String value) {
+        return value.length() > 200 ? value.substring(0, 200) : value;
     }
 
     private static String encode(String value) {
