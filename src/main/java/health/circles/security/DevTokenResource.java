@@ -84,12 +84,28 @@ public class DevTokenResource {
             String location = config.devTokens().privateKeyLocation()
                     .orElseThrow(() -> new IllegalStateException("circles.security.dev-tokens.private-key-location is not set"));
             try {
-                key = KeyUtils.readPrivateKey(location);
+                key = KeyUtils.decodePrivateKey(pem(location));
             } catch (java.io.IOException | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("Could not read the development signing key " + location, e);
             }
         }
         return key;
+    }
+
+    /** The PEM text at a file path (or {@code file:} URI), else on the classpath (the tests' key). */
+    private static String pem(String location) throws java.io.IOException {
+        String path = location.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(location)).toString()
+                : location;
+        java.nio.file.Path file = java.nio.file.Path.of(path);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            return java.nio.file.Files.readString(file);
+        }
+        try (java.io.InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException(location);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     private static boolean fromLoopback(HttpServerRequest http) {
