@@ -1,10 +1,12 @@
 package health.circles;
 
+import health.circles.security.DevKeys;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,7 +33,35 @@ public class Circles {
                 System.setProperty("quarkus.datasource.jdbc.url", url);
             }
         }
+        if (wantsDevKeys()) {
+            String dir = System.getenv().getOrDefault("CIRCLES_DEV_KEY_DIR", "data/dev-keys");
+            DevKeys.prepare(Path.of(dir)).forEach(System::setProperty);
+            if (System.getenv("CIRCLES_API_DOCS_POLICY") == null) {
+                System.setProperty("quarkus.http.auth.permission.docs.policy", "permit");
+            }
+            LOG.warnf("No token verification key is configured (CIRCLES_JWT_PUBLIC_KEY_LOCATION): using the development "
+                    + "key pair in %s and issuing development tokens on this machine only. Never run a deployment "
+                    + "like this; docs/security.md says how to connect an identity provider", dir);
+        }
         Quarkus.run(args);
+    }
+
+    /**
+     * The run command on a workstation: the graph is in-process (no NEO4J_URI), no verification key is configured and
+     * development tokens are not refused (CIRCLES_DEV_TOKENS=false). A deployment sets NEO4J_URI and a key, so it never
+     * gets development tokens by accident.
+     */
+    private static boolean wantsDevKeys() {
+        return blank(System.getenv("NEO4J_URI"))
+                && blank(System.getenv("CIRCLES_JWT_PUBLIC_KEY_LOCATION"))
+                && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY"))
+                && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                && blank(System.getProperty("mp.jwt.verify.publickey.location"))
+                && !"false".equalsIgnoreCase(System.getenv("CIRCLES_DEV_TOKENS"));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static String localDatabase() {

@@ -8,6 +8,10 @@ import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
+import health.circles.security.Audited;
+import health.circles.security.RateLimited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -61,6 +65,8 @@ public class ContactResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "contact", action = "create")
     @Operation(summary = "Create a contact")
     @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version")
     @APIResponse(responseCode = "409", description = "externalId already used by another contact")
@@ -74,6 +80,8 @@ public class ContactResource {
 
     @GET
     @Path("{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "contact", action = "read", contactParam = "id")
     @Operation(summary = "Read a contact", description = "The ETag header carries the version for If-Match")
     @APIResponse(responseCode = "404", description = "No such contact")
     public Response get(@PathParam("id") String id) {
@@ -84,6 +92,8 @@ public class ContactResource {
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "contact", action = "update", contactParam = "id")
     @Operation(summary = "Replace a contact", description = "Send If-Match with the ETag read to avoid lost updates")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
@@ -95,6 +105,8 @@ public class ContactResource {
     @PATCH
     @Path("{id}")
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "contact", action = "update", contactParam = "id")
     @Operation(summary = "Change some fields of a contact (JSON merge patch, RFC 7396)",
             description = "null removes a field; the result is validated like a PUT")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
@@ -109,14 +121,42 @@ public class ContactResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a contact", description = "Removes it from PostgreSQL now and from the graph through the outbox")
+    @RolesAllowed(Roles.ADMIN)
+    @Audited(resource = "contact", action = "delete", contactParam = "id")
+    @Operation(summary = "Delete a contact",
+            description = "Removes it from PostgreSQL now and from the graph through the outbox; erase=true erases it "
+                    + "(the same as POST /api/v1/contacts/{id}/erasure)")
     @APIResponse(responseCode = "204", description = "Deleted")
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        contacts.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                           @Parameter(description = "true: erase the contact and all derived data, idempotently")
+                           @QueryParam("erase") Boolean erase) {
+        if (Boolean.TRUE.equals(erase)) {
+            contacts.erase(Ids.parse("id", id));
+        } else {
+            contacts.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{id}/erasure")
+    @RolesAllowed(Roles.ADMIN)
+    @Audited(resource = "contact", action = "erase", contactParam = "id")
+    @Operation(summary = "Erase a contact (right to be forgotten)",
+            description = "Removes the contact, its ties and its place in touchpoints from both stores (the graph through "
+                    + "the outbox, so this works while Neo4j is down); keeps the audit trail, which holds ids only. "
+                    + "Idempotent: erasing again answers 204 and changes nothing")
+    @APIResponse(responseCode = "204", description = "Erased, now or before")
+    @APIResponse(responseCode = "404", description = "No such contact, and none was ever erased under this id")
+    public Response erase(@PathParam("id") String id) {
+        contacts.erase(Ids.parse("id", id));
         return Response.noContent().build();
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "contact", action = "list")
+    @RateLimited(name = "contact-search", permits = 600, per = "PT1M")
     @Operation(summary = "Search and list contacts",
             description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with AND")
     public Page<ContactView> search(

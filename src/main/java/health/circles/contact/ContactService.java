@@ -2,12 +2,16 @@ package health.circles.contact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.security.AuditNotes;
+import health.circles.security.Callers;
+import health.circles.security.Disclosure;
 import health.circles.sync.Outbox;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -40,14 +44,23 @@ public class ContactService {
     private final EntityManager em;
     private final Validator validator;
     private final ObjectMapper json;
+    private final Disclosure disclosure;
+    private final Callers callers;
+    private final AuditNotes auditNotes;
+    private final Event<ContactErased> erased;
     private final Clock clock;
 
-    ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json) {
+    ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json,
+                   Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased) {
         this.contacts = contacts;
         this.outbox = outbox;
         this.em = em;
         this.validator = validator;
         this.json = json;
+        this.disclosure = disclosure;
+        this.callers = callers;
+        this.auditNotes = auditNotes;
+        this.erased = erased;
         this.clock = Clock.systemUTC();
     }
 
@@ -69,13 +82,14 @@ public class ContactService {
 
     @Transactional
     public ContactView get(UUID id) {
-        return ContactView.of(find(id));
+        return disclosure.contact(ContactView.of(find(id)));
     }
 
     /** PUT: replaces every writable field. {@code expectedVersion} is the If-Match version, or null for none. */
     @Transactional
     public Written replace(UUID id, Long expectedVersion, ContactInput input) {
         Contact contact = findForUpdate(id);
+        disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
         checkShape(input, id);
         assign(contact, input, now());
@@ -86,6 +100,7 @@ public class ContactService {
     @Transactional
     public Written patch(UUID id, Long expectedVersion, String mergePatch) throws JsonProcessingException {
         Contact contact = findForUpdate(id);
+        disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
         JsonValue patch;
         try {
@@ -94,6 +109,9 @@ public class ContactService {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not well-formed JSON");
         } catch (JsonException e) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty or not JSON");
+        } catch (RuntimeException e) { // the parser's own limits, e.g. nesting deeper than 1000
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not acceptable JSON: "
+                    + e.getMessage());
         }
         if (patch.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "a merge patch must be a JSON object");
@@ -121,6 +139,61 @@ public class ContactService {
         return outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
     }
 
+    /**
+     * Right to be forgotten: removes the contact and everything derived from it (observers of {@link ContactErased}
+     * clear their own data in this transaction), scrubs its name from the search lexicon and from outbox payloads, and
+     * records that it was erased. Audit rows keep the id, which is all they ever held. Idempotent: erasing an erased
+     * contact changes nothing and succeeds; an id that never existed is a 404. Returns whether anything was erased.
+     */
+    @Transactional
+    public boolean erase(UUID id) {
+        auditNotes.concerns(id);
+        Contact contact = contacts.findById(id);
+        if (contact == null) {
+            if (em.createNativeQuery("SELECT 1 FROM contact_erasure WHERE contact_id = :id").setParameter("id", id)
+                    .getResultList().isEmpty()) {
+                throw ApiProblem.notFound("Contact", id);
+            }
+            return false;
+        }
+        erased.fire(new ContactErased(id));
+        Map<String, Object> payload = ContactNodes.deleted(contact);
+        contacts.delete(contact);
+        em.flush();
+        // Words of the erased name that no other contact uses leave the typo-tolerance lexicon.
+        em.createNativeQuery("""
+                        DELETE FROM search_lexicon l
+                        WHERE l.word = ANY(CAST(:words AS text[]))
+                          AND NOT EXISTS (SELECT 1 FROM contact c
+                                          WHERE c.search_doc @@ to_tsquery('simple', quote_literal(l.word)))""")
+                .setParameter("words", lexemes(contact))
+                .executeUpdate();
+        // Changes already in the graph need not be kept; the pending ones lose the name but keep their order.
+        em.createNativeQuery("DELETE FROM outbox WHERE aggregate_id = :id AND applied_at IS NOT NULL")
+                .setParameter("id", id).executeUpdate();
+        em.createNativeQuery("""
+                        UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
+                        WHERE aggregate_id = :id AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""")
+                .setParameter("id", id).executeUpdate();
+        outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
+        em.createNativeQuery("INSERT INTO contact_erasure (contact_id, erased_at, erased_by) VALUES (:id, :at, :by)")
+                .setParameter("id", id).setParameter("at", now()).setParameter("by", callers.current().subject())
+                .executeUpdate();
+        return true;
+    }
+
+    /** The words the search index made of the contact's names, tags and specialties, as the lexicon stores them. */
+    private String lexemes(Contact c) {
+        Object words = em.createNativeQuery("""
+                        SELECT CAST(tsvector_to_array(
+                            to_tsvector('simple', unaccent(coalesce(CAST(:given AS text), '') || ' '
+                                || coalesce(CAST(:family AS text), '') || ' ' || coalesce(CAST(:org AS text), '')))) AS text)""")
+                .setParameter("given", c.givenName).setParameter("family", c.familyName)
+                .setParameter("org", c.organizationName)
+                .getSingleResult();
+        return words == null ? "{}" : words.toString();
+    }
+
     @Transactional
     public Page<ContactView> search(ContactQuery query) {
         List<Contacts.Hit> hits = contacts.search(query);
@@ -136,13 +209,13 @@ public class ContactService {
             }
         }
         String next = more ? Contacts.cursorOf(page.get(page.size() - 1), query).encode() : null;
-        return new Page<>(items, next);
+        return new Page<>(disclosure.contacts(items), next);
     }
 
     private Written written(Contact contact) {
         em.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = outbox.append(ContactNodes.UPSERTED, contact.id, contact.version, ContactNodes.upserted(contact));
-        return new Written(ContactView.of(contact), position);
+        return new Written(disclosure.contact(ContactView.of(contact)), position);
     }
 
     private Contact find(UUID id) {

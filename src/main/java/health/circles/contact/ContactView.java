@@ -1,9 +1,11 @@
 package health.circles.contact;
 
+import health.circles.security.AuditedRecord;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -28,10 +30,20 @@ public record ContactView(
         String externalId,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version) implements AuditedRecord {
 
     /** One channel's consent. */
     public record ConsentView(ConsentStatus status, Instant at, String source) {
+    }
+
+    @Override
+    public String auditId() {
+        return id.toString();
+    }
+
+    @Override
+    public Set<UUID> auditContacts() {
+        return Set.of(id);
     }
 
     static ContactView of(Contact c) {

@@ -1,5 +1,7 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -8,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import health.circles.web.QueryParams;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -31,6 +34,8 @@ public class ContactTiesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "list", idParam = "", contactParam = "id")
     @Operation(summary = "List a contact's ties, both directions")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

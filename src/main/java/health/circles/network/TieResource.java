@@ -6,6 +6,9 @@ import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -49,6 +52,8 @@ public class TieResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "create")
     @Operation(summary = "Create a tie", description = """
             Its strength starts as the declared strength (default 0.5) plus what the touchpoints the two contacts \
             already share add (see /api/v1/touchpoints). The Graph-Position header tells graph questions which \
@@ -65,6 +70,8 @@ public class TieResource {
 
     @GET
     @Path("{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "read")
     @Operation(summary = "Read a tie")
     @APIResponse(responseCode = "404", description = "No such tie")
     public Response get(@PathParam("id") String id) {
@@ -75,6 +82,8 @@ public class TieResource {
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "update")
     @Operation(summary = "Change a tie's dates, declared strength or notes")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
@@ -86,6 +95,8 @@ public class TieResource {
 
     @POST
     @Path("{id}/end")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "update")
     @Operation(summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
     public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
@@ -96,6 +107,8 @@ public class TieResource {
 
     @DELETE
     @Path("{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "delete")
     @Operation(summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
@@ -114,6 +127,8 @@ public class TieResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "list")
     @Operation(summary = "List ties")
     public Page<TieView> list(@QueryParam("type") String type,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,

@@ -2,6 +2,8 @@ package health.circles.network;
 
 import health.circles.contact.Contact;
 import health.circles.contact.Contacts;
+import health.circles.security.AuditNotes;
+import health.circles.security.Disclosure;
 import health.circles.sync.Outbox;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
@@ -28,14 +30,19 @@ public class TieService {
     private final Outbox outbox;
     private final EntityManager em;
     private final StrengthService strengths;
+    private final Disclosure disclosure;
+    private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths) {
+    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths,
+               Disclosure disclosure, AuditNotes auditNotes) {
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
         this.em = em;
         this.strengths = strengths;
+        this.disclosure = disclosure;
+        this.auditNotes = auditNotes;
     }
 
     /** A tie as written, with the outbox position at which the graph will have seen it. */
@@ -90,12 +97,13 @@ public class TieService {
 
     @Transactional
     public TieView get(UUID id) {
-        return TieView.of(find(id), today());
+        return disclosure.tie(TieView.of(find(id), today()));
     }
 
     @Transactional
     public Written change(UUID id, Long expectedVersion, TieChange change) {
         Tie tie = find(id);
+        disclosure.requireWhole("Tie", id, tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         checkDates(change.since(), change.until());
         if (change.until() == null && tie.until != null) {
@@ -117,6 +125,7 @@ public class TieService {
     @Transactional
     public Written end(UUID id, Long expectedVersion, LocalDate until) {
         Tie tie = find(id);
+        disclosure.requireWhole("Tie", id, tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         LocalDate end = until == null ? today() : until;
         checkDates(tie.since, end);
@@ -128,6 +137,7 @@ public class TieService {
     @Transactional
     public long delete(UUID id, Long expectedVersion) {
         Tie tie = find(id);
+        auditNotes.concerns(tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         ties.delete(tie);
         em.flush();
@@ -144,13 +154,13 @@ public class TieService {
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;
-        return new Page<>(page.stream().map(t -> TieView.of(t, today)).toList(), next);
+        return new Page<>(disclosure.ties(page.stream().map(t -> TieView.of(t, today)).toList()), next);
     }
 
     private Written written(Tie tie) {
         em.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = outbox.append(TieEdges.UPSERTED, tie.id, tie.version, TieEdges.upserted(tie));
-        return new Written(TieView.of(tie, today()), position);
+        return new Written(disclosure.tie(TieView.of(tie, today())), position);
     }
 
     private Tie find(UUID id) {

@@ -1,7 +1,9 @@
 package health.circles.network;
 
+import health.circles.security.AuditedRecord;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -23,7 +25,23 @@ public record TieView(
         String externalId,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version) implements AuditedRecord {
+
+    @Override
+    public String auditId() {
+        return id.toString();
+    }
+
+    @Override
+    public Set<UUID> auditContacts() {
+        return Set.of(from, to);
+    }
+
+    /** The tie without its free-text notes, which may hold clinical detail. */
+    public TieView withoutNotes() {
+        return new TieView(id, from, to, type, directed, since, until, active, declaredStrength, strength, source, null,
+                externalId, createdAt, updatedAt, version);
+    }
 
     static TieView of(Tie t, LocalDate today) {
         return new TieView(t.id, t.fromId, t.toId, t.type, t.type.directed(), t.since, t.until, t.active(today),

@@ -1,6 +1,8 @@
 package health.circles.sync;
 
 import health.circles.web.Ids;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,6 +33,7 @@ public class SyncResource {
     }
 
     @GET
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Outbox backlog, last applied position and lag of the graph behind PostgreSQL")
     public SyncStatus status() {
         return monitor.status();

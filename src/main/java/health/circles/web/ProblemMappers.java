@@ -32,6 +32,21 @@ public class ProblemMappers {
         return respond(e.toProblem(path(uri)));
     }
 
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        Problem p = health.circles.security.SecurityProblems.UNAUTHORIZED;
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(p.type(), p.title(), 401, p.detail(), path(uri), List.of())).build();
+    }
+
+    /** Role checks run before any lookup, so a 403 never depends on whether the object exists. */
+    @ServerExceptionMapper(io.quarkus.security.ForbiddenException.class)
+    public Response forbidden(RuntimeException e, UriInfo uri) {
+        Problem p = health.circles.security.SecurityProblems.FORBIDDEN;
+        return respond(new Problem(p.type(), p.title(), 403, p.detail(), path(uri), List.of()));
+    }
+
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()

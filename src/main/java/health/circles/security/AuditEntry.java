@@ -1,0 +1,24 @@
+package health.circles.security;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** One row of the audit trail as the API shows it. */
+@Schema(name = "AuditEntry")
+public record AuditEntry(
+        long id,
+        Instant at,
+        @Schema(description = "The token's subject") String subject,
+        List<String> roles,
+        String action,
+        String resourceType,
+        String resourceId,
+        @Schema(description = "Contacts whose data the request read or changed") List<UUID> contactIds,
+        String method,
+        String path,
+        @Schema(description = "HTTP status of the answer") int status,
+        String requestId,
+        String clientAddress) {
+}

@@ -1,0 +1,48 @@
+package health.circles.security;
+
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Contacts a request concerned that its answer does not show (a deleted tie's ends, an erased contact): services add
+ * them here and the audit row of the request names them. Outside a request (start-up jobs) notes are dropped.
+ */
+@ApplicationScoped
+public class AuditNotes {
+
+    public void concerns(UUID... ids) {
+        if (!Arc.container().requestContext().isActive()) {
+            return;
+        }
+        Held held = Arc.container().instance(Held.class).get();
+        for (UUID id : ids) {
+            if (id != null) {
+                held.add(id);
+            }
+        }
+    }
+
+    Set<UUID> contacts() {
+        return Arc.container().instance(Held.class).get().all();
+    }
+
+    /** The notes of one request; reached through its client proxy, hence methods rather than fields. */
+    @RequestScoped
+    @Unremovable
+    static class Held {
+        private final Set<UUID> contacts = new LinkedHashSet<>();
+
+        void add(UUID id) {
+            contacts.add(id);
+        }
+
+        Set<UUID> all() {
+            return new LinkedHashSet<>(contacts);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package health.circles.security;
+
+import health.circles.web.ApiProblem;
+import health.circles.web.Ids;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Development tokens for the run command on a workstation: a signed token for any role, without an identity
+ * provider. Answers only when circles.security.dev-tokens.enabled is true (the run command sets it only when it made
+ * its own key pair) and only to the loopback interface; otherwise it is indistinguishable from an unknown path.
+ */
+@Path("/api/v1/dev/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Development")
+public class DevTokenResource {
+
+    /** A token and what it carries. */
+    public record DevToken(String token, String subject, String role, UUID contactId, Instant expiresAt) {
+    }
+
+    private final SecurityConfig config;
+    private volatile PrivateKey key;
+
+    DevTokenResource(SecurityConfig config) {
+        this.config = config;
+    }
+
+    @POST
+    @PermitAll
+    @Operation(summary = "Issue a development token (run command only; off in production)")
+    @APIResponse(responseCode = "200", description = "A bearer token for the role")
+    @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")
+    public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration") @QueryParam("role") String role,
+                          @Parameter(description = "Token subject, default dev-<role>") @QueryParam("subject") String subject,
+                          @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)") @QueryParam("contactId") String contactId,
+                          @Context HttpServerRequest http) {
+        if (!config.devTokens().enabled() || !fromLoopback(http)) {
+            throw new ApiProblem(404, "not-found", "Not Found", "No resource at this path");
+        }
+        String r = role == null ? "" : role.strip().toLowerCase(Locale.ROOT);
+        if (!Roles.ALL.contains(r)) {
+            throw ApiProblem.invalidField("role", "must be one of " + Roles.ALL);
+        }
+        String sub = subject == null || subject.isBlank() ? "dev-" + r : subject.strip();
+        if (sub.length() > 100) {
+            throw ApiProblem.invalidField("subject", "must be at most 100 characters");
+        }
+        UUID contact = contactId == null || contactId.isBlank() ? null : Ids.parse("contactId", contactId);
+        Instant expires = Instant.now().plus(config.devTokens().lifetime());
+        var claims = Jwt.issuer(config.devTokens().issuer())
+                .audience(config.devTokens().audience())
+                .subject(sub)
+                .upn(sub)
+                .groups(Set.of(r))
+                .expiresAt(expires);
+        if (contact != null) {
+            claims.claim(config.contactClaim(), contact.toString());
+        }
+        return new DevToken(claims.sign(key()), sub, r, contact, expires);
+    }
+
+    private PrivateKey key() {
+        if (key == null) {
+            String location = config.devTokens().privateKeyLocation()
+                    .orElseThrow(() -> new IllegalStateException("circles.security.dev-tokens.private-key-location is not set"));
+            try {
+                key = KeyUtils.decodePrivateKey(pem(location));
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("Could not read the development signing key " + location, e);
+            }
+        }
+        return key;
+    }
+
+    /** The PEM text at a file path (or {@code file:} URI), else on the classpath (the tests' key). */
+    private static String pem(String location) throws java.io.IOException {
+        String path = location.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(location)).toString()
+                : location;
+        java.nio.file.Path file = java.nio.file.Path.of(path);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            return java.nio.file.Files.readString(file);
+        }
+        try (java.io.InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException(location);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static boolean fromLoopback(HttpServerRequest http) {
+        if (http == null || http.remoteAddress() == null || http.remoteAddress().hostAddress() == null) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(http.remoteAddress().hostAddress()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package health.circles.security;
+
+import health.circles.contact.Channel;
+import health.circles.contact.ConsentStatus;
+import health.circles.contact.ContactView;
+import health.circles.network.TieView;
+import health.circles.web.ApiProblem;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Minimum necessary: the one place that decides which fields of a record the caller may see. Services pass every view
+ * they return through it; resources never filter.
+ * <ul>
+ * <li>admin and integration see whole records;</li>
+ * <li>a clinician sees the whole record of the patients they treat (an open TREATS tie from the contact named by the
+ *     token's contact claim) and of their own contact; everything else in the limited view;</li>
+ * <li>outreach and analyst see the limited view: contact channels only where the contact consented to them and is not
+ *     do-not-contact, no external (EHR) identifier, no tie notes, no clinical touchpoint topics or outcomes.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class Disclosure {
+
+    private static final String TREATED = """
+            SELECT DISTINCT to_id FROM tie
+            WHERE type = 'TREATS' AND from_id = ? AND to_id = ANY(?) AND (until IS NULL OR until > current_date)""";
+
+    private final Callers callers;
+    private final AgroalDataSource dataSource;
+
+    Disclosure(Callers callers, AgroalDataSource dataSource) {
+        this.callers = callers;
+        this.dataSource = dataSource;
+    }
+
+    public ContactView contact(ContactView view) {
+        return contacts(List.of(view)).get(0);
+    }
+
+    public List<ContactView> contacts(List<ContactView> views) {
+        Caller caller = callers.current();
+        if (caller.seesEverything() || views.isEmpty()) {
+            return views;
+        }
+        Set<UUID> whole = wholeRecords(caller, views.stream().map(ContactView::id).toList());
+        return views.stream().map(v -> whole.contains(v.id()) ? v : limited(v)).toList();
+    }
+
+    public TieView tie(TieView view) {
+        return ties(List.of(view)).get(0);
+    }
+
+    public List<TieView> ties(List<TieView> views) {
+        Caller caller = callers.current();
+        if (caller.seesEverything() || views.isEmpty()) {
+            return views;
+        }
+        Set<UUID> ends = new HashSet<>();
+        views.forEach(t -> {
+            ends.add(t.from());
+            ends.add(t.to());
+        });
+        Set<UUID> whole = wholeRecords(caller, ends);
+        return views.stream()
+                .map(t -> whole.contains(t.from()) || whole.contains(t.to()) ? t : t.withoutNotes())
+                .toList();
+    }
+
+    /**
+     * Whether the caller may see clinical detail (topic, outcome, notes) of something these contacts took part in: for
+     * touchpoints marked clinical and any later record with clinical free text.
+     */
+    public boolean seesClinicalDetail(Collection<UUID> participants) {
+        Caller caller = callers.current();
+        return caller.seesEverything() || !wholeRecords(caller, participants).isEmpty();
+    }
+
+    /**
+     * Object-level rule for changes: a clinician changes only what they see whole, a contact record of their own
+     * patients (or their own), a tie that touches one; no write can then be based on a filtered view. Anything else
+     * answers exactly like an unknown {@code what}: the answer tells nothing about whether the id exists.
+     */
+    public void requireWhole(String what, UUID id, UUID... contacts) {
+        Caller caller = callers.current();
+        if (caller.seesEverything() || !caller.has(Roles.CLINICIAN)) {
+            return; // the role check on the endpoint already decided
+        }
+        if (wholeRecords(caller, List.of(contacts)).isEmpty()) {
+            throw ApiProblem.notFound(what, id);
+        }
+    }
+
+    /** The ids among {@code contacts} whose whole record the caller sees. */
+    Set<UUID> wholeRecords(Caller caller, Collection<UUID> contacts) {
+        if (caller.seesEverything()) {
+            return new HashSet<>(contacts);
+        }
+        Set<UUID> whole = new HashSet<>();
+        if (!caller.has(Roles.CLINICIAN) || caller.contactId() == null) {
+            return whole;
+        }
+        if (contacts.contains(caller.contactId())) {
+            whole.add(caller.contactId());
+        }
+        whole.addAll(treatedAmong(caller.contactId(), contacts));
+        return whole;
+    }
+
+    private Set<UUID> treatedAmong(UUID clinician, Collection<UUID> contacts) {
+        Set<UUID> found = new LinkedHashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TREATED)) {
+            s.setObject(1, clinician);
+            s.setArray(2, c.createArrayOf("uuid", contacts.toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(r.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the caller's patients", e);
+        }
+        return found;
+    }
+
+    /** The contact as outreach and analysts see it. */
+    static ContactView limited(ContactView v) {
+        Map<Channel, ContactView.ConsentView> consent = v.consent();
+        boolean reachable = !v.doNotContact();
+        boolean email = reachable && granted(consent, Channel.EMAIL);
+        boolean phone = reachable && (granted(consent, Channel.PHONE) || granted(consent, Channel.SMS));
+        boolean mail = reachable && granted(consent, Channel.MAIL);
+        return new ContactView(v.id(), v.kind(), v.givenName(), v.familyName(), v.organizationName(), v.displayName(),
+                email ? v.email() : null, phone ? v.phone() : null, mail ? v.postalCode() : null,
+                mail ? v.city() : null, v.languages(), v.specialties(), v.tags(), consent, v.doNotContact(), null,
+                v.createdAt(), v.updatedAt(), v.version());
+    }
+
+    private static boolean granted(Map<Channel, ContactView.ConsentView> consent, Channel channel) {
+        ContactView.ConsentView c = consent == null ? null : consent.get(channel);
+        return c != null && c.status() == ConsentStatus.GRANTED;
+    }
+}

@@ -1,0 +1,23 @@
+package health.circles.security;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Limits how often one subject may call an expensive endpoint: {@code permits} calls per {@code per} (ISO-8601
+ * duration), shared by every method with the same {@code name}. Over the limit the answer is 429 problem+json with
+ * Retry-After. {@code circles.security.rate-limits.<name>.permits|period} override the numbers per deployment.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface RateLimited {
+
+    String name();
+
+    int permits();
+
+    /** ISO-8601 duration, e.g. {@code PT1M}. */
+    String per();
+}

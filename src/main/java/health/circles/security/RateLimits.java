@@ -1,0 +1,68 @@
+package health.circles.security;
+
+import health.circles.web.Problem;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Enforces {@link RateLimited}: one resilience4j limiter per (limit name, subject), so one busy client cannot starve
+ * the others. Limiters live in this replica's memory; with several replicas each enforces the limit on its own (the
+ * effective limit is per replica, which docs/security.md states).
+ */
+@ApplicationScoped
+public class RateLimits {
+
+    private final RateLimiterRegistry registry = RateLimiterRegistry.ofDefaults();
+    private final SecurityConfig config;
+    private final Callers callers;
+
+    RateLimits(SecurityConfig config, Callers callers) {
+        this.config = config;
+        this.callers = callers;
+    }
+
+    @ServerRequestFilter
+    public Response check(ContainerRequestContext request, ResourceInfo resource) {
+        Method method = resource == null ? null : resource.getResourceMethod();
+        RateLimited limit = method == null ? null : method.getAnnotation(RateLimited.class);
+        if (limit == null) {
+            return null;
+        }
+        RateLimiter limiter = limiter(limit, callers.current().subject());
+        if (limiter.acquirePermission()) {
+            return null;
+        }
+        long waitNanos = ((io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter) limiter)
+                .getDetailedMetrics().getNanosToWait();
+        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        return Response.status(429)
+                .type(Problem.MEDIA_TYPE)
+                .header("Retry-After", seconds)
+                .entity(new Problem(Problem.type("rate-limited"), "Too many requests", 429,
+                        "At most " + limiter.getRateLimiterConfig().getLimitForPeriod() + " calls per "
+                                + limiter.getRateLimiterConfig().getLimitRefreshPeriod() + " to " + limit.name()
+                                + "; retry in " + seconds + " s",
+                        request.getUriInfo().getPath(), List.of()))
+                .build();
+    }
+
+    private RateLimiter limiter(RateLimited limit, String subject) {
+        SecurityConfig.Limit configured = config.rateLimits().get(limit.name());
+        int permits = configured != null ? configured.permits() : limit.permits();
+        Duration period = configured != null ? configured.period() : Duration.parse(limit.per());
+        return registry.rateLimiter(limit.name() + "\u001f" + subject, () -> RateLimiterConfig.custom()
+                .limitForPeriod(permits)
+                .limitRefreshPeriod(period)
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    }
+}

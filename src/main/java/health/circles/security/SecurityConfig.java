@@ -1,0 +1,49 @@
+package health.circles.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Security settings beyond token verification (which is smallrye-jwt's, under {@code mp.jwt.*}). */
+@ConfigMapping(prefix = "circles.security")
+public interface SecurityConfig {
+
+    /** The token claim that names the caller's own contact (a clinician's contact id, for the TREATS rule). */
+    @WithDefault("contact_id")
+    String contactClaim();
+
+    DevTokens devTokens();
+
+    /** Per-subject limits of {@link RateLimited} endpoints by name, overriding the annotation's defaults. */
+    Map<String, Limit> rateLimits();
+
+    /** Development tokens: any role, no identity provider. Only for the run command on a workstation. */
+    interface DevTokens {
+
+        /** Off by default; the run command turns it on only when it generated its own key pair. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Private key (PEM, PKCS#8) the development tokens are signed with. */
+        Optional<String> privateKeyLocation();
+
+        @WithDefault("circles-dev")
+        String issuer();
+
+        @WithDefault("circles")
+        String audience();
+
+        @WithDefault("PT8H")
+        Duration lifetime();
+    }
+
+    /** {@code permits} requests per {@code period} for each subject. */
+    interface Limit {
+
+        int permits();
+
+        Duration period();
+    }
+}

@@ -1,0 +1,103 @@
+package health.circles.security;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.web.Problem;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.UUID;
+import io.quarkus.runtime.configuration.MemorySize;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns failures that happen before JAX-RS (token verification, HTTP permission rules, bodies the HTTP layer refuses)
+ * into problem+json, like every other error; JAX-RS-level ones go through {@link health.circles.web.ProblemMappers}.
+ */
+@ApplicationScoped
+public class SecurityProblems {
+
+    public static final Problem UNAUTHORIZED = new Problem(Problem.type("unauthorized"), "Unauthorized", 401,
+            "A valid bearer token is required (Authorization: Bearer <token>)", null, List.of());
+    public static final Problem FORBIDDEN = new Problem(Problem.type("forbidden"), "Forbidden", 403,
+            "Your role does not allow this request", null, List.of());
+
+    private static final Logger LOG = Logger.getLogger(SecurityProblems.class);
+
+    private final ObjectMapper json;
+
+    SecurityProblems(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void install(@Observes Router router,
+                 @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize limit) {
+        router.route().order(-100).failureHandler(this::handle);
+        // A body announced as too large is refused here, in problem+json, before the HTTP layer would answer a bare 413.
+        router.route().order(-200).handler(ctx -> {
+            String length = ctx.request().getHeader("Content-Length");
+            if (length != null && tooLong(length, limit.asLongValue())) {
+                respond(ctx, new Problem(Problem.type("payload-too-large"), "Payload Too Large", 413,
+                        "The body is larger than " + limit.asLongValue() + " bytes", null, List.of()));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private static boolean tooLong(String length, long limit) {
+        try {
+            return Long.parseLong(length.strip()) > limit;
+        } catch (NumberFormatException e) {
+            return false; // the HTTP layer rejects a malformed length itself
+        }
+    }
+
+    private void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        Problem problem;
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException
+                || (failure == null && ctx.statusCode() == 401)) {
+            problem = UNAUTHORIZED;
+        } else if (failure instanceof ForbiddenException || (failure == null && ctx.statusCode() == 403)) {
+            problem = FORBIDDEN;
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            String reason = HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase();
+            problem = new Problem(Problem.type(ctx.statusCode() == 413 ? "payload-too-large" : "bad-request"), reason,
+                    ctx.statusCode(), reason, null, List.of());
+        } else {
+            String incident = UUID.randomUUID().toString();
+            LOG.errorf(failure, "Unexpected failure before the API, incident %s", incident);
+            problem = new Problem(Problem.type("internal"), "Internal error", 500,
+                    "The request could not be completed; quote incident " + incident + " when reporting it", null,
+                    List.of());
+        }
+        if (ctx.response().headWritten()) {
+            ctx.next();
+            return;
+        }
+        respond(ctx, problem);
+    }
+
+    private void respond(RoutingContext ctx, Problem problem) {
+        Problem body = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(),
+                ctx.normalizedPath(), List.of());
+        try {
+            ctx.response().setStatusCode(problem.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE);
+            if (problem.status() == 401) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            ctx.response().end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.next();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package health.circles.security;
+
+import static health.circles.TestTokens.as;
+import static health.circles.TestTokens.bearer;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import health.circles.Factories;
+import health.circles.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every PHI-bearing endpoint writes exactly the expected audit rows; the trail cannot be changed. */
+@QuarkusTest
+class AuditApiTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    /** Each test acts as its own subject, so its rows are exactly those of that subject. */
+    private static String subject() {
+        return "auditor-" + UUID.randomUUID();
+    }
+
+    private static RequestSpecification asSubject(String subject, String role) {
+        return bearer(TestTokens.token(subject, Set.of(role)));
+    }
+
+    @Test
+    void contactReadsAndWritesWriteOneRowEach() {
+        String me = subject();
+        String id = asSubject(me, "admin").contentType("application/json")
+                .body("{\"kind\":\"PATIENT\",\"givenName\":\"Ada\",\"familyName\":\"Audit\"}")
+                .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
+        asSubject(me, "admin").when().get("/api/v1/contacts/" + id).then().statusCode(200);
+        asSubject(me, "admin").contentType("application/merge-patch+json").body("{\"city\":\"Riverside\"}")
+                .when().patch("/api/v1/contacts/" + id).then().statusCode(200);
+        asSubject(me, "admin").contentType("application/json")
+                .body("{\"kind\":\"PATIENT\",\"givenName\":\"Ada\",\"familyName\":\"Audit\"}")
+                .when().put("/api/v1/contacts/" + id).then().statusCode(200);
+        UUID unknown = UUID.randomUUID();
+        asSubject(me, "admin").when().get("/api/v1/contacts/" + unknown).then().statusCode(404);
+        asSubject(me, "admin").when().delete("/api/v1/contacts/" + id).then().statusCode(204);
+        assertEquals(List.of(
+                "create contact " + id + " [" + id + "] POST 201",
+                "read contact " + id + " [" + id + "] GET 200",
+                "update contact " + id + " [" + id + "] PATCH 200",
+                "update contact " + id + " [" + id + "] PUT 200",
+                "read contact " + unknown + " [" + unknown + "] GET 404",
+                "delete contact " + id + " [" + id + "] DELETE 204"), rows(me));
+    }
+
+    @Test
+    void listingWritesOneRowPerContactShownOrOneRowWhenEmpty() {
+        String me = subject();
+        String tag = "aud" + UUID.randomUUID().toString().substring(0, 8);
+        UUID a = Factories.contact("{\"kind\":\"PATIENT\",\"givenName\":\"Al\",\"familyName\":\"Aaa\",\"tags\":[\"" + tag + "\"]}");
+        UUID b = Factories.contact("{\"kind\":\"PATIENT\",\"givenName\":\"Bo\",\"familyName\":\"Bbb\",\"tags\":[\"" + tag + "\"]}");
+        asSubject(me, "outreach").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
+        asSubject(me, "outreach").when().get("/api/v1/contacts?tag=none" + tag).then().statusCode(200);
+        assertEquals(List.of(
+                "list contact " + a + " [" + a + "] GET 200",
+                "list contact " + b + " [" + b + "] GET 200",
+                "list contact null [] GET 200"), rows(me));
+    }
+
+    @Test
+    void tieEndpointsNameBothContacts() {
+        String me = subject();
+        UUID doctor = Factories.physician("Tom", "Tied");
+        UUID patient = Factories.patient("Tia", "Tied");
+        String tie = asSubject(me, "clinician").contentType("application/json")
+                .body("{\"from\":\"" + doctor + "\",\"to\":\"" + patient + "\",\"type\":\"TREATS\"}")
+                .when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
+        asSubject(me, "analyst").when().get("/api/v1/ties/" + tie).then().statusCode(200);
+        asSubject(me, "analyst").when().get("/api/v1/contacts/" + patient + "/ties").then().statusCode(200);
+        asSubject(me, "analyst").when().get("/api/v1/ties?type=TREATS&limit=1").then().statusCode(200);
+        asSubject(me, "admin").when().delete("/api/v1/ties/" + tie).then().statusCode(204);
+        List<String> rows = rows(me);
+        String ends = "[" + doctor + ", " + patient + "]";
+        assertEquals("create tie " + tie + " " + ends + " POST 201", rows.get(0));
+        assertEquals("read tie " + tie + " " + ends + " GET 200", rows.get(1));
+        assertEquals("list tie " + tie + " " + ends + " GET 200", rows.get(2).replace("[" + patient + ", " + doctor + "]", ends));
+        assertEquals("list tie", rows.get(3).substring(0, 8));
+        assertEquals("delete tie " + tie + " " + ends + " DELETE 204", rows.get(4));
+        assertEquals(5, rows.size());
+    }
+
+    @Test
+    void refusedRequestsAreRecordedWithTheirStatus() {
+        String me = subject();
+        UUID patient = Factories.patient("Rita", "Refused");
+        asSubject(me, "outreach").when().delete("/api/v1/contacts/" + patient).then().statusCode(403);
+        assertEquals(List.of("delete contact " + patient + " [" + patient + "] DELETE 403"), rows(me));
+    }
+
+    @Test
+    void auditRowsCannotBeChangedOrRemoved() throws SQLException {
+        String me = subject();
+        asSubject(me, "admin").when().get("/api/v1/contacts/" + UUID.randomUUID()).then().statusCode(404);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            assertThrows(SQLException.class, () -> s.executeUpdate(
+                    "UPDATE audit_event SET subject = 'someone-else' WHERE subject = '" + me + "'"));
+            assertThrows(SQLException.class, () -> s.executeUpdate(
+                    "DELETE FROM audit_event WHERE subject = '" + me + "'"));
+            assertThrows(SQLException.class, () -> s.executeUpdate("TRUNCATE audit_event"));
+        }
+        assertEquals(1, rows(me).size());
+    }
+
+    @Test
+    void adminQueriesTheTrailBySubjectContactResourceAndTime() {
+        String me = subject();
+        UUID patient = Factories.patient("Quinn", "Queried");
+        asSubject(me, "analyst").when().get("/api/v1/contacts/" + patient).then().statusCode(200);
+        as("admin").queryParam("subject", me).when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("items[0].action", equalTo("read"))
+                .body("items[0].roles[0]", equalTo("analyst"))
+                .body("items[0].contactIds[0]", equalTo(patient.toString()))
+                .body("items[0].clientAddress", equalTo("127.0.0.1"));
+        as("admin").queryParam("contact", patient.toString()).queryParam("resource", "contact")
+                .queryParam("from", "2020-01-01T00:00:00Z").queryParam("to", "2999-01-01T00:00:00Z")
+                .when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.resourceId", everyItem(equalTo(patient.toString())));
+        as("admin").queryParam("subject", me).queryParam("to", "2000-01-01T00:00:00Z").when().get("/api/v1/audit")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void onlyAdminsReadTheTrail() {
+        for (String role : List.of("clinician", "outreach", "analyst", "integration")) {
+            as(role).when().get("/api/v1/audit").then().statusCode(403);
+        }
+    }
+
+    @Test
+    void auditQueryRejectsBadFilters() {
+        as("admin").queryParam("contact", "nope").when().get("/api/v1/audit").then().statusCode(400);
+        as("admin").queryParam("from", "yesterday").when().get("/api/v1/audit").then().statusCode(400);
+        as("admin").queryParam("limit", 501).when().get("/api/v1/audit").then().statusCode(400);
+    }
+
+    /** "action resource resourceId [contacts] METHOD status" for each row of the subject, oldest first. */
+    private List<String> rows(String subject) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT action, resource_type, resource_id, contact_ids, method, status FROM audit_event
+                WHERE subject = ? ORDER BY id""")) {
+            s.setString(1, subject);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3) + " "
+                            + Arrays.toString((Object[]) r.getArray(4).getArray()) + " " + r.getString(5) + " "
+                            + r.getInt(6));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+}

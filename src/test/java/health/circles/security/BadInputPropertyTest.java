@@ -1,0 +1,376 @@
+package health.circles.security;
+
+import static health.circles.TestTokens.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.circles.Factories;
+import health.circles.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.engine.SourceOfRandomness;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+
+/**
+ * Property: no request, however malformed, oversized, wrongly typed or injection-laden, makes the service fail (5xx),
+ * answers an error in anything but problem+json, or changes either store when it is rejected. Requests are generated
+ * by jqwik arbitraries from a fixed seed, against every operation the OpenAPI document describes (so endpoints added
+ * later are covered without touching this test), with every string field and parameter filled from the generators.
+ * jqwik's engine cannot run inside the Quarkus test application, so its arbitraries are sampled from a JUnit test.
+ */
+@QuarkusTest
+class BadInputPropertyTest {
+
+    private static final long SEED = 20261126L;
+    private static final int TRIES = 1500;
+    private static final boolean PROGRESS = Boolean.getBoolean("fuzz.progress");
+    /**
+     * Request lines over 4 KB are refused by the HTTP server itself (414) before any application code, with no body
+     * the application could shape; generated URLs stay below that.
+     */
+    private static final int MAX_URL = 3500;
+
+    private static final List<String> INJECTIONS = List.of(
+            "' OR '1'='1", "'; DROP TABLE contact; --", "\"; DELETE FROM audit_event; --", "1; SELECT pg_sleep(5)",
+            "') UNION SELECT * FROM pg_user --", "$1", "%s%s%s%n", "\\", "\\\\'", "`",
+            "x}) MATCH (n) DETACH DELETE n //", "' }) RETURN 1 UNION MATCH (n) DETACH DELETE n //",
+            "{id: 1}) CALL dbms.shutdown() //", "\u0000", "a\u0000b", "\uFEFF", "\u202Eevil", "\uD83D\uDE00\uD83D\uDC68\u200D\uD83D\uDC69",
+            "\uD800", "e\u0301\u0301\u0301", "Ω≈ç√∫", "𝕳𝖊𝖑𝖑𝖔", "<script>alert(1)</script>", "../../etc/passwd",
+            "%00", "%2e%2e%2f", "null", "true", "NaN", "-Infinity", "1e309", "-0", "00000000-0000-0000-0000-000000000000",
+            "ffffffff-ffff-ffff-ffff-ffffffffffff", "2026-02-30", "9999-12-31T23:59:59Z", "*", " ", "\t\r\n",
+            "${jndi:ldap://x/a}", "#{7*7}", "{{7*7}}", "PATIENT", "EMAIL:GRANTED", "TREATS");
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    Driver driver;
+
+    private record Operation(String method, String path, List<String> pathParams, List<String> queryParams,
+                             List<String> bodyFields) {
+    }
+
+    private record Snapshot(List<Long> counts) {
+    }
+
+    @Test
+    void malformedRequestsNeverFailTheServiceAndRejectedOnesChangeNothing() {
+        List<Operation> operations = operations();
+        assertTrue(operations.size() >= 15, "the API description lists the operations: " + operations.size());
+        List<String> ids = knownIds();
+        Random random = new Random(SEED);
+        // jqwik's sampling works outside its engine (generators need a jqwik thread otherwise); seeding the engine's
+        // source of randomness for this thread makes every run send the same requests.
+        SourceOfRandomness.create(Long.toString(SEED));
+        Iterator<String> strings = strings(ids).sampleStream().iterator();
+        Iterator<Object> values = values(ids).sampleStream().iterator();
+        String admin = TestTokens.token("fuzz-admin", Set.of("admin"));
+        List<String> tokens = List.of(admin, admin, admin, TestTokens.token("fuzz-outreach", Set.of("outreach")),
+                TestTokens.token("fuzz-clinician", Set.of("clinician")),
+                TestTokens.token("fuzz-integration", Set.of("integration")));
+        List<String> failures = new ArrayList<>();
+        Snapshot before = snapshot();
+        int rejected = 0;
+        int sent = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < TRIES && failures.size() < 5; i++) {
+            Operation op = operations.get(random.nextInt(operations.size()));
+            RequestSpecification request = bearer(tokens.get(random.nextInt(tokens.size())))
+                    .config(RestAssured.config().encoderConfig(
+                            EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                    .urlEncodingEnabled(true);
+            String path = op.path();
+            for (String p : op.pathParams()) {
+                String value = random.nextInt(3) == 0 ? ids.get(random.nextInt(ids.size())) : cap(strings.next());
+                path = path.replace("{" + p + "}", value.isEmpty() ? "x" : encode(value));
+            }
+            int urlLength = path.length();
+            for (String q : op.queryParams()) {
+                if (random.nextBoolean()) {
+                    String value = cap(strings.next());
+                    urlLength += q.length() + encode(value).length() + 2;
+                    if (urlLength < MAX_URL) {
+                        request = request.queryParam(q, encode(value));
+                    }
+                }
+            }
+            if (random.nextInt(4) == 0) {
+                request = request.header("If-Match", strings.next().replaceAll("[\\r\\n\\u0000]", ""));
+            }
+            if (op.method().equals("POST") || op.method().equals("PUT") || op.method().equals("PATCH")) {
+                request = body(request, op, random, strings, values);
+            }
+            if (PROGRESS) {
+                System.out.printf("fuzz %d %s %s%n", i, op.method(), path.length() > 200 ? path.substring(0, 200) : path);
+            }
+            Response response;
+            try {
+                response = request.urlEncodingEnabled(false).when().request(op.method(), path);
+            } catch (RuntimeException e) {
+                continue; // the client itself refused the request (an impossible URL): nothing reached the service
+            }
+            sent++;
+            int status = response.statusCode();
+            String what = op.method() + " " + path + " -> " + status;
+            if (status >= 500) {
+                failures.add(what + " " + response.asString());
+            } else if (status >= 400) {
+                rejected++;
+                String type = response.contentType();
+                if (type == null || !type.startsWith("application/problem+json")) {
+                    String answer = response.asString();
+                    failures.add(what + " answered " + type + ": " + answer.substring(0, Math.min(300, answer.length())));
+                }
+                Snapshot after = snapshot();
+                if (!after.equals(before)) {
+                    failures.add(what + " changed the stores: " + before + " -> " + after);
+                    before = after;
+                }
+            } else {
+                before = settledSnapshot();
+            }
+        }
+        System.out.printf("BadInputPropertyTest: %d requests, %d rejected, %d s%n", sent, rejected,
+                (System.nanoTime() - started) / 1_000_000_000L);
+        assertEquals(List.of(), failures);
+        assertTrue(sent > TRIES * 9 / 10, "requests sent: " + sent);
+        assertTrue(rejected > sent / 2, "most generated requests are invalid: " + rejected + " of " + sent);
+    }
+
+    private static RequestSpecification body(RequestSpecification request, Operation op, Random random,
+                                             Iterator<String> strings, Iterator<Object> values) {
+        int shape = random.nextInt(10);
+        String contentType = op.method().equals("PATCH") && random.nextBoolean()
+                ? "application/merge-patch+json" : "application/json";
+        if (random.nextInt(15) == 0) {
+            contentType = List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "")
+                    .get(random.nextInt(4));
+        }
+        String body;
+        if (shape == 0) {
+            body = strings.next(); // not JSON at all, or a bare scalar
+        } else if (shape == 1) {
+            body = "[" + json(values.next()) + "]";
+        } else if (shape == 2) {
+            body = "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}"; // deep nesting
+        } else if (shape == 3 && random.nextInt(10) == 0) {
+            body = "{\"givenName\":\"" + "x".repeat(1_200_000) + "\"}"; // over the body limit
+        } else if (shape == 4) {
+            body = "{\"kind\":\"PATIENT\",\"givenName\":\"Ann\"";  // truncated
+        } else {
+            Map<String, Object> object = new LinkedHashMap<>();
+            for (String field : op.bodyFields()) {
+                if (random.nextInt(4) != 0) {
+                    object.put(field, random.nextInt(3) == 0 ? strings.next() : values.next());
+                }
+            }
+            if (random.nextInt(5) == 0) {
+                object.put("unknownField" + random.nextInt(3), strings.next());
+            }
+            body = json(object);
+        }
+        // As bytes: REST Assured pretty-prints string bodies it takes for JSON, which a 5000-deep array makes explode.
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return contentType.isEmpty() ? request.body(bytes) : request.contentType(contentType).body(bytes);
+    }
+
+    /** Strings worth sending anywhere: injections, edge cases, random unicode of all lengths, ids of real records. */
+    private static Arbitrary<String> strings(List<String> ids) {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, Arbitraries.of(INJECTIONS)),
+                net.jqwik.api.Tuple.of(3, Arbitraries.strings().all().ofMaxLength(40)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.strings().ascii().ofMinLength(200).ofMaxLength(5000)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(ids)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.bigIntegers().between(
+                        BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40)).map(BigInteger::toString)));
+    }
+
+    /** JSON values of every type, of absurd sizes among them. */
+    private static Arbitrary<Object> values(List<String> ids) {
+        Arbitrary<Object> scalar = Arbitraries.oneOf(
+                strings(ids).map(s -> (Object) s),
+                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(400).negate(), BigInteger.TEN.pow(400)).map(b -> (Object) b),
+                Arbitraries.doubles().map(d -> (Object) d),
+                Arbitraries.of(true, false).map(b -> (Object) b),
+                Arbitraries.just(JsonNull.NULL));
+        return Arbitraries.oneOf(scalar, scalar.list().ofMaxSize(60).map(l -> (Object) l),
+                Arbitraries.maps(Arbitraries.of("EMAIL", "SMS", "status", "at", "x", "'"), scalar).ofMaxSize(4)
+                        .map(m -> (Object) m));
+    }
+
+    /** Marks an explicit JSON null (jqwik arbitraries cannot carry a Java null). */
+    private enum JsonNull { NULL }
+
+    private static String json(Object value) {
+        if (value == null || value == JsonNull.NULL) {
+            return "null";
+        }
+        if (value instanceof String s) {
+            StringBuilder out = new StringBuilder("\"");
+            for (char c : s.toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    out.append('\\').append(c);
+                } else if (c < 0x20) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+            return out.append('"').toString();
+        }
+        if (value instanceof Double d) {
+            return d.isNaN() || d.isInfinite() ? "1e999" : d.toString();
+        }
+        if (value instanceof List<?> list) {
+            List<String> parts = new ArrayList<>();
+            list.forEach(v -> parts.add(json(v)));
+            return "[" + String.join(",", parts) + "]";
+        }
+        if (value instanceof Map<?, ?> map) {
+            List<String> parts = new ArrayList<>();
+            map.forEach((k, v) -> parts.add(json(String.valueOf(k)) + ":" + json(v)));
+            return "{" + String.join(",", parts) + "}";
+        }
+        return value.toString();
+    }
+
+    private static String cap(String value) {
+        return value.length() > 200 ? value.substring(0, 200) : value;
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Every operation of the API description, with its parameters and body fields. */
+    private static List<Operation> operations() {
+        io.restassured.path.json.JsonPath api = RestAssured.given().accept("application/json")
+                .when().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Map<String, Object>>> paths = api.getMap("paths");
+        Map<String, Map<String, Object>> schemas = api.getMap("components.schemas");
+        List<Operation> operations = new ArrayList<>();
+        paths.forEach((path, methods) -> {
+            if (path.startsWith("/test/") || path.startsWith("/api/v1/dev/")) {
+                return;
+            }
+            methods.forEach((method, spec) -> {
+                if (!(spec instanceof Map)) {
+                    return;
+                }
+                List<String> pathParams = new ArrayList<>();
+                List<String> queryParams = new ArrayList<>();
+                Object params = spec.get("parameters");
+                if (params instanceof List<?> list) {
+                    for (Object p : list) {
+                        Map<?, ?> param = (Map<?, ?>) p;
+                        ("path".equals(param.get("in")) ? pathParams : "query".equals(param.get("in")) ? queryParams
+                                : new ArrayList<String>()).add(String.valueOf(param.get("name")));
+                    }
+                }
+                for (String segment : path.split("/")) {
+                    if (segment.startsWith("{") && !pathParams.contains(segment.substring(1, segment.length() - 1))) {
+                        pathParams.add(segment.substring(1, segment.length() - 1));
+                    }
+                }
+                operations.add(new Operation(method.toUpperCase(), path, pathParams, queryParams,
+                        bodyFields(spec, schemas)));
+            });
+        });
+        return operations;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> bodyFields(Map<String, Object> spec, Map<String, Map<String, Object>> schemas) {
+        List<String> fields = new ArrayList<>();
+        String text = String.valueOf(spec.get("requestBody"));
+        int ref = text.indexOf("#/components/schemas/");
+        if (ref >= 0) {
+            String name = text.substring(ref + "#/components/schemas/".length()).split("[,}\\s]")[0];
+            Map<String, Object> schema = schemas.get(name);
+            if (schema != null && schema.get("properties") instanceof Map<?, ?> props) {
+                fields.addAll((java.util.Collection<String>) props.keySet());
+            }
+        }
+        if (fields.isEmpty()) {
+            fields.addAll(List.of("kind", "givenName", "familyName", "from", "to", "type", "notes"));
+        }
+        return fields;
+    }
+
+    /** Ids of real records, so that generated requests also reach existing objects. */
+    private static List<String> knownIds() {
+        UUID a = Factories.patient("Fuzz", "Target");
+        UUID b = Factories.physician("Fuzzy", "Doctor");
+        UUID tie = Factories.tie(b, a, "TREATS", "fuzz");
+        return List.of(a.toString(), b.toString(), tie.toString());
+    }
+
+    /** Rows of every table a request could change, the outbox position, and the graph's nodes and relationships. */
+    private Snapshot snapshot() {
+        List<Long> counts = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("""
+                     SELECT (SELECT count(*) FROM contact), (SELECT count(*) FROM contact_consent),
+                            (SELECT count(*) FROM tie), (SELECT coalesce(sum(version), 0) FROM tie),
+                            (SELECT coalesce(sum(version), 0) FROM contact), (SELECT count(*) FROM touchpoint),
+                            (SELECT count(*) FROM touchpoint_participant), (SELECT count(*) FROM contact_erasure),
+                            (SELECT coalesce(max(position), 0) FROM outbox)""")) {
+            r.next();
+            for (int i = 1; i <= 9; i++) {
+                counts.add(r.getLong(i));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        var graph = driver.executableQuery(
+                "CALL { MATCH (n) RETURN count(n) AS nodes } CALL { MATCH ()-[t]->() RETURN count(t) AS ties } "
+                        + "RETURN nodes, ties").execute().records().get(0);
+        counts.add(graph.get("nodes").asLong());
+        counts.add(graph.get("ties").asLong());
+        return new Snapshot(counts);
+    }
+
+    /** A snapshot once the relay has carried every accepted change to the graph. */
+    private Snapshot settledSnapshot() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*) FROM outbox WHERE applied_at IS NULL")) {
+                r.next();
+                if (r.getLong(1) == 0) {
+                    break;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return snapshot();
+    }
+}

@@ -1,0 +1,43 @@
+package health.circles.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import health.circles.web.ApiProblem;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The development token endpoint when the flag is off, as in every deployment: it answers like an unknown path. */
+class DevTokenResourceTest {
+
+    @Test
+    void switchedOffItAnswersNotFoundWhateverTheRole() {
+        DevTokenResource resource = new DevTokenResource(config(false));
+        ApiProblem answer = assertThrows(ApiProblem.class, () -> resource.issue("admin", null, null, null));
+        assertEquals(404, answer.status());
+    }
+
+    private static SecurityConfig config(boolean enabled) {
+        SecurityConfig.DevTokens dev = (SecurityConfig.DevTokens) Proxy.newProxyInstance(
+                SecurityConfig.class.getClassLoader(), new Class<?>[] {SecurityConfig.DevTokens.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "enabled" -> enabled;
+                    case "privateKeyLocation" -> Optional.empty();
+                    case "issuer" -> "x";
+                    case "audience" -> "y";
+                    case "lifetime" -> Duration.ofMinutes(1);
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        return (SecurityConfig) Proxy.newProxyInstance(SecurityConfig.class.getClassLoader(),
+                new Class<?>[] {SecurityConfig.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "devTokens" -> dev;
+                    case "contactClaim" -> "contact_id";
+                    case "rateLimits" -> Map.of();
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+}

@@ -1,0 +1,135 @@
+package health.circles.security;
+
+import static health.circles.TestTokens.as;
+import static health.circles.TestTokens.asClinician;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import health.circles.Factories;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Minimum necessary, per role and per relationship. */
+@QuarkusTest
+class DisclosureApiTest {
+
+    @Test
+    void outreachAndAnalystSeeOnlyConsentedChannelsAndNoExternalId() {
+        UUID patient = Factories.patient("Olga", "Consentia");
+        for (String role : new String[] {"outreach", "analyst"}) {
+            as(role).when().get("/api/v1/contacts/" + patient)
+                    .then().statusCode(200)
+                    .body("displayName", equalTo("Olga Consentia"))
+                    .body("email", equalTo("olga@example.org"))  // EMAIL granted
+                    .body("phone", nullValue())                  // neither PHONE nor SMS granted
+                    .body("postalCode", nullValue())             // MAIL denied
+                    .body("city", nullValue())
+                    .body("externalId", nullValue())
+                    .body("consent.EMAIL.status", equalTo("GRANTED"));
+        }
+    }
+
+    @Test
+    void doNotContactHidesEveryChannelFromOutreach() {
+        UUID id = Factories.contact("""
+                {"kind":"CAREGIVER","givenName":"Dora","familyName":"Quiet","email":"dora@example.org",
+                 "doNotContact":true,"consent":{"EMAIL":{"status":"GRANTED"}}}""");
+        as("outreach").when().get("/api/v1/contacts/" + id)
+                .then().statusCode(200).body("email", nullValue()).body("doNotContact", equalTo(true));
+    }
+
+    @Test
+    void adminAndIntegrationSeeWholeRecords() {
+        UUID patient = Factories.patient("Walter", "Whole");
+        for (String role : new String[] {"admin", "integration"}) {
+            as(role).when().get("/api/v1/contacts/" + patient)
+                    .then().statusCode(200)
+                    .body("phone", notNullValue()).body("postalCode", equalTo("90210"))
+                    .body("externalId", notNullValue());
+        }
+    }
+
+    @Test
+    void clinicianSeesOwnPatientWholeAndOthersLimited() {
+        UUID doctor = Factories.physician("Hana", "Healer");
+        UUID mine = Factories.patient("Mina", "Mine");
+        UUID other = Factories.patient("Otto", "Other");
+        Factories.tie(doctor, mine, "TREATS", null);
+        asClinician("dr-healer", doctor).when().get("/api/v1/contacts/" + mine)
+                .then().statusCode(200).body("phone", notNullValue()).body("externalId", notNullValue());
+        asClinician("dr-healer", doctor).when().get("/api/v1/contacts/" + other)
+                .then().statusCode(200).body("phone", nullValue()).body("externalId", nullValue());
+    }
+
+    @Test
+    void clinicianWithoutContactClaimSeesEveryoneLimited() {
+        UUID patient = Factories.patient("Nadia", "Noclaim");
+        as("clinician").when().get("/api/v1/contacts/" + patient)
+                .then().statusCode(200).body("phone", nullValue());
+    }
+
+    @Test
+    void searchListingsAreFilteredTheSameWay() {
+        String tag = "disc" + UUID.randomUUID().toString().substring(0, 8);
+        Factories.contact("""
+                {"kind":"PATIENT","givenName":"Lisa","familyName":"Listed","phone":"+1 555 010 9999","tags":["%s"]}"""
+                .formatted(tag));
+        as("outreach").when().get("/api/v1/contacts?tag=" + tag)
+                .then().statusCode(200).body("items[0].displayName", equalTo("Lisa Listed"))
+                .body("items[0].phone", nullValue());
+        as("admin").when().get("/api/v1/contacts?tag=" + tag)
+                .then().statusCode(200).body("items[0].phone", equalTo("+1 555 010 9999"));
+    }
+
+    @Test
+    void tieNotesAreClinicalAndShownOnlyToWholeRecordViewers() {
+        UUID doctor = Factories.physician("Ines", "Notes");
+        UUID patient = Factories.patient("Pia", "Noted");
+        UUID tie = Factories.tie(doctor, patient, "TREATS", "HbA1c 9.1, insulin started");
+        as("outreach").when().get("/api/v1/ties/" + tie).then().statusCode(200).body("notes", nullValue());
+        as("analyst").when().get("/api/v1/contacts/" + patient + "/ties")
+                .then().statusCode(200).body("items[0].notes", nullValue());
+        asClinician("dr-notes", doctor).when().get("/api/v1/ties/" + tie)
+                .then().statusCode(200).body("notes", equalTo("HbA1c 9.1, insulin started"));
+        as("admin").when().get("/api/v1/ties/" + tie)
+                .then().statusCode(200).body("notes", equalTo("HbA1c 9.1, insulin started"));
+    }
+
+    @Test
+    void clinicianChangingSomeoneElsesPatientGetsTheAnswerOfAnUnknownId() {
+        UUID doctor = Factories.physician("Kai", "Careful");
+        UUID notMine = Factories.patient("Uma", "Untreated");
+        String body = """
+                {"kind":"PATIENT","givenName":"Uma","familyName":"Changed"}""";
+        Response forbidden = asClinician("dr-careful", doctor).contentType("application/json").body(body)
+                .when().put("/api/v1/contacts/" + notMine);
+        UUID random = UUID.randomUUID();
+        Response unknown = asClinician("dr-careful", doctor).contentType("application/json").body(body)
+                .when().put("/api/v1/contacts/" + random);
+        forbidden.then().statusCode(404).contentType("application/problem+json");
+        unknown.then().statusCode(404).contentType("application/problem+json");
+        assertEquals(unknown.jsonPath().getString("type"), forbidden.jsonPath().getString("type"));
+        assertEquals(unknown.jsonPath().getString("title"), forbidden.jsonPath().getString("title"));
+        assertEquals(unknown.jsonPath().getString("detail").replace(random.toString(), "ID"),
+                forbidden.jsonPath().getString("detail").replace(notMine.toString(), "ID"));
+        asClinician("dr-careful", doctor).contentType("application/merge-patch+json").body("{\"city\":\"X\"}")
+                .when().patch("/api/v1/contacts/" + notMine).then().statusCode(404);
+        as("admin").when().get("/api/v1/contacts/" + notMine).then().body("familyName", equalTo("Untreated"));
+    }
+
+    @Test
+    void clinicianChangesOwnPatient() {
+        UUID doctor = Factories.physician("Lea", "Loyal");
+        UUID mine = Factories.patient("Max", "Mended");
+        Factories.tie(doctor, mine, "TREATS", null);
+        asClinician("dr-loyal", doctor).contentType("application/merge-patch+json").body("{\"city\":\"Harbor\"}")
+                .when().patch("/api/v1/contacts/" + mine)
+                .then().statusCode(200).body("city", equalTo("Harbor"));
+        as("admin").when().get("/api/v1/contacts?q=Mended").then().body("items.city", hasItem("Harbor"));
+    }
+}

@@ -1,0 +1,120 @@
+package health.circles.security;
+
+import static health.circles.TestTokens.as;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The role matrix of docs/security.md, over HTTP: each endpoint, each role. Allowed roles get past the role check
+ * (whatever the answer then is: 200, 404 for the random id, 400); the others get 403 before any lookup. Adding an
+ * endpoint without adding it here fails {@link #matrixCoversEveryEndpointOfTheApiDescription()}.
+ */
+@QuarkusTest
+class RoleMatrixApiTest {
+
+    private static final Set<String> READ = Set.of("admin", "clinician", "outreach", "analyst", "integration");
+    private static final Set<String> WRITE = Set.of("admin", "clinician", "integration");
+    private static final Set<String> ADMIN = Set.of("admin");
+
+    private static final String CONTACT = """
+            {"kind":"PATIENT","givenName":"Matrix","familyName":"Probe"}""";
+    private static final String TIE = """
+            {"from":"%s","to":"%s","type":"FRIEND_OF"}""".formatted(UUID.randomUUID(), UUID.randomUUID());
+    private static final String TIE_CHANGE = """
+            {"declaredStrength":0.5}""";
+
+    record Rule(String method, String path, Set<String> allowed, String body) {
+    }
+
+    static final List<Rule> MATRIX = List.of(
+            new Rule("POST", "/api/v1/contacts", WRITE, CONTACT),
+            new Rule("GET", "/api/v1/contacts", READ, null),
+            new Rule("GET", "/api/v1/contacts/{id}", READ, null),
+            new Rule("PUT", "/api/v1/contacts/{id}", WRITE, CONTACT),
+            new Rule("PATCH", "/api/v1/contacts/{id}", WRITE, "{}"),
+            new Rule("DELETE", "/api/v1/contacts/{id}", ADMIN, null),
+            new Rule("POST", "/api/v1/contacts/{id}/erasure", ADMIN, null),
+            new Rule("GET", "/api/v1/contacts/{id}/ties", READ, null),
+            new Rule("POST", "/api/v1/ties", WRITE, TIE),
+            new Rule("GET", "/api/v1/ties", READ, null),
+            new Rule("GET", "/api/v1/ties/{id}", READ, null),
+            new Rule("PUT", "/api/v1/ties/{id}", WRITE, TIE_CHANGE),
+            new Rule("POST", "/api/v1/ties/{id}/end", WRITE, null),
+            new Rule("DELETE", "/api/v1/ties/{id}", Set.of("admin", "integration"), null),
+            new Rule("GET", "/api/v1/admin/sync", ADMIN, null),
+            new Rule("GET", "/api/v1/audit", ADMIN, null));
+
+    /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
+    private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");
+
+    @Test
+    void everyRoleGetsExactlyWhatTheMatrixSays() {
+        List<String> wrong = new ArrayList<>();
+        for (Rule rule : MATRIX) {
+            for (String role : READ) {
+                int status = send(as(role), rule, UUID.randomUUID()).statusCode();
+                boolean allowed = rule.allowed().contains(role);
+                if (allowed ? (status == 401 || status == 403) : status != 403) {
+                    wrong.add(rule.method() + " " + rule.path() + " as " + role + ": " + status);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void everyEndpointRefusesAMissingToken() {
+        for (Rule rule : MATRIX) {
+            send(given(), rule, UUID.randomUUID()).then().statusCode(401).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void forbiddenAnswerIsTheSameWhetherTheRecordExistsOrNot() {
+        String existing = as("admin").contentType("application/json").body(CONTACT)
+                .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
+        Rule delete = new Rule("DELETE", "/api/v1/contacts/{id}", ADMIN, null);
+        Response known = send(as("outreach"), delete, UUID.fromString(existing));
+        Response unknown = send(as("outreach"), delete, UUID.randomUUID());
+        known.then().statusCode(403).body("type", equalTo("https://circles.health/problems/forbidden"));
+        unknown.then().statusCode(403).body("type", equalTo("https://circles.health/problems/forbidden"));
+        assertEquals(unknown.jsonPath().getString("detail"), known.jsonPath().getString("detail"));
+    }
+
+    @Test
+    void matrixCoversEveryEndpointOfTheApiDescription() {
+        Map<String, Map<String, Object>> paths = given().accept("application/json").when().get("/q/openapi?format=json")
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        Set<String> described = new TreeSet<>();
+        paths.forEach((path, operations) -> {
+            if (!path.startsWith("/test/")) {
+                operations.keySet().forEach(m -> described.add(m.toUpperCase() + " " + path));
+            }
+        });
+        Set<String> covered = new TreeSet<>(UNGUARDED);
+        MATRIX.forEach(r -> covered.add(r.method() + " " + r.path()));
+        assertEquals(described, covered, "every endpoint needs a row in the role matrix (and in docs/security.md)");
+        assertTrue(covered.size() > 10);
+    }
+
+    static Response send(RequestSpecification request, Rule rule, UUID id) {
+        String path = rule.path().replace("{id}", id.toString());
+        if (rule.body() != null) {
+            request = request.contentType("application/json").body(rule.body());
+        }
+        return request.when().request(rule.method(), path);
+    }
+}
