@@ -1,5 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -37,6 +39,7 @@ public class AnalyticsRunResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an analytics run",
             description = "Projects the active ties, computes PageRank, betweenness, degree, strength and communities "
@@ -52,6 +55,7 @@ public class AnalyticsRunResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @Path("{id}")
     @Operation(summary = "A run: state, phase, percent, timings, parameters and quality figures")
     @APIResponse(responseCode = "404", description = "No such run")
@@ -60,6 +64,7 @@ public class AnalyticsRunResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @Operation(summary = "History of runs, newest first")
     public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") String limit,
                               @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {

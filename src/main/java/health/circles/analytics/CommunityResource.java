@@ -1,5 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.ApiProblem;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -34,6 +37,7 @@ public class CommunityResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Operation(summary = "Communities of one level, largest first")
     public Page<InsightViews.Community> list(
             @Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") Integer level,
@@ -51,6 +55,8 @@ public class CommunityResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Audited(resource = "community", action = "read")
     @Path("{id}")
     @Operation(summary = "A community: size, kind mix, density, strength inside and out, modularity contribution, "
             + "top influencers, bridges, overlapping members, languages and postal codes")

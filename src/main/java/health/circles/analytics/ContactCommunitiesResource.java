@@ -1,5 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.ws.rs.GET;
@@ -26,6 +29,8 @@ public class ContactCommunitiesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Audited(resource = "contact-communities", action = "read", contactParam = "id")
     @Operation(summary = "Primary and secondary (overlapping) memberships of a contact, per level, with shares")
     @APIResponse(responseCode = "404", description = "No such contact, or not in the latest run",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

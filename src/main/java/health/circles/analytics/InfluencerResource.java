@@ -1,5 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.contact.ContactKind;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -33,6 +36,8 @@ public class InfluencerResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Audited(resource = "influencer", action = "list")
     @Operation(summary = "Influencers, ranked, each with why",
             description = "Ranks are global; kind and community filter the ranked list. Each item explains its rank: "
                     + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")

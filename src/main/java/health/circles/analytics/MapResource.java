@@ -1,5 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.ApiProblem;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
@@ -35,6 +38,8 @@ public class MapResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Audited(resource = "map", action = "export")
     @Path("communities/{id}")
     @Operation(summary = "Map of a community of the latest run",
             description = "Choose the format with the Accept header or format=json|graphml|gexf; bounded in size, "
@@ -52,6 +57,8 @@ public class MapResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Audited(resource = "map", action = "export", contactParam = "id")
     @Path("contacts/{id}")
     @Operation(summary = "Map of a contact's neighbourhood",
             description = "Contacts within depth (1 to 3, default 1) active ties; bounded in size")

@@ -1,5 +1,8 @@
 package health.circles.imports;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -43,6 +46,8 @@ public class ImportResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "import", action = "create")
     @Consumes({NDJSON, "text/csv"})
     @Operation(summary = "Start an import",
             description = "NDJSON (application/x-ndjson): one JSON object per line with \"record\": contact, tie or "
@@ -66,6 +71,7 @@ public class ImportResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Path("{id}")
     @Operation(summary = "An import's state, percent done and counts")
     @APIResponse(responseCode = "404", description = "No such import")
@@ -74,6 +80,8 @@ public class ImportResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "import-errors", action = "list")
     @Path("{id}/errors")
     @Operation(summary = "The rows an import rejected, by row number, with the field and reason")
     @APIResponse(responseCode = "404", description = "No such import")
@@ -84,6 +92,7 @@ public class ImportResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Path("{id}/cancel")
     @Operation(summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
     @APIResponse(responseCode = "409", description = "The import already ended")
@@ -92,6 +101,7 @@ public class ImportResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Path("{id}/resume")
     @Operation(summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
     @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")

@@ -1,5 +1,8 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.contact.ContactKind;
 import health.circles.web.ApiProblem;
 import health.circles.web.Ids;
@@ -37,6 +40,8 @@ public class CirclesResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "circles", action = "read", contactParam = "id")
     @Operation(summary = "A contact's concentric circles", description = """
             Ring 1: the contacts joined to the centre by an active tie (no until, or one after today); ring 2: \\
             theirs; and so on. Each contact appears once, in its nearest ring. Every tie is walked both ways, \\

@@ -1,5 +1,8 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -30,6 +33,8 @@ public class ContactTouchpointsResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "touchpoint", action = "list", contactParam = "id")
     @Operation(summary = "A contact's touchpoints, newest first")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -1,5 +1,8 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.ws.rs.GET;
@@ -27,6 +30,8 @@ public class PathsResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "path", action = "read")
     @Operation(summary = "The strongest introduction paths between two contacts", description = """
             Chains of at most maxHops active ties, walked either way whatever their direction, without repeating a \\
             contact. Among the shortest candidate chains (100 at most, found from both ends), the strongest are \\

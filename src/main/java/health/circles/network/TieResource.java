@@ -117,6 +117,8 @@ public class TieResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "touchpoint", action = "list")
     @Path("{id}/touchpoints")
     @Operation(summary = "The touchpoints both ends of a tie took part in, newest first")
     @APIResponse(responseCode = "404", description = "No such tie")

@@ -1,5 +1,8 @@
 package health.circles.network;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.validation.Valid;
@@ -36,6 +39,8 @@ public class TouchpointResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.INTEGRATION})
+    @Audited(resource = "touchpoint", action = "create")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record a touchpoint", description = """
             Recomputes the strength of every active tie between each two participants: strength = min(3, declared \\
@@ -58,6 +63,8 @@ public class TouchpointResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "touchpoint", action = "read")
     @Path("{id}")
     @Operation(summary = "Read a touchpoint")
     @APIResponse(responseCode = "404", description = "No such touchpoint",
@@ -67,6 +74,8 @@ public class TouchpointResource {
     }
 
     @DELETE
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "touchpoint", action = "delete")
     @Path("{id}")
     @Operation(summary = "Delete a touchpoint", description = """
             Takes it out of the strength of its participants' ties; an inferred tie that no touchpoint supports any \\

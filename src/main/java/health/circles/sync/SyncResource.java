@@ -40,6 +40,7 @@ public class SyncResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Path("reconcile")
     @Operation(summary = "Find and repair drift between PostgreSQL and the graph",
             description = "Compares every contact and tie (ids, versions, graph properties) and repairs what is "
@@ -49,6 +50,7 @@ public class SyncResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Path("rebuild")
     @Operation(summary = "Reload the graph from PostgreSQL as a background job")
     @APIResponse(responseCode = "202", description = "Started; follow Location for progress")
@@ -59,6 +61,7 @@ public class SyncResource {
     }
 
     @GET
+    @RolesAllowed(Roles.ADMIN)
     @Path("rebuild/{id}")
     @Operation(summary = "A rebuild's state and progress")
     @APIResponse(responseCode = "404", description = "No such rebuild")

@@ -264,6 +264,15 @@ class BadInputPropertyTest {
     }
 
     /** Every operation of the API description, with its parameters and body fields. */
+    /**
+     * Operations that start background jobs (a graph rebuild, an analytics run, an import): a valid call keeps
+     * changing the stores after it answered, which would read as a rejected request changing them. Their own tests
+     * cover their input checks.
+     */
+    private static final Set<String> STARTS_JOBS = Set.of("POST /api/v1/admin/sync/rebuild",
+            "POST /api/v1/admin/sync/reconcile", "POST /api/v1/analytics/runs", "POST /api/v1/imports",
+            "POST /api/v1/imports/{id}/resume");
+
     private static List<Operation> operations() {
         io.restassured.path.json.JsonPath api = RestAssured.given().accept("application/json")
                 .when().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
@@ -275,7 +284,7 @@ class BadInputPropertyTest {
                 return;
             }
             methods.forEach((method, spec) -> {
-                if (!(spec instanceof Map)) {
+                if (!(spec instanceof Map) || STARTS_JOBS.contains(method.toUpperCase() + " " + path)) {
                     return;
                 }
                 List<String> pathParams = new ArrayList<>();
