@@ -121,9 +121,6 @@ public class Floor {
                     new StringReader(ties.toString()));
         }
         double pgSeconds = (System.nanoTime() - pgStarted) / 1e9;
-        contacts = null;
-        consent = null;
-        ties = null;
 
         // --- timed: UNWIND CREATE into Neo4j -----------------------------------------------------------------
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(neo4jDir)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Bulk import benchmark: 100k contacts + 1M ties through POST /api/v1/imports, end to end (PostgreSQL and Neo4j both
+# done), against the raw floor measured in the same run (COPY of the same rows + UNWIND CREATE into a fresh Neo4j).
+# Usage: bench/imports/run.sh [contacts] [ties]      (from the repository root; needs PostgreSQL on 127.0.0.1:5432)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CONTACTS=${1:-100000}
+TIES=${2:-1000000}
+PORT=${BENCH_HTTP_PORT:-18190}
+BOLT=${BENCH_BOLT_PORT:-17790}
+FLOOR_BOLT=${BENCH_FLOOR_BOLT_PORT:-17791}
+DB=circles_bench_imports
+FLOOR_DB=circles_bench_floor
+WORK=${BENCH_WORK:-target/bench-imports}
+PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q"
+
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+rm -rf "$WORK" && mkdir -p "$WORK"
+CP="target/quarkus-app/lib/main/*:target/quarkus-app/app/*"
+
+echo "== generating $CONTACTS contacts, $TIES ties"
+java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contacts "$CONTACTS" --ties "$TIES" \
+  --mixing 0.2 --seed 42 --touchpoints 0 --out "$WORK/net" | tee "$WORK/generate.json"
+
+for db in $DB $FLOOR_DB; do
+  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+done
+
+echo "== service on :$PORT"
+HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
+  DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" CIRCLES_DEMO_DATA=false CIRCLES_IMPORT_MAX_SIZE=2G \
+  java ${BENCH_JAVA_OPTS:--Xmx2g} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+SERVICE=$!
+trap 'kill $SERVICE 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null; do sleep 1; done
+
+now() { date +%s.%N; }
+started=$(now)
+location=$(curl -sf -D - -o /dev/null -X POST -H 'Content-Type: application/x-ndjson' \
+  --data-binary "@$WORK/net/network.ndjson" "http://127.0.0.1:$PORT/api/v1/imports" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
+uploaded=$(now)
+echo "== import $location"
+while :; do
+  job=$(curl -sf "$location")
+  state=$(echo "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+  [ "$state" = QUEUED ] || [ "$state" = RUNNING ] || break
+  sleep 0.5
+done
+postgres_done=$(now)
+echo "$job" > "$WORK/job.json"
+[ "$state" = SUCCEEDED ] || { echo "import $state: $job"; exit 1; }
+while [ "$(curl -sf "http://127.0.0.1:$PORT/api/v1/admin/sync" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backlog"])')" != 0 ]; do
+  sleep 0.5
+done
+graph_done=$(now)
+kill $SERVICE; wait $SERVICE 2>/dev/null || true
+trap - EXIT
+
+echo "== floor: COPY into $FLOOR_DB + UNWIND CREATE into a fresh Neo4j"
+for f in src/main/resources/db/migration/V*.sql; do
+  $PSQL -d $FLOOR_DB -f "$f" > /dev/null
+done
+java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" bench/imports/Floor.java "$WORK/net/network.ndjson" \
+  "jdbc:postgresql://127.0.0.1:5432/$FLOOR_DB" "$WORK/floor-neo4j" "$FLOOR_BOLT" | tee "$WORK/floor.json"
+
+python3 - "$started" "$uploaded" "$postgres_done" "$graph_done" "$WORK" <<'PY'
+import json, sys
+s, up, pg, g, work = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+floor = json.load(open(work + "/floor.json"))
+job = json.load(open(work + "/job.json"))
+out = {"contacts": floor["contacts"], "ties": floor["ties"], "upload_s": round(up - s, 2),
+       "postgres_done_s": round(pg - s, 2), "end_to_end_s": round(g - s, 2),
+       "floor_copy_s": floor["copy_s"], "floor_neo4j_s": floor["neo4j_create_s"], "floor_s": floor["floor_s"],
+       "ratio": round((g - s) / floor["floor_s"], 2), "job_counts": job["counts"], "batches": job["batches"]}
+print(json.dumps(out))
+json.dump(out, open(work + "/result.json", "w"))
+PY

@@ -1,0 +1,43 @@
+/**
+ * Bulk imports of contacts, ties and touchpoints ({@code POST /api/v1/imports}), run as resumable background jobs.
+ *
+ * <h2>Formats</h2>
+ * <ul>
+ * <li><b>NDJSON</b> ({@code Content-Type: application/x-ndjson}): one JSON object per line, its {@code "record"}
+ * field {@code contact}, {@code tie} or {@code touchpoint}; the other fields are those of the APIs' inputs:
+ * <pre>
+ * {"record":"contact","externalId":"c-1","kind":"PATIENT","givenName":"Ana","familyName":"Lopez","consent":{"SMS":{"status":"GRANTED"}}}
+ * {"record":"tie","externalId":"t-1","from":"c-2","to":"c-1","type":"TREATS","since":"2024-01-31","declaredStrength":0.6}
+ * {"record":"touchpoint","externalId":"p-1","channel":"PHONE","occurredAt":"2025-03-01T10:00:00Z","participants":["c-1","c-2"]}
+ * </pre></li>
+ * <li><b>CSV</b> ({@code Content-Type: text/csv}): a header row, then one record per row. One file per record type
+ * with {@code ?type=contact|tie|touchpoint}, or a {@code record} column saying it per row. Columns are the NDJSON
+ * field names; lists ({@code languages}, {@code specialties}, {@code tags}, {@code participants}) are joined with
+ * {@code |}; consent is one column per channel, {@code consent.EMAIL} … {@code consent.IN_PERSON}, holding the
+ * status. Empty cells are absent values. An unknown column refuses the file before a job starts.</li>
+ * </ul>
+ *
+ * <h2>Rules</h2>
+ * Rows are validated like the APIs' bodies (Bean Validation on the input records, the cross-field rules of contacts,
+ * {@code TieType.allows} on the contacts' kinds, dates in order, no self ties). Every record needs an
+ * {@code externalId}: re-running a file updates records by it, and a row equal to what is stored is left alone
+ * (counted as unchanged, no outbox row). Ties and touchpoints name contacts by their external ids; those contacts
+ * must come earlier in the file (or from an earlier import). A tie's ends and type cannot change. Invalid rows are
+ * rejected with their row number, field and reason ({@code GET /api/v1/imports/{id}/errors}); the rest lands.
+ *
+ * <h2>Batches, resumption</h2>
+ * The upload is streamed to {@code circles.imports.dir} (at most {@code circles.imports.max-size}, 200 MB by default;
+ * the rest of the API keeps {@code circles.http.max-body-size}). The job reads it in batches of
+ * {@code circles.imports.batch-size} rows (or {@code ?batchSize=}); each batch commits its contacts, ties,
+ * touchpoints, one outbox row per record type (payload {@code {"batch": [...]}}, applied by the relay with UNWIND),
+ * its row errors and the job's checkpoint (rows done) in one PostgreSQL transaction. A process that dies leaves no
+ * partial batch; its job stays RUNNING until its heartbeat is older than {@code circles.imports.stale-after}, then
+ * any replica resumes it from the checkpoint (or {@code POST /api/v1/imports/{id}/resume} does). The file is deleted
+ * when the job succeeds, so it stays on the replica's disk until then: give replicas a shared imports folder.
+ *
+ * <h2>Tie strength</h2>
+ * Imported ties weigh their declared strength ({@link health.circles.imports.DeclaredStrength}); the
+ * {@link health.circles.imports.ImportedStrength} hook, called in each batch's transaction, is where
+ * touchpoint-derived strength plugs in.
+ */
+package health.circles.imports;
