@@ -97,7 +97,9 @@ public class NetworkGraph {
                 List<String> seen = new ArrayList<>(List.of(centre));
                 List<Map<String, Object>> frontier = List.of(Map.of("id", centre, "s", 1.0));
                 for (int ring = 1; ring <= depth && !frontier.isEmpty(); ring++) {
-                    List<Record> found = ring(tx, frontier, seen, types, minStrength, maxRing + 1, today);
+                    // The last ring is not expanded: without a kind filter it need not be fetched beyond the limit.
+                    int cap = ring == depth && kinds == null ? Math.min(maxRing + 1, limit - members.size() + 1) : maxRing + 1;
+                    List<Record> found = ring(tx, frontier, seen, types, minStrength, cap, today);
                     boolean ringCut = found.size() > maxRing;
                     List<Map<String, Object>> next = new ArrayList<>();
                     for (Record r : found.subList(0, Math.min(found.size(), maxRing))) {
