@@ -62,6 +62,10 @@ public class Snapshots {
         insertScores(c, run, nodes, publicIds);
         summarise(c, run, p.resolution());
         long secondary = overlap(c, run, p.overlapShare());
+        // Fresh statistics before readers arrive: without them the planner takes the new rows for a handful.
+        try (Statement s = c.createStatement()) {
+            s.execute("ANALYZE analytics_score, analytics_membership, analytics_community, analytics_community_link");
+        }
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             List<Long> ids = new ArrayList<>(levels);
