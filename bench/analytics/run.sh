@@ -6,7 +6,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-WORK=${BENCH_WORK:-/tmp/circles-bench-analytics}
+WORK=${BENCH_WORK:-$ROOT/target/bench-analytics}
 PORT=${BENCH_HTTP_PORT:-18091}
 BOLT=${BENCH_BOLT_PORT:-17791}
 DB=${BENCH_DB:-circles_bench_analytics}

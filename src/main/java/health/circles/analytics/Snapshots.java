@@ -60,8 +60,19 @@ public class Snapshots {
         }
         insertMemberships(c, run, nodes, publicIds);
         insertScores(c, run, nodes, publicIds);
+        try (Statement s = c.createStatement()) {
+            // The aggregates below read whole tables: hash joins. Statistics taken before this run's rows existed
+            // would otherwise suggest nested loops over what they think is a handful of rows.
+            s.execute("SET LOCAL enable_nestloop = off");
+            s.execute("ANALYZE analytics_score, analytics_membership");
+        }
         summarise(c, run, p.resolution());
         long secondary = overlap(c, run, p.overlapShare());
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_nestloop = on");
+            // Fresh statistics for the readers (ANALYZE counts this transaction's own rows).
+            s.execute("ANALYZE analytics_membership, analytics_community, analytics_community_link");
+        }
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             List<Long> ids = new ArrayList<>(levels);

@@ -63,6 +63,9 @@ class AnalyticsApiTest {
     @Inject
     GraphRelay relay;
 
+    @Inject
+    AnalyticsTriggers triggers;
+
     private final PlantedGraph graph = new PlantedGraph(7);
     /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
     private static final double[] NOMINAL_MIXING = {0.1, 0.2, 0.32, 0.45};
@@ -350,6 +353,8 @@ class AnalyticsApiTest {
     void communityIdsSurviveALightChangeOfTheGraph() throws Exception {
         long position = graph.lightlyChange(dataSource, json, graph.components.get("main"), 320);
         assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)));
+        // What the graph-change trigger counts: the applied changes since the last run started.
+        assertTrue(triggers.changesSinceLastRun() >= 640, "changes seen: " + triggers.changesSinceLastRun());
         String third = startAndAwait(RUN_BODY);
         Map<UUID, Long> before = primaryCommunities(secondRun, 0);
         Map<UUID, Long> after = primaryCommunities(third, 0);
@@ -375,6 +380,19 @@ class AnalyticsApiTest {
                 .when().get("/api/v1/analytics/runs").then().statusCode(200)
                 .body("items[0].id", equalTo(firstRun));
         given().when().get("/api/v1/analytics/runs/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    @Order(16)
+    void louvainAtConcurrencyOneIsDeterministicToo() throws Exception {
+        String body = """
+                {"algorithm": "LOUVAIN", "overlapShare": 0.25}""";
+        String a = startAndAwait(body);
+        String b = startAndAwait(body);
+        assertEquals("LOUVAIN", getRun(a).getString("parameters.algorithm"));
+        assertEquals(scores(a), scores(b), "Louvain: scores and coarsest community of every contact");
+        assertEquals(memberships(a), memberships(b), "Louvain: memberships at every level");
+        assertEquals(getRun(a).getDouble("quality.modularity"), getRun(b).getDouble("quality.modularity"));
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------
