@@ -323,7 +323,6 @@ public class GraphRelay {
                 LOG.errorf(e, "Relaying the outbox to Neo4j failed; it will be retried");
             }
         }
-        graphUp = false;
         lastError = message;
         lastErrorAt = Instant.now();
         if (unreachable) {
@@ -337,5 +336,7 @@ public class GraphRelay {
         } catch (SQLException ignored) {
             // PostgreSQL itself is down: readiness says so; nothing more to record.
         }
+        // Last, so that whoever sees DEGRADED also finds the cause recorded.
+        graphUp = false;
     }
 }

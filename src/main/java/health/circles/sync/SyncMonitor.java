@@ -39,7 +39,8 @@ public class SyncMonitor {
             long applied = r.getLong(4);
             long last = Math.max(r.getLong(3), applied);
             SyncStatus.State state = relay.graphUp() ? SyncStatus.State.UP : SyncStatus.State.DEGRADED;
-            return new SyncStatus(state, backlog, lag, applied, last, instant(r.getTimestamp(5)), r.getString(6),
+            return new SyncStatus(state, backlog, lag, applied, last, instant(r.getTimestamp(5)),
+                    r.getString(6) != null ? r.getString(6) : relay.lastError(),
                     instant(r.getTimestamp(7)));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the sync status", e);

@@ -45,9 +45,13 @@ class RoleMatrixApiTest {
      * One endpoint's rule. {@code denyOnly}: the call has effects other tests would feel (a rebuild, a job), so only
      * the refused roles are sent here; the allowed ones are exercised by the capability's own tests.
      */
-    record Rule(String method, String path, Set<String> allowed, String body, boolean denyOnly) {
+    record Rule(String method, String path, Set<String> allowed, String body, boolean denyOnly, String mediaType) {
         Rule(String method, String path, Set<String> allowed, String body) {
-            this(method, path, allowed, body, false);
+            this(method, path, allowed, body, false, "application/json");
+        }
+
+        Rule(String method, String path, Set<String> allowed, String body, boolean denyOnly) {
+            this(method, path, allowed, body, denyOnly, "application/json");
         }
     }
 
@@ -77,12 +81,12 @@ class RoleMatrixApiTest {
             new Rule("POST", "/api/v1/touchpoints", TOUCH, "{}"),
             new Rule("GET", "/api/v1/touchpoints/{id}", READ, null),
             new Rule("DELETE", "/api/v1/touchpoints/{id}", Set.of("admin", "integration"), null),
-            new Rule("POST", "/api/v1/imports", IMPORT, null, true),
+            new Rule("POST", "/api/v1/imports", IMPORT, "{}", true, "application/x-ndjson"),
             new Rule("GET", "/api/v1/imports/{id}", IMPORT, null),
             new Rule("GET", "/api/v1/imports/{id}/errors", IMPORT, null),
             new Rule("POST", "/api/v1/imports/{id}/cancel", IMPORT, null),
             new Rule("POST", "/api/v1/imports/{id}/resume", IMPORT, null),
-            new Rule("POST", "/api/v1/analytics/runs", ANALYTICS, null, true),
+            new Rule("POST", "/api/v1/analytics/runs", ANALYTICS, "{}", true),
             new Rule("GET", "/api/v1/analytics/runs", ANALYTICS, null),
             new Rule("GET", "/api/v1/analytics/runs/{id}", ANALYTICS, null),
             new Rule("GET", "/api/v1/influencers", INSIGHT, null),
@@ -152,7 +156,7 @@ class RoleMatrixApiTest {
     static Response send(RequestSpecification request, Rule rule, UUID id) {
         String path = rule.path().replace("{id}", id.toString());
         if (rule.body() != null) {
-            request = request.contentType("application/json").body(rule.body());
+            request = request.contentType(rule.mediaType()).body(rule.body());
         }
         return request.when().request(rule.method(), path);
     }
