@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +157,7 @@ class RoleMatrixApiTest {
     static Response send(RequestSpecification request, Rule rule, UUID id) {
         String path = rule.path().replace("{id}", id.toString());
         if (rule.body() != null) {
-            request = request.contentType(rule.mediaType()).body(rule.body());
+            request = request.contentType(rule.mediaType()).body(rule.body().getBytes(StandardCharsets.UTF_8));
         }
         return request.when().request(rule.method(), path);
     }
