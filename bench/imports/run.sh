@@ -33,15 +33,19 @@ HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR="$WORK/neo4
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null; do sleep 1; done
+# The run command's development tokens (this machine only): an integration token to import, an admin one to watch sync.
+token() { curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/dev/tokens?role=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+IMPORTER="Authorization: Bearer $(token integration)"
+ADMIN="Authorization: Bearer $(token admin)"
 
 now() { date +%s.%N; }
 started=$(now)
-location=$(curl -sf -D - -o /dev/null -X POST -H 'Content-Type: application/x-ndjson' \
+location=$(curl -sf -D - -o /dev/null -X POST -H "$IMPORTER" -H 'Content-Type: application/x-ndjson' \
   --data-binary "@$WORK/net/network.ndjson" "http://127.0.0.1:$PORT/api/v1/imports" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
 uploaded=$(now)
 echo "== import $location"
 while :; do
-  job=$(curl -sf "$location")
+  job=$(curl -sf -H "$IMPORTER" "$location")
   state=$(echo "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
   [ "$state" = QUEUED ] || [ "$state" = RUNNING ] || break
   sleep 0.5
@@ -49,7 +53,7 @@ done
 postgres_done=$(now)
 echo "$job" > "$WORK/job.json"
 [ "$state" = SUCCEEDED ] || { echo "import $state: $job"; exit 1; }
-while [ "$(curl -sf "http://127.0.0.1:$PORT/api/v1/admin/sync" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backlog"])')" != 0 ]; do
+while [ "$(curl -sf -H "$ADMIN" "http://127.0.0.1:$PORT/api/v1/admin/sync" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backlog"])')" != 0 ]; do
   sleep 0.5
 done
 graph_done=$(now)
