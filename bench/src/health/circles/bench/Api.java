@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
 final class Api implements AutoCloseable {
 
     private static final Pattern NEXT = Pattern.compile("\"next\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ITEM_ID = Pattern.compile("\\{\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     private final String base;
     private final ExecutorService pool;
     private final HttpClient client;
+    private volatile String authorization = "";
 
     Api(String base, int threads) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -37,6 +39,7 @@ final class Api implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json")
+                .headers(auth())
                 .GET().build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -46,8 +49,23 @@ final class Api implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
+                .headers(auth())
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Signs in with a development token of the run command (issued to this machine only). */
+    void signIn(String role) throws IOException, InterruptedException {
+        HttpResponse<String> answer = post("/api/v1/dev/tokens?role=" + role, "");
+        Matcher token = TOKEN.matcher(answer.body());
+        if (answer.statusCode() != 200 || !token.find()) {
+            throw new IOException("No development token: " + answer.statusCode() + " " + answer.body());
+        }
+        authorization = "Bearer " + token.group(1);
+    }
+
+    private String[] auth() {
+        return authorization.isEmpty() ? new String[0] : new String[] {"Authorization", authorization};
     }
 
     /** Waits until the service reports ready, or fails after the timeout. */

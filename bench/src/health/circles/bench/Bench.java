@@ -89,6 +89,7 @@ public final class Bench {
         int threads = Math.max(options.integer("threads", 8), options.integer("createThreads", 8));
         try (Api api = new Api(url, threads)) {
             api.awaitReady(Duration.ofMinutes(3));
+            api.signIn("admin");
             SCENARIOS.get(args[0]).run(options, api, report);
         }
         if (out != null) {
