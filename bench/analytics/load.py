@@ -6,12 +6,23 @@ random communities of size >= 20) from THREADS clients for SECONDS each, and pri
 
     load.py BASE_URL [--threads 8] [--seconds 30]
 """
-import argparse, json, random, threading, time, urllib.request
+import argparse, json, os, random, threading, time, urllib.request
+
+# run.sh passes the analyst's "Authorization: Bearer ..." header in CIRCLES_AUTH.
+AUTH = os.environ.get("CIRCLES_AUTH", "")
+
+
+def request(url):
+    headers = {}
+    if AUTH:
+        name, _, value = AUTH.partition(": ")
+        headers[name] = value
+    return urllib.request.Request(url, headers=headers)
 
 
 def get(url):
     t = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as r:
+    with urllib.request.urlopen(request(url), timeout=30) as r:
         r.read()
         status = r.status
     return status, (time.perf_counter() - t) * 1000
@@ -35,7 +46,7 @@ def main():
     cursor = None
     while len(ids) < 400:
         url = a.base + "/api/v1/communities?minSize=20&limit=200" + ("&cursor=" + cursor if cursor else "")
-        with urllib.request.urlopen(url) as r:
+        with urllib.request.urlopen(request(url)) as r:
             page = json.load(r)
         ids += [c["id"] for c in page["items"]]
         cursor = page.get("next")

@@ -36,6 +36,8 @@ HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "$BASE/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
+# The run command's development tokens (this machine only): an analyst starts and follows the run.
+AUTH="Authorization: Bearer $(curl -sf -X POST "$BASE/api/v1/dev/tokens?role=analyst" | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
 echo "loading PostgreSQL (COPY) and Neo4j (UNWIND batches of 10k)"
 T0=$(date +%s.%N)
@@ -50,12 +52,12 @@ T2=$(date +%s.%N)
 
 echo "analytics run"
 RSS0=$(ps -o rss= -p $SERVICE)
-RUN=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs")
+RUN=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs")
 ID=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$RUN")
 PEAK=$RSS0
 while true; do
   R=$(ps -o rss= -p $SERVICE); [ "$R" -gt "$PEAK" ] && PEAK=$R
-  STATE=$(curl -sf "$BASE/api/v1/analytics/runs/$ID")
+  STATE=$(curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID")
   case "$STATE" in *'"state":"RUNNING"'*) sleep 0.5 ;; *) break ;; esac
 done
 echo "$STATE" > "$WORK/run.json"
@@ -65,7 +67,7 @@ echo "peer: python-igraph on the same edge list"
 PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')
 
 echo "reads under load"
-LOAD=$($PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
+LOAD=$(CIRCLES_AUTH="$AUTH" $PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
 
 $PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" <<'PY'
 import json, sys
