@@ -34,7 +34,8 @@ public record TieView(
 
     @Override
     public Set<UUID> auditContacts() {
-        return Set.of(from, to);
+        // From, then to: Set.of would order them differently from one JVM to the next.
+        return new java.util.LinkedHashSet<>(java.util.List.of(from, to));
     }
 
     /** The tie without its free-text notes, which may hold clinical detail. */
