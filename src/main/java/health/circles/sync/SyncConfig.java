@@ -16,7 +16,7 @@ public interface SyncConfig {
      * Changes applied per graph transaction at most: batch rows of bulk imports count as the changes they carry, so a
      * relay batch stops early rather than apply a million ties in one transaction.
      */
-    @WithDefault("20000")
+    @WithDefault("5000")
     int maxItems();
 
     /** How often the relay looks for work besides being woken by each commit. */
