@@ -18,6 +18,24 @@ import java.util.UUID;
 @ApplicationScoped
 public class Ties implements PanacheRepositoryBase<Tie, UUID> {
 
+    /**
+     * The tie as the graph holds it, from a row of {@code SELECT id, from_id, to_id, type, "symmetric", strength,
+     * since, until, version FROM tie}: what rebuild and reconcile compare and write.
+     */
+    public static Tie edgeOf(java.sql.ResultSet r) throws java.sql.SQLException {
+        Tie t = new Tie();
+        t.id = r.getObject(1, UUID.class);
+        t.fromId = r.getObject(2, UUID.class);
+        t.toId = r.getObject(3, UUID.class);
+        t.type = TieType.valueOf(r.getString(4));
+        t.symmetric = r.getBoolean(5);
+        t.strength = r.getDouble(6);
+        t.since = r.getObject(7, LocalDate.class);
+        t.until = r.getObject(8, LocalDate.class);
+        t.version = r.getLong(9);
+        return t;
+    }
+
     private static final String OPEN_BETWEEN = """
             SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
             JOIN tie t ON t.from_id = pair.x AND t.to_id = pair.y

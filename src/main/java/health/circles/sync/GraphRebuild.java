@@ -5,8 +5,8 @@ import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.graph.GraphSchema;
 import health.circles.network.Tie;
+import health.circles.network.Ties;
 import health.circles.network.TieEdges;
-import health.circles.network.TieType;
 import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,16 +170,7 @@ public class GraphRebuild {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        Tie t = new Tie();
-                        t.id = r.getObject(1, UUID.class);
-                        t.fromId = r.getObject(2, UUID.class);
-                        t.toId = r.getObject(3, UUID.class);
-                        t.type = TieType.valueOf(r.getString(4));
-                        t.symmetric = r.getBoolean(5);
-                        t.strength = r.getDouble(6);
-                        t.since = r.getObject(7, LocalDate.class);
-                        t.until = r.getObject(8, LocalDate.class);
-                        t.version = r.getLong(9);
+                        Tie t = Ties.edgeOf(r);
                         batch.add(TieEdges.upserted(t));
                         if (batch.size() == BATCH) {
                             write(graph, id, TieEdges.UPSERTED, batch);

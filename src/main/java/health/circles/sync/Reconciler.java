@@ -4,8 +4,8 @@ import health.circles.contact.Contact;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.network.Tie;
+import health.circles.network.Ties;
 import health.circles.network.TieEdges;
-import health.circles.network.TieType;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -227,16 +227,7 @@ public class Reconciler {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         checked++;
-                        Tie t = new Tie();
-                        t.id = r.getObject(1, UUID.class);
-                        t.fromId = r.getObject(2, UUID.class);
-                        t.toId = r.getObject(3, UUID.class);
-                        t.type = TieType.valueOf(r.getString(4));
-                        t.symmetric = r.getBoolean(5);
-                        t.strength = r.getDouble(6);
-                        t.since = r.getObject(7, LocalDate.class);
-                        t.until = r.getObject(8, LocalDate.class);
-                        t.version = r.getLong(9);
+                        Tie t = Ties.edgeOf(r);
                         String id = t.id.toString();
                         while (rel != null && rel.get("id").asString().compareTo(id) < 0) {
                             extraTie(rel, tallies, repairs);
