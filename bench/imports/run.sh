@@ -57,6 +57,16 @@ while [ "$(curl -sf -H "$ADMIN" "http://127.0.0.1:$PORT/api/v1/admin/sync" | pyt
   sleep 0.5
 done
 graph_done=$(now)
+
+echo "== reads on the imported graph: circles depth 2 and paths over HTTP"
+# Pairs two ties apart (a -> b -> c gives the pair a,c), sampled from PostgreSQL; an outreach token, as staff use.
+$PSQL -d $DB -At -F, -c "
+  WITH s AS (SELECT from_id, to_id FROM tie TABLESAMPLE SYSTEM (1) REPEATABLE (42) LIMIT 500)
+  SELECT s.from_id, n.to_id FROM s
+  CROSS JOIN LATERAL (SELECT to_id FROM tie t WHERE t.from_id = s.to_id AND t.to_id <> s.from_id LIMIT 1) n" \
+  > "$WORK/pairs.csv"
+CIRCLES_AUTH="Authorization: Bearer $(token outreach)" python3 bench/imports/reads.py "http://127.0.0.1:$PORT" \
+  "$WORK/pairs.csv" --clients "${BENCH_READ_CLIENTS:-1,4}" --seconds "${BENCH_READ_SECONDS:-30}" | tee "$WORK/reads.json"
 kill $SERVICE; wait $SERVICE 2>/dev/null || true
 trap - EXIT
 
@@ -75,7 +85,8 @@ job = json.load(open(work + "/job.json"))
 out = {"contacts": floor["contacts"], "ties": floor["ties"], "upload_s": round(up - s, 2),
        "postgres_done_s": round(pg - s, 2), "end_to_end_s": round(g - s, 2),
        "floor_copy_s": floor["copy_s"], "floor_neo4j_s": floor["neo4j_create_s"], "floor_s": floor["floor_s"],
-       "ratio": round((g - s) / floor["floor_s"], 2), "job_counts": job["counts"], "batches": job["batches"]}
+       "ratio": round((g - s) / floor["floor_s"], 2), "job_counts": job["counts"], "batches": job["batches"],
+       "reads": json.load(open(work + "/reads.json"))}
 print(json.dumps(out))
 json.dump(out, open(work + "/result.json", "w"))
 PY
