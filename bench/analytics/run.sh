@@ -50,18 +50,38 @@ CP=$(ls "$APP"/lib/main/*.jar | tr '\n' ':')
 NEO=$(java -cp "$CP" "$HERE/Neo4jLoad.java" "bolt://127.0.0.1:$BOLT" "$GRAPH" 2>/dev/null | tail -1)
 T2=$(date +%s.%N)
 
-echo "analytics run"
+# Two runs on the same graph: the first in a cold JVM (as after a deploy), the second warm (as in a long-running
+# service); the second must reproduce the first exactly (ranks and every community membership).
 RSS0=$(ps -o rss= -p $SERVICE)
-RUN=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs")
-ID=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$RUN")
 PEAK=$RSS0
-while true; do
-  R=$(ps -o rss= -p $SERVICE); [ "$R" -gt "$PEAK" ] && PEAK=$R
-  STATE=$(curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID")
-  case "$STATE" in *'"state":"RUNNING"'*) sleep 0.5 ;; *) break ;; esac
+IDS=()
+for n in 1 2; do
+  echo "analytics run $n"
+  RUN=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs")
+  ID=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$RUN")
+  IDS+=("$ID")
+  while true; do
+    R=$(ps -o rss= -p $SERVICE); [ "$R" -gt "$PEAK" ] && PEAK=$R
+    STATE=$(curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID")
+    case "$STATE" in *'"state":"RUNNING"'*) sleep 0.5 ;; *) break ;; esac
+  done
+  echo "$STATE" > "$WORK/run$n.json"
 done
-echo "$STATE" > "$WORK/run.json"
-HEAP_USED=$(curl -sf "$BASE/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
+STATE=$(cat "$WORK/run1.json")
+DIFFERENT=$(psql -h 127.0.0.1 -U postgres -d "$DB" -At -v a="${IDS[0]}" -v b="${IDS[1]}" <<'SQL'
+SELECT (SELECT count(*) FROM analytics_score x JOIN analytics_score y USING (contact_id)
+        WHERE x.run_id = :'a' AND y.run_id = :'b'
+          AND (x.rank_pagerank, x.rank_betweenness, x.rank_degree, x.rank_strength, x.community_id)
+           <> (y.rank_pagerank, y.rank_betweenness, y.rank_degree, y.rank_strength, y.community_id))
+     + (SELECT count(*) FROM (
+          (SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'a'
+           EXCEPT SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'b')
+          UNION ALL
+          (SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'b'
+           EXCEPT SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'a')) d);
+SQL
+)
+HEAP_USED=$(curl -sf -H "$AUTH" "$BASE/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
 
 echo "peer: python-igraph on the same edge list"
 PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')
@@ -69,12 +89,17 @@ PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"
 echo "reads under load"
 LOAD=$(CIRCLES_AUTH="$AUTH" $PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
 
-$PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" <<'PY'
+$PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
+  "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" <<'PY'
 import json, sys
-out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap = sys.argv[1:]
-run, peer, load, neo = json.loads(run), json.loads(peer), json.loads(load), json.loads(neo)
+out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap, run2, different, concurrency = sys.argv[1:]
+run, peer, load, neo, run2 = json.loads(run), json.loads(peer), json.loads(load), json.loads(neo), json.loads(run2)
 t = run["timings"]
-res = {"run": {"state": run["state"], "timings_ms": t, "quality": run["quality"], "error": run.get("error")},
+t2w = run2["timings"]
+res = {"concurrency": int(concurrency),
+       "run": {"state": run["state"], "timings_ms": t, "quality": run["quality"], "error": run.get("error")},
+       "warm_run": {"state": run2["state"], "timings_ms": t2w, "modularity": run2["quality"].get("modularity"),
+                    "rows_differing_from_first_run": int(different or -1)},
        "load": {"postgres_copy_s": round(float(t1) - float(t0), 1), "neo4j": neo},
        "memory": {"rss_before_run_mib": int(rss0) // 1024, "rss_peak_during_run_mib": int(peak) // 1024,
                   "heap_used_after_run_mib": int(float(heap or 0)) // (1024 * 1024)},
@@ -84,9 +109,17 @@ if "leiden_s" in peer and run["state"] == "SUCCEEDED":
     peer_compute = peer["leiden_s"] + peer["pagerank_s"]
     ours_e2e = t["total"] / 1000
     peer_e2e = peer["load_s"] + peer["leiden_s"] + peer["pagerank_s"]
+    warm_compute = (t2w["communities"] + t2w["pagerank"]) / 1000
+    res["comparison_warm"] = {"compute_leiden_pagerank_s": {"gds": warm_compute, "igraph": round(peer_compute, 3),
+                              "ratio_gds_over_igraph": round(warm_compute / peer_compute, 2)},
+                              "end_to_end_s": {"gds_run_total": t2w["total"] / 1000,
+                                               "ratio_gds_over_igraph": round(t2w["total"] / 1000 / peer_e2e, 2)}}
     res["comparison"] = {
         "compute_leiden_pagerank_s": {"gds": ours_compute, "igraph": round(peer_compute, 3),
                                        "ratio_gds_over_igraph": round(ours_compute / peer_compute, 2)},
+        "compute_vs_igraph_multilevel_pagerank_s": {
+            "gds": ours_compute, "igraph": round(peer["multilevel_s"] + peer["pagerank_s"], 3),
+            "ratio_gds_over_igraph": round(ours_compute / (peer["multilevel_s"] + peer["pagerank_s"]), 2)},
         "end_to_end_s": {"gds_run_total": ours_e2e, "igraph_load_leiden_pagerank": round(peer_e2e, 3),
                          "ratio_gds_over_igraph": round(ours_e2e / peer_e2e, 2)},
         "modularity": {"gds": run["quality"]["modularity"], "igraph_leiden": peer["leiden_modularity"],
