@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import health.circles.sync.CoalescingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,11 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
@@ -38,13 +34,7 @@ public class ImportRunner {
     private final ImportConfig config;
     private final EntityManager em;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "imports");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
-    private volatile boolean stopping;
+    private final CoalescingWorker worker = new CoalescingWorker("imports", this::runAll);
     /** Test hook: the batch number (1-based) at which to simulate the process dying, and whether before its commit. */
     volatile int crashAtBatch;
     volatile boolean crashBeforeCommit;
@@ -66,13 +56,7 @@ public class ImportRunner {
     }
 
     void onStop(@Observes @jakarta.annotation.Priority(5) ShutdownEvent event) {
-        stopping = true;
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.stop(true);
     }
 
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -82,20 +66,11 @@ public class ImportRunner {
 
     /** Runs queued (and orphaned) jobs; coalesces with a run already queued. */
     public void wake() {
-        if (!stopping && queued.compareAndSet(false, true)) {
-            try {
-                worker.execute(() -> {
-                    queued.set(false);
-                    runAll();
-                });
-            } catch (RejectedExecutionException e) {
-                queued.set(false);
-            }
-        }
+        worker.wake();
     }
 
     private void runAll() {
-        while (!stopping) {
+        while (!worker.stopping()) {
             java.util.Optional<ImportJobs.Job> job;
             try {
                 job = jobs.claimNext(config.staleAfter());
@@ -126,7 +101,7 @@ public class ImportRunner {
                 row = reader.next();
             } while (row != null && row.number() <= job.rowsDone());
             int batch = job.batches();
-            while (row != null && !stopping) {
+            while (row != null && !worker.stopping()) {
                 List<RowParser.Parsed> valid = new ArrayList<>(job.batchSize());
                 List<RowError> errors = new ArrayList<>();
                 long rejected = 0;
@@ -172,7 +147,7 @@ public class ImportRunner {
                     return;
                 }
             }
-            if (stopping) {
+            if (worker.stopping()) {
                 return; // the job stays RUNNING and is resumed from its checkpoint by the next process
             }
             jobs.finish(job.id(), ImportState.SUCCEEDED, null);
@@ -181,7 +156,7 @@ public class ImportRunner {
         } catch (SimulatedCrash e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            if (stopping) {
+            if (worker.stopping()) {
                 return;
             }
             LOG.errorf(e, "Import %s failed", job.id());

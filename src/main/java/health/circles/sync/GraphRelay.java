@@ -23,10 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.TransactionConfig;
@@ -52,17 +49,11 @@ public class GraphRelay {
     private final SyncConfig config;
     private final ObjectMapper json;
     private final GraphProjections projections;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "graph-relay");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    private final CoalescingWorker worker = new CoalescingWorker("graph-relay", this::drain);
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
-    private volatile boolean stopping;
 
     GraphRelay(AgroalDataSource dataSource, Driver driver, GraphSchema schema, SyncConfig config, ObjectMapper json,
                GraphProjections projections) {
@@ -80,13 +71,7 @@ public class GraphRelay {
 
     // Before the driver closes (Graph closes it at a later priority).
     void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent event) {
-        stopping = true;
-        worker.shutdown();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.stop(false);
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.Appended appended) {
@@ -101,16 +86,7 @@ public class GraphRelay {
 
     /** Asks the relay to drain; coalesces with a drain already queued. */
     public void wake() {
-        if (!stopping && queued.compareAndSet(false, true)) {
-            try {
-                worker.execute(() -> {
-                    queued.set(false);
-                    drain();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                queued.set(false);
-            }
-        }
+        worker.wake();
     }
 
     /** Whether the last attempt to reach Neo4j succeeded. */
@@ -179,7 +155,7 @@ public class GraphRelay {
                 synchronized (progress) {
                     progress.notifyAll();
                 }
-            } while (more && !stopping);
+            } while (more && !worker.stopping());
             purgeApplied();
         } catch (RuntimeException e) {
             recordFailure(e);
@@ -306,7 +282,7 @@ public class GraphRelay {
     }
 
     private void recordFailure(RuntimeException e) {
-        if (stopping) {
+        if (worker.stopping()) {
             return;
         }
         Throwable cause = e;
