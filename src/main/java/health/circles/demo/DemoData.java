@@ -1,12 +1,18 @@
 package health.circles.demo;
 
+import health.circles.analytics.AnalyticsService;
+import health.circles.analytics.RunView;
 import health.circles.contact.Contacts;
 import health.circles.imports.ImportFormat;
 import health.circles.imports.ImportJobView;
 import health.circles.imports.ImportService;
+import health.circles.imports.ImportState;
+import health.circles.sync.SyncMonitor;
 import health.circles.synthetic.ImportFiles;
 import health.circles.synthetic.SyntheticNetwork;
+import health.circles.web.ApiProblem;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -16,12 +22,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Loads the demo network on the first start: a synthetic health network (households, clinics, congregations and
  * neighbourhood groups with planted communities) written as an NDJSON file and queued through the bulk import, so
- * the demo takes the same path as real data.
+ * the demo takes the same path as real data. Once both stores hold it, one analytics run starts, so influencers,
+ * communities and the map page have something to show on the first visit.
  */
 @ApplicationScoped
 public class DemoData {
@@ -32,19 +40,50 @@ public class DemoData {
     private final ImportService imports;
     private final Contacts store;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final SyncMonitor sync;
+    private final AnalyticsService analytics;
+    /** The demo import queued by this process, until the first analytics run over it has started. */
+    private volatile UUID awaitingAnalysis;
 
-    DemoData(DemoConfig config, ImportService imports, Contacts store, com.fasterxml.jackson.databind.ObjectMapper json) {
+    DemoData(DemoConfig config, ImportService imports, Contacts store, com.fasterxml.jackson.databind.ObjectMapper json,
+             SyncMonitor sync, AnalyticsService analytics) {
         this.config = config;
         this.imports = imports;
         this.store = store;
         this.json = json;
+        this.sync = sync;
+        this.analytics = analytics;
     }
 
     void onStart(@Observes StartupEvent event) {
         if (config.enabled() && isEmpty()) {
             ImportJobView job = load();
+            awaitingAnalysis = job.id();
             LOG.infof("Demo network of %d contacts queued as import %s (CIRCLES_DEMO_DATA=false turns this off)",
                     config.contacts(), job.id());
+        }
+    }
+
+    /** Starts the first analytics run once the demo import succeeded and the graph holds all of it. */
+    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void analyseOnceLoaded() {
+        UUID job = awaitingAnalysis;
+        if (job == null) {
+            return;
+        }
+        ImportState state = imports.get(job).state();
+        if (state == ImportState.QUEUED || state == ImportState.RUNNING || sync.status().backlog() > 0) {
+            return;
+        }
+        awaitingAnalysis = null;
+        if (state != ImportState.SUCCEEDED) {
+            return;
+        }
+        try {
+            RunView run = analytics.start(null, "GRAPH_CHANGE");
+            LOG.infof("Demo network in both stores: analytics run %s started (influencers, communities, maps)", run.id());
+        } catch (ApiProblem e) {
+            LOG.infof("Demo network in both stores; no analytics run started: %s", e.getMessage());
         }
     }
 
