@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.contact.Contacts;
+import health.circles.security.Disclosure;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
@@ -31,15 +32,17 @@ public class TouchpointService {
     private final Contacts contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
+    private final Disclosure disclosure;
     private final Clock clock = Clock.systemUTC();
 
     TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
-                      NetworkConfig config) {
+                      NetworkConfig config, Disclosure disclosure) {
         this.touchpoints = touchpoints;
         this.ties = ties;
         this.contacts = contacts;
         this.strengths = strengths;
         this.config = config;
+        this.disclosure = disclosure;
     }
 
     /** A touchpoint as written, with the outbox position at which the graph shows its effect on ties (0: none). */
@@ -84,12 +87,12 @@ public class TouchpointService {
         StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
                 ? strengths.recomputeAndInfer(pairs)
                 : strengths.recompute(pairs);
-        return new Written(TouchpointView.of(t, done.changed()), done.position());
+        return new Written(disclosure.touchpoint(TouchpointView.of(t, done.changed())), done.position());
     }
 
     @Transactional
     public TouchpointView get(UUID id) {
-        return TouchpointView.of(find(id), null);
+        return disclosure.touchpoint(TouchpointView.of(find(id), null));
     }
 
     /** Deletes a touchpoint and takes it out of its participants' tie strengths; returns the outbox position. */
@@ -119,7 +122,7 @@ public class TouchpointService {
         return page(touchpoints.ofPair(tie.fromId, tie.toId, position(next), limit + 1), limit);
     }
 
-    private static Page<TouchpointView> page(List<Touchpoint> found, int limit) {
+    private Page<TouchpointView> page(List<Touchpoint> found, int limit) {
         boolean more = found.size() > limit;
         List<Touchpoint> page = more ? found.subList(0, limit) : found;
         String next = null;
@@ -127,7 +130,7 @@ public class TouchpointService {
             Touchpoint last = page.get(page.size() - 1);
             next = new Cursor(last.occurredAt.toString(), last.id).encode();
         }
-        return new Page<>(page.stream().map(t -> TouchpointView.of(t, null)).toList(), next);
+        return new Page<>(disclosure.touchpoints(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
     }
 
     private static Touchpoints.Position position(String next) {
