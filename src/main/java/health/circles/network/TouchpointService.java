@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.contact.Contacts;
+import health.circles.security.AuditNotes;
 import health.circles.security.Disclosure;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
@@ -33,16 +34,18 @@ public class TouchpointService {
     private final StrengthService strengths;
     private final NetworkConfig config;
     private final Disclosure disclosure;
+    private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
     TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
-                      NetworkConfig config, Disclosure disclosure) {
+                      NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
         this.contacts = contacts;
         this.strengths = strengths;
         this.config = config;
         this.disclosure = disclosure;
+        this.auditNotes = auditNotes;
     }
 
     /** A touchpoint as written, with the outbox position at which the graph shows its effect on ties (0: none). */
@@ -99,6 +102,7 @@ public class TouchpointService {
     @Transactional
     public long delete(UUID id) {
         Touchpoint t = find(id);
+        auditNotes.concerns(t.participants.toArray(UUID[]::new)); // the answer is empty; the audit row names them
         List<ContactPair> pairs = pairs(t.participants);
         touchpoints.delete(t);
         touchpoints.flush();
@@ -119,6 +123,7 @@ public class TouchpointService {
         if (tie == null) {
             throw ApiProblem.notFound("Tie", tieId);
         }
+        auditNotes.concerns(tie.fromId, tie.toId); // an empty history still tells that someone looked at this pair
         return page(touchpoints.ofPair(tie.fromId, tie.toId, position(next), limit + 1), limit);
     }
 
