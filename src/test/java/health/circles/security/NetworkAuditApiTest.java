@@ -47,7 +47,7 @@ class NetworkAuditApiTest {
                 .body("{\"from\":\"" + doctor + "\",\"to\":\"" + patient + "\",\"type\":\"TREATS\",\"notes\":\"n\"}")
                 .when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
         as(me, "analyst").when().get("/api/v1/ties/" + tie).then().statusCode(200);
-        as(me, "admin").contentType(ContentType.JSON).header("If-Match", "\"0\"").body("{\"declaredStrength\":1.5}")
+        as(me, "admin").contentType(ContentType.JSON).header("If-Match", "\"0\"").body("{\"declaredStrength\":0.8}")
                 .when().put("/api/v1/ties/" + tie).then().statusCode(200);
         as(me, "admin").header("If-Match", "\"1\"").queryParam("until", "2026-01-01")
                 .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200);

@@ -49,7 +49,7 @@ class RateLimitApiTest {
     @Test
     void importStartIsLimited() {
         overTheLimit("throttled-imports", "integration", "imports", 400,
-                r -> r.contentType("application/x-ndjson").body("{}").queryParam("batchSize", 0)
+                r -> r.contentType("application/x-ndjson").body("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).queryParam("batchSize", 0)
                         .when().post("/api/v1/imports"));
     }
 
