@@ -62,7 +62,8 @@ public class MapService {
             note = (note == null ? "" : note + "; ") + "only the first " + maxEdges
                     + " ties are drawn (circles.analytics.maps.max-edges)";
         }
-        // The download is a string (JSON, GraphML, GEXF) the audit filter cannot read: name every contact drawn here.
+        // The map leaves as a rendered document (Cytoscape JSON, GraphML, GEXF) that names no AuditedRecord: note here
+        // every contact it draws, so its audit row names them.
         auditNotes.concerns(nodes.stream().map(n -> UUID.fromString(n.id())).toArray(UUID[]::new));
         return new MapGraph(nodes, edges, truncated, note);
     }
