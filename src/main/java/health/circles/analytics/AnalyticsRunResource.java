@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
@@ -40,6 +41,9 @@ public class AnalyticsRunResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
+    @RateLimited(name = "analytics-runs", permits = 10, per = "PT1H")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an analytics run",
             description = "Projects the active ties, computes PageRank, betweenness, degree, strength and communities "

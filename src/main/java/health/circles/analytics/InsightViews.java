@@ -1,7 +1,10 @@
 package health.circles.analytics;
 
+import health.circles.security.AuditedRecord;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -21,7 +24,23 @@ public final class InsightViews {
             @Schema(description = "Coarsest community the contact belongs to") long community,
             @Schema(description = "Rank in the previous successful run; absent when it was not ranked then") Integer previousRank,
             @Schema(description = "Places gained since the previous run (negative: lost)") Integer rankChange,
-            Explanation explanation) {
+            Explanation explanation) implements AuditedRecord {
+
+        @Override
+        public String auditId() {
+            return contactId.toString();
+        }
+
+        /** The influencer and the neighbours its explanation names. */
+        @Override
+        public Set<UUID> auditContacts() {
+            Set<UUID> ids = new LinkedHashSet<>();
+            ids.add(contactId);
+            if (explanation != null && explanation.strongestNeighbours() != null) {
+                explanation.strongestNeighbours().forEach(n -> ids.add(n.contactId()));
+            }
+            return ids;
+        }
     }
 
     /** All four scores of a contact. */
@@ -93,7 +112,22 @@ public final class InsightViews {
             @Schema(description = "Communities it has most tie strength with") List<Bridge> bridges,
             @Schema(description = "Members with the highest betweenness whose ties leave the community") List<Member> bridgeContacts,
             long secondaryMemberCount,
-            @Schema(description = "Largest shares first") List<SecondaryMember> secondaryMembers) {
+            @Schema(description = "Largest shares first") List<SecondaryMember> secondaryMembers) implements AuditedRecord {
+
+        @Override
+        public String auditId() {
+            return Long.toString(summary.id());
+        }
+
+        /** Every member the detail names: top influencers, bridge contacts, secondary members. */
+        @Override
+        public Set<UUID> auditContacts() {
+            Set<UUID> ids = new LinkedHashSet<>();
+            topInfluencers.forEach(m -> ids.add(m.contactId()));
+            bridgeContacts.forEach(m -> ids.add(m.contactId()));
+            secondaryMembers.forEach(m -> ids.add(m.contactId()));
+            return ids;
+        }
     }
 
     /** One membership of a contact. */

@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
 import health.circles.security.Audited;
+import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.ApiProblem;
@@ -40,6 +41,9 @@ public class MapResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "map", action = "export")
+    @RateLimited(name = "maps", permits = 60, per = "PT1M")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("communities/{id}")
     @Operation(summary = "Map of a community of the latest run",
             description = "Choose the format with the Accept header or format=json|graphml|gexf; bounded in size, "
@@ -59,6 +63,9 @@ public class MapResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "map", action = "export", contactParam = "id")
+    @RateLimited(name = "maps", permits = 60, per = "PT1M")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("contacts/{id}")
     @Operation(summary = "Map of a contact's neighbourhood",
             description = "Contacts within depth (1 to 3, default 1) active ties; bounded in size")

@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.security.AuditNotes;
 import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -12,11 +13,13 @@ public class MapService {
     private final InsightService insights;
     private final GraphMaps graph;
     private final AnalyticsConfig config;
+    private final AuditNotes auditNotes;
 
-    MapService(InsightService insights, GraphMaps graph, AnalyticsConfig config) {
+    MapService(InsightService insights, GraphMaps graph, AnalyticsConfig config, AuditNotes auditNotes) {
         this.insights = insights;
         this.graph = graph;
         this.config = config;
+        this.auditNotes = auditNotes;
     }
 
     /** The community's primary members (the most influential first when it is larger than the bound). */
@@ -59,6 +62,9 @@ public class MapService {
             note = (note == null ? "" : note + "; ") + "only the first " + maxEdges
                     + " ties are drawn (circles.analytics.maps.max-edges)";
         }
+        // The map leaves as a rendered document (Cytoscape JSON, GraphML, GEXF) that names no AuditedRecord: note here
+        // every contact it draws, so its audit row names them.
+        auditNotes.concerns(nodes.stream().map(n -> UUID.fromString(n.id())).toArray(UUID[]::new));
         return new MapGraph(nodes, edges, truncated, note);
     }
 }

@@ -157,6 +157,8 @@ public class ContactResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "list")
     @RateLimited(name = "contact-search", permits = 600, per = "PT1M")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Operation(summary = "Search and list contacts",
             description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with AND")
     public Page<ContactView> search(

@@ -1,6 +1,7 @@
 package health.circles.imports;
 
 import health.circles.security.Audited;
+import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Cursor;
@@ -48,6 +49,9 @@ public class ImportResource {
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "import", action = "create")
+    @RateLimited(name = "imports", permits = 60, per = "PT1H")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes({NDJSON, "text/csv"})
     @Operation(summary = "Start an import",
             description = "NDJSON (application/x-ndjson): one JSON object per line with \"record\": contact, tie or "
@@ -72,6 +76,7 @@ public class ImportResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "import", action = "read")
     @Path("{id}")
     @Operation(summary = "An import's state, percent done and counts")
     @APIResponse(responseCode = "404", description = "No such import")
@@ -93,6 +98,7 @@ public class ImportResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "import", action = "cancel")
     @Path("{id}/cancel")
     @Operation(summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
     @APIResponse(responseCode = "409", description = "The import already ended")
@@ -102,6 +108,7 @@ public class ImportResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "import", action = "resume")
     @Path("{id}/resume")
     @Operation(summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
     @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")

@@ -1,6 +1,9 @@
 package health.circles.network;
 
+import health.circles.security.AuditedRecord;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -13,7 +16,22 @@ public record CirclesView(
         @Schema(description = "Members listed, over all rings") int total,
         @Schema(description = "true when the size bound cut the answer short; note says where") boolean truncated,
         String note,
-        @Schema(description = "false when the graph had not caught up with recent writes within the wait") boolean graphCurrent) {
+        @Schema(description = "false when the graph had not caught up with recent writes within the wait") boolean graphCurrent)
+        implements AuditedRecord {
+
+    @Override
+    public String auditId() {
+        return centre.id().toString();
+    }
+
+    /** The centre and every member listed: the answer names them all. */
+    @Override
+    public Set<UUID> auditContacts() {
+        Set<UUID> ids = new LinkedHashSet<>();
+        ids.add(centre.id());
+        rings.forEach(r -> r.members().forEach(m -> ids.add(m.id())));
+        return ids;
+    }
 
     /** A contact as graph answers name it. */
     @Schema(name = "ContactRef")

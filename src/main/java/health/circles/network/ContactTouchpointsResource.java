@@ -34,7 +34,7 @@ public class ContactTouchpointsResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
-    @Audited(resource = "touchpoint", action = "list", contactParam = "id")
+    @Audited(resource = "touchpoint", action = "list", idParam = "", contactParam = "id")
     @Operation(summary = "A contact's touchpoints, newest first")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -2,6 +2,7 @@ package health.circles.network;
 
 import health.circles.contact.Contact;
 import health.circles.contact.Contacts;
+import health.circles.security.AuditNotes;
 import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -20,11 +21,13 @@ public class GraphQueryService {
     private final Contacts contacts;
     private final NetworkGraph graph;
     private final GraphReads reads;
+    private final AuditNotes auditNotes;
 
-    GraphQueryService(Contacts contacts, NetworkGraph graph, GraphReads reads) {
+    GraphQueryService(Contacts contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
         this.contacts = contacts;
         this.graph = graph;
         this.reads = reads;
+        this.auditNotes = auditNotes;
     }
 
     /** The parameters of a circles question, already validated. */
@@ -55,6 +58,7 @@ public class GraphQueryService {
     }
 
     public PathsView paths(UUID from, UUID to, int maxHops, int limit, Long consistentWith) {
+        auditNotes.concerns(from, to); // named by the audit row even when the answer is an error
         if (from.equals(to)) {
             throw ApiProblem.invalidField("to", "must differ from from");
         }

@@ -1,6 +1,9 @@
 package health.circles.network;
 
+import health.circles.security.AuditedRecord;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -12,7 +15,26 @@ public record PathsView(
         int maxHops,
         List<PathView> paths,
         @Schema(description = "Why the list is empty; absent otherwise") String reason,
-        @Schema(description = "false when the graph had not caught up with recent writes within the wait") boolean graphCurrent) {
+        @Schema(description = "false when the graph had not caught up with recent writes within the wait") boolean graphCurrent)
+        implements AuditedRecord {
+
+    @Override
+    public String auditId() {
+        return null; // a question about two contacts, not a stored record
+    }
+
+    /** Both ends and every contact on a path returned: the answer names them all. */
+    @Override
+    public Set<UUID> auditContacts() {
+        Set<UUID> ids = new LinkedHashSet<>();
+        ids.add(from.id());
+        ids.add(to.id());
+        paths.forEach(p -> p.hops().forEach(h -> {
+            ids.add(h.from().id());
+            ids.add(h.to().id());
+        }));
+        return ids;
+    }
 
     /** One path: who introduces whom, hop by hop. */
     @Schema(name = "Path")

@@ -96,7 +96,7 @@ public class TieResource {
     @POST
     @Path("{id}/end")
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
-    @Audited(resource = "tie", action = "update")
+    @Audited(resource = "tie", action = "end")
     @Operation(summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
     public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
@@ -118,7 +118,7 @@ public class TieResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
-    @Audited(resource = "touchpoint", action = "list")
+    @Audited(resource = "touchpoint", action = "list", idParam = "")
     @Path("{id}/touchpoints")
     @Operation(summary = "The touchpoints both ends of a tie took part in, newest first")
     @APIResponse(responseCode = "404", description = "No such tie")

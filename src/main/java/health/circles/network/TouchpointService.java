@@ -1,6 +1,8 @@
 package health.circles.network;
 
 import health.circles.contact.Contacts;
+import health.circles.security.AuditNotes;
+import health.circles.security.Disclosure;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
@@ -31,15 +33,19 @@ public class TouchpointService {
     private final Contacts contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
+    private final Disclosure disclosure;
+    private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
     TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
-                      NetworkConfig config) {
+                      NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
         this.contacts = contacts;
         this.strengths = strengths;
         this.config = config;
+        this.disclosure = disclosure;
+        this.auditNotes = auditNotes;
     }
 
     /** A touchpoint as written, with the outbox position at which the graph shows its effect on ties (0: none). */
@@ -84,18 +90,19 @@ public class TouchpointService {
         StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
                 ? strengths.recomputeAndInfer(pairs)
                 : strengths.recompute(pairs);
-        return new Written(TouchpointView.of(t, done.changed()), done.position());
+        return new Written(disclosure.touchpoint(TouchpointView.of(t, done.changed())), done.position());
     }
 
     @Transactional
     public TouchpointView get(UUID id) {
-        return TouchpointView.of(find(id), null);
+        return disclosure.touchpoint(TouchpointView.of(find(id), null));
     }
 
     /** Deletes a touchpoint and takes it out of its participants' tie strengths; returns the outbox position. */
     @Transactional
     public long delete(UUID id) {
         Touchpoint t = find(id);
+        auditNotes.concerns(t.participants.toArray(UUID[]::new)); // the answer is empty; the audit row names them
         List<ContactPair> pairs = pairs(t.participants);
         touchpoints.delete(t);
         touchpoints.flush();
@@ -116,10 +123,11 @@ public class TouchpointService {
         if (tie == null) {
             throw ApiProblem.notFound("Tie", tieId);
         }
+        auditNotes.concerns(tie.fromId, tie.toId); // an empty history still tells that someone looked at this pair
         return page(touchpoints.ofPair(tie.fromId, tie.toId, position(next), limit + 1), limit);
     }
 
-    private static Page<TouchpointView> page(List<Touchpoint> found, int limit) {
+    private Page<TouchpointView> page(List<Touchpoint> found, int limit) {
         boolean more = found.size() > limit;
         List<Touchpoint> page = more ? found.subList(0, limit) : found;
         String next = null;
@@ -127,7 +135,7 @@ public class TouchpointService {
             Touchpoint last = page.get(page.size() - 1);
             next = new Cursor(last.occurredAt.toString(), last.id).encode();
         }
-        return new Page<>(page.stream().map(t -> TouchpointView.of(t, null)).toList(), next);
+        return new Page<>(disclosure.touchpoints(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
     }
 
     private static Touchpoints.Position position(String next) {

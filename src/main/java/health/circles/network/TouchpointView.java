@@ -1,7 +1,10 @@
 package health.circles.network;
 
+import health.circles.security.AuditedRecord;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -19,7 +22,23 @@ public record TouchpointView(
         String externalId,
         Instant createdAt,
         @Schema(description = "On creation only: the ties between the participants and their new strengths, inferred ones included")
-        List<TieStrengthView> ties) {
+        List<TieStrengthView> ties) implements AuditedRecord {
+
+    @Override
+    public String auditId() {
+        return id.toString();
+    }
+
+    @Override
+    public Set<UUID> auditContacts() {
+        return new LinkedHashSet<>(participants);
+    }
+
+    /** The touchpoint without its free text, for callers who may not see clinical detail of its participants. */
+    public TouchpointView withoutClinicalDetail() {
+        return new TouchpointView(id, participants, channel, occurredAt, null, null, clinical, campaignId, externalId,
+                createdAt, ties);
+    }
 
     static TouchpointView of(Touchpoint t, List<TieStrengthView> ties) {
         return new TouchpointView(t.id, List.copyOf(t.participants), t.channel, t.occurredAt, t.topic, t.outcome,

@@ -4,6 +4,7 @@ import health.circles.contact.Channel;
 import health.circles.contact.ConsentStatus;
 import health.circles.contact.ContactView;
 import health.circles.network.TieView;
+import health.circles.network.TouchpointView;
 import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,6 +76,28 @@ public class Disclosure {
         Set<UUID> whole = wholeRecords(caller, ends);
         return views.stream()
                 .map(t -> whole.contains(t.from()) || whole.contains(t.to()) ? t : t.withoutNotes())
+                .toList();
+    }
+
+    public TouchpointView touchpoint(TouchpointView view) {
+        return touchpoints(List.of(view)).get(0);
+    }
+
+    /**
+     * Touchpoints marked clinical keep their topic and outcome only for callers who see clinical detail of one of
+     * their participants; one query for the whole page, and none when the page holds no clinical touchpoint.
+     */
+    public List<TouchpointView> touchpoints(List<TouchpointView> views) {
+        Caller caller = callers.current();
+        if (caller.seesEverything() || views.stream().noneMatch(TouchpointView::clinical)) {
+            return views;
+        }
+        Set<UUID> participants = new HashSet<>();
+        views.stream().filter(TouchpointView::clinical).forEach(t -> participants.addAll(t.participants()));
+        Set<UUID> whole = wholeRecords(caller, participants);
+        return views.stream()
+                .map(t -> !t.clinical() || t.participants().stream().anyMatch(whole::contains)
+                        ? t : t.withoutClinicalDetail())
                 .toList();
     }
 

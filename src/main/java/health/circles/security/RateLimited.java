@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 /**
  * Limits how often one subject may call an expensive endpoint: {@code permits} calls per {@code per} (ISO-8601
  * duration), shared by every method with the same {@code name}. Over the limit the answer is 429 problem+json with
- * Retry-After. {@code circles.security.rate-limits.<name>.permits|period} override the numbers per deployment.
+ * Retry-After. {@code circles.security.rate-limits.<name>.permits|period} override the numbers per deployment, and
+ * {@code circles.security.rate-limits.<name>.subjects.<subject>.permits|period} for one subject.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -56,12 +56,23 @@ public class RateLimits {
     }
 
     private RateLimiter limiter(RateLimited limit, String subject) {
+        int permits = limit.permits();
+        Duration period = Duration.parse(limit.per());
         SecurityConfig.Limit configured = config.rateLimits().get(limit.name());
-        int permits = configured != null ? configured.permits() : limit.permits();
-        Duration period = configured != null ? configured.period() : Duration.parse(limit.per());
+        if (configured != null) {
+            permits = configured.permits().orElse(permits);
+            period = configured.period().orElse(period);
+            SecurityConfig.SubjectLimit own = configured.subjects().get(subject);
+            if (own != null) {
+                permits = own.permits().orElse(permits);
+                period = own.period().orElse(period);
+            }
+        }
+        int finalPermits = Math.max(1, permits);
+        Duration finalPeriod = period;
         return registry.rateLimiter(limit.name() + "\u001f" + subject, () -> RateLimiterConfig.custom()
-                .limitForPeriod(permits)
-                .limitRefreshPeriod(period)
+                .limitForPeriod(finalPermits)
+                .limitRefreshPeriod(finalPeriod)
                 .timeoutDuration(Duration.ZERO)
                 .build());
     }

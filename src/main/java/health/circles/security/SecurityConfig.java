@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Security settings beyond token verification (which is smallrye-jwt's, under {@code mp.jwt.*}). */
 @ConfigMapping(prefix = "circles.security")
@@ -39,11 +40,24 @@ public interface SecurityConfig {
         Duration lifetime();
     }
 
-    /** {@code permits} requests per {@code period} for each subject. */
+    /**
+     * {@code permits} requests per {@code period} for each subject; either left out keeps the annotation's number.
+     * {@code subjects.<subject>} sets other numbers for one subject (a nightly import client, a test's own subject).
+     */
     interface Limit {
 
-        int permits();
+        OptionalInt permits();
 
-        Duration period();
+        Optional<Duration> period();
+
+        Map<String, SubjectLimit> subjects();
+    }
+
+    /** The limit of one subject, where it differs from everyone's. */
+    interface SubjectLimit {
+
+        OptionalInt permits();
+
+        Optional<Duration> period();
     }
 }

@@ -15,11 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.TestTokens;
+import health.circles.security.AuditRows;
 import health.circles.sync.GraphRelay;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -330,6 +335,63 @@ class AnalyticsApiTest {
                 .body("edgeCount", greaterThanOrEqualTo(4));
         given().queryParam("depth", 4).when().get("/api/v1/maps/contacts/" + hub.id()).then().statusCode(400);
         given().queryParam("format", "svg").when().get("/api/v1/maps/contacts/" + hub.id()).then().statusCode(400);
+    }
+
+    @Test
+    @Order(12)
+    void insightReadsAndMapDownloadsAreAuditedNamingTheContactsTheyShow() {
+        String me = AuditRows.subject("insight-auditor");
+        Supplier<RequestSpecification> analyst = () -> TestTokens.bearer(TestTokens.token(me, Set.of("analyst")));
+        List<String> expected = new ArrayList<>();
+
+        JsonPath influencers = analyst.get().queryParam("limit", 3).when().get("/api/v1/influencers")
+                .then().statusCode(200).extract().jsonPath();
+        for (int i = 0; i < 3; i++) {
+            Set<UUID> named = ids(influencers.getList("items[" + i + "].explanation.strongestNeighbours.contactId"));
+            named.add(UUID.fromString(influencers.getString("items[" + i + "].contactId")));
+            expected.add(AuditRows.row("list", "influencer", influencers.getString("items[" + i + "].contactId"),
+                    named, "GET", 200));
+        }
+
+        long hubCommunity = given().when().get("/api/v1/contacts/" + hub.id() + "/communities").then()
+                .extract().jsonPath().getLong("memberships.find { it.primary && it.level == 0 }.communityId");
+        JsonPath detail = analyst.get().when().get("/api/v1/communities/" + hubCommunity)
+                .then().statusCode(200).extract().jsonPath();
+        Set<UUID> members = ids(detail.getList("topInfluencers.contactId"));
+        members.addAll(ids(detail.getList("bridgeContacts.contactId")));
+        members.addAll(ids(detail.getList("secondaryMembers.contactId")));
+        assertTrue(members.contains(hub.id()), "the hub is among its community's top influencers");
+        expected.add(AuditRows.row("read", "community", hubCommunity, members, "GET", 200));
+
+        analyst.get().when().get("/api/v1/communities").then().statusCode(200); // sizes and mixes only: no row
+        analyst.get().when().get("/api/v1/contacts/" + hub.id() + "/communities").then().statusCode(200);
+        expected.add(AuditRows.row("read", "contact-communities", hub.id(), Set.of(hub.id()), "GET", 200));
+
+        Set<UUID> communityNodes = ids(analyst.get().when().get("/api/v1/maps/communities/" + hubCommunity)
+                .then().statusCode(200).extract().jsonPath().getList("elements.nodes.data.id"));
+        assertTrue(communityNodes.size() > 10, "the community map draws its members");
+        expected.add(AuditRows.row("export", "map", hubCommunity, communityNodes, "GET", 200));
+        analyst.get().queryParam("format", "gexf").when().get("/api/v1/maps/communities/" + hubCommunity)
+                .then().statusCode(200);
+        expected.add(AuditRows.row("export", "map", hubCommunity, communityNodes, "GET", 200));
+
+        Set<UUID> around = ids(given().when().get("/api/v1/maps/contacts/" + bridge.id())
+                .then().statusCode(200).extract().jsonPath().getList("elements.nodes.data.id"));
+        assertEquals(5, around.size());
+        analyst.get().accept("application/graphml+xml").when().get("/api/v1/maps/contacts/" + bridge.id())
+                .then().statusCode(200).contentType("application/graphml+xml");
+        expected.add(AuditRows.row("export", "map", bridge.id(), around, "GET", 200));
+        UUID unknown = UUID.randomUUID();
+        analyst.get().when().get("/api/v1/maps/contacts/" + unknown).then().statusCode(404);
+        expected.add(AuditRows.row("export", "map", unknown, Set.of(unknown), "GET", 404));
+
+        assertEquals(expected, AuditRows.sorted(dataSource, me));
+    }
+
+    private static Set<UUID> ids(List<Object> values) {
+        Set<UUID> ids = new java.util.HashSet<>();
+        values.forEach(v -> ids.add(UUID.fromString(v.toString())));
+        return ids;
     }
 
     @Test
