@@ -166,6 +166,10 @@ public class CampaignService {
         if (in.via().equals(in.contactId())) {
             throw ApiProblem.invalidField("via", "must be someone other than the contact");
         }
+        if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
+            throw new ApiProblem(422, "unknown-contact", "Unknown contact", "via: no contact " + in.via(),
+                    List.of(new Problem.FieldError("via", "no such contact")));
+        }
         String status = campaigns.lockTarget(id, in.contactId()).orElseThrow(() ->
                 new ApiProblem(422, "not-a-target", "Not a target", "contactId: " + in.contactId()
                         + " is not a target of campaign " + id,

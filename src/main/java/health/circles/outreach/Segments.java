@@ -3,6 +3,7 @@ package health.circles.outreach;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
+import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -272,6 +273,9 @@ public class Segments {
             bind(c, s, params);
             return s.executeUpdate();
         } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) { // the unique name index: another request saved the name first
+                throw ApiProblem.conflict("duplicate-name", "Another segment already has this name");
+            }
             throw new IllegalStateException("Segment update failed: " + e.getMessage(), e);
         }
     }

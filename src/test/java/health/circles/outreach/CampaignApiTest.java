@@ -230,7 +230,8 @@ class CampaignApiTest {
         outcome(UUID.randomUUID().toString(), target, "REACHED", staff).then().statusCode(404);
         outcome(campaign, outsider, "REACHED", staff).then().statusCode(422).body("errors.field", hasItem("contactId"));
         outcome(campaign, target, "REACHED", target).then().statusCode(400).body("errors.field", hasItem("via"));
-        outcome(campaign, target, "REACHED", UUID.randomUUID().toString()).then().statusCode(422);
+        outcome(campaign, target, "REACHED", UUID.randomUUID().toString()).then().statusCode(422)
+                .body("errors.field", hasItem("via"));
         outcome(campaign, target, "WAVED", staff).then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("contactId", target, "outcome", "REACHED", "via", staff,
                         "occurredAt", "2999-01-01T00:00:00Z"))
