@@ -194,6 +194,38 @@ public class ContactService {
         return words == null ? "{}" : words.toString();
     }
 
+    /** The contacts of {@code ids} that exist, in that order, as the caller may see them (for member listings). */
+    @Transactional
+    public List<ContactView> views(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Contact> byId = contacts.list("id in ?1", ids).stream()
+                .collect(Collectors.toMap(c -> c.id, Function.identity()));
+        List<ContactView> items = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            Contact c = byId.get(id);
+            if (c != null) {
+                items.add(ContactView.of(c));
+            }
+        }
+        return disclosure.contacts(items);
+    }
+
+    /**
+     * Records one channel's consent answer (an opt-out recorded by a campaign): a contact write like any other, so the
+     * version, the outbox row and the audit trail follow the usual rules. Returns the new version.
+     */
+    @Transactional
+    public long recordConsent(UUID id, Channel channel, ConsentStatus status, String source) {
+        Contact contact = findForUpdate(id);
+        Instant now = now();
+        contact.consent.put(channel, new ConsentRecord(status, now, trimmed(source)));
+        contact.updatedAt = now;
+        written(contact);
+        return contact.version;
+    }
+
     @Transactional
     public Page<ContactView> search(ContactQuery query) {
         List<Contacts.Hit> hits = contacts.search(query);

@@ -124,6 +124,8 @@ public class AuditFilter {
             items = page.items();
         } else if (entity instanceof Collection<?> list) {
             items = list;
+        } else if (entity instanceof AuditedListing listing) {
+            items = listing.auditRecords();
         } else if (entity instanceof AuditedRecord one) {
             return List.of(one);
         } else {

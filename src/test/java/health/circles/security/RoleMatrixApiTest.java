@@ -41,6 +41,8 @@ class RoleMatrixApiTest {
     private static final Set<String> INSIGHT = Set.of("admin", "analyst", "outreach", "clinician");
     private static final Set<String> IMPORT = Set.of("admin", "integration");
     private static final Set<String> TOUCH = Set.of("admin", "clinician", "outreach", "integration");
+    private static final Set<String> OUTREACH_WRITE = Set.of("admin", "outreach");
+    private static final Set<String> OUTREACH_READ = Set.of("admin", "outreach", "analyst");
 
     /**
      * One endpoint's rule. {@code denyOnly}: the call has effects other tests would feel (a rebuild, a job), so only
@@ -96,7 +98,22 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/contacts/{id}/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/communities/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),
-            new Rule("GET", "/api/v1/audit", ADMIN, null));
+            new Rule("GET", "/api/v1/audit", ADMIN, null),
+            new Rule("POST", "/api/v1/segments", OUTREACH_WRITE, "{}"),
+            new Rule("GET", "/api/v1/segments", OUTREACH_READ, null),
+            new Rule("GET", "/api/v1/segments/{id}", OUTREACH_READ, null),
+            new Rule("PUT", "/api/v1/segments/{id}", OUTREACH_WRITE, "{}"),
+            new Rule("DELETE", "/api/v1/segments/{id}", OUTREACH_WRITE, null),
+            new Rule("GET", "/api/v1/segments/{id}/preview", OUTREACH_READ, null),
+            new Rule("GET", "/api/v1/segments/{id}/members", OUTREACH_READ, null),
+            new Rule("GET", "/api/v1/segments/{id}/export", OUTREACH_READ, null),
+            new Rule("POST", "/api/v1/campaigns", OUTREACH_WRITE, "{}"),
+            new Rule("GET", "/api/v1/campaigns", OUTREACH_READ, null),
+            new Rule("GET", "/api/v1/campaigns/{id}", OUTREACH_READ, null),
+            new Rule("POST", "/api/v1/campaigns/{id}/close", OUTREACH_WRITE, null),
+            new Rule("POST", "/api/v1/campaigns/{id}/outcomes", OUTREACH_WRITE, "{}"),
+            new Rule("GET", "/api/v1/campaigns/{id}/pending", OUTREACH_READ, null),
+            new Rule("GET", "/api/v1/campaigns/{id}/report", OUTREACH_READ, null));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");

@@ -1,0 +1,39 @@
+package health.circles.outreach;
+
+import health.circles.security.AuditedRecord;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An outcome as recorded: the touchpoint it became, where the contact now stands, what an opt-out changed. */
+@Schema(name = "CampaignOutcome")
+public record CampaignOutcomeView(
+        UUID id,
+        UUID campaignId,
+        UUID contactId,
+        CampaignOutcome outcome,
+        UUID via,
+        UUID touchpointId,
+        Instant occurredAt,
+        @Schema(description = "The contact's status in the campaign after this outcome") String status,
+        @Schema(description = "Opt-out only: the contact's consent for the channel is now DENIED") boolean consentDenied,
+        @Schema(description = "Opt-out only: other active campaigns whose pending list the contact left") int removedFromPendingLists)
+        implements AuditedRecord {
+
+    @Override
+    public String auditId() {
+        return id.toString();
+    }
+
+    @Override
+    public Set<UUID> auditContacts() {
+        Set<UUID> ids = new LinkedHashSet<>();
+        ids.add(contactId);
+        if (via != null) {
+            ids.add(via);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,326 @@
+package health.circles.outreach;
+
+import health.circles.contact.Channel;
+import health.circles.contact.ConsentStatus;
+import health.circles.contact.ContactService;
+import health.circles.contact.ContactView;
+import health.circles.network.TouchpointChannel;
+import health.circles.network.TouchpointInput;
+import health.circles.network.TouchpointService;
+import health.circles.security.Callers;
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import health.circles.web.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Campaigns: a segment approached on a channel through seeds. The targets are the segment's consenting members when
+ * the campaign starts; each outcome is also a touchpoint between the contact and whoever reached it, so tie strength
+ * learns from it; an opt-out denies the channel's consent at once and takes the contact off every pending list.
+ */
+@ApplicationScoped
+public class CampaignService {
+
+    private final Campaigns campaigns;
+    private final SegmentService segments;
+    private final Segments segmentStore;
+    private final SegmentGraph graph;
+    private final ContactService contacts;
+    private final TouchpointService touchpoints;
+    private final Callers callers;
+    private final CampaignConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    CampaignService(Campaigns campaigns, SegmentService segments, Segments segmentStore, SegmentGraph graph,
+                    ContactService contacts, TouchpointService touchpoints, Callers callers, CampaignConfig config) {
+        this.campaigns = campaigns;
+        this.segments = segments;
+        this.segmentStore = segmentStore;
+        this.graph = graph;
+        this.contacts = contacts;
+        this.touchpoints = touchpoints;
+        this.callers = callers;
+        this.config = config;
+    }
+
+    /** An outcome as recorded, with the outbox position at which the graph shows its effect on ties. */
+    public record Recorded(CampaignOutcomeView outcome, long position) {
+    }
+
+    @Transactional
+    public CampaignView create(CampaignInput in) {
+        if (segmentStore.find(in.segmentId(), false).isEmpty()) {
+            throw new ApiProblem(422, "unknown-segment", "Unknown segment", "segmentId: no segment " + in.segmentId(),
+                    List.of(new Problem.FieldError("segmentId", "no such segment")));
+        }
+        List<CampaignView.Seed> seeds = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        for (CampaignInput.Seed s : in.seeds() == null ? List.<CampaignInput.Seed>of() : in.seeds()) {
+            if (!seen.add(s.contactId())) {
+                throw ApiProblem.invalidField("seeds", "must not name a contact twice");
+            }
+            Campaigns.Consent consent = campaigns.consent(s.contactId(), in.channel()).orElseThrow(() ->
+                    new ApiProblem(422, "unknown-contact", "Unknown contact", "seeds: no contact " + s.contactId(),
+                            List.of(new Problem.FieldError("seeds", "no such contact: " + s.contactId()))));
+            // A seed is asked to pass the word on, on the campaign's channel: it must not be someone who said no.
+            if (consent.doNotContact() || ConsentStatus.DENIED.name().equals(consent.status())) {
+                throw new ApiProblem(422, "seed-without-consent", "Seed may not be contacted", "seeds: contact "
+                        + s.contactId() + " is do-not-contact or denied " + in.channel(),
+                        List.of(new Problem.FieldError("seeds", "may not be contacted on " + in.channel() + ": " + s.contactId())));
+            }
+            seeds.add(new CampaignView.Seed(s.contactId(), s.expectedReach()));
+        }
+        SegmentService.Members members = segments.resolve(in.segmentId(), in.channel());
+        if (members.ids().size() > config.maxTargets()) {
+            throw new ApiProblem(422, "too-many-targets", "Too many targets", "The segment has " + members.ids().size()
+                    + " consenting members for " + in.channel() + "; a campaign targets at most " + config.maxTargets());
+        }
+        Instant now = now();
+        Campaigns.Row row = new Campaigns.Row(UUID.randomUUID(), in.name().strip(), in.segmentId(), in.channel(), "ACTIVE",
+                in.hops() == null ? config.defaultHops() : in.hops(), members.includeUnknown(), in.predictedCoverage(),
+                members.excluded(), callers.current().subject(), now, null);
+        campaigns.insert(row);
+        campaigns.insertSeeds(row.id(), seeds);
+        campaigns.insertTargets(row.id(), members.ids(), now);
+        return view(row);
+    }
+
+    @Transactional
+    public CampaignView get(UUID id) {
+        return view(find(id, false));
+    }
+
+    @Transactional
+    public Page<CampaignView> list(String state, String next, int limit) {
+        Cursor cursor = Cursor.decode(next);
+        Instant before = null;
+        if (cursor != null) {
+            try {
+                before = Instant.parse(cursor.key());
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.invalidField("next", "belongs to another listing");
+            }
+        }
+        List<Campaigns.Row> found = campaigns.list(state, before, cursor == null ? null : cursor.id(), limit + 1);
+        boolean more = found.size() > limit;
+        List<Campaigns.Row> page = more ? found.subList(0, limit) : found;
+        String out = more ? new Cursor(page.get(limit - 1).createdAt().toString(), page.get(limit - 1).id()).encode() : null;
+        return new Page<>(page.stream().map(this::view).toList(), out);
+    }
+
+    @Transactional
+    public CampaignView close(UUID id) {
+        Campaigns.Row c = find(id, true);
+        if (c.active()) {
+            campaigns.close(id, now());
+        }
+        return view(find(id, false));
+    }
+
+    /** The pending list: targets not yet approached that may still be asked now (consent is read again). */
+    @Transactional
+    public SegmentMembers pending(UUID id, String next, int limit) {
+        Campaigns.Row c = find(id, false);
+        if (!c.active()) {
+            return new SegmentMembers(c.channel(), c.includeUnknown(), 0, new SegmentExclusions(0, 0, 0), List.of(), null);
+        }
+        long[] eligible = new long[1];
+        SegmentExclusions excluded = campaigns.pendingCount(c, eligible);
+        Cursor cursor = Cursor.decode(next);
+        List<Segments.Found> found = campaigns.pending(c, cursor == null ? null : cursor.key(),
+                cursor == null ? null : cursor.id(), limit + 1);
+        boolean more = found.size() > limit;
+        List<Segments.Found> page = more ? found.subList(0, limit) : found;
+        String out = more ? new Cursor(page.get(limit - 1).sortName(), page.get(limit - 1).id()).encode() : null;
+        List<ContactView> items = contacts.views(page.stream().map(Segments.Found::id).toList());
+        return new SegmentMembers(c.channel(), c.includeUnknown(), eligible[0], excluded, items, out);
+    }
+
+    /**
+     * Records one target's outcome: a touchpoint between the contact and {@code via} (tie strength follows the
+     * network's rules), the target's new status, and for an opt-out the channel's consent set to DENIED through the
+     * contact service and the contact taken off the pending list of every other active campaign, all in one transaction.
+     */
+    @Transactional
+    public Recorded record(UUID id, CampaignOutcomeInput in) {
+        Campaigns.Row c = find(id, false);
+        if (!c.active()) {
+            throw ApiProblem.conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
+        }
+        if (in.via().equals(in.contactId())) {
+            throw ApiProblem.invalidField("via", "must be someone other than the contact");
+        }
+        if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
+            throw new ApiProblem(422, "unknown-contact", "Unknown contact", "via: no contact " + in.via(),
+                    List.of(new Problem.FieldError("via", "no such contact")));
+        }
+        String status = campaigns.lockTarget(id, in.contactId()).orElseThrow(() ->
+                new ApiProblem(422, "not-a-target", "Not a target", "contactId: " + in.contactId()
+                        + " is not a target of campaign " + id,
+                        List.of(new Problem.FieldError("contactId", "not a target of this campaign"))));
+        if (status.equals("OPTED_OUT") || status.equals("REMOVED")) {
+            throw ApiProblem.conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
+                    + "against them in a campaign");
+        }
+        Campaigns.Consent consent = campaigns.consent(in.contactId(), c.channel()).orElseThrow();
+        if (in.outcome() != CampaignOutcome.OPTED_OUT
+                && (consent.doNotContact() || ConsentStatus.DENIED.name().equals(consent.status()))) {
+            throw ApiProblem.conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
+                    + c.channel() + " (consent denied or do-not-contact since the campaign started)");
+        }
+        Instant now = now();
+        Instant at = in.occurredAt() == null ? now : in.occurredAt().truncatedTo(ChronoUnit.MICROS);
+        TouchpointChannel channel = in.touchpointChannel() != null ? in.touchpointChannel() : touchpointChannel(c.channel());
+        String topic = ("Campaign: " + c.name());
+        TouchpointService.Written touchpoint = touchpoints.create(new TouchpointInput(List.of(in.via(), in.contactId()),
+                channel, at, topic.length() > 200 ? topic.substring(0, 200) : topic, in.outcome().name(), false, id, null));
+        long position = touchpoint.position();
+        String newStatus = next(status, in.outcome());
+        campaigns.setTarget(id, in.contactId(), newStatus, now);
+        boolean denied = false;
+        int removed = 0;
+        if (in.outcome() == CampaignOutcome.OPTED_OUT) {
+            contacts.recordConsent(in.contactId(), c.channel(), ConsentStatus.DENIED, "campaign-opt-out");
+            denied = true;
+            removed = campaigns.removeFromPendingLists(in.contactId(), id, "opted out in campaign " + id, now);
+        }
+        UUID outcomeId = UUID.randomUUID();
+        campaigns.insertOutcome(outcomeId, id, in.contactId(), in.outcome(), in.via(), touchpoint.touchpoint().id(), at, now);
+        return new Recorded(new CampaignOutcomeView(outcomeId, id, in.contactId(), in.outcome(), in.via(),
+                touchpoint.touchpoint().id(), at, newStatus, denied, removed), position);
+    }
+
+    /** Reach and response overall, by community and kind, per seed within the campaign's hops, and against prediction. */
+    @Transactional
+    public CampaignReport report(UUID id) {
+        Campaigns.Row c = find(id, false);
+        UUID run = segmentStore.latestRun().orElse(null);
+        List<Campaigns.Target> targets = campaigns.targets(id, run);
+        List<CampaignView.Seed> seeds = campaigns.seeds(id);
+        Set<UUID> reached = new HashSet<>();
+        Set<UUID> responded = new HashSet<>();
+        for (Campaigns.Target t : targets) {
+            if (t.reached()) {
+                reached.add(t.contactId());
+            }
+            if (t.responded()) {
+                responded.add(t.contactId());
+            }
+        }
+        Map<UUID, Long> via = campaigns.outcomesVia(id);
+        Set<UUID> reachedNearSeeds = new LinkedHashSet<>();
+        Set<UUID> respondedNearSeeds = new LinkedHashSet<>();
+        List<CampaignReport.SeedReach> seedReach = new ArrayList<>();
+        for (CampaignView.Seed s : seeds) {
+            Set<UUID> near = graph.within(s.contactId(), c.hops());
+            long r = 0;
+            long p = 0;
+            for (UUID n : near) {
+                if (reached.contains(n)) {
+                    r++;
+                    reachedNearSeeds.add(n);
+                }
+                if (responded.contains(n)) {
+                    p++;
+                    respondedNearSeeds.add(n);
+                }
+            }
+            seedReach.add(new CampaignReport.SeedReach(s.contactId(), s.expectedReach(), r, p,
+                    via.getOrDefault(s.contactId(), 0L)));
+        }
+        Long expected = seeds.stream().anyMatch(s -> s.expectedReach() != null)
+                ? seeds.stream().mapToLong(s -> s.expectedReach() == null ? 0 : s.expectedReach()).sum() : null;
+        CampaignReport.Prediction prediction = new CampaignReport.Prediction(c.predictedCoverage(),
+                targets.isEmpty() || seeds.isEmpty() ? null : (double) reachedNearSeeds.size() / targets.size(),
+                expected, reachedNearSeeds.size(), respondedNearSeeds.size());
+        return new CampaignReport(id, c.channel(), c.state(), c.hops(), run, figures(targets),
+                groups(targets, t -> t.community() == null ? null : t.community().toString()),
+                groups(targets, Campaigns.Target::kind), seedReach, prediction);
+    }
+
+    /** Contact ids taking part in active campaigns (their seeds, and targets that did not opt out), for seed selection. */
+    @Transactional
+    public Set<UUID> contactsInActiveCampaigns() {
+        return campaigns.inActiveCampaigns();
+    }
+
+    private static CampaignReport.Figures figures(List<Campaigns.Target> targets) {
+        long reached = targets.stream().filter(Campaigns.Target::reached).count();
+        long responded = targets.stream().filter(Campaigns.Target::responded).count();
+        return new CampaignReport.Figures(targets.size(), reached, responded,
+                targets.stream().filter(Campaigns.Target::declined).count(),
+                targets.stream().filter(t -> t.status().equals("OPTED_OUT")).count(),
+                targets.stream().filter(t -> t.status().equals("PENDING")).count(),
+                targets.stream().filter(t -> t.status().equals("REMOVED")).count(),
+                ratio(reached, targets.size()), ratio(responded, reached));
+    }
+
+    private static List<CampaignReport.Group> groups(List<Campaigns.Target> targets,
+                                                     Function<Campaigns.Target, String> key) {
+        Map<String, long[]> by = new LinkedHashMap<>();
+        for (Campaigns.Target t : targets) {
+            long[] f = by.computeIfAbsent(key.apply(t), k -> new long[3]);
+            f[0]++;
+            f[1] += t.reached() ? 1 : 0;
+            f[2] += t.responded() ? 1 : 0;
+        }
+        List<CampaignReport.Group> out = new ArrayList<>();
+        by.forEach((k, f) -> out.add(new CampaignReport.Group(k, f[0], f[1], f[2], ratio(f[1], f[0]), ratio(f[2], f[1]))));
+        out.sort((a, b) -> a.targets() != b.targets() ? Long.compare(b.targets(), a.targets())
+                : String.valueOf(a.key()).compareTo(String.valueOf(b.key())));
+        return out;
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+
+    /** A later outcome replaces the status, except that being reached again does not undo an answer. */
+    private static String next(String status, CampaignOutcome outcome) {
+        if (outcome == CampaignOutcome.REACHED && (status.equals("RESPONDED") || status.equals("DECLINED"))) {
+            return status;
+        }
+        return outcome.name();
+    }
+
+    /** The touchpoint channel of an approach on a consent channel; a letter counts as a written message. */
+    static TouchpointChannel touchpointChannel(Channel channel) {
+        return switch (channel) {
+            case EMAIL, MAIL -> TouchpointChannel.EMAIL;
+            case SMS -> TouchpointChannel.SMS;
+            case PHONE -> TouchpointChannel.PHONE;
+            case IN_PERSON -> TouchpointChannel.IN_PERSON;
+        };
+    }
+
+    private CampaignView view(Campaigns.Row c) {
+        return new CampaignView(c.id(), c.name(), c.segmentId(), c.channel(), c.state(), c.hops(), c.includeUnknown(),
+                c.predictedCoverage(), campaigns.seeds(c.id()), campaigns.counts(c.id()), c.excluded(), c.createdBy(),
+                c.createdAt(), c.closedAt());
+    }
+
+    private Campaigns.Row find(UUID id, boolean forUpdate) {
+        Optional<Campaigns.Row> c = campaigns.find(id, forUpdate);
+        return c.orElseThrow(() -> ApiProblem.notFound("Campaign", id));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,79 @@
+package health.circles.outreach;
+
+import health.circles.network.GraphReads;
+import health.circles.web.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+
+/**
+ * The graph question behind "tie to a contact within k hops": the contacts a breadth-first walk over active ties
+ * reaches from a contact in at most k steps, asked of Neo4j one ring at a time and bounded in size. Ties are walked
+ * both ways, as for circles: who treats whom does not decide who can pass a word on.
+ */
+@ApplicationScoped
+public class SegmentGraph {
+
+    /**
+     * The contacts one active tie beyond the frontier. Those already seen are dropped here rather than in Cypher: a
+     * list membership test per row would make a wide ring cost rows × seen.
+     */
+    private static final String RING = """
+            UNWIND $frontier AS f
+            MATCH (:Contact {id: f})-[t:TIE]-(b:Contact)
+            WHERE t.until IS NULL OR t.until > $today
+            RETURN DISTINCT b.id AS id
+            LIMIT $cap
+            """;
+
+    private final Driver driver;
+    private final GraphReads reads;
+    private final SegmentConfig config;
+
+    SegmentGraph(Driver driver, GraphReads reads, SegmentConfig config) {
+        this.driver = driver;
+        this.reads = reads;
+        this.config = config;
+    }
+
+    /** The contacts within {@code hops} active ties of {@code centre}, itself excluded; 422 beyond the configured bound. */
+    public Set<UUID> within(UUID centre, int hops) {
+        reads.await(null); // read-your-writes: ties committed before the question count
+        int max = config.maxNeighbourhood();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        try (var session = driver.session()) {
+            return session.executeRead(tx -> {
+                Set<String> seen = new HashSet<>(List.of(centre.toString()));
+                List<String> frontier = List.of(centre.toString());
+                Set<UUID> found = new HashSet<>();
+                for (int ring = 1; ring <= hops && !frontier.isEmpty(); ring++) {
+                    // At most |seen| of the rows are known already, so this limit still shows whether the bound is passed.
+                    List<Record> rows = tx.run(RING, java.util.Map.of("frontier", frontier, "today", today,
+                            "cap", max - found.size() + 1 + seen.size())).list();
+                    List<String> next = new ArrayList<>(rows.size());
+                    for (Record r : rows) {
+                        String id = r.get("id").asString();
+                        if (seen.add(id)) {
+                            next.add(id);
+                            found.add(UUID.fromString(id));
+                        }
+                    }
+                    if (found.size() > max) {
+                        throw new ApiProblem(422, "neighbourhood-too-large", "Neighbourhood too large",
+                                "More than " + max + " contacts lie within " + hops + " hops of " + centre
+                                        + "; use fewer hops or other criteria");
+                    }
+                    frontier = next;
+                }
+                return found;
+            });
+        }
+    }
+}

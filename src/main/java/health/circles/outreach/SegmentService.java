@@ -1,0 +1,232 @@
+package health.circles.outreach;
+
+import health.circles.contact.Channel;
+import health.circles.contact.ContactService;
+import health.circles.contact.ContactView;
+import health.circles.security.Callers;
+import health.circles.web.ApiProblem;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Segments: saved filters over contacts, and their members for a channel with consent applied. Do-not-contact and
+ * DENIED contacts are never members; UNKNOWN ones only where the segment says so; every answer counts who was left out.
+ */
+@ApplicationScoped
+public class SegmentService {
+
+    private final Segments segments;
+    private final SegmentGraph graph;
+    private final ContactService contacts;
+    private final Callers callers;
+    private final SegmentConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    SegmentService(Segments segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config) {
+        this.segments = segments;
+        this.graph = graph;
+        this.contacts = contacts;
+        this.callers = callers;
+        this.config = config;
+    }
+
+    /** A segment's consenting members for a channel, and who was left out. */
+    public record Members(List<UUID> ids, SegmentExclusions excluded, boolean includeUnknown) {
+    }
+
+    @Transactional
+    public SegmentView create(SegmentInput in) {
+        String name = in.name().strip();
+        check(in.filter(), name, null);
+        Instant now = now();
+        SegmentView s = new SegmentView(UUID.randomUUID(), name, blankToNull(in.description()), normalised(in.filter()),
+                Boolean.TRUE.equals(in.includeUnknown()), callers.current().subject(), now, now, 0);
+        segments.insert(s);
+        return s;
+    }
+
+    @Transactional
+    public SegmentView get(UUID id) {
+        return find(id, false);
+    }
+
+    /** PUT: replaces the definition; {@code expectedVersion} is the If-Match version, or null for none. */
+    @Transactional
+    public SegmentView replace(UUID id, Long expectedVersion, SegmentInput in) {
+        SegmentView current = find(id, true);
+        if (expectedVersion != null && expectedVersion != current.version()) {
+            throw new ApiProblem(412, "stale-version", "Precondition failed", "The segment is at version "
+                    + current.version() + ", not " + expectedVersion + "; read it again and reapply the change");
+        }
+        String name = in.name().strip();
+        check(in.filter(), name, id);
+        SegmentView changed = new SegmentView(id, name, blankToNull(in.description()), normalised(in.filter()),
+                Boolean.TRUE.equals(in.includeUnknown()), current.createdBy(), current.createdAt(), now(),
+                current.version() + 1);
+        if (!segments.replace(changed, current.version())) {
+            throw ApiProblem.conflict("conflict", "The segment changed meanwhile; read it again and retry");
+        }
+        return changed;
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        find(id, true);
+        if (segments.usedByCampaign(id)) {
+            throw ApiProblem.conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
+                    + "for its report");
+        }
+        segments.delete(id);
+    }
+
+    @Transactional
+    public Page<SegmentView> list(String next, int limit) {
+        Cursor cursor = Cursor.decode(next);
+        List<SegmentView> found = segments.list(cursor == null ? null : cursor.key(), cursor == null ? null : cursor.id(),
+                limit + 1);
+        boolean more = found.size() > limit;
+        List<SegmentView> page = more ? found.subList(0, limit) : found;
+        String cursorOut = more ? new Cursor(page.get(limit - 1).name(), page.get(limit - 1).id()).encode() : null;
+        return new Page<>(page, cursorOut);
+    }
+
+    @Transactional
+    public SegmentPreview preview(UUID id, Channel channel) {
+        SegmentView s = find(id, false);
+        Segments.Match match = match(s, channel);
+        long[] eligible = new long[1];
+        SegmentExclusions excluded = segments.count(match, eligible);
+        List<UUID> sample = segments.members(match, null, null, config.sampleSize()).stream()
+                .map(Segments.Found::id).toList();
+        return new SegmentPreview(channel, s.includeUnknown(), eligible[0], excluded, contacts.views(sample));
+    }
+
+    @Transactional
+    public SegmentMembers members(UUID id, Channel channel, String next, int limit) {
+        SegmentView s = find(id, false);
+        Segments.Match match = match(s, channel);
+        long[] eligible = new long[1];
+        SegmentExclusions excluded = segments.count(match, eligible);
+        Cursor cursor = Cursor.decode(next);
+        List<Segments.Found> found = segments.members(match, cursor == null ? null : cursor.key(),
+                cursor == null ? null : cursor.id(), limit + 1);
+        boolean more = found.size() > limit;
+        List<Segments.Found> page = more ? found.subList(0, limit) : found;
+        String cursorOut = more ? new Cursor(page.get(limit - 1).sortName(), page.get(limit - 1).id()).encode() : null;
+        List<ContactView> items = contacts.views(page.stream().map(Segments.Found::id).toList());
+        return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, items, cursorOut);
+    }
+
+    /** Every consenting member, for a CSV export; 422 above the configured size. */
+    @Transactional
+    public SegmentMembers export(UUID id, Channel channel) {
+        SegmentView s = find(id, false);
+        Segments.Match match = match(s, channel);
+        long[] eligible = new long[1];
+        SegmentExclusions excluded = segments.count(match, eligible);
+        if (eligible[0] > config.maxExport()) {
+            throw new ApiProblem(422, "export-too-large", "Export too large", "The segment has " + eligible[0]
+                    + " consenting members for " + channel + "; an export holds at most " + config.maxExport()
+                    + ". Page through GET /api/v1/segments/" + id + "/members instead");
+        }
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, contacts.views(ids), null);
+    }
+
+    /**
+     * The ids of a segment's consenting members for a channel, by name: do-not-contact and DENIED never, UNKNOWN as the
+     * segment says. For seed selection and campaigns; 404 for an unknown segment.
+     */
+    @Transactional
+    public List<UUID> memberIds(UUID segmentId, Channel channel) {
+        return resolve(segmentId, channel).ids();
+    }
+
+    /** {@link #memberIds} with the count of contacts left out and why. */
+    @Transactional
+    public Members resolve(UUID segmentId, Channel channel) {
+        SegmentView s = find(segmentId, false);
+        Segments.Match match = match(s, channel);
+        long[] eligible = new long[1];
+        SegmentExclusions excluded = segments.count(match, eligible);
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        return new Members(ids, excluded, s.includeUnknown());
+    }
+
+    SegmentView find(UUID id, boolean forUpdate) {
+        return segments.find(id, forUpdate).orElseThrow(() -> ApiProblem.notFound("Segment", id));
+    }
+
+    private Segments.Match match(SegmentView s, Channel channel) {
+        SegmentFilter f = s.filter();
+        UUID run = null;
+        if (f.needsAnalytics()) {
+            run = segments.latestRun().orElseThrow(SegmentService::noRun);
+        }
+        Set<UUID> near = Set.of();
+        if (f.tieTo() != null && f.tieTo().contactId() != null) {
+            near = graph.within(f.tieTo().contactId(), f.tieTo().hops());
+        }
+        return new Segments.Match(f, run, near, channel, s.includeUnknown());
+    }
+
+    /** Rules the annotations cannot state: the name is free, the communities and the anchor contact exist. */
+    private void check(SegmentFilter f, String name, UUID self) {
+        if (segments.nameTaken(name, self)) {
+            throw ApiProblem.conflict("duplicate-name", "Another segment is already named " + name);
+        }
+        if (f.influence() != null && f.influence().maxRank() == null && f.influence().minScore() == null) {
+            throw ApiProblem.invalidField("filter.influence", "needs maxRank, minScore or both");
+        }
+        if (f.communities() != null && !f.communities().isEmpty()) {
+            UUID run = segments.latestRun().orElseThrow(SegmentService::noRun);
+            List<Long> unknown = segments.unknownCommunities(run, f.communities());
+            if (!unknown.isEmpty()) {
+                throw ApiProblem.invalidField("filter.communities", "not communities of the latest analytics run: "
+                        + unknown);
+            }
+        }
+        if (f.tieTo() != null && !segments.contactExists(f.tieTo().contactId())) {
+            throw ApiProblem.invalidField("filter.tieTo.contactId", "no such contact");
+        }
+    }
+
+    private static SegmentFilter normalised(SegmentFilter f) {
+        return new SegmentFilter(nullIfEmpty(f.communities() == null ? null : f.communities().stream().distinct().toList()),
+                f.communities() == null || f.communities().isEmpty() ? null
+                        : f.membership() == null ? SegmentFilter.Membership.ANY : f.membership(),
+                nullIfEmpty(f.kinds() == null ? null : f.kinds().stream().distinct().toList()),
+                nullIfEmpty(f.tags() == null ? null
+                        : f.tags().stream().map(t -> t.strip().toLowerCase(java.util.Locale.ROOT)).distinct().toList()),
+                nullIfEmpty(f.languages() == null ? null : f.languages().stream().map(String::strip).distinct().toList()),
+                nullIfEmpty(f.postalCodes() == null ? null
+                        : f.postalCodes().stream().map(p -> p.strip().toUpperCase(java.util.Locale.ROOT)).distinct().toList()),
+                f.influence(), f.tieTo());
+    }
+
+    private static <T> List<T> nullIfEmpty(List<T> values) {
+        return values == null || values.isEmpty() ? null : values;
+    }
+
+    static ApiProblem noRun() {
+        return new ApiProblem(409, "no-analytics-run", "No analytics results yet",
+                "The segment filters by community or influence, and no analytics run has succeeded yet. Start one with "
+                        + "POST /api/v1/analytics/runs.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,292 @@
+package health.circles.outreach;
+
+import static health.circles.outreach.Outreach.byTag;
+import static health.circles.outreach.Outreach.campaign;
+import static health.circles.outreach.Outreach.contact;
+import static health.circles.outreach.Outreach.granted;
+import static health.circles.outreach.Outreach.outcome;
+import static health.circles.outreach.Outreach.pending;
+import static health.circles.outreach.Outreach.tag;
+import static health.circles.outreach.Outreach.tie;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Campaigns over HTTP against the real stores: targets, outcomes as touchpoints, opt-outs, pending lists, reports. */
+@QuarkusTest
+class CampaignApiTest {
+
+    // JsonPath reads JSON numbers as floats.
+    private static final double EPS = 1e-6;
+
+    @Inject
+    CampaignService campaigns;
+
+    /**
+     * Seed S reaches a and c directly (ties S-a, S-c); b hangs off a (a-b); d-e are far from S; f is never approached.
+     * Outcomes: a RESPONDED via S, b REACHED via a, c DECLINED via S, d RESPONDED via staff W, e OPTED_OUT via W. With
+     * one hop: targets 6, reached 5, responded 2 (a, d), declined 1, opted out 1, pending 1; S reaches a and c (2),
+     * of whom a responded (1); coverage 2 / 6.
+     */
+    @Test
+    void reportFiguresMatchAHandComputedSmallGraph() {
+        String tag = tag();
+        String staff = granted("NURSE", tag());
+        String seed = granted("COMMUNITY_LEADER", tag());
+        String a = granted("PATIENT", tag);
+        String b = granted("PATIENT", tag);
+        String c = granted("CAREGIVER", tag);
+        String d = granted("PATIENT", tag);
+        String e = granted("CAREGIVER", tag);
+        String f = granted("PATIENT", tag);
+        contact("PATIENT", tag, "DENIED", false);
+        contact("PATIENT", tag, null, false);
+        contact("CAREGIVER", tag, "GRANTED", true);
+        String seedA = tie(seed, a);
+        tie(a, b);
+        tie(seed, c);
+        tie(d, e);
+
+        String segment = byTag(tag, false);
+        String campaign = campaign(segment, "EMAIL", "[{\"contactId\":\"" + seed + "\",\"expectedReach\":3}]", 0.5, 1);
+        JsonPath started = given().when().get("/api/v1/campaigns/" + campaign).then().statusCode(200).extract().jsonPath();
+        assertEquals(6, started.getInt("counts.targets"));
+        assertEquals(6, started.getInt("counts.pending"));
+        assertEquals(1, started.getInt("excludedAtStart.denied"));
+        assertEquals(1, started.getInt("excludedAtStart.unknown"));
+        assertEquals(1, started.getInt("excludedAtStart.doNotContact"));
+        assertEquals(seed, started.getString("seeds[0].contactId"));
+        assertEquals(Set.of(a, b, c, d, e, f), new HashSet<>(pending(campaign)));
+
+        JsonPath responded = outcome(campaign, a, "RESPONDED", seed).then().statusCode(201)
+                .header("Graph-Position", org.hamcrest.Matchers.notNullValue())
+                .body("status", equalTo("RESPONDED")).extract().jsonPath();
+        outcome(campaign, b, "REACHED", a).then().statusCode(201);
+        outcome(campaign, c, "DECLINED", seed).then().statusCode(201);
+        outcome(campaign, d, "RESPONDED", staff).then().statusCode(201);
+        outcome(campaign, e, "OPTED_OUT", staff).then().statusCode(201).body("consentDenied", equalTo(true));
+        assertEquals(List.of(f), pending(campaign));
+
+        // The outcome is a touchpoint of the campaign, and it strengthened the tie: 0.5 declared + 0.04 for an email.
+        given().when().get("/api/v1/touchpoints/" + responded.getString("touchpointId")).then().statusCode(200)
+                .body("campaignId", equalTo(campaign)).body("outcome", equalTo("RESPONDED"))
+                .body("participants", hasItem(seed));
+        double strength = given().when().get("/api/v1/ties/" + seedA).then().statusCode(200).extract().jsonPath()
+                .getDouble("strength");
+        assertEquals(0.54, strength, 1e-3);
+
+        JsonPath report = given().when().get("/api/v1/campaigns/" + campaign + "/report").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(6, report.getInt("totals.targets"));
+        assertEquals(5, report.getInt("totals.reached"));
+        assertEquals(2, report.getInt("totals.responded"));
+        assertEquals(1, report.getInt("totals.declined"));
+        assertEquals(1, report.getInt("totals.optedOut"));
+        assertEquals(1, report.getInt("totals.pending"));
+        assertEquals(5.0 / 6, report.getDouble("totals.reachRate"), EPS);
+        assertEquals(2.0 / 5, report.getDouble("totals.responseRate"), EPS);
+
+        Map<String, Object> patients = group(report, "byKind", "PATIENT");
+        assertEquals(4, patients.get("targets"));
+        assertEquals(3, patients.get("reached"));
+        assertEquals(2, patients.get("responded"));
+        Map<String, Object> caregivers = group(report, "byKind", "CAREGIVER");
+        assertEquals(2, caregivers.get("targets"));
+        assertEquals(2, caregivers.get("reached"));
+        assertEquals(0, caregivers.get("responded"));
+
+        assertEquals(seed, report.getString("seeds[0].contactId"));
+        assertEquals(3, report.getInt("seeds[0].expectedReach"));
+        assertEquals(2, report.getInt("seeds[0].reachedWithinHops"));
+        assertEquals(1, report.getInt("seeds[0].respondedWithinHops"));
+        assertEquals(2, report.getInt("seeds[0].outcomesVia"));
+        assertEquals(0.5, report.getDouble("prediction.predictedCoverage"), EPS);
+        assertEquals(2.0 / 6, report.getDouble("prediction.actualCoverage"), EPS);
+        assertEquals(3, report.getInt("prediction.expectedReach"));
+        assertEquals(2, report.getInt("prediction.actualReach"));
+        assertEquals(1, report.getInt("prediction.respondedNearSeeds"));
+
+        // Two hops: b (through a) joins what S reached downstream.
+        String wider = campaign(segment, "EMAIL", "[{\"contactId\":\"" + seed + "\"}]", null, 2);
+        outcome(wider, b, "RESPONDED", seed).then().statusCode(201);
+        JsonPath two = given().when().get("/api/v1/campaigns/" + wider + "/report").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, two.getInt("seeds[0].respondedWithinHops"));
+        assertEquals(1, two.getInt("seeds[0].reachedWithinHops"));
+        assertNull(two.get("prediction.expectedReach"));
+    }
+
+    @Test
+    void anOptOutDuringACampaignDeniesConsentAtOnceAndEmptiesEveryPendingList() {
+        String tag = tag();
+        String staff = granted("NURSE", tag());
+        String quitter = granted("PATIENT", tag);
+        String stayer = granted("PATIENT", tag);
+        String segment = byTag(tag, false);
+        String first = campaign(segment, "EMAIL", "[]", null, 1);
+        String second = campaign(segment, "EMAIL", "[]", null, 1);
+        long version = given().when().get("/api/v1/contacts/" + quitter).then().extract().jsonPath().getLong("version");
+
+        outcome(first, quitter, "OPTED_OUT", staff).then().statusCode(201)
+                .body("consentDenied", equalTo(true)).body("removedFromPendingLists", equalTo(1));
+
+        JsonPath contact = given().when().get("/api/v1/contacts/" + quitter).then().statusCode(200).extract().jsonPath();
+        assertEquals("DENIED", contact.getString("consent.EMAIL.status"));
+        assertEquals("campaign-opt-out", contact.getString("consent.EMAIL.source"));
+        assertEquals(version + 1, contact.getLong("version"));
+        assertEquals(List.of(stayer), pending(first));
+        assertEquals(List.of(stayer), pending(second));
+        given().when().get("/api/v1/campaigns/" + second).then().body("counts.removed", equalTo(1));
+        assertFalse(campaigns.contactsInActiveCampaigns().contains(UUID.fromString(quitter)));
+        assertTrue(campaigns.contactsInActiveCampaigns().contains(UUID.fromString(stayer)));
+
+        // Nobody asks them again: not in this campaign, not in the other, not in a new one.
+        outcome(first, quitter, "REACHED", staff).then().statusCode(409).body("type", containsString("opted-out"));
+        outcome(second, quitter, "RESPONDED", staff).then().statusCode(409);
+        JsonPath members = Outreach.members(segment, "EMAIL");
+        assertEquals(List.of(stayer), members.getList("items.id"));
+        assertEquals(1, members.getInt("excluded.denied"));
+        String third = campaign(segment, "EMAIL", "[]", null, 1);
+        assertEquals(List.of(stayer), pending(third));
+    }
+
+    @Test
+    void consentWithdrawnOrDoNotContactMeanwhileLeavesThePendingListAtOnce() {
+        String tag = tag();
+        String staff = granted("NURSE", tag());
+        String later = granted("PATIENT", tag);
+        String denies = granted("PATIENT", tag);
+        String stays = granted("PATIENT", tag);
+        String campaign = campaign(byTag(tag, false), "EMAIL", "[]", null, 1);
+        patch(later, "{\"doNotContact\":true}");
+        patch(denies, "{\"consent\":{\"EMAIL\":{\"status\":\"DENIED\"}}}");
+
+        JsonPath page = given().when().get("/api/v1/campaigns/" + campaign + "/pending").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of(stays), page.getList("items.id"));
+        assertEquals(1, page.getInt("excluded.doNotContact"));
+        assertEquals(1, page.getInt("excluded.denied"));
+        outcome(campaign, later, "REACHED", staff).then().statusCode(409).body("type", containsString("no-consent"));
+        outcome(campaign, denies, "RESPONDED", staff).then().statusCode(409);
+    }
+
+    @Test
+    void unknownConsentIsTargetedOnlyWhenTheSegmentIncludesIt() {
+        String tag = tag();
+        String yes = granted("PATIENT", tag);
+        String unknown = contact("PATIENT", tag, null, false);
+        String strict = campaign(byTag(tag, false), "EMAIL", "[]", null, 1);
+        String lenient = campaign(byTag(tag, true), "EMAIL", "[]", null, 1);
+        assertEquals(List.of(yes), pending(strict));
+        given().when().get("/api/v1/campaigns/" + strict).then().body("excludedAtStart.unknown", equalTo(1))
+                .body("includeUnknown", equalTo(false));
+        assertEquals(Set.of(yes, unknown), new HashSet<>(pending(lenient)));
+        given().when().get("/api/v1/campaigns/" + lenient).then().body("excludedAtStart.unknown", equalTo(0));
+    }
+
+    @Test
+    void invalidCampaignsAndOutcomesAreProblems() {
+        String tag = tag();
+        String staff = granted("NURSE", tag());
+        String target = granted("PATIENT", tag);
+        String outsider = granted("PATIENT", tag());
+        String noContact = contact("COMMUNITY_LEADER", tag(), "GRANTED", true);
+        String segment = byTag(tag, false);
+        String body = """
+                {"name":"x","segmentId":"%s","channel":"EMAIL","seeds":%s,"hops":%d}""";
+        given().contentType(ContentType.JSON).body(body.formatted(segment, "[]", 4))
+                .when().post("/api/v1/campaigns").then().statusCode(400).body("errors.field", hasItem("hops"));
+        given().contentType(ContentType.JSON).body(body.formatted(UUID.randomUUID(), "[]", 1))
+                .when().post("/api/v1/campaigns").then().statusCode(422).body("errors.field", hasItem("segmentId"));
+        given().contentType(ContentType.JSON).body(body.formatted(segment, "[{\"contactId\":\"" + noContact + "\"}]", 1))
+                .when().post("/api/v1/campaigns").then().statusCode(422).body("type", containsString("seed-without-consent"));
+        given().contentType(ContentType.JSON).body(body.formatted(segment, "[{\"contactId\":\"" + UUID.randomUUID() + "\"}]", 1))
+                .when().post("/api/v1/campaigns").then().statusCode(422);
+        given().contentType(ContentType.JSON).body("{\"name\":\"x\",\"segmentId\":\"" + segment + "\",\"channel\":\"FAX\"}")
+                .when().post("/api/v1/campaigns").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("""
+                        {"name":"x","segmentId":"%s","channel":"EMAIL","predictedCoverage":1.5}""".formatted(segment))
+                .when().post("/api/v1/campaigns").then().statusCode(400).body("errors.field", hasItem("predictedCoverage"));
+
+        String campaign = campaign(segment, "EMAIL", "[]", null, 1);
+        given().when().get("/api/v1/campaigns/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        outcome(UUID.randomUUID().toString(), target, "REACHED", staff).then().statusCode(404);
+        outcome(campaign, outsider, "REACHED", staff).then().statusCode(422).body("errors.field", hasItem("contactId"));
+        outcome(campaign, target, "REACHED", target).then().statusCode(400).body("errors.field", hasItem("via"));
+        outcome(campaign, target, "REACHED", UUID.randomUUID().toString()).then().statusCode(422)
+                .body("errors.field", hasItem("via"));
+        outcome(campaign, target, "WAVED", staff).then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("contactId", target, "outcome", "REACHED", "via", staff,
+                        "occurredAt", "2999-01-01T00:00:00Z"))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(400)
+                .body("errors.field", hasItem("occurredAt"));
+        given().when().delete("/api/v1/segments/" + segment).then().statusCode(409);
+
+        given().when().post("/api/v1/campaigns/" + campaign + "/close").then().statusCode(200)
+                .body("state", equalTo("CLOSED"));
+        outcome(campaign, target, "REACHED", staff).then().statusCode(409).body("type", containsString("campaign-closed"));
+        assertEquals(List.of(), pending(campaign));
+        JsonPath active = given().queryParam("state", "active").queryParam("limit", 200).when().get("/api/v1/campaigns")
+                .then().statusCode(200).extract().jsonPath();
+        assertFalse(active.getList("items.id").contains(campaign));
+        given().queryParam("state", "sleeping").when().get("/api/v1/campaigns").then().statusCode(400);
+    }
+
+    @Test
+    void campaignsArePagedNewestFirst() {
+        String segment = byTag(tag(), false);
+        String older = campaign(segment, "SMS", "[]", null, 1);
+        String newer = campaign(segment, "SMS", "[]", null, 1);
+        JsonPath first = given().queryParam("limit", 1).when().get("/api/v1/campaigns").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(newer, first.getString("items[0].id"));
+        JsonPath second = given().queryParam("limit", 1).queryParam("next", first.getString("next"))
+                .when().get("/api/v1/campaigns").then().statusCode(200).extract().jsonPath();
+        assertEquals(older, second.getString("items[0].id"));
+    }
+
+    @Test
+    void erasingATargetRemovesItFromCampaignsAndTheirReports() {
+        String tag = tag();
+        String staff = granted("NURSE", tag());
+        String erased = granted("PATIENT", tag);
+        String kept = granted("PATIENT", tag);
+        String campaign = campaign(byTag(tag, false), "EMAIL", "[{\"contactId\":\"" + staff + "\"}]", null, 1);
+        outcome(campaign, erased, "RESPONDED", staff).then().statusCode(201);
+        outcome(campaign, kept, "REACHED", erased).then().statusCode(201);
+        given().when().post("/api/v1/contacts/" + erased + "/erasure").then().statusCode(204);
+        JsonPath report = given().when().get("/api/v1/campaigns/" + campaign + "/report").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, report.getInt("totals.targets"));
+        assertEquals(0, report.getInt("totals.responded"));
+        assertEquals(1, report.getInt("totals.reached"));
+        assertFalse(campaigns.contactsInActiveCampaigns().contains(UUID.fromString(erased)));
+    }
+
+    private static void patch(String contact, String json) {
+        given().contentType("application/merge-patch+json").body(json).when().patch("/api/v1/contacts/" + contact)
+                .then().statusCode(200);
+    }
+
+    private static Map<String, Object> group(JsonPath report, String list, String key) {
+        List<Map<String, Object>> groups = report.getList(list);
+        return groups.stream().filter(g -> key.equals(g.get("key"))).findFirst().orElseThrow();
+    }
+}
