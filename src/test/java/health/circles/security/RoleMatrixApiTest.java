@@ -96,6 +96,7 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/contacts/{id}/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/communities/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),
+            new Rule("GET", "/api/v1/maps/overview", INSIGHT, null),
             new Rule("GET", "/api/v1/audit", ADMIN, null));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
