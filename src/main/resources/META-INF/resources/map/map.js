@@ -326,14 +326,50 @@
     return cy;
   }
 
-  function diameter(influence, max, min) {
+  function diameter(influence, max, min, range) {
     if (influence === null || influence === undefined || !max) { return min + 4; }
-    return min + Math.sqrt(influence / max) * 30;
+    return min + Math.sqrt(influence / max) * range;
+  }
+
+  /**
+   * Concentric bands: each circle of ties starts a new band, and a band holds at most 12 times its number of
+   * contacts, so that a large outer circle wraps onto further bands instead of piling up on one. Within a circle
+   * contacts are ordered by community, so that neighbours in a band tend to belong together.
+   */
+  function ringBands(nodes) {
+    var byRing = {};
+    nodes.forEach(function (d) { var r = d.ring || 0; (byRing[r] = byRing[r] || []).push(d); });
+    var bands = {};
+    var band = 0;
+    Object.keys(byRing).map(Number).sort(function (a, b) { return a - b; }).forEach(function (r) {
+      var members = byRing[r].sort(function (a, b) {
+        return (communityAt(a) || 0) - (communityAt(b) || 0) || (b.influence || 0) - (a.influence || 0);
+      });
+      var used = 0;
+      members.forEach(function (d) {
+        if (used >= Math.max(1, 12 * band)) { band += 1; used = 0; }
+        bands[d.id] = band;
+        used += 1;
+      });
+      band += 1;
+    });
+    return bands;
+  }
+
+  /** Palette slots of the communities on the current map, largest first, so that those drawn differ. */
+  var slots = {};
+
+  function assignSlots(groups) {
+    var counts = {};
+    groups.forEach(function (g) { if (g !== null && g !== undefined) { counts[g] = (counts[g] || 0) + 1; } });
+    slots = {};
+    Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || Number(a) - Number(b); })
+      .forEach(function (g, i) { slots[g] = i % PALETTE.length; });
   }
 
   function communityColour(id) {
-    if (id === null || id === undefined) { return '#b0b6bf'; }
-    return PALETTE[Math.abs(id) % PALETTE.length];
+    if (id === null || id === undefined || slots[id] === undefined) { return '#b0b6bf'; }
+    return PALETTE[slots[id]];
   }
 
   function communityAt(node) {
@@ -352,6 +388,14 @@
     });
     if (levels !== state.levels && state.view !== 'overview') { state.levels = levels; fillLevels(); }
     var overview = state.view === 'overview';
+    // Large maps name only the most influential contacts: 2,000 labels would be unreadable and slow to draw.
+    var labelled = {};
+    if (nodes.length > 300) {
+      nodes.slice().sort(function (a, b) { return (b.influence || 0) - (a.influence || 0); }).slice(0, 40)
+        .forEach(function (d) { labelled[d.id] = true; });
+    }
+    var bands = state.view === 'rings' ? ringBands(nodes) : {};
+    assignSlots(nodes.map(function (d) { return overview ? d.community : communityAt(d); }));
     var els = [];
     nodes.forEach(function (d) {
       var colour = overview ? communityColour(d.community)
@@ -361,9 +405,10 @@
       if (overview && own && own[d.community]) { classes.push('own'); }
       if (!overview && state.hiddenKinds[d.kind]) { classes.push('hidden-kind'); }
       els.push({ group: 'nodes', classes: classes.join(' '), data: {
-        id: d.id, label: d.label || '', kind: d.kind, community: d.community, group: overview ? d.community : communityAt(d),
+        id: d.id, name: d.label || '', kind: d.kind, band: bands[d.id],
+        label: nodes.length <= 300 || labelled[d.id] || (state.centre && d.id === state.centre.id) ? d.label || '' : '', community: d.community, group: overview ? d.community : communityAt(d),
         ring: d.ring, influence: d.influence, size: d.size, colour: colour,
-        diameter: overview ? 14 + Math.sqrt(d.size || 1) * 3 : diameter(d.influence, maxInfluence, nodes.length > 500 ? 6 : 10)
+        diameter: overview ? 14 + Math.sqrt(d.size || 1) * 3 : diameter(d.influence, maxInfluence, nodes.length > 500 ? 5 : 10, nodes.length > 500 ? 14 : 30)
       } });
     });
     map.elements.edges.forEach(function (e) {
@@ -379,8 +424,8 @@
   function layoutFor(count) {
     if (state.view === 'rings') {
       // The chosen contact in the middle, each circle of ties a ring around it.
-      return { name: 'concentric', fit: true, padding: 30, animate: false, avoidOverlap: count <= 600,
-        minNodeSpacing: count > 600 ? 2 : 8, concentric: function (n) { return 10 - (n.data('ring') || 0); },
+      return { name: 'concentric', fit: true, padding: 30, animate: false, avoidOverlap: count <= 300,
+        minNodeSpacing: count > 300 ? 1 : 8, concentric: function (n) { return 1000 - (n.data('band') || 0); },
         levelWidth: function () { return 1; } };
     }
     if (state.view === 'overview' && count <= 150) {
@@ -518,7 +563,7 @@
     node.addClass('focused');
     if (node.data('kind') === 'COMMUNITY') { return communityPanel(node.data('community')); }
     var id = node.id();
-    $('panel-title').textContent = node.data('label') || id;
+    $('panel-title').textContent = node.data('name') || id;
     body.appendChild(el('p', 'Loading…', 'hint'));
     var enc = encodeURIComponent(id);
     var soft = function (p) { return p.catch(function (e) { return { failed: e }; }); };
@@ -753,7 +798,7 @@
       var next = nodes[(i + step + nodes.length) % nodes.length];
       cy.nodes('.focused').removeClass('focused');
       next.addClass('focused');
-      setNote('Contact ' + (next.data('label') || next.id()) + ' — Enter opens its details, Space selects it.');
+      setNote('Contact ' + (next.data('name') || next.id()) + ' — Enter opens its details, Space selects it.');
     } else if (ev.key === 'Enter' && current.length) {
       ev.preventDefault();
       openPanel(current[0]);

@@ -15,6 +15,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -84,7 +86,6 @@ class MapPageBrowserTest {
         }
         Assumptions.assumeTrue(present, "Browser tests skipped: " + CHROMIUM + " and " + CHROMEDRIVER
                 + " are needed (apt-get install chromium chromium-driver); under CI=true they are required");
-        marisol = MapNetwork.ensure(dataSource, relay);
         Files.createDirectories(SCREENSHOTS);
         // Named explicitly, so that Selenium Manager never looks for (or downloads) a browser or a driver.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -97,6 +98,14 @@ class MapPageBrowserTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    }
+
+    /** Loaded by the first test rather than in a @BeforeAll, which runs before the test port is known. */
+    @BeforeEach
+    void network() {
+        if (marisol == null) {
+            marisol = MapNetwork.ensure(dataSource, relay);
+        }
     }
 
     @AfterAll
@@ -231,6 +240,7 @@ class MapPageBrowserTest {
     @Test
     @Order(7)
     void worksAtTabletWidth() {
+        driver.findElement(By.id("panel-close")).click();
         driver.manage().window().setSize(new Dimension(820, 1180));
         try {
             js("circlesMap.cy.resize(); circlesMap.cy.fit()");
@@ -258,14 +268,15 @@ class MapPageBrowserTest {
         String hubName = given().get("/api/v1/contacts/" + hub).then().statusCode(200).extract().path("displayName");
         JsonPath map = given().queryParam("depth", 3).get("/api/v1/maps/contacts/" + hub).then().statusCode(200)
                 .extract().jsonPath();
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("depth"))).selectByValue("3");
-        awaitQuiet();
         WebElement search = driver.findElement(By.id("search-input"));
         search.clear();
         search.sendKeys(hubName);
-        waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#search-results li[role=option]")));
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#search-results li[data-id='" + hub + "']")));
         js("document.body.dataset.state = 'loading'");
         driver.findElement(By.cssSelector("#search-results li[data-id='" + hub + "']")).click();
+        awaitDrawn();
+        js("document.body.dataset.state = 'loading'");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("depth"))).selectByValue("3");
         awaitDrawn();
         @SuppressWarnings("unchecked")
         Map<String, Object> render = (Map<String, Object>) js("return circlesMap.lastRender");
@@ -287,7 +298,7 @@ class MapPageBrowserTest {
                         .append("\",\"from\":\"map-extra-").append(i).append("\",\"to\":\"").append(hubExternal)
                         .append("\",\"type\":\"FOLLOWS_ONLINE\"}\n");
             }
-            JsonPath job = MapNetwork.awaitImport(given().contentType("application/x-ndjson").body(more.toString())
+            JsonPath job = MapNetwork.awaitImport(given().contentType("application/x-ndjson").body(more.toString().getBytes(StandardCharsets.UTF_8))
                     .post("/api/v1/imports").then().statusCode(202).extract().header("Location"));
             assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
             waitFor(d -> given().queryParam("depth", 3).get("/api/v1/maps/contacts/" + hub).then().extract()
@@ -333,10 +344,6 @@ class MapPageBrowserTest {
         waitFor(d -> "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
     }
 
-    private void awaitQuiet() {
-        waitFor(d -> !"loading".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
-    }
-
     private double ringRadius(int ring) {
         return ((Number) js("""
                 const c = circlesMap.cy.nodes('.centre').position();
@@ -345,15 +352,23 @@ class MapPageBrowserTest {
                 return ns.length ? sum / ns.length : 0;""".formatted(ring))).doubleValue();
     }
 
-    /** A real click where Cytoscape.js drew the node (offsets count from the canvas's centre). */
+    /**
+     * A real click where Cytoscape.js drew the node. WebDriver counts offsets from the in-view centre of the element
+     * (the centre of its visible part), so the node is scrolled into view first and the offset taken from there.
+     */
     private void clickNode(String id) {
         @SuppressWarnings("unchecked")
         Map<String, Object> at = (Map<String, Object>) js("""
                 const n = circlesMap.cy.getElementById('%s'); const p = n.renderedPosition();
-                return {x: p.x, y: p.y, w: circlesMap.cy.width(), h: circlesMap.cy.height()};""".formatted(id));
+                const box = document.getElementById('cy').getBoundingClientRect();
+                window.scrollBy(0, box.top + p.y - window.innerHeight / 2);
+                const r = document.getElementById('cy').getBoundingClientRect();
+                const left = Math.max(r.left, 0), right = Math.min(r.right, window.innerWidth);
+                const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, window.innerHeight);
+                return {dx: r.left + p.x - (left + right) / 2, dy: r.top + p.y - (top + bottom) / 2};""".formatted(id));
         WebElement canvas = driver.findElement(By.id("cy"));
-        int dx = (int) Math.round(((Number) at.get("x")).doubleValue() - ((Number) at.get("w")).doubleValue() / 2);
-        int dy = (int) Math.round(((Number) at.get("y")).doubleValue() - ((Number) at.get("h")).doubleValue() / 2);
+        int dx = (int) Math.floor(((Number) at.get("dx")).doubleValue());
+        int dy = (int) Math.floor(((Number) at.get("dy")).doubleValue());
         new Actions(driver).moveToElement(canvas, dx, dy).click().perform();
     }
 

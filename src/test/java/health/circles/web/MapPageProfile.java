@@ -11,6 +11,8 @@ public class MapPageProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("circles.analytics.maps.max-nodes", "2000", "circles.imports.max-size", "16M");
+        // Smaller graph transactions with more time each: the machine that runs the suite may be busy.
+        return Map.of("circles.analytics.maps.max-nodes", "2000", "circles.imports.max-size", "16M",
+                "circles.sync.max-items", "1000", "circles.sync.graph-timeout", "120s");
     }
 }
