@@ -316,9 +316,9 @@
         { selector: 'node.focused', style: { 'overlay-color': '#e8a200', 'overlay-opacity': 0.35,
           'overlay-padding': 6 } },
         { selector: 'node.hidden-kind', style: { 'display': 'none' } },
-        { selector: 'edge', style: { 'width': 'data(width)', 'line-color': '#8a939f', 'opacity': 0.55,
+        { selector: 'edge', style: { 'width': 'data(width)', 'line-color': '#8a939f', 'opacity': 'data(opacity)',
           'curve-style': 'haystack' } },
-        { selector: 'edge.link', style: { 'line-color': '#5c6570', 'opacity': 0.4 } }
+        { selector: 'edge.link', style: { 'line-color': '#3d4550' } }
       ]
     });
     cy.on('tap', 'node', function (ev) { openPanel(ev.target); });
@@ -415,7 +415,8 @@
       var d = e.data;
       els.push({ group: 'edges', classes: overview ? 'link' : '', data: {
         id: 'e-' + d.id, source: d.source, target: d.target, type: d.type, strength: d.strength,
-        width: 0.5 + (d.strength || 0) * (overview ? 10 : 4)
+        width: 0.5 + (d.strength || 0) * (overview ? 10 : 4),
+        opacity: overview ? 0.1 + 0.8 * (d.strength || 0) : 0.55
       } });
     });
     return els;
@@ -428,9 +429,15 @@
         minNodeSpacing: count > 300 ? 1 : 8, concentric: function (n) { return 1000 - (n.data('band') || 0); },
         levelWidth: function () { return 1; } };
     }
-    if (state.view === 'overview' && count <= 150) {
+    if (state.view === 'overview' && count <= 30) {
       return { name: 'cose', fit: true, padding: 30, animate: false, randomize: false, numIter: 800,
         idealEdgeLength: function () { return 120; }, nodeRepulsion: function () { return 400000; } };
+    }
+    if (state.view === 'overview') {
+      // Many communities are mostly all linked to each other: a force layout knots them; a circle, largest first,
+      // keeps every community readable and lets the strong links stand out.
+      return { name: 'circle', fit: true, padding: 30, animate: false, avoidOverlap: true,
+        sort: function (a, b) { return (b.data('size') || 0) - (a.data('size') || 0); } };
     }
     // Communities: each community a packed disc (largest in the middle), discs on a spiral. Linear in the number of
     // nodes, where a force-directed layout of 2,000 nodes would keep a laptop busy for many seconds.
