@@ -309,6 +309,8 @@
           'label': 'data(label)', 'font-size': 11, 'color': '#1b1f24', 'text-valign': 'bottom', 'text-margin-y': 3,
           'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1,
           'min-zoomed-font-size': 9, 'border-width': 1, 'border-color': '#ffffff' } },
+        { selector: 'node.community', style: { 'font-size': 40, 'min-zoomed-font-size': 0, 'text-valign': 'bottom',
+          'text-margin-y': 4, 'text-background-opacity': 0.85 } },
         { selector: 'node.centre', style: { 'border-width': 4, 'border-color': '#1b1f24', 'font-weight': 'bold',
           'z-index': 10 } },
         { selector: 'node.own', style: { 'border-width': 5, 'border-color': '#e8a200' } },
@@ -404,11 +406,12 @@
       if (state.centre && d.id === state.centre.id && !overview) { classes.push('centre'); }
       if (overview && own && own[d.community]) { classes.push('own'); }
       if (!overview && state.hiddenKinds[d.kind]) { classes.push('hidden-kind'); }
+      if (overview) { classes.push('community'); }
       els.push({ group: 'nodes', classes: classes.join(' '), data: {
         id: d.id, name: d.label || '', kind: d.kind, band: bands[d.id],
         label: nodes.length <= 300 || labelled[d.id] || (state.centre && d.id === state.centre.id) ? d.label || '' : '', community: d.community, group: overview ? d.community : communityAt(d),
         ring: d.ring, influence: d.influence, size: d.size, colour: colour,
-        diameter: overview ? 14 + Math.sqrt(d.size || 1) * 3 : diameter(d.influence, maxInfluence, nodes.length > 500 ? 5 : 10, nodes.length > 500 ? 14 : 30)
+        diameter: overview ? 24 + Math.sqrt(d.size || 1) * 6 : diameter(d.influence, maxInfluence, nodes.length > 500 ? 5 : 10, nodes.length > 500 ? 14 : 30)
       } });
     });
     map.elements.edges.forEach(function (e) {
