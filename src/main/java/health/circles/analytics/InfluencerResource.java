@@ -4,6 +4,7 @@ import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.contact.ContactKind;
+import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
@@ -46,11 +47,13 @@ public class InfluencerResource {
             @Parameter(description = "pagerank (default), betweenness, degree or strength") @QueryParam("metric") String metric,
             @Parameter(description = "Contact kind") @QueryParam("kind") String kind,
             @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
+            @Parameter(description = "One contact's id: its rank and explanation only") @QueryParam("contact") String contact,
             @Parameter(description = "1 to 200, default 20") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         Metric m = QueryParams.enumValue("metric", metric, Metric.class);
         ContactKind k = QueryParams.enumValue("kind", kind, ContactKind.class);
-        return insights.influencers(m == null ? Metric.PAGERANK : m, k == null ? null : k.name(), community, cursor,
+        return insights.influencers(m == null ? Metric.PAGERANK : m, k == null ? null : k.name(), community,
+                contact == null || contact.isBlank() ? null : Ids.parse("contact", contact), cursor,
                 QueryParams.limit(limit, 20, 200));
     }
 }

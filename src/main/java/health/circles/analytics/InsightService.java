@@ -40,14 +40,16 @@ public class InsightService {
         });
     }
 
-    public Page<Influencer> influencers(Metric metric, String kind, Long community, String cursor, int limit) {
+    public Page<Influencer> influencers(Metric metric, String kind, Long community, UUID contact, String cursor,
+                                        int limit) {
         UUID run = latestRun();
         UUID previous = runs.previousSucceeded(run).orElse(null);
         if (community != null && insights.community(run, community).isEmpty()) {
             throw unknownCommunity(community, run);
         }
         int after = decodeRank(cursor);
-        List<Insights.Ranked> found = insights.influencers(run, previous, metric, kind, community, after, limit + 1);
+        List<Insights.Ranked> found = insights.influencers(run, previous, metric, kind, community, contact, after,
+                limit + 1);
         boolean more = found.size() > limit;
         List<Insights.Ranked> page = more ? found.subList(0, limit) : found;
         List<UUID> ids = page.stream().map(Insights.Ranked::contactId).toList();
@@ -136,6 +138,21 @@ public class InsightService {
         Community summary = insights.community(run, community).orElseThrow(() -> unknownCommunity(community, run));
         List<UUID> ids = insights.memberIds(run, community, limit);
         return new Members(run, ids, summary.size() > ids.size(), summary.size());
+    }
+
+    /** The largest communities of a level (at most {@code limit}) and the links among them, for overview maps. */
+    record Overview(UUID run, List<Community> communities, int total, List<Insights.Link> links) {
+    }
+
+    Overview overview(int level, int minSize, int limit, int maxLinks) {
+        UUID run = latestRun();
+        List<Community> found = insights.communities(run, level, minSize, null, null, limit + 1);
+        boolean more = found.size() > limit;
+        List<Community> shown = more ? found.subList(0, limit) : found;
+        int total = more ? insights.communityCount(run, level, minSize) : shown.size();
+        List<Long> ids = shown.stream().map(Community::id).toList();
+        List<Insights.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);
+        return new Overview(run, shown, total, links);
     }
 
     private static ApiProblem unknownCommunity(long id, UUID run) {

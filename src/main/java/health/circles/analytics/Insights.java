@@ -54,8 +54,8 @@ public class Insights {
                   long community, Integer previousRank) {
     }
 
-    List<Ranked> influencers(UUID run, UUID previous, Metric metric, String kind, Long community, int afterRank,
-                             int limit) {
+    List<Ranked> influencers(UUID run, UUID previous, Metric metric, String kind, Long community, UUID contact,
+                             int afterRank, int limit) {
         StringBuilder sql = new StringBuilder("SELECT s.contact_id, c.display_name, s.kind, s.pagerank, s.betweenness, "
                 + "s.degree, s.strength, s." + metric.rankColumn + " AS rank, p." + metric.rankColumn + " AS previous, "
                 + "s.community_id FROM analytics_score s LEFT JOIN contact c ON c.id = s.contact_id "
@@ -65,6 +65,10 @@ public class Insights {
         if (kind != null) {
             sql.append(" AND s.kind = ?");
             params.add(kind);
+        }
+        if (contact != null) {
+            sql.append(" AND s.contact_id = ?");
+            params.add(contact);
         }
         if (community != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM analytics_membership m WHERE m.run_id = s.run_id "
@@ -136,6 +140,25 @@ public class Insights {
         }
         params.add(limit);
         return query(sql, params, this::community);
+    }
+
+    int communityCount(UUID run, int level, int minSize) {
+        return query("SELECT count(*) FROM analytics_community WHERE run_id = ? AND level = ? AND size >= ?",
+                List.of(run, level, minSize), r -> r.getInt(1)).get(0);
+    }
+
+    /** Ties between two communities of one level, summed. */
+    record Link(long a, long b, long ties, double strength) {
+    }
+
+    /** Links between communities of a level whose both ends are among {@code ids}, strongest first. */
+    List<Link> links(UUID run, int level, List<Long> ids, int limit) {
+        Long[] among = ids.toArray(new Long[0]);
+        return query("""
+                SELECT a, b, ties, strength FROM analytics_community_link
+                WHERE run_id = ? AND level = ? AND a = ANY(?) AND b = ANY(?)
+                ORDER BY strength DESC, a, b LIMIT ?""", List.of(run, level, among, among, limit),
+                r -> new Link(r.getLong(1), r.getLong(2), r.getLong(3), r.getDouble(4)));
     }
 
     Optional<Community> community(UUID run, long id) {
@@ -242,6 +265,8 @@ public class Insights {
                 Object p = params.get(i);
                 if (p instanceof UUID[] ids) {
                     s.setArray(i + 1, c.createArrayOf("uuid", ids));
+                } else if (p instanceof Long[] longs) {
+                    s.setArray(i + 1, c.createArrayOf("bigint", longs));
                 } else {
                     s.setObject(i + 1, p);
                 }

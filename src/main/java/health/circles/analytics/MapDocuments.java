@@ -54,6 +54,8 @@ final class MapDocuments {
             key(w, "kind", "node", "string");
             key(w, "community", "node", "long");
             key(w, "influence", "node", "double");
+            key(w, "ring", "node", "int");
+            key(w, "size", "node", "int");
             key(w, "type", "edge", "string");
             key(w, "strength", "edge", "double");
             w.writeStartElement("graph");
@@ -71,6 +73,8 @@ final class MapDocuments {
                 data(w, "kind", n.kind());
                 data(w, "community", n.community() == null ? null : n.community().toString());
                 data(w, "influence", n.influence() == null ? null : number(n.influence()));
+                data(w, "ring", n.ring() == null ? null : n.ring().toString());
+                data(w, "size", n.size() == null ? null : n.size().toString());
                 w.writeEndElement();
             }
             for (MapGraph.Edge e : map.edges()) {

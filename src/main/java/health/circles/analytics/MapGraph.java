@@ -3,12 +3,25 @@ package health.circles.analytics;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** A bounded piece of the graph for drawing: contacts with their community and influence, and the ties among them. */
+/**
+ * A bounded piece of the graph for drawing: contacts with their community and influence and the ties among them, or
+ * (an overview) communities with the ties between them.
+ */
 record MapGraph(List<Node> nodes, List<Edge> edges, boolean truncated, String note) {
 
     /** A contact on a map; {@code influence} is its PageRank, for node size. */
     @Schema(name = "MapNode")
-    public record Node(String id, String label, String kind, Long community, Double influence) {
+    public record Node(String id, String label, String kind,
+                       @Schema(description = "Primary community at the coarsest level (0)") Long community,
+                       @Schema(description = "Primary community per level, coarsest (level 0) first") List<Long> communities,
+                       @Schema(description = "PageRank of the latest run") Double influence,
+                       @Schema(description = "Contact maps: ties from the centre (0 is the centre itself)") Integer ring,
+                       @Schema(description = "Overview maps: members of the community this node stands for") Integer size) {
+
+        Node(String id, String label, String kind, Long community, List<Long> communities, Double influence,
+             Integer ring) {
+            this(id, label, kind, community, communities, influence, ring, null);
+        }
     }
 
     /** A tie on a map. */

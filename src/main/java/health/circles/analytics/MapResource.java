@@ -32,6 +32,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MapResource {
 
+    private static final String TYPES = "Comma-separated tie types to draw (and, on contact maps, to walk); default all";
+    private static final String MIN_STRENGTH = "Draw (and walk) only ties at least this strong, 0 to 1; default 0";
+
     private final MapService maps;
 
     MapResource(MapService maps) {
@@ -55,9 +58,33 @@ public class MapResource {
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
     public Response community(@PathParam("id") String id,
                               @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                              @Parameter(description = TYPES) @QueryParam("types") String types,
+                              @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                               @Context HttpHeaders headers) {
         long community = CommunityIds.parse(id);
-        return render(maps.community(community), format, headers, "community-" + community);
+        TieFilter filter = TieFilter.parse(types, minStrength);
+        return render(maps.community(community, filter), format, headers, "community-" + community);
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Path("overview")
+    @Operation(summary = "Communities of one level as nodes, with the ties between them",
+            description = "The largest communities of the level (bounded like every map), each a node whose size is "
+                    + "its member count, and one edge per pair of communities with ties between them (strength: their "
+                    + "summed tie strength relative to the strongest pair). For results too large to draw contact by "
+                    + "contact. Names no contact, so it is not audited.")
+    @APIResponse(responseCode = "200", description = "The map", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
+            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+    @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
+    public Response overview(@Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") String level,
+                             @Parameter(description = "Smallest community drawn, default 2") @QueryParam("minSize") String minSize,
+                             @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                             @Context HttpHeaders headers) {
+        int l = integer("level", level, 0, 0, 50);
+        int min = integer("minSize", minSize, 2, 1, 1_000_000);
+        return render(maps.overview(l, min), format, headers, "communities-level-" + l);
     }
 
     @GET
@@ -68,7 +95,8 @@ public class MapResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("contacts/{id}")
     @Operation(summary = "Map of a contact's neighbourhood",
-            description = "Contacts within depth (1 to 3, default 1) active ties; bounded in size")
+            description = "Contacts within depth (1 to 3, default 1) active ties, each with its ring (ties from the "
+                    + "contact); bounded in size. types and minStrength choose the ties walked and drawn")
     @APIResponse(responseCode = "200", description = "The map", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
             @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
@@ -76,9 +104,28 @@ public class MapResource {
     public Response contact(@PathParam("id") String id,
                             @Parameter(description = "1 to 3, default 1") @QueryParam("depth") Integer depth,
                             @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                            @Parameter(description = TYPES) @QueryParam("types") String types,
+                            @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                             @Context HttpHeaders headers) {
         java.util.UUID contact = Ids.parse("id", id);
-        return render(maps.contact(contact, depth == null ? 1 : depth), format, headers, "contact-" + contact);
+        TieFilter filter = TieFilter.parse(types, minStrength);
+        return render(maps.contact(contact, depth == null ? 1 : depth, filter), format, headers, "contact-" + contact);
+    }
+
+    /** An integer parameter taken as text (JAX-RS would answer an unconvertible one with 404). */
+    private static int integer(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(value.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidField(name, "must be an integer between " + min + " and " + max);
     }
 
     private static Response render(MapGraph map, String format, HttpHeaders headers, String name) {

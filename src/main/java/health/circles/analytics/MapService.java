@@ -23,7 +23,7 @@ public class MapService {
     }
 
     /** The community's primary members (the most influential first when it is larger than the bound). */
-    public MapGraph community(long id) {
+    public MapGraph community(long id, TieFilter filter) {
         int maxNodes = config.maps().maxNodes();
         InsightService.Members members = insights.members(id, maxNodes);
         List<String> ids = members.ids().stream().map(UUID::toString).toList();
@@ -31,11 +31,11 @@ public class MapService {
                 ? "Community " + id + " has " + members.size() + " members; the map shows the " + ids.size()
                 + " with the highest PageRank (circles.analytics.maps.max-nodes)"
                 : null;
-        return assemble(ids, members.truncated(), note);
+        return assemble(ids, null, filter, members.truncated(), note);
     }
 
     /** Contacts within {@code depth} ties of the contact, strongest ties first when the bound is reached. */
-    public MapGraph contact(UUID id, int depth) {
+    public MapGraph contact(UUID id, int depth, TieFilter filter) {
         if (depth < 1 || depth > 3) {
             throw ApiProblem.invalidField("depth", "must be between 1 and 3");
         }
@@ -44,18 +44,44 @@ public class MapService {
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
         int maxNodes = config.maps().maxNodes();
-        GraphMaps.Neighbourhood around = graph.neighbourhood(id.toString(), depth, maxNodes);
+        GraphMaps.Neighbourhood around = graph.neighbourhood(id.toString(), depth, filter, maxNodes);
         String note = around.truncated()
                 ? "More than " + maxNodes + " contacts lie within " + depth + " ties; the map keeps those reached "
                 + "through the strongest ties, ring by ring (circles.analytics.maps.max-nodes)"
                 : null;
-        return assemble(around.ids(), around.truncated(), note);
+        return assemble(around.ids(), around.rings(), filter, around.truncated(), note);
     }
 
-    private MapGraph assemble(List<String> ids, boolean truncated, String note) {
+    /**
+     * Communities of a level as nodes (size: members; influence: their share of the level's contacts), the largest
+     * first up to the node bound, with the summed ties between them: what a map too large to draw one contact per
+     * node shows instead.
+     */
+    public MapGraph overview(int level, int minSize) {
+        int maxNodes = config.maps().maxNodes();
         int maxEdges = config.maps().maxEdges();
-        List<MapGraph.Node> nodes = graph.nodes(ids);
-        List<MapGraph.Edge> edges = graph.edgesAmong(ids, maxEdges + 1);
+        InsightService.Overview found = insights.overview(level, minSize, maxNodes, maxEdges + 1);
+        long contacts = found.communities().stream().mapToLong(InsightViews.Community::size).sum();
+        List<MapGraph.Node> nodes = found.communities().stream().map(c -> new MapGraph.Node(
+                "community-" + c.id(), "Community " + c.id() + " (" + c.size() + ")", "COMMUNITY", c.id(), null,
+                contacts == 0 ? 0.0 : (double) c.size() / contacts, null, c.size())).toList();
+        double strongest = found.links().stream().mapToDouble(Insights.Link::strength).max().orElse(1);
+        List<MapGraph.Edge> edges = found.links().stream().limit(maxEdges).map(l -> new MapGraph.Edge(
+                "link-" + l.a() + "-" + l.b(), "community-" + l.a(), "community-" + l.b(), "LINK",
+                strongest == 0 ? 0 : l.strength() / strongest, false)).toList();
+        boolean truncated = found.total() > nodes.size() || found.links().size() > maxEdges;
+        String note = "Level " + level + ": " + nodes.size() + " communities of at least " + minSize + " members"
+                + (found.total() > nodes.size() ? " (the largest " + nodes.size() + " of " + found.total() + ")" : "")
+                + "; a tie's strength is the summed strength between two communities relative to the strongest link"
+                + (found.links().size() > maxEdges ? "; only the " + maxEdges + " strongest links are drawn" : "");
+        return new MapGraph(nodes, edges, truncated, note);
+    }
+
+    private MapGraph assemble(List<String> ids, java.util.Map<String, Integer> rings, TieFilter filter,
+                              boolean truncated, String note) {
+        int maxEdges = config.maps().maxEdges();
+        List<MapGraph.Node> nodes = graph.nodes(ids, rings);
+        List<MapGraph.Edge> edges = graph.edgesAmong(ids, filter, maxEdges + 1);
         if (edges.size() > maxEdges) {
             edges = edges.subList(0, maxEdges);
             truncated = true;

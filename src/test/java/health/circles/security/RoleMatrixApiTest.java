@@ -98,6 +98,7 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/contacts/{id}/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/communities/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),
+            new Rule("GET", "/api/v1/maps/overview", INSIGHT, null),
             new Rule("GET", "/api/v1/audit", ADMIN, null),
             new Rule("POST", "/api/v1/segments", OUTREACH_WRITE, "{}"),
             new Rule("GET", "/api/v1/segments", OUTREACH_READ, null),
