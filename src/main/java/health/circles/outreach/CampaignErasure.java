@@ -33,5 +33,14 @@ public class CampaignErasure {
                         WHERE filter -> 'tieTo' ->> 'contactId' = :id""")
                 .setParameter("id", erased.contactId().toString())
                 .executeUpdate();
+        // A hand-picked list keeps the others; the erased id leaves the saved filter.
+        em.createNativeQuery("""
+                        UPDATE segment SET filter = jsonb_set(filter, '{contacts}',
+                                   (SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(filter -> 'contacts') e
+                                    WHERE e <> to_jsonb(CAST(:id AS text)))),
+                               version = version + 1, updated_at = now()
+                        WHERE jsonb_exists(filter -> 'contacts', :id)""")
+                .setParameter("id", erased.contactId().toString())
+                .executeUpdate();
     }
 }

@@ -30,7 +30,9 @@ public record SegmentFilter(
         @Schema(description = "Any of these postal codes (exact, case-insensitive)")
         @Size(max = 500) List<@NotBlank @Size(max = 11) String> postalCodes,
         @Valid Influence influence,
-        @Valid TieTo tieTo) {
+        @Valid TieTo tieTo,
+        @Schema(description = "These contacts only: a hand-picked list, such as a selection on the map (at most 2000)")
+        @Size(max = 2000) List<@NotNull UUID> contacts) {
 
     /** Which memberships of a community count. */
     public enum Membership {

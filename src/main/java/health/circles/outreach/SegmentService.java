@@ -209,7 +209,7 @@ public class SegmentService {
                 nullIfEmpty(f.languages() == null ? null : f.languages().stream().map(String::strip).distinct().toList()),
                 nullIfEmpty(f.postalCodes() == null ? null
                         : f.postalCodes().stream().map(p -> p.strip().toUpperCase(java.util.Locale.ROOT)).distinct().toList()),
-                f.influence(), f.tieTo());
+                f.influence(), f.tieTo(), nullIfEmpty(f.contacts() == null ? null : f.contacts().stream().distinct().toList()));
     }
 
     private static <T> List<T> nullIfEmpty(List<T> values) {

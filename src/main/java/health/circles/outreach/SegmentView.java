@@ -2,6 +2,7 @@ package health.circles.outreach;
 
 import health.circles.security.AuditedRecord;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -18,6 +19,13 @@ public record SegmentView(UUID id, String name, String description, SegmentFilte
 
     @Override
     public Set<UUID> auditContacts() {
-        return filter.tieTo() != null && filter.tieTo().contactId() != null ? Set.of(filter.tieTo().contactId()) : Set.of();
+        Set<UUID> named = new HashSet<>();
+        if (filter.tieTo() != null && filter.tieTo().contactId() != null) {
+            named.add(filter.tieTo().contactId());
+        }
+        if (filter.contacts() != null) {
+            named.addAll(filter.contacts());
+        }
+        return named;
     }
 }

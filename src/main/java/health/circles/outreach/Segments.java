@@ -157,6 +157,10 @@ public class Segments {
         StringBuilder sql = new StringBuilder("""
                 FROM contact c LEFT JOIN contact_consent cc ON cc.contact_id = c.id AND cc.channel = ? WHERE true""");
         params.add(m.channel().name());
+        if (f.contacts() != null && !f.contacts().isEmpty()) {
+            sql.append(" AND c.id = ANY(?::uuid[])");
+            params.add(f.contacts().toArray(new UUID[0]));
+        }
         if (f.kinds() != null && !f.kinds().isEmpty()) {
             sql.append(" AND c.kind = ANY(?::text[])");
             params.add(f.kinds().stream().map(Enum::name).toArray(String[]::new));

@@ -717,7 +717,7 @@
   function startSegment() {
     var ids = selectedContacts().map(function (n) { return n.id(); });
     var name = $('segment-name').value.trim() || ('Map selection ' + new Date().toISOString().slice(0, 16).replace('T', ' '));
-    return call('POST', API + '/segments', { name: name, filter: { contactIds: ids } }).then(function (seg) {
+    return call('POST', API + '/segments', { name: name, filter: { contacts: ids } }).then(function (seg) {
       setNote('Segment "' + name + '" started with ' + ids.length + ' contacts' + (seg && seg.id ? ' (id ' + seg.id + ').' : '.'));
     }, function (err) {
       if (err.status === 404 || err.status === 405) {

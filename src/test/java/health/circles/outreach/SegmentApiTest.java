@@ -321,6 +321,32 @@ class SegmentApiTest {
         assertEquals(List.of(), memberIds(segment, "EMAIL"));
     }
 
+    @Test
+    void aHandPickedSegmentListsThePickedContactsThatConsentAndForgetsAnErasedOne() {
+        String tag = tag();
+        String kept = granted("PATIENT", tag);
+        String erased = granted("PATIENT", tag);
+        String declined = contact("PATIENT", tag, "DENIED", false);
+        granted("PATIENT", tag); // same tag, not picked
+        String segment = segment("""
+                {"contacts":["%s","%s","%s","%s"]}""".formatted(kept, erased, declined, kept), false);
+        assertEquals(Set.of(kept, erased), new HashSet<>(memberIds(segment, "EMAIL")));
+        assertEquals(1, members(segment, "EMAIL").getInt("excluded.denied"));
+        given().when().get("/api/v1/segments/" + segment).then().statusCode(200)
+                .body("filter.contacts", hasSize(3)); // saved once each
+
+        given().when().post("/api/v1/contacts/" + erased + "/erasure").then().statusCode(204);
+        given().when().get("/api/v1/segments/" + segment).then().statusCode(200)
+                .body("filter.contacts", equalTo(List.of(kept, declined)));
+        assertEquals(List.of(kept), memberIds(segment, "EMAIL"));
+
+        String tooMany = "[" + String.join(",", java.util.Collections.nCopies(2001, '"' + kept + '"')) + "]";
+        given().contentType(ContentType.JSON).body("""
+                        {"name":"too many %s","filter":{"contacts":%s}}""".formatted(tag, tooMany))
+                .when().post("/api/v1/segments").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);
         out.addAll(b);
