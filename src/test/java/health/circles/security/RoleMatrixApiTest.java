@@ -96,7 +96,8 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/contacts/{id}/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/communities/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),
-            new Rule("GET", "/api/v1/audit", ADMIN, null));
+            new Rule("GET", "/api/v1/audit", ADMIN, null),
+            new Rule("POST", "/api/v1/outreach/seeds", Set.of("admin", "outreach"), "{}"));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");
