@@ -24,7 +24,7 @@ final class ReachableSets {
     /** What to choose: k seeds among candidates, reaching as much of target as possible. */
     record Problem(InfluenceGraph graph, InfluenceModel model, int[] target, boolean[] candidate, double[] weight,
                    int[] group, int cap, int k, double epsilon, double ell, int minSets, int maxSets, long maxEntries,
-                   long seed) {
+                   long maxSteps, long seed) {
     }
 
     /** A chosen seed: its node, and the target contacts it adds in expectation to those before it. */
@@ -53,6 +53,7 @@ final class ReachableSets {
     private int[] entries = new int[4096];
     private int sets;
     private long entryCount;
+    private long steps;
     private boolean capped;
 
     ReachableSets(Problem p) {
@@ -110,7 +111,7 @@ final class ReachableSets {
             capped = true;
         }
         while (sets < goal) {
-            if (entryCount >= p.maxEntries()) {
+            if (entryCount >= p.maxEntries() || steps >= p.maxSteps()) {
                 capped = true;
                 return false;
             }
@@ -141,6 +142,7 @@ final class ReachableSets {
                 }
                 entries[at++] = v;
             }
+            steps += g.inStart[v + 1] - g.inStart[v];
             for (int a = g.inStart[v], end = g.inStart[v + 1]; a < end; a++) {
                 int u = g.inFrom[a];
                 if (stamp[u] != mark && inP[a] > 0 && rng.nextDouble() < inP[a]) {

@@ -34,6 +34,14 @@ public interface SeedConfig {
     @WithDefault("30000000")
     long maxEntries();
 
+    /**
+     * Arc trials over all reverse-reachable sets at most: where cascades are large (a giant component at high
+     * probabilities) a set costs a walk over much of the graph, and this bounds the work, reproducibly (a time bound
+     * would make the answer depend on the machine's load).
+     */
+    @WithDefault("300000000")
+    long maxSamplingSteps();
+
     /** Forward Monte Carlo cascades that estimate coverage and its confidence interval, per seed set. */
     @WithDefault("1000")
     int simulations();

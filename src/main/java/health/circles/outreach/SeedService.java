@@ -252,7 +252,7 @@ public class SeedService {
         long t2 = System.nanoTime();
         ReachableSets.Problem problem = new ReachableSets.Problem(g, model, targetNodes, candidate, weight, group,
                 cap == null ? Integer.MAX_VALUE : cap, k, epsilon, config.ell(), config.minSets(), config.maxSets(),
-                config.maxEntries(), seed);
+                config.maxEntries(), config.maxSamplingSteps(), seed);
         ReachableSets sampler = new ReachableSets(problem);
         ReachableSets.Result result = sampler.select();
         timings.put("sampling_and_selection", ms(t2));
