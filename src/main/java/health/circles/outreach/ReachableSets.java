@@ -84,12 +84,11 @@ final class ReachableSets {
         double lowerBound = 1;
         for (int i = 1; i < Math.log(n) / Math.log(2); i++) {
             double x = n / Math.pow(2, i);
-            if (!draw((long) Math.ceil(lambdaPrime / x))) {
-                break;
-            }
+            boolean complete = draw((long) Math.ceil(lambdaPrime / x));
             double covered = n * greedy(k, null).coverage;
-            if (covered >= (1 + epsPrime) * x) {
-                lowerBound = covered / (1 + epsPrime);
+            if (covered >= (1 + epsPrime) * x || !complete) {
+                // Cut short by a bound, the sets drawn still give the best estimate of the optimum there is.
+                lowerBound = Math.max(1, covered / (1 + epsPrime));
                 break;
             }
         }

@@ -15,7 +15,7 @@ public interface SeedConfig {
      * IMM's ε: the chosen seeds reach at least (1 − 1/e − ε) of the best possible expected coverage with probability
      * 1 − 1/|target|^ℓ, unless the sample bounds below cut the sampling short (the answer says so).
      */
-    @WithDefault("0.3")
+    @WithDefault("0.1")
     double epsilon();
 
     /** IMM's ℓ (confidence exponent). */
@@ -27,7 +27,7 @@ public interface SeedConfig {
     int minSets();
 
     /** Reverse-reachable sets drawn at most. */
-    @WithDefault("1000000")
+    @WithDefault("2000000")
     int maxSets();
 
     /** Candidate entries held over all reverse-reachable sets at most (4 bytes each, twice with the index). */

@@ -62,7 +62,7 @@ public record SeedRequest(
             @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("10.0") Double scale,
             @Schema(description = "Largest edge probability (default 0.3)")
             @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double maxProbability,
-            @Schema(description = "IMM's ε, 0.05 to 1 (default 0.3): smaller is closer to optimal and slower")
+            @Schema(description = "IMM's ε, 0.05 to 1 (default 0.1): smaller is closer to optimal and slower")
             @DecimalMin("0.05") @DecimalMax("1.0") Double epsilon,
             @Schema(description = "Forward cascades measuring coverage, 100 to 10000 (default 1000)")
             @Min(100) @Max(10000) Integer simulations) {
