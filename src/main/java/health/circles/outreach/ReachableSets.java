@@ -238,6 +238,30 @@ final class ReachableSets {
         return new Greedy(sets == 0 ? 0 : (double) coveredCount / sets, stopped);
     }
 
+    /** Each seed's marginal reach over the sets drawn, in the order given: a set counts for its earliest seed. */
+    List<Choice> marginals(int[] seeds) {
+        int[] order = new int[g.n];
+        Arrays.fill(order, Integer.MAX_VALUE);
+        for (int i = 0; i < seeds.length; i++) {
+            order[seeds[i]] = Math.min(order[seeds[i]], i);
+        }
+        int[] gained = new int[seeds.length];
+        for (int s = 0; s < sets; s++) {
+            int first = Integer.MAX_VALUE;
+            for (int e = setStart[s]; e < setStart[s + 1]; e++) {
+                first = Math.min(first, order[entries[e]]);
+            }
+            if (first != Integer.MAX_VALUE) {
+                gained[first]++;
+            }
+        }
+        List<Choice> out = new ArrayList<>();
+        for (int i = 0; i < seeds.length; i++) {
+            out.add(new Choice(seeds[i], sets == 0 ? 0 : (double) gained[i] * t / sets));
+        }
+        return out;
+    }
+
     /** The same share-of-sets estimate for any seed set (the naive pick), over the sets this selection drew. */
     double coverage(int[] seeds) {
         boolean[] seed = new boolean[g.n];

@@ -60,6 +60,8 @@ public record SeedSelection(
     @Schema(name = "SeedSampling")
     public record SeedSampling(
             @Schema(description = "REVERSE_REACHABLE_SETS (IMM) with lazy greedy maximum coverage") String method,
+            @Schema(description = "GREEDY; or TOP_K_BY_DEGREE when that reached more on independent validation cascades "
+                    + "(only without spread and preferences)") String choice,
             long randomSeed,
             double epsilon,
             @Schema(description = "Reverse-reachable sets drawn") int sets,

@@ -48,6 +48,17 @@ class ReachableSetsTest {
     }
 
     @Test
+    void marginalsOfAGivenOrderAddUpToItsCoverage() {
+        InfluenceGraph g = graph(18, concat(star(0, 1, 10), star(11, 12, 6)));
+        ReachableSets rr = new ReachableSets(problem(g, all(18), 2, 42));
+        rr.select();
+        List<ReachableSets.Choice> m = rr.marginals(new int[] {11, 0});
+        assertEquals(4.0, m.get(0).marginalReach(), 0.2);
+        assertEquals(6.0, m.get(1).marginalReach(), 0.2);
+        assertEquals(rr.coverage(new int[] {11, 0}), m.get(0).marginalReach() + m.get(1).marginalReach(), 1e-9);
+    }
+
+    @Test
     void theSameSeedDrawsTheSameSetsAndAnotherSeedOthers() {
         InfluenceGraph g = graph(18, concat(star(0, 1, 10), star(11, 12, 6)));
         ReachableSets.Result a = new ReachableSets(problem(g, all(18), 2, 5)).select();
