@@ -91,7 +91,7 @@ for i in range(0, len(rest), 4):
                  "coverage": [c["expected"], c["low"], c["high"], c["simulations"], c["sampledEstimate"]],
                  "naive": [nv["expected"], nv["low"], nv["high"], nv["simulations"], nv["sampledEstimate"]],
                  "gain": [cmp["gain"], cmp["low"], cmp["high"], cmp.get("relative")],
-                 "sets": a["sampling"]["sets"], "sets_wanted": a["sampling"]["setsWanted"],
+                 "choice": a["sampling"].get("choice"), "sets": a["sampling"]["sets"], "sets_wanted": a["sampling"]["setsWanted"],
                  "capped": a["sampling"]["capped"], "model": a["model"]["mapping"], "notes": a["notes"],
                  "graph": {"contacts": a["graph"]["contacts"], "ties": a["graph"]["ties"], "arcs": a["graph"]["arcs"]}})
 res = {"contacts": int(contacts), "ties": int(ties), "model_override": model or None,
@@ -102,14 +102,15 @@ res = {"contacts": int(contacts), "ties": int(ties), "model_override": model or 
 json.dump(res, open(out, "w"), indent=2)
 print(json.dumps(res, indent=2))
 print()
-print("| k | pass | graph | time s | seeds: expected coverage [95% CI] | top-k by degree [95% CI] | gain [95% CI] | RR sets (wanted) |")
-print("|---:|---:|---|---:|---|---|---|---|")
+print("| k | pass | graph | time s | seeds: expected coverage [95% CI] | top-k by degree [95% CI] | gain [95% CI] | RR sets (wanted) | choice |")
+print("|---:|---:|---|---:|---|---|---|---|---|")
 for r in runs:
     if "error" in r:
-        print("| %d | %d | | %.1f | error %s | | | |" % (r["k"], r["pass"], r["seconds"], r["error"])); continue
+        print("| %d | %d | | %.1f | error %s | | | | |" % (r["k"], r["pass"], r["seconds"], r["error"])); continue
     c, nv, g = r["coverage"], r["naive"], r["gain"]
-    print("| %d | %d | %s | %.1f | %.0f [%.0f, %.0f] (%d cascades) | %.0f [%.0f, %.0f] | %+.0f [%+.0f, %+.0f] (%s) | %d (%d)%s |" % (
+    print("| %d | %d | %s | %.1f | %.0f [%.0f, %.0f] (%d cascades) | %.0f [%.0f, %.0f] | %+.0f [%+.0f, %+.0f] (%s) | %d (%d)%s | %s |" % (
         r["k"], r["pass"], "cached" if r["cached_graph"] else "read %d ms" % r["graph_load_ms"], r["seconds"],
         c[0], c[1], c[2], c[3], nv[0], nv[1], nv[2], g[0], g[1], g[2],
-        "n/a" if g[3] is None else "%+.1f %%" % (100 * g[3]), r["sets"], r["sets_wanted"], ", capped" if r["capped"] else ""))
+        "n/a" if g[3] is None else "%+.1f %%" % (100 * g[3]), r["sets"], r["sets_wanted"], ", capped" if r["capped"] else "",
+        r["choice"]))
 PY
