@@ -114,7 +114,8 @@ class RoleMatrixApiTest {
             new Rule("POST", "/api/v1/campaigns/{id}/close", OUTREACH_WRITE, null),
             new Rule("POST", "/api/v1/campaigns/{id}/outcomes", OUTREACH_WRITE, "{}"),
             new Rule("GET", "/api/v1/campaigns/{id}/pending", OUTREACH_READ, null),
-            new Rule("GET", "/api/v1/campaigns/{id}/report", OUTREACH_READ, null));
+            new Rule("GET", "/api/v1/campaigns/{id}/report", OUTREACH_READ, null),
+            new Rule("POST", "/api/v1/outreach/seeds", OUTREACH_WRITE, "{}"));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Outreach benchmark: seed selection (POST /api/v1/outreach/seeds) for k = 10 and k = 50 over a whole generated
+# network (default 100k contacts, 1M ties), time and expected coverage against the naive top-k-by-degree pick.
+# See README.md. Needs: PostgreSQL on 127.0.0.1:5432 (trust), /usr/bin/python3, the packaged service
+# (./mvnw package -DskipTests; built here when target/quarkus-app is missing).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${BENCH_WORK:-$ROOT/target/bench-outreach}
+PORT=${BENCH_HTTP_PORT:-8097}
+BOLT=${BENCH_BOLT_PORT:-17797}
+DB=${BENCH_DB:-circles_bench_outreach}
+CONTACTS=${BENCH_CONTACTS:-100000}
+TIES=${BENCH_TIES:-$((CONTACTS * 10))}
+HEAP=${BENCH_HEAP:-3g}
+KS=${BENCH_KS:-10 50}
+MODEL=${BENCH_MODEL:-}            # e.g. '"model":{"scale":0.03}' ; empty: the configured defaults
+PY=/usr/bin/python3
+BASE=http://127.0.0.1:$PORT
+[[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "BENCH_DB must be a plain identifier" >&2; exit 2; }
+
+APP=${BENCH_APP:-$ROOT/target/quarkus-app}
+[ -d "$APP" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+mkdir -p "$WORK"
+GRAPH=$WORK/graph-$CONTACTS-$TIES
+if [ ! -f "$GRAPH/ties.csv" ]; then
+  echo "generating $CONTACTS contacts, $TIES ties"
+  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES"
+fi
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "port $PORT is taken; set BENCH_HTTP_PORT" >&2; exit 1
+fi
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+rm -rf "$WORK/neo4j"
+echo "starting the service on :$PORT (bolt :$BOLT, database $DB)"
+HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j \
+  CIRCLES_NEO4J_PAGE_CACHE=1g DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_DATA=false NEO4J_URI= \
+  java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+SERVICE=$!
+trap 'kill $SERVICE 2>/dev/null || true' EXIT
+until curl -sf "$BASE/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
+# The run command's development tokens (this machine only): outreach chooses seeds.
+AUTH="Authorization: Bearer $(curl -sf -X POST "$BASE/api/v1/dev/tokens?role=outreach" | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+
+echo "loading PostgreSQL (COPY) and Neo4j (UNWIND batches of 10k)"
+T0=$(date +%s.%N)
+psql -q -h 127.0.0.1 -U postgres -d "$DB" \
+  -c "\\copy contact (id, kind, given_name, family_name, display_name, sort_name, do_not_contact, created_at, updated_at, version) FROM '$GRAPH/contacts.csv' CSV HEADER" \
+  -c "\\copy contact_consent (contact_id, channel, status, recorded_at, source) FROM '$GRAPH/consent.csv' CSV HEADER" \
+  -c "\\copy tie (id, from_id, to_id, type, \"symmetric\", declared_strength, strength, source, created_at, updated_at, version) FROM '$GRAPH/ties.csv' CSV HEADER" \
+  -c "ANALYZE"
+T1=$(date +%s.%N)
+CP=$(ls "$APP"/lib/main/*.jar | tr '\n' ':')
+NEO=$(java -cp "$CP" "$ROOT/bench/analytics/Neo4jLoad.java" "bolt://127.0.0.1:$BOLT" "$GRAPH" 2>/dev/null | tail -1)
+T2=$(date +%s.%N)
+
+LOADLOG=$WORK/load.txt
+: > "$LOADLOG"
+( while kill -0 $SERVICE 2>/dev/null; do cut -d' ' -f1 /proc/loadavg >> "$LOADLOG"; sleep 2; done ) &
+SAMPLER=$!
+RESULTS=()
+# The first request reads the graph from Neo4j (cold); the others are served from the cached graph (warm).
+for K in $KS; do
+  for PASS in 1 2; do
+    BODY="{\"network\":true,\"k\":$K,\"channel\":\"EMAIL\"${MODEL:+,$MODEL}}"
+    OUT=$WORK/seeds-k$K-$PASS.json
+    SECS=$(curl -s -o "$OUT" -w '%{time_total}' -X POST -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" \
+      "$BASE/api/v1/outreach/seeds")
+    echo "k=$K pass $PASS: $SECS s"
+    RESULTS+=("$K" "$PASS" "$SECS" "$OUT")
+  done
+done
+kill $SAMPLER 2>/dev/null || true
+RSS=$(awk '/^VmHWM/ {print int($2/1024)}' /proc/$SERVICE/status 2>/dev/null || echo 0)
+
+$PY - "$WORK/results.json" "$CONTACTS" "$TIES" "$NEO" "$T0" "$T1" "$T2" "$RSS" "$LOADLOG" "$MODEL" "${RESULTS[@]}" <<'PY'
+import json, sys
+out, contacts, ties, neo, t0, t1, t2, rss, loadlog, model, *rest = sys.argv[1:]
+load = [float(x) for x in open(loadlog).read().split()] or [0.0]
+runs = []
+for i in range(0, len(rest), 4):
+    k, p, secs, path = rest[i:i + 4]
+    a = json.load(open(path))
+    if "seeds" not in a:
+        runs.append({"k": int(k), "pass": int(p), "seconds": float(secs), "error": a}); continue
+    c, nv, cmp = a["coverage"], a["naive"]["coverage"], a["comparison"]
+    runs.append({"k": int(k), "pass": int(p), "seconds": float(secs), "cached_graph": a["graph"]["cached"],
+                 "graph_load_ms": a["graph"]["loadMillis"], "timings_ms": a["timings"],
+                 "seeds": len(a["seeds"]), "candidates": a["candidates"], "target": a["target"]["size"],
+                 "coverage": [c["expected"], c["low"], c["high"], c["simulations"], c["sampledEstimate"]],
+                 "naive": [nv["expected"], nv["low"], nv["high"], nv["simulations"], nv["sampledEstimate"]],
+                 "gain": [cmp["gain"], cmp["low"], cmp["high"], cmp.get("relative")],
+                 "choice": a["sampling"].get("choice"), "sets": a["sampling"]["sets"], "sets_wanted": a["sampling"]["setsWanted"],
+                 "capped": a["sampling"]["capped"], "model": a["model"]["mapping"], "notes": a["notes"],
+                 "graph": {"contacts": a["graph"]["contacts"], "ties": a["graph"]["ties"], "arcs": a["graph"]["arcs"]}})
+res = {"contacts": int(contacts), "ties": int(ties), "model_override": model or None,
+       "load": {"postgres_copy_s": round(float(t1) - float(t0), 1), "neo4j": json.loads(neo) if neo else None},
+       "service_peak_rss_mib": int(rss),
+       "load_average": {"min": min(load), "mean": round(sum(load) / len(load), 1), "max": max(load)},
+       "runs": runs}
+json.dump(res, open(out, "w"), indent=2)
+print(json.dumps(res, indent=2))
+print()
+print("| k | pass | graph | time s | seeds: expected coverage [95% CI] | top-k by degree [95% CI] | gain [95% CI] | RR sets (wanted) | choice |")
+print("|---:|---:|---|---:|---|---|---|---|---|")
+for r in runs:
+    if "error" in r:
+        print("| %d | %d | | %.1f | error %s | | | | |" % (r["k"], r["pass"], r["seconds"], r["error"])); continue
+    c, nv, g = r["coverage"], r["naive"], r["gain"]
+    print("| %d | %d | %s | %.1f | %.0f [%.0f, %.0f] (%d cascades) | %.0f [%.0f, %.0f] | %+.0f [%+.0f, %+.0f] (%s) | %d (%d)%s | %s |" % (
+        r["k"], r["pass"], "cached" if r["cached_graph"] else "read %d ms" % r["graph_load_ms"], r["seconds"],
+        c[0], c[1], c[2], c[3], nv[0], nv[1], nv[2], g[0], g[1], g[2],
+        "n/a" if g[3] is None else "%+.1f %%" % (100 * g[3]), r["sets"], r["sets_wanted"], ", capped" if r["capped"] else "",
+        r["choice"]))
+PY

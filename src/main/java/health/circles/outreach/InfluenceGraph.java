@@ -1,0 +1,119 @@
+package health.circles.outreach;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * The active tie graph as the influence model reads it, in compact arrays: contacts numbered 0..n-1 in id order,
+ * and influence arcs (a tie gives one or two, by its type's flow) in compressed sparse rows, both ways round: out-arcs
+ * for forward cascades, in-arcs for reverse-reachable sets. Each arc keeps its tie's strength, so that the
+ * probability mapping can change per request without a reload. Arc order within a row is fixed (by neighbour, then
+ * strength), so a seeded sample draws the same numbers whatever order the graph store returned.
+ */
+public final class InfluenceGraph {
+
+    final int n;
+    /** Contact ids in {@link UUID#compareTo} order: most and least significant halves. */
+    private final long[] msb;
+    private final long[] lsb;
+    final int[] outStart;
+    final int[] outTo;
+    final float[] outStrength;
+    final int[] inStart;
+    final int[] inFrom;
+    final float[] inStrength;
+    /** Active ties touching each contact, whichever end and however influence flows: the naive pick's degree. */
+    final int[] degree;
+    final long ties;
+    final GraphVersion version;
+    final Instant loadedAt;
+    final long loadMillis;
+
+    /** What the graph was read at: the relay's position, the latest rebuild, the day (ties end at midnight). */
+    public record GraphVersion(long appliedPosition, Instant lastRebuild, java.time.LocalDate day) {
+    }
+
+    InfluenceGraph(UUID[] ids, int[] arcFrom, int[] arcTo, float[] arcStrength, int arcs, int[] degree, long ties,
+                   GraphVersion version, Instant loadedAt, long loadMillis) {
+        this.n = ids.length;
+        this.msb = new long[n];
+        this.lsb = new long[n];
+        for (int i = 0; i < n; i++) {
+            msb[i] = ids[i].getMostSignificantBits();
+            lsb[i] = ids[i].getLeastSignificantBits();
+        }
+        this.degree = degree;
+        this.ties = ties;
+        this.version = version;
+        this.loadedAt = loadedAt;
+        this.loadMillis = loadMillis;
+        this.outStart = new int[n + 1];
+        this.outTo = new int[arcs];
+        this.outStrength = new float[arcs];
+        this.inStart = new int[n + 1];
+        this.inFrom = new int[arcs];
+        this.inStrength = new float[arcs];
+        rows(arcFrom, arcTo, arcStrength, arcs, outStart, outTo, outStrength);
+        rows(arcTo, arcFrom, arcStrength, arcs, inStart, inFrom, inStrength);
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public int arcs() {
+        return outTo.length;
+    }
+
+    public UUID id(int node) {
+        return new UUID(msb[node], lsb[node]);
+    }
+
+    /** The node of a contact id, or -1 when the graph does not hold it. */
+    public int node(UUID id) {
+        long m = id.getMostSignificantBits();
+        long l = id.getLeastSignificantBits();
+        int lo = 0;
+        int hi = n - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = msb[mid] != m ? Long.compare(msb[mid], m) : Long.compare(lsb[mid], l);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes held by the arrays, roughly. */
+    public long bytes() {
+        return 16L * n + 8L * (n + 1) + 4L * n + 16L * arcs();
+    }
+
+    /** Counting sort of the arcs by {@code key}, then each row ordered by (other end, strength). */
+    private void rows(int[] key, int[] other, float[] strength, int arcs, int[] start, int[] to, float[] str) {
+        for (int a = 0; a < arcs; a++) {
+            start[key[a] + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] fill = Arrays.copyOf(start, n);
+        long[] packed = new long[arcs];
+        for (int a = 0; a < arcs; a++) {
+            packed[fill[key[a]]++] = ((long) other[a] << 32) | (Float.floatToIntBits(strength[a]) & 0xffffffffL);
+        }
+        for (int i = 0; i < n; i++) {
+            Arrays.sort(packed, start[i], start[i + 1]);
+        }
+        for (int a = 0; a < arcs; a++) {
+            to[a] = (int) (packed[a] >>> 32);
+            str[a] = Float.intBitsToFloat((int) packed[a]);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package health.circles.outreach;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Seed selection: the influence model's defaults, the sampling bounds and how long a loaded graph is kept. */
+@ConfigMapping(prefix = "circles.outreach.seeds")
+public interface SeedConfig {
+
+    /** Edge probability of the independent cascade: p = min(max, scale × strength) (docs/outreach.md). */
+    Probability probability();
+
+    /**
+     * IMM's ε: the chosen seeds reach at least (1 − 1/e − ε) of the best possible expected coverage with probability
+     * 1 − 1/|target|^ℓ, unless the sample bounds below cut the sampling short (the answer says so).
+     */
+    @WithDefault("0.1")
+    double epsilon();
+
+    /** IMM's ℓ (confidence exponent). */
+    @WithDefault("1")
+    double ell();
+
+    /** Reverse-reachable sets drawn at least, whatever IMM's bound asks (cheap, and steadies small targets). */
+    @WithDefault("10000")
+    int minSets();
+
+    /** Reverse-reachable sets drawn at most. */
+    @WithDefault("2000000")
+    int maxSets();
+
+    /** Candidate entries held over all reverse-reachable sets at most (4 bytes each, twice with the index). */
+    @WithDefault("30000000")
+    long maxEntries();
+
+    /**
+     * Arc trials over all reverse-reachable sets at most: where cascades are large (a giant component at high
+     * probabilities) a set costs a walk over much of the graph, and this bounds the work, reproducibly (a time bound
+     * would make the answer depend on the machine's load).
+     */
+    @WithDefault("300000000")
+    long maxSamplingSteps();
+
+    /** Forward Monte Carlo cascades that estimate coverage and its confidence interval, per seed set. */
+    @WithDefault("1000")
+    int simulations();
+
+    /** Arc trials over all the cascades of one seed set at most; fewer cascades are run when it is reached. */
+    @WithDefault("200000000")
+    long maxSimulationSteps();
+
+    /** Seed of every random draw when the request gives none: the same graph and request give the same answer. */
+    @WithDefault("42")
+    long randomSeed();
+
+    /** Factor on the marginal reach of a preferred kind's contact when seeds are chosen. */
+    @WithDefault("1.25")
+    double preferWeight();
+
+    /** A loaded graph is read again after this long even if no change was recorded (a reconcile repairs silently). */
+    @WithDefault("PT15M")
+    Duration graphMaxAge();
+
+    /** Selections computed at once; others wait up to {@link #queueWait()}, then get 503. */
+    @WithDefault("1")
+    int concurrency();
+
+    @WithDefault("PT60S")
+    Duration queueWait();
+
+    /** p = min(max, scale × strength). */
+    interface Probability {
+
+        @WithDefault("0.1")
+        double scale();
+
+        @WithDefault("0.3")
+        double max();
+    }
+}

@@ -1,0 +1,173 @@
+package health.circles.outreach;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The sampling and the cascades against answers computed by hand, on graphs built in memory. */
+class ReachableSetsTest {
+
+    private static final InfluenceModel HALF = new InfluenceModel(0.5, 0.5);
+
+    @Test
+    void aHubReachesItselfAndEachNeighbourWithTheTieProbability() {
+        // Hub 0 with ten neighbours, symmetric ties of strength 1: p = 0.5, so the hub reaches 1 + 10 × 0.5 = 6.
+        InfluenceGraph g = graph(11, star(0, 1, 10));
+        ReachableSets rr = new ReachableSets(problem(g, all(11), 1, 42));
+        ReachableSets.Result result = rr.select();
+        assertEquals(0, result.seeds().get(0).node());
+        assertEquals(6.0, result.estimatedCoverage(), 0.15);
+        ReachableSets.Estimate e = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(11), 4000, Long.MAX_VALUE, 1);
+        assertTrue(e.low() <= 6.0 && 6.0 <= e.high(), e.low() + " .. " + e.high());
+        assertEquals(Math.sqrt(10 * 0.25), e.standardDeviation(), 0.1, "binomial(10, 0.5) spread");
+    }
+
+    @Test
+    void aChainMultipliesItsProbabilities() {
+        // 0 - 1 - 2 - 3: from 0, reach 1 + 0.5 + 0.25 + 0.125.
+        InfluenceGraph g = graph(4, new int[][] {{0, 1}, {1, 2}, {2, 3}});
+        ReachableSets.Estimate e = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(4), 10000, Long.MAX_VALUE, 3);
+        assertEquals(1.875, e.mean(), 0.03);
+    }
+
+    @Test
+    void twoSeedsGoToTwoSeparateStarsNotTwiceToTheBiggerOne() {
+        int[][] ties = concat(star(0, 1, 10), star(11, 12, 6));
+        InfluenceGraph g = graph(18, ties);
+        ReachableSets.Result result = new ReachableSets(problem(g, all(18), 2, 42)).select();
+        assertEquals(List.of(0, 11), result.seeds().stream().map(ReachableSets.Choice::node).toList());
+        assertEquals(6.0, result.seeds().get(0).marginalReach(), 0.2);
+        assertEquals(4.0, result.seeds().get(1).marginalReach(), 0.2);
+    }
+
+    @Test
+    void marginalsOfAGivenOrderAddUpToItsCoverage() {
+        InfluenceGraph g = graph(18, concat(star(0, 1, 10), star(11, 12, 6)));
+        ReachableSets rr = new ReachableSets(problem(g, all(18), 2, 42));
+        rr.select();
+        List<ReachableSets.Choice> m = rr.marginals(new int[] {11, 0});
+        assertEquals(4.0, m.get(0).marginalReach(), 0.2);
+        assertEquals(6.0, m.get(1).marginalReach(), 0.2);
+        assertEquals(rr.coverage(new int[] {11, 0}), m.get(0).marginalReach() + m.get(1).marginalReach(), 1e-9);
+    }
+
+    @Test
+    void theSameSeedDrawsTheSameSetsAndAnotherSeedOthers() {
+        InfluenceGraph g = graph(18, concat(star(0, 1, 10), star(11, 12, 6)));
+        ReachableSets.Result a = new ReachableSets(problem(g, all(18), 2, 5)).select();
+        ReachableSets.Result b = new ReachableSets(problem(g, all(18), 2, 5)).select();
+        ReachableSets.Result c = new ReachableSets(problem(g, all(18), 2, 6)).select();
+        assertEquals(a, b);
+        assertTrue(a.estimatedCoverage() != c.estimatedCoverage());
+        int[] first = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(18), 500, Long.MAX_VALUE, 9).reached();
+        int[] again = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(18), 500, Long.MAX_VALUE, 9).reached();
+        assertArrayEquals(first, again);
+    }
+
+    @Test
+    void anIneligibleHubCarriesWordButIsNeverChosen() {
+        // 0 is the hub but may not be contacted; 1..10 hang off it. Any leaf reaches the hub (0.5) and through it others.
+        InfluenceGraph g = graph(11, star(0, 1, 10));
+        boolean[] candidate = allTrue(11);
+        candidate[0] = false;
+        ReachableSets.Problem p = new ReachableSets.Problem(g, HALF, all(11), candidate, ones(11), null,
+                Integer.MAX_VALUE, 1, 0.3, 1, 10000, 1_000_000, 30_000_000, Long.MAX_VALUE, 42);
+        ReachableSets.Result result = new ReachableSets(p).select();
+        assertTrue(result.seeds().get(0).node() != 0);
+        // A leaf: itself 1, the hub 0.5, each of the nine other leaves 0.25: 3.75.
+        assertEquals(3.75, result.estimatedCoverage(), 0.15);
+    }
+
+    @Test
+    void theGraphFindsItsContactsAndOrdersArcsWhateverTheInputOrder() {
+        UUID[] ids = new UUID[5];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = new UUID(i - 2, i * 7L);
+        }
+        UUID[] sorted = ids.clone();
+        Arrays.sort(sorted);
+        InfluenceGraph a = new InfluenceGraph(sorted, new int[] {0, 0, 1}, new int[] {2, 1, 0},
+                new float[] {1, 2, 3}, 3, new int[5], 3, version(), Instant.now(), 0);
+        InfluenceGraph b = new InfluenceGraph(sorted, new int[] {1, 0, 0}, new int[] {0, 1, 2},
+                new float[] {3, 2, 1}, 3, new int[5], 3, version(), Instant.now(), 0);
+        assertArrayEquals(a.outTo, b.outTo);
+        assertArrayEquals(a.inFrom, b.inFrom);
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(sorted[i], a.id(a.node(sorted[i])));
+        }
+        assertEquals(-1, a.node(UUID.randomUUID()));
+    }
+
+    private static ReachableSets.Problem problem(InfluenceGraph g, int[] target, int k, long seed) {
+        return new ReachableSets.Problem(g, HALF, target, allTrue(g.n), ones(g.n), null, Integer.MAX_VALUE, k, 0.3, 1,
+                10000, 1_000_000, 30_000_000, Long.MAX_VALUE, seed);
+    }
+
+    /** Symmetric ties of strength 1 in both directions, as a FRIEND_OF tie gives. */
+    private static InfluenceGraph graph(int n, int[][] ties) {
+        UUID[] ids = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = new UUID(0, i);
+        }
+        int[] from = new int[ties.length * 2];
+        int[] to = new int[ties.length * 2];
+        float[] strength = new float[ties.length * 2];
+        int[] degree = new int[n];
+        for (int i = 0; i < ties.length; i++) {
+            from[2 * i] = ties[i][0];
+            to[2 * i] = ties[i][1];
+            from[2 * i + 1] = ties[i][1];
+            to[2 * i + 1] = ties[i][0];
+            strength[2 * i] = 1;
+            strength[2 * i + 1] = 1;
+            degree[ties[i][0]]++;
+            degree[ties[i][1]]++;
+        }
+        return new InfluenceGraph(ids, from, to, strength, from.length, degree, ties.length, version(), Instant.now(), 0);
+    }
+
+    private static int[][] star(int hub, int first, int leaves) {
+        int[][] ties = new int[leaves][];
+        for (int i = 0; i < leaves; i++) {
+            ties[i] = new int[] {hub, first + i};
+        }
+        return ties;
+    }
+
+    private static int[][] concat(int[][] a, int[][] b) {
+        int[][] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static int[] all(int n) {
+        int[] nodes = new int[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = i;
+        }
+        return nodes;
+    }
+
+    private static boolean[] allTrue(int n) {
+        boolean[] b = new boolean[n];
+        Arrays.fill(b, true);
+        return b;
+    }
+
+    private static double[] ones(int n) {
+        double[] w = new double[n];
+        Arrays.fill(w, 1);
+        return w;
+    }
+
+    private static InfluenceGraph.GraphVersion version() {
+        return new InfluenceGraph.GraphVersion(0, null, LocalDate.now());
+    }
+}
