@@ -27,6 +27,8 @@ public record SeedRequest(
         @Size(max = 5000) List<@NotNull UUID> contacts,
         @Schema(description = "Target: every contact in the graph (true)")
         Boolean network,
+        @Schema(description = "Target: the members of this saved segment who may be approached on the channel")
+        UUID segment,
         @Schema(description = "Seeds wanted, 1 to 200", required = true)
         @NotNull @Min(1) @Max(200) Integer k,
         @Schema(description = "Channel the outreach uses: seeds have consent for it", required = true)
@@ -40,6 +42,8 @@ public record SeedRequest(
         @DecimalMin("1.0") @DecimalMax("10.0") Double preferWeight,
         @Schema(description = "Contacts never to choose (e.g. those already in an active campaign), at most 5000")
         @Size(max = 5000) List<@NotNull UUID> exclude,
+        @Schema(description = "Never choose seeds or targets of a campaign still ACTIVE (true); default false")
+        Boolean excludeActiveCampaigns,
         @Schema(description = "At most ceil(k / sub-communities) seeds per finer community of the target (analytics run)")
         Boolean spread,
         @Schema(description = "ANYWHERE (default): any consenting contact whose word reaches the target; TARGET: members only")

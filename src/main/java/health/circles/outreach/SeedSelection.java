@@ -43,7 +43,7 @@ public record SeedSelection(
     /** What was targeted. */
     @Schema(name = "SeedTarget")
     public record SeedTargetView(
-            @Schema(description = "COMMUNITY, CONTACTS or NETWORK") String kind,
+            @Schema(description = "COMMUNITY, SEGMENT, CONTACTS or NETWORK") String kind,
             Long community,
             @Schema(description = "Analytics run the community and the sub-communities come from") UUID runId,
             @Schema(description = "Contacts in the target") int size,

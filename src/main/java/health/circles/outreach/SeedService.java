@@ -33,9 +33,14 @@ public class SeedService {
     private final InfluenceGraphs graphs;
     private final GraphReads graphReads;
     private final SeedConfig config;
+    private final SegmentService segments;
+    private final CampaignService campaigns;
     private final Semaphore slots;
 
-    SeedService(SeedTargets targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config) {
+    SeedService(SeedTargets targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
+                SegmentService segments, CampaignService campaigns) {
+        this.segments = segments;
+        this.campaigns = campaigns;
         this.targets = targets;
         this.graphs = graphs;
         this.graphReads = graphReads;
@@ -45,7 +50,7 @@ public class SeedService {
 
     /**
      * A resolved target: its members ({@code null}: every contact in the graph), and for a community the run and level
-     * it comes from. New kinds of target (segments) are one more case in {@link #resolve}.
+     * it comes from.
      */
     record Target(String kind, Long community, UUID run, Integer level, List<UUID> members) {
     }
@@ -74,9 +79,13 @@ public class SeedService {
 
     Target resolve(SeedRequest r) {
         int given = (r.community() != null ? 1 : 0) + (r.contacts() != null ? 1 : 0)
-                + (Boolean.TRUE.equals(r.network()) ? 1 : 0);
+                + (Boolean.TRUE.equals(r.network()) ? 1 : 0) + (r.segment() != null ? 1 : 0);
         if (given != 1) {
-            throw ApiProblem.invalidField("target", "give exactly one of community, contacts or network");
+            throw ApiProblem.invalidField("target", "give exactly one of community, segment, contacts or network");
+        }
+        if (r.segment() != null) {
+            // The segment's own consent rule for the channel decides its members (404 for an unknown segment).
+            return new Target("SEGMENT", null, null, null, segments.memberIds(r.segment(), r.channel()));
         }
         if (r.community() != null) {
             UUID run = latestRun();
@@ -157,8 +166,17 @@ public class SeedService {
                 : EnumSet.copyOf(r.prefer());
         double preferWeight = r.preferWeight() != null ? r.preferWeight() : config.preferWeight();
         Set<Integer> excluded = new HashSet<>();
+        Set<UUID> excludedIds = new HashSet<>();
         if (r.exclude() != null) {
-            for (UUID id : r.exclude()) {
+            excludedIds.addAll(r.exclude());
+        }
+        if (Boolean.TRUE.equals(r.excludeActiveCampaigns())) {
+            Set<UUID> busy = campaigns.contactsInActiveCampaigns();
+            excludedIds.addAll(busy);
+            notes.add(busy.size() + " contacts of active campaigns may not be seeds");
+        }
+        if (!excludedIds.isEmpty()) {
+            for (UUID id : excludedIds) {
                 int v = g.node(id);
                 if (v >= 0) {
                     excluded.add(v);

@@ -352,6 +352,30 @@ class SeedApiTest {
                 .map(m -> ((Number) m.get("communityId")).longValue()).findFirst().orElseThrow();
     }
 
+    @Test
+    @Order(20)
+    void aSegmentIsATargetAndContactsOfActiveCampaignsAreLeftOutWhenAsked() {
+        String pickedJson = members("B", "C").stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(","));
+        String segment = Outreach.segment("{\"contacts\":[" + pickedJson + "]}", false);
+        JsonPath bySegment = ok("{\"segment\":\"" + segment + "\",\"k\":2,\"channel\":\"EMAIL\",\"model\":" + HALF + "}");
+        assertEquals("SEGMENT", bySegment.getString("target.kind"));
+        assertEquals(22, bySegment.getInt("target.size"));
+        assertEquals(Set.of(hubs.get("B"), hubs.get("C")), Set.copyOf(ids(bySegment, "seeds")));
+
+        // B is the target of an active campaign: asked to, seed selection leaves its contacts alone.
+        String onlyB = Outreach.segment("{\"contacts\":[" + members("B").stream().map(id -> "\"" + id + "\"")
+                .collect(Collectors.joining(",")) + "]}", false);
+        String campaign = Outreach.campaign(onlyB, "EMAIL", "[]", null, 1);
+        JsonPath fresh = ok(body(members("B", "C"), 2, "\"model\":" + HALF + ",\"excludeActiveCampaigns\":true"));
+        assertTrue(ids(fresh, "seeds").stream().noneMatch(communities.get("B")::contains), fresh.prettify());
+        assertTrue(ids(fresh, "seeds").contains(hubs.get("C")));
+        assertTrue(fresh.getList("notes", String.class).stream().anyMatch(n -> n.contains("active campaigns")));
+        given().when().post("/api/v1/campaigns/" + campaign + "/close").then().statusCode(200);
+
+        bad("{\"segment\":\"" + UUID.randomUUID() + "\",\"k\":2,\"channel\":\"EMAIL\"}", 404, null);
+        bad("{\"segment\":\"" + segment + "\",\"network\":true,\"k\":2,\"channel\":\"EMAIL\"}", 400, "target");
+    }
+
     private static void pause() {
         try {
             Thread.sleep(500);
