@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.Sql;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.analytics.InsightViews.Bridge;
@@ -11,8 +12,6 @@ import health.circles.analytics.InsightViews.SecondaryMember;
 import health.circles.analytics.InsightViews.ValueCount;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -254,35 +253,7 @@ public class Insights {
         }
     }
 
-    /** Maps one row; may return null for rows consumed for their side effect. */
-    interface Row<T> {
-        T map(ResultSet r) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, List<Object> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p instanceof UUID[] ids) {
-                    s.setArray(i + 1, c.createArrayOf("uuid", ids));
-                } else if (p instanceof Long[] longs) {
-                    s.setArray(i + 1, c.createArrayOf("bigint", longs));
-                } else {
-                    s.setObject(i + 1, p);
-                }
-            }
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    T value = row.map(r);
-                    if (value != null) {
-                        out.add(value);
-                    }
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the analytics snapshot", e);
-        }
+    private <T> List<T> query(String sql, List<Object> params, Sql.Row<T> row) {
+        return Sql.query(dataSource, sql, params, row);
     }
 }

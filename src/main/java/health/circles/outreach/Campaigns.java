@@ -1,12 +1,11 @@
 package health.circles.outreach;
 
+import health.circles.Sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -60,15 +59,15 @@ public class Campaigns {
                                       excluded, created_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
                 List.of(c.id(), c.name(), c.segmentId(), c.channel().name(), c.hops(), c.includeUnknown(),
-                        c.predictedCoverage() == null ? Segments.NULL : c.predictedCoverage(), write(c.excluded()),
-                        c.createdBy() == null ? Segments.NULL : c.createdBy(), c.createdAt(), c.createdAt()));
+                        c.predictedCoverage() == null ? Sql.NULL : c.predictedCoverage(), write(c.excluded()),
+                        c.createdBy() == null ? Sql.NULL : c.createdBy(), c.createdAt(), c.createdAt()));
     }
 
     void insertSeeds(UUID campaign, List<CampaignView.Seed> seeds) {
         for (int i = 0; i < seeds.size(); i++) {
             CampaignView.Seed s = seeds.get(i);
             update("INSERT INTO campaign_seed (campaign_id, contact_id, expected_reach, position) VALUES (?, ?, ?, ?)",
-                    List.of(campaign, s.contactId(), s.expectedReach() == null ? Segments.NULL : s.expectedReach(), i));
+                    List.of(campaign, s.contactId(), s.expectedReach() == null ? Sql.NULL : s.expectedReach(), i));
         }
     }
 
@@ -250,27 +249,11 @@ public class Campaigns {
         }
     }
 
-    <T> List<T> query(String sql, List<?> params, Segments.Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            Segments.bind(c, s, params);
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(row.map(r));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Campaign query failed: " + e.getMessage(), e);
-        }
+    <T> List<T> query(String sql, List<?> params, Sql.Row<T> row) {
+        return Sql.query(dataSource, sql, params, row);
     }
 
     int update(String sql, List<?> params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            Segments.bind(c, s, params);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Campaign update failed: " + e.getMessage(), e);
-        }
+        return Sql.update(dataSource, sql, params);
     }
 }

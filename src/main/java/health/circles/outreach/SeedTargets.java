@@ -1,13 +1,9 @@
 package health.circles.outreach;
 
+import health.circles.Sql;
 import health.circles.contact.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,36 +104,7 @@ public class SeedTargets {
         return out;
     }
 
-    /** Maps one row; may return null for rows consumed for their side effect. */
-    interface Row<T> {
-        T map(ResultSet r) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, List<Object> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setFetchSize(10_000);
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p instanceof UUID[] ids) {
-                    s.setArray(i + 1, c.createArrayOf("uuid", ids));
-                } else if (p instanceof String[] texts) {
-                    s.setArray(i + 1, c.createArrayOf("text", texts));
-                } else {
-                    s.setObject(i + 1, p);
-                }
-            }
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    T value = row.map(r);
-                    if (value != null) {
-                        out.add(value);
-                    }
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read what seed selection needs", e);
-        }
+    private <T> List<T> query(String sql, List<Object> params, Sql.Row<T> row) {
+        return Sql.query(dataSource, sql, params, row);
     }
 }

@@ -1,18 +1,15 @@
 package health.circles.outreach;
 
+import health.circles.Sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
 import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -246,61 +243,22 @@ public class Segments {
     }
 
     private static Object nullable(Object value) {
-        return value == null ? NULL : value;
+        return value == null ? Sql.NULL : value;
     }
 
-    /** Stands for SQL NULL in parameter lists (List.of takes no nulls). */
-    static final Object NULL = new Object();
-
-    /** A row mapper that may throw. */
-    interface Row<T> {
-        T map(ResultSet r) throws SQLException;
-    }
-
-    <T> List<T> query(String sql, List<?> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(c, s, params);
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(row.map(r));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Segment query failed: " + e.getMessage(), e);
-        }
+    <T> List<T> query(String sql, List<?> params, Sql.Row<T> row) {
+        return Sql.query(dataSource, sql, params, row);
     }
 
     int update(String sql, List<?> params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(c, s, params);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) { // the unique name index: another request saved the name first
+        try {
+            return Sql.update(dataSource, sql, params);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof SQLException q && "23505".equals(q.getSQLState())) {
+                // the unique name index: another request saved the name first
                 throw ApiProblem.conflict("duplicate-name", "Another segment already has this name");
             }
-            throw new IllegalStateException("Segment update failed: " + e.getMessage(), e);
-        }
-    }
-
-    static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            Object p = params.get(i);
-            if (p == NULL) {
-                s.setObject(i + 1, null);
-            } else if (p instanceof Instant at) {
-                s.setTimestamp(i + 1, Timestamp.from(at));
-            } else if (p instanceof UUID[] ids) {
-                Array a = c.createArrayOf("uuid", ids);
-                s.setArray(i + 1, a);
-            } else if (p instanceof Long[] longs) {
-                s.setArray(i + 1, c.createArrayOf("bigint", longs));
-            } else if (p instanceof String[] texts) {
-                s.setArray(i + 1, c.createArrayOf("text", texts));
-            } else {
-                s.setObject(i + 1, p);
-            }
+            throw e;
         }
     }
 }

@@ -1,0 +1,80 @@
+package health.circles;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Parameterised SQL for the stores that read with plain statements: binds Java arrays (as PostgreSQL arrays),
+ * instants and {@link #NULL}, runs the statement on a pooled connection and maps the rows.
+ */
+public final class Sql {
+
+    /** A parameter that is SQL NULL (parameter lists are immutable lists, which cannot hold null). */
+    public static final Object NULL = new Object();
+
+    /** Maps one row; may return null for rows read only for a side effect, which are left out of the result. */
+    public interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private Sql() {
+    }
+
+    /** The mapped rows of a query. */
+    public static <T> List<T> query(DataSource dataSource, String sql, List<?> params, Row<T> row) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setFetchSize(10_000);
+            bind(c, s, params);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    T value = row.map(r);
+                    if (value != null) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows changed by a statement; a failure keeps its {@link SQLException} as the cause (for its SQL state). */
+    public static int update(DataSource dataSource, String sql, List<?> params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code String[]} as arrays, instants as timestamps. */
+    public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p == NULL) {
+                s.setObject(i + 1, null);
+            } else if (p instanceof Instant at) {
+                s.setTimestamp(i + 1, Timestamp.from(at));
+            } else if (p instanceof UUID[] ids) {
+                s.setArray(i + 1, c.createArrayOf("uuid", ids));
+            } else if (p instanceof Long[] longs) {
+                s.setArray(i + 1, c.createArrayOf("bigint", longs));
+            } else if (p instanceof String[] texts) {
+                s.setArray(i + 1, c.createArrayOf("text", texts));
+            } else {
+                s.setObject(i + 1, p);
+            }
+        }
+    }
+}
