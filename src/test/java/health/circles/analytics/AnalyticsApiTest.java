@@ -105,6 +105,17 @@ class AnalyticsApiTest {
                 .body("detail", containsString("POST /api/v1/analytics/runs"));
         given().when().get("/api/v1/communities").then().statusCode(409);
         given().when().get("/api/v1/contacts/" + hub.id() + "/communities").then().statusCode(409);
+        // What outreach builds on the analytics results says the same (this class runs first: no run exists yet).
+        given().contentType(ContentType.JSON).body("{\"community\":1,\"k\":3,\"channel\":\"EMAIL\"}")
+                .when().post("/api/v1/outreach/seeds")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("no-analytics-run"))
+                .body("detail", containsString("POST /api/v1/analytics/runs"));
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"Before any run\",\"filter\":{\"communities\":[1]}}")
+                .when().post("/api/v1/segments")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", containsString("no-analytics-run"));
     }
 
     @Test

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -114,18 +113,6 @@ class SeedApiTest {
         List<UUID> y = List.of(person("PATIENT", "Y one", "GRANTED", false), person("PATIENT", "Y two", "GRANTED", false));
         tie(y.get(0), y.get(1));
         communities.put("Y", y);
-    }
-
-    @Test
-    @Order(1)
-    void communityTargetBeforeAnyAnalyticsRunIsAClearConflict() {
-        boolean noRunYet = given().when().get("/api/v1/analytics/runs").then().statusCode(200)
-                .extract().jsonPath().getList("items").isEmpty();
-        Assumptions.assumeTrue(noRunYet, "another test class already ran analytics in this database");
-        seeds("{\"community\":1,\"k\":3,\"channel\":\"EMAIL\"}")
-                .then().statusCode(409).contentType("application/problem+json")
-                .body("type", containsString("no-analytics-run"))
-                .body("detail", containsString("POST /api/v1/analytics/runs"));
     }
 
     @Test
