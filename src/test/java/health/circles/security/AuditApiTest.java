@@ -14,12 +14,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -158,23 +154,7 @@ class AuditApiTest {
         as("admin").queryParam("limit", 501).when().get("/api/v1/audit").then().statusCode(400);
     }
 
-    /** "action resource resourceId [contacts] METHOD status" for each row of the subject, oldest first. */
     private List<String> rows(String subject) {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT action, resource_type, resource_id, contact_ids, method, status FROM audit_event
-                WHERE subject = ? ORDER BY id""")) {
-            s.setString(1, subject);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3) + " "
-                            + Arrays.toString((Object[]) r.getArray(4).getArray()) + " " + r.getString(5) + " "
-                            + r.getInt(6));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+        return AuditRows.of(db, subject);
     }
 }
