@@ -36,20 +36,18 @@ final class Api implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        HttpRequest request = signed(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json")
-                .headers(auth())
+                .header("Accept", "application/json"))
                 .GET().build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest request = signed(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .headers(auth())
+                .header("Accept", "application/json"))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -64,8 +62,9 @@ final class Api implements AutoCloseable {
         authorization = "Bearer " + token.group(1);
     }
 
-    private String[] auth() {
-        return authorization.isEmpty() ? new String[0] : new String[] {"Authorization", authorization};
+    /** The request with the bearer token once signed in (health and the token endpoint need none). */
+    private HttpRequest.Builder signed(HttpRequest.Builder request) {
+        return authorization.isEmpty() ? request : request.header("Authorization", authorization);
     }
 
     /** Waits until the service reports ready, or fails after the timeout. */
