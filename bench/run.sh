@@ -59,10 +59,11 @@ echo "== starting the service on port $port (log: bench/out/$scenario-service.lo
 started=$(date +%s.%N)
 # The load signs in with a development token (one subject), so the per-subject search rate limit is lifted here.
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-HTTP_PORT="$port" HTTP_HOST=127.0.0.1 CIRCLES_SECURITY_RATE_LIMITS_CONTACT_SEARCH_PERMITS=100000000 \
+HTTP_PORT="$port" HTTP_HOST=127.0.0.1 \
 DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" DB_USERNAME="$pg_user" \
 CIRCLES_DEMO_DATA=false CIRCLES_NEO4J_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_BOLT_PORT="$bolt" NEO4J_URI= \
-  java $java_opts -jar target/quarkus-app/quarkus-run.jar >"$out/$scenario-service.log" 2>&1 &
+  java $java_opts -Dcircles.security.rate-limits.contact-search.permits=100000000 \
+  -jar target/quarkus-app/quarkus-run.jar >"$out/$scenario-service.log" 2>&1 &
 pid=$!
 
 peak_rss="unknown"

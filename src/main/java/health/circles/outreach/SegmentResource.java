@@ -137,6 +137,21 @@ public class SegmentResource {
         return segments.preview(Ids.parse("id", id), channel(channel));
     }
 
+    @POST
+    @Path("preview")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
+    @Audited(resource = "segment-members", action = "preview")
+    @Operation(summary = "Preview a filter without saving it: how many consenting members, a few, who was left out",
+            description = "Validated like a save; nothing is written but the audit rows of the contacts shown. "
+                    + CONSENT_RULE)
+    @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
+    @APIResponse(responseCode = "422", description = "The tieTo neighbourhood is larger than the configured bound")
+    public SegmentPreview previewDraft(@NotNull @Valid SegmentDraft draft,
+                                       @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel) {
+        return segments.preview(draft, channel(channel));
+    }
+
     @GET
     @Path("{id}/members")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})

@@ -101,12 +101,22 @@ public class SegmentService {
     @Transactional
     public SegmentPreview preview(UUID id, Channel channel) {
         SegmentView s = find(id, false);
-        Segments.Match match = match(s, channel);
+        return preview(match(s.filter(), s.includeUnknown(), channel));
+    }
+
+    /** The preview of a filter not saved (yet): validated like a save, nothing written. */
+    @Transactional
+    public SegmentPreview preview(SegmentDraft draft, Channel channel) {
+        check(draft.filter());
+        return preview(match(normalised(draft.filter()), Boolean.TRUE.equals(draft.includeUnknown()), channel));
+    }
+
+    private SegmentPreview preview(Segments.Match match) {
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         List<UUID> sample = segments.members(match, null, null, config.sampleSize()).stream()
                 .map(Segments.Found::id).toList();
-        return new SegmentPreview(channel, s.includeUnknown(), eligible[0], excluded, contacts.views(sample));
+        return new SegmentPreview(match.channel(), match.includeUnknown(), eligible[0], excluded, contacts.views(sample));
     }
 
     @Transactional
@@ -166,7 +176,10 @@ public class SegmentService {
     }
 
     private Segments.Match match(SegmentView s, Channel channel) {
-        SegmentFilter f = s.filter();
+        return match(s.filter(), s.includeUnknown(), channel);
+    }
+
+    private Segments.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
         UUID run = null;
         if (f.needsAnalytics()) {
             run = segments.latestRun().orElseThrow(SegmentService::noRun);
@@ -175,7 +188,7 @@ public class SegmentService {
         if (f.tieTo() != null && f.tieTo().contactId() != null) {
             near = graph.within(f.tieTo().contactId(), f.tieTo().hops());
         }
-        return new Segments.Match(f, run, near, channel, s.includeUnknown());
+        return new Segments.Match(f, run, near, channel, includeUnknown);
     }
 
     /** Rules the annotations cannot state: the name is free, the communities and the anchor contact exist. */
@@ -183,6 +196,10 @@ public class SegmentService {
         if (segments.nameTaken(name, self)) {
             throw ApiProblem.conflict("duplicate-name", "Another segment is already named " + name);
         }
+        check(f);
+    }
+
+    private void check(SegmentFilter f) {
         if (f.influence() != null && f.influence().maxRank() == null && f.influence().minScore() == null) {
             throw ApiProblem.invalidField("filter.influence", "needs maxRank, minScore or both");
         }

@@ -101,6 +101,38 @@ class SegmentApiTest {
     }
 
     @Test
+    void aFilterIsPreviewedBeforeItIsSavedAndNothingIsWritten() {
+        String tag = tag();
+        for (int i = 0; i < 3; i++) {
+            granted("NURSE", tag);
+        }
+        contact("NURSE", tag, null, false);
+        long saved = given().queryParam("limit", 200).when().get("/api/v1/segments").then().statusCode(200)
+                .extract().jsonPath().getList("items").size();
+        String draft = """
+                {"filter":{"tags":["%s"],"kinds":["NURSE"]},"includeUnknown":%s}""";
+        given().contentType(ContentType.JSON).body(draft.formatted(tag, false)).queryParam("channel", "EMAIL")
+                .when().post("/api/v1/segments/preview").then().statusCode(200)
+                .body("count", equalTo(3)).body("sample", hasSize(3)).body("excluded.unknown", equalTo(1));
+        given().contentType(ContentType.JSON).body(draft.formatted(tag, true)).queryParam("channel", "EMAIL")
+                .when().post("/api/v1/segments/preview").then().statusCode(200).body("count", equalTo(4));
+        assertEquals(saved, given().queryParam("limit", 200).when().get("/api/v1/segments").then().statusCode(200)
+                .extract().jsonPath().getList("items").size());
+
+        // Validated like a save.
+        given().contentType(ContentType.JSON).body("{\"filter\":{\"tieTo\":{\"contactId\":\"" + UUID.randomUUID()
+                        + "\",\"hops\":1}}}").queryParam("channel", "EMAIL")
+                .when().post("/api/v1/segments/preview").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("filter.tieTo.contactId"));
+        given().contentType(ContentType.JSON).body("{\"filter\":{}}").queryParam("channel", "FAX")
+                .when().post("/api/v1/segments/preview").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{}").queryParam("channel", "EMAIL")
+                .when().post("/api/v1/segments/preview").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void membersArePagedByNameWithACursor() {
         String tag = tag();
         Set<String> all = new HashSet<>();

@@ -106,6 +106,7 @@ class RoleMatrixApiTest {
             new Rule("PUT", "/api/v1/segments/{id}", OUTREACH_WRITE, "{}"),
             new Rule("DELETE", "/api/v1/segments/{id}", OUTREACH_WRITE, null),
             new Rule("GET", "/api/v1/segments/{id}/preview", OUTREACH_READ, null),
+            new Rule("POST", "/api/v1/segments/preview", OUTREACH_READ, "{}"),
             new Rule("GET", "/api/v1/segments/{id}/members", OUTREACH_READ, null),
             new Rule("GET", "/api/v1/segments/{id}/export", OUTREACH_READ, null),
             new Rule("POST", "/api/v1/campaigns", OUTREACH_WRITE, "{}"),
