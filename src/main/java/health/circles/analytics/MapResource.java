@@ -68,6 +68,9 @@ public class MapResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @RateLimited(name = "maps", permits = 60, per = "PT1M")
+    @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("overview")
     @Operation(summary = "Communities of one level as nodes, with the ties between them",
             description = "The largest communities of the level (bounded like every map), each a node whose size is "

@@ -54,7 +54,7 @@ class RateLimitApiTest {
     }
 
     @Test
-    void mapsAreLimitedAcrossBothKindsOfMap() {
+    void mapsAreLimitedAcrossEveryKindOfMap() {
         String limited = TestTokens.token("throttled-maps", Set.of("outreach"));
         bearer(limited).when().get("/api/v1/maps/contacts/" + UUID.randomUUID()).then().statusCode(404);
         bearer(limited).queryParam("depth", 9).when().get("/api/v1/maps/contacts/" + UUID.randomUUID())
@@ -62,6 +62,7 @@ class RateLimitApiTest {
         expect429(bearer(limited).when().get("/api/v1/maps/communities/1"), "maps");
         expect429(bearer(limited).accept("application/graphml+xml").when().get("/api/v1/maps/contacts/" + UUID.randomUUID()),
                 "maps");
+        expect429(bearer(limited).when().get("/api/v1/maps/overview"), "maps");
         bearer(TestTokens.token("free-maps-" + UUID.randomUUID(), Set.of("outreach")))
                 .when().get("/api/v1/maps/contacts/" + UUID.randomUUID()).then().statusCode(404);
     }
