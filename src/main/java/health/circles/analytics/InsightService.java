@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -30,8 +31,13 @@ public class InsightService {
         this.insights = insights;
     }
 
+    /** The newest successful run, if any: what every read of scores and communities serves. */
+    public Optional<UUID> latestSucceededRun() {
+        return runs.latestSucceeded();
+    }
+
     /** The run the reads serve; 409 with what to do when no run has succeeded yet. */
-    UUID latestRun() {
+    public UUID latestRun() {
         return runs.latestSucceeded().orElseThrow(() -> {
             String running = runs.running().map(r -> " A run is in progress: " + r.self() + ".").orElse("");
             return new ApiProblem(409, "no-analytics-run", "No analytics results yet",

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ConsentStatus;
 import health.circles.contact.ContactService;
@@ -40,6 +41,7 @@ public class CampaignService {
     private final Campaigns campaigns;
     private final SegmentService segments;
     private final Segments segmentStore;
+    private final InsightService insights;
     private final SegmentGraph graph;
     private final ContactService contacts;
     private final TouchpointService touchpoints;
@@ -48,7 +50,9 @@ public class CampaignService {
     private final Clock clock = Clock.systemUTC();
 
     CampaignService(Campaigns campaigns, SegmentService segments, Segments segmentStore, SegmentGraph graph,
-                    ContactService contacts, TouchpointService touchpoints, Callers callers, CampaignConfig config) {
+                    ContactService contacts, TouchpointService touchpoints, Callers callers, CampaignConfig config,
+                    InsightService insights) {
+        this.insights = insights;
         this.campaigns = campaigns;
         this.segments = segments;
         this.segmentStore = segmentStore;
@@ -210,7 +214,7 @@ public class CampaignService {
     @Transactional
     public CampaignReport report(UUID id) {
         Campaigns.Row c = find(id, false);
-        UUID run = segmentStore.latestRun().orElse(null);
+        UUID run = insights.latestSucceededRun().orElse(null);
         List<Campaigns.Target> targets = campaigns.targets(id, run);
         List<CampaignView.Seed> seeds = campaigns.seeds(id);
         Set<UUID> reached = new HashSet<>();

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.analytics.InsightService;
 import health.circles.contact.ContactKind;
 import health.circles.network.GraphReads;
 import health.circles.outreach.SeedSelection.BaselineSeed;
@@ -34,11 +35,13 @@ public class SeedService {
     private final GraphReads graphReads;
     private final SeedConfig config;
     private final SegmentService segments;
+    private final InsightService insights;
     private final CampaignService campaigns;
     private final Semaphore slots;
 
     SeedService(SeedTargets targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
-                SegmentService segments, CampaignService campaigns) {
+                SegmentService segments, CampaignService campaigns, InsightService insights) {
+        this.insights = insights;
         this.segments = segments;
         this.campaigns = campaigns;
         this.targets = targets;
@@ -88,7 +91,7 @@ public class SeedService {
             return new Target("SEGMENT", null, null, null, segments.memberIds(r.segment(), r.channel()));
         }
         if (r.community() != null) {
-            UUID run = latestRun();
+            UUID run = insights.latestRun();
             long id = r.community();
             int level = targets.communityLevel(run, id).orElseThrow(() -> new ApiProblem(404, "not-found", "Not found",
                     "Community " + id + " is not in the latest analytics run (" + run + ")"));
@@ -104,12 +107,6 @@ public class SeedService {
             return new Target("CONTACTS", null, null, null, ids);
         }
         return new Target("NETWORK", null, null, null, null);
-    }
-
-    private UUID latestRun() {
-        return targets.latestRun().orElseThrow(() -> new ApiProblem(409, "no-analytics-run", "No analytics results yet",
-                "No analytics run has succeeded yet, so there are no communities to target or spread over."
-                        + " Start one with POST /api/v1/analytics/runs."));
     }
 
     private SeedSelection compute(SeedRequest r) {
@@ -214,7 +211,7 @@ public class SeedService {
         Integer cap = null;
         long[] subOf = null;
         if (Boolean.TRUE.equals(r.spread())) {
-            UUID run = target.run() != null ? target.run() : latestRun();
+            UUID run = target.run() != null ? target.run() : insights.latestRun();
             int level = 0;
             if (target.community() != null) {
                 level = targets.hasChildren(run, target.community()) ? target.level() + 1 : target.level();

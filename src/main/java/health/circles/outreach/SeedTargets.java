@@ -23,12 +23,6 @@ public class SeedTargets {
         this.dataSource = dataSource;
     }
 
-    /** The latest successful analytics run, as the analytics reads choose it. */
-    Optional<UUID> latestRun() {
-        return query("SELECT id FROM analytics_run WHERE state = 'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1",
-                List.of(), r -> r.getObject(1, UUID.class)).stream().findFirst();
-    }
-
     /** A community's level in a run, if the run has it. */
     Optional<Integer> communityLevel(UUID run, long community) {
         return query("SELECT level FROM analytics_community WHERE run_id = ? AND id = ?", List.of(run, community),

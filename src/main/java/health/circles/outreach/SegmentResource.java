@@ -63,8 +63,8 @@ public class SegmentResource {
     @Audited(resource = "segment", action = "create")
     @Operation(summary = "Save a segment", description = """
             A named filter over contacts: communities (any level; primary or also secondary membership), kinds, \\
-            tags, languages, postal codes, an influence rank or score threshold, and a tie to a contact within 1 to \\
-            3 hops. Criteria combine with AND, the values of one list with OR.""")
+            tags, languages, postal codes, an influence rank or score threshold, a tie to a contact within 1 to 3 \\
+            hops, and a hand-picked list of contacts. Criteria combine with AND, the values of one list with OR.""")
     @APIResponse(responseCode = "201", description = "Saved; Location names it, ETag carries its version")
     @APIResponse(responseCode = "409", description = "The name is taken, or the filter needs an analytics run and none has succeeded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ContactService;
 import health.circles.contact.ContactView;
@@ -28,9 +29,12 @@ public class SegmentService {
     private final ContactService contacts;
     private final Callers callers;
     private final SegmentConfig config;
+    private final InsightService insights;
     private final Clock clock = Clock.systemUTC();
 
-    SegmentService(Segments segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config) {
+    SegmentService(Segments segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
+                   InsightService insights) {
+        this.insights = insights;
         this.segments = segments;
         this.graph = graph;
         this.contacts = contacts;
@@ -182,7 +186,7 @@ public class SegmentService {
     private Segments.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
         UUID run = null;
         if (f.needsAnalytics()) {
-            run = segments.latestRun().orElseThrow(SegmentService::noRun);
+            run = insights.latestRun();
         }
         Set<UUID> near = Set.of();
         if (f.tieTo() != null && f.tieTo().contactId() != null) {
@@ -204,7 +208,7 @@ public class SegmentService {
             throw ApiProblem.invalidField("filter.influence", "needs maxRank, minScore or both");
         }
         if (f.communities() != null && !f.communities().isEmpty()) {
-            UUID run = segments.latestRun().orElseThrow(SegmentService::noRun);
+            UUID run = insights.latestRun();
             List<Long> unknown = segments.unknownCommunities(run, f.communities());
             if (!unknown.isEmpty()) {
                 throw ApiProblem.invalidField("filter.communities", "not communities of the latest analytics run: "
@@ -231,12 +235,6 @@ public class SegmentService {
 
     private static <T> List<T> nullIfEmpty(List<T> values) {
         return values == null || values.isEmpty() ? null : values;
-    }
-
-    static ApiProblem noRun() {
-        return new ApiProblem(409, "no-analytics-run", "No analytics results yet",
-                "The segment filters by community or influence, and no analytics run has succeeded yet. Start one with "
-                        + "POST /api/v1/analytics/runs.");
     }
 
     private Instant now() {

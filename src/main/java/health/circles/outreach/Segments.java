@@ -93,11 +93,6 @@ public class Segments {
         return !query("SELECT 1 FROM campaign WHERE segment_id = ? LIMIT 1", List.of(segment), r -> 1).isEmpty();
     }
 
-    Optional<UUID> latestRun() {
-        return query("SELECT id FROM analytics_run WHERE state = 'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1",
-                List.of(), r -> r.getObject(1, UUID.class)).stream().findFirst();
-    }
-
     /** The communities among {@code ids} that the run does not have. */
     List<Long> unknownCommunities(UUID run, List<Long> ids) {
         return query("""
