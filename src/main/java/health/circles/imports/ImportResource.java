@@ -48,7 +48,7 @@ public class ImportResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
-    @Audited(resource = "import", action = "create")
+    @Audited(resource = "import", action = "create", when = Audited.When.BEFORE_WORK)
     @RateLimited(name = "imports", permits = 60, per = "PT1H")
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -108,7 +108,7 @@ public class ImportResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
-    @Audited(resource = "import", action = "resume")
+    @Audited(resource = "import", action = "resume", when = Audited.When.BEFORE_WORK)
     @Path("{id}/resume")
     @Operation(summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
     @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")

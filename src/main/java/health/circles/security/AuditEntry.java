@@ -20,5 +20,6 @@ public record AuditEntry(
         String path,
         @Schema(description = "HTTP status of the answer") int status,
         String requestId,
-        String clientAddress) {
+        String clientAddress,
+        @Schema(description = "SHA-256 over this row and the hash of the row before it (hex); GET /api/v1/audit/verification checks the chain") String hash) {
 }

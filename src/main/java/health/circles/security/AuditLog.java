@@ -4,7 +4,9 @@ import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
-/** The audit store: appends events (in their own transaction, committed before the answer leaves) and pages them. */
+/**
+ * The audit store: appends events (in the caller's transaction when there is one, see {@link AuditInterceptor}), pages
+ * them, and verifies the hash chain the database keeps over them (V13__audit_chain.sql).
+ */
 @ApplicationScoped
 public class AuditLog {
 
@@ -37,10 +43,25 @@ public class AuditLog {
                                      status, request_id, client_address)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
     private final AgroalDataSource dataSource;
 
     AuditLog(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** Says so loudly when the service could rewrite its own trail: a deployment left on one database role. */
+    void checkRole(@Observes StartupEvent start) {
+        try {
+            if (runtimeRoleCanRewrite()) {
+                LOG.warn("The database role the service connects as could change or remove audit rows (it is a "
+                        + "superuser, owns audit_event or holds more than SELECT and INSERT on it). Connect as a role "
+                        + "of its own and run the migrations as the owner: docs/security.md");
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not check the service role's rights on the audit trail: %s", e.getMessage());
+        }
     }
 
     public void append(List<Event> events) {
@@ -72,7 +93,7 @@ public class AuditLog {
     public Page<AuditEntry> query(Query q) {
         StringBuilder sql = new StringBuilder("""
                 SELECT id, at, subject, roles, action, resource_type, resource_id, contact_ids, method, path, status,
-                       request_id, client_address
+                       request_id, client_address, encode(hash, 'hex')
                 FROM audit_event WHERE true""");
         List<Object> params = new ArrayList<>();
         if (q.subject() != null) {
@@ -124,7 +145,7 @@ public class AuditLog {
                     found.add(new AuditEntry(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3),
                             strings(r.getArray(4)), r.getString(5), r.getString(6), r.getString(7),
                             uuids(r.getArray(8)), r.getString(9), r.getString(10), r.getInt(11), r.getString(12),
-                            r.getString(13)));
+                            r.getString(13), r.getString(14)));
                 }
             }
         } catch (SQLException e) {
@@ -135,6 +156,67 @@ public class AuditLog {
         String next = more ? new Cursor(Long.toString(page.get(page.size() - 1).id()), new UUID(0, 0)).encode() : null;
         return new Page<>(List.copyOf(page), next);
     }
+
+    /**
+     * Walks the whole chain in id order: the first row whose hash does not match its content and link (it was changed)
+     * or whose link does not match the row before it (a row before it was removed, or it was put in), and the head.
+     */
+    public AuditVerification verify() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(VERIFY)) {
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                long rows = r.getLong(1);
+                Long first = (Long) r.getObject(2);
+                Long last = (Long) r.getObject(3);
+                String head = r.getString(4);
+                Long broken = (Long) r.getObject(5);
+                AuditVerification.Break at = broken == null ? null : new AuditVerification.Break(broken,
+                        r.getBoolean(6) ? "changed" : "relinked",
+                        r.getBoolean(6)
+                                ? "row " + broken + " no longer matches the hash written with it: it was changed"
+                                : "row " + broken + " does not link to the row before it: a row before it was removed "
+                                  + "or it was inserted out of order");
+                return new AuditVerification(at == null, rows, first, last, head, at, runtimeRoleCanRewrite(c));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not verify the audit trail", e);
+        }
+    }
+
+    /** Whether the role the service connects as could change or remove audit rows: it should not (docs/security.md). */
+    public boolean runtimeRoleCanRewrite() {
+        try (Connection c = dataSource.getConnection()) {
+            return runtimeRoleCanRewrite(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the service role's rights on the audit trail", e);
+        }
+    }
+
+    private static boolean runtimeRoleCanRewrite(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(REWRITE_RIGHTS); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getBoolean(1);
+        }
+    }
+
+    private static final String VERIFY = """
+            WITH links AS (
+                SELECT id, hash, hash IS DISTINCT FROM audit_event_digest(prev_hash, e) AS changed,
+                       prev_hash IS DISTINCT FROM lag(hash) OVER (ORDER BY id) AS relinked
+                FROM audit_event e),
+            broken AS (SELECT id, changed FROM links WHERE changed OR relinked ORDER BY id LIMIT 1)
+            SELECT (SELECT count(*) FROM audit_event), (SELECT min(id) FROM audit_event),
+                   (SELECT max(id) FROM audit_event),
+                   (SELECT encode(hash, 'hex') FROM audit_event ORDER BY id DESC LIMIT 1),
+                   (SELECT id FROM broken), (SELECT changed FROM broken)""";
+
+    /** Superuser, owner (or member of the owner's role), or any right beyond reading and adding rows. */
+    private static final String REWRITE_RIGHTS = """
+            SELECT r.rolsuper
+                OR pg_has_role(current_user, t.tableowner, 'MEMBER')
+                OR has_table_privilege(current_user, 'audit_event', 'UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES')
+            FROM pg_roles r, pg_tables t
+            WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'audit_event'""";
 
     private static long afterId(Cursor cursor) {
         try {

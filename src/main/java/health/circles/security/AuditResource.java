@@ -63,6 +63,22 @@ public class AuditResource {
                 since, until, QueryParams.limit(limit, 100, 500), Cursor.decode(next)));
     }
 
+    @GET
+    @Path("verification")
+    @RolesAllowed(Roles.ADMIN)
+    @Audited(resource = "audit", action = "verify", idParam = "")
+    @Operation(summary = "Verify the audit trail's hash chain",
+            description = "Recomputes every row's SHA-256 over its content and the hash of the row before it, in id "
+                    + "order, and reports the first row where the chain breaks (changed, or relinked after a removal), "
+                    + "the head hash to keep outside the database, and whether the service's own database role could "
+                    + "rewrite the trail")
+    @APIResponse(responseCode = "200", description = "The verification; intact is false when the chain breaks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AuditVerification.class)))
+    public AuditVerification verify() {
+        return log.verify();
+    }
+
     private static Instant instant(String field, String value) {
         if (value == null || value.isBlank()) {
             return null;

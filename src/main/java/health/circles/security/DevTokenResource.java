@@ -35,7 +35,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DevTokenResource {
 
     /** A token and what it carries. */
-    public record DevToken(String token, String subject, String role, UUID contactId, Instant expiresAt) {
+    public record DevToken(String token, String subject, String role, UUID contactId, Instant expiresAt)
+            implements AuditedRecord {
+
+        @Override
+        public String auditId() {
+            return subject;
+        }
+
+        @Override
+        public Set<UUID> auditContacts() {
+            return contactId == null ? Set.of() : Set.of(contactId);
+        }
     }
 
     private final SecurityConfig config;
@@ -47,6 +58,7 @@ public class DevTokenResource {
 
     @POST
     @PermitAll
+    @Audited(resource = "dev-token", action = "issue", idParam = "", when = Audited.When.BEFORE_ANSWER)
     @Operation(summary = "Issue a development token (run command only; off in production)")
     @APIResponse(responseCode = "200", description = "A bearer token for the role")
     @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")

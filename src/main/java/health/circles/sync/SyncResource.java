@@ -1,6 +1,7 @@
 package health.circles.sync;
 
 import health.circles.web.Ids;
+import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -42,6 +43,7 @@ public class SyncResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Path("reconcile")
+    @Audited(resource = "graph", action = "reconcile", idParam = "", when = Audited.When.BEFORE_WORK)
     @Operation(summary = "Find and repair drift between PostgreSQL and the graph",
             description = "Compares every contact and tie (ids, versions, graph properties) and repairs what is "
                     + "missing, extra or stale in the graph; answers with counts per category and sample ids")
@@ -52,6 +54,7 @@ public class SyncResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Path("rebuild")
+    @Audited(resource = "graph", action = "rebuild", idParam = "", when = Audited.When.BEFORE_WORK)
     @Operation(summary = "Reload the graph from PostgreSQL as a background job")
     @APIResponse(responseCode = "202", description = "Started; follow Location for progress")
     @APIResponse(responseCode = "409", description = "A rebuild is already running")

@@ -1,0 +1,112 @@
+package health.circles.security;
+
+import health.circles.web.Page;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Turns one audited call and its outcome into the rows it leaves: the same rules whenever the rows are written. */
+final class AuditEvents {
+
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+    /** An audited call as the audit sees it, whichever layer observed it. */
+    record Call(Audited audited, Caller caller, String method, String path, Function<String, String> pathParams,
+                int status, Object entity, String location, Set<UUID> noted, String requestId, String client) {
+    }
+
+    private AuditEvents() {
+    }
+
+    static List<AuditLog.Event> of(Call call) {
+        Audited audited = call.audited();
+        List<String> roles = call.caller().roles().stream().sorted().toList();
+        String path = clip(call.path(), 1000);
+        UUID pathContact = uuid(param(call, audited.contactParam()));
+        List<AuditLog.Event> events = new ArrayList<>();
+        for (AuditedRecord record : records(call.entity())) {
+            Set<UUID> contacts = new LinkedHashSet<>(record.auditContacts());
+            if (pathContact != null) {
+                contacts.add(pathContact);
+            }
+            events.add(new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+                    clip(record.auditId(), 100), List.copyOf(contacts), call.method(), path, call.status(),
+                    call.requestId(), call.client()));
+        }
+        if (events.isEmpty()) {
+            String resourceId = param(call, audited.idParam());
+            Set<UUID> contacts = new LinkedHashSet<>();
+            if (pathContact != null) {
+                contacts.add(pathContact);
+            }
+            contacts.addAll(call.noted());
+            if (resourceId == null && call.location() != null) {
+                String location = call.location();
+                resourceId = location.substring(location.lastIndexOf('/') + 1);
+            }
+            events.add(new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+                    clip(resourceId, 100), List.copyOf(contacts), call.method(), path, call.status(), call.requestId(),
+                    call.client()));
+        }
+        return events;
+    }
+
+    /** When the row of a call is written: {@link Audited.When#AUTO} resolved by the HTTP method. */
+    static Audited.When when(Audited audited, String method) {
+        if (audited.when() != Audited.When.AUTO) {
+            return audited.when();
+        }
+        return "GET".equals(method) || "HEAD".equals(method) ? Audited.When.BEFORE_ANSWER : Audited.When.IN_TRANSACTION;
+    }
+
+    private static List<AuditedRecord> records(Object entity) {
+        Collection<?> items;
+        if (entity instanceof Page<?> page) {
+            items = page.items();
+        } else if (entity instanceof Collection<?> list) {
+            items = list;
+        } else if (entity instanceof AuditedListing listing) {
+            items = listing.auditRecords();
+        } else if (entity instanceof AuditedRecord one) {
+            return List.of(one);
+        } else {
+            return List.of();
+        }
+        List<AuditedRecord> records = new ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof AuditedRecord r) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
+
+    private static String param(Call call, String name) {
+        return name == null || name.isEmpty() ? null : call.pathParams().apply(name);
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null || value.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Paths and ids come from clients: keep what is stored bounded and free of what text columns refuse (NUL). */
+    static String clip(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        String clean = CONTROL.matcher(value).replaceAll("\uFFFD");
+        return clean.length() <= max ? clean : clean.substring(0, max);
+    }
+}
