@@ -100,6 +100,7 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/overview", INSIGHT, null),
             new Rule("GET", "/api/v1/audit", ADMIN, null),
+            new Rule("GET", "/api/v1/audit/verification", ADMIN, null),
             new Rule("POST", "/api/v1/segments", OUTREACH_WRITE, "{}"),
             new Rule("GET", "/api/v1/segments", OUTREACH_READ, null),
             new Rule("GET", "/api/v1/segments/{id}", OUTREACH_READ, null),
