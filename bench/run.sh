@@ -51,7 +51,8 @@ fi
 
 echo "== fresh database $db on $pg_host:$pg_port and fresh Neo4j data"
 psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
-psql_ -d postgres -c "CREATE DATABASE $db"
+psql_ -d postgres -q -f src/main/resources/db/roles/local.sql   # the two roles (docs/security.md)
+psql_ -d postgres -c "CREATE DATABASE $db OWNER circles_owner"
 neo4j_dir="$out/neo4j-$scenario"
 rm -rf "$neo4j_dir"
 
@@ -60,7 +61,7 @@ started=$(date +%s.%N)
 # The load signs in with a development token (one subject), so the per-subject search rate limit is lifted here.
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 HTTP_PORT="$port" HTTP_HOST=127.0.0.1 \
-DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" DB_USERNAME="$pg_user" \
+DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
 CIRCLES_DEMO_DATA=false CIRCLES_NEO4J_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_BOLT_PORT="$bolt" NEO4J_URI= \
   java $java_opts -Dcircles.security.rate-limits.contact-search.permits=100000000 \
   -jar target/quarkus-app/quarkus-run.jar >"$out/$scenario-service.log" 2>&1 &

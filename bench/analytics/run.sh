@@ -27,7 +27,7 @@ if [ ! -f "$GRAPH/ties.csv" ]; then
   $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES"
 fi
 
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
 echo "starting the service on :$PORT (bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_PAGE_CACHE=1g \

@@ -23,7 +23,7 @@ java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contact
   --mixing 0.2 --seed 42 --touchpoints 0 --out "$WORK/net" | tee "$WORK/generate.json"
 
 for db in $DB $FLOOR_DB; do
-  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -f src/main/resources/db/roles/local.sql -c "CREATE DATABASE $db OWNER circles_owner"
 done
 
 echo "== service on :$PORT"
