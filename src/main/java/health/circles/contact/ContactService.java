@@ -80,8 +80,10 @@ public class ContactService {
         contact.id = UUID.randomUUID();
         contact.createdAt = now;
         assign(contact, input, now);
-        contacts.persist(contact);
+        // The ledger first, so that the contact is inserted with its consent at version 0 (the ledger's reference to
+        // the contact is checked at commit).
         ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
+        contacts.persist(contact);
         return written(contact);
     }
 

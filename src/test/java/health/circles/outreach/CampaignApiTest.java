@@ -237,7 +237,7 @@ class CampaignApiTest {
                         "occurredAt", "2999-01-01T00:00:00Z"))
                 .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(400)
                 .body("errors.field", hasItem("occurredAt"));
-        given().when().delete("/api/v1/segments/" + segment).then().statusCode(409);
+        given().header("If-Match", "\"0\"").when().delete("/api/v1/segments/" + segment).then().statusCode(409);
 
         given().when().post("/api/v1/campaigns/" + campaign + "/close").then().statusCode(200)
                 .body("state", equalTo("CLOSED"));
@@ -281,7 +281,9 @@ class CampaignApiTest {
     }
 
     private static void patch(String contact, String json) {
-        given().contentType("application/merge-patch+json").body(json).when().patch("/api/v1/contacts/" + contact)
+        String etag = given().when().get("/api/v1/contacts/" + contact).then().statusCode(200).extract().header("ETag");
+        given().contentType("application/merge-patch+json").header("If-Match", etag).body(json)
+                .when().patch("/api/v1/contacts/" + contact)
                 .then().statusCode(200);
     }
 
