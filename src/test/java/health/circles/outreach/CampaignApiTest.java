@@ -150,6 +150,14 @@ class CampaignApiTest {
         assertEquals("DENIED", contact.getString("consent.EMAIL.status"));
         assertEquals("campaign-opt-out", contact.getString("consent.EMAIL.source"));
         assertEquals(version + 1, contact.getLong("version"));
+        // The opt-out is an entry of the contact's consent ledger, newest first.
+        JsonPath history = given().when().get("/api/v1/contacts/" + quitter + "/consent").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("EMAIL", history.getString("items[0].channel"));
+        assertEquals("DENIED", history.getString("items[0].status"));
+        assertEquals("campaign-opt-out", history.getString("items[0].source"));
+        assertEquals("DENIED", history.getString("effective.EMAIL.status"));
+        assertEquals("GRANTED", history.getString("items[1].status"));
         assertEquals(List.of(stayer), pending(first));
         assertEquals(List.of(stayer), pending(second));
         given().when().get("/api/v1/campaigns/" + second).then().body("counts.removed", equalTo(1));
