@@ -115,8 +115,11 @@ public class ConsentLedger {
         if (given.isBefore(current.givenAt())) {
             return Verdict.HISTORY;
         }
+        // Strictly later: an edit form that flips the status but sends back the opt-out's own time (and source) is not
+        // the person opting in again.
         if (current.status() == ConsentStatus.DENIED && entry.status() != ConsentStatus.DENIED
-                && !(entry.status() == ConsentStatus.GRANTED && entry.source() != null && entry.givenAt() != null)) {
+                && !(entry.status() == ConsentStatus.GRANTED && entry.source() != null && entry.givenAt() != null
+                && entry.givenAt().isAfter(current.givenAt()))) {
             return Verdict.REFUSED;
         }
         return Verdict.EFFECTIVE;

@@ -98,6 +98,13 @@ class ConsentLedgerApiTest {
                 .body("doNotContact", equalTo(true))
                 .body("externalId", equalTo(got.path("externalId")));
         assertEquals(entries, history(id).getList("items").size(), "sending back what was read records nothing");
+
+        // The same body with the opt-out flipped to GRANTED (its time and source sent back) does not lift it.
+        ExtractableResponse<Response> now = read(id);
+        String flipped = now.asString().replaceFirst("\"EMAIL\":\\{\"status\":\"DENIED\"", "\"EMAIL\":{\"status\":\"GRANTED\"");
+        given().contentType(ContentType.JSON).header("If-Match", now.header("ETag")).body(flipped)
+                .when().put("/api/v1/contacts/{id}", id)
+                .then().statusCode(409).body("type", endsWith("/opt-out-in-force"));
     }
 
     @Test

@@ -42,6 +42,8 @@ class ConsentLedgerRulesTest {
         assertEquals(REFUSED, decide(OPTED_OUT, email(ConsentStatus.GRANTED, null, "ehr")));
         assertEquals(REFUSED, decide(OPTED_OUT, email(ConsentStatus.UNKNOWN, "2026-05-01T00:00:00Z", "form")));
         assertEquals(EFFECTIVE, decide(OPTED_OUT, email(ConsentStatus.GRANTED, "2026-05-01T00:00:00Z", "signed-form")));
+        // The opt-out's own time and source sent back with the status flipped (an edit form) is not an opt-in.
+        assertEquals(REFUSED, decide(OPTED_OUT, email(ConsentStatus.GRANTED, "2026-03-01T00:00:00Z", "campaign-opt-out")));
     }
 
     @Test
