@@ -85,6 +85,10 @@ public class ConsentLedger {
                                  ?::text[], ?::text[], ?::text[])
             ON CONFLICT DO NOTHING""";
 
+    // Older than any answer a living contact gave, and far inside what PostgreSQL's timestamptz holds.
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final String TOO_OLD = "was given before 1900, which is not a time a contact answered";
+
     private final EntityManager em;
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
@@ -163,6 +167,9 @@ public class ConsentLedger {
             List<Problem.FieldError> refused = new ArrayList<>();
             List<Verdict> verdicts = new ArrayList<>();
             for (Entry e : entries) {
+                if (e.givenAt() != null && e.givenAt().isBefore(EARLIEST)) {
+                    throw ApiProblem.invalidField(field(e.channel()), TOO_OLD);
+                }
                 Effective before = current.get(e.channel());
                 Verdict verdict = decide(before, e, now);
                 verdicts.add(verdict);
@@ -206,6 +213,10 @@ public class ConsentLedger {
             UUID id = byContact.getKey();
             Map<ConsentChannel, Effective> state = current.computeIfAbsent(id, k -> new EnumMap<>(ConsentChannel.class));
             for (Entry e : byContact.getValue()) {
+                if (e.givenAt() != null && e.givenAt().isBefore(EARLIEST)) {
+                    result.refused().add(new Refusal(id, e.channel(), TOO_OLD));
+                    continue;
+                }
                 Effective before = state.get(e.channel());
                 switch (decide(before, e, now)) {
                     case REPEAT -> {

@@ -146,6 +146,10 @@ class ConsentLedgerApiTest {
                 .body(Map.of("channel", "EMAIL", "status", "GRANTED", "givenAt", "2026-01-01T00:00:00Z"))
                 .when().post("/api/v1/contacts/{id}/consent", id)
                 .then().statusCode(400).body("errors[0].field", equalTo("source"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("channel", "EMAIL", "status", "GRANTED", "givenAt", "1800-01-01T00:00:00Z", "source", "x"))
+                .when().post("/api/v1/contacts/{id}/consent", id)
+                .then().statusCode(400).contentType("application/problem+json");
         read(id).response().then().body("consent.EMAIL.status", equalTo("DENIED")).body("doNotContact", equalTo(true));
     }
 
