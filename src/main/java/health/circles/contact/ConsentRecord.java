@@ -5,9 +5,11 @@ import jakarta.persistence.Embeddable;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import java.time.Instant;
-import java.util.Objects;
 
-/** The consent a contact gave (or refused) for one channel, when and through what. */
+/**
+ * The effective consent of one channel, when it was given and through what: a copy of the newest entry of the consent
+ * ledger ({@link ConsentLedger}), kept with the contact for fast reads; written only by the ledger.
+ */
 @Embeddable
 public class ConsentRecord {
 
@@ -27,9 +29,5 @@ public class ConsentRecord {
         this.status = status;
         this.recordedAt = recordedAt;
         this.source = source;
-    }
-
-    boolean sameAnswer(ConsentRecord other) {
-        return other != null && status == other.status && Objects.equals(source, other.source);
     }
 }

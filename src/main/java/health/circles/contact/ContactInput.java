@@ -28,8 +28,11 @@ public record ContactInput(
         @Size(max = 30) List<@NotBlank @Size(max = 100) String> specialties,
         @Size(max = 50)
         List<@NotNull @Pattern(regexp = "^[\\p{L}\\p{N}][\\p{L}\\p{N} _-]{0,49}$", message = "must be 1 to 50 letters, digits, spaces, '-' or '_'") String> tags,
-        @Schema(description = "Consent per channel; channels left out are UNKNOWN") Map<@NotNull Channel, @NotNull @Valid ConsentInput> consent,
-        Boolean doNotContact,
+        @Schema(description = "Consent per channel, each answer an entry of the consent ledger. On create, channels left "
+                + "out are UNKNOWN; a merge patch changes only the channels it names (null: UNKNOWN)")
+        Map<@NotNull Channel, @NotNull @Valid ConsentInput> consent,
+        @Schema(description = "true sets do-not-contact; false cannot lift it (POST /api/v1/contacts/{id}/consent with "
+                + "DO_NOT_CONTACT GRANTED, its source and givenAt does); absent keeps it") Boolean doNotContact,
         @Schema(description = "Identifier in the system the contact came from") @Size(max = 100) String externalId) {
 
     /** The first rule across fields that this input breaks, which Bean Validation on the record cannot express. */

@@ -39,6 +39,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -94,11 +97,26 @@ public class ContactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "update", contactParam = "id")
-    @Operation(summary = "Replace a contact", description = "Send If-Match with the ETag read to avoid lost updates")
-    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
-    public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
-                            @NotNull @Valid ContactInput body) {
-        ContactService.Written written = contacts.replace(Ids.parse("id", id), ETags.expected(ifMatch), body);
+    @Operation(summary = "Replace a contact", description = """
+            Replaces the writable fields; If-Match with the ETag read is required. The body GET returned is accepted as \
+            it is: id, when given, must be the id in the path (400); version, when given, must be the current version \
+            like If-Match (412); displayName, createdAt and updatedAt are ignored. Consent changes only for the \
+            channels the body names (an answer equal to the current one changes nothing) and doNotContact only when \
+            it is true or false; an opt-out is lifted only by a later GRANTED that names its source and when it was \
+            given (409 opt-out-in-force otherwise). externalId left out keeps the stored one; null removes it. \
+            Unknown fields are refused.""")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ContactReplacement.class)))
+    @APIResponse(responseCode = "409", description = "The change would lift an opt-out without an explicit grant "
+            + "(opt-out-in-force), or externalId is taken")
+    @APIResponse(responseCode = "412", description = "If-Match (or version in the body) is not the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, JsonNode body)
+            throws JsonProcessingException {
+        UUID contact = Ids.parse("id", id);
+        long expected = ETags.required(ifMatch);
+        ContactService.Written written = contacts.replace(contact, expected, body);
         return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
     }
 
@@ -107,15 +125,25 @@ public class ContactResource {
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "update", contactParam = "id")
-    @Operation(summary = "Change some fields of a contact (JSON merge patch, RFC 7396)",
-            description = "null removes a field; the result is validated like a PUT")
+    @Operation(summary = "Change some fields of a contact (JSON merge patch, RFC 7396)", description = """
+            null removes a field; the result is validated like a PUT; If-Match with the ETag read is required. Each \
+            consent channel the patch names is a new answer taken as written (null: UNKNOWN), not merged with the \
+            previous answer; channels it leaves out keep theirs, and doNotContact changes only when the patch gives \
+            true or false. An opt-out is lifted only by a later GRANTED that names its source and when it was given \
+            (409 opt-out-in-force otherwise).""")
+    @APIResponse(responseCode = "409", description = "The change would lift an opt-out without an explicit grant "
+            + "(opt-out-in-force), or externalId is taken")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response patch(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                           @Parameter(description = "A JSON object") String body) throws JsonProcessingException {
+        UUID contact = Ids.parse("id", id);
+        long expected = ETags.required(ifMatch);
         if (body == null || body.isBlank()) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty");
         }
-        ContactService.Written written = contacts.patch(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        ContactService.Written written = contacts.patch(contact, expected, body);
         return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
     }
 
@@ -124,18 +152,60 @@ public class ContactResource {
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "contact", action = "delete", contactParam = "id")
     @Operation(summary = "Delete a contact",
-            description = "Removes it from PostgreSQL now and from the graph through the outbox; erase=true erases it "
-                    + "(the same as POST /api/v1/contacts/{id}/erasure)")
+            description = "Removes it from PostgreSQL now and from the graph through the outbox; If-Match with the ETag "
+                    + "read is required. erase=true erases it instead (the same as POST /api/v1/contacts/{id}/erasure), "
+                    + "which needs no If-Match: erasure does not depend on what the caller read, and repeats after the "
+                    + "contact is gone")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *, on a delete; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @Parameter(description = "true: erase the contact and all derived data, idempotently")
                            @QueryParam("erase") Boolean erase) {
         if (Boolean.TRUE.equals(erase)) {
             contacts.erase(Ids.parse("id", id));
         } else {
-            contacts.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+            UUID contact = Ids.parse("id", id);
+            contacts.delete(contact, ETags.required(ifMatch));
         }
         return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/consent")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
+    @Audited(resource = "consent", action = "read", contactParam = "id")
+    @Operation(summary = "A contact's consent: the effective answer per channel and its history, newest first",
+            description = "The effective answer of a channel (and of DO_NOT_CONTACT) is its newest entry by givenAt, "
+                    + "then recordedAt. Everyone who may read the contact sees its consent; recordedBy and requestId "
+                    + "only those who see its whole record")
+    @APIResponse(responseCode = "404", description = "No such contact")
+    public ConsentHistory consent(@PathParam("id") String id,
+                                  @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
+                                  @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+        return contacts.consentHistory(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 50, MAX_LIMIT));
+    }
+
+    @POST
+    @Path("{id}/consent")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
+    @Audited(resource = "consent", action = "create", contactParam = "id")
+    @Operation(summary = "Record one consent answer", description = """
+            The explicit way to change consent, and the only way to lift an opt-out: a GRANTED entry with its source \
+            and givenAt later than the opt-out lifts it (for DO_NOT_CONTACT, GRANTED lifts do-not-contact). An entry \
+            given before the answer in force is kept as history and changes nothing. The ledger is append-only and \
+            ordered by givenAt, so no If-Match is needed. Clinicians: their own patients and themselves only.""")
+    @APIResponse(responseCode = "201", description = "Recorded (outcome EFFECTIVE or HISTORY); ETag: the contact's version")
+    @APIResponse(responseCode = "200", description = "The answer in force already (outcome REPEAT); nothing recorded")
+    @APIResponse(responseCode = "404", description = "No such contact")
+    @APIResponse(responseCode = "409", description = "It would lift an opt-out without being a later GRANTED "
+            + "(opt-out-in-force)")
+    public Response recordConsent(@PathParam("id") String id, @NotNull @Valid ConsentEntryInput body) {
+        ConsentChange change = contacts.recordConsent(Ids.parse("id", id), body);
+        return Response.status(change.outcome() == ConsentLedger.Verdict.REPEAT ? 200 : 201)
+                .header(HttpHeaders.ETAG, ETags.of(change.version())).entity(change).build();
     }
 
     @POST

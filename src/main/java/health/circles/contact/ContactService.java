@@ -1,6 +1,7 @@
 package health.circles.contact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.security.AuditNotes;
 import health.circles.security.Callers;
@@ -48,10 +49,12 @@ public class ContactService {
     private final Callers callers;
     private final AuditNotes auditNotes;
     private final Event<ContactErased> erased;
+    private final ConsentLedger ledger;
     private final Clock clock;
 
     ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json,
-                   Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased) {
+                   Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased,
+                   ConsentLedger ledger) {
         this.contacts = contacts;
         this.outbox = outbox;
         this.em = em;
@@ -61,6 +64,7 @@ public class ContactService {
         this.callers = callers;
         this.auditNotes = auditNotes;
         this.erased = erased;
+        this.ledger = ledger;
         this.clock = Clock.systemUTC();
     }
 
@@ -70,12 +74,15 @@ public class ContactService {
 
     @Transactional
     public Written create(ContactInput input) {
-        checkShape(input, null);
+        checkShape(input, input.externalId(), null);
         Instant now = now();
         Contact contact = new Contact();
         contact.id = UUID.randomUUID();
         contact.createdAt = now;
         assign(contact, input, now);
+        // The ledger first, so that the contact is inserted with its consent at version 0 (the ledger's reference to
+        // the contact is checked at commit).
+        ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
         contacts.persist(contact);
         return written(contact);
     }
@@ -85,20 +92,48 @@ public class ContactService {
         return disclosure.contact(ContactView.of(find(id)));
     }
 
-    /** PUT: replaces every writable field. {@code expectedVersion} is the If-Match version, or null for none. */
+    /**
+     * PUT: replaces the writable fields. Consent changes only for the channels the body names and do-not-contact only
+     * when it says true or false; an externalId left out is kept (null removes it). Read-only fields a GET answer
+     * carries are checked (id, version) or ignored (displayName, createdAt, updatedAt). {@code expectedVersion} is the
+     * If-Match version.
+     */
     @Transactional
-    public Written replace(UUID id, Long expectedVersion, ContactInput input) {
+    public Written replace(UUID id, long expectedVersion, JsonNode body) throws JsonProcessingException {
+        if (body == null || !body.isObject()) {
+            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body must be a JSON object");
+        }
+        ContactReplacement replacement = json.treeToValue(body, ContactReplacement.class);
+        Set<ConstraintViolation<ContactReplacement>> violations = validator.validate(replacement);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        if (replacement.id() != null && !replacement.id().equals(id)) {
+            throw ApiProblem.invalidField("id", "must be the id in the path (" + id + ") when given");
+        }
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
-        checkShape(input, id);
+        if (replacement.version() != null) {
+            checkVersion(contact, replacement.version());
+        }
+        ContactInput input = replacement.toInput();
+        String externalId = body.has("externalId") ? trimmed(input.externalId()) : contact.externalId;
+        checkShape(input, externalId, id);
         assign(contact, input, now());
+        contact.externalId = externalId; // left out of the body: kept
+        ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
         return written(contact);
     }
 
-    /** JSON merge patch (RFC 7396) over the writable fields, then validated like a PUT. */
+    /**
+     * JSON merge patch (RFC 7396) over the writable fields, then validated like a PUT. Consent is the exception: each
+     * channel the patch names is a new answer taken as written (null: UNKNOWN), never merged with the answer before
+     * it, whose source and time belong to that earlier answer; {@code "consent": null} and {@code "doNotContact":
+     * null} are refused, since they would undo answers without saying which.
+     */
     @Transactional
-    public Written patch(UUID id, Long expectedVersion, String mergePatch) throws JsonProcessingException {
+    public Written patch(UUID id, long expectedVersion, String mergePatch) throws JsonProcessingException {
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
@@ -116,21 +151,42 @@ public class ContactService {
         if (patch.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ApiProblem(400, "malformed-json", "Malformed request body", "a merge patch must be a JSON object");
         }
+        JsonObject changes = patch.asJsonObject();
+        if (changes.containsKey("consent") && changes.get("consent").getValueType() == JsonValue.ValueType.NULL) {
+            throw ApiProblem.invalidField("consent", "null would undo every answer; name the channels to change");
+        }
+        if (changes.containsKey("doNotContact") && changes.get("doNotContact").getValueType() == JsonValue.ValueType.NULL) {
+            throw ApiProblem.invalidField("doNotContact", "must be true or false");
+        }
         String current = json.writeValueAsString(ContactView.of(contact).toInput());
         JsonObject target = Json.createReader(new StringReader(current)).readObject();
-        JsonValue result = Json.createMergePatch(patch).apply(target);
-        ContactInput merged = json.readValue(result.toString(), ContactInput.class);
-        Set<ConstraintViolation<ContactInput>> violations = validator.validate(merged);
+        JsonObject result = Json.createMergePatch(patch).apply(target).asJsonObject();
+        // Consent and do-not-contact come from the patch alone: only what it names changes.
+        var merged = Json.createObjectBuilder(result).remove("consent").remove("doNotContact");
+        if (changes.get("consent") instanceof JsonObject named) {
+            var answers = Json.createObjectBuilder();
+            named.forEach((channel, answer) -> answers.add(channel, answer.getValueType() == JsonValue.ValueType.NULL
+                    ? Json.createObjectBuilder().add("status", ConsentStatus.UNKNOWN.name()).build() : answer));
+            merged.add("consent", answers);
+        } else if (changes.containsKey("consent")) {
+            merged.add("consent", changes.get("consent")); // not an object: refused below as the wrong type
+        }
+        if (changes.containsKey("doNotContact")) {
+            merged.add("doNotContact", changes.get("doNotContact"));
+        }
+        ContactInput input = json.readValue(merged.build().toString(), ContactInput.class);
+        Set<ConstraintViolation<ContactInput>> violations = validator.validate(input);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
-        checkShape(merged, id);
-        assign(contact, merged, now());
+        checkShape(input, input.externalId(), id);
+        assign(contact, input, now());
+        ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
         return written(contact);
     }
 
     @Transactional
-    public long delete(UUID id, Long expectedVersion) {
+    public long delete(UUID id, long expectedVersion) {
         Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
         Map<String, Object> payload = ContactNodes.deleted(contact);
@@ -157,6 +213,7 @@ public class ContactService {
             return false;
         }
         erased.fire(new ContactErased(id));
+        ledger.erase(id);
         Map<String, Object> payload = ContactNodes.deleted(contact);
         contacts.delete(contact);
         em.flush();
@@ -213,17 +270,77 @@ public class ContactService {
     }
 
     /**
-     * Records one channel's consent answer (an opt-out recorded by a campaign): a contact write like any other, so the
-     * version, the outbox row and the audit trail follow the usual rules. Returns the new version.
+     * Records one channel's consent answer (an opt-out recorded by a campaign) through the ledger: when it becomes the
+     * effective answer it is a contact write like any other, so the version, the outbox row and the audit trail follow
+     * the usual rules. {@code givenAt} is when the contact answered (null: now). Returns the contact's version.
      */
     @Transactional
-    public long recordConsent(UUID id, Channel channel, ConsentStatus status, String source) {
+    public long recordConsent(UUID id, Channel channel, ConsentStatus status, String source, Instant givenAt) {
         Contact contact = findForUpdate(id);
-        Instant now = now();
-        contact.consent.put(channel, new ConsentRecord(status, now, trimmed(source)));
-        contact.updatedAt = now;
-        written(contact);
+        List<ConsentLedger.Verdict> verdicts = ledger.record(contact, List.of(new ConsentLedger.Entry(
+                ConsentChannel.of(channel), status, givenAt, source)), ledger.requestAuthor());
+        if (verdicts.contains(ConsentLedger.Verdict.EFFECTIVE)) {
+            contact.updatedAt = now();
+            written(contact);
+        }
         return contact.version;
+    }
+
+    /** Records one explicit entry (POST /contacts/{id}/consent): the way an opt-out is lifted. */
+    @Transactional
+    public ConsentChange recordConsent(UUID id, ConsentEntryInput in) {
+        if (in.channel() == ConsentChannel.DO_NOT_CONTACT && in.status() == ConsentStatus.UNKNOWN) {
+            throw ApiProblem.invalidField("status", "must be DENIED (set do-not-contact) or GRANTED (lift it)");
+        }
+        Contact contact = findForUpdate(id);
+        disclosure.requireWhole("Contact", id, id);
+        ConsentLedger.Verdict verdict = ledger.record(contact, List.of(new ConsentLedger.Entry(in.channel(), in.status(),
+                in.givenAt(), in.source())), ledger.requestAuthor()).get(0);
+        if (verdict == ConsentLedger.Verdict.EFFECTIVE) {
+            contact.updatedAt = now();
+            written(contact);
+        }
+        return new ConsentChange(id, verdict, effective(ledger.effective(id)), contact.doNotContact, contact.version);
+    }
+
+    /** A contact's consent: the effective answers and a page of its ledger, newest first. */
+    @Transactional
+    public ConsentHistory consentHistory(UUID id, Cursor after, int limit) {
+        find(id);
+        List<ConsentLedger.Recorded> rows = ledger.history(id, after, limit);
+        boolean more = rows.size() > limit;
+        List<ConsentLedger.Recorded> page = more ? rows.subList(0, limit) : rows;
+        // Who recorded an entry, and in which request, is trail data: for those who see the whole record only.
+        boolean whole = disclosure.seesClinicalDetail(Set.of(id));
+        Map<ConsentChannel, ConsentLedger.Effective> effective = ledger.effective(id);
+        ConsentLedger.Effective dnc = effective.get(ConsentChannel.DO_NOT_CONTACT);
+        return new ConsentHistory(id, effective(effective), dnc != null && dnc.status() == ConsentStatus.DENIED,
+                page.stream().map(r -> ConsentEntryView.of(r, whole)).toList(),
+                more ? ConsentLedger.cursorOf(page.get(page.size() - 1)).encode() : null);
+    }
+
+    private static Map<ConsentChannel, ContactView.ConsentView> effective(Map<ConsentChannel, ConsentLedger.Effective> in) {
+        Map<ConsentChannel, ContactView.ConsentView> out = new EnumMap<>(ConsentChannel.class);
+        for (ConsentChannel channel : ConsentChannel.values()) {
+            ConsentLedger.Effective e = in.get(channel);
+            out.put(channel, e == null ? new ContactView.ConsentView(ConsentStatus.UNKNOWN, null, null)
+                    : new ContactView.ConsentView(e.status(), e.givenAt(), e.source()));
+        }
+        return out;
+    }
+
+    /** The ledger entries a contact body asks for: the channels it names, and do-not-contact when it says so. */
+    public static List<ConsentLedger.Entry> entries(Map<Channel, ConsentInput> consent, Boolean doNotContact) {
+        List<ConsentLedger.Entry> entries = new ArrayList<>();
+        if (consent != null) {
+            consent.forEach((channel, given) -> entries.add(new ConsentLedger.Entry(ConsentChannel.of(channel),
+                    given.status(), given.at(), given.source())));
+        }
+        if (doNotContact != null) {
+            entries.add(new ConsentLedger.Entry(ConsentChannel.DO_NOT_CONTACT,
+                    doNotContact ? ConsentStatus.DENIED : ConsentStatus.GRANTED, null, null));
+        }
+        return entries;
     }
 
     @Transactional
@@ -274,8 +391,8 @@ public class ContactService {
         return find(id);
     }
 
-    private static void checkVersion(Contact contact, Long expected) {
-        if (expected != null && expected != contact.version) {
+    private static void checkVersion(Contact contact, long expected) {
+        if (expected != contact.version) {
             throw new ApiProblem(412, "stale-version", "Precondition failed",
                     "The contact is at version " + contact.version + ", not " + expected
                             + "; read it again and reapply the change");
@@ -283,7 +400,7 @@ public class ContactService {
     }
 
     /** Rules that span fields, which Bean Validation on the record cannot express alone. */
-    private void checkShape(ContactInput input, UUID self) {
+    private void checkShape(ContactInput input, String externalId, UUID self) {
         input.shapeError().ifPresent(e -> {
             if (ContactInput.NO_NAME.equals(e.reason())) {
                 throw new ApiProblem(400, "validation", "Invalid request", "givenName, familyName: " + e.reason(),
@@ -291,13 +408,15 @@ public class ContactService {
             }
             throw ApiProblem.invalidField(e.field(), e.reason());
         });
-        if (!blank(input.externalId()) && contacts.externalIdTaken(input.externalId(), self)) {
-            throw ApiProblem.conflict("duplicate-external-id",
-                    "Another contact already has externalId " + input.externalId());
+        if (!blank(externalId) && contacts.externalIdTaken(externalId.strip(), self)) {
+            throw ApiProblem.conflict("duplicate-external-id", "Another contact already has externalId " + externalId);
         }
     }
 
-    /** Copies a client's input onto a contact, normalised as every write path stores it (bulk imports too). */
+    /**
+     * Copies a client's input onto a contact, normalised as every write path stores it (bulk imports too). Consent and
+     * do-not-contact are not copied: they change only through {@link ConsentLedger}.
+     */
     public static void assign(Contact c, ContactInput in, Instant now) {
         c.kind = in.kind();
         c.givenName = trimmed(in.givenName());
@@ -310,20 +429,7 @@ public class ContactService {
         c.languages = distinct(in.languages());
         c.specialties = distinct(in.specialties());
         c.tags = distinct(in.tags() == null ? null : in.tags().stream().map(t -> t.strip().toLowerCase(java.util.Locale.ROOT)).toList());
-        c.doNotContact = Boolean.TRUE.equals(in.doNotContact());
         c.externalId = trimmed(in.externalId());
-        Map<Channel, ConsentRecord> consent = new EnumMap<>(Channel.class);
-        if (in.consent() != null) {
-            in.consent().forEach((channel, given) -> {
-                ConsentRecord before = c.consent.get(channel);
-                ConsentRecord answer = new ConsentRecord(given.status(),
-                        given.at() != null ? given.at().truncatedTo(ChronoUnit.MICROS) : now, trimmed(given.source()));
-                // Keep when the contact answered, unless the answer itself changed.
-                consent.put(channel, answer.sameAnswer(before) && given.at() == null ? before : answer);
-            });
-        }
-        c.consent.clear();
-        c.consent.putAll(consent);
         c.updatedAt = now;
         c.refreshNames();
     }
@@ -336,7 +442,7 @@ public class ContactService {
         return s == null || s.isBlank();
     }
 
-    private static String trimmed(String s) {
+    static String trimmed(String s) {
         return blank(s) ? null : s.strip();
     }
 

@@ -59,10 +59,7 @@ public record ContactView(
                 consent, c.doNotContact, c.externalId, c.createdAt, c.updatedAt, c.version);
     }
 
-    /**
-     * The writable part, which a merge patch is applied to. Consent leaves out when it was given: a patch that keeps
-     * an answer keeps its time, one that changes the status or source records a new time (unless it names one).
-     */
+    /** The writable part, which a merge patch is applied to (consent and do-not-contact come from the patch alone). */
     ContactInput toInput() {
         Map<Channel, ConsentInput> given = new EnumMap<>(Channel.class);
         consent.forEach((channel, v) -> {

@@ -127,6 +127,7 @@ public class ImportRunner {
                     ImportWriter.Outcome outcome = writer.write(job.id(), number, valid);
                     List<RowError> all = new ArrayList<>(errors);
                     all.addAll(outcome.errors);
+                    all.addAll(outcome.notes);
                     all.sort(java.util.Comparator.comparingLong(RowError::row));
                     if (crashBeforeCommit && crashAtBatch == number) {
                         throw new SimulatedCrash(number);

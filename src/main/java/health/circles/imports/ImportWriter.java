@@ -1,5 +1,7 @@
 package health.circles.imports;
 
+import health.circles.contact.ConsentChannel;
+import health.circles.contact.ConsentLedger;
 import health.circles.contact.ConsentRecord;
 import health.circles.contact.Contact;
 import health.circles.contact.ContactInput;
@@ -47,6 +49,8 @@ class ImportWriter {
         long updated;
         long unchanged;
         final List<RowError> errors = new ArrayList<>();
+        /** Consent entries skipped in rows that were otherwise applied: listed with the errors, not counted as rejected. */
+        final List<RowError> notes = new ArrayList<>();
     }
 
     private record Ref(UUID id, ContactKind kind) {
@@ -55,11 +59,13 @@ class ImportWriter {
     private final EntityManager em;
     private final Outbox outbox;
     private final ImportedStrength strength;
+    private final ConsentLedger ledger;
 
-    ImportWriter(EntityManager em, Outbox outbox, ImportedStrength strength) {
+    ImportWriter(EntityManager em, Outbox outbox, ImportedStrength strength, ConsentLedger ledger) {
         this.em = em;
         this.outbox = outbox;
         this.strength = strength;
+        this.ledger = ledger;
     }
 
     /** Writes the rows (all valid so far) inside the current transaction. */
@@ -151,9 +157,87 @@ class ImportWriter {
                         "the contact changed while the import ran; import the row again"));
             }
         }
-        writeConsent(c, written, updated);
+        consent(c, job, rows, existing, inserts, inserted, updates, updated, written, rowOf, now, out);
         if (!written.isEmpty()) {
             outbox.appendBatch(ContactNodes.UPSERTED, job, batch, written.stream().map(ContactNodes::upserted).toList());
+        }
+    }
+
+    /**
+     * The rows' consent and do-not-contact, through the consent ledger like every other path, for the whole batch at
+     * once. An entry that would lift an opt-out without an explicit grant is skipped with a note on its row, whose
+     * other fields still apply; a contact whose only change is its consent becomes an update (new version, outbox).
+     */
+    private void consent(Connection c, UUID job, Map<String, RowParser.Parsed> rows, Map<String, Contact> existing,
+                         List<Contact> inserts, Set<String> inserted, List<Contact> updates, Set<UUID> updated,
+                         List<Contact> written, Map<String, Long> rowOf, Instant now, Outcome out) throws SQLException {
+        Map<UUID, List<ConsentLedger.Entry>> entries = new LinkedHashMap<>();
+        Map<UUID, Contact> byId = new HashMap<>();
+        Map<String, Contact> insertedByExternalId = new HashMap<>();
+        inserts.forEach(ct -> insertedByExternalId.put(ct.externalId, ct));
+        Set<UUID> failed = new HashSet<>();
+        updates.stream().filter(ct -> !updated.contains(ct.id)).forEach(ct -> failed.add(ct.id));
+        inserts.stream().filter(ct -> !inserted.contains(ct.externalId)).forEach(ct -> failed.add(ct.id));
+        for (Map.Entry<String, RowParser.Parsed> e : rows.entrySet()) {
+            ContactInput in = (ContactInput) e.getValue().value();
+            Contact ct = existing.get(e.getKey());
+            if (ct == null) {
+                ct = insertedByExternalId.get(e.getKey());
+            }
+            List<ConsentLedger.Entry> asked = ContactService.entries(in.consent(), in.doNotContact());
+            if (ct != null && !failed.contains(ct.id) && !asked.isEmpty()) {
+                entries.put(ct.id, asked);
+                byId.put(ct.id, ct);
+            }
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        // Rows left unchanged so far are not locked yet: lock them, so that an API write cannot interleave.
+        List<UUID> unlocked = entries.keySet().stream()
+                .filter(id -> existing.containsKey(byId.get(id).externalId) && !updated.contains(id)).toList();
+        if (!unlocked.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id FROM contact WHERE id = ANY(?) ORDER BY id FOR UPDATE")) {
+                s.setArray(1, c.createArrayOf("uuid", unlocked.toArray()));
+                s.executeQuery().close();
+            }
+        }
+        ConsentLedger.BatchResult result = ledger.recordBatch(c, entries, new ConsentLedger.Author("import:" + job, null));
+        for (ConsentLedger.Refusal r : result.refused()) {
+            String field = r.channel() == ConsentChannel.DO_NOT_CONTACT ? "doNotContact" : "consent." + r.channel();
+            out.notes.add(new RowError(rowOf.get(byId.get(r.contactId()).externalId), field,
+                    "skipped (the rest of the row was applied): " + r.reason()));
+        }
+        List<UUID> consentOnly = new ArrayList<>();
+        result.changed().forEach((id, changed) -> {
+            Contact ct = byId.get(id);
+            changed.forEach((channel, e) -> {
+                if (channel == ConsentChannel.DO_NOT_CONTACT) {
+                    ct.doNotContact = e.status() == health.circles.contact.ConsentStatus.DENIED;
+                } else {
+                    ct.consent.put(channel.channel(), new ConsentRecord(e.status(), e.givenAt(), e.source()));
+                }
+            });
+            if (!written.contains(ct)) {
+                consentOnly.add(id);
+            }
+        });
+        if (!consentOnly.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE contact SET version = version + 1, updated_at = ?::timestamptz WHERE id = ANY(?)")) {
+                s.setString(1, now.toString());
+                s.setArray(2, c.createArrayOf("uuid", consentOnly.toArray()));
+                s.executeUpdate();
+            }
+            for (UUID id : consentOnly) {
+                Contact ct = byId.get(id);
+                ct.version++;
+                ct.updatedAt = now;
+                written.add(ct);
+                out.unchanged--;
+                out.updated++;
+            }
         }
     }
 
@@ -310,42 +394,6 @@ class ImportWriter {
                 "text", "text", "boolean", "text", "text", "bigint"};
         for (int k = 0; k < columns.length; k++) {
             s.setArray(k + 1, c.createArrayOf(types[k], columns[k]));
-        }
-    }
-
-    private static void writeConsent(Connection c, List<Contact> written, Set<UUID> updated) throws SQLException {
-        if (!updated.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM contact_consent WHERE contact_id = ANY(?)")) {
-                s.setArray(1, c.createArrayOf("uuid", updated.toArray()));
-                s.executeUpdate();
-            }
-        }
-        List<Object> ids = new ArrayList<>();
-        List<Object> channels = new ArrayList<>();
-        List<Object> statuses = new ArrayList<>();
-        List<Object> times = new ArrayList<>();
-        List<Object> sources = new ArrayList<>();
-        for (Contact ct : written) {
-            ct.consent.forEach((channel, r) -> {
-                ids.add(ct.id);
-                channels.add(channel.name());
-                statuses.add(r.status.name());
-                times.add(r.recordedAt.toString());
-                sources.add(r.source);
-            });
-        }
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO contact_consent (contact_id, channel, status, recorded_at, source)
-                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])""")) {
-            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            s.setArray(2, c.createArrayOf("text", channels.toArray()));
-            s.setArray(3, c.createArrayOf("text", statuses.toArray()));
-            s.setArray(4, c.createArrayOf("text", times.toArray()));
-            s.setArray(5, c.createArrayOf("text", sources.toArray()));
-            s.executeUpdate();
         }
     }
 

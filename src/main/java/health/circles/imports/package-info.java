@@ -25,6 +25,15 @@
  * must come earlier in the file (or from an earlier import). A tie's ends and type cannot change. Invalid rows are
  * rejected with their row number, field and reason ({@code GET /api/v1/imports/{id}/errors}); the rest lands.
  *
+ * <h2>Consent</h2>
+ * A row's consent and {@code doNotContact} go through the consent ledger ({@link health.circles.contact.ConsentLedger})
+ * like every API write, a few set-based statements per batch: a consent entry with {@code at} is given at that time,
+ * one without at the time of the import; an entry given before the contact's answer in force is kept as history and
+ * changes nothing (re-running last year's file cannot undo a later opt-out); and an entry that would lift an opt-out
+ * (DENIED, do-not-contact) without being a later GRANTED with its {@code source} and {@code at} is skipped: the rest of
+ * the row applies, and the errors list a note on {@code consent.CHANNEL} or {@code doNotContact} (not counted as
+ * rejected). A CSV consent column holds the status only, so a CSV file never lifts an opt-out.
+ *
  * <h2>Batches, resumption</h2>
  * The upload is streamed to {@code circles.imports.dir} (at most {@code circles.imports.max-size}, 200 MB by default;
  * the rest of the API keeps {@code circles.http.max-body-size}). The job reads it in batches of

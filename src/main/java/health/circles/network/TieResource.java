@@ -86,9 +86,11 @@ public class TieResource {
     @Audited(resource = "tie", action = "update")
     @Operation(summary = "Change a tie's dates, declared strength or notes")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
     public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @NotNull @Valid TieChange body) {
-        TieService.Written written = ties.change(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        java.util.UUID tie = Ids.parse("id", id);
+        TieService.Written written = ties.change(tie, ETags.required(ifMatch), body);
         return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
                 .header(GraphReads.POSITION_HEADER, written.position()).build();
     }
@@ -111,8 +113,10 @@ public class TieResource {
     @Audited(resource = "tie", action = "delete")
     @Operation(summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
     public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        long position = ties.delete(Ids.parse("id", id), ETags.expected(ifMatch));
+        java.util.UUID tie = Ids.parse("id", id);
+        long position = ties.delete(tie, ETags.required(ifMatch));
         return Response.noContent().header(GraphReads.POSITION_HEADER, position).build();
     }
 

@@ -200,7 +200,8 @@ public class CampaignService {
         boolean denied = false;
         int removed = 0;
         if (in.outcome() == CampaignOutcome.OPTED_OUT) {
-            contacts.recordConsent(in.contactId(), c.channel(), ConsentStatus.DENIED, "campaign-opt-out");
+            // Through the consent ledger, given when the contact opted out.
+            contacts.recordConsent(in.contactId(), c.channel(), ConsentStatus.DENIED, "campaign-opt-out", at);
             denied = true;
             removed = campaigns.removeFromPendingLists(in.contactId(), id, "opted out in campaign " + id, now);
         }

@@ -101,12 +101,16 @@ public class SegmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "segment", action = "update")
-    @Operation(summary = "Replace a segment's definition", description = "Send If-Match with the ETag read to avoid lost updates")
+    @Operation(summary = "Replace a segment's definition",
+            description = "If-Match with the ETag read is required (428 without it or with *), against lost updates")
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                             @NotNull @Valid SegmentInput body) {
-        SegmentView s = segments.replace(Ids.parse("id", id), ETags.expected(ifMatch), body);
+        java.util.UUID segment = Ids.parse("id", id);
+        SegmentView s = segments.replace(segment, ETags.required(ifMatch), body);
         return Response.ok(s).header(HttpHeaders.ETAG, ETags.of(s.version())).build();
     }
 
@@ -114,12 +118,17 @@ public class SegmentResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "segment", action = "delete")
-    @Operation(summary = "Delete a segment", description = "A segment a campaign targets is kept (409) for the campaign's report")
+    @Operation(summary = "Delete a segment", description = "If-Match with the ETag read is required (428 without it "
+            + "or with *). A segment a campaign targets is kept (409) for the campaign's report")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "409", description = "A campaign targets the segment")
-    public Response delete(@PathParam("id") String id) {
-        segments.delete(Ids.parse("id", id));
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        java.util.UUID segment = Ids.parse("id", id);
+        segments.delete(segment, ETags.required(ifMatch));
         return Response.noContent().build();
     }
 

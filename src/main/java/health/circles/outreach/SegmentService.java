@@ -62,14 +62,11 @@ public class SegmentService {
         return find(id, false);
     }
 
-    /** PUT: replaces the definition; {@code expectedVersion} is the If-Match version, or null for none. */
+    /** PUT: replaces the definition; {@code expectedVersion} is the If-Match version. */
     @Transactional
-    public SegmentView replace(UUID id, Long expectedVersion, SegmentInput in) {
+    public SegmentView replace(UUID id, long expectedVersion, SegmentInput in) {
         SegmentView current = find(id, true);
-        if (expectedVersion != null && expectedVersion != current.version()) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed", "The segment is at version "
-                    + current.version() + ", not " + expectedVersion + "; read it again and reapply the change");
-        }
+        checkVersion(current, expectedVersion);
         String name = in.name().strip();
         check(in.filter(), name, id);
         SegmentView changed = new SegmentView(id, name, blankToNull(in.description()), normalised(in.filter()),
@@ -82,13 +79,20 @@ public class SegmentService {
     }
 
     @Transactional
-    public void delete(UUID id) {
-        find(id, true);
+    public void delete(UUID id, long expectedVersion) {
+        checkVersion(find(id, true), expectedVersion);
         if (segments.usedByCampaign(id)) {
             throw ApiProblem.conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
                     + "for its report");
         }
         segments.delete(id);
+    }
+
+    private static void checkVersion(SegmentView current, long expected) {
+        if (expected != current.version()) {
+            throw new ApiProblem(412, "stale-version", "Precondition failed", "The segment is at version "
+                    + current.version() + ", not " + expected + "; read it again and reapply the change");
+        }
     }
 
     @Transactional

@@ -11,7 +11,24 @@ public final class ETags {
     }
 
     /**
-     * The version an If-Match header asks for; null when there is no header or it is "*". A value that is not one of
+     * The version an If-Match header asks for, on a change (PUT, PATCH, DELETE) of a versioned resource, where it is
+     * required: without it, or with "*", the answer is 428 and nothing is written. "*" (any version, RFC 9110) is
+     * refused because it is exactly the blind overwrite If-Match is there to prevent; a client sends the ETag it read.
+     */
+    public static long required(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw new ApiProblem(428, "precondition-required", "Precondition required",
+                    "If-Match is required: send the ETag of the version this change is based on (GET returns it)");
+        }
+        if (ifMatch.strip().equals("*")) {
+            throw new ApiProblem(428, "precondition-required", "Precondition required",
+                    "If-Match: * is not accepted: send the ETag of the version this change is based on (GET returns it)");
+        }
+        return expected(ifMatch);
+    }
+
+    /**
+     * The version an If-Match header asks for where it is optional; null when there is no header or it is "*". A value that is not one of
      * our tags can never match, which RFC 9110 answers with 412.
      */
     public static Long expected(String ifMatch) {

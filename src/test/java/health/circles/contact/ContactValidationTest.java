@@ -181,31 +181,31 @@ class ContactValidationTest {
                 .put("/api/v1/contacts/1234").then(), 400, "validation");
         rejected(r -> r.get("/api/v1/contacts/7d1c1b36-5d2a-4bde-9e0e-2f5b8c1f0a11").then(), 404, "not-found")
                 .body("detail", containsString("7d1c1b36-5d2a-4bde-9e0e-2f5b8c1f0a11"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{}")
                 .patch("/api/v1/contacts/7d1c1b36-5d2a-4bde-9e0e-2f5b8c1f0a11").then(), 404, "not-found");
-        rejected(r -> r.delete("/api/v1/contacts/7d1c1b36-5d2a-4bde-9e0e-2f5b8c1f0a11").then(), 404, "not-found");
+        rejected(r -> r.header("If-Match", "\"0\"").delete("/api/v1/contacts/7d1c1b36-5d2a-4bde-9e0e-2f5b8c1f0a11").then(), 404, "not-found");
     }
 
     @Test
     void invalidPatchChangesNothing() {
         String id = create(with(patient("Ana", "Lopez"), "email", "ana@example.org"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"kind\": null}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"kind\": null}")
                 .patch("/api/v1/contacts/" + id).then(), 400, "validation")
                 .body("errors.field", containsInAnyOrder("kind"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"email\": \"nope\"}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"email\": \"nope\"}")
                 .patch("/api/v1/contacts/" + id).then(), 400, "validation")
                 .body("errors.field", containsInAnyOrder("email"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"givenName\": null, \"familyName\": null}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"givenName\": null, \"familyName\": null}")
                 .patch("/api/v1/contacts/" + id).then(), 400, "validation");
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"shoeSize\": 9}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"shoeSize\": 9}")
                 .patch("/api/v1/contacts/" + id).then(), 400, "validation")
                 .body("errors.field", containsInAnyOrder("shoeSize"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"tags\": 7}")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"tags\": 7}")
                 .patch("/api/v1/contacts/" + id).then(), 400, "validation")
                 .body("errors.field", containsInAnyOrder("tags"));
-        rejected(r -> r.contentType("application/merge-patch+json").body("{\"city\": ")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("{\"city\": ")
                 .patch("/api/v1/contacts/" + id).then(), 400, "malformed-json");
-        rejected(r -> r.contentType("application/merge-patch+json").body("[]")
+        rejected(r -> r.header("If-Match", "\"0\"").contentType("application/merge-patch+json").body("[]")
                 .patch("/api/v1/contacts/" + id).then(), 400, "malformed-json");
         given().when().get("/api/v1/contacts/{id}", id)
                 .then().statusCode(200)

@@ -107,7 +107,7 @@ class TieApiTest {
         String stays = patient();
         String id = tie(leaving, stays, "FRIEND_OF");
         tie(physician(), leaving, "TREATS");
-        var deleted = given().when().delete("/api/v1/contacts/" + leaving).then().statusCode(204).extract();
+        var deleted = given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/" + leaving).then().statusCode(204).extract();
         given().when().get("/api/v1/ties/" + id).then().statusCode(404);
         given().when().get("/api/v1/contacts/" + stays + "/ties").then().statusCode(200).body("items", hasSize(0));
         assertEquals(0L, count("MATCH (c:Contact {id: $id})-[t:TIE]-() RETURN count(t) AS n", leaving));

@@ -150,6 +150,14 @@ class CampaignApiTest {
         assertEquals("DENIED", contact.getString("consent.EMAIL.status"));
         assertEquals("campaign-opt-out", contact.getString("consent.EMAIL.source"));
         assertEquals(version + 1, contact.getLong("version"));
+        // The opt-out is an entry of the contact's consent ledger, newest first.
+        JsonPath history = given().when().get("/api/v1/contacts/" + quitter + "/consent").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("EMAIL", history.getString("items[0].channel"));
+        assertEquals("DENIED", history.getString("items[0].status"));
+        assertEquals("campaign-opt-out", history.getString("items[0].source"));
+        assertEquals("DENIED", history.getString("effective.EMAIL.status"));
+        assertEquals("GRANTED", history.getString("items[1].status"));
         assertEquals(List.of(stayer), pending(first));
         assertEquals(List.of(stayer), pending(second));
         given().when().get("/api/v1/campaigns/" + second).then().body("counts.removed", equalTo(1));
@@ -237,7 +245,7 @@ class CampaignApiTest {
                         "occurredAt", "2999-01-01T00:00:00Z"))
                 .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(400)
                 .body("errors.field", hasItem("occurredAt"));
-        given().when().delete("/api/v1/segments/" + segment).then().statusCode(409);
+        given().header("If-Match", "\"0\"").when().delete("/api/v1/segments/" + segment).then().statusCode(409);
 
         given().when().post("/api/v1/campaigns/" + campaign + "/close").then().statusCode(200)
                 .body("state", equalTo("CLOSED"));
@@ -281,7 +289,9 @@ class CampaignApiTest {
     }
 
     private static void patch(String contact, String json) {
-        given().contentType("application/merge-patch+json").body(json).when().patch("/api/v1/contacts/" + contact)
+        String etag = given().when().get("/api/v1/contacts/" + contact).then().statusCode(200).extract().header("ETag");
+        given().contentType("application/merge-patch+json").header("If-Match", etag).body(json)
+                .when().patch("/api/v1/contacts/" + contact)
                 .then().statusCode(200);
     }
 

@@ -261,7 +261,7 @@ class SegmentApiTest {
         JsonPath first = given().queryParam("limit", 1).when().get("/api/v1/segments").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(1, first.getList("items").size());
-        given().when().delete("/api/v1/segments/" + id).then().statusCode(204);
+        given().header("If-Match", "\"1\"").when().delete("/api/v1/segments/" + id).then().statusCode(204);
         given().when().get("/api/v1/segments/" + id).then().statusCode(404);
     }
 

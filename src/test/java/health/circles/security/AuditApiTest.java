@@ -44,14 +44,14 @@ class AuditApiTest {
                 .body("{\"kind\":\"PATIENT\",\"givenName\":\"Ada\",\"familyName\":\"Audit\"}")
                 .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
         asSubject(me, "admin").when().get("/api/v1/contacts/" + id).then().statusCode(200);
-        asSubject(me, "admin").contentType("application/merge-patch+json").body("{\"city\":\"Riverside\"}")
+        asSubject(me, "admin").contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Riverside\"}")
                 .when().patch("/api/v1/contacts/" + id).then().statusCode(200);
-        asSubject(me, "admin").contentType("application/json")
+        asSubject(me, "admin").contentType("application/json").header("If-Match", "\"1\"")
                 .body("{\"kind\":\"PATIENT\",\"givenName\":\"Ada\",\"familyName\":\"Audit\"}")
                 .when().put("/api/v1/contacts/" + id).then().statusCode(200);
         UUID unknown = UUID.randomUUID();
         asSubject(me, "admin").when().get("/api/v1/contacts/" + unknown).then().statusCode(404);
-        asSubject(me, "admin").when().delete("/api/v1/contacts/" + id).then().statusCode(204);
+        asSubject(me, "admin").header("If-Match", "\"2\"").when().delete("/api/v1/contacts/" + id).then().statusCode(204);
         assertEquals(List.of(
                 "create contact " + id + " [" + id + "] POST 201",
                 "read contact " + id + " [" + id + "] GET 200",
@@ -86,7 +86,7 @@ class AuditApiTest {
         asSubject(me, "analyst").when().get("/api/v1/ties/" + tie).then().statusCode(200);
         asSubject(me, "analyst").when().get("/api/v1/contacts/" + patient + "/ties").then().statusCode(200);
         asSubject(me, "analyst").when().get("/api/v1/ties?type=TREATS&limit=1").then().statusCode(200);
-        asSubject(me, "admin").when().delete("/api/v1/ties/" + tie).then().statusCode(204);
+        asSubject(me, "admin").header("If-Match", "\"0\"").when().delete("/api/v1/ties/" + tie).then().statusCode(204);
         List<String> rows = rows(me);
         String ends = "[" + doctor + ", " + patient + "]";
         assertEquals("create tie " + tie + " " + ends + " POST 201", rows.get(0));

@@ -106,10 +106,10 @@ class DisclosureApiTest {
         UUID notMine = Factories.patient("Uma", "Untreated");
         String body = """
                 {"kind":"PATIENT","givenName":"Uma","familyName":"Changed"}""";
-        Response forbidden = asClinician("dr-careful", doctor).contentType("application/json").body(body)
+        Response forbidden = asClinician("dr-careful", doctor).contentType("application/json").header("If-Match", "\"0\"").body(body)
                 .when().put("/api/v1/contacts/" + notMine);
         UUID random = UUID.randomUUID();
-        Response unknown = asClinician("dr-careful", doctor).contentType("application/json").body(body)
+        Response unknown = asClinician("dr-careful", doctor).contentType("application/json").header("If-Match", "\"0\"").body(body)
                 .when().put("/api/v1/contacts/" + random);
         forbidden.then().statusCode(404).contentType("application/problem+json");
         unknown.then().statusCode(404).contentType("application/problem+json");
@@ -117,7 +117,7 @@ class DisclosureApiTest {
         assertEquals(unknown.jsonPath().getString("title"), forbidden.jsonPath().getString("title"));
         assertEquals(unknown.jsonPath().getString("detail").replace(random.toString(), "ID"),
                 forbidden.jsonPath().getString("detail").replace(notMine.toString(), "ID"));
-        asClinician("dr-careful", doctor).contentType("application/merge-patch+json").body("{\"city\":\"X\"}")
+        asClinician("dr-careful", doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"X\"}")
                 .when().patch("/api/v1/contacts/" + notMine).then().statusCode(404);
         as("admin").when().get("/api/v1/contacts/" + notMine).then().body("familyName", equalTo("Untreated"));
     }
@@ -127,7 +127,7 @@ class DisclosureApiTest {
         UUID doctor = Factories.physician("Lea", "Loyal");
         UUID mine = Factories.patient("Max", "Mended");
         Factories.tie(doctor, mine, "TREATS", null);
-        asClinician("dr-loyal", doctor).contentType("application/merge-patch+json").body("{\"city\":\"Harbor\"}")
+        asClinician("dr-loyal", doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
                 .when().patch("/api/v1/contacts/" + mine)
                 .then().statusCode(200).body("city", equalTo("Harbor"));
         as("admin").when().get("/api/v1/contacts?q=Mended").then().body("items.city", hasItem("Harbor"));

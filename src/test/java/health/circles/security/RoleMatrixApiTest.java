@@ -34,6 +34,8 @@ class RoleMatrixApiTest {
             {"kind":"PATIENT","givenName":"Matrix","familyName":"Probe"}""";
     private static final String TIE = """
             {"from":"%s","to":"%s","type":"FRIEND_OF"}""".formatted(UUID.randomUUID(), UUID.randomUUID());
+    private static final String CONSENT = """
+            {"channel":"EMAIL","status":"GRANTED","givenAt":"2025-01-01T00:00:00Z","source":"signed-form"}""";
     private static final String TIE_CHANGE = """
             {"declaredStrength":0.5}""";
 
@@ -66,6 +68,8 @@ class RoleMatrixApiTest {
             new Rule("PATCH", "/api/v1/contacts/{id}", WRITE, "{}"),
             new Rule("DELETE", "/api/v1/contacts/{id}", ADMIN, null),
             new Rule("POST", "/api/v1/contacts/{id}/erasure", ADMIN, null),
+            new Rule("GET", "/api/v1/contacts/{id}/consent", READ, null),
+            new Rule("POST", "/api/v1/contacts/{id}/consent", WRITE, CONSENT),
             new Rule("GET", "/api/v1/contacts/{id}/ties", READ, null),
             new Rule("POST", "/api/v1/ties", WRITE, TIE),
             new Rule("GET", "/api/v1/ties", READ, null),

@@ -45,7 +45,7 @@ class GraphOutageTest {
                         .then().statusCode(201)
                         .extract().path("id"));
             }
-            given().contentType("application/merge-patch+json").body("{\"city\":\"Harbor\"}")
+            given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
                     .when().patch("/api/v1/contacts/{id}", ids.get(0))
                     .then().statusCode(200);
 
