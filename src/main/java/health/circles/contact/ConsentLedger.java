@@ -1,5 +1,6 @@
 package health.circles.contact;
 
+import health.circles.security.AuditCall;
 import health.circles.security.Callers;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.hibernate.Session;
-import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
 
 /**
  * The consent ledger: the one place where consent and do-not-contact change, whichever path the change comes by (the
@@ -67,10 +67,6 @@ public class ConsentLedger {
         /** Would lift an opt-out without an explicit grant: not recorded. */
         REFUSED
     }
-
-    // The request id the audit filter gives every request (the client's X-Request-Id when sane), kept with entries so
-    // that an entry and its audit row can be matched.
-    private static final String REQUEST_ID_PROPERTY = "circles.request-id";
 
     private static final String EFFECTIVE = """
             SELECT DISTINCT ON (contact_id, channel) contact_id, channel, status, given_at, recorded_at, source
@@ -140,13 +136,8 @@ public class ConsentLedger {
 
     /** The entries of a request: the caller's token subject and the request id. */
     public Author requestAuthor() {
-        String requestId = null;
-        var request = CurrentRequestManager.get();
-        if (request != null) {
-            Object id = request.getContainerRequestContext().getProperty(REQUEST_ID_PROPERTY);
-            requestId = id == null ? null : id.toString();
-        }
-        return new Author(callers.current().subject(), requestId);
+        // The request id is the one the audit rows carry, so that an entry and its audit row can be matched.
+        return new Author(callers.current().subject(), AuditCall.currentRequestId());
     }
 
     /**

@@ -1,5 +1,6 @@
 package health.circles.security;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -13,6 +14,14 @@ public class AuditCall {
 
     String requestId() {
         return requestId;
+    }
+
+    /** The id of the request being served, as its audit rows carry it; null outside a request (jobs, start-up). */
+    public static String currentRequestId() {
+        if (!Arc.container().requestContext().isActive()) {
+            return null;
+        }
+        return Arc.container().instance(AuditCall.class).get().requestId();
     }
 
     void requestId(String id) {
