@@ -166,7 +166,8 @@ public class GraphRebuild {
             }
             write(graph, id, ContactNodes.UPSERTED, batch);
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie""")) {
+                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
+                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED')""")) {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
