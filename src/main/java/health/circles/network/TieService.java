@@ -188,6 +188,7 @@ public class TieService {
 
     private Tie review(UUID id, Long expectedVersion, String verb) {
         Tie tie = find(id);
+        auditNotes.concerns(tie.fromId, tie.toId); // a refused review still names the pair in the trail
         checkVersion(tie, expectedVersion);
         if (!tie.type.grantsAccess() || !tie.assertion.pending()) {
             throw ApiProblem.conflict("not-pending", "Tie " + id + " is " + tie.assertion + " " + tie.type
