@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import health.circles.Factories;
 import health.circles.TestTokens;
+import health.circles.security.AuditRows;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -38,6 +40,9 @@ class CareRelationshipApiTest {
 
     @Inject
     GraphProbe graph;
+
+    @Inject
+    AgroalDataSource db;
 
     private static String subject(String prefix) {
         return prefix + "-" + UUID.randomUUID();
@@ -102,9 +107,12 @@ class CareRelationshipApiTest {
         Map<String, Object> edge = graph.edge(id);
         assertNotNull(edge);
         assertEquals("TREATS", edge.get("type"));
-        as("admin").when().post("/api/v1/ties/" + id + "/confirm")
+        asRoles(reviewer, "admin").when().post("/api/v1/ties/" + id + "/confirm")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("type", equalTo("https://circles.health/problems/not-pending"));
+        String ends = "[" + doctor + ", " + patient + "]";
+        assertEquals(List.of("confirm tie " + id + " " + ends + " POST 200", "confirm tie " + id + " " + ends + " POST 409"),
+                AuditRows.of(db, reviewer));
     }
 
     @Test
