@@ -17,27 +17,41 @@ ALTER TABLE tie
     ADD COLUMN reviewed_by text,
     ADD COLUMN reviewed_at timestamptz;
 
--- Existing rows. Before this change a tie could be created by an admin, an integration or a clinician, and nothing
--- recorded which; the audit trail names the creator but is not something a migration should trust for access.
+-- Existing rows. Before this change a TREATS tie could be created by an admin, an integration or a clinician (for any
+-- patient: the very hole this change closes), and the tie itself did not record which. Access must rest only on what
+-- an authoritative source stated, so:
 --  * Touchpoint-inferred ties (source TOUCHPOINT) were never stated by anyone: INFERRED. That includes TREATS ties a
---    clinician-patient touchpoint used to infer; they stop granting access now, stay in the graph as before, and an
---    admin who knows the relationship is real confirms them (POST /api/v1/ties/{id}/confirm).
---  * Imported ties (IMPORT, FHIR) came from the import endpoint, which only admins and integrations may call:
---    ASSERTED.
---  * MANUAL ties of a type that grants nothing: ASSERTED, as they were.
---  * MANUAL TREATS ties: their author is unknown, and a clinician may have given themselves the patient (the very
---    hole this change closes). Keeping them as ASSERTED would keep every self-granted access; making them grant
---    nothing would cut clinicians off their real patients at deployment. They become CLAIMED: pending until an admin
---    or the EHR confirms them (GET /api/v1/ties?assertion=CLAIMED lists them), out of the graph until then. A
---    security officer prefers a review queue to access nobody can vouch for; a deployment whose ties all came from an
---    admin confirms them in bulk with one statement (UPDATE tie SET assertion = 'CONFIRMED' ... in docs/security.md).
--- asserted_at is the tie's creation time; asserted_by stays empty: nobody knows who it was.
-UPDATE tie SET assertion = CASE
-        WHEN source = 'TOUCHPOINT' THEN 'INFERRED'
-        WHEN source IN ('IMPORT', 'FHIR') THEN 'ASSERTED'
-        WHEN type = 'TREATS' THEN 'CLAIMED'
-        ELSE 'ASSERTED' END,
-    asserted_at = created_at;
+--    clinician-patient touchpoint used to infer: they stop granting access, stay in the graph as before, and an admin
+--    who knows the relationship is real confirms them (POST /api/v1/ties/{id}/confirm).
+--  * Ties of types that grant nothing: ASSERTED, as they were (whoever wrote them, they widen no one's view).
+--  * TREATS ties written through POST /api/v1/ties: the audit trail (V7) recorded the creator's subject and roles.
+--    By an admin or an integration: ASSERTED, with that subject as asserted_by. By anyone else: CLAIMED, with the
+--    clinician as claimant, so that they cannot confirm it themselves.
+--  * TREATS ties with no creation in the trail: source IMPORT or FHIR came from the bulk import, which only admins and
+--    integrations may start (and which writes no per-tie trail rows): ASSERTED. MANUAL ones have no known author:
+--    CLAIMED.
+-- Claims are pending until an admin or an integration confirms them (GET /api/v1/ties?assertion=CLAIMED lists them)
+-- and are out of the graph until then. Keeping unknown ones ASSERTED would keep every self-granted access; dropping
+-- them would lose real relationships; a review queue is what a security officer signs off. A deployment that knows all
+-- its TREATS ties came from admins confirms them in one statement (docs/security.md).
+-- asserted_at is the creation time (the trail's, when it has one).
+UPDATE tie SET assertion = CASE WHEN source = 'TOUCHPOINT' THEN 'INFERRED' ELSE 'ASSERTED' END,
+               asserted_at = created_at
+WHERE type <> 'TREATS' OR source = 'TOUCHPOINT';
+
+UPDATE tie t SET (assertion, asserted_by, asserted_at) = (
+    SELECT CASE
+               WHEN created.subject IS NOT NULL AND created.roles && ARRAY ['admin', 'integration'] THEN 'ASSERTED'
+               WHEN created.subject IS NULL AND t.source IN ('IMPORT', 'FHIR') THEN 'ASSERTED'
+               ELSE 'CLAIMED' END,
+           created.subject,
+           coalesce(created.at, t.created_at)
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+        SELECT a.subject, a.roles, a.at FROM audit_event a
+        WHERE a.resource_type = 'tie' AND a.resource_id = t.id::text AND a.action = 'create' AND a.status = 201
+        ORDER BY a.at LIMIT 1) created ON true)
+WHERE t.type = 'TREATS' AND t.source <> 'TOUCHPOINT';
 
 -- The graph must not hold the ties that became claims; the relay removes them (version above the stored one).
 INSERT INTO outbox (type, aggregate_id, version, payload)
