@@ -6,6 +6,7 @@ import health.circles.security.AuditNotes;
 import health.circles.security.Caller;
 import health.circles.security.Callers;
 import health.circles.security.Disclosure;
+import health.circles.security.Roles;
 import health.circles.sync.Outbox;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
@@ -213,7 +214,7 @@ public class TieService {
         if (caller.seesEverything() || !in.type().grantsAccess()) {
             return TieAssertion.ASSERTED;
         }
-        if (!caller.has(health.circles.security.Roles.CLINICIAN)) {
+        if (!caller.has(Roles.CLINICIAN)) {
             throw new ApiProblem(403, "grant-not-allowed", "Not allowed to create this tie",
                     in.type() + " ties grant access; only admins, integrations and (as a claim) clinicians create them");
         }
