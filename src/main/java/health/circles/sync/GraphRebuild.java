@@ -107,7 +107,9 @@ public class GraphRebuild {
         try {
             lock.holding(() -> {
                 schema.ensure();
-                update(id, "UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact) + (SELECT count(*) FROM tie) WHERE id = ?");
+                update(id, """
+                        UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact)
+                            + (SELECT count(*) FROM tie WHERE assertion NOT IN ('CLAIMED', 'REJECTED')) WHERE id = ?""");
                 wipe();
                 load(id);
                 return null;
