@@ -32,9 +32,11 @@ public class Insights {
             e AS (SELECT ids.id, x.other, x.type, x.strength FROM ids CROSS JOIN LATERAL (
                       SELECT t.to_id AS other, t.type, t.strength FROM tie t
                       WHERE t.from_id = ids.id AND (t.until IS NULL OR t.until > current_date)
+                            AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
                       UNION ALL
                       SELECT t.from_id, t.type, t.strength FROM tie t
-                      WHERE t.to_id = ids.id AND (t.until IS NULL OR t.until > current_date)) x)""";
+                      WHERE t.to_id = ids.id AND (t.until IS NULL OR t.until > current_date)
+                            AND t.assertion NOT IN ('CLAIMED', 'REJECTED')) x)""";
 
     private static final String COMMUNITY_COLUMNS = """
             id, level, parent_id, size, kind_mix, density, internal_ties, internal_strength, external_strength,

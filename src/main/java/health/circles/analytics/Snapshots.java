@@ -225,7 +225,7 @@ public class Snapshots {
                 FROM tie t
                 JOIN m ma ON ma.contact_id = t.from_id
                 JOIN m mb ON mb.contact_id = t.to_id AND mb.level = ma.level
-                WHERE t.until IS NULL OR t.until > current_date
+                WHERE (t.until IS NULL OR t.until > current_date) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
                 GROUP BY 1, 2, 3""")) {
             s.setObject(1, run);
             s.execute();
@@ -306,9 +306,11 @@ public class Snapshots {
         try (PreparedStatement s = c.prepareStatement("""
                 CREATE TEMP TABLE analytics_shares ON COMMIT DROP AS
                 WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
-                e AS (SELECT from_id AS a, to_id AS b, strength FROM tie WHERE until IS NULL OR until > current_date
+                e AS (SELECT from_id AS a, to_id AS b, strength FROM tie WHERE (until IS NULL OR until > current_date)
+                            AND assertion NOT IN ('CLAIMED', 'REJECTED')
                       UNION ALL
-                      SELECT to_id, from_id, strength FROM tie WHERE until IS NULL OR until > current_date),
+                      SELECT to_id, from_id, strength FROM tie WHERE (until IS NULL OR until > current_date)
+                            AND assertion NOT IN ('CLAIMED', 'REJECTED')),
                 w AS (SELECT e.a AS contact_id, mb.level, mb.community_id, sum(e.strength) AS w
                       FROM e JOIN m mb ON mb.contact_id = e.b GROUP BY 1, 2, 3)
                 SELECT w.contact_id, w.level, w.community_id,

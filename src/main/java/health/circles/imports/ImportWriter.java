@@ -557,9 +557,9 @@ class ImportWriter {
         }
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO tie (id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source,
-                                 notes, external_id, created_at, updated_at, version)
+                                 notes, external_id, created_at, updated_at, version, assertion, asserted_at)
                 SELECT id, from_id, to_id, type, sym, since::date, until::date, declared_strength, strength,
-                       source, notes, external_id, at::timestamptz, at::timestamptz, version
+                       source, notes, external_id, at::timestamptz, at::timestamptz, version, 'ASSERTED', at::timestamptz
                 FROM\s""" + TIE_ROWS + """
 
                 ON CONFLICT DO NOTHING
@@ -574,14 +574,22 @@ class ImportWriter {
         return inserted;
     }
 
-    /** Updates ties at their read version; a tie that would reopen a duplicate is left out rather than fail the batch. */
+    /**
+     * Updates ties at their read version; a tie that would reopen a duplicate is left out rather than fail the batch.
+     * Imports come from admins and integrations, so a tie they send is asserted (a pending claim with the same
+     * external id included), which also keeps the graph, which every written tie reaches, in step.
+     */
     private Set<UUID> updateTies(Connection c, List<Tie> ties) throws SQLException {
         Set<UUID> updated = new HashSet<>();
         Savepoint savepoint = c.setSavepoint();
         try (PreparedStatement s = c.prepareStatement("""
                 UPDATE tie t SET since = u.since::date, until = u.until::date, declared_strength = u.declared_strength,
                        strength = u.strength, source = u.source, notes = u.notes, updated_at = u.at::timestamptz,
-                       version = t.version + 1
+                       version = t.version + 1,
+                       assertion = CASE WHEN t.assertion = 'CONFIRMED' THEN 'CONFIRMED' ELSE 'ASSERTED' END,
+                       asserted_by = CASE WHEN t.assertion IN ('ASSERTED', 'CONFIRMED') THEN t.asserted_by END,
+                       asserted_at = CASE WHEN t.assertion IN ('ASSERTED', 'CONFIRMED') THEN t.asserted_at
+                                          ELSE u.at::timestamptz END
                 FROM\s""" + TIE_ROWS + """
 
                 WHERE t.id = u.id AND t.version = u.version

@@ -144,7 +144,7 @@ public class StrengthService {
                     tie.strength = s;
                     ties.persist(tie);
                     changed.add(tie);
-                } else if (tie.source == TieSource.TOUCHPOINT && shared.isEmpty()) {
+                } else if (tie.assertion == TieAssertion.INFERRED && shared.isEmpty()) {
                     deleted.add(tie);
                 } else if (Math.abs(s - tie.strength) > Math.max(minChange, 1e-6)) {
                     tie.strength = s;
@@ -157,7 +157,7 @@ public class StrengthService {
         em.flush(); // assigns the new versions, which the outbox rows carry
         long position = 0;
         for (Tie tie : changed) {
-            position = outbox.append(TieEdges.UPSERTED, tie.id, tie.version, TieEdges.upserted(tie));
+            position = TieEdges.append(outbox, tie);
         }
         for (Tie tie : deleted) {
             position = outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
@@ -190,7 +190,8 @@ public class StrengthService {
             if (ka == null || kb == null) {
                 continue; // deleted meanwhile
             }
-            TieType.inferredBetween(ka, kb).ifPresent(inferred -> {
+            // inferredBetween never names a granting type; the filter keeps it so whatever the inference becomes.
+            TieType.inferredBetween(ka, kb).filter(inferred -> !inferred.type().grantsAccess()).ifPresent(inferred -> {
                 Tie tie = new Tie();
                 tie.id = UUID.randomUUID();
                 tie.fromId = inferred.reversed() ? pair.b() : pair.a();
@@ -199,6 +200,8 @@ public class StrengthService {
                 tie.symmetric = !inferred.type().directed();
                 tie.declaredStrength = 0;
                 tie.source = TieSource.TOUCHPOINT;
+                tie.assertion = TieAssertion.INFERRED;
+                tie.assertedAt = at;
                 tie.notes = "Inferred from touchpoints";
                 tie.createdAt = at;
                 tie.updatedAt = at;

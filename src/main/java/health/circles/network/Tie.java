@@ -49,6 +49,21 @@ public class Tie {
     @Column(nullable = false)
     public TieSource source;
 
+    /** Who stated the tie; a tie of an access-granting type grants access only when asserted or confirmed. */
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public TieAssertion assertion;
+
+    /** Token subject of whoever asserted or claimed it; empty for imports and ties older than provenance. */
+    public String assertedBy;
+
+    @Column(nullable = false)
+    public Instant assertedAt;
+
+    /** Token subject of the admin or integration that confirmed or rejected a claim. */
+    public String reviewedBy;
+    public Instant reviewedAt;
+
     public String notes;
     public String externalId;
 
@@ -61,8 +76,13 @@ public class Tie {
     @Version
     public long version;
 
-    /** Open ties are in the graph's active network; ended ones only in history. */
+    /** Open ties are in the graph's active network (once they are facts: see {@link TieAssertion#inGraph()}); ended ones only in history. */
     public boolean active(LocalDate today) {
         return until == null || until.isAfter(today);
+    }
+
+    /** Whether this tie now gives its from end the whole record of its to end. */
+    public boolean grantsAccess(LocalDate today) {
+        return type.grantsAccess() && assertion.grantsAccess() && active(today);
     }
 }

@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.sync.GraphProjection;
+import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,17 @@ public class TieEdges implements GraphProjection {
 
     public static Map<String, Object> deleted(Tie t) {
         return Map.of("id", t.id.toString(), "version", t.version + 1);
+    }
+
+    /**
+     * Appends the graph change a written tie calls for: its upsert when it is a fact of the network, its removal
+     * while it is only claimed or once it is refused (a no-op in the graph when the edge was never there). Call after
+     * the flush that assigned the tie's version; returns the outbox position.
+     */
+    public static long append(Outbox outbox, Tie t) {
+        return t.assertion.inGraph()
+                ? outbox.append(UPSERTED, t.id, t.version, upserted(t))
+                : outbox.append(DELETED, t.id, t.version + 1, deleted(t));
     }
 
     @Override

@@ -57,8 +57,13 @@ public class TieResource {
     @Operation(summary = "Create a tie", description = """
             Its strength starts as the declared strength (default 0.5) plus what the touchpoints the two contacts \
             already share add (see /api/v1/touchpoints). The Graph-Position header tells graph questions which \
-            write to wait for.""")
-    @APIResponse(responseCode = "201", description = "Created")
+            write to wait for. A TREATS tie (it grants the clinician the patient's whole record) from an admin or an \
+            integration is ASSERTED; from a clinician it must start at their own contact and is a claim: 201 with \
+            assertion CLAIMED, granting nothing and kept out of the graph until an admin or an integration confirms \
+            it (POST /api/v1/ties/{id}/confirm).""")
+    @APIResponse(responseCode = "201", description = "Created (a clinician's TREATS tie: assertion CLAIMED, pending)")
+    @APIResponse(responseCode = "403", description = "A clinician's TREATS tie from another contact than their own",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "An open tie of this type already joins the two contacts")
     @APIResponse(responseCode = "422", description = "Unknown contact, or a type that does not fit the contacts' kinds")
     public Response create(@NotNull @Valid TieInput body, @Context UriInfo uri) {
@@ -87,6 +92,8 @@ public class TieResource {
     @Operation(summary = "Change a tie's dates, declared strength or notes")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
+    @APIResponse(responseCode = "403", description = "A clinician reopening an ended tie that granted access",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @NotNull @Valid TieChange body) {
         java.util.UUID tie = Ids.parse("id", id);
@@ -103,6 +110,44 @@ public class TieResource {
     public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));
+        return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
+                .header(GraphReads.POSITION_HEADER, written.position()).build();
+    }
+
+    @POST
+    @Path("{id}/confirm")
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "confirm")
+    @Operation(summary = "Confirm a clinician's claim of a care relationship", description = """
+            A CLAIMED (or INFERRED) TREATS tie becomes CONFIRMED: it grants access and enters the graph. Never by \
+            whoever claimed it.""")
+    @APIResponse(responseCode = "200", description = "Confirmed")
+    @APIResponse(responseCode = "403", description = "The caller made the claim",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such tie")
+    @APIResponse(responseCode = "409", description = "The tie is not a pending claim",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response confirm(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        return reviewed(ties.confirm(Ids.parse("id", id), ETags.expected(ifMatch)));
+    }
+
+    @POST
+    @Path("{id}/reject")
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "tie", action = "reject")
+    @Operation(summary = "Reject a clinician's claim of a care relationship", description = """
+            The claim becomes REJECTED: it stays as history and grants nothing. Never by whoever claimed it.""")
+    @APIResponse(responseCode = "200", description = "Rejected")
+    @APIResponse(responseCode = "403", description = "The caller made the claim",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such tie")
+    @APIResponse(responseCode = "409", description = "The tie is not a pending claim",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response reject(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        return reviewed(ties.reject(Ids.parse("id", id), ETags.expected(ifMatch)));
+    }
+
+    private static Response reviewed(TieService.Written written) {
         return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
                 .header(GraphReads.POSITION_HEADER, written.position()).build();
     }
@@ -135,12 +180,14 @@ public class TieResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "list")
-    @Operation(summary = "List ties")
+    @Operation(summary = "List ties", description = "assertion=CLAIMED is the review queue of pending care-relationship claims")
     public Page<TieView> list(@QueryParam("type") String type,
+                              @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("next") String next) {
-        return ties.list(null, QueryParams.enumValue("type", type, TieType.class), active(active), Cursor.decode(next),
+        return ties.list(null, QueryParams.enumValue("type", type, TieType.class),
+                QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active), Cursor.decode(next),
                 QueryParams.limit(limit, 50, 200));
     }
 

@@ -3,7 +3,10 @@ package health.circles.network;
 import health.circles.contact.Contact;
 import health.circles.contact.Contacts;
 import health.circles.security.AuditNotes;
+import health.circles.security.Caller;
+import health.circles.security.Callers;
 import health.circles.security.Disclosure;
+import health.circles.security.Roles;
 import health.circles.sync.Outbox;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
@@ -19,7 +22,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-/** Ties: the transaction boundary of every tie write, each committed with its outbox row. */
+/**
+ * Ties: the transaction boundary of every tie write, each committed with its outbox row. Also where provenance is
+ * decided: a tie of an access-granting type is asserted only by an admin or an integration; a clinician's is a claim
+ * that one of them confirms or rejects.
+ */
 @ApplicationScoped
 public class TieService {
 
@@ -32,10 +39,11 @@ public class TieService {
     private final StrengthService strengths;
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
+    private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
     TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths,
-               Disclosure disclosure, AuditNotes auditNotes) {
+               Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
@@ -43,6 +51,7 @@ public class TieService {
         this.strengths = strengths;
         this.disclosure = disclosure;
         this.auditNotes = auditNotes;
+        this.callers = callers;
     }
 
     /** A tie as written, with the outbox position at which the graph will have seen it. */
@@ -65,6 +74,8 @@ public class TieService {
         if (in.source() == TieSource.TOUCHPOINT) {
             throw ApiProblem.invalidField("source", "TOUCHPOINT ties are inferred from touchpoints, not created");
         }
+        Caller caller = callers.current();
+        TieAssertion assertion = assertionOf(caller, in, from);
         ties.lock(List.of(ContactPair.of(from.id, to.id))); // two concurrent creations: the second sees the first
         if (in.until() == null) {
             ties.findOpen(in.type(), from.id, to.id, null).ifPresent(existing -> {
@@ -87,6 +98,9 @@ public class TieService {
         tie.declaredStrength = in.declaredStrength() == null ? DEFAULT_DECLARED_STRENGTH : in.declaredStrength();
         tie.strength = strengths.strengthOf(tie.declaredStrength, from.id, to.id);
         tie.source = in.source() == null ? TieSource.MANUAL : in.source();
+        tie.assertion = assertion;
+        tie.assertedBy = caller.subject();
+        tie.assertedAt = now;
         tie.notes = in.notes();
         tie.externalId = in.externalId();
         tie.createdAt = now;
@@ -106,6 +120,15 @@ public class TieService {
         disclosure.requireWhole("Tie", id, tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         checkDates(change.since(), change.until());
+        LocalDate today = today();
+        boolean reopens = !tie.active(today) && (change.until() == null || change.until().isAfter(today));
+        if (reopens && tie.type.grantsAccess() && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
+            // The ended tie once granted access; reopening it would grant it again on nobody's authority but the
+            // caller's. A new claim goes through review like any other.
+            throw new ApiProblem(403, "reopen-needs-assertion", "Only an admin or an integration reopens this tie",
+                    "Reopening an ended " + tie.type + " tie would grant access again; claim the relationship anew "
+                            + "(POST /api/v1/ties) for an admin or an integration to confirm");
+        }
         if (change.until() == null && tie.until != null) {
             ties.findOpen(tie.type, tie.fromId, tie.toId, tie.id).ifPresent(existing -> {
                 throw ApiProblem.conflict("duplicate-tie", "Reopening would duplicate the open tie /api/v1/ties/"
@@ -144,13 +167,78 @@ public class TieService {
         return outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
     }
 
+    /**
+     * Confirms a pending claim (or an inferred tie) of an access-granting type: from now on it grants access and is
+     * in the graph. Only an admin or an integration (the endpoint's roles), never whoever claimed it.
+     */
     @Transactional
-    public Page<TieView> list(UUID contact, TieType type, Boolean active, Cursor after, int limit) {
+    public Written confirm(UUID id, Long expectedVersion) {
+        Tie tie = review(id, expectedVersion, "confirm");
+        tie.assertion = TieAssertion.CONFIRMED;
+        tie.strength = strengths.strengthOf(tie.declaredStrength, tie.fromId, tie.toId); // not kept up while pending
+        return written(tie);
+    }
+
+    /** Rejects a pending claim: it stays as history, grants nothing, leaves the graph and frees the slot. */
+    @Transactional
+    public Written reject(UUID id, Long expectedVersion) {
+        Tie tie = review(id, expectedVersion, "reject");
+        tie.assertion = TieAssertion.REJECTED;
+        return written(tie);
+    }
+
+    private Tie review(UUID id, Long expectedVersion, String verb) {
+        Tie tie = find(id);
+        auditNotes.concerns(tie.fromId, tie.toId); // a refused review still names the pair in the trail
+        checkVersion(tie, expectedVersion);
+        if (!tie.type.grantsAccess() || !tie.assertion.pending()) {
+            throw ApiProblem.conflict("not-pending", "Tie " + id + " is " + tie.assertion + " " + tie.type
+                    + "; only a CLAIMED (or INFERRED) tie of a type that grants access can be confirmed or rejected");
+        }
+        Caller caller = callers.current();
+        if (caller.subject().equals(tie.assertedBy)) {
+            throw new ApiProblem(403, "own-claim", "A claim is reviewed by someone else",
+                    "You made this claim; another admin or an integration must " + verb + " it");
+        }
+        tie.reviewedBy = caller.subject();
+        tie.reviewedAt = now();
+        tie.updatedAt = tie.reviewedAt;
+        return tie;
+    }
+
+    /**
+     * Admins and integrations assert any tie. A clinician asserts ties that grant nothing; a tie that grants access
+     * they may only claim, from their own contact, as entered by hand, and it waits for review.
+     */
+    private static TieAssertion assertionOf(Caller caller, TieInput in, Contact from) {
+        if (caller.seesEverything() || !in.type().grantsAccess()) {
+            return TieAssertion.ASSERTED;
+        }
+        if (!caller.has(Roles.CLINICIAN)) {
+            throw new ApiProblem(403, "grant-not-allowed", "Not allowed to create this tie",
+                    in.type() + " ties grant access; only admins, integrations and (as a claim) clinicians create them");
+        }
+        if (!from.id.equals(caller.contactId())) {
+            throw new ApiProblem(403, "claim-not-own", "A clinician claims only their own care relationships",
+                    "A " + in.type() + " tie from another contact than your own (the token's contact claim) is asserted "
+                            + "by an admin or an integration");
+        }
+        if (in.source() != null && in.source() != TieSource.MANUAL) {
+            throw ApiProblem.invalidField("source", "a clinician's claim is MANUAL; " + in.source()
+                    + " ties come from integrations");
+        }
+        return TieAssertion.CLAIMED;
+    }
+
+    @Transactional
+    public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active, Cursor after,
+                              int limit) {
         if (contact != null && contacts.findById(contact) == null) {
             throw ApiProblem.notFound("Contact", contact);
         }
         LocalDate today = today();
-        List<Tie> found = ties.page(contact, type, active, today, after == null ? null : after.id(), limit + 1);
+        List<Tie> found = ties.page(contact, type, assertion, active, today, after == null ? null : after.id(),
+                limit + 1);
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;
@@ -159,7 +247,7 @@ public class TieService {
 
     private Written written(Tie tie) {
         em.flush(); // assigns the new version, which the outbox row and the ETag carry
-        long position = outbox.append(TieEdges.UPSERTED, tie.id, tie.version, TieEdges.upserted(tie));
+        long position = TieEdges.append(outbox, tie);
         return new Written(disclosure.tie(TieView.of(tie, today())), position);
     }
 

@@ -15,8 +15,8 @@ public enum TieType {
     CARES_FOR(true, EnumSet.allOf(ContactKind.class), people()),
     FRIEND_OF(false, people(), people()),
     NEIGHBOR_OF(false, people(), people()),
-    /** A clinician treats a patient. */
-    TREATS(true, clinicians(), EnumSet.of(ContactKind.PATIENT)),
+    /** A clinician treats a patient; grants the clinician the patient's whole record, once asserted. */
+    TREATS(true, clinicians(), EnumSet.of(ContactKind.PATIENT), true),
     /** Clinicians and services refer patients on, to clinicians or to services (a clinic, a food bank). */
     REFERS_TO(true, with(clinicians(), ContactKind.COMMUNITY_LEADER, ContactKind.ORGANIZATION),
             with(clinicians(), ContactKind.ORGANIZATION)),
@@ -31,11 +31,30 @@ public enum TieType {
     private final boolean directed;
     private final Set<ContactKind> fromKinds;
     private final Set<ContactKind> toKinds;
+    private final boolean grantsAccess;
 
     TieType(boolean directed, Set<ContactKind> fromKinds, Set<ContactKind> toKinds) {
+        this(directed, fromKinds, toKinds, false);
+    }
+
+    TieType(boolean directed, Set<ContactKind> fromKinds, Set<ContactKind> toKinds, boolean grantsAccess) {
         this.directed = directed;
         this.fromKinds = fromKinds;
         this.toKinds = toKinds;
+        this.grantsAccess = grantsAccess;
+    }
+
+    /**
+     * Whether a tie of this type widens what its from end may see of its to end (security.Disclosure): such ties
+     * grant it only when an admin or an integration asserted or confirmed them, and are never inferred.
+     */
+    public boolean grantsAccess() {
+        return grantsAccess;
+    }
+
+    /** The names of the types that grant access, for the access check's query. */
+    public static String[] granting() {
+        return java.util.Arrays.stream(values()).filter(TieType::grantsAccess).map(Enum::name).toArray(String[]::new);
     }
 
     public boolean directed() {
@@ -68,16 +87,15 @@ public enum TieType {
 
     /**
      * The type of the tie inferred when two contacts with no tie meet in a touchpoint, oriented as the type reads:
-     * clinician and patient: TREATS (clinician to patient); two clinicians, or a clinician and another person:
-     * COLLEAGUE_OF; a person and an organisation: MEMBER_OF (person to organisation); two other people: FRIEND_OF;
-     * two organisations: none (empty), as no type but FOLLOWS_ONLINE joins them.
+     * clinician and patient: none (empty), since the type that fits, TREATS, grants access and only an admin or an
+     * integration may assert it (a call or a campaign outcome naming both is no evidence of care; the touchpoint still
+     * strengthens a TREATS tie asserted later); two clinicians, or a clinician and another person: COLLEAGUE_OF; a
+     * person and an organisation: MEMBER_OF (person to organisation); two other people: FRIEND_OF; two
+     * organisations: none, as no type but FOLLOWS_ONLINE joins them. Never a type that grants access.
      */
     public static java.util.Optional<Inferred> inferredBetween(ContactKind a, ContactKind b) {
-        if (a.isClinician() && b == ContactKind.PATIENT) {
-            return java.util.Optional.of(new Inferred(TREATS, false));
-        }
-        if (b.isClinician() && a == ContactKind.PATIENT) {
-            return java.util.Optional.of(new Inferred(TREATS, true));
+        if (a.isClinician() && b == ContactKind.PATIENT || b.isClinician() && a == ContactKind.PATIENT) {
+            return java.util.Optional.empty();
         }
         if (a == ContactKind.ORGANIZATION && b == ContactKind.ORGANIZATION) {
             return java.util.Optional.empty();

@@ -21,6 +21,15 @@ public record TieView(
         double declaredStrength,
         @Schema(description = "Declared strength plus the weight of the touchpoints between the two contacts") double strength,
         TieSource source,
+        @Schema(description = """
+                Who stated it. ASSERTED: an admin or an integration (or anyone, for types that grant nothing); \
+                CLAIMED: a clinician's pending claim of a care relationship, which grants nothing and is not in the \
+                graph until an admin or an integration confirms it; CONFIRMED; REJECTED (history only); INFERRED: \
+                from touchpoints. Only ASSERTED and CONFIRMED TREATS ties grant access.""") TieAssertion assertion,
+        @Schema(description = "Token subject that asserted or claimed it; absent for imports and older ties") String assertedBy,
+        Instant assertedAt,
+        @Schema(description = "Token subject that confirmed or rejected the claim") String reviewedBy,
+        Instant reviewedAt,
         String notes,
         String externalId,
         Instant createdAt,
@@ -40,12 +49,13 @@ public record TieView(
 
     /** The tie without its free-text notes, which may hold clinical detail. */
     public TieView withoutNotes() {
-        return new TieView(id, from, to, type, directed, since, until, active, declaredStrength, strength, source, null,
-                externalId, createdAt, updatedAt, version);
+        return new TieView(id, from, to, type, directed, since, until, active, declaredStrength, strength, source,
+                assertion, assertedBy, assertedAt, reviewedBy, reviewedAt, null, externalId, createdAt, updatedAt, version);
     }
 
     static TieView of(Tie t, LocalDate today) {
         return new TieView(t.id, t.fromId, t.toId, t.type, t.type.directed(), t.since, t.until, t.active(today),
-                t.declaredStrength, t.strength, t.source, t.notes, t.externalId, t.createdAt, t.updatedAt, t.version);
+                t.declaredStrength, t.strength, t.source, t.assertion, t.assertedBy, t.assertedAt, t.reviewedBy,
+                t.reviewedAt, t.notes, t.externalId, t.createdAt, t.updatedAt, t.version);
     }
 }

@@ -39,13 +39,16 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
     private static final String OPEN_BETWEEN = """
             SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
             JOIN tie t ON t.from_id = pair.x AND t.to_id = pair.y
-            WHERE t.until IS NULL OR t.until > ?
+            WHERE (t.until IS NULL OR t.until > ?) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
             UNION ALL
             SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
             JOIN tie t ON t.from_id = pair.y AND t.to_id = pair.x
-            WHERE t.until IS NULL OR t.until > ?""";
+            WHERE (t.until IS NULL OR t.until > ?) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')""";
 
-    /** The active ties (open, or ending after {@code today}) of any type between each of the pairs, either way round. */
+    /**
+     * The active ties (open, or ending after {@code today}) of any type between each of the pairs, either way round;
+     * only those in the network (a pending claim is not: touchpoints neither strengthen it nor count it as a tie).
+     */
     public List<Tie> activeBetween(Collection<ContactPair> pairs, LocalDate today) {
         if (pairs.isEmpty()) {
             return List.of();
@@ -92,22 +95,26 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
                 after == null ? new UUID(0, 0) : after, TieSource.TOUCHPOINT).page(0, limit).list();
     }
 
-    /** The open tie of this type between the two contacts, either way round for symmetric types. */
+    /**
+     * The open tie of this type between the two contacts, either way round for symmetric types; a pending claim
+     * counts (it holds the slot until reviewed), a rejected one does not.
+     */
     public Optional<Tie> findOpen(TieType type, UUID from, UUID to, UUID except) {
         String pair = type.directed()
                 ? "(fromId = :from and toId = :to)"
                 : "((fromId = :from and toId = :to) or (fromId = :to and toId = :from))";
-        return find("type = :type and until is null and id <> :except and " + pair,
-                Parameters.with("type", type).and("from", from).and("to", to)
+        return find("type = :type and until is null and assertion <> :rejected and id <> :except and " + pair,
+                Parameters.with("type", type).and("from", from).and("to", to).and("rejected", TieAssertion.REJECTED)
                         .and("except", except == null ? new UUID(0, 0) : except))
                 .firstResultOptional();
     }
 
     /**
-     * A page of ties (by id, after {@code after}), optionally of one contact (either end), of one type, and active
-     * or ended as of {@code today}.
+     * A page of ties (by id, after {@code after}), optionally of one contact (either end), of one type, in one
+     * assertion state, and active or ended as of {@code today}.
      */
-    public List<Tie> page(UUID contact, TieType type, Boolean active, LocalDate today, UUID after, int limit) {
+    public List<Tie> page(UUID contact, TieType type, TieAssertion assertion, Boolean active, LocalDate today,
+                          UUID after, int limit) {
         StringBuilder where = new StringBuilder("id > :after");
         Parameters params = Parameters.with("after", after == null ? new UUID(0, 0) : after);
         if (contact != null) {
@@ -117,6 +124,10 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
         if (type != null) {
             where.append(" and type = :type");
             params.and("type", type);
+        }
+        if (assertion != null) {
+            where.append(" and assertion = :assertion");
+            params.and("assertion", assertion);
         }
         if (active != null) {
             where.append(active ? " and (until is null or until > :today)" : " and until <= :today");

@@ -47,9 +47,10 @@ public class TouchpointResource {
             + Σ weight(channel) × 0.5^(age / half-life)) over the touchpoints both took part in. Default weights: \\
             HOME_VISIT 0.25, IN_PERSON 0.2, EVENT 0.15, PHONE 0.1, VIDEO 0.1, PORTAL 0.05, SMS 0.04, EMAIL 0.04, \\
             SOCIAL 0.02; half-life 90 days (circles.network.strength.*). Two participants (of a touchpoint of at most \\
-            10) that no active tie joins get an inferred tie (source TOUCHPOINT, declared strength 0): TREATS \\
-            between a clinician and a patient, COLLEAGUE_OF when a clinician is involved, MEMBER_OF from a person to \\
-            an organisation, FRIEND_OF between other people, none between two organisations. The answer lists the \\
+            10) that no active tie joins get an inferred tie (source TOUCHPOINT, assertion INFERRED, declared \\
+            strength 0): none between a clinician and a patient (TREATS grants access, so only an admin or an \\
+            integration asserts it), COLLEAGUE_OF when a clinician is involved, MEMBER_OF from a person to an \\
+            organisation, FRIEND_OF between other people, none between two organisations. The answer lists the \\
             ties it changed; the Graph-Position header tells graph questions which write to wait for.""")
     @APIResponse(responseCode = "201", description = "Recorded")
     @APIResponse(responseCode = "409", description = "externalId already used")

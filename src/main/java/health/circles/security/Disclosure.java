@@ -25,8 +25,10 @@ import java.util.UUID;
  * they return through it; resources never filter.
  * <ul>
  * <li>admin and integration see whole records;</li>
- * <li>a clinician sees the whole record of the patients they treat (an open TREATS tie from the contact named by the
- *     token's contact claim) and of their own contact; everything else in the limited view;</li>
+ * <li>a clinician sees the whole record of the patients they treat (an open tie of an access-granting type, TREATS,
+ *     from the contact named by the token's contact claim, asserted by an admin or an integration or confirmed by one:
+ *     never a pending claim or a tie inferred from touchpoints), of their own contact, and of the contacts they opened
+ *     in an emergency while that grant lasts (break-the-glass); everything else in the limited view;</li>
  * <li>outreach and analyst see the limited view: contact channels only where the contact consented to them and is not
  *     do-not-contact, no external (EHR) identifier, no tie notes, no clinical touchpoint topics or outcomes.</li>
  * </ul>
@@ -34,9 +36,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class Disclosure {
 
+    // Ties of a granting type count only as asserted or confirmed (a clinician's own claim grants nothing until an
+    // admin or an integration confirms it); emergency grants only until they expire.
     private static final String TREATED = """
-            SELECT DISTINCT to_id FROM tie
-            WHERE type = 'TREATS' AND from_id = ? AND to_id = ANY(?) AND (until IS NULL OR until > current_date)""";
+            SELECT to_id FROM tie
+            WHERE type = ANY(?) AND assertion IN ('ASSERTED', 'CONFIRMED')
+              AND from_id = ? AND to_id = ANY(?) AND (until IS NULL OR until > current_date)
+            UNION
+            SELECT contact_id FROM emergency_access
+            WHERE subject = ? AND contact_id = ANY(?) AND expires_at > now()""";
+    private static final String[] GRANTING = health.circles.network.TieType.granting();
 
     private final Callers callers;
     private final AgroalDataSource dataSource;
@@ -131,21 +140,27 @@ public class Disclosure {
             return new HashSet<>(contacts);
         }
         Set<UUID> whole = new HashSet<>();
-        if (!caller.has(Roles.CLINICIAN) || caller.contactId() == null) {
+        if (!caller.has(Roles.CLINICIAN) || contacts.isEmpty()) {
             return whole;
         }
-        if (contacts.contains(caller.contactId())) {
+        if (caller.contactId() != null && contacts.contains(caller.contactId())) {
             whole.add(caller.contactId());
         }
-        whole.addAll(treatedAmong(caller.contactId(), contacts));
+        whole.addAll(treatedAmong(caller, contacts));
         return whole;
     }
 
-    private Set<UUID> treatedAmong(UUID clinician, Collection<UUID> contacts) {
+    /** The contacts among {@code contacts} the clinician treats (a granting tie) or opened in an emergency. */
+    private Set<UUID> treatedAmong(Caller clinician, Collection<UUID> contacts) {
         Set<UUID> found = new LinkedHashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(TREATED)) {
-            s.setObject(1, clinician);
-            s.setArray(2, c.createArrayOf("uuid", contacts.toArray()));
+            java.sql.Array ids = c.createArrayOf("uuid", contacts.toArray());
+            s.setArray(1, c.createArrayOf("text", GRANTING));
+            // No contact claim: the clinician treats nobody (the nil id is nobody's), emergency grants still count.
+            s.setObject(2, clinician.contactId() == null ? new UUID(0, 0) : clinician.contactId());
+            s.setArray(3, ids);
+            s.setString(4, clinician.subject());
+            s.setArray(5, ids);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     found.add(r.getObject(1, UUID.class));

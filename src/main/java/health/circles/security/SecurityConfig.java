@@ -20,6 +20,16 @@ public interface SecurityConfig {
     /** Per-subject limits of {@link RateLimited} endpoints by name, overriding the annotation's defaults. */
     Map<String, Limit> rateLimits();
 
+    EmergencyAccess emergencyAccess();
+
+    /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */
+    interface EmergencyAccess {
+
+        /** Long enough for an emergency, short enough that it does not become a standing relationship. */
+        @WithDefault("PT4H")
+        Duration window();
+    }
+
     /** Development tokens: any role, no identity provider. Only for the run command on a workstation. */
     interface DevTokens {
 

@@ -107,7 +107,9 @@ public class GraphRebuild {
         try {
             lock.holding(() -> {
                 schema.ensure();
-                update(id, "UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact) + (SELECT count(*) FROM tie) WHERE id = ?");
+                update(id, """
+                        UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact)
+                            + (SELECT count(*) FROM tie WHERE assertion NOT IN ('CLAIMED', 'REJECTED')) WHERE id = ?""");
                 wipe();
                 load(id);
                 return null;
@@ -166,7 +168,8 @@ public class GraphRebuild {
             }
             write(graph, id, ContactNodes.UPSERTED, batch);
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie""")) {
+                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
+                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED')""")) {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {

@@ -216,7 +216,8 @@ public class Reconciler {
         try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie ORDER BY id""")) {
+                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
+                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED') ORDER BY id""")) {
                 s.setFetchSize(CHUNK);
                 Iterator<Record> rels = graph.run("""
                         MATCH (a)-[t:TIE]->(b)

@@ -225,8 +225,8 @@ final class PlantedGraph {
         Timestamp now = Timestamp.from(Instant.now());
         try (PreparedStatement tie = c.prepareStatement("""
                 INSERT INTO tie (id, from_id, to_id, type, "symmetric", until, declared_strength, strength, source,
-                                 created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IMPORT', ?, ?, ?)
+                                 assertion, asserted_at, created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'IMPORT', 'ASSERTED', now(), ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET until = excluded.until, version = excluded.version""");
              PreparedStatement outbox = c.prepareStatement("""
                 INSERT INTO outbox (type, aggregate_id, version, payload) VALUES ('tie.upserted', ?, ?, CAST(? AS jsonb))""")) {

@@ -1,5 +1,7 @@
 package health.circles.imports;
 
+import static health.circles.TestTokens.asClinician;
+import static health.circles.TestTokens.bearer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -7,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.TestTokens;
 import health.circles.synthetic.SyntheticNetwork;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -150,6 +153,40 @@ class ImportApiTest {
         assertEquals(second.getLong("counts.read"), second.getLong("counts.unchanged"));
         assertEquals(versions, sql("SELECT sum(version) FROM contact WHERE external_id LIKE 'again-%'"));
         assertEquals(outbox, sql("SELECT coalesce(max(position), 0) FROM outbox"), "no graph changes queued");
+    }
+
+    @Test
+    void importedTreatsTieIsAssertedAndGrantsAccessWhileImportedTouchpointsInferNone() throws Exception {
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String file = """
+                {"record":"contact","externalId":"care-d-%1$s","kind":"PHYSICIAN","givenName":"Ima","familyName":"Ported"}
+                {"record":"contact","externalId":"care-p-%1$s","kind":"PATIENT","givenName":"Pam","familyName":"Ported","phone":"+1 555 010 7070"}
+                {"record":"contact","externalId":"care-q-%1$s","kind":"PATIENT","givenName":"Quin","familyName":"Ported","phone":"+1 555 010 7071"}
+                {"record":"tie","externalId":"care-t-%1$s","from":"care-d-%1$s","to":"care-p-%1$s","type":"TREATS"}
+                {"record":"touchpoint","externalId":"care-tp-%1$s","channel":"IN_PERSON","occurredAt":"2026-01-05T10:00:00Z","participants":["care-d-%1$s","care-q-%1$s"]}
+                """.formatted(run);
+        JsonPath job = awaitFinished(bearer(TestTokens.token("ehr-feed", java.util.Set.of("integration")))
+                .contentType("application/x-ndjson").body(file.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/api/v1/imports").then().statusCode(202).extract().header("Location"));
+        assertEquals(0, job.getLong("counts.rejected"), job.prettify());
+        assertEquals(1, sql("SELECT count(*) FROM tie WHERE external_id = ? AND assertion = 'ASSERTED'", "care-t-" + run));
+        java.util.UUID doctor = id("care-d-" + run);
+        assertEquals(0, sql("SELECT count(*) FROM tie WHERE type = 'TREATS' AND to_id = ?", id("care-q-" + run)));
+        asClinician("dr-ported-" + run, doctor).get("/api/v1/contacts/" + id("care-p-" + run))
+                .then().statusCode(200).body("phone", org.hamcrest.Matchers.notNullValue());
+        asClinician("dr-ported-" + run, doctor).get("/api/v1/contacts/" + id("care-q-" + run))
+                .then().statusCode(200).body("phone", org.hamcrest.Matchers.nullValue());
+    }
+
+    private java.util.UUID id(String externalId) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT id FROM contact WHERE external_id = ?")) {
+            s.setString(1, externalId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getObject(1, java.util.UUID.class);
+            }
+        }
     }
 
     @Test

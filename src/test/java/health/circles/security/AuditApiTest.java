@@ -80,7 +80,7 @@ class AuditApiTest {
         String me = subject();
         UUID doctor = Factories.physician("Tom", "Tied");
         UUID patient = Factories.patient("Tia", "Tied");
-        String tie = asSubject(me, "clinician").contentType("application/json")
+        String tie = asSubject(me, "integration").contentType("application/json")
                 .body("{\"from\":\"" + doctor + "\",\"to\":\"" + patient + "\",\"type\":\"TREATS\"}")
                 .when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
         asSubject(me, "analyst").when().get("/api/v1/ties/" + tie).then().statusCode(200);

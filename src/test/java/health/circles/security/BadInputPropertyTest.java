@@ -344,9 +344,10 @@ class BadInputPropertyTest {
                             (SELECT count(*) FROM tie), (SELECT coalesce(sum(version), 0) FROM tie),
                             (SELECT coalesce(sum(version), 0) FROM contact), (SELECT count(*) FROM touchpoint),
                             (SELECT count(*) FROM touchpoint_participant), (SELECT count(*) FROM contact_erasure),
-                            (SELECT coalesce(max(position), 0) FROM outbox)""")) {
+                            (SELECT coalesce(max(position), 0) FROM outbox), (SELECT count(*) FROM emergency_access),
+                            (SELECT count(*) FROM emergency_access WHERE reviewed_at IS NOT NULL)""")) {
             r.next();
-            for (int i = 1; i <= 9; i++) {
+            for (int i = 1; i <= 11; i++) {
                 counts.add(r.getLong(i));
             }
         } catch (SQLException e) {
