@@ -9,6 +9,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.AuthToken;
+import io.quarkus.runtime.LaunchMode;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
@@ -44,6 +45,11 @@ public class Graph {
         AuthToken auth;
         if (config.uri().isPresent()) {
             uri = config.uri().get();
+            if (config.password().isEmpty() && LaunchMode.current() == LaunchMode.NORMAL) {
+                // A deployment's graph holds who is tied to whom: never reach it without credentials.
+                throw new IllegalStateException("NEO4J_URI is set but NEO4J_PASSWORD is not: a deployment connects to "
+                        + "Neo4j with credentials (docs/security.md); only the run command and the tests may go without");
+            }
             auth = config.password().map(p -> AuthTokens.basic(config.username(), p)).orElse(AuthTokens.none());
             LOG.infof("Graph store: external Neo4j at %s", uri);
         } else if (embedded.isResolvable()) {
