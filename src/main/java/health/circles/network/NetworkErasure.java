@@ -35,7 +35,7 @@ public class NetworkErasure {
             outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
         }
         em.createNativeQuery("""
-                        UPDATE touchpoint SET topic = NULL, outcome = NULL
+                        UPDATE touchpoint SET topic = NULL, outcome = NULL, external_id = NULL
                         WHERE id IN (SELECT touchpoint_id FROM touchpoint_participant WHERE contact_id = :id)""")
                 .setParameter("id", erased.contactId())
                 .executeUpdate();
