@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * What erasing a contact means for the network, inside the erasure transaction: its ties go (history included, and
  * from the graph through the outbox); its touchpoints lose it as a participant and their free text, which may name
- * it, while the other participants keep the touchpoint and the strength it gives their ties.
+ * it (and their external id, which may be made from its own), while the other participants keep the touchpoint and the
+ * strength it gives their ties.
  */
 @ApplicationScoped
 public class NetworkErasure {
