@@ -143,7 +143,9 @@ public class Snapshots {
         List<Object> communities = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary)
-                SELECT ?, * , true FROM unnest(?::uuid[], ?::int[], ?::bigint[])""")) {
+                SELECT ?, u.contact, u.level, u.community, true
+                FROM unnest(?::uuid[], ?::int[], ?::bigint[]) AS u(contact, level, community)
+                WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""")) {
             for (int i = 0; i < nodes.size(); i++) {
                 UUID contact = UUID.fromString(nodes.get(i).id());
                 for (int level = 0; level < ids[i].length; level++) {
@@ -195,7 +197,9 @@ public class Snapshots {
                        row_number() OVER (ORDER BY u.strength DESC, u.contact),
                        u.community
                 FROM unnest(?::uuid[], ?::text[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[])
-                     AS u(contact, kind, pagerank, betweenness, degree, strength, community)""")) {
+                     AS u(contact, kind, pagerank, betweenness, degree, strength, community)
+                -- A contact erased while the run computed: the graph still had it, the snapshot must not.
+                WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""")) {
             s.setObject(1, run);
             s.setArray(2, c.createArrayOf("uuid", contact));
             s.setArray(3, c.createArrayOf("text", kind));

@@ -72,7 +72,8 @@ public class ContactResource {
     @Audited(resource = "contact", action = "create")
     @Operation(summary = "Create a contact")
     @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version")
-    @APIResponse(responseCode = "409", description = "externalId already used by another contact")
+    @APIResponse(responseCode = "409", description = "externalId already used by another contact, or it belonged to a "
+            + "contact erased on request (type erased-external-id)")
     public Response create(@NotNull @Valid ContactInput body, @Context UriInfo uri) {
         ContactService.Written written = contacts.create(body);
         return Response.created(uri.getAbsolutePathBuilder().path(written.contact().id().toString()).build())

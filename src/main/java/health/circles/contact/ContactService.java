@@ -50,11 +50,12 @@ public class ContactService {
     private final AuditNotes auditNotes;
     private final Event<ContactErased> erased;
     private final ConsentLedger ledger;
+    private final ErasureRegister register;
     private final Clock clock;
 
     ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json,
                    Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased,
-                   ConsentLedger ledger) {
+                   ConsentLedger ledger, ErasureRegister register) {
         this.contacts = contacts;
         this.outbox = outbox;
         this.em = em;
@@ -65,6 +66,7 @@ public class ContactService {
         this.auditNotes = auditNotes;
         this.erased = erased;
         this.ledger = ledger;
+        this.register = register;
         this.clock = Clock.systemUTC();
     }
 
@@ -212,7 +214,7 @@ public class ContactService {
             }
             return false;
         }
-        erased.fire(new ContactErased(id));
+        erased.fire(new ContactErased(id, contact.externalId, contact.givenName, contact.familyName));
         ledger.erase(id);
         Map<String, Object> payload = ContactNodes.deleted(contact);
         contacts.delete(contact);
@@ -232,9 +234,26 @@ public class ContactService {
                         UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
                         WHERE aggregate_id = :id AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""")
                 .setParameter("id", id).executeUpdate();
-        outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
-        em.createNativeQuery("INSERT INTO contact_erasure (contact_id, erased_at, erased_by) VALUES (:id, :at, :by)")
+        // Batch rows (bulk imports) carry many contacts and ties under the job's id: the contact's items and the ties
+        // that end at it leave them, applied or not (its own deletion and its ties' deletions follow in this outbox).
+        em.createNativeQuery("""
+                        WITH kept AS (
+                            SELECT o.position, coalesce(jsonb_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM :id
+                                        AND e ->> 'from' IS DISTINCT FROM :id AND e ->> 'to' IS DISTINCT FROM :id),
+                                        '[]'::jsonb) AS items
+                            FROM outbox o CROSS JOIN LATERAL jsonb_array_elements(o.payload -> 'batch') e
+                            WHERE jsonb_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, :id) > 0
+                            GROUP BY o.position)
+                        UPDATE outbox o SET payload = jsonb_build_object('batch', kept.items),
+                                            items = jsonb_array_length(kept.items)
+                        FROM kept WHERE o.position = kept.position""")
+                .setParameter("id", id.toString()).executeUpdate();
+        long through = outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
+        em.createNativeQuery("""
+                        INSERT INTO contact_erasure (contact_id, erased_at, erased_by, external_id_mac, outbox_through)
+                        VALUES (:id, :at, :by, decode(CAST(:mac AS text), 'hex'), :through)""")
                 .setParameter("id", id).setParameter("at", now()).setParameter("by", callers.current().subject())
+                .setParameter("mac", register.fingerprintHex(contact.externalId)).setParameter("through", through)
                 .executeUpdate();
         return true;
     }
@@ -410,6 +429,11 @@ public class ContactService {
         });
         if (!blank(externalId) && contacts.externalIdTaken(externalId.strip(), self)) {
             throw ApiProblem.conflict("duplicate-external-id", "Another contact already has externalId " + externalId);
+        }
+        // A source system that still holds an erased person must not bring them back under the same id.
+        if (!blank(externalId) && register.erased(em, externalId)) {
+            throw ApiProblem.conflict("erased-external-id", "externalId " + externalId + " belonged to a contact "
+                    + "erased on request; it cannot be used again");
         }
     }
 

@@ -8,6 +8,7 @@ import health.circles.contact.ContactInput;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.contact.ContactService;
+import health.circles.contact.ErasureRegister;
 import health.circles.network.Tie;
 import health.circles.network.TieEdges;
 import health.circles.network.TieSource;
@@ -60,12 +61,15 @@ class ImportWriter {
     private final Outbox outbox;
     private final ImportedStrength strength;
     private final ConsentLedger ledger;
+    private final ErasureRegister register;
 
-    ImportWriter(EntityManager em, Outbox outbox, ImportedStrength strength, ConsentLedger ledger) {
+    ImportWriter(EntityManager em, Outbox outbox, ImportedStrength strength, ConsentLedger ledger,
+                 ErasureRegister register) {
         this.em = em;
         this.outbox = outbox;
         this.strength = strength;
         this.ledger = ledger;
+        this.register = register;
     }
 
     /** Writes the rows (all valid so far) inside the current transaction. */
@@ -77,6 +81,7 @@ class ImportWriter {
                 r -> ((TouchpointRow) r).externalId(), out);
         em.unwrap(Session.class).doWork(c -> {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            refuseErased(c, contacts, ties, touchpoints, out);
             if (!contacts.isEmpty()) {
                 contacts(c, job, batch, contacts, now, out);
             }
@@ -88,6 +93,46 @@ class ImportWriter {
             }
         });
         return out;
+    }
+
+    /**
+     * Rows that would bring back a contact erased on request, or tie or meet one, are rejected: the register's
+     * fingerprints of erased external ids are checked for every id the batch names. The error does not repeat the id.
+     */
+    private void refuseErased(Connection c, Map<String, RowParser.Parsed> contacts, Map<String, RowParser.Parsed> ties,
+                              Map<String, RowParser.Parsed> touchpoints, Outcome out) throws SQLException {
+        Set<String> named = new HashSet<>(contacts.keySet());
+        ties.values().forEach(p -> {
+            named.add(((TieRow) p.value()).from().strip());
+            named.add(((TieRow) p.value()).to().strip());
+        });
+        touchpoints.values().forEach(p -> ((TouchpointRow) p.value()).participants().forEach(x -> named.add(x.strip())));
+        Set<String> erased = register.erasedAmong(c, named);
+        if (erased.isEmpty()) {
+            return;
+        }
+        contacts.entrySet().removeIf(e -> {
+            boolean gone = erased.contains(e.getKey());
+            if (gone) {
+                out.errors.add(new RowError(e.getValue().row(), "externalId", ImportErasure.ERASED));
+            }
+            return gone;
+        });
+        ties.values().removeIf(p -> {
+            TieRow t = (TieRow) p.value();
+            String field = erased.contains(t.from().strip()) ? "from" : erased.contains(t.to().strip()) ? "to" : null;
+            if (field != null) {
+                out.errors.add(new RowError(p.row(), field, "names a contact " + ImportErasure.ERASED));
+            }
+            return field != null;
+        });
+        touchpoints.values().removeIf(p -> {
+            boolean gone = ((TouchpointRow) p.value()).participants().stream().anyMatch(x -> erased.contains(x.strip()));
+            if (gone) {
+                out.errors.add(new RowError(p.row(), "participants", "names a contact " + ImportErasure.ERASED));
+            }
+            return gone;
+        });
     }
 
     /** The rows of one type by external id; a later row with the same id supersedes an earlier one. */

@@ -42,6 +42,10 @@ class RowParser {
         }
         ObjectNode node = row.node();
         JsonNode record = node.remove("record");
+        if (node.isEmpty()) {
+            // What ImportErasure leaves of a row that named a contact erased on request (or a row left blank).
+            return error(row.number(), null, "no values: " + ImportErasure.ERASED + ", or left blank");
+        }
         String type = record == null || !record.isTextual() ? null : record.asText();
         if (type == null || !ImportReader.RECORD_TYPES.contains(type)) {
             return error(row.number(), "record", "must be one of contact, tie, touchpoint");

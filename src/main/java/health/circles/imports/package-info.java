@@ -44,6 +44,12 @@
  * any replica resumes it from the checkpoint (or {@code POST /api/v1/imports/{id}/resume} does). The file is deleted
  * when the job succeeds, so it stays on the replica's disk until then: give replicas a shared imports folder.
  *
+ * <h2>Erasure</h2>
+ * A row naming a contact erased on request (its external id is in the erasure register, as a keyed fingerprint) is
+ * rejected, "erased on request", without repeating the id; stored files of unfinished jobs are rewritten without such
+ * rows, each left as an empty row so that checkpoints keep their meaning ({@link health.circles.imports.ImportErasure},
+ * docs/security.md).
+ *
  * <h2>Tie strength</h2>
  * Imported ties weigh their declared strength ({@link health.circles.imports.DeclaredStrength}); the
  * {@link health.circles.imports.ImportedStrength} hook, called in each batch's transaction, is where

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * What erasing a contact means for the network, inside the erasure transaction: its ties go (history included, and
  * from the graph through the outbox); its touchpoints lose it as a participant and their free text, which may name
- * it, while the other participants keep the touchpoint and the strength it gives their ties.
+ * it (and their external id, which may be made from its own), while the other participants keep the touchpoint and the
+ * strength it gives their ties.
  */
 @ApplicationScoped
 public class NetworkErasure {
@@ -35,7 +36,7 @@ public class NetworkErasure {
             outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
         }
         em.createNativeQuery("""
-                        UPDATE touchpoint SET topic = NULL, outcome = NULL
+                        UPDATE touchpoint SET topic = NULL, outcome = NULL, external_id = NULL
                         WHERE id IN (SELECT touchpoint_id FROM touchpoint_participant WHERE contact_id = :id)""")
                 .setParameter("id", erased.contactId())
                 .executeUpdate();

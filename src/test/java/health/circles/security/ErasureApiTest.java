@@ -1,23 +1,36 @@
 package health.circles.security;
 
 import static health.circles.TestTokens.as;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.Factories;
+import health.circles.contact.ErasureSweep;
 import health.circles.graph.Graph;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
@@ -25,8 +38,19 @@ import org.neo4j.driver.Driver;
 @QuarkusTest
 class ErasureApiTest {
 
+    /** The only tables that may still hold an erased contact's id: the audit trail and the erasure register. */
+    private static final Set<String> KEEP_THE_ID = Set.of("audit_event", "contact_erasure",
+            // break-the-glass accesses are security records kept with the id (their free text goes)
+            "emergency_access");
+
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    ErasureSweep sweep;
+
+    @ConfigProperty(name = "circles.imports.dir")
+    String importsDir;
 
     @Inject
     Driver driver;
@@ -94,6 +118,210 @@ class ErasureApiTest {
             graph.embedded().start();
         }
         awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 0);
+    }
+
+    @Test
+    void erasureLeavesNoTraceInAnyTableOrImportFileAndNeitherResumeNorReimportBringsThePersonBack() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String given = "Philippa";
+        String family = "Quarrendonvale";
+        String externalId = "mrn-erase-" + suffix;
+        String friendId = "mrn-keep-" + suffix;
+        String file = """
+                {"record":"contact","externalId":"%1$s","kind":"PATIENT","givenName":"%3$s","familyName":"%4$s","email":"pq@example.org","consent":{"SMS":{"status":"GRANTED","source":"intake form"}}}
+                {"record":"contact","externalId":"%2$s","kind":"CAREGIVER","givenName":"Keeper","familyName":"Staysput"}
+                {"record":"tie","externalId":"tie-%1$s","from":"%2$s","to":"%1$s","type":"CARES_FOR","declaredStrength":0.7}
+                {"record":"touchpoint","externalId":"visit-%1$s","channel":"HOME_VISIT","occurredAt":"2025-03-01T10:00:00Z","topic":"visit to %3$s","participants":["%1$s","%2$s"]}
+                """.formatted(externalId, friendId, given, family);
+        awaitImport(startImport(file));
+        UUID erased = contactByExternalId(externalId);
+        UUID friend = contactByExternalId(friendId);
+        awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 1);
+        awaitGraph("MATCH (:Contact {id: $id})-[t:TIE]-() RETURN count(t) AS n", erased, 1);
+        analyticsRun();
+        as("admin").queryParam("contact", erased.toString()).when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items.size()", equalTo(1));
+        // A failed import of the same file that never got past its first row: its file waits in the imports folder,
+        // its error names the person.
+        UUID failed = failedImport(file, "row 1: " + given + " " + family + " (" + externalId + ") could not be written");
+
+        as("admin").when().post("/api/v1/contacts/" + erased + "/erasure").then().statusCode(204);
+
+        awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 0);
+        awaitSwept(erased);
+        Path stored = Path.of(importsDir, failed + ".ndjson");
+        awaitFileWithout(stored, erased.toString(), externalId, given, family);
+        assertNoTrace(erased, externalId, given, family);
+        // The rest of the failed file is still there to resume.
+        assertTrue(Files.readString(stored).contains(friendId));
+
+        as("admin").when().post("/api/v1/imports/" + failed + "/resume").then().statusCode(200);
+        awaitImport("/api/v1/imports/" + failed);
+        String again = startImport(file);
+        JsonPath reimported = awaitImport(again);
+        assertEquals(3, reimported.getInt("counts.rejected"), "the erased contact's row, its tie and its touchpoint");
+        List<String> reasons = as("admin").when().get(again + "/errors").then().statusCode(200).extract().jsonPath()
+                .getList("items.reason");
+        assertEquals(List.of("erased on request", "names a contact erased on request",
+                "names a contact erased on request"), reasons);
+        as("admin").contentType(ContentType.JSON).body("""
+                        {"kind":"PATIENT","givenName":"%s","familyName":"%s","externalId":"%s"}"""
+                        .formatted(given, family, externalId))
+                .when().post("/api/v1/contacts").then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/erased-external-id"));
+
+        assertEquals(0, count("SELECT count(*) FROM contact WHERE given_name = 'Philippa' AND ? IS NOT NULL", erased));
+        assertEquals(1, count("SELECT count(*) FROM contact WHERE id = ?", friend));
+        assertNoTrace(erased, externalId, given, family);
+        var unknown = as("admin").queryParam("contact", UUID.randomUUID().toString()).when().get("/api/v1/influencers")
+                .then().extract();
+        as("admin").queryParam("contact", erased.toString()).when().get("/api/v1/influencers").then()
+                .statusCode(unknown.statusCode()).body("items.size()", equalTo(unknown.jsonPath().getList("items").size()));
+    }
+
+    /**
+     * Every column of every table that can hold text (text, uuid, json, arrays, search vectors), cast to text: none may
+     * hold the contact's id, external id or names, except that the audit trail and the register keep the id.
+     */
+    private void assertNoTrace(UUID id, String... words) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = db.getConnection()) {
+            List<String[]> columns = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT c.table_name, c.column_name FROM information_schema.columns c
+                    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                    WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+                      AND c.data_type IN ('text', 'character varying', 'character', 'uuid', 'json', 'jsonb', 'ARRAY',
+                                          'tsvector', 'bytea')
+                    ORDER BY 1, 2"""); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    columns.add(new String[] {r.getString(1), r.getString(2)});
+                }
+            }
+            assertTrue(columns.size() > 20, "the schema's columns are listed");
+            for (String[] column : columns) {
+                List<String> needles = new ArrayList<>(List.of(words));
+                if (!KEEP_THE_ID.contains(column[0])) {
+                    needles.add(id.toString());
+                } else if (!column[0].equals("emergency_access")) {
+                    needles.clear(); // the trail and the register: ids only, by construction
+                }
+                for (String needle : needles) {
+                    String sql = "SELECT count(*) FROM \"" + column[0] + "\" WHERE strpos(lower(CAST(\"" + column[1]
+                            + "\" AS text)), lower(?)) > 0";
+                    try (PreparedStatement s = c.prepareStatement(sql)) {
+                        s.setString(1, needle);
+                        try (ResultSet r = s.executeQuery()) {
+                            r.next();
+                            if (r.getLong(1) > 0) {
+                                found.add(column[0] + "." + column[1] + " holds " + needle);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
+    private String startImport(String ndjson) {
+        return as("admin").contentType("application/x-ndjson").body(ndjson.getBytes(StandardCharsets.UTF_8))
+                .when().post("/api/v1/imports").then().statusCode(202).extract().header("Location");
+    }
+
+    private JsonPath awaitImport(String location) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonPath job = as("admin").when().get(location).then().statusCode(200).extract().jsonPath();
+            if (!List.of("QUEUED", "RUNNING").contains(job.getString("state"))) {
+                assertEquals("SUCCEEDED", job.getString("state"), () -> "import failed: " + job.getString("error"));
+                return job;
+            }
+            assertTrue(System.nanoTime() < deadline, "import " + location + " still " + job.getString("state"));
+            Thread.sleep(100);
+        }
+    }
+
+    /** A job that failed before its first batch committed, with its file kept for resumption. */
+    private UUID failedImport(String ndjson, String error) throws Exception {
+        UUID job = UUID.randomUUID();
+        Files.createDirectories(Path.of(importsDir));
+        Files.writeString(Path.of(importsDir, job + ".ndjson"), ndjson);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO import_job (id, state, format, file_name, size_bytes, batch_size, error, started_at,
+                                        finished_at)
+                VALUES (?, 'FAILED', 'NDJSON', ?, ?, 100, ?, now(), now())""")) {
+            s.setObject(1, job);
+            s.setString(2, job + ".ndjson");
+            s.setLong(3, ndjson.getBytes(StandardCharsets.UTF_8).length);
+            s.setString(4, error);
+            s.executeUpdate();
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO import_error (job_id, row_no, seq, field, reason) VALUES (?, 3, 0, 'to', ?)""")) {
+            s.setObject(1, job);
+            s.setString(2, "no contact has externalId " + error.substring(error.indexOf('(') + 1, error.indexOf(')')));
+            s.executeUpdate();
+        }
+        return job;
+    }
+
+    private void analyticsRun() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String location;
+        while (true) {
+            var started = as("admin").contentType(ContentType.JSON).body("{}").when().post("/api/v1/analytics/runs")
+                    .then().extract();
+            if (started.statusCode() == 202) {
+                location = started.header("Location");
+                break;
+            }
+            assertEquals(409, started.statusCode(), "another run is under way, or: " + started.asString());
+            assertTrue(System.nanoTime() < deadline, "no analytics run could start");
+            Thread.sleep(500);
+        }
+        while (true) {
+            JsonPath run = as("admin").when().get(location).then().statusCode(200).extract().jsonPath();
+            if (!"RUNNING".equals(run.getString("state"))) {
+                assertEquals("SUCCEEDED", run.getString("state"), () -> "run failed: " + run.getString("error"));
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "analytics run still running");
+            Thread.sleep(250);
+        }
+    }
+
+    private void awaitSwept(UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count("SELECT count(*) FROM contact_erasure WHERE contact_id = ? AND outbox_through IS NOT NULL", id) > 0) {
+            assertTrue(System.nanoTime() < deadline, "the outbox rows of the erasure were never swept");
+            sweep.sweep();
+            Thread.sleep(200);
+        }
+    }
+
+    private void awaitFileWithout(Path file, String... words) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String text = Files.readString(file).toLowerCase(Locale.ROOT);
+            List<String> left = Arrays.stream(words).filter(w -> text.contains(w.toLowerCase(Locale.ROOT))).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, file + " still holds " + left);
+            Thread.sleep(200);
+        }
+    }
+
+    private UUID contactByExternalId(String externalId) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT id FROM contact WHERE external_id = ?")) {
+            s.setString(1, externalId);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "contact " + externalId + " was imported");
+                return r.getObject(1, UUID.class);
+            }
+        }
     }
 
     private UUID touchpoint(UUID... participants) throws SQLException {

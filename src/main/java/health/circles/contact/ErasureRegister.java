@@ -1,0 +1,100 @@
+package health.circles.contact;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+/**
+ * The erasure register's memory of external ids: a keyed one-way fingerprint of each erased contact's external id,
+ * so that writers (bulk imports, the contact API) can refuse a record that would bring an erased person back without
+ * the register holding the id in clear.
+ */
+@ApplicationScoped
+public class ErasureRegister {
+
+    private static final Logger LOG = Logger.getLogger(ErasureRegister.class);
+    /** Used only when no key is configured: fingerprints are then as guessable as the ids (see docs/security.md). */
+    private static final String UNKEYED = "circles-erasure-unkeyed";
+
+    private final SecretKeySpec key;
+
+    ErasureRegister(ErasureConfig config) {
+        String secret = config.key().filter(k -> !k.isBlank()).orElse(null);
+        if (secret == null) {
+            LOG.warn("circles.erasure.key is not set: erased external ids are fingerprinted without a secret, so "
+                    + "whoever reads the database can test guessed ids against them; set CIRCLES_ERASURE_KEY");
+            secret = UNKEYED;
+        } else if (secret.length() < 32) {
+            throw new IllegalStateException("circles.erasure.key must be at least 32 characters");
+        }
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    /** The fingerprint of an external id as contacts store it (stripped); null for none. */
+    public byte[] fingerprint(String externalId) {
+        if (externalId == null || externalId.isBlank()) {
+            return null;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(externalId.strip().getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** The fingerprint as hex text, which binds as a plain parameter (decode(:x, 'hex') in SQL); null for none. */
+    public String fingerprintHex(String externalId) {
+        byte[] f = fingerprint(externalId);
+        return f == null ? null : HexFormat.of().formatHex(f);
+    }
+
+    /** Whether {@code externalId} belonged to a contact erased on request. */
+    public boolean erased(EntityManager em, String externalId) {
+        String f = fingerprintHex(externalId);
+        return f != null && !em.createNativeQuery(
+                        "SELECT 1 FROM contact_erasure WHERE external_id_mac = decode(CAST(:mac AS text), 'hex')")
+                .setParameter("mac", f).getResultList().isEmpty();
+    }
+
+    /** Which of {@code externalIds} belonged to contacts erased on request. */
+    public Set<String> erasedAmong(Connection c, Collection<String> externalIds) throws SQLException {
+        Map<String, String> byFingerprint = new HashMap<>();
+        for (String id : externalIds) {
+            byte[] f = fingerprint(id);
+            if (f != null) {
+                byFingerprint.put(HexFormat.of().formatHex(f), id);
+            }
+        }
+        Set<String> erased = new HashSet<>();
+        if (byFingerprint.isEmpty()) {
+            return erased;
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT external_id_mac FROM contact_erasure
+                WHERE external_id_mac = ANY(ARRAY(SELECT decode(x, 'hex') FROM unnest(?::text[]) x))""")) {
+            s.setArray(1, c.createArrayOf("text", byFingerprint.keySet().toArray()));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    erased.add(byFingerprint.get(HexFormat.of().formatHex(r.getBytes(1))));
+                }
+            }
+        }
+        return erased;
+    }
+}

@@ -1,0 +1,275 @@
+package health.circles.imports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.contact.ContactErased;
+import health.circles.contact.ErasureRegister;
+import health.circles.sync.CoalescingWorker;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What erasing a contact means for bulk imports. Inside the erasure transaction: row errors and job errors that name
+ * the contact (by id, external id or name) lose their text. After it commits, and on a schedule in case a process died
+ * in between: every import file still stored (failed, cancelled or unfinished jobs) is rewritten without the rows that
+ * carry an erased external id, each replaced by an empty row so that row numbers and checkpoints keep their meaning.
+ * Files are matched by the register's fingerprints, never by ids in clear, so the sweep needs nothing but the register.
+ */
+@ApplicationScoped
+public class ImportErasure {
+
+    private static final Logger LOG = Logger.getLogger(ImportErasure.class);
+    /** Row error of a row that names a contact erased on request; it never repeats the id. */
+    static final String ERASED = "erased on request";
+
+    private final EntityManager em;
+    private final AgroalDataSource dataSource;
+    private final ErasureRegister register;
+    private final ImportConfig config;
+    private final ObjectMapper json;
+    private final CoalescingWorker worker = new CoalescingWorker("import-erasure", this::runScrub);
+
+    ImportErasure(EntityManager em, AgroalDataSource dataSource, ErasureRegister register, ImportConfig config,
+                  ObjectMapper json) {
+        this.em = em;
+        this.dataSource = dataSource;
+        this.register = register;
+        this.config = config;
+        this.json = json;
+    }
+
+    void onErased(@Observes ContactErased erased) {
+        // Names shorter than three characters would match inside nearly every message; ids and longer names are
+        // searched for as they are. Matching too much only shortens an error message, never loses a record.
+        List<String> words = erased.identifiers().stream().filter(w -> w.length() >= 3)
+                .map(w -> w.toLowerCase(Locale.ROOT)).toList();
+        if (words.isEmpty()) {
+            return;
+        }
+        String array = ImportWriter.arrayLiteral(words);
+        em.createNativeQuery("""
+                        UPDATE import_error SET reason = :erased, field = NULL
+                        WHERE EXISTS (SELECT 1 FROM unnest(CAST(:words AS text[])) w
+                                      WHERE strpos(lower(reason), w) > 0 OR strpos(lower(coalesce(field, '')), w) > 0)""")
+                .setParameter("erased", ERASED).setParameter("words", array).executeUpdate();
+        em.createNativeQuery("""
+                        UPDATE import_job SET error = 'the error named a contact erased on request'
+                        WHERE error IS NOT NULL
+                          AND EXISTS (SELECT 1 FROM unnest(CAST(:words AS text[])) w WHERE strpos(lower(error), w) > 0)""")
+                .setParameter("words", array).executeUpdate();
+    }
+
+    void afterErased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ContactErased erased) {
+        worker.wake();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        worker.wake();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        worker.stop(true);
+    }
+
+    @Scheduled(every = "${circles.erasure.sweep-every}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        worker.wake();
+    }
+
+    private void runScrub() {
+        try {
+            scrubFiles();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not scrub import files of erased contacts; retried on schedule", e);
+        }
+    }
+
+    /**
+     * Rewrites every stored import file that holds a row naming an erased contact; returns how many it rewrote.
+     * Serialised within the process; two replicas sharing the folder may both rewrite a file, and each result is
+     * complete for the register it read, so the later rename wins without losing a scrub the next sweep would miss.
+     */
+    synchronized int scrubFiles() throws IOException {
+        Path dir = Path.of(config.dir());
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        Set<String> erased = fingerprints();
+        if (erased.isEmpty()) {
+            return 0;
+        }
+        int rewritten = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{ndjson,csv}")) {
+            for (Path file : files) {
+                try {
+                    if (scrub(file, file.getFileName().toString().endsWith(".csv"), erased)) {
+                        rewritten++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // the job finished and deleted its file meanwhile
+                }
+            }
+        }
+        if (rewritten > 0) {
+            LOG.infof("Rewrote %d import file(s) without the rows of contacts erased on request", rewritten);
+        }
+        return rewritten;
+    }
+
+    private Set<String> fingerprints() {
+        Set<String> out = new HashSet<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(HexFormat.of().formatHex(r.getBytes(1)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /**
+     * Copies the file line by line to a temporary file beside it, each row that names an erased external id (as its
+     * own id, a tie's end or a touchpoint's participant) replaced by an empty row, then renames it over the original
+     * when anything changed. A job reading the file meanwhile keeps the version it opened; the row count is the same.
+     */
+    private boolean scrub(Path file, boolean csv, Set<String> erased) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".scrub");
+        boolean changed = false;
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
+             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
+                     StandardCharsets.UTF_8), 1 << 16)) {
+            List<String> header = null;
+            String line;
+            while ((line = in.readLine()) != null) {
+                String kept = line;
+                if (csv && header == null) {
+                    header = csvCells(line.replace("\uFEFF", ""));
+                } else if (!line.isBlank() && names(csv ? csvIds(header, line) : ndjsonIds(line), erased)) {
+                    kept = csv ? ",".repeat(Math.max(0, header.size() - 1)) : "{}";
+                    changed = true;
+                }
+                out.write(kept);
+                out.write('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (!changed) {
+            Files.deleteIfExists(tmp);
+            return false;
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    private boolean names(List<String> ids, Set<String> erased) {
+        for (String id : ids) {
+            String f = register.fingerprintHex(id);
+            if (f != null && erased.contains(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> ndjsonIds(String line) {
+        List<String> ids = new ArrayList<>();
+        JsonNode node;
+        try {
+            node = json.readTree(line);
+        } catch (IOException e) {
+            return ids; // not a readable row: the import rejects it as such
+        }
+        if (node == null || !node.isObject()) {
+            return ids;
+        }
+        for (String field : new String[] {"externalId", "from", "to"}) {
+            if (node.get(field) != null && node.get(field).isTextual()) {
+                ids.add(node.get(field).asText());
+            }
+        }
+        if (node.get("participants") != null && node.get("participants").isArray()) {
+            node.get("participants").forEach(p -> ids.add(p.asText()));
+        }
+        return ids;
+    }
+
+    private static List<String> csvIds(List<String> header, String line) {
+        List<String> cells = csvCells(line);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < Math.min(header.size(), cells.size()); i++) {
+            switch (header.get(i)) {
+                case "externalId", "from", "to" -> ids.add(cells.get(i));
+                case "participants" -> ids.addAll(List.of(cells.get(i).split("\\|")));
+                default -> { }
+            }
+        }
+        return ids;
+    }
+
+    /** The cells of one CSV line, quotes resolved (a cell spanning lines is read as the part on this line). */
+    private static List<String> csvCells(String line) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+            } else if (ch == ',') {
+                cells.add(cell.toString().strip());
+                cell.setLength(0);
+            } else {
+                cell.append(ch);
+            }
+        }
+        cells.add(cell.toString().strip());
+        return cells;
+    }
+}
