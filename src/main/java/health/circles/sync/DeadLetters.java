@@ -151,7 +151,7 @@ public class DeadLetters {
         } catch (NumberFormatException | NullPointerException ignored) {
             // refused below
         }
-        throw ApiProblem.invalidField("position", "must be a positive outbox position");
+        throw ApiProblem.invalidField("id", "must be a positive outbox position");
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {

@@ -163,6 +163,9 @@ public class GraphRelay {
                 // Counted after commit: a rolled-back batch is applied again and must not be counted twice.
                 metrics.applied(outcome.applied());
                 metrics.deadLettered(outcome.deadLettered());
+                if (outcome.batchRows() > 0) {
+                    metrics.batch(outcome.batchRows(), outcome.batchBytes());
+                }
                 synchronized (progress) {
                     progress.notifyAll();
                 }
@@ -173,10 +176,13 @@ public class GraphRelay {
         }
     }
 
-    /** What one batch did: rows applied, rows moved to the dead letters, and whether more may be pending. */
-    private record Outcome(boolean more, int applied, int deadLettered) {
+    /**
+     * What one batch did: rows applied, rows moved to the dead letters, whether more may be pending, and the size of
+     * the graph transaction when the batch went as one.
+     */
+    private record Outcome(boolean more, int applied, int deadLettered, int batchRows, long batchBytes) {
 
-        static final Outcome NOTHING = new Outcome(false, 0, 0);
+        static final Outcome NOTHING = new Outcome(false, 0, 0, 0, 0);
     }
 
     /**
@@ -205,7 +211,8 @@ public class GraphRelay {
             markHealthy(); // tryApply rethrows when Neo4j is unreachable: what failed here was a row
             if (failure == null) {
                 markApplied(c, rows);
-                return new Outcome(pending.full(), rows.size(), 0);
+                return new Outcome(pending.full(), rows.size(), 0, rows.size(),
+                        rows.stream().mapToLong(Row::bytes).sum());
             }
             Set<UUID> held = new HashSet<>();
             List<Row> applied = new ArrayList<>();
@@ -230,7 +237,7 @@ public class GraphRelay {
                 dead += recordAttempt(c, f.getKey(), f.getValue()) ? 1 : 0;
             }
             // Go on at once: the failed rows now wait out their backoff, and the rows behind them do not.
-            return new Outcome(true, applied.size(), dead);
+            return new Outcome(true, applied.size(), dead, 0, 0);
         }
     }
 
@@ -332,7 +339,7 @@ public class GraphRelay {
     }
 
     /** One outbox row, with the changes it carries (one, or many for a batch row). */
-    private record Row(long position, String type, UUID aggregateId, int attempts,
+    private record Row(long position, String type, UUID aggregateId, int attempts, long bytes,
                        List<Map<String, Object>> payloads) {
     }
 
@@ -351,8 +358,8 @@ public class GraphRelay {
         List<Row> rows = new ArrayList<>();
         long head = 0;
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts
-                FROM (SELECT position, type, items, aggregate_id, attempts,
+                SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts, p.bytes
+                FROM (SELECT position, type, items, aggregate_id, attempts, bytes,
                              sum(items) OVER w AS running, sum(bytes) OVER w AS running_bytes,
                              row_number() OVER w AS n, count(*) OVER () AS head
                       FROM (SELECT o.position, o.type, o.items, o.bytes, o.aggregate_id, o.attempts
@@ -382,7 +389,7 @@ public class GraphRelay {
                             ? (List<Map<String, Object>>) list
                             : List.of(payload);
                     rows.add(new Row(r.getLong(1), r.getString(2), r.getObject(5, UUID.class), r.getInt(6),
-                            payloads));
+                            r.getLong(7), payloads));
                 }
             }
         }

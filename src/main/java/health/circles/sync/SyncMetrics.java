@@ -2,6 +2,7 @@ package health.circles.sync;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,8 @@ public class SyncMetrics {
     private final AgroalDataSource dataSource;
     private final Counter applied;
     private final Counter deadLettered;
+    private final DistributionSummary batchRows;
+    private final DistributionSummary batchBytes;
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, Long.MIN_VALUE);
 
     SyncMetrics(AgroalDataSource dataSource, MeterRegistry registry) {
@@ -28,6 +31,10 @@ public class SyncMetrics {
                 .description("Outbox rows applied to the graph").register(registry);
         this.deadLettered = Counter.builder("circles.sync.dead.lettered").baseUnit("rows")
                 .description("Outbox rows moved to the dead letters after their last failed attempt").register(registry);
+        this.batchRows = DistributionSummary.builder("circles.sync.batch.rows").baseUnit("rows")
+                .description("Outbox rows per graph transaction").register(registry);
+        this.batchBytes = DistributionSummary.builder("circles.sync.batch.payload").baseUnit("bytes")
+                .description("Outbox payload bytes per graph transaction").register(registry);
         Gauge.builder("circles.sync.backlog", this, m -> m.snapshot().backlog()).baseUnit("rows")
                 .description("Outbox rows not yet applied to the graph, parked ones included").register(registry);
         Gauge.builder("circles.sync.lag", this, m -> m.snapshot().lagSeconds()).baseUnit("seconds")
@@ -41,6 +48,11 @@ public class SyncMetrics {
 
     void applied(int rows) {
         applied.increment(rows);
+    }
+
+    void batch(int rows, long bytes) {
+        batchRows.record(rows);
+        batchBytes.record(bytes);
     }
 
     void deadLettered(int rows) {

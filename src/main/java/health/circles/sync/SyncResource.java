@@ -95,28 +95,30 @@ public class SyncResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Path("dead-letters/{position}/retry")
-    @Audited(resource = "sync-dead-letter", action = "retry", idParam = "position")
+    @Path("dead-letters/{id}/retry")
+    @Audited(resource = "sync-dead-letter", action = "retry")
     @Operation(summary = "Put a dead letter back in the outbox",
             description = "At its own position with its attempts reset, so it goes before the rows parked behind "
                     + "it; if it fails its attempts again it is a dead letter again")
     @APIResponse(responseCode = "204", description = "Back in the outbox; the relay takes it at once")
     @APIResponse(responseCode = "404", description = "No such dead letter")
-    public Response retry(@PathParam("position") String position) {
+    public Response retry(
+            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
         deadLetters.retry(DeadLetters.position(position));
         return Response.noContent().build();
     }
 
     @DELETE
     @RolesAllowed(Roles.ADMIN)
-    @Path("dead-letters/{position}")
-    @Audited(resource = "sync-dead-letter", action = "discard", idParam = "position")
+    @Path("dead-letters/{id}")
+    @Audited(resource = "sync-dead-letter", action = "discard")
     @Operation(summary = "Discard a dead letter",
             description = "The change is dropped and the rows parked behind it go on; run reconcile to repair "
                     + "the graph from PostgreSQL")
     @APIResponse(responseCode = "204", description = "Discarded")
     @APIResponse(responseCode = "404", description = "No such dead letter")
-    public Response discard(@PathParam("position") String position) {
+    public Response discard(
+            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
         deadLetters.discard(DeadLetters.position(position));
         return Response.noContent().build();
     }
