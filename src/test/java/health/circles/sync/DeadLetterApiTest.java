@@ -131,6 +131,29 @@ class DeadLetterApiTest {
     }
 
     @Test
+    void erasingAContactDropsTheDeadLettersThatNameItAndItsNodeLeavesTheGraph() {
+        String from = contact("Erased From");
+        String to = contact("Erased To");
+        await().atMost(WAIT).until(() -> inGraph(from) && inGraph(to));
+        neo4j.executableQuery("MATCH (c:Contact {id: $id}) DETACH DELETE c").withParameters(Map.of("id", to)).execute();
+        String tie = given().contentType(ContentType.JSON)
+                .body(Map.of("from", from, "to", to, "type", "FRIEND_OF", "declaredStrength", 0.5))
+                .when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
+        long poisoned = position("tie.upserted", tie);
+        long behindContact = insertOutboxRow("mystery.about", UUID.fromString(from), "{\"who\":\"" + from + "\"}");
+        awaitDeadLetter(poisoned);
+        awaitDeadLetter(behindContact);
+
+        given().when().post("/api/v1/contacts/" + from + "/erasure").then().statusCode(204);
+
+        assertEquals(0, query("SELECT count(*) FROM outbox_dead_letter WHERE strpos(payload::text, ?) > 0 "
+                + "OR aggregate_id = ?", from, UUID.fromString(from)), "no dead letter names the erased contact");
+        // Nothing parks the removal of the node and its edges.
+        await().atMost(WAIT).until(() -> !inGraph(from));
+        assertEquals(0, tiesInGraph(tie));
+    }
+
+    @Test
     void deadLettersArePagedOldestFirstAndBadPositionsAre400() {
         long first = insertOutboxRow("mystery.first", UUID.randomUUID(), "{}");
         long second = insertOutboxRow("mystery.second", UUID.randomUUID(), "{}");
