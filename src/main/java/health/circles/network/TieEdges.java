@@ -34,16 +34,23 @@ public class TieEdges implements GraphProjection {
                 t.symmetric = row.symmetric, t.v = row.version
             """;
 
+    // A tie whose end is not in the graph is an error, not a silent no-op: the statement answers how many ties it
+    // could not create, so that the relay retries the row and, if the end never arrives, makes it a dead letter.
+    // FOREACH creates only where both ends matched; the whole transaction is rolled back when any did not.
     private static final String CREATE_MISSING = """
             UNWIND $rows AS row
             OPTIONAL MATCH ()-[existing:TIE {id: row.id}]->()
             USING INDEX existing:TIE(id)
             WITH row WHERE existing IS NULL
-            MATCH (a:Contact {id: row.from})
-            MATCH (b:Contact {id: row.to})
-            CREATE (a)-[t:TIE {id: row.id}]->(b)
-            SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
-                t.symmetric = row.symmetric, t.v = row.version
+            OPTIONAL MATCH (a:Contact {id: row.from})
+            OPTIONAL MATCH (b:Contact {id: row.to})
+            FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
+                CREATE (a)-[t:TIE {id: row.id}]->(b)
+                SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
+                    t.until = date(row.until), t.symmetric = row.symmetric, t.v = row.version)
+            WITH row, a IS NULL OR b IS NULL AS endless
+            WHERE endless
+            RETURN count(row) AS endless, collect(row.id)[..5] AS ids
             """;
 
     private static final String DELETE = """
@@ -103,6 +110,18 @@ public class TieEdges implements GraphProjection {
         }
         List<Map<String, Object>> rows = new ArrayList<>(newest.values());
         tx.run(UPDATE_EXISTING, Map.of("rows", rows)).consume();
-        tx.run(CREATE_MISSING, Map.of("rows", rows)).consume();
+        var missing = tx.run(CREATE_MISSING, Map.of("rows", rows)).single();
+        if (missing.get("endless").asLong() > 0) {
+            throw new MissingEndException(missing.get("endless").asLong(), missing.get("ids").asList());
+        }
+    }
+
+    /** A tie that the graph cannot hold yet because a contact it joins is not there. */
+    public static final class MissingEndException extends IllegalStateException {
+
+        MissingEndException(long count, List<Object> ids) {
+            super(count + " tie(s) join a contact missing from the graph, e.g. " + ids
+                    + "; reconcile restores the contact, then retry the dead letter");
+        }
     }
 }

@@ -21,14 +21,20 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransientException;
 
 /**
  * Drains the outbox into Neo4j, in position order and in batches, right after each commit and on a schedule. Only one
@@ -49,6 +55,7 @@ public class GraphRelay {
     private final SyncConfig config;
     private final ObjectMapper json;
     private final GraphProjections projections;
+    private final SyncMetrics metrics;
     private final CoalescingWorker worker = new CoalescingWorker("graph-relay", this::drain);
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
@@ -56,13 +63,14 @@ public class GraphRelay {
     private volatile Instant lastErrorAt;
 
     GraphRelay(AgroalDataSource dataSource, Driver driver, GraphSchema schema, SyncConfig config, ObjectMapper json,
-               GraphProjections projections) {
+               GraphProjections projections, SyncMetrics metrics) {
         this.dataSource = dataSource;
         this.driver = driver;
         this.schema = schema;
         this.config = config;
         this.json = json;
         this.projections = projections;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -148,29 +156,48 @@ public class GraphRelay {
             // Outside the PostgreSQL transaction below: creating the schema can take a while on a busy or fresh
             // server, and nothing should hold the outbox transaction (and the relay lock) open meanwhile.
             schema.ensure();
-            boolean more;
+            Outcome outcome;
             int timeout = (int) (config.graphTimeout().toSeconds() * 2 + 30);
             do {
-                more = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
+                outcome = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
+                // Counted after commit: a rolled-back batch is applied again and must not be counted twice.
+                metrics.applied(outcome.applied());
+                metrics.deadLettered(outcome.deadLettered());
+                if (outcome.batchRows() > 0) {
+                    metrics.batch(outcome.batchRows(), outcome.batchBytes());
+                }
                 synchronized (progress) {
                     progress.notifyAll();
                 }
-            } while (more && !worker.stopping());
+            } while (outcome.more() && !worker.stopping());
             purgeApplied();
         } catch (RuntimeException e) {
             recordFailure(e);
         }
     }
 
-    /** Applies one batch; returns whether more may be pending. */
-    private boolean applyBatch() throws SQLException, IOException {
+    /**
+     * What one batch did: rows applied, rows moved to the dead letters, whether more may be pending, and the size of
+     * the graph transaction when the batch went as one.
+     */
+    private record Outcome(boolean more, int applied, int deadLettered, int batchRows, long batchBytes) {
+
+        static final Outcome NOTHING = new Outcome(false, 0, 0, 0, 0);
+    }
+
+    /**
+     * Applies one batch. When the batch fails for a reason other than Neo4j being unreachable, its rows are tried one
+     * by one, so that the failing row is found and counts an attempt while the others are applied; a later row of the
+     * failing row's aggregate waits, because it must not overtake it.
+     */
+    private Outcome applyBatch() throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
                 lock.setLong(1, LOCK_KEY);
                 try (ResultSet r = lock.executeQuery()) {
                     r.next();
                     if (!r.getBoolean(1)) {
-                        return false; // another replica is relaying, or a rebuild holds the graph
+                        return Outcome.NOTHING; // another replica is relaying, or a rebuild holds the graph
                     }
                 }
             }
@@ -178,34 +205,142 @@ public class GraphRelay {
             List<Row> rows = pending.rows();
             if (rows.isEmpty()) {
                 markHealthy();
-                return false;
+                return Outcome.NOTHING;
             }
-            try (var session = driver.session()) {
-                session.executeWriteWithoutResult(tx -> {
-                    int from = 0;
-                    while (from < rows.size()) {
-                        String type = rows.get(from).type;
-                        int to = from;
-                        List<Map<String, Object>> run = new ArrayList<>();
-                        while (to < rows.size() && rows.get(to).type.equals(type)) {
-                            run.addAll(rows.get(to).payloads);
-                            to++;
-                        }
-                        if (!projections.apply(tx, type, run)) {
-                            LOG.warnf("No graph projection for outbox type %s; %d changes skipped", type, run.size());
-                        }
-                        from = to;
-                    }
-                }, TransactionConfig.builder().withTimeout(config.graphTimeout()).build());
+            RuntimeException failure = tryApply(rows);
+            markHealthy(); // tryApply rethrows when Neo4j is unreachable: what failed here was a row
+            if (failure == null) {
+                markApplied(c, rows);
+                return new Outcome(pending.full(), rows.size(), 0, rows.size(),
+                        rows.stream().mapToLong(Row::bytes).sum());
             }
-            markApplied(c, rows);
-            markHealthy();
-            return pending.full();
+            Set<UUID> held = new HashSet<>();
+            List<Row> applied = new ArrayList<>();
+            Map<Row, RuntimeException> failed = new LinkedHashMap<>();
+            for (Row row : rows) {
+                if (held.contains(row.aggregateId())) {
+                    continue;
+                }
+                RuntimeException f = rows.size() == 1 ? failure : tryApply(List.of(row));
+                if (f == null) {
+                    applied.add(row);
+                } else {
+                    held.add(row.aggregateId());
+                    failed.put(row, f);
+                }
+            }
+            if (!applied.isEmpty()) {
+                markApplied(c, applied);
+            }
+            int dead = 0;
+            for (Map.Entry<Row, RuntimeException> f : failed.entrySet()) {
+                dead += recordAttempt(c, f.getKey(), f.getValue()) ? 1 : 0;
+            }
+            // Go on at once: the failed rows now wait out their backoff, and the rows behind them do not.
+            return new Outcome(true, applied.size(), dead, 0, 0);
         }
     }
 
+    /**
+     * Applies rows in one graph transaction; returns the failure when a row could not be applied, and throws when
+     * Neo4j could not be reached at all (that is no row's fault and counts no attempt).
+     */
+    private RuntimeException tryApply(List<Row> rows) {
+        try (var session = driver.session()) {
+            session.executeWriteWithoutResult(tx -> {
+                int from = 0;
+                while (from < rows.size()) {
+                    String type = rows.get(from).type;
+                    int to = from;
+                    List<Map<String, Object>> run = new ArrayList<>();
+                    while (to < rows.size() && rows.get(to).type.equals(type)) {
+                        run.addAll(rows.get(to).payloads);
+                        to++;
+                    }
+                    if (!projections.apply(tx, type, run)) {
+                        // Marking it applied would lose the change for good; failing keeps it, as a dead letter.
+                        throw new IllegalStateException("No graph projection for outbox type " + type);
+                    }
+                    from = to;
+                }
+            }, TransactionConfig.builder().withTimeout(config.graphTimeout()).build());
+            return null;
+        } catch (RuntimeException e) {
+            if (notTheRowsFault(e)) {
+                throw e;
+            }
+            return e;
+        }
+    }
+
+    /**
+     * Neo4j unreachable, or transient errors the driver already retried for its whole retry time (lock contention, a
+     * leader switch): the graph's trouble, not the row's, so it must not push healthy rows into the dead letters.
+     */
+    private static boolean notTheRowsFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ServiceUnavailableException || t instanceof SessionExpiredException
+                    || t instanceof TransientException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Counts a failed attempt on a row and holds it back for its backoff; at the last attempt moves it to the dead
+     * letters. Returns whether it did.
+     */
+    private boolean recordAttempt(Connection c, Row row, RuntimeException failure) throws SQLException {
+        String error = describe(failure);
+        int attempts = row.attempts() + 1;
+        if (attempts >= config.maxAttempts()) {
+            try (PreparedStatement s = c.prepareStatement("""
+                    WITH gone AS (DELETE FROM outbox WHERE position = ? RETURNING *)
+                    INSERT INTO outbox_dead_letter (position, type, aggregate_id, version, payload, items,
+                                                    occurred_at, attempts, error, first_failed_at, last_failed_at)
+                    SELECT position, type, aggregate_id, version, payload, items, occurred_at, ?, ?,
+                           coalesce(first_failed_at, now()), now()
+                    FROM gone""")) {
+                s.setLong(1, row.position());
+                s.setInt(2, attempts);
+                s.setString(3, error);
+                s.executeUpdate();
+            }
+            LOG.errorf("Outbox row %d (%s, aggregate %s) failed %d times and is now a dead letter; later rows of "
+                            + "its aggregate are parked behind it until it is retried or discarded: %s",
+                    row.position(), row.type(), row.aggregateId(), attempts, error);
+        } else {
+            long backoff = config.retryBackoff().toMillis() << Math.min(row.attempts(), 20);
+            try (PreparedStatement s = c.prepareStatement("""
+                    UPDATE outbox SET attempts = ?, last_error = ?, first_failed_at = coalesce(first_failed_at, now()),
+                                      retry_at = now() + make_interval(secs => ?)
+                    WHERE position = ?""")) {
+                s.setInt(1, attempts);
+                s.setString(2, error);
+                s.setDouble(3, backoff / 1000.0);
+                s.setLong(4, row.position());
+                s.executeUpdate();
+            }
+            LOG.warnf("Outbox row %d (%s) failed (attempt %d of %d), retried in %d ms: %s", row.position(),
+                    row.type(), attempts, config.maxAttempts(), backoff, error);
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE sync_state SET last_error = ?, last_error_at = now() WHERE id = 1")) {
+            s.setString(1, "outbox row " + row.position() + ": " + error);
+            s.executeUpdate();
+        }
+        return attempts >= config.maxAttempts();
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return message.length() > 2000 ? message.substring(0, 2000) : message;
+    }
+
     /** One outbox row, with the changes it carries (one, or many for a batch row). */
-    private record Row(long position, String type, List<Map<String, Object>> payloads) {
+    private record Row(long position, String type, UUID aggregateId, int attempts, long bytes,
+                       List<Map<String, Object>> payloads) {
     }
 
     /** A relay batch; {@code full} when a limit cut it short, so more rows may wait. */
@@ -213,24 +348,37 @@ public class GraphRelay {
     }
 
     /**
-     * The next rows in position order: at most batch-size rows and, beyond the first row, at most max-items changes.
-     * The running sum is taken before the payloads are read, so big batch rows left for later cost nothing here.
+     * The next rows in position order that may go now: at most batch-size rows and, beyond the first row, at most
+     * max-items changes and max-bytes of payload. Left out are rows waiting out a failure's backoff and the rows of
+     * their aggregate behind them, and rows parked behind a dead letter of their aggregate. The running sums are
+     * taken before the payloads are read, so big rows left for later cost nothing here.
      */
     @SuppressWarnings("unchecked")
     private Pending pending(Connection c) throws SQLException, IOException {
         List<Row> rows = new ArrayList<>();
         long head = 0;
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT p.position, p.type, o.payload::text, p.head
-                FROM (SELECT position, type, items, sum(items) OVER (ORDER BY position) AS running,
-                             count(*) OVER () AS head
-                      FROM (SELECT position, type, items FROM outbox
-                            WHERE applied_at IS NULL ORDER BY position LIMIT ?) first) p
+                SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts, p.bytes
+                FROM (SELECT position, type, items, aggregate_id, attempts, bytes,
+                             sum(items) OVER w AS running, sum(bytes) OVER w AS running_bytes,
+                             row_number() OVER w AS n, count(*) OVER () AS head
+                      FROM (SELECT o.position, o.type, o.items, o.bytes, o.aggregate_id, o.attempts
+                            FROM outbox o
+                            WHERE o.applied_at IS NULL
+                              AND NOT EXISTS (SELECT 1 FROM outbox_dead_letter d
+                                              WHERE d.aggregate_id = o.aggregate_id AND d.position < o.position)
+                              AND NOT EXISTS (SELECT 1 FROM outbox f
+                                              WHERE f.applied_at IS NULL AND f.attempts > 0
+                                                AND f.aggregate_id = o.aggregate_id AND f.position <= o.position
+                                                AND f.retry_at > now())
+                            ORDER BY o.position LIMIT ?) first
+                      WINDOW w AS (ORDER BY position)) p
                 JOIN outbox o ON o.position = p.position
-                WHERE p.running <= ? OR p.running = p.items
+                WHERE (p.running <= ? AND p.running_bytes <= ?) OR p.n = 1
                 ORDER BY p.position""")) {
             s.setInt(1, config.batchSize());
             s.setLong(2, config.maxItems());
+            s.setLong(3, config.maxBytes());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     head = r.getLong(4);
@@ -240,7 +388,8 @@ public class GraphRelay {
                     List<Map<String, Object>> payloads = batch instanceof List<?> list && payload.size() == 1
                             ? (List<Map<String, Object>>) list
                             : List.of(payload);
-                    rows.add(new Row(r.getLong(1), r.getString(2), payloads));
+                    rows.add(new Row(r.getLong(1), r.getString(2), r.getObject(5, UUID.class), r.getInt(6),
+                            r.getLong(7), payloads));
                 }
             }
         }
@@ -290,7 +439,7 @@ public class GraphRelay {
             cause = cause.getCause();
         }
         boolean unreachable = cause instanceof ServiceUnavailableException
-                || cause instanceof org.neo4j.driver.exceptions.SessionExpiredException;
+                || cause instanceof SessionExpiredException;
         String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         if (graphUp) {
             if (unreachable) {

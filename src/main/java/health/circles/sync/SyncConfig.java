@@ -19,6 +19,24 @@ public interface SyncConfig {
     @WithDefault("5000")
     int maxItems();
 
+    /**
+     * Payload bytes applied per graph transaction at most (the JSON text of the rows); a single larger row still goes,
+     * alone, so that nothing is ever too big to be relayed.
+     */
+    @WithDefault("8388608")
+    long maxBytes();
+
+    /**
+     * Failed attempts after which a row moves to the dead letters and the relay goes on. Neo4j being unreachable is
+     * not an attempt: only errors of the row itself count.
+     */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Wait before a failed row is tried again; doubled with each further attempt. */
+    @WithDefault("1s")
+    Duration retryBackoff();
+
     /** How often the relay looks for work besides being woken by each commit. */
     @WithDefault("2s")
     Duration interval();

@@ -4,16 +4,22 @@ import health.circles.web.Ids;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
+import health.circles.web.QueryParams;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -26,11 +32,13 @@ public class SyncResource {
     private final SyncMonitor monitor;
     private final Reconciler reconciler;
     private final GraphRebuild rebuild;
+    private final DeadLetters deadLetters;
 
-    SyncResource(SyncMonitor monitor, Reconciler reconciler, GraphRebuild rebuild) {
+    SyncResource(SyncMonitor monitor, Reconciler reconciler, GraphRebuild rebuild, DeadLetters deadLetters) {
         this.monitor = monitor;
         this.reconciler = reconciler;
         this.rebuild = rebuild;
+        this.deadLetters = deadLetters;
     }
 
     @GET
@@ -70,5 +78,48 @@ public class SyncResource {
     @APIResponse(responseCode = "404", description = "No such rebuild")
     public GraphRebuild.View rebuildStatus(@PathParam("id") String id) {
         return rebuild.get(Ids.parse("id", id));
+    }
+
+    @GET
+    @RolesAllowed(Roles.ADMIN)
+    @Path("dead-letters")
+    @Audited(resource = "sync-dead-letter", action = "list", idParam = "")
+    @Operation(summary = "Outbox rows the relay gave up on",
+            description = "Oldest first, cursor paged; each with its last error, attempts and the rows of its "
+                    + "aggregate parked behind it")
+    public Page<DeadLetters.View> deadLetters(
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
+            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+        return deadLetters.list(QueryParams.limit(limit, 50, 200), Cursor.decode(next));
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("dead-letters/{id}/retry")
+    @Audited(resource = "sync-dead-letter", action = "retry")
+    @Operation(summary = "Put a dead letter back in the outbox",
+            description = "At its own position with its attempts reset, so it goes before the rows parked behind "
+                    + "it; if it fails its attempts again it is a dead letter again")
+    @APIResponse(responseCode = "204", description = "Back in the outbox; the relay takes it at once")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    public Response retry(
+            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
+        deadLetters.retry(DeadLetters.position(position));
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.ADMIN)
+    @Path("dead-letters/{id}")
+    @Audited(resource = "sync-dead-letter", action = "discard")
+    @Operation(summary = "Discard a dead letter",
+            description = "The change is dropped and the rows parked behind it go on; run reconcile to repair "
+                    + "the graph from PostgreSQL")
+    @APIResponse(responseCode = "204", description = "Discarded")
+    @APIResponse(responseCode = "404", description = "No such dead letter")
+    public Response discard(
+            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
+        deadLetters.discard(DeadLetters.position(position));
+        return Response.noContent().build();
     }
 }
