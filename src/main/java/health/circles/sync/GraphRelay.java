@@ -192,53 +192,79 @@ public class GraphRelay {
      */
     private Outcome applyBatch() throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                lock.setLong(1, LOCK_KEY);
-                try (ResultSet r = lock.executeQuery()) {
-                    r.next();
-                    if (!r.getBoolean(1)) {
-                        return Outcome.NOTHING; // another replica is relaying, or a rebuild holds the graph
-                    }
+            // The advisory lock and the applied marks belong to one PostgreSQL transaction that lasts the whole batch:
+            // in auto-commit the transaction-level lock would be released as soon as it was taken, and a rebuild or
+            // another replica's relay could write the graph beside this one.
+            boolean own = c.getAutoCommit();
+            if (own) {
+                c.setAutoCommit(false);
+            }
+            try {
+                Outcome outcome = applyBatch(c);
+                if (own) {
+                    c.commit();
+                }
+                return outcome;
+            } catch (SQLException | IOException | RuntimeException e) {
+                if (own) {
+                    c.rollback();
+                }
+                throw e;
+            } finally {
+                if (own) {
+                    c.setAutoCommit(true);
                 }
             }
-            Pending pending = pending(c);
-            List<Row> rows = pending.rows();
-            if (rows.isEmpty()) {
-                markHealthy();
-                return Outcome.NOTHING;
-            }
-            RuntimeException failure = tryApply(rows);
-            markHealthy(); // tryApply rethrows when Neo4j is unreachable: what failed here was a row
-            if (failure == null) {
-                markApplied(c, rows);
-                return new Outcome(pending.full(), rows.size(), 0, rows.size(),
-                        rows.stream().mapToLong(Row::bytes).sum());
-            }
-            Set<UUID> held = new HashSet<>();
-            List<Row> applied = new ArrayList<>();
-            Map<Row, RuntimeException> failed = new LinkedHashMap<>();
-            for (Row row : rows) {
-                if (held.contains(row.aggregateId())) {
-                    continue;
-                }
-                RuntimeException f = rows.size() == 1 ? failure : tryApply(List.of(row));
-                if (f == null) {
-                    applied.add(row);
-                } else {
-                    held.add(row.aggregateId());
-                    failed.put(row, f);
-                }
-            }
-            if (!applied.isEmpty()) {
-                markApplied(c, applied);
-            }
-            int dead = 0;
-            for (Map.Entry<Row, RuntimeException> f : failed.entrySet()) {
-                dead += recordAttempt(c, f.getKey(), f.getValue()) ? 1 : 0;
-            }
-            // Go on at once: the failed rows now wait out their backoff, and the rows behind them do not.
-            return new Outcome(true, applied.size(), dead, 0, 0);
         }
+    }
+
+    private Outcome applyBatch(Connection c) throws SQLException, IOException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            try (ResultSet r = lock.executeQuery()) {
+                r.next();
+                if (!r.getBoolean(1)) {
+                    return Outcome.NOTHING; // another replica is relaying, or a rebuild holds the graph
+                }
+            }
+        }
+        Pending pending = pending(c);
+        List<Row> rows = pending.rows();
+        if (rows.isEmpty()) {
+            markHealthy();
+            return Outcome.NOTHING;
+        }
+        RuntimeException failure = tryApply(rows);
+        markHealthy(); // tryApply rethrows when Neo4j is unreachable: what failed here was a row
+        if (failure == null) {
+            markApplied(c, rows);
+            return new Outcome(pending.full(), rows.size(), 0, rows.size(),
+                    rows.stream().mapToLong(Row::bytes).sum());
+        }
+        Set<UUID> held = new HashSet<>();
+        List<Row> applied = new ArrayList<>();
+        Map<Row, RuntimeException> failed = new LinkedHashMap<>();
+        for (Row row : rows) {
+            if (held.contains(row.aggregateId())) {
+                continue;
+            }
+            RuntimeException f = rows.size() == 1 ? failure : tryApply(List.of(row));
+            if (f == null) {
+                applied.add(row);
+            } else {
+                held.add(row.aggregateId());
+                failed.put(row, f);
+            }
+        }
+        if (!applied.isEmpty()) {
+            markApplied(c, applied);
+        }
+        int dead = 0;
+        for (Map.Entry<Row, RuntimeException> f : failed.entrySet()) {
+            dead += recordAttempt(c, f.getKey(), f.getValue()) ? 1 : 0;
+        }
+        // Go on at once: the failed rows now wait out their backoff, and the rows behind them do not.
+        return new Outcome(true, applied.size(), dead, 0, 0);
     }
 
     /**
