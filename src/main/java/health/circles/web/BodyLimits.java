@@ -140,7 +140,9 @@ public class BodyLimits {
         if (identity == null || identity.isAnonymous()) {
             refuse(ctx, SecurityProblems.UNAUTHORIZED);
         } else if (!identity.hasRole(Roles.ADMIN) && !identity.hasRole(Roles.INTEGRATION)) {
-            refuse(ctx, SecurityProblems.FORBIDDEN);
+            // Left to the resource's @RolesAllowed, which refuses before reading the body and puts the attempt on the
+            // audit trail; the connection is closed after that answer like after any other early one.
+            ctx.next();
         } else {
             // The upload is counted where it is streamed to storage (ImportService), which answers 413 problem+json at
             // the import limit; Quarkus' stream would otherwise refuse at that same count first, with a bare 413.
