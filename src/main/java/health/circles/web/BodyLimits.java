@@ -60,10 +60,11 @@ public class BodyLimits {
             ctx.next();
             return;
         }
-        // An answer that leaves before the whole body came in (a refusal here, a 401 or 403 further on) ends the
-        // connection: the unread rest would otherwise have to be read for nothing, or be taken for the next request.
+        // An answer that leaves before a body of unknown length came in (a refusal here, a 401 or 403 further on) ends
+        // the connection: that body may never end. The rest of a declared length is read out and dropped, unbuffered,
+        // so that a client that sends its whole body before reading the answer still gets it.
         ctx.addEndHandler(done -> {
-            if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            if (!request.isEnded() && unbounded(request)) {
                 request.connection().close();
             }
         });
@@ -164,6 +165,11 @@ public class BodyLimits {
                 || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
     }
 
+    /** An HTTP/1.x body without a declared length: the connection is the only way to stop it. */
+    private static boolean unbounded(HttpServerRequest request) {
+        return request.version() != HttpVersion.HTTP_2 && contentLength(request) == null;
+    }
+
     private static Long contentLength(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
@@ -205,7 +211,7 @@ public class BodyLimits {
         if (problem.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
-        if (ctx.request().version() != HttpVersion.HTTP_2) {
+        if (unbounded(ctx.request())) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
         response.end(text);
