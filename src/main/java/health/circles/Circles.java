@@ -41,17 +41,28 @@ public class Circles {
     }
 
     /**
-     * The run command on a workstation: the graph is in-process (no NEO4J_URI), no verification key is configured and
-     * development tokens are not refused (CIRCLES_DEV_TOKENS=false). A deployment sets NEO4J_URI and a key, so it never
-     * gets development tokens by accident.
+     * The run command on a workstation: dev mode (never a packaged run, whatever its environment says), the graph is
+     * in-process (no NEO4J_URI), no verification key is configured and development tokens are not refused
+     * (CIRCLES_DEV_TOKENS=false).
      */
     private static boolean wantsDevKeys() {
-        return blank(System.getenv("NEO4J_URI"))
+        return devMode()
+                && blank(System.getenv("NEO4J_URI"))
                 && blank(System.getenv("CIRCLES_JWT_PUBLIC_KEY_LOCATION"))
                 && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY"))
                 && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
                 && blank(System.getProperty("mp.jwt.verify.publickey.location"))
                 && !"false".equalsIgnoreCase(System.getenv("CIRCLES_DEV_TOKENS"));
+    }
+
+    /**
+     * Dev mode, asked of the class loader: main runs before Quarkus sets its launch mode (it still reads NORMAL here).
+     * Dev mode loads the application with Quarkus' own class loader; a packaged run ({@code java -jar}, the image)
+     * never does. The endpoint checks the launch mode itself once Quarkus has set it ({@link DevKeys#allowed()}).
+     */
+    private static boolean devMode() {
+        return "io.quarkus.bootstrap.classloading.QuarkusClassLoader".equals(Circles.class.getClassLoader().getClass()
+                .getName());
     }
 
     private static boolean blank(String s) {

@@ -13,7 +13,7 @@ public interface ImportConfig {
     @WithDefault("data/imports")
     String dir();
 
-    /** Largest upload accepted (the rest of the API keeps quarkus.http.limits.max-body-size). */
+    /** Largest upload accepted, from admin and integration tokens only (web.BodyLimits; every other route: 1 MB). */
     @WithDefault("200M")
     MemorySize maxSize();
 

@@ -36,7 +36,8 @@
  *
  * <h2>Batches, resumption</h2>
  * The upload is streamed to {@code circles.imports.dir} (at most {@code circles.imports.max-size}, 200 MB by default;
- * the rest of the API keeps {@code circles.http.max-body-size}). The job reads it in batches of
+ * only from admin and integration tokens, checked before the body is read; the rest of the API keeps
+ * {@code circles.http.max-body-size}, both in {@code web.BodyLimits}). The job reads it in batches of
  * {@code circles.imports.batch-size} rows (or {@code ?batchSize=}); each batch commits its contacts, ties,
  * touchpoints, one outbox row per record type (payload {@code {"batch": [...]}}, applied by the relay with UNWIND),
  * its row errors and the job's checkpoint (rows done) in one PostgreSQL transaction. A process that dies leaves no

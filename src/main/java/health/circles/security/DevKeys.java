@@ -1,5 +1,6 @@
 package health.circles.security;
 
+import io.quarkus.runtime.LaunchMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,8 @@ import java.util.Map;
 
 /**
  * The run command's own signing key pair, made on the first start under the data folder and never shipped: lets a
- * workstation run Circles with development tokens and no identity provider. A deployment that configures a
- * verification key (an identity provider's) never gets here.
+ * workstation run Circles with development tokens and no identity provider. Only in dev mode: a packaged run
+ * ({@code java -jar}) never gets here, whatever its environment says.
  */
 public final class DevKeys {
 
@@ -23,6 +24,15 @@ public final class DevKeys {
     static final String PUBLIC = "dev-public-key.pem";
 
     private DevKeys() {
+    }
+
+    /**
+     * Whether development keys and tokens may exist in this process: only under the run command (dev mode) and the
+     * tests. The launch mode is fixed when the application is built and started, not by its environment, so no
+     * setting can switch development tokens on in a packaged application.
+     */
+    public static boolean allowed() {
+        return LaunchMode.current().isDevOrTest();
     }
 
     /**

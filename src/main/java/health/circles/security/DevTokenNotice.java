@@ -14,7 +14,7 @@ public class DevTokenNotice {
 
     void onStart(@Observes StartupEvent event, SecurityConfig config,
                  @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
-        if (!config.devTokens().enabled()) {
+        if (!DevKeys.allowed() || !config.devTokens().enabled()) {
             return;
         }
         StringBuilder text = new StringBuilder("Development tokens are on (this machine only). Get one per role:");

@@ -5,6 +5,7 @@ import health.circles.web.Ids;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,8 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Development tokens for the run command on a workstation: a signed token for any role, without an identity
- * provider. Answers only when circles.security.dev-tokens.enabled is true (the run command sets it only when it made
- * its own key pair) and only to the loopback interface; otherwise it is indistinguishable from an unknown path.
+ * provider. Answers only in dev mode or the tests ({@link DevKeys#allowed()}), when circles.security.dev-tokens.enabled
+ * is true (the run command sets it only when it made its own key pair), and only to a caller whose connection comes
+ * from the loopback interface; otherwise it is indistinguishable from an unknown path.
  */
 @Path("/api/v1/dev/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,7 +68,7 @@ public class DevTokenResource {
                           @Parameter(description = "Token subject, default dev-<role>") @QueryParam("subject") String subject,
                           @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)") @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
-        if (!config.devTokens().enabled() || !fromLoopback(http)) {
+        if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http)) {
             throw new ApiProblem(404, "not-found", "Not Found", "No resource at this path");
         }
         String r = role == null ? "" : role.strip().toLowerCase(Locale.ROOT);
@@ -120,12 +122,17 @@ public class DevTokenResource {
         }
     }
 
+    /**
+     * The peer of the TCP connection, never the request's remote address: behind a proxy that one is taken from
+     * X-Forwarded-For, which the caller writes.
+     */
     private static boolean fromLoopback(HttpServerRequest http) {
-        if (http == null || http.remoteAddress() == null || http.remoteAddress().hostAddress() == null) {
+        SocketAddress peer = http == null || http.connection() == null ? null : http.connection().remoteAddress();
+        if (peer == null || peer.hostAddress() == null) {
             return false;
         }
         try {
-            return InetAddress.getByName(http.remoteAddress().hostAddress()).isLoopbackAddress();
+            return InetAddress.getByName(peer.hostAddress()).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
         }

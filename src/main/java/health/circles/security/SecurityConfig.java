@@ -33,7 +33,10 @@ public interface SecurityConfig {
     /** Development tokens: any role, no identity provider. Only for the run command on a workstation. */
     interface DevTokens {
 
-        /** Off by default; the run command turns it on only when it generated its own key pair. */
+        /**
+         * Off by default; the run command turns it on only when it generated its own key pair. Outside dev mode and the
+         * tests it is ignored ({@link DevKeys#allowed()}).
+         */
         @WithDefault("false")
         boolean enabled();
 

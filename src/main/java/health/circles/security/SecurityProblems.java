@@ -13,8 +13,6 @@ import jakarta.enterprise.event.Observes;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.UUID;
-import io.quarkus.runtime.configuration.MemorySize;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,27 +35,8 @@ public class SecurityProblems {
         this.json = json;
     }
 
-    void install(@Observes Router router,
-                 @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize limit) {
+    void install(@Observes Router router) {
         router.route().order(-100).failureHandler(this::handle);
-        // A body announced as too large is refused here, in problem+json, before the HTTP layer would answer a bare 413.
-        router.route().order(-200).handler(ctx -> {
-            String length = ctx.request().getHeader("Content-Length");
-            if (length != null && tooLong(length, limit.asLongValue())) {
-                respond(ctx, new Problem(Problem.type("payload-too-large"), "Payload Too Large", 413,
-                        "The body is larger than " + limit.asLongValue() + " bytes", null, List.of()));
-            } else {
-                ctx.next();
-            }
-        });
-    }
-
-    private static boolean tooLong(String length, long limit) {
-        try {
-            return Long.parseLong(length.strip()) > limit;
-        } catch (NumberFormatException e) {
-            return false; // the HTTP layer rejects a malformed length itself
-        }
     }
 
     private void handle(RoutingContext ctx) {

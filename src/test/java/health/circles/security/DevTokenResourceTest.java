@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import health.circles.web.ApiProblem;
+import io.quarkus.runtime.LaunchMode;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The development token endpoint when the flag is off, as in every deployment: it answers like an unknown path. */
+/** The development token endpoint when the flag is off, or in a packaged run: it answers like an unknown path. */
 class DevTokenResourceTest {
 
     @Test
@@ -18,6 +19,20 @@ class DevTokenResourceTest {
         DevTokenResource resource = new DevTokenResource(config(false));
         ApiProblem answer = assertThrows(ApiProblem.class, () -> resource.issue("admin", null, null, null));
         assertEquals(404, answer.status());
+    }
+
+    @Test
+    void switchedOnInAPackagedRunItStillAnswersNotFound() {
+        // A packaged application runs in the NORMAL launch mode, whatever its environment sets.
+        LaunchMode was = LaunchMode.current();
+        LaunchMode.set(LaunchMode.NORMAL);
+        try {
+            DevTokenResource resource = new DevTokenResource(config(true));
+            ApiProblem answer = assertThrows(ApiProblem.class, () -> resource.issue("admin", null, null, null));
+            assertEquals(404, answer.status());
+        } finally {
+            LaunchMode.set(was);
+        }
     }
 
     private static SecurityConfig config(boolean enabled) {

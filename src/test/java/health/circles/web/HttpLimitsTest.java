@@ -2,6 +2,7 @@ package health.circles.web;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Request lines over 4 KB and headers over 20 KB are refused by the HTTP server (Vert.x) itself, before any route or
- * filter, with a bare status and no body (docs/security.md, limits).
+ * filter, with a bare status and no body; an import upload is refused before its body is read unless the token may
+ * import, and counted as it streams in when it may (docs/security.md, limits).
  */
 @QuarkusTest
 class HttpLimitsTest {
@@ -34,6 +36,36 @@ class HttpLimitsTest {
         String answer = send("GET /api/v1/contacts HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(25_000)
                 + "\r\n\r\n");
         assertTrue(answer.matches("(?s)HTTP/1\\.[01] 431 .*"), answer);
+    }
+
+    @Test
+    void anImportUploadWithATokenThatMayNotImportIsRefusedBeforeItsBodyIsRead() throws Exception {
+        ChunkedUpload.Answer answer = ChunkedUpload.send(root, "/api/v1/imports", "application/x-ndjson",
+                10 * 1024 * 1024, "Authorization: Bearer " + TestTokens.token("clinician"));
+        assertTrue(answer.head().startsWith("HTTP/1.1 403"), answer.head());
+        assertTrue(answer.head().contains("application/problem+json"), answer.head());
+        // Nothing of the body is read: the client can only fill the socket buffers before the answer comes.
+        assertTrue(answer.sent() <= 1024 * 1024, "sent " + answer.sent());
+    }
+
+    @Test
+    void anImportUploadWithABadTokenIsRefusedBeforeItsBodyIsRead() throws Exception {
+        ChunkedUpload.Answer answer = ChunkedUpload.send(root, "/api/v1/imports", "application/x-ndjson",
+                10 * 1024 * 1024, "Authorization: Bearer " + TestTokens.expired("admin"));
+        assertTrue(answer.head().startsWith("HTTP/1.1 401"), answer.head());
+        assertTrue(answer.head().contains("application/problem+json"), answer.head());
+        // Nothing of the body is read: the client can only fill the socket buffers before the answer comes.
+        assertTrue(answer.sent() <= 1024 * 1024, "sent " + answer.sent());
+    }
+
+    @Test
+    void aChunkedImportOverTheImportLimitIsRefusedWithProblemJson() throws Exception {
+        // The test profile's import limit is 2 MB.
+        ChunkedUpload.Answer answer = ChunkedUpload.send(root, "/api/v1/imports", "application/x-ndjson",
+                10 * 1024 * 1024, "Authorization: Bearer " + TestTokens.token("integration"));
+        assertTrue(answer.head().startsWith("HTTP/1.1 413"), answer.head());
+        assertTrue(answer.head().contains("application/problem+json"), answer.head());
+        assertTrue(answer.body().contains("payload-too-large"), answer.body());
     }
 
     private static int contentLength(String head) {

@@ -1,0 +1,219 @@
+package health.circles.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.imports.ImportConfig;
+import health.circles.security.Roles;
+import health.circles.security.SecurityProblems;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The one limit on request bodies, applied while a body streams in: before it is buffered, before the caller's token
+ * is looked at and before any resource runs. Every route takes {@link HttpConfig#maxBodySize()}; the import upload
+ * takes {@link ImportConfig#maxSize()}, but only from a caller whose token carries a role that may import, checked
+ * before a byte of the body is read. Refusals are problem+json and close the connection.
+ */
+@ApplicationScoped
+public class BodyLimits {
+
+    static final String IMPORT_UPLOAD = "/api/v1/imports";
+    /** Where Quarkus' blocking body stream looks for its own limit (set by the HTTP layer at order -2). */
+    private static final String QUARKUS_LIMIT_KEY = "io.quarkus.max-request-size";
+    private static final Logger LOG = Logger.getLogger(BodyLimits.class);
+
+    private final long general;
+    private final long imports;
+    private final ObjectMapper json;
+
+    BodyLimits(HttpConfig http, ImportConfig importConfig, ObjectMapper json) {
+        this.general = http.maxBodySize().asLongValue();
+        this.imports = importConfig.maxSize().asLongValue();
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        // First of all routes: nothing has read the body yet (Quarkus holds every request paused until a handler
+        // asks for its data), and no token has been verified.
+        router.route().order(Integer.MIN_VALUE).handler(this::onHeaders);
+        // After Quarkus authenticated the caller (order -150) and set its own stream limit (order -2).
+        router.route().order(-1).handler(this::onAuthenticated);
+    }
+
+    private void onHeaders(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!mayHaveBody(request)) {
+            ctx.next();
+            return;
+        }
+        // An answer that leaves before a body of unknown length came in (a refusal here, a 401 or 403 further on) ends
+        // the connection: that body may never end. The rest of a declared length is read out and dropped, unbuffered,
+        // so that a client that sends its whole body before reading the answer still gets it.
+        ctx.addEndHandler(done -> {
+            if (!request.isEnded() && unbounded(request)) {
+                request.connection().close();
+            }
+        });
+        boolean upload = isImportUpload(ctx);
+        Long length = contentLength(request);
+        if (upload && !hasBearerToken(request)) {
+            refuse(ctx, SecurityProblems.UNAUTHORIZED);
+        } else if (length != null && length > (upload ? imports : general)) {
+            refuse(ctx, tooLarge(upload ? imports : general));
+        } else if (upload || length != null) {
+            // A declared length bounds the body already; an upload is read only once its caller may import.
+            ctx.next();
+        } else {
+            readCounting(ctx, general);
+        }
+    }
+
+    /**
+     * A body of unknown length (chunked, or HTTP/2 without Content-Length) is read here, counting every chunk before it
+     * is kept, so that no more than the limit is ever held; JAX-RS then reads the kept body as it is.
+     */
+    @SuppressWarnings("deprecation") // setBody is how a handler hands a body it read to the routes after it
+    private void readCounting(RoutingContext ctx, long limit) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded()) {
+            ctx.next();
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if ((long) body.length() + chunk.length() > limit) {
+                refused[0] = true;
+                request.pause();
+                LOG.debugf("Refused a body over %d bytes to %s %s after reading %d bytes", limit, request.method(),
+                        request.path(), request.bytesRead());
+                refuse(ctx, tooLarge(limit));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(e -> {
+            // The client went away mid-body: nothing to answer.
+            refused[0] = true;
+            request.connection().close();
+        });
+        request.endHandler(end -> {
+            if (!refused[0]) {
+                ctx.setBody(body);
+                ctx.next();
+            }
+        });
+        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
+            ctx.response().writeContinue();
+        }
+        request.resume();
+    }
+
+    private void onAuthenticated(RoutingContext ctx) {
+        if (!isImportUpload(ctx) || !mayHaveBody(ctx.request())) {
+            ctx.next();
+            return;
+        }
+        Context eventLoop = Vertx.currentContext();
+        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
+                identity -> eventLoop.runOnContext(v -> authorizeUpload(ctx, identity)),
+                failure -> eventLoop.runOnContext(v -> refuse(ctx, SecurityProblems.UNAUTHORIZED)));
+    }
+
+    private void authorizeUpload(RoutingContext ctx, SecurityIdentity identity) {
+        if (identity == null || identity.isAnonymous()) {
+            refuse(ctx, SecurityProblems.UNAUTHORIZED);
+        } else if (!identity.hasRole(Roles.ADMIN) && !identity.hasRole(Roles.INTEGRATION)) {
+            // Left to the resource's @RolesAllowed, which refuses before reading the body and puts the attempt on the
+            // audit trail; the connection is closed after that answer like after any other early one.
+            ctx.next();
+        } else {
+            // The upload is counted where it is streamed to storage (ImportService), which answers 413 problem+json at
+            // the import limit; Quarkus' stream would otherwise refuse at that same count first, with a bare 413.
+            ctx.remove(QUARKUS_LIMIT_KEY);
+            ctx.next();
+        }
+    }
+
+    private static boolean isImportUpload(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST && IMPORT_UPLOAD.equals(ctx.normalizedPath());
+    }
+
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        Long length = contentLength(request);
+        if (length != null) {
+            return length > 0;
+        }
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
+    }
+
+    /** An HTTP/1.x body without a declared length: the connection is the only way to stop it. */
+    private static boolean unbounded(HttpServerRequest request) {
+        return request.version() != HttpVersion.HTTP_2 && contentLength(request) == null;
+    }
+
+    private static Long contentLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return null; // the HTTP codec refuses a malformed length itself
+        }
+    }
+
+    private static boolean hasBearerToken(HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && !authorization.substring(7).isBlank();
+    }
+
+    private static Problem tooLarge(long limit) {
+        return new Problem(Problem.type("payload-too-large"), "Payload too large", 413,
+                "The request body may be at most " + limit + " bytes here", null, List.of());
+    }
+
+    private void refuse(RoutingContext ctx, Problem problem) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            ctx.request().connection().close();
+            return;
+        }
+        Problem body = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(),
+                ctx.normalizedPath(), List.of());
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (problem.status() == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (unbounded(ctx.request())) {
+            response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+        response.end(text);
+    }
+}
