@@ -43,8 +43,8 @@ import org.neo4j.driver.Driver;
 class BadInputPropertyTest {
 
     private static final long SEED = 20261126L;
-    /** Enough to reach every operation with every kind of bad value many times over in a couple of minutes. */
-    private static final int TRIES = Integer.getInteger("fuzz.tries", 10_000);
+    /** Requests that reach the service: every operation with every kind of bad value many times over. */
+    private static final int REQUESTS = Integer.getInteger("fuzz.requests", 10_000);
     private static final boolean PROGRESS = Boolean.getBoolean("fuzz.progress");
     /**
      * Request lines over 4 KB are refused by the HTTP server itself (414) before any application code, with no body
@@ -116,7 +116,8 @@ class BadInputPropertyTest {
         int rejected = 0;
         int sent = 0;
         long started = System.nanoTime();
-        for (int i = 0; i < TRIES && failures.size() < 5; i++) {
+        // Counted in requests sent: a few generated ones are impossible URLs the client refuses to send.
+        for (int i = 0; sent < REQUESTS && i < 2 * REQUESTS && failures.size() < 5; i++) {
             Operation op = operations.get(random.nextInt(operations.size()));
             RequestSpecification request = bearer(tokens.get(random.nextInt(tokens.size())))
                     .config(RestAssured.config().encoderConfig(
@@ -180,7 +181,7 @@ class BadInputPropertyTest {
         System.out.printf("BadInputPropertyTest: %d requests, %d rejected, %d s%n", sent, rejected,
                 (System.nanoTime() - started) / 1_000_000_000L);
         assertEquals(List.of(), failures);
-        assertTrue(sent > TRIES * 9 / 10, "requests sent: " + sent);
+        assertTrue(sent >= REQUESTS || !failures.isEmpty(), "requests sent: " + sent);
         assertTrue(rejected > sent / 2, "most generated requests are invalid: " + rejected + " of " + sent);
     }
 
