@@ -37,7 +37,7 @@ public class AnalyticsService {
         if (cursor != null && !cursor.isBlank()) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(" ");
-                before = Instant.parse(parts[0]);
+                before = health.circles.web.Cursor.instant(parts[0]);
                 beforeId = UUID.fromString(parts[1]);
             } catch (RuntimeException e) {
                 throw ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");

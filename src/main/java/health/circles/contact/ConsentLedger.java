@@ -251,8 +251,8 @@ public class ConsentLedger {
         if (after != null) {
             String[] key = after.key().split("\\|", -1);
             try {
-                givenBefore = Instant.parse(key[0]);
-                recordedBefore = Instant.parse(key[1]);
+                givenBefore = health.circles.web.Cursor.instant(key[0]);
+                recordedBefore = health.circles.web.Cursor.instant(key[1]);
             } catch (RuntimeException e) {
                 throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
             }

@@ -128,6 +128,9 @@ class RowParser {
         if (e instanceof UnrecognizedPropertyException) {
             return "is not a known field";
         }
+        if (e instanceof health.circles.web.RefusedValueException r) {
+            return r.reason();
+        }
         if (e instanceof InvalidFormatException f) {
             Class<?> type = f.getTargetType();
             if (type != null && type.isEnum()) {

@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import health.circles.web.FreeText;
 import health.circles.network.TieSource;
 import health.circles.network.TieType;
 import jakarta.validation.constraints.DecimalMax;
@@ -19,5 +20,5 @@ public record TieRow(
         LocalDate until,
         @DecimalMin("0.0") @DecimalMax("1.0") Double declaredStrength,
         TieSource source,
-        @Size(max = 2000) String notes) {
+        @FreeText @Size(max = 2000) String notes) {
 }

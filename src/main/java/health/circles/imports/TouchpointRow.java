@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import health.circles.web.FreeText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -16,7 +17,7 @@ public record TouchpointRow(
                 message = "must be one of IN_PERSON, HOME_VISIT, EVENT, PHONE, VIDEO, PORTAL, SMS, EMAIL, SOCIAL") String channel,
         @NotNull @PastOrPresent Instant occurredAt,
         @Size(max = 200) String topic,
-        @Size(max = 200) String outcome,
+        @FreeText @Size(max = 200) String outcome,
         UUID campaignId,
         @NotNull @Size(min = 2, max = 100, message = "must name 2 to 100 participants") List<@NotBlank @Size(max = 100) String> participants) {
 }

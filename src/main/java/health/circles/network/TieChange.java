@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.web.FreeText;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -13,5 +14,5 @@ public record TieChange(
         LocalDate since,
         LocalDate until,
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double declaredStrength,
-        @Size(max = 2000) String notes) {
+        @FreeText @Size(max = 2000) String notes) {
 }

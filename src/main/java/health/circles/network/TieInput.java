@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.web.FreeText;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -18,6 +19,6 @@ public record TieInput(
         @Schema(description = "Set to end the tie; it stays in history") LocalDate until,
         @Schema(description = "0..1, default 0.5") @DecimalMin("0.0") @DecimalMax("1.0") Double declaredStrength,
         @Schema(description = "MANUAL (default), IMPORT or FHIR; TOUCHPOINT is reserved for inferred ties") TieSource source,
-        @Size(max = 2000) String notes,
+        @FreeText @Size(max = 2000) String notes,
         @Size(max = 100) String externalId) {
 }

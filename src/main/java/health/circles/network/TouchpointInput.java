@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.web.FreeText;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -14,7 +15,7 @@ public record TouchpointInput(
         @NotNull TouchpointChannel channel,
         @Schema(description = "When it happened; at most a day ahead of the server's clock") @NotNull Instant occurredAt,
         @Size(max = 200) String topic,
-        @Size(max = 2000) String outcome,
+        @FreeText @Size(max = 2000) String outcome,
         @Schema(description = "A clinical encounter; default false") Boolean clinical,
         @Schema(description = "The campaign it belongs to, if any") UUID campaignId,
         @Size(max = 100) String externalId) {

@@ -144,7 +144,7 @@ public class TouchpointService {
             return null;
         }
         try {
-            return new Touchpoints.Position(Instant.parse(cursor.key()), cursor.id());
+            return new Touchpoints.Position(health.circles.web.Cursor.instant(cursor.key()), cursor.id());
         } catch (DateTimeParseException e) {
             throw ApiProblem.invalidField("next", "belongs to another listing");
         }

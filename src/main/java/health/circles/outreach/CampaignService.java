@@ -116,7 +116,7 @@ public class CampaignService {
         Instant before = null;
         if (cursor != null) {
             try {
-                before = Instant.parse(cursor.key());
+                before = health.circles.web.Cursor.instant(cursor.key());
             } catch (DateTimeParseException e) {
                 throw ApiProblem.invalidField("next", "belongs to another listing");
             }

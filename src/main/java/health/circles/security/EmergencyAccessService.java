@@ -89,7 +89,7 @@ public class EmergencyAccessService {
         Instant afterAt = null;
         if (after != null) {
             try {
-                afterAt = Instant.parse(after.key());
+                afterAt = health.circles.web.Cursor.instant(after.key());
             } catch (DateTimeParseException e) {
                 throw ApiProblem.invalidField("next", "belongs to another listing");
             }

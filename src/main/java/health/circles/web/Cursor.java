@@ -1,6 +1,8 @@
 package health.circles.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -27,9 +29,26 @@ public record Cursor(String key, UUID id) {
             if (at < 0) {
                 throw new IllegalArgumentException();
             }
-            return new Cursor(raw.substring(0, at), UUID.fromString(raw.substring(at + 1)));
+            String key = raw.substring(0, at);
+            // A cursor is text the client hands back: it must not carry into SQL what a body could not (NUL above all).
+            if (InputRules.textProblem(key, true) != null) {
+                throw new IllegalArgumentException();
+            }
+            return new Cursor(key, UUID.fromString(raw.substring(at + 1)));
         } catch (IllegalArgumentException e) {
             throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
         }
+    }
+
+    /**
+     * A time-valued sort key read back from a cursor, held to the years {@link InputRules} allows: a forged key far
+     * in the future would otherwise reach PostgreSQL as a timestamp it cannot hold.
+     */
+    public static Instant instant(String key) {
+        Instant instant = Instant.parse(key);
+        if (InputRules.dateProblem(instant) != null) {
+            throw new DateTimeParseException("outside the years a listing holds", key, 0);
+        }
+        return instant;
     }
 }

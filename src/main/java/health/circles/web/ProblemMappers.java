@@ -1,6 +1,10 @@
 package health.circles.web;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -158,6 +162,16 @@ public class ProblemMappers {
         if (e instanceof UnrecognizedPropertyException u) {
             field = field.isEmpty() ? u.getPropertyName() : field;
             reason = "is not a known field";
+        } else if (e instanceof RefusedValueException r) {
+            reason = r.reason();
+        } else if (e instanceof InputCoercionException c) {
+            // A number beyond its type outside the checked fields (StorableJson names those): a parse error to
+            // Jackson, which carries no field path, so the parser's position names it.
+            field = pathOf(c.getProcessor());
+            reason = "is a number beyond the range of " + withArticle(simpleName(c.getTargetType()));
+        } else if (e instanceof StreamConstraintsException c) {
+            field = pathOf(c.getProcessor());
+            reason = "is longer than a value may be (" + c.getOriginalMessage() + ")";
         } else if (e instanceof InvalidFormatException f) {
             reason = "has a value that is not a valid " + simpleName(f.getTargetType());
         } else if (e instanceof MismatchedInputException m) {
@@ -198,6 +212,29 @@ public class ProblemMappers {
             case "List", "Set" -> "array";
             default -> "object";
         };
+    }
+
+    /** Where the parser stood, as a field path; empty when it is not a parser or stood at the top. */
+    private static String pathOf(Object processor) {
+        if (!(processor instanceof JsonParser parser)) {
+            return "";
+        }
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.push(c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            if (!out.isEmpty() && !part.startsWith("[")) {
+                out.append('.');
+            }
+            out.append(part);
+        }
+        return InputRules.textProblem(out.toString(), false) == null ? out.toString() : "";
     }
 
     private static String pathOf(JsonMappingException e) {

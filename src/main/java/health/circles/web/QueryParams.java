@@ -1,5 +1,8 @@
 package health.circles.web;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -45,5 +48,39 @@ public final class QueryParams {
             throw ApiProblem.invalidField(param, "must be at most " + maxLength + " characters");
         }
         return value.strip();
+    }
+
+    /** An ISO date in the years {@link InputRules} allows, or null when the parameter is absent. */
+    public static LocalDate date(String param, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        LocalDate date;
+        try {
+            date = LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalidField(param, "must be an ISO date such as 2026-01-31");
+        }
+        if (InputRules.dateProblem(date) != null) {
+            throw ApiProblem.invalidField(param, InputRules.dateProblem(date));
+        }
+        return date;
+    }
+
+    /** An ISO-8601 instant in the years {@link InputRules} allows, or null when the parameter is absent. */
+    public static Instant instant(String param, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Instant instant;
+        try {
+            instant = Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalidField(param, "must be an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+        }
+        if (InputRules.dateProblem(instant) != null) {
+            throw ApiProblem.invalidField(param, InputRules.dateProblem(instant));
+        }
+        return instant;
     }
 }

@@ -1,0 +1,97 @@
+package health.circles.web;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * What a request may carry into the stores: text PostgreSQL and the graph can hold and that a person could have typed,
+ * and dates a person's relationships can have. Jackson ({@link StorableJson}), the query parameters
+ * ({@link RequestParams}) and the imports all ask here, so every way in refuses the same things.
+ */
+public final class InputRules {
+
+    /** Years a tie, touchpoint, consent answer or campaign can fall in; far outside is a typo or a probe. */
+    public static final int FIRST_YEAR = 1900;
+    public static final int LAST_YEAR = 2200;
+    public static final String DATE_RANGE = "must be a date between " + FIRST_YEAR + " and " + LAST_YEAR;
+
+    private InputRules() {
+    }
+
+    /**
+     * Why the text cannot be taken, or null. PostgreSQL refuses NUL in text outright; other control characters and
+     * unpaired surrogates (not Unicode, so not encodable as UTF-8) are never in a name, id or code. Free text (notes,
+     * descriptions) keeps tab, newline and carriage return, which people do type there.
+     */
+    public static String textProblem(String value, boolean freeText) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                return "must not contain the NUL character";
+            }
+            if (Character.isISOControl(c)) {
+                if (freeText && (c == '\t' || c == '\n' || c == '\r')) {
+                    continue;
+                }
+                return freeText ? "must not contain control characters other than tab and line breaks"
+                        : "must not contain control characters";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "must not contain an unpaired UTF-16 surrogate";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "must not contain an unpaired UTF-16 surrogate";
+            }
+        }
+        return null;
+    }
+
+    /** Why the date or time cannot be taken, or null; a time counts by its year in UTC. */
+    public static String dateProblem(Object value) {
+        int year;
+        if (value instanceof LocalDate d) {
+            year = d.getYear();
+        } else if (value instanceof Instant i) {
+            year = i.atOffset(ZoneOffset.UTC).getYear();
+        } else if (value instanceof OffsetDateTime o) {
+            year = o.toInstant().atOffset(ZoneOffset.UTC).getYear();
+        } else if (value instanceof ZonedDateTime z) {
+            year = z.toInstant().atOffset(ZoneOffset.UTC).getYear();
+        } else if (value instanceof LocalDateTime l) {
+            year = l.getYear();
+        } else {
+            return null;
+        }
+        return year < FIRST_YEAR || year > LAST_YEAR ? DATE_RANGE : null;
+    }
+
+    /** Text made safe to store and show when it only reports something (an import's row errors), never refused. */
+    public static String scrub(String value) {
+        if (value == null || textProblem(value, false) == null) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                out.append(c).append(value.charAt(++i));
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                out.append('\uFFFD');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
