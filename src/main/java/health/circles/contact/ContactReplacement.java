@@ -29,16 +29,16 @@ public record ContactReplacement(
         @Schema(description = "Required for ORGANIZATION") @Size(max = 200) String organizationName,
         @Schema(description = "Read-only, ignored") String displayName,
         @Email @Size(max = 254) String email,
-        @Pattern(regexp = "^\\+?[0-9][0-9 ().-]{3,28}[0-9]$", message = "must be a phone number such as +1 555 010 2030")
+        @Pattern(regexp = ContactInput.PHONE, message = ContactInput.PHONE_MESSAGE)
         String phone,
-        @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$", message = "must be a postal code of 2 to 11 letters and digits")
+        @Pattern(regexp = ContactInput.POSTAL_CODE, message = ContactInput.POSTAL_CODE_MESSAGE)
         String postalCode,
         @Size(max = 100) String city,
         @Schema(description = "BCP 47 language tags, e.g. en, es, pt-BR") @Size(max = 20)
-        List<@NotNull @Pattern(regexp = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$", message = "must be a BCP 47 language tag such as en or pt-BR") String> languages,
+        List<@NotNull @Pattern(regexp = ContactInput.LANGUAGE, message = ContactInput.LANGUAGE_MESSAGE) String> languages,
         @Size(max = 30) List<@NotBlank @Size(max = 100) String> specialties,
         @Size(max = 50)
-        List<@NotNull @Pattern(regexp = "^[\\p{L}\\p{N}][\\p{L}\\p{N} _-]{0,49}$", message = "must be 1 to 50 letters, digits, spaces, '-' or '_'") String> tags,
+        List<@NotNull @Pattern(regexp = ContactInput.TAG, message = ContactInput.TAG_MESSAGE) String> tags,
         @Schema(description = "Consent answers for the channels named; channels left out keep their answer. An answer "
                 + "equal to the current one (as GET shows it) changes nothing")
         Map<@NotNull Channel, @NotNull @Valid ConsentInput> consent,

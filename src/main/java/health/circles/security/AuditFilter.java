@@ -65,7 +65,7 @@ public class AuditFilter {
             Object location = response.getHeaders().getFirst("Location");
             log.append(AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.getMethod(),
                     request.getUriInfo().getPath(), name -> request.getUriInfo().getPathParameters().getFirst(name),
-                    response.getStatus(), response.getEntity(), location == null ? null : location.toString(), noted(),
+                    response.getStatus(), response.getEntity(), location == null ? null : location.toString(), notes.contactsOrNone(),
                     id == null ? null : id.toString(),
                     http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress())));
         } catch (RuntimeException e) {
@@ -79,11 +79,4 @@ public class AuditFilter {
         }
     }
 
-    private Set<UUID> noted() {
-        try {
-            return notes.contacts();
-        } catch (RuntimeException e) {
-            return Set.of();
-        }
-    }
 }

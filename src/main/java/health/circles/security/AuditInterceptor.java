@@ -139,7 +139,7 @@ public class AuditInterceptor {
         String client = request.request().remoteAddress() == null ? null
                 : request.request().remoteAddress().hostAddress();
         return AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.request().method().name(),
-                request.normalizedPath(), pathParams(ctx), status, entity, location, noted(), call.requestId(),
+                request.normalizedPath(), pathParams(ctx), status, entity, location, notes.contactsOrNone(), call.requestId(),
                 client));
     }
 
@@ -159,11 +159,4 @@ public class AuditInterceptor {
         return values::get;
     }
 
-    private Set<java.util.UUID> noted() {
-        try {
-            return notes.contacts();
-        } catch (RuntimeException e) {
-            return Set.of();
-        }
-    }
 }

@@ -31,6 +31,15 @@ public class AuditNotes {
         return Arc.container().instance(Held.class).get().all();
     }
 
+    /** The notes for an audit row: none when they cannot be read, so a row is still written. */
+    Set<UUID> contactsOrNone() {
+        try {
+            return contacts();
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+    }
+
     /** The notes of one request; reached through its client proxy, hence methods rather than fields. */
     @RequestScoped
     @Unremovable
