@@ -9,7 +9,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "circles.imports")
 public interface ImportConfig {
 
-    /** Folder of uploaded files; a job's file stays until the job ends, so that it can be resumed. */
+    /**
+     * Folder of uploaded files; a job's file stays until the job ends, so that it can be resumed. With more than one
+     * replica, a volume they all mount (ReadWriteMany): any replica may take a queued job or resume one whose replica
+     * died (deploy/README.md).
+     */
     @WithDefault("data/imports")
     String dir();
 
@@ -25,7 +29,14 @@ public interface ImportConfig {
     @WithDefault("10000")
     int maxErrors();
 
-    /** A RUNNING job whose heartbeat is older than this belongs to a process that died: it is resumed. */
+    /**
+     * A RUNNING job whose lease was not renewed for this long (by the database's clock) belongs to a replica that
+     * died or hung: another replica takes it over from its last checkpoint. At least three heartbeats.
+     */
     @WithDefault("60s")
     Duration staleAfter();
+
+    /** How often a replica renews the lease of the job it runs, independently of how long its batches take. */
+    @WithDefault("10s")
+    Duration heartbeat();
 }

@@ -22,7 +22,12 @@ public class ImportJobs {
     record Job(UUID id, ImportState state, ImportFormat format, String recordType, String fileName, long size,
                int batchSize, long rowsDone, long bytesDone, long inserted, long updated, long unchanged, long rejected,
                int batches, String error, boolean cancelRequested, Instant createdAt, Instant startedAt,
-               Instant heartbeatAt, Instant finishedAt) {
+               Instant heartbeatAt, Instant finishedAt, long leaseToken, String leaseOwner) {
+
+        /** The lease this row grants its current holder. */
+        Lease lease() {
+            return new Lease(id, leaseToken);
+        }
 
         ImportJobView view() {
             double percent = state == ImportState.SUCCEEDED ? 100
@@ -33,13 +38,29 @@ public class ImportJobs {
         }
     }
 
+    /**
+     * A replica's hold on a running job: the job and the fencing token it was claimed with. Only the holder of the
+     * current token may checkpoint, heartbeat or finish the job.
+     */
+    record Lease(UUID job, long token) {
+    }
+
+    /** The job was taken over by another replica (or ended) since this one claimed it: stop, change nothing. */
+    static final class LeaseLost extends RuntimeException {
+        LeaseLost(Lease lease) {
+            super("Import " + lease.job() + ": lease " + lease.token() + " is no longer held here", null, false,
+                    false);
+        }
+    }
+
     /** What one committed batch adds to a job. */
     record Progress(long rowsDone, long bytesDone, long inserted, long updated, long unchanged, long rejected) {
     }
 
     private static final String COLUMNS = """
             id, state, format, record_type, file_name, size_bytes, batch_size, rows_done, bytes_done, inserted, updated,
-            unchanged, rejected, batches, error, cancel_requested, created_at, started_at, heartbeat_at, finished_at""";
+            unchanged, rejected, batches, error, cancel_requested, created_at, started_at, heartbeat_at, finished_at,
+            lease_token, lease_owner""";
 
     private final AgroalDataSource dataSource;
 
@@ -62,25 +83,43 @@ public class ImportJobs {
         return !query("SELECT " + COLUMNS + " FROM import_job LIMIT 1").isEmpty();
     }
 
-    /** Takes the oldest queued job, or a running one whose process stopped beating; marks it RUNNING. */
-    Optional<Job> claimNext(Duration staleAfter) {
+    /**
+     * Takes the oldest queued job, or a running one whose holder stopped beating for {@code staleAfter} (by the
+     * database's clock), for {@code owner}: marks it RUNNING under a new fencing token, which voids the previous
+     * holder's lease, and records the hand-over in the job's lease history.
+     */
+    Optional<Job> claimNext(String owner, Duration staleAfter) {
         return query("""
-                UPDATE import_job SET state = 'RUNNING', started_at = coalesce(started_at, now()), heartbeat_at = now()
+                UPDATE import_job SET state = 'RUNNING', started_at = coalesce(started_at, now()), heartbeat_at = now(),
+                       lease_token = lease_token + 1, lease_owner = ?,
+                       lease_history = lease_history || jsonb_build_array(jsonb_build_object(
+                           'owner', ?::text, 'token', lease_token + 1, 'at', now(), 'fromRow', rows_done + 1))
                 WHERE id = (SELECT id FROM import_job
-                            WHERE state = 'QUEUED' OR (state = 'RUNNING' AND heartbeat_at < ?)
+                            WHERE state = 'QUEUED'
+                               OR (state = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => ?))
                             ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING\s""" + COLUMNS, Timestamp.from(Instant.now().minus(staleAfter))).stream().findFirst();
+                RETURNING\s""" + COLUMNS, owner, owner, seconds(staleAfter)).stream().findFirst();
     }
 
     /**
-     * Records a committed batch inside its transaction, and returns whether the job was asked to stop. Guarded by
-     * the state, so that a job cancelled or taken over meanwhile cannot be moved on by a stale worker.
+     * Renews a lease (on a timer, independent of batches); false when it is no longer held, because another replica
+     * took the job over or it was cancelled while queued.
      */
-    boolean checkpoint(Connection c, UUID id, Progress p) throws SQLException {
+    boolean heartbeat(Lease lease) {
+        return update("""
+                UPDATE import_job SET heartbeat_at = now()
+                WHERE id = ? AND lease_token = ? AND state = 'RUNNING'""", lease.job(), lease.token()) == 1;
+    }
+
+    /**
+     * Records a committed batch inside its transaction, and returns whether the job was asked to stop. Fenced by the
+     * lease token: a replica whose job was taken over meanwhile gets {@link LeaseLost}, and its batch rolls back.
+     */
+    boolean checkpoint(Connection c, Lease lease, Progress p) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 UPDATE import_job SET rows_done = ?, bytes_done = ?, inserted = inserted + ?, updated = updated + ?,
                        unchanged = unchanged + ?, rejected = rejected + ?, batches = batches + 1, heartbeat_at = now()
-                WHERE id = ? AND state = 'RUNNING'
+                WHERE id = ? AND state = 'RUNNING' AND lease_token = ?
                 RETURNING cancel_requested""")) {
             s.setLong(1, p.rowsDone());
             s.setLong(2, p.bytesDone());
@@ -88,12 +127,27 @@ public class ImportJobs {
             s.setLong(4, p.updated());
             s.setLong(5, p.unchanged());
             s.setLong(6, p.rejected());
-            s.setObject(7, id);
+            s.setObject(7, lease.job());
+            s.setLong(8, lease.token());
             try (ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
-                    throw new IllegalStateException("Import " + id + " is no longer running here");
+                    throw new LeaseLost(lease);
                 }
                 return r.getBoolean(1);
+            }
+        }
+    }
+
+    /** Checks, inside a batch's transaction and before its work, that the lease is still held. */
+    void checkLease(Connection c, Lease lease) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT 1 FROM import_job WHERE id = ? AND state = 'RUNNING' AND lease_token = ?""")) {
+            s.setObject(1, lease.job());
+            s.setLong(2, lease.token());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw new LeaseLost(lease);
+                }
             }
         }
     }
@@ -158,10 +212,12 @@ public class ImportJobs {
         }
     }
 
-    void finish(UUID id, ImportState state, String error) {
-        update("""
+    /** Ends a job under its lease; false (nothing changed) when the lease was lost meanwhile. */
+    boolean finish(Lease lease, ImportState state, String error) {
+        return update("""
                 UPDATE import_job SET state = ?, error = ?, finished_at = now(), heartbeat_at = now()
-                WHERE id = ? AND state = 'RUNNING'""", state.name(), error, id);
+                WHERE id = ? AND state = 'RUNNING' AND lease_token = ?""", state.name(), error, lease.job(),
+                lease.token()) == 1;
     }
 
     /** Asks a job to stop after its current batch; a queued job is cancelled at once. */
@@ -177,8 +233,9 @@ public class ImportJobs {
     boolean requeue(UUID id, Duration staleAfter) {
         return update("""
                 UPDATE import_job SET state = 'QUEUED', cancel_requested = false, error = NULL, finished_at = NULL
-                WHERE id = ? AND (state IN ('FAILED', 'CANCELLED') OR (state = 'RUNNING' AND heartbeat_at < ?))""",
-                id, Timestamp.from(Instant.now().minus(staleAfter))) == 1;
+                WHERE id = ? AND (state IN ('FAILED', 'CANCELLED')
+                                  OR (state = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => ?)))""",
+                id, seconds(staleAfter)) == 1;
     }
 
     private int update(String sql, Object... params) {
@@ -204,13 +261,17 @@ public class ImportJobs {
                             ImportFormat.valueOf(r.getString(3)), r.getString(4), r.getString(5), r.getLong(6),
                             r.getInt(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12),
                             r.getLong(13), r.getInt(14), r.getString(15), r.getBoolean(16), instant(r, 17),
-                            instant(r, 18), instant(r, 19), instant(r, 20)));
+                            instant(r, 18), instant(r, 19), instant(r, 20), r.getLong(21), r.getString(22)));
                 }
             }
             return jobs;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {

@@ -158,7 +158,7 @@ abstract class ImportReader implements Closeable {
                 cells = rows.nextValue();
             } catch (RuntimeException | JsonProcessingException e) {
                 number++;
-                throw new IOException("CSV row " + number + " cannot be read: " + e.getMessage(), e);
+                throw new Unreadable("CSV row " + number + " cannot be read: " + reason(e), e);
             }
             number++;
             long end = rows.getParser().currentLocation().getCharOffset();
@@ -196,6 +196,32 @@ abstract class ImportReader implements Closeable {
         public void close() throws IOException {
             rows.close();
         }
+    }
+
+    /**
+     * A file the reader cannot go on with (broken CSV quoting, a row with more cells than the header). Its message is
+     * safe to show and to keep on the job: it says where and what, never the cells' content.
+     */
+    static final class Unreadable extends IOException {
+        Unreadable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * What went wrong, without what the row held: the parser's own message, cut before its source excerpt, with quoted
+     * values and control characters taken out.
+     */
+    static String reason(Exception e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (message == null || message.isBlank()) {
+            return "malformed CSV";
+        }
+        String clean = message.replaceAll("(?s)\\s*at \\[Source:.*", "")
+                .replaceAll("(?s)\"[^\"]*\"|'[^']*'", "…")
+                .replaceAll("\\p{Cntrl}", " ")
+                .strip();
+        return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
     }
 
     static String firstLine(Path file) throws IOException {

@@ -18,10 +18,13 @@ import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
- * Runs import jobs one at a time in the background: reads the file from the job's checkpoint, parses and validates a
- * batch of rows, and commits the batch's records, outbox rows, row errors and new checkpoint in one transaction. A
- * process that dies mid-batch leaves nothing of that batch; its job is resumed from the last checkpoint once its
- * heartbeat is stale (at start-up, on schedule, or on request).
+ * Runs import jobs one at a time per replica, in the background: reads the file from the job's checkpoint, parses and
+ * validates a batch of rows, and commits the batch's records, outbox rows, row errors and new checkpoint in one
+ * transaction. A replica holds its job under a lease (ImportJobs.Lease) renewed on a timer, however long a batch
+ * takes; a replica that dies mid-batch leaves nothing of that batch, and once its lease is stale any replica resumes
+ * the job from the last checkpoint (at start-up, on schedule, or on request). The fencing token stops a replica that
+ * stalled past its lease from committing anything after it was taken over. Files live in the imports folder, which
+ * all replicas share (ImportConfig.dir).
  */
 @ApplicationScoped
 public class ImportRunner {
@@ -35,6 +38,12 @@ public class ImportRunner {
     private final EntityManager em;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final CoalescingWorker worker = new CoalescingWorker("imports", this::runAll);
+    /** Who this replica is, in leases and logs: host, process and a random part (pids repeat in containers). */
+    private final String owner = ReplicaName.get();
+    /** The lease this replica holds now, renewed by {@link #heartbeat()}; null when idle. */
+    private volatile ImportJobs.Lease held;
+    /** Set by the heartbeat when the lease was found taken over: the running job stops before its next batch. */
+    private volatile boolean lost;
     /** Test hook: the batch number (1-based) at which to simulate the process dying, and whether before its commit. */
     volatile int crashAtBatch;
     volatile boolean crashBeforeCommit;
@@ -52,6 +61,11 @@ public class ImportRunner {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (config.heartbeat().multipliedBy(3).compareTo(config.staleAfter()) > 0) {
+            throw new IllegalStateException("circles.imports.heartbeat (" + config.heartbeat() + ") must be at most a "
+                    + "third of circles.imports.stale-after (" + config.staleAfter() + "), or a slow database makes "
+                    + "live imports look abandoned");
+        }
         wake();
     }
 
@@ -64,6 +78,28 @@ public class ImportRunner {
         wake();
     }
 
+    /**
+     * Renews the lease of the job this replica is running, on its own timer: a batch that takes longer than the lease
+     * keeps it. A renewal refused means another replica took the job over: the run stops and commits nothing more.
+     */
+    @Scheduled(every = "${circles.imports.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        ImportJobs.Lease lease = held;
+        if (lease == null) {
+            return;
+        }
+        try {
+            if (!jobs.heartbeat(lease) && lease.equals(held)) {
+                lost = true;
+                LOG.warnf("Import %s: lease %d lost (taken over by another replica, or cancelled); stopping",
+                        lease.job(), lease.token());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Import %s: could not renew the lease (%s); retried in %s", lease.job(), e.getMessage(),
+                    config.heartbeat());
+        }
+    }
+
     /** Runs queued (and orphaned) jobs; coalesces with a run already queued. */
     public void wake() {
         worker.wake();
@@ -73,7 +109,7 @@ public class ImportRunner {
         while (!worker.stopping()) {
             java.util.Optional<ImportJobs.Job> job;
             try {
-                job = jobs.claimNext(config.staleAfter());
+                job = jobs.claimNext(owner, config.staleAfter());
             } catch (RuntimeException e) {
                 LOG.warn("Could not look for import jobs; retried on schedule", e);
                 return;
@@ -81,20 +117,26 @@ public class ImportRunner {
             if (job.isEmpty()) {
                 return;
             }
+            lost = false;
+            held = job.get().lease();
             try {
                 run(job.get());
             } catch (SimulatedCrash e) {
                 LOG.warnf("Import %s: simulated crash at batch %d", job.get().id(), e.batch);
                 crashes.incrementAndGet();
                 return;
+            } finally {
+                held = null;
             }
         }
     }
 
     private void run(ImportJobs.Job job) {
+        ImportJobs.Lease lease = job.lease();
         Path file = Path.of(config.dir(), job.fileName());
         long started = System.nanoTime();
-        LOG.infof("Import %s: %s from row %d", job.id(), job.rowsDone() == 0 ? "starting" : "resuming", job.rowsDone() + 1);
+        LOG.infof("Import %s: %s from row %d on %s (lease %d)", job.id(), job.rowsDone() == 0 ? "starting" : "resuming",
+                job.rowsDone() + 1, owner, lease.token());
         try (ImportReader reader = ImportReader.open(file, job.format(), job.recordType(), json)) {
             ImportReader.Row row;
             do {
@@ -102,6 +144,9 @@ public class ImportRunner {
             } while (row != null && row.number() <= job.rowsDone());
             int batch = job.batches();
             while (row != null && !worker.stopping()) {
+                if (lost) {
+                    throw new ImportJobs.LeaseLost(lease);
+                }
                 List<RowParser.Parsed> valid = new ArrayList<>(job.batchSize());
                 List<RowError> errors = new ArrayList<>();
                 long rejected = 0;
@@ -124,6 +169,7 @@ public class ImportRunner {
                 long rowsDone = last;
                 long bytesDone = end;
                 boolean cancel = QuarkusTransaction.requiringNew().call(() -> {
+                    em.unwrap(Session.class).doWork(c -> jobs.checkLease(c, lease));
                     ImportWriter.Outcome outcome = writer.write(job.id(), number, valid);
                     List<RowError> all = new ArrayList<>(errors);
                     all.addAll(outcome.errors);
@@ -132,9 +178,13 @@ public class ImportRunner {
                     if (crashBeforeCommit && crashAtBatch == number) {
                         throw new SimulatedCrash(number);
                     }
+                    Pause pause = this.pause;
+                    if (pause != null && pause.batch == number) {
+                        pause.hold();
+                    }
                     return em.unwrap(Session.class).doReturningWork(c -> {
                         jobs.addErrors(c, job.id(), all, config.maxErrors());
-                        return jobs.checkpoint(c, job.id(), new ImportJobs.Progress(rowsDone, bytesDone,
+                        return jobs.checkpoint(c, lease, new ImportJobs.Progress(rowsDone, bytesDone,
                                 outcome.inserted, outcome.updated, outcome.unchanged,
                                 rejectedRows + outcome.errors.size()));
                     });
@@ -143,7 +193,7 @@ public class ImportRunner {
                     throw new SimulatedCrash(number);
                 }
                 if (cancel) {
-                    jobs.finish(job.id(), ImportState.CANCELLED, null);
+                    jobs.finish(lease, ImportState.CANCELLED, null);
                     LOG.infof("Import %s cancelled after batch %d", job.id(), number);
                     return;
                 }
@@ -151,19 +201,42 @@ public class ImportRunner {
             if (worker.stopping()) {
                 return; // the job stays RUNNING and is resumed from its checkpoint by the next process
             }
-            jobs.finish(job.id(), ImportState.SUCCEEDED, null);
-            Files.deleteIfExists(file);
-            LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
+            if (jobs.finish(lease, ImportState.SUCCEEDED, null)) {
+                Files.deleteIfExists(file);
+                LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
+            } else {
+                LOG.warnf("Import %s: read to the end, but its lease %d was lost first; the new holder finishes it",
+                        job.id(), lease.token());
+            }
         } catch (SimulatedCrash e) {
             throw e;
+        } catch (ImportJobs.LeaseLost e) {
+            LOG.warnf("Import %s: taken over by another replica; this one (%s) stops without committing more",
+                    job.id(), owner);
         } catch (IOException | RuntimeException e) {
             if (worker.stopping()) {
                 return;
             }
             LOG.errorf(e, "Import %s failed", job.id());
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            jobs.finish(job.id(), ImportState.FAILED, message.length() > 1000 ? message.substring(0, 1000) : message);
+            jobs.finish(lease, ImportState.FAILED, failure(e));
         }
+    }
+
+    /**
+     * What a failed job says about its failure, kept on the job and shown to whoever reads it: the reader's own
+     * description when the file cannot be read, otherwise a pointer to the log, never a database's or a library's raw
+     * message (which may quote a row's content).
+     */
+    static String failure(Exception e) {
+        if (e instanceof ImportReader.Unreadable) {
+            return e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the import file is no longer in the imports folder; upload it again (rows already imported are "
+                    + "recognised)";
+        }
+        return "stopped by an internal error (" + e.getClass().getSimpleName() + "); the service log has the details. "
+                + "Resume the import once it is fixed: it goes on from its last committed batch";
     }
 
     /** Stands in for the process dying, in tests of resumption. */
@@ -180,6 +253,37 @@ public class ImportRunner {
     void simulateCrash(int batch, boolean beforeCommit) {
         crashBeforeCommit = beforeCommit;
         crashAtBatch = batch;
+    }
+
+    /** Test hook: a batch that stalls before its checkpoint until released, as a replica stuck in a long batch. */
+    static final class Pause {
+        final int batch;
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        Pause(int batch) {
+            this.batch = batch;
+        }
+
+        private void hold() throws InterruptedException {
+            reached.countDown();
+            if (!released.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("paused batch " + batch + " was never released");
+            }
+        }
+    }
+
+    /** The lease this replica holds now, or null. */
+    ImportJobs.Lease heldLease() {
+        return held;
+    }
+
+    /** Test hook: the batch to stall, or null. */
+    private volatile Pause pause;
+
+    /** Test hook: stall the batch {@code pause} names, or none (null). A method, as tests hold a client proxy. */
+    void pause(Pause pause) {
+        this.pause = pause;
     }
 
     /** Test hook: how many simulated crashes happened. */
