@@ -131,6 +131,12 @@ public class BodyLimits {
             ctx.next();
             return;
         }
+        // Proactive authentication has put the caller on the context already: decide now, on this event-loop turn.
+        // Deferring would let an HTTP/2 body end meanwhile, and JAX-RS can no longer pause an ended HTTP/2 request.
+        if (ctx.user() instanceof QuarkusHttpUser user) {
+            authorizeUpload(ctx, user.getSecurityIdentity());
+            return;
+        }
         Context eventLoop = Vertx.currentContext();
         QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
                 identity -> eventLoop.runOnContext(v -> authorizeUpload(ctx, identity)),
