@@ -4,8 +4,9 @@
 #
 #   bench/run.sh <scenario> [--no-build] [key=value ...]      e.g. bench/run.sh contacts contacts=100000
 #
-# Environment: BENCH_HTTP_PORT (18480), BENCH_DB (circles_bench), BENCH_BOLT_PORT (17688), BENCH_PG_HOST (127.0.0.1),
-# BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_JAVA_OPTS (service JVM options, default none).
+# Environment: BENCH_HTTP_PORT (18480), BENCH_MANAGEMENT_PORT (9000, health and metrics), BENCH_DB (circles_bench),
+# BENCH_BOLT_PORT (17688), BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres), BENCH_JAVA_OPTS
+# (service JVM options, default none).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +22,7 @@ for a in "$@"; do
 done
 
 port="${BENCH_HTTP_PORT:-18480}"
+management_port="${BENCH_MANAGEMENT_PORT:-9000}"
 db="${BENCH_DB:-circles_bench}"
 bolt="${BENCH_BOLT_PORT:-17688}"
 pg_host="${BENCH_PG_HOST:-127.0.0.1}"
@@ -48,6 +50,9 @@ fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "port $port is taken; set BENCH_HTTP_PORT" >&2; exit 1
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$management_port") 2>/dev/null; then
+  echo "port $management_port is taken; set BENCH_MANAGEMENT_PORT" >&2; exit 1
+fi
 
 echo "== fresh database $db on $pg_host:$pg_port and fresh Neo4j data"
 psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
@@ -56,11 +61,12 @@ psql_ -d postgres -c "CREATE DATABASE $db OWNER circles_owner"
 neo4j_dir="$out/neo4j-$scenario"
 rm -rf "$neo4j_dir"
 
-echo "== starting the service on port $port (log: bench/out/$scenario-service.log)"
+echo "== starting the service on port $port, health on $management_port (log: bench/out/$scenario-service.log)"
 started=$(date +%s.%N)
 # The load signs in with a development token (one subject), so the per-subject search rate limit is lifted here.
+# Health and metrics need no token on their management port: it listens on loopback only.
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-HTTP_PORT="$port" HTTP_HOST=127.0.0.1 \
+HTTP_PORT="$port" HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT="$management_port" CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
 DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
 CIRCLES_DEMO_DATA=false CIRCLES_NEO4J_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_BOLT_PORT="$bolt" NEO4J_URI= \
   java $java_opts -Dcircles.security.rate-limits.contact-search.permits=100000000 \
@@ -82,7 +88,7 @@ trap stop_service EXIT
 ready=""
 for _ in $(seq 1 360); do
   kill -0 "$pid" 2>/dev/null || { echo "the service exited; see $out/$scenario-service.log" >&2; exit 1; }
-  if curl -fsS "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; then
+  if curl -fsS "http://127.0.0.1:$management_port/q/health/ready" >/dev/null 2>&1; then
     ready=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $started}"); break
   fi
   sleep 0.5
@@ -98,7 +104,8 @@ figures="$out/$scenario-$stamp.figures.md"
 # Reads should meet the database as autovacuum keeps it; the CI server here runs with autovacuum = off, where
 # planner statistics would stay those of the empty tables (see RESULTS.md), so the scenario analyses after loading.
 after_load="psql -h $pg_host -p $pg_port -U $pg_user -d $db -qc 'VACUUM (ANALYZE)'"
-java -cp "$out/classes" health.circles.bench.Bench "$scenario" --url "http://127.0.0.1:$port" --out "$figures" \
+java -cp "$out/classes" health.circles.bench.Bench "$scenario" --url "http://127.0.0.1:$port" \
+  --management-url "http://127.0.0.1:$management_port" --out "$figures" \
   --after-load "$after_load" ${args[@]+"${args[@]}"}
 
 kill "$sampler" 2>/dev/null || true

@@ -8,6 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${BENCH_WORK:-$ROOT/target/bench-analytics}
 PORT=${BENCH_HTTP_PORT:-18091}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}   # health and metrics, on loopback only: they need no token
 BOLT=${BENCH_BOLT_PORT:-17791}
 DB=${BENCH_DB:-circles_bench_analytics}
 CONTACTS=${BENCH_CONTACTS:-100000}
@@ -17,6 +18,7 @@ PEER=${BENCH_PEER:-$ROOT/../shared/bench/peer_igraph.py}
 [ -f "$PEER" ] || PEER=/work/shared/bench/peer_igraph.py
 PY=/usr/bin/python3
 BASE=http://127.0.0.1:$PORT
+MANAGEMENT=http://127.0.0.1:$MANAGEMENT_PORT
 
 APP=${BENCH_APP:-$ROOT/target/quarkus-app}
 [ -d "$APP" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
@@ -29,13 +31,14 @@ fi
 
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
-echo "starting the service on :$PORT (bolt :$BOLT, database $DB)"
-HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_PAGE_CACHE=1g \
+echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
+HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_PAGE_CACHE=1g \
   DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_DATA=false \
   java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
-until curl -sf "$BASE/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
+until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
 # The run command's development tokens (this machine only): an analyst starts and follows the run.
 AUTH="Authorization: Bearer $(curl -sf -X POST "$BASE/api/v1/dev/tokens?role=analyst" | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
@@ -81,7 +84,7 @@ SELECT (SELECT count(*) FROM analytics_score x JOIN analytics_score y USING (con
            EXCEPT SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'a')) d);
 SQL
 )
-HEAP_USED=$(curl -sf -H "$AUTH" "$BASE/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
+HEAP_USED=$(curl -sf "$MANAGEMENT/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
 
 echo "peer: python-igraph on the same edge list"
 PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 CONTACTS=${1:-100000}
 TIES=${2:-1000000}
 PORT=${BENCH_HTTP_PORT:-18190}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}   # health and metrics, on loopback only: they need no token
 BOLT=${BENCH_BOLT_PORT:-17790}
 FLOOR_BOLT=${BENCH_FLOOR_BOLT_PORT:-17791}
 DB=circles_bench_imports
@@ -26,13 +27,14 @@ for db in $DB $FLOOR_DB; do
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -f src/main/resources/db/roles/local.sql -c "CREATE DATABASE $db OWNER circles_owner"
 done
 
-echo "== service on :$PORT"
-HTTP_PORT=$PORT CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
+echo "== service on :$PORT (health :$MANAGEMENT_PORT)"
+HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
   DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" CIRCLES_DEMO_DATA=false CIRCLES_IMPORT_MAX_SIZE=2G \
   java ${BENCH_JAVA_OPTS:--Xmx2g} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null; do sleep 1; done
+until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done
 # The run command's development tokens (this machine only): an integration token to import, an admin one to watch sync.
 token() { curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/dev/tokens?role=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
 IMPORTER="Authorization: Bearer $(token integration)"

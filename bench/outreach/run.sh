@@ -8,6 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=${BENCH_WORK:-$ROOT/target/bench-outreach}
 PORT=${BENCH_HTTP_PORT:-8097}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}   # health and metrics, on loopback only: they need no token
 BOLT=${BENCH_BOLT_PORT:-17797}
 DB=${BENCH_DB:-circles_bench_outreach}
 CONTACTS=${BENCH_CONTACTS:-100000}
@@ -17,6 +18,7 @@ KS=${BENCH_KS:-10 50}
 MODEL=${BENCH_MODEL:-}            # e.g. '"model":{"scale":0.03}' ; empty: the configured defaults
 PY=/usr/bin/python3
 BASE=http://127.0.0.1:$PORT
+MANAGEMENT=http://127.0.0.1:$MANAGEMENT_PORT
 [[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "BENCH_DB must be a plain identifier" >&2; exit 2; }
 
 APP=${BENCH_APP:-$ROOT/target/quarkus-app}
@@ -31,15 +33,19 @@ fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   echo "port $PORT is taken; set BENCH_HTTP_PORT" >&2; exit 1
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$MANAGEMENT_PORT") 2>/dev/null; then
+  echo "port $MANAGEMENT_PORT is taken; set BENCH_MANAGEMENT_PORT" >&2; exit 1
+fi
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
-echo "starting the service on :$PORT (bolt :$BOLT, database $DB)"
-HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j \
+echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
+HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j \
   CIRCLES_NEO4J_PAGE_CACHE=1g DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_DATA=false NEO4J_URI= \
   java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
-until curl -sf "$BASE/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
+until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
 # The run command's development tokens (this machine only): outreach chooses seeds.
 AUTH="Authorization: Bearer $(curl -sf -X POST "$BASE/api/v1/dev/tokens?role=outreach" | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 

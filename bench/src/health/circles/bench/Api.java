@@ -21,12 +21,15 @@ final class Api implements AutoCloseable {
     private static final Pattern ITEM_ID = Pattern.compile("\\{\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     private final String base;
+    private final String management;
     private final ExecutorService pool;
     private final HttpClient client;
     private volatile String authorization = "";
 
-    Api(String base, int threads) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    /** {@code base}: the API; {@code management}: the management port, where health and metrics answer. */
+    Api(String base, String management, int threads) {
+        this.base = withoutTrailingSlash(base);
+        this.management = withoutTrailingSlash(management);
         this.pool = Executors.newFixedThreadPool(Math.max(2, threads));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -62,17 +65,19 @@ final class Api implements AutoCloseable {
         authorization = "Bearer " + token.group(1);
     }
 
-    /** The request with the bearer token once signed in (health and the token endpoint need none). */
+    /** The request with the bearer token once signed in (the token endpoint needs none). */
     private HttpRequest.Builder signed(HttpRequest.Builder request) {
         return authorization.isEmpty() ? request : request.header("Authorization", authorization);
     }
 
-    /** Waits until the service reports ready, or fails after the timeout. */
+    /** Waits until the service reports ready on its management port (no token there), or fails after the timeout. */
     void awaitReady(Duration timeout) throws InterruptedException {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(management + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("/q/health/ready").statusCode() == 200) {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -80,7 +85,12 @@ final class Api implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException("service at " + base + " not ready after " + timeout);
+        throw new IllegalStateException("service at " + base + " not ready after " + timeout + " (health: "
+                + management + ")");
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     static String q(String value) {

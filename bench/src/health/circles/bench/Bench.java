@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Load generator for the Circles API. {@code Bench <scenario> --url http://127.0.0.1:PORT [--out file] [key=value]...}
- * runs one scenario against a service that is already up; bench/run.sh builds and starts that service.
+ * Load generator for the Circles API. {@code Bench <scenario> --url http://127.0.0.1:PORT [--management-url
+ * http://127.0.0.1:9000] [--out file] [key=value]...} runs one scenario against a service that is already up (it waits
+ * for readiness on the management URL); bench/run.sh builds and starts that service.
  */
 public final class Bench {
 
@@ -62,15 +63,18 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !SCENARIOS.containsKey(args[0])) {
             System.err.println("usage: Bench <" + String.join("|", SCENARIOS.keySet())
-                    + "> --url http://127.0.0.1:PORT [--out FILE] [--after-load COMMAND] [key=value ...]");
+                    + "> --url http://127.0.0.1:PORT [--management-url http://127.0.0.1:9000] [--out FILE]"
+                    + " [--after-load COMMAND] [key=value ...]");
             System.exit(2);
         }
         String url = null;
+        String managementUrl = "http://127.0.0.1:9000"; // health and metrics: the service's management port
         Path out = null;
         Options options = new Options();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
+                case "--management-url" -> managementUrl = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--after-load" -> options.afterLoad = args[++i];
                 default -> {
@@ -87,7 +91,7 @@ public final class Bench {
         }
         Report report = new Report();
         int threads = Math.max(options.integer("threads", 8), options.integer("createThreads", 8));
-        try (Api api = new Api(url, threads)) {
+        try (Api api = new Api(url, managementUrl, threads)) {
             api.awaitReady(Duration.ofMinutes(3));
             api.signIn("admin");
             SCENARIOS.get(args[0]).run(options, api, report);

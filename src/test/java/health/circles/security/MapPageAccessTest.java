@@ -47,6 +47,8 @@ class MapPageAccessTest {
     void theApiBehindThePageStillWantsAToken() {
         given().when().get("/api/v1/maps/overview").then().statusCode(401).contentType("application/problem+json");
         given().when().get("/api/v1/contacts?q=a").then().statusCode(401);
+        // The page's permission opens nothing else of the HTTP port, not even paths it does not serve (metrics live on
+        // the management port).
         given().when().get("/q/metrics").then().statusCode(401);
         given().when().get("/webjars/../api/v1/contacts").then().statusCode(not(equalTo(200)));
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Management;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -71,12 +72,12 @@ class DeadLetterApiTest {
                 .then().statusCode(200)
                 .body("deadLetters", greaterThanOrEqualTo(1))
                 .body("state", equalTo("DEGRADED"));
-        given().when().get("/q/health/ready")
+        Management.given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'graph-sync' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'graph-sync' }.data.state", equalTo("DEGRADED"))
                 .body("checks.find { it.name == 'graph-sync' }.data.deadLetters", greaterThanOrEqualTo(1));
-        given().when().get("/q/metrics")
+        Management.given().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("circles_sync_dead_letters_rows"))
                 .body(containsString("circles_sync_backlog_rows"))

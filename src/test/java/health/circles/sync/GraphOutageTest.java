@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Management;
 import health.circles.graph.Graph;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -55,7 +56,7 @@ class GraphOutageTest {
             assertTrue(status.getDouble("lagSeconds") > 0, "lag is reported: " + status.prettify());
             assertTrue(status.getString("lastError") != null, "the cause is reported: " + status.prettify());
 
-            given().when().get("/q/health/ready")
+            Management.given().when().get("/q/health/ready")
                     .then().statusCode(200)
                     .body("status", equalTo("UP"))
                     .body("checks.find { it.name == 'graph-sync' }.status", equalTo("UP"))
@@ -75,7 +76,7 @@ class GraphOutageTest {
         assertEquals(ids.size(), nodes.size(), "every contact written during the outage is in the graph");
         assertTrue(nodes.stream().anyMatch(n -> ids.get(0).equals(n.get("id")) && Long.valueOf(1).equals(n.get("v"))),
                 "the update made during the outage arrived too");
-        given().when().get("/q/health/ready")
+        Management.given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'graph-sync' }.data.state", equalTo("UP"));
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Management;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,7 +52,7 @@ class RelayBatchTest {
         await().atMost(Duration.ofSeconds(60)).until(
                 () -> given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") == 0);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         // [1200 ×3] [3000] [3000] [10000]: the fourth row would have passed 4096 bytes, and the last one is
         // larger than the bound on its own.
         assertEquals(4, metric(metrics, "circles_sync_batch_rows_count"), metrics);
