@@ -17,6 +17,14 @@ public interface GraphConfig {
 
     Optional<String> password();
 
+    /**
+     * PEM file of the CA that signed the external server's certificate, for a CA the JVM's store does not hold (the
+     * private CA of deploy/docker-compose.yml, an organisation's own). Empty: a {@code bolt+s://} or
+     * {@code neo4j+s://} URI trusts the JVM's CA store, as the driver does by default. Set: the URI must be one of
+     * those two, and the server's certificate must chain to this CA instead (see {@link Graph#trust}).
+     */
+    Optional<String> trustedCa();
+
     /** How long a graph transaction may keep retrying on transient failures before it gives up. */
     @WithDefault("5s")
     Duration retryTime();
