@@ -1,5 +1,16 @@
 package health.circles.web;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.DomainException;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.NotPermitted;
+import health.circles.failure.PreconditionRequired;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.StaleVersion;
+import health.circles.failure.TooLarge;
+import health.circles.failure.Unavailable;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -34,6 +45,44 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem e, UriInfo uri) {
         return respond(e.toProblem(path(uri)));
+    }
+
+    /** A domain failure from a service or a store: its kind alone decides the status (see {@link #status}). */
+    @ServerExceptionMapper
+    public Response domain(DomainException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.errors().stream()
+                .map(f -> new Problem.FieldError(f.field(), f.reason())).toList();
+        Response answer = respond(new Problem(Problem.type(e.code()), e.title(), status(e), e.detail(), path(uri),
+                errors));
+        if (e instanceof Unavailable u && u.retryAfter() != null) {
+            return Response.fromResponse(answer).header("Retry-After", Math.max(1, u.retryAfter().toSeconds()))
+                    .build();
+        }
+        return answer;
+    }
+
+    /** The one table from domain failures to HTTP statuses. */
+    static int status(DomainException e) {
+        if (e instanceof NotFound) {
+            return 404;
+        } else if (e instanceof InvalidInput) {
+            return 400;
+        } else if (e instanceof Conflict) {
+            return 409;
+        } else if (e instanceof StaleVersion) {
+            return 412;
+        } else if (e instanceof PreconditionRequired) {
+            return 428;
+        } else if (e instanceof RuleRefused) {
+            return 422;
+        } else if (e instanceof NotPermitted) {
+            return 403;
+        } else if (e instanceof TooLarge) {
+            return 413;
+        } else if (e instanceof Unavailable) {
+            return 503;
+        }
+        throw new IllegalArgumentException("No status for " + e.getClass().getName());
     }
 
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
