@@ -12,4 +12,9 @@ public final class Conflict extends DomainException {
     public Conflict(String code, String title, String detail) {
         super(code, title, detail, List.of());
     }
+
+    /** A conflict that names the input fields it is about (e.g. a channel under an opt-out). */
+    public Conflict(String code, String title, String detail, List<FieldError> errors) {
+        super(code, title, detail, errors);
+    }
 }
