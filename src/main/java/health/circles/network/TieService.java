@@ -1,7 +1,7 @@
 package health.circles.network;
 
 import health.circles.contact.Contact;
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.security.Caller;
 import health.circles.security.Callers;
@@ -33,7 +33,7 @@ public class TieService {
     static final double DEFAULT_DECLARED_STRENGTH = 0.5;
 
     private final Ties ties;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final Outbox outbox;
     private final EntityManager em;
     private final StrengthService strengths;
@@ -42,7 +42,7 @@ public class TieService {
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths,
+    TieService(Ties ties, ContactStore contacts, Outbox outbox, EntityManager em, StrengthService strengths,
                Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
         this.ties = ties;
         this.contacts = contacts;

@@ -1,6 +1,6 @@
 package health.circles.network;
 
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.security.Disclosure;
 import health.circles.web.ApiProblem;
@@ -30,14 +30,14 @@ public class TouchpointService {
 
     private final Touchpoints touchpoints;
     private final Ties ties;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
-    TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
+    TouchpointService(Touchpoints touchpoints, Ties ties, ContactStore contacts, StrengthService strengths,
                       NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
