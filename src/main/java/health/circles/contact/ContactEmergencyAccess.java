@@ -36,7 +36,7 @@ public class ContactEmergencyAccess {
             throw new NotFound("Contact", contactId);
         }
         EmergencyAccessService.Grant grant = emergencies.open(contactId, in.reason());
-        return new EmergencyAccessGranted(grant.id(), grant.expiresAt(), disclosure.contact(ContactView.of(contact)));
+        return new EmergencyAccessGranted(grant.id(), grant.expiresAt(), disclosure.disclosed(ContactView.of(contact)));
     }
 
     void onErased(@Observes ContactErased erased) {

@@ -92,7 +92,7 @@ public class ContactService {
 
     @Transactional
     public ContactView get(UUID id) {
-        return disclosure.contact(ContactView.of(find(id)));
+        return disclosure.disclosed(ContactView.of(find(id)));
     }
 
     /**
@@ -246,7 +246,7 @@ public class ContactService {
                 items.add(ContactView.of(c));
             }
         }
-        return disclosure.contacts(items);
+        return disclosure.disclosed(items);
     }
 
     /**
@@ -338,13 +338,13 @@ public class ContactService {
             }
         }
         String next = more ? ContactStore.cursorOf(page.get(page.size() - 1), query).encode() : null;
-        return new Page<>(disclosure.contacts(items), next);
+        return new Page<>(disclosure.disclosed(items), next);
     }
 
     private Written written(Contact contact) {
         contacts.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = outbox.append(ContactNodes.UPSERTED, contact.id, contact.version, ContactNodes.upserted(contact));
-        return new Written(disclosure.contact(ContactView.of(contact)), position);
+        return new Written(disclosure.disclosed(ContactView.of(contact)), position);
     }
 
     private Contact find(UUID id) {

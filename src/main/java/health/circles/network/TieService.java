@@ -111,7 +111,7 @@ public class TieService {
 
     @Transactional
     public TieView get(UUID id) {
-        return disclosure.tie(TieView.of(find(id), today()));
+        return disclosure.disclosed(TieView.of(find(id), today()));
     }
 
     @Transactional
@@ -242,13 +242,13 @@ public class TieService {
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;
-        return new Page<>(disclosure.ties(page.stream().map(t -> TieView.of(t, today)).toList()), next);
+        return new Page<>(disclosure.disclosed(page.stream().map(t -> TieView.of(t, today)).toList()), next);
     }
 
     private Written written(Tie tie) {
         em.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = TieEdges.append(outbox, tie);
-        return new Written(disclosure.tie(TieView.of(tie, today())), position);
+        return new Written(disclosure.disclosed(TieView.of(tie, today())), position);
     }
 
     private Tie find(UUID id) {

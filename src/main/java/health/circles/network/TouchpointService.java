@@ -90,12 +90,12 @@ public class TouchpointService {
         StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
                 ? strengths.recomputeAndInfer(pairs)
                 : strengths.recompute(pairs);
-        return new Written(disclosure.touchpoint(TouchpointView.of(t, done.changed())), done.position());
+        return new Written(disclosure.disclosed(TouchpointView.of(t, done.changed())), done.position());
     }
 
     @Transactional
     public TouchpointView get(UUID id) {
-        return disclosure.touchpoint(TouchpointView.of(find(id), null));
+        return disclosure.disclosed(TouchpointView.of(find(id), null));
     }
 
     /** Deletes a touchpoint and takes it out of its participants' tie strengths; returns the outbox position. */
@@ -135,7 +135,7 @@ public class TouchpointService {
             Touchpoint last = page.get(page.size() - 1);
             next = new Cursor(last.occurredAt.toString(), last.id).encode();
         }
-        return new Page<>(disclosure.touchpoints(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
+        return new Page<>(disclosure.disclosed(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
     }
 
     private static Touchpoints.Position position(String next) {

@@ -9,8 +9,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -49,6 +52,11 @@ public class EmergencyAccessStore {
             UPDATE emergency_access SET reason = NULL, review_note = NULL, contact_erased_at = ?
             WHERE contact_id = ?""";
 
+    // A grant widens what its clinician sees only until it expires.
+    private static final String ACTIVE_AMONG = """
+            SELECT contact_id FROM emergency_access
+            WHERE subject = ? AND contact_id = ANY(?) AND expires_at > now()""";
+
     private final AgroalDataSource dataSource;
     private final Clock clock = Clock.systemUTC();
 
@@ -83,6 +91,12 @@ public class EmergencyAccessStore {
     public Optional<EmergencyAccessView> review(UUID id, String reviewer, Instant at, String note) {
         return Sql.query(dataSource, REVIEW, List.of(reviewer, at, note == null ? Sql.NULL : note, id), this::view)
                 .stream().findFirst();
+    }
+
+    /** The contacts among {@code contacts} that {@code subject} holds an unexpired emergency grant for. */
+    public Set<UUID> activeAmong(String subject, Collection<UUID> contacts) {
+        return new HashSet<>(Sql.query(dataSource, ACTIVE_AMONG, List.of(subject, contacts.toArray(UUID[]::new)),
+                r -> r.getObject(1, UUID.class)));
     }
 
     /** After an erasure of the contact: the rows keep their ids and times and lose their free text. */
