@@ -30,7 +30,19 @@ public final class Sql {
 
     /** The mapped rows of a query. */
     public static <T> List<T> query(DataSource dataSource, String sql, List<?> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, params, row);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The mapped rows of a query on a connection the caller holds (a batch writer's own connection, or the
+     * transaction's): it stays open.
+     */
+    public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setFetchSize(10_000);
             bind(c, s, params);
             List<T> out = new ArrayList<>();
@@ -50,7 +62,16 @@ public final class Sql {
 
     /** Rows changed by a statement; a failure keeps its {@link SQLException} as the cause (for its SQL state). */
     public static int update(DataSource dataSource, String sql, List<?> params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, params);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows changed by a statement on a connection the caller holds, which stays open. */
+    public static int update(Connection c, String sql, List<?> params) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(c, s, params);
             return s.executeUpdate();
         } catch (SQLException e) {
@@ -58,7 +79,27 @@ public final class Sql {
         }
     }
 
-    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code String[]} as arrays, instants as timestamps. */
+    /**
+     * Runs one statement once per parameter list, as a JDBC batch on one pooled connection; returns the rows changed
+     * in all.
+     */
+    public static int batch(DataSource dataSource, String sql, List<? extends List<?>> paramLists) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (List<?> params : paramLists) {
+                bind(c, s, params);
+                s.addBatch();
+            }
+            int changed = 0;
+            for (int n : s.executeBatch()) {
+                changed += Math.max(n, 0);
+            }
+            return changed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Batch failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Boolean[]}, {@code String[]} as arrays, instants as timestamps. */
     public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
@@ -70,6 +111,8 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("uuid", ids));
             } else if (p instanceof Long[] longs) {
                 s.setArray(i + 1, c.createArrayOf("bigint", longs));
+            } else if (p instanceof Boolean[] flags) {
+                s.setArray(i + 1, c.createArrayOf("boolean", flags));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
             } else {

@@ -1,28 +1,24 @@
 package health.circles.contact;
 
+import health.circles.failure.InvalidInput;
 import health.circles.security.AuditCall;
 import health.circles.security.Callers;
 import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * The consent ledger: the one place where consent and do-not-contact change, whichever path the change comes by (the
@@ -68,29 +64,16 @@ public class ConsentLedger {
         REFUSED
     }
 
-    private static final String EFFECTIVE = """
-            SELECT DISTINCT ON (contact_id, channel) contact_id, channel, status, given_at, recorded_at, source
-            FROM consent_entry
-            WHERE contact_id = ANY(?)
-            ORDER BY contact_id, channel, given_at DESC, recorded_at DESC, id DESC""";
-
-    private static final String INSERT = """
-            INSERT INTO consent_entry (id, contact_id, channel, status, given_at, recorded_at, source, recorded_by,
-                                       request_id)
-            SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
-                                 ?::text[], ?::text[], ?::text[])
-            ON CONFLICT DO NOTHING""";
-
     // Older than any answer a living contact gave, and far inside what PostgreSQL's timestamptz holds.
     private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
     private static final String TOO_OLD = "was given before 1900, which is not a time a contact answered";
 
-    private final EntityManager em;
+    private final ConsentStore store;
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    ConsentLedger(EntityManager em, Callers callers) {
-        this.em = em;
+    ConsentLedger(ConsentStore store, Callers callers) {
+        this.store = store;
         this.callers = callers;
     }
 
@@ -150,40 +133,38 @@ public class ConsentLedger {
         if (entries.isEmpty()) {
             return List.of();
         }
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            Map<ConsentChannel, Effective> current = effective(c, List.of(contact.id)).getOrDefault(contact.id,
-                    new EnumMap<>(ConsentChannel.class));
-            Instant now = now();
-            List<Object[]> rows = new ArrayList<>();
-            List<Problem.FieldError> refused = new ArrayList<>();
-            List<Verdict> verdicts = new ArrayList<>();
-            for (Entry e : entries) {
-                if (e.givenAt() != null && e.givenAt().isBefore(EARLIEST)) {
-                    throw ApiProblem.invalidField(field(e.channel()), TOO_OLD);
+        Map<ConsentChannel, Effective> current = effective(contact.id);
+        Instant now = now();
+        List<ConsentStore.NewEntry> rows = new ArrayList<>();
+        List<Problem.FieldError> refused = new ArrayList<>();
+        List<Verdict> verdicts = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.givenAt() != null && e.givenAt().isBefore(EARLIEST)) {
+                throw InvalidInput.field(field(e.channel()), TOO_OLD);
+            }
+            Effective before = current.get(e.channel());
+            Verdict verdict = decide(before, e, now);
+            verdicts.add(verdict);
+            switch (verdict) {
+                case REPEAT -> {
                 }
-                Effective before = current.get(e.channel());
-                Verdict verdict = decide(before, e, now);
-                verdicts.add(verdict);
-                switch (verdict) {
-                    case REPEAT -> {
-                    }
-                    case REFUSED -> refused.add(new Problem.FieldError(field(e.channel()), refusal(e.channel(), before)));
-                    case HISTORY -> rows.add(row(contact.id, e, now, author));
-                    case EFFECTIVE -> {
-                        rows.add(row(contact.id, e, now, author));
-                        Effective after = new Effective(e.status(), given(e, now), now, e.source());
-                        current.put(e.channel(), after);
-                        apply(contact, e.channel(), after);
-                    }
+                case REFUSED -> refused.add(new Problem.FieldError(field(e.channel()), refusal(e.channel(), before)));
+                case HISTORY -> rows.add(row(contact.id, e, now, author));
+                case EFFECTIVE -> {
+                    rows.add(row(contact.id, e, now, author));
+                    Effective after = new Effective(e.status(), given(e, now), now, e.source());
+                    current.put(e.channel(), after);
+                    apply(contact, e.channel(), after);
                 }
             }
-            if (!refused.isEmpty()) {
-                throw new ApiProblem(409, "opt-out-in-force", "Opt-out in force",
-                        String.join("; ", refused.stream().map(f -> f.field() + ": " + f.reason()).toList()), refused);
-            }
-            insert(c, rows);
-            return verdicts;
-        });
+        }
+        if (!refused.isEmpty()) {
+            // Still an ApiProblem: failure.Conflict carries no field errors, and this answer lists the refused fields.
+            throw new ApiProblem(409, "opt-out-in-force", "Opt-out in force",
+                    String.join("; ", refused.stream().map(f -> f.field() + ": " + f.reason()).toList()), refused);
+        }
+        store.insert(rows);
+        return verdicts;
     }
 
     /**
@@ -197,9 +178,9 @@ public class ConsentLedger {
         if (entries.isEmpty()) {
             return result;
         }
-        Map<UUID, Map<ConsentChannel, Effective>> current = effective(c, entries.keySet());
+        Map<UUID, Map<ConsentChannel, Effective>> current = store.effective(c, entries.keySet());
         Instant now = now();
-        List<Object[]> rows = new ArrayList<>();
+        List<ConsentStore.NewEntry> rows = new ArrayList<>();
         for (Map.Entry<UUID, List<Entry>> byContact : entries.entrySet()) {
             UUID id = byContact.getKey();
             Map<ConsentChannel, Effective> state = current.computeIfAbsent(id, k -> new EnumMap<>(ConsentChannel.class));
@@ -224,8 +205,8 @@ public class ConsentLedger {
                 }
             }
         }
-        insert(c, rows);
-        writeEffective(c, result.changed());
+        store.insert(c, rows);
+        store.writeEffective(c, result.changed());
         return result;
     }
 
@@ -235,8 +216,7 @@ public class ConsentLedger {
 
     /** A contact's effective answers, from the ledger. */
     public Map<ConsentChannel, Effective> effective(UUID contactId) {
-        return em.unwrap(Session.class).doReturningWork(c -> effective(c, List.of(contactId)))
-                .getOrDefault(contactId, new EnumMap<>(ConsentChannel.class));
+        return store.effective(List.of(contactId)).getOrDefault(contactId, new EnumMap<>(ConsentChannel.class));
     }
 
     /** One entry of a contact's history. */
@@ -254,38 +234,10 @@ public class ConsentLedger {
                 givenBefore = health.circles.web.Cursor.instant(key[0]);
                 recordedBefore = health.circles.web.Cursor.instant(key[1]);
             } catch (RuntimeException e) {
-                throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
+                throw InvalidInput.field("next", "is not a cursor returned by this listing");
             }
         }
-        Instant given = givenBefore;
-        Instant recorded = recordedBefore;
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            String sql = """
-                    SELECT id, channel, status, given_at, recorded_at, source, recorded_by, request_id
-                    FROM consent_entry
-                    WHERE contact_id = ? %s
-                    ORDER BY given_at DESC, recorded_at DESC, id DESC
-                    LIMIT ?""".formatted(after == null ? "" : "AND (given_at, recorded_at, id) < (?::timestamptz, ?::timestamptz, ?)");
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                int i = 1;
-                s.setObject(i++, contactId);
-                if (after != null) {
-                    s.setString(i++, given.toString());
-                    s.setString(i++, recorded.toString());
-                    s.setObject(i++, after.id());
-                }
-                s.setInt(i, limit + 1);
-                List<Recorded> out = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new Recorded(r.getObject(1, UUID.class), ConsentChannel.valueOf(r.getString(2)),
-                                ConsentStatus.valueOf(r.getString(3)), r.getTimestamp(4).toInstant(),
-                                r.getTimestamp(5).toInstant(), r.getString(6), r.getString(7), r.getString(8)));
-                    }
-                }
-                return out;
-            }
-        });
+        return store.history(contactId, givenBefore, recordedBefore, after == null ? null : after.id(), limit + 1);
     }
 
     static Cursor cursorOf(Recorded last) {
@@ -294,8 +246,7 @@ public class ConsentLedger {
 
     /** Erasure: the ledger is the person's data; the audit trail keeps the ids. */
     public void erase(UUID contactId) {
-        em.createNativeQuery("DELETE FROM consent_entry WHERE contact_id = :id").setParameter("id", contactId)
-                .executeUpdate();
+        store.erase(contactId);
     }
 
     /** The entity's cached state, as the ledger's effective answer of one channel sets it. */
@@ -315,90 +266,9 @@ public class ConsentLedger {
         return e.givenAt() == null ? now : e.givenAt();
     }
 
-    private static Object[] row(UUID contactId, Entry e, Instant now, Author author) {
-        return new Object[]{UUID.randomUUID(), contactId, e.channel().name(), e.status().name(), given(e, now).toString(),
-                now.toString(), e.source(), author.recordedBy(), author.requestId()};
-    }
-
-    private static Map<UUID, Map<ConsentChannel, Effective>> effective(Connection c, Collection<UUID> ids)
-            throws SQLException {
-        Map<UUID, Map<ConsentChannel, Effective>> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(EFFECTIVE)) {
-            s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.computeIfAbsent(r.getObject(1, UUID.class), k -> new EnumMap<>(ConsentChannel.class))
-                            .put(ConsentChannel.valueOf(r.getString(2)), new Effective(ConsentStatus.valueOf(r.getString(3)),
-                                    r.getTimestamp(4).toInstant(), r.getTimestamp(5).toInstant(), r.getString(6)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void insert(Connection c, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        String[] types = {"uuid", "uuid", "text", "text", "text", "text", "text", "text", "text"};
-        try (PreparedStatement s = c.prepareStatement(INSERT)) {
-            for (int k = 0; k < types.length; k++) {
-                Object[] column = new Object[rows.size()];
-                for (int i = 0; i < rows.size(); i++) {
-                    column[i] = rows.get(i)[k];
-                }
-                s.setArray(k + 1, c.createArrayOf(types[k], column));
-            }
-            s.executeUpdate();
-        }
-    }
-
-    /** The cache the reads use, for the contacts a batch changed: one upsert and one update for the whole batch. */
-    private static void writeEffective(Connection c, Map<UUID, Map<ConsentChannel, Effective>> changed)
-            throws SQLException {
-        List<Object> ids = new ArrayList<>();
-        List<Object> channels = new ArrayList<>();
-        List<Object> statuses = new ArrayList<>();
-        List<Object> times = new ArrayList<>();
-        List<Object> sources = new ArrayList<>();
-        List<Object> dncIds = new ArrayList<>();
-        List<Object> dncValues = new ArrayList<>();
-        changed.forEach((id, byChannel) -> byChannel.forEach((channel, e) -> {
-            if (channel == ConsentChannel.DO_NOT_CONTACT) {
-                dncIds.add(id);
-                dncValues.add(e.status() == ConsentStatus.DENIED);
-            } else {
-                ids.add(id);
-                channels.add(channel.name());
-                statuses.add(e.status().name());
-                times.add(e.givenAt().toString());
-                sources.add(e.source());
-            }
-        }));
-        if (!ids.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO contact_consent (contact_id, channel, status, recorded_at, source)
-                    SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
-                    ON CONFLICT (contact_id, channel) DO UPDATE
-                    SET status = excluded.status, recorded_at = excluded.recorded_at, source = excluded.source""")) {
-                s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-                s.setArray(2, c.createArrayOf("text", channels.toArray()));
-                s.setArray(3, c.createArrayOf("text", statuses.toArray()));
-                s.setArray(4, c.createArrayOf("text", times.toArray()));
-                s.setArray(5, c.createArrayOf("text", sources.toArray()));
-                s.executeUpdate();
-            }
-        }
-        if (!dncIds.isEmpty()) {
-            try (PreparedStatement s = c.prepareStatement("""
-                    UPDATE contact c SET do_not_contact = u.dnc
-                    FROM unnest(?::uuid[], ?::boolean[]) AS u(id, dnc)
-                    WHERE c.id = u.id""")) {
-                s.setArray(1, c.createArrayOf("uuid", dncIds.toArray()));
-                s.setArray(2, c.createArrayOf("boolean", dncValues.toArray()));
-                s.executeUpdate();
-            }
-        }
+    private static ConsentStore.NewEntry row(UUID contactId, Entry e, Instant now, Author author) {
+        return new ConsentStore.NewEntry(UUID.randomUUID(), contactId, e.channel(), e.status(), given(e, now), now,
+                e.source(), author.recordedBy(), author.requestId());
     }
 
     private Instant now() {

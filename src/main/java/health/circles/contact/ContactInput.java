@@ -48,19 +48,19 @@ public record ContactInput(
     /** The first rule across fields that this input breaks, which Bean Validation on the record cannot express. */
     static final String NO_NAME = "a person needs a given or a family name";
 
-    public java.util.Optional<health.circles.web.Problem.FieldError> shapeError() {
+    public java.util.Optional<health.circles.failure.DomainException.FieldError> shapeError() {
         if (kind == ContactKind.ORGANIZATION) {
             if (organizationName == null || organizationName.isBlank()) {
-                return java.util.Optional.of(new health.circles.web.Problem.FieldError("organizationName",
+                return java.util.Optional.of(new health.circles.failure.DomainException.FieldError("organizationName",
                         "is required for an ORGANIZATION"));
             }
         } else if (kind != null && (givenName == null || givenName.isBlank()) && (familyName == null || familyName.isBlank())) {
             // Reported on familyName; the API names givenName too (see ContactService.checkShape).
-            return java.util.Optional.of(new health.circles.web.Problem.FieldError("familyName", NO_NAME));
+            return java.util.Optional.of(new health.circles.failure.DomainException.FieldError("familyName", NO_NAME));
         }
         if (specialties != null && !specialties.isEmpty() && kind != null && !kind.isClinician()
                 && kind != ContactKind.ORGANIZATION) {
-            return java.util.Optional.of(new health.circles.web.Problem.FieldError("specialties",
+            return java.util.Optional.of(new health.circles.failure.DomainException.FieldError("specialties",
                     "only clinicians and organisations have specialties"));
         }
         return java.util.Optional.empty();

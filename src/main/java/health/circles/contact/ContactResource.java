@@ -1,7 +1,7 @@
 package health.circles.contact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -142,7 +142,7 @@ public class ContactResource {
         UUID contact = Ids.parse("id", id);
         long expected = ETags.required(ifMatch);
         if (body == null || body.isBlank()) {
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty");
+            throw new InvalidInput("malformed-json", "Malformed request body", "the body is empty", List.of());
         }
         ContactService.Written written = contacts.patch(contact, expected, body);
         return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
@@ -277,10 +277,10 @@ public class ContactResource {
                 .distinct()
                 .toList();
         if (words.isEmpty()) {
-            throw ApiProblem.invalidField("q", "must contain a letter or a digit");
+            throw InvalidInput.field("q", "must contain a letter or a digit");
         }
         if (words.size() > MAX_WORDS) {
-            throw ApiProblem.invalidField("q", "must have at most " + MAX_WORDS + " words");
+            throw InvalidInput.field("q", "must have at most " + MAX_WORDS + " words");
         }
         return words;
     }
@@ -290,12 +290,12 @@ public class ContactResource {
         for (String value : values == null ? List.<String>of() : values) {
             String[] parts = value.split(":", -1);
             if (parts.length != 2) {
-                throw ApiProblem.invalidField("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
+                throw InvalidInput.field("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
             }
             Channel channel = QueryParams.enumValue("consent", parts[0], Channel.class);
             ConsentStatus status = QueryParams.enumValue("consent", parts[1], ConsentStatus.class);
             if (channel == null || status == null) {
-                throw ApiProblem.invalidField("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
+                throw InvalidInput.field("consent", "must be CHANNEL:STATUS, e.g. EMAIL:GRANTED");
             }
             filter.computeIfAbsent(channel, c -> EnumSet.noneOf(ConsentStatus.class)).add(status);
         }

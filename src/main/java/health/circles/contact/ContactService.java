@@ -3,14 +3,16 @@ package health.circles.contact;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.StaleVersion;
 import health.circles.security.AuditNotes;
 import health.circles.security.Callers;
 import health.circles.security.Disclosure;
 import health.circles.sync.Outbox;
-import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
-import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.json.Json;
@@ -18,7 +20,6 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -36,13 +37,13 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Contacts: the transaction boundary of every contact write, each committed with its outbox row. */
+/** ContactStore: the transaction boundary of every contact write, each committed with its outbox row. */
 @ApplicationScoped
 public class ContactService {
 
-    private final Contacts contacts;
+    private final ContactStore contacts;
+    private final ErasureStore erasures;
     private final Outbox outbox;
-    private final EntityManager em;
     private final Validator validator;
     private final ObjectMapper json;
     private final Disclosure disclosure;
@@ -53,12 +54,12 @@ public class ContactService {
     private final ErasureRegister register;
     private final Clock clock;
 
-    ContactService(Contacts contacts, Outbox outbox, EntityManager em, Validator validator, ObjectMapper json,
+    ContactService(ContactStore contacts, ErasureStore erasures, Outbox outbox, Validator validator, ObjectMapper json,
                    Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased,
                    ConsentLedger ledger, ErasureRegister register) {
         this.contacts = contacts;
+        this.erasures = erasures;
         this.outbox = outbox;
-        this.em = em;
         this.validator = validator;
         this.json = json;
         this.disclosure = disclosure;
@@ -91,7 +92,7 @@ public class ContactService {
 
     @Transactional
     public ContactView get(UUID id) {
-        return disclosure.contact(ContactView.of(find(id)));
+        return disclosure.disclosed(ContactView.of(find(id)));
     }
 
     /**
@@ -103,7 +104,7 @@ public class ContactService {
     @Transactional
     public Written replace(UUID id, long expectedVersion, JsonNode body) throws JsonProcessingException {
         if (body == null || !body.isObject()) {
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body must be a JSON object");
+            throw malformed("the body must be a JSON object");
         }
         ContactReplacement replacement = json.treeToValue(body, ContactReplacement.class);
         Set<ConstraintViolation<ContactReplacement>> violations = validator.validate(replacement);
@@ -111,7 +112,7 @@ public class ContactService {
             throw new ConstraintViolationException(violations);
         }
         if (replacement.id() != null && !replacement.id().equals(id)) {
-            throw ApiProblem.invalidField("id", "must be the id in the path (" + id + ") when given");
+            throw InvalidInput.field("id", "must be the id in the path (" + id + ") when given");
         }
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
@@ -143,22 +144,21 @@ public class ContactService {
         try {
             patch = Json.createReader(new StringReader(mergePatch)).readValue();
         } catch (JsonParsingException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not well-formed JSON");
+            throw malformed("the body is not well-formed JSON");
         } catch (JsonException e) {
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is empty or not JSON");
+            throw malformed("the body is empty or not JSON");
         } catch (RuntimeException e) { // the parser's own limits, e.g. nesting deeper than 1000
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "the body is not acceptable JSON: "
-                    + e.getMessage());
+            throw malformed("the body is not acceptable JSON: " + e.getMessage());
         }
         if (patch.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new ApiProblem(400, "malformed-json", "Malformed request body", "a merge patch must be a JSON object");
+            throw malformed("a merge patch must be a JSON object");
         }
         JsonObject changes = patch.asJsonObject();
         if (changes.containsKey("consent") && changes.get("consent").getValueType() == JsonValue.ValueType.NULL) {
-            throw ApiProblem.invalidField("consent", "null would undo every answer; name the channels to change");
+            throw InvalidInput.field("consent", "null would undo every answer; name the channels to change");
         }
         if (changes.containsKey("doNotContact") && changes.get("doNotContact").getValueType() == JsonValue.ValueType.NULL) {
-            throw ApiProblem.invalidField("doNotContact", "must be true or false");
+            throw InvalidInput.field("doNotContact", "must be true or false");
         }
         String current = json.writeValueAsString(ContactView.of(contact).toInput());
         JsonObject target = Json.createReader(new StringReader(current)).readObject();
@@ -193,7 +193,7 @@ public class ContactService {
         checkVersion(contact, expectedVersion);
         Map<String, Object> payload = ContactNodes.deleted(contact);
         contacts.delete(contact);
-        em.flush();
+        contacts.flush();
         return outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
     }
 
@@ -208,9 +208,8 @@ public class ContactService {
         auditNotes.concerns(id);
         Contact contact = contacts.findById(id);
         if (contact == null) {
-            if (em.createNativeQuery("SELECT 1 FROM contact_erasure WHERE contact_id = :id").setParameter("id", id)
-                    .getResultList().isEmpty()) {
-                throw ApiProblem.notFound("Contact", id);
+            if (!erasures.erased(id)) {
+                throw new NotFound("Contact", id);
             }
             return false;
         }
@@ -218,56 +217,18 @@ public class ContactService {
         ledger.erase(id);
         Map<String, Object> payload = ContactNodes.deleted(contact);
         contacts.delete(contact);
-        em.flush();
-        // Words of the erased name that no other contact uses leave the typo-tolerance lexicon.
-        em.createNativeQuery("""
-                        DELETE FROM search_lexicon l
-                        WHERE l.word = ANY(CAST(:words AS text[]))
-                          AND NOT EXISTS (SELECT 1 FROM contact c
-                                          WHERE c.search_doc @@ to_tsquery('simple', quote_literal(l.word)))""")
-                .setParameter("words", lexemes(contact))
-                .executeUpdate();
-        // Changes already in the graph need not be kept; the pending ones lose the name but keep their order.
-        em.createNativeQuery("DELETE FROM outbox WHERE aggregate_id = :id AND applied_at IS NOT NULL")
-                .setParameter("id", id).executeUpdate();
-        em.createNativeQuery("""
-                        UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
-                        WHERE aggregate_id = :id AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""")
-                .setParameter("id", id).executeUpdate();
-        // Batch rows (bulk imports) carry many contacts and ties under the job's id: the contact's items and the ties
-        // that end at it leave them, applied or not (its own deletion and its ties' deletions follow in this outbox).
-        em.createNativeQuery("""
-                        WITH kept AS (
-                            SELECT o.position, coalesce(jsonb_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM :id
-                                        AND e ->> 'from' IS DISTINCT FROM :id AND e ->> 'to' IS DISTINCT FROM :id),
-                                        '[]'::jsonb) AS items
-                            FROM outbox o CROSS JOIN LATERAL jsonb_array_elements(o.payload -> 'batch') e
-                            WHERE jsonb_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, :id) > 0
-                            GROUP BY o.position)
-                        UPDATE outbox o SET payload = jsonb_build_object('batch', kept.items),
-                                            items = jsonb_array_length(kept.items)
-                        FROM kept WHERE o.position = kept.position""")
-                .setParameter("id", id.toString()).executeUpdate();
+        contacts.flush();
+        contacts.pruneLexicon(contact);
+        outbox.forgetErased(id);
         long through = outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
-        em.createNativeQuery("""
-                        INSERT INTO contact_erasure (contact_id, erased_at, erased_by, external_id_mac, outbox_through)
-                        VALUES (:id, :at, :by, decode(CAST(:mac AS text), 'hex'), :through)""")
-                .setParameter("id", id).setParameter("at", now()).setParameter("by", callers.current().subject())
-                .setParameter("mac", register.fingerprintHex(contact.externalId)).setParameter("through", through)
-                .executeUpdate();
+        erasures.record(id, now(), callers.current().subject(), register.fingerprintHex(contact.externalId), through);
         return true;
     }
 
-    /** The words the search index made of the contact's names, tags and specialties, as the lexicon stores them. */
-    private String lexemes(Contact c) {
-        Object words = em.createNativeQuery("""
-                        SELECT CAST(tsvector_to_array(
-                            to_tsvector('simple', unaccent(coalesce(CAST(:given AS text), '') || ' '
-                                || coalesce(CAST(:family AS text), '') || ' ' || coalesce(CAST(:org AS text), '')))) AS text)""")
-                .setParameter("given", c.givenName).setParameter("family", c.familyName)
-                .setParameter("org", c.organizationName)
-                .getSingleResult();
-        return words == null ? "{}" : words.toString();
+    /** Whether there is no contact at all (a first start). */
+    @Transactional
+    public boolean none() {
+        return contacts.count() == 0;
     }
 
     /** The contacts of {@code ids} that exist, in that order, as the caller may see them (for member listings). */
@@ -285,7 +246,7 @@ public class ContactService {
                 items.add(ContactView.of(c));
             }
         }
-        return disclosure.contacts(items);
+        return disclosure.disclosed(items);
     }
 
     /**
@@ -309,7 +270,7 @@ public class ContactService {
     @Transactional
     public ConsentChange recordConsent(UUID id, ConsentEntryInput in) {
         if (in.channel() == ConsentChannel.DO_NOT_CONTACT && in.status() == ConsentStatus.UNKNOWN) {
-            throw ApiProblem.invalidField("status", "must be DENIED (set do-not-contact) or GRANTED (lift it)");
+            throw InvalidInput.field("status", "must be DENIED (set do-not-contact) or GRANTED (lift it)");
         }
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
@@ -364,32 +325,32 @@ public class ContactService {
 
     @Transactional
     public Page<ContactView> search(ContactQuery query) {
-        List<Contacts.Hit> hits = contacts.search(query);
+        List<ContactStore.Hit> hits = contacts.search(query);
         boolean more = hits.size() > query.limit();
-        List<Contacts.Hit> page = more ? hits.subList(0, query.limit()) : hits;
-        Map<UUID, Contact> byId = contacts.list("id in ?1", page.stream().map(Contacts.Hit::id).toList()).stream()
+        List<ContactStore.Hit> page = more ? hits.subList(0, query.limit()) : hits;
+        Map<UUID, Contact> byId = contacts.list("id in ?1", page.stream().map(ContactStore.Hit::id).toList()).stream()
                 .collect(Collectors.toMap(c -> c.id, Function.identity()));
         List<ContactView> items = new ArrayList<>(page.size());
-        for (Contacts.Hit hit : page) {
+        for (ContactStore.Hit hit : page) {
             Contact c = byId.get(hit.id());
             if (c != null) { // deleted between the two reads
                 items.add(ContactView.of(c));
             }
         }
-        String next = more ? Contacts.cursorOf(page.get(page.size() - 1), query).encode() : null;
-        return new Page<>(disclosure.contacts(items), next);
+        String next = more ? ContactStore.cursorOf(page.get(page.size() - 1), query).encode() : null;
+        return new Page<>(disclosure.disclosed(items), next);
     }
 
     private Written written(Contact contact) {
-        em.flush(); // assigns the new version, which the outbox row and the ETag carry
+        contacts.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = outbox.append(ContactNodes.UPSERTED, contact.id, contact.version, ContactNodes.upserted(contact));
-        return new Written(disclosure.contact(ContactView.of(contact)), position);
+        return new Written(disclosure.disclosed(ContactView.of(contact)), position);
     }
 
     private Contact find(UUID id) {
         Contact contact = contacts.findById(id);
         if (contact == null) {
-            throw ApiProblem.notFound("Contact", id);
+            throw new NotFound("Contact", id);
         }
         return contact;
     }
@@ -399,20 +360,15 @@ public class ContactService {
      * version the previous one left, which is what If-Match is compared with.
      */
     private Contact findForUpdate(UUID id) {
-        // Lock with a statement of its own: Hibernate locks an entity with an eagerly fetched collection only after
-        // loading it ("follow-on locking"), so the state it loaded could already be stale when the lock is granted.
-        List<?> locked = em.createNativeQuery("SELECT id FROM contact WHERE id = :id FOR UPDATE")
-                .setParameter("id", id)
-                .getResultList();
-        if (locked.isEmpty()) {
-            throw ApiProblem.notFound("Contact", id);
+        if (!contacts.lock(id)) {
+            throw new NotFound("Contact", id);
         }
         return find(id);
     }
 
     private static void checkVersion(Contact contact, long expected) {
         if (expected != contact.version) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed",
+            throw new StaleVersion("Precondition failed",
                     "The contact is at version " + contact.version + ", not " + expected
                             + "; read it again and reapply the change");
         }
@@ -422,17 +378,17 @@ public class ContactService {
     private void checkShape(ContactInput input, String externalId, UUID self) {
         input.shapeError().ifPresent(e -> {
             if (ContactInput.NO_NAME.equals(e.reason())) {
-                throw new ApiProblem(400, "validation", "Invalid request", "givenName, familyName: " + e.reason(),
-                        List.of(new Problem.FieldError("givenName", e.reason()), e));
+                throw new InvalidInput("validation", "Invalid request", "givenName, familyName: " + e.reason(),
+                        List.of(new InvalidInput.FieldError("givenName", e.reason()), e));
             }
-            throw ApiProblem.invalidField(e.field(), e.reason());
+            throw InvalidInput.field(e.field(), e.reason());
         });
         if (!blank(externalId) && contacts.externalIdTaken(externalId.strip(), self)) {
-            throw ApiProblem.conflict("duplicate-external-id", "Another contact already has externalId " + externalId);
+            throw new Conflict("duplicate-external-id", "Another contact already has externalId " + externalId);
         }
         // A source system that still holds an erased person must not bring them back under the same id.
-        if (!blank(externalId) && register.erased(em, externalId)) {
-            throw ApiProblem.conflict("erased-external-id", "externalId " + externalId + " belonged to a contact "
+        if (!blank(externalId) && register.erased(externalId)) {
+            throw new Conflict("erased-external-id", "externalId " + externalId + " belonged to a contact "
                     + "erased on request; it cannot be used again");
         }
     }
@@ -456,6 +412,10 @@ public class ContactService {
         c.externalId = trimmed(in.externalId());
         c.updatedAt = now;
         c.refreshNames();
+    }
+
+    private static InvalidInput malformed(String detail) {
+        return new InvalidInput("malformed-json", "Malformed request body", detail, List.of());
     }
 
     private Instant now() {

@@ -1,6 +1,7 @@
 package health.circles.contact;
 
 import health.circles.security.AuditedRecord;
+import health.circles.security.Disclosable;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public record ContactView(
         String externalId,
         Instant createdAt,
         Instant updatedAt,
-        long version) implements AuditedRecord {
+        long version) implements AuditedRecord, Disclosable<ContactView> {
 
     /** One channel's consent. */
     public record ConsentView(ConsentStatus status, Instant at, String source) {
@@ -69,5 +70,31 @@ public record ContactView(
         });
         return new ContactInput(kind, givenName, familyName, organizationName, email, phone, postalCode, city, languages,
                 specialties, tags, given, doNotContact, externalId);
+    }
+
+    /** A contact's view is decided by its own record. */
+    @Override
+    public List<UUID> disclosedBy() {
+        return List.of(id);
+    }
+
+    /**
+     * The contact as outreach and analysts see it: channels only where the contact consented to them and is not
+     * do-not-contact, and no external (EHR) identifier.
+     */
+    @Override
+    public ContactView limited() {
+        boolean reachable = !doNotContact;
+        boolean byEmail = reachable && granted(Channel.EMAIL);
+        boolean byPhone = reachable && (granted(Channel.PHONE) || granted(Channel.SMS));
+        boolean byMail = reachable && granted(Channel.MAIL);
+        return new ContactView(id, kind, givenName, familyName, organizationName, displayName,
+                byEmail ? email : null, byPhone ? phone : null, byMail ? postalCode : null, byMail ? city : null,
+                languages, specialties, tags, consent, doNotContact, null, createdAt, updatedAt, version);
+    }
+
+    private boolean granted(Channel channel) {
+        ConsentView c = consent == null ? null : consent.get(channel);
+        return c != null && c.status() == ConsentStatus.GRANTED;
     }
 }

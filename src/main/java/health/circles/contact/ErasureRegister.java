@@ -3,8 +3,6 @@ package health.circles.contact;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +13,6 @@ import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,8 +28,10 @@ public class ErasureRegister {
     private static final String UNKEYED = "circles-erasure-unkeyed";
 
     private final SecretKeySpec key;
+    private final ErasureStore store;
 
-    ErasureRegister(ErasureConfig config) {
+    ErasureRegister(ErasureConfig config, ErasureStore store) {
+        this.store = store;
         String secret = config.key().filter(k -> !k.isBlank()).orElse(null);
         if (secret == null) {
             LOG.warn("circles.erasure.key is not set: erased external ids are fingerprinted without a secret, so "
@@ -65,36 +64,22 @@ public class ErasureRegister {
     }
 
     /** Whether {@code externalId} belonged to a contact erased on request. */
-    public boolean erased(EntityManager em, String externalId) {
+    public boolean erased(String externalId) {
         String f = fingerprintHex(externalId);
-        return f != null && !em.createNativeQuery(
-                        "SELECT 1 FROM contact_erasure WHERE external_id_mac = decode(CAST(:mac AS text), 'hex')")
-                .setParameter("mac", f).getResultList().isEmpty();
+        return f != null && store.fingerprintErased(f);
     }
 
-    /** Which of {@code externalIds} belonged to contacts erased on request. */
+    /** Which of {@code externalIds} belonged to contacts erased on request, read on the caller's connection. */
     public Set<String> erasedAmong(Connection c, Collection<String> externalIds) throws SQLException {
         Map<String, String> byFingerprint = new HashMap<>();
         for (String id : externalIds) {
-            byte[] f = fingerprint(id);
+            String f = fingerprintHex(id);
             if (f != null) {
-                byFingerprint.put(HexFormat.of().formatHex(f), id);
+                byFingerprint.put(f, id);
             }
         }
         Set<String> erased = new HashSet<>();
-        if (byFingerprint.isEmpty()) {
-            return erased;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT external_id_mac FROM contact_erasure
-                WHERE external_id_mac = ANY(ARRAY(SELECT decode(x, 'hex') FROM unnest(?::text[]) x))""")) {
-            s.setArray(1, c.createArrayOf("text", byFingerprint.keySet().toArray()));
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    erased.add(byFingerprint.get(HexFormat.of().formatHex(r.getBytes(1))));
-                }
-            }
-        }
+        store.fingerprintsErased(c, byFingerprint.keySet()).forEach(f -> erased.add(byFingerprint.get(f)));
         return erased;
     }
 }

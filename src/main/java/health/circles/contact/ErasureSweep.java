@@ -1,9 +1,10 @@
 package health.circles.contact;
 
+import health.circles.sync.Outbox;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.util.List;
 
 /**
  * Finishes erasures in the outbox once the relay has carried them: the erasure transaction cannot delete the rows
@@ -13,10 +14,12 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class ErasureSweep {
 
-    private final EntityManager em;
+    private final ErasureStore erasures;
+    private final Outbox outbox;
 
-    ErasureSweep(EntityManager em) {
-        this.em = em;
+    ErasureSweep(ErasureStore erasures, Outbox outbox) {
+        this.erasures = erasures;
+        this.outbox = outbox;
     }
 
     @Scheduled(every = "${circles.erasure.sweep-every}", delayed = "30s",
@@ -28,20 +31,14 @@ public class ErasureSweep {
     /** Sweeps every erasure whose outbox rows have all been applied; returns how many erasures it finished. */
     @Transactional
     public int sweep() {
-        // SKIP LOCKED: two replicas sweeping at once share the work rather than wait on each other.
-        return em.createNativeQuery("""
-                        WITH done AS (
-                            SELECT e.contact_id, e.outbox_through FROM contact_erasure e
-                            WHERE e.outbox_through IS NOT NULL
-                              AND NOT EXISTS (SELECT 1 FROM outbox o
-                                              WHERE o.applied_at IS NULL AND o.position <= e.outbox_through)
-                            FOR UPDATE OF e SKIP LOCKED),
-                        gone AS (
-                            DELETE FROM outbox o USING done d
-                            WHERE o.position <= d.outbox_through AND o.applied_at IS NOT NULL
-                              AND (o.aggregate_id = d.contact_id OR strpos(o.payload::text, d.contact_id::text) > 0))
-                        UPDATE contact_erasure e SET outbox_through = NULL
-                        FROM done d WHERE e.contact_id = d.contact_id""")
-                .executeUpdate();
+        List<ErasureStore.Finished> finished = erasures.lockFinished(outbox.firstPending());
+        if (finished.isEmpty()) {
+            return 0;
+        }
+        for (ErasureStore.Finished f : finished) {
+            outbox.dropAppliedNaming(f.contactId(), f.through());
+        }
+        erasures.forgetOutbox(finished.stream().map(ErasureStore.Finished::contactId).toList());
+        return finished.size();
     }
 }

@@ -2,7 +2,8 @@ package health.circles.demo;
 
 import health.circles.analytics.AnalyticsService;
 import health.circles.analytics.RunView;
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactService;
+import health.circles.failure.DomainException;
 import health.circles.imports.ImportFormat;
 import health.circles.imports.ImportJobView;
 import health.circles.imports.ImportService;
@@ -15,7 +16,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Transactional;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,18 +38,18 @@ public class DemoData {
 
     private final DemoConfig config;
     private final ImportService imports;
-    private final Contacts store;
+    private final ContactService contacts;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final SyncMonitor sync;
     private final AnalyticsService analytics;
     /** The demo import queued by this process, until the first analytics run over it has started. */
     private volatile UUID awaitingAnalysis;
 
-    DemoData(DemoConfig config, ImportService imports, Contacts store, com.fasterxml.jackson.databind.ObjectMapper json,
+    DemoData(DemoConfig config, ImportService imports, ContactService contacts, com.fasterxml.jackson.databind.ObjectMapper json,
              SyncMonitor sync, AnalyticsService analytics) {
         this.config = config;
         this.imports = imports;
-        this.store = store;
+        this.contacts = contacts;
         this.json = json;
         this.sync = sync;
         this.analytics = analytics;
@@ -82,14 +82,13 @@ public class DemoData {
         try {
             RunView run = analytics.start(null, "GRAPH_CHANGE");
             LOG.infof("Demo network in both stores: analytics run %s started (influencers, communities, maps)", run.id());
-        } catch (ApiProblem e) {
+        } catch (DomainException | ApiProblem e) { // refused by the run's rules (e.g. one already running)
             LOG.infof("Demo network in both stores; no analytics run started: %s", e.getMessage());
         }
     }
 
-    @Transactional
     boolean isEmpty() {
-        return store.count() == 0;
+        return contacts.none();
     }
 
     ImportJobView load() {

@@ -1,7 +1,7 @@
 package health.circles.network;
 
 import health.circles.contact.Contact;
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,12 +18,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class GraphQueryService {
 
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final NetworkGraph graph;
     private final GraphReads reads;
     private final AuditNotes auditNotes;
 
-    GraphQueryService(Contacts contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
+    GraphQueryService(ContactStore contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
         this.contacts = contacts;
         this.graph = graph;
         this.reads = reads;

@@ -2,7 +2,7 @@ package health.circles.network;
 
 import health.circles.contact.Contact;
 import health.circles.contact.ContactKind;
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.sync.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -38,14 +38,14 @@ public class StrengthService {
 
     private final Ties ties;
     private final Touchpoints touchpoints;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final Outbox outbox;
     private final EntityManager em;
     private final TieStrength strength;
     private final NetworkConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    StrengthService(Ties ties, Touchpoints touchpoints, Contacts contacts, Outbox outbox, EntityManager em,
+    StrengthService(Ties ties, Touchpoints touchpoints, ContactStore contacts, Outbox outbox, EntityManager em,
                     TieStrength strength, NetworkConfig config) {
         this.ties = ties;
         this.touchpoints = touchpoints;

@@ -1,7 +1,7 @@
 package health.circles.network;
 
 import health.circles.contact.Contact;
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.security.Caller;
 import health.circles.security.Callers;
@@ -33,7 +33,7 @@ public class TieService {
     static final double DEFAULT_DECLARED_STRENGTH = 0.5;
 
     private final Ties ties;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final Outbox outbox;
     private final EntityManager em;
     private final StrengthService strengths;
@@ -42,7 +42,7 @@ public class TieService {
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(Ties ties, Contacts contacts, Outbox outbox, EntityManager em, StrengthService strengths,
+    TieService(Ties ties, ContactStore contacts, Outbox outbox, EntityManager em, StrengthService strengths,
                Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
         this.ties = ties;
         this.contacts = contacts;
@@ -111,7 +111,7 @@ public class TieService {
 
     @Transactional
     public TieView get(UUID id) {
-        return disclosure.tie(TieView.of(find(id), today()));
+        return disclosure.disclosed(TieView.of(find(id), today()));
     }
 
     @Transactional
@@ -242,13 +242,13 @@ public class TieService {
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;
-        return new Page<>(disclosure.ties(page.stream().map(t -> TieView.of(t, today)).toList()), next);
+        return new Page<>(disclosure.disclosed(page.stream().map(t -> TieView.of(t, today)).toList()), next);
     }
 
     private Written written(Tie tie) {
         em.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = TieEdges.append(outbox, tie);
-        return new Written(disclosure.tie(TieView.of(tie, today())), position);
+        return new Written(disclosure.disclosed(TieView.of(tie, today())), position);
     }
 
     private Tie find(UUID id) {

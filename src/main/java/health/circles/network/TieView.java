@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.security.AuditedRecord;
+import health.circles.security.Disclosable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
@@ -34,7 +35,7 @@ public record TieView(
         String externalId,
         Instant createdAt,
         Instant updatedAt,
-        long version) implements AuditedRecord {
+        long version) implements AuditedRecord, Disclosable<TieView> {
 
     @Override
     public String auditId() {
@@ -45,6 +46,17 @@ public record TieView(
     public Set<UUID> auditContacts() {
         // From, then to: Set.of would order them differently from one JVM to the next.
         return new java.util.LinkedHashSet<>(java.util.List.of(from, to));
+    }
+
+    /** A tie is whole for whoever sees either end's record whole (security.Disclosure). */
+    @Override
+    public java.util.List<UUID> disclosedBy() {
+        return java.util.List.of(from, to);
+    }
+
+    @Override
+    public TieView limited() {
+        return withoutNotes();
     }
 
     /** The tie without its free-text notes, which may hold clinical detail. */

@@ -1,6 +1,6 @@
 package health.circles.network;
 
-import health.circles.contact.Contacts;
+import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.security.Disclosure;
 import health.circles.web.ApiProblem;
@@ -30,14 +30,14 @@ public class TouchpointService {
 
     private final Touchpoints touchpoints;
     private final Ties ties;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
-    TouchpointService(Touchpoints touchpoints, Ties ties, Contacts contacts, StrengthService strengths,
+    TouchpointService(Touchpoints touchpoints, Ties ties, ContactStore contacts, StrengthService strengths,
                       NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
@@ -90,12 +90,12 @@ public class TouchpointService {
         StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
                 ? strengths.recomputeAndInfer(pairs)
                 : strengths.recompute(pairs);
-        return new Written(disclosure.touchpoint(TouchpointView.of(t, done.changed())), done.position());
+        return new Written(disclosure.disclosed(TouchpointView.of(t, done.changed())), done.position());
     }
 
     @Transactional
     public TouchpointView get(UUID id) {
-        return disclosure.touchpoint(TouchpointView.of(find(id), null));
+        return disclosure.disclosed(TouchpointView.of(find(id), null));
     }
 
     /** Deletes a touchpoint and takes it out of its participants' tie strengths; returns the outbox position. */
@@ -135,7 +135,7 @@ public class TouchpointService {
             Touchpoint last = page.get(page.size() - 1);
             next = new Cursor(last.occurredAt.toString(), last.id).encode();
         }
-        return new Page<>(disclosure.touchpoints(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
+        return new Page<>(disclosure.disclosed(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
     }
 
     private static Touchpoints.Position position(String next) {

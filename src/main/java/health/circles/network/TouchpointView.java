@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.security.AuditedRecord;
+import health.circles.security.Disclosable;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +23,7 @@ public record TouchpointView(
         String externalId,
         Instant createdAt,
         @Schema(description = "On creation only: the ties between the participants and their new strengths, inferred ones included")
-        List<TieStrengthView> ties) implements AuditedRecord {
+        List<TieStrengthView> ties) implements AuditedRecord, Disclosable<TouchpointView> {
 
     @Override
     public String auditId() {
@@ -32,6 +33,20 @@ public record TouchpointView(
     @Override
     public Set<UUID> auditContacts() {
         return new LinkedHashSet<>(participants);
+    }
+
+    /**
+     * Only a touchpoint marked clinical depends on the caller (security.Disclosure): whole for whoever sees clinical
+     * detail of one of its participants.
+     */
+    @Override
+    public List<UUID> disclosedBy() {
+        return clinical ? participants : null;
+    }
+
+    @Override
+    public TouchpointView limited() {
+        return withoutClinicalDetail();
     }
 
     /** The touchpoint without its free text, for callers who may not see clinical detail of its participants. */

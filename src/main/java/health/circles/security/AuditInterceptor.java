@@ -1,6 +1,6 @@
 package health.circles.security;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.Unavailable;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
@@ -119,8 +119,8 @@ public class AuditInterceptor {
             log.append(events);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Audit trail unavailable; the change is not made");
-            throw new ApiProblem(503, "audit-unavailable", "Service unavailable",
-                    "The audit trail cannot be written just now; nothing was changed. Retry shortly");
+            throw new Unavailable("audit-unavailable", "Service unavailable",
+                    "The audit trail cannot be written just now; nothing was changed. Retry shortly", null);
         }
     }
 

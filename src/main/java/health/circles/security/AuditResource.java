@@ -1,6 +1,6 @@
 package health.circles.security;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -51,7 +51,7 @@ public class AuditResource {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         if (since != null && until != null && !until.isAfter(since)) {
-            throw ApiProblem.invalidField("to", "must be after from");
+            throw InvalidInput.field("to", "must be after from");
         }
         return log.query(new AuditLog.Query(
                 QueryParams.text("subject", subject, 200),

@@ -1,6 +1,7 @@
 package health.circles.security;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.web.Ids;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
@@ -69,15 +70,15 @@ public class DevTokenResource {
                           @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)") @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
         if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http)) {
-            throw new ApiProblem(404, "not-found", "Not Found", "No resource at this path");
+            throw new NotFound("not-found", "Not Found", "No resource at this path");
         }
         String r = role == null ? "" : role.strip().toLowerCase(Locale.ROOT);
         if (!Roles.ALL.contains(r)) {
-            throw ApiProblem.invalidField("role", "must be one of " + Roles.ALL);
+            throw InvalidInput.field("role", "must be one of " + Roles.ALL);
         }
         String sub = subject == null || subject.isBlank() ? "dev-" + r : subject.strip();
         if (sub.length() > 100) {
-            throw ApiProblem.invalidField("subject", "must be at most 100 characters");
+            throw InvalidInput.field("subject", "must be at most 100 characters");
         }
         UUID contact = contactId == null || contactId.isBlank() ? null : Ids.parse("contactId", contactId);
         Instant expires = Instant.now().plus(config.devTokens().lifetime());

@@ -1,6 +1,6 @@
 package health.circles.security;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -72,7 +72,7 @@ public class EmergencyAccessReviewResource {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw ApiProblem.invalidField(field, "must be true or false");
+            default -> throw InvalidInput.field(field, "must be true or false");
         };
     }
 }

@@ -76,6 +76,60 @@ public class Outbox {
         return position;
     }
 
+    // Changes already in the graph need not be kept; the pending ones lose the name but keep their order.
+    private static final String DROP_APPLIED_OF = """
+            DELETE FROM outbox WHERE aggregate_id = :id AND applied_at IS NOT NULL""";
+    private static final String UNNAME_PENDING_OF = """
+            UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
+            WHERE aggregate_id = :id AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""";
+    // Batch rows (bulk imports) carry many contacts and ties under the job's id: the contact's items and the ties
+    // that end at it leave them, applied or not (its own deletion and its ties' deletions follow in this outbox).
+    private static final String DROP_BATCH_ITEMS_OF = """
+            WITH kept AS (
+                SELECT o.position, coalesce(jsonb_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM :id
+                            AND e ->> 'from' IS DISTINCT FROM :id AND e ->> 'to' IS DISTINCT FROM :id),
+                            '[]'::jsonb) AS items
+                FROM outbox o CROSS JOIN LATERAL jsonb_array_elements(o.payload -> 'batch') e
+                WHERE jsonb_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, :id) > 0
+                GROUP BY o.position)
+            UPDATE outbox o SET payload = jsonb_build_object('batch', kept.items),
+                                items = jsonb_array_length(kept.items)
+            FROM kept WHERE o.position = kept.position""";
+    private static final String FIRST_PENDING = "SELECT min(position) FROM outbox WHERE applied_at IS NULL";
+    private static final String DROP_APPLIED_NAMING = """
+            DELETE FROM outbox
+            WHERE position <= :through AND applied_at IS NOT NULL
+              AND (aggregate_id = :id OR strpos(payload::text, CAST(:id AS text)) > 0)""";
+
+    /**
+     * Erasure, in the erasing transaction: drops the applied rows of the aggregate, takes the name out of its pending
+     * rows (they keep their order), and removes its items, and the ties that end at it, from batch rows, applied or
+     * not. The caller appends the aggregate's deletion afterwards.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forgetErased(UUID aggregateId) {
+        em.createNativeQuery(DROP_APPLIED_OF).setParameter("id", aggregateId).executeUpdate();
+        em.createNativeQuery(UNNAME_PENDING_OF).setParameter("id", aggregateId).executeUpdate();
+        em.createNativeQuery(DROP_BATCH_ITEMS_OF).setParameter("id", aggregateId.toString()).executeUpdate();
+    }
+
+    /** The position of the first row the graph has not applied yet; {@link Long#MAX_VALUE} when none waits. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long firstPending() {
+        Object first = em.createNativeQuery(FIRST_PENDING).getSingleResult();
+        return first == null ? Long.MAX_VALUE : ((Number) first).longValue();
+    }
+
+    /**
+     * After an erasure has reached the graph: deletes the applied rows up to {@code through} that belong to or name
+     * the erased aggregate. Returns how many went.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public int dropAppliedNaming(UUID aggregateId, long through) {
+        return em.createNativeQuery(DROP_APPLIED_NAMING).setParameter("id", aggregateId)
+                .setParameter("through", through).executeUpdate();
+    }
+
     /** The payload key of a batch row. */
     static final String BATCH = "batch";
 }

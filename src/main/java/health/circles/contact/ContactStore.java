@@ -1,24 +1,24 @@
 package health.circles.contact;
 
-import health.circles.web.ApiProblem;
+import health.circles.Sql;
+import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** The contact store: Panache for single records, SQL for search and keyset listings. */
+/**
+ * The contact store: Panache for single records, SQL for search and keyset listings, the row lock writers take, and the
+ * typo-tolerance lexicon (search_lexicon) an erasure prunes.
+ */
 @ApplicationScoped
-public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
+public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
 
     /** An id found by a search, with the key it sorted by (a name or a relevance score), for the next cursor. */
     public record Hit(UUID id, String key) {
@@ -80,7 +80,7 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
 
     private final AgroalDataSource dataSource;
 
-    Contacts(AgroalDataSource dataSource) {
+    ContactStore(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -128,7 +128,7 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
     /** The sort key of a cursor, which starts with the mark of the order it was made for. */
     private static String keyOf(Cursor cursor, char order) {
         if (cursor.key().isEmpty() || cursor.key().charAt(0) != order) {
-            throw ApiProblem.invalidField("next", "belongs to a listing in another order");
+            throw InvalidInput.field("next", "belongs to a listing in another order");
         }
         return cursor.key().substring(1);
     }
@@ -137,7 +137,7 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
         try {
             return new BigDecimal(key);
         } catch (NumberFormatException e) {
-            throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
+            throw InvalidInput.field("next", "is not a cursor returned by this listing");
         }
     }
 
@@ -172,26 +172,46 @@ public class Contacts implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     private List<Hit> run(String sql, List<Object> params) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p instanceof String[] array) {
-                    statement.setArray(i + 1, connection.createArrayOf("text", array));
-                } else {
-                    statement.setObject(i + 1, p);
-                }
-            }
-            List<Hit> hits = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    hits.add(new Hit(rows.getObject(1, UUID.class), rows.getString(2)));
-                }
-            }
-            return hits;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Contact search failed", e);
-        }
+        return Sql.query(dataSource, sql, params, r -> new Hit(r.getObject(1, UUID.class), r.getString(2)));
+    }
+
+    // Lock with a statement of its own: Hibernate locks an entity with an eagerly fetched collection only after
+    // loading it ("follow-on locking"), so the state it loaded could already be stale when the lock is granted.
+    private static final String LOCK = "SELECT id FROM contact WHERE id = :id FOR UPDATE";
+
+    /**
+     * Locks the contact's row for the rest of the transaction, so that concurrent writers to one contact queue up;
+     * false when there is no such contact.
+     */
+    public boolean lock(UUID id) {
+        return !getEntityManager().createNativeQuery(LOCK).setParameter("id", id).getResultList().isEmpty();
+    }
+
+    /** The words the search index made of a contact's names, as the lexicon stores them (a text[] literal). */
+    private static final String LEXEMES = """
+            SELECT CAST(tsvector_to_array(
+                to_tsvector('simple', unaccent(coalesce(CAST(:given AS text), '') || ' '
+                    || coalesce(CAST(:family AS text), '') || ' ' || coalesce(CAST(:org AS text), '')))) AS text)""";
+
+    /** Removes the given words from the lexicon unless a remaining contact's search document still holds them. */
+    private static final String PRUNE_LEXICON = """
+            DELETE FROM search_lexicon l
+            WHERE l.word = ANY(CAST(:words AS text[]))
+              AND NOT EXISTS (SELECT 1 FROM contact c
+                              WHERE c.search_doc @@ to_tsquery('simple', quote_literal(l.word)))""";
+
+    /**
+     * After a contact was deleted (and flushed): the words of its names that no other contact uses leave the
+     * typo-tolerance lexicon, so an erased name is not suggested any more.
+     */
+    public void pruneLexicon(Contact gone) {
+        Object words = getEntityManager().createNativeQuery(LEXEMES)
+                .setParameter("given", gone.givenName).setParameter("family", gone.familyName)
+                .setParameter("org", gone.organizationName)
+                .getSingleResult();
+        getEntityManager().createNativeQuery(PRUNE_LEXICON)
+                .setParameter("words", words == null ? "{}" : words.toString())
+                .executeUpdate();
     }
 
     static Cursor cursorOf(Hit hit, ContactQuery query) {

@@ -1,5 +1,7 @@
-package health.circles.security;
+package health.circles.contact;
 
+import health.circles.security.Audited;
+import health.circles.security.Roles;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,9 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class EmergencyAccessResource {
 
-    private final EmergencyAccessService emergencies;
+    private final ContactEmergencyAccess emergencies;
 
-    EmergencyAccessResource(EmergencyAccessService emergencies) {
+    EmergencyAccessResource(ContactEmergencyAccess emergencies) {
         this.emergencies = emergencies;
     }
 

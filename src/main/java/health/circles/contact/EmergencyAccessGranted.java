@@ -1,6 +1,6 @@
-package health.circles.security;
+package health.circles.contact;
 
-import health.circles.contact.ContactView;
+import health.circles.security.AuditedRecord;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package health.circles.security;
+package health.circles.contact;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;

@@ -1,0 +1,47 @@
+package health.circles.contact;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * What other packages may ask about contacts by id (whether they exist, their kind and name), so that they need neither
+ * the contact store nor the entity. Reads in the caller's transaction when there is one.
+ */
+@ApplicationScoped
+public class ContactDirectory {
+
+    /** A contact as other capabilities refer to it. */
+    public record Entry(UUID id, ContactKind kind, String displayName) {
+    }
+
+    private final ContactStore contacts;
+
+    ContactDirectory(ContactStore contacts) {
+        this.contacts = contacts;
+    }
+
+    @Transactional
+    public Optional<Entry> find(UUID id) {
+        return Optional.ofNullable(contacts.findById(id)).map(ContactDirectory::entry);
+    }
+
+    /** The contacts of {@code ids} that exist, by id. */
+    @Transactional
+    public Map<UUID, Entry> findAll(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return contacts.list("id in ?1", List.copyOf(ids)).stream()
+                .collect(Collectors.toMap(c -> c.id, ContactDirectory::entry));
+    }
+
+    private static Entry entry(Contact c) {
+        return new Entry(c.id, c.kind, c.displayName);
+    }
+}

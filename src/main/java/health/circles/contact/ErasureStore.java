@@ -1,0 +1,89 @@
+package health.circles.contact;
+
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The erasure register's table (contact_erasure): which contacts were erased, by whom, the keyed fingerprint of their
+ * external id, and the outbox position up to which their rows still wait for the sweep. Runs on the transaction's
+ * connection when there is one.
+ */
+@ApplicationScoped
+public class ErasureStore {
+
+    private static final String ERASED = "SELECT 1 FROM contact_erasure WHERE contact_id = ?";
+
+    private static final String RECORD = """
+            INSERT INTO contact_erasure (contact_id, erased_at, erased_by, external_id_mac, outbox_through)
+            VALUES (?, ?, ?, decode(CAST(? AS text), 'hex'), ?)""";
+
+    private static final String FINGERPRINT_ERASED = """
+            SELECT 1 FROM contact_erasure WHERE external_id_mac = decode(CAST(? AS text), 'hex')""";
+
+    private static final String FINGERPRINTS_ERASED = """
+            SELECT encode(external_id_mac, 'hex') FROM contact_erasure
+            WHERE external_id_mac = ANY(ARRAY(SELECT decode(x, 'hex') FROM unnest(?::text[]) x))""";
+
+    // SKIP LOCKED: two replicas sweeping at once share the work rather than wait on each other. An erasure is finished
+    // when every outbox row up to its own has been applied, i.e. its last row lies before the first pending one.
+    private static final String LOCK_FINISHED = """
+            SELECT contact_id, outbox_through FROM contact_erasure
+            WHERE outbox_through IS NOT NULL AND outbox_through < ?
+            FOR UPDATE SKIP LOCKED""";
+
+    private static final String FORGET_THROUGH = """
+            UPDATE contact_erasure SET outbox_through = NULL WHERE contact_id = ANY(?)""";
+
+    /** An erasure whose outbox rows up to {@code through} have all reached the graph. */
+    public record Finished(UUID contactId, long through) {
+    }
+
+    private final AgroalDataSource dataSource;
+
+    ErasureStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Whether the contact was erased on request. */
+    public boolean erased(UUID contactId) {
+        return !Sql.query(dataSource, ERASED, List.of(contactId), r -> Boolean.TRUE).isEmpty();
+    }
+
+    /** Records an erasure; {@code externalIdMac} is the hex fingerprint of its external id, or null. */
+    public void record(UUID contactId, Instant at, String by, String externalIdMac, long outboxThrough) {
+        Sql.update(dataSource, RECORD, List.of(contactId, at, by, externalIdMac == null ? Sql.NULL : externalIdMac,
+                outboxThrough));
+    }
+
+    /** Whether an erased contact's external id had this hex fingerprint. */
+    public boolean fingerprintErased(String hex) {
+        return !Sql.query(dataSource, FINGERPRINT_ERASED, List.of(hex), r -> Boolean.TRUE).isEmpty();
+    }
+
+    /** The hex fingerprints among {@code hexes} that belonged to erased contacts, on the caller's connection. */
+    public Set<String> fingerprintsErased(Connection c, Set<String> hexes) {
+        if (hexes.isEmpty()) {
+            return new HashSet<>();
+        }
+        return new HashSet<>(Sql.query(c, FINGERPRINTS_ERASED, List.of((Object) hexes.toArray(String[]::new)),
+                r -> r.getString(1)));
+    }
+
+    /** Locks the erasures whose outbox rows all lie before {@code firstPending}, skipping those another sweep holds. */
+    public List<Finished> lockFinished(long firstPending) {
+        return Sql.query(dataSource, LOCK_FINISHED, List.of(firstPending),
+                r -> new Finished(r.getObject(1, UUID.class), r.getLong(2)));
+    }
+
+    /** The register forgets the outbox positions of finished erasures: nothing of them is left to sweep. */
+    public void forgetOutbox(List<UUID> contactIds) {
+        Sql.update(dataSource, FORGET_THROUGH, List.of((Object) contactIds.toArray(UUID[]::new)));
+    }
+}

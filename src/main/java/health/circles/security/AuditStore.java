@@ -1,0 +1,120 @@
+package health.circles.security;
+
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The audit trail's table (audit_event): appends rows (on the caller's transaction when there is one), pages them,
+ * reads the hash chain the database keeps over them (V13__audit_chain.sql) and the service role's rights on it.
+ */
+@ApplicationScoped
+public class AuditStore {
+
+    /** What the chain walk found: row count, id range, head hash, and the first broken row (null: none). */
+    record Chain(long rows, Long first, Long last, String head, Long broken, boolean changed) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, contact_ids, method, path,
+                                     status, request_id, client_address)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
+    private static final String PAGE = """
+            SELECT id, at, subject, roles, action, resource_type, resource_id, contact_ids, method, path, status,
+                   request_id, client_address, encode(hash, 'hex')
+            FROM audit_event WHERE true""";
+
+    // The first row whose hash does not match its content and link (it was changed) or whose link does not match the
+    // row before it (a row before it was removed, or it was put in), and the head.
+    private static final String VERIFY = """
+            WITH links AS (
+                SELECT id, hash, hash IS DISTINCT FROM audit_event_digest(prev_hash, e) AS changed,
+                       prev_hash IS DISTINCT FROM lag(hash) OVER (ORDER BY id) AS relinked
+                FROM audit_event e),
+            broken AS (SELECT id, changed FROM links WHERE changed OR relinked ORDER BY id LIMIT 1)
+            SELECT (SELECT count(*) FROM audit_event), (SELECT min(id) FROM audit_event),
+                   (SELECT max(id) FROM audit_event),
+                   (SELECT encode(hash, 'hex') FROM audit_event ORDER BY id DESC LIMIT 1),
+                   (SELECT id FROM broken), (SELECT changed FROM broken)""";
+
+    /** Superuser, owner (or member of the owner's role), or any right beyond reading and adding rows. */
+    private static final String REWRITE_RIGHTS = """
+            SELECT r.rolsuper
+                OR pg_has_role(current_user, t.tableowner, 'MEMBER')
+                OR has_table_privilege(current_user, 'audit_event', 'UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES')
+            FROM pg_roles r, pg_tables t
+            WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'audit_event'""";
+
+    private final AgroalDataSource dataSource;
+
+    AuditStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Appends the events as one JDBC batch. */
+    void append(List<AuditLog.Event> events) {
+        Sql.batch(dataSource, INSERT, events.stream().map(e -> List.of(orNull(e.subject()),
+                e.roles().toArray(String[]::new), orNull(e.action()), orNull(e.resourceType()),
+                orNull(e.resourceId()), e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()),
+                e.status(), orNull(e.requestId()), orNull(e.clientAddress()))).toList());
+    }
+
+    /** Up to {@code limit} rows matching the query, newest first, with ids below {@code beforeId} when given. */
+    List<AuditEntry> page(AuditLog.Query q, Long beforeId, int limit) {
+        StringBuilder sql = new StringBuilder(PAGE);
+        List<Object> params = new ArrayList<>();
+        filter(sql, params, "subject = ?", q.subject());
+        filter(sql, params, "contact_ids @> ARRAY[?::uuid]", q.contact());
+        filter(sql, params, "resource_type = ?", q.resourceType());
+        filter(sql, params, "resource_id = ?", q.resourceId());
+        filter(sql, params, "action = ?", q.action());
+        filter(sql, params, "at >= ?", q.from());
+        filter(sql, params, "at < ?", q.to());
+        filter(sql, params, "id < ?", beforeId);
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        params.add(limit);
+        return Sql.query(dataSource, sql.toString(), params, r -> new AuditEntry(r.getLong(1),
+                r.getTimestamp(2).toInstant(), r.getString(3), strings(r.getArray(4)), r.getString(5), r.getString(6),
+                r.getString(7), uuids(r.getArray(8)), r.getString(9), r.getString(10), r.getInt(11), r.getString(12),
+                r.getString(13), r.getString(14)));
+    }
+
+    /** Walks the whole chain in id order. */
+    Chain chain() {
+        return Sql.query(dataSource, VERIFY, List.of(), r -> new Chain(r.getLong(1), (Long) r.getObject(2),
+                (Long) r.getObject(3), r.getString(4), (Long) r.getObject(5), r.getBoolean(6))).get(0);
+    }
+
+    /** Whether the role the service connects as could change or remove audit rows: it should not. */
+    boolean runtimeRoleCanRewrite() {
+        return Sql.query(dataSource, REWRITE_RIGHTS, List.of(), r -> r.getBoolean(1)).get(0);
+    }
+
+    private static void filter(StringBuilder sql, List<Object> params, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            params.add(value);
+        }
+    }
+
+    private static Object orNull(Object value) {
+        return value == null ? Sql.NULL : value;
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).toList();
+    }
+
+    private static List<UUID> uuids(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(o -> (UUID) o).toList();
+    }
+}
