@@ -1,11 +1,11 @@
 package health.circles.contact;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
 import health.circles.security.AuditCall;
 import health.circles.security.Callers;
-import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
-import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -136,7 +136,7 @@ public class ConsentLedger {
         Map<ConsentChannel, Effective> current = effective(contact.id);
         Instant now = now();
         List<ConsentStore.NewEntry> rows = new ArrayList<>();
-        List<Problem.FieldError> refused = new ArrayList<>();
+        List<DomainException.FieldError> refused = new ArrayList<>();
         List<Verdict> verdicts = new ArrayList<>();
         for (Entry e : entries) {
             if (e.givenAt() != null && e.givenAt().isBefore(EARLIEST)) {
@@ -148,7 +148,8 @@ public class ConsentLedger {
             switch (verdict) {
                 case REPEAT -> {
                 }
-                case REFUSED -> refused.add(new Problem.FieldError(field(e.channel()), refusal(e.channel(), before)));
+                case REFUSED -> refused.add(new DomainException.FieldError(field(e.channel()),
+                        refusal(e.channel(), before)));
                 case HISTORY -> rows.add(row(contact.id, e, now, author));
                 case EFFECTIVE -> {
                     rows.add(row(contact.id, e, now, author));
@@ -159,8 +160,7 @@ public class ConsentLedger {
             }
         }
         if (!refused.isEmpty()) {
-            // Still an ApiProblem: failure.Conflict carries no field errors, and this answer lists the refused fields.
-            throw new ApiProblem(409, "opt-out-in-force", "Opt-out in force",
+            throw new Conflict("opt-out-in-force", "Opt-out in force",
                     String.join("; ", refused.stream().map(f -> f.field() + ": " + f.reason()).toList()), refused);
         }
         store.insert(rows);
