@@ -237,7 +237,7 @@ public class ImportErasure {
         for (int i = 0; i < Math.min(header.size(), cells.size()); i++) {
             switch (header.get(i)) {
                 case "externalId", "from", "to" -> ids.add(cells.get(i));
-                case "participants" -> ids.addAll(List.of(cells.get(i).split("\\|")));
+                case "participants" -> ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells.get(i))));
                 default -> { }
             }
         }
