@@ -58,7 +58,38 @@ public final class Sql {
         }
     }
 
-    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code String[]} as arrays, instants as timestamps. */
+    /**
+     * The mapped rows of a query run on {@code c}, a connection the caller holds (a transaction's), left open. A
+     * failure stays a {@link SQLException}, for the caller's transaction handling (savepoints, SQL states).
+     */
+    public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    T value = row.map(r);
+                    if (value != null) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Rows changed by a statement run on {@code c}, a connection the caller holds (a transaction's), left open. */
+    public static int update(Connection c, String sql, List<?> params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Integer[]}, {@code Double[]},
+     * {@code Boolean[]}, {@code String[]} as arrays (elements may be null), instants as timestamps.
+     */
     public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
@@ -70,6 +101,12 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("uuid", ids));
             } else if (p instanceof Long[] longs) {
                 s.setArray(i + 1, c.createArrayOf("bigint", longs));
+            } else if (p instanceof Integer[] ints) {
+                s.setArray(i + 1, c.createArrayOf("int", ints));
+            } else if (p instanceof Double[] doubles) {
+                s.setArray(i + 1, c.createArrayOf("float8", doubles));
+            } else if (p instanceof Boolean[] booleans) {
+                s.setArray(i + 1, c.createArrayOf("boolean", booleans));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
             } else {

@@ -23,11 +23,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportService {
 
-    private final ImportJobs jobs;
+    private final ImportJobStore jobs;
     private final ImportRunner runner;
     private final ImportConfig config;
 
-    ImportService(ImportJobs jobs, ImportRunner runner, ImportConfig config) {
+    ImportService(ImportJobStore jobs, ImportRunner runner, ImportConfig config) {
         this.jobs = jobs;
         this.runner = runner;
         this.config = config;
