@@ -26,8 +26,13 @@ public final class ImportColumns {
     public static final String LIST_SEPARATOR = "|";
     /** Splits a CSV list cell into its items. */
     public static final Pattern LIST_SPLIT = Pattern.compile(Pattern.quote(LIST_SEPARATOR));
+    /** The fields that name a contact by its external id: a record's own id, a tie's ends. */
+    public static final List<String> CONTACT_REFERENCES = List.of("externalId", "from", "to");
+    /** The list field of a touchpoint naming its participants by their external ids. */
+    public static final String PARTICIPANTS = "participants";
+
     /** The columns whose CSV cells are lists. */
-    public static final Set<String> LISTS = Set.of("languages", "specialties", "tags", "participants");
+    public static final Set<String> LISTS = Set.of("languages", "specialties", "tags", PARTICIPANTS);
 
     /** Column headers of the CSV import format, one file per record type, in this order. */
     public static final List<String> CONTACT_COLUMNS = contactColumns();

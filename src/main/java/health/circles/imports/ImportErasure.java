@@ -187,13 +187,14 @@ public class ImportErasure {
         if (node == null || !node.isObject()) {
             return ids;
         }
-        for (String field : new String[] {"externalId", "from", "to"}) {
+        for (String field : ImportColumns.CONTACT_REFERENCES) {
             if (node.get(field) != null && node.get(field).isTextual()) {
                 ids.add(node.get(field).asText());
             }
         }
-        if (node.get("participants") != null && node.get("participants").isArray()) {
-            node.get("participants").forEach(p -> ids.add(p.asText()));
+        JsonNode participants = node.get(ImportColumns.PARTICIPANTS);
+        if (participants != null && participants.isArray()) {
+            participants.forEach(p -> ids.add(p.asText()));
         }
         return ids;
     }
@@ -202,10 +203,10 @@ public class ImportErasure {
         List<String> cells = csvCells(line);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < Math.min(header.size(), cells.size()); i++) {
-            switch (header.get(i)) {
-                case "externalId", "from", "to" -> ids.add(cells.get(i));
-                case "participants" -> ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells.get(i))));
-                default -> { }
+            if (ImportColumns.CONTACT_REFERENCES.contains(header.get(i))) {
+                ids.add(cells.get(i));
+            } else if (header.get(i).equals(ImportColumns.PARTICIPANTS)) {
+                ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells.get(i))));
             }
         }
         return ids;
