@@ -87,7 +87,8 @@ class ImportContactStore {
     private static final String BUMP_VERSIONS =
             "UPDATE contact SET version = version + 1, updated_at = ?::timestamptz WHERE id = ANY(?)";
 
-    // Belongs to the erasure register (package contact), which owns contact_erasure: see the imports' report.
+    // Belongs with the erasure register (package contact), which owns contact_erasure: read here until the register
+    // offers its fingerprints.
     private static final String ERASED_FINGERPRINTS =
             "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL";
 
