@@ -99,7 +99,10 @@ public final class Sql {
         }
     }
 
-    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Boolean[]}, {@code String[]} as arrays, instants as timestamps. */
+    /**
+     * Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Integer[]}, {@code Double[]},
+     * {@code Boolean[]}, {@code String[]} as arrays (elements may be null), instants as timestamps.
+     */
     public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
@@ -111,8 +114,12 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("uuid", ids));
             } else if (p instanceof Long[] longs) {
                 s.setArray(i + 1, c.createArrayOf("bigint", longs));
-            } else if (p instanceof Boolean[] flags) {
-                s.setArray(i + 1, c.createArrayOf("boolean", flags));
+            } else if (p instanceof Integer[] ints) {
+                s.setArray(i + 1, c.createArrayOf("int", ints));
+            } else if (p instanceof Double[] doubles) {
+                s.setArray(i + 1, c.createArrayOf("float8", doubles));
+            } else if (p instanceof Boolean[] booleans) {
+                s.setArray(i + 1, c.createArrayOf("boolean", booleans));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
             } else {

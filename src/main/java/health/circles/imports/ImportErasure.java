@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.ContactErased;
 import health.circles.contact.ErasureRegister;
 import health.circles.sync.CoalescingWorker;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.persistence.EntityManager;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -25,13 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -51,17 +43,17 @@ public class ImportErasure {
     /** Row error of a row that names a contact erased on request; it never repeats the id. */
     static final String ERASED = "erased on request";
 
-    private final EntityManager em;
-    private final AgroalDataSource dataSource;
+    private final ImportJobStore jobs;
+    private final ImportContactStore contacts;
     private final ErasureRegister register;
     private final ImportConfig config;
     private final ObjectMapper json;
     private final CoalescingWorker worker = new CoalescingWorker("import-erasure", this::runScrub);
 
-    ImportErasure(EntityManager em, AgroalDataSource dataSource, ErasureRegister register, ImportConfig config,
+    ImportErasure(ImportJobStore jobs, ImportContactStore contacts, ErasureRegister register, ImportConfig config,
                   ObjectMapper json) {
-        this.em = em;
-        this.dataSource = dataSource;
+        this.jobs = jobs;
+        this.contacts = contacts;
         this.register = register;
         this.config = config;
         this.json = json;
@@ -75,17 +67,7 @@ public class ImportErasure {
         if (words.isEmpty()) {
             return;
         }
-        String array = ImportWriter.arrayLiteral(words);
-        em.createNativeQuery("""
-                        UPDATE import_error SET reason = :erased, field = NULL
-                        WHERE EXISTS (SELECT 1 FROM unnest(CAST(:words AS text[])) w
-                                      WHERE strpos(lower(reason), w) > 0 OR strpos(lower(coalesce(field, '')), w) > 0)""")
-                .setParameter("erased", ERASED).setParameter("words", array).executeUpdate();
-        em.createNativeQuery("""
-                        UPDATE import_job SET error = 'the error named a contact erased on request'
-                        WHERE error IS NOT NULL
-                          AND EXISTS (SELECT 1 FROM unnest(CAST(:words AS text[])) w WHERE strpos(lower(error), w) > 0)""")
-                .setParameter("words", array).executeUpdate();
+        jobs.forgetErased(words, ERASED);
     }
 
     void afterErased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ContactErased erased) {
@@ -124,7 +106,7 @@ public class ImportErasure {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        Set<String> erased = fingerprints();
+        Set<String> erased = contacts.erasedFingerprints();
         if (erased.isEmpty()) {
             return 0;
         }
@@ -144,21 +126,6 @@ public class ImportErasure {
             LOG.infof("Rewrote %d import file(s) without the rows of contacts erased on request", rewritten);
         }
         return rewritten;
-    }
-
-    private Set<String> fingerprints() {
-        Set<String> out = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL");
-             ResultSet r = s.executeQuery()) {
-            while (r.next()) {
-                out.add(HexFormat.of().formatHex(r.getBytes(1)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     /**
@@ -220,13 +187,14 @@ public class ImportErasure {
         if (node == null || !node.isObject()) {
             return ids;
         }
-        for (String field : new String[] {"externalId", "from", "to"}) {
+        for (String field : ImportColumns.CONTACT_REFERENCES) {
             if (node.get(field) != null && node.get(field).isTextual()) {
                 ids.add(node.get(field).asText());
             }
         }
-        if (node.get("participants") != null && node.get("participants").isArray()) {
-            node.get("participants").forEach(p -> ids.add(p.asText()));
+        JsonNode participants = node.get(ImportColumns.PARTICIPANTS);
+        if (participants != null && participants.isArray()) {
+            participants.forEach(p -> ids.add(p.asText()));
         }
         return ids;
     }
@@ -235,10 +203,10 @@ public class ImportErasure {
         List<String> cells = csvCells(line);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < Math.min(header.size(), cells.size()); i++) {
-            switch (header.get(i)) {
-                case "externalId", "from", "to" -> ids.add(cells.get(i));
-                case "participants" -> ids.addAll(List.of(cells.get(i).split("\\|")));
-                default -> { }
+            if (ImportColumns.CONTACT_REFERENCES.contains(header.get(i))) {
+                ids.add(cells.get(i));
+            } else if (header.get(i).equals(ImportColumns.PARTICIPANTS)) {
+                ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells.get(i))));
             }
         }
         return ids;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import health.circles.synthetic.ImportFiles;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,9 +33,6 @@ abstract class ImportReader implements Closeable {
     record Row(long number, long end, ObjectNode node, RowError error) {
     }
 
-    static final Set<String> LISTS = Set.of("languages", "specialties", "tags", "participants");
-    static final Set<String> RECORD_TYPES = Set.of("contact", "tie", "touchpoint");
-
     /** The next row, or null at the end of the file. */
     abstract Row next() throws IOException;
 
@@ -46,25 +42,20 @@ abstract class ImportReader implements Closeable {
 
     /**
      * Checks a CSV header before a job is created; returns what is wrong with it, or null. Columns must be those of
-     * the record type (see the import documentation); with no type given, a {@code record} column must say it.
+     * the record type ({@link ImportColumns}); with no type given, a {@code record} column must say it.
      */
     static String checkCsvHeader(List<String> header, String recordType) {
         Set<String> known = new HashSet<>();
+        known.add(ImportColumns.RECORD);
         if (recordType == null) {
-            if (!header.contains("record")) {
+            if (!header.contains(ImportColumns.RECORD)) {
                 return "without ?type=contact|tie|touchpoint the CSV needs a 'record' column";
             }
-            known.add("record");
-            known.addAll(ImportFiles.CONTACT_COLUMNS);
-            known.addAll(ImportFiles.TIE_COLUMNS);
-            known.addAll(ImportFiles.TOUCHPOINT_COLUMNS);
+            known.addAll(ImportColumns.CONTACT_COLUMNS);
+            known.addAll(ImportColumns.TIE_COLUMNS);
+            known.addAll(ImportColumns.TOUCHPOINT_COLUMNS);
         } else {
-            known.addAll(switch (recordType) {
-                case "contact" -> ImportFiles.CONTACT_COLUMNS;
-                case "tie" -> ImportFiles.TIE_COLUMNS;
-                default -> ImportFiles.TOUCHPOINT_COLUMNS;
-            });
-            known.add("record");
+            known.addAll(ImportColumns.of(recordType));
         }
         for (String column : header) {
             if (!known.contains(column)) {
@@ -170,14 +161,14 @@ abstract class ImportReader implements Closeable {
                 if (value == null || value.isEmpty()) {
                     continue;
                 }
-                if (column.equals("record")) {
+                if (column.equals(ImportColumns.RECORD)) {
                     type = value;
-                } else if (column.startsWith("consent.")) {
+                } else if (column.startsWith(ImportColumns.CONSENT_PREFIX)) {
                     ObjectNode consent = node.has("consent") ? (ObjectNode) node.get("consent") : node.putObject("consent");
-                    consent.putObject(column.substring("consent.".length())).put("status", value);
-                } else if (LISTS.contains(column)) {
+                    consent.putObject(column.substring(ImportColumns.CONSENT_PREFIX.length())).put("status", value);
+                } else if (ImportColumns.LISTS.contains(column)) {
                     ArrayNode list = node.putArray(column);
-                    for (String item : value.split("\\|")) {
+                    for (String item : ImportColumns.LIST_SPLIT.split(value)) {
                         if (!item.isBlank()) {
                             list.add(item.strip());
                         }
@@ -187,7 +178,7 @@ abstract class ImportReader implements Closeable {
                 }
             }
             if (type != null) {
-                node.put("record", type);
+                node.put(ImportColumns.RECORD, type);
             }
             return new Row(number, end, node, null);
         }

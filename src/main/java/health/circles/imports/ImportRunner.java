@@ -7,20 +7,18 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
  * Runs import jobs one at a time per replica, in the background: reads the file from the job's checkpoint, parses and
  * validates a batch of rows, and commits the batch's records, outbox rows, row errors and new checkpoint in one
- * transaction. A replica holds its job under a lease (ImportJobs.Lease) renewed on a timer, however long a batch
+ * transaction. A replica holds its job under a lease (ImportJobStore.Lease) renewed on a timer, however long a batch
  * takes; a replica that dies mid-batch leaves nothing of that batch, and once its lease is stale any replica resumes
  * the job from the last checkpoint (at start-up, on schedule, or on request). The fencing token stops a replica that
  * stalled past its lease from committing anything after it was taken over. Files live in the imports folder, which
@@ -31,17 +29,16 @@ public class ImportRunner {
 
     private static final Logger LOG = Logger.getLogger(ImportRunner.class);
 
-    private final ImportJobs jobs;
+    private final ImportJobStore jobs;
     private final RowParser parser;
     private final ImportWriter writer;
     private final ImportConfig config;
-    private final EntityManager em;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final CoalescingWorker worker = new CoalescingWorker("imports", this::runAll);
     /** Who this replica is, in leases and logs: host, process and a random part (pids repeat in containers). */
     private final String owner = ReplicaName.get();
     /** The lease this replica holds now, renewed by {@link #heartbeat()}; null when idle. */
-    private volatile ImportJobs.Lease held;
+    private volatile ImportJobStore.Lease held;
     /** Set by the heartbeat when the lease was found taken over: the running job stops before its next batch. */
     private volatile boolean lost;
     /** Test hook: the batch number (1-based) at which to simulate the process dying, and whether before its commit. */
@@ -50,13 +47,12 @@ public class ImportRunner {
     /** Test hook: how many simulated crashes happened. */
     final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
-    ImportRunner(ImportJobs jobs, RowParser parser, ImportWriter writer, ImportConfig config, EntityManager em,
+    ImportRunner(ImportJobStore jobs, RowParser parser, ImportWriter writer, ImportConfig config,
                  com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jobs = jobs;
         this.parser = parser;
         this.writer = writer;
         this.config = config;
-        this.em = em;
         this.json = json;
     }
 
@@ -84,7 +80,7 @@ public class ImportRunner {
      */
     @Scheduled(every = "${circles.imports.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        ImportJobs.Lease lease = held;
+        ImportJobStore.Lease lease = held;
         if (lease == null) {
             return;
         }
@@ -107,7 +103,7 @@ public class ImportRunner {
 
     private void runAll() {
         while (!worker.stopping()) {
-            java.util.Optional<ImportJobs.Job> job;
+            java.util.Optional<ImportJobStore.Job> job;
             try {
                 job = jobs.claimNext(owner, config.staleAfter());
             } catch (RuntimeException e) {
@@ -131,64 +127,23 @@ public class ImportRunner {
         }
     }
 
-    private void run(ImportJobs.Job job) {
-        ImportJobs.Lease lease = job.lease();
+    private void run(ImportJobStore.Job job) {
+        ImportJobStore.Lease lease = job.lease();
         Path file = Path.of(config.dir(), job.fileName());
         long started = System.nanoTime();
         LOG.infof("Import %s: %s from row %d on %s (lease %d)", job.id(), job.rowsDone() == 0 ? "starting" : "resuming",
                 job.rowsDone() + 1, owner, lease.token());
         try (ImportReader reader = ImportReader.open(file, job.format(), job.recordType(), json)) {
-            ImportReader.Row row;
-            do {
-                row = reader.next();
-            } while (row != null && row.number() <= job.rowsDone());
+            ImportReader.Row row = skipDone(reader, job.rowsDone());
             int batch = job.batches();
             while (row != null && !worker.stopping()) {
                 if (lost) {
-                    throw new ImportJobs.LeaseLost(lease);
+                    throw new ImportJobStore.LeaseLost(lease);
                 }
-                List<RowParser.Parsed> valid = new ArrayList<>(job.batchSize());
-                List<RowError> errors = new ArrayList<>();
-                long rejected = 0;
-                long last = row.number();
-                long end = row.end();
-                for (int i = 0; i < job.batchSize() && row != null; i++) {
-                    RowParser.Parsed parsed = parser.parse(row);
-                    if (parsed.errors().isEmpty()) {
-                        valid.add(parsed);
-                    } else {
-                        errors.addAll(parsed.errors());
-                        rejected++;
-                    }
-                    last = row.number();
-                    end = row.end();
-                    row = reader.next();
-                }
+                Batch read = readBatch(reader, row, job.batchSize());
+                row = read.next();
                 int number = ++batch;
-                long rejectedRows = rejected;
-                long rowsDone = last;
-                long bytesDone = end;
-                boolean cancel = QuarkusTransaction.requiringNew().call(() -> {
-                    em.unwrap(Session.class).doWork(c -> jobs.checkLease(c, lease));
-                    ImportWriter.Outcome outcome = writer.write(job.id(), number, valid);
-                    List<RowError> all = new ArrayList<>(errors);
-                    all.addAll(outcome.errors);
-                    all.addAll(outcome.notes);
-                    all.sort(java.util.Comparator.comparingLong(RowError::row));
-                    if (crashBeforeCommit && crashAtBatch == number) {
-                        throw new SimulatedCrash(number);
-                    }
-                    Pause pause = this.pause;
-                    if (pause != null && pause.batch == number) {
-                        pause.hold();
-                    }
-                    return em.unwrap(Session.class).doReturningWork(c -> {
-                        jobs.addErrors(c, job.id(), all, config.maxErrors());
-                        return jobs.checkpoint(c, lease, new ImportJobs.Progress(rowsDone, bytesDone,
-                                outcome.inserted, outcome.updated, outcome.unchanged,
-                                rejectedRows + outcome.errors.size()));
-                    });
-                });
+                boolean cancel = commit(job, lease, number, read);
                 if (!crashBeforeCommit && crashAtBatch == number) {
                     throw new SimulatedCrash(number);
                 }
@@ -201,16 +156,10 @@ public class ImportRunner {
             if (worker.stopping()) {
                 return; // the job stays RUNNING and is resumed from its checkpoint by the next process
             }
-            if (jobs.finish(lease, ImportState.SUCCEEDED, null)) {
-                Files.deleteIfExists(file);
-                LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
-            } else {
-                LOG.warnf("Import %s: read to the end, but its lease %d was lost first; the new holder finishes it",
-                        job.id(), lease.token());
-            }
+            succeed(job, lease, file, started);
         } catch (SimulatedCrash e) {
             throw e;
-        } catch (ImportJobs.LeaseLost e) {
+        } catch (ImportJobStore.LeaseLost e) {
             LOG.warnf("Import %s: taken over by another replica; this one (%s) stops without committing more",
                     job.id(), owner);
         } catch (IOException | RuntimeException e) {
@@ -219,6 +168,85 @@ public class ImportRunner {
             }
             LOG.errorf(e, "Import %s failed", job.id());
             jobs.finish(lease, ImportState.FAILED, failure(e));
+        }
+    }
+
+    /** A batch of rows as read and parsed: the valid ones, the errors of the others, and where it ends. */
+    private record Batch(List<RowParser.Parsed> valid, List<RowError> errors, long rejected, long rowsDone,
+                         long bytesDone, ImportReader.Row next) {
+    }
+
+    /** The first row after the checkpoint ({@code rowsDone}), or null when there is none. */
+    private static ImportReader.Row skipDone(ImportReader reader, long rowsDone) throws IOException {
+        ImportReader.Row row;
+        do {
+            row = reader.next();
+        } while (row != null && row.number() <= rowsDone);
+        return row;
+    }
+
+    /** Reads and parses up to {@code size} rows from {@code first} on; the batch knows the row after it. */
+    private Batch readBatch(ImportReader reader, ImportReader.Row first, int size) throws IOException {
+        List<RowParser.Parsed> valid = new ArrayList<>(size);
+        List<RowError> errors = new ArrayList<>();
+        long rejected = 0;
+        long last = first.number();
+        long end = first.end();
+        ImportReader.Row row = first;
+        for (int i = 0; i < size && row != null; i++) {
+            RowParser.Parsed parsed = parser.parse(row);
+            if (parsed.errors().isEmpty()) {
+                valid.add(parsed);
+            } else {
+                errors.addAll(parsed.errors());
+                rejected++;
+            }
+            last = row.number();
+            end = row.end();
+            row = reader.next();
+        }
+        return new Batch(valid, errors, rejected, last, end, row);
+    }
+
+    /**
+     * Commits a batch in one transaction, under the lease: its records and outbox rows, its row errors and the job's
+     * checkpoint. Returns whether the job was asked to stop.
+     */
+    private boolean commit(ImportJobStore.Job job, ImportJobStore.Lease lease, int number, Batch read) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ImportWriter.Outcome outcome = jobs.inTransaction(c -> {
+                jobs.checkLease(c, lease);
+                return writer.write(c, job.id(), number, read.valid());
+            });
+            List<RowError> all = new ArrayList<>(read.errors());
+            all.addAll(outcome.errors);
+            all.addAll(outcome.notes);
+            all.sort(java.util.Comparator.comparingLong(RowError::row));
+            if (crashBeforeCommit && crashAtBatch == number) {
+                throw new SimulatedCrash(number);
+            }
+            Pause pause = this.pause;
+            if (pause != null && pause.batch == number) {
+                pause.hold();
+            }
+            ImportJobStore.Progress progress = new ImportJobStore.Progress(read.rowsDone(), read.bytesDone(),
+                    outcome.inserted, outcome.updated, outcome.unchanged, read.rejected() + outcome.errors.size());
+            return jobs.inTransaction(c -> {
+                jobs.addErrors(c, job.id(), all, config.maxErrors());
+                return jobs.checkpoint(c, lease, progress);
+            });
+        });
+    }
+
+    /** Ends a job read to its end, and deletes its file, unless its lease was lost first. */
+    private void succeed(ImportJobStore.Job job, ImportJobStore.Lease lease, Path file, long started)
+            throws IOException {
+        if (jobs.finish(lease, ImportState.SUCCEEDED, null)) {
+            Files.deleteIfExists(file);
+            LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
+        } else {
+            LOG.warnf("Import %s: read to the end, but its lease %d was lost first; the new holder finishes it",
+                    job.id(), lease.token());
         }
     }
 
@@ -274,7 +302,7 @@ public class ImportRunner {
     }
 
     /** The lease this replica holds now, or null. */
-    ImportJobs.Lease heldLease() {
+    ImportJobStore.Lease heldLease() {
         return held;
     }
 

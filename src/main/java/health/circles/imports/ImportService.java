@@ -1,6 +1,9 @@
 package health.circles.imports;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.TooLarge;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +23,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportService {
 
-    private final ImportJobs jobs;
+    private final ImportJobStore jobs;
     private final ImportRunner runner;
     private final ImportConfig config;
 
-    ImportService(ImportJobs jobs, ImportRunner runner, ImportConfig config) {
+    ImportService(ImportJobStore jobs, ImportRunner runner, ImportConfig config) {
         this.jobs = jobs;
         this.runner = runner;
         this.config = config;
@@ -32,14 +35,14 @@ public class ImportService {
 
     /** Streams the body to the imports folder (up to the configured size), checks its head, and queues a job. */
     public ImportJobView submit(InputStream body, ImportFormat format, String recordType, Integer batchSize) {
-        if (recordType != null && !ImportReader.RECORD_TYPES.contains(recordType)) {
-            throw ApiProblem.invalidField("type", "must be one of contact, tie, touchpoint");
+        if (recordType != null && !ImportColumns.RECORD_TYPES.contains(recordType)) {
+            throw InvalidInput.field("type", "must be one of contact, tie, touchpoint");
         }
         if (recordType != null && format != ImportFormat.CSV) {
-            throw ApiProblem.invalidField("type", "applies to CSV only; NDJSON rows carry a \"record\" field");
+            throw InvalidInput.field("type", "applies to CSV only; NDJSON rows carry a \"record\" field");
         }
         if (batchSize != null && (batchSize < 1 || batchSize > 50_000)) {
-            throw ApiProblem.invalidField("batchSize", "must be between 1 and 50000");
+            throw InvalidInput.field("batchSize", "must be between 1 and 50000");
         }
         UUID id = UUID.randomUUID();
         Path dir = Path.of(config.dir());
@@ -50,9 +53,9 @@ public class ImportService {
             Path partial = dir.resolve(id + ".part");
             try (OutputStream out = Files.newOutputStream(partial)) {
                 size = copy(body, out, config.maxSize().asLongValue());
-            } catch (TooLarge e) {
+            } catch (OverLimit e) {
                 Files.deleteIfExists(partial);
-                throw new ApiProblem(413, "payload-too-large", "Payload too large",
+                throw new TooLarge("Payload too large",
                         "An import file may be at most " + config.maxSize().asLongValue() + " bytes");
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
@@ -79,7 +82,7 @@ public class ImportService {
                                 Integer batchSize) {
         if (size == 0) {
             deleteQuietly(file);
-            throw ApiProblem.badRequest("empty-import", "The file is empty");
+            throw InvalidInput.request("empty-import", "The file is empty");
         }
         if (format == ImportFormat.CSV) {
             String problem;
@@ -92,7 +95,7 @@ public class ImportService {
             }
             if (problem != null) {
                 deleteQuietly(file);
-                throw ApiProblem.badRequest("invalid-csv-header", "CSV header: " + problem);
+                throw InvalidInput.request("invalid-csv-header", "CSV header: " + problem);
             }
         }
         jobs.create(id, format, recordType, file.getFileName().toString(), size,
@@ -102,7 +105,7 @@ public class ImportService {
     }
 
     public ImportJobView get(UUID id) {
-        return jobs.find(id).orElseThrow(() -> ApiProblem.notFound("Import", id)).view();
+        return jobs.find(id).orElseThrow(() -> new NotFound("Import", id)).view();
     }
 
     public Page<RowError> errors(UUID id, Cursor after, int limit) {
@@ -115,7 +118,7 @@ public class ImportService {
                 afterRow = Long.parseLong(parts[0]);
                 afterSeq = Integer.parseInt(parts[1]);
             } catch (RuntimeException e) {
-                throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
+                throw InvalidInput.field("next", "is not a cursor returned by this listing");
             }
         }
         List<Integer> seqs = new ArrayList<>();
@@ -129,7 +132,7 @@ public class ImportService {
     public ImportJobView cancel(UUID id) {
         ImportJobView job = get(id);
         if (job.state().finished()) {
-            throw health.circles.web.ApiProblem.conflict("import-finished", "Import " + id + " already ended: "
+            throw new Conflict("import-finished", "Import " + id + " already ended: "
                     + job.state());
         }
         jobs.requestCancel(id);
@@ -140,13 +143,13 @@ public class ImportService {
     public ImportJobView resume(UUID id) {
         ImportJobView job = get(id);
         if (!jobs.requeue(id, config.staleAfter())) {
-            throw health.circles.web.ApiProblem.conflict("import-not-resumable", "Import " + id + " is " + job.state()
+            throw new Conflict("import-not-resumable", "Import " + id + " is " + job.state()
                     + (job.state() == ImportState.RUNNING ? " and alive" : "") + "; only FAILED, CANCELLED or "
                     + "orphaned RUNNING imports can be resumed");
         }
         if (!Files.exists(Path.of(config.dir(), jobs.find(id).orElseThrow().fileName()))) {
             jobs.requestCancel(id);
-            throw health.circles.web.ApiProblem.conflict("import-file-gone", "The file of import " + id
+            throw new Conflict("import-file-gone", "The file of import " + id
                     + " is no longer stored; upload it again (rows already imported are recognised)");
         }
         runner.wake();
@@ -160,7 +163,7 @@ public class ImportService {
         while ((n = in.read(buffer)) != -1) {
             total += n;
             if (total > max) {
-                throw new TooLarge();
+                throw new OverLimit();
             }
             out.write(buffer, 0, n);
         }
@@ -175,6 +178,6 @@ public class ImportService {
         }
     }
 
-    private static final class TooLarge extends IOException {
+    private static final class OverLimit extends IOException {
     }
 }

@@ -41,18 +41,18 @@ class RowParser {
             return new Parsed(row.number(), null, List.of(row.error()));
         }
         ObjectNode node = row.node();
-        JsonNode record = node.remove("record");
+        JsonNode record = node.remove(ImportColumns.RECORD);
         if (node.isEmpty()) {
             // What ImportErasure leaves of a row that named a contact erased on request (or a row left blank).
             return error(row.number(), null, "no values: " + ImportErasure.ERASED + ", or left blank");
         }
         String type = record == null || !record.isTextual() ? null : record.asText();
-        if (type == null || !ImportReader.RECORD_TYPES.contains(type)) {
-            return error(row.number(), "record", "must be one of contact, tie, touchpoint");
+        if (type == null || !ImportColumns.RECORD_TYPES.contains(type)) {
+            return error(row.number(), ImportColumns.RECORD, "must be one of contact, tie, touchpoint");
         }
         Class<?> target = switch (type) {
-            case "contact" -> ContactInput.class;
-            case "tie" -> TieRow.class;
+            case ImportColumns.CONTACT -> ContactInput.class;
+            case ImportColumns.TIE -> TieRow.class;
             default -> TouchpointRow.class;
         };
         Object value;

@@ -51,6 +51,13 @@
  * rows, each left as an empty row so that checkpoints keep their meaning ({@link health.circles.imports.ImportErasure},
  * docs/security.md).
  *
+ * <h2>Layers</h2>
+ * {@link health.circles.imports.ImportResource} -> {@link health.circles.imports.ImportService} (uploads, job reports)
+ * and {@link health.circles.imports.ImportRunner} (the background run) -> {@code ImportWriter} (a batch) -> the
+ * stores: {@code ImportJobStore} (jobs, leases, row errors), {@code ImportContactStore}, {@code ImportTieStore},
+ * {@code ImportTouchpointStore} (a batch's records, on its transaction's connection). The file contract is
+ * {@link health.circles.imports.ImportColumns}.
+ *
  * <h2>Tie strength</h2>
  * Imported ties weigh their declared strength ({@link health.circles.imports.DeclaredStrength}); the
  * {@link health.circles.imports.ImportedStrength} hook, called in each batch's transaction, is where

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.circles.contact.Channel;
 import health.circles.contact.ConsentInput;
+import health.circles.imports.ImportColumns;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +63,7 @@ public final class ImportFiles {
             try {
                 ObjectNode node = json.valueToTree(contact.input());
                 out.writeStartObject();
-                out.writeStringField("record", "contact");
+                out.writeStringField(ImportColumns.RECORD, ImportColumns.CONTACT);
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = it.next();
                     out.writeFieldName(field.getKey());
@@ -76,7 +79,7 @@ public final class ImportFiles {
         public void tie(SyntheticNetwork.Tie tie) {
             try {
                 out.writeStartObject();
-                out.writeStringField("record", "tie");
+                out.writeStringField(ImportColumns.RECORD, ImportColumns.TIE);
                 out.writeStringField("externalId", tie.externalId());
                 out.writeStringField("from", tie.fromExternalId());
                 out.writeStringField("to", tie.toExternalId());
@@ -93,7 +96,7 @@ public final class ImportFiles {
         public void touchpoint(SyntheticNetwork.Touchpoint tp) {
             try {
                 out.writeStartObject();
-                out.writeStringField("record", "touchpoint");
+                out.writeStringField(ImportColumns.RECORD, ImportColumns.TOUCHPOINT);
                 out.writeStringField("externalId", tp.externalId());
                 out.writeStringField("channel", tp.channel());
                 out.writeStringField("occurredAt", tp.occurredAt().toString());
@@ -117,16 +120,10 @@ public final class ImportFiles {
         }
     }
 
-    /** Column headers of the CSV import format, one file per record type. */
-    public static final List<String> CONTACT_COLUMNS = List.of("externalId", "kind", "givenName", "familyName",
-            "organizationName", "email", "phone", "postalCode", "city", "languages", "specialties", "tags",
-            "doNotContact", "consent.EMAIL", "consent.SMS", "consent.PHONE", "consent.MAIL", "consent.IN_PERSON");
-    public static final List<String> TIE_COLUMNS = List.of("externalId", "from", "to", "type", "since", "until",
-            "declaredStrength", "source", "notes");
-    public static final List<String> TOUCHPOINT_COLUMNS = List.of("externalId", "channel", "occurredAt", "topic",
-            "outcome", "campaignId", "participants");
-
-    /** Streams records as three CSV files (contacts.csv, ties.csv, touchpoints.csv); lists are joined with '|'. */
+    /**
+     * Streams records as three CSV files (contacts.csv, ties.csv, touchpoints.csv) with the columns of
+     * {@link ImportColumns}; lists are joined with its separator, consent is one status column per channel.
+     */
     public static final class Csv implements SyntheticNetwork.Sink, Closeable {
 
         private final Writer contacts;
@@ -134,20 +131,23 @@ public final class ImportFiles {
         private final Writer touchpoints;
 
         public Csv(Path dir) throws IOException {
-            contacts = open(dir.resolve("contacts.csv"), CONTACT_COLUMNS);
-            ties = open(dir.resolve("ties.csv"), TIE_COLUMNS);
-            touchpoints = open(dir.resolve("touchpoints.csv"), TOUCHPOINT_COLUMNS);
+            contacts = open(dir.resolve("contacts.csv"), ImportColumns.CONTACT_COLUMNS);
+            ties = open(dir.resolve("ties.csv"), ImportColumns.TIE_COLUMNS);
+            touchpoints = open(dir.resolve("touchpoints.csv"), ImportColumns.TOUCHPOINT_COLUMNS);
         }
 
         @Override
         public void contact(SyntheticNetwork.Contact contact) {
             var c = contact.input();
             Map<Channel, ConsentInput> consent = c.consent() == null ? Map.of() : c.consent();
-            line(contacts, c.externalId(), c.kind().name(), c.givenName(), c.familyName(), c.organizationName(),
-                    c.email(), c.phone(), c.postalCode(), c.city(), join(c.languages()), join(c.specialties()),
-                    join(c.tags()), String.valueOf(Boolean.TRUE.equals(c.doNotContact())),
-                    status(consent, Channel.EMAIL), status(consent, Channel.SMS), status(consent, Channel.PHONE),
-                    status(consent, Channel.MAIL), status(consent, Channel.IN_PERSON));
+            List<String> cells = new ArrayList<>(Arrays.asList(c.externalId(), c.kind().name(), c.givenName(),
+                    c.familyName(), c.organizationName(), c.email(), c.phone(), c.postalCode(), c.city(),
+                    join(c.languages()), join(c.specialties()), join(c.tags()),
+                    String.valueOf(Boolean.TRUE.equals(c.doNotContact()))));
+            for (Channel channel : Channel.values()) { // the consent columns, in ImportColumns' order
+                cells.add(status(consent, channel));
+            }
+            line(contacts, cells.toArray(String[]::new));
         }
 
         @Override
@@ -175,7 +175,7 @@ public final class ImportFiles {
         }
 
         private static String join(List<String> values) {
-            return values == null || values.isEmpty() ? null : String.join("|", values);
+            return values == null || values.isEmpty() ? null : String.join(ImportColumns.LIST_SEPARATOR, values);
         }
     }
 

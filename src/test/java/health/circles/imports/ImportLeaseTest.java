@@ -36,7 +36,7 @@ class ImportLeaseTest {
     ImportRunner runner;
 
     @Inject
-    ImportJobs jobs;
+    ImportJobStore jobs;
 
     private ImportRunner.Pause pause;
 
@@ -64,13 +64,13 @@ class ImportLeaseTest {
         long token = lease(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(id).after(before));
         assertEquals(1, given().get(location).then().extract().jsonPath().getInt("batches"));
-        assertTrue(jobs.heartbeat(new ImportJobs.Lease(id, token)), "the holder's lease is current");
+        assertTrue(jobs.heartbeat(new ImportJobStore.Lease(id, token)), "the holder's lease is current");
 
         // Another replica takes the job over (as claimNext does once the lease looks stale): a new fencing token.
         update("UPDATE import_job SET lease_token = lease_token + 1, lease_owner = 'other-replica', "
                 + "heartbeat_at = now() WHERE id = ?", id);
-        assertFalse(jobs.heartbeat(new ImportJobs.Lease(id, token)), "the old token no longer renews");
-        assertFalse(jobs.finish(new ImportJobs.Lease(id, token), ImportState.FAILED, "stale"),
+        assertFalse(jobs.heartbeat(new ImportJobStore.Lease(id, token)), "the old token no longer renews");
+        assertFalse(jobs.finish(new ImportJobStore.Lease(id, token), ImportState.FAILED, "stale"),
                 "nor ends the job");
 
         // The stalled batch wakes up: its checkpoint is refused, its rows roll back, and this replica stops.
@@ -102,8 +102,8 @@ class ImportLeaseTest {
     }
 
     private boolean runnerHolds(UUID id, long token) {
-        ImportJobs.Lease held = runner.heldLease();
-        return held != null && held.equals(new ImportJobs.Lease(id, token));
+        ImportJobStore.Lease held = runner.heldLease();
+        return held != null && held.equals(new ImportJobStore.Lease(id, token));
     }
 
     private Timestamp heartbeat(UUID id) throws Exception {
