@@ -10,7 +10,7 @@ import health.circles.contact.ContactNodes;
 import health.circles.contact.ContactService;
 import health.circles.contact.ErasureRegister;
 import health.circles.network.Tie;
-import health.circles.network.TieEdges;
+import health.circles.network.TieGraph;
 import health.circles.network.TieSource;
 import health.circles.network.TieType;
 import health.circles.sync.Outbox;
@@ -524,7 +524,7 @@ class ImportWriter {
             }
         }
         if (!written.isEmpty()) {
-            outbox.appendBatch(TieEdges.UPSERTED, job, batch, written.stream().map(TieEdges::upserted).toList());
+            outbox.appendBatch(TieGraph.UPSERTED, job, batch, written.stream().map(TieGraph::upserted).toList());
         }
     }
 

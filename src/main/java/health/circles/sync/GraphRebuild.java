@@ -5,8 +5,8 @@ import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.graph.GraphSchema;
 import health.circles.network.Tie;
-import health.circles.network.Ties;
-import health.circles.network.TieEdges;
+import health.circles.network.TieStore;
+import health.circles.network.TieGraph;
 import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -173,15 +173,15 @@ public class GraphRebuild {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        Tie t = Ties.edgeOf(r);
-                        batch.add(TieEdges.upserted(t));
+                        Tie t = TieStore.edgeOf(r);
+                        batch.add(TieGraph.upserted(t));
                         if (batch.size() == BATCH) {
-                            write(graph, id, TieEdges.UPSERTED, batch);
+                            write(graph, id, TieGraph.UPSERTED, batch);
                         }
                     }
                 }
             }
-            write(graph, id, TieEdges.UPSERTED, batch);
+            write(graph, id, TieGraph.UPSERTED, batch);
             c.commit();
         }
     }

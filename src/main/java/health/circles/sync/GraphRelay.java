@@ -50,6 +50,7 @@ public class GraphRelay {
     static final long LOCK_KEY = 0x43697263_6c657331L; // "Circles1"
 
     private final AgroalDataSource dataSource;
+    private final OutboxStore outbox;
     private final Driver driver;
     private final GraphSchema schema;
     private final SyncConfig config;
@@ -62,9 +63,10 @@ public class GraphRelay {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
-    GraphRelay(AgroalDataSource dataSource, Driver driver, GraphSchema schema, SyncConfig config, ObjectMapper json,
-               GraphProjections projections, SyncMetrics metrics) {
+    GraphRelay(AgroalDataSource dataSource, OutboxStore outbox, Driver driver, GraphSchema schema, SyncConfig config,
+               ObjectMapper json, GraphProjections projections, SyncMetrics metrics) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
         this.driver = driver;
         this.schema = schema;
         this.config = config;
@@ -136,18 +138,17 @@ public class GraphRelay {
         }
     }
 
+    /**
+     * Waits until every change committed before the call has reached the graph, or the timeout passes; returns whether
+     * it did. Lets a client read its own writes without naming their position.
+     */
+    public boolean awaitCommitted(Duration timeout) {
+        long latest = outbox.latestPending();
+        return latest <= 0 || awaitApplied(latest, timeout);
+    }
+
     private long pendingUpTo(long position) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT count(*) FROM outbox WHERE applied_at IS NULL AND position <= ?")) {
-            s.setLong(1, position);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return outbox.pendingUpTo(position);
     }
 
     /** Applies batches until the outbox is empty or the graph cannot be reached. */

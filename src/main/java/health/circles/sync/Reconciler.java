@@ -4,8 +4,8 @@ import health.circles.contact.Contact;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.network.Tie;
-import health.circles.network.Ties;
-import health.circles.network.TieEdges;
+import health.circles.network.TieStore;
+import health.circles.network.TieGraph;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -209,7 +209,7 @@ public class Reconciler {
     }
 
     private long ties(Map<String, Tally> tallies) throws SQLException {
-        Repairs repairs = new Repairs(TieEdges.UPSERTED,
+        Repairs repairs = new Repairs(TieGraph.UPSERTED,
                 "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t",
                 "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1");
         long checked = 0;
@@ -228,7 +228,7 @@ public class Reconciler {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         checked++;
-                        Tie t = Ties.edgeOf(r);
+                        Tie t = TieStore.edgeOf(r);
                         String id = t.id.toString();
                         while (rel != null && rel.get("id").asString().compareTo(id) < 0) {
                             extraTie(rel, tallies, repairs);
@@ -236,7 +236,7 @@ public class Reconciler {
                         }
                         if (rel == null || !rel.get("id").asString().equals(id)) {
                             tallies.get("tiesMissing").add(id);
-                            repairs.upserts.add(TieEdges.upserted(t));
+                            repairs.upserts.add(TieGraph.upserted(t));
                         } else {
                             boolean moved = !Objects.equals(string(rel.get("from")), t.fromId.toString())
                                     || !Objects.equals(string(rel.get("to")), t.toId.toString());
@@ -252,7 +252,7 @@ public class Reconciler {
                                 } else {
                                     repairs.unversion.add(id);
                                 }
-                                repairs.upserts.add(TieEdges.upserted(t));
+                                repairs.upserts.add(TieGraph.upserted(t));
                             }
                             rel = rels.hasNext() ? rels.next() : null;
                             // A second relationship with the same id is a stray copy.
@@ -261,7 +261,7 @@ public class Reconciler {
                                 rel = rels.hasNext() ? rels.next() : null;
                                 if (!moved) {
                                     repairs.deletes.add(id);
-                                    repairs.upserts.add(TieEdges.upserted(t));
+                                    repairs.upserts.add(TieGraph.upserted(t));
                                 }
                             }
                         }

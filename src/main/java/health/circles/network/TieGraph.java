@@ -16,7 +16,7 @@ import org.neo4j.driver.TransactionContext;
  * ties are stored once, in the direction they were created; queries and projections read them undirected.
  */
 @ApplicationScoped
-public class TieEdges implements GraphProjection {
+public class TieGraph implements GraphProjection {
 
     public static final String UPSERTED = "tie.upserted";
     public static final String DELETED = "tie.deleted";

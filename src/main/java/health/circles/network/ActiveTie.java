@@ -1,0 +1,41 @@
+package health.circles.network;
+
+/**
+ * The one definition of an active tie, as query text for PostgreSQL and for Neo4j. A tie is active on a day when it
+ * has not ended by then (no {@code until}, or one after that day: a tie ends at the start of its {@code until}) and it
+ * is a fact of the network ({@link TieAssertion#inGraph()}: neither a claim pending review nor a refused one). The
+ * same rule as {@link Tie#active} and {@link TieAssertion#inGraph()} in Java. Every query of active ties composes these
+ * fragments rather than writing the rule out again.
+ */
+public final class ActiveTie {
+
+    /**
+     * SQL condition on a {@code tie} row aliased {@code t}: not ended on the date bound to its one parameter
+     * ({@code ?}). Alone it also admits pending claims (which hold their slot) and refused ones: listings by date.
+     */
+    public static final String OPEN_ON_SQL = "(t.until IS NULL OR t.until > ?)";
+
+    /** The same as {@link #OPEN_ON_SQL} in HQL, on a {@code Tie} aliased {@code t}, the date bound to {@code :today}. */
+    public static final String OPEN_ON_HQL = "(t.until is null or t.until > :today)";
+
+    /**
+     * SQL condition on a {@code tie} row aliased {@code t}: a fact of the network, so what the graph holds (rebuild
+     * and reconcile load exactly these), ended ones included.
+     */
+    public static final String IN_NETWORK_SQL = "t.assertion NOT IN ('CLAIMED', 'REJECTED')";
+
+    /**
+     * SQL condition on a {@code tie} row aliased {@code t}: active on the date bound to its one parameter
+     * ({@code ?}): open then, and a fact of the network. What strengths, circles and analytics count as a tie.
+     */
+    public static final String ACTIVE_SQL = OPEN_ON_SQL + " AND " + IN_NETWORK_SQL;
+
+    /**
+     * Cypher condition on a {@code TIE} relationship bound to {@code t}: active on the date parameter {@code $today}.
+     * The graph holds only ties in the network (claims and refused ties never reach it), so the date decides.
+     */
+    public static final String ACTIVE_CYPHER = "(t.until IS NULL OR t.until > $today)";
+
+    private ActiveTie() {
+    }
+}
