@@ -58,6 +58,38 @@ public final class Sql {
         }
     }
 
+    /**
+     * The mapped rows of a query on a given connection, in whatever transaction it holds (a relay batch, a lock's
+     * session); the connection stays open.
+     */
+    public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    T value = row.map(r);
+                    if (value != null) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows changed by a statement on a given connection, in whatever transaction it holds; it stays open. */
+    public static int update(Connection c, String sql, List<?> params) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Update failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code String[]} as arrays, instants as timestamps. */
     public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {

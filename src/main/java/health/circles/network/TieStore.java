@@ -18,9 +18,17 @@ import java.util.UUID;
 public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     /**
-     * The tie as the graph holds it, from a row of {@code SELECT id, from_id, to_id, type, "symmetric", strength,
-     * since, until, version FROM tie}: what rebuild and reconcile compare and write.
+     * Every tie the graph holds (the facts of the network, ended ones included), as rows {@link #edgeOf} reads. For
+     * rebuild and reconcile, which stream it on a connection of their own (reconcile appends {@code ORDER BY id}).
      */
+    public static final String IN_GRAPH = """
+            SELECT t.id, t.from_id, t.to_id, t.type, t."symmetric", t.strength, t.since, t.until, t.version FROM tie t
+            WHERE %s""".formatted(ActiveTie.IN_NETWORK_SQL);
+
+    /** How many ties the graph holds: the size of a rebuild's tie load. */
+    public static final String COUNT_IN_GRAPH = "SELECT count(*) FROM tie t WHERE " + ActiveTie.IN_NETWORK_SQL;
+
+    /** The tie as the graph holds it, from a row of {@link #IN_GRAPH}: what rebuild and reconcile compare and write. */
     public static Tie edgeOf(ResultSet r) throws SQLException {
         Tie t = new Tie();
         t.id = r.getObject(1, UUID.class);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +13,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class Outbox {
 
-    private final EntityManager em;
+    private final OutboxStore store;
     private final ObjectMapper json;
     private final Event<Appended> appended;
 
-    Outbox(EntityManager em, ObjectMapper json, Event<Appended> appended) {
-        this.em = em;
+    Outbox(OutboxStore store, ObjectMapper json, Event<Appended> appended) {
+        this.store = store;
         this.json = json;
         this.appended = appended;
     }
@@ -31,21 +30,7 @@ public class Outbox {
     /** Appends one change and returns its position, which a client may wait on to read its own write in the graph. */
     @Transactional(Transactional.TxType.MANDATORY)
     public long append(String type, UUID aggregateId, long version, Map<String, ?> payload) {
-        String body;
-        try {
-            body = json.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Outbox payload is not serialisable", e);
-        }
-        long position = ((Number) em.createNativeQuery("""
-                        INSERT INTO outbox (type, aggregate_id, version, payload)
-                        VALUES (:type, :aggregate, :version, CAST(:payload AS jsonb))
-                        RETURNING position""")
-                .setParameter("type", type)
-                .setParameter("aggregate", aggregateId)
-                .setParameter("version", version)
-                .setParameter("payload", body)
-                .getSingleResult()).longValue();
+        long position = store.append(type, aggregateId, version, json(payload));
         appended.fire(new Appended(position));
         return position;
     }
@@ -56,24 +41,17 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long appendBatch(String type, UUID aggregateId, long version, List<? extends Map<String, ?>> payloads) {
-        String body;
+        long position = store.appendBatch(type, aggregateId, version, json(Map.of(BATCH, payloads)), payloads.size());
+        appended.fire(new Appended(position));
+        return position;
+    }
+
+    private String json(Map<String, ?> payload) {
         try {
-            body = json.writeValueAsString(Map.of(BATCH, payloads));
+            return json.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Outbox payload is not serialisable", e);
         }
-        long position = ((Number) em.createNativeQuery("""
-                        INSERT INTO outbox (type, aggregate_id, version, payload, items)
-                        VALUES (:type, :aggregate, :version, CAST(:payload AS jsonb), :items)
-                        RETURNING position""")
-                .setParameter("type", type)
-                .setParameter("aggregate", aggregateId)
-                .setParameter("version", version)
-                .setParameter("payload", body)
-                .setParameter("items", payloads.size())
-                .getSingleResult()).longValue();
-        appended.fire(new Appended(position));
-        return position;
     }
 
     /** The payload key of a batch row. */

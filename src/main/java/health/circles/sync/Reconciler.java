@@ -210,20 +210,13 @@ public class Reconciler {
 
     private long ties(Map<String, Tally> tallies) throws SQLException {
         Repairs repairs = new Repairs(TieGraph.UPSERTED,
-                "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t",
-                "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1");
+                TieGraph.DELETE_BY_IDS, TieGraph.UNVERSION_BY_IDS);
         long checked = 0;
         try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
-                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED') ORDER BY id""")) {
+            try (PreparedStatement s = c.prepareStatement(TieStore.IN_GRAPH + " ORDER BY t.id")) {
                 s.setFetchSize(CHUNK);
-                Iterator<Record> rels = graph.run("""
-                        MATCH (a)-[t:TIE]->(b)
-                        RETURN coalesce(t.id, '') AS id, a.id AS from, b.id AS to, t.type AS type,
-                               t.strength AS strength, t.since AS since, t.until AS until, t.v AS v
-                        ORDER BY id""");
+                Iterator<Record> rels = graph.run(TieGraph.IN_ID_ORDER);
                 Record rel = rels.hasNext() ? rels.next() : null;
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -278,8 +271,7 @@ public class Reconciler {
         }
         repairs.flush();
         try (Session graph = driver.session()) {
-            long strays = graph.executeWrite(tx -> tx.run("""
-                    MATCH ()-[t:TIE]->() WHERE t.id IS NULL DELETE t RETURN count(*) AS n""").single().get("n").asLong());
+            long strays = graph.executeWrite(tx -> tx.run(TieGraph.DELETE_WITHOUT_ID).single().get("n").asLong());
             for (long i = 0; i < strays; i++) {
                 tallies.get("tiesExtra").add("(no id)");
             }
