@@ -28,21 +28,10 @@ public final class Sql {
     private Sql() {
     }
 
-    /** The mapped rows of a query. */
+    /** The mapped rows of a query, on a pooled connection (in the caller's transaction, when there is one). */
     public static <T> List<T> query(DataSource dataSource, String sql, List<?> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setFetchSize(10_000);
-            bind(c, s, params);
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    T value = row.map(r);
-                    if (value != null) {
-                        out.add(value);
-                    }
-                }
-            }
-            return out;
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, params, row);
         } catch (SQLException e) {
             throw new IllegalStateException("Query failed: " + e.getMessage(), e);
         }
@@ -50,9 +39,8 @@ public final class Sql {
 
     /** Rows changed by a statement; a failure keeps its {@link SQLException} as the cause (for its SQL state). */
     public static int update(DataSource dataSource, String sql, List<?> params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(c, s, params);
-            return s.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, params);
         } catch (SQLException e) {
             throw new IllegalStateException("Update failed: " + e.getMessage(), e);
         }
@@ -64,6 +52,7 @@ public final class Sql {
      */
     public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) {
         try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setFetchSize(10_000);
             bind(c, s, params);
             List<T> out = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
