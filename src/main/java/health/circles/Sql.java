@@ -28,7 +28,7 @@ public final class Sql {
     private Sql() {
     }
 
-    /** The mapped rows of a query. */
+    /** The mapped rows of a query, on a pooled connection (in the caller's transaction, when there is one). */
     public static <T> List<T> query(DataSource dataSource, String sql, List<?> params, Row<T> row) {
         try (Connection c = dataSource.getConnection()) {
             return query(c, sql, params, row);
@@ -37,9 +37,18 @@ public final class Sql {
         }
     }
 
+    /** Rows changed by a statement; a failure keeps its {@link SQLException} as the cause (for its SQL state). */
+    public static int update(DataSource dataSource, String sql, List<?> params) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, params);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Update failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * The mapped rows of a query on a connection the caller holds (a batch writer's own connection, or the
-     * transaction's): it stays open.
+     * The mapped rows of a query on a given connection, in whatever transaction it holds (a relay batch, a lock's
+     * session); the connection stays open.
      */
     public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) {
         try (PreparedStatement s = c.prepareStatement(sql)) {
@@ -60,16 +69,7 @@ public final class Sql {
         }
     }
 
-    /** Rows changed by a statement; a failure keeps its {@link SQLException} as the cause (for its SQL state). */
-    public static int update(DataSource dataSource, String sql, List<?> params) {
-        try (Connection c = dataSource.getConnection()) {
-            return update(c, sql, params);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Update failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Rows changed by a statement on a connection the caller holds, which stays open. */
+    /** Rows changed by a statement on a given connection, in whatever transaction it holds; it stays open. */
     public static int update(Connection c, String sql, List<?> params) {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(c, s, params);

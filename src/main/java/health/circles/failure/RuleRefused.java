@@ -11,4 +11,9 @@ public final class RuleRefused extends DomainException {
     public RuleRefused(String code, String title, String detail) {
         super(code, title, detail, List.of());
     }
+
+    /** A refusal that names the input fields it is about (e.g. an unknown contact in a body). */
+    public RuleRefused(String code, String title, String detail, List<FieldError> errors) {
+        super(code, title, detail, errors);
+    }
 }

@@ -10,7 +10,7 @@ import health.circles.contact.ContactNodes;
 import health.circles.contact.ContactService;
 import health.circles.contact.ErasureRegister;
 import health.circles.network.Tie;
-import health.circles.network.TieEdges;
+import health.circles.network.TieGraph;
 import health.circles.network.TieSource;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -347,7 +347,7 @@ class ImportWriter {
         insertTies(c, inserts, rowOf, written, out);
         updateTies(c, updates, rowOf, written, out);
         if (!written.isEmpty()) {
-            outbox.appendBatch(TieEdges.UPSERTED, job, batch, written.stream().map(TieEdges::upserted).toList());
+            outbox.appendBatch(TieGraph.UPSERTED, job, batch, written.stream().map(TieGraph::upserted).toList());
         }
     }
 

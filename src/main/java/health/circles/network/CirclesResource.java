@@ -1,10 +1,10 @@
 package health.circles.network;
 
+import health.circles.failure.InvalidInput;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.contact.ContactKind;
-import health.circles.web.ApiProblem;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
@@ -86,7 +86,7 @@ public class CirclesResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalidField(name, "must be a whole number from " + min + " to " + max);
+        throw InvalidInput.field(name, "must be a whole number from " + min + " to " + max);
     }
 
     static double number(String name, String value, double min, double max, double defaultValue) {
@@ -101,7 +101,7 @@ public class CirclesResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalidField(name, "must be a number from " + min + " to " + max);
+        throw InvalidInput.field(name, "must be a number from " + min + " to " + max);
     }
 
     static Long position(String value) {
@@ -116,7 +116,7 @@ public class CirclesResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalidField("consistentWith", "must be a Graph-Position header value");
+        throw InvalidInput.field("consistentWith", "must be a Graph-Position header value");
     }
 
     /** Enum names from repeated or comma-separated values; null when none were given. */

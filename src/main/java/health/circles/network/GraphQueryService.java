@@ -3,7 +3,8 @@ package health.circles.network;
 import health.circles.contact.Contact;
 import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.LocalDate;
@@ -60,7 +61,7 @@ public class GraphQueryService {
     public PathsView paths(UUID from, UUID to, int maxHops, int limit, Long consistentWith) {
         auditNotes.concerns(from, to); // named by the audit row even when the answer is an error
         if (from.equals(to)) {
-            throw ApiProblem.invalidField("to", "must differ from from");
+            throw InvalidInput.field("to", "must differ from from");
         }
         CirclesView.ContactRef a = ref(from);
         CirclesView.ContactRef b = ref(to);
@@ -97,7 +98,7 @@ public class GraphQueryService {
     CirclesView.ContactRef ref(UUID id) {
         Contact c = contacts.findById(id);
         if (c == null) {
-            throw ApiProblem.notFound("Contact", id);
+            throw new NotFound("Contact", id);
         }
         return new CirclesView.ContactRef(c.id, c.kind.name(), c.displayName);
     }

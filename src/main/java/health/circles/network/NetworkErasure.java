@@ -4,7 +4,6 @@ import health.circles.contact.ContactErased;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import java.util.List;
 
 /**
@@ -16,32 +15,25 @@ import java.util.List;
 @ApplicationScoped
 public class NetworkErasure {
 
-    private final Ties ties;
+    private final TieStore ties;
+    private final TouchpointStore touchpoints;
     private final Outbox outbox;
-    private final EntityManager em;
 
-    NetworkErasure(Ties ties, Outbox outbox, EntityManager em) {
+    NetworkErasure(TieStore ties, TouchpointStore touchpoints, Outbox outbox) {
         this.ties = ties;
+        this.touchpoints = touchpoints;
         this.outbox = outbox;
-        this.em = em;
     }
 
     void onErased(@Observes ContactErased erased) {
-        List<Tie> gone = ties.list("fromId = ?1 or toId = ?1", erased.contactId());
+        List<Tie> gone = ties.ofContact(erased.contactId());
         for (Tie tie : gone) {
             ties.delete(tie);
         }
-        em.flush();
+        ties.flush();
         for (Tie tie : gone) {
-            outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
+            outbox.append(TieGraph.DELETED, tie.id, tie.version + 1, TieGraph.deleted(tie));
         }
-        em.createNativeQuery("""
-                        UPDATE touchpoint SET topic = NULL, outcome = NULL, external_id = NULL
-                        WHERE id IN (SELECT touchpoint_id FROM touchpoint_participant WHERE contact_id = :id)""")
-                .setParameter("id", erased.contactId())
-                .executeUpdate();
-        em.createNativeQuery("DELETE FROM touchpoint_participant WHERE contact_id = :id")
-                .setParameter("id", erased.contactId())
-                .executeUpdate();
+        touchpoints.forget(erased.contactId());
     }
 }

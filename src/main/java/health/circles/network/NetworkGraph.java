@@ -12,10 +12,11 @@ import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.Value;
 
 /**
- * The graph store's questions about the network, answered in Neo4j read transactions. Only active ties count (no
- * {@code until}, or one after today); every tie is walked both ways, a directed one too, because reachability and
- * introductions do not depend on who treats whom. A tie weighs strength / max on a path, and a path's strength is the
- * product of its ties' weights (1 for a path of strength-max ties, falling with each hop and each weak tie).
+ * The graph store's questions about the network, answered in Neo4j read transactions. Only active ties count
+ * ({@link ActiveTie#ACTIVE_CYPHER}: no {@code until}, or one after today); every tie is walked both ways, a directed
+ * one too, because reachability and introductions do not depend on who treats whom. A tie weighs strength / max on a
+ * path, and a path's strength is the product of its ties' weights (1 for a path of strength-max ties, falling with
+ * each hop and each weak tie).
  */
 @ApplicationScoped
 public class NetworkGraph {
@@ -28,7 +29,7 @@ public class NetworkGraph {
     private static final String RING = """
             UNWIND $frontier AS f
             MATCH (a:Contact {id: f.id})-[t:TIE]-(b:Contact)
-            WHERE (t.until IS NULL OR t.until > $today)
+            WHERE %s
               AND t.strength >= $minStrength
               AND ($types IS NULL OR t.type IN $types)
               AND NOT b.id IN $seen
@@ -38,16 +39,16 @@ public class NetworkGraph {
             ORDER BY s DESC, b.id
             LIMIT $cap
             RETURN b.id AS id, b.kind AS kind, b.displayName AS displayName, s, via, types
-            """;
+            """.formatted(ActiveTie.ACTIVE_CYPHER);
 
     /**
      * Candidate introduction paths, shortest first ({@code SHORTEST k} searches from both ends), then ranked by
      * strength. The hop bound and k are literals because Cypher takes no parameters in path quantifiers; they come
-     * from validated integers, never from request text.
+     * from validated integers, never from request text. Formatted with the active-tie condition, k and the hop bound.
      */
     private static final String PATHS = """
             MATCH (a:Contact {id: $from}), (b:Contact {id: $to})
-            MATCH p = SHORTEST %d (a)-[t:TIE WHERE t.until IS NULL OR t.until > $today]-{1,%d}(b)
+            MATCH p = SHORTEST %2$d (a)-[t:TIE WHERE %1$s]-{1,%3$d}(b)
             WITH p, reduce(s = 1.0, r IN relationships(p) | s * r.strength / $max) AS strength
             WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
             RETURN [n IN nodes(p) | {id: n.id, kind: n.kind, displayName: n.displayName}] AS contacts,
@@ -70,7 +71,7 @@ public class NetworkGraph {
         this.strength = strength;
         this.config = config;
         for (int hops = 1; hops <= MAX_HOPS; hops++) {
-            pathQueries.put(hops, PATHS.formatted(config.paths().candidates(), hops));
+            pathQueries.put(hops, PATHS.formatted(ActiveTie.ACTIVE_CYPHER, config.paths().candidates(), hops));
         }
     }
 

@@ -7,7 +7,6 @@ import health.circles.sync.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,22 +35,20 @@ public class StrengthService {
     private static final Logger LOG = Logger.getLogger(StrengthService.class);
     private static final int REFRESH_CHUNK = 500;
 
-    private final Ties ties;
-    private final Touchpoints touchpoints;
+    private final TieStore ties;
+    private final TouchpointStore touchpoints;
     private final ContactStore contacts;
     private final Outbox outbox;
-    private final EntityManager em;
     private final TieStrength strength;
     private final NetworkConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    StrengthService(Ties ties, Touchpoints touchpoints, ContactStore contacts, Outbox outbox, EntityManager em,
+    StrengthService(TieStore ties, TouchpointStore touchpoints, ContactStore contacts, Outbox outbox,
                     TieStrength strength, NetworkConfig config) {
         this.ties = ties;
         this.touchpoints = touchpoints;
         this.contacts = contacts;
         this.outbox = outbox;
-        this.em = em;
         this.strength = strength;
         this.config = config;
     }
@@ -154,13 +151,13 @@ public class StrengthService {
             }
         }
         deleted.forEach(ties::delete);
-        em.flush(); // assigns the new versions, which the outbox rows carry
+        ties.flush(); // assigns the new versions, which the outbox rows carry
         long position = 0;
         for (Tie tie : changed) {
-            position = TieEdges.append(outbox, tie);
+            position = TieGraph.append(outbox, tie);
         }
         for (Tie tie : deleted) {
-            position = outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
+            position = outbox.append(TieGraph.DELETED, tie.id, tie.version + 1, TieGraph.deleted(tie));
         }
         List<TouchpointView.TieStrengthView> views = changed.stream()
                 .map(t -> new TouchpointView.TieStrengthView(t.id, t.fromId, t.toId, t.type, t.strength,

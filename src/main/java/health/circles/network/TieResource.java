@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -198,7 +199,7 @@ public class TieResource {
         return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw health.circles.web.ApiProblem.invalidField("active", "must be true or false");
+            default -> throw InvalidInput.field("active", "must be true or false");
         };
     }
 

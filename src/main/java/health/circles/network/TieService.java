@@ -8,11 +8,15 @@ import health.circles.security.Callers;
 import health.circles.security.Disclosure;
 import health.circles.security.Roles;
 import health.circles.sync.Outbox;
-import health.circles.web.ApiProblem;
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.NotPermitted;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.StaleVersion;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,22 +36,20 @@ public class TieService {
 
     static final double DEFAULT_DECLARED_STRENGTH = 0.5;
 
-    private final Ties ties;
+    private final TieStore ties;
     private final ContactStore contacts;
     private final Outbox outbox;
-    private final EntityManager em;
     private final StrengthService strengths;
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(Ties ties, ContactStore contacts, Outbox outbox, EntityManager em, StrengthService strengths,
+    TieService(TieStore ties, ContactStore contacts, Outbox outbox, StrengthService strengths,
                Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
-        this.em = em;
         this.strengths = strengths;
         this.disclosure = disclosure;
         this.auditNotes = auditNotes;
@@ -63,28 +65,28 @@ public class TieService {
         Contact from = contact("from", in.from());
         Contact to = contact("to", in.to());
         if (from.id.equals(to.id)) {
-            throw ApiProblem.invalidField("to", "a tie joins two different contacts");
+            throw InvalidInput.field("to", "a tie joins two different contacts");
         }
         if (!in.type().allows(from.kind, to.kind)) {
-            throw new ApiProblem(422, "tie-kind-not-allowed", "Tie type does not fit these contacts",
+            throw new RuleRefused("tie-kind-not-allowed", "Tie type does not fit these contacts",
                     in.type() + " cannot join a " + from.kind + " to a " + to.kind + " (from: " + in.type().fromKinds()
                             + ", to: " + in.type().toKinds() + ")");
         }
         checkDates(in.since(), in.until());
         if (in.source() == TieSource.TOUCHPOINT) {
-            throw ApiProblem.invalidField("source", "TOUCHPOINT ties are inferred from touchpoints, not created");
+            throw InvalidInput.field("source", "TOUCHPOINT ties are inferred from touchpoints, not created");
         }
         Caller caller = callers.current();
         TieAssertion assertion = assertionOf(caller, in, from);
         ties.lock(List.of(ContactPair.of(from.id, to.id))); // two concurrent creations: the second sees the first
         if (in.until() == null) {
             ties.findOpen(in.type(), from.id, to.id, null).ifPresent(existing -> {
-                throw ApiProblem.conflict("duplicate-tie", "An open " + in.type() + " tie between these contacts exists: "
+                throw new Conflict("duplicate-tie", "An open " + in.type() + " tie between these contacts exists: "
                         + "/api/v1/ties/" + existing.id);
             });
         }
         if (in.externalId() != null && ties.count("externalId", in.externalId()) > 0) {
-            throw ApiProblem.conflict("duplicate-external-id", "Another tie already has externalId " + in.externalId());
+            throw new Conflict("duplicate-external-id", "Another tie already has externalId " + in.externalId());
         }
         Instant now = now();
         Tie tie = new Tie();
@@ -125,13 +127,13 @@ public class TieService {
         if (reopens && tie.type.grantsAccess() && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
             // The ended tie once granted access; reopening it would grant it again on nobody's authority but the
             // caller's. A new claim goes through review like any other.
-            throw new ApiProblem(403, "reopen-needs-assertion", "Only an admin or an integration reopens this tie",
+            throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration reopens this tie",
                     "Reopening an ended " + tie.type + " tie would grant access again; claim the relationship anew "
                             + "(POST /api/v1/ties) for an admin or an integration to confirm");
         }
         if (change.until() == null && tie.until != null) {
             ties.findOpen(tie.type, tie.fromId, tie.toId, tie.id).ifPresent(existing -> {
-                throw ApiProblem.conflict("duplicate-tie", "Reopening would duplicate the open tie /api/v1/ties/"
+                throw new Conflict("duplicate-tie", "Reopening would duplicate the open tie /api/v1/ties/"
                         + existing.id);
             });
         }
@@ -163,8 +165,8 @@ public class TieService {
         auditNotes.concerns(tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         ties.delete(tie);
-        em.flush();
-        return outbox.append(TieEdges.DELETED, tie.id, tie.version + 1, TieEdges.deleted(tie));
+        ties.flush();
+        return outbox.append(TieGraph.DELETED, tie.id, tie.version + 1, TieGraph.deleted(tie));
     }
 
     /**
@@ -192,12 +194,12 @@ public class TieService {
         auditNotes.concerns(tie.fromId, tie.toId); // a refused review still names the pair in the trail
         checkVersion(tie, expectedVersion);
         if (!tie.type.grantsAccess() || !tie.assertion.pending()) {
-            throw ApiProblem.conflict("not-pending", "Tie " + id + " is " + tie.assertion + " " + tie.type
+            throw new Conflict("not-pending", "Tie " + id + " is " + tie.assertion + " " + tie.type
                     + "; only a CLAIMED (or INFERRED) tie of a type that grants access can be confirmed or rejected");
         }
         Caller caller = callers.current();
         if (caller.subject().equals(tie.assertedBy)) {
-            throw new ApiProblem(403, "own-claim", "A claim is reviewed by someone else",
+            throw new NotPermitted("own-claim", "A claim is reviewed by someone else",
                     "You made this claim; another admin or an integration must " + verb + " it");
         }
         tie.reviewedBy = caller.subject();
@@ -215,16 +217,16 @@ public class TieService {
             return TieAssertion.ASSERTED;
         }
         if (!caller.has(Roles.CLINICIAN)) {
-            throw new ApiProblem(403, "grant-not-allowed", "Not allowed to create this tie",
+            throw new NotPermitted("grant-not-allowed", "Not allowed to create this tie",
                     in.type() + " ties grant access; only admins, integrations and (as a claim) clinicians create them");
         }
         if (!from.id.equals(caller.contactId())) {
-            throw new ApiProblem(403, "claim-not-own", "A clinician claims only their own care relationships",
+            throw new NotPermitted("claim-not-own", "A clinician claims only their own care relationships",
                     "A " + in.type() + " tie from another contact than your own (the token's contact claim) is asserted "
                             + "by an admin or an integration");
         }
         if (in.source() != null && in.source() != TieSource.MANUAL) {
-            throw ApiProblem.invalidField("source", "a clinician's claim is MANUAL; " + in.source()
+            throw InvalidInput.field("source", "a clinician's claim is MANUAL; " + in.source()
                     + " ties come from integrations");
         }
         return TieAssertion.CLAIMED;
@@ -234,7 +236,7 @@ public class TieService {
     public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active, Cursor after,
                               int limit) {
         if (contact != null && contacts.findById(contact) == null) {
-            throw ApiProblem.notFound("Contact", contact);
+            throw new NotFound("Contact", contact);
         }
         LocalDate today = today();
         List<Tie> found = ties.page(contact, type, assertion, active, today, after == null ? null : after.id(),
@@ -246,15 +248,15 @@ public class TieService {
     }
 
     private Written written(Tie tie) {
-        em.flush(); // assigns the new version, which the outbox row and the ETag carry
-        long position = TieEdges.append(outbox, tie);
+        ties.flush(); // assigns the new version, which the outbox row and the ETag carry
+        long position = TieGraph.append(outbox, tie);
         return new Written(disclosure.disclosed(TieView.of(tie, today())), position);
     }
 
     private Tie find(UUID id) {
         Tie tie = ties.findById(id);
         if (tie == null) {
-            throw ApiProblem.notFound("Tie", id);
+            throw new NotFound("Tie", id);
         }
         return tie;
     }
@@ -262,21 +264,21 @@ public class TieService {
     private Contact contact(String field, UUID id) {
         Contact contact = contacts.findById(id);
         if (contact == null) {
-            throw new ApiProblem(422, "unknown-contact", "Unknown contact", field + ": contact " + id + " does not exist",
-                    List.of(new health.circles.web.Problem.FieldError(field, "no such contact")));
+            throw new RuleRefused("unknown-contact", "Unknown contact", field + ": contact " + id + " does not exist",
+                    List.of(new DomainException.FieldError(field, "no such contact")));
         }
         return contact;
     }
 
     private static void checkDates(LocalDate since, LocalDate until) {
         if (since != null && until != null && until.isBefore(since)) {
-            throw ApiProblem.invalidField("until", "must not be before since (" + since + ")");
+            throw InvalidInput.field("until", "must not be before since (" + since + ")");
         }
     }
 
     private static void checkVersion(Tie tie, Long expected) {
         if (expected != null && expected != tie.version) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed",
+            throw new StaleVersion("Precondition failed",
                     "The tie is at version " + tie.version + ", not " + expected + "; read it again and reapply the change");
         }
     }

@@ -1,12 +1,16 @@
 package health.circles.network;
 
+import health.circles.failure.DomainException;
+import health.circles.failure.RuleRefused;
+
 import health.circles.contact.ContactStore;
 import health.circles.security.AuditNotes;
 import health.circles.security.Disclosure;
-import health.circles.web.ApiProblem;
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
-import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -28,8 +32,8 @@ public class TouchpointService {
     /** Clocks disagree a little; a touchpoint further ahead than this is a mistake. */
     static final Duration MAX_AHEAD = Duration.ofDays(1);
 
-    private final Touchpoints touchpoints;
-    private final Ties ties;
+    private final TouchpointStore touchpoints;
+    private final TieStore ties;
     private final ContactStore contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
@@ -37,7 +41,7 @@ public class TouchpointService {
     private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
-    TouchpointService(Touchpoints touchpoints, Ties ties, ContactStore contacts, StrengthService strengths,
+    TouchpointService(TouchpointStore touchpoints, TieStore ties, ContactStore contacts, StrengthService strengths,
                       NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
@@ -56,22 +60,22 @@ public class TouchpointService {
     public Written create(TouchpointInput in) {
         Set<UUID> participants = new LinkedHashSet<>(in.participants());
         if (participants.size() != in.participants().size()) {
-            throw ApiProblem.invalidField("participants", "must not name a contact twice");
+            throw InvalidInput.field("participants", "must not name a contact twice");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (in.occurredAt().isAfter(now.plus(MAX_AHEAD))) {
-            throw ApiProblem.invalidField("occurredAt", "must not be more than a day in the future");
+            throw InvalidInput.field("occurredAt", "must not be more than a day in the future");
         }
         Set<UUID> known = new HashSet<>();
         contacts.list("id in ?1", List.copyOf(participants)).forEach(c -> known.add(c.id));
         List<UUID> unknown = participants.stream().filter(id -> !known.contains(id)).toList();
         if (!unknown.isEmpty()) {
-            throw new ApiProblem(422, "unknown-contact", "Unknown contact",
+            throw new RuleRefused("unknown-contact", "Unknown contact",
                     "participants: no contact " + unknown.get(0) + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : ""),
-                    List.of(new Problem.FieldError("participants", "no such contact: " + unknown.get(0))));
+                    List.of(new DomainException.FieldError("participants", "no such contact: " + unknown.get(0))));
         }
         if (in.externalId() != null && touchpoints.count("externalId", in.externalId()) > 0) {
-            throw ApiProblem.conflict("duplicate-external-id", "Another touchpoint already has externalId " + in.externalId());
+            throw new Conflict("duplicate-external-id", "Another touchpoint already has externalId " + in.externalId());
         }
         Touchpoint t = new Touchpoint();
         t.id = UUID.randomUUID();
@@ -112,7 +116,7 @@ public class TouchpointService {
     @Transactional
     public Page<TouchpointView> ofContact(UUID contact, String next, int limit) {
         if (contacts.findById(contact) == null) {
-            throw ApiProblem.notFound("Contact", contact);
+            throw new NotFound("Contact", contact);
         }
         return page(touchpoints.ofContact(contact, position(next), limit + 1), limit);
     }
@@ -121,7 +125,7 @@ public class TouchpointService {
     public Page<TouchpointView> ofTie(UUID tieId, String next, int limit) {
         Tie tie = ties.findById(tieId);
         if (tie == null) {
-            throw ApiProblem.notFound("Tie", tieId);
+            throw new NotFound("Tie", tieId);
         }
         auditNotes.concerns(tie.fromId, tie.toId); // an empty history still tells that someone looked at this pair
         return page(touchpoints.ofPair(tie.fromId, tie.toId, position(next), limit + 1), limit);
@@ -138,15 +142,15 @@ public class TouchpointService {
         return new Page<>(disclosure.disclosed(page.stream().map(t -> TouchpointView.of(t, null)).toList()), next);
     }
 
-    private static Touchpoints.Position position(String next) {
+    private static TouchpointStore.Position position(String next) {
         Cursor cursor = Cursor.decode(next);
         if (cursor == null) {
             return null;
         }
         try {
-            return new Touchpoints.Position(health.circles.web.Cursor.instant(cursor.key()), cursor.id());
+            return new TouchpointStore.Position(health.circles.web.Cursor.instant(cursor.key()), cursor.id());
         } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidField("next", "belongs to another listing");
+            throw InvalidInput.field("next", "belongs to another listing");
         }
     }
 
@@ -164,7 +168,7 @@ public class TouchpointService {
     private Touchpoint find(UUID id) {
         Touchpoint t = touchpoints.findById(id);
         if (t == null) {
-            throw ApiProblem.notFound("Touchpoint", id);
+            throw new NotFound("Touchpoint", id);
         }
         return t;
     }

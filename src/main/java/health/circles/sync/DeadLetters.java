@@ -1,19 +1,16 @@
 package health.circles.sync;
 
+import health.circles.security.AuditedListing;
 import health.circles.security.AuditedRecord;
-import health.circles.web.ApiProblem;
-import health.circles.web.Cursor;
-import health.circles.web.Page;
-import io.agroal.api.AgroalDataSource;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -26,11 +23,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @ApplicationScoped
 public class DeadLetters {
 
-    private final AgroalDataSource dataSource;
+    private final DeadLetterStore store;
     private final Event<Outbox.Appended> appended;
 
-    DeadLetters(AgroalDataSource dataSource, Event<Outbox.Appended> appended) {
-        this.dataSource = dataSource;
+    DeadLetters(DeadLetterStore store, Event<Outbox.Appended> appended) {
+        this.store = store;
         this.appended = appended;
     }
 
@@ -63,43 +60,29 @@ public class DeadLetters {
         }
     }
 
+    /** One page of dead letters; {@code next} is the cursor of the following page, absent on the last one. */
+    @Schema(name = "PageDeadLetter")
+    public record Listing(List<View> items,
+                          @Schema(description = "Cursor for the next page; absent on the last page") String next)
+            implements AuditedListing {
+
+        @Override
+        public List<View> auditRecords() {
+            return items;
+        }
+    }
+
     /** Oldest first (outbox order, the order they would have been applied in), keyset paged by position. */
     @Transactional
-    public Page<View> list(int limit, Cursor after) {
-        long from;
-        try {
-            from = after == null ? 0 : position(after.key());
-        } catch (ApiProblem e) {
-            throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
-        }
-        List<View> views = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT d.position, d.type, d.aggregate_id, d.version, d.items, octet_length(d.payload::text),
-                            d.attempts, d.error, d.occurred_at, d.first_failed_at, d.last_failed_at, d.dead_at,
-                            (SELECT count(*) FROM outbox o WHERE o.applied_at IS NULL
-                                 AND o.aggregate_id = d.aggregate_id AND o.position > d.position)
-                     FROM outbox_dead_letter d WHERE d.position > ?
-                     ORDER BY d.position LIMIT ?""")) {
-            s.setLong(1, from);
-            s.setInt(2, limit + 1);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    views.add(new View(r.getLong(1), r.getString(2), r.getObject(3, UUID.class), r.getLong(4),
-                            r.getInt(5), r.getLong(6), r.getInt(7), r.getString(8), instant(r, 9), instant(r, 10),
-                            instant(r, 11), instant(r, 12), r.getLong(13)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not list the dead letters", e);
-        }
-        String next = null;
+    public Listing list(int limit, String next) {
+        List<View> views = new ArrayList<>(store.page(after(next), limit + 1));
+        String following = null;
         if (views.size() > limit) {
             views.remove(limit);
             View last = views.get(limit - 1);
-            next = new Cursor(String.valueOf(last.position()), last.aggregateId()).encode();
+            following = cursor(last.position(), last.aggregateId());
         }
-        return new Page<>(views, next);
+        return new Listing(views, following);
     }
 
     /**
@@ -108,17 +91,8 @@ public class DeadLetters {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void retry(long position) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     WITH d AS (DELETE FROM outbox_dead_letter WHERE position = ? RETURNING *)
-                     INSERT INTO outbox (position, type, aggregate_id, version, payload, items, occurred_at)
-                     SELECT position, type, aggregate_id, version, payload, items, occurred_at FROM d""")) {
-            s.setLong(1, position);
-            if (s.executeUpdate() == 0) {
-                throw ApiProblem.notFound("Dead letter", position);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not retry dead letter " + position, e);
+        if (!store.retry(position)) {
+            throw new NotFound("Dead letter", position);
         }
         appended.fire(new Outbox.Appended(position)); // wakes the relay once this commits
     }
@@ -129,33 +103,57 @@ public class DeadLetters {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void discard(long position) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM outbox_dead_letter WHERE position = ?")) {
-            s.setLong(1, position);
-            if (s.executeUpdate() == 0) {
-                throw ApiProblem.notFound("Dead letter", position);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not discard dead letter " + position, e);
+        if (!store.discard(position)) {
+            throw new NotFound("Dead letter", position);
         }
         appended.fire(new Outbox.Appended(position));
     }
 
-    /** A dead letter's position from a path or a cursor: a 400 naming the field rather than a 404 or 500. */
+    /** A dead letter's position from a path: a 400 naming the field rather than a 404 or 500. */
     static long position(String value) {
-        try {
-            long position = Long.parseLong(value);
-            if (position > 0) {
-                return position;
-            }
-        } catch (NumberFormatException | NullPointerException ignored) {
-            // refused below
+        long position = positive(value);
+        if (position > 0) {
+            return position;
         }
-        throw ApiProblem.invalidField("id", "must be a positive outbox position");
+        throw InvalidInput.field("id", "must be a positive outbox position");
     }
 
-    private static Instant instant(ResultSet r, int column) throws SQLException {
-        var t = r.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+    // The listing's cursor: the last position seen and its aggregate, in the opaque form every listing's cursor has
+    // (base64url of key, unit separator, id), so that it reads the same as before sync stopped borrowing web's.
+    private static final char SEP = '\u001f';
+
+    private static String cursor(long position, UUID aggregate) {
+        String raw = String.valueOf(position) + SEP + aggregate;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The position a cursor names; 0 for the first page. */
+    private static long after(String next) {
+        if (next == null || next.isBlank()) {
+            return 0;
+        }
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(next), StandardCharsets.UTF_8);
+            int at = raw.lastIndexOf(SEP);
+            if (at >= 0) {
+                UUID.fromString(raw.substring(at + 1));
+                long position = positive(raw.substring(0, at));
+                if (position > 0) {
+                    return position;
+                }
+            }
+        } catch (IllegalArgumentException ignored) {
+            // refused below
+        }
+        throw InvalidInput.field("next", "is not a cursor returned by this listing");
+    }
+
+    /** The positive number a text holds, or 0. */
+    private static long positive(String value) {
+        try {
+            return Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException | NullPointerException e) {
+            return 0;
+        }
     }
 }

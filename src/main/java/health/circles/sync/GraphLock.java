@@ -3,7 +3,6 @@ package health.circles.sync;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 
 /**
  * Holds the relay's advisory lock for the length of a repair or rebuild, so that no relay on any replica writes the
@@ -14,10 +13,12 @@ import java.sql.PreparedStatement;
 public class GraphLock {
 
     private final AgroalDataSource dataSource;
+    private final OutboxStore outbox;
     private final GraphRelay relay;
 
-    GraphLock(AgroalDataSource dataSource, GraphRelay relay) {
+    GraphLock(AgroalDataSource dataSource, OutboxStore outbox, GraphRelay relay) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
         this.relay = relay;
     }
 
@@ -27,20 +28,15 @@ public class GraphLock {
     }
 
     public <T> T holding(Work<T> work) {
+        // A connection of its own, outside any transaction, that holds the session lock for the work's length.
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
-                s.setLong(1, GraphRelay.LOCK_KEY);
-                s.execute();
-            }
+            outbox.lockSession(c);
             try {
                 return work.run();
             } finally {
                 // A session lock outlives the borrow: release it before the connection goes back to the pool.
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                    s.setLong(1, GraphRelay.LOCK_KEY);
-                    s.execute();
-                }
+                outbox.unlockSession(c);
                 relay.wake();
             }
         } catch (RuntimeException e) {
@@ -49,5 +45,4 @@ public class GraphLock {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -5,16 +5,16 @@ import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.graph.GraphSchema;
 import health.circles.network.Tie;
-import health.circles.network.Ties;
-import health.circles.network.TieEdges;
-import health.circles.web.ApiProblem;
+import health.circles.network.TieStore;
+import health.circles.network.TieGraph;
+import health.circles.failure.Conflict;
+import health.circles.failure.NotFound;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +39,7 @@ public class GraphRebuild {
     static final int BATCH = 10_000;
 
     private final AgroalDataSource dataSource;
+    private final RebuildStore rebuilds;
     private final Driver driver;
     private final GraphProjections projections;
     private final GraphLock lock;
@@ -49,9 +50,10 @@ public class GraphRebuild {
         return t;
     });
 
-    GraphRebuild(AgroalDataSource dataSource, Driver driver, GraphProjections projections, GraphLock lock,
-                 GraphSchema schema) {
+    GraphRebuild(AgroalDataSource dataSource, RebuildStore rebuilds, Driver driver, GraphProjections projections,
+                 GraphLock lock, GraphSchema schema) {
         this.dataSource = dataSource;
+        this.rebuilds = rebuilds;
         this.driver = driver;
         this.projections = projections;
         this.lock = lock;
@@ -66,40 +68,18 @@ public class GraphRebuild {
     /** Starts a rebuild; one at a time. */
     public synchronized View start() {
         UUID id = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     INSERT INTO graph_rebuild (id, state)
-                     SELECT ?, 'RUNNING' WHERE NOT EXISTS (SELECT 1 FROM graph_rebuild WHERE state = 'RUNNING')""")) {
-            s.setObject(1, id);
-            if (s.executeUpdate() == 0) {
-                throw ApiProblem.conflict("rebuild-running", "A graph rebuild is already running");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        if (!rebuilds.start(id)) {
+            throw new Conflict("rebuild-running", "A graph rebuild is already running");
         }
         worker.execute(() -> run(id));
         return get(id);
     }
 
     public View get(UUID id) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     SELECT state, total, done, error, started_at, finished_at FROM graph_rebuild WHERE id = ?""")) {
-            s.setObject(1, id);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw ApiProblem.notFound("Rebuild", id);
-                }
-                long total = r.getLong(2);
-                long done = r.getLong(3);
-                String state = r.getString(1);
-                double percent = state.equals("SUCCEEDED") ? 100 : total == 0 ? 0 : Math.round(1000.0 * done / total) / 10.0;
-                return new View(id, state, total, done, percent, r.getString(4), instant(r.getTimestamp(5)),
-                        instant(r.getTimestamp(6)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        RebuildStore.Row r = rebuilds.get(id).orElseThrow(() -> new NotFound("Rebuild", id));
+        double percent = r.state().equals("SUCCEEDED") ? 100
+                : r.total() == 0 ? 0 : Math.round(1000.0 * r.done() / r.total()) / 10.0;
+        return new View(id, r.state(), r.total(), r.done(), percent, r.error(), r.startedAt(), r.finishedAt());
     }
 
     private void run(UUID id) {
@@ -107,24 +87,18 @@ public class GraphRebuild {
         try {
             lock.holding(() -> {
                 schema.ensure();
-                update(id, """
-                        UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact)
-                            + (SELECT count(*) FROM tie WHERE assertion NOT IN ('CLAIMED', 'REJECTED')) WHERE id = ?""");
+                rebuilds.sized(id);
                 wipe();
                 load(id);
                 return null;
             });
-            update(id, "UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ?");
+            rebuilds.succeeded(id);
             LOG.infof("Graph rebuilt from PostgreSQL in %d ms", (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Graph rebuild %s failed", id);
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement s = c.prepareStatement(
-                         "UPDATE graph_rebuild SET state = 'FAILED', error = ?, finished_at = now() WHERE id = ?")) {
-                s.setString(1, String.valueOf(e.getMessage()));
-                s.setObject(2, id);
-                s.executeUpdate();
-            } catch (SQLException ignored) {
+            try {
+                rebuilds.failed(id, String.valueOf(e.getMessage()));
+            } catch (IllegalStateException ignored) {
                 // PostgreSQL is gone too; the row stays RUNNING until an operator looks.
             }
         }
@@ -134,8 +108,7 @@ public class GraphRebuild {
         try (Session session = driver.session()) {
             long removed;
             do {
-                removed = session.executeWrite(tx -> tx.run("""
-                        MATCH ()-[t:TIE]->() WITH t LIMIT $n DELETE t RETURN count(*) AS n""", Map.of("n", 50_000))
+                removed = session.executeWrite(tx -> tx.run(TieGraph.DELETE_SOME, Map.of("n", 50_000))
                         .single().get("n").asLong());
             } while (removed > 0);
             do {
@@ -167,21 +140,19 @@ public class GraphRebuild {
                 }
             }
             write(graph, id, ContactNodes.UPSERTED, batch);
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
-                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED')""")) {
+            try (PreparedStatement s = c.prepareStatement(TieStore.IN_GRAPH)) {
                 s.setFetchSize(BATCH);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        Tie t = Ties.edgeOf(r);
-                        batch.add(TieEdges.upserted(t));
+                        Tie t = TieStore.edgeOf(r);
+                        batch.add(TieGraph.upserted(t));
                         if (batch.size() == BATCH) {
-                            write(graph, id, TieEdges.UPSERTED, batch);
+                            write(graph, id, TieGraph.UPSERTED, batch);
                         }
                     }
                 }
             }
-            write(graph, id, TieEdges.UPSERTED, batch);
+            write(graph, id, TieGraph.UPSERTED, batch);
             c.commit();
         }
     }
@@ -193,26 +164,7 @@ public class GraphRebuild {
         List<Map<String, Object>> rows = List.copyOf(batch);
         graph.executeWriteWithoutResult(tx -> projections.apply(tx, type, rows));
         batch.clear();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("UPDATE graph_rebuild SET done = done + ? WHERE id = ?")) {
-            s.setLong(1, rows.size());
-            s.setObject(2, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        rebuilds.progressed(id, rows.size());
     }
 
-    private void update(UUID id, String sql) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
 }

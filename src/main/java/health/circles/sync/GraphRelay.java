@@ -12,12 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.io.IOException;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,10 +42,8 @@ import org.neo4j.driver.exceptions.TransientException;
 public class GraphRelay {
 
     private static final Logger LOG = Logger.getLogger(GraphRelay.class);
-    /** The advisory lock of whoever writes the outbox's changes to the graph: the relay, or a rebuild. */
-    static final long LOCK_KEY = 0x43697263_6c657331L; // "Circles1"
-
     private final AgroalDataSource dataSource;
+    private final OutboxStore outbox;
     private final Driver driver;
     private final GraphSchema schema;
     private final SyncConfig config;
@@ -62,9 +56,10 @@ public class GraphRelay {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
-    GraphRelay(AgroalDataSource dataSource, Driver driver, GraphSchema schema, SyncConfig config, ObjectMapper json,
-               GraphProjections projections, SyncMetrics metrics) {
+    GraphRelay(AgroalDataSource dataSource, OutboxStore outbox, Driver driver, GraphSchema schema, SyncConfig config,
+               ObjectMapper json, GraphProjections projections, SyncMetrics metrics) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
         this.driver = driver;
         this.schema = schema;
         this.config = config;
@@ -118,7 +113,7 @@ public class GraphRelay {
         long deadline = System.nanoTime() + timeout.toNanos();
         wake();
         while (true) {
-            if (pendingUpTo(position) == 0) {
+            if (outbox.pendingUpTo(position) == 0) {
                 return true;
             }
             long left = deadline - System.nanoTime();
@@ -136,18 +131,13 @@ public class GraphRelay {
         }
     }
 
-    private long pendingUpTo(long position) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT count(*) FROM outbox WHERE applied_at IS NULL AND position <= ?")) {
-            s.setLong(1, position);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Waits until every change committed before the call has reached the graph, or the timeout passes; returns whether
+     * it did. Lets a client read its own writes without naming their position.
+     */
+    public boolean awaitCommitted(Duration timeout) {
+        long latest = outbox.latestPending();
+        return latest <= 0 || awaitApplied(latest, timeout);
     }
 
     /** Applies batches until the outbox is empty or the graph cannot be reached. */
@@ -218,15 +208,9 @@ public class GraphRelay {
         }
     }
 
-    private Outcome applyBatch(Connection c) throws SQLException, IOException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            lock.setLong(1, LOCK_KEY);
-            try (ResultSet r = lock.executeQuery()) {
-                r.next();
-                if (!r.getBoolean(1)) {
-                    return Outcome.NOTHING; // another replica is relaying, or a rebuild holds the graph
-                }
-            }
+    private Outcome applyBatch(Connection c) throws IOException {
+        if (!outbox.tryLockForTransaction(c)) {
+            return Outcome.NOTHING; // another replica is relaying, or a rebuild holds the graph
         }
         Pending pending = pending(c);
         List<Row> rows = pending.rows();
@@ -317,45 +301,21 @@ public class GraphRelay {
      * Counts a failed attempt on a row and holds it back for its backoff; at the last attempt moves it to the dead
      * letters. Returns whether it did.
      */
-    private boolean recordAttempt(Connection c, Row row, RuntimeException failure) throws SQLException {
+    private boolean recordAttempt(Connection c, Row row, RuntimeException failure) {
         String error = describe(failure);
         int attempts = row.attempts() + 1;
         if (attempts >= config.maxAttempts()) {
-            try (PreparedStatement s = c.prepareStatement("""
-                    WITH gone AS (DELETE FROM outbox WHERE position = ? RETURNING *)
-                    INSERT INTO outbox_dead_letter (position, type, aggregate_id, version, payload, items,
-                                                    occurred_at, attempts, error, first_failed_at, last_failed_at)
-                    SELECT position, type, aggregate_id, version, payload, items, occurred_at, ?, ?,
-                           coalesce(first_failed_at, now()), now()
-                    FROM gone""")) {
-                s.setLong(1, row.position());
-                s.setInt(2, attempts);
-                s.setString(3, error);
-                s.executeUpdate();
-            }
+            outbox.deadLetter(c, row.position(), attempts, error);
             LOG.errorf("Outbox row %d (%s, aggregate %s) failed %d times and is now a dead letter; later rows of "
                             + "its aggregate are parked behind it until it is retried or discarded: %s",
                     row.position(), row.type(), row.aggregateId(), attempts, error);
         } else {
             long backoff = config.retryBackoff().toMillis() << Math.min(row.attempts(), 20);
-            try (PreparedStatement s = c.prepareStatement("""
-                    UPDATE outbox SET attempts = ?, last_error = ?, first_failed_at = coalesce(first_failed_at, now()),
-                                      retry_at = now() + make_interval(secs => ?)
-                    WHERE position = ?""")) {
-                s.setInt(1, attempts);
-                s.setString(2, error);
-                s.setDouble(3, backoff / 1000.0);
-                s.setLong(4, row.position());
-                s.executeUpdate();
-            }
+            outbox.holdBack(c, row.position(), attempts, error, backoff / 1000.0);
             LOG.warnf("Outbox row %d (%s) failed (attempt %d of %d), retried in %d ms: %s", row.position(),
                     row.type(), attempts, config.maxAttempts(), backoff, error);
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE sync_state SET last_error = ?, last_error_at = now() WHERE id = 1")) {
-            s.setString(1, "outbox row " + row.position() + ": " + error);
-            s.executeUpdate();
-        }
+        outbox.recordError(c, "outbox row " + row.position() + ": " + error);
         return attempts >= config.maxAttempts();
     }
 
@@ -373,78 +333,32 @@ public class GraphRelay {
     private record Pending(List<Row> rows, boolean full) {
     }
 
-    /**
-     * The next rows in position order that may go now: at most batch-size rows and, beyond the first row, at most
-     * max-items changes and max-bytes of payload. Left out are rows waiting out a failure's backoff and the rows of
-     * their aggregate behind them, and rows parked behind a dead letter of their aggregate. The running sums are
-     * taken before the payloads are read, so big rows left for later cost nothing here.
-     */
+    /** The next rows that may go now (see {@link OutboxStore#pending}), their payloads read into changes. */
     @SuppressWarnings("unchecked")
-    private Pending pending(Connection c) throws SQLException, IOException {
+    private Pending pending(Connection c) throws IOException {
         List<Row> rows = new ArrayList<>();
         long head = 0;
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts, p.bytes
-                FROM (SELECT position, type, items, aggregate_id, attempts, bytes,
-                             sum(items) OVER w AS running, sum(bytes) OVER w AS running_bytes,
-                             row_number() OVER w AS n, count(*) OVER () AS head
-                      FROM (SELECT o.position, o.type, o.items, o.bytes, o.aggregate_id, o.attempts
-                            FROM outbox o
-                            WHERE o.applied_at IS NULL
-                              AND NOT EXISTS (SELECT 1 FROM outbox_dead_letter d
-                                              WHERE d.aggregate_id = o.aggregate_id AND d.position < o.position)
-                              AND NOT EXISTS (SELECT 1 FROM outbox f
-                                              WHERE f.applied_at IS NULL AND f.attempts > 0
-                                                AND f.aggregate_id = o.aggregate_id AND f.position <= o.position
-                                                AND f.retry_at > now())
-                            ORDER BY o.position LIMIT ?) first
-                      WINDOW w AS (ORDER BY position)) p
-                JOIN outbox o ON o.position = p.position
-                WHERE (p.running <= ? AND p.running_bytes <= ?) OR p.n = 1
-                ORDER BY p.position""")) {
-            s.setInt(1, config.batchSize());
-            s.setLong(2, config.maxItems());
-            s.setLong(3, config.maxBytes());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    head = r.getLong(4);
-                    Map<String, Object> payload = json.readValue(r.getString(3), new TypeReference<>() {
-                    });
-                    Object batch = payload.get(Outbox.BATCH);
-                    List<Map<String, Object>> payloads = batch instanceof List<?> list && payload.size() == 1
-                            ? (List<Map<String, Object>>) list
-                            : List.of(payload);
-                    rows.add(new Row(r.getLong(1), r.getString(2), r.getObject(5, UUID.class), r.getInt(6),
-                            r.getLong(7), payloads));
-                }
-            }
+        for (OutboxStore.PendingRow r : outbox.pending(c, config.batchSize(), config.maxItems(), config.maxBytes())) {
+            head = r.head();
+            Map<String, Object> payload = json.readValue(r.payload(), new TypeReference<>() {
+            });
+            Object batch = payload.get(Outbox.BATCH);
+            List<Map<String, Object>> payloads = batch instanceof List<?> list && payload.size() == 1
+                    ? (List<Map<String, Object>>) list
+                    : List.of(payload);
+            rows.add(new Row(r.position(), r.type(), r.aggregateId(), r.attempts(), r.bytes(), payloads));
         }
         return new Pending(rows, rows.size() < head || head == config.batchSize());
     }
 
-    private void markApplied(Connection c, List<Row> rows) throws SQLException {
-        Long[] positions = rows.stream().map(Row::position).toArray(Long[]::new);
-        Array array = c.createArrayOf("bigint", positions);
-        try (PreparedStatement s = c.prepareStatement("UPDATE outbox SET applied_at = now() WHERE position = ANY(?)")) {
-            s.setArray(1, array);
-            s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                UPDATE sync_state SET applied_position = greatest(applied_position, ?), applied_at = now(),
-                                      last_error = NULL, last_error_at = NULL
-                WHERE id = 1""")) {
-            s.setLong(1, positions[positions.length - 1]);
-            s.executeUpdate();
-        }
+    private void markApplied(Connection c, List<Row> rows) {
+        outbox.markApplied(c, rows.stream().map(Row::position).toArray(Long[]::new));
     }
 
     private void purgeApplied() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "DELETE FROM outbox WHERE applied_at IS NOT NULL AND applied_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(Instant.now().minus(config.retention())));
-            s.executeUpdate();
-        } catch (SQLException e) {
+        try {
+            outbox.purgeAppliedBefore(Instant.now().minus(config.retention()));
+        } catch (IllegalStateException e) {
             LOG.debug("Outbox purge failed; retried on the next drain", e);
         }
     }
@@ -479,12 +393,9 @@ public class GraphRelay {
         if (unreachable) {
             schema.invalidate();
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "UPDATE sync_state SET last_error = ?, last_error_at = now() WHERE id = 1")) {
-            s.setString(1, message.length() > 1000 ? message.substring(0, 1000) : message);
-            s.executeUpdate();
-        } catch (SQLException ignored) {
+        try {
+            outbox.recordError(message.length() > 1000 ? message.substring(0, 1000) : message);
+        } catch (IllegalStateException ignored) {
             // PostgreSQL itself is down: readiness says so; nothing more to record.
         }
         // Last, so that whoever sees DEGRADED also finds the cause recorded.

@@ -4,8 +4,8 @@ import health.circles.contact.Contact;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactNodes;
 import health.circles.network.Tie;
-import health.circles.network.Ties;
-import health.circles.network.TieEdges;
+import health.circles.network.TieStore;
+import health.circles.network.TieGraph;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -209,26 +209,19 @@ public class Reconciler {
     }
 
     private long ties(Map<String, Tally> tallies) throws SQLException {
-        Repairs repairs = new Repairs(TieEdges.UPSERTED,
-                "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t",
-                "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1");
+        Repairs repairs = new Repairs(TieGraph.UPSERTED,
+                TieGraph.DELETE_BY_IDS, TieGraph.UNVERSION_BY_IDS);
         long checked = 0;
         try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
             c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, from_id, to_id, type, "symmetric", strength, since, until, version FROM tie
-                    WHERE assertion NOT IN ('CLAIMED', 'REJECTED') ORDER BY id""")) {
+            try (PreparedStatement s = c.prepareStatement(TieStore.IN_GRAPH + " ORDER BY t.id")) {
                 s.setFetchSize(CHUNK);
-                Iterator<Record> rels = graph.run("""
-                        MATCH (a)-[t:TIE]->(b)
-                        RETURN coalesce(t.id, '') AS id, a.id AS from, b.id AS to, t.type AS type,
-                               t.strength AS strength, t.since AS since, t.until AS until, t.v AS v
-                        ORDER BY id""");
+                Iterator<Record> rels = graph.run(TieGraph.IN_ID_ORDER);
                 Record rel = rels.hasNext() ? rels.next() : null;
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         checked++;
-                        Tie t = Ties.edgeOf(r);
+                        Tie t = TieStore.edgeOf(r);
                         String id = t.id.toString();
                         while (rel != null && rel.get("id").asString().compareTo(id) < 0) {
                             extraTie(rel, tallies, repairs);
@@ -236,7 +229,7 @@ public class Reconciler {
                         }
                         if (rel == null || !rel.get("id").asString().equals(id)) {
                             tallies.get("tiesMissing").add(id);
-                            repairs.upserts.add(TieEdges.upserted(t));
+                            repairs.upserts.add(TieGraph.upserted(t));
                         } else {
                             boolean moved = !Objects.equals(string(rel.get("from")), t.fromId.toString())
                                     || !Objects.equals(string(rel.get("to")), t.toId.toString());
@@ -252,7 +245,7 @@ public class Reconciler {
                                 } else {
                                     repairs.unversion.add(id);
                                 }
-                                repairs.upserts.add(TieEdges.upserted(t));
+                                repairs.upserts.add(TieGraph.upserted(t));
                             }
                             rel = rels.hasNext() ? rels.next() : null;
                             // A second relationship with the same id is a stray copy.
@@ -261,7 +254,7 @@ public class Reconciler {
                                 rel = rels.hasNext() ? rels.next() : null;
                                 if (!moved) {
                                     repairs.deletes.add(id);
-                                    repairs.upserts.add(TieEdges.upserted(t));
+                                    repairs.upserts.add(TieGraph.upserted(t));
                                 }
                             }
                         }
@@ -278,8 +271,7 @@ public class Reconciler {
         }
         repairs.flush();
         try (Session graph = driver.session()) {
-            long strays = graph.executeWrite(tx -> tx.run("""
-                    MATCH ()-[t:TIE]->() WHERE t.id IS NULL DELETE t RETURN count(*) AS n""").single().get("n").asLong());
+            long strays = graph.executeWrite(tx -> tx.run(TieGraph.DELETE_WITHOUT_ID).single().get("n").asLong());
             for (long i = 0; i < strays; i++) {
                 tallies.get("tiesExtra").add("(no id)");
             }

@@ -1,15 +1,10 @@
 package health.circles.sync;
 
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 
 /** The relay's metrics: outbox backlog, lag, dead letters, and rows applied and given up. */
 @ApplicationScoped
@@ -18,15 +13,15 @@ public class SyncMetrics {
     // Scrapes from several Prometheus servers, and the four gauges of one scrape, share one query.
     private static final long CACHE_NANOS = 1_000_000_000L;
 
-    private final AgroalDataSource dataSource;
+    private final OutboxStore outbox;
     private final Counter applied;
     private final Counter deadLettered;
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, Long.MIN_VALUE);
 
-    SyncMetrics(AgroalDataSource dataSource, MeterRegistry registry) {
-        this.dataSource = dataSource;
+    SyncMetrics(OutboxStore outbox, MeterRegistry registry) {
+        this.outbox = outbox;
         this.applied = Counter.builder("circles.sync.applied").baseUnit("rows")
                 .description("Outbox rows applied to the graph").register(registry);
         this.deadLettered = Counter.builder("circles.sync.dead.lettered").baseUnit("rows")
@@ -68,19 +63,10 @@ public class SyncMetrics {
         if (s.takenAt() != Long.MIN_VALUE && now - s.takenAt() < CACHE_NANOS) {
             return s;
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("""
-                     SELECT (SELECT count(*) FROM outbox WHERE applied_at IS NULL),
-                            (SELECT coalesce(extract(epoch FROM now() - min(occurred_at)), 0)
-                             FROM outbox WHERE applied_at IS NULL),
-                            (SELECT count(*) FROM outbox_dead_letter),
-                            (SELECT count(*) FROM outbox o WHERE o.applied_at IS NULL AND EXISTS (
-                                SELECT 1 FROM outbox_dead_letter d
-                                WHERE d.aggregate_id = o.aggregate_id AND d.position < o.position))""");
-             ResultSet r = q.executeQuery()) {
-            r.next();
-            s = new Snapshot(r.getLong(1), Math.max(0, r.getDouble(2)), r.getLong(3), r.getLong(4), now);
-        } catch (SQLException e) {
+        try {
+            OutboxStore.Gauges g = outbox.gauges();
+            s = new Snapshot(g.backlog(), Math.max(0, g.lagSeconds()), g.deadLetters(), g.parked(), now);
+        } catch (IllegalStateException e) {
             // PostgreSQL down: readiness says so; the gauges keep their last values rather than fail the scrape.
             return s;
         }

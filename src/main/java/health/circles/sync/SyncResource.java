@@ -1,12 +1,8 @@
 package health.circles.sync;
 
-import health.circles.web.Ids;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import health.circles.web.Cursor;
-import health.circles.web.Page;
-import health.circles.web.QueryParams;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -77,7 +73,7 @@ public class SyncResource {
     @Operation(summary = "A rebuild's state and progress")
     @APIResponse(responseCode = "404", description = "No such rebuild")
     public GraphRebuild.View rebuildStatus(@PathParam("id") String id) {
-        return rebuild.get(Ids.parse("id", id));
+        return rebuild.get(SyncParams.id("id", id));
     }
 
     @GET
@@ -87,10 +83,10 @@ public class SyncResource {
     @Operation(summary = "Outbox rows the relay gave up on",
             description = "Oldest first, cursor paged; each with its last error, attempts and the rows of its "
                     + "aggregate parked behind it")
-    public Page<DeadLetters.View> deadLetters(
+    public DeadLetters.Listing deadLetters(
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
-        return deadLetters.list(QueryParams.limit(limit, 50, 200), Cursor.decode(next));
+        return deadLetters.list(SyncParams.limit(limit, 50, 200), next);
     }
 
     @POST

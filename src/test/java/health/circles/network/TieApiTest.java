@@ -123,8 +123,8 @@ class TieApiTest {
                 "type", "FRIEND_OF", "symmetric", true, "strength", 0.1, "version", 0L));
         first.put("since", null);
         first.put("until", null);
-        graph.apply(new TieEdges(), TieEdges.UPSERTED, java.util.List.of(first));
-        graph.apply(new TieEdges(), TieEdges.UPSERTED, java.util.List.of(first));
+        graph.apply(new TieGraph(), TieGraph.UPSERTED, java.util.List.of(first));
+        graph.apply(new TieGraph(), TieGraph.UPSERTED, java.util.List.of(first));
         assertEquals(1L, count("MATCH ()-[t:TIE {id: $id}]->() RETURN count(t) AS n", id));
         assertEquals(0.5, (Double) edge(id).get("strength"), 1e-9, "an old change must not win");
     }

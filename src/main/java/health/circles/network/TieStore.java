@@ -3,26 +3,33 @@ package health.circles.network;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.hibernate.Session;
-import java.sql.Array;
-import java.sql.PreparedStatement;
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The tie store. */
+/** The tie store: the {@code tie} table, through Panache for the entity and {@link Sql} for pair queries. */
 @ApplicationScoped
-public class Ties implements PanacheRepositoryBase<Tie, UUID> {
+public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     /**
-     * The tie as the graph holds it, from a row of {@code SELECT id, from_id, to_id, type, "symmetric", strength,
-     * since, until, version FROM tie}: what rebuild and reconcile compare and write.
+     * Every tie the graph holds (the facts of the network, ended ones included), as rows {@link #edgeOf} reads. For
+     * rebuild and reconcile, which stream it on a connection of their own (reconcile appends {@code ORDER BY id}).
      */
-    public static Tie edgeOf(java.sql.ResultSet r) throws java.sql.SQLException {
+    public static final String IN_GRAPH = """
+            SELECT t.id, t.from_id, t.to_id, t.type, t."symmetric", t.strength, t.since, t.until, t.version FROM tie t
+            WHERE %s""".formatted(ActiveTie.IN_NETWORK_SQL);
+
+    /** How many ties the graph holds: the size of a rebuild's tie load. */
+    public static final String COUNT_IN_GRAPH = "SELECT count(*) FROM tie t WHERE " + ActiveTie.IN_NETWORK_SQL;
+
+    /** The tie as the graph holds it, from a row of {@link #IN_GRAPH}: what rebuild and reconcile compare and write. */
+    public static Tie edgeOf(ResultSet r) throws SQLException {
         Tie t = new Tie();
         t.id = r.getObject(1, UUID.class);
         t.fromId = r.getObject(2, UUID.class);
@@ -36,41 +43,39 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
         return t;
     }
 
-    private static final String OPEN_BETWEEN = """
+    /** The active ties between pairs of contacts given as two arrays, either way round; today is bound twice. */
+    private static final String ACTIVE_BETWEEN = """
             SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
             JOIN tie t ON t.from_id = pair.x AND t.to_id = pair.y
-            WHERE (t.until IS NULL OR t.until > ?) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
+            WHERE %1$s
             UNION ALL
             SELECT t.id FROM unnest(?::uuid[], ?::uuid[]) AS pair(x, y)
             JOIN tie t ON t.from_id = pair.y AND t.to_id = pair.x
-            WHERE (t.until IS NULL OR t.until > ?) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')""";
+            WHERE %1$s""".formatted(ActiveTie.ACTIVE_SQL);
+
+    /** Transaction-scoped locks on the given keys, taken in ascending order so that two writers never deadlock. */
+    private static final String LOCK_PAIRS = """
+            SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(?::bigint[]) k ORDER BY k) keys""";
+
+    private final AgroalDataSource dataSource;
+
+    TieStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
 
     /**
      * The active ties (open, or ending after {@code today}) of any type between each of the pairs, either way round;
      * only those in the network (a pending claim is not: touchpoints neither strengthen it nor count it as a tie).
+     * Runs in the caller's transaction.
      */
     public List<Tie> activeBetween(Collection<ContactPair> pairs, LocalDate today) {
         if (pairs.isEmpty()) {
             return List.of();
         }
-        List<UUID> ids = getEntityManager().unwrap(Session.class).doReturningWork(c -> {
-            Array xs = c.createArrayOf("uuid", pairs.stream().map(ContactPair::a).toArray());
-            Array ys = c.createArrayOf("uuid", pairs.stream().map(ContactPair::b).toArray());
-            try (PreparedStatement s = c.prepareStatement(OPEN_BETWEEN)) {
-                for (int i : new int[] {0, 3}) {
-                    s.setArray(i + 1, xs);
-                    s.setArray(i + 2, ys);
-                    s.setObject(i + 3, today);
-                }
-                List<UUID> found = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        found.add(r.getObject(1, UUID.class));
-                    }
-                }
-                return found;
-            }
-        });
+        UUID[] xs = pairs.stream().map(ContactPair::a).toArray(UUID[]::new);
+        UUID[] ys = pairs.stream().map(ContactPair::b).toArray(UUID[]::new);
+        List<UUID> ids = Sql.query(dataSource, ACTIVE_BETWEEN, List.of(xs, ys, today, xs, ys, today),
+                r -> r.getObject(1, UUID.class));
         return ids.isEmpty() ? List.of() : list("id in ?1", ids);
     }
 
@@ -79,14 +84,13 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
         if (pairs.isEmpty()) {
             return;
         }
-        getEntityManager().unwrap(Session.class).doWork(c -> {
-            Long[] keys = pairs.stream().map(ContactPair::lockKey).sorted().distinct().toArray(Long[]::new);
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(?::bigint[]) k ORDER BY k) keys")) {
-                s.setArray(1, c.createArrayOf("bigint", keys));
-                s.executeQuery().close();
-            }
-        });
+        Long[] keys = pairs.stream().map(ContactPair::lockKey).sorted().distinct().toArray(Long[]::new);
+        Sql.query(dataSource, LOCK_PAIRS, List.of((Object) keys), r -> null);
+    }
+
+    /** Every tie of a contact, at either end, history included. */
+    public List<Tie> ofContact(UUID contact) {
+        return list("fromId = ?1 or toId = ?1", contact);
     }
 
     /** Ties whose strength depends on touchpoints (and so decays), by id after {@code after}. */
@@ -97,7 +101,8 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
 
     /**
      * The open tie of this type between the two contacts, either way round for symmetric types; a pending claim
-     * counts (it holds the slot until reviewed), a rejected one does not.
+     * counts (it holds the slot until reviewed), a rejected one does not. Open here means without any end, even one
+     * still ahead (not {@link ActiveTie}): a tie with an end date leaves the slot free for its successor.
      */
     public Optional<Tie> findOpen(TieType type, UUID from, UUID to, UUID except) {
         String pair = type.directed()
@@ -115,24 +120,24 @@ public class Ties implements PanacheRepositoryBase<Tie, UUID> {
      */
     public List<Tie> page(UUID contact, TieType type, TieAssertion assertion, Boolean active, LocalDate today,
                           UUID after, int limit) {
-        StringBuilder where = new StringBuilder("id > :after");
+        StringBuilder where = new StringBuilder("t.id > :after");
         Parameters params = Parameters.with("after", after == null ? new UUID(0, 0) : after);
         if (contact != null) {
-            where.append(" and (fromId = :contact or toId = :contact)");
+            where.append(" and (t.fromId = :contact or t.toId = :contact)");
             params.and("contact", contact);
         }
         if (type != null) {
-            where.append(" and type = :type");
+            where.append(" and t.type = :type");
             params.and("type", type);
         }
         if (assertion != null) {
-            where.append(" and assertion = :assertion");
+            where.append(" and t.assertion = :assertion");
             params.and("assertion", assertion);
         }
         if (active != null) {
-            where.append(active ? " and (until is null or until > :today)" : " and until <= :today");
+            where.append(active ? " and " + ActiveTie.OPEN_ON_HQL : " and t.until <= :today");
             params.and("today", today);
         }
-        return find(where + " order by id", params).page(0, limit).list();
+        return find("from Tie t where " + where + " order by t.id", params).page(0, limit).list();
     }
 }

@@ -16,7 +16,7 @@ import org.neo4j.driver.TransactionContext;
  * ties are stored once, in the direction they were created; queries and projections read them undirected.
  */
 @ApplicationScoped
-public class TieEdges implements GraphProjection {
+public class TieGraph implements GraphProjection {
 
     public static final String UPSERTED = "tie.upserted";
     public static final String DELETED = "tie.deleted";
@@ -60,6 +60,30 @@ public class TieEdges implements GraphProjection {
             WHERE t.v IS NULL OR t.v < row.version
             DELETE t
             """;
+
+    // What a rebuild and a reconcile of the graph (package sync) run on ties: the graph side of their comparison with
+    // TieStore.IN_GRAPH, and their repairs.
+
+    /** Every tie in the graph, in id order (those without an id first, as ''), as reconcile compares them. */
+    public static final String IN_ID_ORDER = """
+            MATCH (a)-[t:TIE]->(b)
+            RETURN coalesce(t.id, '') AS id, a.id AS from, b.id AS to, t.type AS type,
+                   t.strength AS strength, t.since AS since, t.until AS until, t.v AS v
+            ORDER BY id""";
+
+    /** Removes the ties with the ids in {@code $ids}. */
+    public static final String DELETE_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t";
+
+    /** Makes the ties with the ids in {@code $ids} older than any version, so that an upsert rewrites them. */
+    public static final String UNVERSION_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1";
+
+    /** Removes the ties without an id (no row in PostgreSQL can match them); returns how many as {@code n}. */
+    public static final String DELETE_WITHOUT_ID = """
+            MATCH ()-[t:TIE]->() WHERE t.id IS NULL DELETE t RETURN count(*) AS n""";
+
+    /** Removes up to {@code $n} ties, whatever they are; returns how many as {@code n}. A rebuild repeats it. */
+    public static final String DELETE_SOME = """
+            MATCH ()-[t:TIE]->() WITH t LIMIT $n DELETE t RETURN count(*) AS n""";
 
     /** The outbox payload of a tie as it now is. */
     public static Map<String, Object> upserted(Tie t) {

@@ -1,13 +1,10 @@
 package health.circles.network;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,11 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.hibernate.Session;
 
-/** The touchpoint store: Panache for single records, SQL (in the caller's transaction) for histories and pairs. */
+/** The touchpoint store: Panache for single records, {@link Sql} (in the caller's transaction) for histories and pairs. */
 @ApplicationScoped
-public class Touchpoints implements PanacheRepositoryBase<Touchpoint, UUID> {
+public class TouchpointStore implements PanacheRepositoryBase<Touchpoint, UUID> {
 
     private static final String OF_CONTACT = """
             SELECT t.id, t.occurred_at FROM touchpoint_participant p JOIN touchpoint t ON t.id = p.touchpoint_id
@@ -42,14 +38,23 @@ public class Touchpoints implements PanacheRepositoryBase<Touchpoint, UUID> {
             JOIN touchpoint_participant b ON b.touchpoint_id = a.touchpoint_id AND b.contact_id = pair.y
             JOIN touchpoint t ON t.id = a.touchpoint_id""";
 
+    /** Touchpoints lose a contact's free text (which may name it) and external id, then the contact itself. */
+    private static final String FORGET_TEXT = """
+            UPDATE touchpoint SET topic = NULL, outcome = NULL, external_id = NULL
+            WHERE id IN (SELECT touchpoint_id FROM touchpoint_participant WHERE contact_id = :id)""";
+
+    private static final String FORGET_PARTICIPANT = "DELETE FROM touchpoint_participant WHERE contact_id = :id";
+
     // Far enough ahead that "before the cursor" with no cursor means everything.
-    private static final Timestamp END_OF_TIME = Timestamp.from(Instant.parse("9999-12-31T00:00:00Z"));
+    private static final Instant END_OF_TIME = Instant.parse("9999-12-31T00:00:00Z");
     private static final UUID MAX_ID = new UUID(-1L, -1L);
 
     private final EntityManager em;
+    private final AgroalDataSource dataSource;
 
-    Touchpoints(EntityManager em) {
+    TouchpointStore(EntityManager em, AgroalDataSource dataSource) {
         this.em = em;
+        this.dataSource = dataSource;
     }
 
     /** A position in a newest-first history. */
@@ -72,44 +77,33 @@ public class Touchpoints implements PanacheRepositoryBase<Touchpoint, UUID> {
         if (pairs.isEmpty()) {
             return out;
         }
-        work(c -> {
-            UUID[] xs = pairs.stream().map(ContactPair::a).toArray(UUID[]::new);
-            UUID[] ys = pairs.stream().map(ContactPair::b).toArray(UUID[]::new);
-            try (PreparedStatement s = c.prepareStatement(CONTRIBUTIONS)) {
-                s.setArray(1, c.createArrayOf("uuid", xs));
-                s.setArray(2, c.createArrayOf("uuid", ys));
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        ContactPair pair = ContactPair.of(r.getObject(1, UUID.class), r.getObject(2, UUID.class));
-                        out.computeIfAbsent(pair, k -> new ArrayList<>()).add(new TieStrength.Contribution(
-                                TouchpointChannel.valueOf(r.getString(3)), r.getTimestamp(4).toInstant()));
-                    }
-                }
-            }
+        UUID[] xs = pairs.stream().map(ContactPair::a).toArray(UUID[]::new);
+        UUID[] ys = pairs.stream().map(ContactPair::b).toArray(UUID[]::new);
+        Sql.query(dataSource, CONTRIBUTIONS, List.of(xs, ys), r -> {
+            ContactPair pair = ContactPair.of(r.getObject(1, UUID.class), r.getObject(2, UUID.class));
+            out.computeIfAbsent(pair, k -> new ArrayList<>()).add(new TieStrength.Contribution(
+                    TouchpointChannel.valueOf(r.getString(3)), r.getTimestamp(4).toInstant()));
             return null;
         });
         return out;
     }
 
+    /**
+     * Takes a contact out of every touchpoint it took part in, with the free text and external id that may name it;
+     * the other participants keep the touchpoint. In the caller's transaction.
+     */
+    public void forget(UUID contact) {
+        em.createNativeQuery(FORGET_TEXT).setParameter("id", contact).executeUpdate();
+        em.createNativeQuery(FORGET_PARTICIPANT).setParameter("id", contact).executeUpdate();
+    }
+
     private List<Position> ids(String sql, List<UUID> contacts, Position before, int limit) {
-        return work(c -> {
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                int i = 1;
-                for (UUID contact : contacts) {
-                    s.setObject(i++, contact);
-                }
-                s.setTimestamp(i++, before == null ? END_OF_TIME : Timestamp.from(before.occurredAt()));
-                s.setObject(i++, before == null ? MAX_ID : before.id());
-                s.setInt(i, limit);
-                List<Position> found = new ArrayList<>();
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        found.add(new Position(r.getTimestamp(2).toInstant(), r.getObject(1, UUID.class)));
-                    }
-                }
-                return found;
-            }
-        });
+        List<Object> params = new ArrayList<>(contacts);
+        params.add(before == null ? END_OF_TIME : before.occurredAt());
+        params.add(before == null ? MAX_ID : before.id());
+        params.add(limit);
+        return Sql.query(dataSource, sql, params,
+                r -> new Position(r.getTimestamp(2).toInstant(), r.getObject(1, UUID.class)));
     }
 
     private List<Touchpoint> load(List<Position> positions) {
@@ -119,13 +113,5 @@ public class Touchpoints implements PanacheRepositoryBase<Touchpoint, UUID> {
         Map<UUID, Touchpoint> byId = list("id in ?1", positions.stream().map(Position::id).toList()).stream()
                 .collect(Collectors.toMap(t -> t.id, Function.identity()));
         return positions.stream().map(p -> byId.get(p.id())).filter(java.util.Objects::nonNull).toList();
-    }
-
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T work(Work<T> work) {
-        return em.unwrap(Session.class).doReturningWork(work::run);
     }
 }

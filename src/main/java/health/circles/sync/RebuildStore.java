@@ -1,0 +1,75 @@
+package health.circles.sync;
+
+import health.circles.Sql;
+import health.circles.network.TieStore;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The {@code graph_rebuild} table: one row per rebuild, its state and progress; each statement commits on its own. */
+@ApplicationScoped
+class RebuildStore {
+
+    /** Starts a rebuild unless one is running: at most one RUNNING row. */
+    private static final String START = """
+            INSERT INTO graph_rebuild (id, state)
+            SELECT ?, 'RUNNING' WHERE NOT EXISTS (SELECT 1 FROM graph_rebuild WHERE state = 'RUNNING')""";
+
+    private static final String GET = """
+            SELECT state, total, done, error, started_at, finished_at FROM graph_rebuild WHERE id = ?""";
+
+    /** The size of the job: every contact and every tie the graph holds. */
+    private static final String SIZE = """
+            UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact) + (%s) WHERE id = ?"""
+            .formatted(TieStore.COUNT_IN_GRAPH);
+
+    private static final String PROGRESS = "UPDATE graph_rebuild SET done = done + ? WHERE id = ?";
+
+    private static final String SUCCEEDED = "UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ?";
+
+    private static final String FAILED = "UPDATE graph_rebuild SET state = 'FAILED', error = ?, finished_at = now() WHERE id = ?";
+
+    private final AgroalDataSource dataSource;
+
+    RebuildStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A rebuild's row as it is. */
+    record Row(String state, long total, long done, String error, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** Whether the rebuild could start: false while another one runs. */
+    boolean start(UUID id) {
+        return Sql.update(dataSource, START, List.of(id)) > 0;
+    }
+
+    Optional<Row> get(UUID id) {
+        return Sql.query(dataSource, GET, List.of(id), r -> new Row(r.getString(1), r.getLong(2), r.getLong(3),
+                r.getString(4), instant(r.getTimestamp(5)), instant(r.getTimestamp(6)))).stream().findFirst();
+    }
+
+    void sized(UUID id) {
+        Sql.update(dataSource, SIZE, List.of(id));
+    }
+
+    void progressed(UUID id, long rows) {
+        Sql.update(dataSource, PROGRESS, List.of(rows, id));
+    }
+
+    void succeeded(UUID id) {
+        Sql.update(dataSource, SUCCEEDED, List.of(id));
+    }
+
+    void failed(UUID id, String error) {
+        Sql.update(dataSource, FAILED, List.of(error, id));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
