@@ -9,6 +9,7 @@ import health.circles.security.Disclosure;
 import health.circles.security.Roles;
 import health.circles.sync.Outbox;
 import health.circles.failure.Conflict;
+import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.failure.NotPermitted;
