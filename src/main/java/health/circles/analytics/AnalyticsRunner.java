@@ -1,6 +1,8 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.Conflict;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.Unavailable;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -85,7 +87,7 @@ public class AnalyticsRunner {
     RunView start(String trigger, RunParameters parameters) {
         GraphAlgorithms.Estimate projection = algorithms.estimateProjection();
         if (projection.bytesMax() > parameters.memoryBudgetMib() * 1024 * 1024) {
-            throw new ApiProblem(422, "memory-budget-exceeded", "Run refused: not enough memory",
+            throw new RuleRefused("memory-budget-exceeded", "Run refused: not enough memory",
                     "Projecting the graph alone is estimated at " + projection.requiredMemory() + " ("
                             + projection.bytesMax() + " bytes), above the budget of " + parameters.memoryBudgetMib()
                             + " MiB (circles.analytics.memory-budget-mib)");
@@ -121,15 +123,15 @@ public class AnalyticsRunner {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             release(held);
-            throw new ApiProblem(503, "shutting-down", "Service unavailable", "The service is shutting down");
+            throw new Unavailable("shutting-down", "Service unavailable", "The service is shutting down", null);
         }
         LOG.infof("Analytics run %s started (%s, %s)", id, trigger, parameters.algorithm());
         return runs.find(id).orElseThrow();
     }
 
-    private ApiProblem busy() {
+    private Conflict busy() {
         String link = runs.running().map(RunView::self).orElse("/api/v1/analytics/runs");
-        return new ApiProblem(409, "analytics-run-in-progress", "A run is in progress",
+        return new Conflict("analytics-run-in-progress", "A run is in progress",
                 "Only one analytics run at a time; the running one is " + link);
     }
 

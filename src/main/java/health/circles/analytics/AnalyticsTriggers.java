@@ -1,6 +1,6 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.DomainException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +63,7 @@ public class AnalyticsTriggers {
     private void start(String trigger) {
         try {
             analytics.start(null, trigger);
-        } catch (ApiProblem e) {
+        } catch (DomainException e) {
             LOG.infof("Analytics run (%s) not started: %s", trigger, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warnf(e, "Analytics run (%s) could not start", trigger);

@@ -1,12 +1,14 @@
 package health.circles.analytics;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.analytics.InsightViews.Community;
 import health.circles.analytics.InsightViews.CommunityDetail;
 import health.circles.analytics.InsightViews.ContactCommunities;
 import health.circles.analytics.InsightViews.Explanation;
 import health.circles.analytics.InsightViews.Influencer;
 import health.circles.analytics.InsightViews.Neighbour;
-import health.circles.web.ApiProblem;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,7 @@ public class InsightService {
     public UUID latestRun() {
         return runs.latestSucceeded().orElseThrow(() -> {
             String running = runs.running().map(r -> " A run is in progress: " + r.self() + ".").orElse("");
-            return new ApiProblem(409, "no-analytics-run", "No analytics results yet",
+            return new Conflict("no-analytics-run", "No analytics results yet",
                     "No analytics run has succeeded yet, so there are no scores or communities." + running
                             + " Start one with POST /api/v1/analytics/runs.");
         });
@@ -126,9 +128,9 @@ public class InsightService {
         var memberships = insights.memberships(run, contact);
         if (memberships.isEmpty()) {
             if (!insights.contactExists(contact)) {
-                throw ApiProblem.notFound("Contact", contact);
+                throw new NotFound("Contact", contact);
             }
-            throw new ApiProblem(404, "not-in-analytics-run", "Not in the latest run",
+            throw new NotFound("not-in-analytics-run", "Not in the latest run",
                     "Contact " + contact + " was not part of the latest analytics run " + run
                             + " (added since, or not yet in the graph); it will be in the next one");
         }
@@ -161,8 +163,8 @@ public class InsightService {
         return new Overview(run, shown, total, links);
     }
 
-    private static ApiProblem unknownCommunity(long id, UUID run) {
-        return new ApiProblem(404, "not-found", "Not found",
+    private static NotFound unknownCommunity(long id, UUID run) {
+        return new NotFound("not-found", "Not found",
                 "Community " + id + " is not in the latest analytics run (" + run + "); communities of earlier runs "
                         + "keep their id only while they stay substantially the same group");
     }
@@ -217,7 +219,7 @@ public class InsightService {
         }
     }
 
-    private static ApiProblem badCursor() {
-        return ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
+    private static InvalidInput badCursor() {
+        return InvalidInput.field("cursor", "is not a cursor returned by this listing");
     }
 }

@@ -1,7 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.security.AuditNotes;
-import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -37,10 +38,10 @@ public class MapService {
     /** Contacts within {@code depth} ties of the contact, strongest ties first when the bound is reached. */
     public MapGraph contact(UUID id, int depth, TieFilter filter) {
         if (depth < 1 || depth > 3) {
-            throw ApiProblem.invalidField("depth", "must be between 1 and 3");
+            throw InvalidInput.field("depth", "must be between 1 and 3");
         }
         if (!graph.exists(id.toString())) {
-            throw new ApiProblem(404, "not-found", "Not found",
+            throw new NotFound("not-found", "Not found",
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
         int maxNodes = config.maps().maxNodes();

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
 import health.circles.network.GraphReads;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
@@ -73,7 +74,7 @@ public class CampaignResource {
         if (state != null && !state.isBlank()) {
             chosen = state.strip().toUpperCase(java.util.Locale.ROOT);
             if (!chosen.equals("ACTIVE") && !chosen.equals("CLOSED")) {
-                throw health.circles.web.ApiProblem.invalidField("state", "must be ACTIVE or CLOSED");
+                throw InvalidInput.field("state", "must be ACTIVE or CLOSED");
             }
         }
         return campaigns.list(chosen, next, QueryParams.limit(limit, 50, SegmentResource.MAX_LIMIT));

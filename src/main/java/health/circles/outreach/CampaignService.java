@@ -1,5 +1,9 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
 import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ConsentStatus;
@@ -77,7 +81,7 @@ public class CampaignService {
         Set<UUID> seen = new HashSet<>();
         for (CampaignInput.Seed s : in.seeds() == null ? List.<CampaignInput.Seed>of() : in.seeds()) {
             if (!seen.add(s.contactId())) {
-                throw ApiProblem.invalidField("seeds", "must not name a contact twice");
+                throw InvalidInput.field("seeds", "must not name a contact twice");
             }
             Campaigns.Consent consent = campaigns.consent(s.contactId(), in.channel()).orElseThrow(() ->
                     new ApiProblem(422, "unknown-contact", "Unknown contact", "seeds: no contact " + s.contactId(),
@@ -92,7 +96,7 @@ public class CampaignService {
         }
         SegmentService.Members members = segments.resolve(in.segmentId(), in.channel());
         if (members.ids().size() > config.maxTargets()) {
-            throw new ApiProblem(422, "too-many-targets", "Too many targets", "The segment has " + members.ids().size()
+            throw new RuleRefused("too-many-targets", "Too many targets", "The segment has " + members.ids().size()
                     + " consenting members for " + in.channel() + "; a campaign targets at most " + config.maxTargets());
         }
         Instant now = now();
@@ -118,7 +122,7 @@ public class CampaignService {
             try {
                 before = health.circles.web.Cursor.instant(cursor.key());
             } catch (DateTimeParseException e) {
-                throw ApiProblem.invalidField("next", "belongs to another listing");
+                throw InvalidInput.field("next", "belongs to another listing");
             }
         }
         List<Campaigns.Row> found = campaigns.list(state, before, cursor == null ? null : cursor.id(), limit + 1);
@@ -165,10 +169,10 @@ public class CampaignService {
     public Recorded record(UUID id, CampaignOutcomeInput in) {
         Campaigns.Row c = find(id, false);
         if (!c.active()) {
-            throw ApiProblem.conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
+            throw new Conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
         }
         if (in.via().equals(in.contactId())) {
-            throw ApiProblem.invalidField("via", "must be someone other than the contact");
+            throw InvalidInput.field("via", "must be someone other than the contact");
         }
         if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
             throw new ApiProblem(422, "unknown-contact", "Unknown contact", "via: no contact " + in.via(),
@@ -179,13 +183,13 @@ public class CampaignService {
                         + " is not a target of campaign " + id,
                         List.of(new Problem.FieldError("contactId", "not a target of this campaign"))));
         if (status.equals("OPTED_OUT") || status.equals("REMOVED")) {
-            throw ApiProblem.conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
+            throw new Conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
                     + "against them in a campaign");
         }
         Campaigns.Consent consent = campaigns.consent(in.contactId(), c.channel()).orElseThrow();
         if (in.outcome() != CampaignOutcome.OPTED_OUT
                 && (consent.doNotContact() || ConsentStatus.DENIED.name().equals(consent.status()))) {
-            throw ApiProblem.conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
+            throw new Conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
                     + c.channel() + " (consent denied or do-not-contact since the campaign started)");
         }
         Instant now = now();
@@ -322,7 +326,7 @@ public class CampaignService {
 
     private Campaigns.Row find(UUID id, boolean forUpdate) {
         Optional<Campaigns.Row> c = campaigns.find(id, forUpdate);
-        return c.orElseThrow(() -> ApiProblem.notFound("Campaign", id));
+        return c.orElseThrow(() -> new NotFound("Campaign", id));
     }
 
     private Instant now() {

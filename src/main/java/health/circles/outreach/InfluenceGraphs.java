@@ -1,7 +1,7 @@
 package health.circles.outreach;
 
+import health.circles.failure.Unavailable;
 import health.circles.outreach.InfluenceGraph.GraphVersion;
-import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -129,8 +129,8 @@ public class InfluenceGraphs {
             return graph;
         } catch (Neo4jException e) {
             LOG.warnf("Influence graph not readable: %s", e.getMessage());
-            throw new ApiProblem(503, "graph-unavailable", "Graph unavailable",
-                    "The relationship graph cannot be read just now; seeds need it. Retry shortly");
+            throw new Unavailable("graph-unavailable", "Graph unavailable",
+                    "The relationship graph cannot be read just now; seeds need it. Retry shortly", null);
         }
     }
 

@@ -1,12 +1,15 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.Unavailable;
 import health.circles.analytics.InsightService;
 import health.circles.contact.ContactKind;
 import health.circles.network.GraphReads;
 import health.circles.outreach.SeedSelection.BaselineSeed;
 import health.circles.outreach.SeedSelection.Seed;
 import health.circles.outreach.SeedSelection.SeedCoverage;
-import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +63,7 @@ public class SeedService {
 
     public SeedSelection select(SeedRequest request) {
         if (request == null) {
-            throw ApiProblem.invalidField("body", "is required");
+            throw InvalidInput.field("body", "is required");
         }
         boolean acquired;
         try {
@@ -70,8 +73,8 @@ public class SeedService {
             acquired = false;
         }
         if (!acquired) {
-            throw new ApiProblem(503, "seeds-busy", "Busy",
-                    "Other seed selections are being computed; retry shortly");
+            throw new Unavailable("seeds-busy", "Busy",
+                    "Other seed selections are being computed; retry shortly", null);
         }
         try {
             return compute(request);
@@ -84,7 +87,7 @@ public class SeedService {
         int given = (r.community() != null ? 1 : 0) + (r.contacts() != null ? 1 : 0)
                 + (Boolean.TRUE.equals(r.network()) ? 1 : 0) + (r.segment() != null ? 1 : 0);
         if (given != 1) {
-            throw ApiProblem.invalidField("target", "give exactly one of community, segment, contacts or network");
+            throw InvalidInput.field("target", "give exactly one of community, segment, contacts or network");
         }
         if (r.segment() != null) {
             // The segment's own consent rule for the channel decides its members (404 for an unknown segment).
@@ -93,7 +96,7 @@ public class SeedService {
         if (r.community() != null) {
             UUID run = insights.latestRun();
             long id = r.community();
-            int level = targets.communityLevel(run, id).orElseThrow(() -> new ApiProblem(404, "not-found", "Not found",
+            int level = targets.communityLevel(run, id).orElseThrow(() -> new NotFound("not-found", "Not found",
                     "Community " + id + " is not in the latest analytics run (" + run + ")"));
             return new Target("COMMUNITY", id, run, level,
                     targets.communityMembers(run, id, Boolean.TRUE.equals(r.includeSecondary())));
@@ -102,7 +105,7 @@ public class SeedService {
             List<UUID> ids = r.contacts().stream().distinct().sorted().toList();
             List<UUID> unknown = ids.isEmpty() ? List.of() : targets.unknown(ids);
             if (!unknown.isEmpty()) {
-                throw ApiProblem.invalidField("contacts", "not contacts: " + unknown);
+                throw InvalidInput.field("contacts", "not contacts: " + unknown);
             }
             return new Target("CONTACTS", null, null, null, ids);
         }
@@ -115,7 +118,7 @@ public class SeedService {
         long t0 = System.nanoTime();
         Target target = resolve(r);
         if (target.members() != null && target.members().isEmpty()) {
-            throw new ApiProblem(422, "empty-target", "Empty target", "The target has no contacts");
+            throw new RuleRefused("empty-target", "Empty target", "The target has no contacts");
         }
         if (!graphReads.await(r.consistentWith())) {
             notes.add("recent writes had not all reached the graph when it was read");
@@ -151,7 +154,7 @@ public class SeedService {
             size = target.members().size();
         }
         if (targetNodes.length == 0) {
-            throw new ApiProblem(422, "empty-target", "Empty target", size == 0 ? "The target has no contacts"
+            throw new RuleRefused("empty-target", "Empty target", size == 0 ? "The target has no contacts"
                     : "None of the target's " + size + " contacts is in the graph yet; retry once the graph has them");
         }
         if (notInGraph > 0) {
@@ -199,7 +202,7 @@ public class SeedService {
             }
         });
         if (candidates[0] == 0) {
-            throw new ApiProblem(422, "no-eligible-seeds", "No possible seeds",
+            throw new RuleRefused("no-eligible-seeds", "No possible seeds",
                     "No contact " + (onlyTarget ? "in the target " : "") + "may be approached on " + r.channel()
                             + (Boolean.TRUE.equals(r.allowUnknownConsent()) ? " (consent GRANTED or UNKNOWN, "
                             : " (consent GRANTED, ") + "not do-not-contact, not excluded)");

@@ -1,9 +1,9 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
 import health.circles.contact.Channel;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
-import health.circles.web.ApiProblem;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -208,7 +208,7 @@ public class SegmentResource {
     static Channel channel(String value) {
         Channel channel = QueryParams.enumValue("channel", value, Channel.class);
         if (channel == null) {
-            throw ApiProblem.invalidField("channel", "is required: one of EMAIL, SMS, PHONE, MAIL, IN_PERSON");
+            throw InvalidInput.field("channel", "is required: one of EMAIL, SMS, PHONE, MAIL, IN_PERSON");
         }
         return channel;
     }

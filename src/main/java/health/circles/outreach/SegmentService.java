@@ -1,11 +1,15 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.StaleVersion;
 import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ContactService;
 import health.circles.contact.ContactView;
 import health.circles.security.Callers;
-import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,7 +77,7 @@ public class SegmentService {
                 Boolean.TRUE.equals(in.includeUnknown()), current.createdBy(), current.createdAt(), now(),
                 current.version() + 1);
         if (!segments.replace(changed, current.version())) {
-            throw ApiProblem.conflict("conflict", "The segment changed meanwhile; read it again and retry");
+            throw new Conflict("conflict", "The segment changed meanwhile; read it again and retry");
         }
         return changed;
     }
@@ -82,7 +86,7 @@ public class SegmentService {
     public void delete(UUID id, long expectedVersion) {
         checkVersion(find(id, true), expectedVersion);
         if (segments.usedByCampaign(id)) {
-            throw ApiProblem.conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
+            throw new Conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
                     + "for its report");
         }
         segments.delete(id);
@@ -90,7 +94,7 @@ public class SegmentService {
 
     private static void checkVersion(SegmentView current, long expected) {
         if (expected != current.version()) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed", "The segment is at version "
+            throw new StaleVersion("Precondition failed", "The segment is at version "
                     + current.version() + ", not " + expected + "; read it again and reapply the change");
         }
     }
@@ -151,7 +155,7 @@ public class SegmentService {
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         if (eligible[0] > config.maxExport()) {
-            throw new ApiProblem(422, "export-too-large", "Export too large", "The segment has " + eligible[0]
+            throw new RuleRefused("export-too-large", "Export too large", "The segment has " + eligible[0]
                     + " consenting members for " + channel + "; an export holds at most " + config.maxExport()
                     + ". Page through GET /api/v1/segments/" + id + "/members instead");
         }
@@ -180,7 +184,7 @@ public class SegmentService {
     }
 
     SegmentView find(UUID id, boolean forUpdate) {
-        return segments.find(id, forUpdate).orElseThrow(() -> ApiProblem.notFound("Segment", id));
+        return segments.find(id, forUpdate).orElseThrow(() -> new NotFound("Segment", id));
     }
 
     private Segments.Match match(SegmentView s, Channel channel) {
@@ -202,25 +206,25 @@ public class SegmentService {
     /** Rules the annotations cannot state: the name is free, the communities and the anchor contact exist. */
     private void check(SegmentFilter f, String name, UUID self) {
         if (segments.nameTaken(name, self)) {
-            throw ApiProblem.conflict("duplicate-name", "Another segment is already named " + name);
+            throw new Conflict("duplicate-name", "Another segment is already named " + name);
         }
         check(f);
     }
 
     private void check(SegmentFilter f) {
         if (f.influence() != null && f.influence().maxRank() == null && f.influence().minScore() == null) {
-            throw ApiProblem.invalidField("filter.influence", "needs maxRank, minScore or both");
+            throw InvalidInput.field("filter.influence", "needs maxRank, minScore or both");
         }
         if (f.communities() != null && !f.communities().isEmpty()) {
             UUID run = insights.latestRun();
             List<Long> unknown = segments.unknownCommunities(run, f.communities());
             if (!unknown.isEmpty()) {
-                throw ApiProblem.invalidField("filter.communities", "not communities of the latest analytics run: "
+                throw InvalidInput.field("filter.communities", "not communities of the latest analytics run: "
                         + unknown);
             }
         }
         if (f.tieTo() != null && !segments.contactExists(f.tieTo().contactId())) {
-            throw ApiProblem.invalidField("filter.tieTo.contactId", "no such contact");
+            throw InvalidInput.field("filter.tieTo.contactId", "no such contact");
         }
     }
 

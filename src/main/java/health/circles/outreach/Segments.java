@@ -1,10 +1,10 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
 import health.circles.Sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
-import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -251,7 +251,7 @@ public class Segments {
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof SQLException q && "23505".equals(q.getSQLState())) {
                 // the unique name index: another request saved the name first
-                throw ApiProblem.conflict("duplicate-name", "Another segment already has this name");
+                throw new Conflict("duplicate-name", "Another segment already has this name");
             }
             throw e;
         }
