@@ -15,10 +15,10 @@ import java.util.UUID;
 public class AnalyticsService {
 
     private final AnalyticsRunner runner;
-    private final AnalyticsRuns runs;
+    private final AnalyticsRunStore runs;
     private final AnalyticsConfig config;
 
-    AnalyticsService(AnalyticsRunner runner, AnalyticsRuns runs, AnalyticsConfig config) {
+    AnalyticsService(AnalyticsRunner runner, AnalyticsRunStore runs, AnalyticsConfig config) {
         this.runner = runner;
         this.runs = runs;
         this.config = config;

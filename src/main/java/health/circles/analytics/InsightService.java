@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class InsightService {
 
-    private final AnalyticsRuns runs;
-    private final Insights insights;
+    private final AnalyticsRunStore runs;
+    private final InsightStore insights;
 
-    InsightService(AnalyticsRuns runs, Insights insights) {
+    InsightService(AnalyticsRunStore runs, InsightStore insights) {
         this.runs = runs;
         this.insights = insights;
     }
@@ -56,16 +56,16 @@ public class InsightService {
             throw unknownCommunity(community, run);
         }
         int after = decodeRank(cursor);
-        List<Insights.Ranked> found = insights.influencers(run, previous, metric, kind, community, contact, after,
+        List<InsightStore.Ranked> found = insights.influencers(run, previous, metric, kind, community, contact, after,
                 limit + 1);
         boolean more = found.size() > limit;
-        List<Insights.Ranked> page = more ? found.subList(0, limit) : found;
-        List<UUID> ids = page.stream().map(Insights.Ranked::contactId).toList();
+        List<InsightStore.Ranked> page = more ? found.subList(0, limit) : found;
+        List<UUID> ids = page.stream().map(InsightStore.Ranked::contactId).toList();
         Map<UUID, Map<String, Integer>> types = ids.isEmpty() ? Map.of() : insights.tieTypes(ids);
         Map<UUID, List<Long>> reached = ids.isEmpty() ? Map.of() : insights.reachedCommunities(run, ids);
         Map<UUID, List<Neighbour>> strongest = ids.isEmpty() ? Map.of() : insights.strongestNeighbours(ids);
         List<Influencer> items = new ArrayList<>();
-        for (Insights.Ranked r : page) {
+        for (InsightStore.Ranked r : page) {
             Map<String, Integer> byType = types.getOrDefault(r.contactId(), Map.of());
             List<Long> bridged = reached.getOrDefault(r.contactId(), List.of()).stream()
                     .filter(c -> c != r.community()).toList();
@@ -149,7 +149,7 @@ public class InsightService {
     }
 
     /** The largest communities of a level (at most {@code limit}) and the links among them, for overview maps. */
-    record Overview(UUID run, List<Community> communities, int total, List<Insights.Link> links) {
+    record Overview(UUID run, List<Community> communities, int total, List<InsightStore.Link> links) {
     }
 
     Overview overview(int level, int minSize, int limit, int maxLinks) {
@@ -159,7 +159,7 @@ public class InsightService {
         List<Community> shown = more ? found.subList(0, limit) : found;
         int total = more ? insights.communityCount(run, level, minSize) : shown.size();
         List<Long> ids = shown.stream().map(Community::id).toList();
-        List<Insights.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);
+        List<InsightStore.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);
         return new Overview(run, shown, total, links);
     }
 

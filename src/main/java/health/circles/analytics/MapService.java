@@ -12,11 +12,11 @@ import java.util.UUID;
 public class MapService {
 
     private final InsightService insights;
-    private final GraphMaps graph;
+    private final MapSourceGraph graph;
     private final AnalyticsConfig config;
     private final AuditNotes auditNotes;
 
-    MapService(InsightService insights, GraphMaps graph, AnalyticsConfig config, AuditNotes auditNotes) {
+    MapService(InsightService insights, MapSourceGraph graph, AnalyticsConfig config, AuditNotes auditNotes) {
         this.insights = insights;
         this.graph = graph;
         this.config = config;
@@ -45,7 +45,7 @@ public class MapService {
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
         int maxNodes = config.maps().maxNodes();
-        GraphMaps.Neighbourhood around = graph.neighbourhood(id.toString(), depth, filter, maxNodes);
+        MapSourceGraph.Neighbourhood around = graph.neighbourhood(id.toString(), depth, filter, maxNodes);
         String note = around.truncated()
                 ? "More than " + maxNodes + " contacts lie within " + depth + " ties; the map keeps those reached "
                 + "through the strongest ties, ring by ring (circles.analytics.maps.max-nodes)"
@@ -66,7 +66,7 @@ public class MapService {
         List<MapGraph.Node> nodes = found.communities().stream().map(c -> new MapGraph.Node(
                 "community-" + c.id(), "Community " + c.id() + " (" + c.size() + ")", "COMMUNITY", c.id(), null,
                 contacts == 0 ? 0.0 : (double) c.size() / contacts, null, c.size())).toList();
-        double strongest = found.links().stream().mapToDouble(Insights.Link::strength).max().orElse(1);
+        double strongest = found.links().stream().mapToDouble(InsightStore.Link::strength).max().orElse(1);
         List<MapGraph.Edge> edges = found.links().stream().limit(maxEdges).map(l -> new MapGraph.Edge(
                 "link-" + l.a() + "-" + l.b(), "community-" + l.a(), "community-" + l.b(), "LINK",
                 strongest == 0 ? 0 : l.strength() / strongest, false)).toList();

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SeedService {
 
-    private final SeedTargets targets;
+    private final SeedTargetStore targets;
     private final InfluenceGraphs graphs;
     private final GraphReads graphReads;
     private final SeedConfig config;
@@ -42,7 +42,7 @@ public class SeedService {
     private final CampaignService campaigns;
     private final Semaphore slots;
 
-    SeedService(SeedTargets targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
+    SeedService(SeedTargetStore targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
                 SegmentService segments, CampaignService campaigns, InsightService insights) {
         this.insights = insights;
         this.segments = segments;
@@ -447,7 +447,7 @@ public class SeedService {
         for (int v : selected.naive()) {
             ids.add(g.id(v));
         }
-        Map<UUID, SeedTargets.Named> names = targets.names(ids);
+        Map<UUID, SeedTargetStore.Named> names = targets.names(ids);
         List<Seed> seeds = seeds(g, placed, eligible, spread, selected, names);
         List<BaselineSeed> naiveSeeds = baseline(g, placed, eligible, selected.naive(), names);
         SeedCoverage coverage = coverage(measured.ours(), placed.size(), selected.sampledCoverage());
@@ -478,13 +478,13 @@ public class SeedService {
 
     /** The seeds in the order chosen, with their marginal and cumulative expected reach. */
     private static List<Seed> seeds(InfluenceGraph g, Placed placed, Eligible eligible, Spread spread,
-                                    Selected selected, Map<UUID, SeedTargets.Named> names) {
+                                    Selected selected, Map<UUID, SeedTargetStore.Named> names) {
         List<Seed> seeds = new ArrayList<>();
         double cumulative = 0;
         for (int i = 0; i < selected.chosen().length; i++) {
             int v = selected.chosen()[i];
             UUID id = g.id(v);
-            SeedTargets.Named named = names.get(id);
+            SeedTargetStore.Named named = names.get(id);
             ReachableSets.Choice c = selected.choices().get(i);
             cumulative += c.marginalReach();
             long[] subOf = spread.subOf();
@@ -498,12 +498,12 @@ public class SeedService {
 
     /** The naive pick, named. */
     private static List<BaselineSeed> baseline(InfluenceGraph g, Placed placed, Eligible eligible, int[] naive,
-                                               Map<UUID, SeedTargets.Named> names) {
+                                               Map<UUID, SeedTargetStore.Named> names) {
         List<BaselineSeed> naiveSeeds = new ArrayList<>();
         for (int i = 0; i < naive.length; i++) {
             int v = naive[i];
             UUID id = g.id(v);
-            SeedTargets.Named named = names.get(id);
+            SeedTargetStore.Named named = names.get(id);
             naiveSeeds.add(new BaselineSeed(i + 1, id, named == null ? null : named.displayName(),
                     named == null ? eligible.kinds()[v] : named.kind(), g.degree[v], placed.inTarget()[v]));
         }

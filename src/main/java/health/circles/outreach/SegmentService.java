@@ -28,7 +28,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class SegmentService {
 
-    private final Segments segments;
+    private final SegmentStore segments;
     private final SegmentGraph graph;
     private final ContactService contacts;
     private final Callers callers;
@@ -36,7 +36,7 @@ public class SegmentService {
     private final InsightService insights;
     private final Clock clock = Clock.systemUTC();
 
-    SegmentService(Segments segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
+    SegmentService(SegmentStore segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
                    InsightService insights) {
         this.insights = insights;
         this.segments = segments;
@@ -123,27 +123,27 @@ public class SegmentService {
         return preview(match(normalised(draft.filter()), Boolean.TRUE.equals(draft.includeUnknown()), channel));
     }
 
-    private SegmentPreview preview(Segments.Match match) {
+    private SegmentPreview preview(SegmentStore.Match match) {
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         List<UUID> sample = segments.members(match, null, null, config.sampleSize()).stream()
-                .map(Segments.Found::id).toList();
+                .map(SegmentStore.Found::id).toList();
         return new SegmentPreview(match.channel(), match.includeUnknown(), eligible[0], excluded, contacts.views(sample));
     }
 
     @Transactional
     public SegmentMembers members(UUID id, Channel channel, String next, int limit) {
         SegmentView s = find(id, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         Cursor cursor = Cursor.decode(next);
-        List<Segments.Found> found = segments.members(match, cursor == null ? null : cursor.key(),
+        List<SegmentStore.Found> found = segments.members(match, cursor == null ? null : cursor.key(),
                 cursor == null ? null : cursor.id(), limit + 1);
         boolean more = found.size() > limit;
-        List<Segments.Found> page = more ? found.subList(0, limit) : found;
+        List<SegmentStore.Found> page = more ? found.subList(0, limit) : found;
         String cursorOut = more ? new Cursor(page.get(limit - 1).sortName(), page.get(limit - 1).id()).encode() : null;
-        List<ContactView> items = contacts.views(page.stream().map(Segments.Found::id).toList());
+        List<ContactView> items = contacts.views(page.stream().map(SegmentStore.Found::id).toList());
         return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, items, cursorOut);
     }
 
@@ -151,7 +151,7 @@ public class SegmentService {
     @Transactional
     public SegmentMembers export(UUID id, Channel channel) {
         SegmentView s = find(id, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         if (eligible[0] > config.maxExport()) {
@@ -159,7 +159,7 @@ public class SegmentService {
                     + " consenting members for " + channel + "; an export holds at most " + config.maxExport()
                     + ". Page through GET /api/v1/segments/" + id + "/members instead");
         }
-        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(SegmentStore.Found::id).toList();
         return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, contacts.views(ids), null);
     }
 
@@ -176,10 +176,10 @@ public class SegmentService {
     @Transactional
     public Members resolve(UUID segmentId, Channel channel) {
         SegmentView s = find(segmentId, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
-        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(SegmentStore.Found::id).toList();
         return new Members(ids, excluded, s.includeUnknown());
     }
 
@@ -187,11 +187,11 @@ public class SegmentService {
         return segments.find(id, forUpdate).orElseThrow(() -> new NotFound("Segment", id));
     }
 
-    private Segments.Match match(SegmentView s, Channel channel) {
+    private SegmentStore.Match match(SegmentView s, Channel channel) {
         return match(s.filter(), s.includeUnknown(), channel);
     }
 
-    private Segments.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
+    private SegmentStore.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
         UUID run = null;
         if (f.needsAnalytics()) {
             run = insights.latestRun();
@@ -200,7 +200,7 @@ public class SegmentService {
         if (f.tieTo() != null && f.tieTo().contactId() != null) {
             near = graph.within(f.tieTo().contactId(), f.tieTo().hops());
         }
-        return new Segments.Match(f, run, near, channel, includeUnknown);
+        return new SegmentStore.Match(f, run, near, channel, includeUnknown);
     }
 
     /** Rules the annotations cannot state: the name is free, the communities and the anchor contact exist. */

@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** The history of analytics runs in PostgreSQL (plain JDBC: runs are written from a worker thread, outside JTA). */
 @ApplicationScoped
-public class AnalyticsRuns {
+public class AnalyticsRunStore {
 
     static final String RUNNING = "RUNNING";
     static final String SUCCEEDED = "SUCCEEDED";
@@ -29,16 +30,72 @@ public class AnalyticsRuns {
     private static final String COLUMNS = """
             id, state, trigger, phase, percent, parameters, timings, quality, error, started_at, finished_at""";
 
+    private static final Logger LOG = Logger.getLogger(AnalyticsRunStore.class);
+
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    AnalyticsRuns(AgroalDataSource dataSource, ObjectMapper json) {
+    AnalyticsRunStore(AgroalDataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
     }
 
+    /** Key of the advisory lock that the running run holds ("Circles2"). */
+    private static final long LOCK_KEY = 0x43697263_6c657332L;
+
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?)";
+    private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
+
     Connection connection() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    /**
+     * Takes the lock of the one running run on a connection of its own (autocommit, so that the run's rows commit
+     * as written), which the caller keeps for the whole run: the lock goes with the session if the replica dies.
+     * Empty when another run holds it.
+     */
+    Optional<Connection> tryLock() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(true);
+            try (PreparedStatement s = c.prepareStatement(TRY_LOCK)) {
+                s.setLong(1, LOCK_KEY);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    if (r.getBoolean(1)) {
+                        return Optional.of(c);
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            close(c);
+            throw e;
+        }
+        close(c);
+        return Optional.empty();
+    }
+
+    /** Releases the run lock taken by {@link #tryLock} and closes its connection; never throws. */
+    void unlock(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(UNLOCK)) {
+            s.setLong(1, LOCK_KEY);
+            s.execute();
+        } catch (SQLException e) {
+            LOG.debugf("Could not release the analytics lock: %s", e.getMessage());
+        }
+        close(c);
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debugf("Could not close the analytics lock connection: %s", e.getMessage());
+        }
     }
 
     /** Records a new run as RUNNING on {@code c}; the unique index refuses a second one. */
@@ -66,10 +123,23 @@ public class AnalyticsRuns {
         }
     }
 
+    /** The relay's position in the outbox: how much of PostgreSQL's changes the graph holds. */
+    private static final String APPLIED_POSITION = "SELECT applied_position FROM sync_state WHERE id = 1";
+
+    /** The outbox position the graph is at, read on {@code c}; 0 before the relay's first row. */
     long appliedPosition(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT applied_position FROM sync_state WHERE id = 1");
+        try (PreparedStatement s = c.prepareStatement(APPLIED_POSITION);
              ResultSet r = s.executeQuery()) {
             return r.next() ? r.getLong(1) : 0;
+        }
+    }
+
+    /** The outbox position the graph is at; 0 before the relay's first row. */
+    long appliedPosition() {
+        try (Connection c = dataSource.getConnection()) {
+            return appliedPosition(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

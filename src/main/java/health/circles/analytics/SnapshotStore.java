@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,14 +19,16 @@ import java.util.UUID;
  * SQL over the snapshot and the tie table, inside the caller's transaction, so readers see a run whole or not at all.
  */
 @ApplicationScoped
-public class Snapshots {
+public class SnapshotStore {
 
     private static final int CHUNK = 20_000;
 
     private final CommunityIdentity identity;
+    private final EntityManager em;
 
-    Snapshots(CommunityIdentity identity) {
+    SnapshotStore(CommunityIdentity identity, EntityManager em) {
         this.identity = identity;
+        this.em = em;
     }
 
     /** What the snapshot found, for the run's quality figures, and the community ids for Neo4j. */
@@ -33,7 +36,7 @@ public class Snapshots {
                   List<Map<String, Object>> graphRows) {
     }
 
-    Result write(Connection c, UUID run, UUID previous, List<GraphAlgorithms.NodeResult> nodes, RunParameters p)
+    Result write(Connection c, UUID run, UUID previous, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
             throws SQLException {
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
@@ -136,7 +139,7 @@ public class Snapshots {
         }
     }
 
-    private void insertMemberships(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+    private void insertMemberships(Connection c, UUID run, List<AlgorithmGraph.NodeResult> nodes, long[][] ids)
             throws SQLException {
         List<Object> contacts = new ArrayList<>();
         List<Object> levels = new ArrayList<>();
@@ -167,7 +170,7 @@ public class Snapshots {
         }
     }
 
-    private void insertScores(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+    private void insertScores(Connection c, UUID run, List<AlgorithmGraph.NodeResult> nodes, long[][] ids)
             throws SQLException {
         int n = nodes.size();
         Object[] contact = new Object[n];
@@ -178,7 +181,7 @@ public class Snapshots {
         Object[] strength = new Object[n];
         Object[] community = new Object[n];
         for (int i = 0; i < n; i++) {
-            GraphAlgorithms.NodeResult r = nodes.get(i);
+            AlgorithmGraph.NodeResult r = nodes.get(i);
             contact[i] = UUID.fromString(r.id());
             kind[i] = r.kind();
             pagerank[i] = r.pagerank();
@@ -234,6 +237,26 @@ public class Snapshots {
             s.setObject(1, run);
             s.execute();
         }
+        insertCommunities(c, run);
+        run(c, """
+                INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
+                SELECT ?, level, least(ca, cb), greatest(ca, cb), sum(ties), sum(strength)
+                FROM analytics_pairs WHERE ca <> cb GROUP BY 2, 3, 4""", run);
+        measureCommunities(c, run, gamma);
+        run(c, """
+                UPDATE analytics_community c SET parent_id = p.parent
+                FROM (SELECT DISTINCT ON (f.community_id) f.community_id AS child, g.community_id AS parent
+                      FROM analytics_membership f
+                      JOIN analytics_membership g ON g.run_id = f.run_id AND g.contact_id = f.contact_id
+                           AND g.level = f.level - 1 AND g.is_primary
+                      WHERE f.run_id = ? AND f.is_primary
+                      GROUP BY f.community_id, g.community_id
+                      ORDER BY f.community_id, count(*) DESC, g.community_id) p
+                WHERE c.run_id = ? AND c.id = p.child""", run, run);
+    }
+
+    /** One summary row per community of the run: its size and its kind, language and postal-code mixes. */
+    private static void insertCommunities(Connection c, UUID run) throws SQLException {
         run(c, """
                 INSERT INTO analytics_community (run_id, id, level, size, internal_ties, internal_strength,
                        external_strength, density, modularity_contribution, kind_mix, languages, postal_codes)
@@ -260,10 +283,10 @@ public class Snapshots {
                 LEFT JOIN kinds ON kinds.community_id = sizes.community_id
                 LEFT JOIN langs ON langs.community_id = sizes.community_id
                 LEFT JOIN postal ON postal.community_id = sizes.community_id""", run, run, run);
-        run(c, """
-                INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
-                SELECT ?, level, least(ca, cb), greatest(ca, cb), sum(ties), sum(strength)
-                FROM analytics_pairs WHERE ca <> cb GROUP BY 2, 3, 4""", run);
+    }
+
+    /** Ties, strength, density and modularity contribution of each community, from the pairs table. */
+    private static void measureCommunities(Connection c, UUID run, double gamma) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 WITH total AS (SELECT level, sum(strength) AS w FROM analytics_pairs GROUP BY level),
                 inside AS (SELECT ca AS id, sum(ties) AS ties, sum(strength) AS strength FROM analytics_pairs
@@ -288,16 +311,6 @@ public class Snapshots {
             s.setObject(2, run);
             s.executeUpdate();
         }
-        run(c, """
-                UPDATE analytics_community c SET parent_id = p.parent
-                FROM (SELECT DISTINCT ON (f.community_id) f.community_id AS child, g.community_id AS parent
-                      FROM analytics_membership f
-                      JOIN analytics_membership g ON g.run_id = f.run_id AND g.contact_id = f.contact_id
-                           AND g.level = f.level - 1 AND g.is_primary
-                      WHERE f.run_id = ? AND f.is_primary
-                      GROUP BY f.community_id, g.community_id
-                      ORDER BY f.community_id, count(*) DESC, g.community_id) p
-                WHERE c.run_id = ? AND c.id = p.child""", run, run);
     }
 
     /**
@@ -350,5 +363,21 @@ public class Snapshots {
             }
             s.executeUpdate();
         }
+    }
+
+    /**
+     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores and memberships go,
+     * and the communities it was a primary member of count one member less.
+     */
+    void forget(UUID contact) {
+        em.createNativeQuery("""
+                        UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
+                        FROM analytics_membership m
+                        WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("DELETE FROM analytics_score WHERE contact_id = :id")
+                .setParameter("id", contact).executeUpdate();
     }
 }
