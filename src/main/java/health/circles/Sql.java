@@ -58,7 +58,44 @@ public final class Sql {
         }
     }
 
-    /** Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code String[]} as arrays, instants as timestamps. */
+    /** The mapped rows of a query on {@code c}, inside the caller's transaction. */
+    public static <T> List<T> query(Connection c, String sql, List<?> params, Row<T> row) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setFetchSize(10_000);
+            bind(c, s, params);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    T value = row.map(r);
+                    if (value != null) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Rows changed by a statement on {@code c}, inside the caller's transaction. */
+    public static int update(Connection c, String sql, List<?> params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            return s.executeUpdate();
+        }
+    }
+
+    /** Runs a statement on {@code c} whatever it answers (a setting, a function called for its effect, a table). */
+    public static void execute(Connection c, String sql, List<?> params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            s.execute();
+        }
+    }
+
+    /**
+     * Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Integer[]}, {@code Double[]} and
+     * {@code String[]} as arrays, instants as timestamps.
+     */
     public static void bind(Connection c, PreparedStatement s, List<?> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object p = params.get(i);
@@ -72,6 +109,10 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("bigint", longs));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
+            } else if (p instanceof Integer[] ints) {
+                s.setArray(i + 1, c.createArrayOf("int4", ints));
+            } else if (p instanceof Double[] doubles) {
+                s.setArray(i + 1, c.createArrayOf("float8", doubles));
             } else {
                 s.setObject(i + 1, p);
             }
