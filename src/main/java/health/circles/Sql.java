@@ -100,6 +100,24 @@ public final class Sql {
     }
 
     /**
+     * Whether {@code e}, thrown by this class, is PostgreSQL's unique violation (SQL state 23505): a duplicate key,
+     * which callers turn into a conflict.
+     */
+    public static boolean isUniqueViolation(RuntimeException e) {
+        return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
+    }
+
+    /** Runs a statement on {@code c} whatever it answers (a setting, a function called for its effect, a table). */
+    public static void execute(Connection c, String sql, List<?> params) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(c, s, params);
+            s.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Binds {@code params} in order: {@code UUID[]}, {@code Long[]}, {@code Integer[]}, {@code Double[]},
      * {@code Boolean[]}, {@code String[]} as arrays (elements may be null), instants as timestamps.
      */
@@ -122,6 +140,10 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("boolean", booleans));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
+            } else if (p instanceof Integer[] ints) {
+                s.setArray(i + 1, c.createArrayOf("int4", ints));
+            } else if (p instanceof Double[] doubles) {
+                s.setArray(i + 1, c.createArrayOf("float8", doubles));
             } else {
                 s.setObject(i + 1, p);
             }

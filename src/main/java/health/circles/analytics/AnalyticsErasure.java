@@ -3,7 +3,6 @@ package health.circles.analytics;
 import health.circles.contact.ContactErased;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 
 /**
  * What erasing a contact means for analytics, inside the erasure transaction: its scores and community memberships
@@ -15,21 +14,13 @@ import jakarta.persistence.EntityManager;
 @ApplicationScoped
 public class AnalyticsErasure {
 
-    private final EntityManager em;
+    private final SnapshotStore snapshots;
 
-    AnalyticsErasure(EntityManager em) {
-        this.em = em;
+    AnalyticsErasure(SnapshotStore snapshots) {
+        this.snapshots = snapshots;
     }
 
     void onErased(@Observes ContactErased erased) {
-        em.createNativeQuery("""
-                        UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
-                        FROM analytics_membership m
-                        WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
-                .setParameter("id", erased.contactId()).executeUpdate();
-        em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
-                .setParameter("id", erased.contactId()).executeUpdate();
-        em.createNativeQuery("DELETE FROM analytics_score WHERE contact_id = :id")
-                .setParameter("id", erased.contactId()).executeUpdate();
+        snapshots.forget(erased.contactId());
     }
 }

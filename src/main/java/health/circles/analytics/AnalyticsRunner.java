@@ -1,34 +1,40 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
+import health.circles.Sql;
+
+import health.circles.failure.Conflict;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.Unavailable;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
  * Runs analytics jobs, one at a time across all replicas: the runner holds a PostgreSQL advisory lock on its own
  * connection for the whole run (released with the session if the replica dies), and a unique partial index allows a
  * single RUNNING row. Each run estimates memory, projects, computes, writes back and snapshots, recording its phase,
- * percent and timings; the projection is dropped on every way out.
+ * percent and timings; the projection is dropped on every way out. Runs execute on Quarkus' managed executor; the
+ * lock, taken before a run is handed over, keeps them to one at a time.
  */
 @ApplicationScoped
 public class AnalyticsRunner {
 
     private static final Logger LOG = Logger.getLogger(AnalyticsRunner.class);
-    private static final long LOCK_KEY = 0x43697263_6c657332L; // "Circles2"
 
     /** Phases in order, with their share of a typical run's time, for the percent figure. */
     enum Phase {
@@ -52,29 +58,39 @@ public class AnalyticsRunner {
         }
     }
 
-    private final AnalyticsRuns runs;
-    private final GraphAlgorithms algorithms;
-    private final Snapshots snapshots;
+    private final AnalyticsRunStore runs;
+    private final AlgorithmGraph algorithms;
+    private final SnapshotStore snapshots;
     private final AnalyticsConfig config;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "analytics-run");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ManagedExecutor executor;
+    /** Set once the application stops: no run starts after it. */
+    private volatile boolean stopping;
+    /** The run of this replica in progress (on its thread), so that shutdown can interrupt it and wait for it. */
+    private volatile Thread running;
+    private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
-    AnalyticsRunner(AnalyticsRuns runs, GraphAlgorithms algorithms, Snapshots snapshots, AnalyticsConfig config) {
+    AnalyticsRunner(AnalyticsRunStore runs, AlgorithmGraph algorithms, SnapshotStore snapshots,
+                    AnalyticsConfig config, ManagedExecutor executor) {
         this.runs = runs;
         this.algorithms = algorithms;
         this.snapshots = snapshots;
         this.config = config;
+        this.executor = executor;
     }
 
+    /** Interrupts the run in progress and gives it ten seconds to record that it failed. */
     void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent event) {
-        worker.shutdownNow();
+        stopping = true;
+        Thread thread = running;
+        if (thread != null) {
+            thread.interrupt();
+        }
         try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
+            current.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.debugf("Analytics run still stopping: %s", e.getMessage());
         }
     }
 
@@ -83,155 +99,241 @@ public class AnalyticsRunner {
      * projection alone is estimated above the memory budget.
      */
     RunView start(String trigger, RunParameters parameters) {
-        GraphAlgorithms.Estimate projection = algorithms.estimateProjection();
+        refuseOverBudget(parameters);
+        UUID id = UUID.randomUUID();
+        Connection lock = lockAndRecord(id, trigger, parameters);
+        hand(id, parameters, lock);
+        LOG.infof("Analytics run %s started (%s, %s)", id, trigger, parameters.algorithm());
+        return runs.find(id).orElseThrow();
+    }
+
+    /** 422 when projecting the graph alone is estimated above the run's memory budget. */
+    private void refuseOverBudget(RunParameters parameters) {
+        AlgorithmGraph.Estimate projection = algorithms.estimateProjection();
         if (projection.bytesMax() > parameters.memoryBudgetMib() * 1024 * 1024) {
-            throw new ApiProblem(422, "memory-budget-exceeded", "Run refused: not enough memory",
+            throw new RuleRefused("memory-budget-exceeded", "Run refused: not enough memory",
                     "Projecting the graph alone is estimated at " + projection.requiredMemory() + " ("
                             + projection.bytesMax() + " bytes), above the budget of " + parameters.memoryBudgetMib()
                             + " MiB (circles.analytics.memory-budget-mib)");
         }
-        UUID id = UUID.randomUUID();
+    }
+
+    /**
+     * Takes the run lock and records the run as RUNNING (after failing the orphans of dead replicas); returns the
+     * lock's connection, which the run keeps. 409 when another run holds the lock or its row.
+     */
+    private Connection lockAndRecord(UUID id, String trigger, RunParameters parameters) {
         Connection lock = null;
         try {
-            lock = runs.connection();
-            lock.setAutoCommit(true);
-            if (!tryLock(lock)) {
-                throw busy();
-            }
+            lock = runs.tryLock().orElseThrow(this::busy);
             runs.abandonOrphans(lock);
             runs.insertRunning(lock, id, trigger, parameters, runs.appliedPosition(lock));
+            return lock;
         } catch (SQLException e) {
-            release(lock);
+            runs.unlock(lock);
             if ("23505".equals(e.getSQLState())) {
                 throw busy();
             }
             throw new IllegalStateException("Could not start an analytics run", e);
         } catch (RuntimeException e) {
-            release(lock);
+            runs.unlock(lock);
+            if (Sql.isUniqueViolation(e)) {
+                throw busy(); // another replica's RUNNING row: the unique index refused a second one
+            }
             throw e;
         }
-        Connection held = lock;
+    }
+
+    /** Hands the run to the managed executor, which releases the lock when it ends; 503 when the service stops. */
+    private void hand(UUID id, RunParameters parameters, Connection lock) {
         try {
-            worker.execute(() -> {
+            if (stopping) {
+                throw new RejectedExecutionException("stopping");
+            }
+            current = executor.runAsync(() -> {
+                running = Thread.currentThread();
                 try {
                     execute(id, parameters);
                 } finally {
-                    release(held);
+                    running = null;
+                    runs.unlock(lock);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            release(held);
-            throw new ApiProblem(503, "shutting-down", "Service unavailable", "The service is shutting down");
+        } catch (RejectedExecutionException e) {
+            runs.unlock(lock);
+            throw new Unavailable("shutting-down", "Service unavailable", "The service is shutting down", null);
         }
-        LOG.infof("Analytics run %s started (%s, %s)", id, trigger, parameters.algorithm());
-        return runs.find(id).orElseThrow();
     }
 
-    private ApiProblem busy() {
+    private Conflict busy() {
         String link = runs.running().map(RunView::self).orElse("/api/v1/analytics/runs");
-        return new ApiProblem(409, "analytics-run-in-progress", "A run is in progress",
+        return new Conflict("analytics-run-in-progress", "A run is in progress",
                 "Only one analytics run at a time; the running one is " + link);
     }
 
-    private void execute(UUID id, RunParameters p) {
-        String graph = "circles-analytics-" + id;
-        Map<String, Long> timings = new LinkedHashMap<>();
+    /** One run as it goes: its projection, the phase it is in (what a failure reports), its timings and quality. */
+    private static final class Run {
+        final UUID id;
+        final RunParameters p;
+        final String graph;
+        final Map<String, Long> timings = new LinkedHashMap<>();
         Phase phase = Phase.ESTIMATE;
         RunQuality quality = RunQuality.empty();
-        boolean projected = false;
+        boolean projected;
+
+        Run(UUID id, RunParameters p) {
+            this.id = id;
+            this.p = p;
+            this.graph = "circles-analytics-" + id;
+        }
+    }
+
+    /** The graph as projected, and the memory the whole run is estimated to need. */
+    private record Projection(AlgorithmGraph.Projected size, long estimate) {
+    }
+
+    /** What the algorithms found that the run's quality reports. */
+    private record Computed(String betweenness, AlgorithmGraph.Communities communities) {
+    }
+
+    /**
+     * Runs the phases on a transaction of its own, so that a successful run and its snapshot commit together; a
+     * failure records the phase it happened in. Then the projection goes and old snapshots are pruned.
+     */
+    private void execute(UUID id, RunParameters p) {
+        Run run = new Run(id, p);
         try (Connection c = runs.connection()) {
             c.setAutoCommit(false);
             try {
-                long t = begin(id, phase, timings);
-                GraphAlgorithms.Estimate projectionEstimate = algorithms.estimateProjection();
-                end(phase, t, timings);
-
-                phase = Phase.PROJECT;
-                t = begin(id, phase, timings);
-                projected = true;
-                GraphAlgorithms.Projected size = algorithms.project(graph);
-                end(phase, t, timings);
-                GraphAlgorithms.Estimate algorithmEstimate = algorithms.estimateAlgorithms(graph, p, size.nodes());
-                long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
-                quality = new RunQuality(size.nodes(), size.ties(), null, null, null, null, null, null, estimate,
-                        null, null);
-                if (estimate > p.memoryBudgetMib() * 1024 * 1024) {
-                    throw new IllegalStateException("memory estimate " + estimate / (1024 * 1024) + " MiB (projection "
-                            + projectionEstimate.requiredMemory() + ", largest algorithm "
-                            + algorithmEstimate.requiredMemory() + ") exceeds the budget of " + p.memoryBudgetMib()
-                            + " MiB");
-                }
-
-                phase = Phase.PAGERANK;
-                t = begin(id, phase, timings);
-                algorithms.pageRank(graph, p);
-                end(phase, t, timings);
-
-                phase = Phase.BETWEENNESS;
-                t = begin(id, phase, timings);
-                String betweenness = algorithms.betweenness(graph, p, size.nodes());
-                end(phase, t, timings);
-
-                phase = Phase.DEGREE;
-                t = begin(id, phase, timings);
-                algorithms.degrees(graph, p);
-                end(phase, t, timings);
-
-                phase = Phase.COMMUNITIES;
-                t = begin(id, phase, timings);
-                GraphAlgorithms.Communities found = algorithms.communities(graph, p);
-                end(phase, t, timings);
-                timings.put("compute", timings.get("pagerank") + timings.get("betweenness") + timings.get("degree")
-                        + timings.get("communities"));
-
-                phase = Phase.WRITE_BACK;
-                t = begin(id, phase, timings);
-                algorithms.writeScores(graph, p);
-                List<GraphAlgorithms.NodeResult> nodes = new ArrayList<>((int) size.nodes());
-                algorithms.stream(graph, nodes::add);
-                long writeScores = System.nanoTime() - t;
-                algorithms.drop(graph);
-                projected = false;
-
-                phase = Phase.SNAPSHOT;
-                t = begin(id, phase, timings);
-                UUID previous = runs.latestSucceeded().orElse(null);
-                Snapshots.Result snapshot = snapshots.write(c, id, previous, nodes, p);
-                end(phase, t, timings);
-
-                phase = Phase.WRITE_BACK;
-                long t2 = System.nanoTime();
-                algorithms.writeCommunities(snapshot.graphRows(), config.writeBatchSize());
-                timings.put("write_back", (writeScores + System.nanoTime() - t2) / 1_000_000);
-
-                List<Double> modularities = new ArrayList<>(found.modularitiesFineToCoarse());
-                java.util.Collections.reverse(modularities);
-                quality = new RunQuality(size.nodes(), size.ties(), found.modularity(), modularities,
-                        snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
-                        betweenness, estimate, snapshot.kept(), snapshot.secondary());
-                long total = timings.values().stream().mapToLong(Long::longValue).sum() - timings.get("compute");
-                timings.put("total", total);
-                runs.finish(c, id, AnalyticsRuns.SUCCEEDED, "DONE", timings, quality, null);
-                c.commit();
-                LOG.infof("Analytics run %s succeeded: %d contacts, %d ties, modularity %.4f, %s", id, size.nodes(),
-                        size.ties(), found.modularity(), timings);
+                runPhases(c, run);
             } catch (Exception e) {
                 c.rollback();
-                LOG.warnf(e, "Analytics run %s failed in phase %s", id, phase);
-                runs.finish(c, id, AnalyticsRuns.FAILED, phase.name(), timings, quality, describe(e));
+                LOG.warnf(e, "Analytics run %s failed in phase %s", id, run.phase);
+                runs.finish(c, id, AnalyticsRunStore.FAILED, run.phase.name(), run.timings, run.quality, describe(e));
                 c.commit();
             }
         } catch (SQLException | RuntimeException e) {
             LOG.errorf(e, "Analytics run %s could not record its outcome", id);
         } finally {
-            if (projected) {
-                try {
-                    algorithms.drop(graph);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Could not drop projection %s", graph);
-                }
+            dropProjection(run);
+        }
+        pruneSnapshots();
+    }
+
+    private void runPhases(Connection c, Run run) throws SQLException {
+        long t = begin(run, Phase.ESTIMATE);
+        AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
+        end(run, t);
+        Projection projection = project(run, projectionEstimate);
+        Computed computed = compute(run, projection.size().nodes());
+        t = begin(run, Phase.WRITE_BACK);
+        List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
+        long writeScores = System.nanoTime() - t;
+        SnapshotStore.Result snapshot = snapshot(c, run, nodes);
+        writeCommunities(run, snapshot, writeScores);
+        succeed(c, run, projection, computed, snapshot);
+    }
+
+    /**
+     * Projects the graph, then estimates the algorithms on it: a run estimated above its memory budget fails here,
+     * before anything large is allocated.
+     */
+    private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
+        long t = begin(run, Phase.PROJECT);
+        run.projected = true;
+        AlgorithmGraph.Projected size = algorithms.project(run.graph);
+        end(run, t);
+        AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes());
+        long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
+        run.quality = new RunQuality(size.nodes(), size.ties(), null, null, null, null, null, null, estimate, null,
+                null);
+        if (estimate > run.p.memoryBudgetMib() * 1024 * 1024) {
+            throw new IllegalStateException("memory estimate " + estimate / (1024 * 1024) + " MiB (projection "
+                    + projectionEstimate.requiredMemory() + ", largest algorithm "
+                    + algorithmEstimate.requiredMemory() + ") exceeds the budget of " + run.p.memoryBudgetMib()
+                    + " MiB");
+        }
+        return new Projection(size, estimate);
+    }
+
+    /** PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is their sum. */
+    private Computed compute(Run run, long nodes) {
+        long t = begin(run, Phase.PAGERANK);
+        algorithms.pageRank(run.graph, run.p);
+        end(run, t);
+        t = begin(run, Phase.BETWEENNESS);
+        String betweenness = algorithms.betweenness(run.graph, run.p, nodes);
+        end(run, t);
+        t = begin(run, Phase.DEGREE);
+        algorithms.degrees(run.graph, run.p);
+        end(run, t);
+        t = begin(run, Phase.COMMUNITIES);
+        AlgorithmGraph.Communities found = algorithms.communities(run.graph, run.p);
+        end(run, t);
+        Map<String, Long> timings = run.timings;
+        timings.put("compute", timings.get("pagerank") + timings.get("betweenness") + timings.get("degree")
+                + timings.get("communities"));
+        return new Computed(betweenness, found);
+    }
+
+    /** Writes the scores to the graph's nodes, streams every node's results, and drops the projection. */
+    private List<AlgorithmGraph.NodeResult> writeScores(Run run, long nodes) {
+        algorithms.writeScores(run.graph, run.p);
+        List<AlgorithmGraph.NodeResult> results = new ArrayList<>((int) nodes);
+        algorithms.stream(run.graph, results::add);
+        algorithms.drop(run.graph);
+        run.projected = false;
+        return results;
+    }
+
+    /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
+    private SnapshotStore.Result snapshot(Connection c, Run run, List<AlgorithmGraph.NodeResult> nodes)
+            throws SQLException {
+        long t = begin(run, Phase.SNAPSHOT);
+        UUID previous = runs.latestSucceeded().orElse(null);
+        SnapshotStore.Result snapshot = snapshots.write(c, run.id, previous, nodes, run.p);
+        end(run, t);
+        return snapshot;
+    }
+
+    /** The snapshot's community ids onto the graph's nodes; "write_back" counts this and the scores' write. */
+    private void writeCommunities(Run run, SnapshotStore.Result snapshot, long writeScoresNanos) {
+        run.phase = Phase.WRITE_BACK;
+        long t = System.nanoTime();
+        algorithms.writeCommunities(snapshot.graphRows(), config.writeBatchSize());
+        run.timings.put("write_back", (writeScoresNanos + System.nanoTime() - t) / 1_000_000);
+    }
+
+    /** Records the run as SUCCEEDED with its quality figures and commits it with its snapshot. */
+    private void succeed(Connection c, Run run, Projection projection, Computed computed,
+                         SnapshotStore.Result snapshot) throws SQLException {
+        AlgorithmGraph.Projected size = projection.size();
+        AlgorithmGraph.Communities found = computed.communities();
+        List<Double> modularities = new ArrayList<>(found.modularitiesFineToCoarse());
+        Collections.reverse(modularities);
+        run.quality = new RunQuality(size.nodes(), size.ties(), found.modularity(), modularities,
+                snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
+                computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
+        Map<String, Long> timings = run.timings;
+        long total = timings.values().stream().mapToLong(Long::longValue).sum() - timings.get("compute");
+        timings.put("total", total);
+        runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
+        c.commit();
+        LOG.infof("Analytics run %s succeeded: %d contacts, %d ties, modularity %.4f, %s", run.id, size.nodes(),
+                size.ties(), found.modularity(), timings);
+    }
+
+    private void dropProjection(Run run) {
+        if (run.projected) {
+            try {
+                algorithms.drop(run.graph);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not drop projection %s", run.graph);
             }
         }
+    }
+
+    private void pruneSnapshots() {
         try {
             runs.pruneSnapshots(config.keepSnapshots());
         } catch (RuntimeException e) {
@@ -244,39 +346,15 @@ public class AnalyticsRunner {
         return message.replaceAll("\\s+", " ").strip();
     }
 
-    private long begin(UUID id, Phase phase, Map<String, Long> timings) {
-        runs.progress(id, phase.name(), phase.percentBefore(), timings);
+    /** Enters a phase: records it with its percent and the timings so far; returns when it began. */
+    private long begin(Run run, Phase phase) {
+        run.phase = phase;
+        runs.progress(run.id, phase.name(), phase.percentBefore(), run.timings);
         return System.nanoTime();
     }
 
-    private static void end(Phase phase, long started, Map<String, Long> timings) {
-        timings.put(phase.name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private static boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            s.setLong(1, LOCK_KEY);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getBoolean(1);
-            }
-        }
-    }
-
-    private static void release(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            s.setLong(1, LOCK_KEY);
-            s.execute();
-        } catch (SQLException e) {
-            LOG.debugf("Could not release the analytics lock: %s", e.getMessage());
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debugf("Could not close the analytics lock connection: %s", e.getMessage());
-        }
+    /** The current phase's milliseconds since {@code started}. */
+    private static void end(Run run, long started) {
+        run.timings.put(run.phase.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +15,10 @@ import java.util.UUID;
 public class AnalyticsService {
 
     private final AnalyticsRunner runner;
-    private final AnalyticsRuns runs;
+    private final AnalyticsRunStore runs;
     private final AnalyticsConfig config;
 
-    AnalyticsService(AnalyticsRunner runner, AnalyticsRuns runs, AnalyticsConfig config) {
+    AnalyticsService(AnalyticsRunner runner, AnalyticsRunStore runs, AnalyticsConfig config) {
         this.runner = runner;
         this.runs = runs;
         this.config = config;
@@ -28,7 +29,7 @@ public class AnalyticsService {
     }
 
     public RunView get(UUID id) {
-        return runs.find(id).orElseThrow(() -> ApiProblem.notFound("Analytics run", id));
+        return runs.find(id).orElseThrow(() -> new NotFound("Analytics run", id));
     }
 
     public Page<RunView> list(String cursor, int limit) {
@@ -40,7 +41,7 @@ public class AnalyticsService {
                 before = health.circles.web.Cursor.instant(parts[0]);
                 beforeId = UUID.fromString(parts[1]);
             } catch (RuntimeException e) {
-                throw ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
+                throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
             }
         }
         List<RunView> found = runs.page(before, beforeId, limit + 1);

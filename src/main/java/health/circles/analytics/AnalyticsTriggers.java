@@ -1,13 +1,8 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
-import io.agroal.api.AgroalDataSource;
+import health.circles.failure.DomainException;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import org.jboss.logging.Logger;
 
 /** Starts runs without a client: on the configured cron, and once enough of the graph changed since the last run. */
@@ -17,16 +12,13 @@ public class AnalyticsTriggers {
     private static final Logger LOG = Logger.getLogger(AnalyticsTriggers.class);
 
     private final AnalyticsService analytics;
-    private final AnalyticsRuns runs;
+    private final AnalyticsRunStore runs;
     private final AnalyticsConfig config;
-    private final AgroalDataSource dataSource;
 
-    AnalyticsTriggers(AnalyticsService analytics, AnalyticsRuns runs, AnalyticsConfig config,
-                      AgroalDataSource dataSource) {
+    AnalyticsTriggers(AnalyticsService analytics, AnalyticsRunStore runs, AnalyticsConfig config) {
         this.analytics = analytics;
         this.runs = runs;
         this.config = config;
-        this.dataSource = dataSource;
     }
 
     @Scheduled(cron = "${circles.analytics.schedule}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -51,19 +43,13 @@ public class AnalyticsTriggers {
     /** Outbox rows the relay applied since the last run started (or ever, before the first run). */
     long changesSinceLastRun() {
         long last = Math.max(0, runs.lastRunPosition());
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT applied_position FROM sync_state WHERE id = 1");
-             ResultSet r = s.executeQuery()) {
-            return r.next() ? Math.max(0, r.getLong(1) - last) : 0;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Math.max(0, runs.appliedPosition() - last);
     }
 
     private void start(String trigger) {
         try {
             analytics.start(null, trigger);
-        } catch (ApiProblem e) {
+        } catch (DomainException e) {
             LOG.infof("Analytics run (%s) not started: %s", trigger, e.getMessage());
         } catch (RuntimeException e) {
             LOG.warnf(e, "Analytics run (%s) could not start", trigger);

@@ -23,7 +23,7 @@ public class CommunityIdentity {
     record Assignment(long[] ids, int communities, int nonSingletons, int kept) {
     }
 
-    Assignment assign(List<GraphAlgorithms.NodeResult> nodes, long[] raw, Map<UUID, Long> before,
+    Assignment assign(List<AlgorithmGraph.NodeResult> nodes, long[] raw, Map<UUID, Long> before,
                       Map<Long, Integer> beforeSizes, double threshold, IntFunction<long[]> newIds) {
         Map<Long, Integer> sizes = new HashMap<>();
         Map<Long, Map<Long, Integer>> overlaps = new HashMap<>();

@@ -1,6 +1,6 @@
 package health.circles.analytics;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.InvalidInput;
 
 /** Parses community ids from paths, so a malformed one is a 400 rather than a 404. */
 final class CommunityIds {
@@ -16,7 +16,7 @@ final class CommunityIds {
             }
             return id;
         } catch (RuntimeException e) {
-            throw ApiProblem.invalidField("id", "is not a community id (a positive integer)");
+            throw InvalidInput.field("id", "is not a community id (a positive integer)");
         }
     }
 }

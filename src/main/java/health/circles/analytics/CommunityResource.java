@@ -1,9 +1,9 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import health.circles.web.ApiProblem;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
@@ -45,10 +45,10 @@ public class CommunityResource {
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         if (level != null && (level < 0 || level > 50)) {
-            throw ApiProblem.invalidField("level", "must be between 0 and 50");
+            throw InvalidInput.field("level", "must be between 0 and 50");
         }
         if (minSize != null && minSize < 1) {
-            throw ApiProblem.invalidField("minSize", "must be at least 1");
+            throw InvalidInput.field("minSize", "must be at least 1");
         }
         return insights.communities(level == null ? 0 : level, minSize == null ? 2 : minSize, cursor,
                 QueryParams.limit(limit, 50, 200));

@@ -1,12 +1,14 @@
 package health.circles.analytics;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.analytics.InsightViews.Community;
 import health.circles.analytics.InsightViews.CommunityDetail;
 import health.circles.analytics.InsightViews.ContactCommunities;
 import health.circles.analytics.InsightViews.Explanation;
 import health.circles.analytics.InsightViews.Influencer;
 import health.circles.analytics.InsightViews.Neighbour;
-import health.circles.web.ApiProblem;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +25,10 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class InsightService {
 
-    private final AnalyticsRuns runs;
-    private final Insights insights;
+    private final AnalyticsRunStore runs;
+    private final InsightStore insights;
 
-    InsightService(AnalyticsRuns runs, Insights insights) {
+    InsightService(AnalyticsRunStore runs, InsightStore insights) {
         this.runs = runs;
         this.insights = insights;
     }
@@ -40,7 +42,7 @@ public class InsightService {
     public UUID latestRun() {
         return runs.latestSucceeded().orElseThrow(() -> {
             String running = runs.running().map(r -> " A run is in progress: " + r.self() + ".").orElse("");
-            return new ApiProblem(409, "no-analytics-run", "No analytics results yet",
+            return new Conflict("no-analytics-run", "No analytics results yet",
                     "No analytics run has succeeded yet, so there are no scores or communities." + running
                             + " Start one with POST /api/v1/analytics/runs.");
         });
@@ -54,16 +56,16 @@ public class InsightService {
             throw unknownCommunity(community, run);
         }
         int after = decodeRank(cursor);
-        List<Insights.Ranked> found = insights.influencers(run, previous, metric, kind, community, contact, after,
+        List<InsightStore.Ranked> found = insights.influencers(run, previous, metric, kind, community, contact, after,
                 limit + 1);
         boolean more = found.size() > limit;
-        List<Insights.Ranked> page = more ? found.subList(0, limit) : found;
-        List<UUID> ids = page.stream().map(Insights.Ranked::contactId).toList();
+        List<InsightStore.Ranked> page = more ? found.subList(0, limit) : found;
+        List<UUID> ids = page.stream().map(InsightStore.Ranked::contactId).toList();
         Map<UUID, Map<String, Integer>> types = ids.isEmpty() ? Map.of() : insights.tieTypes(ids);
         Map<UUID, List<Long>> reached = ids.isEmpty() ? Map.of() : insights.reachedCommunities(run, ids);
         Map<UUID, List<Neighbour>> strongest = ids.isEmpty() ? Map.of() : insights.strongestNeighbours(ids);
         List<Influencer> items = new ArrayList<>();
-        for (Insights.Ranked r : page) {
+        for (InsightStore.Ranked r : page) {
             Map<String, Integer> byType = types.getOrDefault(r.contactId(), Map.of());
             List<Long> bridged = reached.getOrDefault(r.contactId(), List.of()).stream()
                     .filter(c -> c != r.community()).toList();
@@ -126,9 +128,9 @@ public class InsightService {
         var memberships = insights.memberships(run, contact);
         if (memberships.isEmpty()) {
             if (!insights.contactExists(contact)) {
-                throw ApiProblem.notFound("Contact", contact);
+                throw new NotFound("Contact", contact);
             }
-            throw new ApiProblem(404, "not-in-analytics-run", "Not in the latest run",
+            throw new NotFound("not-in-analytics-run", "Not in the latest run",
                     "Contact " + contact + " was not part of the latest analytics run " + run
                             + " (added since, or not yet in the graph); it will be in the next one");
         }
@@ -147,7 +149,7 @@ public class InsightService {
     }
 
     /** The largest communities of a level (at most {@code limit}) and the links among them, for overview maps. */
-    record Overview(UUID run, List<Community> communities, int total, List<Insights.Link> links) {
+    record Overview(UUID run, List<Community> communities, int total, List<InsightStore.Link> links) {
     }
 
     Overview overview(int level, int minSize, int limit, int maxLinks) {
@@ -157,12 +159,12 @@ public class InsightService {
         List<Community> shown = more ? found.subList(0, limit) : found;
         int total = more ? insights.communityCount(run, level, minSize) : shown.size();
         List<Long> ids = shown.stream().map(Community::id).toList();
-        List<Insights.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);
+        List<InsightStore.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);
         return new Overview(run, shown, total, links);
     }
 
-    private static ApiProblem unknownCommunity(long id, UUID run) {
-        return new ApiProblem(404, "not-found", "Not found",
+    private static NotFound unknownCommunity(long id, UUID run) {
+        return new NotFound("not-found", "Not found",
                 "Community " + id + " is not in the latest analytics run (" + run + "); communities of earlier runs "
                         + "keep their id only while they stay substantially the same group");
     }
@@ -217,7 +219,7 @@ public class InsightService {
         }
     }
 
-    private static ApiProblem badCursor() {
-        return ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
+    private static InvalidInput badCursor() {
+        return InvalidInput.field("cursor", "is not a cursor returned by this listing");
     }
 }

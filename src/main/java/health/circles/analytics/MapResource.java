@@ -1,10 +1,10 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
 import health.circles.security.Audited;
 import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import health.circles.web.ApiProblem;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.ws.rs.GET;
@@ -128,7 +128,7 @@ public class MapResource {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalidField(name, "must be an integer between " + min + " and " + max);
+        throw InvalidInput.field(name, "must be an integer between " + min + " and " + max);
     }
 
     private static Response render(MapGraph map, String format, HttpHeaders headers, String name) {
@@ -146,7 +146,7 @@ public class MapResource {
         if (format != null && !format.isBlank()) {
             String f = format.strip().toLowerCase(Locale.ROOT);
             if (!f.equals("json") && !f.equals("graphml") && !f.equals("gexf")) {
-                throw ApiProblem.invalidField("format", "must be json, graphml or gexf");
+                throw InvalidInput.field("format", "must be json, graphml or gexf");
             }
             return f;
         }

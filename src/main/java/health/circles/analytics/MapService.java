@@ -1,7 +1,8 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
 import health.circles.security.AuditNotes;
-import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -11,11 +12,11 @@ import java.util.UUID;
 public class MapService {
 
     private final InsightService insights;
-    private final GraphMaps graph;
+    private final MapSourceGraph graph;
     private final AnalyticsConfig config;
     private final AuditNotes auditNotes;
 
-    MapService(InsightService insights, GraphMaps graph, AnalyticsConfig config, AuditNotes auditNotes) {
+    MapService(InsightService insights, MapSourceGraph graph, AnalyticsConfig config, AuditNotes auditNotes) {
         this.insights = insights;
         this.graph = graph;
         this.config = config;
@@ -37,14 +38,14 @@ public class MapService {
     /** Contacts within {@code depth} ties of the contact, strongest ties first when the bound is reached. */
     public MapGraph contact(UUID id, int depth, TieFilter filter) {
         if (depth < 1 || depth > 3) {
-            throw ApiProblem.invalidField("depth", "must be between 1 and 3");
+            throw InvalidInput.field("depth", "must be between 1 and 3");
         }
         if (!graph.exists(id.toString())) {
-            throw new ApiProblem(404, "not-found", "Not found",
+            throw new NotFound("not-found", "Not found",
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
         int maxNodes = config.maps().maxNodes();
-        GraphMaps.Neighbourhood around = graph.neighbourhood(id.toString(), depth, filter, maxNodes);
+        MapSourceGraph.Neighbourhood around = graph.neighbourhood(id.toString(), depth, filter, maxNodes);
         String note = around.truncated()
                 ? "More than " + maxNodes + " contacts lie within " + depth + " ties; the map keeps those reached "
                 + "through the strongest ties, ring by ring (circles.analytics.maps.max-nodes)"
@@ -65,7 +66,7 @@ public class MapService {
         List<MapGraph.Node> nodes = found.communities().stream().map(c -> new MapGraph.Node(
                 "community-" + c.id(), "Community " + c.id() + " (" + c.size() + ")", "COMMUNITY", c.id(), null,
                 contacts == 0 ? 0.0 : (double) c.size() / contacts, null, c.size())).toList();
-        double strongest = found.links().stream().mapToDouble(Insights.Link::strength).max().orElse(1);
+        double strongest = found.links().stream().mapToDouble(InsightStore.Link::strength).max().orElse(1);
         List<MapGraph.Edge> edges = found.links().stream().limit(maxEdges).map(l -> new MapGraph.Edge(
                 "link-" + l.a() + "-" + l.b(), "community-" + l.a(), "community-" + l.b(), "LINK",
                 strongest == 0 ? 0 : l.strength() / strongest, false)).toList();

@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The complete parameters of a run, defaults filled in; kept with the run so that it can be repeated. */
@@ -23,13 +24,13 @@ public record RunParameters(
         RunRequest r = in == null ? RunRequest.defaults() : in;
         Algorithm algorithm = r.algorithm() == null ? Algorithm.LEIDEN : r.algorithm();
         if (algorithm == Algorithm.LOUVAIN && r.resolution() != null && r.resolution() != 1.0) {
-            throw health.circles.web.ApiProblem.invalidField("resolution",
+            throw InvalidInput.field("resolution",
                     "only LEIDEN takes a resolution; Louvain in Graph Data Science optimises plain modularity");
         }
         long budget = config.memoryBudgetMib();
         if (r.memoryBudgetMib() != null) {
             if (r.memoryBudgetMib() > budget) {
-                throw health.circles.web.ApiProblem.invalidField("memoryBudgetMib",
+                throw InvalidInput.field("memoryBudgetMib",
                         "may only lower the configured budget of " + budget + " MiB");
             }
             budget = r.memoryBudgetMib();

@@ -1,7 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.failure.InvalidInput;
 import health.circles.network.TieType;
-import health.circles.web.ApiProblem;
 import health.circles.web.QueryParams;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ record TieFilter(List<String> types, double minStrength) {
         List<String> chosen = null;
         if (types != null && !types.isBlank()) {
             if (types.length() > 500) {
-                throw ApiProblem.invalidField("types", "must be at most 500 characters");
+                throw InvalidInput.field("types", "must be at most 500 characters");
             }
             chosen = new ArrayList<>();
             for (String t : types.split(",")) {
@@ -36,10 +36,10 @@ record TieFilter(List<String> types, double minStrength) {
             try {
                 min = Double.parseDouble(minStrength.strip());
             } catch (NumberFormatException e) {
-                throw ApiProblem.invalidField("minStrength", "must be a number between 0 and 1");
+                throw InvalidInput.field("minStrength", "must be a number between 0 and 1");
             }
             if (!(min >= 0 && min <= 1)) {
-                throw ApiProblem.invalidField("minStrength", "must be between 0 and 1");
+                throw InvalidInput.field("minStrength", "must be between 0 and 1");
             }
         }
         return new TieFilter(chosen, min);

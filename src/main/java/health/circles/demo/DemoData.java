@@ -11,7 +11,7 @@ import health.circles.imports.ImportState;
 import health.circles.sync.SyncMonitor;
 import health.circles.synthetic.ImportFiles;
 import health.circles.synthetic.SyntheticNetwork;
-import health.circles.web.ApiProblem;
+import health.circles.failure.DomainException;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +82,7 @@ public class DemoData {
         try {
             RunView run = analytics.start(null, "GRAPH_CHANGE");
             LOG.infof("Demo network in both stores: analytics run %s started (influencers, communities, maps)", run.id());
-        } catch (DomainException | ApiProblem e) { // refused by the run's rules (e.g. one already running)
+        } catch (DomainException e) { // refused by the run's rules (e.g. one already running)
             LOG.infof("Demo network in both stores; no analytics run started: %s", e.getMessage());
         }
     }

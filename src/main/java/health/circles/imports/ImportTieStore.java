@@ -67,9 +67,6 @@ class ImportTieStore {
             WHERE t.id = u.id AND t.version = u.version
             RETURNING t.id""";
 
-    /** PostgreSQL's unique_violation: here, an open tie of the same type already joins the two contacts. */
-    private static final String UNIQUE_VIOLATION = "23505";
-
     /** The stored ties with these external ids, by external id. */
     Map<String, Tie> load(Connection c, Set<String> externalIds) throws SQLException {
         Map<String, Tie> ties = new HashMap<>();
@@ -99,8 +96,7 @@ class ImportTieStore {
             c.releaseSavepoint(savepoint);
             return updated;
         } catch (IllegalStateException e) {
-            // Sql keeps the driver's exception as the cause, with its SQL state.
-            if (!(e.getCause() instanceof SQLException sql) || !UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+            if (!Sql.isUniqueViolation(e)) {
                 throw e;
             }
             c.rollback(savepoint);

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
 import health.circles.network.GraphReads;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
@@ -32,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Campaigns over HTTP: start one on a segment, record outcomes, read the pending list and the report. */
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Campaigns", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
+@Tag(name = "CampaignStore", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
 @APIResponse(responseCode = "400", description = "Invalid request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CampaignResource {
@@ -73,7 +74,7 @@ public class CampaignResource {
         if (state != null && !state.isBlank()) {
             chosen = state.strip().toUpperCase(java.util.Locale.ROOT);
             if (!chosen.equals("ACTIVE") && !chosen.equals("CLOSED")) {
-                throw health.circles.web.ApiProblem.invalidField("state", "must be ACTIVE or CLOSED");
+                throw InvalidInput.field("state", "must be ACTIVE or CLOSED");
             }
         }
         return campaigns.list(chosen, next, QueryParams.limit(limit, 50, SegmentResource.MAX_LIMIT));

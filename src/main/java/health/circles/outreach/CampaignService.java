@@ -1,5 +1,9 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
 import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ConsentStatus;
@@ -38,9 +42,9 @@ import java.util.function.Function;
 @ApplicationScoped
 public class CampaignService {
 
-    private final Campaigns campaigns;
+    private final CampaignStore campaigns;
     private final SegmentService segments;
-    private final Segments segmentStore;
+    private final SegmentStore segmentStore;
     private final InsightService insights;
     private final SegmentGraph graph;
     private final ContactService contacts;
@@ -49,7 +53,7 @@ public class CampaignService {
     private final CampaignConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    CampaignService(Campaigns campaigns, SegmentService segments, Segments segmentStore, SegmentGraph graph,
+    CampaignService(CampaignStore campaigns, SegmentService segments, SegmentStore segmentStore, SegmentGraph graph,
                     ContactService contacts, TouchpointService touchpoints, Callers callers, CampaignConfig config,
                     InsightService insights) {
         this.insights = insights;
@@ -77,9 +81,9 @@ public class CampaignService {
         Set<UUID> seen = new HashSet<>();
         for (CampaignInput.Seed s : in.seeds() == null ? List.<CampaignInput.Seed>of() : in.seeds()) {
             if (!seen.add(s.contactId())) {
-                throw ApiProblem.invalidField("seeds", "must not name a contact twice");
+                throw InvalidInput.field("seeds", "must not name a contact twice");
             }
-            Campaigns.Consent consent = campaigns.consent(s.contactId(), in.channel()).orElseThrow(() ->
+            CampaignStore.Consent consent = campaigns.consent(s.contactId(), in.channel()).orElseThrow(() ->
                     new ApiProblem(422, "unknown-contact", "Unknown contact", "seeds: no contact " + s.contactId(),
                             List.of(new Problem.FieldError("seeds", "no such contact: " + s.contactId()))));
             // A seed is asked to pass the word on, on the campaign's channel: it must not be someone who said no.
@@ -92,11 +96,11 @@ public class CampaignService {
         }
         SegmentService.Members members = segments.resolve(in.segmentId(), in.channel());
         if (members.ids().size() > config.maxTargets()) {
-            throw new ApiProblem(422, "too-many-targets", "Too many targets", "The segment has " + members.ids().size()
+            throw new RuleRefused("too-many-targets", "Too many targets", "The segment has " + members.ids().size()
                     + " consenting members for " + in.channel() + "; a campaign targets at most " + config.maxTargets());
         }
         Instant now = now();
-        Campaigns.Row row = new Campaigns.Row(UUID.randomUUID(), in.name().strip(), in.segmentId(), in.channel(), "ACTIVE",
+        CampaignStore.Row row = new CampaignStore.Row(UUID.randomUUID(), in.name().strip(), in.segmentId(), in.channel(), "ACTIVE",
                 in.hops() == null ? config.defaultHops() : in.hops(), members.includeUnknown(), in.predictedCoverage(),
                 members.excluded(), callers.current().subject(), now, null);
         campaigns.insert(row);
@@ -118,19 +122,19 @@ public class CampaignService {
             try {
                 before = health.circles.web.Cursor.instant(cursor.key());
             } catch (DateTimeParseException e) {
-                throw ApiProblem.invalidField("next", "belongs to another listing");
+                throw InvalidInput.field("next", "belongs to another listing");
             }
         }
-        List<Campaigns.Row> found = campaigns.list(state, before, cursor == null ? null : cursor.id(), limit + 1);
+        List<CampaignStore.Row> found = campaigns.list(state, before, cursor == null ? null : cursor.id(), limit + 1);
         boolean more = found.size() > limit;
-        List<Campaigns.Row> page = more ? found.subList(0, limit) : found;
+        List<CampaignStore.Row> page = more ? found.subList(0, limit) : found;
         String out = more ? new Cursor(page.get(limit - 1).createdAt().toString(), page.get(limit - 1).id()).encode() : null;
         return new Page<>(page.stream().map(this::view).toList(), out);
     }
 
     @Transactional
     public CampaignView close(UUID id) {
-        Campaigns.Row c = find(id, true);
+        CampaignStore.Row c = find(id, true);
         if (c.active()) {
             campaigns.close(id, now());
         }
@@ -140,19 +144,19 @@ public class CampaignService {
     /** The pending list: targets not yet approached that may still be asked now (consent is read again). */
     @Transactional
     public SegmentMembers pending(UUID id, String next, int limit) {
-        Campaigns.Row c = find(id, false);
+        CampaignStore.Row c = find(id, false);
         if (!c.active()) {
             return new SegmentMembers(c.channel(), c.includeUnknown(), 0, new SegmentExclusions(0, 0, 0), List.of(), null);
         }
         long[] eligible = new long[1];
         SegmentExclusions excluded = campaigns.pendingCount(c, eligible);
         Cursor cursor = Cursor.decode(next);
-        List<Segments.Found> found = campaigns.pending(c, cursor == null ? null : cursor.key(),
+        List<SegmentStore.Found> found = campaigns.pending(c, cursor == null ? null : cursor.key(),
                 cursor == null ? null : cursor.id(), limit + 1);
         boolean more = found.size() > limit;
-        List<Segments.Found> page = more ? found.subList(0, limit) : found;
+        List<SegmentStore.Found> page = more ? found.subList(0, limit) : found;
         String out = more ? new Cursor(page.get(limit - 1).sortName(), page.get(limit - 1).id()).encode() : null;
-        List<ContactView> items = contacts.views(page.stream().map(Segments.Found::id).toList());
+        List<ContactView> items = contacts.views(page.stream().map(SegmentStore.Found::id).toList());
         return new SegmentMembers(c.channel(), c.includeUnknown(), eligible[0], excluded, items, out);
     }
 
@@ -163,12 +167,12 @@ public class CampaignService {
      */
     @Transactional
     public Recorded record(UUID id, CampaignOutcomeInput in) {
-        Campaigns.Row c = find(id, false);
+        CampaignStore.Row c = find(id, false);
         if (!c.active()) {
-            throw ApiProblem.conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
+            throw new Conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
         }
         if (in.via().equals(in.contactId())) {
-            throw ApiProblem.invalidField("via", "must be someone other than the contact");
+            throw InvalidInput.field("via", "must be someone other than the contact");
         }
         if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
             throw new ApiProblem(422, "unknown-contact", "Unknown contact", "via: no contact " + in.via(),
@@ -179,13 +183,13 @@ public class CampaignService {
                         + " is not a target of campaign " + id,
                         List.of(new Problem.FieldError("contactId", "not a target of this campaign"))));
         if (status.equals("OPTED_OUT") || status.equals("REMOVED")) {
-            throw ApiProblem.conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
+            throw new Conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
                     + "against them in a campaign");
         }
-        Campaigns.Consent consent = campaigns.consent(in.contactId(), c.channel()).orElseThrow();
+        CampaignStore.Consent consent = campaigns.consent(in.contactId(), c.channel()).orElseThrow();
         if (in.outcome() != CampaignOutcome.OPTED_OUT
                 && (consent.doNotContact() || ConsentStatus.DENIED.name().equals(consent.status()))) {
-            throw ApiProblem.conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
+            throw new Conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
                     + c.channel() + " (consent denied or do-not-contact since the campaign started)");
         }
         Instant now = now();
@@ -214,13 +218,13 @@ public class CampaignService {
     /** Reach and response overall, by community and kind, per seed within the campaign's hops, and against prediction. */
     @Transactional
     public CampaignReport report(UUID id) {
-        Campaigns.Row c = find(id, false);
+        CampaignStore.Row c = find(id, false);
         UUID run = insights.latestSucceededRun().orElse(null);
-        List<Campaigns.Target> targets = campaigns.targets(id, run);
+        List<CampaignStore.Target> targets = campaigns.targets(id, run);
         List<CampaignView.Seed> seeds = campaigns.seeds(id);
         Set<UUID> reached = new HashSet<>();
         Set<UUID> responded = new HashSet<>();
-        for (Campaigns.Target t : targets) {
+        for (CampaignStore.Target t : targets) {
             if (t.reached()) {
                 reached.add(t.contactId());
             }
@@ -256,7 +260,7 @@ public class CampaignService {
                 expected, reachedNearSeeds.size(), respondedNearSeeds.size());
         return new CampaignReport(id, c.channel(), c.state(), c.hops(), run, figures(targets),
                 groups(targets, t -> t.community() == null ? null : t.community().toString()),
-                groups(targets, Campaigns.Target::kind), seedReach, prediction);
+                groups(targets, CampaignStore.Target::kind), seedReach, prediction);
     }
 
     /** Contact ids taking part in active campaigns (their seeds, and targets that did not opt out), for seed selection. */
@@ -265,21 +269,21 @@ public class CampaignService {
         return campaigns.inActiveCampaigns();
     }
 
-    private static CampaignReport.Figures figures(List<Campaigns.Target> targets) {
-        long reached = targets.stream().filter(Campaigns.Target::reached).count();
-        long responded = targets.stream().filter(Campaigns.Target::responded).count();
+    private static CampaignReport.Figures figures(List<CampaignStore.Target> targets) {
+        long reached = targets.stream().filter(CampaignStore.Target::reached).count();
+        long responded = targets.stream().filter(CampaignStore.Target::responded).count();
         return new CampaignReport.Figures(targets.size(), reached, responded,
-                targets.stream().filter(Campaigns.Target::declined).count(),
+                targets.stream().filter(CampaignStore.Target::declined).count(),
                 targets.stream().filter(t -> t.status().equals("OPTED_OUT")).count(),
                 targets.stream().filter(t -> t.status().equals("PENDING")).count(),
                 targets.stream().filter(t -> t.status().equals("REMOVED")).count(),
                 ratio(reached, targets.size()), ratio(responded, reached));
     }
 
-    private static List<CampaignReport.Group> groups(List<Campaigns.Target> targets,
-                                                     Function<Campaigns.Target, String> key) {
+    private static List<CampaignReport.Group> groups(List<CampaignStore.Target> targets,
+                                                     Function<CampaignStore.Target, String> key) {
         Map<String, long[]> by = new LinkedHashMap<>();
-        for (Campaigns.Target t : targets) {
+        for (CampaignStore.Target t : targets) {
             long[] f = by.computeIfAbsent(key.apply(t), k -> new long[3]);
             f[0]++;
             f[1] += t.reached() ? 1 : 0;
@@ -314,15 +318,15 @@ public class CampaignService {
         };
     }
 
-    private CampaignView view(Campaigns.Row c) {
+    private CampaignView view(CampaignStore.Row c) {
         return new CampaignView(c.id(), c.name(), c.segmentId(), c.channel(), c.state(), c.hops(), c.includeUnknown(),
                 c.predictedCoverage(), campaigns.seeds(c.id()), campaigns.counts(c.id()), c.excluded(), c.createdBy(),
                 c.createdAt(), c.closedAt());
     }
 
-    private Campaigns.Row find(UUID id, boolean forUpdate) {
-        Optional<Campaigns.Row> c = campaigns.find(id, forUpdate);
-        return c.orElseThrow(() -> ApiProblem.notFound("Campaign", id));
+    private CampaignStore.Row find(UUID id, boolean forUpdate) {
+        Optional<CampaignStore.Row> c = campaigns.find(id, forUpdate);
+        return c.orElseThrow(() -> new NotFound("Campaign", id));
     }
 
     private Instant now() {

@@ -1,12 +1,15 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.Unavailable;
 import health.circles.analytics.InsightService;
 import health.circles.contact.ContactKind;
 import health.circles.network.GraphReads;
 import health.circles.outreach.SeedSelection.BaselineSeed;
 import health.circles.outreach.SeedSelection.Seed;
 import health.circles.outreach.SeedSelection.SeedCoverage;
-import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SeedService {
 
-    private final SeedTargets targets;
+    private final SeedTargetStore targets;
     private final InfluenceGraphs graphs;
     private final GraphReads graphReads;
     private final SeedConfig config;
@@ -39,7 +42,7 @@ public class SeedService {
     private final CampaignService campaigns;
     private final Semaphore slots;
 
-    SeedService(SeedTargets targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
+    SeedService(SeedTargetStore targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
                 SegmentService segments, CampaignService campaigns, InsightService insights) {
         this.insights = insights;
         this.segments = segments;
@@ -60,7 +63,7 @@ public class SeedService {
 
     public SeedSelection select(SeedRequest request) {
         if (request == null) {
-            throw ApiProblem.invalidField("body", "is required");
+            throw InvalidInput.field("body", "is required");
         }
         boolean acquired;
         try {
@@ -70,8 +73,8 @@ public class SeedService {
             acquired = false;
         }
         if (!acquired) {
-            throw new ApiProblem(503, "seeds-busy", "Busy",
-                    "Other seed selections are being computed; retry shortly");
+            throw new Unavailable("seeds-busy", "Busy",
+                    "Other seed selections are being computed; retry shortly", null);
         }
         try {
             return compute(request);
@@ -84,7 +87,7 @@ public class SeedService {
         int given = (r.community() != null ? 1 : 0) + (r.contacts() != null ? 1 : 0)
                 + (Boolean.TRUE.equals(r.network()) ? 1 : 0) + (r.segment() != null ? 1 : 0);
         if (given != 1) {
-            throw ApiProblem.invalidField("target", "give exactly one of community, segment, contacts or network");
+            throw InvalidInput.field("target", "give exactly one of community, segment, contacts or network");
         }
         if (r.segment() != null) {
             // The segment's own consent rule for the channel decides its members (404 for an unknown segment).
@@ -93,7 +96,7 @@ public class SeedService {
         if (r.community() != null) {
             UUID run = insights.latestRun();
             long id = r.community();
-            int level = targets.communityLevel(run, id).orElseThrow(() -> new ApiProblem(404, "not-found", "Not found",
+            int level = targets.communityLevel(run, id).orElseThrow(() -> new NotFound("not-found", "Not found",
                     "Community " + id + " is not in the latest analytics run (" + run + ")"));
             return new Target("COMMUNITY", id, run, level,
                     targets.communityMembers(run, id, Boolean.TRUE.equals(r.includeSecondary())));
@@ -102,28 +105,103 @@ public class SeedService {
             List<UUID> ids = r.contacts().stream().distinct().sorted().toList();
             List<UUID> unknown = ids.isEmpty() ? List.of() : targets.unknown(ids);
             if (!unknown.isEmpty()) {
-                throw ApiProblem.invalidField("contacts", "not contacts: " + unknown);
+                throw InvalidInput.field("contacts", "not contacts: " + unknown);
             }
             return new Target("CONTACTS", null, null, null, ids);
         }
         return new Target("NETWORK", null, null, null, null);
     }
 
+    /**
+     * The steps of a selection: resolve the target, load the graph, place the target on it, mark the eligible seeds
+     * (and the sub-communities to spread over), select by reverse-reachable sets, measure against the naive pick with
+     * forward cascades, and explain the outcome.
+     */
     private SeedSelection compute(SeedRequest r) {
-        Map<String, Long> timings = new LinkedHashMap<>();
-        List<String> notes = new ArrayList<>();
-        long t0 = System.nanoTime();
+        Trace trace = new Trace();
+        Target target = resolveNonEmpty(r);
+        Loaded loaded = loadGraph(r, trace);
+        InfluenceGraph g = loaded.graph();
+        Placed placed = place(g, target, trace);
+        long t1 = System.nanoTime();
+        Eligible eligible = eligibleSeeds(r, g, placed, trace);
+        Spread spread = Boolean.TRUE.equals(r.spread()) ? spread(r.k(), target, g, placed, trace) : Spread.NONE;
+        trace.time("candidates", t1);
+        Settings settings = settings(r);
+        Selected selected = select(r.k(), g, placed, eligible, spread, settings, trace);
+        Measured measured = measure(g, placed, selected, settings, trace);
+        return explain(r, target, loaded, placed, eligible, spread, settings, selected, measured, trace);
+    }
+
+    /** What a selection records as it goes: milliseconds per step and notes for the caller, in order. */
+    private static final class Trace {
+        final long started = System.nanoTime();
+        final Map<String, Long> timings = new LinkedHashMap<>();
+        final List<String> notes = new ArrayList<>();
+
+        void time(String step, long since) {
+            timings.put(step, ms(since));
+        }
+
+        void note(String note) {
+            notes.add(note);
+        }
+    }
+
+    /** The graph read for a selection, and whether it came from the cache. */
+    private record Loaded(InfluenceGraph graph, boolean wasCached) {
+    }
+
+    /** The target on the graph: membership per node, its nodes, its size as given and how many are not in the graph. */
+    private record Placed(boolean[] inTarget, int[] nodes, int size, int notInGraph) {
+    }
+
+    /** Who may be a seed: flag, kind and weight per node, how many, and the request's rules that decided it. */
+    private record Eligible(boolean[] candidate, String[] kinds, double[] weight, int count, boolean onlyTarget,
+                            Set<ContactKind> prefer, double preferWeight) {
+    }
+
+    /** Seeds spread over sub-communities: group and sub-community per node, how many, at most how many seeds each. */
+    private record Spread(int[] group, long[] subOf, Integer subCommunities, Integer cap) {
+        static final Spread NONE = new Spread(null, null, null, null);
+    }
+
+    /** The cascade model and the sampling settings of a request, defaults filled in. */
+    private record Settings(double scale, double maxP, InfluenceModel model, double epsilon, int simulations,
+                            long seed) {
+    }
+
+    /** The seeds returned, how they were chosen, the sampling behind them and the naive pick beside them. */
+    private record Selected(ReachableSets.Result result, ReachableSets sampler, int[] chosen,
+                            List<ReachableSets.Choice> choices, double sampledCoverage, String choice, int[] naive) {
+    }
+
+    /** Forward cascades from the chosen seeds and from the naive pick, and the paired gain of ours over theirs. */
+    private record Measured(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain) {
+    }
+
+    /** The target, refused (422) when it names no one. */
+    private Target resolveNonEmpty(SeedRequest r) {
         Target target = resolve(r);
         if (target.members() != null && target.members().isEmpty()) {
-            throw new ApiProblem(422, "empty-target", "Empty target", "The target has no contacts");
+            throw new RuleRefused("empty-target", "Empty target", "The target has no contacts");
         }
+        return target;
+    }
+
+    /** The influence graph (cached by version), after waiting for the writes the caller asked to see. */
+    private Loaded loadGraph(SeedRequest r, Trace trace) {
         if (!graphReads.await(r.consistentWith())) {
-            notes.add("recent writes had not all reached the graph when it was read");
+            trace.note("recent writes had not all reached the graph when it was read");
         }
         boolean wasCached = graphs.isCached();
         InfluenceGraph g = graphs.current();
-        timings.put("graph", ms(t0));
+        trace.time("graph", trace.started);
+        return new Loaded(g, wasCached);
+    }
 
+    /** The target's nodes (every node for the network); 422 when none of its contacts is in the graph yet. */
+    private static Placed place(InfluenceGraph g, Target target, Trace trace) {
         int n = g.size();
         boolean[] inTarget = new boolean[n];
         int[] targetNodes;
@@ -151,36 +229,27 @@ public class SeedService {
             size = target.members().size();
         }
         if (targetNodes.length == 0) {
-            throw new ApiProblem(422, "empty-target", "Empty target", size == 0 ? "The target has no contacts"
+            throw new RuleRefused("empty-target", "Empty target", size == 0 ? "The target has no contacts"
                     : "None of the target's " + size + " contacts is in the graph yet; retry once the graph has them");
         }
         if (notInGraph > 0) {
-            notes.add(notInGraph + " target contacts are not in the graph yet: counted in the target, reachable by no one");
+            trace.note(notInGraph + " target contacts are not in the graph yet: counted in the target, reachable by no "
+                    + "one");
         }
+        return new Placed(inTarget, targetNodes, size, notInGraph);
+    }
 
-        long t1 = System.nanoTime();
+    /**
+     * Marks who may be a seed: consenting for the channel, not do-not-contact, not excluded (by name or by an active
+     * campaign), in the target when seeds must come from it; preferred kinds weigh more. 422 when no one may.
+     */
+    private Eligible eligibleSeeds(SeedRequest r, InfluenceGraph g, Placed placed, Trace trace) {
         Set<ContactKind> prefer = r.prefer() == null || r.prefer().isEmpty() ? EnumSet.noneOf(ContactKind.class)
                 : EnumSet.copyOf(r.prefer());
         double preferWeight = r.preferWeight() != null ? r.preferWeight() : config.preferWeight();
-        Set<Integer> excluded = new HashSet<>();
-        Set<UUID> excludedIds = new HashSet<>();
-        if (r.exclude() != null) {
-            excludedIds.addAll(r.exclude());
-        }
-        if (Boolean.TRUE.equals(r.excludeActiveCampaigns())) {
-            Set<UUID> busy = campaigns.contactsInActiveCampaigns();
-            excludedIds.addAll(busy);
-            notes.add(busy.size() + " contacts of active campaigns may not be seeds");
-        }
-        if (!excludedIds.isEmpty()) {
-            for (UUID id : excludedIds) {
-                int v = g.node(id);
-                if (v >= 0) {
-                    excluded.add(v);
-                }
-            }
-        }
+        Set<Integer> excluded = excludedNodes(r, g, trace);
         boolean onlyTarget = r.seedsFrom() == SeedRequest.SeedsFrom.TARGET;
+        int n = g.size();
         boolean[] candidate = new boolean[n];
         double[] weight = new double[n];
         Arrays.fill(weight, 1.0);
@@ -188,7 +257,7 @@ public class SeedService {
         int[] candidates = {0};
         targets.eligible(r.channel(), Boolean.TRUE.equals(r.allowUnknownConsent()), (id, kind) -> {
             int v = g.node(id);
-            if (v < 0 || excluded.contains(v) || onlyTarget && !inTarget[v]) {
+            if (v < 0 || excluded.contains(v) || onlyTarget && !placed.inTarget()[v]) {
                 return;
             }
             candidate[v] = true;
@@ -199,182 +268,246 @@ public class SeedService {
             }
         });
         if (candidates[0] == 0) {
-            throw new ApiProblem(422, "no-eligible-seeds", "No possible seeds",
+            throw new RuleRefused("no-eligible-seeds", "No possible seeds",
                     "No contact " + (onlyTarget ? "in the target " : "") + "may be approached on " + r.channel()
                             + (Boolean.TRUE.equals(r.allowUnknownConsent()) ? " (consent GRANTED or UNKNOWN, "
                             : " (consent GRANTED, ") + "not do-not-contact, not excluded)");
         }
+        return new Eligible(candidate, kinds, weight, candidates[0], onlyTarget, prefer, preferWeight);
+    }
 
-        int k = r.k();
-        int[] group = null;
-        Integer subCommunities = null;
-        Integer cap = null;
-        long[] subOf = null;
-        if (Boolean.TRUE.equals(r.spread())) {
-            UUID run = target.run() != null ? target.run() : insights.latestRun();
-            int level = 0;
-            if (target.community() != null) {
-                level = targets.hasChildren(run, target.community()) ? target.level() + 1 : target.level();
-                if (level == target.level()) {
-                    notes.add("community " + target.community() + " has no finer communities: spread has no effect");
-                }
-            }
-            Map<UUID, Long> communities = targets.primaryCommunities(run, level);
-            long[] byNode = new long[n];
-            Arrays.fill(byNode, Long.MIN_VALUE);
-            communities.forEach((id, c) -> {
-                int v = g.node(id);
-                if (v >= 0) {
-                    byNode[v] = c;
-                }
-            });
-            subOf = byNode;
-            Map<Long, Integer> dense = new TreeMap<>();
-            for (int v : targetNodes) {
-                if (byNode[v] != Long.MIN_VALUE) {
-                    dense.putIfAbsent(byNode[v], 0);
-                }
-            }
-            int i = 0;
-            for (Map.Entry<Long, Integer> e : dense.entrySet()) {
-                e.setValue(i++);
-            }
-            Map<Long, Integer> outside = new HashMap<>();
-            group = new int[n];
-            for (int v = 0; v < n; v++) {
-                long c = byNode[v];
-                if (c == Long.MIN_VALUE) {
-                    group[v] = -1; // not in the run (added since): in no sub-community
-                } else {
-                    Integer d = dense.get(c);
-                    group[v] = d != null ? d : dense.size() + outside.computeIfAbsent(c, x -> outside.size());
-                }
-            }
-            subCommunities = Math.max(1, dense.size());
-            cap = (k + subCommunities - 1) / subCommunities;
+    /** The nodes of the contacts the request excludes, and of those in active campaigns when it asks so. */
+    private Set<Integer> excludedNodes(SeedRequest r, InfluenceGraph g, Trace trace) {
+        Set<UUID> excludedIds = new HashSet<>();
+        if (r.exclude() != null) {
+            excludedIds.addAll(r.exclude());
         }
-        timings.put("candidates", ms(t1));
+        if (Boolean.TRUE.equals(r.excludeActiveCampaigns())) {
+            Set<UUID> busy = campaigns.contactsInActiveCampaigns();
+            excludedIds.addAll(busy);
+            trace.note(busy.size() + " contacts of active campaigns may not be seeds");
+        }
+        Set<Integer> excluded = new HashSet<>();
+        for (UUID id : excludedIds) {
+            int v = g.node(id);
+            if (v >= 0) {
+                excluded.add(v);
+            }
+        }
+        return excluded;
+    }
 
+    /**
+     * Groups the nodes by sub-community of the latest run (one level finer than a community target, else the
+     * coarsest level), the target's sub-communities numbered first, and caps the seeds per group at ⌈k / groups⌉.
+     */
+    private Spread spread(int k, Target target, InfluenceGraph g, Placed placed, Trace trace) {
+        int n = g.size();
+        UUID run = target.run() != null ? target.run() : insights.latestRun();
+        int level = 0;
+        if (target.community() != null) {
+            level = targets.hasChildren(run, target.community()) ? target.level() + 1 : target.level();
+            if (level == target.level()) {
+                trace.note("community " + target.community() + " has no finer communities: spread has no effect");
+            }
+        }
+        Map<UUID, Long> communities = targets.primaryCommunities(run, level);
+        long[] byNode = new long[n];
+        Arrays.fill(byNode, Long.MIN_VALUE);
+        communities.forEach((id, c) -> {
+            int v = g.node(id);
+            if (v >= 0) {
+                byNode[v] = c;
+            }
+        });
+        Map<Long, Integer> dense = new TreeMap<>();
+        for (int v : placed.nodes()) {
+            if (byNode[v] != Long.MIN_VALUE) {
+                dense.putIfAbsent(byNode[v], 0);
+            }
+        }
+        int i = 0;
+        for (Map.Entry<Long, Integer> e : dense.entrySet()) {
+            e.setValue(i++);
+        }
+        Map<Long, Integer> outside = new HashMap<>();
+        int[] group = new int[n];
+        for (int v = 0; v < n; v++) {
+            long c = byNode[v];
+            if (c == Long.MIN_VALUE) {
+                group[v] = -1; // not in the run (added since): in no sub-community
+            } else {
+                Integer d = dense.get(c);
+                group[v] = d != null ? d : dense.size() + outside.computeIfAbsent(c, x -> outside.size());
+            }
+        }
+        int subCommunities = Math.max(1, dense.size());
+        return new Spread(group, byNode, subCommunities, (k + subCommunities - 1) / subCommunities);
+    }
+
+    private Settings settings(SeedRequest r) {
         double scale = r.model() != null && r.model().scale() != null ? r.model().scale() : config.probability().scale();
         double maxP = r.model() != null && r.model().maxProbability() != null ? r.model().maxProbability()
                 : config.probability().max();
-        InfluenceModel model = new InfluenceModel(scale, maxP);
         double epsilon = r.model() != null && r.model().epsilon() != null ? r.model().epsilon() : config.epsilon();
         int simulations = r.model() != null && r.model().simulations() != null ? r.model().simulations()
                 : config.simulations();
         long seed = r.randomSeed() != null ? r.randomSeed() : config.randomSeed();
+        return new Settings(scale, maxP, new InfluenceModel(scale, maxP), epsilon, simulations, seed);
+    }
 
+    /**
+     * Chooses seeds by reverse-reachable-set sampling and picks the naive top-k-by-degree beside them; the naive pick
+     * replaces the greedy one when it does better on independent validation cascades.
+     */
+    private Selected select(int k, InfluenceGraph g, Placed placed, Eligible eligible, Spread spread, Settings s,
+                            Trace trace) {
         long t2 = System.nanoTime();
-        ReachableSets.Problem problem = new ReachableSets.Problem(g, model, targetNodes, candidate, weight, group,
-                cap == null ? Integer.MAX_VALUE : cap, k, epsilon, config.ell(), config.minSets(), config.maxSets(),
-                config.maxEntries(), config.maxSamplingSteps(), seed);
+        ReachableSets.Problem problem = new ReachableSets.Problem(g, s.model(), placed.nodes(), eligible.candidate(),
+                eligible.weight(), spread.group(), spread.cap() == null ? Integer.MAX_VALUE : spread.cap(), k,
+                s.epsilon(), config.ell(), config.minSets(), config.maxSets(), config.maxEntries(),
+                config.maxSamplingSteps(), s.seed());
         ReachableSets sampler = new ReachableSets(problem);
         ReachableSets.Result result = sampler.select();
-        timings.put("sampling_and_selection", ms(t2));
+        trace.time("sampling_and_selection", t2);
         if (result.capped()) {
-            notes.add("sampling stopped at " + result.sets() + " reverse-reachable sets of the " + result.setsWanted()
+            trace.note("sampling stopped at " + result.sets() + " reverse-reachable sets of the " + result.setsWanted()
                     + " IMM asks for (sample bounds): the approximation guarantee is weaker, the coverage interval "
                     + "below still holds");
         }
         if (result.stoppedEarly() != null) {
-            notes.add(result.seeds().size() + " seeds instead of " + k + ": " + result.stoppedEarly());
+            trace.note(result.seeds().size() + " seeds instead of " + k + ": " + result.stoppedEarly());
         }
-
-        int[] naive = naive(g, candidate, inTarget, targetNodes, onlyTarget, k);
+        int[] naive = naive(g, eligible.candidate(), placed.inTarget(), placed.nodes(), eligible.onlyTarget(), k);
         int[] chosen = result.seeds().stream().mapToInt(ReachableSets.Choice::node).toArray();
-        List<ReachableSets.Choice> choices = result.seeds();
-        double sampledCoverage = result.estimatedCoverage();
-        String choice = "GREEDY";
-        if (group == null && prefer.isEmpty() && naive.length == chosen.length && !sameSet(naive, chosen)) {
-            // The greedy fits its own sample: where many candidates are nearly equal (heavy-tailed degrees) and the
-            // sample is small, it can choose worse than the best-connected contacts. Independent validation cascades
-            // (their own stream, not the reported ones) decide between the two; without spread or preferences only,
-            // since the naive pick honours neither.
-            long tv = System.nanoTime();
-            long validation = ReachableSets.mix(seed, Long.MAX_VALUE);
-            int runs = Math.max(100, simulations / 2);
-            ReachableSets.Estimate vOurs = ReachableSets.simulate(g, model, chosen, inTarget, runs,
-                    config.maxSimulationSteps(), validation);
-            ReachableSets.Estimate vNaive = ReachableSets.simulate(g, model, naive, inTarget, runs,
-                    config.maxSimulationSteps(), validation);
-            timings.put("validation", ms(tv));
-            if (vNaive.mean() > vOurs.mean()) {
-                notes.add(String.format(Locale.ROOT, "the top-k-by-degree pick reached more on independent validation "
-                        + "cascades (%.1f against %.1f for the sampled greedy choice), so it is returned as the seeds",
-                        vNaive.mean(), vOurs.mean()));
-                chosen = naive.clone();
-                choices = sampler.marginals(chosen);
-                sampledCoverage = sampler.coverage(chosen);
-                choice = "TOP_K_BY_DEGREE";
-            }
+        Selected greedy = new Selected(result, sampler, chosen, result.seeds(), result.estimatedCoverage(), "GREEDY",
+                naive);
+        if (spread.group() == null && eligible.prefer().isEmpty() && naive.length == chosen.length
+                && !sameSet(naive, chosen)) {
+            return validated(greedy, g, placed, s, trace);
         }
+        return greedy;
+    }
 
+    /**
+     * The greedy fits its own sample: where many candidates are nearly equal (heavy-tailed degrees) and the sample is
+     * small, it can choose worse than the best-connected contacts. Independent validation cascades (their own stream,
+     * not the reported ones) decide between the two; without spread or preferences only, since the naive pick
+     * honours neither.
+     */
+    private Selected validated(Selected greedy, InfluenceGraph g, Placed placed, Settings s, Trace trace) {
+        long tv = System.nanoTime();
+        long validation = ReachableSets.mix(s.seed(), Long.MAX_VALUE);
+        int runs = Math.max(100, s.simulations() / 2);
+        ReachableSets.Estimate vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
+                config.maxSimulationSteps(), validation);
+        ReachableSets.Estimate vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
+                config.maxSimulationSteps(), validation);
+        trace.time("validation", tv);
+        if (!(vNaive.mean() > vOurs.mean())) {
+            return greedy;
+        }
+        trace.note(String.format(Locale.ROOT, "the top-k-by-degree pick reached more on independent validation "
+                + "cascades (%.1f against %.1f for the sampled greedy choice), so it is returned as the seeds",
+                vNaive.mean(), vOurs.mean()));
+        int[] chosen = greedy.naive().clone();
+        ReachableSets sampler = greedy.sampler();
+        return new Selected(greedy.result(), sampler, chosen, sampler.marginals(chosen), sampler.coverage(chosen),
+                "TOP_K_BY_DEGREE", greedy.naive());
+    }
+
+    /** The same forward cascades from the chosen seeds and from the naive pick, paired run by run. */
+    private Measured measure(InfluenceGraph g, Placed placed, Selected selected, Settings s, Trace trace) {
         long t3 = System.nanoTime();
-        ReachableSets.Estimate ours = ReachableSets.simulate(g, model, chosen, inTarget, simulations,
-                config.maxSimulationSteps(), seed);
-        ReachableSets.Estimate theirs = ReachableSets.simulate(g, model, naive, inTarget, simulations,
-                config.maxSimulationSteps(), seed);
-        timings.put("simulation", ms(t3));
+        ReachableSets.Estimate ours = ReachableSets.simulate(g, s.model(), selected.chosen(), placed.inTarget(),
+                s.simulations(), config.maxSimulationSteps(), s.seed());
+        ReachableSets.Estimate theirs = ReachableSets.simulate(g, s.model(), selected.naive(), placed.inTarget(),
+                s.simulations(), config.maxSimulationSteps(), s.seed());
+        trace.time("simulation", t3);
         if (ours.capped() || theirs.capped()) {
-            notes.add("forward cascades stopped after " + Math.min(ours.reached().length, theirs.reached().length)
-                    + " of " + simulations + " (simulation bound)");
+            trace.note("forward cascades stopped after " + Math.min(ours.reached().length, theirs.reached().length)
+                    + " of " + s.simulations() + " (simulation bound)");
         }
         int paired = Math.min(ours.reached().length, theirs.reached().length);
         int[] diff = new int[paired];
         for (int i = 0; i < paired; i++) {
             diff[i] = ours.reached()[i] - theirs.reached()[i];
         }
-        ReachableSets.Estimate gain = ReachableSets.estimate(diff, false);
+        return new Measured(ours, theirs, ReachableSets.estimate(diff, false));
+    }
 
+    /** The answer: the seeds and the naive pick named, their coverage, the comparison, and how it was computed. */
+    private SeedSelection explain(SeedRequest r, Target target, Loaded loaded, Placed placed, Eligible eligible,
+                                  Spread spread, Settings s, Selected selected, Measured measured, Trace trace) {
+        InfluenceGraph g = loaded.graph();
         List<UUID> ids = new ArrayList<>();
-        for (int v : chosen) {
+        for (int v : selected.chosen()) {
             ids.add(g.id(v));
         }
-        for (int v : naive) {
+        for (int v : selected.naive()) {
             ids.add(g.id(v));
         }
-        Map<UUID, SeedTargets.Named> names = targets.names(ids);
+        Map<UUID, SeedTargetStore.Named> names = targets.names(ids);
+        List<Seed> seeds = seeds(g, placed, eligible, spread, selected, names);
+        List<BaselineSeed> naiveSeeds = baseline(g, placed, eligible, selected.naive(), names);
+        SeedCoverage coverage = coverage(measured.ours(), placed.size(), selected.sampledCoverage());
+        SeedCoverage naiveCoverage = coverage(measured.theirs(), placed.size(),
+                selected.sampler().coverage(selected.naive()));
+        trace.time("total", trace.started);
+
+        Map<String, String> flows = new LinkedHashMap<>();
+        InfluenceModel.FLOWS.forEach((type, flow) -> flows.put(type.name(), flow.name()));
+        ReachableSets.Result result = selected.result();
+        ReachableSets.Estimate gain = measured.gain();
+        return new SeedSelection(
+                new SeedSelection.SeedTargetView(target.kind(), target.community(), target.run(), placed.size(),
+                        placed.notInGraph()),
+                r.k(), r.channel(),
+                new SeedSelection.SeedModelView("INDEPENDENT_CASCADE", s.model().mapping(), s.scale(), s.maxP(), flows),
+                new SeedSelection.SeedSampling("REVERSE_REACHABLE_SETS", selected.choice(), s.seed(), s.epsilon(),
+                        result.sets(), result.setsWanted(), result.capped(), round(result.optimumLowerBound()),
+                        eligible.preferWeight(), spread.subCommunities(), spread.cap()),
+                eligible.count(), seeds, coverage,
+                new SeedSelection.SeedBaseline("TOP_K_BY_DEGREE", naiveSeeds, naiveCoverage),
+                new SeedSelection.SeedComparison(round(gain.mean()), round(gain.low()), round(gain.high()),
+                        measured.theirs().mean() > 0 ? round(gain.mean() / measured.theirs().mean()) : null),
+                new SeedSelection.SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(),
+                        loaded.wasCached(), g.loadMillis),
+                trace.timings, trace.notes);
+    }
+
+    /** The seeds in the order chosen, with their marginal and cumulative expected reach. */
+    private static List<Seed> seeds(InfluenceGraph g, Placed placed, Eligible eligible, Spread spread,
+                                    Selected selected, Map<UUID, SeedTargetStore.Named> names) {
         List<Seed> seeds = new ArrayList<>();
         double cumulative = 0;
-        for (int i = 0; i < chosen.length; i++) {
-            int v = chosen[i];
+        for (int i = 0; i < selected.chosen().length; i++) {
+            int v = selected.chosen()[i];
             UUID id = g.id(v);
-            SeedTargets.Named named = names.get(id);
-            ReachableSets.Choice c = choices.get(i);
+            SeedTargetStore.Named named = names.get(id);
+            ReachableSets.Choice c = selected.choices().get(i);
             cumulative += c.marginalReach();
+            long[] subOf = spread.subOf();
             Long sub = subOf != null && subOf[v] != Long.MIN_VALUE ? subOf[v] : null;
             seeds.add(new Seed(i + 1, id, named == null ? null : named.displayName(),
-                    named == null ? kinds[v] : named.kind(), round(c.marginalReach()), round(cumulative), inTarget[v],
-                    g.degree[v], sub, weight[v] > 1));
+                    named == null ? eligible.kinds()[v] : named.kind(), round(c.marginalReach()), round(cumulative),
+                    placed.inTarget()[v], g.degree[v], sub, eligible.weight()[v] > 1));
         }
+        return seeds;
+    }
+
+    /** The naive pick, named. */
+    private static List<BaselineSeed> baseline(InfluenceGraph g, Placed placed, Eligible eligible, int[] naive,
+                                               Map<UUID, SeedTargetStore.Named> names) {
         List<BaselineSeed> naiveSeeds = new ArrayList<>();
         for (int i = 0; i < naive.length; i++) {
             int v = naive[i];
             UUID id = g.id(v);
-            SeedTargets.Named named = names.get(id);
+            SeedTargetStore.Named named = names.get(id);
             naiveSeeds.add(new BaselineSeed(i + 1, id, named == null ? null : named.displayName(),
-                    named == null ? kinds[v] : named.kind(), g.degree[v], inTarget[v]));
+                    named == null ? eligible.kinds()[v] : named.kind(), g.degree[v], placed.inTarget()[v]));
         }
-        SeedCoverage coverage = coverage(ours, size, sampledCoverage);
-        SeedCoverage naiveCoverage = coverage(theirs, size, sampler.coverage(naive));
-        timings.put("total", ms(t0));
-
-        Map<String, String> flows = new LinkedHashMap<>();
-        InfluenceModel.FLOWS.forEach((type, flow) -> flows.put(type.name(), flow.name()));
-        return new SeedSelection(
-                new SeedSelection.SeedTargetView(target.kind(), target.community(), target.run(), size, notInGraph),
-                k, r.channel(),
-                new SeedSelection.SeedModelView("INDEPENDENT_CASCADE", model.mapping(), scale, maxP, flows),
-                new SeedSelection.SeedSampling("REVERSE_REACHABLE_SETS", choice, seed, epsilon, result.sets(),
-                        result.setsWanted(), result.capped(), round(result.optimumLowerBound()), preferWeight,
-                        subCommunities, cap),
-                candidates[0], seeds, coverage,
-                new SeedSelection.SeedBaseline("TOP_K_BY_DEGREE", naiveSeeds, naiveCoverage),
-                new SeedSelection.SeedComparison(round(gain.mean()), round(gain.low()), round(gain.high()),
-                        theirs.mean() > 0 ? round(gain.mean() / theirs.mean()) : null),
-                new SeedSelection.SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(), wasCached,
-                        g.loadMillis),
-                timings, notes);
+        return naiveSeeds;
     }
 
     /**

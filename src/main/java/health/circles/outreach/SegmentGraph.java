@@ -1,7 +1,7 @@
 package health.circles.outreach;
 
+import health.circles.failure.RuleRefused;
 import health.circles.network.GraphReads;
-import health.circles.web.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -66,7 +66,7 @@ public class SegmentGraph {
                         }
                     }
                     if (found.size() > max) {
-                        throw new ApiProblem(422, "neighbourhood-too-large", "Neighbourhood too large",
+                        throw new RuleRefused("neighbourhood-too-large", "Neighbourhood too large",
                                 "More than " + max + " contacts lie within " + hops + " hops of " + centre
                                         + "; use fewer hops or other criteria");
                     }

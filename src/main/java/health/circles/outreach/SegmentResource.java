@@ -1,9 +1,9 @@
 package health.circles.outreach;
 
+import health.circles.failure.InvalidInput;
 import health.circles.contact.Channel;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
-import health.circles.web.ApiProblem;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -38,7 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Segments over HTTP: saved queries over contacts, their preview, members and CSV export, consent applied. */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Segments", description = "Saved, named queries over contacts whose member lists apply consent per channel")
+@Tag(name = "SegmentStore", description = "Saved, named queries over contacts whose member lists apply consent per channel")
 @APIResponse(responseCode = "400", description = "Invalid request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SegmentResource {
@@ -208,7 +208,7 @@ public class SegmentResource {
     static Channel channel(String value) {
         Channel channel = QueryParams.enumValue("channel", value, Channel.class);
         if (channel == null) {
-            throw ApiProblem.invalidField("channel", "is required: one of EMAIL, SMS, PHONE, MAIL, IN_PERSON");
+            throw InvalidInput.field("channel", "is required: one of EMAIL, SMS, PHONE, MAIL, IN_PERSON");
         }
         return channel;
     }

@@ -1,11 +1,15 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.StaleVersion;
 import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ContactService;
 import health.circles.contact.ContactView;
 import health.circles.security.Callers;
-import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +28,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class SegmentService {
 
-    private final Segments segments;
+    private final SegmentStore segments;
     private final SegmentGraph graph;
     private final ContactService contacts;
     private final Callers callers;
@@ -32,7 +36,7 @@ public class SegmentService {
     private final InsightService insights;
     private final Clock clock = Clock.systemUTC();
 
-    SegmentService(Segments segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
+    SegmentService(SegmentStore segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
                    InsightService insights) {
         this.insights = insights;
         this.segments = segments;
@@ -73,7 +77,7 @@ public class SegmentService {
                 Boolean.TRUE.equals(in.includeUnknown()), current.createdBy(), current.createdAt(), now(),
                 current.version() + 1);
         if (!segments.replace(changed, current.version())) {
-            throw ApiProblem.conflict("conflict", "The segment changed meanwhile; read it again and retry");
+            throw new Conflict("conflict", "The segment changed meanwhile; read it again and retry");
         }
         return changed;
     }
@@ -82,7 +86,7 @@ public class SegmentService {
     public void delete(UUID id, long expectedVersion) {
         checkVersion(find(id, true), expectedVersion);
         if (segments.usedByCampaign(id)) {
-            throw ApiProblem.conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
+            throw new Conflict("segment-in-use", "Segment " + id + " is the target of a campaign and is kept "
                     + "for its report");
         }
         segments.delete(id);
@@ -90,7 +94,7 @@ public class SegmentService {
 
     private static void checkVersion(SegmentView current, long expected) {
         if (expected != current.version()) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed", "The segment is at version "
+            throw new StaleVersion("Precondition failed", "The segment is at version "
                     + current.version() + ", not " + expected + "; read it again and reapply the change");
         }
     }
@@ -119,27 +123,27 @@ public class SegmentService {
         return preview(match(normalised(draft.filter()), Boolean.TRUE.equals(draft.includeUnknown()), channel));
     }
 
-    private SegmentPreview preview(Segments.Match match) {
+    private SegmentPreview preview(SegmentStore.Match match) {
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         List<UUID> sample = segments.members(match, null, null, config.sampleSize()).stream()
-                .map(Segments.Found::id).toList();
+                .map(SegmentStore.Found::id).toList();
         return new SegmentPreview(match.channel(), match.includeUnknown(), eligible[0], excluded, contacts.views(sample));
     }
 
     @Transactional
     public SegmentMembers members(UUID id, Channel channel, String next, int limit) {
         SegmentView s = find(id, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         Cursor cursor = Cursor.decode(next);
-        List<Segments.Found> found = segments.members(match, cursor == null ? null : cursor.key(),
+        List<SegmentStore.Found> found = segments.members(match, cursor == null ? null : cursor.key(),
                 cursor == null ? null : cursor.id(), limit + 1);
         boolean more = found.size() > limit;
-        List<Segments.Found> page = more ? found.subList(0, limit) : found;
+        List<SegmentStore.Found> page = more ? found.subList(0, limit) : found;
         String cursorOut = more ? new Cursor(page.get(limit - 1).sortName(), page.get(limit - 1).id()).encode() : null;
-        List<ContactView> items = contacts.views(page.stream().map(Segments.Found::id).toList());
+        List<ContactView> items = contacts.views(page.stream().map(SegmentStore.Found::id).toList());
         return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, items, cursorOut);
     }
 
@@ -147,15 +151,15 @@ public class SegmentService {
     @Transactional
     public SegmentMembers export(UUID id, Channel channel) {
         SegmentView s = find(id, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
         if (eligible[0] > config.maxExport()) {
-            throw new ApiProblem(422, "export-too-large", "Export too large", "The segment has " + eligible[0]
+            throw new RuleRefused("export-too-large", "Export too large", "The segment has " + eligible[0]
                     + " consenting members for " + channel + "; an export holds at most " + config.maxExport()
                     + ". Page through GET /api/v1/segments/" + id + "/members instead");
         }
-        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(SegmentStore.Found::id).toList();
         return new SegmentMembers(channel, s.includeUnknown(), eligible[0], excluded, contacts.views(ids), null);
     }
 
@@ -172,22 +176,22 @@ public class SegmentService {
     @Transactional
     public Members resolve(UUID segmentId, Channel channel) {
         SegmentView s = find(segmentId, false);
-        Segments.Match match = match(s, channel);
+        SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
-        List<UUID> ids = segments.members(match, null, null, null).stream().map(Segments.Found::id).toList();
+        List<UUID> ids = segments.members(match, null, null, null).stream().map(SegmentStore.Found::id).toList();
         return new Members(ids, excluded, s.includeUnknown());
     }
 
     SegmentView find(UUID id, boolean forUpdate) {
-        return segments.find(id, forUpdate).orElseThrow(() -> ApiProblem.notFound("Segment", id));
+        return segments.find(id, forUpdate).orElseThrow(() -> new NotFound("Segment", id));
     }
 
-    private Segments.Match match(SegmentView s, Channel channel) {
+    private SegmentStore.Match match(SegmentView s, Channel channel) {
         return match(s.filter(), s.includeUnknown(), channel);
     }
 
-    private Segments.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
+    private SegmentStore.Match match(SegmentFilter f, boolean includeUnknown, Channel channel) {
         UUID run = null;
         if (f.needsAnalytics()) {
             run = insights.latestRun();
@@ -196,31 +200,31 @@ public class SegmentService {
         if (f.tieTo() != null && f.tieTo().contactId() != null) {
             near = graph.within(f.tieTo().contactId(), f.tieTo().hops());
         }
-        return new Segments.Match(f, run, near, channel, includeUnknown);
+        return new SegmentStore.Match(f, run, near, channel, includeUnknown);
     }
 
     /** Rules the annotations cannot state: the name is free, the communities and the anchor contact exist. */
     private void check(SegmentFilter f, String name, UUID self) {
         if (segments.nameTaken(name, self)) {
-            throw ApiProblem.conflict("duplicate-name", "Another segment is already named " + name);
+            throw new Conflict("duplicate-name", "Another segment is already named " + name);
         }
         check(f);
     }
 
     private void check(SegmentFilter f) {
         if (f.influence() != null && f.influence().maxRank() == null && f.influence().minScore() == null) {
-            throw ApiProblem.invalidField("filter.influence", "needs maxRank, minScore or both");
+            throw InvalidInput.field("filter.influence", "needs maxRank, minScore or both");
         }
         if (f.communities() != null && !f.communities().isEmpty()) {
             UUID run = insights.latestRun();
             List<Long> unknown = segments.unknownCommunities(run, f.communities());
             if (!unknown.isEmpty()) {
-                throw ApiProblem.invalidField("filter.communities", "not communities of the latest analytics run: "
+                throw InvalidInput.field("filter.communities", "not communities of the latest analytics run: "
                         + unknown);
             }
         }
         if (f.tieTo() != null && !segments.contactExists(f.tieTo().contactId())) {
-            throw ApiProblem.invalidField("filter.tieTo.contactId", "no such contact");
+            throw InvalidInput.field("filter.tieTo.contactId", "no such contact");
         }
     }
 

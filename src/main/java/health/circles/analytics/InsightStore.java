@@ -24,7 +24,7 @@ import java.util.UUID;
 
 /** Reads over a run's snapshot in PostgreSQL: influencer pages, communities, memberships. */
 @ApplicationScoped
-public class Insights {
+public class InsightStore {
 
     // LATERAL keeps the plan an index lookup per contact whatever the statistics say; a hash join would read the
     // whole tie table for a page of twenty contacts.
@@ -45,7 +45,7 @@ public class Insights {
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    Insights(AgroalDataSource dataSource, ObjectMapper json) {
+    InsightStore(AgroalDataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
     }

@@ -1,12 +1,13 @@
 package health.circles.outreach;
 
+import health.circles.failure.Conflict;
 import health.circles.Sql;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
-import health.circles.web.ApiProblem;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -19,7 +20,7 @@ import java.util.UUID;
 
 /** The segment store: saved segments, and the SQL that turns a filter into consenting members. */
 @ApplicationScoped
-public class Segments {
+public class SegmentStore {
 
     private static final String COLUMNS = """
             id, name, description, filter, include_unknown, created_by, created_at, updated_at, version""";
@@ -29,9 +30,11 @@ public class Segments {
             (NOT c.do_not_contact AND (cc.status = 'GRANTED' OR (? AND cc.status IS NULL) OR (? AND cc.status = 'UNKNOWN')))""";
 
     private final AgroalDataSource dataSource;
+    private final EntityManager em;
     private final ObjectMapper json;
 
-    Segments(AgroalDataSource dataSource, ObjectMapper json) {
+    SegmentStore(AgroalDataSource dataSource, ObjectMapper json, EntityManager em) {
+        this.em = em;
         this.dataSource = dataSource;
         this.json = json;
     }
@@ -251,9 +254,31 @@ public class Segments {
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof SQLException q && "23505".equals(q.getSQLState())) {
                 // the unique name index: another request saved the name first
-                throw ApiProblem.conflict("duplicate-name", "Another segment already has this name");
+                throw new Conflict("duplicate-name", "Another segment already has this name");
             }
             throw e;
         }
+    }
+
+    /**
+     * Takes an erased contact out of the saved filters, inside the erasure transaction: a segment anchored at it
+     * ("tie to this contact within k hops") loses the anchor and from then on matches nobody; a hand-picked list
+     * keeps the others.
+     */
+    void forget(UUID contact) {
+        em.createNativeQuery("""
+                        UPDATE segment SET filter = jsonb_set(filter, '{tieTo,contactId}', 'null'::jsonb),
+                                           version = version + 1, updated_at = now()
+                        WHERE filter -> 'tieTo' ->> 'contactId' = :id""")
+                .setParameter("id", contact.toString())
+                .executeUpdate();
+        em.createNativeQuery("""
+                        UPDATE segment SET filter = jsonb_set(filter, '{contacts}',
+                                   (SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM jsonb_array_elements(filter -> 'contacts') e
+                                    WHERE e <> to_jsonb(CAST(:id AS text)))),
+                               version = version + 1, updated_at = now()
+                        WHERE jsonb_exists(filter -> 'contacts', :id)""")
+                .setParameter("id", contact.toString())
+                .executeUpdate();
     }
 }

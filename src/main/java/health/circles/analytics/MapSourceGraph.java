@@ -12,11 +12,11 @@ import org.neo4j.driver.Session;
 
 /** Reads the pieces of the graph that maps draw, from Neo4j (active ties only, read transactions). */
 @ApplicationScoped
-public class GraphMaps {
+public class MapSourceGraph {
 
     private final Driver driver;
 
-    GraphMaps(Driver driver) {
+    MapSourceGraph(Driver driver) {
         this.driver = driver;
     }
 

@@ -1,11 +1,10 @@
 package health.circles.analytics;
 
+import health.circles.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,14 +17,16 @@ import java.util.UUID;
  * SQL over the snapshot and the tie table, inside the caller's transaction, so readers see a run whole or not at all.
  */
 @ApplicationScoped
-public class Snapshots {
+public class SnapshotStore {
 
     private static final int CHUNK = 20_000;
 
     private final CommunityIdentity identity;
+    private final EntityManager em;
 
-    Snapshots(CommunityIdentity identity) {
+    SnapshotStore(CommunityIdentity identity, EntityManager em) {
         this.identity = identity;
+        this.em = em;
     }
 
     /** What the snapshot found, for the run's quality figures, and the community ids for Neo4j. */
@@ -33,7 +34,7 @@ public class Snapshots {
                   List<Map<String, Object>> graphRows) {
     }
 
-    Result write(Connection c, UUID run, UUID previous, List<GraphAlgorithms.NodeResult> nodes, RunParameters p)
+    Result write(Connection c, UUID run, UUID previous, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
             throws SQLException {
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
@@ -60,19 +61,15 @@ public class Snapshots {
         }
         insertMemberships(c, run, nodes, publicIds);
         insertScores(c, run, nodes, publicIds);
-        try (Statement s = c.createStatement()) {
-            // The aggregates below read whole tables: hash joins. Statistics taken before this run's rows existed
-            // would otherwise suggest nested loops over what they think is a handful of rows.
-            s.execute("SET LOCAL enable_nestloop = off");
-            s.execute("SELECT analytics_analyze_scores()"); // as the tables' owner: V13__audit_chain.sql
-        }
+        // The aggregates below read whole tables: hash joins. Statistics taken before this run's rows existed
+        // would otherwise suggest nested loops over what they think is a handful of rows.
+        Sql.execute(c, "SET LOCAL enable_nestloop = off", List.of());
+        Sql.execute(c, "SELECT analytics_analyze_scores()", List.of()); // as the tables' owner: V13__audit_chain.sql
         summarise(c, run, p.resolution());
         long secondary = overlap(c, run, p.overlapShare());
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL enable_nestloop = on");
-            // Fresh statistics for the readers (ANALYZE counts this transaction's own rows).
-            s.execute("SELECT analytics_analyze_communities()");
-        }
+        Sql.execute(c, "SET LOCAL enable_nestloop = on", List.of());
+        // Fresh statistics for the readers (ANALYZE counts this transaction's own rows).
+        Sql.execute(c, "SELECT analytics_analyze_communities()", List.of());
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             List<Long> ids = new ArrayList<>(levels);
@@ -86,33 +83,22 @@ public class Snapshots {
 
     private Map<UUID, Long> previousMembership(Connection c, UUID previous, int level) throws SQLException {
         Map<UUID, Long> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("""
+        Sql.query(c, """
                 SELECT contact_id, community_id FROM analytics_membership
-                WHERE run_id = ? AND level = ? AND is_primary""")) {
-            s.setObject(1, previous);
-            s.setInt(2, level);
-            s.setFetchSize(10_000);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.put(r.getObject(1, UUID.class), r.getLong(2));
-                }
-            }
-        }
+                WHERE run_id = ? AND level = ? AND is_primary""", List.of(previous, level), r -> {
+            out.put(r.getObject(1, UUID.class), r.getLong(2));
+            return null;
+        });
         return out;
     }
 
     private Map<Long, Integer> previousSizes(Connection c, UUID previous, int level) throws SQLException {
         Map<Long, Integer> out = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT id, size FROM analytics_community WHERE run_id = ? AND level = ?""")) {
-            s.setObject(1, previous);
-            s.setInt(2, level);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
+        Sql.query(c, "SELECT id, size FROM analytics_community WHERE run_id = ? AND level = ?",
+                List.of(previous, level), r -> {
                     out.put(r.getLong(1), r.getInt(2));
-                }
-            }
-        }
+                    return null;
+                });
         return out;
     }
 
@@ -121,64 +107,54 @@ public class Snapshots {
         if (count == 0) {
             return out;
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT nextval('analytics_community_id') FROM generate_series(1, ?)")) {
-            s.setInt(1, count);
-            try (ResultSet r = s.executeQuery()) {
-                int i = 0;
-                while (r.next()) {
-                    out[i++] = r.getLong(1);
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not allocate community ids", e);
+        List<Long> ids = Sql.query(c, "SELECT nextval('analytics_community_id') FROM generate_series(1, ?)",
+                List.of(count), r -> r.getLong(1));
+        for (int i = 0; i < ids.size(); i++) {
+            out[i] = ids.get(i);
         }
+        return out;
     }
 
-    private void insertMemberships(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+    private static final String INSERT_MEMBERSHIPS = """
+            INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary)
+            SELECT ?, u.contact, u.level, u.community, true
+            FROM unnest(?::uuid[], ?::int[], ?::bigint[]) AS u(contact, level, community)
+            WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""";
+
+    private void insertMemberships(Connection c, UUID run, List<AlgorithmGraph.NodeResult> nodes, long[][] ids)
             throws SQLException {
-        List<Object> contacts = new ArrayList<>();
-        List<Object> levels = new ArrayList<>();
-        List<Object> communities = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary)
-                SELECT ?, u.contact, u.level, u.community, true
-                FROM unnest(?::uuid[], ?::int[], ?::bigint[]) AS u(contact, level, community)
-                WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""")) {
-            for (int i = 0; i < nodes.size(); i++) {
-                UUID contact = UUID.fromString(nodes.get(i).id());
-                for (int level = 0; level < ids[i].length; level++) {
-                    contacts.add(contact);
-                    levels.add(level);
-                    communities.add(ids[i][level]);
-                }
-                if (contacts.size() >= CHUNK || i == nodes.size() - 1) {
-                    s.setObject(1, run);
-                    s.setArray(2, c.createArrayOf("uuid", contacts.toArray()));
-                    s.setArray(3, c.createArrayOf("int4", levels.toArray()));
-                    s.setArray(4, c.createArrayOf("int8", communities.toArray()));
-                    s.executeUpdate();
-                    contacts.clear();
-                    levels.clear();
-                    communities.clear();
-                }
+        List<UUID> contacts = new ArrayList<>();
+        List<Integer> levels = new ArrayList<>();
+        List<Long> communities = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            UUID contact = UUID.fromString(nodes.get(i).id());
+            for (int level = 0; level < ids[i].length; level++) {
+                contacts.add(contact);
+                levels.add(level);
+                communities.add(ids[i][level]);
+            }
+            if (contacts.size() >= CHUNK || i == nodes.size() - 1) {
+                Sql.update(c, INSERT_MEMBERSHIPS, List.of(run, contacts.toArray(new UUID[0]),
+                        levels.toArray(new Integer[0]), communities.toArray(new Long[0])));
+                contacts.clear();
+                levels.clear();
+                communities.clear();
             }
         }
     }
 
-    private void insertScores(Connection c, UUID run, List<GraphAlgorithms.NodeResult> nodes, long[][] ids)
+    private void insertScores(Connection c, UUID run, List<AlgorithmGraph.NodeResult> nodes, long[][] ids)
             throws SQLException {
         int n = nodes.size();
-        Object[] contact = new Object[n];
-        Object[] kind = new Object[n];
-        Object[] pagerank = new Object[n];
-        Object[] betweenness = new Object[n];
-        Object[] degree = new Object[n];
-        Object[] strength = new Object[n];
-        Object[] community = new Object[n];
+        UUID[] contact = new UUID[n];
+        String[] kind = new String[n];
+        Double[] pagerank = new Double[n];
+        Double[] betweenness = new Double[n];
+        Double[] degree = new Double[n];
+        Double[] strength = new Double[n];
+        Long[] community = new Long[n];
         for (int i = 0; i < n; i++) {
-            GraphAlgorithms.NodeResult r = nodes.get(i);
+            AlgorithmGraph.NodeResult r = nodes.get(i);
             contact[i] = UUID.fromString(r.id());
             kind[i] = r.kind();
             pagerank[i] = r.pagerank();
@@ -187,7 +163,7 @@ public class Snapshots {
             strength[i] = r.strength();
             community[i] = ids[i][0];
         }
-        try (PreparedStatement s = c.prepareStatement("""
+        Sql.update(c, """
                 INSERT INTO analytics_score (run_id, contact_id, kind, pagerank, betweenness, degree, strength,
                                              rank_pagerank, rank_betweenness, rank_degree, rank_strength, community_id)
                 SELECT ?, u.contact, u.kind, u.pagerank, u.betweenness, u.degree, u.strength,
@@ -199,17 +175,8 @@ public class Snapshots {
                 FROM unnest(?::uuid[], ?::text[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[])
                      AS u(contact, kind, pagerank, betweenness, degree, strength, community)
                 -- A contact erased while the run computed: the graph still had it, the snapshot must not.
-                WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""")) {
-            s.setObject(1, run);
-            s.setArray(2, c.createArrayOf("uuid", contact));
-            s.setArray(3, c.createArrayOf("text", kind));
-            s.setArray(4, c.createArrayOf("float8", pagerank));
-            s.setArray(5, c.createArrayOf("float8", betweenness));
-            s.setArray(6, c.createArrayOf("float8", degree));
-            s.setArray(7, c.createArrayOf("float8", strength));
-            s.setArray(8, c.createArrayOf("int8", community));
-            s.executeUpdate();
-        }
+                WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = u.contact)""",
+                List.of(run, contact, kind, pagerank, betweenness, degree, strength, community));
     }
 
     /**
@@ -218,10 +185,8 @@ public class Snapshots {
      * that level's modularity.
      */
     private void summarise(Connection c, UUID run, double gamma) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS analytics_pairs");
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        Sql.execute(c, "DROP TABLE IF EXISTS analytics_pairs", List.of());
+        Sql.execute(c, """
                 CREATE TEMP TABLE analytics_pairs ON COMMIT DROP AS
                 WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership
                            WHERE run_id = ? AND is_primary)
@@ -230,11 +195,28 @@ public class Snapshots {
                 JOIN m ma ON ma.contact_id = t.from_id
                 JOIN m mb ON mb.contact_id = t.to_id AND mb.level = ma.level
                 WHERE (t.until IS NULL OR t.until > current_date) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
-                GROUP BY 1, 2, 3""")) {
-            s.setObject(1, run);
-            s.execute();
-        }
-        run(c, """
+                GROUP BY 1, 2, 3""", List.of(run));
+        insertCommunities(c, run);
+        Sql.update(c, """
+                INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
+                SELECT ?, level, least(ca, cb), greatest(ca, cb), sum(ties), sum(strength)
+                FROM analytics_pairs WHERE ca <> cb GROUP BY 2, 3, 4""", List.of(run));
+        measureCommunities(c, run, gamma);
+        Sql.update(c, """
+                UPDATE analytics_community c SET parent_id = p.parent
+                FROM (SELECT DISTINCT ON (f.community_id) f.community_id AS child, g.community_id AS parent
+                      FROM analytics_membership f
+                      JOIN analytics_membership g ON g.run_id = f.run_id AND g.contact_id = f.contact_id
+                           AND g.level = f.level - 1 AND g.is_primary
+                      WHERE f.run_id = ? AND f.is_primary
+                      GROUP BY f.community_id, g.community_id
+                      ORDER BY f.community_id, count(*) DESC, g.community_id) p
+                WHERE c.run_id = ? AND c.id = p.child""", List.of(run, run));
+    }
+
+    /** One summary row per community of the run: its size and its kind, language and postal-code mixes. */
+    private static void insertCommunities(Connection c, UUID run) throws SQLException {
+        Sql.update(c, """
                 INSERT INTO analytics_community (run_id, id, level, size, internal_ties, internal_strength,
                        external_strength, density, modularity_contribution, kind_mix, languages, postal_codes)
                 WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
@@ -259,12 +241,12 @@ public class Snapshots {
                 FROM sizes
                 LEFT JOIN kinds ON kinds.community_id = sizes.community_id
                 LEFT JOIN langs ON langs.community_id = sizes.community_id
-                LEFT JOIN postal ON postal.community_id = sizes.community_id""", run, run, run);
-        run(c, """
-                INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
-                SELECT ?, level, least(ca, cb), greatest(ca, cb), sum(ties), sum(strength)
-                FROM analytics_pairs WHERE ca <> cb GROUP BY 2, 3, 4""", run);
-        try (PreparedStatement s = c.prepareStatement("""
+                LEFT JOIN postal ON postal.community_id = sizes.community_id""", List.of(run, run, run));
+    }
+
+    /** Ties, strength, density and modularity contribution of each community, from the pairs table. */
+    private static void measureCommunities(Connection c, UUID run, double gamma) throws SQLException {
+        Sql.update(c, """
                 WITH total AS (SELECT level, sum(strength) AS w FROM analytics_pairs GROUP BY level),
                 inside AS (SELECT ca AS id, sum(ties) AS ties, sum(strength) AS strength FROM analytics_pairs
                            WHERE ca = cb GROUP BY 1),
@@ -283,21 +265,7 @@ public class Snapshots {
                 LEFT JOIN inside i ON i.id = c2.id
                 LEFT JOIN outside o ON o.id = c2.id
                 LEFT JOIN total t ON t.level = c2.level
-                WHERE c.run_id = ? AND c2.run_id = c.run_id AND c2.id = c.id""")) {
-            s.setDouble(1, gamma);
-            s.setObject(2, run);
-            s.executeUpdate();
-        }
-        run(c, """
-                UPDATE analytics_community c SET parent_id = p.parent
-                FROM (SELECT DISTINCT ON (f.community_id) f.community_id AS child, g.community_id AS parent
-                      FROM analytics_membership f
-                      JOIN analytics_membership g ON g.run_id = f.run_id AND g.contact_id = f.contact_id
-                           AND g.level = f.level - 1 AND g.is_primary
-                      WHERE f.run_id = ? AND f.is_primary
-                      GROUP BY f.community_id, g.community_id
-                      ORDER BY f.community_id, count(*) DESC, g.community_id) p
-                WHERE c.run_id = ? AND c.id = p.child""", run, run);
+                WHERE c.run_id = ? AND c2.run_id = c.run_id AND c2.id = c.id""", List.of(gamma, run));
     }
 
     /**
@@ -307,7 +275,7 @@ public class Snapshots {
      * are rounded to nine decimals: PostgreSQL may sum in any order, and the last bits must not tell runs apart.
      */
     private long overlap(Connection c, UUID run, double threshold) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
+        Sql.execute(c, """
                 CREATE TEMP TABLE analytics_shares ON COMMIT DROP AS
                 WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
                 e AS (SELECT from_id AS a, to_id AS b, strength FROM tie WHERE (until IS NULL OR until > current_date)
@@ -320,35 +288,34 @@ public class Snapshots {
                 SELECT w.contact_id, w.level, w.community_id,
                        round((w.w / nullif(sum(w.w) OVER (PARTITION BY w.contact_id, w.level), 0))::numeric, 9)::float8
                            AS share
-                FROM w""")) {
-            s.setObject(1, run);
-            s.execute();
-        }
-        run(c, """
+                FROM w""", List.of(run));
+        Sql.update(c, """
                 UPDATE analytics_membership am SET share = coalesce(sh.share, 0)
                 FROM analytics_shares sh
                 WHERE am.run_id = ? AND am.is_primary AND sh.contact_id = am.contact_id AND sh.level = am.level
-                  AND sh.community_id = am.community_id""", run);
-        try (PreparedStatement s = c.prepareStatement("""
+                  AND sh.community_id = am.community_id""", List.of(run));
+        return Sql.update(c, """
                 INSERT INTO analytics_membership (run_id, contact_id, level, community_id, is_primary, share)
                 SELECT ?, sh.contact_id, sh.level, sh.community_id, false, sh.share
                 FROM analytics_shares sh
                 JOIN analytics_membership own ON own.run_id = ? AND own.contact_id = sh.contact_id
                      AND own.level = sh.level AND own.is_primary
-                WHERE sh.share >= ? AND sh.community_id <> own.community_id""")) {
-            s.setObject(1, run);
-            s.setObject(2, run);
-            s.setDouble(3, threshold);
-            return s.executeUpdate();
-        }
+                WHERE sh.share >= ? AND sh.community_id <> own.community_id""", List.of(run, run, threshold));
     }
 
-    private static void run(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            s.executeUpdate();
-        }
+    /**
+     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores and memberships go,
+     * and the communities it was a primary member of count one member less.
+     */
+    void forget(UUID contact) {
+        em.createNativeQuery("""
+                        UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
+                        FROM analytics_membership m
+                        WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("DELETE FROM analytics_score WHERE contact_id = :id")
+                .setParameter("id", contact).executeUpdate();
     }
 }

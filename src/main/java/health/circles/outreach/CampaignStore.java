@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,16 +22,18 @@ import java.util.UUID;
 
 /** The campaign store: campaigns, their seeds, targets (the pending list among them) and outcomes. */
 @ApplicationScoped
-public class Campaigns {
+public class CampaignStore {
 
     private static final String COLUMNS = """
             id, name, segment_id, channel, state, hops, include_unknown, predicted_coverage, excluded, created_by,
             created_at, closed_at""";
 
     private final AgroalDataSource dataSource;
+    private final EntityManager em;
     private final ObjectMapper json;
 
-    Campaigns(AgroalDataSource dataSource, ObjectMapper json) {
+    CampaignStore(AgroalDataSource dataSource, ObjectMapper json, EntityManager em) {
+        this.em = em;
         this.dataSource = dataSource;
         this.json = json;
     }
@@ -161,12 +164,12 @@ public class Campaigns {
     }
 
     /** Pending targets that may still be asked now (consent read again), by name after a position. */
-    List<Segments.Found> pending(Row c, String afterName, UUID afterId, int limit) {
+    List<SegmentStore.Found> pending(Row c, String afterName, UUID afterId, int limit) {
         List<Object> params = new ArrayList<>(List.of(c.channel().name(), c.id(), c.includeUnknown(), c.includeUnknown()));
         StringBuilder sql = new StringBuilder("""
                 SELECT t.contact_id, t.sort_name FROM campaign_target t JOIN contact c ON c.id = t.contact_id
                 LEFT JOIN contact_consent cc ON cc.contact_id = c.id AND cc.channel = ?
-                WHERE t.campaign_id = ? AND t.status = 'PENDING' AND """).append(Segments.ELIGIBLE);
+                WHERE t.campaign_id = ? AND t.status = 'PENDING' AND """).append(SegmentStore.ELIGIBLE);
         if (afterId != null) {
             sql.append(" AND (t.sort_name, t.contact_id) > (?, ?)");
             params.add(afterName);
@@ -174,12 +177,12 @@ public class Campaigns {
         }
         sql.append(" ORDER BY t.sort_name, t.contact_id LIMIT ?");
         params.add(limit);
-        return query(sql.toString(), params, r -> new Segments.Found(r.getObject(1, UUID.class), r.getString(2)));
+        return query(sql.toString(), params, r -> new SegmentStore.Found(r.getObject(1, UUID.class), r.getString(2)));
     }
 
     /** Pending targets that may be asked now, and those whose consent changed since the campaign started. */
     SegmentExclusions pendingCount(Row c, long[] eligible) {
-        return query("SELECT count(*) FILTER (WHERE " + Segments.ELIGIBLE + "), "
+        return query("SELECT count(*) FILTER (WHERE " + SegmentStore.ELIGIBLE + "), "
                         + "count(*) FILTER (WHERE c.do_not_contact), "
                         + "count(*) FILTER (WHERE NOT c.do_not_contact AND cc.status = 'DENIED'), "
                         + "count(*) FILTER (WHERE NOT c.do_not_contact AND ? AND coalesce(cc.status, 'UNKNOWN') = 'UNKNOWN') "
@@ -255,5 +258,19 @@ public class Campaigns {
 
     int update(String sql, List<?> params) {
         return Sql.update(dataSource, sql, params);
+    }
+
+    /**
+     * Takes an erased contact out of every campaign, inside the erasure transaction: as target, as seed and with its
+     * outcomes; outcomes it brought about forget who reached them.
+     */
+    void forget(UUID contact) {
+        for (String sql : new String[] {
+                "DELETE FROM campaign_outcome WHERE contact_id = :id",
+                "UPDATE campaign_outcome SET via = NULL WHERE via = :id",
+                "DELETE FROM campaign_target WHERE contact_id = :id",
+                "DELETE FROM campaign_seed WHERE contact_id = :id"}) {
+            em.createNativeQuery(sql).setParameter("id", contact).executeUpdate();
+        }
     }
 }

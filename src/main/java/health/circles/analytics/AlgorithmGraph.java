@@ -27,7 +27,7 @@ import org.neo4j.driver.Value;
  * <p>Betweenness is unweighted (hops): GDS reads a weight there as a distance, and strength is the opposite.
  */
 @ApplicationScoped
-public class GraphAlgorithms {
+public class AlgorithmGraph {
 
     static final String PAGERANK = "pagerank";
     static final String BETWEENNESS = "betweenness";
@@ -46,7 +46,7 @@ public class GraphAlgorithms {
 
     private final Driver driver;
 
-    GraphAlgorithms(Driver driver) {
+    AlgorithmGraph(Driver driver) {
         this.driver = driver;
     }
 
