@@ -1,6 +1,7 @@
 package health.circles.outreach;
 
 import health.circles.failure.Conflict;
+import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.failure.RuleRefused;
@@ -13,10 +14,8 @@ import health.circles.network.TouchpointChannel;
 import health.circles.network.TouchpointInput;
 import health.circles.network.TouchpointService;
 import health.circles.security.Callers;
-import health.circles.web.ApiProblem;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
-import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -74,8 +73,8 @@ public class CampaignService {
     @Transactional
     public CampaignView create(CampaignInput in) {
         if (segmentStore.find(in.segmentId(), false).isEmpty()) {
-            throw new ApiProblem(422, "unknown-segment", "Unknown segment", "segmentId: no segment " + in.segmentId(),
-                    List.of(new Problem.FieldError("segmentId", "no such segment")));
+            throw new RuleRefused("unknown-segment", "Unknown segment", "segmentId: no segment " + in.segmentId(),
+                    List.of(new DomainException.FieldError("segmentId", "no such segment")));
         }
         List<CampaignView.Seed> seeds = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
@@ -84,13 +83,13 @@ public class CampaignService {
                 throw InvalidInput.field("seeds", "must not name a contact twice");
             }
             CampaignStore.Consent consent = campaigns.consent(s.contactId(), in.channel()).orElseThrow(() ->
-                    new ApiProblem(422, "unknown-contact", "Unknown contact", "seeds: no contact " + s.contactId(),
-                            List.of(new Problem.FieldError("seeds", "no such contact: " + s.contactId()))));
+                    new RuleRefused("unknown-contact", "Unknown contact", "seeds: no contact " + s.contactId(),
+                            List.of(new DomainException.FieldError("seeds", "no such contact: " + s.contactId()))));
             // A seed is asked to pass the word on, on the campaign's channel: it must not be someone who said no.
             if (consent.doNotContact() || ConsentStatus.DENIED.name().equals(consent.status())) {
-                throw new ApiProblem(422, "seed-without-consent", "Seed may not be contacted", "seeds: contact "
+                throw new RuleRefused("seed-without-consent", "Seed may not be contacted", "seeds: contact "
                         + s.contactId() + " is do-not-contact or denied " + in.channel(),
-                        List.of(new Problem.FieldError("seeds", "may not be contacted on " + in.channel() + ": " + s.contactId())));
+                        List.of(new DomainException.FieldError("seeds", "may not be contacted on " + in.channel() + ": " + s.contactId())));
             }
             seeds.add(new CampaignView.Seed(s.contactId(), s.expectedReach()));
         }
@@ -175,13 +174,13 @@ public class CampaignService {
             throw InvalidInput.field("via", "must be someone other than the contact");
         }
         if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
-            throw new ApiProblem(422, "unknown-contact", "Unknown contact", "via: no contact " + in.via(),
-                    List.of(new Problem.FieldError("via", "no such contact")));
+            throw new RuleRefused("unknown-contact", "Unknown contact", "via: no contact " + in.via(),
+                    List.of(new DomainException.FieldError("via", "no such contact")));
         }
         String status = campaigns.lockTarget(id, in.contactId()).orElseThrow(() ->
-                new ApiProblem(422, "not-a-target", "Not a target", "contactId: " + in.contactId()
+                new RuleRefused("not-a-target", "Not a target", "contactId: " + in.contactId()
                         + " is not a target of campaign " + id,
-                        List.of(new Problem.FieldError("contactId", "not a target of this campaign"))));
+                        List.of(new DomainException.FieldError("contactId", "not a target of this campaign"))));
         if (status.equals("OPTED_OUT") || status.equals("REMOVED")) {
             throw new Conflict("opted-out", "Contact " + in.contactId() + " opted out; nothing more is recorded "
                     + "against them in a campaign");
