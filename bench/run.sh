@@ -68,7 +68,7 @@ started=$(date +%s.%N)
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 HTTP_PORT="$port" HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT="$management_port" CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
 DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
-CIRCLES_DEMO_DATA=false CIRCLES_NEO4J_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_BOLT_PORT="$bolt" NEO4J_URI= \
+CIRCLES_DEMO_ENABLED=false CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_EMBEDDED_BOLT_PORT="$bolt" NEO4J_URI= \
   java $java_opts -Dcircles.security.rate-limits.contact-search.permits=100000000 \
   -jar target/quarkus-app/quarkus-run.jar >"$out/$scenario-service.log" 2>&1 &
 pid=$!

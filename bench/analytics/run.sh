@@ -33,8 +33,8 @@ psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/
 rm -rf "$WORK/neo4j"
 echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
-  CIRCLES_NEO4J_BOLT_PORT=$BOLT CIRCLES_NEO4J_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_PAGE_CACHE=1g \
-  DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_DATA=false \
+  CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=1g \
+  DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_ENABLED=false \
   java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT

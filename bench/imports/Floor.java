@@ -128,7 +128,7 @@ public class Floor {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", bolt))
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(
-                        System.getenv().getOrDefault("CIRCLES_NEO4J_PAGE_CACHE", "256m")))
+                        System.getenv().getOrDefault("CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE", "256m")))
                 .build();
         double neoSeconds;
         try (Driver driver = GraphDatabase.driver("bolt://127.0.0.1:" + bolt, AuthTokens.none())) {

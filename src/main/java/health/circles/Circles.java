@@ -13,6 +13,16 @@ import org.jboss.logging.Logger;
 /**
  * Entry point. With no DB_URL configured it makes the run command work on a bare machine: it uses the PostgreSQL on
  * 127.0.0.1:5432 (creating the database if needed) or, when nothing answers there, starts an embedded one.
+ *
+ * <p>Configuration is application.properties' and the {@code @ConfigMapping} interfaces'; main adds only what exists
+ * once it has done its work: the URL of the embedded PostgreSQL it started (on a port of its choosing) and the paths of
+ * the development key pair it made, with the switch that turns development tokens on. Those two are handed over as
+ * system properties, and that stays so on purpose: main runs before Quarkus and its configuration exist, decides from
+ * the process environment alone, and must finish (database up, keys on disk) before Quarkus migrates and verifies
+ * tokens at start. A {@code ConfigSource} would run whenever a configuration is built (at build time, in the tests,
+ * on every dev-mode restart) and so would either repeat the probing and starting, or read state main left behind
+ * across Quarkus' class loaders, which system properties already carry. Everything else (the default URL
+ * 127.0.0.1:5432/circles, the development public key and the open API docs in dev mode) is in application.properties.
  */
 @QuarkusMain
 public class Circles {
@@ -30,9 +40,6 @@ public class Circles {
         if (wantsDevKeys()) {
             String dir = System.getenv().getOrDefault("CIRCLES_DEV_KEY_DIR", "data/dev-keys");
             DevKeys.prepare(Path.of(dir)).forEach(System::setProperty);
-            if (System.getenv("CIRCLES_API_DOCS_POLICY") == null) {
-                System.setProperty("quarkus.http.auth.permission.docs.policy", "permit");
-            }
             LOG.warnf("No token verification key is configured (CIRCLES_JWT_PUBLIC_KEY_LOCATION): using the development "
                     + "key pair in %s and issuing development tokens on this machine only. Never run a deployment "
                     + "like this; docs/security.md says how to connect an identity provider", dir);
@@ -42,12 +49,13 @@ public class Circles {
 
     /**
      * The run command on a workstation: dev mode (never a packaged run, whatever its environment says), the graph is
-     * in-process (no NEO4J_URI), no verification key is configured and development tokens are not refused
+     * in-process (no NEO4J_URI nor CIRCLES_NEO4J_URI), no verification key is configured and development tokens are not refused
      * (CIRCLES_DEV_TOKENS=false).
      */
     private static boolean wantsDevKeys() {
         return devMode()
                 && blank(System.getenv("NEO4J_URI"))
+                && blank(System.getenv("CIRCLES_NEO4J_URI"))
                 && blank(System.getenv("CIRCLES_JWT_PUBLIC_KEY_LOCATION"))
                 && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY"))
                 && blank(System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))

@@ -23,7 +23,7 @@ public interface AnalyticsConfig {
     @WithDefault("2048")
     long memoryBudgetMib();
 
-    /** Cron of scheduled runs (Quarkus syntax, seconds first); "off" for none. */
+    /** Cron of scheduled runs (Quarkus syntax, seconds first; "0 0 3 * * ?" is 03:00 daily); "off" for none. */
     @WithDefault("off")
     String schedule();
 

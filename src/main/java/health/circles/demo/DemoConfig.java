@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "circles.demo")
 public interface DemoConfig {
 
-    /** Load demo data when the contact table is empty (CIRCLES_DEMO_DATA). */
+    /** Load demo data when the contact table is empty (CIRCLES_DEMO_ENABLED). */
     @WithDefault("true")
     boolean enabled();
 

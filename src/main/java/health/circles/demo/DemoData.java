@@ -59,7 +59,7 @@ public class DemoData {
         if (config.enabled() && isEmpty()) {
             ImportJobView job = load();
             awaitingAnalysis = job.id();
-            LOG.infof("Demo network of %d contacts queued as import %s (CIRCLES_DEMO_DATA=false turns this off)",
+            LOG.infof("Demo network of %d contacts queued as import %s (CIRCLES_DEMO_ENABLED=false turns this off)",
                     config.contacts(), job.id());
         }
     }

@@ -9,7 +9,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "circles.neo4j")
 public interface GraphConfig {
 
-    /** Bolt or neo4j:// URI of an external server; empty to start Neo4j inside the service. */
+    /**
+     * Bolt or neo4j:// URI of an external server (it needs the Graph Data Science plugin); empty to start Neo4j 5.26
+     * with GDS inside the service, Bolt on 127.0.0.1 only. This and the username, password and trusted CA are also
+     * read from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_TRUSTED_CA (aliases in application.properties).
+     */
     Optional<String> uri();
 
     @WithDefault("neo4j")

@@ -17,7 +17,13 @@ public interface SecurityConfig {
 
     DevTokens devTokens();
 
-    /** Per-subject limits of {@link RateLimited} endpoints by name, overriding the annotation's defaults. */
+    /**
+     * Per-subject limits of {@link RateLimited} endpoints by name, overriding the annotation's numbers; a limit left
+     * out keeps them (docs/security.md). From the environment: {@code CIRCLES_SECURITY_RATE_LIMITS_<NAME>_PERMITS} and
+     * {@code ..._PERIOD}, the name in capitals with {@code _} for {@code -}
+     * ({@code CIRCLES_SECURITY_RATE_LIMITS_CONTACT_SEARCH_PERMITS} sets {@code rate-limits.contact-search.permits});
+     * application.properties names each limit (empty) so that SmallRye Config can match the variable to its key.
+     */
     Map<String, Limit> rateLimits();
 
     EmergencyAccess emergencyAccess();

@@ -4,7 +4,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How the relay drains the outbox into Neo4j. */
+/**
+ * How the relay drains the outbox into Neo4j. Each setting is read from the environment variable named after it
+ * ({@code circles.sync.batch-size}: {@code CIRCLES_SYNC_BATCH_SIZE}); the {@code @WithDefault}s are the defaults.
+ */
 @ConfigMapping(prefix = "circles.sync")
 public interface SyncConfig {
 
@@ -14,7 +17,9 @@ public interface SyncConfig {
 
     /**
      * Changes applied per graph transaction at most: batch rows of bulk imports count as the changes they carry, so a
-     * relay batch stops early rather than apply a million ties in one transaction.
+     * relay batch stops early rather than apply a million ties in one transaction. The default is one import batch
+     * (ImportConfig's batch size) per graph transaction: Neo4j's relationship index lookups also scan the relationships
+     * created earlier in the same transaction, so several 5k-tie batches in one transaction slow down quadratically.
      */
     @WithDefault("5000")
     int maxItems();
@@ -28,7 +33,7 @@ public interface SyncConfig {
 
     /**
      * Failed attempts after which a row moves to the dead letters and the relay goes on. Neo4j being unreachable is
-     * not an attempt: only errors of the row itself count.
+     * not an attempt: only errors of the row itself count (docs/sync.md).
      */
     @WithDefault("5")
     int maxAttempts();

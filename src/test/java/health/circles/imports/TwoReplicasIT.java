@@ -109,14 +109,14 @@ class TwoReplicasIT {
                 "DB_URL", SERVER + DATABASE,
                 "CIRCLES_JWT_PUBLIC_KEY_LOCATION", publicKey.toAbsolutePath().toString(),
                 "CIRCLES_ERASURE_KEY", "replicas-test-erasure-key-0123456789abcdef",
-                "CIRCLES_DEMO_DATA", "false",
+                "CIRCLES_DEMO_ENABLED", "false",
                 "CIRCLES_IMPORTS_DIR", WORK.resolve("imports").toAbsolutePath().toString(),
-                "CIRCLES_IMPORT_HEARTBEAT", "1s",
-                "CIRCLES_IMPORT_STALE_AFTER", "5s",
+                "CIRCLES_IMPORTS_HEARTBEAT", "1s",
+                "CIRCLES_IMPORTS_STALE_AFTER", "5s",
                 "CIRCLES_SYNC_INTERVAL", "500ms"));
         Map<String, String> first = new HashMap<>(common);
-        first.put("CIRCLES_NEO4J_DATA_DIR", WORK.resolve("neo4j").toAbsolutePath().toString());
-        first.put("CIRCLES_NEO4J_BOLT_PORT", Integer.toString(boltPort));
+        first.put("CIRCLES_NEO4J_EMBEDDED_DATA_DIR", WORK.resolve("neo4j").toAbsolutePath().toString());
+        first.put("CIRCLES_NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort));
         a = launch("a", first);
         awaitReady(a);
         Map<String, String> second = new HashMap<>(common);

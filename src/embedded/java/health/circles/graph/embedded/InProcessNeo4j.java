@@ -71,7 +71,7 @@ public class InProcessNeo4j implements EmbeddedGraph {
                         .build();
             } catch (RuntimeException e) {
                 throw new IllegalStateException("Could not start Neo4j in " + home
-                        + " (is another Circles process using this folder? set CIRCLES_NEO4J_DATA_DIR)", e);
+                        + " (is another Circles process using this folder? set CIRCLES_NEO4J_EMBEDDED_DATA_DIR)", e);
             }
             registerGraphDataScience();
             LOG.infof("Neo4j %s with Graph Data Science started in %d ms, store %s, Bolt 127.0.0.1:%d",
