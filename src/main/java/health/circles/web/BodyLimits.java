@@ -2,9 +2,6 @@ package health.circles.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import health.circles.imports.ImportConfig;
-import health.circles.security.Roles;
-import health.circles.security.SecurityProblems;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
@@ -19,30 +16,32 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * The one limit on request bodies, applied while a body streams in: before it is buffered, before the caller's token
- * is looked at and before any resource runs. Every route takes {@link HttpConfig#maxBodySize()}; the import upload
- * takes {@link ImportConfig#maxSize()}, but only from a caller whose token carries a role that may import, checked
- * before a byte of the body is read. Refusals are problem+json and close the connection.
+ * is looked at and before any resource runs. Every route takes {@link HttpConfig#maxBodySize()}; an upload route
+ * that a capability declares ({@link UploadRoute}: the import upload) takes its own limit, but only from a caller it
+ * admits, checked before a byte of the body is read. Refusals are problem+json and close the connection.
  */
 @ApplicationScoped
 public class BodyLimits {
 
-    static final String IMPORT_UPLOAD = "/api/v1/imports";
     /** Where Quarkus' blocking body stream looks for its own limit (set by the HTTP layer at order -2). */
     private static final String QUARKUS_LIMIT_KEY = "io.quarkus.max-request-size";
     private static final Logger LOG = Logger.getLogger(BodyLimits.class);
 
     private final long general;
-    private final long imports;
+    private final Map<String, UploadRoute> uploads;
     private final ObjectMapper json;
 
-    BodyLimits(HttpConfig http, ImportConfig importConfig, ObjectMapper json) {
+    BodyLimits(HttpConfig http, Instance<UploadRoute> uploads, ObjectMapper json) {
         this.general = http.maxBodySize().asLongValue();
-        this.imports = importConfig.maxSize().asLongValue();
+        this.uploads = uploads.stream().collect(Collectors.toUnmodifiableMap(UploadRoute::path, u -> u));
         this.json = json;
     }
 
@@ -68,13 +67,14 @@ public class BodyLimits {
                 request.connection().close();
             }
         });
-        boolean upload = isImportUpload(ctx);
+        UploadRoute upload = uploadRoute(ctx);
+        long limit = upload == null ? general : upload.maxBytes();
         Long length = contentLength(request);
-        if (upload && !hasBearerToken(request)) {
-            refuse(ctx, SecurityProblems.UNAUTHORIZED);
-        } else if (length != null && length > (upload ? imports : general)) {
-            refuse(ctx, tooLarge(upload ? imports : general));
-        } else if (upload || length != null) {
+        if (upload != null && !hasBearerToken(request)) {
+            refuse(ctx, RouteFailures.UNAUTHORIZED);
+        } else if (length != null && length > limit) {
+            refuse(ctx, tooLarge(limit));
+        } else if (upload != null || length != null) {
             // A declared length bounds the body already; an upload is read only once its caller may import.
             ctx.next();
         } else {
@@ -127,39 +127,41 @@ public class BodyLimits {
     }
 
     private void onAuthenticated(RoutingContext ctx) {
-        if (!isImportUpload(ctx) || !mayHaveBody(ctx.request())) {
+        UploadRoute upload = uploadRoute(ctx);
+        if (upload == null || !mayHaveBody(ctx.request())) {
             ctx.next();
             return;
         }
         // Proactive authentication has put the caller on the context already: decide now, on this event-loop turn.
         // Deferring would let an HTTP/2 body end meanwhile, and JAX-RS can no longer pause an ended HTTP/2 request.
         if (ctx.user() instanceof QuarkusHttpUser user) {
-            authorizeUpload(ctx, user.getSecurityIdentity());
+            authorizeUpload(ctx, upload, user.getSecurityIdentity());
             return;
         }
         Context eventLoop = Vertx.currentContext();
         QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                identity -> eventLoop.runOnContext(v -> authorizeUpload(ctx, identity)),
-                failure -> eventLoop.runOnContext(v -> refuse(ctx, SecurityProblems.UNAUTHORIZED)));
+                identity -> eventLoop.runOnContext(v -> authorizeUpload(ctx, upload, identity)),
+                failure -> eventLoop.runOnContext(v -> refuse(ctx, RouteFailures.UNAUTHORIZED)));
     }
 
-    private void authorizeUpload(RoutingContext ctx, SecurityIdentity identity) {
+    private void authorizeUpload(RoutingContext ctx, UploadRoute upload, SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
-            refuse(ctx, SecurityProblems.UNAUTHORIZED);
-        } else if (!identity.hasRole(Roles.ADMIN) && !identity.hasRole(Roles.INTEGRATION)) {
+            refuse(ctx, RouteFailures.UNAUTHORIZED);
+        } else if (!upload.admits(identity)) {
             // Left to the resource's @RolesAllowed, which refuses before reading the body and puts the attempt on the
             // audit trail; the connection is closed after that answer like after any other early one.
             ctx.next();
         } else {
-            // The upload is counted where it is streamed to storage (ImportService), which answers 413 problem+json at
-            // the import limit; Quarkus' stream would otherwise refuse at that same count first, with a bare 413.
+            // The upload is counted where its owner streams it to storage (imports.ImportService), which answers 413
+            // problem+json at its limit; Quarkus' stream would otherwise refuse at that same count first, with a bare 413.
             ctx.remove(QUARKUS_LIMIT_KEY);
             ctx.next();
         }
     }
 
-    private static boolean isImportUpload(RoutingContext ctx) {
-        return ctx.request().method() == HttpMethod.POST && IMPORT_UPLOAD.equals(ctx.normalizedPath());
+    /** The upload route this request is a POST to, or null. */
+    private UploadRoute uploadRoute(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST ? uploads.get(ctx.normalizedPath()) : null;
     }
 
     private static boolean mayHaveBody(HttpServerRequest request) {

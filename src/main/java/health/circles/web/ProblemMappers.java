@@ -88,7 +88,7 @@ public class ProblemMappers {
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
             io.quarkus.security.AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e, UriInfo uri) {
-        Problem p = health.circles.security.SecurityProblems.UNAUTHORIZED;
+        Problem p = RouteFailures.UNAUTHORIZED;
         return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
                 .entity(new Problem(p.type(), p.title(), 401, p.detail(), path(uri), List.of())).build();
     }
@@ -96,7 +96,7 @@ public class ProblemMappers {
     /** Role checks run before any lookup, so a 403 never depends on whether the object exists. */
     @ServerExceptionMapper(io.quarkus.security.ForbiddenException.class)
     public Response forbidden(RuntimeException e, UriInfo uri) {
-        Problem p = health.circles.security.SecurityProblems.FORBIDDEN;
+        Problem p = RouteFailures.FORBIDDEN;
         return respond(new Problem(p.type(), p.title(), 403, p.detail(), path(uri), List.of()));
     }
 

@@ -1,8 +1,7 @@
-package health.circles.security;
+package health.circles.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import health.circles.web.Problem;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -17,21 +16,21 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns failures that happen before JAX-RS (token verification, HTTP permission rules, bodies the HTTP layer refuses)
- * into problem+json, like every other error; JAX-RS-level ones go through {@link health.circles.web.ProblemMappers}.
+ * into problem+json, like every other error; JAX-RS-level ones go through {@link ProblemMappers}.
  */
 @ApplicationScoped
-public class SecurityProblems {
+public class RouteFailures {
 
     public static final Problem UNAUTHORIZED = new Problem(Problem.type("unauthorized"), "Unauthorized", 401,
             "A valid bearer token is required (Authorization: Bearer <token>)", null, List.of());
     public static final Problem FORBIDDEN = new Problem(Problem.type("forbidden"), "Forbidden", 403,
             "Your role does not allow this request", null, List.of());
 
-    private static final Logger LOG = Logger.getLogger(SecurityProblems.class);
+    private static final Logger LOG = Logger.getLogger(RouteFailures.class);
 
     private final ObjectMapper json;
 
-    SecurityProblems(ObjectMapper json) {
+    RouteFailures(ObjectMapper json) {
         this.json = json;
     }
 
