@@ -42,7 +42,8 @@ class ConsentLedgerApiTest {
 
     /** A patient who opted out of email and asked not to be contacted, with an EHR identifier. */
     private static String optedOutPatient() {
-        return contact().patient().named("Rosa", "Diaz").email("rosa@example.org").externalId("mrn-" + UUID.randomUUID())
+        return contact().patient().named("Rosa", "Diaz").email("rosa@example.org")
+                .externalId("mrn-" + UUID.randomUUID())
                 .consent("EMAIL", Map.of("status", "DENIED", "at", "2025-06-01T10:00:00Z", "source", "phone-call"))
                 .consent("SMS", Map.of("status", "GRANTED", "at", "2025-01-01T10:00:00Z", "source", "intake-form"))
                 .doNotContact(true).create().id();

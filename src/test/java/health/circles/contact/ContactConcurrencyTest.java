@@ -41,7 +41,8 @@ class ContactConcurrencyTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://circles.health/problems/stale-version"))
                 .body("status", equalTo(412));
-        given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(contact().patient().named("Ruth", "Kim").body())
+        given().contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(contact().patient().named("Ruth", "Kim").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(412);
         given().header("If-Match", "\"0\"")
@@ -55,7 +56,8 @@ class ContactConcurrencyTest {
     void matchingIfMatchIsAcceptedAndStarIsRefused() {
         String id = contact().patient().named("Ruth", "Kim").create().id();
         String etag = given().when().get("/api/v1/contacts/{id}", id).then().extract().header("ETag");
-        given().contentType(ContentType.JSON).header("If-Match", etag).body(contact().patient().named("Ruth", "Kimura").body())
+        given().contentType(ContentType.JSON).header("If-Match", etag)
+                .body(contact().patient().named("Ruth", "Kimura").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(200).header("ETag", equalTo("\"1\"")).body("familyName", equalTo("Kimura"));
         // "*" would overwrite whatever is there: the blind write If-Match is required to prevent.

@@ -145,7 +145,8 @@ class ContactCrudTest {
                 .body("status", equalTo(404));
         given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/{id}", id)
                 .then().statusCode(404);
-        given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(contact().patient().named("Omar", "Haddad").body())
+        given().contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(contact().patient().named("Omar", "Haddad").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(404);
     }

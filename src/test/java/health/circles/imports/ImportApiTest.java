@@ -1,9 +1,9 @@
 package health.circles.imports;
 
-import static org.awaitility.Awaitility.await;
 import static health.circles.TestTokens.asClinician;
 import static health.circles.TestTokens.bearer;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -22,12 +22,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
-import java.time.Duration;
 
 @QuarkusTest
 @AsRole("admin")

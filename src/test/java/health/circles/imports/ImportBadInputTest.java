@@ -1,8 +1,8 @@
 package health.circles.imports;
 
-import static org.awaitility.Awaitility.await;
 import static health.circles.TestTokens.as;
 import static health.circles.imports.ImportApiTest.awaitFinished;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,11 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
 
 /** A row holding what the stores cannot take is that row's error, with its number and field; the job carries on. */
 @QuarkusTest

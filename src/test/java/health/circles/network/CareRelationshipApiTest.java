@@ -286,7 +286,8 @@ class CareRelationshipApiTest {
         UUID doctor = contact().physician().named("Quinn", "Queue").fullRecord().create().uuid();
         String me = subject("dr-queue");
         for (int i = 0; i < 3; i++) {
-            claim(me, doctor, contact().patient().named("Quentin" + i, "Queue").fullRecord().create().uuid()).when().post("/api/v1/ties").then().statusCode(201);
+            UUID patient = contact().patient().named("Quentin" + i, "Queue").fullRecord().create().uuid();
+            claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(201);
         }
         var first = as("admin").queryParam("assertion", "CLAIMED").queryParam("limit", 2).when().get("/api/v1/ties")
                 .then().statusCode(200).body("items.assertion", not(hasItem("ASSERTED"))).extract().jsonPath();

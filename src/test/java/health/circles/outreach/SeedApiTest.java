@@ -363,7 +363,8 @@ class SeedApiTest {
 
     private static UUID person(String kind, String name, String emailConsent, boolean doNotContact) {
         String[] parts = name.split(" ", 2);
-        Fixtures.ContactFixture person = Fixtures.contact().kind(kind).named(parts[0], parts[1]).doNotContact(doNotContact);
+        Fixtures.ContactFixture person = Fixtures.contact().kind(kind).named(parts[0], parts[1])
+                .doNotContact(doNotContact);
         return (emailConsent == null ? person.consent(Map.of()) : person.consent("EMAIL", emailConsent)).create().uuid();
     }
 

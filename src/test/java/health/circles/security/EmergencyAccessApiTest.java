@@ -70,7 +70,8 @@ class EmergencyAccessApiTest {
         asClinician(me, doctor).when().get("/api/v1/contacts/" + patient)
                 .then().statusCode(200).body("phone", notNullValue()).body("externalId", notNullValue());
         // Another clinician gains nothing from it.
-        asClinician(AuditRows.subject("dr-bystander"), contact().physician().named("Bea", "Bystander").fullRecord().create().uuid())
+        UUID bystander = contact().physician().named("Bea", "Bystander").fullRecord().create().uuid();
+        asClinician(AuditRows.subject("dr-bystander"), bystander)
                 .when().get("/api/v1/contacts/" + patient).then().statusCode(200).body("externalId", nullValue());
     }
 
@@ -128,7 +129,8 @@ class EmergencyAccessApiTest {
         UUID doctor = contact().physician().named("Pia", "Paged").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-paged");
         for (int i = 0; i < 3; i++) {
-            open(me, doctor, contact().patient().named("Page" + i, "Paged").fullRecord().create().uuid(), Map.of("reason", "Emergency " + i)).then().statusCode(200);
+            UUID patient = contact().patient().named("Page" + i, "Paged").fullRecord().create().uuid();
+            open(me, doctor, patient, Map.of("reason", "Emergency " + i)).then().statusCode(200);
         }
         JsonPath first = as("admin").queryParam("limit", 2).when().get("/api/v1/admin/emergency-accesses")
                 .then().statusCode(200).extract().jsonPath();

@@ -1,8 +1,8 @@
 package health.circles.security;
 
-import static org.awaitility.Awaitility.await;
 import static health.circles.TestTokens.bearer;
 import static health.circles.security.AuditRows.row;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.circles.Anonymous;
@@ -12,11 +12,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
 
 /** Import start, status, errors, cancel and resume each write one audit row naming the import. */
 @QuarkusTest

@@ -74,8 +74,10 @@ class NetworkAuditApiTest {
     @Test
     void tieListingWritesOneRowPerTieShownAndAContactsEmptyListingNamesTheContact() {
         String me = AuditRows.subject("tie-lister");
-        tie(contact().patient().named("Lu", "Listed").fullRecord().create().uuid(), contact().patient().named("Li", "Listed").fullRecord().create().uuid()).type("FRIEND_OF").create().uuid();
-        tie(contact().patient().named("La", "Listed").fullRecord().create().uuid(), contact().patient().named("Le", "Listed").fullRecord().create().uuid()).type("FRIEND_OF").create().uuid();
+        tie(contact().patient().named("Lu", "Listed").fullRecord().create().id(),
+                contact().patient().named("Li", "Listed").fullRecord().create().id()).type("FRIEND_OF").create();
+        tie(contact().patient().named("La", "Listed").fullRecord().create().id(),
+                contact().patient().named("Le", "Listed").fullRecord().create().id()).type("FRIEND_OF").create();
         UUID loner = contact().patient().named("Lone", "Listed").fullRecord().create().uuid();
         JsonPath page = as(me, "analyst").queryParam("limit", 2).when().get("/api/v1/ties")
                 .then().statusCode(200).extract().jsonPath();

@@ -38,14 +38,14 @@ class TouchpointDisclosureApiTest {
         UUID mine = contact().patient().named("Mara", "Mine").fullRecord().create().uuid();
         UUID other = contact().patient().named("Oren", "Other").fullRecord().create().uuid();
         UUID friend = contact().patient().named("Fay", "Friend").fullRecord().create().uuid();
-        tie(doctor, mine).type("TREATS").create().uuid();
+        tie(doctor, mine).type("TREATS").create();
         UUID friendship = tie(other, friend).type("FRIEND_OF").create().uuid();
+        UUID colleague = contact().physician().named("Cole", "Colleague").fullRecord().create().uuid();
         return new World(doctor, mine, other, friend, friendship,
                 touchpoint(as("admin"), List.of(mine, friend), true, "insulin titration", "dose raised"),
                 touchpoint(as("admin"), List.of(other, friend), true, "depression screening", "referred"),
                 // with a colleague, not a patient: a clinician-patient touchpoint would infer a TREATS tie
-                touchpoint(as("admin"), List.of(doctor, contact().physician().named("Cole", "Colleague").fullRecord().create().uuid()), true, "wound care",
-                        "healing"),
+                touchpoint(as("admin"), List.of(doctor, colleague), true, "wound care", "healing"),
                 touchpoint(as("admin"), List.of(other, friend), false, "community picnic", "will come"));
     }
 
