@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.AsRole;
 import health.circles.TestTokens;
 import health.circles.security.AuditRows;
 import health.circles.sync.GraphRelay;
@@ -52,6 +54,7 @@ import org.w3c.dom.Document;
  * graph and go in order: no run yet, a first run, a repeat on the same graph, a run after a light change.
  */
 @QuarkusTest
+@AsRole("admin")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AnalyticsApiTest {
@@ -484,19 +487,9 @@ class AnalyticsApiTest {
     }
 
     private static JsonPath awaitRun(String id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (true) {
-            JsonPath run = getRun(id);
-            if (!"RUNNING".equals(run.getString("state")) || System.nanoTime() > deadline) {
-                return run;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return run;
-            }
-        }
+        return await("analytics run " + id + " to finish").atMost(Duration.ofMinutes(10))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> getRun(id), run -> !"RUNNING".equals(run.getString("state")));
     }
 
     private static double nmi(List<List<PlantedGraph.Node>> groups, Map<UUID, Long> found) {

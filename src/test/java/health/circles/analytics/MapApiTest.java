@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.sync.GraphRelay;
 import health.circles.web.MapNetwork;
 import health.circles.web.MapPageProfile;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** What the map page asks of the maps API: rings, levels, tie filters, the communities overview, one contact's rank. */
 @QuarkusTest
+@AsRole("admin")
 @TestProfile(MapPageProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MapApiTest {

@@ -1,6 +1,8 @@
 package health.circles.contact;
 
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import health.circles.AsRole;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /** Consent as a ledger over HTTP: opt-outs that stick, explicit grants that lift them, history, If-Match. */
 @QuarkusTest
+@AsRole("admin")
 class ConsentLedgerApiTest {
 
     @Inject
@@ -37,11 +42,11 @@ class ConsentLedgerApiTest {
 
     /** A patient who opted out of email and asked not to be contacted, with an EHR identifier. */
     private static String optedOutPatient() {
-        return NewContacts.create(Map.of("kind", "PATIENT", "givenName", "Rosa", "familyName", "Diaz",
-                "email", "rosa@example.org", "externalId", "mrn-" + UUID.randomUUID(),
-                "consent", Map.of("EMAIL", Map.of("status", "DENIED", "at", "2025-06-01T10:00:00Z", "source", "phone-call"),
-                        "SMS", Map.of("status", "GRANTED", "at", "2025-01-01T10:00:00Z", "source", "intake-form")),
-                "doNotContact", true));
+        return contact().patient().named("Rosa", "Diaz").email("rosa@example.org")
+                .externalId("mrn-" + UUID.randomUUID())
+                .consent("EMAIL", Map.of("status", "DENIED", "at", "2025-06-01T10:00:00Z", "source", "phone-call"))
+                .consent("SMS", Map.of("status", "GRANTED", "at", "2025-01-01T10:00:00Z", "source", "intake-form"))
+                .doNotContact(true).create().id();
     }
 
     private static ExtractableResponse<Response> read(String id) {
@@ -375,22 +380,9 @@ class ConsentLedgerApiTest {
     }
 
     private static JsonPath awaitFinished(String location) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            JsonPath job = given().get(location).then().statusCode(200).extract().jsonPath();
-            String state = job.getString("state");
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("import still " + state);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return await("import " + location + " to finish").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
+                        job -> !List.of("QUEUED", "RUNNING").contains(job.getString("state")));
     }
 }

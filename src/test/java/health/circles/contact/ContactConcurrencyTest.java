@@ -1,13 +1,14 @@
 package health.circles.contact;
 
-import static health.circles.contact.NewContacts.create;
-import static health.circles.contact.NewContacts.patient;
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
+import health.circles.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -24,11 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /** If-Match, and what happens when several clients write one contact at once. */
 @QuarkusTest
+@AsRole("admin")
 class ContactConcurrencyTest {
 
     @Test
     void staleIfMatchIs412AndChangesNothing() {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
                 .when().patch("/api/v1/contacts/{id}", id)
                 .then().statusCode(200).header("ETag", equalTo("\"1\""));
@@ -39,7 +41,8 @@ class ContactConcurrencyTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://circles.health/problems/stale-version"))
                 .body("status", equalTo(412));
-        given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(patient("Ruth", "Kim"))
+        given().contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(contact().patient().named("Ruth", "Kim").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(412);
         given().header("If-Match", "\"0\"")
@@ -51,9 +54,10 @@ class ContactConcurrencyTest {
 
     @Test
     void matchingIfMatchIsAcceptedAndStarIsRefused() {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         String etag = given().when().get("/api/v1/contacts/{id}", id).then().extract().header("ETag");
-        given().contentType(ContentType.JSON).header("If-Match", etag).body(patient("Ruth", "Kimura"))
+        given().contentType(ContentType.JSON).header("If-Match", etag)
+                .body(contact().patient().named("Ruth", "Kimura").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(200).header("ETag", equalTo("\"1\"")).body("familyName", equalTo("Kimura"));
         // "*" would overwrite whatever is there: the blind write If-Match is required to prevent.
@@ -70,7 +74,7 @@ class ContactConcurrencyTest {
 
     @Test
     void weakOrForeignEntityTagsNeverMatch() {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         for (String tag : List.of("W/\"0\"", "\"abc\"", "0, 1")) {
             given().contentType("application/merge-patch+json").header("If-Match", tag).body("{\"city\":\"Harbor\"}")
                     .when().patch("/api/v1/contacts/{id}", id)
@@ -80,7 +84,7 @@ class ContactConcurrencyTest {
 
     @Test
     void writersWithTheSameVersionCannotBothWin() throws Exception {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         int writers = 6;
         List<Integer> statuses = concurrently(writers, i -> given().contentType("application/merge-patch+json")
                 .header("If-Match", "\"0\"").body(Map.of("city", "City " + i))
@@ -93,7 +97,7 @@ class ContactConcurrencyTest {
 
     @Test
     void concurrentReadModifyWriteLosesNoUpdate() throws Exception {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         int writers = 6;
         List<Integer> attempts = concurrently(writers, i -> {
             // Each client adds its own tag to whatever tags it read, retrying on 412 as a client should.
@@ -121,10 +125,10 @@ class ContactConcurrencyTest {
 
     @Test
     void concurrentPatchesWithoutIfMatchAreAllRefusedAndChangeNothing() throws Exception {
-        String id = create(patient("Ruth", "Kim"));
+        String id = contact().patient().named("Ruth", "Kim").create().id();
         List<Map<String, Object>> patches = List.of(Map.of("city", "Harbor"), Map.of("email", "ruth@example.org"),
                 Map.of("phone", "+1 555 010 2030"), Map.of("postalCode", "ab1 2cd"), Map.of("doNotContact", true),
-                Map.of("externalId", "ehr-" + NewContacts.uniqueTag()));
+                Map.of("externalId", "ehr-" + Fixtures.uniqueTag()));
         List<Integer> statuses = concurrently(patches.size(), i -> given()
                 .contentType("application/merge-patch+json").body(patches.get(i))
                 .when().patch("/api/v1/contacts/{id}", id)

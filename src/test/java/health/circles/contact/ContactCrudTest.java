@@ -1,9 +1,6 @@
 package health.circles.contact;
 
-import static health.circles.contact.NewContacts.create;
-import static health.circles.contact.NewContacts.organisation;
-import static health.circles.contact.NewContacts.patient;
-import static health.circles.contact.NewContacts.with;
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.endsWith;
@@ -14,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -24,13 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class ContactCrudTest {
 
     @Test
     void createAnswers201WithLocationAndETagOfTheFirstVersion() {
-        Map<String, Object> body = with(patient("John", "Smith"), "email", "john@example.org");
-        Response created = given().contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/contacts")
+        Response created = contact().patient().named("John", "Smith").email("john@example.org").post()
                 .then().statusCode(201)
                 .contentType(ContentType.JSON)
                 .header("ETag", equalTo("\"0\""))
@@ -53,7 +50,7 @@ class ContactCrudTest {
 
     @Test
     void organisationIsShownByItsOrganisationName() {
-        String id = create(organisation("  Eastside Community Clinic "));
+        String id = contact().organization("  Eastside Community Clinic ").create().id();
         given().when().get("/api/v1/contacts/{id}", id)
                 .then().statusCode(200)
                 .body("kind", equalTo("ORGANIZATION"))
@@ -62,11 +59,10 @@ class ContactCrudTest {
 
     @Test
     void putReplacesEveryWritableFieldAndBumpsTheVersion() {
-        Map<String, Object> original = with(with(patient("Ana", "Lopez"), "email", "ana@example.org"), "city", "Harbor");
-        String id = create(original);
+        String id = contact().patient().named("Ana", "Lopez").email("ana@example.org").city("Harbor").create().id();
 
-        Map<String, Object> replacement = with(NewContacts.person("CAREGIVER", "Ana", "López Ruiz"), "tags",
-                List.of("Caregiver-Support", "seniors"));
+        Map<String, Object> replacement = contact().caregiver().named("Ana", "López Ruiz")
+                .tags("Caregiver-Support", "seniors").body();
         given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(replacement)
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(200)
@@ -84,9 +80,8 @@ class ContactCrudTest {
     @ParameterizedTest
     @ValueSource(strings = {"application/merge-patch+json", "application/json"})
     void mergePatchChangesNamedFieldsAndNullRemovesOne(String mediaType) {
-        Map<String, Object> body = with(with(patient("Grace", "Okafor"), "email", "grace@example.org"), "city",
-                "Riverside");
-        String id = create(with(body, "languages", List.of("en", "yo")));
+        String id = contact().patient().named("Grace", "Okafor").email("grace@example.org").city("Riverside")
+                .languages("en", "yo").create().id();
 
         given().contentType(mediaType).header("If-Match", "\"0\"").body("""
                         {"city": null, "phone": "+1 555 010 2030", "languages": ["en"]}""")
@@ -106,9 +101,9 @@ class ContactCrudTest {
 
     @Test
     void patchedConsentKeepsItsTimeUnlessTheAnswerChanges() {
-        Map<String, Object> body = with(patient("Mei", "Chen"), "consent",
-                Map.of("EMAIL", Map.of("status", "GRANTED", "at", "2024-01-02T03:04:05Z", "source", "intake-form")));
-        String id = create(body);
+        String id = contact().patient().named("Mei", "Chen")
+                .consent("EMAIL", Map.of("status", "GRANTED", "at", "2024-01-02T03:04:05Z", "source", "intake-form"))
+                .create().id();
 
         given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("""
                         {"city": "Eastside"}""")
@@ -140,7 +135,7 @@ class ContactCrudTest {
 
     @Test
     void deleteAnswers204AndTheContactIsGoneAfterwards() {
-        String id = create(patient("Omar", "Haddad"));
+        String id = contact().patient().named("Omar", "Haddad").create().id();
         given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/{id}", id)
                 .then().statusCode(204);
         given().when().get("/api/v1/contacts/{id}", id)
@@ -150,14 +145,15 @@ class ContactCrudTest {
                 .body("status", equalTo(404));
         given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/{id}", id)
                 .then().statusCode(404);
-        given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(patient("Omar", "Haddad"))
+        given().contentType(ContentType.JSON).header("If-Match", "\"0\"")
+                .body(contact().patient().named("Omar", "Haddad").body())
                 .when().put("/api/v1/contacts/{id}", id)
                 .then().statusCode(404);
     }
 
     @Test
     void everyWriteAnswersWithTheETagOfTheVersionItWrote() {
-        String id = create(patient("Kwame", "Mensah"));
+        String id = contact().patient().named("Kwame", "Mensah").create().id();
         String etag = given().contentType("application/merge-patch+json").header("If-Match", "\"0\"")
                 .body("{\"city\":\"Northgate\"}")
                 .when().patch("/api/v1/contacts/{id}", id)

@@ -1,11 +1,7 @@
 package health.circles.contact;
 
-import static health.circles.contact.NewContacts.create;
-import static health.circles.contact.NewContacts.organisation;
-import static health.circles.contact.NewContacts.patient;
-import static health.circles.contact.NewContacts.person;
-import static health.circles.contact.NewContacts.uniqueTag;
-import static health.circles.contact.NewContacts.with;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.uniqueTag;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -16,6 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -34,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class ContactSearchTest {
 
     private static final List<String> GIVEN = List.of("Ana", "Bea", "Carlos", "Dina", "Esther", "Fatima", "Grace",
@@ -42,8 +40,8 @@ class ContactSearchTest {
     @Test
     void typosInNamesStillFindTheContact() {
         String tag = uniqueTag();
-        String john = create(with(patient("John", "Smith"), "tags", List.of(tag)));
-        create(with(patient("Maria", "Garcia"), "tags", List.of(tag)));
+        String john = contact().patient().named("John", "Smith").tags(tag).create().id();
+        contact().patient().named("Maria", "Garcia").tags(tag).create();
 
         given().queryParam("q", "Jhon Smiht").queryParam("tag", tag)
                 .when().get("/api/v1/contacts")
@@ -67,10 +65,10 @@ class ContactSearchTest {
     @Test
     void organisationTagsAndSpecialtiesAreSearchedToo() {
         String tag = uniqueTag();
-        String clinic = create(with(organisation("Riverside Family Health Center"), "tags", List.of(tag)));
-        String cardiologist = create(with(with(person("PHYSICIAN", "Samuel", "Mensah"), "specialties",
-                List.of("Cardiology")), "tags", List.of(tag)));
-        String volunteer = create(with(patient("Rosa", "Diallo"), "tags", List.of(tag, "food-insecurity")));
+        String clinic = contact().organization("Riverside Family Health Center").tags(tag).create().id();
+        String cardiologist = contact().physician().named("Samuel", "Mensah").specialties("Cardiology").tags(tag)
+                .create().id();
+        String volunteer = contact().patient().named("Rosa", "Diallo").tags(tag, "food-insecurity").create().id();
 
         assertSearch(tag, "Rivrside Helth", clinic);
         assertSearch(tag, "cardiolgy", cardiologist);
@@ -82,9 +80,9 @@ class ContactSearchTest {
     @Test
     void exactNameRanksAboveNearMisses() {
         String tag = uniqueTag();
-        create(with(patient("Jon", "Smyth"), "tags", List.of(tag)));
-        String exact = create(with(patient("John", "Smith"), "tags", List.of(tag)));
-        create(with(patient("Joan", "Smithers"), "tags", List.of(tag)));
+        contact().patient().named("Jon", "Smyth").tags(tag).create();
+        String exact = contact().patient().named("John", "Smith").tags(tag).create().id();
+        contact().patient().named("Joan", "Smithers").tags(tag).create();
 
         List<String> ids = given().queryParam("q", "John Smith").queryParam("tag", tag)
                 .when().get("/api/v1/contacts")
@@ -96,10 +94,10 @@ class ContactSearchTest {
     @Test
     void kindFilterIsRepeatableAndAcceptsLists() {
         String tag = uniqueTag();
-        create(with(patient("Ana", "Kind"), "tags", List.of(tag)));
-        String nurse = create(with(person("NURSE", "Bea", "Kind"), "tags", List.of(tag)));
-        String physician = create(with(person("PHYSICIAN", "Carlos", "Kind"), "tags", List.of(tag)));
-        String org = create(with(organisation("Kind Clinic"), "tags", List.of(tag)));
+        contact().patient().named("Ana", "Kind").tags(tag).create();
+        String nurse = contact().nurse().named("Bea", "Kind").tags(tag).create().id();
+        String physician = contact().physician().named("Carlos", "Kind").tags(tag).create().id();
+        String org = contact().organization("Kind Clinic").tags(tag).create().id();
 
         given().queryParam("tag", tag).queryParam("kind", "NURSE", "PHYSICIAN")
                 .when().get("/api/v1/contacts")
@@ -115,10 +113,10 @@ class ContactSearchTest {
     @Test
     void postalCodeLanguageAndTagFiltersMatchExactly() {
         String tag = uniqueTag();
-        String a = create(with(with(with(patient("Ana", "Filter"), "postalCode", "ab1 2cd"), "languages",
-                List.of("es", "en")), "tags", List.of(tag, "diabetes")));
-        String b = create(with(with(with(patient("Bea", "Filter"), "postalCode", "XY9 8ZZ"), "languages",
-                List.of("en")), "tags", List.of(tag)));
+        String a = contact().patient().named("Ana", "Filter").postalCode("ab1 2cd").languages("es", "en")
+                .tags(tag, "diabetes").create().id();
+        String b = contact().patient().named("Bea", "Filter").postalCode("XY9 8ZZ").languages("en").tags(tag)
+                .create().id();
 
         given().queryParam("tag", tag).queryParam("postalCode", "AB1 2CD")
                 .when().get("/api/v1/contacts").then().statusCode(200).body("items.id", equalTo(List.of(a)));
@@ -137,13 +135,13 @@ class ContactSearchTest {
     @Test
     void consentFilterTreatsUnansweredChannelsAsUnknown() {
         String tag = uniqueTag();
-        String granted = create(with(with(patient("Ana", "Consent"), "tags", List.of(tag)), "consent",
-                Map.of("EMAIL", Map.of("status", "GRANTED"))));
-        String denied = create(with(with(patient("Bea", "Consent"), "tags", List.of(tag)), "consent",
-                Map.of("EMAIL", Map.of("status", "DENIED"))));
-        String unanswered = create(with(patient("Carlos", "Consent"), "tags", List.of(tag)));
-        String explicitUnknown = create(with(with(patient("Dina", "Consent"), "tags", List.of(tag)), "consent",
-                Map.of("EMAIL", Map.of("status", "UNKNOWN"), "SMS", Map.of("status", "GRANTED"))));
+        String granted = contact().patient().named("Ana", "Consent").tags(tag).consent("EMAIL", "GRANTED")
+                .create().id();
+        String denied = contact().patient().named("Bea", "Consent").tags(tag).consent("EMAIL", "DENIED")
+                .create().id();
+        String unanswered = contact().patient().named("Carlos", "Consent").tags(tag).create().id();
+        String explicitUnknown = contact().patient().named("Dina", "Consent").tags(tag).consent("EMAIL", "UNKNOWN")
+                .consent("SMS", "GRANTED").create().id();
 
         assertConsent(tag, List.of("EMAIL:GRANTED"), granted);
         assertConsent(tag, List.of("email:denied"), denied);
@@ -159,10 +157,10 @@ class ContactSearchTest {
     @Test
     void nameListingIsSortedByFamilyThenGivenName() {
         String tag = uniqueTag();
-        String c = create(with(patient("Ana", "Zapata"), "tags", List.of(tag)));
-        String a = create(with(patient("Bea", "Alvarez"), "tags", List.of(tag)));
-        String b = create(with(patient("Ana", "Alvarez"), "tags", List.of(tag)));
-        String org = create(with(organisation("Mercy Clinic"), "tags", List.of(tag)));
+        String c = contact().patient().named("Ana", "Zapata").tags(tag).create().id();
+        String a = contact().patient().named("Bea", "Alvarez").tags(tag).create().id();
+        String b = contact().patient().named("Ana", "Alvarez").tags(tag).create().id();
+        String org = contact().organization("Mercy Clinic").tags(tag).create().id();
         given().queryParam("tag", tag).queryParam("sort", "name")
                 .when().get("/api/v1/contacts")
                 .then().statusCode(200).body("items.id", equalTo(List.of(b, a, org, c)));
@@ -173,8 +171,8 @@ class ContactSearchTest {
         String tag = uniqueTag();
         Set<String> created = new HashSet<>();
         for (int i = 0; i < 23; i++) {
-            created.add(create(with(patient(GIVEN.get(i % GIVEN.size()), "Pager" + (char) ('a' + i % 5)), "tags",
-                    List.of(tag))));
+            created.add(contact().patient().named(GIVEN.get(i % GIVEN.size()), "Pager" + (char) ('a' + i % 5))
+                    .tags(tag).create().id());
         }
         List<String> seen = pageThrough(Map.of("tag", tag, "sort", "name"), 5, () -> {
         });
@@ -203,8 +201,8 @@ class ContactSearchTest {
         List<String> variants = List.of("Abernathey", "Abernethy", "Abernathie", "Abernaty", "Abernathi", "Abernathyy");
         Set<String> existing = new HashSet<>();
         for (int i = 0; i < 30; i++) {
-            existing.add(create(with(patient(GIVEN.get(i % GIVEN.size()) + (i / GIVEN.size() == 0 ? "" : "a"),
-                    surname), "tags", List.of(tag))));
+            existing.add(contact().patient().named(GIVEN.get(i % GIVEN.size()) + (i / GIVEN.size() == 0 ? "" : "a"),
+                    surname).tags(tag).create().id());
         }
         AtomicBoolean paging = new AtomicBoolean(true);
         AtomicInteger inserted = new AtomicInteger();
@@ -214,7 +212,7 @@ class ContactSearchTest {
             while (paging.get()) {
                 String given = GIVEN.get(random.nextInt(GIVEN.size()));
                 String family = random.nextBoolean() ? surname : variants.get(random.nextInt(variants.size()));
-                create(with(patient(given, family), "tags", List.of(tag)));
+                contact().patient().named(given, family).tags(tag).create();
                 inserted.incrementAndGet();
             }
         });
@@ -228,6 +226,7 @@ class ContactSearchTest {
             } else {
                 params.put("sort", "name");
             }
+            // The pause between pages is the point: it gives the inserter time to add contacts mid-listing.
             seen = pageThrough(params, 4, () -> {
                 try {
                     Thread.sleep(30);

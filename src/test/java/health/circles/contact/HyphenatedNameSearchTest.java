@@ -1,25 +1,21 @@
 package health.circles.contact;
 
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class HyphenatedNameSearchTest {
 
     private static String createPatient(String given, String family) {
-        String location = given().contentType(ContentType.JSON)
-                .body("""
-                        {"kind":"PATIENT","givenName":"%s","familyName":"%s","tags":["food-insecurity"]}"""
-                        .formatted(given, family))
-                .when().post("/api/v1/contacts")
-                .then().statusCode(201)
-                .extract().header("Location");
+        String location = contact().patient().named(given, family).tags("food-insecurity").create().location();
         return location.substring(location.lastIndexOf('/') + 1);
     }
 

@@ -3,12 +3,14 @@ package health.circles.imports;
 import static health.circles.TestTokens.asClinician;
 import static health.circles.TestTokens.bearer;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.TestTokens;
 import health.circles.synthetic.SyntheticNetwork;
 import io.agroal.api.AgroalDataSource;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
 @QuarkusTest
+@AsRole("admin")
 class ImportApiTest {
 
     @Inject
@@ -52,28 +56,15 @@ class ImportApiTest {
     }
 
     static JsonPath awaitFinished(String location) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
-            JsonPath job = given().get(location).then().statusCode(200).extract().jsonPath();
-            String state = job.getString("state");
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("import still " + state + ": " + job.prettify());
-            }
-            sleep(100);
-        }
+        return await("import " + location + " to finish").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
+                        job -> !List.of("QUEUED", "RUNNING").contains(job.getString("state")));
     }
 
     static void awaitGraphInStep() {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") > 0) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("outbox backlog did not drain");
-            }
-            sleep(100);
-        }
+        await("outbox backlog to drain").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") == 0);
     }
 
     long sql(String query, Object... params) throws Exception {
@@ -90,14 +81,6 @@ class ImportApiTest {
 
     long cypher(String query, Map<String, Object> params) {
         return graph.executableQuery(query).withParameters(params).execute().records().get(0).get(0).asLong();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test
@@ -301,10 +284,8 @@ class ImportApiTest {
         runner.simulateCrash(2, true);
 
         String location = start(Networks.ndjson(spec), "application/x-ndjson", "?batchSize=60");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (runner.crashes() == crashesBefore && System.currentTimeMillis() < deadline) {
-            sleep(50);
-        }
+        await("the simulated crash").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> runner.crashes() != crashesBefore);
         runner.simulateCrash(0, false);
         JsonPath dead = given().get(location).then().extract().jsonPath();
         assertEquals("RUNNING", dead.getString("state"), "a dead process leaves its job RUNNING");

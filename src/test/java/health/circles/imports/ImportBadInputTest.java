@@ -2,9 +2,11 @@ package health.circles.imports;
 
 import static health.circles.TestTokens.as;
 import static health.circles.imports.ImportApiTest.awaitFinished;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.circles.AsRole;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** A row holding what the stores cannot take is that row's error, with its number and field; the job carries on. */
 @QuarkusTest
+@AsRole("admin")
 class ImportBadInputTest {
 
     @Inject
@@ -78,10 +82,8 @@ class ImportBadInputTest {
         int crashesBefore = runner.crashes();
         runner.simulateCrash(2, true);
         String location = start(file.toString(), "?batchSize=10");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (runner.crashes() == crashesBefore && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        await("the simulated crash").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> runner.crashes() != crashesBefore);
         runner.simulateCrash(0, false);
         String id = location.substring(location.lastIndexOf('/') + 1);
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(

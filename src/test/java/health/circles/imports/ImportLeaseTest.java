@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.synthetic.SyntheticNetwork;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * two-process version, with a replica killed, is TwoReplicasIT.
  */
 @QuarkusTest
+@AsRole("admin")
 class ImportLeaseTest {
 
     @Inject

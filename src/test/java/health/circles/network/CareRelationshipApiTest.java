@@ -1,5 +1,7 @@
 package health.circles.network;
 
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
 import static health.circles.TestTokens.bearer;
@@ -13,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import health.circles.Factories;
+import health.circles.AsRole;
 import health.circles.TestTokens;
 import health.circles.security.AuditRows;
 import io.agroal.api.AgroalDataSource;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * tie) now grant nothing.
  */
 @QuarkusTest
+@AsRole("admin")
 class CareRelationshipApiTest {
 
     @Inject
@@ -72,8 +75,8 @@ class CareRelationshipApiTest {
 
     @Test
     void clinicianClaimingATreatsTieGetsAPendingClaimThatGrantsNothingAndStaysOutOfTheGraph() {
-        UUID doctor = Factories.physician("Cleo", "Claimant");
-        UUID patient = Factories.patient("Pat", "Claimed");
+        UUID doctor = contact().physician().named("Cleo", "Claimant").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Pat", "Claimed").fullRecord().create().uuid();
         String me = subject("dr-claimant");
         String id = claim(me, doctor, patient).when().post("/api/v1/ties")
                 .then().statusCode(201)
@@ -91,8 +94,8 @@ class CareRelationshipApiTest {
 
     @Test
     void confirmedClaimGrantsAccessAndEntersTheGraph() {
-        UUID doctor = Factories.physician("Cora", "Confirmed");
-        UUID patient = Factories.patient("Paul", "Confirmed");
+        UUID doctor = contact().physician().named("Cora", "Confirmed").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Paul", "Confirmed").fullRecord().create().uuid();
         String me = subject("dr-confirmed");
         String reviewer = subject("admin-reviewer");
         String id = claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
@@ -117,8 +120,8 @@ class CareRelationshipApiTest {
 
     @Test
     void rejectedClaimGrantsNothingStaysAsHistoryAndFreesTheSlot() {
-        UUID doctor = Factories.physician("Rita", "Rejected");
-        UUID patient = Factories.patient("Rex", "Rejected");
+        UUID doctor = contact().physician().named("Rita", "Rejected").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Rex", "Rejected").fullRecord().create().uuid();
         String me = subject("dr-rejected");
         String id = claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
         claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(409); // one pending claim per pair
@@ -133,8 +136,8 @@ class CareRelationshipApiTest {
 
     @Test
     void claimantCannotConfirmOrRejectTheirOwnClaim() {
-        UUID doctor = Factories.physician("Otis", "Ownclaim");
-        UUID patient = Factories.patient("Olive", "Ownclaim");
+        UUID doctor = contact().physician().named("Otis", "Ownclaim").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Olive", "Ownclaim").fullRecord().create().uuid();
         String me = subject("dr-ownclaim");
         String id = claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
         asClinician(me, doctor).when().post("/api/v1/ties/" + id + "/confirm")
@@ -151,9 +154,9 @@ class CareRelationshipApiTest {
 
     @Test
     void clinicianClaimsOnlyFromTheirOwnContact() {
-        UUID doctor = Factories.physician("Ivo", "Impostor");
-        UUID colleague = Factories.physician("Gil", "Genuine");
-        UUID patient = Factories.patient("Ada", "Anyone");
+        UUID doctor = contact().physician().named("Ivo", "Impostor").fullRecord().create().uuid();
+        UUID colleague = contact().physician().named("Gil", "Genuine").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ada", "Anyone").fullRecord().create().uuid();
         asClinician(subject("dr-impostor"), doctor).contentType(ContentType.JSON)
                 .body(Map.of("from", colleague.toString(), "to", patient.toString(), "type", "TREATS"))
                 .when().post("/api/v1/ties")
@@ -167,8 +170,8 @@ class CareRelationshipApiTest {
 
     @Test
     void clinicianStillAssertsTiesThatGrantNothing() {
-        UUID doctor = Factories.physician("Nell", "Neighbour");
-        UUID colleague = Factories.physician("Ned", "Neighbour");
+        UUID doctor = contact().physician().named("Nell", "Neighbour").fullRecord().create().uuid();
+        UUID colleague = contact().physician().named("Ned", "Neighbour").fullRecord().create().uuid();
         asClinician(subject("dr-neighbour"), doctor).contentType(ContentType.JSON)
                 .body(Map.of("from", doctor.toString(), "to", colleague.toString(), "type", "COLLEAGUE_OF"))
                 .when().post("/api/v1/ties").then().statusCode(201).body("assertion", equalTo("ASSERTED"));
@@ -176,8 +179,8 @@ class CareRelationshipApiTest {
 
     @Test
     void integrationAssertedTreatsTieGrantsAccess() {
-        UUID doctor = Factories.physician("Emil", "Ehr");
-        UUID patient = Factories.patient("Erin", "Ehr");
+        UUID doctor = contact().physician().named("Emil", "Ehr").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Erin", "Ehr").fullRecord().create().uuid();
         String ehr = subject("ehr");
         String me = subject("dr-ehr");
         assertEquals(false, seesWhole(me, doctor, patient));
@@ -195,8 +198,8 @@ class CareRelationshipApiTest {
 
     @Test
     void touchpointNamingClinicianAndPatientGrantsNothing() {
-        UUID doctor = Factories.physician("Tobi", "Touch");
-        UUID patient = Factories.patient("Tess", "Touch");
+        UUID doctor = contact().physician().named("Tobi", "Touch").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Tess", "Touch").fullRecord().create().uuid();
         String me = subject("dr-touch");
         asClinician(me, doctor).contentType(ContentType.JSON)
                 .body(Map.of("participants", List.of(doctor.toString(), patient.toString()), "channel", "IN_PERSON",
@@ -209,9 +212,9 @@ class CareRelationshipApiTest {
 
     @Test
     void touchpointStrengthensAnAssertedTreatsTieWithoutCreatingOne() {
-        UUID doctor = Factories.physician("Stan", "Strong");
-        UUID patient = Factories.patient("Sue", "Strong");
-        UUID tie = Factories.tie(doctor, patient, "TREATS", null);
+        UUID doctor = contact().physician().named("Stan", "Strong").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Sue", "Strong").fullRecord().create().uuid();
+        UUID tie = tie(doctor, patient).type("TREATS").create().uuid();
         as("admin").contentType(ContentType.JSON)
                 .body(Map.of("participants", List.of(doctor.toString(), patient.toString()), "channel", "HOME_VISIT",
                         "occurredAt", Instant.now().minusSeconds(60).toString()))
@@ -223,11 +226,9 @@ class CareRelationshipApiTest {
     @Test
     void campaignOutcomeThroughAPhysicianGrantsNothing() {
         String tag = "care" + UUID.randomUUID().toString().substring(0, 8);
-        UUID doctor = Factories.physician("Vera", "Via");
-        UUID patient = Factories.contact("""
-                {"kind":"PATIENT","givenName":"Otto","familyName":"Outcome","phone":"+1 555 010 4040","email":"oo@example.org",
-                 "externalId":"mrn-%s","tags":["%s"],"consent":{"EMAIL":{"status":"GRANTED","source":"test"}}}"""
-                .formatted(UUID.randomUUID(), tag));
+        UUID doctor = contact().physician().named("Vera", "Via").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Otto", "Outcome").phone("+1 555 010 4040").email("oo@example.org")
+                .externalId("mrn-" + UUID.randomUUID()).tags(tag).consent("EMAIL", "GRANTED", "test").create().uuid();
         String segment = as("outreach").contentType(ContentType.JSON)
                 .body("{\"name\":\"Care %s\",\"filter\":{\"tags\":[\"%s\"]},\"includeUnknown\":false}".formatted(tag, tag))
                 .when().post("/api/v1/segments").then().statusCode(201).extract().path("id");
@@ -244,10 +245,10 @@ class CareRelationshipApiTest {
 
     @Test
     void clinicianReopeningAnEndedTreatsTieIsRefusedAndGrantsNothing() {
-        UUID doctor = Factories.physician("Ronja", "Reopen");
-        UUID patient = Factories.patient("Ruth", "Reopen");
+        UUID doctor = contact().physician().named("Ronja", "Reopen").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ruth", "Reopen").fullRecord().create().uuid();
         String me = subject("dr-reopen");
-        UUID tie = Factories.tie(doctor, patient, "TREATS", null);
+        UUID tie = tie(doctor, patient).type("TREATS").create().uuid();
         assertEquals(true, seesWhole(me, doctor, patient));
         asClinician(me, doctor).header("If-Match", "\"0\"").queryParam("until", LocalDate.now().toString())
                 .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200).body("active", equalTo(false));
@@ -270,8 +271,8 @@ class CareRelationshipApiTest {
 
     @Test
     void outreachAndAnalystCreateNoTies() {
-        UUID doctor = Factories.physician("Olaf", "Outreach");
-        UUID patient = Factories.patient("Orla", "Outreach");
+        UUID doctor = contact().physician().named("Olaf", "Outreach").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Orla", "Outreach").fullRecord().create().uuid();
         for (String role : new String[] {"outreach", "analyst"}) {
             as(role).contentType(ContentType.JSON)
                     .body(Map.of("from", doctor.toString(), "to", patient.toString(), "type", "TREATS"))
@@ -282,10 +283,11 @@ class CareRelationshipApiTest {
 
     @Test
     void pendingClaimsArePagedForReview() {
-        UUID doctor = Factories.physician("Quinn", "Queue");
+        UUID doctor = contact().physician().named("Quinn", "Queue").fullRecord().create().uuid();
         String me = subject("dr-queue");
         for (int i = 0; i < 3; i++) {
-            claim(me, doctor, Factories.patient("Quentin" + i, "Queue")).when().post("/api/v1/ties").then().statusCode(201);
+            UUID patient = contact().patient().named("Quentin" + i, "Queue").fullRecord().create().uuid();
+            claim(me, doctor, patient).when().post("/api/v1/ties").then().statusCode(201);
         }
         var first = as("admin").queryParam("assertion", "CLAIMED").queryParam("limit", 2).when().get("/api/v1/ties")
                 .then().statusCode(200).body("items.assertion", not(hasItem("ASSERTED"))).extract().jsonPath();

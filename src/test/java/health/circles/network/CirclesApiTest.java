@@ -1,9 +1,7 @@
 package health.circles.network;
 
-import static health.circles.network.Network.contact;
-import static health.circles.network.Network.patient;
-import static health.circles.network.Network.physician;
-import static health.circles.network.Network.tie;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class CirclesApiTest {
 
     @jakarta.inject.Inject
@@ -26,19 +26,19 @@ class CirclesApiTest {
     /** centre (patient) — a (patient, FRIEND_OF 0.6) — b (FAMILY_OF 0.9) — f (FRIEND_OF); centre ← d (TREATS 0.3) — e (COLLEAGUE_OF). */
     record Neighbourhood(String centre, String a, String b, String d, String e, String f, String centreToA) {
         static Neighbourhood build() {
-            String centre = patient();
-            String a = patient();
-            String b = patient();
-            String d = physician();
-            String e = physician();
-            String f = patient();
-            String centreToA = tie(centre, a, "FRIEND_OF", 0.6);
-            tie(a, b, "FAMILY_OF", 0.9);
-            tie(d, centre, "TREATS", 0.3);
-            tie(d, e, "COLLEAGUE_OF", 0.5);
-            tie(b, f, "FRIEND_OF", 0.5);
-            tie(a, d, "FRIEND_OF", 0.5); // joins two ring-1 members: changes no ring
-            tie(f, centre, "NEIGHBOR_OF", 0.1); // f is also a direct neighbour: ring 1, not 3
+            String centre = contact().patient().create().id();
+            String a = contact().patient().create().id();
+            String b = contact().patient().create().id();
+            String d = contact().physician().create().id();
+            String e = contact().physician().create().id();
+            String f = contact().patient().create().id();
+            String centreToA = tie(centre, a).type("FRIEND_OF").declaredStrength(0.6).create().id();
+            tie(a, b).type("FAMILY_OF").declaredStrength(0.9).create();
+            tie(d, centre).type("TREATS").declaredStrength(0.3).create();
+            tie(d, e).type("COLLEAGUE_OF").declaredStrength(0.5).create();
+            tie(b, f).type("FRIEND_OF").declaredStrength(0.5).create();
+            tie(a, d).type("FRIEND_OF").declaredStrength(0.5).create(); // joins two ring-1 members: changes no ring
+            tie(f, centre).type("NEIGHBOR_OF").declaredStrength(0.1).create(); // f is also a direct neighbour: ring 1
             return new Neighbourhood(centre, a, b, d, e, f, centreToA);
         }
     }
@@ -123,11 +123,11 @@ class CirclesApiTest {
 
     @Test
     void aTieJustCreatedIsInTheCirclesRightAway() {
-        String centre = contact("COMMUNITY_LEADER");
+        String centre = contact().communityLeader().create().id();
         graph.caughtUp(); // a graph that is up and has its schema: the first write after boot creates it
         for (int i = 0; i < 5; i++) {
-            String friend = patient();
-            tie(centre, friend, "FRIEND_OF");
+            String friend = contact().patient().create().id();
+            tie(centre, friend).type("FRIEND_OF").declaredStrength(0.5).create();
             given().when().get("/api/v1/contacts/" + centre + "/circles")
                     .then().statusCode(200)
                     .body("graphCurrent", equalTo(true))
@@ -137,9 +137,9 @@ class CirclesApiTest {
 
     @Test
     void consistentWithWaitsForTheNamedWrite() {
-        String centre = patient();
-        String friend = patient();
-        String position = Network.createTie(Map.of("from", centre, "to", friend, "type", "FRIEND_OF"))
+        String centre = contact().patient().create().id();
+        String friend = contact().patient().create().id();
+        String position = tie(centre, friend).type("FRIEND_OF").post()
                 .then().statusCode(201).extract().header("Graph-Position");
         given().queryParam("consistentWith", position).queryParam("depth", 1)
                 .when().get("/api/v1/contacts/" + centre + "/circles")
@@ -148,14 +148,14 @@ class CirclesApiTest {
 
     @Test
     void contactWithoutTiesHasEmptyRings() {
-        given().when().get("/api/v1/contacts/" + patient() + "/circles")
+        given().when().get("/api/v1/contacts/" + contact().patient().create().id() + "/circles")
                 .then().statusCode(200).body("rings", hasSize(2)).body("rings[0].members", hasSize(0))
                 .body("total", equalTo(0)).body("note", equalTo(null));
     }
 
     @Test
     void badParametersAreRejected() {
-        String centre = patient();
+        String centre = contact().patient().create().id();
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("depth", 4), Map.of("depth", 0),
                 Map.of("depth", "two"), Map.of("kind", "ALIEN"), Map.of("tieType", "ENEMY_OF"),
                 Map.of("minStrength", -1), Map.of("minStrength", "strong"), Map.of("limit", 0), Map.of("limit", 2001),

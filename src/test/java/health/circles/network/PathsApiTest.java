@@ -1,8 +1,7 @@
 package health.circles.network;
 
-import static health.circles.network.Network.patient;
-import static health.circles.network.Network.physician;
-import static health.circles.network.Network.tie;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
@@ -17,15 +17,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class PathsApiTest {
 
     @Test
     void pathNamesEachHopAndItsTie() {
-        String patient = patient();
-        String doctor = physician();
-        String specialist = physician();
-        String treats = tie(doctor, patient, "TREATS", 0.9);
-        String refers = tie(doctor, specialist, "REFERS_TO", 0.6);
+        String patient = contact().patient().create().id();
+        String doctor = contact().physician().create().id();
+        String specialist = contact().physician().create().id();
+        String treats = tie(doctor, patient).type("TREATS").declaredStrength(0.9).create().id();
+        String refers = tie(doctor, specialist).type("REFERS_TO").declaredStrength(0.6).create().id();
         JsonPath paths = paths(patient, specialist, Map.of());
         assertEquals(1, paths.getList("paths").size());
         assertEquals(2, paths.getInt("paths[0].length"));
@@ -41,17 +42,17 @@ class PathsApiTest {
 
     @Test
     void strongerIntroductionsComeFirst() {
-        String from = patient();
-        String to = patient();
-        String weakBroker = patient();
-        String strongBroker = patient();
-        String third = patient();
-        tie(from, weakBroker, "FRIEND_OF", 0.2);
-        tie(weakBroker, to, "FRIEND_OF", 1.0);
-        tie(from, strongBroker, "FAMILY_OF", 1.0);
-        tie(strongBroker, to, "NEIGHBOR_OF", 0.9);
-        tie(from, third, "FRIEND_OF", 1.0);
-        tie(third, strongBroker, "FRIEND_OF", 1.0);
+        String from = contact().patient().create().id();
+        String to = contact().patient().create().id();
+        String weakBroker = contact().patient().create().id();
+        String strongBroker = contact().patient().create().id();
+        String third = contact().patient().create().id();
+        tie(from, weakBroker).type("FRIEND_OF").declaredStrength(0.2).create();
+        tie(weakBroker, to).type("FRIEND_OF").declaredStrength(1.0).create();
+        tie(from, strongBroker).type("FAMILY_OF").declaredStrength(1.0).create();
+        tie(strongBroker, to).type("NEIGHBOR_OF").declaredStrength(0.9).create();
+        tie(from, third).type("FRIEND_OF").declaredStrength(1.0).create();
+        tie(third, strongBroker).type("FRIEND_OF").declaredStrength(1.0).create();
         JsonPath paths = paths(from, to, Map.of("maxHops", 3));
         List<Float> strengths = paths.getList("paths.strength", Float.class);
         assertEquals(3, strengths.size());
@@ -66,51 +67,53 @@ class PathsApiTest {
 
     @Test
     void noPathWithinMaxHopsIsAnEmptyListWithAReason() {
-        String a = patient();
-        String b = patient();
-        String c = patient();
-        String d = patient();
-        tie(a, b, "FRIEND_OF");
-        tie(b, c, "FRIEND_OF");
-        tie(c, d, "FRIEND_OF");
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String c = contact().patient().create().id();
+        String d = contact().patient().create().id();
+        tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(b, c).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(c, d).type("FRIEND_OF").declaredStrength(0.5).create();
         given().queryParam("from", a).queryParam("to", d).queryParam("maxHops", 2)
                 .when().get("/api/v1/paths")
                 .then().statusCode(200)
                 .body("paths", hasSize(0))
                 .body("reason", containsString("at most 2"));
         assertEquals(3, paths(a, d, Map.of("maxHops", 3)).getInt("paths[0].length"));
-        given().queryParam("from", a).queryParam("to", patient()).when().get("/api/v1/paths")
+        given().queryParam("from", a).queryParam("to", contact().patient().create().id()).when().get("/api/v1/paths")
                 .then().statusCode(200).body("paths", hasSize(0)).body("reason", containsString("No chain"));
     }
 
     @Test
     void endedTiesMakeNoPath() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "FRIEND_OF");
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create().id();
         given().header("If-Match", "\"0\"").when().post("/api/v1/ties/" + id + "/end").then().statusCode(200);
         assertEquals(List.of(), paths(a, b, Map.of()).getList("paths"));
     }
 
     @Test
     void aTieJustCreatedIsOnAPathRightAway() {
-        String a = patient();
-        String b = patient();
-        tie(a, b, "FRIEND_OF");
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create();
         assertEquals(1, paths(a, b, Map.of()).getList("paths").size());
     }
 
     @Test
     void badRequestsAreRejected() {
-        String a = patient();
+        String a = contact().patient().create().id();
         given().queryParam("from", a).queryParam("to", a).when().get("/api/v1/paths")
                 .then().statusCode(400).body("errors[0].field", equalTo("to"));
         given().queryParam("to", a).when().get("/api/v1/paths")
                 .then().statusCode(400).body("errors[0].field", equalTo("from"));
         given().queryParam("from", a).queryParam("to", "x").when().get("/api/v1/paths").then().statusCode(400);
-        given().queryParam("from", a).queryParam("to", patient()).queryParam("maxHops", 7).when().get("/api/v1/paths")
+        given().queryParam("from", a).queryParam("to", contact().patient().create().id()).queryParam("maxHops", 7)
+                .when().get("/api/v1/paths")
                 .then().statusCode(400).body("errors[0].field", equalTo("maxHops"));
-        given().queryParam("from", a).queryParam("to", patient()).queryParam("limit", 21).when().get("/api/v1/paths")
+        given().queryParam("from", a).queryParam("to", contact().patient().create().id()).queryParam("limit", 21)
+                .when().get("/api/v1/paths")
                 .then().statusCode(400).body("errors[0].field", equalTo("limit"));
         given().queryParam("from", a).queryParam("to", "00000000-0000-0000-0000-000000000007").when().get("/api/v1/paths")
                 .then().statusCode(404).contentType("application/problem+json");

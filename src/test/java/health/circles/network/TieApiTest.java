@@ -1,9 +1,7 @@
 package health.circles.network;
 
-import static health.circles.network.Network.createTie;
-import static health.circles.network.Network.patient;
-import static health.circles.network.Network.physician;
-import static health.circles.network.Network.tie;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -20,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class TieApiTest {
 
     @Inject
@@ -27,10 +27,10 @@ class TieApiTest {
 
     @Test
     void createdTieCanBeReadBackAndReachesTheGraph() {
-        String doctor = physician();
-        String patient = patient();
-        var created = createTie(Map.of("from", doctor, "to", patient, "type", "TREATS", "since", "2025-01-10",
-                "declaredStrength", 0.8, "notes", "GP since the move"))
+        String doctor = contact().physician().create().id();
+        String patient = contact().patient().create().id();
+        var created = tie(doctor, patient).type("TREATS").since("2025-01-10").declaredStrength(0.8)
+                .notes("GP since the move").post()
                 .then().statusCode(201)
                 .header("ETag", "\"0\"")
                 .header("Graph-Position", notNullValue())
@@ -56,7 +56,8 @@ class TieApiTest {
 
     @Test
     void changingATieNeedsTheCurrentVersionAndRecomputesItsStrength() {
-        String id = tie(patient(), patient(), "FRIEND_OF");
+        String id = tie(contact().patient().create().id(), contact().patient().create().id()).type("FRIEND_OF")
+                .declaredStrength(0.5).create().id();
         given().contentType(ContentType.JSON).header("If-Match", "\"0\"")
                 .body("{\"declaredStrength\":0.9,\"since\":\"2020-05-01\",\"notes\":\"school friends\"}")
                 .when().put("/api/v1/ties/" + id)
@@ -74,9 +75,9 @@ class TieApiTest {
 
     @Test
     void endedTieStaysInHistoryButLeavesTheActiveNetwork() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "NEIGHBOR_OF");
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("NEIGHBOR_OF").declaredStrength(0.5).create().id();
         var ended = given().header("If-Match", "\"0\"").queryParam("until", "2026-01-01")
                 .when().post("/api/v1/ties/" + id + "/end")
                 .then().statusCode(200)
@@ -88,13 +89,14 @@ class TieApiTest {
         given().queryParam("active", "true").when().get("/api/v1/contacts/" + a + "/ties")
                 .then().statusCode(200).body("items", hasSize(0));
         // Once ended, a new tie of the same type may join them again.
-        tie(b, a, "NEIGHBOR_OF");
+        tie(b, a).type("NEIGHBOR_OF").declaredStrength(0.5).create();
         assertEquals("2026-01-01", edge(id).get("until").toString());
     }
 
     @Test
     void deletedTieLeavesBothStores() {
-        String id = tie(patient(), patient(), "FAMILY_OF");
+        String id = tie(contact().patient().create().id(), contact().patient().create().id()).type("FAMILY_OF")
+                .declaredStrength(0.5).create().id();
         var deleted = given().header("If-Match", "\"0\"").when().delete("/api/v1/ties/" + id)
                 .then().statusCode(204).extract();
         given().when().get("/api/v1/ties/" + id).then().statusCode(404);
@@ -103,10 +105,10 @@ class TieApiTest {
 
     @Test
     void deletingAContactRemovesItsTiesFromBothStores() {
-        String leaving = patient();
-        String stays = patient();
-        String id = tie(leaving, stays, "FRIEND_OF");
-        tie(physician(), leaving, "TREATS");
+        String leaving = contact().patient().create().id();
+        String stays = contact().patient().create().id();
+        String id = tie(leaving, stays).type("FRIEND_OF").declaredStrength(0.5).create().id();
+        tie(contact().physician().create().id(), leaving).type("TREATS").declaredStrength(0.5).create();
         var deleted = given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/" + leaving).then().statusCode(204).extract();
         given().when().get("/api/v1/ties/" + id).then().statusCode(404);
         given().when().get("/api/v1/contacts/" + stays + "/ties").then().statusCode(200).body("items", hasSize(0));
@@ -116,7 +118,8 @@ class TieApiTest {
 
     @Test
     void relayingATieTwiceLeavesOneRelationship() {
-        String id = tie(patient(), patient(), "FRIEND_OF");
+        String id = tie(contact().patient().create().id(), contact().patient().create().id()).type("FRIEND_OF")
+                .declaredStrength(0.5).create().id();
         Map<String, Object> edge = edge(id);
         // The relay delivers the tie's first change again after a failure: no second relationship, no rollback.
         Map<String, Object> first = new java.util.HashMap<>(Map.of("id", id, "from", edge.get("from"), "to", edge.get("to"),
@@ -131,54 +134,54 @@ class TieApiTest {
 
     @Test
     void tieToOneselfIsRejected() {
-        String a = patient();
-        createTie(Map.of("from", a, "to", a, "type", "FRIEND_OF"))
+        String a = contact().patient().create().id();
+        tie(a, a).type("FRIEND_OF").post()
                 .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("to"));
     }
 
     @Test
     void tieToUnknownContactIsUnprocessable() {
-        createTie(Map.of("from", patient(), "to", "00000000-0000-0000-0000-000000000001", "type", "FRIEND_OF"))
+        tie(contact().patient().create().id(), "00000000-0000-0000-0000-000000000001").type("FRIEND_OF").post()
                 .then().statusCode(422).body("type", containsString("unknown-contact")).body("errors[0].field", equalTo("to"));
     }
 
     @Test
     void typeThatDoesNotFitTheKindsIsUnprocessable() {
-        createTie(Map.of("from", patient(), "to", physician(), "type", "TREATS"))
+        tie(contact().patient().create().id(), contact().physician().create().id()).type("TREATS").post()
                 .then().statusCode(422).body("type", containsString("tie-kind-not-allowed"));
-        createTie(Map.of("from", patient(), "to", patient(), "type", "WORKS_AT"))
+        tie(contact().patient().create().id(), contact().patient().create().id()).type("WORKS_AT").post()
                 .then().statusCode(422);
-        String org = Network.contact("ORGANIZATION");
-        createTie(Map.of("from", physician(), "to", org, "type", "WORKS_AT")).then().statusCode(201);
+        String org = contact().kind("ORGANIZATION").create().id();
+        tie(contact().physician().create().id(), org).type("WORKS_AT").post().then().statusCode(201);
     }
 
     @Test
     void duplicateOpenTieOfTheSameTypeConflicts() {
-        String doctor = physician();
-        String patient = patient();
-        tie(doctor, patient, "TREATS");
-        createTie(Map.of("from", doctor, "to", patient, "type", "TREATS"))
+        String doctor = contact().physician().create().id();
+        String patient = contact().patient().create().id();
+        tie(doctor, patient).type("TREATS").declaredStrength(0.5).create();
+        tie(doctor, patient).type("TREATS").post()
                 .then().statusCode(409).body("type", containsString("duplicate-tie"));
         // A different type between the same two is another relationship.
-        createTie(Map.of("from", doctor, "to", patient, "type", "COLLEAGUE_OF")).then().statusCode(201);
+        tie(doctor, patient).type("COLLEAGUE_OF").post().then().statusCode(201);
     }
 
     @Test
     void symmetricTieTheOtherWayRoundIsADuplicate() {
-        String a = patient();
-        String b = patient();
-        tie(a, b, "FRIEND_OF");
-        createTie(Map.of("from", b, "to", a, "type", "FRIEND_OF"))
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(b, a).type("FRIEND_OF").post()
                 .then().statusCode(409).body("type", containsString("duplicate-tie"));
         // Directed types have a direction: B CARES_FOR A is not A CARES_FOR B.
-        tie(a, b, "CARES_FOR");
-        createTie(Map.of("from", b, "to", a, "type", "CARES_FOR")).then().statusCode(201);
+        tie(a, b).type("CARES_FOR").declaredStrength(0.5).create();
+        tie(b, a).type("CARES_FOR").post().then().statusCode(201);
     }
 
     @Test
     void untilBeforeSinceIsRejected() {
-        createTie(Map.of("from", patient(), "to", patient(), "type", "FRIEND_OF", "since", "2025-06-01",
-                "until", "2025-01-01"))
+        tie(contact().patient().create().id(), contact().patient().create().id()).type("FRIEND_OF")
+                .since("2025-06-01").until("2025-01-01").post()
                 .then().statusCode(400).body("errors[0].field", equalTo("until"));
     }
 
@@ -189,24 +192,28 @@ class TieApiTest {
         given().queryParam("active", "maybe").when().get("/api/v1/ties")
                 .then().statusCode(400).body("errors[0].field", equalTo("active"));
         given().queryParam("type", "ENEMY_OF").when().get("/api/v1/ties").then().statusCode(400);
-        createTie(Map.of("from", "nope", "to", patient(), "type", "FRIEND_OF")).then().statusCode(400);
-        createTie(Map.of("from", patient(), "to", patient(), "type", "FRIEND_OF", "declaredStrength", 1.5))
+        tie("nope", contact().patient().create().id()).type("FRIEND_OF").post().then().statusCode(400);
+        tie(contact().patient().create().id(), contact().patient().create().id()).type("FRIEND_OF")
+                .declaredStrength(1.5).post()
                 .then().statusCode(400);
         given().when().get("/api/v1/ties/00000000-0000-0000-0000-000000000002").then().statusCode(404);
     }
 
     @Test
     void inferredSourceCannotBeClaimedByClients() {
-        createTie(Map.of("from", patient(), "to", patient(), "type", "FRIEND_OF", "source", "TOUCHPOINT"))
+        tie(contact().patient().create().id(), contact().patient().create().id())
+                .type("FRIEND_OF").set("source", "TOUCHPOINT").post()
                 .then().statusCode(400).body("errors[0].field", equalTo("source"));
     }
 
     @Test
     void contactTiesListsBothDirectionsAndPages() {
-        String centre = patient();
-        String t1 = tie(centre, patient(), "FRIEND_OF");
-        String t2 = tie(patient(), centre, "FAMILY_OF");
-        String t3 = tie(physician(), centre, "TREATS");
+        String centre = contact().patient().create().id();
+        String t1 = tie(centre, contact().patient().create().id()).type("FRIEND_OF").declaredStrength(0.5)
+                .create().id();
+        String t2 = tie(contact().patient().create().id(), centre).type("FAMILY_OF").declaredStrength(0.5)
+                .create().id();
+        String t3 = tie(contact().physician().create().id(), centre).type("TREATS").declaredStrength(0.5).create().id();
         String next = given().queryParam("limit", 2).when().get("/api/v1/contacts/" + centre + "/ties")
                 .then().statusCode(200).body("items", hasSize(2)).body("next", notNullValue())
                 .extract().path("next");

@@ -1,14 +1,13 @@
 package health.circles.network;
 
-import static health.circles.network.Network.contact;
-import static health.circles.network.Network.patient;
-import static health.circles.network.Network.physician;
-import static health.circles.network.Network.tie;
-import static health.circles.network.Network.touchpoint;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
+import static health.circles.Fixtures.touchpoint;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class TieStrengthTest {
 
     @Inject
@@ -28,10 +28,10 @@ class TieStrengthTest {
 
     @Test
     void touchpointAddsItsChannelWeightToTheTieAndTheGraphSeesIt() {
-        String doctor = physician();
-        String patient = patient();
-        String id = tie(doctor, patient, "TREATS", 0.5);
-        var recorded = touchpoint("HOME_VISIT", doctor, patient);
+        String doctor = contact().physician().create().id();
+        String patient = contact().patient().create().id();
+        String id = tie(doctor, patient).type("TREATS").declaredStrength(0.5).create().id();
+        var recorded = touchpoint("HOME_VISIT", doctor, patient).create();
         assertEquals(id, recorded.path("ties[0].id"));
         assertEquals(false, recorded.path("ties[0].inferred"));
         assertEquals(0.75, strength(id), 1e-3);
@@ -40,13 +40,13 @@ class TieStrengthTest {
 
     @Test
     void onTheGroundWeighsMoreThanOnline() {
-        String a = patient();
-        String b = patient();
-        String c = patient();
-        String inPerson = tie(a, b, "FRIEND_OF", 0.2);
-        String online = tie(a, c, "FRIEND_OF", 0.2);
-        touchpoint("IN_PERSON", a, b);
-        touchpoint("SOCIAL", a, c);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String c = contact().patient().create().id();
+        String inPerson = tie(a, b).type("FRIEND_OF").declaredStrength(0.2).create().id();
+        String online = tie(a, c).type("FRIEND_OF").declaredStrength(0.2).create().id();
+        touchpoint("IN_PERSON", a, b).create();
+        touchpoint("SOCIAL", a, c).create();
         assertTrue(strength(inPerson) > strength(online));
         assertEquals(0.4, strength(inPerson), 1e-3);
         assertEquals(0.22, strength(online), 1e-3);
@@ -54,41 +54,41 @@ class TieStrengthTest {
 
     @Test
     void aTouchpointOneHalfLifeAgoCountsHalf() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "FAMILY_OF", 0.0);
-        touchpoint("HOME_VISIT", Instant.now().minus(Duration.ofDays(90)), a, b);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("FAMILY_OF").declaredStrength(0.0).create().id();
+        touchpoint("HOME_VISIT", a, b).at(Instant.now().minus(Duration.ofDays(90))).create();
         assertEquals(0.125, strength(id), 1e-3);
     }
 
     @Test
     void strengthIsCappedAtThree() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "FAMILY_OF", 1.0);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("FAMILY_OF").declaredStrength(1.0).create().id();
         for (int i = 0; i < 10; i++) {
-            touchpoint("HOME_VISIT", a, b);
+            touchpoint("HOME_VISIT", a, b).create();
         }
         assertEquals(3.0, strength(id), 1e-5); // the last few are within min-change of the cap
     }
 
     @Test
     void tieCreatedAfterTouchpointsStartsWithTheirWeight() {
-        String a = contact("CAREGIVER");
-        String b = patient();
-        String c = patient();
-        touchpoint("PHONE", a, b, c); // infers FRIEND_OF between each two of them
-        String id = tie(a, b, "CARES_FOR", 0.5);
+        String a = contact().caregiver().create().id();
+        String b = contact().patient().create().id();
+        String c = contact().patient().create().id();
+        touchpoint("PHONE", a, b, c).create(); // infers FRIEND_OF between each two of them
+        String id = tie(a, b).type("CARES_FOR").declaredStrength(0.5).create().id();
         assertEquals(0.6, strength(id), 1e-3);
     }
 
     @Test
     void touchpointWithoutATieInfersOneForEachPair() {
-        String doctor = physician();
-        String patient = patient();
-        String carer = contact("CAREGIVER");
-        String clinic = contact("ORGANIZATION");
-        var recorded = touchpoint("IN_PERSON", doctor, patient, carer, clinic);
+        String doctor = contact().physician().create().id();
+        String patient = contact().patient().create().id();
+        String carer = contact().caregiver().create().id();
+        String clinic = contact().kind("ORGANIZATION").create().id();
+        var recorded = touchpoint("IN_PERSON", doctor, patient, carer, clinic).create();
         List<Map<String, Object>> ties = recorded.path("ties");
         // Five of the six pairs: a clinician and a patient get none, as TREATS grants access and is never inferred.
         assertEquals(5, ties.size());
@@ -105,7 +105,7 @@ class TieStrengthTest {
                 .body("declaredStrength", org.hamcrest.Matchers.equalTo(0.0f));
         assertEquals(0.2, (Double) graph.edge(id).get("strength"), 1e-3);
         // A second touchpoint strengthens the inferred tie rather than inferring another.
-        var again = touchpoint("IN_PERSON", patient, carer);
+        var again = touchpoint("IN_PERSON", patient, carer).create();
         assertEquals(id, again.path("ties[0].id"));
         assertEquals(false, again.path("ties[0].inferred"));
     }
@@ -114,19 +114,19 @@ class TieStrengthTest {
     void largeTouchpointsStrengthenExistingTiesButInferNone() {
         String[] crowd = new String[11];
         for (int i = 0; i < crowd.length; i++) {
-            crowd[i] = patient();
+            crowd[i] = contact().patient().create().id();
         }
-        String id = tie(crowd[0], crowd[1], "NEIGHBOR_OF", 0.5);
-        var recorded = touchpoint("EVENT", crowd);
+        String id = tie(crowd[0], crowd[1]).type("NEIGHBOR_OF").declaredStrength(0.5).create().id();
+        var recorded = touchpoint("EVENT", crowd).create();
         assertEquals(List.of(id), ((List<Map<String, Object>>) recorded.path("ties")).stream().map(t -> t.get("id")).toList());
     }
 
     @Test
     void refreshLetsStrengthDecayAndSendsItToTheGraph() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "FRIEND_OF", 0.0);
-        touchpoint("HOME_VISIT", a, b);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("FRIEND_OF").declaredStrength(0.0).create().id();
+        touchpoint("HOME_VISIT", a, b).create();
         assertEquals(0.25, strength(id), 1e-3);
         int changed = strengths.refresh(Instant.now().plus(Duration.ofDays(180)));
         assertTrue(changed >= 1);
@@ -136,10 +136,10 @@ class TieStrengthTest {
 
     @Test
     void recomputingPairsIsIdempotent() {
-        String a = patient();
-        String b = patient();
-        String id = tie(a, b, "FRIEND_OF", 0.5);
-        touchpoint("EMAIL", a, b);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String id = tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create().id();
+        touchpoint("EMAIL", a, b).create();
         var pair = ContactPair.of(java.util.UUID.fromString(b), java.util.UUID.fromString(a));
         StrengthService.Recomputed done = strengths.recompute(List.of(pair));
         assertEquals(List.of(), done.changed(), "nothing changed since the touchpoint");

@@ -1,10 +1,8 @@
 package health.circles.network;
 
-import static health.circles.network.Network.contact;
-import static health.circles.network.Network.patient;
-import static health.circles.network.Network.physician;
-import static health.circles.network.Network.tie;
-import static health.circles.network.Network.touchpoint;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
+import static health.circles.Fixtures.touchpoint;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -23,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@AsRole("admin")
 class TouchpointApiTest {
 
     @Inject
@@ -30,8 +30,8 @@ class TouchpointApiTest {
 
     @Test
     void recordedTouchpointCanBeReadBack() {
-        String a = patient();
-        String b = patient();
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
         Instant at = Instant.parse("2026-03-01T10:15:30Z");
         String location = given().contentType(ContentType.JSON)
                 .body(Map.of("participants", List.of(a, b), "channel", "HOME_VISIT", "occurredAt", at.toString(),
@@ -52,7 +52,7 @@ class TouchpointApiTest {
 
     @Test
     void touchpointNeedsTwoDistinctExistingParticipants() {
-        String a = patient();
+        String a = contact().patient().create().id();
         post(Map.of("participants", List.of(a), "channel", "PHONE", "occurredAt", Instant.now().toString()))
                 .then().statusCode(400).body("errors[0].field", equalTo("participants"));
         post(Map.of("participants", List.of(a, a), "channel", "PHONE", "occurredAt", Instant.now().toString()))
@@ -64,8 +64,8 @@ class TouchpointApiTest {
 
     @Test
     void unknownChannelAndFarFutureAreRejected() {
-        String a = patient();
-        String b = patient();
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
         post(Map.of("participants", List.of(a, b), "channel", "CARRIER_PIGEON", "occurredAt", Instant.now().toString()))
                 .then().statusCode(400).body("errors[0].field", equalTo("channel"));
         post(Map.of("participants", List.of(a, b), "channel", "PHONE",
@@ -77,13 +77,13 @@ class TouchpointApiTest {
 
     @Test
     void contactHistoryIsPagedNewestFirst() {
-        String a = patient();
-        String b = patient();
-        String c = patient();
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        String c = contact().patient().create().id();
         Instant now = Instant.now();
-        String oldest = touchpoint("EMAIL", now.minus(Duration.ofDays(30)), a, b).path("id");
-        String middle = touchpoint("PHONE", now.minus(Duration.ofDays(10)), a, c).path("id");
-        String newest = touchpoint("IN_PERSON", now.minus(Duration.ofDays(1)), a, b, c).path("id");
+        String oldest = touchpoint("EMAIL", a, b).at(now.minus(Duration.ofDays(30))).create().path("id");
+        String middle = touchpoint("PHONE", a, c).at(now.minus(Duration.ofDays(10))).create().path("id");
+        String newest = touchpoint("IN_PERSON", a, b, c).at(now.minus(Duration.ofDays(1))).create().path("id");
         String next = given().queryParam("limit", 2).when().get("/api/v1/contacts/" + a + "/touchpoints")
                 .then().statusCode(200)
                 .body("items.id", equalTo(List.of(newest, middle)))
@@ -98,14 +98,14 @@ class TouchpointApiTest {
 
     @Test
     void tieHistoryHoldsTheTouchpointsOfBothEnds() {
-        String doctor = physician();
-        String patient = patient();
-        String other = patient();
-        String id = tie(doctor, patient, "TREATS");
+        String doctor = contact().physician().create().id();
+        String patient = contact().patient().create().id();
+        String other = contact().patient().create().id();
+        String id = tie(doctor, patient).type("TREATS").declaredStrength(0.5).create().id();
         Instant now = Instant.now();
-        String visit = touchpoint("HOME_VISIT", now.minus(Duration.ofDays(2)), doctor, patient).path("id");
-        touchpoint("PHONE", now.minus(Duration.ofDays(1)), doctor, other);
-        String call = touchpoint("VIDEO", now, patient, doctor).path("id");
+        String visit = touchpoint("HOME_VISIT", doctor, patient).at(now.minus(Duration.ofDays(2))).create().path("id");
+        touchpoint("PHONE", doctor, other).at(now.minus(Duration.ofDays(1))).create();
+        String call = touchpoint("VIDEO", patient, doctor).at(now).create().path("id");
         given().when().get("/api/v1/ties/" + id + "/touchpoints")
                 .then().statusCode(200).body("items.id", equalTo(List.of(call, visit)));
         given().when().get("/api/v1/ties/00000000-0000-0000-0000-000000000004/touchpoints").then().statusCode(404);
@@ -114,9 +114,9 @@ class TouchpointApiTest {
 
     @Test
     void deletingATouchpointTakesItOutOfTheStrengthAndDropsTheTieItInferred() {
-        String a = patient();
-        String b = patient();
-        var recorded = touchpoint("IN_PERSON", a, b);
+        String a = contact().patient().create().id();
+        String b = contact().patient().create().id();
+        var recorded = touchpoint("IN_PERSON", a, b).create();
         String inferred = recorded.path("ties[0].id");
         given().when().delete("/api/v1/touchpoints/" + recorded.path("id")).then().statusCode(204);
         given().when().get("/api/v1/touchpoints/" + recorded.path("id")).then().statusCode(404);
@@ -134,7 +134,9 @@ class TouchpointApiTest {
 
     @Test
     void organisationsMeetingInferNoTie() {
-        var recorded = touchpoint("EVENT", contact("ORGANIZATION"), contact("ORGANIZATION"));
+        String clinic = contact().kind("ORGANIZATION").create().id();
+        String charity = contact().kind("ORGANIZATION").create().id();
+        var recorded = touchpoint("EVENT", clinic, charity).create();
         assertEquals(List.of(), recorded.path("ties"));
     }
 

@@ -1,13 +1,10 @@
 package health.circles.outreach;
 
-import static health.circles.outreach.Outreach.byTag;
-import static health.circles.outreach.Outreach.campaign;
-import static health.circles.outreach.Outreach.contact;
-import static health.circles.outreach.Outreach.granted;
-import static health.circles.outreach.Outreach.outcome;
-import static health.circles.outreach.Outreach.pending;
-import static health.circles.outreach.Outreach.tag;
-import static health.circles.outreach.Outreach.tie;
+import static health.circles.Fixtures.campaign;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.segment;
+import static health.circles.Fixtures.tie;
+import static health.circles.Fixtures.uniqueTag;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,9 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
+import health.circles.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** Campaigns over HTTP against the real stores: targets, outcomes as touchpoints, opt-outs, pending lists, reports. */
 @QuarkusTest
+@AsRole("admin")
 class CampaignApiTest {
 
     // JsonPath reads JSON numbers as floats.
@@ -46,25 +47,26 @@ class CampaignApiTest {
      */
     @Test
     void reportFiguresMatchAHandComputedSmallGraph() {
-        String tag = tag();
-        String staff = granted("NURSE", tag());
-        String seed = granted("COMMUNITY_LEADER", tag());
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
+        String seed = granted("COMMUNITY_LEADER", uniqueTag());
         String a = granted("PATIENT", tag);
         String b = granted("PATIENT", tag);
         String c = granted("CAREGIVER", tag);
         String d = granted("PATIENT", tag);
         String e = granted("CAREGIVER", tag);
         String f = granted("PATIENT", tag);
-        contact("PATIENT", tag, "DENIED", false);
-        contact("PATIENT", tag, null, false);
-        contact("CAREGIVER", tag, "GRANTED", true);
-        String seedA = tie(seed, a);
-        tie(a, b);
-        tie(seed, c);
-        tie(d, e);
+        person("PATIENT", tag, "DENIED", false);
+        person("PATIENT", tag, null, false);
+        person("CAREGIVER", tag, "GRANTED", true);
+        String seedA = tie(seed, a).type("FRIEND_OF").declaredStrength(0.5).create().id();
+        tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(seed, c).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(d, e).type("FRIEND_OF").declaredStrength(0.5).create();
 
-        String segment = byTag(tag, false);
-        String campaign = campaign(segment, "EMAIL", "[{\"contactId\":\"" + seed + "\",\"expectedReach\":3}]", 0.5, 1);
+        String segment = segment().tagged(tag).create();
+        String campaign = campaign(segment).channel("EMAIL")
+                .seeds("[{\"contactId\":\"" + seed + "\",\"expectedReach\":3}]").predictedCoverage(0.5).create();
         JsonPath started = given().when().get("/api/v1/campaigns/" + campaign).then().statusCode(200).extract().jsonPath();
         assertEquals(6, started.getInt("counts.targets"));
         assertEquals(6, started.getInt("counts.pending"));
@@ -123,7 +125,8 @@ class CampaignApiTest {
         assertEquals(1, report.getInt("prediction.respondedNearSeeds"));
 
         // Two hops: b (through a) joins what S reached downstream.
-        String wider = campaign(segment, "EMAIL", "[{\"contactId\":\"" + seed + "\"}]", null, 2);
+        String wider = campaign(segment).channel("EMAIL")
+                .seeds("[{\"contactId\":\"" + seed + "\"}]").hops(2).create();
         outcome(wider, b, "RESPONDED", seed).then().statusCode(201);
         JsonPath two = given().when().get("/api/v1/campaigns/" + wider + "/report").then().statusCode(200)
                 .extract().jsonPath();
@@ -134,13 +137,13 @@ class CampaignApiTest {
 
     @Test
     void anOptOutDuringACampaignDeniesConsentAtOnceAndEmptiesEveryPendingList() {
-        String tag = tag();
-        String staff = granted("NURSE", tag());
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
         String quitter = granted("PATIENT", tag);
         String stayer = granted("PATIENT", tag);
-        String segment = byTag(tag, false);
-        String first = campaign(segment, "EMAIL", "[]", null, 1);
-        String second = campaign(segment, "EMAIL", "[]", null, 1);
+        String segment = segment().tagged(tag).create();
+        String first = campaign(segment).channel("EMAIL").create();
+        String second = campaign(segment).channel("EMAIL").create();
         long version = given().when().get("/api/v1/contacts/" + quitter).then().extract().jsonPath().getLong("version");
 
         outcome(first, quitter, "OPTED_OUT", staff).then().statusCode(201)
@@ -167,21 +170,21 @@ class CampaignApiTest {
         // Nobody asks them again: not in this campaign, not in the other, not in a new one.
         outcome(first, quitter, "REACHED", staff).then().statusCode(409).body("type", containsString("opted-out"));
         outcome(second, quitter, "RESPONDED", staff).then().statusCode(409);
-        JsonPath members = Outreach.members(segment, "EMAIL");
+        JsonPath members = members(segment, "EMAIL");
         assertEquals(List.of(stayer), members.getList("items.id"));
         assertEquals(1, members.getInt("excluded.denied"));
-        String third = campaign(segment, "EMAIL", "[]", null, 1);
+        String third = campaign(segment).channel("EMAIL").create();
         assertEquals(List.of(stayer), pending(third));
     }
 
     @Test
     void consentWithdrawnOrDoNotContactMeanwhileLeavesThePendingListAtOnce() {
-        String tag = tag();
-        String staff = granted("NURSE", tag());
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
         String later = granted("PATIENT", tag);
         String denies = granted("PATIENT", tag);
         String stays = granted("PATIENT", tag);
-        String campaign = campaign(byTag(tag, false), "EMAIL", "[]", null, 1);
+        String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL").create();
         patch(later, "{\"doNotContact\":true}");
         patch(denies, "{\"consent\":{\"EMAIL\":{\"status\":\"DENIED\"}}}");
 
@@ -196,11 +199,11 @@ class CampaignApiTest {
 
     @Test
     void unknownConsentIsTargetedOnlyWhenTheSegmentIncludesIt() {
-        String tag = tag();
+        String tag = uniqueTag();
         String yes = granted("PATIENT", tag);
-        String unknown = contact("PATIENT", tag, null, false);
-        String strict = campaign(byTag(tag, false), "EMAIL", "[]", null, 1);
-        String lenient = campaign(byTag(tag, true), "EMAIL", "[]", null, 1);
+        String unknown = person("PATIENT", tag, null, false);
+        String strict = campaign(segment().tagged(tag).create()).channel("EMAIL").create();
+        String lenient = campaign(segment().tagged(tag).includeUnknown(true).create()).channel("EMAIL").create();
         assertEquals(List.of(yes), pending(strict));
         given().when().get("/api/v1/campaigns/" + strict).then().body("excludedAtStart.unknown", equalTo(1))
                 .body("includeUnknown", equalTo(false));
@@ -210,12 +213,12 @@ class CampaignApiTest {
 
     @Test
     void invalidCampaignsAndOutcomesAreProblems() {
-        String tag = tag();
-        String staff = granted("NURSE", tag());
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
         String target = granted("PATIENT", tag);
-        String outsider = granted("PATIENT", tag());
-        String noContact = contact("COMMUNITY_LEADER", tag(), "GRANTED", true);
-        String segment = byTag(tag, false);
+        String outsider = granted("PATIENT", uniqueTag());
+        String noContact = person("COMMUNITY_LEADER", uniqueTag(), "GRANTED", true);
+        String segment = segment().tagged(tag).create();
         String body = """
                 {"name":"x","segmentId":"%s","channel":"EMAIL","seeds":%s,"hops":%d}""";
         given().contentType(ContentType.JSON).body(body.formatted(segment, "[]", 4))
@@ -232,7 +235,7 @@ class CampaignApiTest {
                         {"name":"x","segmentId":"%s","channel":"EMAIL","predictedCoverage":1.5}""".formatted(segment))
                 .when().post("/api/v1/campaigns").then().statusCode(400).body("errors.field", hasItem("predictedCoverage"));
 
-        String campaign = campaign(segment, "EMAIL", "[]", null, 1);
+        String campaign = campaign(segment).channel("EMAIL").create();
         given().when().get("/api/v1/campaigns/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json");
         outcome(UUID.randomUUID().toString(), target, "REACHED", staff).then().statusCode(404);
@@ -259,9 +262,9 @@ class CampaignApiTest {
 
     @Test
     void campaignsArePagedNewestFirst() {
-        String segment = byTag(tag(), false);
-        String older = campaign(segment, "SMS", "[]", null, 1);
-        String newer = campaign(segment, "SMS", "[]", null, 1);
+        String segment = segment().tagged(uniqueTag()).create();
+        String older = campaign(segment).channel("SMS").create();
+        String newer = campaign(segment).channel("SMS").create();
         JsonPath first = given().queryParam("limit", 1).when().get("/api/v1/campaigns").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(newer, first.getString("items[0].id"));
@@ -272,11 +275,12 @@ class CampaignApiTest {
 
     @Test
     void erasingATargetRemovesItFromCampaignsAndTheirReports() {
-        String tag = tag();
-        String staff = granted("NURSE", tag());
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
         String erased = granted("PATIENT", tag);
         String kept = granted("PATIENT", tag);
-        String campaign = campaign(byTag(tag, false), "EMAIL", "[{\"contactId\":\"" + staff + "\"}]", null, 1);
+        String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL")
+                .seeds("[{\"contactId\":\"" + staff + "\"}]").create();
         outcome(campaign, erased, "RESPONDED", staff).then().statusCode(201);
         outcome(campaign, kept, "REACHED", erased).then().statusCode(201);
         given().when().post("/api/v1/contacts/" + erased + "/erasure").then().statusCode(204);
@@ -298,5 +302,37 @@ class CampaignApiTest {
     private static Map<String, Object> group(JsonPath report, String list, String key) {
         List<Map<String, Object>> groups = report.getList(list);
         return groups.stream().filter(g -> key.equals(g.get("key"))).findFirst().orElseThrow();
+    }
+
+    /** A contact of {@code kind} with {@code tag} and an e-mail address, who granted EMAIL. */
+    private static String granted(String kind, String tag) {
+        return person(kind, tag, "GRANTED", false);
+    }
+
+    /**
+     * A contact of {@code kind} with {@code tag} and an e-mail address; {@code email} is its EMAIL consent (null: never
+     * answered).
+     */
+    private static String person(String kind, String tag, String email, boolean doNotContact) {
+        Fixtures.ContactFixture person = contact().kind(kind).email("out-" + uniqueTag() + "@example.org").tags(tag)
+                .doNotContact(doNotContact);
+        return (email == null ? person.consent(Map.of()) : person.consent("EMAIL", email, "test")).create().id();
+    }
+
+    private static JsonPath members(String segment, String channel) {
+        return given().queryParam("channel", channel).queryParam("limit", 200)
+                .when().get("/api/v1/segments/" + segment + "/members")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Response outcome(String campaign, String contact, String outcome, String via) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("contactId", contact, "outcome", outcome, "via", via))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes");
+    }
+
+    private static List<String> pending(String campaign) {
+        return given().queryParam("limit", 200).when().get("/api/v1/campaigns/" + campaign + "/pending")
+                .then().statusCode(200).extract().jsonPath().getList("items.id");
     }
 }

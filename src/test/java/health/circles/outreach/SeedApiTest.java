@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
+import health.circles.Fixtures;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the tests that need one come last, after a single run.
  */
 @QuarkusTest
+@AsRole("admin")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedApiTest {
@@ -273,24 +276,7 @@ class SeedApiTest {
     @Test
     @Order(20)
     void analyticsRunForTheCommunityTests() {
-        String location = null;
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (location == null && System.nanoTime() < deadline) {
-            var response = given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/analytics/runs");
-            if (response.statusCode() == 202) {
-                location = response.header("Location");
-            } else {
-                assertEquals(409, response.statusCode(), response.asString()); // another run is in progress
-                pause();
-            }
-        }
-        String id = location.substring(location.lastIndexOf('/') + 1);
-        JsonPath run;
-        do {
-            pause();
-            run = given().when().get("/api/v1/analytics/runs/" + id).then().statusCode(200).extract().jsonPath();
-        } while ("RUNNING".equals(run.getString("state")) && System.nanoTime() < deadline);
-        assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
+        Fixtures.analyticsRun(Duration.ofMinutes(10));
     }
 
     @Test
@@ -343,16 +329,16 @@ class SeedApiTest {
     @Order(20)
     void aSegmentIsATargetAndContactsOfActiveCampaignsAreLeftOutWhenAsked() {
         String pickedJson = members("B", "C").stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(","));
-        String segment = Outreach.segment("{\"contacts\":[" + pickedJson + "]}", false);
+        String segment = Fixtures.segment().filter("{\"contacts\":[" + pickedJson + "]}").create();
         JsonPath bySegment = ok("{\"segment\":\"" + segment + "\",\"k\":2,\"channel\":\"EMAIL\",\"model\":" + HALF + "}");
         assertEquals("SEGMENT", bySegment.getString("target.kind"));
         assertEquals(22, bySegment.getInt("target.size"));
         assertEquals(Set.of(hubs.get("B"), hubs.get("C")), Set.copyOf(ids(bySegment, "seeds")));
 
         // B is the target of an active campaign: asked to, seed selection leaves its contacts alone.
-        String onlyB = Outreach.segment("{\"contacts\":[" + members("B").stream().map(id -> "\"" + id + "\"")
-                .collect(Collectors.joining(",")) + "]}", false);
-        String campaign = Outreach.campaign(onlyB, "EMAIL", "[]", null, 1);
+        String onlyB = Fixtures.segment().filter("{\"contacts\":[" + members("B").stream().map(id -> "\"" + id + "\"")
+                .collect(Collectors.joining(",")) + "]}").create();
+        String campaign = Fixtures.campaign(onlyB).channel("EMAIL").create();
         JsonPath fresh = ok(body(members("B", "C"), 2, "\"model\":" + HALF + ",\"excludeActiveCampaigns\":true"));
         assertTrue(ids(fresh, "seeds").stream().noneMatch(communities.get("B")::contains), fresh.prettify());
         assertTrue(ids(fresh, "seeds").contains(hubs.get("C")));
@@ -361,14 +347,6 @@ class SeedApiTest {
 
         bad("{\"segment\":\"" + UUID.randomUUID() + "\",\"k\":2,\"channel\":\"EMAIL\"}", 404, null);
         bad("{\"segment\":\"" + segment + "\",\"network\":true,\"k\":2,\"channel\":\"EMAIL\"}", 400, "target");
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void star(String name, String hubConsent, boolean hubDoNotContact, int size) {
@@ -384,19 +362,14 @@ class SeedApiTest {
     }
 
     private static UUID person(String kind, String name, String emailConsent, boolean doNotContact) {
-        String consent = emailConsent == null ? "{}" : "{\"EMAIL\":{\"status\":\"" + emailConsent + "\"}}";
         String[] parts = name.split(" ", 2);
-        String id = given().contentType(ContentType.JSON).body("""
-                        {"kind":"%s","givenName":"%s","familyName":"%s","consent":%s,"doNotContact":%s}"""
-                        .formatted(kind, parts[0], parts[1], consent, doNotContact))
-                .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
-        return UUID.fromString(id);
+        Fixtures.ContactFixture person = Fixtures.contact().kind(kind).named(parts[0], parts[1])
+                .doNotContact(doNotContact);
+        return (emailConsent == null ? person.consent(Map.of()) : person.consent("EMAIL", emailConsent)).create().uuid();
     }
 
     private static void tie(UUID from, UUID to) {
-        given().contentType(ContentType.JSON).body("""
-                        {"from":"%s","to":"%s","type":"FRIEND_OF","declaredStrength":1.0}""".formatted(from, to))
-                .when().post("/api/v1/ties").then().statusCode(201);
+        Fixtures.tie(from, to).type("FRIEND_OF").declaredStrength(1.0).create();
     }
 
     private List<UUID> members(String... names) {

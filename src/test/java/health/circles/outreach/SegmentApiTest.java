@@ -1,14 +1,11 @@
 package health.circles.outreach;
 
+import static health.circles.Fixtures.campaign;
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.segment;
+import static health.circles.Fixtures.tie;
+import static health.circles.Fixtures.uniqueTag;
 import static health.circles.TestTokens.as;
-import static health.circles.outreach.Outreach.byTag;
-import static health.circles.outreach.Outreach.contact;
-import static health.circles.outreach.Outreach.granted;
-import static health.circles.outreach.Outreach.memberIds;
-import static health.circles.outreach.Outreach.members;
-import static health.circles.outreach.Outreach.segment;
-import static health.circles.outreach.Outreach.tag;
-import static health.circles.outreach.Outreach.tie;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,26 +16,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.circles.Factories;
+import health.circles.AsRole;
+import health.circles.Fixtures;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import health.circles.contact.Channel;
 import health.circles.network.GraphReads;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Segments over HTTP against the real stores: consent per channel, filters, paging, export, communities, erasure. */
 @QuarkusTest
+@AsRole("admin")
 class SegmentApiTest {
 
     @Inject
@@ -52,14 +54,14 @@ class SegmentApiTest {
 
     @Test
     void deniedAndDoNotContactAreNeverMembersAndUnknownOnlyWhenTheSegmentSaysSo() {
-        String tag = tag();
+        String tag = uniqueTag();
         String granted = granted("PATIENT", tag);
-        String denied = contact("PATIENT", tag, "DENIED", false);
-        String unknown = contact("PATIENT", tag, null, false);
-        String explicitUnknown = contact("PATIENT", tag, "UNKNOWN", false);
-        String doNotContact = contact("PATIENT", tag, "GRANTED", true);
+        String denied = person("PATIENT", tag, "DENIED", false);
+        String unknown = person("PATIENT", tag, null, false);
+        String explicitUnknown = person("PATIENT", tag, "UNKNOWN", false);
+        String doNotContact = person("PATIENT", tag, "GRANTED", true);
 
-        String strict = byTag(tag, false);
+        String strict = segment().tagged(tag).create();
         JsonPath page = members(strict, "EMAIL");
         assertEquals(List.of(granted), page.getList("items.id"));
         assertEquals(1, page.getInt("total"));
@@ -67,7 +69,7 @@ class SegmentApiTest {
         assertEquals(1, page.getInt("excluded.denied"));
         assertEquals(2, page.getInt("excluded.unknown"));
 
-        String lenient = byTag(tag, true);
+        String lenient = segment().tagged(tag).includeUnknown(true).create();
         JsonPath withUnknown = members(lenient, "EMAIL");
         assertEquals(Set.of(granted, unknown, explicitUnknown), new HashSet<>(withUnknown.getList("items.id")));
         assertEquals(0, withUnknown.getInt("excluded.unknown"));
@@ -86,12 +88,12 @@ class SegmentApiTest {
 
     @Test
     void previewCountsTheMembersShowsAFewAndSaysWhoWasLeftOut() {
-        String tag = tag();
+        String tag = uniqueTag();
         for (int i = 0; i < 12; i++) {
             granted("CAREGIVER", tag);
         }
-        contact("CAREGIVER", tag, "DENIED", false);
-        String segment = byTag(tag, false);
+        person("CAREGIVER", tag, "DENIED", false);
+        String segment = segment().tagged(tag).create();
         given().queryParam("channel", "email").when().get("/api/v1/segments/" + segment + "/preview")
                 .then().statusCode(200)
                 .body("count", equalTo(12))
@@ -102,11 +104,11 @@ class SegmentApiTest {
 
     @Test
     void aFilterIsPreviewedBeforeItIsSavedAndNothingIsWritten() {
-        String tag = tag();
+        String tag = uniqueTag();
         for (int i = 0; i < 3; i++) {
             granted("NURSE", tag);
         }
-        contact("NURSE", tag, null, false);
+        person("NURSE", tag, null, false);
         long saved = given().queryParam("limit", 200).when().get("/api/v1/segments").then().statusCode(200)
                 .extract().jsonPath().getList("items").size();
         String draft = """
@@ -134,12 +136,12 @@ class SegmentApiTest {
 
     @Test
     void membersArePagedByNameWithACursor() {
-        String tag = tag();
+        String tag = uniqueTag();
         Set<String> all = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             all.add(granted("PATIENT", tag));
         }
-        String segment = byTag(tag, false);
+        String segment = segment().tagged(tag).create();
         List<String> seen = new ArrayList<>();
         String next = null;
         int pages = 0;
@@ -161,46 +163,43 @@ class SegmentApiTest {
 
     @Test
     void filtersCombineKindsTagsLanguagesAndPostalCodes() {
-        String tag = tag();
-        String spanishPatient = "" + Factories.contact("""
-                {"kind":"PATIENT","givenName":"Ana","familyName":"Lopez","tags":["%s"],"languages":["es"],
-                 "postalCode":"90110","consent":{"MAIL":{"status":"GRANTED"}}}""".formatted(tag));
-        Factories.contact("""
-                {"kind":"PATIENT","givenName":"Bob","familyName":"Lee","tags":["%s"],"languages":["en"],
-                 "postalCode":"90110","consent":{"MAIL":{"status":"GRANTED"}}}""".formatted(tag));
-        Factories.contact("""
-                {"kind":"NURSE","givenName":"Eva","familyName":"Ruiz","tags":["%s"],"languages":["es"],
-                 "postalCode":"90110","consent":{"MAIL":{"status":"GRANTED"}}}""".formatted(tag));
-        Factories.contact("""
-                {"kind":"PATIENT","givenName":"Luz","familyName":"Diaz","tags":["%s"],"languages":["es"],
-                 "postalCode":"10001","consent":{"MAIL":{"status":"GRANTED"}}}""".formatted(tag));
-        String segment = segment("""
-                {"tags":["%s"],"kinds":["PATIENT"],"languages":["es"],"postalCodes":["90110"]}""".formatted(tag.toUpperCase()), false);
+        String tag = uniqueTag();
+        String spanishPatient = contact().patient().named("Ana", "Lopez").tags(tag).languages("es").postalCode("90110")
+                .consent("MAIL", "GRANTED").create().id();
+        contact().patient().named("Bob", "Lee").tags(tag).languages("en").postalCode("90110")
+                .consent("MAIL", "GRANTED").create();
+        contact().nurse().named("Eva", "Ruiz").tags(tag).languages("es").postalCode("90110")
+                .consent("MAIL", "GRANTED").create();
+        contact().patient().named("Luz", "Diaz").tags(tag).languages("es").postalCode("10001")
+                .consent("MAIL", "GRANTED").create();
+        String segment = segment().filter("""
+                {"tags":["%s"],"kinds":["PATIENT"],"languages":["es"],"postalCodes":["90110"]}"""
+                .formatted(tag.toUpperCase())).create();
         assertEquals(List.of(spanishPatient), memberIds(segment, "MAIL"));
     }
 
     @Test
     void tieToAContactWithinKHopsAsksTheGraph() {
-        String tag = tag();
+        String tag = uniqueTag();
         String anchor = granted("COMMUNITY_LEADER", tag);
         String one = granted("PATIENT", tag);
         String two = granted("PATIENT", tag);
         String three = granted("PATIENT", tag);
-        String deniedNeighbour = contact("PATIENT", tag, "DENIED", false);
-        tie(anchor, one);
-        tie(one, two);
-        tie(two, three);
-        tie(anchor, deniedNeighbour);
-        String hop1 = segment("""
-                {"tieTo":{"contactId":"%s","hops":1}}""".formatted(anchor), false);
+        String deniedNeighbour = person("PATIENT", tag, "DENIED", false);
+        tie(anchor, one).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(one, two).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(two, three).type("FRIEND_OF").declaredStrength(0.5).create();
+        tie(anchor, deniedNeighbour).type("FRIEND_OF").declaredStrength(0.5).create();
+        String hop1 = segment().filter("""
+                {"tieTo":{"contactId":"%s","hops":1}}""".formatted(anchor)).create();
         JsonPath near = members(hop1, "EMAIL");
         assertEquals(List.of(one), near.getList("items.id"));
         assertEquals(1, near.getInt("excluded.denied"));
-        String hop2 = segment("""
-                {"tieTo":{"contactId":"%s","hops":2},"tags":["%s"]}""".formatted(anchor, tag), false);
+        String hop2 = segment().filter("""
+                {"tieTo":{"contactId":"%s","hops":2},"tags":["%s"]}""".formatted(anchor, tag)).create();
         assertEquals(Set.of(one, two), new HashSet<>(memberIds(hop2, "EMAIL")));
-        String hop3 = segment("""
-                {"tieTo":{"contactId":"%s","hops":3}}""".formatted(anchor), false);
+        String hop3 = segment().filter("""
+                {"tieTo":{"contactId":"%s","hops":3}}""".formatted(anchor)).create();
         assertEquals(Set.of(one, two, three), new HashSet<>(memberIds(hop3, "EMAIL")));
     }
 
@@ -236,7 +235,7 @@ class SegmentApiTest {
         given().when().get("/api/v1/segments/" + unknown).then().statusCode(404).contentType("application/problem+json");
         given().queryParam("channel", "EMAIL").when().get("/api/v1/segments/" + unknown + "/members").then().statusCode(404);
         given().when().get("/api/v1/segments/not-a-uuid").then().statusCode(400);
-        String segment = byTag(tag(), false);
+        String segment = segment().tagged(uniqueTag()).create();
         given().when().get("/api/v1/segments/" + segment + "/members").then().statusCode(400)
                 .body("errors.field", hasItem("channel"));
         given().queryParam("channel", "FAX").when().get("/api/v1/segments/" + segment + "/members").then().statusCode(400)
@@ -248,8 +247,8 @@ class SegmentApiTest {
 
     @Test
     void segmentsAreReplacedWithIfMatchListedAndDeleted() {
-        String tag = tag();
-        String id = byTag(tag, false);
+        String tag = uniqueTag();
+        String id = segment().tagged(tag).create();
         String etag = given().when().get("/api/v1/segments/" + id).then().statusCode(200).extract().header("ETag");
         String body = """
                 {"name":"Renamed %s","filter":{"tags":["%s"]},"includeUnknown":true}""".formatted(id, tag);
@@ -267,13 +266,12 @@ class SegmentApiTest {
 
     @Test
     void csvExportListsTheConsentingMembersInTheCallersViewAndAuditsEachOne() throws Exception {
-        String tag = tag();
-        String a = "" + Factories.contact("""
-                {"kind":"PATIENT","givenName":"=HYPERLINK(1)","familyName":"Comma, Quote\\"","email":"a@example.org",
-                 "phone":"+1 555 0100","tags":["%s"],"consent":{"EMAIL":{"status":"GRANTED"}}}""".formatted(tag));
+        String tag = uniqueTag();
+        String a = contact().patient().named("=HYPERLINK(1)", "Comma, Quote\"").email("a@example.org")
+                .phone("+1 555 0100").tags(tag).consent("EMAIL", "GRANTED").create().id();
         String b = granted("PATIENT", tag);
-        contact("PATIENT", tag, "DENIED", false);
-        String segment = byTag(tag, false);
+        person("PATIENT", tag, "DENIED", false);
+        String segment = segment().tagged(tag).create();
         var answer = as("outreach").queryParam("channel", "EMAIL").when().get("/api/v1/segments/" + segment + "/export")
                 .then().statusCode(200).contentType(containsString("text/csv"))
                 .header("Segment-Excluded-Denied", "1").header("Segment-Members", "2")
@@ -295,42 +293,42 @@ class SegmentApiTest {
 
     @Test
     void aSegmentByCommunitySelectsTheMembersOfTheLatestRunAndItsCampaignReportsByCommunity() throws Exception {
-        String tag = tag();
+        String tag = uniqueTag();
         List<String> left = new ArrayList<>();
         List<String> right = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            left.add(i == 3 ? contact("PATIENT", tag, "DENIED", false) : granted("PATIENT", tag));
+            left.add(i == 3 ? person("PATIENT", tag, "DENIED", false) : granted("PATIENT", tag));
             right.add(granted("PATIENT", tag));
         }
         for (List<String> clique : List.of(left, right)) {
             for (int i = 0; i < clique.size(); i++) {
                 for (int j = i + 1; j < clique.size(); j++) {
-                    tie(clique.get(i), clique.get(j));
+                    tie(clique.get(i), clique.get(j)).type("FRIEND_OF").declaredStrength(0.5).create();
                 }
             }
         }
         graphReads.await(null);
-        Outreach.analyticsRun();
+        Fixtures.analyticsRun(Duration.ofMinutes(10));
         JsonPath communities = given().when().get("/api/v1/contacts/" + left.get(0) + "/communities")
                 .then().statusCode(200).extract().jsonPath();
         long community = communities.getLong("memberships.find { it.primary && it.level == 0 }.communityId");
 
-        String segment = segment("{\"communities\":[" + community + "],\"membership\":\"PRIMARY\"}", false);
+        String segment = segment().filter("{\"communities\":[" + community + "],\"membership\":\"PRIMARY\"}").create();
         JsonPath page = members(segment, "EMAIL");
         assertEquals(Set.copyOf(left.subList(0, 3)), new HashSet<>(page.getList("items.id")));
         assertEquals(1, page.getInt("excluded.denied"));
         given().when().get("/api/v1/segments/" + segment).then().body("filter.communities[0]", equalTo((int) community));
 
-        String influential = segment("""
-                {"tags":["%s"],"influence":{"metric":"DEGREE","minScore":3}}""".formatted(tag), false);
+        String influential = segment().filter("""
+                {"tags":["%s"],"influence":{"metric":"DEGREE","minScore":3}}""".formatted(tag)).create();
         assertEquals(Set.copyOf(concat(left.subList(0, 3), right)), new HashSet<>(memberIds(influential, "EMAIL")));
 
         given().contentType(ContentType.JSON).body("{\"name\":\"gone\",\"filter\":{\"communities\":[999999999]}}")
                 .when().post("/api/v1/segments").then().statusCode(400).body("errors.field", hasItem("filter.communities"));
 
         // A campaign on the community: the report groups its targets by the run's community.
-        String campaign = Outreach.campaign(segment, "EMAIL", "[]", null, 1);
-        Outreach.outcome(campaign, left.get(0), "RESPONDED", left.get(1)).then().statusCode(201);
+        String campaign = campaign(segment).channel("EMAIL").create();
+        outcome(campaign, left.get(0), "RESPONDED", left.get(1)).then().statusCode(201);
         JsonPath report = given().when().get("/api/v1/campaigns/" + campaign + "/report").then().statusCode(200)
                 .extract().jsonPath();
         assertEquals(String.valueOf(community), report.getString("byCommunity[0].key"));
@@ -340,12 +338,12 @@ class SegmentApiTest {
 
     @Test
     void erasingTheAnchorOfASegmentLeavesItMatchingNobody() {
-        String tag = tag();
+        String tag = uniqueTag();
         String anchor = granted("PATIENT", tag);
         String friend = granted("PATIENT", tag);
-        tie(anchor, friend);
-        String segment = segment("""
-                {"tieTo":{"contactId":"%s","hops":1}}""".formatted(anchor), false);
+        tie(anchor, friend).type("FRIEND_OF").declaredStrength(0.5).create();
+        String segment = segment().filter("""
+                {"tieTo":{"contactId":"%s","hops":1}}""".formatted(anchor)).create();
         assertEquals(List.of(friend), memberIds(segment, "EMAIL"));
         given().when().post("/api/v1/contacts/" + anchor + "/erasure").then().statusCode(204);
         given().when().get("/api/v1/segments/" + segment).then().statusCode(200)
@@ -355,13 +353,13 @@ class SegmentApiTest {
 
     @Test
     void aHandPickedSegmentListsThePickedContactsThatConsentAndForgetsAnErasedOne() {
-        String tag = tag();
+        String tag = uniqueTag();
         String kept = granted("PATIENT", tag);
         String erased = granted("PATIENT", tag);
-        String declined = contact("PATIENT", tag, "DENIED", false);
+        String declined = person("PATIENT", tag, "DENIED", false);
         granted("PATIENT", tag); // same tag, not picked
-        String segment = segment("""
-                {"contacts":["%s","%s","%s","%s"]}""".formatted(kept, erased, declined, kept), false);
+        String segment = segment().filter("""
+                {"contacts":["%s","%s","%s","%s"]}""".formatted(kept, erased, declined, kept)).create();
         assertEquals(Set.of(kept, erased), new HashSet<>(memberIds(segment, "EMAIL")));
         assertEquals(1, members(segment, "EMAIL").getInt("excluded.denied"));
         given().when().get("/api/v1/segments/" + segment).then().statusCode(200)
@@ -400,5 +398,36 @@ class SegmentApiTest {
             }
         }
         return out;
+    }
+
+    /** A contact of {@code kind} with {@code tag} and an e-mail address, who granted EMAIL. */
+    private static String granted(String kind, String tag) {
+        return person(kind, tag, "GRANTED", false);
+    }
+
+    /**
+     * A contact of {@code kind} with {@code tag} and an e-mail address; {@code email} is its EMAIL consent (null: never
+     * answered).
+     */
+    private static String person(String kind, String tag, String email, boolean doNotContact) {
+        Fixtures.ContactFixture person = contact().kind(kind).email("out-" + uniqueTag() + "@example.org").tags(tag)
+                .doNotContact(doNotContact);
+        return (email == null ? person.consent(Map.of()) : person.consent("EMAIL", email, "test")).create().id();
+    }
+
+    private static JsonPath members(String segment, String channel) {
+        return given().queryParam("channel", channel).queryParam("limit", 200)
+                .when().get("/api/v1/segments/" + segment + "/members")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Response outcome(String campaign, String contact, String outcome, String via) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("contactId", contact, "outcome", outcome, "via", via))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes");
+    }
+
+    private static List<String> memberIds(String segment, String channel) {
+        return members(segment, channel).getList("items.id");
     }
 }

@@ -1,5 +1,6 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.bearer;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,7 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every PHI-bearing endpoint writes exactly the expected audit rows; the trail cannot be changed. */
 @QuarkusTest
+@Anonymous
 class AuditApiTest {
 
     @Inject
@@ -65,8 +67,8 @@ class AuditApiTest {
     void listingWritesOneRowPerContactShownOrOneRowWhenEmpty() {
         String me = subject();
         String tag = "aud" + UUID.randomUUID().toString().substring(0, 8);
-        UUID a = Factories.contact("{\"kind\":\"PATIENT\",\"givenName\":\"Al\",\"familyName\":\"Aaa\",\"tags\":[\"" + tag + "\"]}");
-        UUID b = Factories.contact("{\"kind\":\"PATIENT\",\"givenName\":\"Bo\",\"familyName\":\"Bbb\",\"tags\":[\"" + tag + "\"]}");
+        UUID a = contact().patient().named("Al", "Aaa").tags(tag).create().uuid();
+        UUID b = contact().patient().named("Bo", "Bbb").tags(tag).create().uuid();
         asSubject(me, "outreach").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
         asSubject(me, "outreach").when().get("/api/v1/contacts?tag=none" + tag).then().statusCode(200);
         assertEquals(List.of(
@@ -78,8 +80,8 @@ class AuditApiTest {
     @Test
     void tieEndpointsNameBothContacts() {
         String me = subject();
-        UUID doctor = Factories.physician("Tom", "Tied");
-        UUID patient = Factories.patient("Tia", "Tied");
+        UUID doctor = contact().physician().named("Tom", "Tied").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Tia", "Tied").fullRecord().create().uuid();
         String tie = asSubject(me, "integration").contentType("application/json")
                 .body("{\"from\":\"" + doctor + "\",\"to\":\"" + patient + "\",\"type\":\"TREATS\"}")
                 .when().post("/api/v1/ties").then().statusCode(201).extract().path("id");
@@ -100,7 +102,7 @@ class AuditApiTest {
     @Test
     void refusedRequestsAreRecordedWithTheirStatus() {
         String me = subject();
-        UUID patient = Factories.patient("Rita", "Refused");
+        UUID patient = contact().patient().named("Rita", "Refused").fullRecord().create().uuid();
         asSubject(me, "outreach").when().delete("/api/v1/contacts/" + patient).then().statusCode(403);
         assertEquals(List.of("delete contact " + patient + " [" + patient + "] DELETE 403"), rows(me));
     }
@@ -122,7 +124,7 @@ class AuditApiTest {
     @Test
     void adminQueriesTheTrailBySubjectContactResourceAndTime() {
         String me = subject();
-        UUID patient = Factories.patient("Quinn", "Queried");
+        UUID patient = contact().patient().named("Quinn", "Queried").fullRecord().create().uuid();
         asSubject(me, "analyst").when().get("/api/v1/contacts/" + patient).then().statusCode(200);
         as("admin").queryParam("subject", me).when().get("/api/v1/audit")
                 .then().statusCode(200)

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * role can add rows but not touch existing ones, and the hash chain shows where rows were changed or removed.
  */
 @QuarkusTest
+@Anonymous
 class AuditIntegrityApiTest {
 
     @Inject

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import health.circles.Anonymous;
 import health.circles.Management;
 import health.circles.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@Anonymous
 class AuthenticationApiTest {
 
     private static final String PROBLEM = "application/problem+json";

@@ -1,11 +1,12 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
 import static health.circles.TestTokens.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * numbers beyond their field) is refused with a 400 problem+json naming the field, on bodies and query parameters.
  */
 @QuarkusTest
+@Anonymous
 class BadInputApiTest {
 
     private static final String VALIDATION = "https://circles.health/problems/validation";
@@ -54,8 +56,8 @@ class BadInputApiTest {
 
     @Test
     void tieSinceFarFromNowIsRefused() {
-        UUID a = Factories.patient("Far", "Since");
-        UUID b = Factories.physician("Far", "Doctor");
+        UUID a = contact().patient().named("Far", "Since").fullRecord().create().uuid();
+        UUID b = contact().physician().named("Far", "Doctor").fullRecord().create().uuid();
         refused(post("/api/v1/ties", """
                 {"from":"%s","to":"%s","type":"TREATS","since":"+99999-01-01"}""".formatted(b, a)), "since")
                 .body("errors[0].reason", equalTo("must be a date between 1900 and 2200"));
@@ -67,8 +69,8 @@ class BadInputApiTest {
 
     @Test
     void tieNotesKeepLineBreaksButNotNul() {
-        UUID a = Factories.patient("Note", "Taker");
-        UUID b = Factories.physician("Note", "Writer");
+        UUID a = contact().patient().named("Note", "Taker").fullRecord().create().uuid();
+        UUID b = contact().physician().named("Note", "Writer").fullRecord().create().uuid();
         refused(post("/api/v1/ties", """
                 {"from":"%s","to":"%s","type":"TREATS","notes":"a\\u0000b"}""".formatted(b, a)), "notes");
         refused(post("/api/v1/ties", """
@@ -80,8 +82,8 @@ class BadInputApiTest {
 
     @Test
     void touchpointTopicWithNulAndOccurredAtFarAwayAreRefused() {
-        UUID a = Factories.patient("Topic", "Holder");
-        UUID b = Factories.physician("Topic", "Giver");
+        UUID a = contact().patient().named("Topic", "Holder").fullRecord().create().uuid();
+        UUID b = contact().physician().named("Topic", "Giver").fullRecord().create().uuid();
         refused(post("/api/v1/touchpoints", """
                 {"participants":["%s","%s"],"channel":"PHONE","occurredAt":"2026-01-01T10:00:00Z","topic":"x\\u0000"}"""
                 .formatted(a, b)), "topic");
@@ -106,8 +108,8 @@ class BadInputApiTest {
                 .body("errors[0].reason", startsWith("must be an integer between"));
         refused(post("/api/v1/outreach/seeds", """
                 {"k":5,"channel":"EMAIL","network":true,"randomSeed":123456789012345678901234567890}"""), "randomSeed");
-        UUID a = Factories.patient("Big", "Number");
-        UUID b = Factories.physician("Big", "Number");
+        UUID a = contact().patient().named("Big", "Number").fullRecord().create().uuid();
+        UUID b = contact().physician().named("Big", "Number").fullRecord().create().uuid();
         refused(post("/api/v1/ties", """
                 {"from":"%s","to":"%s","type":"TREATS","declaredStrength":1e999}""".formatted(b, a)), "declaredStrength");
         refused(post("/api/v1/segments", """
@@ -116,7 +118,7 @@ class BadInputApiTest {
 
     @Test
     void mergePatchWithNulIsRefusedNamingTheField() {
-        UUID id = Factories.patient("Patch", "Target");
+        UUID id = contact().patient().named("Patch", "Target").fullRecord().create().uuid();
         String etag = as("admin").get("/api/v1/contacts/" + id).then().statusCode(200).extract().header("ETag");
         as("admin").header("If-Match", etag).contentType("application/merge-patch+json")
                 .body("{\"city\":\"Ri\\u0000verside\"}".getBytes(StandardCharsets.UTF_8))

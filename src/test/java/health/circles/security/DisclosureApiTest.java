@@ -1,5 +1,7 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,7 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.UUID;
@@ -16,11 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /** Minimum necessary, per role and per relationship. */
 @QuarkusTest
+@Anonymous
 class DisclosureApiTest {
 
     @Test
     void outreachAndAnalystSeeOnlyConsentedChannelsAndNoExternalId() {
-        UUID patient = Factories.patient("Olga", "Consentia");
+        UUID patient = contact().patient().named("Olga", "Consentia").fullRecord().create().uuid();
         for (String role : new String[] {"outreach", "analyst"}) {
             as(role).when().get("/api/v1/contacts/" + patient)
                     .then().statusCode(200)
@@ -36,16 +39,15 @@ class DisclosureApiTest {
 
     @Test
     void doNotContactHidesEveryChannelFromOutreach() {
-        UUID id = Factories.contact("""
-                {"kind":"CAREGIVER","givenName":"Dora","familyName":"Quiet","email":"dora@example.org",
-                 "doNotContact":true,"consent":{"EMAIL":{"status":"GRANTED"}}}""");
+        UUID id = contact().caregiver().named("Dora", "Quiet").email("dora@example.org").doNotContact(true)
+                .consent("EMAIL", "GRANTED").create().uuid();
         as("outreach").when().get("/api/v1/contacts/" + id)
                 .then().statusCode(200).body("email", nullValue()).body("doNotContact", equalTo(true));
     }
 
     @Test
     void adminAndIntegrationSeeWholeRecords() {
-        UUID patient = Factories.patient("Walter", "Whole");
+        UUID patient = contact().patient().named("Walter", "Whole").fullRecord().create().uuid();
         for (String role : new String[] {"admin", "integration"}) {
             as(role).when().get("/api/v1/contacts/" + patient)
                     .then().statusCode(200)
@@ -56,10 +58,10 @@ class DisclosureApiTest {
 
     @Test
     void clinicianSeesOwnPatientWholeAndOthersLimited() {
-        UUID doctor = Factories.physician("Hana", "Healer");
-        UUID mine = Factories.patient("Mina", "Mine");
-        UUID other = Factories.patient("Otto", "Other");
-        Factories.tie(doctor, mine, "TREATS", null);
+        UUID doctor = contact().physician().named("Hana", "Healer").fullRecord().create().uuid();
+        UUID mine = contact().patient().named("Mina", "Mine").fullRecord().create().uuid();
+        UUID other = contact().patient().named("Otto", "Other").fullRecord().create().uuid();
+        tie(doctor, mine).type("TREATS").create();
         asClinician("dr-healer", doctor).when().get("/api/v1/contacts/" + mine)
                 .then().statusCode(200).body("phone", notNullValue()).body("externalId", notNullValue());
         asClinician("dr-healer", doctor).when().get("/api/v1/contacts/" + other)
@@ -68,7 +70,7 @@ class DisclosureApiTest {
 
     @Test
     void clinicianWithoutContactClaimSeesEveryoneLimited() {
-        UUID patient = Factories.patient("Nadia", "Noclaim");
+        UUID patient = contact().patient().named("Nadia", "Noclaim").fullRecord().create().uuid();
         as("clinician").when().get("/api/v1/contacts/" + patient)
                 .then().statusCode(200).body("phone", nullValue());
     }
@@ -76,9 +78,7 @@ class DisclosureApiTest {
     @Test
     void searchListingsAreFilteredTheSameWay() {
         String tag = "disc" + UUID.randomUUID().toString().substring(0, 8);
-        Factories.contact("""
-                {"kind":"PATIENT","givenName":"Lisa","familyName":"Listed","phone":"+1 555 010 9999","tags":["%s"]}"""
-                .formatted(tag));
+        contact().patient().named("Lisa", "Listed").phone("+1 555 010 9999").tags(tag).create();
         as("outreach").when().get("/api/v1/contacts?tag=" + tag)
                 .then().statusCode(200).body("items[0].displayName", equalTo("Lisa Listed"))
                 .body("items[0].phone", nullValue());
@@ -88,9 +88,9 @@ class DisclosureApiTest {
 
     @Test
     void tieNotesAreClinicalAndShownOnlyToWholeRecordViewers() {
-        UUID doctor = Factories.physician("Ines", "Notes");
-        UUID patient = Factories.patient("Pia", "Noted");
-        UUID tie = Factories.tie(doctor, patient, "TREATS", "HbA1c 9.1, insulin started");
+        UUID doctor = contact().physician().named("Ines", "Notes").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Pia", "Noted").fullRecord().create().uuid();
+        UUID tie = tie(doctor, patient).type("TREATS").notes("HbA1c 9.1, insulin started").create().uuid();
         as("outreach").when().get("/api/v1/ties/" + tie).then().statusCode(200).body("notes", nullValue());
         as("analyst").when().get("/api/v1/contacts/" + patient + "/ties")
                 .then().statusCode(200).body("items[0].notes", nullValue());
@@ -102,8 +102,8 @@ class DisclosureApiTest {
 
     @Test
     void clinicianChangingSomeoneElsesPatientGetsTheAnswerOfAnUnknownId() {
-        UUID doctor = Factories.physician("Kai", "Careful");
-        UUID notMine = Factories.patient("Uma", "Untreated");
+        UUID doctor = contact().physician().named("Kai", "Careful").fullRecord().create().uuid();
+        UUID notMine = contact().patient().named("Uma", "Untreated").fullRecord().create().uuid();
         String body = """
                 {"kind":"PATIENT","givenName":"Uma","familyName":"Changed"}""";
         Response forbidden = asClinician("dr-careful", doctor).contentType("application/json").header("If-Match", "\"0\"").body(body)
@@ -124,9 +124,9 @@ class DisclosureApiTest {
 
     @Test
     void clinicianChangesOwnPatient() {
-        UUID doctor = Factories.physician("Lea", "Loyal");
-        UUID mine = Factories.patient("Max", "Mended");
-        Factories.tie(doctor, mine, "TREATS", null);
+        UUID doctor = contact().physician().named("Lea", "Loyal").fullRecord().create().uuid();
+        UUID mine = contact().patient().named("Max", "Mended").fullRecord().create().uuid();
+        tie(doctor, mine).type("TREATS").create();
         asClinician("dr-loyal", doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
                 .when().patch("/api/v1/contacts/" + mine)
                 .then().statusCode(200).body("city", equalTo("Harbor"));

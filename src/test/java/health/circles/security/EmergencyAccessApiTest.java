@@ -1,5 +1,6 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
 import static health.circles.TestTokens.bearer;
@@ -11,7 +12,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** Break-the-glass: a clinician opens a record in an emergency; it is answered whole, audited, bounded and reviewed. */
 @QuarkusTest
+@Anonymous
 class EmergencyAccessApiTest {
 
     @Inject
@@ -49,8 +51,8 @@ class EmergencyAccessApiTest {
 
     @Test
     void breakingTheGlassAnswersTheWholeRecordAndGrantsItForTheWindow() {
-        UUID doctor = Factories.physician("Erik", "Emergency");
-        UUID patient = Factories.patient("Ella", "Unconscious");
+        UUID doctor = contact().physician().named("Erik", "Emergency").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ella", "Unconscious").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-emergency");
         asClinician(me, doctor).when().get("/api/v1/contacts/" + patient)
                 .then().statusCode(200).body("phone", nullValue()).body("externalId", nullValue());
@@ -68,14 +70,15 @@ class EmergencyAccessApiTest {
         asClinician(me, doctor).when().get("/api/v1/contacts/" + patient)
                 .then().statusCode(200).body("phone", notNullValue()).body("externalId", notNullValue());
         // Another clinician gains nothing from it.
-        asClinician(AuditRows.subject("dr-bystander"), Factories.physician("Bea", "Bystander"))
+        UUID bystander = contact().physician().named("Bea", "Bystander").fullRecord().create().uuid();
+        asClinician(AuditRows.subject("dr-bystander"), bystander)
                 .when().get("/api/v1/contacts/" + patient).then().statusCode(200).body("externalId", nullValue());
     }
 
     @Test
     void emergencyAccessIsWrittenToTheAuditTrailAsSuch() {
-        UUID doctor = Factories.physician("Aldo", "Audited");
-        UUID patient = Factories.patient("Alma", "Audited");
+        UUID doctor = contact().physician().named("Aldo", "Audited").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Alma", "Audited").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-audited");
         open(me, doctor, patient, Map.of("reason", "Cardiac arrest in the waiting room")).then().statusCode(200);
         UUID unknown = UUID.randomUUID();
@@ -87,8 +90,8 @@ class EmergencyAccessApiTest {
 
     @Test
     void emergencyAccessIsListedForReviewAndReviewedOnce() {
-        UUID doctor = Factories.physician("Lars", "Listed");
-        UUID patient = Factories.patient("Lina", "Listed");
+        UUID doctor = contact().physician().named("Lars", "Listed").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Lina", "Listed").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-listed");
         String id = open(me, doctor, patient, Map.of("reason", "Overdose, patient cannot answer"))
                 .then().statusCode(200).extract().path("id");
@@ -123,10 +126,11 @@ class EmergencyAccessApiTest {
 
     @Test
     void reviewListingIsPagedNewestFirst() {
-        UUID doctor = Factories.physician("Pia", "Paged");
+        UUID doctor = contact().physician().named("Pia", "Paged").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-paged");
         for (int i = 0; i < 3; i++) {
-            open(me, doctor, Factories.patient("Page" + i, "Paged"), Map.of("reason", "Emergency " + i)).then().statusCode(200);
+            UUID patient = contact().patient().named("Page" + i, "Paged").fullRecord().create().uuid();
+            open(me, doctor, patient, Map.of("reason", "Emergency " + i)).then().statusCode(200);
         }
         JsonPath first = as("admin").queryParam("limit", 2).when().get("/api/v1/admin/emergency-accesses")
                 .then().statusCode(200).extract().jsonPath();
@@ -140,7 +144,7 @@ class EmergencyAccessApiTest {
 
     @Test
     void onlyCliniciansBreakTheGlass() {
-        UUID patient = Factories.patient("Nora", "Notallowed");
+        UUID patient = contact().patient().named("Nora", "Notallowed").fullRecord().create().uuid();
         for (String role : new String[] {"outreach", "analyst", "admin", "integration"}) {
             as(role).contentType(ContentType.JSON).body(Map.of("reason", "curious"))
                     .when().post("/api/v1/contacts/" + patient + "/emergency-access")
@@ -153,8 +157,8 @@ class EmergencyAccessApiTest {
 
     @Test
     void reasonIsRequiredBoundedAndPlainText() {
-        UUID doctor = Factories.physician("Vic", "Validated");
-        UUID patient = Factories.patient("Val", "Validated");
+        UUID doctor = contact().physician().named("Vic", "Validated").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Val", "Validated").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-validated");
         for (Object body : new Object[] {"{}", Map.of("reason", ""), Map.of("reason", "   "), "{\"reason\":null}",
                 Map.of("reason", "x".repeat(501)), Map.of("reason", "stroke\u0000"), Map.of("reason", "line\nbreak"),
@@ -169,8 +173,8 @@ class EmergencyAccessApiTest {
 
     @Test
     void expiredGrantShowsNothingMore() throws SQLException {
-        UUID doctor = Factories.physician("Ida", "Expired");
-        UUID patient = Factories.patient("Ian", "Expired");
+        UUID doctor = contact().physician().named("Ida", "Expired").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ian", "Expired").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-expired");
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO emergency_access (id, contact_id, subject, reason, granted_at, expires_at)
@@ -188,8 +192,8 @@ class EmergencyAccessApiTest {
 
     @Test
     void erasureLeavesTheIdsAndDropsTheReason() {
-        UUID doctor = Factories.physician("Ena", "Erased");
-        UUID patient = Factories.patient("Eve", "Erased");
+        UUID doctor = contact().physician().named("Ena", "Erased").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Eve", "Erased").fullRecord().create().uuid();
         String me = AuditRows.subject("dr-erased");
         String id = open(me, doctor, patient, Map.of("reason", "Eve Erased collapsed at home"))
                 .then().statusCode(200).extract().path("id");

@@ -1,13 +1,16 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.as;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
+import health.circles.Fixtures;
 import health.circles.contact.ErasureSweep;
 import health.circles.graph.Graph;
 import io.agroal.api.AgroalDataSource;
@@ -36,6 +39,7 @@ import org.neo4j.driver.Driver;
 
 /** Erasure: gone from both stores and every derived record, touchpoints anonymised, audit kept, idempotent. */
 @QuarkusTest
+@Anonymous
 class ErasureApiTest {
 
     /** The only tables that may still hold an erased contact's id: the audit trail and the erasure register. */
@@ -60,9 +64,9 @@ class ErasureApiTest {
 
     @Test
     void erasedContactIsGoneFromBothStoresWithItsTiesAndItsPlaceInTouchpoints() throws SQLException {
-        UUID erased = Factories.patient("Ernestine", "Zyxwvutson");
-        UUID friend = Factories.patient("Fritz", "Friendly");
-        UUID tie = Factories.tie(erased, friend, "FRIEND_OF", "met at clinic");
+        UUID erased = contact().patient().named("Ernestine", "Zyxwvutson").fullRecord().create().uuid();
+        UUID friend = contact().patient().named("Fritz", "Friendly").fullRecord().create().uuid();
+        UUID tie = tie(erased, friend).type("FRIEND_OF").notes("met at clinic").create().uuid();
         UUID touchpoint = touchpoint(erased, friend);
         as("admin").when().get("/api/v1/contacts/" + erased).then().statusCode(200);
         awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 1);
@@ -89,7 +93,7 @@ class ErasureApiTest {
 
     @Test
     void erasingTwiceAnswersAlikeAndUnknownIdsAreNotFound() {
-        UUID erased = Factories.patient("Ida", "Idempotent");
+        UUID erased = contact().patient().named("Ida", "Idempotent").fullRecord().create().uuid();
         as("admin").when().delete("/api/v1/contacts/" + erased + "?erase=true").then().statusCode(204);
         as("admin").when().post("/api/v1/contacts/" + erased + "/erasure").then().statusCode(204);
         as("admin").when().delete("/api/v1/contacts/" + erased + "?erase=true").then().statusCode(204);
@@ -99,7 +103,7 @@ class ErasureApiTest {
 
     @Test
     void onlyAdminsErase() {
-        UUID patient = Factories.patient("Otis", "Onlyadmin");
+        UUID patient = contact().patient().named("Otis", "Onlyadmin").fullRecord().create().uuid();
         for (String role : new String[] {"clinician", "outreach", "analyst", "integration"}) {
             as(role).when().post("/api/v1/contacts/" + patient + "/erasure").then().statusCode(403);
         }
@@ -108,7 +112,7 @@ class ErasureApiTest {
 
     @Test
     void erasureWorksWhileNeo4jIsDownAndReachesTheGraphWhenItReturns() {
-        UUID erased = Factories.patient("Dana", "Downtime");
+        UUID erased = contact().patient().named("Dana", "Downtime").fullRecord().create().uuid();
         awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 1);
         graph.embedded().stop();
         try {
@@ -229,17 +233,13 @@ class ErasureApiTest {
                 .when().post("/api/v1/imports").then().statusCode(202).extract().header("Location");
     }
 
-    private JsonPath awaitImport(String location) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonPath job = as("admin").when().get(location).then().statusCode(200).extract().jsonPath();
-            if (!List.of("QUEUED", "RUNNING").contains(job.getString("state"))) {
-                assertEquals("SUCCEEDED", job.getString("state"), () -> "import failed: " + job.getString("error"));
-                return job;
-            }
-            assertTrue(System.nanoTime() < deadline, "import " + location + " still " + job.getString("state"));
-            Thread.sleep(100);
-        }
+    private JsonPath awaitImport(String location) {
+        JsonPath job = await("import " + location + " to finish").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> as("admin").when().get(location).then().statusCode(200).extract().jsonPath(),
+                        j -> !List.of("QUEUED", "RUNNING").contains(j.getString("state")));
+        assertEquals("SUCCEEDED", job.getString("state"), () -> "import failed: " + job.getString("error"));
+        return job;
     }
 
     /** A job that failed before its first batch committed, with its file kept for resumption. */
@@ -266,51 +266,28 @@ class ErasureApiTest {
         return job;
     }
 
-    private void analyticsRun() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String location;
-        while (true) {
-            var started = as("admin").contentType(ContentType.JSON).body("{}").when().post("/api/v1/analytics/runs")
-                    .then().extract();
-            if (started.statusCode() == 202) {
-                location = started.header("Location");
-                break;
-            }
-            assertEquals(409, started.statusCode(), "another run is under way, or: " + started.asString());
-            assertTrue(System.nanoTime() < deadline, "no analytics run could start");
-            Thread.sleep(500);
-        }
-        while (true) {
-            JsonPath run = as("admin").when().get(location).then().statusCode(200).extract().jsonPath();
-            if (!"RUNNING".equals(run.getString("state"))) {
-                assertEquals("SUCCEEDED", run.getString("state"), () -> "run failed: " + run.getString("error"));
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "analytics run still running");
-            Thread.sleep(250);
-        }
+    private void analyticsRun() {
+        Fixtures.analyticsRun(Duration.ofMinutes(5));
     }
 
-    private void awaitSwept(UUID id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count("SELECT count(*) FROM contact_erasure WHERE contact_id = ? AND outbox_through IS NOT NULL", id) > 0) {
-            assertTrue(System.nanoTime() < deadline, "the outbox rows of the erasure were never swept");
-            sweep.sweep();
-            Thread.sleep(200);
-        }
+    private void awaitSwept(UUID id) {
+        await("the outbox rows of the erasure to be swept").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (count("SELECT count(*) FROM contact_erasure WHERE contact_id = ? AND outbox_through IS NOT NULL",
+                            id) == 0) {
+                        return true;
+                    }
+                    sweep.sweep();
+                    return false;
+                });
     }
 
-    private void awaitFileWithout(Path file, String... words) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            String text = Files.readString(file).toLowerCase(Locale.ROOT);
-            List<String> left = Arrays.stream(words).filter(w -> text.contains(w.toLowerCase(Locale.ROOT))).toList();
-            if (left.isEmpty()) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, file + " still holds " + left);
-            Thread.sleep(200);
-        }
+    private void awaitFileWithout(Path file, String... words) {
+        await(file + " to hold none of " + Arrays.toString(words)).atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    String text = Files.readString(file).toLowerCase(Locale.ROOT);
+                    return Arrays.stream(words).noneMatch(w -> text.contains(w.toLowerCase(Locale.ROOT)));
+                });
     }
 
     private UUID contactByExternalId(String externalId) throws SQLException {
@@ -358,25 +335,10 @@ class ErasureApiTest {
     }
 
     private void awaitGraph(String cypher, UUID id, long expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        long found = -1;
-        while (System.nanoTime() < deadline) {
-            try {
-                found = driver.executableQuery(cypher).withParameters(Map.of("id", id.toString())).execute()
-                        .records().get(0).get("n").asLong();
-                if (found == expected) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // the graph is coming back
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertFalse(true, cypher + " for " + id + ": expected " + expected + ", found " + found);
+        await(cypher + " for " + id + " to be " + expected).atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(RuntimeException.class) // the graph is coming back
+                .until(() -> driver.executableQuery(cypher).withParameters(Map.of("id", id.toString())).execute()
+                        .records().get(0).get("n").asLong() == expected);
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import health.circles.Anonymous;
 import health.circles.web.ProductionEdgeProfile;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * client address too, and the development token endpoint looks at the connection's own peer, never at that header.
  */
 @QuarkusTest
+@Anonymous
 @TestProfile(ProductionEdgeProfile.class)
 class ForwardedAddressApiTest {
 

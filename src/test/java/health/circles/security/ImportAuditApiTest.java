@@ -2,14 +2,17 @@ package health.circles.security;
 
 import static health.circles.TestTokens.bearer;
 import static health.circles.security.AuditRows.row;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Import start, status, errors, cancel and resume each write one audit row naming the import. */
 @QuarkusTest
+@Anonymous
 class ImportAuditApiTest {
 
     @Inject
@@ -57,16 +61,10 @@ class ImportAuditApiTest {
     }
 
     /** Polls as another subject, so that the rows under test are only the test's own calls. */
-    private static void awaitFinished(String job) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            String state = TestTokens.as("admin").when().get("/api/v1/imports/" + job)
-                    .then().statusCode(200).extract().path("state");
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("import " + job + " did not finish");
+    private static void awaitFinished(String job) {
+        await("import " + job + " to finish").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> TestTokens.as("admin").when().get("/api/v1/imports/" + job)
+                        .then().statusCode(200).extract().<String>path("state"),
+                        state -> !state.equals("QUEUED") && !state.equals("RUNNING"));
     }
 }

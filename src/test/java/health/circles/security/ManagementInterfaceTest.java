@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import health.circles.Anonymous;
 import health.circles.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * port does not serve them at all and keeps everything else, API docs included, behind its token rules.
  */
 @QuarkusTest
+@Anonymous
 class ManagementInterfaceTest {
 
     private static final List<String> MANAGEMENT_PATHS = List.of("/q/health", "/q/health/live", "/q/health/ready",

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The map page loads without a token (it holds no data) under a CSP of its own; the API behind it stays closed. */
 @QuarkusTest
+@Anonymous
 class MapPageAccessTest {
 
     @Test

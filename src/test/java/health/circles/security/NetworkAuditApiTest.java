@@ -1,11 +1,13 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.bearer;
 import static health.circles.security.AuditRows.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import health.circles.sync.GraphRelay;
 import io.agroal.api.AgroalDataSource;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Ties, touchpoints, circles and paths write exactly the expected audit rows, naming the contacts they disclose. */
 @QuarkusTest
+@Anonymous
 class NetworkAuditApiTest {
 
     @Inject
@@ -40,8 +43,8 @@ class NetworkAuditApiTest {
     @Test
     void everyTieEndpointWritesOneRowNamingBothEnds() {
         String me = AuditRows.subject("tie-auditor");
-        UUID doctor = Factories.physician("Ted", "Tracked");
-        UUID patient = Factories.patient("Tara", "Tracked");
+        UUID doctor = contact().physician().named("Ted", "Tracked").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Tara", "Tracked").fullRecord().create().uuid();
         Set<UUID> ends = Set.of(doctor, patient);
         String tie = as(me, "admin").contentType(ContentType.JSON)
                 .body("{\"from\":\"" + doctor + "\",\"to\":\"" + patient + "\",\"type\":\"TREATS\",\"notes\":\"n\"}")
@@ -71,9 +74,11 @@ class NetworkAuditApiTest {
     @Test
     void tieListingWritesOneRowPerTieShownAndAContactsEmptyListingNamesTheContact() {
         String me = AuditRows.subject("tie-lister");
-        Factories.tie(Factories.patient("Lu", "Listed"), Factories.patient("Li", "Listed"), "FRIEND_OF", null);
-        Factories.tie(Factories.patient("La", "Listed"), Factories.patient("Le", "Listed"), "FRIEND_OF", null);
-        UUID loner = Factories.patient("Lone", "Listed");
+        tie(contact().patient().named("Lu", "Listed").fullRecord().create().id(),
+                contact().patient().named("Li", "Listed").fullRecord().create().id()).type("FRIEND_OF").create();
+        tie(contact().patient().named("La", "Listed").fullRecord().create().id(),
+                contact().patient().named("Le", "Listed").fullRecord().create().id()).type("FRIEND_OF").create();
+        UUID loner = contact().patient().named("Lone", "Listed").fullRecord().create().uuid();
         JsonPath page = as(me, "analyst").queryParam("limit", 2).when().get("/api/v1/ties")
                 .then().statusCode(200).extract().jsonPath();
         as(me, "analyst").when().get("/api/v1/contacts/" + loner + "/ties").then().statusCode(200);
@@ -90,9 +95,9 @@ class NetworkAuditApiTest {
     @Test
     void touchpointEndpointsNameEveryParticipant() {
         String me = AuditRows.subject("touch-auditor");
-        UUID a = Factories.patient("Tom", "Touched");
-        UUID b = Factories.patient("Tim", "Touched");
-        UUID quiet = Factories.patient("Qin", "Untouched");
+        UUID a = contact().patient().named("Tom", "Touched").fullRecord().create().uuid();
+        UUID b = contact().patient().named("Tim", "Touched").fullRecord().create().uuid();
+        UUID quiet = contact().patient().named("Qin", "Untouched").fullRecord().create().uuid();
         Set<UUID> both = Set.of(a, b);
         JsonPath created = as(me, "outreach").contentType(ContentType.JSON)
                 .body(Map.of("participants", List.of(a.toString(), b.toString()), "channel", "PHONE",
@@ -120,9 +125,9 @@ class NetworkAuditApiTest {
     @Test
     void emptyTieHistoryNamesTheTiesEnds() {
         String me = AuditRows.subject("history-auditor");
-        UUID a = Factories.patient("Eve", "Empty");
-        UUID b = Factories.patient("Eli", "Empty");
-        UUID tie = Factories.tie(a, b, "FRIEND_OF", null);
+        UUID a = contact().patient().named("Eve", "Empty").fullRecord().create().uuid();
+        UUID b = contact().patient().named("Eli", "Empty").fullRecord().create().uuid();
+        UUID tie = tie(a, b).type("FRIEND_OF").create().uuid();
         as(me, "outreach").when().get("/api/v1/ties/" + tie + "/touchpoints").then().statusCode(200);
         assertEquals(List.of(row("list", "touchpoint", null, Set.of(a, b), "GET", 200)), AuditRows.sorted(db, me));
     }
@@ -130,9 +135,9 @@ class NetworkAuditApiTest {
     @Test
     void circlesAndPathsNameEveryContactTheyShow() {
         String me = AuditRows.subject("graph-auditor");
-        UUID a = Factories.patient("Cid", "Circled");
-        UUID b = Factories.patient("Cal", "Circled");
-        UUID c = Factories.patient("Cat", "Circled");
+        UUID a = contact().patient().named("Cid", "Circled").fullRecord().create().uuid();
+        UUID b = contact().patient().named("Cal", "Circled").fullRecord().create().uuid();
+        UUID c = contact().patient().named("Cat", "Circled").fullRecord().create().uuid();
         long position = Math.max(friends(a, b), friends(b, c));
         assertTrue(relay.awaitApplied(position, Duration.ofMinutes(2)), "the graph caught up with the ties");
         as(me, "outreach").queryParam("depth", 2).when().get("/api/v1/contacts/" + a + "/circles")

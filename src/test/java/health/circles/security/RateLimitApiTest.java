@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * fail validation still count: the limit is on calls, checked before the body is read.
  */
 @QuarkusTest
+@Anonymous
 class RateLimitApiTest {
 
     @Test

@@ -1,11 +1,13 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
 import static health.circles.TestTokens.as;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * endpoint without adding it here fails {@link #matrixCoversEveryEndpointOfTheApiDescription()}.
  */
 @QuarkusTest
+@Anonymous
 class RoleMatrixApiTest {
 
     private static final Set<String> READ = Set.of("admin", "clinician", "outreach", "analyst", "integration");
@@ -161,8 +164,7 @@ class RoleMatrixApiTest {
 
     @Test
     void forbiddenAnswerIsTheSameWhetherTheRecordExistsOrNot() {
-        String existing = as("admin").contentType("application/json").body(CONTACT)
-                .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
+        String existing = contact().patient().named("Matrix", "Probe").create().id();
         Rule delete = new Rule("DELETE", "/api/v1/contacts/{id}", ADMIN, null);
         Response known = send(as("outreach"), delete, UUID.fromString(existing));
         Response unknown = send(as("outreach"), delete, UUID.randomUUID());

@@ -1,5 +1,7 @@
 package health.circles.security;
 
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,7 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import health.circles.Factories;
+import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Clinical touchpoints keep their topic and outcome only for callers who see clinical detail of a participant. */
 @QuarkusTest
+@Anonymous
 class TouchpointDisclosureApiTest {
 
     /**
@@ -31,18 +34,18 @@ class TouchpointDisclosureApiTest {
     }
 
     private static World world() {
-        UUID doctor = Factories.physician("Tess", "Topic");
-        UUID mine = Factories.patient("Mara", "Mine");
-        UUID other = Factories.patient("Oren", "Other");
-        UUID friend = Factories.patient("Fay", "Friend");
-        Factories.tie(doctor, mine, "TREATS", null);
-        UUID friendship = Factories.tie(other, friend, "FRIEND_OF", null);
+        UUID doctor = contact().physician().named("Tess", "Topic").fullRecord().create().uuid();
+        UUID mine = contact().patient().named("Mara", "Mine").fullRecord().create().uuid();
+        UUID other = contact().patient().named("Oren", "Other").fullRecord().create().uuid();
+        UUID friend = contact().patient().named("Fay", "Friend").fullRecord().create().uuid();
+        tie(doctor, mine).type("TREATS").create();
+        UUID friendship = tie(other, friend).type("FRIEND_OF").create().uuid();
+        UUID colleague = contact().physician().named("Cole", "Colleague").fullRecord().create().uuid();
         return new World(doctor, mine, other, friend, friendship,
                 touchpoint(as("admin"), List.of(mine, friend), true, "insulin titration", "dose raised"),
                 touchpoint(as("admin"), List.of(other, friend), true, "depression screening", "referred"),
                 // with a colleague, not a patient: a clinician-patient touchpoint would infer a TREATS tie
-                touchpoint(as("admin"), List.of(doctor, Factories.physician("Cole", "Colleague")), true, "wound care",
-                        "healing"),
+                touchpoint(as("admin"), List.of(doctor, colleague), true, "wound care", "healing"),
                 touchpoint(as("admin"), List.of(other, friend), false, "community picnic", "will come"));
     }
 
@@ -94,7 +97,7 @@ class TouchpointDisclosureApiTest {
     @Test
     void clinicianWithoutTheTreatsTieSeesNoClinicalDetail() {
         World w = world();
-        UUID stranger = Factories.physician("Sam", "Stranger");
+        UUID stranger = contact().physician().named("Sam", "Stranger").fullRecord().create().uuid();
         asClinician("dr-stranger-" + stranger, stranger).when().get("/api/v1/touchpoints/" + w.clinicalMine())
                 .then().statusCode(200).body("clinical", equalTo(true)).body("topic", nullValue()).body("outcome", nullValue());
         as("clinician").when().get("/api/v1/touchpoints/" + w.clinicalMine())  // no contact claim at all
@@ -148,8 +151,8 @@ class TouchpointDisclosureApiTest {
 
     @Test
     void creationAnswerIsFilteredLikeAReadButTheTextIsStored() {
-        UUID a = Factories.patient("Cora", "Created");
-        UUID b = Factories.patient("Dino", "Created");
+        UUID a = contact().patient().named("Cora", "Created").fullRecord().create().uuid();
+        UUID b = contact().patient().named("Dino", "Created").fullRecord().create().uuid();
         String id = as("outreach").contentType(ContentType.JSON)
                 .body(Map.of("participants", List.of(a.toString(), b.toString()), "channel", "PHONE",
                         "occurredAt", "2026-04-02T09:00:00Z", "topic", "medication question", "outcome", "call GP",

@@ -1,6 +1,5 @@
 package health.circles.sync;
 
-import static health.circles.contact.NewContacts.patient;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -10,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
+import health.circles.Fixtures;
 import health.circles.Management;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +33,7 @@ import org.neo4j.driver.Driver;
  * the graph; operators list, retry and discard dead letters over HTTP.
  */
 @QuarkusTest
+@AsRole("admin")
 class DeadLetterApiTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -189,8 +191,7 @@ class DeadLetterApiTest {
     }
 
     private static String contact(String family) {
-        return given().contentType(ContentType.JSON).body(patient("Dead", family))
-                .when().post("/api/v1/contacts").then().statusCode(201).extract().path("id");
+        return Fixtures.contact().patient().named("Dead", family).create().id();
     }
 
     private boolean inGraph(String id) {

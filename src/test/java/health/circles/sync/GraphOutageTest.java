@@ -1,16 +1,16 @@
 package health.circles.sync;
 
-import static health.circles.contact.NewContacts.patient;
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.Management;
 import health.circles.graph.Graph;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,6 +23,7 @@ import org.neo4j.driver.Driver;
 
 /** Neo4j goes away and comes back: PostgreSQL takes every write meanwhile, and the graph catches up. */
 @QuarkusTest
+@AsRole("admin")
 class GraphOutageTest {
 
     private static final Logger LOG = Logger.getLogger(GraphOutageTest.class);
@@ -41,10 +42,7 @@ class GraphOutageTest {
             graph.embedded().stop();
 
             for (int i = 0; i < 5; i++) {
-                ids.add(given().contentType(ContentType.JSON).body(patient("Outage", "Patient " + (char) ('A' + i)))
-                        .when().post("/api/v1/contacts")
-                        .then().statusCode(201)
-                        .extract().path("id"));
+                ids.add(contact().patient().named("Outage", "Patient " + (char) ('A' + i)).create().id());
             }
             given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
                     .when().patch("/api/v1/contacts/{id}", ids.get(0))

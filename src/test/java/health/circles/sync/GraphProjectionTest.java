@@ -1,13 +1,12 @@
 package health.circles.sync;
 
-import static health.circles.contact.NewContacts.create;
-import static health.circles.contact.NewContacts.patient;
-import static health.circles.contact.NewContacts.with;
+import static health.circles.Fixtures.contact;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -23,6 +22,7 @@ import org.neo4j.driver.Record;
 
 /** The outbox carries contact writes into Neo4j, as seen by querying Neo4j itself. */
 @QuarkusTest
+@AsRole("admin")
 class GraphProjectionTest {
 
     @Inject
@@ -36,11 +36,8 @@ class GraphProjectionTest {
 
     @Test
     void createdContactBecomesANodeWithoutPersonalData() {
-        Map<String, Object> body = with(with(patient("Aisha", "Khan"), "email", "aisha@example.org"), "phone",
-                "+1 555 010 2030");
-        body.put("tags", List.of("diabetes"));
-        body.put("consent", Map.of("EMAIL", Map.of("status", "GRANTED")));
-        String id = create(body);
+        String id = contact().patient().named("Aisha", "Khan").email("aisha@example.org").phone("+1 555 010 2030")
+                .tags("diabetes").consent("EMAIL", "GRANTED").create().id();
 
         Map<String, Object> node = awaitNode(id, n -> true);
         assertEquals(Set.of("id", "kind", "displayName", "v"), node.keySet(), "only what graph queries need");
@@ -51,7 +48,7 @@ class GraphProjectionTest {
 
     @Test
     void updatesAndDeletesReachTheGraph() {
-        String id = create(patient("Luis", "Rivera"));
+        String id = contact().patient().named("Luis", "Rivera").create().id();
         awaitNode(id, n -> true);
 
         given().contentType("application/merge-patch+json; charset=UTF-8").header("If-Match", "\"0\"")
@@ -66,7 +63,7 @@ class GraphProjectionTest {
 
     @Test
     void replayedOlderChangeIsIgnored() {
-        String id = create(patient("Peter", "Moore"));
+        String id = contact().patient().named("Peter", "Moore").create().id();
         given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"familyName\":\"Moore-Clark\"}")
                 .when().patch("/api/v1/contacts/{id}", id)
                 .then().statusCode(200);

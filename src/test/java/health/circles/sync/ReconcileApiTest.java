@@ -1,10 +1,12 @@
 package health.circles.sync;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.imports.Networks;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,11 +15,13 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 
 @QuarkusTest
+@AsRole("admin")
 class ReconcileApiTest {
 
     @Inject
@@ -29,23 +33,11 @@ class ReconcileApiTest {
     private void load(String prefix) {
         String location = given().contentType("application/x-ndjson").body(Networks.ndjson(Networks.spec(prefix, 60, 150)).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/imports").then().statusCode(202).extract().header("Location");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!given().get(location).then().extract().jsonPath().getString("state").equals("SUCCEEDED")) {
-            assertTrue(System.currentTimeMillis() < deadline, "import did not finish");
-            sleep();
-        }
-        while (given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") > 0) {
-            assertTrue(System.currentTimeMillis() < deadline, "graph did not catch up");
-            sleep();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // One minute for both: the import to succeed, then the graph to catch up with it.
+        await("import to succeed and the graph to catch up").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(location).then().extract().jsonPath().getString("state").equals("SUCCEEDED")
+                        && given().get("/api/v1/admin/sync").then().extract().jsonPath().getLong("backlog") == 0);
     }
 
     private long sql(String query) throws Exception {
@@ -124,13 +116,10 @@ class ReconcileApiTest {
 
         String location = given().post("/api/v1/admin/sync/rebuild").then().statusCode(202)
                 .body("state", equalTo("RUNNING")).extract().header("Location");
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonPath job;
-        do {
-            sleep();
-            job = given().get(location).then().statusCode(200).extract().jsonPath();
-            assertTrue(System.currentTimeMillis() < deadline, "rebuild did not finish");
-        } while (job.getString("state").equals("RUNNING"));
+        JsonPath job = await("rebuild to finish").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofMillis(100))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
+                        j -> !j.getString("state").equals("RUNNING"));
 
         assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
         assertEquals(100.0, job.getDouble("percent"));

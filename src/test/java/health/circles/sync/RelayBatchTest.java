@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.Management;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Relay batches stop at the payload-size bound, and a row larger than the bound still goes, alone. */
 @QuarkusTest
+@AsRole("admin")
 @TestProfile(RelayBatchTest.SmallBatches.class)
 class RelayBatchTest {
 

@@ -2,6 +2,7 @@ package health.circles.web;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * import, and counted as it streams in when it may (docs/security.md, limits).
  */
 @QuarkusTest
+@AsRole("admin")
 class HttpLimitsTest {
 
     @TestHTTPResource("/")

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 
 /**
  * The network the map tests draw: 1,990 generated contacts with 10,000 ties (just under the map bound of 2,000), plus one known person (Marisol Quintero,
@@ -86,20 +87,10 @@ public final class MapNetwork {
     }
 
     private static JsonPath await(String location, String busy, String alsoBusy) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (true) {
-            JsonPath job = given().get(location).then().statusCode(200).extract().jsonPath();
-            String state = job.getString("state");
-            if (!busy.equals(state) && !alsoBusy.equals(state) || System.nanoTime() > deadline) {
-                return job;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return job;
-            }
-        }
+        return Awaitility.await(location + " to finish").atMost(Duration.ofMinutes(5))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
+                        job -> !busy.equals(job.getString("state")) && !alsoBusy.equals(job.getString("state")));
     }
 
     private static long count(DataSource dataSource, String sql) {

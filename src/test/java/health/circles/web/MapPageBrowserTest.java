@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.circles.AsRole;
 import health.circles.TestTokens;
 import health.circles.sync.GraphRelay;
 import io.agroal.api.AgroalDataSource;
@@ -55,6 +56,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * target/screenshots/. Without chromium the class is skipped, except under CI=true, where it must run.
  */
 @QuarkusTest
+@AsRole("admin")
 @TestProfile(MapPageProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
