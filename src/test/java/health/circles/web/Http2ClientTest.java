@@ -2,6 +2,7 @@ package health.circles.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.circles.Anonymous;
 import health.circles.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * REST fails on HTTP/2 requests whose stream ended before it paused them, so the service does not speak HTTP/2.
  */
 @QuarkusTest
+@Anonymous // sends its own token, through Java's HTTP client
 class Http2ClientTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
