@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -64,6 +65,34 @@ public final class Sql {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Streams the mapped rows of a query to {@code each}, {@code fetchSize} rows at a time, on a pooled connection of
+     * its own outside autocommit (PostgreSQL fetches by cursor only then), so that memory stays at one fetch however
+     * large the table: for the readers of whole tables (rebuild and reconcile of the graph). The transaction only
+     * reads; a failure of {@code each} ends the stream and travels on unchanged.
+     */
+    public static <T> void stream(DataSource dataSource, String sql, List<?> params, int fetchSize, Row<T> row,
+                                  Consumer<? super T> each) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setFetchSize(fetchSize);
+                bind(c, s, params);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        T value = row.map(r);
+                        if (value != null) {
+                            each.accept(value);
+                        }
+                    }
+                }
+            }
+            c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("Query failed: " + e.getMessage(), e);
         }

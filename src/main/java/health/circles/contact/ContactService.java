@@ -199,9 +199,10 @@ public class ContactService {
 
     /**
      * Right to be forgotten: removes the contact and everything derived from it (observers of {@link ContactErased}
-     * clear their own data in this transaction), scrubs its name from the search lexicon and from outbox payloads, and
-     * records that it was erased. Audit rows keep the id, which is all they ever held. Idempotent: erasing an erased
-     * contact changes nothing and succeeds; an id that never existed is a 404. Returns whether anything was erased.
+     * clear their own data in this transaction), scrubs its name from the search lexicon, from outbox payloads and from
+     * dead letters, and records that it was erased. Audit rows keep the id, which is all they ever held. Idempotent:
+     * erasing an erased contact changes nothing and succeeds; an id that never existed is a 404. Returns whether
+     * anything was erased.
      */
     @Transactional
     public boolean erase(UUID id) {

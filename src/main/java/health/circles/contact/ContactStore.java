@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The contact store: Panache for single records, SQL for search and keyset listings, the row lock writers take, and the
@@ -212,6 +213,34 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         getEntityManager().createNativeQuery(PRUNE_LEXICON)
                 .setParameter("words", words == null ? "{}" : words.toString())
                 .executeUpdate();
+    }
+
+    /** Every contact with what the graph holds of it, for rebuild and reconcile. */
+    private static final String AS_GRAPHED = "SELECT id, kind, display_name, version FROM contact";
+
+    /** {@link #AS_GRAPHED} in id order, the order reconcile merges it with the graph's nodes in. */
+    private static final String AS_GRAPHED_BY_ID = AS_GRAPHED + " ORDER BY id";
+
+    private static final String COUNT = "SELECT count(*) FROM contact";
+
+    /** How many contacts there are, on a connection of its own (a rebuild runs outside any transaction). */
+    long countAll() {
+        return Sql.query(dataSource, COUNT, List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /**
+     * Streams every contact, holding only the fields the graph has (id, kind, display name, version), in id order
+     * when asked; {@code fetchSize} rows at a time, on a connection of its own.
+     */
+    void eachAsGraphed(boolean inIdOrder, int fetchSize, Consumer<Contact> each) {
+        Sql.stream(dataSource, inIdOrder ? AS_GRAPHED_BY_ID : AS_GRAPHED, List.of(), fetchSize, r -> {
+            Contact c = new Contact();
+            c.id = r.getObject(1, UUID.class);
+            c.kind = ContactKind.valueOf(r.getString(2));
+            c.displayName = r.getString(3);
+            c.version = r.getLong(4);
+            return c;
+        }, each);
     }
 
     static Cursor cursorOf(Hit hit, ContactQuery query) {

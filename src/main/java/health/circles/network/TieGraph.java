@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionContext;
 
 /**
@@ -61,29 +63,53 @@ public class TieGraph implements GraphProjection {
             DELETE t
             """;
 
-    // What a rebuild and a reconcile of the graph (package sync) run on ties: the graph side of their comparison with
-    // TieStore.IN_GRAPH, and their repairs.
+    // What a rebuild and a reconcile of the graph (package sync, through TieGraphSource) run on ties: the graph side
+    // of their comparison with TieStore's rows, and their repairs.
 
-    /** Every tie in the graph, in id order (those without an id first, as ''), as reconcile compares them. */
-    public static final String IN_ID_ORDER = """
-            MATCH (a)-[t:TIE]->(b)
-            RETURN coalesce(t.id, '') AS id, a.id AS from, b.id AS to, t.type AS type,
+    /** Every tie in the graph that has an id, in id order, as reconcile compares them. */
+    private static final String IN_ID_ORDER = """
+            MATCH (a)-[t:TIE]->(b) WHERE t.id IS NOT NULL
+            RETURN t.id AS id, a.id AS from, b.id AS to, t.type AS type,
                    t.strength AS strength, t.since AS since, t.until AS until, t.v AS v
             ORDER BY id""";
 
     /** Removes the ties with the ids in {@code $ids}. */
-    public static final String DELETE_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t";
+    private static final String DELETE_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t";
 
     /** Makes the ties with the ids in {@code $ids} older than any version, so that an upsert rewrites them. */
-    public static final String UNVERSION_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1";
+    private static final String UNVERSION_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1";
 
     /** Removes the ties without an id (no row in PostgreSQL can match them); returns how many as {@code n}. */
-    public static final String DELETE_WITHOUT_ID = """
+    private static final String DELETE_WITHOUT_ID = """
             MATCH ()-[t:TIE]->() WHERE t.id IS NULL DELETE t RETURN count(*) AS n""";
 
     /** Removes up to {@code $n} ties, whatever they are; returns how many as {@code n}. A rebuild repeats it. */
-    public static final String DELETE_SOME = """
+    private static final String DELETE_SOME = """
             MATCH ()-[t:TIE]->() WITH t LIMIT $n DELETE t RETURN count(*) AS n""";
+
+    /**
+     * The ties with an id, in id order: records of {@code id}, {@code from}, {@code to}, {@code type},
+     * {@code strength}, {@code since}, {@code until} and {@code v}.
+     */
+    Result inIdOrder(Session graph) {
+        return graph.run(IN_ID_ORDER);
+    }
+
+    void deleteByIds(TransactionContext tx, List<String> ids) {
+        tx.run(DELETE_BY_IDS, Map.of("ids", ids)).consume();
+    }
+
+    void unversionByIds(TransactionContext tx, List<String> ids) {
+        tx.run(UNVERSION_BY_IDS, Map.of("ids", ids)).consume();
+    }
+
+    long deleteWithoutId(TransactionContext tx) {
+        return tx.run(DELETE_WITHOUT_ID).single().get("n").asLong();
+    }
+
+    long deleteSome(TransactionContext tx, int limit) {
+        return tx.run(DELETE_SOME, Map.of("n", limit)).single().get("n").asLong();
+    }
 
     /** The outbox payload of a tie as it now is. */
     public static Map<String, Object> upserted(Tie t) {

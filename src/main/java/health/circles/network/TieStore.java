@@ -12,36 +12,25 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** The tie store: the {@code tie} table, through Panache for the entity and {@link Sql} for pair queries. */
 @ApplicationScoped
 public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     /**
-     * Every tie the graph holds (the facts of the network, ended ones included), as rows {@link #edgeOf} reads. For
-     * rebuild and reconcile, which stream it on a connection of their own (reconcile appends {@code ORDER BY id}).
+     * Every tie the graph holds (the facts of the network, ended ones included), as rows {@link #edgeOf} reads: what
+     * rebuild and reconcile load and compare, streamed on a connection of their own.
      */
-    public static final String IN_GRAPH = """
+    private static final String IN_GRAPH = """
             SELECT t.id, t.from_id, t.to_id, t.type, t."symmetric", t.strength, t.since, t.until, t.version FROM tie t
             WHERE %s""".formatted(ActiveTie.IN_NETWORK_SQL);
 
-    /** How many ties the graph holds: the size of a rebuild's tie load. */
-    public static final String COUNT_IN_GRAPH = "SELECT count(*) FROM tie t WHERE " + ActiveTie.IN_NETWORK_SQL;
+    /** {@link #IN_GRAPH} in id order, the order reconcile merges it with the graph's relationships in. */
+    private static final String IN_GRAPH_BY_ID = IN_GRAPH + " ORDER BY t.id";
 
-    /** The tie as the graph holds it, from a row of {@link #IN_GRAPH}: what rebuild and reconcile compare and write. */
-    public static Tie edgeOf(ResultSet r) throws SQLException {
-        Tie t = new Tie();
-        t.id = r.getObject(1, UUID.class);
-        t.fromId = r.getObject(2, UUID.class);
-        t.toId = r.getObject(3, UUID.class);
-        t.type = TieType.valueOf(r.getString(4));
-        t.symmetric = r.getBoolean(5);
-        t.strength = r.getDouble(6);
-        t.since = r.getObject(7, LocalDate.class);
-        t.until = r.getObject(8, LocalDate.class);
-        t.version = r.getLong(9);
-        return t;
-    }
+    /** How many ties the graph holds: the size of a rebuild's tie load. */
+    private static final String COUNT_IN_GRAPH = "SELECT count(*) FROM tie t WHERE " + ActiveTie.IN_NETWORK_SQL;
 
     /** The active ties between pairs of contacts given as two arrays, either way round; today is bound twice. */
     private static final String ACTIVE_BETWEEN = """
@@ -61,6 +50,34 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     TieStore(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /** How many ties the graph holds, on a connection of its own (a rebuild runs outside any transaction). */
+    long countInGraph() {
+        return Sql.query(dataSource, COUNT_IN_GRAPH, List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /**
+     * Streams every tie the graph holds, holding what the graph has of it, in id order when asked; {@code fetchSize}
+     * rows at a time, on a connection of its own.
+     */
+    void eachInGraph(boolean inIdOrder, int fetchSize, Consumer<Tie> each) {
+        Sql.stream(dataSource, inIdOrder ? IN_GRAPH_BY_ID : IN_GRAPH, List.of(), fetchSize, TieStore::edgeOf, each);
+    }
+
+    /** The tie as the graph holds it, from a row of {@link #IN_GRAPH}. */
+    private static Tie edgeOf(ResultSet r) throws SQLException {
+        Tie t = new Tie();
+        t.id = r.getObject(1, UUID.class);
+        t.fromId = r.getObject(2, UUID.class);
+        t.toId = r.getObject(3, UUID.class);
+        t.type = TieType.valueOf(r.getString(4));
+        t.symmetric = r.getBoolean(5);
+        t.strength = r.getDouble(6);
+        t.since = r.getObject(7, LocalDate.class);
+        t.until = r.getObject(8, LocalDate.class);
+        t.version = r.getLong(9);
+        return t;
     }
 
     /**

@@ -2,18 +2,23 @@ package health.circles.sync;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.TransactionContext;
 
-/** The registry of graph projections by outbox type, shared by the relay, reconcile and rebuild. */
+/**
+ * The registry of graph projections by outbox type, shared by the relay, reconcile and rebuild, and of the sources
+ * that rebuild and reconcile load and compare, in load order.
+ */
 @ApplicationScoped
 public class GraphProjections {
 
     private final Map<String, GraphProjection> byType = new HashMap<>();
+    private final List<GraphSource> sources;
 
-    GraphProjections(Instance<GraphProjection> projections) {
+    GraphProjections(Instance<GraphProjection> projections, Instance<GraphSource> sources) {
         for (GraphProjection p : projections) {
             p.types().forEach(type -> {
                 GraphProjection before = byType.put(type, p);
@@ -22,6 +27,17 @@ public class GraphProjections {
                 }
             });
         }
+        this.sources = sources.stream().sorted(Comparator.comparingInt(GraphSource::order)).toList();
+        for (GraphSource source : this.sources) {
+            if (!handles(source.upsertType())) {
+                throw new IllegalStateException("No graph projection applies " + source.upsertType());
+            }
+        }
+    }
+
+    /** The sources of the graph in load order: nodes before the relationships that join them. */
+    public List<GraphSource> sources() {
+        return sources;
     }
 
     /** Whether some projection applies this type. */

@@ -1,20 +1,9 @@
 package health.circles.sync;
 
-import health.circles.contact.Contact;
-import health.circles.contact.ContactKind;
-import health.circles.contact.ContactNodes;
-import health.circles.graph.GraphSchema;
-import health.circles.network.Tie;
-import health.circles.network.TieStore;
-import health.circles.network.TieGraph;
 import health.circles.failure.Conflict;
 import health.circles.failure.NotFound;
-import io.agroal.api.AgroalDataSource;
+import health.circles.graph.GraphSchema;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +16,8 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 
 /**
- * Reloads the graph from PostgreSQL as a background job: empties it, then loads every contact and tie in UNWIND
- * batches through the projections, with progress in PostgreSQL. The relay is held off for the duration; writes go on
+ * Reloads the graph from PostgreSQL as a background job: empties it, then loads every row of each
+ * {@link GraphSource} (contacts, then ties) in UNWIND batches through the projections, with progress in PostgreSQL. The relay is held off for the duration; writes go on
  * and queue in the outbox, which the relay applies afterwards (changes the rebuild already loaded are skipped by
  * version). Scores and community ids written by analytics are not in PostgreSQL's tables: run analytics again after.
  */
@@ -37,8 +26,8 @@ public class GraphRebuild {
 
     private static final Logger LOG = Logger.getLogger(GraphRebuild.class);
     static final int BATCH = 10_000;
+    private static final int WIPE_SLICE = 50_000;
 
-    private final AgroalDataSource dataSource;
     private final RebuildStore rebuilds;
     private final Driver driver;
     private final GraphProjections projections;
@@ -50,9 +39,8 @@ public class GraphRebuild {
         return t;
     });
 
-    GraphRebuild(AgroalDataSource dataSource, RebuildStore rebuilds, Driver driver, GraphProjections projections,
-                 GraphLock lock, GraphSchema schema) {
-        this.dataSource = dataSource;
+    GraphRebuild(RebuildStore rebuilds, Driver driver, GraphProjections projections, GraphLock lock,
+                 GraphSchema schema) {
         this.rebuilds = rebuilds;
         this.driver = driver;
         this.projections = projections;
@@ -87,7 +75,7 @@ public class GraphRebuild {
         try {
             lock.holding(() -> {
                 schema.ensure();
-                rebuilds.sized(id);
+                rebuilds.sized(id, projections.sources().stream().mapToLong(GraphSource::count).sum());
                 wipe();
                 load(id);
                 return null;
@@ -104,56 +92,32 @@ public class GraphRebuild {
         }
     }
 
+    /** Empties the graph, relationships before the nodes they join, a slice per transaction. */
     private void wipe() {
         try (Session session = driver.session()) {
-            long removed;
-            do {
-                removed = session.executeWrite(tx -> tx.run(TieGraph.DELETE_SOME, Map.of("n", 50_000))
-                        .single().get("n").asLong());
-            } while (removed > 0);
-            do {
-                removed = session.executeWrite(tx -> tx.run("""
-                        MATCH (c:Contact) WITH c LIMIT $n DETACH DELETE c RETURN count(*) AS n""", Map.of("n", 50_000))
-                        .single().get("n").asLong());
-            } while (removed > 0);
+            List<GraphSource> sources = projections.sources();
+            for (int i = sources.size() - 1; i >= 0; i--) {
+                GraphSource source = sources.get(i);
+                long removed;
+                do {
+                    removed = session.executeWrite(tx -> source.deleteSome(tx, WIPE_SLICE));
+                } while (removed > 0);
+            }
         }
     }
 
-    private void load(UUID id) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
-            c.setAutoCommit(false);
+    private void load(UUID id) {
+        try (Session graph = driver.session()) {
             List<Map<String, Object>> batch = new ArrayList<>(BATCH);
-            try (PreparedStatement s = c.prepareStatement("SELECT id, kind, display_name, version FROM contact")) {
-                s.setFetchSize(BATCH);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        Contact ct = new Contact();
-                        ct.id = r.getObject(1, UUID.class);
-                        ct.kind = ContactKind.valueOf(r.getString(2));
-                        ct.displayName = r.getString(3);
-                        ct.version = r.getLong(4);
-                        batch.add(ContactNodes.upserted(ct));
-                        if (batch.size() == BATCH) {
-                            write(graph, id, ContactNodes.UPSERTED, batch);
-                        }
+            for (GraphSource source : projections.sources()) {
+                source.rows(false, BATCH, row -> {
+                    batch.add(row);
+                    if (batch.size() == BATCH) {
+                        write(graph, id, source.upsertType(), batch);
                     }
-                }
+                });
+                write(graph, id, source.upsertType(), batch);
             }
-            write(graph, id, ContactNodes.UPSERTED, batch);
-            try (PreparedStatement s = c.prepareStatement(TieStore.IN_GRAPH)) {
-                s.setFetchSize(BATCH);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        Tie t = TieStore.edgeOf(r);
-                        batch.add(TieGraph.upserted(t));
-                        if (batch.size() == BATCH) {
-                            write(graph, id, TieGraph.UPSERTED, batch);
-                        }
-                    }
-                }
-            }
-            write(graph, id, TieGraph.UPSERTED, batch);
-            c.commit();
         }
     }
 

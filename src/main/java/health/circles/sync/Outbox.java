@@ -14,11 +14,13 @@ import java.util.UUID;
 public class Outbox {
 
     private final OutboxStore store;
+    private final DeadLetterStore deadLetters;
     private final ObjectMapper json;
     private final Event<Appended> appended;
 
-    Outbox(OutboxStore store, ObjectMapper json, Event<Appended> appended) {
+    Outbox(OutboxStore store, DeadLetterStore deadLetters, ObjectMapper json, Event<Appended> appended) {
         this.store = store;
+        this.deadLetters = deadLetters;
         this.json = json;
         this.appended = appended;
     }
@@ -57,11 +59,15 @@ public class Outbox {
     /**
      * Erasure, in the erasing transaction: drops the applied rows of the aggregate, takes the name out of its pending
      * rows (they keep their order), and removes its items, and the ties that end at it, from batch rows, applied or
-     * not. The caller appends the aggregate's deletion afterwards.
+     * not. The dead letters forget it too: an import batch among them keeps its other changes while the aggregate's
+     * (its node, its ties) leave it, and a change of the aggregate or naming it is dropped, so that the graph removals
+     * erasure appends are not parked behind it (the node and its edges would stay in the graph). The caller appends
+     * the aggregate's deletion afterwards.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void forgetErased(UUID aggregateId) {
         store.forgetErased(aggregateId);
+        deadLetters.forget(aggregateId);
     }
 
     /** The position of the first row the graph has not applied yet; {@link Long#MAX_VALUE} when none waits. */

@@ -1,7 +1,6 @@
 package health.circles.sync;
 
 import health.circles.Sql;
-import health.circles.network.TieStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Timestamp;
@@ -22,10 +21,8 @@ class RebuildStore {
     private static final String GET = """
             SELECT state, total, done, error, started_at, finished_at FROM graph_rebuild WHERE id = ?""";
 
-    /** The size of the job: every contact and every tie the graph holds. */
-    private static final String SIZE = """
-            UPDATE graph_rebuild SET total = (SELECT count(*) FROM contact) + (%s) WHERE id = ?"""
-            .formatted(TieStore.COUNT_IN_GRAPH);
+    /** The size of the job: every row of every source of the graph, counted by their owners. */
+    private static final String SIZE = "UPDATE graph_rebuild SET total = ? WHERE id = ?";
 
     private static final String PROGRESS = "UPDATE graph_rebuild SET done = done + ? WHERE id = ?";
 
@@ -53,8 +50,8 @@ class RebuildStore {
                 r.getString(4), instant(r.getTimestamp(5)), instant(r.getTimestamp(6)))).stream().findFirst();
     }
 
-    void sized(UUID id) {
-        Sql.update(dataSource, SIZE, List.of(id));
+    void sized(UUID id, long total) {
+        Sql.update(dataSource, SIZE, List.of(total, id));
     }
 
     void progressed(UUID id, long rows) {

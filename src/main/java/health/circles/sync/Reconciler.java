@@ -1,37 +1,23 @@
 package health.circles.sync;
 
-import health.circles.contact.Contact;
-import health.circles.contact.ContactKind;
-import health.circles.contact.ContactNodes;
-import health.circles.network.Tie;
-import health.circles.network.TieStore;
-import health.circles.network.TieGraph;
-import io.agroal.api.AgroalDataSource;
+import health.circles.sync.GraphSource.Drift;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
-import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
-import org.neo4j.driver.Value;
 
 /**
- * Finds and repairs drift between PostgreSQL and the graph: contacts and ties missing from the graph, extra there, or
- * stale (another version, or other properties). Both sides are streamed sorted by id and merged, so memory stays at
- * one chunk of repairs; repairs go through the same projections as the relay, in UNWIND batches. The relay is held
- * off meanwhile (after it drained what was pending), so the comparison sees settled stores.
+ * Finds and repairs drift between PostgreSQL and the graph, source by source ({@link GraphSource}: contacts, then
+ * ties): elements missing from the graph, extra there, or stale (another version, or other properties). Both sides
+ * are streamed sorted by id and merged, so memory stays at one chunk of repairs; repairs go through the same
+ * projections as the relay, in UNWIND batches. The relay is held off meanwhile (after it drained what was pending), so
+ * the comparison sees settled stores.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -39,16 +25,17 @@ public class Reconciler {
     static final int CHUNK = 5000;
     static final int SAMPLES = 10;
 
-    private final AgroalDataSource dataSource;
+    /** The sources whose checked counts the report has always named. */
+    private static final String CONTACTS = "contacts";
+    private static final String TIES = "ties";
+
     private final Driver driver;
     private final GraphProjections projections;
     private final GraphRelay relay;
     private final GraphLock lock;
     private final SyncMonitor monitor;
 
-    Reconciler(AgroalDataSource dataSource, Driver driver, GraphProjections projections, GraphRelay relay,
-               GraphLock lock, SyncMonitor monitor) {
-        this.dataSource = dataSource;
+    Reconciler(Driver driver, GraphProjections projections, GraphRelay relay, GraphLock lock, SyncMonitor monitor) {
         this.driver = driver;
         this.projections = projections;
         this.relay = relay;
@@ -72,16 +59,15 @@ public class Reconciler {
         long started = System.nanoTime();
         relay.awaitApplied(monitor.status().lastPosition(), Duration.ofSeconds(30));
         return lock.holding(() -> {
-            Map<String, Tally> tallies = new LinkedHashMap<>();
-            for (String name : List.of("contactsMissing", "contactsExtra", "contactsStale", "tiesMissing", "tiesExtra",
-                    "tiesStale")) {
-                tallies.put(name, new Tally());
+            Map<String, Long> checked = new LinkedHashMap<>();
+            Map<String, Category> repaired = new LinkedHashMap<>();
+            for (GraphSource source : projections.sources()) {
+                Comparison comparison = new Comparison(source);
+                checked.put(source.name(), comparison.run());
+                comparison.reportInto(repaired);
             }
-            long contacts = contacts(tallies);
-            long ties = ties(tallies);
-            Map<String, Category> report = new LinkedHashMap<>();
-            tallies.forEach((name, t) -> report.put(name, new Category(t.count, t.samples)));
-            return new Report(contacts, ties, report, (System.nanoTime() - started) / 1_000_000);
+            return new Report(checked.getOrDefault(CONTACTS, 0L), checked.getOrDefault(TIES, 0L), repaired,
+                    (System.nanoTime() - started) / 1_000_000);
         });
     }
 
@@ -95,21 +81,120 @@ public class Reconciler {
                 samples.add(id);
             }
         }
+
+        Category category() {
+            return new Category(count, samples);
+        }
+    }
+
+    /** One source's rows merged with its graph elements by id, and the repairs that calls for. */
+    private final class Comparison {
+        final GraphSource source;
+        final Repairs repairs;
+        final Tally missing = new Tally();
+        final Tally extra = new Tally();
+        final Tally stale = new Tally();
+        Iterator<Record> elements;
+        Record element;
+        long checked;
+
+        Comparison(GraphSource source) {
+            this.source = source;
+            this.repairs = new Repairs(source);
+        }
+
+        /** Compares and repairs every row and element; returns how many rows were checked. */
+        long run() {
+            try (Session graph = driver.session()) {
+                elements = source.elementsInIdOrder(graph);
+                advance();
+                source.rows(true, CHUNK, this::compare);
+                while (element != null) {
+                    extra(element);
+                    repairs.maybeFlush();
+                    advance();
+                }
+            }
+            repairs.flush();
+            removeStrays();
+            return checked;
+        }
+
+        void reportInto(Map<String, Category> report) {
+            report.put(source.name() + "Missing", missing.category());
+            report.put(source.name() + "Extra", extra.category());
+            report.put(source.name() + "Stale", stale.category());
+        }
+
+        /** One row: the elements before it are extra; then it is missing, or matched to its element. */
+        private void compare(Map<String, Object> row) {
+            checked++;
+            String id = (String) row.get("id");
+            while (element != null && id(element).compareTo(id) < 0) {
+                extra(element);
+                advance();
+            }
+            if (element == null || !id(element).equals(id)) {
+                missing.add(id);
+                repairs.upserts.add(row);
+            } else {
+                matched(row, id);
+            }
+            repairs.maybeFlush();
+        }
+
+        private void matched(Map<String, Object> row, String id) {
+            Drift drift = source.drift(row, element);
+            if (drift != Drift.NONE) {
+                stale.add(id);
+                (drift == Drift.MOVED ? repairs.deletes : repairs.unversion).add(id);
+                repairs.upserts.add(row);
+            }
+            advance();
+            // A second element with the same id is a stray copy.
+            while (element != null && id(element).equals(id)) {
+                extra.add(id);
+                advance();
+                if (drift != Drift.MOVED) {
+                    repairs.deletes.add(id);
+                    repairs.upserts.add(row);
+                }
+            }
+        }
+
+        private void extra(Record e) {
+            extra.add(id(e));
+            repairs.deletes.add(id(e));
+        }
+
+        /** Elements without an id cannot be matched to PostgreSQL at all: they are strays. */
+        private void removeStrays() {
+            try (Session graph = driver.session()) {
+                long strays = graph.executeWrite(source::deleteStrays);
+                for (long i = 0; i < strays; i++) {
+                    extra.add("(no id)");
+                }
+            }
+        }
+
+        private void advance() {
+            element = elements.hasNext() ? elements.next() : null;
+        }
+
+        private static String id(Record e) {
+            return e.get("id").asString();
+        }
     }
 
     /** Repairs queued while streaming, applied a chunk at a time. */
     private final class Repairs {
-        final String upsertType;
-        final String deleteCypher;
-        final String unversionCypher;
+        final GraphSource source;
         final List<Map<String, Object>> upserts = new ArrayList<>();
         final List<String> unversion = new ArrayList<>();
         final List<String> deletes = new ArrayList<>();
 
-        Repairs(String upsertType, String deleteCypher, String unversionCypher) {
-            this.upsertType = upsertType;
-            this.deleteCypher = deleteCypher;
-            this.unversionCypher = unversionCypher;
+        Repairs(GraphSource source) {
+            this.source = source;
         }
 
         void maybeFlush() {
@@ -125,14 +210,14 @@ public class Reconciler {
             try (Session session = driver.session()) {
                 session.executeWriteWithoutResult(tx -> {
                     if (!deletes.isEmpty()) {
-                        tx.run(deleteCypher, Map.of("ids", deletes)).consume();
+                        source.delete(tx, deletes);
                     }
                     if (!unversion.isEmpty()) {
                         // A stale element keeps its version number; forget it so that the projection rewrites it.
-                        tx.run(unversionCypher, Map.of("ids", unversion)).consume();
+                        source.unversion(tx, unversion);
                     }
                     if (!upserts.isEmpty()) {
-                        projections.apply(tx, upsertType, upserts);
+                        projections.apply(tx, source.upsertType(), upserts);
                     }
                 });
             }
@@ -140,158 +225,5 @@ public class Reconciler {
             unversion.clear();
             deletes.clear();
         }
-    }
-
-    private long contacts(Map<String, Tally> tallies) throws SQLException {
-        Repairs repairs = new Repairs(ContactNodes.UPSERTED,
-                "UNWIND $ids AS id MATCH (c:Contact {id: id}) DETACH DELETE c",
-                "UNWIND $ids AS id MATCH (c:Contact {id: id}) SET c.v = -1");
-        long checked = 0;
-        try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT id, kind, display_name, version FROM contact ORDER BY id")) {
-                s.setFetchSize(CHUNK);
-                Result result = graph.run("""
-                        MATCH (c:Contact) WHERE c.id IS NOT NULL
-                        RETURN c.id AS id, c.kind AS kind, c.displayName AS name, c.v AS v ORDER BY c.id""");
-                Iterator<Record> nodes = result;
-                Record node = nodes.hasNext() ? nodes.next() : null;
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        checked++;
-                        Contact ct = new Contact();
-                        ct.id = r.getObject(1, UUID.class);
-                        ct.kind = ContactKind.valueOf(r.getString(2));
-                        ct.displayName = r.getString(3);
-                        ct.version = r.getLong(4);
-                        String id = ct.id.toString();
-                        while (node != null && node.get("id").asString().compareTo(id) < 0) {
-                            tallies.get("contactsExtra").add(node.get("id").asString());
-                            repairs.deletes.add(node.get("id").asString());
-                            node = nodes.hasNext() ? nodes.next() : null;
-                        }
-                        if (node == null || !node.get("id").asString().equals(id)) {
-                            tallies.get("contactsMissing").add(id);
-                            repairs.upserts.add(ContactNodes.upserted(ct));
-                        } else {
-                            if (!Objects.equals(string(node.get("kind")), ct.kind.name())
-                                    || !Objects.equals(string(node.get("name")), ct.displayName)
-                                    || node.get("v").isNull() || node.get("v").asLong() != ct.version) {
-                                tallies.get("contactsStale").add(id);
-                                repairs.unversion.add(id);
-                                repairs.upserts.add(ContactNodes.upserted(ct));
-                            }
-                            node = nodes.hasNext() ? nodes.next() : null;
-                        }
-                        repairs.maybeFlush();
-                    }
-                }
-                while (node != null) {
-                    tallies.get("contactsExtra").add(node.get("id").asString());
-                    repairs.deletes.add(node.get("id").asString());
-                    repairs.maybeFlush();
-                    node = nodes.hasNext() ? nodes.next() : null;
-                }
-            }
-            c.commit();
-        }
-        repairs.flush();
-        try (Session graph = driver.session()) {
-            // Nodes without an id cannot be matched to PostgreSQL at all: they are strays.
-            long strays = graph.executeWrite(tx -> tx.run("""
-                    MATCH (c:Contact) WHERE c.id IS NULL DETACH DELETE c RETURN count(*) AS n""").single().get("n").asLong());
-            for (long i = 0; i < strays; i++) {
-                tallies.get("contactsExtra").add("(no id)");
-            }
-        }
-        return checked;
-    }
-
-    private long ties(Map<String, Tally> tallies) throws SQLException {
-        Repairs repairs = new Repairs(TieGraph.UPSERTED,
-                TieGraph.DELETE_BY_IDS, TieGraph.UNVERSION_BY_IDS);
-        long checked = 0;
-        try (Connection c = dataSource.getConnection(); Session graph = driver.session()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(TieStore.IN_GRAPH + " ORDER BY t.id")) {
-                s.setFetchSize(CHUNK);
-                Iterator<Record> rels = graph.run(TieGraph.IN_ID_ORDER);
-                Record rel = rels.hasNext() ? rels.next() : null;
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        checked++;
-                        Tie t = TieStore.edgeOf(r);
-                        String id = t.id.toString();
-                        while (rel != null && rel.get("id").asString().compareTo(id) < 0) {
-                            extraTie(rel, tallies, repairs);
-                            rel = rels.hasNext() ? rels.next() : null;
-                        }
-                        if (rel == null || !rel.get("id").asString().equals(id)) {
-                            tallies.get("tiesMissing").add(id);
-                            repairs.upserts.add(TieGraph.upserted(t));
-                        } else {
-                            boolean moved = !Objects.equals(string(rel.get("from")), t.fromId.toString())
-                                    || !Objects.equals(string(rel.get("to")), t.toId.toString());
-                            boolean stale = moved || !Objects.equals(string(rel.get("type")), t.type.name())
-                                    || rel.get("strength").isNull() || Math.abs(rel.get("strength").asDouble() - t.strength) > 1e-9
-                                    || !Objects.equals(date(rel.get("since")), t.since)
-                                    || !Objects.equals(date(rel.get("until")), t.until)
-                                    || rel.get("v").isNull() || rel.get("v").asLong() != t.version;
-                            if (stale) {
-                                tallies.get("tiesStale").add(id);
-                                if (moved) {
-                                    repairs.deletes.add(id);
-                                } else {
-                                    repairs.unversion.add(id);
-                                }
-                                repairs.upserts.add(TieGraph.upserted(t));
-                            }
-                            rel = rels.hasNext() ? rels.next() : null;
-                            // A second relationship with the same id is a stray copy.
-                            while (rel != null && rel.get("id").asString().equals(id)) {
-                                tallies.get("tiesExtra").add(id);
-                                rel = rels.hasNext() ? rels.next() : null;
-                                if (!moved) {
-                                    repairs.deletes.add(id);
-                                    repairs.upserts.add(TieGraph.upserted(t));
-                                }
-                            }
-                        }
-                        repairs.maybeFlush();
-                    }
-                }
-                while (rel != null) {
-                    extraTie(rel, tallies, repairs);
-                    repairs.maybeFlush();
-                    rel = rels.hasNext() ? rels.next() : null;
-                }
-            }
-            c.commit();
-        }
-        repairs.flush();
-        try (Session graph = driver.session()) {
-            long strays = graph.executeWrite(tx -> tx.run(TieGraph.DELETE_WITHOUT_ID).single().get("n").asLong());
-            for (long i = 0; i < strays; i++) {
-                tallies.get("tiesExtra").add("(no id)");
-            }
-        }
-        return checked;
-    }
-
-    private static void extraTie(Record rel, Map<String, Tally> tallies, Repairs repairs) {
-        String id = rel.get("id").asString();
-        if (!id.isEmpty()) { // relationships without an id are removed at the end
-            tallies.get("tiesExtra").add(id);
-            repairs.deletes.add(id);
-        }
-    }
-
-    private static String string(Value v) {
-        return v == null || v.isNull() ? null : v.asString();
-    }
-
-    private static LocalDate date(Value v) {
-        return v == null || v.isNull() ? null : v.asLocalDate();
     }
 }
