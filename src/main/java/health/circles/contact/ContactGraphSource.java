@@ -14,15 +14,15 @@ import org.neo4j.driver.Value;
 
 /**
  * Contacts as a source of the graph for rebuild and reconcile: the rows of {@link ContactStore}, the nodes of
- * {@link ContactNodes}. Loaded first, since ties join contacts.
+ * {@link ContactGraph}. Loaded first, since ties join contacts.
  */
 @ApplicationScoped
 public class ContactGraphSource implements GraphSource {
 
     private final ContactStore contacts;
-    private final ContactNodes nodes;
+    private final ContactGraph nodes;
 
-    ContactGraphSource(ContactStore contacts, ContactNodes nodes) {
+    ContactGraphSource(ContactStore contacts, ContactGraph nodes) {
         this.contacts = contacts;
         this.nodes = nodes;
     }
@@ -39,7 +39,7 @@ public class ContactGraphSource implements GraphSource {
 
     @Override
     public String upsertType() {
-        return ContactNodes.UPSERTED;
+        return ContactGraph.UPSERTED;
     }
 
     @Override
@@ -49,7 +49,7 @@ public class ContactGraphSource implements GraphSource {
 
     @Override
     public void rows(boolean inIdOrder, int fetchSize, Consumer<Map<String, Object>> each) {
-        contacts.eachAsGraphed(inIdOrder, fetchSize, c -> each.accept(ContactNodes.upserted(c)));
+        contacts.eachAsGraphed(inIdOrder, fetchSize, c -> each.accept(ContactGraph.upserted(c)));
     }
 
     @Override

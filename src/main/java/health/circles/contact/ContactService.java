@@ -191,10 +191,10 @@ public class ContactService {
     public long delete(UUID id, long expectedVersion) {
         Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
-        Map<String, Object> payload = ContactNodes.deleted(contact);
+        Map<String, Object> payload = ContactGraph.deleted(contact);
         contacts.delete(contact);
         contacts.flush();
-        return outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
+        return outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
     }
 
     /**
@@ -216,12 +216,12 @@ public class ContactService {
         }
         erased.fire(new ContactErased(id, contact.externalId, contact.givenName, contact.familyName));
         ledger.erase(id);
-        Map<String, Object> payload = ContactNodes.deleted(contact);
+        Map<String, Object> payload = ContactGraph.deleted(contact);
         contacts.delete(contact);
         contacts.flush();
         contacts.pruneLexicon(contact);
         outbox.forgetErased(id);
-        long through = outbox.append(ContactNodes.DELETED, contact.id, contact.version + 1, payload);
+        long through = outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
         erasures.record(id, now(), callers.current().subject(), register.fingerprintHex(contact.externalId), through);
         return true;
     }
@@ -344,7 +344,7 @@ public class ContactService {
 
     private Written written(Contact contact) {
         contacts.flush(); // assigns the new version, which the outbox row and the ETag carry
-        long position = outbox.append(ContactNodes.UPSERTED, contact.id, contact.version, ContactNodes.upserted(contact));
+        long position = outbox.append(ContactGraph.UPSERTED, contact.id, contact.version, ContactGraph.upserted(contact));
         return new Written(disclosure.disclosed(ContactView.of(contact)), position);
     }
 

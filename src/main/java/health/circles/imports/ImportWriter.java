@@ -6,7 +6,7 @@ import health.circles.contact.ConsentRecord;
 import health.circles.contact.ConsentStatus;
 import health.circles.contact.Contact;
 import health.circles.contact.ContactInput;
-import health.circles.contact.ContactNodes;
+import health.circles.contact.ContactGraph;
 import health.circles.contact.ContactService;
 import health.circles.contact.ErasureRegister;
 import health.circles.network.Tie;
@@ -171,7 +171,7 @@ class ImportWriter {
         updateContacts(c, b, out);
         consent(c, job, b, now, out);
         if (!b.written.isEmpty()) {
-            outbox.appendBatch(ContactNodes.UPSERTED, job, batch, b.written.stream().map(ContactNodes::upserted)
+            outbox.appendBatch(ContactGraph.UPSERTED, job, batch, b.written.stream().map(ContactGraph::upserted)
                     .toList());
         }
     }

@@ -15,7 +15,7 @@ import org.neo4j.driver.TransactionContext;
  * contact's tombstone keeps an older change from bringing it back.
  */
 @ApplicationScoped
-public class ContactNodes implements GraphProjection {
+public class ContactGraph implements GraphProjection {
 
     public static final String UPSERTED = "contact.upserted";
     static final String DELETED = "contact.deleted";
