@@ -1,5 +1,7 @@
 package health.circles;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -10,6 +12,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,17 @@ class ArchitectureTest {
         check(noClasses().that().haveSimpleNameEndingWith("Resource")
                 .should().dependOnClassesThat().haveSimpleNameEndingWith("Store")
                 .because("a resource calls its capability's service, which owns the transaction and the rules"));
+    }
+
+    @Test
+    void storesAreUsedOnlyInTheirOwnPackage() {
+        for (String capability : List.of("contact", "network", "security", "sync", "analytics", "outreach",
+                "imports")) {
+            String own = "health.circles." + capability + "..";
+            check(noClasses().that().resideOutsideOfPackage(own)
+                    .should().dependOnClassesThat(resideInAPackage(own).and(simpleNameEndingWith("Store")))
+                    .because("another capability goes through " + capability + "'s service, never its store"));
+        }
     }
 
     @Test

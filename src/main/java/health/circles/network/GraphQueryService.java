@@ -1,7 +1,6 @@
 package health.circles.network;
 
-import health.circles.contact.Contact;
-import health.circles.contact.ContactStore;
+import health.circles.contact.ContactDirectory;
 import health.circles.security.AuditNotes;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
@@ -19,12 +18,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class GraphQueryService {
 
-    private final ContactStore contacts;
+    private final ContactDirectory contacts;
     private final NetworkGraph graph;
     private final GraphReads reads;
     private final AuditNotes auditNotes;
 
-    GraphQueryService(ContactStore contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
+    GraphQueryService(ContactDirectory contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
         this.contacts = contacts;
         this.graph = graph;
         this.reads = reads;
@@ -96,11 +95,8 @@ public class GraphQueryService {
 
     @Transactional
     CirclesView.ContactRef ref(UUID id) {
-        Contact c = contacts.findById(id);
-        if (c == null) {
-            throw new NotFound("Contact", id);
-        }
-        return new CirclesView.ContactRef(c.id, c.kind.name(), c.displayName);
+        ContactDirectory.Entry c = contacts.find(id).orElseThrow(() -> new NotFound("Contact", id));
+        return new CirclesView.ContactRef(c.id(), c.kind().name(), c.displayName());
     }
 
     private static LocalDate today() {

@@ -1,8 +1,7 @@
 package health.circles.network;
 
-import health.circles.contact.Contact;
 import health.circles.contact.ContactKind;
-import health.circles.contact.ContactStore;
+import health.circles.contact.ContactDirectory;
 import health.circles.sync.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -37,13 +36,13 @@ public class StrengthService {
 
     private final TieStore ties;
     private final TouchpointStore touchpoints;
-    private final ContactStore contacts;
+    private final ContactDirectory contacts;
     private final Outbox outbox;
     private final TieStrength strength;
     private final NetworkConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    StrengthService(TieStore ties, TouchpointStore touchpoints, ContactStore contacts, Outbox outbox,
+    StrengthService(TieStore ties, TouchpointStore touchpoints, ContactDirectory contacts, Outbox outbox,
                     TieStrength strength, NetworkConfig config) {
         this.ties = ties;
         this.touchpoints = touchpoints;
@@ -177,8 +176,8 @@ public class StrengthService {
             ids.add(p.a());
             ids.add(p.b());
         });
-        Map<UUID, ContactKind> kinds = contacts.list("id in ?1", List.copyOf(ids)).stream()
-                .collect(Collectors.toMap(c -> c.id, (Contact c) -> c.kind));
+        Map<UUID, ContactKind> kinds = contacts.findAll(ids).values().stream()
+                .collect(Collectors.toMap(ContactDirectory.Entry::id, ContactDirectory.Entry::kind));
         Instant at = now.truncatedTo(ChronoUnit.MICROS);
         List<Tie> created = new ArrayList<>();
         for (ContactPair pair : bare) {

@@ -1,7 +1,6 @@
 package health.circles.network;
 
-import health.circles.contact.Contact;
-import health.circles.contact.ContactStore;
+import health.circles.contact.ContactDirectory;
 import health.circles.security.AuditNotes;
 import health.circles.security.Caller;
 import health.circles.security.Callers;
@@ -38,7 +37,7 @@ public class TieService {
     static final double DEFAULT_DECLARED_STRENGTH = 0.5;
 
     private final TieStore ties;
-    private final ContactStore contacts;
+    private final ContactDirectory contacts;
     private final Outbox outbox;
     private final StrengthService strengths;
     private final Disclosure disclosure;
@@ -46,7 +45,7 @@ public class TieService {
     private final Callers callers;
     private final Clock clock = Clock.systemUTC();
 
-    TieService(TieStore ties, ContactStore contacts, Outbox outbox, StrengthService strengths,
+    TieService(TieStore ties, ContactDirectory contacts, Outbox outbox, StrengthService strengths,
                Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
         this.ties = ties;
         this.contacts = contacts;
@@ -63,14 +62,14 @@ public class TieService {
 
     @Transactional
     public Written create(TieInput in) {
-        Contact from = contact("from", in.from());
-        Contact to = contact("to", in.to());
-        if (from.id.equals(to.id)) {
+        ContactDirectory.Entry from = contact("from", in.from());
+        ContactDirectory.Entry to = contact("to", in.to());
+        if (from.id().equals(to.id())) {
             throw InvalidInput.field("to", "a tie joins two different contacts");
         }
-        if (!in.type().allows(from.kind, to.kind)) {
+        if (!in.type().allows(from.kind(), to.kind())) {
             throw new RuleRefused("tie-kind-not-allowed", "Tie type does not fit these contacts",
-                    in.type() + " cannot join a " + from.kind + " to a " + to.kind + " (from: " + in.type().fromKinds()
+                    in.type() + " cannot join a " + from.kind() + " to a " + to.kind() + " (from: " + in.type().fromKinds()
                             + ", to: " + in.type().toKinds() + ")");
         }
         checkDates(in.since(), in.until());
@@ -79,9 +78,9 @@ public class TieService {
         }
         Caller caller = callers.current();
         TieAssertion assertion = assertionOf(caller, in, from);
-        ties.lock(List.of(ContactPair.of(from.id, to.id))); // two concurrent creations: the second sees the first
+        ties.lock(List.of(ContactPair.of(from.id(), to.id()))); // two concurrent creations: the second sees the first
         if (in.until() == null) {
-            ties.findOpen(in.type(), from.id, to.id, null).ifPresent(existing -> {
+            ties.findOpen(in.type(), from.id(), to.id(), null).ifPresent(existing -> {
                 throw new Conflict("duplicate-tie", "An open " + in.type() + " tie between these contacts exists: "
                         + "/api/v1/ties/" + existing.id);
             });
@@ -92,14 +91,14 @@ public class TieService {
         Instant now = now();
         Tie tie = new Tie();
         tie.id = UUID.randomUUID();
-        tie.fromId = from.id;
-        tie.toId = to.id;
+        tie.fromId = from.id();
+        tie.toId = to.id();
         tie.type = in.type();
         tie.symmetric = !in.type().directed();
         tie.since = in.since();
         tie.until = in.until();
         tie.declaredStrength = in.declaredStrength() == null ? DEFAULT_DECLARED_STRENGTH : in.declaredStrength();
-        tie.strength = strengths.strengthOf(tie.declaredStrength, from.id, to.id);
+        tie.strength = strengths.strengthOf(tie.declaredStrength, from.id(), to.id());
         tie.source = in.source() == null ? TieSource.MANUAL : in.source();
         tie.assertion = assertion;
         tie.assertedBy = caller.subject();
@@ -213,7 +212,7 @@ public class TieService {
      * Admins and integrations assert any tie. A clinician asserts ties that grant nothing; a tie that grants access
      * they may only claim, from their own contact, as entered by hand, and it waits for review.
      */
-    private static TieAssertion assertionOf(Caller caller, TieInput in, Contact from) {
+    private static TieAssertion assertionOf(Caller caller, TieInput in, ContactDirectory.Entry from) {
         if (caller.seesEverything() || !in.type().grantsAccess()) {
             return TieAssertion.ASSERTED;
         }
@@ -221,7 +220,7 @@ public class TieService {
             throw new NotPermitted("grant-not-allowed", "Not allowed to create this tie",
                     in.type() + " ties grant access; only admins, integrations and (as a claim) clinicians create them");
         }
-        if (!from.id.equals(caller.contactId())) {
+        if (!from.id().equals(caller.contactId())) {
             throw new NotPermitted("claim-not-own", "A clinician claims only their own care relationships",
                     "A " + in.type() + " tie from another contact than your own (the token's contact claim) is asserted "
                             + "by an admin or an integration");
@@ -236,7 +235,7 @@ public class TieService {
     @Transactional
     public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active, Cursor after,
                               int limit) {
-        if (contact != null && contacts.findById(contact) == null) {
+        if (contact != null && contacts.find(contact).isEmpty()) {
             throw new NotFound("Contact", contact);
         }
         LocalDate today = today();
@@ -262,13 +261,10 @@ public class TieService {
         return tie;
     }
 
-    private Contact contact(String field, UUID id) {
-        Contact contact = contacts.findById(id);
-        if (contact == null) {
-            throw new RuleRefused("unknown-contact", "Unknown contact", field + ": contact " + id + " does not exist",
-                    List.of(new DomainException.FieldError(field, "no such contact")));
-        }
-        return contact;
+    private ContactDirectory.Entry contact(String field, UUID id) {
+        return contacts.find(id).orElseThrow(() -> new RuleRefused("unknown-contact", "Unknown contact",
+                field + ": contact " + id + " does not exist",
+                List.of(new DomainException.FieldError(field, "no such contact"))));
     }
 
     private static void checkDates(LocalDate since, LocalDate until) {

@@ -3,7 +3,7 @@ package health.circles.network;
 import health.circles.failure.DomainException;
 import health.circles.failure.RuleRefused;
 
-import health.circles.contact.ContactStore;
+import health.circles.contact.ContactDirectory;
 import health.circles.security.AuditNotes;
 import health.circles.security.Disclosure;
 import health.circles.failure.Conflict;
@@ -34,14 +34,14 @@ public class TouchpointService {
 
     private final TouchpointStore touchpoints;
     private final TieStore ties;
-    private final ContactStore contacts;
+    private final ContactDirectory contacts;
     private final StrengthService strengths;
     private final NetworkConfig config;
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
     private final Clock clock = Clock.systemUTC();
 
-    TouchpointService(TouchpointStore touchpoints, TieStore ties, ContactStore contacts, StrengthService strengths,
+    TouchpointService(TouchpointStore touchpoints, TieStore ties, ContactDirectory contacts, StrengthService strengths,
                       NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
         this.touchpoints = touchpoints;
         this.ties = ties;
@@ -67,7 +67,7 @@ public class TouchpointService {
             throw InvalidInput.field("occurredAt", "must not be more than a day in the future");
         }
         Set<UUID> known = new HashSet<>();
-        contacts.list("id in ?1", List.copyOf(participants)).forEach(c -> known.add(c.id));
+        known.addAll(contacts.findAll(participants).keySet());
         List<UUID> unknown = participants.stream().filter(id -> !known.contains(id)).toList();
         if (!unknown.isEmpty()) {
             throw new RuleRefused("unknown-contact", "Unknown contact",
@@ -115,7 +115,7 @@ public class TouchpointService {
 
     @Transactional
     public Page<TouchpointView> ofContact(UUID contact, String next, int limit) {
-        if (contacts.findById(contact) == null) {
+        if (contacts.find(contact).isEmpty()) {
             throw new NotFound("Contact", contact);
         }
         return page(touchpoints.ofContact(contact, position(next), limit + 1), limit);
