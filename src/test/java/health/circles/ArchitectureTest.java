@@ -88,6 +88,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void backgroundWorkRunsOnQuarkusManagedExecutor() {
+        check(noClasses().should().callMethodWhere(DescribedPredicate.describe("makes a thread pool",
+                        access -> access.getTargetOwner().getFullName().equals("java.util.concurrent.Executors")
+                                && access.getName().startsWith("new")))
+                .orShould().callConstructor(java.util.concurrent.ThreadPoolExecutor.class, int.class, int.class,
+                        long.class, java.util.concurrent.TimeUnit.class, java.util.concurrent.BlockingQueue.class)
+                .because("background work runs on Quarkus' managed executor (sync.BackgroundWork)"));
+    }
+
+    @Test
     void syncNeverImportsWeb() {
         check(noClasses().that().resideInAPackage("health.circles.sync..")
                 .should().dependOnClassesThat().resideInAPackage("health.circles.web.."));

@@ -1,6 +1,7 @@
 package health.circles.analytics;
 
 import health.circles.Sql;
+import health.circles.sync.BackgroundWork;
 
 import health.circles.failure.Conflict;
 import health.circles.failure.RuleRefused;
@@ -21,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,7 +62,7 @@ public class AnalyticsRunner {
     private final AlgorithmGraph algorithms;
     private final SnapshotStore snapshots;
     private final AnalyticsConfig config;
-    private final ManagedExecutor executor;
+    private final BackgroundWork background;
     /** Set once the application stops: no run starts after it. */
     private volatile boolean stopping;
     /** The run of this replica in progress (on its thread), so that shutdown can interrupt it and wait for it. */
@@ -70,12 +70,12 @@ public class AnalyticsRunner {
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
     AnalyticsRunner(AnalyticsRunStore runs, AlgorithmGraph algorithms, SnapshotStore snapshots,
-                    AnalyticsConfig config, ManagedExecutor executor) {
+                    AnalyticsConfig config, BackgroundWork background) {
         this.runs = runs;
         this.algorithms = algorithms;
         this.snapshots = snapshots;
         this.config = config;
-        this.executor = executor;
+        this.background = background;
     }
 
     /** Interrupts the run in progress and gives it ten seconds to record that it failed. */
@@ -150,7 +150,7 @@ public class AnalyticsRunner {
             if (stopping) {
                 throw new RejectedExecutionException("stopping");
             }
-            current = executor.runAsync(() -> {
+            current = background.runAsync(() -> {
                 running = Thread.currentThread();
                 try {
                     execute(id, parameters);

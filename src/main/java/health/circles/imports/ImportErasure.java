@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.ContactErased;
 import health.circles.contact.ErasureRegister;
+import health.circles.sync.BackgroundWork;
 import health.circles.sync.CoalescingWorker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -48,10 +49,11 @@ public class ImportErasure {
     private final ErasureRegister register;
     private final ImportConfig config;
     private final ObjectMapper json;
-    private final CoalescingWorker worker = new CoalescingWorker("import-erasure", this::runScrub);
+    private final CoalescingWorker worker;
 
     ImportErasure(ImportJobStore jobs, ImportContactStore contacts, ErasureRegister register, ImportConfig config,
-                  ObjectMapper json) {
+                  ObjectMapper json, BackgroundWork background) {
+        this.worker = background.worker("import-erasure", this::runScrub);
         this.jobs = jobs;
         this.contacts = contacts;
         this.register = register;

@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import health.circles.sync.BackgroundWork;
 import health.circles.sync.CoalescingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,7 +35,7 @@ public class ImportRunner {
     private final ImportWriter writer;
     private final ImportConfig config;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
-    private final CoalescingWorker worker = new CoalescingWorker("imports", this::runAll);
+    private final CoalescingWorker worker;
     /** Who this replica is, in leases and logs: host, process and a random part (pids repeat in containers). */
     private final String owner = ReplicaName.get();
     /** The lease this replica holds now, renewed by {@link #heartbeat()}; null when idle. */
@@ -48,7 +49,8 @@ public class ImportRunner {
     final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportRunner(ImportJobStore jobs, RowParser parser, ImportWriter writer, ImportConfig config,
-                 com.fasterxml.jackson.databind.ObjectMapper json) {
+                 com.fasterxml.jackson.databind.ObjectMapper json, BackgroundWork background) {
+        this.worker = background.worker("imports", this::runAll);
         this.jobs = jobs;
         this.parser = parser;
         this.writer = writer;

@@ -1,42 +1,79 @@
 package health.circles.sync;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
- * One background thread that runs a task when woken. Wakes that arrive while a run is already queued fold into it, so
- * a burst of commits (or timer ticks) costs one run, and the task never runs twice at once.
+ * A background task that runs when woken, on Quarkus' managed executor ({@link BackgroundWork}). Wakes that arrive
+ * while a run is queued fold into it, so a burst of commits (or timer ticks) costs one run, and the task never runs
+ * twice at once: one drain at a time runs the task while wakes keep coming.
  */
 public final class CoalescingWorker {
 
-    private final Runnable task;
-    private final ExecutorService executor;
-    private final AtomicBoolean queued = new AtomicBoolean();
-    private volatile boolean stopping;
+    private static final Logger LOG = Logger.getLogger(CoalescingWorker.class);
 
-    public CoalescingWorker(String threadName, Runnable task) {
+    private final String name;
+    private final Runnable task;
+    private final Executor executor;
+    /** A run was asked for and has not started yet. */
+    private final AtomicBoolean queued = new AtomicBoolean();
+    /** A drain is submitted or running; only one at a time. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean stopping;
+    private volatile Thread thread;
+    private volatile CompletableFuture<Void> drained = CompletableFuture.completedFuture(null);
+
+    CoalescingWorker(String name, Executor executor, Runnable task) {
+        this.name = name;
+        this.executor = executor;
         this.task = task;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Queues a run unless one is queued already or the worker is stopping. */
     public void wake() {
         if (!stopping && queued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    queued.set(false);
+            startDrain();
+        }
+    }
+
+    private void startDrain() {
+        if (!draining.compareAndSet(false, true)) {
+            return; // the running drain sees the queued run
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drained = done;
+        try {
+            executor.execute(() -> drain(done));
+        } catch (RejectedExecutionException e) {
+            queued.set(false);
+            draining.set(false);
+            done.complete(null);
+        }
+    }
+
+    private void drain(CompletableFuture<Void> done) {
+        thread = Thread.currentThread();
+        try {
+            while (!stopping && queued.getAndSet(false)) {
+                try {
                     task.run();
-                });
-            } catch (RejectedExecutionException e) {
-                queued.set(false);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Background task %s failed; it runs again at its next wake", name);
+                }
             }
+        } finally {
+            thread = null;
+            Thread.interrupted(); // an interrupt from stop(true) ends with this drain, not with the pool's thread
+            draining.set(false);
+            done.complete(null);
+        }
+        if (!stopping && queued.get()) {
+            startDrain(); // woken between the loop's last look and the end of this drain
         }
     }
 
@@ -51,15 +88,16 @@ public final class CoalescingWorker {
      */
     public void stop(boolean interrupt) {
         stopping = true;
-        if (interrupt) {
-            executor.shutdownNow();
-        } else {
-            executor.shutdown();
+        Thread running = thread;
+        if (interrupt && running != null) {
+            running.interrupt();
         }
         try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            drained.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warnf("Background task %s did not end within ten seconds of shutdown", name);
         }
     }
 }

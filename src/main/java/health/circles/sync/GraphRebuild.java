@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
@@ -33,14 +31,11 @@ public class GraphRebuild {
     private final GraphProjections projections;
     private final GraphLock lock;
     private final GraphSchema schema;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "graph-rebuild");
-        t.setDaemon(true);
-        return t;
-    });
+    private final BackgroundWork background;
 
     GraphRebuild(RebuildStore rebuilds, Driver driver, GraphProjections projections, GraphLock lock,
-                 GraphSchema schema) {
+                 GraphSchema schema, BackgroundWork background) {
+        this.background = background;
         this.rebuilds = rebuilds;
         this.driver = driver;
         this.projections = projections;
@@ -59,7 +54,7 @@ public class GraphRebuild {
         if (!rebuilds.start(id)) {
             throw new Conflict("rebuild-running", "A graph rebuild is already running");
         }
-        worker.execute(() -> run(id));
+        background.execute(() -> run(id));
         return get(id);
     }
 

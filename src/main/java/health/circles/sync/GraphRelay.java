@@ -50,14 +50,15 @@ public class GraphRelay {
     private final ObjectMapper json;
     private final GraphProjections projections;
     private final SyncMetrics metrics;
-    private final CoalescingWorker worker = new CoalescingWorker("graph-relay", this::drain);
+    private final CoalescingWorker worker;
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
     GraphRelay(AgroalDataSource dataSource, OutboxStore outbox, Driver driver, GraphSchema schema, SyncConfig config,
-               ObjectMapper json, GraphProjections projections, SyncMetrics metrics) {
+               ObjectMapper json, GraphProjections projections, SyncMetrics metrics, BackgroundWork background) {
+        this.worker = background.worker("graph-relay", this::drain);
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.driver = driver;

@@ -1,0 +1,38 @@
+package health.circles.sync;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
+
+/**
+ * Where the service's own background work runs (the relay, import jobs, import scrubs, graph rebuilds, analytics runs): on Quarkus'
+ * managed executor, with no context of whoever woke it. A wake often comes from a request thread after its commit;
+ * the work must not run in that request's CDI context, security identity or transaction, which end with the request.
+ */
+@ApplicationScoped
+public class BackgroundWork {
+
+    private final ManagedExecutor executor;
+    private final ThreadContext none = ThreadContext.builder().propagated(ThreadContext.NONE)
+            .cleared(ThreadContext.ALL_REMAINING).unchanged().build();
+
+    BackgroundWork(ManagedExecutor executor) {
+        this.executor = executor;
+    }
+
+    /** A worker named {@code name} (in logs) that runs {@code task} when woken, one run at a time. */
+    public CoalescingWorker worker(String name, Runnable task) {
+        return new CoalescingWorker(name, this::execute, task);
+    }
+
+    /** Runs {@code task} once, in the background, with every thread context cleared; completes when it ends. */
+    public CompletableFuture<Void> runAsync(Runnable task) {
+        return executor.runAsync(none.contextualRunnable(task));
+    }
+
+    /** Runs {@code task} once, in the background, with every thread context cleared. */
+    public void execute(Runnable task) {
+        executor.execute(none.contextualRunnable(task));
+    }
+}
