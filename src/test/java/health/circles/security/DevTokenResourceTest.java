@@ -3,7 +3,7 @@ package health.circles.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import health.circles.web.ApiProblem;
+import health.circles.failure.NotFound;
 import io.quarkus.runtime.LaunchMode;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -17,8 +17,8 @@ class DevTokenResourceTest {
     @Test
     void switchedOffItAnswersNotFoundWhateverTheRole() {
         DevTokenResource resource = new DevTokenResource(config(false));
-        ApiProblem answer = assertThrows(ApiProblem.class, () -> resource.issue("admin", null, null, null));
-        assertEquals(404, answer.status());
+        NotFound answer = assertThrows(NotFound.class, () -> resource.issue("admin", null, null, null));
+        assertEquals("not-found", answer.code()); // web answers a NotFound with 404, like an unknown path
     }
 
     @Test
@@ -28,8 +28,8 @@ class DevTokenResourceTest {
         LaunchMode.set(LaunchMode.NORMAL);
         try {
             DevTokenResource resource = new DevTokenResource(config(true));
-            ApiProblem answer = assertThrows(ApiProblem.class, () -> resource.issue("admin", null, null, null));
-            assertEquals(404, answer.status());
+            NotFound answer = assertThrows(NotFound.class, () -> resource.issue("admin", null, null, null));
+            assertEquals("not-found", answer.code());
         } finally {
             LaunchMode.set(was);
         }
