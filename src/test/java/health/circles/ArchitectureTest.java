@@ -97,6 +97,25 @@ class ArchitectureTest {
                 .because("background work runs on Quarkus' managed executor (sync.BackgroundWork)"));
     }
 
+    /** The active-tie rule is written once, in network.ActiveTie; every query composes its fragments. */
+    @Test
+    void theActiveTieRuleHasOneOwner() throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            List<String> spelled = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> !f.endsWith(java.nio.file.Path.of("health/circles/network/ActiveTie.java")))
+                    .filter(f -> {
+                        try {
+                            return java.nio.file.Files.readString(f).matches("(?s).*until IS NULL OR .*");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .map(Object::toString).toList();
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), spelled,
+                    "these spell out the active-tie rule instead of using network.ActiveTie");
+        }
+    }
+
     @Test
     void syncNeverImportsWeb() {
         check(noClasses().that().resideInAPackage("health.circles.sync..")

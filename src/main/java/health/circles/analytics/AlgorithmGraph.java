@@ -1,5 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.network.ActiveTie;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +40,11 @@ public class AlgorithmGraph {
     private static final String PROJECT = """
             MATCH (s:Contact)
             OPTIONAL MATCH (s)-[t:TIE]->(d:Contact)
-            WHERE t.until IS NULL OR t.until > date()
+            WHERE %s
             WITH gds.graph.project($graph, s, d,
                    {relationshipType: 'TIE', relationshipProperties: {strength: coalesce(toFloat(t.strength), 0.0)}},
                    {undirectedRelationshipTypes: ['TIE']}) AS g
-            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""";
+            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""".formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
     private final Driver driver;
 

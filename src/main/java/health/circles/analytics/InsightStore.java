@@ -1,5 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.network.ActiveTie;
+
 import health.circles.Sql;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,12 +33,10 @@ public class InsightStore {
     private static final String ACTIVE_EDGES = """
             e AS (SELECT ids.id, x.other, x.type, x.strength FROM ids CROSS JOIN LATERAL (
                       SELECT t.to_id AS other, t.type, t.strength FROM tie t
-                      WHERE t.from_id = ids.id AND (t.until IS NULL OR t.until > current_date)
-                            AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
+                      WHERE t.from_id = ids.id AND %1$s
                       UNION ALL
                       SELECT t.from_id, t.type, t.strength FROM tie t
-                      WHERE t.to_id = ids.id AND (t.until IS NULL OR t.until > current_date)
-                            AND t.assertion NOT IN ('CLAIMED', 'REJECTED')) x)""";
+                      WHERE t.to_id = ids.id AND %1$s) x)""".formatted(ActiveTie.ACTIVE_TODAY_SQL);
 
     private static final String COMMUNITY_COLUMNS = """
             id, level, parent_id, size, kind_mix, density, internal_ties, internal_strength, external_strength,

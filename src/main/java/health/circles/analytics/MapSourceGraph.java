@@ -1,5 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.network.ActiveTie;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,11 +53,11 @@ public class MapSourceGraph {
             return session.executeRead(tx -> tx.run("""
                     UNWIND $ids AS id
                     MATCH (a:Contact {id: id})-[t:TIE]->(b:Contact)
-                    WHERE (t.until IS NULL OR t.until > date()) AND b.id IN $ids
+                    WHERE %s AND b.id IN $ids
                       AND ($types IS NULL OR t.type IN $types) AND coalesce(t.strength, 0) >= $minStrength
                     RETURN t.id AS id, a.id AS source, b.id AS target, t.type AS type, t.strength AS strength,
                            coalesce(t.symmetric, false) AS symmetric
-                    ORDER BY id LIMIT $limit""", params).list(r -> new MapGraph.Edge(
+                    ORDER BY id LIMIT $limit""".formatted(ActiveTie.ACTIVE_TODAY_CYPHER), params).list(r -> new MapGraph.Edge(
                     r.get("id").asString(), r.get("source").asString(), r.get("target").asString(),
                     r.get("type").asString(null), r.get("strength").asDouble(0), !r.get("symmetric").asBoolean())));
         }
@@ -90,10 +92,10 @@ public class MapSourceGraph {
                 List<String> next = session.executeRead(tx -> tx.run("""
                         UNWIND $frontier AS id
                         MATCH (a:Contact {id: id})-[t:TIE]-(b:Contact)
-                        WHERE (t.until IS NULL OR t.until > date()) AND NOT b.id IN $seen
+                        WHERE %s AND NOT b.id IN $seen
                           AND ($types IS NULL OR t.type IN $types) AND coalesce(t.strength, 0) >= $minStrength
                         WITH b.id AS id, max(t.strength) AS strength
-                        RETURN id ORDER BY strength DESC, id LIMIT $room""", params)
+                        RETURN id ORDER BY strength DESC, id LIMIT $room""".formatted(ActiveTie.ACTIVE_TODAY_CYPHER), params)
                         .list(r -> r.get("id").asString()));
                 if (next.size() > room) {
                     truncated = true;

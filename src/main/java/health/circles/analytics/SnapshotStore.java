@@ -1,5 +1,7 @@
 package health.circles.analytics;
 
+import health.circles.network.ActiveTie;
+
 import health.circles.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -194,8 +196,8 @@ public class SnapshotStore {
                 FROM tie t
                 JOIN m ma ON ma.contact_id = t.from_id
                 JOIN m mb ON mb.contact_id = t.to_id AND mb.level = ma.level
-                WHERE (t.until IS NULL OR t.until > current_date) AND t.assertion NOT IN ('CLAIMED', 'REJECTED')
-                GROUP BY 1, 2, 3""", List.of(run));
+                WHERE %s
+                GROUP BY 1, 2, 3""".formatted(ActiveTie.ACTIVE_TODAY_SQL), List.of(run));
         insertCommunities(c, run);
         Sql.update(c, """
                 INSERT INTO analytics_community_link (run_id, level, a, b, ties, strength)
@@ -278,17 +280,15 @@ public class SnapshotStore {
         Sql.execute(c, """
                 CREATE TEMP TABLE analytics_shares ON COMMIT DROP AS
                 WITH m AS (SELECT contact_id, level, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
-                e AS (SELECT from_id AS a, to_id AS b, strength FROM tie WHERE (until IS NULL OR until > current_date)
-                            AND assertion NOT IN ('CLAIMED', 'REJECTED')
+                e AS (SELECT t.from_id AS a, t.to_id AS b, t.strength FROM tie t WHERE %1$s
                       UNION ALL
-                      SELECT to_id, from_id, strength FROM tie WHERE (until IS NULL OR until > current_date)
-                            AND assertion NOT IN ('CLAIMED', 'REJECTED')),
+                      SELECT t.to_id, t.from_id, t.strength FROM tie t WHERE %1$s),
                 w AS (SELECT e.a AS contact_id, mb.level, mb.community_id, sum(e.strength) AS w
                       FROM e JOIN m mb ON mb.contact_id = e.b GROUP BY 1, 2, 3)
                 SELECT w.contact_id, w.level, w.community_id,
                        round((w.w / nullif(sum(w.w) OVER (PARTITION BY w.contact_id, w.level), 0))::numeric, 9)::float8
                            AS share
-                FROM w""", List.of(run));
+                FROM w""".formatted(ActiveTie.ACTIVE_TODAY_SQL), List.of(run));
         Sql.update(c, """
                 UPDATE analytics_membership am SET share = coalesce(sh.share, 0)
                 FROM analytics_shares sh

@@ -17,9 +17,9 @@ public class CareTieStore implements CareRelations {
     // Ties of a granting type count only as asserted or confirmed (a clinician's own claim grants nothing until an
     // admin or an integration confirms it), and only while open.
     private static final String TREATED = """
-            SELECT to_id FROM tie
-            WHERE type = ANY(?) AND assertion IN ('ASSERTED', 'CONFIRMED')
-              AND from_id = ? AND to_id = ANY(?) AND (until IS NULL OR until > current_date)""";
+            SELECT t.to_id FROM tie t
+            WHERE t.type = ANY(?) AND t.assertion IN ('ASSERTED', 'CONFIRMED')
+              AND t.from_id = ? AND t.to_id = ANY(?) AND %s""".formatted(ActiveTie.ACTIVE_TODAY_SQL);
     private static final String[] GRANTING = TieType.granting();
 
     private final AgroalDataSource dataSource;

@@ -1,5 +1,7 @@
 package health.circles.outreach;
 
+import health.circles.network.ActiveTie;
+
 import health.circles.failure.Unavailable;
 import health.circles.outreach.InfluenceGraph.GraphVersion;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +33,9 @@ public class InfluenceTieGraph {
     /** Active ties as the analytics projection selects them: no until, or one after today. */
     private static final String TIES = """
             MATCH (a:Contact)-[t:TIE]->(b:Contact)
-            WHERE t.until IS NULL OR t.until > date()
-            RETURN a.id AS a, b.id AS b, t.type AS type, coalesce(toFloat(t.strength), 0.0) AS strength""";
+            WHERE %s
+            RETURN a.id AS a, b.id AS b, t.type AS type, coalesce(toFloat(t.strength), 0.0) AS strength"""
+            .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
     private final Driver driver;
     private final Clock clock = Clock.systemUTC();

@@ -1,5 +1,7 @@
 package health.circles.outreach;
 
+import health.circles.network.ActiveTie;
+
 import health.circles.failure.RuleRefused;
 import health.circles.network.GraphReads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +30,10 @@ public class SegmentGraph {
     private static final String RING = """
             UNWIND $frontier AS f
             MATCH (:Contact {id: f})-[t:TIE]-(b:Contact)
-            WHERE t.until IS NULL OR t.until > $today
+            WHERE %s
             RETURN DISTINCT b.id AS id
             LIMIT $cap
-            """;
+            """.formatted(ActiveTie.ACTIVE_CYPHER);
 
     private final Driver driver;
     private final GraphReads reads;
