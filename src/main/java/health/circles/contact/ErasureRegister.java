@@ -82,4 +82,12 @@ public class ErasureRegister {
         store.fingerprintsErased(c, byFingerprint.keySet()).forEach(f -> erased.add(byFingerprint.get(f)));
         return erased;
     }
+
+    /**
+     * Every erased contact's external id fingerprint, hex-encoded as {@link #fingerprintHex} gives them, on a pooled
+     * connection: what a sweep of stored records (bulk import files) matches rows against.
+     */
+    public Set<String> erasedFingerprints() {
+        return store.erasedFingerprints();
+    }
 }

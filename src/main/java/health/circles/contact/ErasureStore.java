@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -30,6 +31,9 @@ public class ErasureStore {
     private static final String FINGERPRINTS_ERASED = """
             SELECT encode(external_id_mac, 'hex') FROM contact_erasure
             WHERE external_id_mac = ANY(ARRAY(SELECT decode(x, 'hex') FROM unnest(?::text[]) x))""";
+
+    private static final String ERASED_FINGERPRINTS =
+            "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL";
 
     // SKIP LOCKED: two replicas sweeping at once share the work rather than wait on each other. An erasure is finished
     // when every outbox row up to its own has been applied, i.e. its last row lies before the first pending one.
@@ -74,6 +78,12 @@ public class ErasureStore {
         }
         return new HashSet<>(Sql.query(c, FINGERPRINTS_ERASED, List.of((Object) hexes.toArray(String[]::new)),
                 r -> r.getString(1)));
+    }
+
+    /** Every erased contact's external id fingerprint, hex-encoded, on a pooled connection. */
+    public Set<String> erasedFingerprints() {
+        return new HashSet<>(Sql.query(dataSource, ERASED_FINGERPRINTS, List.of(),
+                r -> HexFormat.of().formatHex(r.getBytes(1))));
     }
 
     /** Locks the erasures whose outbox rows all lie before {@code firstPending}, skipping those another sweep holds. */

@@ -45,17 +45,15 @@ public class ImportErasure {
     static final String ERASED = "erased on request";
 
     private final ImportJobStore jobs;
-    private final ImportContactStore contacts;
     private final ErasureRegister register;
     private final ImportConfig config;
     private final ObjectMapper json;
     private final CoalescingWorker worker;
 
-    ImportErasure(ImportJobStore jobs, ImportContactStore contacts, ErasureRegister register, ImportConfig config,
-                  ObjectMapper json, BackgroundWork background) {
+    ImportErasure(ImportJobStore jobs, ErasureRegister register, ImportConfig config, ObjectMapper json,
+                  BackgroundWork background) {
         this.worker = background.worker("import-erasure", this::runScrub);
         this.jobs = jobs;
-        this.contacts = contacts;
         this.register = register;
         this.config = config;
         this.json = json;
@@ -108,7 +106,7 @@ public class ImportErasure {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        Set<String> erased = contacts.erasedFingerprints();
+        Set<String> erased = register.erasedFingerprints();
         if (erased.isEmpty()) {
             return 0;
         }

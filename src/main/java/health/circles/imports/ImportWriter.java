@@ -5,13 +5,16 @@ import health.circles.contact.ConsentLedger;
 import health.circles.contact.ConsentRecord;
 import health.circles.contact.ConsentStatus;
 import health.circles.contact.Contact;
+import health.circles.contact.ContactBulkWrites;
 import health.circles.contact.ContactInput;
 import health.circles.contact.ContactGraph;
 import health.circles.contact.ContactService;
 import health.circles.contact.ErasureRegister;
 import health.circles.network.Tie;
+import health.circles.network.TieBulkWrites;
 import health.circles.network.TieGraph;
 import health.circles.network.TieSource;
+import health.circles.network.TouchpointBulkWrites;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -31,8 +34,9 @@ import java.util.function.Function;
 
 /**
  * Writes one batch of valid rows: contacts, then ties, then touchpoints, each as a few set-based statements of the
- * import stores (upsert by external id, unchanged rows left alone), and one outbox row per record type carrying every
- * graph change of the batch. Runs on the connection of the caller's transaction, so a batch lands whole or not at all.
+ * owners' bulk-write services ({@link ContactBulkWrites}, {@link TieBulkWrites}, {@link TouchpointBulkWrites}: upsert
+ * by external id, unchanged rows left alone), and one outbox row per record type carrying every graph change of the
+ * batch. Runs on the connection of the caller's transaction, so a batch lands whole or not at all.
  */
 @ApplicationScoped
 class ImportWriter {
@@ -65,15 +69,15 @@ class ImportWriter {
         }
     }
 
-    private final ImportContactStore contacts;
-    private final ImportTieStore ties;
-    private final ImportTouchpointStore touchpoints;
+    private final ContactBulkWrites contacts;
+    private final TieBulkWrites ties;
+    private final TouchpointBulkWrites touchpoints;
     private final Outbox outbox;
     private final ImportedStrength strength;
     private final ConsentLedger ledger;
     private final ErasureRegister register;
 
-    ImportWriter(ImportContactStore contacts, ImportTieStore ties, ImportTouchpointStore touchpoints, Outbox outbox,
+    ImportWriter(ContactBulkWrites contacts, TieBulkWrites ties, TouchpointBulkWrites touchpoints, Outbox outbox,
                  ImportedStrength strength, ConsentLedger ledger, ErasureRegister register) {
         this.contacts = contacts;
         this.ties = ties;
@@ -331,7 +335,7 @@ class ImportWriter {
 
     private void ties(Connection c, UUID job, int batch, Map<String, RowParser.Parsed> rows, Instant now, Outcome out)
             throws SQLException {
-        Map<String, ImportContactStore.Ref> refs = contacts.refs(c, tieEnds(rows));
+        Map<String, ContactBulkWrites.Ref> refs = contacts.refs(c, tieEnds(rows));
         Map<String, Tie> existing = ties.load(c, rows.keySet());
         List<Tie> inserts = new ArrayList<>();
         List<Tie> updates = new ArrayList<>();
@@ -355,12 +359,12 @@ class ImportWriter {
      * What a tie row asks for: a new tie, a changed stored one, or nothing (null) when it is rejected or changes
      * nothing. Its ends must exist, suit the type, and, for a stored tie, be those it already joins.
      */
-    private Tie compareTie(String externalId, RowParser.Parsed parsed, Map<String, ImportContactStore.Ref> refs,
+    private Tie compareTie(String externalId, RowParser.Parsed parsed, Map<String, ContactBulkWrites.Ref> refs,
                            Tie stored, Instant now, Outcome out) {
         long row = parsed.row();
         TieRow in = (TieRow) parsed.value();
-        ImportContactStore.Ref from = refs.get(in.from().strip());
-        ImportContactStore.Ref to = refs.get(in.to().strip());
+        ContactBulkWrites.Ref from = refs.get(in.from().strip());
+        ContactBulkWrites.Ref to = refs.get(in.to().strip());
         if (from == null || to == null) {
             String field = from == null ? "from" : "to";
             out.errors.add(new RowError(row, field, "no contact has externalId " + (from == null ? in.from() : in.to())
@@ -389,7 +393,7 @@ class ImportWriter {
         return stored;
     }
 
-    private Tie newTie(String externalId, TieRow in, ImportContactStore.Ref from, ImportContactStore.Ref to,
+    private Tie newTie(String externalId, TieRow in, ContactBulkWrites.Ref from, ContactBulkWrites.Ref to,
                        Instant now) {
         Tie tie = new Tie();
         tie.id = UUID.randomUUID();
@@ -464,11 +468,11 @@ class ImportWriter {
 
     private void touchpoints(Connection c, UUID job, Map<String, RowParser.Parsed> rows, Instant now, Outcome out)
             throws SQLException {
-        Map<String, ImportContactStore.Ref> refs = contacts.refs(c, participants(rows));
-        Map<String, ImportTouchpointStore.Stored> existing = touchpoints.load(c, rows.keySet());
-        List<ImportTouchpointStore.Write> writes = new ArrayList<>();
+        Map<String, ContactBulkWrites.Ref> refs = contacts.refs(c, participants(rows));
+        Map<String, TouchpointBulkWrites.Stored> existing = touchpoints.load(c, rows.keySet());
+        List<TouchpointBulkWrites.Write> writes = new ArrayList<>();
         for (Map.Entry<String, RowParser.Parsed> e : rows.entrySet()) {
-            ImportTouchpointStore.Write write = compareTouchpoint(e.getKey(), e.getValue(), refs,
+            TouchpointBulkWrites.Write write = compareTouchpoint(e.getKey(), e.getValue(), refs,
                     existing.get(e.getKey()), out);
             if (write != null) {
                 writes.add(write);
@@ -481,20 +485,20 @@ class ImportWriter {
         long changed = writes.stream().filter(w -> !w.created()).count();
         out.inserted += writes.size() - changed;
         out.updated += changed;
-        strength.touchpointsWritten(job, writes.stream().map(ImportTouchpointStore.Write::id).toList());
+        strength.touchpointsWritten(job, writes.stream().map(TouchpointBulkWrites.Write::id).toList());
     }
 
     /**
      * What a touchpoint row asks for: a new touchpoint, a changed stored one, or nothing (null) when a participant is
      * unknown or it changes nothing.
      */
-    private static ImportTouchpointStore.Write compareTouchpoint(String externalId, RowParser.Parsed parsed,
-                                                                 Map<String, ImportContactStore.Ref> refs,
-                                                                 ImportTouchpointStore.Stored stored, Outcome out) {
+    private static TouchpointBulkWrites.Write compareTouchpoint(String externalId, RowParser.Parsed parsed,
+                                                                 Map<String, ContactBulkWrites.Ref> refs,
+                                                                 TouchpointBulkWrites.Stored stored, Outcome out) {
         TouchpointRow in = (TouchpointRow) parsed.value();
         List<String> participants = new ArrayList<>();
         for (String p : in.participants()) {
-            ImportContactStore.Ref ref = refs.get(p.strip());
+            ContactBulkWrites.Ref ref = refs.get(p.strip());
             if (ref == null) {
                 out.errors.add(new RowError(parsed.row(), "participants", "no contact has externalId " + p));
                 return null;
@@ -511,7 +515,7 @@ class ImportWriter {
             out.unchanged++;
             return null;
         }
-        return new ImportTouchpointStore.Write(stored == null ? UUID.randomUUID() : stored.id(), externalId,
+        return new TouchpointBulkWrites.Write(stored == null ? UUID.randomUUID() : stored.id(), externalId,
                 in.channel(), at, blankToNull(in.topic()), blankToNull(in.outcome()), in.campaignId(),
                 participants.stream().map(UUID::fromString).toList(), stored == null);
     }

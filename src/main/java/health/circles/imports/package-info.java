@@ -54,9 +54,10 @@
  * <h2>Layers</h2>
  * {@link health.circles.imports.ImportResource} -> {@link health.circles.imports.ImportService} (uploads, job reports)
  * and {@link health.circles.imports.ImportRunner} (the background run) -> {@code ImportWriter} (a batch) -> the
- * stores: {@code ImportJobStore} (jobs, leases, row errors), {@code ImportContactStore}, {@code ImportTieStore},
- * {@code ImportTouchpointStore} (a batch's records, on its transaction's connection). The file contract is
- * {@link health.circles.imports.ImportColumns}.
+ * store {@code ImportJobStore} (jobs, leases, row errors) and, for a batch's records on its transaction's connection,
+ * the owners' bulk-write services {@link health.circles.contact.ContactBulkWrites},
+ * {@link health.circles.network.TieBulkWrites} and {@link health.circles.network.TouchpointBulkWrites}. The file
+ * contract is {@link health.circles.imports.ImportColumns}.
  *
  * <h2>Tie strength</h2>
  * Imported ties weigh their declared strength ({@link health.circles.imports.DeclaredStrength}); the

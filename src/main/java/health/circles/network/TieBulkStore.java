@@ -1,9 +1,6 @@
-package health.circles.imports;
+package health.circles.network;
 
 import health.circles.Sql;
-import health.circles.network.Tie;
-import health.circles.network.TieSource;
-import health.circles.network.TieType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,10 +16,11 @@ import java.util.UUID;
 
 /**
  * Ties as a bulk import reads and writes them, a batch at a time, on the batch transaction's connection: by external
- * id, as set-based statements over arrays unnested server-side, updates at the version read.
+ * id, as set-based statements over arrays unnested server-side, updates at the version read. Used through
+ * {@link TieBulkWrites}.
  */
 @ApplicationScoped
-class ImportTieStore {
+class TieBulkStore {
 
     private static final String LOAD = """
             SELECT id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source, notes,
@@ -70,7 +68,7 @@ class ImportTieStore {
     /** The stored ties with these external ids, by external id. */
     Map<String, Tie> load(Connection c, Set<String> externalIds) throws SQLException {
         Map<String, Tie> ties = new HashMap<>();
-        for (Tie t : Sql.query(c, LOAD, List.of((Object) externalIds.toArray(String[]::new)), ImportTieStore::tie)) {
+        for (Tie t : Sql.query(c, LOAD, List.of((Object) externalIds.toArray(String[]::new)), TieBulkStore::tie)) {
             ties.put(t.externalId, t);
         }
         return ties;

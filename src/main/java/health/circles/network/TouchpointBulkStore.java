@@ -1,6 +1,8 @@
-package health.circles.imports;
+package health.circles.network;
 
 import health.circles.Sql;
+import health.circles.network.TouchpointBulkWrites.Stored;
+import health.circles.network.TouchpointBulkWrites.Write;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,22 +17,11 @@ import java.util.UUID;
 
 /**
  * Touchpoints and their participants as a bulk import reads and writes them, a batch at a time, on the batch
- * transaction's connection: by external id, as set-based statements over arrays unnested server-side.
+ * transaction's connection: by external id, as set-based statements over arrays unnested server-side. Used through
+ * {@link TouchpointBulkWrites}.
  */
 @ApplicationScoped
-class ImportTouchpointStore {
-
-    /**
-     * A stored touchpoint: its id and what an import row is compared with (channel, occurred at, topic, outcome,
-     * campaign, participants' contact ids as sorted text).
-     */
-    record Stored(UUID id, List<Object> signature) {
-    }
-
-    /** A touchpoint to write; {@code created} when it is new (its participants are then only added). */
-    record Write(UUID id, String externalId, String channel, Instant occurredAt, String topic, String outcome,
-                 UUID campaignId, List<UUID> participants, boolean created) {
-    }
+class TouchpointBulkStore {
 
     private static final String LOAD = """
             SELECT t.external_id, t.id, t.channel, t.occurred_at, t.topic, t.outcome, t.campaign_id,

@@ -1,12 +1,7 @@
-package health.circles.imports;
+package health.circles.contact;
 
 import health.circles.Sql;
-import health.circles.contact.Channel;
-import health.circles.contact.ConsentRecord;
-import health.circles.contact.ConsentStatus;
-import health.circles.contact.Contact;
-import health.circles.contact.ContactKind;
-import io.agroal.api.AgroalDataSource;
+import health.circles.contact.ContactBulkWrites.Ref;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,14 +20,11 @@ import java.util.UUID;
 /**
  * Contacts as a bulk import reads and writes them, a batch at a time, on the batch transaction's connection: by
  * external id, as set-based statements over arrays unnested server-side, every write at the version read (an update
- * that finds another version changes nothing and is reported back as not done).
+ * that finds another version changes nothing and is reported back as not done). Used through
+ * {@link ContactBulkWrites}.
  */
 @ApplicationScoped
-class ImportContactStore {
-
-    /** A contact a tie or touchpoint row names by its external id. */
-    record Ref(UUID id, ContactKind kind) {
-    }
+class ContactBulkStore {
 
     private static final String REFS = "SELECT external_id, id, kind FROM contact WHERE external_id = ANY(?)";
 
@@ -87,17 +78,6 @@ class ImportContactStore {
     private static final String BUMP_VERSIONS =
             "UPDATE contact SET version = version + 1, updated_at = ?::timestamptz WHERE id = ANY(?)";
 
-    // Belongs with the erasure register (package contact), which owns contact_erasure: read here until the register
-    // offers its fingerprints.
-    private static final String ERASED_FINGERPRINTS =
-            "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL";
-
-    private final AgroalDataSource dataSource;
-
-    ImportContactStore(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
     /** The contacts (id and kind) with these external ids, by external id. */
     Map<String, Ref> refs(Connection c, Set<String> externalIds) throws SQLException {
         Map<String, Ref> refs = new HashMap<>();
@@ -111,7 +91,7 @@ class ImportContactStore {
         Map<String, Contact> byExternalId = new HashMap<>();
         Map<UUID, Contact> byId = new HashMap<>();
         for (Contact ct : Sql.query(c, LOAD, List.of((Object) externalIds.toArray(String[]::new)),
-                ImportContactStore::contact)) {
+                ContactBulkStore::contact)) {
             byExternalId.put(ct.externalId, ct);
             byId.put(ct.id, ct);
         }
@@ -146,12 +126,6 @@ class ImportContactStore {
 
     void bumpVersions(Connection c, List<UUID> ids, Instant now) throws SQLException {
         Sql.update(c, BUMP_VERSIONS, List.of(now.toString(), ids.toArray(UUID[]::new)));
-    }
-
-    /** The register's fingerprints of erased external ids, hex-encoded, on a pooled connection. */
-    Set<String> erasedFingerprints() {
-        return new HashSet<>(Sql.query(dataSource, ERASED_FINGERPRINTS, List.of(),
-                r -> HexFormat.of().formatHex(r.getBytes(1))));
     }
 
     /** A PostgreSQL array literal of strings, cast server-side to text[]. */
