@@ -47,7 +47,7 @@ public class AnalyticsRunResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start an analytics run",
+    @Operation(operationId = "startAnalyticsRun", summary = "Start an analytics run",
             description = "Projects the active ties, computes PageRank, betweenness, degree, strength and communities "
                     + "(Leiden by default) and snapshots them; the body may be empty for all defaults")
     @APIResponse(responseCode = "202", description = "Started; Location names the run to follow")
@@ -63,7 +63,8 @@ public class AnalyticsRunResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @Path("{id}")
-    @Operation(summary = "A run: state, phase, percent, timings, parameters and quality figures")
+    @Operation(operationId = "getAnalyticsRun",
+            summary = "A run: state, phase, percent, timings, parameters and quality figures")
     @APIResponse(responseCode = "404", description = "No such run")
     public RunView get(@PathParam("id") String id) {
         return analytics.get(Ids.parse("id", id));
@@ -71,7 +72,7 @@ public class AnalyticsRunResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
-    @Operation(summary = "History of runs, newest first")
+    @Operation(operationId = "listAnalyticsRuns", summary = "History of runs, newest first")
     public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") String limit,
                               @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         return analytics.list(cursor, QueryParams.limit(limit, 20, 100));

@@ -38,7 +38,7 @@ public class CommunityResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
-    @Operation(summary = "Communities of one level, largest first")
+    @Operation(operationId = "listCommunities", summary = "Communities of one level, largest first")
     public Page<InsightViews.Community> list(
             @Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") Integer level,
             @Parameter(description = "Smallest size listed, default 2 (leaves out isolated contacts)") @QueryParam("minSize") Integer minSize,
@@ -58,7 +58,8 @@ public class CommunityResource {
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "community", action = "read")
     @Path("{id}")
-    @Operation(summary = "A community: size, kind mix, density, strength inside and out, modularity contribution, "
+    @Operation(operationId = "getCommunity",
+            summary = "A community: size, kind mix, density, strength inside and out, modularity contribution, "
             + "top influencers, bridges, overlapping members, languages and postal codes")
     @APIResponse(responseCode = "404", description = "Not a community of the latest run")
     public InsightViews.CommunityDetail get(@PathParam("id") String id) {

@@ -31,7 +31,8 @@ public class ContactCommunitiesResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "contact-communities", action = "read", contactParam = "id")
-    @Operation(summary = "Primary and secondary (overlapping) memberships of a contact, per level, with shares")
+    @Operation(operationId = "getContactCommunities",
+            summary = "Primary and secondary (overlapping) memberships of a contact, per level, with shares")
     @APIResponse(responseCode = "404", description = "No such contact, or not in the latest run",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet",

@@ -39,7 +39,7 @@ public class InfluencerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "influencer", action = "list")
-    @Operation(summary = "Influencers, ranked, each with why",
+    @Operation(operationId = "listInfluencers", summary = "Influencers, ranked, each with why",
             description = "Ranks are global; kind and community filter the ranked list. Each item explains its rank: "
                     + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")
     @APIResponse(responseCode = "404", description = "The community is not in the latest run")

@@ -48,7 +48,7 @@ public class MapResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("communities/{id}")
-    @Operation(summary = "Map of a community of the latest run",
+    @Operation(operationId = "getCommunityMap", summary = "Map of a community of the latest run",
             description = "Choose the format with the Accept header or format=json|graphml|gexf; bounded in size, "
                     + "with truncated and a note when the community is larger")
     @APIResponse(responseCode = "200", description = "The map", content = {
@@ -72,7 +72,8 @@ public class MapResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("overview")
-    @Operation(summary = "Communities of one level as nodes, with the ties between them",
+    @Operation(operationId = "getOverviewMap",
+            summary = "Communities of one level as nodes, with the ties between them",
             description = "The largest communities of the level (bounded like every map), each a node whose size is "
                     + "its member count, and one edge per pair of communities with ties between them (strength: their "
                     + "summed tie strength relative to the strongest pair). For results too large to draw contact by "
@@ -97,7 +98,7 @@ public class MapResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Path("contacts/{id}")
-    @Operation(summary = "Map of a contact's neighbourhood",
+    @Operation(operationId = "getContactMap", summary = "Map of a contact's neighbourhood",
             description = "Contacts within depth (1 to 3, default 1) active ties, each with its ring (ties from the "
                     + "contact); bounded in size. types and minStrength choose the ties walked and drawn")
     @APIResponse(responseCode = "200", description = "The map", content = {

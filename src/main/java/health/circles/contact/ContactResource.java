@@ -70,7 +70,7 @@ public class ContactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "create")
-    @Operation(summary = "Create a contact")
+    @Operation(operationId = "createContact", summary = "Create a contact")
     @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version")
     @APIResponse(responseCode = "409", description = "externalId already used by another contact, or it belonged to a "
             + "contact erased on request (type erased-external-id)")
@@ -86,7 +86,8 @@ public class ContactResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "read", contactParam = "id")
-    @Operation(summary = "Read a contact", description = "The ETag header carries the version for If-Match")
+    @Operation(operationId = "getContact",
+            summary = "Read a contact", description = "The ETag header carries the version for If-Match")
     @APIResponse(responseCode = "404", description = "No such contact")
     public Response get(@PathParam("id") String id) {
         ContactView contact = contacts.get(Ids.parse("id", id));
@@ -98,7 +99,7 @@ public class ContactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "update", contactParam = "id")
-    @Operation(summary = "Replace a contact", description = """
+    @Operation(operationId = "replaceContact", summary = "Replace a contact", description = """
             Replaces the writable fields; If-Match with the ETag read is required. The body GET returned is accepted as \
             it is: id, when given, must be the id in the path (400); version, when given, must be the current version \
             like If-Match (412); displayName, createdAt and updatedAt are ignored. Consent changes only for the \
@@ -126,7 +127,8 @@ public class ContactResource {
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "update", contactParam = "id")
-    @Operation(summary = "Change some fields of a contact (JSON merge patch, RFC 7396)", description = """
+    @Operation(operationId = "patchContact",
+            summary = "Change some fields of a contact (JSON merge patch, RFC 7396)", description = """
             null removes a field; the result is validated like a PUT; If-Match with the ETag read is required. Each \
             consent channel the patch names is a new answer taken as written (null: UNKNOWN), not merged with the \
             previous answer; channels it leaves out keep theirs, and doNotContact changes only when the patch gives \
@@ -152,7 +154,7 @@ public class ContactResource {
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "contact", action = "delete", contactParam = "id")
-    @Operation(summary = "Delete a contact",
+    @Operation(operationId = "deleteContact", summary = "Delete a contact",
             description = "Removes it from PostgreSQL now and from the graph through the outbox; If-Match with the ETag "
                     + "read is required. erase=true erases it instead (the same as POST /api/v1/contacts/{id}/erasure), "
                     + "which needs no If-Match: erasure does not depend on what the caller read, and repeats after the "
@@ -177,7 +179,8 @@ public class ContactResource {
     @Path("{id}/consent")
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "consent", action = "read", contactParam = "id")
-    @Operation(summary = "A contact's consent: the effective answer per channel and its history, newest first",
+    @Operation(operationId = "getContactConsent",
+            summary = "A contact's consent: the effective answer per channel and its history, newest first",
             description = "The effective answer of a channel (and of DO_NOT_CONTACT) is its newest entry by givenAt, "
                     + "then recordedAt. Everyone who may read the contact sees its consent; recordedBy and requestId "
                     + "only those who see its whole record")
@@ -193,7 +196,7 @@ public class ContactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "consent", action = "create", contactParam = "id")
-    @Operation(summary = "Record one consent answer", description = """
+    @Operation(operationId = "recordContactConsent", summary = "Record one consent answer", description = """
             The explicit way to change consent, and the only way to lift an opt-out: a GRANTED entry with its source \
             and givenAt later than the opt-out lifts it (for DO_NOT_CONTACT, GRANTED lifts do-not-contact). An entry \
             given before the answer in force is kept as history and changes nothing. The ledger is append-only and \
@@ -213,7 +216,7 @@ public class ContactResource {
     @Path("{id}/erasure")
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "contact", action = "erase", contactParam = "id")
-    @Operation(summary = "Erase a contact (right to be forgotten)",
+    @Operation(operationId = "eraseContact", summary = "Erase a contact (right to be forgotten)",
             description = "Removes the contact, its ties and its place in touchpoints from both stores (the graph through "
                     + "the outbox, so this works while Neo4j is down); keeps the audit trail, which holds ids only. "
                     + "Idempotent: erasing again answers 204 and changes nothing")
@@ -230,7 +233,7 @@ public class ContactResource {
     @RateLimited(name = "contact-search", permits = 600, per = "PT1M")
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @Operation(summary = "Search and list contacts",
+    @Operation(operationId = "searchContacts", summary = "Search and list contacts",
             description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with AND")
     public Page<ContactView> search(
             @Parameter(description = "Free text, e.g. 'Jhon Smiht'") @QueryParam("q") String q,

@@ -37,7 +37,8 @@ public class EmergencyAccessResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.CLINICIAN)
     @Audited(resource = "contact", action = "emergency-access", contactParam = "id")
-    @Operation(summary = "Open a record in an emergency (break-the-glass)", description = """
+    @Operation(operationId = "openEmergencyAccess",
+            summary = "Open a record in an emergency (break-the-glass)", description = """
             For a clinician with no care relationship to the contact: answers the contact whole and grants its whole \\
             record to the caller for circles.security.emergency-access.window (default PT4H). Recorded in the audit \\
             trail as an emergency access and listed for an admin's review (/api/v1/admin/emergency-accesses).""")

@@ -53,7 +53,7 @@ public class ImportResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Consumes({NDJSON, "text/csv"})
-    @Operation(summary = "Start an import",
+    @Operation(operationId = "startImport", summary = "Start an import",
             description = "NDJSON (application/x-ndjson): one JSON object per line with \"record\": contact, tie or "
                     + "touchpoint. CSV (text/csv): a header row; ?type= gives the record type of every row, or a "
                     + "'record' column gives it per row. Contacts are matched by externalId (required), ties by "
@@ -78,7 +78,7 @@ public class ImportResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "import", action = "read")
     @Path("{id}")
-    @Operation(summary = "An import's state, percent done and counts")
+    @Operation(operationId = "getImport", summary = "An import's state, percent done and counts")
     @APIResponse(responseCode = "404", description = "No such import")
     public ImportJobView get(@PathParam("id") String id) {
         return imports.get(Ids.parse("id", id));
@@ -88,7 +88,8 @@ public class ImportResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "import-errors", action = "list")
     @Path("{id}/errors")
-    @Operation(summary = "The rows an import rejected, by row number, with the field and reason")
+    @Operation(operationId = "listImportErrors",
+            summary = "The rows an import rejected, by row number, with the field and reason")
     @APIResponse(responseCode = "404", description = "No such import")
     public Page<RowError> errors(@PathParam("id") String id,
                                  @Parameter(description = "1 to 500, default 100") @QueryParam("limit") String limit,
@@ -100,7 +101,8 @@ public class ImportResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "import", action = "cancel")
     @Path("{id}/cancel")
-    @Operation(summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
+    @Operation(operationId = "cancelImport",
+            summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
     @APIResponse(responseCode = "409", description = "The import already ended")
     public ImportJobView cancel(@PathParam("id") String id) {
         return imports.cancel(Ids.parse("id", id));
@@ -110,7 +112,8 @@ public class ImportResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "import", action = "resume", when = Audited.When.BEFORE_WORK)
     @Path("{id}/resume")
-    @Operation(summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
+    @Operation(operationId = "resumeImport",
+            summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
     @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")
     public ImportJobView resume(@PathParam("id") String id) {
         return imports.resume(Ids.parse("id", id));

@@ -42,7 +42,7 @@ public class CirclesResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "circles", action = "read", contactParam = "id")
-    @Operation(summary = "A contact's concentric circles", description = """
+    @Operation(operationId = "getCircles", summary = "A contact's concentric circles", description = """
             Ring 1: the contacts joined to the centre by an active tie (no until, or one after today); ring 2: \\
             theirs; and so on. Each contact appears once, in its nearest ring. Every tie is walked both ways, \\
             directed ones too (a patient's clinician is in the patient's circles and the patient in the \\

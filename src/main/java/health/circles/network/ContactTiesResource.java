@@ -36,7 +36,7 @@ public class ContactTiesResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "list", idParam = "", contactParam = "id")
-    @Operation(summary = "List a contact's ties, both directions")
+    @Operation(operationId = "listContactTies", summary = "List a contact's ties, both directions")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TieView> list(@PathParam("id") String id,

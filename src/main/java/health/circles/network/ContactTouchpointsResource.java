@@ -35,7 +35,7 @@ public class ContactTouchpointsResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "list", idParam = "", contactParam = "id")
-    @Operation(summary = "A contact's touchpoints, newest first")
+    @Operation(operationId = "listContactTouchpoints", summary = "A contact's touchpoints, newest first")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TouchpointView> list(@PathParam("id") String id,

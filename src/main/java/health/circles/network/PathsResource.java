@@ -32,7 +32,8 @@ public class PathsResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "path", action = "read")
-    @Operation(summary = "The strongest introduction paths between two contacts", description = """
+    @Operation(operationId = "findPaths",
+            summary = "The strongest introduction paths between two contacts", description = """
             Chains of at most maxHops active ties, walked either way whatever their direction, without repeating a \\
             contact. Among the shortest candidate chains (100 at most, found from both ends), the strongest are \\
             returned first: a path's strength is the product of strength / 3 over its ties, 0..1; ties in strength \\

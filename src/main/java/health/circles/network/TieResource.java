@@ -54,7 +54,7 @@ public class TieResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "create")
-    @Operation(summary = "Create a tie", description = """
+    @Operation(operationId = "createTie", summary = "Create a tie", description = """
             Its strength starts as the declared strength (default 0.5) plus what the touchpoints the two contacts \
             already share add (see /api/v1/touchpoints). The Graph-Position header tells graph questions which \
             write to wait for. A TREATS tie (it grants the clinician the patient's whole record) from an admin or an \
@@ -77,7 +77,7 @@ public class TieResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "read")
-    @Operation(summary = "Read a tie")
+    @Operation(operationId = "getTie", summary = "Read a tie")
     @APIResponse(responseCode = "404", description = "No such tie")
     public Response get(@PathParam("id") String id) {
         TieView tie = ties.get(Ids.parse("id", id));
@@ -89,7 +89,7 @@ public class TieResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "update")
-    @Operation(summary = "Change a tie's dates, declared strength or notes")
+    @Operation(operationId = "changeTie", summary = "Change a tie's dates, declared strength or notes")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
     @APIResponse(responseCode = "403", description = "A clinician reopening an ended tie that granted access",
@@ -106,7 +106,8 @@ public class TieResource {
     @Path("{id}/end")
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "end")
-    @Operation(summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
+    @Operation(operationId = "endTie",
+            summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
     public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));
@@ -118,7 +119,8 @@ public class TieResource {
     @Path("{id}/confirm")
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "confirm")
-    @Operation(summary = "Confirm a clinician's claim of a care relationship", description = """
+    @Operation(operationId = "confirmTie",
+            summary = "Confirm a clinician's claim of a care relationship", description = """
             A CLAIMED (or INFERRED) TREATS tie becomes CONFIRMED: it grants access and enters the graph. Never by \
             whoever claimed it.""")
     @APIResponse(responseCode = "200", description = "Confirmed")
@@ -135,7 +137,8 @@ public class TieResource {
     @Path("{id}/reject")
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "reject")
-    @Operation(summary = "Reject a clinician's claim of a care relationship", description = """
+    @Operation(operationId = "rejectTie",
+            summary = "Reject a clinician's claim of a care relationship", description = """
             The claim becomes REJECTED: it stays as history and grants nothing. Never by whoever claimed it.""")
     @APIResponse(responseCode = "200", description = "Rejected")
     @APIResponse(responseCode = "403", description = "The caller made the claim",
@@ -156,7 +159,8 @@ public class TieResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "delete")
-    @Operation(summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
+    @Operation(operationId = "deleteTie",
+            summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
     public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
@@ -169,7 +173,8 @@ public class TieResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "list", idParam = "")
     @Path("{id}/touchpoints")
-    @Operation(summary = "The touchpoints both ends of a tie took part in, newest first")
+    @Operation(operationId = "listTieTouchpoints",
+            summary = "The touchpoints both ends of a tie took part in, newest first")
     @APIResponse(responseCode = "404", description = "No such tie")
     public Page<TouchpointView> touchpoints(@PathParam("id") String id,
                                             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
@@ -180,7 +185,8 @@ public class TieResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "list")
-    @Operation(summary = "List ties", description = "assertion=CLAIMED is the review queue of pending care-relationship claims")
+    @Operation(operationId = "listTies",
+            summary = "List ties", description = "assertion=CLAIMED is the review queue of pending care-relationship claims")
     public Page<TieView> list(@QueryParam("type") String type,
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,

@@ -42,7 +42,7 @@ public class TouchpointResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "create")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Record a touchpoint", description = """
+    @Operation(operationId = "createTouchpoint", summary = "Record a touchpoint", description = """
             Recomputes the strength of every active tie between each two participants: strength = min(3, declared \\
             + Σ weight(channel) × 0.5^(age / half-life)) over the touchpoints both took part in. Default weights: \\
             HOME_VISIT 0.25, IN_PERSON 0.2, EVENT 0.15, PHONE 0.1, VIDEO 0.1, PORTAL 0.05, SMS 0.04, EMAIL 0.04, \\
@@ -67,7 +67,7 @@ public class TouchpointResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "read")
     @Path("{id}")
-    @Operation(summary = "Read a touchpoint")
+    @Operation(operationId = "getTouchpoint", summary = "Read a touchpoint")
     @APIResponse(responseCode = "404", description = "No such touchpoint",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TouchpointView get(@PathParam("id") String id) {
@@ -78,7 +78,7 @@ public class TouchpointResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "delete")
     @Path("{id}")
-    @Operation(summary = "Delete a touchpoint", description = """
+    @Operation(operationId = "deleteTouchpoint", summary = "Delete a touchpoint", description = """
             Takes it out of the strength of its participants' ties; an inferred tie that no touchpoint supports any \\
             more is deleted with it.""")
     @APIResponse(responseCode = "204", description = "Deleted")

@@ -48,7 +48,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "campaign", action = "create")
-    @Operation(summary = "Start a campaign", description = """
+    @Operation(operationId = "createCampaign", summary = "Start a campaign", description = """
             Targets the segment's consenting members for the channel at this moment (do-not-contact and DENIED never; \\
             UNKNOWN as the segment says); excludedAtStart counts who was left out and why. Seeds are the contacts the \\
             campaign goes through, each with the reach the seed model expected, and none may be do-not-contact or \\
@@ -65,7 +65,8 @@ public class CampaignResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "campaign", action = "list")
-    @Operation(summary = "List campaigns", description = "Newest first, cursor paged; state=ACTIVE or CLOSED filters")
+    @Operation(operationId = "listCampaigns",
+            summary = "List campaigns", description = "Newest first, cursor paged; state=ACTIVE or CLOSED filters")
     public Page<CampaignView> list(
             @Parameter(description = "ACTIVE or CLOSED") @QueryParam("state") String state,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
@@ -84,7 +85,7 @@ public class CampaignResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "campaign", action = "read")
-    @Operation(summary = "Read a campaign", description = "With where its targets stand")
+    @Operation(operationId = "getCampaign", summary = "Read a campaign", description = "With where its targets stand")
     @APIResponse(responseCode = "404", description = "No such campaign",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CampaignView get(@PathParam("id") String id) {
@@ -95,7 +96,8 @@ public class CampaignResource {
     @Path("{id}/close")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "campaign", action = "close")
-    @Operation(summary = "Close a campaign", description = "No more outcomes; its pending list empties. Idempotent")
+    @Operation(operationId = "closeCampaign",
+            summary = "Close a campaign", description = "No more outcomes; its pending list empties. Idempotent")
     @APIResponse(responseCode = "404", description = "No such campaign")
     public CampaignView close(@PathParam("id") String id) {
         return campaigns.close(Ids.parse("id", id));
@@ -106,7 +108,7 @@ public class CampaignResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "campaign-outcome", action = "create")
-    @Operation(summary = "Record a target's outcome", description = """
+    @Operation(operationId = "recordCampaignOutcome", summary = "Record a target's outcome", description = """
             REACHED, RESPONDED, DECLINED or OPTED_OUT. Each outcome is a touchpoint (with the campaign's id) between \\
             the contact and via, the seed or staff contact who reached them, so tie strength follows the network's \\
             touchpoint rules and the next analytics run sees it; the Graph-Position header tells graph questions which \\
@@ -131,7 +133,8 @@ public class CampaignResource {
     @Path("{id}/pending")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "campaign-pending", action = "list")
-    @Operation(summary = "The pending list: targets not yet approached who may still be asked", description = """
+    @Operation(operationId = "listCampaignPendingTargets",
+            summary = "The pending list: targets not yet approached who may still be asked", description = """
             Consent is read again: a target who became do-not-contact or denied the channel since the campaign \\
             started is left out and counted in excluded; one who opted out (here or in any campaign) is gone. By \\
             name, cursor paged; empty once the campaign is closed.""")
@@ -146,7 +149,7 @@ public class CampaignResource {
     @Path("{id}/report")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "campaign", action = "report")
-    @Operation(summary = "What the campaign achieved", description = """
+    @Operation(operationId = "getCampaignReport", summary = "What the campaign achieved", description = """
             Targets, reached (any outcome), responded, declined, opted out, pending and removed, with reach rate \\
             (reached / targets) and response rate (responded / reached); the same by primary community at the \\
             coarsest level of the latest analytics run and by kind; per seed, the targets reached and responding \\

@@ -34,7 +34,8 @@ public class SeedResource {
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "outreach-seeds", action = "select")
     @RateLimited(name = "outreach-seeds", permits = 30, per = "PT1M")
-    @Operation(summary = "Choose k seeds that reach most of a target (influence maximisation)", description = """
+    @Operation(operationId = "selectSeeds",
+            summary = "Choose k seeds that reach most of a target (influence maximisation)", description = """
             Independent cascade over the active ties, p = min(maxProbability, scale × strength) per tie, word flowing \\
             along each tie type as docs/outreach.md says. Seeds are chosen by reverse-reachable-set sampling (IMM) \\
             and lazy greedy maximum coverage, among contacts that may be approached on the channel (consent GRANTED, \\

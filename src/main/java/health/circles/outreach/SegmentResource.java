@@ -61,7 +61,7 @@ public class SegmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "segment", action = "create")
-    @Operation(summary = "Save a segment", description = """
+    @Operation(operationId = "createSegment", summary = "Save a segment", description = """
             A named filter over contacts: communities (any level; primary or also secondary membership), kinds, \\
             tags, languages, postal codes, an influence rank or score threshold, a tie to a contact within 1 to 3 \\
             hops, and a hand-picked list of contacts. Criteria combine with AND, the values of one list with OR.""")
@@ -77,7 +77,7 @@ public class SegmentResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment", action = "list")
-    @Operation(summary = "List segments", description = "By name, cursor paged")
+    @Operation(operationId = "listSegments", summary = "List segments", description = "By name, cursor paged")
     public Page<SegmentView> list(
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
@@ -88,7 +88,8 @@ public class SegmentResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment", action = "read")
-    @Operation(summary = "Read a segment", description = "The ETag header carries the version for If-Match")
+    @Operation(operationId = "getSegment",
+            summary = "Read a segment", description = "The ETag header carries the version for If-Match")
     @APIResponse(responseCode = "404", description = "No such segment",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response get(@PathParam("id") String id) {
@@ -101,7 +102,7 @@ public class SegmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "segment", action = "update")
-    @Operation(summary = "Replace a segment's definition",
+    @Operation(operationId = "replaceSegment", summary = "Replace a segment's definition",
             description = "If-Match with the ETag read is required (428 without it or with *), against lost updates")
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
@@ -118,7 +119,8 @@ public class SegmentResource {
     @Path("{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
     @Audited(resource = "segment", action = "delete")
-    @Operation(summary = "Delete a segment", description = "If-Match with the ETag read is required (428 without it "
+    @Operation(operationId = "deleteSegment",
+            summary = "Delete a segment", description = "If-Match with the ETag read is required (428 without it "
             + "or with *). A segment a campaign targets is kept (409) for the campaign's report")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such segment")
@@ -136,7 +138,8 @@ public class SegmentResource {
     @Path("{id}/preview")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment-members", action = "preview")
-    @Operation(summary = "Preview a segment: how many consenting members, a few of them, and who was left out",
+    @Operation(operationId = "previewSegment",
+            summary = "Preview a segment: how many consenting members, a few of them, and who was left out",
             description = CONSENT_RULE)
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
@@ -151,7 +154,8 @@ public class SegmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment-members", action = "preview")
-    @Operation(summary = "Preview a filter without saving it: how many consenting members, a few, who was left out",
+    @Operation(operationId = "previewSegmentDraft",
+            summary = "Preview a filter without saving it: how many consenting members, a few, who was left out",
             description = "Validated like a save; nothing is written but the audit rows of the contacts shown. "
                     + CONSENT_RULE)
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
@@ -165,7 +169,8 @@ public class SegmentResource {
     @Path("{id}/members")
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment-members", action = "list")
-    @Operation(summary = "A segment's consenting members for a channel, by name, cursor paged", description = CONSENT_RULE
+    @Operation(operationId = "listSegmentMembers",
+            summary = "A segment's consenting members for a channel, by name, cursor paged", description = CONSENT_RULE
             + " Each member is shown in the caller's view of contacts and recorded in the audit trail.")
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
@@ -182,7 +187,8 @@ public class SegmentResource {
     @Produces(SegmentCsv.MEDIA_TYPE)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH, Roles.ANALYST})
     @Audited(resource = "segment-members", action = "export")
-    @Operation(summary = "Download a segment's consenting members for a channel as CSV", description = CONSENT_RULE
+    @Operation(operationId = "exportSegment",
+            summary = "Download a segment's consenting members for a channel as CSV", description = CONSENT_RULE
             + " Columns: id, kind, displayName, email, phone, postalCode, city, languages, tags (lists joined with |), "
             + "consent (the channel's status), doNotContact; fields outside the caller's view are empty. Headers "
             + "Segment-Excluded-Do-Not-Contact, Segment-Excluded-Denied and Segment-Excluded-Unknown count who was left "

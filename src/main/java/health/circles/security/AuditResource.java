@@ -37,7 +37,8 @@ public class AuditResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "audit", action = "list")
-    @Operation(summary = "Query the audit trail", description = "Filters combine with AND; newest first, cursor paged")
+    @Operation(operationId = "listAuditEvents",
+            summary = "Query the audit trail", description = "Filters combine with AND; newest first, cursor paged")
     public Page<AuditEntry> query(
             @Parameter(description = "Token subject") @QueryParam("subject") String subject,
             @Parameter(description = "A contact whose data was read or changed") @QueryParam("contact") String contact,
@@ -66,7 +67,7 @@ public class AuditResource {
     @Path("verification")
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "audit", action = "verify", idParam = "")
-    @Operation(summary = "Verify the audit trail's hash chain",
+    @Operation(operationId = "verifyAuditTrail", summary = "Verify the audit trail's hash chain",
             description = "Recomputes every row's SHA-256 over its content and the hash of the row before it, in id "
                     + "order, and reports the first row where the chain breaks (changed, or relinked after a removal), "
                     + "the head hash to keep outside the database, and whether the service's own database role could "

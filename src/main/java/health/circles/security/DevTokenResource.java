@@ -62,7 +62,8 @@ public class DevTokenResource {
     @POST
     @PermitAll
     @Audited(resource = "dev-token", action = "issue", idParam = "", when = Audited.When.BEFORE_ANSWER)
-    @Operation(summary = "Issue a development token (run command only; off in production)")
+    @Operation(operationId = "issueDevToken",
+            summary = "Issue a development token (run command only; off in production)")
     @APIResponse(responseCode = "200", description = "A bearer token for the role")
     @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")
     public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration") @QueryParam("role") String role,

@@ -41,7 +41,8 @@ public class EmergencyAccessReviewResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "emergency-access", action = "list")
-    @Operation(summary = "List emergency accesses, newest first", description = """
+    @Operation(operationId = "listEmergencyAccesses",
+            summary = "List emergency accesses, newest first", description = """
             Who opened which contact, when, why, until when, and whether an admin reviewed it.""")
     public Page<EmergencyAccessView> list(
             @Parameter(description = "false: the review queue; true: reviewed ones; absent: all") @QueryParam("reviewed") String reviewed,
@@ -55,7 +56,8 @@ public class EmergencyAccessReviewResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Audited(resource = "emergency-access", action = "review")
-    @Operation(summary = "Mark an emergency access reviewed", description = "Once, with an optional note; not by whoever opened the record")
+    @Operation(operationId = "reviewEmergencyAccess",
+            summary = "Mark an emergency access reviewed", description = "Once, with an optional note; not by whoever opened the record")
     @APIResponse(responseCode = "200", description = "Reviewed")
     @APIResponse(responseCode = "404", description = "No such emergency access",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -39,7 +39,8 @@ public class SyncResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Outbox backlog, last applied position and lag of the graph behind PostgreSQL")
+    @Operation(operationId = "getSyncStatus",
+            summary = "Outbox backlog, last applied position and lag of the graph behind PostgreSQL")
     public SyncStatus status() {
         return monitor.status();
     }
@@ -48,7 +49,7 @@ public class SyncResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("reconcile")
     @Audited(resource = "graph", action = "reconcile", idParam = "", when = Audited.When.BEFORE_WORK)
-    @Operation(summary = "Find and repair drift between PostgreSQL and the graph",
+    @Operation(operationId = "reconcileGraph", summary = "Find and repair drift between PostgreSQL and the graph",
             description = "Compares every contact and tie (ids, versions, graph properties) and repairs what is "
                     + "missing, extra or stale in the graph; answers with counts per category and sample ids")
     public Reconciler.Report reconcile() {
@@ -59,7 +60,7 @@ public class SyncResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("rebuild")
     @Audited(resource = "graph", action = "rebuild", idParam = "", when = Audited.When.BEFORE_WORK)
-    @Operation(summary = "Reload the graph from PostgreSQL as a background job")
+    @Operation(operationId = "rebuildGraph", summary = "Reload the graph from PostgreSQL as a background job")
     @APIResponse(responseCode = "202", description = "Started; follow Location for progress")
     @APIResponse(responseCode = "409", description = "A rebuild is already running")
     public Response rebuild(@Context UriInfo uri) {
@@ -70,7 +71,7 @@ public class SyncResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Path("rebuild/{id}")
-    @Operation(summary = "A rebuild's state and progress")
+    @Operation(operationId = "getGraphRebuild", summary = "A rebuild's state and progress")
     @APIResponse(responseCode = "404", description = "No such rebuild")
     public GraphRebuild.View rebuildStatus(@PathParam("id") String id) {
         return rebuild.get(SyncParams.id("id", id));
@@ -80,7 +81,7 @@ public class SyncResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("dead-letters")
     @Audited(resource = "sync-dead-letter", action = "list", idParam = "")
-    @Operation(summary = "Outbox rows the relay gave up on",
+    @Operation(operationId = "listDeadLetters", summary = "Outbox rows the relay gave up on",
             description = "Oldest first, cursor paged; each with its last error, attempts and the rows of its "
                     + "aggregate parked behind it")
     public DeadLetters.Listing deadLetters(
@@ -93,7 +94,7 @@ public class SyncResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("dead-letters/{id}/retry")
     @Audited(resource = "sync-dead-letter", action = "retry")
-    @Operation(summary = "Put a dead letter back in the outbox",
+    @Operation(operationId = "retryDeadLetter", summary = "Put a dead letter back in the outbox",
             description = "At its own position with its attempts reset, so it goes before the rows parked behind "
                     + "it; if it fails its attempts again it is a dead letter again")
     @APIResponse(responseCode = "204", description = "Back in the outbox; the relay takes it at once")
@@ -108,7 +109,7 @@ public class SyncResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("dead-letters/{id}")
     @Audited(resource = "sync-dead-letter", action = "discard")
-    @Operation(summary = "Discard a dead letter",
+    @Operation(operationId = "discardDeadLetter", summary = "Discard a dead letter",
             description = "The change is dropped and the rows parked behind it go on; run reconcile to repair "
                     + "the graph from PostgreSQL")
     @APIResponse(responseCode = "204", description = "Discarded")
