@@ -56,6 +56,16 @@ public class AnalyticsRunner {
             }
             return sum;
         }
+
+        /** The phase's key among a run's timings, camelCase like every key of the API ({@code writeBack}). */
+        String key() {
+            String[] words = name().toLowerCase(Locale.ROOT).split("_");
+            StringBuilder key = new StringBuilder(words[0]);
+            for (int i = 1; i < words.length; i++) {
+                key.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+            }
+            return key.toString();
+        }
     }
 
     private final AnalyticsRunStore runs;
@@ -301,7 +311,7 @@ public class AnalyticsRunner {
         run.phase = Phase.WRITE_BACK;
         long t = System.nanoTime();
         algorithms.writeCommunities(snapshot.graphRows(), config.writeBatchSize());
-        run.timings.put("write_back", (writeScoresNanos + System.nanoTime() - t) / 1_000_000);
+        run.timings.put(Phase.WRITE_BACK.key(), (writeScoresNanos + System.nanoTime() - t) / 1_000_000);
     }
 
     /** Records the run as SUCCEEDED with its quality figures and commits it with its snapshot. */
@@ -355,6 +365,6 @@ public class AnalyticsRunner {
 
     /** The current phase's milliseconds since {@code started}. */
     private static void end(Run run, long started) {
-        run.timings.put(run.phase.name().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1_000_000);
+        run.timings.put(run.phase.key(), (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -164,7 +164,7 @@ class AnalyticsApiTest {
         assertEquals(graph.edges.size(), run.getLong("quality.tieCount"));
         assertEquals("EXACT", run.getString("quality.betweenness"));
         for (String phase : List.of("estimate", "project", "pagerank", "betweenness", "degree", "communities",
-                "compute", "write_back", "snapshot", "total")) {
+                "compute", "writeBack", "snapshot", "total")) {
             assertTrue(run.getMap("timings").containsKey(phase), "timing of " + phase);
         }
         assertTrue(run.getList("quality.communityCounts").size() >= 1);
