@@ -2,6 +2,7 @@ package health.circles.contact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import health.circles.failure.InvalidInput;
+import health.circles.web.Idempotent;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -66,6 +67,7 @@ public class ContactResource {
         this.contacts = contacts;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
@@ -188,6 +190,7 @@ public class ContactResource {
         return contacts.consentHistory(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 50, MAX_LIMIT));
     }
 
+    @Idempotent
     @POST
     @Path("{id}/consent")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.failure.InvalidInput;
+import health.circles.web.Idempotent;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -50,6 +51,7 @@ public class TieResource {
         this.touchpoints = touchpoints;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
