@@ -187,7 +187,13 @@ public class TieResource {
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                              @QueryParam("next") String next) {
+                              @QueryParam("next") String next,
+                              @Parameter(description = "Exact externalId: the one tie holding it, if any; the other "
+                                      + "parameters are not applied") @QueryParam("externalId") String externalId) {
+        String external = QueryParams.text("externalId", externalId, 100);
+        if (external != null) {
+            return ties.byExternalId(external);
+        }
         return ties.list(null, QueryParams.enumValue("type", type, TieType.class),
                 QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active), Cursor.decode(next),
                 QueryParams.limit(limit, 50, 200));
