@@ -4,6 +4,7 @@ import health.circles.security.RateLimited;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import health.circles.web.Idempotent;
 import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -40,6 +41,7 @@ public class AnalyticsRunResource {
         this.analytics = analytics;
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @RateLimited(name = "analytics-runs", permits = 10, per = "PT1H")

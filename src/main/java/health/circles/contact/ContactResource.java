@@ -2,6 +2,7 @@ package health.circles.contact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import health.circles.failure.InvalidInput;
+import health.circles.web.Idempotent;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -66,6 +67,7 @@ public class ContactResource {
         this.contacts = contacts;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
@@ -191,6 +193,7 @@ public class ContactResource {
         return contacts.consentHistory(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 50, MAX_LIMIT));
     }
 
+    @Idempotent
     @POST
     @Path("{id}/consent")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -234,8 +237,11 @@ public class ContactResource {
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @Operation(operationId = "searchContacts", summary = "Search and list contacts",
-            description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with AND")
+            description = "q matches names, organisation, tags and specialties, tolerating typos; filters combine with "
+                    + "AND. externalId is an exact lookup instead: 0 or 1 item, the other parameters are not applied")
     public Page<ContactView> search(
+            @Parameter(description = "Exact externalId: the one contact holding it, if any")
+            @QueryParam("externalId") String externalId,
             @Parameter(description = "Free text, e.g. 'Jhon Smiht'") @QueryParam("q") String q,
             @Parameter(description = "Contact kinds (repeatable)") @QueryParam("kind") List<String> kinds,
             @QueryParam("tag") String tag,
@@ -245,6 +251,10 @@ public class ContactResource {
             @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+        String external = QueryParams.text("externalId", externalId, 100);
+        if (external != null && !external.isBlank()) {
+            return contacts.byExternalId(external);
+        }
         String text = QueryParams.text("q", q, 200);
         List<String> words = words(text);
         ContactQuery.Sort order = QueryParams.enumValue("sort", sort, ContactQuery.Sort.class);

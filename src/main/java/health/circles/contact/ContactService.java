@@ -324,6 +324,13 @@ public class ContactService {
         return entries;
     }
 
+    /** The contact whose externalId is exactly {@code externalId}: a page of 0 or 1 item, as the caller may see it. */
+    @Transactional
+    public Page<ContactView> byExternalId(String externalId) {
+        List<ContactView> items = contacts.byExternalId(externalId.strip()).map(ContactView::of).stream().toList();
+        return new Page<>(disclosure.disclosed(items), null);
+    }
+
     @Transactional
     public Page<ContactView> search(ContactQuery query) {
         List<ContactStore.Hit> hits = contacts.search(query);
@@ -384,8 +391,12 @@ public class ContactService {
             }
             throw InvalidInput.field(e.field(), e.reason());
         });
-        if (!blank(externalId) && contacts.externalIdTaken(externalId.strip(), self)) {
-            throw new Conflict("duplicate-external-id", "Another contact already has externalId " + externalId);
+        if (!blank(externalId)) {
+            contacts.externalIdHolder(externalId.strip(), self).ifPresent(holder -> {
+                throw new Conflict("duplicate-external-id", "Conflict", "Contact " + holder
+                        + " already has externalId " + externalId + " (/api/v1/contacts/" + holder + ")",
+                        List.of(new Conflict.FieldError("externalId", "held by /api/v1/contacts/" + holder)));
+            });
         }
         // A source system that still holds an erased person must not bring them back under the same id.
         if (!blank(externalId) && register.erased(externalId)) {

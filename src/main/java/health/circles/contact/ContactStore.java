@@ -85,6 +85,17 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         this.dataSource = dataSource;
     }
 
+    /** The contact other than {@code except} that holds {@code externalId}, if any. */
+    public java.util.Optional<UUID> externalIdHolder(String externalId, UUID except) {
+        return find("externalId = ?1 and id <> ?2", externalId, except == null ? new UUID(0, 0) : except)
+                .firstResultOptional().map(c -> c.id);
+    }
+
+    /** The contact holding {@code externalId} (exact match), if any. */
+    public java.util.Optional<Contact> byExternalId(String externalId) {
+        return find("externalId", externalId).firstResultOptional();
+    }
+
     public boolean externalIdTaken(String externalId, UUID except) {
         return count("externalId = ?1 and id <> ?2", externalId, except == null ? new UUID(0, 0) : except) > 0;
     }

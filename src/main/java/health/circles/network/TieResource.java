@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.failure.InvalidInput;
+import health.circles.web.Idempotent;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
@@ -50,6 +51,7 @@ public class TieResource {
         this.touchpoints = touchpoints;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
@@ -191,7 +193,13 @@ public class TieResource {
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                              @QueryParam("next") String next) {
+                              @QueryParam("next") String next,
+                              @Parameter(description = "Exact externalId: the one tie holding it, if any; the other "
+                                      + "parameters are not applied") @QueryParam("externalId") String externalId) {
+        String external = QueryParams.text("externalId", externalId, 100);
+        if (external != null) {
+            return ties.byExternalId(external);
+        }
         return ties.list(null, QueryParams.enumValue("type", type, TieType.class),
                 QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active), Cursor.decode(next),
                 QueryParams.limit(limit, 50, 200));

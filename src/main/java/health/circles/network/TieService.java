@@ -85,8 +85,12 @@ public class TieService {
                         + "/api/v1/ties/" + existing.id);
             });
         }
-        if (in.externalId() != null && ties.count("externalId", in.externalId()) > 0) {
-            throw new Conflict("duplicate-external-id", "Another tie already has externalId " + in.externalId());
+        if (in.externalId() != null) {
+            ties.find("externalId", in.externalId()).firstResultOptional().ifPresent(holder -> {
+                throw new Conflict("duplicate-external-id", "Conflict", "Tie " + holder.id + " already has externalId "
+                        + in.externalId() + " (/api/v1/ties/" + holder.id + ")",
+                        List.of(new Conflict.FieldError("externalId", "held by /api/v1/ties/" + holder.id)));
+            });
         }
         Instant now = now();
         Tie tie = new Tie();
@@ -230,6 +234,15 @@ public class TieService {
                     + " ties come from integrations");
         }
         return TieAssertion.CLAIMED;
+    }
+
+    /** The tie whose externalId is exactly {@code externalId}: a page of 0 or 1 item, as the caller may see it. */
+    @Transactional
+    public Page<TieView> byExternalId(String externalId) {
+        LocalDate today = today();
+        List<TieView> items = ties.find("externalId", externalId).firstResultOptional()
+                .map(t -> TieView.of(t, today)).stream().toList();
+        return new Page<>(disclosure.disclosed(items), null);
     }
 
     @Transactional

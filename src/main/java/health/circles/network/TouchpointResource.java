@@ -3,6 +3,7 @@ package health.circles.network;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import health.circles.web.Idempotent;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
 import jakarta.validation.Valid;
@@ -38,6 +39,7 @@ public class TouchpointResource {
         this.touchpoints = touchpoints;
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.INTEGRATION})
     @Audited(resource = "touchpoint", action = "create")

@@ -4,6 +4,7 @@ import health.circles.failure.InvalidInput;
 import health.circles.network.GraphReads;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
+import health.circles.web.Idempotent;
 import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -44,6 +45,7 @@ public class CampaignResource {
         this.campaigns = campaigns;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
@@ -103,6 +105,7 @@ public class CampaignResource {
         return campaigns.close(Ids.parse("id", id));
     }
 
+    @Idempotent
     @POST
     @Path("{id}/outcomes")
     @Consumes(MediaType.APPLICATION_JSON)

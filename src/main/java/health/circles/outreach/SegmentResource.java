@@ -4,6 +4,7 @@ import health.circles.failure.InvalidInput;
 import health.circles.contact.Channel;
 import health.circles.security.Audited;
 import health.circles.security.Roles;
+import health.circles.web.Idempotent;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -57,6 +58,7 @@ public class SegmentResource {
         this.segments = segments;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
