@@ -152,7 +152,7 @@ final class ContactsScenario implements Bench.Scenario {
                         w.state = walk;
                     }
                     String url = CONTACTS + "?sort=name&limit=50&kind=" + walk.kind
-                            + (walk.next == null ? "" : "&next=" + walk.next);
+                            + (walk.next == null ? "" : "&cursor=" + walk.next);
                     HttpResponse<String> r = api.get(url);
                     if (r.statusCode() != 200) {
                         walk.next = null;
@@ -182,7 +182,7 @@ final class ContactsScenario implements Bench.Scenario {
         long items = 0;
         int pageErrors = 0;
         do {
-            HttpResponse<String> r = api.get(CONTACTS + "?sort=name&limit=200" + (next == null ? "" : "&next=" + next));
+            HttpResponse<String> r = api.get(CONTACTS + "?sort=name&limit=200" + (next == null ? "" : "&cursor=" + next));
             if (r.statusCode() != 200) {
                 pageErrors++;
                 break;

@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/analytics/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Analytics", description = "Influence scores and communities computed with Graph Data Science")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AnalyticsRunResource {
 

@@ -171,7 +171,7 @@ public class AnalyticsRunner {
             });
         } catch (RejectedExecutionException e) {
             runs.unlock(lock);
-            throw new Unavailable("shutting-down", "Service unavailable", "The service is shutting down", null);
+            throw new Unavailable("shutting-down", "Service Unavailable", "The service is shutting down", null);
         }
     }
 

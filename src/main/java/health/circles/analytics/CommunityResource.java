@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/communities")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Analytics")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

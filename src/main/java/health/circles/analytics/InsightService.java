@@ -164,7 +164,7 @@ public class InsightService {
     }
 
     private static NotFound unknownCommunity(long id, UUID run) {
-        return new NotFound("not-found", "Not found",
+        return new NotFound("not-found", "Not Found",
                 "Community " + id + " is not in the latest analytics run (" + run + "); communities of earlier runs "
                         + "keep their id only while they stay substantially the same group");
     }

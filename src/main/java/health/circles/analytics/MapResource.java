@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/maps")
 @Produces({MediaType.APPLICATION_JSON, MapDocuments.GRAPHML, MapDocuments.GEXF})
 @Tag(name = "Maps", description = "Communities and neighbourhoods as Cytoscape.js JSON, GraphML or GEXF")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MapResource {
 

@@ -41,7 +41,7 @@ public class MapService {
             throw InvalidInput.field("depth", "must be between 1 and 3");
         }
         if (!graph.exists(id.toString())) {
-            throw new NotFound("not-found", "Not found",
+            throw new NotFound("not-found", "Not Found",
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
         int maxNodes = config.maps().maxNodes();

@@ -234,7 +234,7 @@ public class ConsentLedger {
                 givenBefore = health.circles.web.Cursor.instant(key[0]);
                 recordedBefore = health.circles.web.Cursor.instant(key[1]);
             } catch (RuntimeException e) {
-                throw InvalidInput.field("next", "is not a cursor returned by this listing");
+                throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
             }
         }
         return store.history(contactId, givenBefore, recordedBefore, after == null ? null : after.id(), limit + 1);

@@ -54,7 +54,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/contacts")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Contacts", description = "Patients, caregivers, clinicians, community leaders and organisations")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class ContactResource {
 
@@ -146,7 +146,7 @@ public class ContactResource {
         UUID contact = Ids.parse("id", id);
         long expected = ETags.required(ifMatch);
         if (body == null || body.isBlank()) {
-            throw new InvalidInput("malformed-json", "Malformed request body", "the body is empty", List.of());
+            throw new InvalidInput("malformed-json", "Bad Request", "the body is empty", List.of());
         }
         ContactService.Written written = contacts.patch(contact, expected, body);
         return Response.ok(written.contact()).header(HttpHeaders.ETAG, ETags.of(written.contact().version())).build();
@@ -189,7 +189,7 @@ public class ContactResource {
     @APIResponse(responseCode = "404", description = "No such contact")
     public ConsentHistory consent(@PathParam("id") String id,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-                                  @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+                                  @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return contacts.consentHistory(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 50, MAX_LIMIT));
     }
 
@@ -250,7 +250,7 @@ public class ContactResource {
             @Parameter(description = "CHANNEL:STATUS, e.g. EMAIL:GRANTED; repeatable: channels must all match, statuses of one channel are alternatives") @QueryParam("consent") List<String> consent,
             @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String external = QueryParams.text("externalId", externalId, 100);
         if (external != null && !external.isBlank()) {
             return contacts.byExternalId(external);

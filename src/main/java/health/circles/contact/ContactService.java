@@ -376,7 +376,7 @@ public class ContactService {
 
     private static void checkVersion(Contact contact, long expected) {
         if (expected != contact.version) {
-            throw new StaleVersion("Precondition failed",
+            throw new StaleVersion("Precondition Failed",
                     "The contact is at version " + contact.version + ", not " + expected
                             + "; read it again and reapply the change");
         }
@@ -386,7 +386,7 @@ public class ContactService {
     private void checkShape(ContactInput input, String externalId, UUID self) {
         input.shapeError().ifPresent(e -> {
             if (ContactInput.NO_NAME.equals(e.reason())) {
-                throw new InvalidInput("validation", "Invalid request", "givenName, familyName: " + e.reason(),
+                throw new InvalidInput("validation", "Bad Request", "givenName, familyName: " + e.reason(),
                         List.of(new InvalidInput.FieldError("givenName", e.reason()), e));
             }
             throw InvalidInput.field(e.field(), e.reason());
@@ -427,7 +427,7 @@ public class ContactService {
     }
 
     private static InvalidInput malformed(String detail) {
-        return new InvalidInput("malformed-json", "Malformed request body", detail, List.of());
+        return new InvalidInput("malformed-json", "Bad Request", detail, List.of());
     }
 
     private Instant now() {

@@ -140,7 +140,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     /** The sort key of a cursor, which starts with the mark of the order it was made for. */
     private static String keyOf(Cursor cursor, char order) {
         if (cursor.key().isEmpty() || cursor.key().charAt(0) != order) {
-            throw InvalidInput.field("next", "belongs to a listing in another order");
+            throw InvalidInput.field("cursor", "belongs to a listing in another order");
         }
         return cursor.key().substring(1);
     }
@@ -149,7 +149,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         try {
             return new BigDecimal(key);
         } catch (NumberFormatException e) {
-            throw InvalidInput.field("next", "is not a cursor returned by this listing");
+            throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
         }
     }
 

@@ -11,12 +11,12 @@ public final class InvalidInput extends DomainException {
 
     /** One field is invalid: {@code field: reason}. */
     public static InvalidInput field(String field, String reason) {
-        return new InvalidInput("validation", "Invalid request", field + ": " + reason,
+        return new InvalidInput("validation", "Bad Request", field + ": " + reason,
                 List.of(new FieldError(field, reason)));
     }
 
     /** The request as a whole is malformed, for a reason named by {@code code}. */
     public static InvalidInput request(String code, String detail) {
-        return new InvalidInput(code, "Bad request", detail, List.of());
+        return new InvalidInput(code, "Bad Request", detail, List.of());
     }
 }

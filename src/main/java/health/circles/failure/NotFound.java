@@ -6,7 +6,7 @@ import java.util.List;
 public final class NotFound extends DomainException {
 
     public NotFound(String what, Object id) {
-        this("not-found", "Not found", what + " " + id + " does not exist");
+        this("not-found", "Not Found", what + " " + id + " does not exist");
     }
 
     public NotFound(String code, String title, String detail) {

@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/imports")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Imports", description = "Bulk NDJSON or CSV imports of contacts, ties and touchpoints, linked by external ids")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class ImportResource {
 
@@ -93,7 +93,7 @@ public class ImportResource {
     @APIResponse(responseCode = "404", description = "No such import")
     public Page<RowError> errors(@PathParam("id") String id,
                                  @Parameter(description = "1 to 500, default 100") @QueryParam("limit") String limit,
-                                 @QueryParam("next") String next) {
+                                 @QueryParam("cursor") String next) {
         return imports.errors(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 100, 500));
     }
 

@@ -81,7 +81,7 @@ public class ImportRunner {
      * keeps it. A renewal refused means another replica took the job over: the run stops and commits nothing more.
      */
     @Scheduled(every = "${circles.imports.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void heartbeat() {
+    synchronized void heartbeat() {
         ImportJobStore.Lease lease = held;
         if (lease == null) {
             return;
@@ -120,11 +120,12 @@ public class ImportRunner {
             try {
                 run(job.get());
             } catch (SimulatedCrash e) {
+                release(); // a dead process renews nothing: before the crash is counted, which tests wait for
                 LOG.warnf("Import %s: simulated crash at batch %d", job.get().id(), e.batch);
                 crashes.incrementAndGet();
                 return;
             } finally {
-                held = null;
+                release();
             }
         }
     }
@@ -301,6 +302,14 @@ public class ImportRunner {
                 throw new IllegalStateException("paused batch " + batch + " was never released");
             }
         }
+    }
+
+    /**
+     * Ends this replica's hold on its job. Synchronised with {@link #heartbeat()}: once it returns, no renewal of the
+     * lease is in flight or still to come, so a job this replica stopped running goes stale on time.
+     */
+    private synchronized void release() {
+        held = null;
     }
 
     /** The lease this replica holds now, or null. */

@@ -55,7 +55,7 @@ public class ImportService {
                 size = copy(body, out, config.maxSize().asLongValue());
             } catch (OverLimit e) {
                 Files.deleteIfExists(partial);
-                throw new TooLarge("Payload too large",
+                throw new TooLarge("Content Too Large",
                         "An import file may be at most " + config.maxSize().asLongValue() + " bytes");
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
@@ -118,7 +118,7 @@ public class ImportService {
                 afterRow = Long.parseLong(parts[0]);
                 afterSeq = Integer.parseInt(parts[1]);
             } catch (RuntimeException e) {
-                throw InvalidInput.field("next", "is not a cursor returned by this listing");
+                throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
             }
         }
         List<Integer> seqs = new ArrayList<>();

@@ -43,7 +43,7 @@ public class ContactTiesResource {
                               @QueryParam("type") String type,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                              @QueryParam("next") String next) {
+                              @QueryParam("cursor") String next) {
         return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), null, TieResource.active(active),
                 Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }

@@ -40,7 +40,7 @@ public class ContactTouchpointsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TouchpointView> list(@PathParam("id") String id,
                                      @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                                     @QueryParam("next") String next) {
+                                     @QueryParam("cursor") String next) {
         return touchpoints.ofContact(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));
     }
 }

@@ -39,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/ties")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Ties", description = "Typed, dated, weighted relationships between contacts")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TieResource {
 
@@ -180,7 +180,7 @@ public class TieResource {
     @APIResponse(responseCode = "404", description = "No such tie")
     public Page<TouchpointView> touchpoints(@PathParam("id") String id,
                                             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                                            @QueryParam("next") String next) {
+                                            @QueryParam("cursor") String next) {
         return touchpoints.ofTie(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));
     }
 
@@ -193,7 +193,7 @@ public class TieResource {
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-                              @QueryParam("next") String next,
+                              @QueryParam("cursor") String next,
                               @Parameter(description = "Exact externalId: the one tie holding it, if any; the other "
                                       + "parameters are not applied") @QueryParam("externalId") String externalId) {
         String external = QueryParams.text("externalId", externalId, 100);

@@ -288,7 +288,7 @@ public class TieService {
 
     private static void checkVersion(Tie tie, Long expected) {
         if (expected != null && expected != tie.version) {
-            throw new StaleVersion("Precondition failed",
+            throw new StaleVersion("Precondition Failed",
                     "The tie is at version " + tie.version + ", not " + expected + "; read it again and reapply the change");
         }
     }

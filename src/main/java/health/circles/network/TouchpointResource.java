@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/touchpoints")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Touchpoints", description = "Interactions between contacts, which build the strength of their ties")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TouchpointResource {
 

@@ -150,7 +150,7 @@ public class TouchpointService {
         try {
             return new TouchpointStore.Position(health.circles.web.Cursor.instant(cursor.key()), cursor.id());
         } catch (DateTimeParseException e) {
-            throw InvalidInput.field("next", "belongs to another listing");
+            throw InvalidInput.field("cursor", "belongs to another listing");
         }
     }
 

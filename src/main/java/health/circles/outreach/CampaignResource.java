@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "CampaignStore", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CampaignResource {
 
@@ -72,7 +72,7 @@ public class CampaignResource {
     public Page<CampaignView> list(
             @Parameter(description = "ACTIVE or CLOSED") @QueryParam("state") String state,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String chosen = null;
         if (state != null && !state.isBlank()) {
             chosen = state.strip().toUpperCase(java.util.Locale.ROOT);
@@ -144,7 +144,7 @@ public class CampaignResource {
     @APIResponse(responseCode = "404", description = "No such campaign")
     public SegmentMembers pending(@PathParam("id") String id,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-                                  @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+                                  @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return campaigns.pending(Ids.parse("id", id), next, QueryParams.limit(limit, 50, SegmentResource.MAX_LIMIT));
     }
 

@@ -121,7 +121,7 @@ public class CampaignService {
             try {
                 before = health.circles.web.Cursor.instant(cursor.key());
             } catch (DateTimeParseException e) {
-                throw InvalidInput.field("next", "belongs to another listing");
+                throw InvalidInput.field("cursor", "belongs to another listing");
             }
         }
         List<CampaignStore.Row> found = campaigns.list(state, before, cursor == null ? null : cursor.id(), limit + 1);

@@ -45,7 +45,7 @@ public class SeedResource {
             randomSeed give the same answer. Target: exactly one of community (latest successful analytics run), \\
             contacts, network.""")
     @APIResponse(responseCode = "200", description = "The seeds and their expected coverage")
-    @APIResponse(responseCode = "400", description = "Invalid request",
+    @APIResponse(responseCode = "400", description = "Bad Request",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "The community is not in the latest analytics run",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

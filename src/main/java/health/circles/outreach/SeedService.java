@@ -96,7 +96,7 @@ public class SeedService {
         if (r.community() != null) {
             UUID run = insights.latestRun();
             long id = r.community();
-            int level = targets.communityLevel(run, id).orElseThrow(() -> new NotFound("not-found", "Not found",
+            int level = targets.communityLevel(run, id).orElseThrow(() -> new NotFound("not-found", "Not Found",
                     "Community " + id + " is not in the latest analytics run (" + run + ")"));
             return new Target("COMMUNITY", id, run, level,
                     targets.communityMembers(run, id, Boolean.TRUE.equals(r.includeSecondary())));

@@ -40,7 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "SegmentStore", description = "Saved, named queries over contacts whose member lists apply consent per channel")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SegmentResource {
 
@@ -82,7 +82,7 @@ public class SegmentResource {
     @Operation(operationId = "listSegments", summary = "List segments", description = "By name, cursor paged")
     public Page<SegmentView> list(
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return segments.list(next, QueryParams.limit(limit, 50, MAX_LIMIT));
     }
 
@@ -180,7 +180,7 @@ public class SegmentResource {
     public SegmentMembers members(@PathParam("id") String id,
                                   @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
-                                  @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+                                  @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return segments.members(Ids.parse("id", id), channel(channel), next, QueryParams.limit(limit, 50, MAX_LIMIT));
     }
 

@@ -94,7 +94,7 @@ public class SegmentService {
 
     private static void checkVersion(SegmentView current, long expected) {
         if (expected != current.version()) {
-            throw new StaleVersion("Precondition failed", "The segment is at version "
+            throw new StaleVersion("Precondition Failed", "The segment is at version "
                     + current.version() + ", not " + expected + "; read it again and reapply the change");
         }
     }

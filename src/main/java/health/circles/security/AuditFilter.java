@@ -73,7 +73,7 @@ public class AuditFilter {
                     request.getUriInfo().getPath());
             response.setStatus(503);
             response.getHeaders().putSingle("Content-Type", Problem.MEDIA_TYPE);
-            response.setEntity(new Problem(Problem.type("audit-unavailable"), "Service unavailable", 503,
+            response.setEntity(new Problem(Problem.type("audit-unavailable"), "Service Unavailable", 503,
                     "The audit trail cannot be written just now; nothing was disclosed. Retry shortly",
                     request.getUriInfo().getPath(), List.of()), null, MediaType.valueOf(Problem.MEDIA_TYPE));
         }

@@ -119,7 +119,7 @@ public class AuditInterceptor {
             log.append(events);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Audit trail unavailable; the change is not made");
-            throw new Unavailable("audit-unavailable", "Service unavailable",
+            throw new Unavailable("audit-unavailable", "Service Unavailable",
                     "The audit trail cannot be written just now; nothing was changed. Retry shortly", null);
         }
     }

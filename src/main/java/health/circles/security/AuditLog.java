@@ -96,7 +96,7 @@ public class AuditLog {
         try {
             return Long.parseLong(cursor.key());
         } catch (NumberFormatException e) {
-            throw InvalidInput.field("next", "is not a cursor returned by this listing");
+            throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
         }
     }
 }

@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AuditResource {
 
@@ -48,7 +48,7 @@ public class AuditResource {
             @Parameter(description = "From this instant (ISO-8601), inclusive") @QueryParam("from") String from,
             @Parameter(description = "Until this instant (ISO-8601), exclusive") @QueryParam("to") String to,
             @Parameter(description = "1 to 500, default 100") @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         Instant since = instant("from", from);
         Instant until = instant("to", to);
         if (since != null && until != null && !until.isAfter(since)) {

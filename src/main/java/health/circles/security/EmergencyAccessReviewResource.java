@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/admin/emergency-accesses")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin")
-@APIResponse(responseCode = "400", description = "Invalid request",
+@APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class EmergencyAccessReviewResource {
 
@@ -47,7 +47,7 @@ public class EmergencyAccessReviewResource {
     public Page<EmergencyAccessView> list(
             @Parameter(description = "false: the review queue; true: reviewed ones; absent: all") @QueryParam("reviewed") String reviewed,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return emergencies.list(bool("reviewed", reviewed), Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }
 

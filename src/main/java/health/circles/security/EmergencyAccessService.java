@@ -62,7 +62,7 @@ public class EmergencyAccessService {
             try {
                 afterAt = health.circles.web.Cursor.instant(after.key());
             } catch (DateTimeParseException e) {
-                throw InvalidInput.field("next", "belongs to another listing");
+                throw InvalidInput.field("cursor", "belongs to another listing");
             }
         }
         List<EmergencyAccessView> found = store.page(reviewed, afterAt, after == null ? null : after.id(), limit + 1);

@@ -47,7 +47,7 @@ public class RateLimits {
         return Response.status(429)
                 .type(Problem.MEDIA_TYPE)
                 .header("Retry-After", seconds)
-                .entity(new Problem(Problem.type("rate-limited"), "Too many requests", 429,
+                .entity(new Problem(Problem.type("rate-limited"), Problem.reason(429), 429,
                         "At most " + limiter.getRateLimiterConfig().getLimitForPeriod() + " calls per "
                                 + limiter.getRateLimiterConfig().getLimitRefreshPeriod() + " to " + limit.name()
                                 + "; retry in " + seconds + " s",

@@ -145,7 +145,7 @@ public class DeadLetters {
         } catch (IllegalArgumentException ignored) {
             // refused below
         }
-        throw InvalidInput.field("next", "is not a cursor returned by this listing");
+        throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
     }
 
     /** The positive number a text holds, or 0. */

@@ -86,7 +86,7 @@ public class SyncResource {
                     + "aggregate parked behind it")
     public DeadLetters.Listing deadLetters(
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
-            @Parameter(description = "Cursor from the previous page") @QueryParam("next") String next) {
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return deadLetters.list(SyncParams.limit(limit, 50, 200), next);
     }
 

@@ -23,15 +23,15 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem notFound(String what, Object id) {
-        return new ApiProblem(404, "not-found", "Not found", what + " " + id + " does not exist");
+        return new ApiProblem(404, "not-found", "Not Found", what + " " + id + " does not exist");
     }
 
     public static ApiProblem badRequest(String slug, String detail) {
-        return new ApiProblem(400, slug, "Bad request", detail);
+        return new ApiProblem(400, slug, "Bad Request", detail);
     }
 
     public static ApiProblem invalidField(String field, String reason) {
-        return new ApiProblem(400, "validation", "Invalid request", field + ": " + reason,
+        return new ApiProblem(400, "validation", "Bad Request", field + ": " + reason,
                 List.of(new Problem.FieldError(field, reason)));
     }
 

@@ -197,7 +197,7 @@ public class BodyLimits {
     }
 
     private static Problem tooLarge(long limit) {
-        return new Problem(Problem.type("payload-too-large"), "Payload too large", 413,
+        return new Problem(Problem.type("payload-too-large"), "Content Too Large", 413,
                 "The request body may be at most " + limit + " bytes here", null, List.of());
     }
 

@@ -36,7 +36,7 @@ public record Cursor(String key, UUID id) {
             }
             return new Cursor(key, UUID.fromString(raw.substring(at + 1)));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.invalidField("next", "is not a cursor returned by this listing");
+            throw ApiProblem.invalidField("cursor", "is not a cursor returned by this listing");
         }
     }
 

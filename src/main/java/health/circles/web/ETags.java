@@ -17,11 +17,11 @@ public final class ETags {
      */
     public static long required(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            throw new ApiProblem(428, "precondition-required", "Precondition required",
+            throw new ApiProblem(428, "precondition-required", "Precondition Required",
                     "If-Match is required: send the ETag of the version this change is based on (GET returns it)");
         }
         if (ifMatch.strip().equals("*")) {
-            throw new ApiProblem(428, "precondition-required", "Precondition required",
+            throw new ApiProblem(428, "precondition-required", "Precondition Required",
                     "If-Match: * is not accepted: send the ETag of the version this change is based on (GET returns it)");
         }
         return expected(ifMatch);
@@ -43,7 +43,7 @@ public final class ETags {
         try {
             return Long.parseLong(tag);
         } catch (NumberFormatException e) {
-            throw new ApiProblem(412, "stale-version", "Precondition failed",
+            throw new ApiProblem(412, "stale-version", "Precondition Failed",
                     "If-Match " + ifMatch.strip() + " is not an entity tag of this resource");
         }
     }

@@ -35,7 +35,7 @@ public class JsonReadErrors implements ReaderInterceptor {
     }
 
     private static ApiProblem notText(CharConversionException e) {
-        return new ApiProblem(400, "malformed-json", "Malformed request body",
+        return new ApiProblem(400, "malformed-json", "Bad Request",
                 "the body is not text in UTF-8, UTF-16 or UTF-32: " + e.getMessage());
     }
 }

@@ -23,6 +23,34 @@ public record Problem(
         return URI.create(TYPE_BASE + slug);
     }
 
+    /**
+     * The RFC 9110 reason phrase of a status: the title of every generic problem (see docs/api.md, "Problem
+     * titles"), so one status has one title however the answer came about.
+     */
+    public static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 409 -> "Conflict";
+            case 411 -> "Length Required";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 422 -> "Unprocessable Content";
+            case 428 -> "Precondition Required";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : "Bad Request";
+        };
+    }
+
     /** One offending field of a request. */
     public record FieldError(String field, String reason) {}
 }

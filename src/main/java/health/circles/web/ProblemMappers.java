@@ -107,7 +107,7 @@ public class ProblemMappers {
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         String detail = errors.stream().map(f -> f.field() + " " + f.reason()).collect(Collectors.joining("; "));
-        return respond(new Problem(Problem.type("validation"), "Invalid request", 400, detail, path(uri), errors));
+        return respond(new Problem(Problem.type("validation"), "Bad Request", 400, detail, path(uri), errors));
     }
 
     @ServerExceptionMapper
@@ -177,17 +177,24 @@ public class ProblemMappers {
         String detail = switch (status.getStatusCode()) {
             case 404 -> "No resource at this path";
             case 415 -> "This endpoint takes application/json";
-            default -> status.getReasonPhrase();
+            case 405 -> "This path does not take this method; the Allow header lists those it takes";
+            default -> Problem.reason(status.getStatusCode());
         };
         Response.ResponseBuilder answer = Response.status(status.getStatusCode())
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem(Problem.type(slug), status.getReasonPhrase(), status.getStatusCode(), detail, path(uri),
-                        List.of()));
+                .entity(new Problem(Problem.type(slug), Problem.reason(status.getStatusCode()), status.getStatusCode(),
+                        detail, path(uri), List.of()));
         e.getResponse().getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type")) {
                 values.forEach(v -> answer.header(name, v));
             }
         });
+        if (status.getStatusCode() == 405 && e.getResponse().getHeaderString("Allow") == null && uri != null) {
+            String allowed = AllowedMethods.of(uri.getPath());
+            if (!allowed.isEmpty()) {
+                answer.header("Allow", allowed);
+            }
+        }
         return answer.build();
     }
 
@@ -195,7 +202,7 @@ public class ProblemMappers {
     public Response unexpected(Throwable e, UriInfo uri) {
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);
-        return respond(new Problem(Problem.type("internal"), "Internal error", 500,
+        return respond(new Problem(Problem.type("internal"), "Internal Server Error", 500,
                 "The request could not be completed; quote incident " + incident + " when reporting it", path(uri),
                 List.of()));
     }
@@ -229,9 +236,9 @@ public class ProblemMappers {
             reason = "the body is not well-formed JSON";
         }
         if (field.isEmpty()) {
-            return new Problem(Problem.type("malformed-json"), "Malformed request body", 400, reason, instance, List.of());
+            return new Problem(Problem.type("malformed-json"), "Bad Request", 400, reason, instance, List.of());
         }
-        return new Problem(Problem.type("validation"), "Invalid request", 400, field + " " + reason, instance,
+        return new Problem(Problem.type("validation"), "Bad Request", 400, field + " " + reason, instance,
                 List.of(new Problem.FieldError(field, reason)));
     }
 

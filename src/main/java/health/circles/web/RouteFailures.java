@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -47,13 +46,13 @@ public class RouteFailures {
         } else if (failure instanceof ForbiddenException || (failure == null && ctx.statusCode() == 403)) {
             problem = FORBIDDEN;
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            String reason = HttpResponseStatus.valueOf(ctx.statusCode()).reasonPhrase();
+            String reason = Problem.reason(ctx.statusCode());
             problem = new Problem(Problem.type(ctx.statusCode() == 413 ? "payload-too-large" : "bad-request"), reason,
                     ctx.statusCode(), reason, null, List.of());
         } else {
             String incident = UUID.randomUUID().toString();
             LOG.errorf(failure, "Unexpected failure before the API, incident %s", incident);
-            problem = new Problem(Problem.type("internal"), "Internal error", 500,
+            problem = new Problem(Problem.type("internal"), "Internal Server Error", 500,
                     "The request could not be completed; quote incident " + incident + " when reporting it", null,
                     List.of());
         }

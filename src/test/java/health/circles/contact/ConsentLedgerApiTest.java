@@ -250,7 +250,7 @@ class ConsentLedgerApiTest {
         do {
             var request = given().queryParam("limit", 3);
             if (next != null) {
-                request.queryParam("next", next);
+                request.queryParam("cursor", next);
             }
             JsonPath page = request.when().get("/api/v1/contacts/{id}/consent", id).then().statusCode(200)
                     .body("effective.PHONE.status", equalTo("GRANTED"))
@@ -268,8 +268,8 @@ class ConsentLedgerApiTest {
         sorted.sort(java.util.Comparator.reverseOrder());
         assertEquals(sorted, given);
         assertEquals("2025-07-14T00:00:00Z", given.get(1));
-        given().queryParam("next", "garbage").when().get("/api/v1/contacts/{id}/consent", id)
-                .then().statusCode(400).body("errors[0].field", equalTo("next"));
+        given().queryParam("cursor", "garbage").when().get("/api/v1/contacts/{id}/consent", id)
+                .then().statusCode(400).body("errors[0].field", equalTo("cursor"));
         given().when().get("/api/v1/contacts/{id}/consent", UUID.randomUUID()).then().statusCode(404);
     }
 

@@ -253,7 +253,7 @@ class ContactSearchTest {
         do {
             var request = given().queryParams(params).queryParam("limit", limit);
             if (next != null) {
-                request.queryParam("next", next);
+                request.queryParam("cursor", next);
             }
             Response page = request.when().get("/api/v1/contacts").then().statusCode(200).extract().response();
             List<String> ids = page.path("items.id");

@@ -241,8 +241,8 @@ class ContactValidationTest {
             if (next.isEmpty()) {
                 continue;
             }
-            rejected(r -> r.queryParam("next", next).get("/api/v1/contacts").then(), 400, "validation")
-                    .body("errors.field", containsInAnyOrder("next"));
+            rejected(r -> r.queryParam("cursor", next).get("/api/v1/contacts").then(), 400, "validation")
+                    .body("errors.field", containsInAnyOrder("cursor"));
         }
         String tag = Fixtures.uniqueTag();
         contact().patient().named("Ana", "Cursor").tags(tag).create();
@@ -250,9 +250,9 @@ class ContactValidationTest {
         String byName = given().queryParam("tag", tag).queryParam("limit", 1)
                 .when().get("/api/v1/contacts")
                 .then().statusCode(200).body("next", notNullValue()).extract().path("next");
-        rejected(r -> r.queryParam("q", "cursor").queryParam("sort", "relevance").queryParam("next", byName)
+        rejected(r -> r.queryParam("q", "cursor").queryParam("sort", "relevance").queryParam("cursor", byName)
                 .get("/api/v1/contacts").then(), 400, "validation")
-                .body("errors.field", containsInAnyOrder("next"));
+                .body("errors.field", containsInAnyOrder("cursor"));
     }
 
     @Test

@@ -217,7 +217,7 @@ class TieApiTest {
         String next = given().queryParam("limit", 2).when().get("/api/v1/contacts/" + centre + "/ties")
                 .then().statusCode(200).body("items", hasSize(2)).body("next", notNullValue())
                 .extract().path("next");
-        given().queryParam("limit", 2).queryParam("next", next).when().get("/api/v1/contacts/" + centre + "/ties")
+        given().queryParam("limit", 2).queryParam("cursor", next).when().get("/api/v1/contacts/" + centre + "/ties")
                 .then().statusCode(200).body("items", hasSize(1)).body("next", equalTo(null));
         given().queryParam("type", "TREATS").when().get("/api/v1/contacts/" + centre + "/ties")
                 .then().statusCode(200).body("items.id", hasItem(t3)).body("items.id", not(hasItem(t1)))

@@ -88,7 +88,7 @@ class TouchpointApiTest {
                 .then().statusCode(200)
                 .body("items.id", equalTo(List.of(newest, middle)))
                 .extract().path("next");
-        given().queryParam("limit", 2).queryParam("next", next).when().get("/api/v1/contacts/" + a + "/touchpoints")
+        given().queryParam("limit", 2).queryParam("cursor", next).when().get("/api/v1/contacts/" + a + "/touchpoints")
                 .then().statusCode(200)
                 .body("items.id", equalTo(List.of(oldest)))
                 .body("next", equalTo(null));
@@ -109,7 +109,7 @@ class TouchpointApiTest {
         given().when().get("/api/v1/ties/" + id + "/touchpoints")
                 .then().statusCode(200).body("items.id", equalTo(List.of(call, visit)));
         given().when().get("/api/v1/ties/00000000-0000-0000-0000-000000000004/touchpoints").then().statusCode(404);
-        given().queryParam("next", "garbage").when().get("/api/v1/ties/" + id + "/touchpoints").then().statusCode(400);
+        given().queryParam("cursor", "garbage").when().get("/api/v1/ties/" + id + "/touchpoints").then().statusCode(400);
     }
 
     @Test

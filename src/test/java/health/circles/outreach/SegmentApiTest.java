@@ -148,7 +148,7 @@ class SegmentApiTest {
         do {
             var request = given().queryParam("channel", "EMAIL").queryParam("limit", 2);
             if (next != null) {
-                request = request.queryParam("next", next);
+                request = request.queryParam("cursor", next);
             }
             JsonPath page = request.when().get("/api/v1/segments/" + segment + "/members").then().statusCode(200)
                     .extract().jsonPath();

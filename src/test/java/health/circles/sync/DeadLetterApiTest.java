@@ -168,7 +168,7 @@ class DeadLetterApiTest {
         assertEquals(List.of(first), page.getList("items.position", Long.class));
         String next = page.getString("next");
         assertNotNull(next);
-        JsonPath rest = given().queryParam("limit", 1).queryParam("next", next)
+        JsonPath rest = given().queryParam("limit", 1).queryParam("cursor", next)
                 .when().get("/api/v1/admin/sync/dead-letters").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(second), rest.getList("items.position", Long.class));
 
@@ -176,7 +176,7 @@ class DeadLetterApiTest {
                 .then().statusCode(400).contentType("application/problem+json");
         given().when().delete("/api/v1/admin/sync/dead-letters/{p}", "-1")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().queryParam("next", "bm90LWEtY3Vyc29y").when().get("/api/v1/admin/sync/dead-letters")
+        given().queryParam("cursor", "bm90LWEtY3Vyc29y").when().get("/api/v1/admin/sync/dead-letters")
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
