@@ -248,6 +248,9 @@ public class ContactResource {
             @QueryParam("postalCode") String postalCode,
             @Parameter(description = "BCP 47 tag, e.g. es") @QueryParam("language") String language,
             @Parameter(description = "CHANNEL:STATUS, e.g. EMAIL:GRANTED; repeatable: channels must all match, statuses of one channel are alternatives") @QueryParam("consent") List<String> consent,
+            @Parameter(description = "Only contacts changed at or after this instant (ISO 8601, e.g. "
+                    + "2026-11-01T00:00:00Z): what a client that synced then must fetch again")
+            @QueryParam("updatedSince") String updatedSince,
             @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
@@ -274,7 +277,8 @@ public class ContactResource {
                 lower(QueryParams.text("tag", tag, 50)),
                 upper(QueryParams.text("postalCode", postalCode, 11)),
                 QueryParams.text("language", language, 20),
-                consentFilter(consent), order, QueryParams.limit(limit, 50, MAX_LIMIT), Cursor.decode(next));
+                consentFilter(consent), QueryParams.instant("updatedSince", updatedSince), order,
+                QueryParams.limit(limit, 50, MAX_LIMIT), Cursor.decode(next));
         return contacts.search(query);
     }
 

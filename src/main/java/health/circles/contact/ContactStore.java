@@ -171,6 +171,10 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
             where.append(" AND c.postal_code = ?");
             params.add(query.postalCode());
         }
+        if (query.updatedSince() != null) {
+            where.append(" AND c.updated_at >= ?");
+            params.add(query.updatedSince());
+        }
         if (query.consent() != null) {
             // A channel without a row has not been answered: UNKNOWN, as the API shows it.
             for (Map.Entry<Channel, Set<ConsentStatus>> e : query.consent().entrySet()) {

@@ -45,6 +45,6 @@ public class ContactTiesResource {
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("cursor") String next) {
         return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), null, TieResource.active(active),
-                Cursor.decode(next), QueryParams.limit(limit, 50, 200));
+                null, Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }
 }

@@ -192,6 +192,8 @@ public class TieResource {
     public Page<TieView> list(@QueryParam("type") String type,
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
+                              @Parameter(description = "Only ties changed at or after this instant (ISO 8601)")
+                              @QueryParam("updatedSince") String updatedSince,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("cursor") String next,
                               @Parameter(description = "Exact externalId: the one tie holding it, if any; the other "
@@ -201,8 +203,8 @@ public class TieResource {
             return ties.byExternalId(external);
         }
         return ties.list(null, QueryParams.enumValue("type", type, TieType.class),
-                QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active), Cursor.decode(next),
-                QueryParams.limit(limit, 50, 200));
+                QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active),
+                QueryParams.instant("updatedSince", updatedSince), Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }
 
     /** "true" or "false", any case; absent means no filter. Anything else is a 400, not a silent false. */

@@ -246,14 +246,14 @@ public class TieService {
     }
 
     @Transactional
-    public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active, Cursor after,
-                              int limit) {
+    public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active,
+                              Instant updatedSince, Cursor after, int limit) {
         if (contact != null && contacts.find(contact).isEmpty()) {
             throw new NotFound("Contact", contact);
         }
         LocalDate today = today();
-        List<Tie> found = ties.page(contact, type, assertion, active, today, after == null ? null : after.id(),
-                limit + 1);
+        List<Tie> found = ties.page(contact, type, assertion, active, updatedSince, today,
+                after == null ? null : after.id(), limit + 1);
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;

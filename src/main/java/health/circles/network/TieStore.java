@@ -7,6 +7,7 @@ import health.circles.Sql;
 import io.agroal.api.AgroalDataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
@@ -133,10 +134,10 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     /**
      * A page of ties (by id, after {@code after}), optionally of one contact (either end), of one type, in one
-     * assertion state, and active or ended as of {@code today}.
+     * assertion state, active or ended as of {@code today}, and changed at or after {@code updatedSince}.
      */
-    public List<Tie> page(UUID contact, TieType type, TieAssertion assertion, Boolean active, LocalDate today,
-                          UUID after, int limit) {
+    public List<Tie> page(UUID contact, TieType type, TieAssertion assertion, Boolean active, Instant updatedSince,
+                          LocalDate today, UUID after, int limit) {
         StringBuilder where = new StringBuilder("t.id > :after");
         Parameters params = Parameters.with("after", after == null ? new UUID(0, 0) : after);
         if (contact != null) {
@@ -154,6 +155,10 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
         if (active != null) {
             where.append(active ? " and " + ActiveTie.OPEN_ON_HQL : " and t.until <= :today");
             params.and("today", today);
+        }
+        if (updatedSince != null) {
+            where.append(" and t.updatedAt >= :since");
+            params.and("since", updatedSince);
         }
         return find("from Tie t where " + where + " order by t.id", params).page(0, limit).list();
     }
