@@ -1,5 +1,9 @@
 package health.circles.outreach;
 
+import static health.circles.outreach.OutreachCalls.granted;
+import static health.circles.outreach.OutreachCalls.members;
+import static health.circles.outreach.OutreachCalls.outcome;
+import static health.circles.outreach.OutreachCalls.person;
 import static health.circles.Fixtures.campaign;
 import static health.circles.Fixtures.contact;
 import static health.circles.Fixtures.segment;
@@ -15,11 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
-import health.circles.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.HashSet;
 import java.util.List;
@@ -302,33 +304,6 @@ class CampaignApiTest {
     private static Map<String, Object> group(JsonPath report, String list, String key) {
         List<Map<String, Object>> groups = report.getList(list);
         return groups.stream().filter(g -> key.equals(g.get("key"))).findFirst().orElseThrow();
-    }
-
-    /** A contact of {@code kind} with {@code tag} and an e-mail address, who granted EMAIL. */
-    private static String granted(String kind, String tag) {
-        return person(kind, tag, "GRANTED", false);
-    }
-
-    /**
-     * A contact of {@code kind} with {@code tag} and an e-mail address; {@code email} is its EMAIL consent (null: never
-     * answered).
-     */
-    private static String person(String kind, String tag, String email, boolean doNotContact) {
-        Fixtures.ContactFixture person = contact().kind(kind).email("out-" + uniqueTag() + "@example.org").tags(tag)
-                .doNotContact(doNotContact);
-        return (email == null ? person.consent(Map.of()) : person.consent("EMAIL", email, "test")).create().id();
-    }
-
-    private static JsonPath members(String segment, String channel) {
-        return given().queryParam("channel", channel).queryParam("limit", 200)
-                .when().get("/api/v1/segments/" + segment + "/members")
-                .then().statusCode(200).extract().jsonPath();
-    }
-
-    private static Response outcome(String campaign, String contact, String outcome, String via) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("contactId", contact, "outcome", outcome, "via", via))
-                .when().post("/api/v1/campaigns/" + campaign + "/outcomes");
     }
 
     private static List<String> pending(String campaign) {
