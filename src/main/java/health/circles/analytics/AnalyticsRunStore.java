@@ -173,6 +173,10 @@ public class AnalyticsRunStore {
     }
 
     /** Newest first, keyset-paged by (started_at, id). */
+    long count() {
+        return Sql.query(dataSource, "SELECT count(*) FROM analytics_run", List.of(), r -> r.getLong(1)).get(0);
+    }
+
     List<RunView> page(Instant beforeStarted, UUID beforeId, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM analytics_run"
                 + (beforeStarted == null ? "" : " WHERE (started_at, id) < (?, ?)")

@@ -53,6 +53,6 @@ public class AnalyticsService {
             next = Base64.getUrlEncoder().withoutPadding().encodeToString(
                     (last.startedAt() + " " + last.id()).getBytes(StandardCharsets.UTF_8));
         }
-        return new Page<>(page, next);
+        return Page.counted(page, next, runs.count());
     }
 }

@@ -109,7 +109,7 @@ public class InsightService {
             Community last = page.get(page.size() - 1);
             next = encode(last.size() + " " + last.id());
         }
-        return new Page<>(page, next);
+        return Page.counted(page, next, insights.communityCount(run, level, minSize));
     }
 
     public CommunityDetail community(long id) {

@@ -244,6 +244,11 @@ public class ImportJobStore {
     }
 
     /** Up to {@code limit} errors after row {@code afterRow} (and sequence {@code afterSeq} within it). */
+    long errorCount(UUID id) {
+        return Sql.query(dataSource, "SELECT count(*) FROM import_error WHERE job_id = ?", List.of(id),
+                r -> r.getLong(1)).get(0);
+    }
+
     List<RowError> errors(UUID id, long afterRow, int afterSeq, int limit, List<Integer> seqs) {
         return Sql.query(dataSource, ERRORS, List.of(id, afterRow, afterSeq, limit), r -> {
             seqs.add(r.getInt(2));

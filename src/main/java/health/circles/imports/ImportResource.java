@@ -1,5 +1,7 @@
 package health.circles.imports;
 
+import health.circles.idempotency.IdempotencyFilter;
+import health.circles.idempotency.IdempotentRequests;
 import health.circles.security.Audited;
 import health.circles.security.RateLimited;
 import health.circles.security.Roles;
@@ -41,9 +43,11 @@ public class ImportResource {
     static final String NDJSON = "application/x-ndjson";
 
     private final ImportService imports;
+    private final IdempotentRequests idempotent;
 
-    ImportResource(ImportService imports) {
+    ImportResource(ImportService imports, IdempotentRequests idempotent) {
         this.imports = imports;
+        this.idempotent = idempotent;
     }
 
     @POST
@@ -67,10 +71,39 @@ public class ImportResource {
                           @Parameter(description = "CSV only: contact, tie or touchpoint") @QueryParam("type") String type,
                           @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)")
                           @QueryParam("batchSize") Integer batchSize,
+                          @Parameter(description = "Makes a retried upload safe: the same key and file within 24 h "
+                                  + "answer the first job again (Idempotent-Replayed: true) instead of queueing a "
+                                  + "second one; the same key with another file is a 422")
+                          @HeaderParam(IdempotencyFilter.HEADER) String idempotencyKey,
                           @Context UriInfo uri) {
         ImportFormat format = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")
                 ? ImportFormat.CSV : ImportFormat.NDJSON;
-        ImportJobView job = imports.submit(body, format, type == null || type.isBlank() ? null : type.strip(), batchSize);
+        ImportService.Upload upload = imports.receive(body, format, type == null || type.isBlank() ? null : type.strip(),
+                batchSize);
+        if (idempotencyKey == null) {
+            return accepted(imports.queue(upload), uri);
+        }
+        // The file is hashed as it streams to disk, then the key is checked: the filter that guards the JSON POSTs
+        // would hold a whole import file in memory to hash it.
+        IdempotentRequests.Start start = idempotent.start(idempotencyKey,
+                IdempotencyFilter.target(uri.getRequestUri()), upload.sha256(), uri.getPath());
+        if (start instanceof IdempotentRequests.Answered answered) {
+            imports.discard(upload);
+            return answered.response();
+        }
+        IdempotentRequests.Claimed claim = (IdempotentRequests.Claimed) start;
+        try {
+            Response answer = accepted(imports.queue(upload), uri);
+            idempotent.finish(claim, answer.getStatus(), answer.getHeaderString(HttpHeaders.LOCATION), null,
+                    MediaType.APPLICATION_JSON_TYPE, answer.getEntity());
+            return answer;
+        } catch (RuntimeException e) {
+            idempotent.release(claim);
+            throw e;
+        }
+    }
+
+    private static Response accepted(ImportJobView job, UriInfo uri) {
         return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(job.id().toString()).build()).build();
     }
 

@@ -14,6 +14,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +39,19 @@ public class ImportService {
 
     /** Streams the body to the imports folder (up to the configured size), checks its head, and queues a job. */
     public ImportJobView submit(InputStream body, ImportFormat format, String recordType, Integer batchSize) {
+        return queue(receive(body, format, recordType, batchSize));
+    }
+
+    /**
+     * An upload stored in the imports folder and hashed, not queued yet: what an Idempotency-Key is checked against
+     * before the job exists. {@code sha256} covers the format, the CSV record type, the batch size and the bytes.
+     */
+    public record Upload(UUID id, Path file, long size, byte[] sha256, ImportFormat format, String recordType,
+                         Integer batchSize) {
+    }
+
+    /** Checks the parameters and streams the body to the imports folder (up to the configured size), hashing it. */
+    public Upload receive(InputStream body, ImportFormat format, String recordType, Integer batchSize) {
         if (recordType != null && !ImportColumns.RECORD_TYPES.contains(recordType)) {
             throw InvalidInput.field("type", "must be one of contact, tie, touchpoint");
         }
@@ -48,11 +65,13 @@ public class ImportService {
         Path dir = Path.of(config.dir());
         Path file = dir.resolve(id + (format == ImportFormat.CSV ? ".csv" : ".ndjson"));
         long size;
+        MessageDigest sha256 = sha256();
+        sha256.update((format + "\n" + recordType + "\n" + batchSize + "\n").getBytes(StandardCharsets.UTF_8));
         try {
             Files.createDirectories(dir);
             Path partial = dir.resolve(id + ".part");
             try (OutputStream out = Files.newOutputStream(partial)) {
-                size = copy(body, out, config.maxSize().asLongValue());
+                size = copy(new DigestInputStream(body, sha256), out, config.maxSize().asLongValue());
             } catch (OverLimit e) {
                 Files.deleteIfExists(partial);
                 throw new TooLarge("Content Too Large",
@@ -62,7 +81,18 @@ public class ImportService {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not store the upload", e);
         }
-        return queue(id, file, size, format, recordType, batchSize);
+        return new Upload(id, file, size, sha256.digest(), format, recordType, batchSize);
+    }
+
+    /** Queues a received upload as a job. */
+    public ImportJobView queue(Upload upload) {
+        return queue(upload.id(), upload.file(), upload.size(), upload.format(), upload.recordType(),
+                upload.batchSize());
+    }
+
+    /** Drops a received upload that will not become a job (its Idempotency-Key answered already). */
+    public void discard(Upload upload) {
+        deleteQuietly(upload.file());
     }
 
     /** Queues an import of a file already on disk in the imports folder (the demo data set). */
@@ -126,7 +156,7 @@ public class ImportService {
         boolean more = found.size() > limit;
         List<RowError> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor(page.get(limit - 1).row() + ":" + seqs.get(limit - 1), id).encode() : null;
-        return new Page<>(page, next);
+        return Page.counted(page, next, jobs.errorCount(id));
     }
 
     public ImportJobView cancel(UUID id) {
@@ -175,6 +205,14 @@ public class ImportService {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a leftover upload is harmless
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

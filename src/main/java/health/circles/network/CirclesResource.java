@@ -47,7 +47,7 @@ public class CirclesResource {
             theirs; and so on. Each contact appears once, in its nearest ring. Every tie is walked both ways, \\
             directed ones too (a patient's clinician is in the patient's circles and the patient in the \\
             clinician's). A member's strength is that of its strongest shortest path to the centre: the product of \\
-            strength / 3 over the path's ties, 0..1. tieType and minStrength restrict the ties walked; kind only \\
+            the product of its ties' strengths, 0..1. tieType and minStrength restrict the ties walked; kind only \\
             the members listed (others still lead further out). Members are listed ring by ring, strongest first, \\
             up to limit; a ring of more than 20000 contacts is cut to its strongest and ends the search. truncated \\
             and note say when either bound cut the answer. Waits up to 2 s for recent writes to reach the graph \\
@@ -61,7 +61,7 @@ public class CirclesResource {
                                @Parameter(description = "Rings, 1 to 3, default 2") @QueryParam("depth") String depth,
                                @Parameter(description = "Contact kinds to list; repeat or comma-separate") @QueryParam("kind") List<String> kinds,
                                @Parameter(description = "Tie types to walk; repeat or comma-separate") @QueryParam("tieType") List<String> tieTypes,
-                               @Parameter(description = "Walk only ties at least this strong, 0 to 3, default 0") @QueryParam("minStrength") String minStrength,
+                               @Parameter(description = "Walk only ties at least this strong, 0 to 1, default 0") @QueryParam("minStrength") String minStrength,
                                @Parameter(description = "Members listed, 1 to 2000, default 500") @QueryParam("limit") String limit,
                                @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         NetworkConfig.Circles bounds = config.circles();
@@ -69,7 +69,7 @@ public class CirclesResource {
                 integer("depth", depth, 1, 3, 2),
                 names("kind", kinds, ContactKind.class),
                 names("tieType", tieTypes, TieType.class),
-                number("minStrength", minStrength, 0, config.strength().max(), 0),
+                number("minStrength", minStrength, 0, TieStrength.MAX, 0),
                 integer("limit", limit, 1, bounds.maxLimit(), bounds.defaultLimit()),
                 position(consistentWith)));
     }

@@ -49,7 +49,7 @@ public record CirclesView(
             UUID id,
             String kind,
             String displayName,
-            @Schema(description = "The strongest path to the centre among the shortest ones: the product of strength / 3 over its ties, 0..1") double strength,
+            @Schema(description = "The strongest path to the centre among the shortest ones: the product of its ties' strengths, 0..1") double strength,
             @Schema(description = "The contact of the previous ring on that strongest path (the centre for ring 1)") UUID via,
             @Schema(description = "Types of the active ties joining it to the previous ring") List<String> tieTypes) {
     }

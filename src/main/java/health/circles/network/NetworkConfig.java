@@ -18,7 +18,10 @@ public interface NetworkConfig {
     @WithDefault("2s")
     Duration readYourWritesWait();
 
-    /** Tie strength = min(max, declared + Σ weight(channel) × 0.5^(age / half-life)). */
+    /**
+     * Tie strength = min(1, declared + Σ weight(channel) × 0.5^(age / half-life)): one scale, 0..1, for declared
+     * strength, tie strength and path strength alike.
+     */
     interface Strength {
 
         /** Weight of one touchpoint of each channel on the day it happened. */
@@ -27,10 +30,6 @@ public interface NetworkConfig {
         /** After this long a touchpoint counts half as much as on its day. */
         @WithDefault("P90D")
         Duration halfLife();
-
-        /** The cap of a tie's strength; its range is [0, max]. Path strengths divide by it. */
-        @WithDefault("3.0")
-        double max();
 
         /** When (cron) the decayed strengths are recomputed and the changed ones sent to the graph; "off" disables. */
         @WithDefault("0 30 3 * * ?")
@@ -48,33 +47,36 @@ public interface NetworkConfig {
         double minChange();
     }
 
-    /** Per channel: on the ground weighs most, then voice and video, then written messages, then social media. */
+    /**
+     * Per channel, on the 0..1 strength scale: on the ground weighs most, then voice and video, then written messages,
+     * then social media. A dozen recent home visits take a tie declared at 0 to the top of the scale.
+     */
     interface Weights {
-        @WithDefault("0.25")
+        @WithDefault("0.083")
         double homeVisit();
 
-        @WithDefault("0.2")
+        @WithDefault("0.067")
         double inPerson();
 
-        @WithDefault("0.15")
+        @WithDefault("0.05")
         double event();
 
-        @WithDefault("0.1")
+        @WithDefault("0.033")
         double phone();
 
-        @WithDefault("0.1")
+        @WithDefault("0.033")
         double video();
 
-        @WithDefault("0.05")
+        @WithDefault("0.017")
         double portal();
 
-        @WithDefault("0.04")
+        @WithDefault("0.013")
         double sms();
 
-        @WithDefault("0.04")
+        @WithDefault("0.013")
         double email();
 
-        @WithDefault("0.02")
+        @WithDefault("0.007")
         double social();
 
         default double of(TouchpointChannel channel) {

@@ -14,9 +14,9 @@ import org.neo4j.driver.Value;
 /**
  * The graph store's questions about the network, answered in Neo4j read transactions. Only active ties count
  * ({@link ActiveTie#ACTIVE_CYPHER}: no {@code until}, or one after today); every tie is walked both ways, a directed
- * one too, because reachability and introductions do not depend on who treats whom. A tie weighs strength / max on a
- * path, and a path's strength is the product of its ties' weights (1 for a path of strength-max ties, falling with
- * each hop and each weak tie).
+ * one too, because reachability and introductions do not depend on who treats whom. A path's strength is the product
+ * of its ties' strengths, on the same 0..1 scale (1 for a path of ties at full strength, falling with each hop and
+ * each weak tie).
  */
 @ApplicationScoped
 public class NetworkGraph {
@@ -33,7 +33,7 @@ public class NetworkGraph {
               AND t.strength >= $minStrength
               AND ($types IS NULL OR t.type IN $types)
               AND NOT b.id IN $seen
-            WITH b, t, f, f.s * t.strength / $max AS s
+            WITH b, t, f, f.s * t.strength AS s
             ORDER BY s DESC
             WITH b, collect(s)[0] AS s, collect(f.id)[0] AS via, collect(DISTINCT t.type) AS types
             ORDER BY s DESC, b.id
@@ -49,7 +49,7 @@ public class NetworkGraph {
     private static final String PATHS = """
             MATCH (a:Contact {id: $from}), (b:Contact {id: $to})
             MATCH p = SHORTEST %2$d (a)-[t:TIE WHERE %1$s]-{1,%3$d}(b)
-            WITH p, reduce(s = 1.0, r IN relationships(p) | s * r.strength / $max) AS strength
+            WITH p, reduce(s = 1.0, r IN relationships(p) | s * r.strength) AS strength
             WHERE size(nodes(p)) = size(reduce(seen = [], n IN nodes(p) | CASE WHEN n IN seen THEN seen ELSE seen + n END))
             RETURN [n IN nodes(p) | {id: n.id, kind: n.kind, displayName: n.displayName}] AS contacts,
                    [r IN relationships(p) | {id: r.id, type: r.type, strength: r.strength, from: startNode(r).id,
@@ -62,13 +62,11 @@ public class NetworkGraph {
     public static final int MAX_HOPS = 6;
 
     private final Driver driver;
-    private final TieStrength strength;
     private final NetworkConfig config;
     private final Map<Integer, String> pathQueries = new HashMap<>();
 
-    NetworkGraph(Driver driver, TieStrength strength, NetworkConfig config) {
+    NetworkGraph(Driver driver, NetworkConfig config) {
         this.driver = driver;
-        this.strength = strength;
         this.config = config;
         for (int hops = 1; hops <= MAX_HOPS; hops++) {
             pathQueries.put(hops, PATHS.formatted(ActiveTie.ACTIVE_CYPHER, config.paths().candidates(), hops));
@@ -137,7 +135,6 @@ public class NetworkGraph {
         params.put("seen", seen);
         params.put("types", types);
         params.put("minStrength", minStrength);
-        params.put("max", strength.max());
         params.put("cap", cap);
         params.put("today", today);
         return tx.run(RING, params).list();
@@ -153,8 +150,7 @@ public class NetworkGraph {
 
     /** The strongest paths of at most {@code maxHops} active ties between two contacts. */
     public List<FoundPath> paths(String from, String to, int maxHops, int limit, LocalDate today) {
-        Map<String, Object> params = Map.of("from", from, "to", to, "today", today, "max", strength.max(),
-                "limit", limit);
+        Map<String, Object> params = Map.of("from", from, "to", to, "today", today, "limit", limit);
         try (var session = driver.session()) {
             return session.executeRead(tx -> tx.run(pathQueries.get(maxHops), params).list(r -> {
                 List<Map<String, Object>> contacts = r.get("contacts").asList(Value::asMap);

@@ -36,7 +36,7 @@ public class PathsResource {
             summary = "The strongest introduction paths between two contacts", description = """
             Chains of at most maxHops active ties, walked either way whatever their direction, without repeating a \\
             contact. Among the shortest candidate chains (100 at most, found from both ends), the strongest are \\
-            returned first: a path's strength is the product of strength / 3 over its ties, 0..1; ties in strength \\
+            returned first: a path's strength is the product of its ties' strengths, 0..1; ties in strength \\
             go to the shorter. Each hop names the tie it walks, with its type, strength and direction. When no \\
             chain exists within maxHops the answer is 200 with an empty list and a reason (404 is kept for an \\
             unknown contact). Waits up to 2 s for recent writes to reach the graph, like circles.""")

@@ -39,7 +39,7 @@ public record PathsView(
     /** One path: who introduces whom, hop by hop. */
     @Schema(name = "Path")
     public record PathView(
-            @Schema(description = "Product of strength / 3 over the path's ties, 0..1") double strength,
+            @Schema(description = "Product of the strengths of the path's ties, 0..1") double strength,
             int length,
             List<HopView> hops) {
     }

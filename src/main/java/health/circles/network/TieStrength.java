@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.Collection;
 
 /**
- * The strength formula: strength = min(max, declared + Σ weight(channel) × 0.5^(age / half-life)) over the
- * touchpoints both ends of a tie took part in. A touchpoint dated in the future counts as if it happened now.
+ * The strength formula: strength = min(1, declared + Σ weight(channel) × 0.5^(age / half-life)) over the touchpoints
+ * both ends of a tie took part in. A touchpoint dated in the future counts as if it happened now. Every strength the
+ * API shows (declared, tie, path, circle) lies on this one scale, 0..1.
  */
 @ApplicationScoped
 public class TieStrength {
@@ -22,13 +23,16 @@ public class TieStrength {
     public record Contribution(TouchpointChannel channel, Instant occurredAt) {
     }
 
+    /** The top of the strength scale. */
+    public static final double MAX = 1.0;
+
     /** A tie's strength on {@code now}, from its declared strength (0..1) and the touchpoints of its two ends. */
     public double of(double declared, Collection<Contribution> touchpoints, Instant now) {
         double sum = declared;
         for (Contribution c : touchpoints) {
             sum += weight(c.channel(), c.occurredAt(), now);
         }
-        return Math.max(0, Math.min(max(), sum));
+        return Math.max(0, Math.min(MAX, sum));
     }
 
     /** What one touchpoint adds on {@code now}. */
@@ -37,15 +41,5 @@ public class TieStrength {
         double ageDays = Math.max(0, Duration.between(occurredAt, now).toMillis()) / 86_400_000.0;
         double halfLifeDays = config.halfLife().toMillis() / 86_400_000.0;
         return base * Math.pow(0.5, ageDays / halfLifeDays);
-    }
-
-    /** The top of the strength range. */
-    public double max() {
-        return config.max();
-    }
-
-    /** Strength mapped to 0..1, the factor a tie contributes to a path's strength. */
-    public double normalised(double strength) {
-        return Math.max(0, Math.min(1, strength / max()));
     }
 }

@@ -20,7 +20,7 @@ public record TieView(
         LocalDate until,
         @Schema(description = "Open, or ending in the future") boolean active,
         double declaredStrength,
-        @Schema(description = "Declared strength plus the weight of the touchpoints between the two contacts") double strength,
+        @Schema(description = "0..1: declared strength plus the decayed weight of the touchpoints between the two contacts, at most 1") double strength,
         TieSource source,
         @Schema(description = """
                 Who stated it. ASSERTED: an admin or an integration (or anyone, for types that grant nothing); \

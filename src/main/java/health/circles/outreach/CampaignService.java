@@ -128,7 +128,7 @@ public class CampaignService {
         boolean more = found.size() > limit;
         List<CampaignStore.Row> page = more ? found.subList(0, limit) : found;
         String out = more ? new Cursor(page.get(limit - 1).createdAt().toString(), page.get(limit - 1).id()).encode() : null;
-        return new Page<>(page.stream().map(this::view).toList(), out);
+        return Page.counted(page.stream().map(this::view).toList(), out, campaigns.count(state));
     }
 
     @Transactional

@@ -86,6 +86,12 @@ public class CampaignStore {
                 List.of(id), this::row).stream().findFirst();
     }
 
+    long count(String state) {
+        return state == null
+                ? query("SELECT count(*) FROM campaign", List.of(), r -> r.getLong(1)).get(0)
+                : query("SELECT count(*) FROM campaign WHERE state = ?", List.of(state), r -> r.getLong(1)).get(0);
+    }
+
     List<Row> list(String state, Instant beforeCreated, UUID beforeId, int limit) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM campaign WHERE true");

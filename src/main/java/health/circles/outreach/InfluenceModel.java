@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The independent-cascade model of outreach: which way word travels along each tie type, and the chance that it
- * does, p = min(maxProbability, scale × strength). Tie strength lies in [0, 3] (docs/network.md), so with the
- * defaults a tie at the declared default 0.5 passes the word on with probability 0.05 and the strongest with 0.3.
+ * does, p = min(maxProbability, scale × strength). Tie strength lies in [0, 1] (docs/network.md), so with the
+ * defaults a tie at the declared default 0.5 passes the word on with probability 0.05 and the strongest with 0.1;
+ * maxProbability caps what a request's own scale can make of it.
  */
 public record InfluenceModel(double scale, double maxProbability) {
 

@@ -69,7 +69,7 @@ public interface SeedConfig {
     @WithDefault("PT60S")
     Duration queueWait();
 
-    /** p = min(max, scale × strength) per tie; strength lies in [0, 3] (NetworkConfig's strength max). */
+    /** p = min(max, scale × strength) per tie; strength lies in [0, 1], the one strength scale. */
     interface Probability {
 
         @WithDefault("0.1")

@@ -107,7 +107,7 @@ public class SegmentService {
         boolean more = found.size() > limit;
         List<SegmentView> page = more ? found.subList(0, limit) : found;
         String cursorOut = more ? new Cursor(page.get(limit - 1).name(), page.get(limit - 1).id()).encode() : null;
-        return new Page<>(page, cursorOut);
+        return Page.counted(page, cursorOut, segments.count());
     }
 
     @Transactional

@@ -92,6 +92,10 @@ public class SegmentStore {
         return query("SELECT " + COLUMNS + " FROM segment" + where + " ORDER BY name, id LIMIT ?", params, this::segment);
     }
 
+    long count() {
+        return query("SELECT count(*) FROM segment", List.of(), r -> r.getLong(1)).get(0);
+    }
+
     boolean usedByCampaign(UUID segment) {
         return !query("SELECT 1 FROM campaign WHERE segment_id = ? LIMIT 1", List.of(segment), r -> 1).isEmpty();
     }

@@ -76,6 +76,57 @@ class IdempotencyKeyTest {
     }
 
     @Test
+    void aRetriedImportUploadAnswersTheFirstJobAndQueuesNoSecond() throws Exception {
+        String family = "Imp" + UUID.randomUUID().toString().substring(0, 8);
+        String file = "{\"record\":\"contact\",\"externalId\":\"idem-" + family + "\",\"kind\":\"PATIENT\","
+                + "\"givenName\":\"Idem\",\"familyName\":\"" + family + "\"}\n";
+        String key = key();
+        long jobsBefore = importJobs();
+        Response first = upload(key, file, "");
+        first.then().statusCode(202);
+        Response again = upload(key, file, "");
+        again.then().statusCode(202).header("Idempotent-Replayed", "true")
+                .header("Location", equalTo(first.header("Location")))
+                .body("id", equalTo(first.path("id")));
+        assertEquals(jobsBefore + 1, importJobs(), "one job for two deliveries of the file");
+        // The same key with another file, or the same file with other parameters, is another request.
+        upload(key, file.replace("Idem", "Other"), "").then().statusCode(422)
+                .contentType("application/problem+json").body("type", endsWith("idempotency-key-reused"));
+        upload(key, file, "?batchSize=10").then().statusCode(422);
+        assertEquals(jobsBefore + 1, importJobs());
+        assertEquals(Set.of(), filesWithoutAJob(), "replayed and refused uploads leave no file behind");
+        // Without a key, the same file is a second job, as before.
+        upload(null, file, "").then().statusCode(202);
+        assertEquals(jobsBefore + 2, importJobs());
+    }
+
+    private static Response upload(String key, String file, String query) {
+        var request = given().contentType("application/x-ndjson").body(file.getBytes(StandardCharsets.UTF_8));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return request.when().post("/api/v1/imports" + query);
+    }
+
+    private long importJobs() {
+        return Sql.query(db, "SELECT count(*) FROM import_job", List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /** Files in the imports folder that no job holds (a job's file is named after its id). */
+    private Set<String> filesWithoutAJob() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("circles.imports.dir", String.class));
+        Set<String> jobs = Set.copyOf(Sql.query(db, "SELECT id::text FROM import_job", List.of(), r -> r.getString(1)));
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> !name.endsWith(".part"))
+                    .map(name -> name.substring(0, name.indexOf('.')))
+                    .filter(id -> !jobs.contains(id))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
     void theSameKeyWithAnotherBodyIs422() {
         String key = key();
         post(key, body("Reused" + UUID.randomUUID())).then().statusCode(201);

@@ -60,11 +60,11 @@ class CirclesApiTest {
         Neighbourhood n = Neighbourhood.build();
         JsonPath circles = circles(n.centre(), Map.of("depth", 2));
         Map<String, Object> a = member(circles, n.a());
-        assertEquals(0.6 / 3, ((Number) a.get("strength")).doubleValue(), 1e-6);
+        assertEquals(0.6, ((Number) a.get("strength")).doubleValue(), 1e-6);
         assertEquals(n.centre(), a.get("via"));
         assertEquals(List.of("FRIEND_OF"), a.get("tieTypes"));
         Map<String, Object> b = member(circles, n.b());
-        assertEquals(0.6 / 3 * 0.9 / 3, ((Number) b.get("strength")).doubleValue(), 1e-6);
+        assertEquals(0.6 * 0.9, ((Number) b.get("strength")).doubleValue(), 1e-6);
         assertEquals(n.a(), b.get("via"));
         // d is reached against the direction of its TREATS tie.
         assertEquals(List.of("TREATS"), member(circles, n.d()).get("tieTypes"));
@@ -158,7 +158,7 @@ class CirclesApiTest {
         String centre = contact().patient().create().id();
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("depth", 4), Map.of("depth", 0),
                 Map.of("depth", "two"), Map.of("kind", "ALIEN"), Map.of("tieType", "ENEMY_OF"),
-                Map.of("minStrength", -1), Map.of("minStrength", "strong"), Map.of("limit", 0), Map.of("limit", 2001),
+                Map.of("minStrength", -1), Map.of("minStrength", 1.5), Map.of("minStrength", "strong"), Map.of("limit", 0), Map.of("limit", 2001),
                 Map.of("consistentWith", "x"))) {
             given().queryParams(bad).when().get("/api/v1/contacts/" + centre + "/circles")
                     .then().statusCode(400).contentType("application/problem+json")

@@ -30,7 +30,7 @@ class PathsApiTest {
         JsonPath paths = paths(patient, specialist, Map.of());
         assertEquals(1, paths.getList("paths").size());
         assertEquals(2, paths.getInt("paths[0].length"));
-        assertEquals(0.9 / 3 * 0.6 / 3, paths.getDouble("paths[0].strength"), 1e-6);
+        assertEquals(0.9 * 0.6, paths.getDouble("paths[0].strength"), 1e-6);
         assertEquals(List.of(patient, doctor), paths.getList("paths[0].hops.from.id"));
         assertEquals(List.of(doctor, specialist), paths.getList("paths[0].hops.to.id"));
         assertEquals(List.of(treats, refers), paths.getList("paths[0].hops.tie.id"));
