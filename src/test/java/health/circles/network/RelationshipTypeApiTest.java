@@ -211,6 +211,14 @@ class RelationshipTypeApiTest {
                 .statusCode(204);
         given().when().get("/api/v1/relationship-types/" + mentors).then().statusCode(404);
         tie(leader, patient).type(mentors).post().then().statusCode(400).body("errors[0].field", equalTo("type"));
+
+        // Every change to the registry is on the audit trail, refused ones too, named by the type's code.
+        List<Map<String, Object>> rows = given().queryParam("resource", "relationship-type")
+                .queryParam("resourceId", mentors).when().get("/api/v1/audit").then().statusCode(200)
+                .extract().jsonPath().getList("items");
+        assertEquals(List.of("delete 204", "delete 428", "delete 409", "delete 409", "create 201"),
+                rows.stream().map(r -> r.get("action") + " " + r.get("status")).toList());
+        rows.forEach(r -> assertEquals("test-admin", r.get("subject")));
     }
 
     @Test
