@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.network.RelationshipTypes;
 import health.circles.failure.InvalidInput;
 import health.circles.security.Audited;
 import health.circles.security.RateLimited;
@@ -36,9 +37,11 @@ public class MapResource {
     private static final String MIN_STRENGTH = "Draw (and walk) only ties at least this strong, 0 to 1; default 0";
 
     private final MapService maps;
+    private final RelationshipTypes types;
 
-    MapResource(MapService maps) {
+    MapResource(MapService maps, RelationshipTypes types) {
         this.maps = maps;
+        this.types = types;
     }
 
     @GET
@@ -62,7 +65,7 @@ public class MapResource {
                               @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                               @Context HttpHeaders headers) {
         long community = CommunityIds.parse(id);
-        TieFilter filter = TieFilter.parse(types, minStrength);
+        TieFilter filter = TieFilter.parse(types, minStrength, this.types);
         return render(maps.community(community, filter), format, headers, "community-" + community);
     }
 
@@ -112,7 +115,7 @@ public class MapResource {
                             @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                             @Context HttpHeaders headers) {
         java.util.UUID contact = Ids.parse("id", id);
-        TieFilter filter = TieFilter.parse(types, minStrength);
+        TieFilter filter = TieFilter.parse(types, minStrength, this.types);
         return render(maps.contact(contact, depth == null ? 1 : depth, filter), format, headers, "contact-" + contact);
     }
 

@@ -1,9 +1,7 @@
 package health.circles.analytics;
 
 import health.circles.failure.InvalidInput;
-import health.circles.network.TieType;
-import health.circles.web.QueryParams;
-import java.util.ArrayList;
+import health.circles.network.RelationshipTypes;
 import java.util.List;
 
 /** Which ties a map draws and walks: some types only, and at least a strength. */
@@ -11,25 +9,17 @@ record TieFilter(List<String> types, double minStrength) {
 
     static final TieFilter ALL = new TieFilter(null, 0);
 
-    /** From the query parameters {@code types} (comma-separated tie types) and {@code minStrength} (0..1). */
-    static TieFilter parse(String types, String minStrength) {
+    /**
+     * From the query parameters {@code types} (comma-separated relationship type codes, checked against the registry)
+     * and {@code minStrength} (0..1).
+     */
+    static TieFilter parse(String types, String minStrength, RelationshipTypes registry) {
         List<String> chosen = null;
         if (types != null && !types.isBlank()) {
             if (types.length() > 500) {
                 throw InvalidInput.field("types", "must be at most 500 characters");
             }
-            chosen = new ArrayList<>();
-            for (String t : types.split(",")) {
-                if (!t.isBlank()) {
-                    String name = QueryParams.enumValue("types", t, TieType.class).name();
-                    if (!chosen.contains(name)) {
-                        chosen.add(name);
-                    }
-                }
-            }
-            if (chosen.isEmpty()) {
-                chosen = null;
-            }
+            chosen = registry.codes("types", List.of(types));
         }
         double min = 0;
         if (minStrength != null && !minStrength.isBlank()) {

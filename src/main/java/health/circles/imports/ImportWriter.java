@@ -10,6 +10,8 @@ import health.circles.contact.ContactInput;
 import health.circles.contact.ContactGraph;
 import health.circles.contact.ContactService;
 import health.circles.contact.ErasureRegister;
+import health.circles.network.RelationshipType;
+import health.circles.network.RelationshipTypes;
 import health.circles.network.Tie;
 import health.circles.network.TieBulkWrites;
 import health.circles.network.TieGraph;
@@ -76,9 +78,10 @@ class ImportWriter {
     private final ImportedStrength strength;
     private final ConsentLedger ledger;
     private final ErasureRegister register;
+    private final RelationshipTypes types;
 
     ImportWriter(ContactBulkWrites contacts, TieBulkWrites ties, TouchpointBulkWrites touchpoints, Outbox outbox,
-                 ImportedStrength strength, ConsentLedger ledger, ErasureRegister register) {
+                 ImportedStrength strength, ConsentLedger ledger, ErasureRegister register, RelationshipTypes types) {
         this.contacts = contacts;
         this.ties = ties;
         this.touchpoints = touchpoints;
@@ -86,6 +89,7 @@ class ImportWriter {
         this.strength = strength;
         this.ledger = ledger;
         this.register = register;
+        this.types = types;
     }
 
     /** Writes the rows (all valid so far) on {@code c}, the connection of the current transaction. */
@@ -337,12 +341,13 @@ class ImportWriter {
             throws SQLException {
         Map<String, ContactBulkWrites.Ref> refs = contacts.refs(c, tieEnds(rows));
         Map<String, Tie> existing = ties.load(c, rows.keySet());
+        Map<String, RelationshipType> registry = types.byCode();
         List<Tie> inserts = new ArrayList<>();
         List<Tie> updates = new ArrayList<>();
         Map<String, Long> rowOf = new HashMap<>();
         for (Map.Entry<String, RowParser.Parsed> e : rows.entrySet()) {
             rowOf.put(e.getKey(), e.getValue().row());
-            Tie tie = compareTie(e.getKey(), e.getValue(), refs, existing.get(e.getKey()), now, out);
+            Tie tie = compareTie(e.getKey(), e.getValue(), refs, registry, existing.get(e.getKey()), now, out);
             if (tie != null) {
                 (existing.containsKey(e.getKey()) ? updates : inserts).add(tie);
             }
@@ -360,7 +365,7 @@ class ImportWriter {
      * nothing. Its ends must exist, suit the type, and, for a stored tie, be those it already joins.
      */
     private Tie compareTie(String externalId, RowParser.Parsed parsed, Map<String, ContactBulkWrites.Ref> refs,
-                           Tie stored, Instant now, Outcome out) {
+                           Map<String, RelationshipType> registry, Tie stored, Instant now, Outcome out) {
         long row = parsed.row();
         TieRow in = (TieRow) parsed.value();
         ContactBulkWrites.Ref from = refs.get(in.from().strip());
@@ -371,21 +376,27 @@ class ImportWriter {
                     + " (contacts must come before the ties that name them)"));
             return null;
         }
-        if (!in.type().allows(from.kind(), to.kind())) {
+        RelationshipType type = registry.get(in.type());
+        if (type == null) {
+            out.errors.add(new RowError(row, "type", "is not a relationship type: " + in.type()
+                    + " (GET /api/v1/relationship-types lists them)"));
+            return null;
+        }
+        if (!type.allows(from.kind(), to.kind())) {
             out.errors.add(new RowError(row, "type", in.type() + " cannot join a " + from.kind() + " to a "
                     + to.kind()));
             return null;
         }
         if (stored == null) {
-            return newTie(externalId, in, from, to, now);
+            return newTie(externalId, in, type, from, to, now);
         }
-        if (!stored.fromId.equals(from.id()) || !stored.toId.equals(to.id()) || stored.type != in.type()) {
+        if (!stored.fromId.equals(from.id()) || !stored.toId.equals(to.id()) || !stored.type.equals(in.type())) {
             out.errors.add(new RowError(row, "externalId", "tie " + externalId
                     + " already joins other contacts or has another type; its ends and type cannot change"));
             return null;
         }
         List<Object> was = tieSignature(stored);
-        assign(stored, in, now);
+        assign(stored, in, type, now);
         if (was.equals(tieSignature(stored))) {
             out.unchanged++;
             return null;
@@ -393,18 +404,18 @@ class ImportWriter {
         return stored;
     }
 
-    private Tie newTie(String externalId, TieRow in, ContactBulkWrites.Ref from, ContactBulkWrites.Ref to,
-                       Instant now) {
+    private Tie newTie(String externalId, TieRow in, RelationshipType type, ContactBulkWrites.Ref from,
+                       ContactBulkWrites.Ref to, Instant now) {
         Tie tie = new Tie();
         tie.id = UUID.randomUUID();
         tie.fromId = from.id();
         tie.toId = to.id();
         tie.type = in.type();
-        tie.symmetric = !in.type().directed();
+        tie.symmetric = type.symmetric();
         tie.externalId = externalId;
         tie.createdAt = now;
         tie.version = 0;
-        assign(tie, in, now);
+        assign(tie, in, type, now);
         return tie;
     }
 
@@ -438,8 +449,8 @@ class ImportWriter {
         }
     }
 
-    private void assign(Tie tie, TieRow in, Instant now) {
-        double declared = in.declaredStrength() == null ? 0.5 : in.declaredStrength();
+    private void assign(Tie tie, TieRow in, RelationshipType type, Instant now) {
+        double declared = in.declaredStrength() == null ? type.defaultWeight() : in.declaredStrength();
         tie.since = in.since();
         tie.until = in.until();
         tie.declaredStrength = declared;

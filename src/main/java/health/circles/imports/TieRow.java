@@ -2,7 +2,7 @@ package health.circles.imports;
 
 import health.circles.web.FreeText;
 import health.circles.network.TieSource;
-import health.circles.network.TieType;
+import health.circles.network.RelationshipTypes;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
@@ -15,7 +15,7 @@ public record TieRow(
         @NotBlank @Size(max = 100) String externalId,
         @NotBlank @Size(max = 100) String from,
         @NotBlank @Size(max = 100) String to,
-        @NotNull TieType type,
+        @NotNull @Size(max = RelationshipTypes.NAME_MAX) String type,
         LocalDate since,
         LocalDate until,
         @DecimalMin("0.0") @DecimalMax("1.0") Double declaredStrength,

@@ -19,7 +19,9 @@
  *
  * <h2>Rules</h2>
  * Rows are validated like the APIs' bodies (Bean Validation on the input records, the cross-field rules of contacts,
- * {@code TieType.allows} on the contacts' kinds, dates in order, no self ties). Every record needs an
+ * a tie's {@code type} a code of the relationship type registry ({@code network.RelationshipTypes}: built-in and added
+ * types, docs/relationship-types.md) whose kinds fit the contacts', dates in order, no self ties; a tie row without
+ * {@code declaredStrength} takes its type's default weight). Every record needs an
  * {@code externalId}: re-running a file updates records by it, and a row equal to what is stored is left alone
  * (counted as unchanged, no outbox row). Ties and touchpoints name contacts by their external ids; those contacts
  * must come earlier in the file (or from an earlier import). A tie's ends and type cannot change. Invalid rows are

@@ -33,10 +33,12 @@ public class CirclesResource {
 
     private final GraphQueryService graph;
     private final NetworkConfig config;
+    private final RelationshipTypes types;
 
-    CirclesResource(GraphQueryService graph, NetworkConfig config) {
+    CirclesResource(GraphQueryService graph, NetworkConfig config, RelationshipTypes types) {
         this.graph = graph;
         this.config = config;
+        this.types = types;
     }
 
     @GET
@@ -68,7 +70,7 @@ public class CirclesResource {
         return graph.circles(new GraphQueryService.CirclesQuery(Ids.parse("id", id),
                 integer("depth", depth, 1, 3, 2),
                 names("kind", kinds, ContactKind.class),
-                names("tieType", tieTypes, TieType.class),
+                types.codes("tieType", tieTypes),
                 number("minStrength", minStrength, 0, TieStrength.MAX, 0),
                 integer("limit", limit, 1, bounds.maxLimit(), bounds.defaultLimit()),
                 position(consistentWith)));

@@ -28,23 +28,28 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ContactTiesResource {
 
     private final TieService ties;
+    private final RelationshipTypes types;
 
-    ContactTiesResource(TieService ties) {
+    ContactTiesResource(TieService ties, RelationshipTypes types) {
         this.ties = ties;
+        this.types = types;
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "list", idParam = "", contactParam = "id")
-    @Operation(operationId = "listContactTies", summary = "List a contact's ties, both directions")
+    @Operation(operationId = "listContactTies", summary = "List a contact's ties, both directions", description = """
+            Each tie reads from this contact's side: relationship is its type's forward name where the contact is \
+            the from end and its reverse name where it is the to end (CHILD_OF for a PARENT_OF tie to it); other is \
+            the contact at the other end.""")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TieView> list(@PathParam("id") String id,
-                              @QueryParam("type") String type,
+                              @Parameter(description = "A relationship type's code") @QueryParam("type") String type,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("cursor") String next) {
-        return ties.list(Ids.parse("id", id), QueryParams.enumValue("type", type, TieType.class), null, TieResource.active(active),
+        return ties.list(Ids.parse("id", id), types.code("type", type), null, TieResource.active(active),
                 null, Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }
 }

@@ -192,7 +192,7 @@ public class StrengthService {
                 tie.id = UUID.randomUUID();
                 tie.fromId = inferred.reversed() ? pair.b() : pair.a();
                 tie.toId = inferred.reversed() ? pair.a() : pair.b();
-                tie.type = inferred.type();
+                tie.type = inferred.type().name();
                 tie.symmetric = !inferred.type().directed();
                 tie.declaredStrength = 0;
                 tie.source = TieSource.TOUCHPOINT;

@@ -25,9 +25,9 @@ public class Tie {
     @Column(name = "to_id", nullable = false)
     public UUID toId;
 
-    @Enumerated(EnumType.STRING)
+    /** The code of its relationship type (RelationshipTypes), a built-in {@link TieType} or one an admin added. */
     @Column(nullable = false)
-    public TieType type;
+    public String type;
 
     /** Copied from the type so that the database can tell A-B from B-A duplicates of symmetric ties. */
     // SYMMETRIC is a reserved word in PostgreSQL, hence the quotes.
@@ -83,6 +83,6 @@ public class Tie {
 
     /** Whether this tie now gives its from end the whole record of its to end. */
     public boolean grantsAccess(LocalDate today) {
-        return type.grantsAccess() && assertion.grantsAccess() && active(today);
+        return TieType.grantsAccess(type) && assertion.grantsAccess() && active(today);
     }
 }

@@ -124,7 +124,7 @@ class TieBulkStore {
             ids[i] = t.id;
             from[i] = t.fromId;
             to[i] = t.toId;
-            types[i] = t.type.name();
+            types[i] = t.type;
             symmetric[i] = t.symmetric;
             since[i] = t.since == null ? null : t.since.toString();
             until[i] = t.until == null ? null : t.until.toString();
@@ -145,7 +145,7 @@ class TieBulkStore {
         t.id = r.getObject(1, UUID.class);
         t.fromId = r.getObject(2, UUID.class);
         t.toId = r.getObject(3, UUID.class);
-        t.type = TieType.valueOf(r.getString(4));
+        t.type = r.getString(4);
         t.symmetric = r.getBoolean(5);
         t.since = r.getObject(6, LocalDate.class);
         t.until = r.getObject(7, LocalDate.class);

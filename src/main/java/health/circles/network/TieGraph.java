@@ -117,7 +117,7 @@ public class TieGraph implements GraphProjection {
         row.put("id", t.id.toString());
         row.put("from", t.fromId.toString());
         row.put("to", t.toId.toString());
-        row.put("type", t.type.name());
+        row.put("type", t.type);
         row.put("symmetric", t.symmetric);
         row.put("strength", t.strength);
         row.put("since", t.since == null ? null : t.since.toString());

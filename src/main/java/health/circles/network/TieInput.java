@@ -14,7 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record TieInput(
         @NotNull UUID from,
         @NotNull UUID to,
-        @NotNull TieType type,
+        @Schema(description = "A relationship type's code (GET /api/v1/relationship-types)")
+        @NotNull @Size(max = RelationshipTypes.NAME_MAX) String type,
         LocalDate since,
         @Schema(description = "Set to end the tie; it stays in history") LocalDate until,
         @Schema(description = "0..1, default 0.5") @DecimalMin("0.0") @DecimalMax("1.0") Double declaredStrength,

@@ -45,10 +45,12 @@ public class TieResource {
 
     private final TieService ties;
     private final TouchpointService touchpoints;
+    private final RelationshipTypes types;
 
-    TieResource(TieService ties, TouchpointService touchpoints) {
+    TieResource(TieService ties, TouchpointService touchpoints, RelationshipTypes types) {
         this.ties = ties;
         this.touchpoints = touchpoints;
+        this.types = types;
     }
 
     @Idempotent
@@ -202,7 +204,7 @@ public class TieResource {
         if (external != null) {
             return ties.byExternalId(external);
         }
-        return ties.list(null, QueryParams.enumValue("type", type, TieType.class),
+        return ties.list(null, types.code("type", type),
                 QueryParams.enumValue("assertion", assertion, TieAssertion.class), active(active),
                 QueryParams.instant("updatedSince", updatedSince), Cursor.decode(next), QueryParams.limit(limit, 50, 200));
     }

@@ -24,6 +24,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,8 +35,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class TieService {
 
-    static final double DEFAULT_DECLARED_STRENGTH = 0.5;
-
     private final TieStore ties;
     private final ContactDirectory contacts;
     private final Outbox outbox;
@@ -43,10 +42,11 @@ public class TieService {
     private final Disclosure disclosure;
     private final AuditNotes auditNotes;
     private final Callers callers;
+    private final RelationshipTypes types;
     private final Clock clock = Clock.systemUTC();
 
     TieService(TieStore ties, ContactDirectory contacts, Outbox outbox, StrengthService strengths,
-               Disclosure disclosure, AuditNotes auditNotes, Callers callers) {
+               Disclosure disclosure, AuditNotes auditNotes, Callers callers, RelationshipTypes types) {
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
@@ -54,6 +54,7 @@ public class TieService {
         this.disclosure = disclosure;
         this.auditNotes = auditNotes;
         this.callers = callers;
+        this.types = types;
     }
 
     /** A tie as written, with the outbox position at which the graph will have seen it. */
@@ -67,10 +68,11 @@ public class TieService {
         if (from.id().equals(to.id())) {
             throw InvalidInput.field("to", "a tie joins two different contacts");
         }
-        if (!in.type().allows(from.kind(), to.kind())) {
+        RelationshipType type = types.forTie("type", in.type());
+        if (!type.allows(from.kind(), to.kind())) {
             throw new RuleRefused("tie-kind-not-allowed", "Tie type does not fit these contacts",
-                    in.type() + " cannot join a " + from.kind() + " to a " + to.kind() + " (from: " + in.type().fromKinds()
-                            + ", to: " + in.type().toKinds() + ")");
+                    in.type() + " cannot join a " + from.kind() + " to a " + to.kind() + " (from: " + type.fromKinds()
+                            + ", to: " + type.toKinds() + ")");
         }
         checkDates(in.since(), in.until());
         if (in.source() == TieSource.TOUCHPOINT) {
@@ -80,7 +82,7 @@ public class TieService {
         TieAssertion assertion = assertionOf(caller, in, from);
         ties.lock(List.of(ContactPair.of(from.id(), to.id()))); // two concurrent creations: the second sees the first
         if (in.until() == null) {
-            ties.findOpen(in.type(), from.id(), to.id(), null).ifPresent(existing -> {
+            ties.findOpen(in.type(), type.symmetric(), from.id(), to.id(), null).ifPresent(existing -> {
                 throw new Conflict("duplicate-tie", "An open " + in.type() + " tie between these contacts exists: "
                         + "/api/v1/ties/" + existing.id);
             });
@@ -98,10 +100,10 @@ public class TieService {
         tie.fromId = from.id();
         tie.toId = to.id();
         tie.type = in.type();
-        tie.symmetric = !in.type().directed();
+        tie.symmetric = type.symmetric();
         tie.since = in.since();
         tie.until = in.until();
-        tie.declaredStrength = in.declaredStrength() == null ? DEFAULT_DECLARED_STRENGTH : in.declaredStrength();
+        tie.declaredStrength = in.declaredStrength() == null ? type.defaultWeight() : in.declaredStrength();
         tie.strength = strengths.strengthOf(tie.declaredStrength, from.id(), to.id());
         tie.source = in.source() == null ? TieSource.MANUAL : in.source();
         tie.assertion = assertion;
@@ -128,7 +130,7 @@ public class TieService {
         checkDates(change.since(), change.until());
         LocalDate today = today();
         boolean reopens = !tie.active(today) && (change.until() == null || change.until().isAfter(today));
-        if (reopens && tie.type.grantsAccess() && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
+        if (reopens && TieType.grantsAccess(tie.type) && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
             // The ended tie once granted access; reopening it would grant it again on nobody's authority but the
             // caller's. A new claim goes through review like any other.
             throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration reopens this tie",
@@ -136,7 +138,7 @@ public class TieService {
                             + "(POST /api/v1/ties) for an admin or an integration to confirm");
         }
         if (change.until() == null && tie.until != null) {
-            ties.findOpen(tie.type, tie.fromId, tie.toId, tie.id).ifPresent(existing -> {
+            ties.findOpen(tie.type, tie.symmetric, tie.fromId, tie.toId, tie.id).ifPresent(existing -> {
                 throw new Conflict("duplicate-tie", "Reopening would duplicate the open tie /api/v1/ties/"
                         + existing.id);
             });
@@ -197,7 +199,7 @@ public class TieService {
         Tie tie = find(id);
         auditNotes.concerns(tie.fromId, tie.toId); // a refused review still names the pair in the trail
         checkVersion(tie, expectedVersion);
-        if (!tie.type.grantsAccess() || !tie.assertion.pending()) {
+        if (!TieType.grantsAccess(tie.type) || !tie.assertion.pending()) {
             throw new Conflict("not-pending", "Tie " + id + " is " + tie.assertion + " " + tie.type
                     + "; only a CLAIMED (or INFERRED) tie of a type that grants access can be confirmed or rejected");
         }
@@ -217,7 +219,7 @@ public class TieService {
      * they may only claim, from their own contact, as entered by hand, and it waits for review.
      */
     private static TieAssertion assertionOf(Caller caller, TieInput in, ContactDirectory.Entry from) {
-        if (caller.seesEverything() || !in.type().grantsAccess()) {
+        if (caller.seesEverything() || !TieType.grantsAccess(in.type())) {
             return TieAssertion.ASSERTED;
         }
         if (!caller.has(Roles.CLINICIAN)) {
@@ -246,7 +248,7 @@ public class TieService {
     }
 
     @Transactional
-    public Page<TieView> list(UUID contact, TieType type, TieAssertion assertion, Boolean active,
+    public Page<TieView> list(UUID contact, String type, TieAssertion assertion, Boolean active,
                               Instant updatedSince, Cursor after, int limit) {
         if (contact != null && contacts.find(contact).isEmpty()) {
             throw new NotFound("Contact", contact);
@@ -257,7 +259,13 @@ public class TieService {
         boolean more = found.size() > limit;
         List<Tie> page = more ? found.subList(0, limit) : found;
         String next = more ? new Cursor("", page.get(page.size() - 1).id).encode() : null;
-        return new Page<>(disclosure.disclosed(page.stream().map(t -> TieView.of(t, today)).toList()), next);
+        List<TieView> views = disclosure.disclosed(page.stream().map(t -> TieView.of(t, today)).toList());
+        if (contact != null) {
+            // A contact's ties read from its side: CHILD_OF where it is the to end of a PARENT_OF tie.
+            Map<String, RelationshipType> named = types.byCode();
+            views = views.stream().map(v -> v.from(contact, named.get(v.type()))).toList();
+        }
+        return new Page<>(views, next);
     }
 
     private Written written(Tie tie) {

@@ -72,7 +72,7 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
         t.id = r.getObject(1, UUID.class);
         t.fromId = r.getObject(2, UUID.class);
         t.toId = r.getObject(3, UUID.class);
-        t.type = TieType.valueOf(r.getString(4));
+        t.type = r.getString(4);
         t.symmetric = r.getBoolean(5);
         t.strength = r.getDouble(6);
         t.since = r.getObject(7, LocalDate.class);
@@ -122,8 +122,8 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
      * counts (it holds the slot until reviewed), a rejected one does not. Open here means without any end, even one
      * still ahead (not {@link ActiveTie}): a tie with an end date leaves the slot free for its successor.
      */
-    public Optional<Tie> findOpen(TieType type, UUID from, UUID to, UUID except) {
-        String pair = type.directed()
+    public Optional<Tie> findOpen(String type, boolean symmetric, UUID from, UUID to, UUID except) {
+        String pair = !symmetric
                 ? "(fromId = :from and toId = :to)"
                 : "((fromId = :from and toId = :to) or (fromId = :to and toId = :from))";
         return find("type = :type and until is null and assertion <> :rejected and id <> :except and " + pair,
@@ -136,7 +136,7 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
      * A page of ties (by id, after {@code after}), optionally of one contact (either end), of one type, in one
      * assertion state, active or ended as of {@code today}, and changed at or after {@code updatedSince}.
      */
-    public List<Tie> page(UUID contact, TieType type, TieAssertion assertion, Boolean active, Instant updatedSince,
+    public List<Tie> page(UUID contact, String type, TieAssertion assertion, Boolean active, Instant updatedSince,
                           LocalDate today, UUID after, int limit) {
         StringBuilder where = new StringBuilder("t.id > :after");
         Parameters params = Parameters.with("after", after == null ? new UUID(0, 0) : after);

@@ -5,11 +5,14 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The kinds of relationship Circles knows, each directed or symmetric, and which contact kinds may stand at each end.
+ * The built-in relationship types, each directed or symmetric, and which contact kinds may stand at each end: those
+ * the code itself relies on (access, inferred ties, generated networks, influence flows). {@code
+ * V20__relationship_types.sql} seeds them with the same codes and rules into the registry ({@link RelationshipTypes}),
+ * which also names each from both ends and holds the types admins add; ties are checked against the registry.
  * Directed types read "from TYPE to": a PHYSICIAN TREATS a PATIENT, a NURSE WORKS_AT a clinic.
  */
 public enum TieType {
-    /** Kin, between people. */
+    /** Kin, between people, where the exact relationship is not known (or not one below). */
     FAMILY_OF(false, people(), people()),
     /** Someone (a caregiver, a relative, a home-care agency) looks after a person. */
     CARES_FOR(true, EnumSet.allOf(ContactKind.class), people()),
@@ -26,7 +29,16 @@ public enum TieType {
     WORKS_AT(true, people(), EnumSet.of(ContactKind.ORGANIZATION)),
     LEADS(true, people(), EnumSet.of(ContactKind.ORGANIZATION)),
     /** Anyone may follow anyone's online presence; the weakest kind of tie. */
-    FOLLOWS_ONLINE(true, EnumSet.allOf(ContactKind.class), EnumSet.allOf(ContactKind.class));
+    FOLLOWS_ONLINE(true, EnumSet.allOf(ContactKind.class), EnumSet.allOf(ContactKind.class)),
+    // The family and care vocabulary of EHRs (FHIR RelatedPerson.relationship): docs/relationship-types.md.
+    /** A parent (mother, father, step-, foster or adoptive) of a person; read from the child: CHILD_OF. */
+    PARENT_OF(true, people(), people()),
+    SPOUSE_OF(false, people(), people()),
+    SIBLING_OF(false, people(), people()),
+    GRANDPARENT_OF(true, people(), people()),
+    /** A legal guardian, a person or an organisation; grants no access to the record by itself. */
+    GUARDIAN_OF(true, EnumSet.allOf(ContactKind.class), people()),
+    EMERGENCY_CONTACT_FOR(true, EnumSet.allOf(ContactKind.class), people());
 
     private final boolean directed;
     private final Set<ContactKind> fromKinds;
@@ -46,10 +58,21 @@ public enum TieType {
 
     /**
      * Whether a tie of this type widens what its from end may see of its to end (security.Disclosure): such ties
-     * grant it only when an admin or an integration asserted or confirmed them, and are never inferred.
+     * grant it only when an admin or an integration asserted or confirmed them, and are never inferred. Fixed here,
+     * in the code, for built-in types only: a type added at run time never grants access.
      */
     public boolean grantsAccess() {
         return grantsAccess;
+    }
+
+    /** Whether a tie of the type with this code grants access: a built-in type that does; any other code, no. */
+    public static boolean grantsAccess(String code) {
+        for (TieType t : values()) {
+            if (t.name().equals(code)) {
+                return t.grantsAccess;
+            }
+        }
+        return false;
     }
 
     /** The names of the types that grant access, for the access check's query. */

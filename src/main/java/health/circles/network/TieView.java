@@ -14,7 +14,7 @@ public record TieView(
         UUID id,
         UUID from,
         UUID to,
-        TieType type,
+        @Schema(description = "Its relationship type's code (GET /api/v1/relationship-types)") String type,
         @Schema(description = "false for symmetric types, whose from/to order carries no meaning") boolean directed,
         LocalDate since,
         LocalDate until,
@@ -35,7 +35,13 @@ public record TieView(
         String externalId,
         Instant createdAt,
         Instant updatedAt,
-        long version) implements AuditedRecord, Disclosable<TieView> {
+        long version,
+        @Schema(description = """
+                Only in a contact's ties: how the tie reads from that contact's side, the type's forward name when \
+                the contact is its from end, else its reverse name (CHILD_OF for the to end of a PARENT_OF tie)""")
+        String relationship,
+        @Schema(description = "Only in a contact's ties: the contact at the other end") UUID other)
+        implements AuditedRecord, Disclosable<TieView> {
 
     @Override
     public String auditId() {
@@ -62,12 +68,21 @@ public record TieView(
     /** The tie without its free-text notes, which may hold clinical detail. */
     public TieView withoutNotes() {
         return new TieView(id, from, to, type, directed, since, until, active, declaredStrength, strength, source,
-                assertion, assertedBy, assertedAt, reviewedBy, reviewedAt, null, externalId, createdAt, updatedAt, version);
+                assertion, assertedBy, assertedAt, reviewedBy, reviewedAt, null, externalId, createdAt, updatedAt, version,
+                relationship, other);
     }
 
     static TieView of(Tie t, LocalDate today) {
-        return new TieView(t.id, t.fromId, t.toId, t.type, t.type.directed(), t.since, t.until, t.active(today),
+        return new TieView(t.id, t.fromId, t.toId, t.type, !t.symmetric, t.since, t.until, t.active(today),
                 t.declaredStrength, t.strength, t.source, t.assertion, t.assertedBy, t.assertedAt, t.reviewedBy,
-                t.reviewedAt, t.notes, t.externalId, t.createdAt, t.updatedAt, t.version);
+                t.reviewedAt, t.notes, t.externalId, t.createdAt, t.updatedAt, t.version, null, null);
+    }
+
+    /** The tie as {@code contact}, one of its ends, reads it: its relationship from that side and the other end. */
+    TieView from(UUID contact, RelationshipType type) {
+        boolean fromEnd = contact.equals(from);
+        return new TieView(id, from, to, this.type, directed, since, until, active, declaredStrength, strength, source,
+                assertion, assertedBy, assertedAt, reviewedBy, reviewedAt, notes, externalId, createdAt, updatedAt,
+                version, type == null ? this.type : type.nameFrom(fromEnd), fromEnd ? to : from);
     }
 }

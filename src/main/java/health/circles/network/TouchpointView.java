@@ -62,7 +62,7 @@ public record TouchpointView(
 
     /** A tie whose strength a touchpoint changed. */
     @Schema(name = "TieStrength")
-    public record TieStrengthView(UUID id, UUID from, UUID to, TieType type, double strength,
+    public record TieStrengthView(UUID id, UUID from, UUID to, String type, double strength,
                                   @Schema(description = "Created by this touchpoint, as no tie joined the two") boolean inferred) {
     }
 }

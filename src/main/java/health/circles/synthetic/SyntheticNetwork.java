@@ -433,7 +433,8 @@ public final class SyntheticNetwork {
     private double strength(TieType type) {
         double jitter = random.nextDouble() * 0.2;
         return switch (type) {
-            case FAMILY_OF, CARES_FOR -> 0.75 + jitter;
+            case FAMILY_OF, CARES_FOR, PARENT_OF, SPOUSE_OF, SIBLING_OF, GRANDPARENT_OF, GUARDIAN_OF,
+                 EMERGENCY_CONTACT_FOR -> 0.75 + jitter;
             case LEADS, WORKS_AT -> 0.6 + jitter;
             case TREATS, COLLEAGUE_OF, REFERS_TO -> 0.4 + jitter;
             case FRIEND_OF -> 0.3 + 2 * jitter;

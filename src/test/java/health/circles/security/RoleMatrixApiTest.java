@@ -74,6 +74,11 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/contacts/{id}/consent", READ, null),
             new Rule("POST", "/api/v1/contacts/{id}/consent", WRITE, CONSENT),
             new Rule("GET", "/api/v1/contacts/{id}/ties", READ, null),
+            new Rule("GET", "/api/v1/relationship-types", READ, null),
+            new Rule("GET", "/api/v1/relationship-types/{code}", READ, null),
+            new Rule("POST", "/api/v1/relationship-types", ADMIN, "{}"),
+            new Rule("PATCH", "/api/v1/relationship-types/{code}", ADMIN, "{}"),
+            new Rule("DELETE", "/api/v1/relationship-types/{code}", ADMIN, null),
             new Rule("POST", "/api/v1/ties", WRITE, TIE),
             new Rule("GET", "/api/v1/ties", READ, null),
             new Rule("GET", "/api/v1/ties/{id}", READ, null),
@@ -190,7 +195,7 @@ class RoleMatrixApiTest {
     }
 
     static Response send(RequestSpecification request, Rule rule, UUID id) {
-        String path = rule.path().replace("{id}", id.toString());
+        String path = rule.path().replace("{id}", id.toString()).replace("{code}", "MATRIX_PROBE");
         if (rule.body() != null) {
             request = request.contentType(rule.mediaType()).body(rule.body().getBytes(StandardCharsets.UTF_8));
         }

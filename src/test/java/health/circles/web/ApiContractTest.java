@@ -104,4 +104,29 @@ class ApiContractTest {
             org.junit.jupiter.api.Assertions.assertTrue(exposed.contains(header), header + " in " + exposed);
         }
     }
+
+    @Test
+    void countedListingsCarryTheirTotalOnEveryPageAndOthersNone() {
+        for (int i = 0; i < 3; i++) {
+            health.circles.Fixtures.segment().create();
+        }
+        var first = given().queryParam("limit", 2).when().get("/api/v1/segments")
+                .then().statusCode(200).extract().jsonPath();
+        long total = first.getLong("total");
+        org.junit.jupiter.api.Assertions.assertTrue(total >= 3, "total " + total);
+        long seen = first.getList("items").size();
+        String cursor = first.getString("next");
+        while (cursor != null) {
+            var page = given().queryParam("limit", 2).queryParam("cursor", cursor).when().get("/api/v1/segments")
+                    .then().statusCode(200).body("total", equalTo((int) total)).extract().jsonPath();
+            seen += page.getList("items").size();
+            cursor = page.getString("next");
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(total, seen, "total counts what paging walks");
+        given().when().get("/api/v1/campaigns").then().statusCode(200).body("total", notNullValue());
+        given().when().get("/api/v1/analytics/runs").then().statusCode(200).body("total", notNullValue());
+        // Listings whose count would read the whole filtered set say nothing rather than something slow.
+        given().queryParam("limit", 1).when().get("/api/v1/contacts").then().statusCode(200).body("total", nullValue());
+        given().queryParam("limit", 1).when().get("/api/v1/ties").then().statusCode(200).body("total", nullValue());
+    }
 }
