@@ -137,7 +137,12 @@ public class WebhookDeliverer {
                         if (worker.stopping()) {
                             return;
                         }
-                        progress |= deliverSome(s);
+                        try {
+                            progress |= deliverSome(s);
+                        } catch (RuntimeException e) {
+                            // One subscription's trouble (its row changed, a store hiccup) must not stop the others.
+                            LOG.warnf("Webhook %s: delivery round failed: %s", s.id(), e.getMessage());
+                        }
                     }
                 } while (progress && !worker.stopping());
             } finally {

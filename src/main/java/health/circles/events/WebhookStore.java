@@ -177,7 +177,7 @@ class WebhookStore {
     }
 
     void failed(UUID id, long from, int failures, Instant nextAttempt) {
-        Sql.update(dataSource, FAILED, List.of(failures, nextAttempt, id, from));
+        Sql.update(dataSource, FAILED, List.of(failures, nullable(nextAttempt), id, from));
     }
 
     void disable(UUID id, String reason, Instant now) {
