@@ -61,6 +61,7 @@ public class WebhookDeliverer {
     private final WebhooksConfig config;
     private final ObjectMapper json;
     private final Instance<EventRecords> records;
+    private final health.circles.security.AuditLog audit;
     private final Vertx vertx;
     private final CoalescingWorker worker;
     private final jakarta.enterprise.event.Event<Due> due;
@@ -69,7 +70,9 @@ public class WebhookDeliverer {
 
     WebhookDeliverer(AgroalDataSource dataSource, WebhookStore store, EventStore events, EventFeed feed,
                      WebhookTargets targets, WebhooksConfig config, ObjectMapper json, Instance<EventRecords> records,
-                     Vertx vertx, BackgroundWork background, jakarta.enterprise.event.Event<Due> due) {
+                     Vertx vertx, BackgroundWork background, jakarta.enterprise.event.Event<Due> due,
+                     health.circles.security.AuditLog audit) {
+        this.audit = audit;
         this.dataSource = dataSource;
         this.store = store;
         this.events = events;
@@ -244,6 +247,9 @@ public class WebhookDeliverer {
         try {
             int status = send(target, messageId, timestamp, signature, body);
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (s.includeRecord()) {
+                auditDisclosure(s, event, status);
+            }
             boolean ok = status >= 200 && status < 300;
             return new Attempt(at, ok, status, latency, ok ? null : "HTTP " + status
                     + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
@@ -258,6 +264,17 @@ public class WebhookDeliverer {
             Thread.currentThread().interrupt();
             return new Attempt(at, false, null, null, "interrupted (shutting down)");
         }
+    }
+
+    /**
+     * A record sent to a webhook is a disclosure like a read: one audit row in the owner's name, naming the contact
+     * (for contact records) and the subscription, never its URL's secret parts or the secret.
+     */
+    private void auditDisclosure(WebhookStore.Subscription s, EventStore.Stored event, int status) {
+        List<java.util.UUID> contacts = "contact".equals(event.subjectKind()) ? List.of(event.subjectId()) : List.of();
+        audit.append(List.of(new health.circles.security.AuditLog.Event(s.ownerSubject(), s.ownerRoles(),
+                "webhook-delivery", event.subjectKind(), event.subjectId().toString(), contacts, "POST",
+                "webhook:" + s.id(), status, EventView.idOf(event.position()), null)));
     }
 
     /** The Standard Webhooks body: type, timestamp, and the event as data (with the record, when asked for). */
