@@ -79,7 +79,7 @@ class ArchitectureTest {
     @Test
     void storesAreUsedOnlyInTheirOwnPackage() {
         for (String capability : List.of("contact", "network", "security", "sync", "analytics", "outreach",
-                "imports")) {
+                "imports", "events")) {
             String own = "health.circles." + capability + "..";
             check(noClasses().that().resideOutsideOfPackage(own)
                     .should().dependOnClassesThat(resideInAPackage(own).and(simpleNameEndingWith("Store")))
@@ -134,6 +134,19 @@ class ArchitectureTest {
                 .and().doNotHaveFullyQualifiedName(Circles.class.getName())
                 .should().dependOnClassesThat()
                 .resideInAnyPackage("health.circles.demo..", "health.circles.synthetic.."));
+    }
+
+    /**
+     * Change events sit below the capabilities that record them: contact, network, outreach, imports and analytics
+     * use events, never the reverse (records for payloads come through the events.EventRecords SPI).
+     */
+    @Test
+    void eventsDependOnNoCapabilityAboveThem() {
+        check(noClasses().that().resideInAPackage("health.circles.events..")
+                .should().dependOnClassesThat().resideInAnyPackage("health.circles.contact..",
+                        "health.circles.network..", "health.circles.analytics..", "health.circles.outreach..",
+                        "health.circles.imports..", "health.circles.idempotency..", "health.circles.graph..")
+                .because("events is below contact: it may use sync, security and web (docs/architecture.md)"));
     }
 
     @Test

@@ -68,6 +68,7 @@ public class AnalyticsRunner {
         }
     }
 
+    private final health.circles.events.ChangeEvents events;
     private final AnalyticsRunStore runs;
     private final AlgorithmGraph algorithms;
     private final SnapshotStore snapshots;
@@ -80,7 +81,9 @@ public class AnalyticsRunner {
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
     AnalyticsRunner(AnalyticsRunStore runs, AlgorithmGraph algorithms, SnapshotStore snapshots,
-                    AnalyticsConfig config, BackgroundWork background) {
+                    AnalyticsConfig config, BackgroundWork background,
+                    health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.runs = runs;
         this.algorithms = algorithms;
         this.snapshots = snapshots;
@@ -138,6 +141,8 @@ public class AnalyticsRunner {
             lock = runs.tryLock().orElseThrow(this::busy);
             runs.abandonOrphans(lock);
             runs.insertRunning(lock, id, trigger, parameters, runs.appliedPosition(lock));
+            events.recordOn(lock, health.circles.events.Change.of(
+                    health.circles.events.EventTypes.ANALYTICS_RUN_STARTED, id, null));
             return lock;
         } catch (SQLException e) {
             runs.unlock(lock);
@@ -220,6 +225,8 @@ public class AnalyticsRunner {
                 c.rollback();
                 LOG.warnf(e, "Analytics run %s failed in phase %s", id, run.phase);
                 runs.finish(c, id, AnalyticsRunStore.FAILED, run.phase.name(), run.timings, run.quality, describe(e));
+                events.recordOn(c, health.circles.events.Change.of(
+                        health.circles.events.EventTypes.ANALYTICS_RUN_FAILED, id, null));
                 c.commit();
             }
         } catch (SQLException | RuntimeException e) {
@@ -328,6 +335,8 @@ public class AnalyticsRunner {
         long total = timings.values().stream().mapToLong(Long::longValue).sum() - timings.get("compute");
         timings.put("total", total);
         runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
+        events.recordOn(c, health.circles.events.Change.of(
+                health.circles.events.EventTypes.ANALYTICS_RUN_COMPLETED, run.id, null));
         c.commit();
         LOG.infof("Analytics run %s succeeded: %d contacts, %d ties, modularity %.4f, %s", run.id, size.nodes(),
                 size.ties(), found.modularity(), timings);

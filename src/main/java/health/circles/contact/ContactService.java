@@ -10,6 +10,9 @@ import health.circles.failure.StaleVersion;
 import health.circles.security.AuditNotes;
 import health.circles.security.Callers;
 import health.circles.security.Disclosure;
+import health.circles.events.Change;
+import health.circles.events.ChangeEvents;
+import health.circles.events.EventTypes;
 import health.circles.sync.Outbox;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
@@ -53,10 +56,15 @@ public class ContactService {
     private final ConsentLedger ledger;
     private final ErasureRegister register;
     private final Clock clock;
+    private final ChangeEvents events;
+
+    /** Fields of a contact's JSON form that are bookkeeping, not a change of their own. */
+    private static final Set<String> NOT_CHANGES = Set.of("id", "version", "createdAt", "updatedAt", "displayName");
 
     ContactService(ContactStore contacts, ErasureStore erasures, Outbox outbox, Validator validator, ObjectMapper json,
                    Disclosure disclosure, Callers callers, AuditNotes auditNotes, Event<ContactErased> erased,
-                   ConsentLedger ledger, ErasureRegister register) {
+                   ConsentLedger ledger, ErasureRegister register, ChangeEvents events) {
+        this.events = events;
         this.contacts = contacts;
         this.erasures = erasures;
         this.outbox = outbox;
@@ -87,7 +95,7 @@ public class ContactService {
         // the contact is checked at commit).
         ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
         contacts.persist(contact);
-        return written(contact);
+        return written(contact, EventTypes.CONTACT_CREATED, List.of());
     }
 
     @Transactional
@@ -117,6 +125,7 @@ public class ContactService {
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
+        Map<String, Object> before = fields(contact);
         if (replacement.version() != null) {
             checkVersion(contact, replacement.version());
         }
@@ -126,7 +135,7 @@ public class ContactService {
         assign(contact, input, now());
         contact.externalId = externalId; // left out of the body: kept
         ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
-        return written(contact);
+        return writtenChanging(contact, EventTypes.CONTACT_UPDATED, before);
     }
 
     /**
@@ -140,6 +149,7 @@ public class ContactService {
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
         checkVersion(contact, expectedVersion);
+        Map<String, Object> before = fields(contact);
         JsonValue patch;
         try {
             patch = Json.createReader(new StringReader(mergePatch)).readValue();
@@ -184,7 +194,7 @@ public class ContactService {
         checkShape(input, input.externalId(), id);
         assign(contact, input, now());
         ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
-        return written(contact);
+        return writtenChanging(contact, EventTypes.CONTACT_UPDATED, before);
     }
 
     @Transactional
@@ -194,6 +204,7 @@ public class ContactService {
         Map<String, Object> payload = ContactGraph.deleted(contact);
         contacts.delete(contact);
         contacts.flush();
+        events.record(Change.of(EventTypes.CONTACT_DELETED, contact.id, contact.version + 1));
         return outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
     }
 
@@ -222,6 +233,7 @@ public class ContactService {
         contacts.pruneLexicon(contact);
         outbox.forgetErased(id);
         long through = outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
+        events.record(Change.of(EventTypes.CONTACT_ERASED, contact.id, contact.version + 1));
         erasures.record(id, now(), callers.current().subject(), register.fingerprintHex(contact.externalId), through);
         return true;
     }
@@ -262,7 +274,7 @@ public class ContactService {
                 ConsentChannel.of(channel), status, givenAt, source)), ledger.requestAuthor());
         if (verdicts.contains(ConsentLedger.Verdict.EFFECTIVE)) {
             contact.updatedAt = now();
-            written(contact);
+            written(contact, EventTypes.CONTACT_CONSENT_CHANGED, List.of("consent"));
         }
         return contact.version;
     }
@@ -279,7 +291,8 @@ public class ContactService {
                 in.givenAt(), in.source())), ledger.requestAuthor()).get(0);
         if (verdict == ConsentLedger.Verdict.EFFECTIVE) {
             contact.updatedAt = now();
-            written(contact);
+            written(contact, EventTypes.CONTACT_CONSENT_CHANGED, List.of(
+                    in.channel() == ConsentChannel.DO_NOT_CONTACT ? "doNotContact" : "consent"));
         }
         return new ConsentChange(id, verdict, effective(ledger.effective(id)), contact.doNotContact, contact.version);
     }
@@ -349,10 +362,26 @@ public class ContactService {
         return new Page<>(disclosure.disclosed(items), next);
     }
 
-    private Written written(Contact contact) {
+    /**
+     * Flushes a write and records its outbox row and its change event ({@code before}: the fields as they were, for
+     * the names of those that changed; null for a creation).
+     */
+    private Written writtenChanging(Contact contact, String eventType, Map<String, Object> before) {
+        List<String> changed = Change.changedFields(before, fields(contact), NOT_CHANGES);
+        return written(contact, eventType, changed);
+    }
+
+    private Written written(Contact contact, String eventType, List<String> changed) {
         contacts.flush(); // assigns the new version, which the outbox row and the ETag carry
         long position = outbox.append(ContactGraph.UPSERTED, contact.id, contact.version, ContactGraph.upserted(contact));
+        events.record(new Change(eventType, contact.id, contact.version, changed, Map.of()));
         return new Written(disclosure.disclosed(ContactView.of(contact)), position);
+    }
+
+    /** A contact's fields as its JSON form has them, copied (the entity's lists change in place). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> fields(Contact contact) {
+        return json.convertValue(ContactView.of(contact), Map.class);
     }
 
     private Contact find(UUID id) {

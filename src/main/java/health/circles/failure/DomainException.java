@@ -5,7 +5,7 @@ import java.util.List;
 /** A request the domain cannot carry out, for a reason the caller caused or must act on. */
 public abstract sealed class DomainException extends RuntimeException
         permits NotFound, InvalidInput, Conflict, StaleVersion, PreconditionRequired, RuleRefused, NotPermitted,
-        TooLarge, Unavailable {
+        TooLarge, Unavailable, Gone {
 
     private final String code;
     private final String title;

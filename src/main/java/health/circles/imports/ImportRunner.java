@@ -30,6 +30,7 @@ public class ImportRunner {
 
     private static final Logger LOG = Logger.getLogger(ImportRunner.class);
 
+    private final health.circles.events.ChangeEvents events;
     private final ImportJobStore jobs;
     private final RowParser parser;
     private final ImportWriter writer;
@@ -49,7 +50,9 @@ public class ImportRunner {
     final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
     ImportRunner(ImportJobStore jobs, RowParser parser, ImportWriter writer, ImportConfig config,
-                 com.fasterxml.jackson.databind.ObjectMapper json, BackgroundWork background) {
+                 com.fasterxml.jackson.databind.ObjectMapper json, BackgroundWork background,
+                 health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.worker = background.worker("imports", this::runAll);
         this.jobs = jobs;
         this.parser = parser;
@@ -170,7 +173,7 @@ public class ImportRunner {
                 return;
             }
             LOG.errorf(e, "Import %s failed", job.id());
-            jobs.finish(lease, ImportState.FAILED, failure(e));
+            finish(lease, ImportState.FAILED, failure(e));
         }
     }
 
@@ -241,10 +244,23 @@ public class ImportRunner {
         });
     }
 
+    /** Ends a job under its lease with its change event, in one transaction; false when the lease was lost. */
+    private boolean finish(ImportJobStore.Lease lease, ImportState state, String error) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            boolean finished = jobs.finish(lease, state, error);
+            if (finished) {
+                events.record(health.circles.events.Change.of(state == ImportState.SUCCEEDED
+                        ? health.circles.events.EventTypes.IMPORT_COMPLETED
+                        : health.circles.events.EventTypes.IMPORT_FAILED, lease.job(), null));
+            }
+            return finished;
+        });
+    }
+
     /** Ends a job read to its end, and deletes its file, unless its lease was lost first. */
     private void succeed(ImportJobStore.Job job, ImportJobStore.Lease lease, Path file, long started)
             throws IOException {
-        if (jobs.finish(lease, ImportState.SUCCEEDED, null)) {
+        if (finish(lease, ImportState.SUCCEEDED, null)) {
             Files.deleteIfExists(file);
             LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
         } else {

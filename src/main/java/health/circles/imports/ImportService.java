@@ -27,11 +27,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportService {
 
+    private final health.circles.events.ChangeEvents events;
     private final ImportJobStore jobs;
     private final ImportRunner runner;
     private final ImportConfig config;
 
-    ImportService(ImportJobStore jobs, ImportRunner runner, ImportConfig config) {
+    ImportService(ImportJobStore jobs, ImportRunner runner, ImportConfig config,
+                  health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.jobs = jobs;
         this.runner = runner;
         this.config = config;
@@ -128,8 +131,11 @@ public class ImportService {
                 throw InvalidInput.request("invalid-csv-header", "CSV header: " + problem);
             }
         }
-        jobs.create(id, format, recordType, file.getFileName().toString(), size,
-                batchSize == null ? config.batchSize() : batchSize);
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            jobs.create(id, format, recordType, file.getFileName().toString(), size,
+                    batchSize == null ? config.batchSize() : batchSize);
+            events.record(health.circles.events.Change.of(health.circles.events.EventTypes.IMPORT_CREATED, id, null));
+        });
         runner.wake();
         return get(id);
     }

@@ -19,6 +19,9 @@ import health.circles.network.TieSource;
 import health.circles.network.TouchpointBulkWrites;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
+import health.circles.events.Change;
+import health.circles.events.ChangeEvents;
+import health.circles.events.EventTypes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -75,13 +78,16 @@ class ImportWriter {
     private final TieBulkWrites ties;
     private final TouchpointBulkWrites touchpoints;
     private final Outbox outbox;
+    private final ChangeEvents events;
     private final ImportedStrength strength;
     private final ConsentLedger ledger;
     private final ErasureRegister register;
     private final RelationshipTypes types;
 
     ImportWriter(ContactBulkWrites contacts, TieBulkWrites ties, TouchpointBulkWrites touchpoints, Outbox outbox,
-                 ImportedStrength strength, ConsentLedger ledger, ErasureRegister register, RelationshipTypes types) {
+                 ImportedStrength strength, ConsentLedger ledger, ErasureRegister register, RelationshipTypes types,
+                 ChangeEvents events) {
+        this.events = events;
         this.contacts = contacts;
         this.ties = ties;
         this.touchpoints = touchpoints;
@@ -181,6 +187,12 @@ class ImportWriter {
         if (!b.written.isEmpty()) {
             outbox.appendBatch(ContactGraph.UPSERTED, job, batch, b.written.stream().map(ContactGraph::upserted)
                     .toList());
+            // One statement for the batch's events, as for its rows.
+            Set<UUID> created = new HashSet<>();
+            b.inserts.forEach(ct -> created.add(ct.id));
+            events.recordAll(b.written.stream().map(ct -> new Change(created.contains(ct.id)
+                    ? EventTypes.CONTACT_CREATED : EventTypes.CONTACT_UPDATED, ct.id, ct.version, List.of(),
+                    Map.of("import", job.toString()))).toList());
         }
     }
 
@@ -357,6 +369,11 @@ class ImportWriter {
         updateTies(c, updates, rowOf, written, out);
         if (!written.isEmpty()) {
             outbox.appendBatch(TieGraph.UPSERTED, job, batch, written.stream().map(TieGraph::upserted).toList());
+            Set<Tie> created = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            created.addAll(inserts);
+            events.recordAll(written.stream().map(t -> new Change(created.contains(t) ? EventTypes.TIE_CREATED
+                    : EventTypes.TIE_UPDATED, t.id, t.version, List.of(), Map.of("from", t.fromId.toString(),
+                    "to", t.toId.toString(), "import", job.toString()))).toList());
         }
     }
 
@@ -493,10 +510,22 @@ class ImportWriter {
             return;
         }
         touchpoints.write(c, writes, now);
+        events.recordAll(writes.stream().map(w -> new Change(w.created() ? EventTypes.TOUCHPOINT_CREATED
+                : EventTypes.TOUCHPOINT_UPDATED, w.id(), null, List.of(), touchpointRelated(w, job))).toList());
         long changed = writes.stream().filter(w -> !w.created()).count();
         out.inserted += writes.size() - changed;
         out.updated += changed;
         strength.touchpointsWritten(job, writes.stream().map(TouchpointBulkWrites.Write::id).toList());
+    }
+
+    private static Map<String, Object> touchpointRelated(TouchpointBulkWrites.Write w, UUID job) {
+        Map<String, Object> related = new LinkedHashMap<>();
+        related.put("participants", w.participants().stream().map(UUID::toString).sorted().toList());
+        if (w.campaignId() != null) {
+            related.put("campaign", w.campaignId().toString());
+        }
+        related.put("import", job.toString());
+        return related;
     }
 
     /**

@@ -6,6 +6,9 @@ import health.circles.security.Caller;
 import health.circles.security.Callers;
 import health.circles.security.Disclosure;
 import health.circles.security.Roles;
+import health.circles.events.Change;
+import health.circles.events.ChangeEvents;
+import health.circles.events.EventTypes;
 import health.circles.sync.Outbox;
 import health.circles.failure.Conflict;
 import health.circles.failure.DomainException;
@@ -44,9 +47,12 @@ public class TieService {
     private final Callers callers;
     private final RelationshipTypes types;
     private final Clock clock = Clock.systemUTC();
+    private final ChangeEvents events;
 
     TieService(TieStore ties, ContactDirectory contacts, Outbox outbox, StrengthService strengths,
-               Disclosure disclosure, AuditNotes auditNotes, Callers callers, RelationshipTypes types) {
+               Disclosure disclosure, AuditNotes auditNotes, Callers callers, RelationshipTypes types,
+               ChangeEvents events) {
+        this.events = events;
         this.ties = ties;
         this.contacts = contacts;
         this.outbox = outbox;
@@ -114,7 +120,7 @@ public class TieService {
         tie.createdAt = now;
         tie.updatedAt = now;
         ties.persist(tie);
-        return written(tie);
+        return written(tie, EventTypes.TIE_CREATED, List.of());
     }
 
     @Transactional
@@ -128,6 +134,7 @@ public class TieService {
         disclosure.requireWhole("Tie", id, tie.fromId, tie.toId);
         checkVersion(tie, expectedVersion);
         checkDates(change.since(), change.until());
+        List<Object> before = java.util.Arrays.asList(tie.since, tie.until, tie.declaredStrength, tie.notes);
         LocalDate today = today();
         boolean reopens = !tie.active(today) && (change.until() == null || change.until().isAfter(today));
         if (reopens && TieType.grantsAccess(tie.type) && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
@@ -149,7 +156,7 @@ public class TieService {
         tie.declaredStrength = change.declaredStrength();
         tie.notes = change.notes();
         tie.updatedAt = now();
-        return written(tie);
+        return writtenChanging(tie, EventTypes.TIE_UPDATED, before);
     }
 
     /** Ends a tie on {@code until} (today when null); it leaves the active network but stays in history. */
@@ -162,7 +169,7 @@ public class TieService {
         checkDates(tie.since, end);
         tie.until = end;
         tie.updatedAt = now();
-        return written(tie);
+        return written(tie, EventTypes.TIE_ENDED, List.of("until"));
     }
 
     @Transactional
@@ -172,6 +179,7 @@ public class TieService {
         checkVersion(tie, expectedVersion);
         ties.delete(tie);
         ties.flush();
+        events.record(new Change(EventTypes.TIE_DELETED, tie.id, tie.version + 1, List.of(), related(tie)));
         return outbox.append(TieGraph.DELETED, tie.id, tie.version + 1, TieGraph.deleted(tie));
     }
 
@@ -184,7 +192,7 @@ public class TieService {
         Tie tie = review(id, expectedVersion, "confirm");
         tie.assertion = TieAssertion.CONFIRMED;
         tie.strength = strengths.strengthOf(tie.declaredStrength, tie.fromId, tie.toId); // not kept up while pending
-        return written(tie);
+        return written(tie, EventTypes.TIE_CONFIRMED, List.of("assertion"));
     }
 
     /** Rejects a pending claim: it stays as history, grants nothing, leaves the graph and frees the slot. */
@@ -192,7 +200,7 @@ public class TieService {
     public Written reject(UUID id, Long expectedVersion) {
         Tie tie = review(id, expectedVersion, "reject");
         tie.assertion = TieAssertion.REJECTED;
-        return written(tie);
+        return written(tie, EventTypes.TIE_REJECTED, List.of("assertion"));
     }
 
     private Tie review(UUID id, Long expectedVersion, String verb) {
@@ -268,8 +276,27 @@ public class TieService {
         return new Page<>(views, next);
     }
 
-    private Written written(Tie tie) {
+    private Written writtenChanging(Tie tie, String eventType, List<Object> before) {
+        List<String> changed = new java.util.ArrayList<>();
+        if (before != null) {
+            List<Object> after = java.util.Arrays.asList(tie.since, tie.until, tie.declaredStrength, tie.notes);
+            String[] names = {"since", "until", "declaredStrength", "notes"};
+            for (int i = 0; i < names.length; i++) {
+                if (!java.util.Objects.equals(before.get(i), after.get(i))) {
+                    changed.add(names[i]);
+                }
+            }
+        }
+        return written(tie, eventType, changed);
+    }
+
+    private static java.util.Map<String, Object> related(Tie tie) {
+        return java.util.Map.of("from", tie.fromId, "to", tie.toId);
+    }
+
+    private Written written(Tie tie, String eventType, List<String> changed) {
         ties.flush(); // assigns the new version, which the outbox row and the ETag carry
+        events.record(new Change(eventType, tie.id, tie.version, changed, related(tie)));
         long position = TieGraph.append(outbox, tie);
         return new Written(disclosure.disclosed(TieView.of(tie, today())), position);
     }

@@ -42,7 +42,9 @@ public class TouchpointService {
     private final Clock clock = Clock.systemUTC();
 
     TouchpointService(TouchpointStore touchpoints, TieStore ties, ContactDirectory contacts, StrengthService strengths,
-                      NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes) {
+                      NetworkConfig config, Disclosure disclosure, AuditNotes auditNotes,
+                      health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.touchpoints = touchpoints;
         this.ties = ties;
         this.contacts = contacts;
@@ -53,6 +55,8 @@ public class TouchpointService {
     }
 
     /** A touchpoint as written, with the outbox position at which the graph shows its effect on ties (0: none). */
+    private final health.circles.events.ChangeEvents events;
+
     public record Written(TouchpointView touchpoint, long position) {
     }
 
@@ -90,6 +94,8 @@ public class TouchpointService {
         t.participants.addAll(participants);
         touchpoints.persist(t);
         touchpoints.flush(); // the strength queries below read the participants from the database
+        events.record(new health.circles.events.Change(health.circles.events.EventTypes.TOUCHPOINT_CREATED, t.id, null,
+                List.of(), related(t)));
         List<ContactPair> pairs = pairs(participants);
         StrengthService.Recomputed done = participants.size() <= config.strength().inferMaxParticipants()
                 ? strengths.recomputeAndInfer(pairs)
@@ -110,7 +116,19 @@ public class TouchpointService {
         List<ContactPair> pairs = pairs(t.participants);
         touchpoints.delete(t);
         touchpoints.flush();
+        events.record(new health.circles.events.Change(health.circles.events.EventTypes.TOUCHPOINT_DELETED, t.id, null,
+                List.of(), related(t)));
         return strengths.recompute(pairs).position();
+    }
+
+    /** The ids a touchpoint's events carry: its participants and its campaign. */
+    private static java.util.Map<String, Object> related(Touchpoint t) {
+        java.util.Map<String, Object> related = new java.util.LinkedHashMap<>();
+        related.put("participants", t.participants.stream().map(UUID::toString).sorted().toList());
+        if (t.campaignId != null) {
+            related.put("campaign", t.campaignId.toString());
+        }
+        return related;
     }
 
     @Transactional

@@ -54,7 +54,9 @@ public class CampaignService {
 
     CampaignService(CampaignStore campaigns, SegmentService segments, SegmentStore segmentStore, SegmentGraph graph,
                     ContactService contacts, TouchpointService touchpoints, Callers callers, CampaignConfig config,
-                    InsightService insights) {
+                    InsightService insights,
+                    health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.insights = insights;
         this.campaigns = campaigns;
         this.segments = segments;
@@ -67,6 +69,8 @@ public class CampaignService {
     }
 
     /** An outcome as recorded, with the outbox position at which the graph shows its effect on ties. */
+    private final health.circles.events.ChangeEvents events;
+
     public record Recorded(CampaignOutcomeView outcome, long position) {
     }
 
@@ -105,6 +109,8 @@ public class CampaignService {
         campaigns.insert(row);
         campaigns.insertSeeds(row.id(), seeds);
         campaigns.insertTargets(row.id(), members.ids(), now);
+        events.record(new health.circles.events.Change(health.circles.events.EventTypes.CAMPAIGN_CREATED, row.id(),
+                null, List.of(), java.util.Map.of("segment", in.segmentId().toString())));
         return view(row);
     }
 
@@ -136,6 +142,8 @@ public class CampaignService {
         CampaignStore.Row c = find(id, true);
         if (c.active()) {
             campaigns.close(id, now());
+            events.record(new health.circles.events.Change(health.circles.events.EventTypes.CAMPAIGN_CLOSED, id, null,
+                    List.of("state"), java.util.Map.of()));
         }
         return view(find(id, false));
     }
@@ -210,6 +218,9 @@ public class CampaignService {
         }
         UUID outcomeId = UUID.randomUUID();
         campaigns.insertOutcome(outcomeId, id, in.contactId(), in.outcome(), in.via(), touchpoint.touchpoint().id(), at, now);
+        events.record(new health.circles.events.Change(health.circles.events.EventTypes.CAMPAIGN_OUTCOME_RECORDED, id,
+                null, List.of(), java.util.Map.of("outcome", outcomeId.toString(), "contact", in.contactId().toString(),
+                "via", in.via().toString(), "touchpoint", touchpoint.touchpoint().id().toString())));
         return new Recorded(new CampaignOutcomeView(outcomeId, id, in.contactId(), in.outcome(), in.via(),
                 touchpoint.touchpoint().id(), at, newStatus, denied, removed), position);
     }

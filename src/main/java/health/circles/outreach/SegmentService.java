@@ -37,7 +37,9 @@ public class SegmentService {
     private final Clock clock = Clock.systemUTC();
 
     SegmentService(SegmentStore segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
-                   InsightService insights) {
+                   InsightService insights,
+                   health.circles.events.ChangeEvents events) {
+        this.events = events;
         this.insights = insights;
         this.segments = segments;
         this.graph = graph;
@@ -47,6 +49,8 @@ public class SegmentService {
     }
 
     /** A segment's consenting members for a channel, and who was left out. */
+    private final health.circles.events.ChangeEvents events;
+
     public record Members(List<UUID> ids, SegmentExclusions excluded, boolean includeUnknown) {
     }
 
@@ -58,6 +62,8 @@ public class SegmentService {
         SegmentView s = new SegmentView(UUID.randomUUID(), name, blankToNull(in.description()), normalised(in.filter()),
                 Boolean.TRUE.equals(in.includeUnknown()), callers.current().subject(), now, now, 0);
         segments.insert(s);
+        events.record(health.circles.events.Change.of(health.circles.events.EventTypes.SEGMENT_CREATED, s.id(),
+                s.version()));
         return s;
     }
 
@@ -79,6 +85,21 @@ public class SegmentService {
         if (!segments.replace(changed, current.version())) {
             throw new Conflict("conflict", "The segment changed meanwhile; read it again and retry");
         }
+        List<String> fields = new java.util.ArrayList<>();
+        if (!current.name().equals(changed.name())) {
+            fields.add("name");
+        }
+        if (!java.util.Objects.equals(current.description(), changed.description())) {
+            fields.add("description");
+        }
+        if (!java.util.Objects.equals(current.filter(), changed.filter())) {
+            fields.add("filter");
+        }
+        if (current.includeUnknown() != changed.includeUnknown()) {
+            fields.add("includeUnknown");
+        }
+        events.record(new health.circles.events.Change(health.circles.events.EventTypes.SEGMENT_UPDATED, id,
+                changed.version(), fields, java.util.Map.of()));
         return changed;
     }
 
@@ -90,6 +111,8 @@ public class SegmentService {
                     + "for its report");
         }
         segments.delete(id);
+        events.record(health.circles.events.Change.of(health.circles.events.EventTypes.SEGMENT_DELETED, id,
+                expectedVersion + 1));
     }
 
     private static void checkVersion(SegmentView current, long expected) {

@@ -36,6 +36,7 @@ public record Problem(
             case 405 -> "Method Not Allowed";
             case 406 -> "Not Acceptable";
             case 409 -> "Conflict";
+            case 410 -> "Gone";
             case 411 -> "Length Required";
             case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";

@@ -4,6 +4,7 @@ import health.circles.failure.Conflict;
 import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
+import health.circles.failure.Gone;
 import health.circles.failure.NotPermitted;
 import health.circles.failure.PreconditionRequired;
 import health.circles.failure.RuleRefused;
@@ -81,6 +82,8 @@ public class ProblemMappers {
             return 413;
         } else if (e instanceof Unavailable) {
             return 503;
+        } else if (e instanceof Gone) {
+            return 410;
         }
         throw new IllegalArgumentException("No status for " + e.getClass().getName());
     }

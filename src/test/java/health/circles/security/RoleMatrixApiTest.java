@@ -48,6 +48,7 @@ class RoleMatrixApiTest {
     private static final Set<String> TOUCH = Set.of("admin", "clinician", "outreach", "integration");
     private static final Set<String> OUTREACH_WRITE = Set.of("admin", "outreach");
     private static final Set<String> OUTREACH_READ = Set.of("admin", "outreach", "analyst");
+    private static final Set<String> EVENTS = Set.of("admin", "integration");
 
     /**
      * One endpoint's rule. {@code denyOnly}: the call has effects other tests would feel (a rebuild, a job), so only
@@ -137,7 +138,16 @@ class RoleMatrixApiTest {
             new Rule("POST", "/api/v1/campaigns/{id}/outcomes", OUTREACH_WRITE, "{}"),
             new Rule("GET", "/api/v1/campaigns/{id}/pending", OUTREACH_READ, null),
             new Rule("GET", "/api/v1/campaigns/{id}/report", OUTREACH_READ, null),
-            new Rule("POST", "/api/v1/outreach/seeds", OUTREACH_WRITE, "{}"));
+            new Rule("POST", "/api/v1/outreach/seeds", OUTREACH_WRITE, "{}"),
+            new Rule("GET", "/api/v1/events", EVENTS, null),
+            new Rule("POST", "/api/v1/webhooks", EVENTS, "{}"),
+            new Rule("GET", "/api/v1/webhooks", EVENTS, null),
+            new Rule("GET", "/api/v1/webhooks/{id}", EVENTS, null),
+            new Rule("PATCH", "/api/v1/webhooks/{id}", EVENTS, "{}"),
+            new Rule("DELETE", "/api/v1/webhooks/{id}", EVENTS, null),
+            new Rule("POST", "/api/v1/webhooks/{id}/rotate-secret", EVENTS, null),
+            new Rule("POST", "/api/v1/webhooks/{id}/replay", EVENTS, "{}"),
+            new Rule("GET", "/api/v1/webhooks/{id}/deliveries", EVENTS, null));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");

@@ -1,0 +1,42 @@
+package health.circles.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** One change event as the feed and webhooks show it: ids, type and field names, never a field's value. */
+@Schema(name = "ChangeEvent")
+public record EventView(
+        @Schema(description = "The event's id, stable across retries and replays: evt_ and its position",
+                example = "evt_1042") String id,
+        @Schema(description = "Where it stands in the feed; gap-free and increasing in commit order",
+                example = "1042") long position,
+        @Schema(example = "contact.updated") String type,
+        Instant occurredAt,
+        Subject subject,
+        @Schema(description = "The subject's version after the change, when it has versions") Long version,
+        @Schema(description = "Names of the fields that changed (updates)", example = "[\"email\", \"tags\"]")
+        List<String> changed,
+        @Schema(description = "Ids of related records: a tie's from and to, a touchpoint's participants and "
+                + "campaign, an outcome's contact and touchpoint")
+        Map<String, Object> related,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Webhooks that include records, for admin and integration owners: the record as read "
+                + "at delivery; absent when it no longer exists (deleted, erased)")
+        Object record) {
+
+    /** What changed: its kind and id. */
+    public record Subject(@Schema(example = "contact") String kind, UUID id) {
+    }
+
+    EventView withRecord(Object record) {
+        return new EventView(id, position, type, occurredAt, subject, version, changed, related, record);
+    }
+
+    static String idOf(long position) {
+        return "evt_" + position;
+    }
+}

@@ -1,0 +1,328 @@
+package health.circles.events;
+
+import static health.circles.Fixtures.contact;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import health.circles.AsRole;
+import health.circles.Fixtures;
+import health.circles.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks delivered to a real HTTP receiver on this machine, whose signatures are checked by an implementation of
+ * the Standard Webhooks verification written here from the specification, independent of the service's.
+ */
+@QuarkusTest
+@AsRole("admin")
+class WebhookTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void eventsArriveSignedInOrderAndWithoutPersonalData() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 204)) {
+            JsonPath hook = create(receiver, List.of("contact.*"), false);
+            String secret = hook.getString("secret");
+            assertTrue(secret.startsWith("whsec_"));
+            Fixtures.Created c = contact().patient().named("Wilhelmina", "Hookworthy").email("w.h@example.org")
+                    .create();
+            given().contentType("application/merge-patch+json").header("If-Match", c.etag())
+                    .body("{\"city\":\"Utrecht\"}").when().patch("/api/v1/contacts/" + c.id()).then().statusCode(200);
+            List<Received> got = receiver.awaitFor(c.id(), 2);
+            assertEquals(List.of("contact.created", "contact.updated"), got.stream().map(Received::type).toList());
+            for (Received r : got) {
+                assertTrue(verifies(secret, r), "the signature verifies with the secret");
+                assertEquals("evt_" + r.body().path("data").path("position").asLong(), r.id());
+                assertTrue(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.timestamp())) < 300);
+                assertFalse(r.raw().contains("Wilhelmina") || r.raw().contains("Hookworthy")
+                        || r.raw().contains("example.org") || r.raw().contains("Utrecht"), "no personal data");
+                assertEquals(c.id(), r.body().path("data").path("subject").path("id").asText());
+            }
+            assertEquals("[\"city\"]", got.get(1).body().path("data").path("changed").toString());
+            given().get("/api/v1/webhooks/" + hook.getString("id")).then().statusCode(200)
+                    .body("secret", nullValue()).body("enabled", equalTo(true));
+            JsonPath log = given().get("/api/v1/webhooks/" + hook.getString("id") + "/deliveries").then()
+                    .statusCode(200).extract().jsonPath();
+            assertEquals(204, log.getInt("items[0].status"));
+            assertEquals(1, log.getInt("items[0].attempt"));
+            assertNotNull(log.get("items[0].latencyMs"));
+            delete(hook);
+        }
+    }
+
+    @Test
+    void failedDeliveriesAreRetriedWithBackoffUnderTheSameId() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (Receiver receiver = new Receiver(() -> calls.incrementAndGet() <= 2 ? 500 : 200)) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String id = contact().patient().create().id();
+            List<Received> got = receiver.awaitFor(id, 3);
+            assertEquals(1, got.stream().map(Received::id).distinct().count(), "webhook-id is stable across retries");
+            assertTrue(Duration.between(got.get(0).at(), got.get(2).at()).toMillis() >= 200 + 400 - 100,
+                    "retries wait, longer each time");
+            List<Map<String, Object>> log = given().get("/api/v1/webhooks/" + hook.getString("id") + "/deliveries")
+                    .then().statusCode(200).extract().jsonPath().getList("items");
+            // Newest first: the success, then the two failures with their next retry.
+            assertEquals(200, log.get(0).get("status"));
+            assertEquals(3, log.get(0).get("attempt"));
+            assertEquals(500, log.get(1).get("status"));
+            assertNotNull(log.get(1).get("nextRetryAt"));
+            assertEquals("HTTP 500", log.get(2).get("error"));
+            delete(hook);
+        }
+    }
+
+    @Test
+    void repeatedFailuresDisableASubscriptionAndReenablingResumesWhereItStopped() throws Exception {
+        AtomicInteger status = new AtomicInteger(503);
+        try (Receiver receiver = new Receiver(status::get)) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String path = "/api/v1/webhooks/" + hook.getString("id");
+            String id = contact().patient().create().id();
+            await().atMost(WAIT).until(() -> !given().get(path).then().extract().jsonPath().getBoolean("enabled"));
+            given().get(path).then().body("disabledReason", containsString("3 consecutive failed deliveries"));
+            assertEquals(3, receiver.of(id).size());
+            status.set(200);
+            given().contentType(ContentType.JSON).body("{\"enabled\":true}").when().patch(path).then().statusCode(200)
+                    .body("enabled", equalTo(true)).body("failures", equalTo(0));
+            assertEquals(200, receiver.awaitFor(id, 4).get(3).status());
+            delete(hook);
+        }
+    }
+
+    @Test
+    void aGoneTargetDisablesTheSubscriptionAtOnce() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 410)) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String path = "/api/v1/webhooks/" + hook.getString("id");
+            String id = contact().patient().create().id();
+            await().atMost(WAIT).until(() -> !given().get(path).then().extract().jsonPath().getBoolean("enabled"));
+            given().get(path).then().body("disabledReason", containsString("410"));
+            assertEquals(1, receiver.of(id).size());
+            delete(hook);
+        }
+    }
+
+    @Test
+    void replayDeliversAgainFromAPosition() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String first = contact().patient().create().id();
+            String second = contact().patient().create().id();
+            long from = receiver.awaitFor(first, 1).get(0).body().path("data").path("position").asLong();
+            receiver.awaitFor(second, 1);
+            given().contentType(ContentType.JSON).body(Map.of("from", from))
+                    .when().post("/api/v1/webhooks/" + hook.getString("id") + "/replay").then().statusCode(200)
+                    .body("deliveredThrough", equalTo((int) from - 1));
+            assertEquals(receiver.awaitFor(first, 2).get(0).id(), receiver.of(first).get(1).id());
+            receiver.awaitFor(second, 2);
+            given().contentType(ContentType.JSON).body(Map.of("from", 0))
+                    .when().post("/api/v1/webhooks/" + hook.getString("id") + "/replay").then().statusCode(400);
+            delete(hook);
+        }
+    }
+
+    @Test
+    void aRotatedSecretSignsBesideTheOldOneDuringTheGrace() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String old = hook.getString("secret");
+            JsonPath rotated = given().when().post("/api/v1/webhooks/" + hook.getString("id") + "/rotate-secret")
+                    .then().statusCode(200).body("previousSecretUntil", org.hamcrest.Matchers.notNullValue())
+                    .extract().jsonPath();
+            String fresh = rotated.getString("secret");
+            assertFalse(old.equals(fresh));
+            String id = contact().patient().create().id();
+            Received r = receiver.awaitFor(id, 1).get(0);
+            assertEquals(2, r.signature().split(" ").length, "two signatures during the grace");
+            assertTrue(verifies(fresh, r));
+            assertTrue(verifies(old, r));
+            assertFalse(verifies("whsec_" + Base64.getEncoder().encodeToString(new byte[32]), r));
+            delete(hook);
+        }
+    }
+
+    @Test
+    void anIntegrationSubscriptionMayCarryTheRecordButNeverAnErasedOne() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = TestTokens.as("integration").contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url(), "types", List.of("contact.*"), "includeRecord", true))
+                    .when().post("/api/v1/webhooks").then().statusCode(201).extract().jsonPath();
+            String id = contact().patient().named("Recordia", "Whole").create().id();
+            JsonNode record = receiver.awaitFor(id, 1).get(0).body().path("data").path("record");
+            assertEquals("Whole", record.path("familyName").asText());
+            given().when().post("/api/v1/contacts/" + id + "/erasure").then().statusCode(204);
+            Received erased = receiver.awaitFor(id, 2).get(1);
+            assertEquals("contact.erased", erased.type());
+            assertTrue(erased.body().path("data").path("record").isMissingNode());
+            // Another owner's subscription answers like an unknown one; the admin sees it.
+            TestTokens.bearer(TestTokens.token("other-ehr", Set.of("integration")))
+                    .get("/api/v1/webhooks/" + hook.getString("id")).then().statusCode(404);
+            given().get("/api/v1/webhooks/" + hook.getString("id")).then().statusCode(200);
+            TestTokens.as("integration").contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url(), "types", List.of("campaign.*")))
+                    .when().post("/api/v1/webhooks").then().statusCode(403)
+                    .body("type", containsString("event-types-not-permitted"));
+            TestTokens.as("integration").when().delete("/api/v1/webhooks/" + hook.getString("id"))
+                    .then().statusCode(204);
+        }
+    }
+
+    @Test
+    void badSubscriptionsAreRefusedByField() {
+        post(Map.of("url", "ftp://example.org/hook", "types", List.of("*"))).then().statusCode(400)
+                .body("errors[0].field", equalTo("url"));
+        post(Map.of("url", "https://user:pw@example.org/hook", "types", List.of("*"))).then().statusCode(400)
+                .body("errors[0].field", equalTo("url"));
+        post(Map.of("url", "https://example.org/hook", "types", List.of("contact.sneezed"))).then().statusCode(400)
+                .body("errors[0].field", equalTo("types[0]"));
+        post(Map.of("types", List.of("*"))).then().statusCode(400);
+        post(Map.of("url", "https://example.org/hook", "types", List.of())).then().statusCode(400);
+        given().get("/api/v1/webhooks/" + java.util.UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void listsAreOwnedAndPaged() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath mine = TestTokens.bearer(TestTokens.token("list-owner", Set.of("integration")))
+                    .contentType(ContentType.JSON).body(Map.of("url", receiver.url(), "types", List.of("tie.*")))
+                    .when().post("/api/v1/webhooks").then().statusCode(201).extract().jsonPath();
+            List<String> seen = TestTokens.bearer(TestTokens.token("list-owner", Set.of("integration")))
+                    .get("/api/v1/webhooks").then().statusCode(200).extract().jsonPath().getList("items.id");
+            assertEquals(List.of(mine.getString("id")), seen);
+            assertTrue(TestTokens.bearer(TestTokens.token("someone-else", Set.of("integration")))
+                    .get("/api/v1/webhooks").then().extract().jsonPath().getList("items").isEmpty());
+            given().queryParam("limit", 1).get("/api/v1/webhooks").then().statusCode(200);
+            given().delete("/api/v1/webhooks/" + mine.getString("id")).then().statusCode(204);
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private static io.restassured.response.Response post(Map<String, ?> body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/api/v1/webhooks");
+    }
+
+    private static JsonPath create(Receiver receiver, List<String> types, boolean includeRecord) {
+        return post(Map.of("url", receiver.url(), "types", types, "description", "test receiver",
+                "includeRecord", includeRecord))
+                .then().statusCode(201).header("Location", startsWith("http"))
+                .body("secret", startsWith("whsec_")).extract().jsonPath();
+    }
+
+    private static void delete(JsonPath hook) {
+        given().delete("/api/v1/webhooks/" + hook.getString("id")).then().statusCode(204);
+    }
+
+    /**
+     * Standard Webhooks verification, from the specification: the key is the base64 after whsec_; the signed content
+     * is id.timestamp.body; any of the space-separated v1 signatures may match, compared in constant time.
+     */
+    static boolean verifies(String secret, Received r) throws Exception {
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        byte[] expected = mac.doFinal((r.id() + "." + r.timestamp() + "." + r.raw()).getBytes(StandardCharsets.UTF_8));
+        for (String part : r.signature().split(" ")) {
+            String[] versioned = part.split(",", 2);
+            if (versioned.length == 2 && versioned[0].equals("v1")
+                    && MessageDigest.isEqual(expected, Base64.getDecoder().decode(versioned[1]))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One request the receiver got, and the status it answered. */
+    record Received(String id, String timestamp, String signature, String raw, JsonNode body, int status,
+                    Instant at) {
+
+        String type() {
+            return body.path("type").asText();
+        }
+    }
+
+    /** An HTTP receiver on a free port of this machine that answers each request with the status it is told. */
+    static final class Receiver implements AutoCloseable {
+
+        private final HttpServer server;
+        private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+
+        Receiver(IntSupplier status) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/hook", exchange -> {
+                try (InputStream in = exchange.getRequestBody()) {
+                    String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    int answer = status.getAsInt();
+                    var h = exchange.getRequestHeaders();
+                    received.add(new Received(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
+                            h.getFirst("webhook-signature"), raw, JSON.readTree(raw), answer, Instant.now()));
+                    exchange.sendResponseHeaders(answer, -1);
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook?from=circles";
+        }
+
+        List<Received> of(String subject) {
+            List<Received> out = new ArrayList<>();
+            for (Received r : received) {
+                if (subject.equals(r.body().path("data").path("subject").path("id").asText())) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
+        List<Received> awaitFor(String subject, int count) {
+            return await("deliveries about " + subject).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> of(subject), l -> l.size() >= count);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+}
