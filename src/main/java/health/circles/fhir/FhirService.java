@@ -482,7 +482,8 @@ public class FhirService {
     }
 
     private static Applied applied(String status, String type, ContactView contact) {
-        return new Applied(status, type + "/" + contact.id() + "/_history/" + contact.version(),
+        // Location without a version: later entries of the same Bundle (a Consent) may change the record again.
+        return new Applied(status, type + "/" + contact.id(),
                 "W/\"" + contact.version() + "\"", contact.id(),
                 List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))));
     }
