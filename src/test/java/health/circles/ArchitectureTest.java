@@ -79,7 +79,7 @@ class ArchitectureTest {
     @Test
     void storesAreUsedOnlyInTheirOwnPackage() {
         for (String capability : List.of("contact", "network", "security", "sync", "analytics", "outreach",
-                "imports", "events")) {
+                "imports", "events", "fhir")) {
             String own = "health.circles." + capability + "..";
             check(noClasses().that().resideOutsideOfPackage(own)
                     .should().dependOnClassesThat(resideInAPackage(own).and(simpleNameEndingWith("Store")))
@@ -114,6 +114,14 @@ class ArchitectureTest {
             org.junit.jupiter.api.Assertions.assertEquals(List.of(), spelled,
                     "these spell out the active-tie rule instead of using network.ActiveTie");
         }
+    }
+
+    @Test
+    void nothingUsesFhir() {
+        check(noClasses().that().resideOutsideOfPackage("health.circles.fhir..")
+                .should().dependOnClassesThat().resideInAPackage("health.circles.fhir..")
+                .because("fhir sits at the top: it speaks FHIR over contact, network and consent, and nothing "
+                        + "below depends on it"));
     }
 
     @Test

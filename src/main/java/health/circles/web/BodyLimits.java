@@ -38,11 +38,13 @@ public class BodyLimits {
     private final long general;
     private final Map<String, UploadRoute> uploads;
     private final ObjectMapper json;
+    private final Instance<ProblemFormat> formats;
 
-    BodyLimits(HttpConfig http, Instance<UploadRoute> uploads, ObjectMapper json) {
+    BodyLimits(HttpConfig http, Instance<UploadRoute> uploads, ObjectMapper json, Instance<ProblemFormat> formats) {
         this.general = http.maxBodySize().asLongValue();
         this.uploads = uploads.stream().collect(Collectors.toUnmodifiableMap(UploadRoute::path, u -> u));
         this.json = json;
+        this.formats = formats;
     }
 
     void install(@Observes Router router) {
@@ -209,13 +211,15 @@ public class BodyLimits {
         }
         Problem body = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(),
                 ctx.normalizedPath(), List.of());
+        java.util.Optional<ProblemFormat> format = RouteFailures.formatOf(formats, ctx.normalizedPath());
         String text;
         try {
-            text = json.writeValueAsString(body);
+            text = format.isPresent() ? format.get().render(body) : json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE,
+                format.map(ProblemFormat::mediaType).orElse(Problem.MEDIA_TYPE));
         if (problem.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer");
         }

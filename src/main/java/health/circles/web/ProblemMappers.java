@@ -62,8 +62,8 @@ public class ProblemMappers {
         return answer;
     }
 
-    /** The one table from domain failures to HTTP statuses. */
-    static int status(DomainException e) {
+    /** The one table from domain failures to HTTP statuses (also for answers that carry failures inside, e.g. FHIR batches). */
+    public static int status(DomainException e) {
         if (e instanceof NotFound) {
             return 404;
         } else if (e instanceof InvalidInput) {

@@ -28,9 +28,22 @@ public class RouteFailures {
     private static final Logger LOG = Logger.getLogger(RouteFailures.class);
 
     private final ObjectMapper json;
+    private final jakarta.enterprise.inject.Instance<ProblemFormat> formats;
 
-    RouteFailures(ObjectMapper json) {
+    RouteFailures(ObjectMapper json, jakarta.enterprise.inject.Instance<ProblemFormat> formats) {
         this.json = json;
+        this.formats = formats;
+    }
+
+    /** The format that writes errors on {@code path}, when a capability declared one. */
+    static java.util.Optional<ProblemFormat> formatOf(jakarta.enterprise.inject.Instance<ProblemFormat> formats,
+                                                      String path) {
+        for (ProblemFormat format : formats) {
+            if (path != null && format.covers(path)) {
+                return java.util.Optional.of(format);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     void install(@Observes Router router) {
@@ -67,12 +80,13 @@ public class RouteFailures {
         Problem body = new Problem(problem.type(), problem.title(), problem.status(), problem.detail(),
                 ctx.normalizedPath(), List.of());
         try {
+            java.util.Optional<ProblemFormat> format = formatOf(formats, ctx.normalizedPath());
             ctx.response().setStatusCode(problem.status())
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE);
+                    .putHeader("Content-Type", format.map(ProblemFormat::mediaType).orElse(Problem.MEDIA_TYPE));
             if (problem.status() == 401) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
             }
-            ctx.response().end(json.writeValueAsString(body));
+            ctx.response().end(format.isPresent() ? format.get().render(body) : json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             ctx.next();
         }

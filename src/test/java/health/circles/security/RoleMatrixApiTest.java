@@ -49,6 +49,11 @@ class RoleMatrixApiTest {
     private static final Set<String> OUTREACH_WRITE = Set.of("admin", "outreach");
     private static final Set<String> OUTREACH_READ = Set.of("admin", "outreach", "analyst");
     private static final Set<String> EVENTS = Set.of("admin", "integration");
+    private static final Set<String> FHIR = Set.of("admin", "integration");
+    private static final String FHIR_BUNDLE = """
+            {"resourceType":"Bundle","type":"batch"}""";
+    private static final String FHIR_PATIENT = """
+            {"resourceType":"Patient","name":[{"family":"Matrix"}]}""";
 
     /**
      * One endpoint's rule. {@code denyOnly}: the call has effects other tests would feel (a rebuild, a job), so only
@@ -147,7 +152,16 @@ class RoleMatrixApiTest {
             new Rule("DELETE", "/api/v1/webhooks/{id}", EVENTS, null),
             new Rule("POST", "/api/v1/webhooks/{id}/rotate-secret", EVENTS, null),
             new Rule("POST", "/api/v1/webhooks/{id}/replay", EVENTS, "{}"),
-            new Rule("GET", "/api/v1/webhooks/{id}/deliveries", EVENTS, null));
+            new Rule("GET", "/api/v1/webhooks/{id}/deliveries", EVENTS, null),
+            new Rule("GET", "/fhir/metadata", FHIR, null),
+            new Rule("POST", "/fhir", FHIR, FHIR_BUNDLE, false, "application/fhir+json"),
+            new Rule("POST", "/fhir/{type}", FHIR, FHIR_PATIENT, false, "application/fhir+json"),
+            new Rule("GET", "/fhir/Patient/{id}", FHIR, null),
+            new Rule("GET", "/fhir/Patient/{id}/$everything", FHIR, null),
+            new Rule("GET", "/fhir/Practitioner/{id}", FHIR, null),
+            new Rule("GET", "/fhir/RelatedPerson", FHIR, null),
+            new Rule("GET", "/fhir/CareTeam", FHIR, null),
+            new Rule("GET", "/fhir/Consent", FHIR, null));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");
@@ -173,7 +187,9 @@ class RoleMatrixApiTest {
     @Test
     void everyEndpointRefusesAMissingToken() {
         for (Rule rule : MATRIX) {
-            send(given(), rule, UUID.randomUUID()).then().statusCode(401).contentType("application/problem+json");
+            // FHIR answers in its own error format, an OperationOutcome.
+            send(given(), rule, UUID.randomUUID()).then().statusCode(401).contentType(
+                    rule.path().startsWith("/fhir") ? "application/fhir+json" : "application/problem+json");
         }
     }
 
@@ -205,9 +221,13 @@ class RoleMatrixApiTest {
     }
 
     static Response send(RequestSpecification request, Rule rule, UUID id) {
-        String path = rule.path().replace("{id}", id.toString()).replace("{code}", "MATRIX_PROBE");
+        String path = rule.path().replace("{id}", id.toString()).replace("{code}", "MATRIX_PROBE")
+                .replace("{type}", "Patient");
         if (rule.body() != null) {
             request = request.contentType(rule.mediaType()).body(rule.body().getBytes(StandardCharsets.UTF_8));
+        }
+        if (path.contains("$")) {
+            request = request.urlEncodingEnabled(false); // "$everything" as FHIR clients send it
         }
         return request.when().request(rule.method(), path);
     }

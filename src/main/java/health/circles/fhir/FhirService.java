@@ -1,0 +1,644 @@
+package health.circles.fhir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import health.circles.contact.Channel;
+import health.circles.contact.ConsentChannel;
+import health.circles.contact.ConsentEntryInput;
+import health.circles.contact.ConsentStatus;
+import health.circles.contact.ContactDirectory;
+import health.circles.contact.ContactErased;
+import health.circles.contact.ContactInput;
+import health.circles.contact.ContactKind;
+import health.circles.contact.ContactService;
+import health.circles.contact.ContactView;
+import health.circles.contact.ErasureRegister;
+import health.circles.failure.Conflict;
+import health.circles.failure.DomainException;
+import health.circles.failure.InvalidInput;
+import health.circles.failure.NotFound;
+import health.circles.failure.NotPermitted;
+import health.circles.failure.PreconditionRequired;
+import health.circles.failure.RuleRefused;
+import health.circles.failure.StaleVersion;
+import health.circles.failure.TooLarge;
+import health.circles.failure.Unavailable;
+import health.circles.network.TieInput;
+import health.circles.network.TieService;
+import health.circles.network.TieSource;
+import health.circles.network.TieType;
+import health.circles.network.TieView;
+import health.circles.security.AuditNotes;
+import health.circles.web.Problem;
+import health.circles.web.ProblemMappers;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * FHIR R4 writes and reads over the contact, network and consent services: a transaction Bundle in one database
+ * transaction (all or nothing; the graph follows through the outbox), a batch entry by entry, single resources;
+ * resources matched by identifier so that sending them again changes nothing.
+ */
+@ApplicationScoped
+public class FhirService {
+
+    /** The resource types Circles takes, in the order a Bundle's entries are applied (referenced ones first). */
+    static final List<String> WRITABLE = List.of("Organization", "Patient", "Practitioner", "RelatedPerson",
+            "PractitionerRole", "CareTeam", "Consent");
+    static final int MAX_ENTRIES = 1000;
+    static final String CONSENT_SOURCE = "fhir:Consent";
+    private static final int MAX_TIES = 200;
+
+    private final ContactService contacts;
+    private final ContactDirectory directory;
+    private final TieService ties;
+    private final IdentifierStore identifiers;
+    private final ErasureRegister register;
+    private final AuditNotes auditNotes;
+    private final Validator validator;
+    private final ObjectMapper json;
+    private final FhirOut out;
+    private final Clock clock = Clock.systemUTC();
+
+    FhirService(ContactService contacts, ContactDirectory directory, TieService ties, IdentifierStore identifiers,
+                ErasureRegister register, AuditNotes auditNotes, Validator validator, ObjectMapper json, FhirOut out) {
+        this.contacts = contacts;
+        this.directory = directory;
+        this.ties = ties;
+        this.identifiers = identifiers;
+        this.register = register;
+        this.auditNotes = auditNotes;
+        this.validator = validator;
+        this.json = json;
+        this.out = out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- writes
+
+    /** What one entry did: its answer in the response Bundle and the records it wrote (for the audit trail). */
+    record Applied(String status, String location, String etag, UUID contact, List<FhirAnswer.Shown> shown) {
+    }
+
+    /** A transaction or batch Bundle; a transaction fails whole on its first refused entry. */
+    @Transactional
+    public FhirAnswer bundle(Bundle bundle) {
+        boolean transaction = bundle.getType() == Bundle.BundleType.TRANSACTION;
+        if (!transaction && bundle.getType() != Bundle.BundleType.BATCH) {
+            throw InvalidInput.field("Bundle.type", "must be transaction or batch");
+        }
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        if (entries.size() > MAX_ENTRIES) {
+            throw new TooLarge("Content Too Large", "A Bundle holds at most " + MAX_ENTRIES
+                    + " entries here; send larger sets as several Bundles");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingInt(i -> rank(entries.get(i))));
+        Map<String, UUID> resolved = new HashMap<>();
+        Applied[] applied = new Applied[entries.size()];
+        OperationOutcome[] failed = new OperationOutcome[entries.size()];
+        String[] failedStatus = new String[entries.size()];
+        for (int i : order) {
+            Bundle.BundleEntryComponent entry = entries.get(i);
+            String at = "Bundle.entry[" + i + "]";
+            if (transaction) {
+                try {
+                    applied[i] = entry(entry, at, resolved);
+                } catch (DomainException e) {
+                    throw located(e, at);
+                }
+            } else {
+                try {
+                    applied[i] = QuarkusTransaction.requiringNew().call(() -> entry(entry, at, resolved));
+                } catch (DomainException e) {
+                    failedStatus[i] = ProblemMappers.status(e) + " " + Problem.reason(ProblemMappers.status(e));
+                    failed[i] = FhirProblems.outcome(problem(located(e, at)));
+                } catch (ConstraintViolationException e) {
+                    failedStatus[i] = "400 Bad Request";
+                    failed[i] = FhirProblems.outcome(problem(InvalidInput.request("validation", at
+                            + ": the resource breaks a rule of Circles' records")));
+                }
+            }
+            if (applied[i] != null && entry.hasFullUrl() && applied[i].contact() != null) {
+                resolved.put(entry.getFullUrl(), applied[i].contact());
+            }
+        }
+        Bundle response = new Bundle();
+        response.setType(transaction ? Bundle.BundleType.TRANSACTIONRESPONSE : Bundle.BundleType.BATCHRESPONSE);
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Bundle.BundleEntryResponseComponent r = response.addEntry().getResponse();
+            if (applied[i] != null) {
+                r.setStatus(applied[i].status()).setLocation(applied[i].location()).setEtag(applied[i].etag());
+                shown.addAll(applied[i].shown());
+            } else {
+                r.setStatus(failedStatus[i]).setOutcome(failed[i]);
+            }
+        }
+        response.setTimestamp(java.util.Date.from(now()));
+        return new FhirAnswer(response, shown);
+    }
+
+    /** One resource posted to its type's endpoint: an entry of a transaction of one. */
+    @Transactional
+    public Applied single(String type, IBaseResource resource) {
+        if (!(resource instanceof Resource r) || !type.equals(r.fhirType())) {
+            throw InvalidInput.field("resourceType", "must be " + type + ", the type in the path");
+        }
+        Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(r);
+        entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(type);
+        return entry(entry, type, new HashMap<>());
+    }
+
+    private static int rank(Bundle.BundleEntryComponent entry) {
+        int rank = entry.hasResource() ? WRITABLE.indexOf(entry.getResource().fhirType()) : -1;
+        return rank < 0 ? WRITABLE.size() : rank;
+    }
+
+    private Applied entry(Bundle.BundleEntryComponent entry, String at, Map<String, UUID> resolved) {
+        if (!entry.hasResource()) {
+            throw InvalidInput.field(at + ".resource", "is required: Circles takes resources to create or update");
+        }
+        Resource resource = entry.getResource();
+        String type = resource.fhirType();
+        String where = at.startsWith("Bundle") ? at + ".resource" : type;
+        if (!WRITABLE.contains(type)) {
+            throw new InvalidInput("not-supported", "Bad Request", where + ": " + type + " is not taken here (only "
+                    + String.join(", ", WRITABLE) + ")", List.of(new DomainException.FieldError(where, "is a "
+                    + type + ", which Circles does not keep")));
+        }
+        UUID explicit = null;
+        if (entry.hasRequest()) {
+            Bundle.HTTPVerb method = entry.getRequest().getMethod();
+            if (method != Bundle.HTTPVerb.POST && method != Bundle.HTTPVerb.PUT) {
+                throw InvalidInput.field(at + ".request.method", "must be POST or PUT (conditional create or update)");
+            }
+            String url = entry.getRequest().getUrl();
+            if (method == Bundle.HTTPVerb.PUT && url != null && url.startsWith(type + "/")) {
+                explicit = uuid(url.substring(type.length() + 1), at + ".request.url")
+                        .orElseThrow(() -> new NotFound(type, Texts.clip(url, 100)));
+            }
+        }
+        FhirIn in = FhirIn.at(validator, where);
+        return switch (type) {
+            case "Patient" -> person(type, in.patient((Patient) resource), explicit, Set.of(ContactKind.PATIENT));
+            case "Practitioner" -> person(type, in.practitioner((Practitioner) resource), explicit,
+                    Set.of(ContactKind.PHYSICIAN, ContactKind.NURSE, ContactKind.OTHER_CLINICIAN));
+            case "Organization" -> person(type, in.organization((Organization) resource), explicit,
+                    Set.of(ContactKind.ORGANIZATION));
+            case "RelatedPerson" -> related(in.relatedPerson((RelatedPerson) resource), explicit, where, resolved);
+            case "PractitionerRole" -> role(in.practitionerRole((PractitionerRole) resource), where, resolved);
+            case "CareTeam" -> careTeam(in.careTeam((CareTeam) resource), where, resolved);
+            case "Consent" -> consent(in.consent((Consent) resource, now()), where, resolved);
+            default -> throw new IllegalStateException(type);
+        };
+    }
+
+    /**
+     * Conditional create or update of a contact: the contact holding one of the resource's identifiers (or the one
+     * named by a PUT) takes the fields Circles keeps from the resource, unless they are already what it holds; none
+     * found: a new contact. {@code kinds}: what an existing contact may be for this resource type.
+     */
+    private Applied person(String type, FhirIn.Person person, UUID explicit, Set<ContactKind> kinds) {
+        List<String> fingerprints = person.identifiers().stream().map(i -> register.fingerprintHex(i.key())).toList();
+        if (identifiers.anyErased(fingerprints)) {
+            throw new Conflict("erased-identifier", "An identifier of this " + type + " belonged to a contact erased "
+                    + "on request; it cannot be used again");
+        }
+        Set<UUID> holders = new LinkedHashSet<>();
+        identifiers.holders(person.identifiers()).forEach(h -> holders.add(h.contact()));
+        if (explicit != null) {
+            holders.add(explicit);
+        }
+        if (holders.size() > 1) {
+            throw new Conflict("ambiguous-identifier", "The identifiers of this " + type + " belong to "
+                    + holders.size() + " different contacts (" + holders + "); send them separately or merge the "
+                    + "contacts first");
+        }
+        Instant now = now();
+        if (holders.isEmpty()) {
+            ContactView created = contacts.create(person.contact()).contact();
+            identifiers.add(created.id(), person.identifiers(), now);
+            return applied("201 Created", type, created);
+        }
+        UUID id = holders.iterator().next();
+        ContactView current = contacts.get(id);
+        ContactInput wanted = person.contact();
+        boolean relatedKeepsKind = "RelatedPerson".equals(type) && current.kind().isPerson();
+        boolean becomesPatient = "Patient".equals(type) && current.kind().isPerson() && !current.kind().isClinician();
+        if (!kinds.contains(current.kind()) && !relatedKeepsKind && !becomesPatient) {
+            throw new Conflict("kind-mismatch", "Contact " + id + " is a " + current.kind() + ", which a " + type
+                    + " cannot describe");
+        }
+        // A related person stays what they are (a patient may be someone's daughter); a practitioner whose
+        // qualification says nothing of their kind keeps the one Circles has.
+        ContactKind kind = relatedKeepsKind
+                || kinds.contains(current.kind()) && wanted.kind() == ContactKind.OTHER_CLINICIAN
+                ? current.kind() : wanted.kind();
+        identifiers.add(id, person.identifiers(), now);
+        if (same(current, wanted, kind)) {
+            return applied("200 OK", type, current);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.put("kind", kind.name());
+        body.put("givenName", wanted.givenName());
+        body.put("familyName", wanted.familyName());
+        body.put("organizationName", wanted.organizationName());
+        body.put("email", wanted.email());
+        body.put("phone", wanted.phone());
+        body.put("postalCode", wanted.postalCode());
+        body.put("city", wanted.city());
+        body.set("languages", json.valueToTree(wanted.languages()));
+        body.set("specialties", json.valueToTree(kind.isClinician() || kind == ContactKind.ORGANIZATION
+                ? wanted.specialties() : List.of()));
+        body.set("tags", json.valueToTree(current.tags()));
+        try {
+            return applied("200 OK", type, contacts.replace(id, current.version(), body).contact());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the contact already holds what the resource says (so that a re-sent resource writes nothing). */
+    private static boolean same(ContactView c, ContactInput in, ContactKind kind) {
+        return c.kind() == kind && eq(c.givenName(), in.givenName()) && eq(c.familyName(), in.familyName())
+                && eq(c.organizationName(), in.organizationName()) && eq(c.email(), in.email())
+                && eq(c.phone(), in.phone())
+                && eq(c.postalCode(), in.postalCode() == null ? null : in.postalCode().strip()
+                .toUpperCase(java.util.Locale.ROOT))
+                && eq(c.city(), in.city()) && c.languages().equals(distinct(in.languages()))
+                && (!kind.isClinician() && kind != ContactKind.ORGANIZATION
+                || c.specialties().equals(distinct(in.specialties())));
+    }
+
+    private static boolean eq(String a, String b) {
+        String x = a == null || a.isBlank() ? null : a.strip();
+        String y = b == null || b.isBlank() ? null : b.strip();
+        return java.util.Objects.equals(x, y);
+    }
+
+    private static List<String> distinct(List<String> values) {
+        return values == null ? List.of() : values.stream().map(String::strip).distinct().toList();
+    }
+
+    private Applied related(FhirIn.Related related, UUID explicit, String where, Map<String, UUID> resolved) {
+        UUID patient = reference(related.patient(), where + ".patient", resolved, "Patient",
+                Set.of(ContactKind.PATIENT));
+        Applied person = person("RelatedPerson", related.person(), explicit, Set.of(ContactKind.FAMILY,
+                ContactKind.CAREGIVER));
+        if (person.contact().equals(patient)) {
+            throw InvalidInput.field(where + ".patient", "names the related person themselves");
+        }
+        List<FhirAnswer.Shown> shown = new ArrayList<>(person.shown());
+        for (RelationshipCodes.Relationship r : related.relationships()) {
+            boolean toPatient = r.direction() == RelationshipCodes.Direction.TO_PATIENT;
+            tie(toPatient ? person.contact() : patient, toPatient ? patient : person.contact(), r.tieType(),
+                    related.since(), related.until()).ifPresent(shown::add);
+        }
+        return new Applied(person.status(), person.location(), person.etag(), person.contact(), shown);
+    }
+
+    private Applied role(FhirIn.Role role, String where, Map<String, UUID> resolved) {
+        UUID practitioner = reference(role.practitioner(), where + ".practitioner", resolved, "Practitioner",
+                Set.of(ContactKind.PHYSICIAN, ContactKind.NURSE, ContactKind.OTHER_CLINICIAN));
+        UUID organization = reference(role.organization(), where + ".organization", resolved, "Organization",
+                Set.of(ContactKind.ORGANIZATION));
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        if (!role.specialties().isEmpty()) {
+            ContactView current = contacts.get(practitioner);
+            List<String> all = new ArrayList<>(current.specialties());
+            role.specialties().stream().filter(s -> !all.contains(s)).forEach(all::add);
+            if (all.size() != current.specialties().size()) {
+                if (all.size() > 30) {
+                    throw InvalidInput.field(where + ".specialty", "a practitioner has at most 30 specialties");
+                }
+                ObjectNode body = json.valueToTree(current);
+                for (String readOnly : List.of("id", "displayName", "createdAt", "updatedAt", "version", "consent",
+                        "doNotContact")) {
+                    body.remove(readOnly);
+                }
+                body.set("specialties", json.valueToTree(all));
+                try {
+                    contacts.replace(practitioner, current.version(), body);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                shown.add(new FhirAnswer.Shown("Practitioner/" + practitioner, Set.of(practitioner)));
+            }
+        }
+        Optional<FhirAnswer.Shown> tie = tie(practitioner, organization, "WORKS_AT", role.since(), role.until());
+        tie.ifPresent(shown::add);
+        UUID tieId = tieBetween(practitioner, organization, "WORKS_AT").map(TieView::id).orElse(null);
+        return new Applied(tie.isPresent() ? "201 Created" : "200 OK", "PractitionerRole/" + tieId, null,
+                practitioner, shown.isEmpty() ? List.of(new FhirAnswer.Shown("PractitionerRole/" + tieId,
+                Set.of(practitioner, organization))) : shown);
+    }
+
+    private Applied careTeam(FhirIn.Team team, String where, Map<String, UUID> resolved) {
+        UUID patient = reference(team.subject(), where + ".subject", resolved, "Patient", Set.of(ContactKind.PATIENT));
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        boolean created = false;
+        for (FhirIn.Member m : team.members()) {
+            String path = where + "." + m.path() + ".member";
+            UUID member = reference(m.member(), path, resolved, null, null);
+            ContactKind kind = directory.find(member).orElseThrow().kind();
+            String tieType = m.role() != null ? m.role().tieType() : kind.isClinician() ? "TREATS" : "CARES_FOR";
+            if ("TREATS".equals(tieType) && !kind.isClinician()) {
+                throw new RuleRefused("tie-kind-not-allowed", "Tie type does not fit these contacts",
+                        path + ": a clinical role needs a Practitioner; contact " + member + " is a " + kind,
+                        List.of(new DomainException.FieldError(path, "is not a clinician")));
+            }
+            if (member.equals(patient)) {
+                throw InvalidInput.field(path, "names the subject of the care team");
+            }
+            Optional<FhirAnswer.Shown> tie = tie(member, patient, tieType, m.since(), m.until());
+            created |= tie.isPresent();
+            tie.ifPresent(shown::add);
+        }
+        if (shown.isEmpty()) {
+            shown.add(new FhirAnswer.Shown("CareTeam/" + patient, Set.of(patient)));
+        }
+        return new Applied(created ? "201 Created" : "200 OK", "CareTeam/" + patient, null, patient, shown);
+    }
+
+    private Applied consent(FhirIn.ConsentAnswers consent, String where, Map<String, UUID> resolved) {
+        UUID patient = reference(consent.patient(), where + ".patient", resolved, "Patient", Set.of(ContactKind.PATIENT));
+        long version = contacts.get(patient).version();
+        for (Map.Entry<Channel, ConsentStatus> answer : consent.answers().entrySet()) {
+            version = contacts.recordConsent(patient, new ConsentEntryInput(ConsentChannel.of(answer.getKey()),
+                    answer.getValue(), consent.givenAt(), CONSENT_SOURCE)).version();
+        }
+        return new Applied("200 OK", "Consent/" + patient, "W/\"" + version + "\"", patient,
+                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))));
+    }
+
+    /** Opens the tie unless an open one of the type joins the two already; the tie written, if any. */
+    private Optional<FhirAnswer.Shown> tie(UUID from, UUID to, String tieType, java.time.LocalDate since,
+                                           java.time.LocalDate until) {
+        if (tieBetween(from, to, tieType).isPresent()) {
+            return Optional.empty();
+        }
+        TieView tie = ties.create(new TieInput(from, to, TieType.valueOf(tieType), since, until, null, TieSource.FHIR,
+                null, null)).tie();
+        return Optional.of(new FhirAnswer.Shown("Tie/" + tie.id(), Set.of(from, to)));
+    }
+
+    /** The open tie of the type from one contact to the other (either way for a symmetric type). */
+    private Optional<TieView> tieBetween(UUID from, UUID to, String tieType) {
+        TieType type = TieType.valueOf(tieType);
+        return ties.list(from, type, null, true, null, null, MAX_TIES).items().stream()
+                .filter(t -> t.to().equals(to) && t.from().equals(from)
+                        || !type.directed() && t.from().equals(to) && t.to().equals(from))
+                .findFirst();
+    }
+
+    /**
+     * The contact a reference names: a resource of this Bundle (its fullUrl, e.g. urn:uuid:…), a Circles id
+     * ({@code Patient/<id>}), or an identifier ({@code Patient?identifier=system|value}). {@code type} and
+     * {@code kinds}, when given, are what it must be.
+     */
+    private UUID reference(Reference reference, String path, Map<String, UUID> resolved, String type,
+                           Set<ContactKind> kinds) {
+        String ref = reference.getReference();
+        UUID id = resolved.get(ref);
+        if (id == null) {
+            int slash = ref.indexOf('/');
+            int query = ref.indexOf("?identifier=");
+            if (ref.startsWith("urn:")) {
+                throw InvalidInput.field(path, "names no entry of this Bundle (" + Texts.clip(ref, 80) + ")");
+            } else if (query > 0) {
+                String named = ref.substring(0, query);
+                String[] parts = java.net.URLDecoder.decode(ref.substring(query + 12), java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\\|", 2);
+                if (parts.length != 2 || (type != null && !named.equals(type))) {
+                    throw InvalidInput.field(path, "must be " + (type == null ? "Type" : type)
+                            + "?identifier=system|value");
+                }
+                id = identifiers.holders(List.of(new IdentifierStore.Identifier(parts[0], parts[1]))).stream()
+                        .map(IdentifierStore.Held::contact).findFirst()
+                        .orElseThrow(() -> new RuleRefused("unknown-reference", "Unknown reference",
+                                path + ": no contact holds that identifier",
+                                List.of(new DomainException.FieldError(path, "no contact holds that identifier"))));
+            } else if (slash > 0 && (type == null || ref.substring(0, slash).equals(type))) {
+                String named = ref.substring(0, slash);
+                if (!List.of("Patient", "Practitioner", "RelatedPerson", "Organization").contains(named)) {
+                    throw InvalidInput.field(path, "must name a Patient, Practitioner, RelatedPerson or Organization");
+                }
+                id = uuid(ref.substring(slash + 1), path).orElse(null);
+            }
+            if (id == null) {
+                throw InvalidInput.field(path, "must be " + (type == null ? "a resource" : "a " + type)
+                        + " of this Bundle (its fullUrl), " + (type == null ? "Type" : type) + "/<id> or "
+                        + (type == null ? "Type" : type) + "?identifier=system|value");
+            }
+        }
+        UUID found = id;
+        ContactDirectory.Entry entry = directory.find(found).orElseThrow(() -> new RuleRefused("unknown-reference",
+                "Unknown reference", path + ": no contact " + found,
+                List.of(new DomainException.FieldError(path, "names no contact"))));
+        if (kinds != null && !kinds.contains(entry.kind())) {
+            throw new RuleRefused("unknown-reference", "Unknown reference", path + ": contact " + found + " is a "
+                    + entry.kind() + ", not a " + type, List.of(new DomainException.FieldError(path, "is not a " + type)));
+        }
+        return found;
+    }
+
+    private static Optional<UUID> uuid(String text, String path) {
+        try {
+            return text.length() == 36 ? Optional.of(UUID.fromString(text)) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Applied applied(String status, String type, ContactView contact) {
+        // Location without a version: later entries of the same Bundle (a Consent) may change the record again.
+        return new Applied(status, type + "/" + contact.id(),
+                "W/\"" + contact.version() + "\"", contact.id(),
+                List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))));
+    }
+
+    /** The failure of an entry, said of that entry: its fields prefixed with the entry's place unless they are. */
+    static DomainException located(DomainException e, String at) {
+        List<DomainException.FieldError> errors = e.errors().stream()
+                .map(f -> new DomainException.FieldError(f.field() != null && f.field().startsWith(at) ? f.field()
+                        : at + (f.field() == null ? "" : "." + f.field()), f.reason())).toList();
+        String detail = e.detail() != null && e.detail().startsWith(at) ? e.detail() : at + ": " + e.detail();
+        if (e instanceof InvalidInput) {
+            return new InvalidInput(e.code(), e.title(), detail, errors);
+        } else if (e instanceof Conflict) {
+            return new Conflict(e.code(), e.title(), detail, errors);
+        } else if (e instanceof RuleRefused) {
+            return new RuleRefused(e.code(), e.title(), detail, errors);
+        } else if (e instanceof NotFound) {
+            return new NotFound(e.code(), e.title(), detail);
+        }
+        return e; // StaleVersion, NotPermitted, PreconditionRequired, TooLarge, Unavailable: as they are
+    }
+
+    private static Problem problem(DomainException e) {
+        return new Problem(Problem.type(e.code()), e.title(), ProblemMappers.status(e), e.detail(), null,
+                e.errors().stream().map(f -> new Problem.FieldError(f.field(), f.reason())).toList());
+    }
+
+    // ----------------------------------------------------------------------------------------------- reads
+
+    @Transactional
+    public FhirAnswer patient(UUID id) {
+        ContactView c = contacts.get(id);
+        if (c.kind() != ContactKind.PATIENT) {
+            throw new NotFound("Patient", id);
+        }
+        return one(out.patient(c, identifiers.of(id)), "Patient/" + id, id);
+    }
+
+    @Transactional
+    public FhirAnswer practitioner(UUID id) {
+        ContactView c = contacts.get(id);
+        if (!c.kind().isClinician()) {
+            throw new NotFound("Practitioner", id);
+        }
+        return one(out.practitioner(c, identifiers.of(id)), "Practitioner/" + id, id);
+    }
+
+    @Transactional
+    public FhirAnswer relatedPersons(UUID patient) {
+        List<Resource> found = new ArrayList<>();
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        relatedOf(patient, found, shown);
+        return new FhirAnswer(out.searchSet(found), shown);
+    }
+
+    @Transactional
+    public FhirAnswer careTeams(UUID patient) {
+        List<Resource> found = new ArrayList<>();
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        careTeamOf(patient, found, shown, false);
+        return new FhirAnswer(out.searchSet(found), shown);
+    }
+
+    @Transactional
+    public FhirAnswer consents(UUID patient) {
+        ContactView c = patientView(patient);
+        return new FhirAnswer(out.searchSet(out.consent(c).map(List::<Resource>of).orElse(List.of())),
+                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))));
+    }
+
+    /** Everything Circles holds about a patient: the person, related persons, care team (with its members), consent. */
+    @Transactional
+    public FhirAnswer everything(UUID patient) {
+        ContactView c = patientView(patient);
+        List<Resource> found = new ArrayList<>();
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        found.add(out.patient(c, identifiers.of(patient)));
+        shown.add(new FhirAnswer.Shown("Patient/" + patient, Set.of(patient)));
+        relatedOf(patient, found, shown);
+        careTeamOf(patient, found, shown, true);
+        out.consent(c).ifPresent(found::add);
+        return new FhirAnswer(out.searchSet(found), shown);
+    }
+
+    private ContactView patientView(UUID id) {
+        ContactView c = contacts.get(id);
+        if (c.kind() != ContactKind.PATIENT) {
+            throw new NotFound("Patient", id);
+        }
+        return c;
+    }
+
+    private void relatedOf(UUID patient, List<Resource> found, List<FhirAnswer.Shown> shown) {
+        patientView(patient);
+        Map<UUID, List<String>> types = new java.util.LinkedHashMap<>();
+        for (String tieType : RelationshipCodes.relatedTieTypes()) {
+            for (TieView t : ties.list(patient, TieType.valueOf(tieType), null, true, null, null, MAX_TIES).items()) {
+                UUID other = t.from().equals(patient) ? t.to() : t.from();
+                if (tieType.equals("CARES_FOR") && !t.to().equals(patient)) {
+                    continue; // the patient caring for someone else
+                }
+                types.computeIfAbsent(other, k -> new ArrayList<>()).add(tieType);
+            }
+        }
+        for (ContactView v : contacts.views(List.copyOf(types.keySet()))) {
+            if (v.kind().isClinician() || v.kind() == ContactKind.ORGANIZATION) {
+                continue; // a clinician's care is in the care team
+            }
+            found.add(out.relatedPerson(v, patient, types.get(v.id()), identifiers.of(v.id())));
+            shown.add(new FhirAnswer.Shown("RelatedPerson/" + v.id(), new LinkedHashSet<>(List.of(v.id(), patient))));
+        }
+    }
+
+    private void careTeamOf(UUID patient, List<Resource> found, List<FhirAnswer.Shown> shown, boolean withMembers) {
+        patientView(patient);
+        List<FhirOut.Member> members = new ArrayList<>();
+        Map<UUID, TieView> byMember = new java.util.LinkedHashMap<>();
+        for (String tieType : List.of("TREATS", "CARES_FOR")) {
+            for (TieView t : ties.list(patient, TieType.valueOf(tieType), null, true, null, null, MAX_TIES).items()) {
+                if (t.to().equals(patient) && t.assertion().grantsAccess() || t.to().equals(patient)
+                        && tieType.equals("CARES_FOR")) {
+                    byMember.putIfAbsent(t.from(), t);
+                }
+            }
+        }
+        if (byMember.isEmpty()) {
+            return;
+        }
+        for (ContactView v : contacts.views(List.copyOf(byMember.keySet()))) {
+            members.add(new FhirOut.Member(v, byMember.get(v.id())));
+            if (withMembers && v.kind().isClinician()) {
+                found.add(out.practitioner(v, identifiers.of(v.id())));
+                shown.add(new FhirAnswer.Shown("Practitioner/" + v.id(), Set.of(v.id())));
+            }
+        }
+        found.add(out.careTeam(patient, members));
+        Set<UUID> concerned = new LinkedHashSet<>(List.of(patient));
+        concerned.addAll(byMember.keySet());
+        shown.add(new FhirAnswer.Shown("CareTeam/" + patient, concerned));
+    }
+
+    private static FhirAnswer one(Resource resource, String reference, UUID contact) {
+        return new FhirAnswer(resource, List.of(new FhirAnswer.Shown(reference, Set.of(contact))));
+    }
+
+    // --------------------------------------------------------------------------------------------- erasure
+
+    /** An erased contact's identifiers are kept only as fingerprints, so that no FHIR resource brings them back. */
+    void onErased(@Observes ContactErased erased) {
+        List<String> fingerprints = identifiers.of(erased.contactId()).stream()
+                .map(i -> register.fingerprintHex(i.key())).toList();
+        identifiers.erase(erased.contactId(), fingerprints, now());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}
