@@ -94,7 +94,7 @@ public class FhirOut {
         t.setSubject(new Reference("Patient/" + patient));
         for (Member m : members) {
             CareTeam.CareTeamParticipantComponent p = t.addParticipant();
-            RelationshipCodes.careTeamOut(m.tie().type().name(), m.contact().kind()).ifPresent(code -> p.addRole()
+            RelationshipCodes.careTeamOut(m.tie().type(), m.contact().kind()).ifPresent(code -> p.addRole()
                     .addCoding().setSystem(code.system()).setCode(code.code()).setDisplay(code.display()));
             String type = m.contact().kind().isClinician() ? "Practitioner" : "RelatedPerson";
             p.setMember(new Reference(type + "/" + m.contact().id()).setDisplay(m.contact().displayName()));

@@ -26,7 +26,6 @@ import health.circles.failure.Unavailable;
 import health.circles.network.TieInput;
 import health.circles.network.TieService;
 import health.circles.network.TieSource;
-import health.circles.network.TieType;
 import health.circles.network.TieView;
 import health.circles.security.AuditNotes;
 import health.circles.web.Problem;
@@ -408,17 +407,16 @@ public class FhirService {
         if (tieBetween(from, to, tieType).isPresent()) {
             return Optional.empty();
         }
-        TieView tie = ties.create(new TieInput(from, to, TieType.valueOf(tieType), since, until, null, TieSource.FHIR,
+        TieView tie = ties.create(new TieInput(from, to, tieType, since, until, null, TieSource.FHIR,
                 null, null)).tie();
         return Optional.of(new FhirAnswer.Shown("Tie/" + tie.id(), Set.of(from, to)));
     }
 
     /** The open tie of the type from one contact to the other (either way for a symmetric type). */
     private Optional<TieView> tieBetween(UUID from, UUID to, String tieType) {
-        TieType type = TieType.valueOf(tieType);
-        return ties.list(from, type, null, true, null, null, MAX_TIES).items().stream()
+        return ties.list(from, tieType, null, true, null, null, MAX_TIES).items().stream()
                 .filter(t -> t.to().equals(to) && t.from().equals(from)
-                        || !type.directed() && t.from().equals(to) && t.to().equals(from))
+                        || !t.directed() && t.from().equals(to) && t.to().equals(from))
                 .findFirst();
     }
 
@@ -580,7 +578,7 @@ public class FhirService {
         patientView(patient);
         Map<UUID, List<String>> types = new java.util.LinkedHashMap<>();
         for (String tieType : RelationshipCodes.relatedTieTypes()) {
-            for (TieView t : ties.list(patient, TieType.valueOf(tieType), null, true, null, null, MAX_TIES).items()) {
+            for (TieView t : ties.list(patient, tieType, null, true, null, null, MAX_TIES).items()) {
                 UUID other = t.from().equals(patient) ? t.to() : t.from();
                 if (tieType.equals("CARES_FOR") && !t.to().equals(patient)) {
                     continue; // the patient caring for someone else
@@ -602,7 +600,7 @@ public class FhirService {
         List<FhirOut.Member> members = new ArrayList<>();
         Map<UUID, TieView> byMember = new java.util.LinkedHashMap<>();
         for (String tieType : List.of("TREATS", "CARES_FOR")) {
-            for (TieView t : ties.list(patient, TieType.valueOf(tieType), null, true, null, null, MAX_TIES).items()) {
+            for (TieView t : ties.list(patient, tieType, null, true, null, null, MAX_TIES).items()) {
                 if (t.to().equals(patient) && t.assertion().grantsAccess() || t.to().equals(patient)
                         && tieType.equals("CARES_FOR")) {
                     byMember.putIfAbsent(t.from(), t);
