@@ -57,7 +57,7 @@ public class IdempotentRequests {
             key = key.substring(1, key.length() - 1); // the draft's structured-field string form
         }
         if (key.isEmpty() || key.length() > MAX_KEY || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            return new Answered(problem(400, "idempotency-key-invalid", "Bad request",
+            return new Answered(problem(400, "idempotency-key-invalid", "Bad Request",
                     IdempotencyFilter.HEADER + " must be 1 to " + MAX_KEY + " characters without control characters",
                     path));
         }
