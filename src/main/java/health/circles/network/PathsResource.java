@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Introduction paths over HTTP: who can introduce whom. */
 @Path("/api/v1/paths")
@@ -45,8 +46,8 @@ public class PathsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PathsView paths(@Parameter(description = "Contact id", required = true) @QueryParam("from") String from,
-                           @Parameter(description = "Contact id", required = true) @QueryParam("to") String to,
+    public PathsView paths(@Parameter(description = "Contact id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("from") String from,
+                           @Parameter(description = "Contact id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("to") String to,
                            @Parameter(description = "1 to 6, default 4") @QueryParam("maxHops") String maxHops,
                            @Parameter(description = "Paths returned, 1 to 20, default 5") @QueryParam("limit") String limit,
                            @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
