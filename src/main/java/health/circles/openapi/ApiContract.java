@@ -94,6 +94,9 @@ public class ApiContract implements OASFilter {
         boolean pathIds = path.contains("{");
         List<Parameter> parameters = operation.getParameters() == null ? List.of() : operation.getParameters();
         boolean ifMatch = parameters.stream().anyMatch(p -> "If-Match".equalsIgnoreCase(p.getName()));
+        for (Parameter p : parameters) {
+            numeric(p);
+        }
         boolean paged = parameters.stream().anyMatch(p -> "cursor".equals(p.getName())
                 && p.getIn() == Parameter.In.QUERY);
 
@@ -146,6 +149,8 @@ public class ApiContract implements OASFilter {
                 addHeader(response, "Retry-After");
             }
         });
+        // In status order, as a reader of the document expects them.
+        responses.setAPIResponses(new TreeMap<>(responses.getAPIResponses()));
         if (operation.getSecurity() == null && method != null && !method.isAnnotationPresent(PermitAll.class)) {
             operation.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme("SecurityScheme"));
         }
@@ -211,6 +216,24 @@ public class ApiContract implements OASFilter {
         org.eclipse.microprofile.openapi.annotations.media.Schema named =
                 c.getAnnotation(org.eclipse.microprofile.openapi.annotations.media.Schema.class);
         return named != null && !named.name().isEmpty() ? named.name() : c.getSimpleName();
+    }
+
+    /**
+     * The parameters every listing and graph question shares are numbers, though resources take them as text (to
+     * answer a bad one with a 400 naming it rather than JAX-RS' 404): limit, and consistentWith, a Graph-Position.
+     */
+    private static void numeric(Parameter p) {
+        if (p.getIn() != Parameter.In.QUERY || p.getSchema() == null || p.getSchema().getType() == null
+                || !p.getSchema().getType().contains(Schema.SchemaType.STRING)) {
+            return;
+        }
+        if ("limit".equals(p.getName())) {
+            p.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
+                    .minimum(java.math.BigDecimal.ONE));
+        } else if ("consistentWith".equals(p.getName())) {
+            p.setSchema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int64")
+                    .minimum(java.math.BigDecimal.ZERO));
+        }
     }
 
     /** Adds the error answer unless the resource documents that status itself. */

@@ -37,7 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 /** Campaigns over HTTP: start one on a segment, record outcomes, read the pending list and the report. */
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "CampaignStore", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
+@Tag(name = "Campaigns", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
 @APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CampaignResource {

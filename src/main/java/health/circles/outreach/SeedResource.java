@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 /** Seed selection over HTTP: the k contacts whose outreach is expected to reach most of a target. */
 @Path("/api/v1/outreach/seeds")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Outreach", description = "SegmentStore, seed selection and campaigns")
+@Tag(name = "Outreach", description = "Segments, seed selection and campaigns")
 public class SeedResource {
 
     private final SeedService seeds;

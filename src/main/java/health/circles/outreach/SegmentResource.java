@@ -42,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 /** Segments over HTTP: saved queries over contacts, their preview, members and CSV export, consent applied. */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "SegmentStore", description = "Saved, named queries over contacts whose member lists apply consent per channel")
+@Tag(name = "Segments", description = "Saved, named queries over contacts whose member lists apply consent per channel")
 @APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SegmentResource {
