@@ -50,9 +50,6 @@ public class ApiContract implements OASFilter {
 
     static final String PROBLEM = "#/components/schemas/Problem";
 
-    /** The response headers documented once, under components.headers, and referenced by the operations. */
-    private static final Map<String, HeaderDoc> HEADERS = headers();
-
     private record HeaderDoc(String description, Schema schema) {}
 
     private record Route(String method, String path) {}
@@ -68,7 +65,7 @@ public class ApiContract implements OASFilter {
                 .forEach(api.getPaths()::removePathItem);
         Components components = api.getComponents() == null ? OASFactory.createComponents() : api.getComponents();
         api.setComponents(components);
-        HEADERS.forEach((name, doc) -> components.addHeader(name, OASFactory.createHeader()
+        headers().forEach((name, doc) -> components.addHeader(name, OASFactory.createHeader()
                 .description(doc.description()).schema(doc.schema())));
         components.addParameter("IdempotencyKey", OASFactory.createParameter()
                 .name("Idempotency-Key").in(Parameter.In.HEADER).required(false)
@@ -331,6 +328,7 @@ public class ApiContract implements OASFilter {
         return plain.length() > 1 && plain.endsWith("/") ? plain.substring(0, plain.length() - 1) : plain;
     }
 
+    /** The response headers documented once, under components.headers, and referenced by the operations. */
     private static Map<String, HeaderDoc> headers() {
         Map<String, HeaderDoc> h = new TreeMap<>();
         h.put("ETag", new HeaderDoc("The version of the resource, e.g. \"3\": send it as If-Match to change it",
