@@ -45,7 +45,7 @@ public class InfluencerResource {
                     + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")
     @APIResponse(responseCode = "404", description = "The community is not in the latest run")
     public Page<InsightViews.Influencer> list(
-            @Parameter(description = "pagerank (default), betweenness, degree or strength", schema = @Schema(enumeration = {"pagerank", "betweenness", "degree", "strength"})) @QueryParam("metric") String metric,
+            @Parameter(description = "pagerank (default), betweenness, degree or strength", schema = @Schema(type = SchemaType.STRING, enumeration = {"pagerank", "betweenness", "degree", "strength"})) @QueryParam("metric") String metric,
             @Parameter(description = "Contact kind", schema = @Schema(implementation = ContactKind.class)) @QueryParam("kind") String kind,
             @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
             @Parameter(description = "One contact's id: its rank and explanation only", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contact") String contact,

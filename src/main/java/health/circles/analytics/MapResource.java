@@ -61,7 +61,7 @@ public class MapResource {
     @APIResponse(responseCode = "404", description = "Not a community of the latest run")
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
     public Response community(@Parameter(description = "A community id of the latest run", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @PathParam("id") String id,
-                              @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
+                              @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                               @Parameter(description = TYPES) @QueryParam("types") String types,
                               @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                               @Context HttpHeaders headers) {
@@ -90,7 +90,7 @@ public class MapResource {
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
     public Response overview(@Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") String level,
                              @Parameter(description = "Smallest community drawn, default 2") @QueryParam("minSize") String minSize,
-                             @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
+                             @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                              @Context HttpHeaders headers) {
         int l = integer("level", level, 0, 0, 50);
         int min = integer("minSize", minSize, 2, 1, 1_000_000);
@@ -115,7 +115,7 @@ public class MapResource {
     @APIResponse(responseCode = "404", description = "The contact is not in the graph")
     public Response contact(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                             @Parameter(description = "1 to 3, default 1") @QueryParam("depth") Integer depth,
-                            @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
+                            @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                             @Parameter(description = TYPES) @QueryParam("types") String types,
                             @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                             @Context HttpHeaders headers) {

@@ -277,7 +277,7 @@ public class ContactResource {
             @Parameter(description = "Only contacts changed at or after this instant (ISO 8601, e.g. "
                     + "2026-11-01T00:00:00Z): what a client that synced then must fetch again")
             @QueryParam("updatedSince") String updatedSince,
-            @Parameter(description = "relevance (default with q) or name", schema = @Schema(enumeration = {"relevance", "name"})) @QueryParam("sort") String sort,
+            @Parameter(description = "relevance (default with q) or name", schema = @Schema(type = SchemaType.STRING, enumeration = {"relevance", "name"})) @QueryParam("sort") String sort,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String external = QueryParams.text("externalId", externalId, 100);

@@ -80,7 +80,7 @@ public class ImportResource {
     @APIResponse(responseCode = "415", description = "Neither NDJSON nor CSV")
     public Response start(InputStream body,
                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                          @Parameter(description = "CSV only: contact, tie or touchpoint", schema = @Schema(enumeration = {"contact", "tie", "touchpoint"})) @QueryParam("type") String type,
+                          @Parameter(description = "CSV only: contact, tie or touchpoint", schema = @Schema(type = SchemaType.STRING, enumeration = {"contact", "tie", "touchpoint"})) @QueryParam("type") String type,
                           @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)")
                           @QueryParam("batchSize") Integer batchSize,
                           @Context UriInfo uri) {

@@ -169,6 +169,7 @@ public class ApiContract implements OASFilter {
             return;
         }
         Schema schema = null;
+        String description = "OK";
         if (returned == Page.class && method.getGenericReturnType() instanceof ParameterizedType generic) {
             String item = componentName(generic.getActualTypeArguments()[0]);
             if (item != null && components.getSchemas() != null && components.getSchemas().containsKey(item)) {
@@ -182,6 +183,7 @@ public class ApiContract implements OASFilter {
                                 .description("Cursor of the next page, to send as the cursor query parameter; "
                                         + "absent on the last page")));
                 schema = OASFactory.createSchema().ref(page);
+                description = "One page of " + item + " items; follow next for the following one";
             }
         } else {
             String name = componentName(returned);
@@ -193,7 +195,7 @@ public class ApiContract implements OASFilter {
             return;
         }
         if (ok == null) {
-            ok = OASFactory.createAPIResponse().description("OK");
+            ok = OASFactory.createAPIResponse().description(description);
             responses.addAPIResponse("200", ok);
         }
         ok.setContent(OASFactory.createContent().addMediaType(jakarta.ws.rs.core.MediaType.APPLICATION_JSON,

@@ -77,7 +77,7 @@ public class CampaignResource {
     @Operation(operationId = "listCampaigns",
             summary = "List campaigns", description = "Newest first, cursor paged; state=ACTIVE or CLOSED filters")
     public Page<CampaignView> list(
-            @Parameter(description = "ACTIVE or CLOSED", schema = @Schema(enumeration = {"ACTIVE", "CLOSED"})) @QueryParam("state") String state,
+            @Parameter(description = "ACTIVE or CLOSED", schema = @Schema(type = SchemaType.STRING, enumeration = {"ACTIVE", "CLOSED"})) @QueryParam("state") String state,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String chosen = null;

@@ -68,7 +68,7 @@ public class DevTokenResource {
             summary = "Issue a development token (run command only; off in production)")
     @APIResponse(responseCode = "200", description = "A bearer token for the role")
     @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")
-    public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration", schema = @Schema(enumeration = {"admin", "clinician", "outreach", "analyst", "integration"})) @QueryParam("role") String role,
+    public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration", schema = @Schema(type = SchemaType.STRING, enumeration = {"admin", "clinician", "outreach", "analyst", "integration"})) @QueryParam("role") String role,
                           @Parameter(description = "Token subject, default dev-<role>") @QueryParam("subject") String subject,
                           @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
