@@ -26,6 +26,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Analytics runs over HTTP: start one (a background job), follow it, list the history. */
 @Path("/api/v1/analytics/runs")
@@ -52,7 +56,10 @@ public class AnalyticsRunResource {
     @Operation(operationId = "startAnalyticsRun", summary = "Start an analytics run",
             description = "Projects the active ties, computes PageRank, betweenness, degree, strength and communities "
                     + "(Leiden by default) and snapshots them; the body may be empty for all defaults")
-    @APIResponse(responseCode = "202", description = "Started; Location names the run to follow")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunRequest.class),
+            examples = @ExampleObject(name = "finer communities", value = "{\"algorithm\": \"LEIDEN\", \"resolution\": 1.5}")))
+    @APIResponse(responseCode = "202", description = "Started; Location names the run to follow", headers = @Header(name = "Location", ref = "Location"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
     @APIResponse(responseCode = "409", description = "A run is in progress; the detail links to it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The memory estimate exceeds the budget",
@@ -68,7 +75,7 @@ public class AnalyticsRunResource {
     @Operation(operationId = "getAnalyticsRun",
             summary = "A run: state, phase, percent, timings, parameters and quality figures")
     @APIResponse(responseCode = "404", description = "No such run")
-    public RunView get(@PathParam("id") String id) {
+    public RunView get(@Parameter(description = "The run's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return analytics.get(Ids.parse("id", id));
     }
 

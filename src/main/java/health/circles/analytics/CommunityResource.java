@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Communities of the latest successful analytics run. */
 @Path("/api/v1/communities")
@@ -62,7 +63,7 @@ public class CommunityResource {
             summary = "A community: size, kind mix, density, strength inside and out, modularity contribution, "
             + "top influencers, bridges, overlapping members, languages and postal codes")
     @APIResponse(responseCode = "404", description = "Not a community of the latest run")
-    public InsightViews.CommunityDetail get(@PathParam("id") String id) {
+    public InsightViews.CommunityDetail get(@Parameter(description = "A community id of the latest run", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @PathParam("id") String id) {
         return insights.community(CommunityIds.parse(id));
     }
 }

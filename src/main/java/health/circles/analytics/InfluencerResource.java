@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Contacts ranked by influence, from the latest successful analytics run. */
 @Path("/api/v1/influencers")
@@ -44,10 +45,10 @@ public class InfluencerResource {
                     + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")
     @APIResponse(responseCode = "404", description = "The community is not in the latest run")
     public Page<InsightViews.Influencer> list(
-            @Parameter(description = "pagerank (default), betweenness, degree or strength") @QueryParam("metric") String metric,
-            @Parameter(description = "Contact kind") @QueryParam("kind") String kind,
+            @Parameter(description = "pagerank (default), betweenness, degree or strength", schema = @Schema(type = SchemaType.STRING, enumeration = {"pagerank", "betweenness", "degree", "strength"})) @QueryParam("metric") String metric,
+            @Parameter(description = "Contact kind", schema = @Schema(implementation = ContactKind.class)) @QueryParam("kind") String kind,
             @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
-            @Parameter(description = "One contact's id: its rank and explanation only") @QueryParam("contact") String contact,
+            @Parameter(description = "One contact's id: its rank and explanation only", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contact") String contact,
             @Parameter(description = "1 to 200, default 20") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         Metric m = QueryParams.enumValue("metric", metric, Metric.class);

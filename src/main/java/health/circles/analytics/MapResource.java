@@ -19,11 +19,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Maps for drawing: Cytoscape.js JSON, or GraphML and GEXF downloads for Gephi. */
 @Path("/api/v1/maps")
@@ -56,11 +58,13 @@ public class MapResource {
                     + "with truncated and a note when the community is larger")
     @APIResponse(responseCode = "200", description = "The map", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
-            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+            @Content(mediaType = MapDocuments.GRAPHML, schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = MapDocuments.GEXF, schema = @Schema(type = SchemaType.STRING))},
+            headers = @Header(name = "Content-Disposition", ref = "Content-Disposition"))
     @APIResponse(responseCode = "404", description = "Not a community of the latest run")
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
-    public Response community(@PathParam("id") String id,
-                              @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+    public Response community(@Parameter(description = "A community id of the latest run", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @PathParam("id") String id,
+                              @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                               @Parameter(description = TYPES) @QueryParam("types") String types,
                               @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                               @Context HttpHeaders headers) {
@@ -83,11 +87,13 @@ public class MapResource {
                     + "contact. Names no contact, so it is not audited.")
     @APIResponse(responseCode = "200", description = "The map", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
-            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+            @Content(mediaType = MapDocuments.GRAPHML, schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = MapDocuments.GEXF, schema = @Schema(type = SchemaType.STRING))},
+            headers = @Header(name = "Content-Disposition", ref = "Content-Disposition"))
     @APIResponse(responseCode = "409", description = "No analytics run has succeeded yet")
     public Response overview(@Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") String level,
                              @Parameter(description = "Smallest community drawn, default 2") @QueryParam("minSize") String minSize,
-                             @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                             @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                              @Context HttpHeaders headers) {
         int l = integer("level", level, 0, 0, 50);
         int min = integer("minSize", minSize, 2, 1, 1_000_000);
@@ -106,11 +112,13 @@ public class MapResource {
                     + "contact); bounded in size. types and minStrength choose the ties walked and drawn")
     @APIResponse(responseCode = "200", description = "The map", content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MapDocuments.Cytoscape.class)),
-            @Content(mediaType = MapDocuments.GRAPHML), @Content(mediaType = MapDocuments.GEXF)})
+            @Content(mediaType = MapDocuments.GRAPHML, schema = @Schema(type = SchemaType.STRING)),
+            @Content(mediaType = MapDocuments.GEXF, schema = @Schema(type = SchemaType.STRING))},
+            headers = @Header(name = "Content-Disposition", ref = "Content-Disposition"))
     @APIResponse(responseCode = "404", description = "The contact is not in the graph")
-    public Response contact(@PathParam("id") String id,
+    public Response contact(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                             @Parameter(description = "1 to 3, default 1") @QueryParam("depth") Integer depth,
-                            @Parameter(description = "json, graphml or gexf; overrides Accept") @QueryParam("format") String format,
+                            @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                             @Parameter(description = TYPES) @QueryParam("types") String types,
                             @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                             @Context HttpHeaders headers) {

@@ -44,6 +44,9 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -73,7 +76,13 @@ public class ContactResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "create")
     @Operation(operationId = "createContact", summary = "Create a contact")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ContactInput.class),
+            examples = @ExampleObject(name = "patient", value = ContactExamples.NEW_PATIENT)))
+    @APIResponse(responseCode = "201", description = "Created; Location names the new contact, ETag its version",
+            headers = {@Header(name = "Location", ref = "Location"), @Header(name = "ETag", ref = "ETag")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class),
+                    examples = @ExampleObject(name = "patient", value = ContactExamples.PATIENT)))
     @APIResponse(responseCode = "409", description = "externalId already used by another contact, or it belonged to a "
             + "contact erased on request (type erased-external-id)")
     public Response create(@NotNull @Valid ContactInput body, @Context UriInfo uri) {
@@ -90,8 +99,12 @@ public class ContactResource {
     @Audited(resource = "contact", action = "read", contactParam = "id")
     @Operation(operationId = "getContact",
             summary = "Read a contact", description = "The ETag header carries the version for If-Match")
+    @APIResponse(responseCode = "200", description = "The contact, as the caller's role may see it",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class),
+                    examples = @ExampleObject(name = "patient", value = ContactExamples.PATIENT)))
     @APIResponse(responseCode = "404", description = "No such contact")
-    public Response get(@PathParam("id") String id) {
+    public Response get(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         ContactView contact = contacts.get(Ids.parse("id", id));
         return Response.ok(contact).header(HttpHeaders.ETAG, ETags.of(contact.version())).build();
     }
@@ -111,12 +124,15 @@ public class ContactResource {
             Unknown fields are refused.""")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ContactReplacement.class)))
+    @APIResponse(responseCode = "200", description = "Changed; ETag carries the new version",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class)))
     @APIResponse(responseCode = "409", description = "The change would lift an opt-out without an explicit grant "
             + "(opt-out-in-force), or externalId is taken")
     @APIResponse(responseCode = "412", description = "If-Match (or version in the body) is not the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, JsonNode body)
+    public Response replace(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, JsonNode body)
             throws JsonProcessingException {
         UUID contact = Ids.parse("id", id);
         long expected = ETags.required(ifMatch);
@@ -126,7 +142,7 @@ public class ContactResource {
 
     @PATCH
     @Path("{id}")
-    @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    @Consumes({ContactPatch.MEDIA_TYPE, MediaType.APPLICATION_JSON})
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "contact", action = "update", contactParam = "id")
     @Operation(operationId = "patchContact",
@@ -136,13 +152,19 @@ public class ContactResource {
             previous answer; channels it leaves out keep theirs, and doNotContact changes only when the patch gives \
             true or false. An opt-out is lifted only by a later GRANTED that names its source and when it was given \
             (409 opt-out-in-force otherwise).""")
+    @RequestBody(required = true, content = @Content(mediaType = ContactPatch.MEDIA_TYPE,
+            schema = @Schema(implementation = ContactPatch.class),
+            examples = @ExampleObject(name = "new phone, no email", value = ContactExamples.PATCH)))
+    @APIResponse(responseCode = "200", description = "Changed; ETag carries the new version",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ContactView.class)))
     @APIResponse(responseCode = "409", description = "The change would lift an opt-out without an explicit grant "
             + "(opt-out-in-force), or externalId is taken")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response patch(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
-                          @Parameter(description = "A JSON object") String body) throws JsonProcessingException {
+    public Response patch(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+                          String body) throws JsonProcessingException {
         UUID contact = Ids.parse("id", id);
         long expected = ETags.required(ifMatch);
         if (body == null || body.isBlank()) {
@@ -165,7 +187,7 @@ public class ContactResource {
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *, on a delete; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+    public Response delete(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @Parameter(description = "true: erase the contact and all derived data, idempotently")
                            @QueryParam("erase") Boolean erase) {
         if (Boolean.TRUE.equals(erase)) {
@@ -187,7 +209,7 @@ public class ContactResource {
                     + "then recordedAt. Everyone who may read the contact sees its consent; recordedBy and requestId "
                     + "only those who see its whole record")
     @APIResponse(responseCode = "404", description = "No such contact")
-    public ConsentHistory consent(@PathParam("id") String id,
+    public ConsentHistory consent(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
                                   @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return contacts.consentHistory(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 50, MAX_LIMIT));
@@ -204,12 +226,16 @@ public class ContactResource {
             and givenAt later than the opt-out lifts it (for DO_NOT_CONTACT, GRANTED lifts do-not-contact). An entry \
             given before the answer in force is kept as history and changes nothing. The ledger is append-only and \
             ordered by givenAt, so no If-Match is needed. Clinicians: their own patients and themselves only.""")
-    @APIResponse(responseCode = "201", description = "Recorded (outcome EFFECTIVE or HISTORY); ETag: the contact's version")
-    @APIResponse(responseCode = "200", description = "The answer in force already (outcome REPEAT); nothing recorded")
+    @APIResponse(responseCode = "201", description = "Recorded (outcome EFFECTIVE or HISTORY); ETag: the contact's version",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConsentChange.class)))
+    @APIResponse(responseCode = "200", description = "The answer in force already (outcome REPEAT); nothing recorded",
+            headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConsentChange.class)))
     @APIResponse(responseCode = "404", description = "No such contact")
     @APIResponse(responseCode = "409", description = "It would lift an opt-out without being a later GRANTED "
             + "(opt-out-in-force)")
-    public Response recordConsent(@PathParam("id") String id, @NotNull @Valid ConsentEntryInput body) {
+    public Response recordConsent(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @NotNull @Valid ConsentEntryInput body) {
         ConsentChange change = contacts.recordConsent(Ids.parse("id", id), body);
         return Response.status(change.outcome() == ConsentLedger.Verdict.REPEAT ? 200 : 201)
                 .header(HttpHeaders.ETAG, ETags.of(change.version())).entity(change).build();
@@ -225,7 +251,7 @@ public class ContactResource {
                     + "Idempotent: erasing again answers 204 and changes nothing")
     @APIResponse(responseCode = "204", description = "Erased, now or before")
     @APIResponse(responseCode = "404", description = "No such contact, and none was ever erased under this id")
-    public Response erase(@PathParam("id") String id) {
+    public Response erase(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         contacts.erase(Ids.parse("id", id));
         return Response.noContent().build();
     }
@@ -243,7 +269,7 @@ public class ContactResource {
             @Parameter(description = "Exact externalId: the one contact holding it, if any")
             @QueryParam("externalId") String externalId,
             @Parameter(description = "Free text, e.g. 'Jhon Smiht'") @QueryParam("q") String q,
-            @Parameter(description = "Contact kinds (repeatable)") @QueryParam("kind") List<String> kinds,
+            @Parameter(description = "Contact kinds (repeatable)", schema = @Schema(type = SchemaType.ARRAY, implementation = ContactKind.class)) @QueryParam("kind") List<String> kinds,
             @QueryParam("tag") String tag,
             @QueryParam("postalCode") String postalCode,
             @Parameter(description = "BCP 47 tag, e.g. es") @QueryParam("language") String language,
@@ -251,7 +277,7 @@ public class ContactResource {
             @Parameter(description = "Only contacts changed at or after this instant (ISO 8601, e.g. "
                     + "2026-11-01T00:00:00Z): what a client that synced then must fetch again")
             @QueryParam("updatedSince") String updatedSince,
-            @Parameter(description = "relevance (default with q) or name") @QueryParam("sort") String sort,
+            @Parameter(description = "relevance (default with q) or name", schema = @Schema(type = SchemaType.STRING, enumeration = {"relevance", "name"})) @QueryParam("sort") String sort,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String external = QueryParams.text("externalId", externalId, 100);

@@ -18,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Break-the-glass over HTTP: a clinician opens a record in an emergency. */
 @Path("/api/v1/contacts/{id}/emergency-access")
@@ -45,7 +47,7 @@ public class EmergencyAccessResource {
     @APIResponse(responseCode = "200", description = "The grant and the whole record")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public EmergencyAccessGranted open(@PathParam("id") String id, @NotNull @Valid EmergencyAccessRequest body) {
+    public EmergencyAccessGranted open(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @NotNull @Valid EmergencyAccessRequest body) {
         return emergencies.open(Ids.parse("id", id), body);
     }
 }

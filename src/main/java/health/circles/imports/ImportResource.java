@@ -31,6 +31,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Bulk imports of contacts, ties and touchpoints as background jobs. */
 @Path("/api/v1/imports")
@@ -63,12 +67,24 @@ public class ImportResource {
                     + "'record' column gives it per row. Contacts are matched by externalId (required), ties by "
                     + "externalId with from/to naming contacts' externalIds, touchpoints by externalId with "
                     + "participants naming contacts' externalIds. Re-running a file changes nothing that is the same.")
-    @APIResponse(responseCode = "202", description = "Queued; follow Location for progress")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "a contact and a tie", value = """
+                            {"record": "contact", "externalId": "EHR-000123", "kind": "PATIENT", "givenName": "Ana", "familyName": "Example"}
+                            {"record": "tie", "externalId": "CRM-T-4411", "from": "EHR-000123", "to": "EHR-000124", "type": "CARES_FOR"}
+                            """)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "contacts (?type=contact)", value = """
+                            externalId,kind,givenName,familyName,postalCode
+                            EHR-000123,PATIENT,Ana,Example,02139
+                            """))})
+    @APIResponse(responseCode = "202", description = "Queued; follow Location for progress", headers = @Header(name = "Location", ref = "Location"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportJobView.class)))
     @APIResponse(responseCode = "413", description = "Larger than circles.imports.max-size")
     @APIResponse(responseCode = "415", description = "Neither NDJSON nor CSV")
     public Response start(InputStream body,
                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                          @Parameter(description = "CSV only: contact, tie or touchpoint") @QueryParam("type") String type,
+                          @Parameter(description = "CSV only: contact, tie or touchpoint", schema = @Schema(type = SchemaType.STRING, enumeration = {"contact", "tie", "touchpoint"})) @QueryParam("type") String type,
                           @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)")
                           @QueryParam("batchSize") Integer batchSize,
                           @Parameter(description = "Makes a retried upload safe: the same key and file within 24 h "
@@ -113,7 +129,7 @@ public class ImportResource {
     @Path("{id}")
     @Operation(operationId = "getImport", summary = "An import's state, percent done and counts")
     @APIResponse(responseCode = "404", description = "No such import")
-    public ImportJobView get(@PathParam("id") String id) {
+    public ImportJobView get(@Parameter(description = "The import's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return imports.get(Ids.parse("id", id));
     }
 
@@ -124,7 +140,7 @@ public class ImportResource {
     @Operation(operationId = "listImportErrors",
             summary = "The rows an import rejected, by row number, with the field and reason")
     @APIResponse(responseCode = "404", description = "No such import")
-    public Page<RowError> errors(@PathParam("id") String id,
+    public Page<RowError> errors(@Parameter(description = "The import's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                  @Parameter(description = "1 to 500, default 100") @QueryParam("limit") String limit,
                                  @QueryParam("cursor") String next) {
         return imports.errors(Ids.parse("id", id), Cursor.decode(next), QueryParams.limit(limit, 100, 500));
@@ -137,7 +153,7 @@ public class ImportResource {
     @Operation(operationId = "cancelImport",
             summary = "Stop an import after its current batch", description = "What was committed stays; resume goes on")
     @APIResponse(responseCode = "409", description = "The import already ended")
-    public ImportJobView cancel(@PathParam("id") String id) {
+    public ImportJobView cancel(@Parameter(description = "The import's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return imports.cancel(Ids.parse("id", id));
     }
 
@@ -148,7 +164,7 @@ public class ImportResource {
     @Operation(operationId = "resumeImport",
             summary = "Resume a failed, cancelled or orphaned import from its last committed batch")
     @APIResponse(responseCode = "409", description = "The import is running, succeeded, or its file is gone")
-    public ImportJobView resume(@PathParam("id") String id) {
+    public ImportJobView resume(@Parameter(description = "The import's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return imports.resume(Ids.parse("id", id));
     }
 }

@@ -24,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 
 /** A contact's concentric circles over HTTP. */
 @Path("/api/v1/contacts/{id}/circles")
@@ -54,16 +56,18 @@ public class CirclesResource {
             up to limit; a ring of more than 20000 contacts is cut to its strongest and ends the search. truncated \\
             and note say when either bound cut the answer. Waits up to 2 s for recent writes to reach the graph \\
             (all of them, or up to the Graph-Position given as consistentWith).""")
-    @APIResponse(responseCode = "200", description = "The circles")
+    @APIResponse(responseCode = "200", description = "The circles", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CirclesView.class),
+            examples = @ExampleObject(name = "a patient and her daughter", value = NetworkExamples.CIRCLES)))
     @APIResponse(responseCode = "400", description = "Invalid parameter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CirclesView circles(@PathParam("id") String id,
-                               @Parameter(description = "Rings, 1 to 3, default 2") @QueryParam("depth") String depth,
-                               @Parameter(description = "Contact kinds to list; repeat or comma-separate") @QueryParam("kind") List<String> kinds,
-                               @Parameter(description = "Tie types to walk; repeat or comma-separate") @QueryParam("tieType") List<String> tieTypes,
-                               @Parameter(description = "Walk only ties at least this strong, 0 to 1, default 0") @QueryParam("minStrength") String minStrength,
+    public CirclesView circles(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+                               @Parameter(description = "Rings, 1 to 3, default 2", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3")) @QueryParam("depth") String depth,
+                               @Parameter(description = "Contact kinds to list; repeat or comma-separate", schema = @Schema(type = SchemaType.ARRAY, implementation = ContactKind.class)) @QueryParam("kind") List<String> kinds,
+                               @Parameter(description = "Relationship type codes to walk (GET /api/v1/relationship-types); repeat or comma-separate", schema = @Schema(type = SchemaType.ARRAY, implementation = String.class)) @QueryParam("tieType") List<String> tieTypes,
+                               @Parameter(description = "Walk only ties at least this strong, 0 to 1, default 0", schema = @Schema(type = SchemaType.NUMBER, minimum = "0", maximum = "1")) @QueryParam("minStrength") String minStrength,
                                @Parameter(description = "Members listed, 1 to 2000, default 500") @QueryParam("limit") String limit,
                                @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         NetworkConfig.Circles bounds = config.circles();

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** The ties of one contact, at either end. */
 @Path("/api/v1/contacts/{id}/ties")
@@ -44,9 +45,9 @@ public class ContactTiesResource {
             the contact at the other end.""")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Page<TieView> list(@PathParam("id") String id,
-                              @Parameter(description = "A relationship type's code") @QueryParam("type") String type,
-                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
+    public Page<TieView> list(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+                              @Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)") @QueryParam("type") String type,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all", schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("cursor") String next) {
         return ties.list(Ids.parse("id", id), types.code("type", type), null, TieResource.active(active),

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** The touchpoint history of one contact. */
 @Path("/api/v1/contacts/{id}/touchpoints")
@@ -38,7 +39,7 @@ public class ContactTouchpointsResource {
     @Operation(operationId = "listContactTouchpoints", summary = "A contact's touchpoints, newest first")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Page<TouchpointView> list(@PathParam("id") String id,
+    public Page<TouchpointView> list(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                      @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                                      @QueryParam("cursor") String next) {
         return touchpoints.ofContact(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));

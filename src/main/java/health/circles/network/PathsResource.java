@@ -12,10 +12,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** Introduction paths over HTTP: who can introduce whom. */
 @Path("/api/v1/paths")
@@ -40,14 +42,16 @@ public class PathsResource {
             go to the shorter. Each hop names the tie it walks, with its type, strength and direction. When no \\
             chain exists within maxHops the answer is 200 with an empty list and a reason (404 is kept for an \\
             unknown contact). Waits up to 2 s for recent writes to reach the graph, like circles.""")
-    @APIResponse(responseCode = "200", description = "The paths, possibly none (then with a reason)")
+    @APIResponse(responseCode = "200", description = "The paths, possibly none (then with a reason)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PathsView.class),
+                    examples = @ExampleObject(name = "through a daughter", value = NetworkExamples.PATHS)))
     @APIResponse(responseCode = "400", description = "Invalid parameter, or from = to",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public PathsView paths(@Parameter(description = "Contact id", required = true) @QueryParam("from") String from,
-                           @Parameter(description = "Contact id", required = true) @QueryParam("to") String to,
-                           @Parameter(description = "1 to 6, default 4") @QueryParam("maxHops") String maxHops,
+    public PathsView paths(@Parameter(description = "Contact id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("from") String from,
+                           @Parameter(description = "Contact id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("to") String to,
+                           @Parameter(description = "1 to 6, default 4", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "6")) @QueryParam("maxHops") String maxHops,
                            @Parameter(description = "Paths returned, 1 to 20, default 5") @QueryParam("limit") String limit,
                            @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         return graph.paths(Ids.parse("from", from), Ids.parse("to", to),

@@ -34,6 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Ties over HTTP. */
 @Path("/api/v1/ties")
@@ -65,7 +69,12 @@ public class TieResource {
             integration is ASSERTED; from a clinician it must start at their own contact and is a claim: 201 with \
             assertion CLAIMED, granting nothing and kept out of the graph until an admin or an integration confirms \
             it (POST /api/v1/ties/{id}/confirm).""")
-    @APIResponse(responseCode = "201", description = "Created (a clinician's TREATS tie: assertion CLAIMED, pending)")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TieInput.class),
+            examples = @ExampleObject(name = "a caregiver", value = NetworkExamples.NEW_TIE)))
+    @APIResponse(responseCode = "201", description = "Created (a clinician's TREATS tie: assertion CLAIMED, pending)",
+            headers = {@Header(name = "Location", ref = "Location"), @Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "403", description = "A clinician's TREATS tie from another contact than their own",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "An open tie of this type already joins the two contacts")
@@ -82,8 +91,10 @@ public class TieResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.OUTREACH, Roles.ANALYST, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "read")
     @Operation(operationId = "getTie", summary = "Read a tie")
+    @APIResponse(responseCode = "200", description = "The tie", headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "404", description = "No such tie")
-    public Response get(@PathParam("id") String id) {
+    public Response get(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         TieView tie = ties.get(Ids.parse("id", id));
         return Response.ok(tie).header("ETag", ETags.of(tie.version())).build();
     }
@@ -94,11 +105,13 @@ public class TieResource {
     @RolesAllowed({Roles.ADMIN, Roles.CLINICIAN, Roles.INTEGRATION})
     @Audited(resource = "tie", action = "update")
     @Operation(operationId = "changeTie", summary = "Change a tie's dates, declared strength or notes")
+    @APIResponse(responseCode = "200", description = "Changed", headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
     @APIResponse(responseCode = "403", description = "A clinician reopening an ended tie that granted access",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response change(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+    public Response change(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @NotNull @Valid TieChange body) {
         java.util.UUID tie = Ids.parse("id", id);
         TieService.Written written = ties.change(tie, ETags.required(ifMatch), body);
@@ -112,7 +125,9 @@ public class TieResource {
     @Audited(resource = "tie", action = "end")
     @Operation(operationId = "endTie",
             summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
-    public Response end(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+    @APIResponse(responseCode = "200", description = "Ended", headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
+    public Response end(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));
         return Response.ok(written.tie()).header("ETag", ETags.of(written.tie().version()))
@@ -127,13 +142,14 @@ public class TieResource {
             summary = "Confirm a clinician's claim of a care relationship", description = """
             A CLAIMED (or INFERRED) TREATS tie becomes CONFIRMED: it grants access and enters the graph. Never by \
             whoever claimed it.""")
-    @APIResponse(responseCode = "200", description = "Confirmed")
+    @APIResponse(responseCode = "200", description = "Confirmed", headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "403", description = "The caller made the claim",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such tie")
     @APIResponse(responseCode = "409", description = "The tie is not a pending claim",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response confirm(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    public Response confirm(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         return reviewed(ties.confirm(Ids.parse("id", id), ETags.expected(ifMatch)));
     }
 
@@ -144,13 +160,14 @@ public class TieResource {
     @Operation(operationId = "rejectTie",
             summary = "Reject a clinician's claim of a care relationship", description = """
             The claim becomes REJECTED: it stays as history and grants nothing. Never by whoever claimed it.""")
-    @APIResponse(responseCode = "200", description = "Rejected")
+    @APIResponse(responseCode = "200", description = "Rejected", headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "403", description = "The caller made the claim",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such tie")
     @APIResponse(responseCode = "409", description = "The tie is not a pending claim",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response reject(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    public Response reject(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         return reviewed(ties.reject(Ids.parse("id", id), ETags.expected(ifMatch)));
     }
 
@@ -165,9 +182,9 @@ public class TieResource {
     @Audited(resource = "tie", action = "delete")
     @Operation(operationId = "deleteTie",
             summary = "Delete a tie", description = "Erases it from history too; prefer ending it")
-    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "204", description = "Deleted", headers = @Header(name = "Graph-Position", ref = "Graph-Position"))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    public Response delete(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         java.util.UUID tie = Ids.parse("id", id);
         long position = ties.delete(tie, ETags.required(ifMatch));
         return Response.noContent().header(GraphReads.POSITION_HEADER, position).build();
@@ -180,7 +197,7 @@ public class TieResource {
     @Operation(operationId = "listTieTouchpoints",
             summary = "The touchpoints both ends of a tie took part in, newest first")
     @APIResponse(responseCode = "404", description = "No such tie")
-    public Page<TouchpointView> touchpoints(@PathParam("id") String id,
+    public Page<TouchpointView> touchpoints(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                                             @QueryParam("cursor") String next) {
         return touchpoints.ofTie(Ids.parse("id", id), next, QueryParams.limit(limit, 50, 200));
@@ -191,9 +208,9 @@ public class TieResource {
     @Audited(resource = "tie", action = "list")
     @Operation(operationId = "listTies",
             summary = "List ties", description = "assertion=CLAIMED is the review queue of pending care-relationship claims")
-    public Page<TieView> list(@QueryParam("type") String type,
-                              @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED") @QueryParam("assertion") String assertion,
-                              @Parameter(description = "true: open ties; false: ended ones; absent: all") @QueryParam("active") String active,
+    public Page<TieView> list(@Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)") @QueryParam("type") String type,
+                              @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED", schema = @Schema(implementation = TieAssertion.class)) @QueryParam("assertion") String assertion,
+                              @Parameter(description = "true: open ties; false: ended ones; absent: all", schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("active") String active,
                               @Parameter(description = "Only ties changed at or after this instant (ISO 8601)")
                               @QueryParam("updatedSince") String updatedSince,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,

@@ -24,6 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Touchpoints over HTTP. */
 @Path("/api/v1/touchpoints")
@@ -54,7 +59,11 @@ public class TouchpointResource {
             integration asserts it), COLLEAGUE_OF when a clinician is involved, MEMBER_OF from a person to an \\
             organisation, FRIEND_OF between other people, none between two organisations. The answer lists the \\
             ties it changed; the Graph-Position header tells graph questions which write to wait for.""")
-    @APIResponse(responseCode = "201", description = "Recorded")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TouchpointInput.class),
+            examples = @ExampleObject(name = "a home visit", value = NetworkExamples.NEW_TOUCHPOINT)))
+    @APIResponse(responseCode = "201", description = "Recorded", headers = {@Header(name = "Location", ref = "Location"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TouchpointView.class)))
     @APIResponse(responseCode = "409", description = "externalId already used")
     @APIResponse(responseCode = "422", description = "A participant does not exist",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -72,7 +81,7 @@ public class TouchpointResource {
     @Operation(operationId = "getTouchpoint", summary = "Read a touchpoint")
     @APIResponse(responseCode = "404", description = "No such touchpoint",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public TouchpointView get(@PathParam("id") String id) {
+    public TouchpointView get(@Parameter(description = "The touchpoint's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return touchpoints.get(Ids.parse("id", id));
     }
 
@@ -83,10 +92,10 @@ public class TouchpointResource {
     @Operation(operationId = "deleteTouchpoint", summary = "Delete a touchpoint", description = """
             Takes it out of the strength of its participants' ties; an inferred tie that no touchpoint supports any \\
             more is deleted with it.""")
-    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "204", description = "Deleted", headers = @Header(name = "Graph-Position", ref = "Graph-Position"))
     @APIResponse(responseCode = "404", description = "No such touchpoint",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("id") String id) {
+    public Response delete(@Parameter(description = "The touchpoint's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         long position = touchpoints.delete(Ids.parse("id", id));
         return Response.noContent().header(GraphReads.POSITION_HEADER, position).build();
     }

@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An outcome as recorded: the touchpoint it became, where the contact now stands, what an opt-out changed. */
-@Schema(name = "CampaignOutcome")
+@Schema(name = "CampaignOutcomeRecord")
 public record CampaignOutcomeView(
         UUID id,
         UUID campaignId,

@@ -30,11 +30,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Campaigns over HTTP: start one on a segment, record outcomes, read the pending list and the report. */
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "CampaignStore", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
+@Tag(name = "Campaigns", description = "A segment approached on one channel through seeds; outcomes feed tie strength")
 @APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CampaignResource {
@@ -55,7 +58,11 @@ public class CampaignResource {
             UNKNOWN as the segment says); excludedAtStart counts who was left out and why. Seeds are the contacts the \\
             campaign goes through, each with the reach the seed model expected, and none may be do-not-contact or \\
             denied on the channel.""")
-    @APIResponse(responseCode = "201", description = "Started; Location names it")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CampaignInput.class),
+            examples = @ExampleObject(name = "flu shots", value = OutreachExamples.NEW_CAMPAIGN)))
+    @APIResponse(responseCode = "201", description = "Started; Location names it", headers = @Header(name = "Location", ref = "Location"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignView.class)))
     @APIResponse(responseCode = "409", description = "The segment needs an analytics run and none has succeeded")
     @APIResponse(responseCode = "422", description = "Unknown segment or seed, a seed that may not be contacted, or too many targets",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -70,7 +77,7 @@ public class CampaignResource {
     @Operation(operationId = "listCampaigns",
             summary = "List campaigns", description = "Newest first, cursor paged; state=ACTIVE or CLOSED filters")
     public Page<CampaignView> list(
-            @Parameter(description = "ACTIVE or CLOSED") @QueryParam("state") String state,
+            @Parameter(description = "ACTIVE or CLOSED", schema = @Schema(type = SchemaType.STRING, enumeration = {"ACTIVE", "CLOSED"})) @QueryParam("state") String state,
             @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         String chosen = null;
@@ -90,7 +97,7 @@ public class CampaignResource {
     @Operation(operationId = "getCampaign", summary = "Read a campaign", description = "With where its targets stand")
     @APIResponse(responseCode = "404", description = "No such campaign",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CampaignView get(@PathParam("id") String id) {
+    public CampaignView get(@Parameter(description = "The campaign's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return campaigns.get(Ids.parse("id", id));
     }
 
@@ -101,7 +108,7 @@ public class CampaignResource {
     @Operation(operationId = "closeCampaign",
             summary = "Close a campaign", description = "No more outcomes; its pending list empties. Idempotent")
     @APIResponse(responseCode = "404", description = "No such campaign")
-    public CampaignView close(@PathParam("id") String id) {
+    public CampaignView close(@Parameter(description = "The campaign's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return campaigns.close(Ids.parse("id", id));
     }
 
@@ -119,13 +126,14 @@ public class CampaignResource {
             contact write: new version, outbox, audit) and takes the contact off the pending list of every active \\
             campaign. Nothing more is recorded against a contact who opted out (409), nor anything but an opt-out \\
             against one whose consent was denied or who became do-not-contact meanwhile.""")
-    @APIResponse(responseCode = "201", description = "Recorded")
+    @APIResponse(responseCode = "201", description = "Recorded", headers = {@Header(name = "Location", ref = "Location"), @Header(name = "Graph-Position", ref = "Graph-Position")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CampaignOutcomeView.class)))
     @APIResponse(responseCode = "404", description = "No such campaign")
     @APIResponse(responseCode = "409", description = "Campaign closed, contact opted out, or consent withdrawn meanwhile",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The contact is not a target, or via does not exist",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response record(@PathParam("id") String id, @NotNull @Valid CampaignOutcomeInput body, @Context UriInfo uri) {
+    public Response record(@Parameter(description = "The campaign's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @NotNull @Valid CampaignOutcomeInput body, @Context UriInfo uri) {
         CampaignService.Recorded recorded = campaigns.record(Ids.parse("id", id), body);
         return Response.created(uri.getAbsolutePathBuilder().path(recorded.outcome().id().toString()).build())
                 .header(GraphReads.POSITION_HEADER, recorded.position())
@@ -142,7 +150,7 @@ public class CampaignResource {
             started is left out and counted in excluded; one who opted out (here or in any campaign) is gone. By \\
             name, cursor paged; empty once the campaign is closed.""")
     @APIResponse(responseCode = "404", description = "No such campaign")
-    public SegmentMembers pending(@PathParam("id") String id,
+    public SegmentMembers pending(@Parameter(description = "The campaign's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
                                   @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return campaigns.pending(Ids.parse("id", id), next, QueryParams.limit(limit, 50, SegmentResource.MAX_LIMIT));
@@ -159,7 +167,7 @@ public class CampaignResource {
             within the campaign's hops of it (the graph's active ties); and the seed model's predicted coverage \\
             against the actual one: the share of targets reached that lie within hops of some seed.""")
     @APIResponse(responseCode = "404", description = "No such campaign")
-    public CampaignReport report(@PathParam("id") String id) {
+    public CampaignReport report(@Parameter(description = "The campaign's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return campaigns.report(Ids.parse("id", id));
     }
 }

@@ -16,11 +16,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Seed selection over HTTP: the k contacts whose outreach is expected to reach most of a target. */
 @Path("/api/v1/outreach/seeds")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Outreach", description = "SegmentStore, seed selection and campaigns")
+@Tag(name = "Outreach", description = "Segments, seed selection and campaigns")
 public class SeedResource {
 
     private final SeedService seeds;
@@ -44,6 +46,9 @@ public class SeedResource {
             the naive pick (top k by degree) on the same cascades. Reproducible: the same graph, request and \\
             randomSeed give the same answer. Target: exactly one of community (latest successful analytics run), \\
             contacts, network.""")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SeedRequest.class),
+            examples = @ExampleObject(name = "five seeds in a community", value = OutreachExamples.SEED_REQUEST)))
     @APIResponse(responseCode = "200", description = "The seeds and their expected coverage")
     @APIResponse(responseCode = "400", description = "Bad Request",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -35,6 +35,7 @@ public record SegmentFilter(
         @Size(max = 2000) List<@NotNull UUID> contacts) {
 
     /** Which memberships of a community count. */
+    @Schema(name = "SegmentMembership")
     public enum Membership {
         ANY, PRIMARY
     }

@@ -35,11 +35,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** Segments over HTTP: saved queries over contacts, their preview, members and CSV export, consent applied. */
 @Path("/api/v1/segments")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "SegmentStore", description = "Saved, named queries over contacts whose member lists apply consent per channel")
+@Tag(name = "Segments", description = "Saved, named queries over contacts whose member lists apply consent per channel")
 @APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SegmentResource {
@@ -67,7 +70,12 @@ public class SegmentResource {
             A named filter over contacts: communities (any level; primary or also secondary membership), kinds, \\
             tags, languages, postal codes, an influence rank or score threshold, a tie to a contact within 1 to 3 \\
             hops, and a hand-picked list of contacts. Criteria combine with AND, the values of one list with OR.""")
-    @APIResponse(responseCode = "201", description = "Saved; Location names it, ETag carries its version")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SegmentInput.class),
+            examples = @ExampleObject(name = "caregivers", value = OutreachExamples.NEW_SEGMENT)))
+    @APIResponse(responseCode = "201", description = "Saved; Location names it, ETag carries its version",
+            headers = {@Header(name = "Location", ref = "Location"), @Header(name = "ETag", ref = "ETag")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SegmentView.class)))
     @APIResponse(responseCode = "409", description = "The name is taken, or the filter needs an analytics run and none has succeeded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response create(@NotNull @Valid SegmentInput body, @Context UriInfo uri) {
@@ -92,9 +100,11 @@ public class SegmentResource {
     @Audited(resource = "segment", action = "read")
     @Operation(operationId = "getSegment",
             summary = "Read a segment", description = "The ETag header carries the version for If-Match")
+    @APIResponse(responseCode = "200", description = "The segment", headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SegmentView.class)))
     @APIResponse(responseCode = "404", description = "No such segment",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response get(@PathParam("id") String id) {
+    public Response get(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         SegmentView s = segments.get(Ids.parse("id", id));
         return Response.ok(s).header(HttpHeaders.ETAG, ETags.of(s.version())).build();
     }
@@ -106,11 +116,13 @@ public class SegmentResource {
     @Audited(resource = "segment", action = "update")
     @Operation(operationId = "replaceSegment", summary = "Replace a segment's definition",
             description = "If-Match with the ETag read is required (428 without it or with *), against lost updates")
+    @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag", ref = "ETag"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SegmentView.class)))
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response replace(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+    public Response replace(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                             @NotNull @Valid SegmentInput body) {
         java.util.UUID segment = Ids.parse("id", id);
         SegmentView s = segments.replace(segment, ETags.required(ifMatch), body);
@@ -130,7 +142,7 @@ public class SegmentResource {
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    public Response delete(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         java.util.UUID segment = Ids.parse("id", id);
         segments.delete(segment, ETags.required(ifMatch));
         return Response.noContent().build();
@@ -146,8 +158,8 @@ public class SegmentResource {
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
     @APIResponse(responseCode = "422", description = "The tieTo neighbourhood is larger than the configured bound")
-    public SegmentPreview preview(@PathParam("id") String id,
-                                  @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel) {
+    public SegmentPreview preview(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+                                  @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true, schema = @Schema(implementation = Channel.class)) @QueryParam("channel") String channel) {
         return segments.preview(Ids.parse("id", id), channel(channel));
     }
 
@@ -163,7 +175,7 @@ public class SegmentResource {
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
     @APIResponse(responseCode = "422", description = "The tieTo neighbourhood is larger than the configured bound")
     public SegmentPreview previewDraft(@NotNull @Valid SegmentDraft draft,
-                                       @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel) {
+                                       @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true, schema = @Schema(implementation = Channel.class)) @QueryParam("channel") String channel) {
         return segments.preview(draft, channel(channel));
     }
 
@@ -177,8 +189,8 @@ public class SegmentResource {
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "409", description = "The filter needs an analytics run and none has succeeded")
     @APIResponse(responseCode = "422", description = "The tieTo neighbourhood is larger than the configured bound")
-    public SegmentMembers members(@PathParam("id") String id,
-                                  @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel,
+    public SegmentMembers members(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+                                  @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true, schema = @Schema(implementation = Channel.class)) @QueryParam("channel") String channel,
                                   @Parameter(description = "1 to 200, default 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200")) @QueryParam("limit") String limit,
                                   @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return segments.members(Ids.parse("id", id), channel(channel), next, QueryParams.limit(limit, 50, MAX_LIMIT));
@@ -195,11 +207,16 @@ public class SegmentResource {
             + "consent (the channel's status), doNotContact; fields outside the caller's view are empty. Headers "
             + "Segment-Excluded-Do-Not-Contact, Segment-Excluded-Denied and Segment-Excluded-Unknown count who was left "
             + "out. One audit row per member; at most circles.outreach.segments.max-export rows (422 beyond).")
-    @APIResponse(responseCode = "200", description = "The members", content = @Content(mediaType = SegmentCsv.MEDIA_TYPE))
+    @APIResponse(responseCode = "200", description = "The members", content = @Content(mediaType = SegmentCsv.MEDIA_TYPE,
+            schema = @Schema(type = SchemaType.STRING)), headers = {@Header(name = "Content-Disposition", ref = "Content-Disposition"),
+            @Header(name = "Segment-Members", ref = "Segment-Members"),
+            @Header(name = "Segment-Excluded-Do-Not-Contact", ref = "Segment-Excluded-Do-Not-Contact"),
+            @Header(name = "Segment-Excluded-Denied", ref = "Segment-Excluded-Denied"),
+            @Header(name = "Segment-Excluded-Unknown", ref = "Segment-Excluded-Unknown")})
     @APIResponse(responseCode = "404", description = "No such segment")
     @APIResponse(responseCode = "422", description = "More members than an export holds")
-    public Response export(@PathParam("id") String id,
-                           @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true) @QueryParam("channel") String channel) {
+    public Response export(@Parameter(description = "The segment's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+                           @Parameter(description = "EMAIL, SMS, PHONE, MAIL or IN_PERSON", required = true, schema = @Schema(implementation = Channel.class)) @QueryParam("channel") String channel) {
         java.util.UUID segment = Ids.parse("id", id);
         Channel chosen = channel(channel);
         SegmentMembers members = segments.export(segment, chosen);

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** The audit trail, for administrators: who touched which record, newest first. */
 @Path("/api/v1/audit")
@@ -41,7 +42,7 @@ public class AuditResource {
             summary = "Query the audit trail", description = "Filters combine with AND; newest first, cursor paged")
     public Page<AuditEntry> query(
             @Parameter(description = "Token subject") @QueryParam("subject") String subject,
-            @Parameter(description = "A contact whose data was read or changed") @QueryParam("contact") String contact,
+            @Parameter(description = "A contact whose data was read or changed", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contact") String contact,
             @Parameter(description = "Resource type, e.g. contact, tie") @QueryParam("resource") String resource,
             @Parameter(description = "Resource id") @QueryParam("resourceId") String resourceId,
             @Parameter(description = "read, list, create, update, delete, erase, …") @QueryParam("action") String action,

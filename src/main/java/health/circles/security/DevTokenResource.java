@@ -25,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /**
  * Development tokens for the run command on a workstation: a signed token for any role, without an identity
@@ -66,9 +68,9 @@ public class DevTokenResource {
             summary = "Issue a development token (run command only; off in production)")
     @APIResponse(responseCode = "200", description = "A bearer token for the role")
     @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")
-    public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration") @QueryParam("role") String role,
+    public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration", schema = @Schema(type = SchemaType.STRING, enumeration = {"admin", "clinician", "outreach", "analyst", "integration"})) @QueryParam("role") String role,
                           @Parameter(description = "Token subject, default dev-<role>") @QueryParam("subject") String subject,
-                          @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)") @QueryParam("contactId") String contactId,
+                          @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
         if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http)) {
             throw new NotFound("not-found", "Not Found", "No resource at this path");

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** The review of emergency accesses, for administrators. */
 @Path("/api/v1/admin/emergency-accesses")
@@ -45,7 +46,7 @@ public class EmergencyAccessReviewResource {
             summary = "List emergency accesses, newest first", description = """
             Who opened which contact, when, why, until when, and whether an admin reviewed it.""")
     public Page<EmergencyAccessView> list(
-            @Parameter(description = "false: the review queue; true: reviewed ones; absent: all") @QueryParam("reviewed") String reviewed,
+            @Parameter(description = "false: the review queue; true: reviewed ones; absent: all", schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("reviewed") String reviewed,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String next) {
         return emergencies.list(bool("reviewed", reviewed), Cursor.decode(next), QueryParams.limit(limit, 50, 200));
@@ -63,7 +64,7 @@ public class EmergencyAccessReviewResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "Already reviewed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public EmergencyAccessView review(@PathParam("id") String id, @Valid EmergencyReview body) {
+    public EmergencyAccessView review(@Parameter(description = "The emergency access's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @Valid EmergencyReview body) {
         return emergencies.review(Ids.parse("id", id), body);
     }
 

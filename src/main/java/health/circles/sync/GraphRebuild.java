@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Reloads the graph from PostgreSQL as a background job: empties it, then loads every row of each
@@ -44,6 +45,7 @@ public class GraphRebuild {
     }
 
     /** A rebuild as the API shows it. */
+    @Schema(name = "GraphRebuild")
     public record View(UUID id, String state, long total, long done, double percent, String error, Instant startedAt,
                        Instant finishedAt) {
     }

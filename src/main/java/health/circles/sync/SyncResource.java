@@ -18,6 +18,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 
 /** Operators' view of how Neo4j keeps in step with PostgreSQL. */
 @Path("/api/v1/admin/sync")
@@ -61,7 +65,8 @@ public class SyncResource {
     @Path("rebuild")
     @Audited(resource = "graph", action = "rebuild", idParam = "", when = Audited.When.BEFORE_WORK)
     @Operation(operationId = "rebuildGraph", summary = "Reload the graph from PostgreSQL as a background job")
-    @APIResponse(responseCode = "202", description = "Started; follow Location for progress")
+    @APIResponse(responseCode = "202", description = "Started; follow Location for progress", headers = @Header(name = "Location", ref = "Location"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GraphRebuild.View.class)))
     @APIResponse(responseCode = "409", description = "A rebuild is already running")
     public Response rebuild(@Context UriInfo uri) {
         GraphRebuild.View view = rebuild.start();
@@ -73,7 +78,7 @@ public class SyncResource {
     @Path("rebuild/{id}")
     @Operation(operationId = "getGraphRebuild", summary = "A rebuild's state and progress")
     @APIResponse(responseCode = "404", description = "No such rebuild")
-    public GraphRebuild.View rebuildStatus(@PathParam("id") String id) {
+    public GraphRebuild.View rebuildStatus(@Parameter(description = "The rebuild's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         return rebuild.get(SyncParams.id("id", id));
     }
 
@@ -100,7 +105,7 @@ public class SyncResource {
     @APIResponse(responseCode = "204", description = "Back in the outbox; the relay takes it at once")
     @APIResponse(responseCode = "404", description = "No such dead letter")
     public Response retry(
-            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
+            @Parameter(description = "The dead letter's outbox position", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String position) {
         deadLetters.retry(DeadLetters.position(position));
         return Response.noContent().build();
     }
@@ -115,7 +120,7 @@ public class SyncResource {
     @APIResponse(responseCode = "204", description = "Discarded")
     @APIResponse(responseCode = "404", description = "No such dead letter")
     public Response discard(
-            @Parameter(description = "The dead letter's outbox position") @PathParam("id") String position) {
+            @Parameter(description = "The dead letter's outbox position", schema = @Schema(type = SchemaType.INTEGER, format = "int64")) @PathParam("id") String position) {
         deadLetters.discard(DeadLetters.position(position));
         return Response.noContent().build();
     }

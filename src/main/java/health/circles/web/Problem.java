@@ -7,14 +7,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An RFC 9457 problem detail, the body of every 4xx and 5xx answer. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-@Schema(name = "Problem", description = "RFC 9457 problem detail")
+@Schema(name = "Problem", description = "RFC 9457 problem detail, the body of every 4xx and 5xx answer "
+        + "(application/problem+json). Branch on type, never on title.",
+        requiredProperties = {"type", "title", "status"}, example = """
+        {"type": "https://circles.health/problems/validation", "title": "Bad Request", "status": 400,
+         "detail": "email: must be a well-formed email address", "instance": "/api/v1/contacts",
+         "errors": [{"field": "email", "reason": "must be a well-formed email address"}]}""")
 public record Problem(
-        @Schema(description = "Stable identifier of the kind of problem") URI type,
-        String title,
-        int status,
-        String detail,
-        String instance,
-        @Schema(description = "For validation problems: each offending field and why") List<FieldError> errors) {
+        @Schema(description = "Stable identifier of the kind of problem, "
+                + "https://circles.health/problems/<slug> (validation, not-found, stale-version, ...)") URI type,
+        @Schema(description = "The status's reason phrase, or a short statement of a specific refusal") String title,
+        @Schema(description = "The HTTP status code") int status,
+        @Schema(description = "What went wrong with this request, for a person") String detail,
+        @Schema(description = "The path of the request") String instance,
+        @Schema(description = "Extension: each offending field and why (validation, unknown-parameter)")
+        List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://circles.health/problems/";
@@ -53,5 +60,7 @@ public record Problem(
     }
 
     /** One offending field of a request. */
+    @Schema(name = "FieldError", description = "One offending field (a body path such as consent.EMAIL.at, or a "
+            + "query parameter) and why")
     public record FieldError(String field, String reason) {}
 }
