@@ -181,7 +181,10 @@ public class ApiContract implements OASFilter {
                                 .items(OASFactory.createSchema().ref(item)))
                         .addProperty("next", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
                                 .description("Cursor of the next page, to send as the cursor query parameter; "
-                                        + "absent on the last page")));
+                                        + "absent on the last page"))
+                        .addProperty("total", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
+                                .format("int64").description("How many items the whole listing holds, on the "
+                                        + "listings where counting is cheap (docs/api.md); absent elsewhere")));
                 schema = OASFactory.createSchema().ref(page);
                 description = "One page of " + item + " items; follow next for the following one";
             }
