@@ -33,7 +33,8 @@ public class FhirProblems implements ProblemFormat, ContainerResponseFilter {
 
     @Override
     public boolean covers(String path) {
-        return path.equals("/fhir") || path.startsWith("/fhir/");
+        String p = path.startsWith("/") ? path : "/" + path; // JAX-RS gives it relative to the application
+        return p.equals("/fhir") || p.startsWith("/fhir/");
     }
 
     @Override

@@ -336,6 +336,18 @@ class FhirApiTest {
     @jakarta.inject.Inject
     io.agroal.api.AgroalDataSource db;
 
+    @Test
+    void anErasedPatientIsNotBroughtBackByTheirIdentifier() {
+        String mrn = unique();
+        String location = post("/fhir/Patient", json(patient(mrn, "Gone", "Forever"))).statusCode(201)
+                .extract().header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        TestTokens.as("admin").when().post("/api/v1/contacts/" + id + "/erasure").then().statusCode(204);
+        OperationOutcome refused = outcome(post("/fhir/Patient", json(patient(mrn, "Gone", "Forever")))
+                .statusCode(409), OperationOutcome.IssueType.CONFLICT);
+        assertEquals("erased-identifier", refused.getIssueFirstRep().getDetails().getCodingFirstRep().getCode());
+    }
+
     static List<Resource> resources(Bundle b) {
         return b.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
     }
