@@ -67,15 +67,14 @@ public class FhirOut {
         return p;
     }
 
-    RelatedPerson relatedPerson(ContactView c, UUID patient, List<String> tieTypes,
+    RelatedPerson relatedPerson(ContactView c, UUID patient, List<RelationshipCodes.Relationship> relationships,
                                 List<IdentifierStore.Identifier> ids) {
         RelatedPerson r = new RelatedPerson();
         person(r, c, ids);
         r.setActive(true);
         r.setPatient(new Reference("Patient/" + patient));
-        for (String tieType : tieTypes) {
-            RelationshipCodes.relatedOut(tieType).ifPresent(code -> r.addRelationship().addCoding()
-                    .setSystem(code.system()).setCode(code.code()).setDisplay(code.display()));
+        for (RelationshipCodes.Relationship code : relationships) {
+            r.addRelationship().addCoding().setSystem(code.system()).setCode(code.code()).setDisplay(code.display());
         }
         r.setName(List.of(name(c)));
         r.setTelecom(telecom(c));

@@ -576,14 +576,14 @@ public class FhirService {
 
     private void relatedOf(UUID patient, List<Resource> found, List<FhirAnswer.Shown> shown) {
         patientView(patient);
-        Map<UUID, List<String>> types = new java.util.LinkedHashMap<>();
+        Map<UUID, List<RelationshipCodes.Relationship>> types = new java.util.LinkedHashMap<>();
         for (String tieType : RelationshipCodes.relatedTieTypes()) {
             for (TieView t : ties.list(patient, tieType, null, true, null, null, MAX_TIES).items()) {
                 UUID other = t.from().equals(patient) ? t.to() : t.from();
-                if (tieType.equals("CARES_FOR") && !t.to().equals(patient)) {
-                    continue; // the patient caring for someone else
-                }
-                types.computeIfAbsent(other, k -> new ArrayList<>()).add(tieType);
+                boolean relatedIsFrom = !t.directed() || t.from().equals(other);
+                // A tie the other way round (the patient a carer or guardian of someone) makes no related person.
+                RelationshipCodes.relatedOut(tieType, relatedIsFrom)
+                        .ifPresent(code -> types.computeIfAbsent(other, k -> new ArrayList<>()).add(code));
             }
         }
         for (ContactView v : contacts.views(List.copyOf(types.keySet()))) {

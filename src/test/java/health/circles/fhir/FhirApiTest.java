@@ -116,13 +116,16 @@ class FhirApiTest {
         }
         given().when().get("/api/v1/contacts/" + patient).then().statusCode(200).body("version", equalTo(version));
 
-        // The ties: mother FAMILY_OF patient, doctor TREATS patient (asserted by the integration, from FHIR),
+        // The ties: mother PARENT_OF patient (MTH), doctor TREATS patient (asserted by the integration, from FHIR),
         // mother CARES_FOR patient, doctor WORKS_AT the clinic; each once.
         List<Map<String, Object>> ties = given().queryParam("limit", 200).when()
                 .get("/api/v1/contacts/" + patient + "/ties").then().statusCode(200).extract().path("items");
         Map<String, Long> types = ties.stream().collect(Collectors.groupingBy(t -> (String) t.get("type"),
                 Collectors.counting()));
-        assertEquals(Map.of("FAMILY_OF", 1L, "TREATS", 1L, "CARES_FOR", 1L), types);
+        assertEquals(Map.of("PARENT_OF", 1L, "TREATS", 1L, "CARES_FOR", 1L), types);
+        Map<String, Object> parent = ties.stream().filter(t -> t.get("type").equals("PARENT_OF")).findFirst().orElseThrow();
+        assertEquals(mother, parent.get("from"));
+        assertEquals("CHILD_OF", parent.get("relationship"), "the patient's side of the mother's PARENT_OF tie");
         Map<String, Object> treats = ties.stream().filter(t -> t.get("type").equals("TREATS")).findFirst().orElseThrow();
         assertEquals(doctor, treats.get("from"));
         assertEquals("ASSERTED", treats.get("assertion"));
@@ -167,7 +170,7 @@ class FhirApiTest {
         RelatedPerson mother = (RelatedPerson) related.getEntryFirstRep().getResource();
         assertEquals("Patient/" + patientId, mother.getPatient().getReference());
         assertEquals("Lopez", mother.getNameFirstRep().getFamily());
-        assertEquals(Set.of("FAMMEMB", "C"), mother.getRelationship().stream()
+        assertEquals(Set.of("PRN", "133932002"), mother.getRelationship().stream()
                 .map(r -> r.getCodingFirstRep().getCode()).collect(Collectors.toSet()));
 
         Bundle teams = parse(Bundle.class, get("/fhir/CareTeam?subject=" + patientId));
