@@ -137,7 +137,8 @@ public class TieService {
         List<Object> before = java.util.Arrays.asList(tie.since, tie.until, tie.declaredStrength, tie.notes);
         LocalDate today = today();
         boolean reopens = !tie.active(today) && (change.until() == null || change.until().isAfter(today));
-        if (reopens && TieType.grantsAccess(tie.type) && tie.assertion.grantsAccess() && !callers.current().seesEverything()) {
+        if (reopens && TieType.grantsAccess(tie.type) && tie.assertion.grantsAccess()
+                && !callers.current().seesEverything()) {
             // The ended tie once granted access; reopening it would grant it again on nobody's authority but the
             // caller's. A new claim goes through review like any other.
             throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration reopens this tie",
