@@ -66,7 +66,7 @@ public class CirclesResource {
     public CirclesView circles(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                @Parameter(description = "Rings, 1 to 3, default 2", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3")) @QueryParam("depth") String depth,
                                @Parameter(description = "Contact kinds to list; repeat or comma-separate", schema = @Schema(type = SchemaType.ARRAY, implementation = ContactKind.class)) @QueryParam("kind") List<String> kinds,
-                               @Parameter(description = "Relationship type codes to walk (GET /api/v1/relationship-types); repeat or comma-separate", schema = @Schema(type = SchemaType.ARRAY, implementation = String.class)) @QueryParam("tieType") List<String> tieTypes,
+                               @Parameter(description = "Relationship type codes to walk (GET /api/v1/relationship-types); repeat or comma-separate", schema = @Schema(type = SchemaType.ARRAY, implementation = String.class, pattern = RelationshipTypes.NAME)) @QueryParam("tieType") List<String> tieTypes,
                                @Parameter(description = "Walk only ties at least this strong, 0 to 1, default 0", schema = @Schema(type = SchemaType.NUMBER, minimum = "0", maximum = "1")) @QueryParam("minStrength") String minStrength,
                                @Parameter(description = "Members listed, 1 to 2000, default 500") @QueryParam("limit") String limit,
                                @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {

@@ -46,7 +46,7 @@ public class ContactTiesResource {
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<TieView> list(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
-                              @Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)") @QueryParam("type") String type,
+                              @Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)", schema = @Schema(type = SchemaType.STRING, pattern = RelationshipTypes.NAME)) @QueryParam("type") String type,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all", schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("active") String active,
                               @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
                               @QueryParam("cursor") String next) {

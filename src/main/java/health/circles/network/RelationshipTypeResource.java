@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -62,7 +63,7 @@ public class RelationshipTypeResource {
     @APIResponse(responseCode = "200", description = "The type, with its ETag")
     @APIResponse(responseCode = "404", description = "No such type",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response get(@PathParam("code") String code) {
+    public Response get(@Parameter(description = "The type's code", schema = @Schema(type = SchemaType.STRING, pattern = RelationshipTypes.NAME)) @PathParam("code") String code) {
         RelationshipType type = types.get(code);
         return Response.ok(type).header("ETag", ETags.of(type.version())).build();
     }
@@ -75,7 +76,10 @@ public class RelationshipTypeResource {
             A directed type names both ends (MENTORS / MENTORED_BY); a symmetric one reads the same from both. The \
             code and both names must be new among every type's code and names. Added types never grant access to \
             records (422 type-grants-access): only built-in TREATS does.""")
-    @APIResponse(responseCode = "201", description = "Added")
+    @APIResponse(responseCode = "201", description = "Added",
+            headers = @org.eclipse.microprofile.openapi.annotations.headers.Header(name = "Location",
+                    description = "The new type", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(schema = @Schema(implementation = RelationshipType.class)))
     @APIResponse(responseCode = "409", description = "The code or a name is taken",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "grantsAccess true",
@@ -105,7 +109,7 @@ public class RelationshipTypeResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response patch(@PathParam("code") String code, @HeaderParam("If-Match") String ifMatch,
+    public Response patch(@Parameter(description = "The type's code", schema = @Schema(type = SchemaType.STRING, pattern = RelationshipTypes.NAME)) @PathParam("code") String code, @HeaderParam("If-Match") String ifMatch,
                           @NotNull @Valid RelationshipTypeChange body) {
         long expected = ETags.required(ifMatch);
         RelationshipType type = types.change(code, expected, body);
@@ -128,7 +132,7 @@ public class RelationshipTypeResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("code") String code, @HeaderParam("If-Match") String ifMatch) {
+    public Response delete(@Parameter(description = "The type's code", schema = @Schema(type = SchemaType.STRING, pattern = RelationshipTypes.NAME)) @PathParam("code") String code, @HeaderParam("If-Match") String ifMatch) {
         types.delete(code, ETags.required(ifMatch));
         return Response.noContent().build();
     }

@@ -208,7 +208,7 @@ public class TieResource {
     @Audited(resource = "tie", action = "list")
     @Operation(operationId = "listTies",
             summary = "List ties", description = "assertion=CLAIMED is the review queue of pending care-relationship claims")
-    public Page<TieView> list(@Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)") @QueryParam("type") String type,
+    public Page<TieView> list(@Parameter(description = "A relationship type's code (GET /api/v1/relationship-types)", schema = @Schema(type = SchemaType.STRING, pattern = RelationshipTypes.NAME)) @QueryParam("type") String type,
                               @Parameter(description = "ASSERTED, CLAIMED, CONFIRMED, REJECTED or INFERRED", schema = @Schema(implementation = TieAssertion.class)) @QueryParam("assertion") String assertion,
                               @Parameter(description = "true: open ties; false: ended ones; absent: all", schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("active") String active,
                               @Parameter(description = "Only ties changed at or after this instant (ISO 8601)")
