@@ -78,7 +78,7 @@ class ArchitectureTest {
 
     @Test
     void storesAreUsedOnlyInTheirOwnPackage() {
-        for (String capability : List.of("contact", "network", "security", "sync", "analytics", "outreach",
+        for (String capability : List.of("contact", "network", "group", "security", "sync", "analytics", "outreach",
                 "imports")) {
             String own = "health.circles." + capability + "..";
             check(noClasses().that().resideOutsideOfPackage(own)
@@ -124,7 +124,8 @@ class ArchitectureTest {
 
     @Test
     void contactAndNetworkUseTheDriverNotTheGraphServer() {
-        check(noClasses().that().resideInAnyPackage("health.circles.contact..", "health.circles.network..")
+        check(noClasses().that().resideInAnyPackage("health.circles.contact..", "health.circles.network..",
+                        "health.circles.group..")
                 .should().dependOnClassesThat().resideInAPackage("health.circles.graph.."));
     }
 
