@@ -17,8 +17,8 @@ CREATE TABLE contact_group (
 CREATE INDEX contact_group_kind ON contact_group (kind, id);
 CREATE INDEX contact_group_updated ON contact_group (updated_at);
 CREATE INDEX contact_group_managing_org ON contact_group (managing_org_id) WHERE managing_org_id IS NOT NULL;
--- Name search: case- and accent-insensitive substring (pg_trgm is created by V1).
-CREATE INDEX contact_group_name_trgm ON contact_group USING gin (lower(name) gin_trgm_ops);
+-- Name search: case-insensitive substring, ILIKE (pg_trgm is created by V1).
+CREATE INDEX contact_group_name_trgm ON contact_group USING gin (name gin_trgm_ops);
 
 CREATE TABLE group_membership (
     id          uuid PRIMARY KEY,

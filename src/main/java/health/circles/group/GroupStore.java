@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -63,8 +62,8 @@ public class GroupStore implements PanacheRepositoryBase<ContactGroup, UUID> {
             params.and("kind", kind);
         }
         if (q != null) {
-            where.append(" and lower(g.name) like :q escape '\\'");
-            params.and("q", "%" + likeEscaped(q.toLowerCase(Locale.ROOT)) + "%");
+            where.append(" and g.name ilike :q escape '\\'");
+            params.and("q", "%" + likeEscaped(q) + "%");
         }
         if (member != null) {
             where.append(" and exists (select 1 from GroupMembership m where m.groupId = g.id and m.contactId = :member"
