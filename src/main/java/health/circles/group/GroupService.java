@@ -384,8 +384,12 @@ public class GroupService {
                         List.of(new DomainException.FieldError("managingOrganization", "is a " + org.kind())));
             }
         }
+        String name = in.name().strip();
+        if (name.isEmpty()) { // blank by Unicode's measure (e.g. U+3000), which @NotBlank does not apply
+            throw InvalidInput.field("name", "must not be blank");
+        }
         g.kind = in.kind();
-        g.name = in.name().strip();
+        g.name = name;
         g.description = in.description() == null || in.description().isBlank() ? null : in.description().strip();
         g.externalId = externalId;
         g.managingOrganization = in.managingOrganization();
