@@ -117,8 +117,8 @@ public class GroupService {
         for (Membership m : added) {
             position = GroupGraph.append(outbox, m);
         }
-        auditNotes.concerns(added.stream().map(m -> m.contactId).toArray(UUID[]::new));
-        return new Written(view(g), position);
+        return new Written(view(g).concerning(added.stream().map(m -> m.contactId).collect(Collectors.toSet())),
+                position);
     }
 
     @Transactional

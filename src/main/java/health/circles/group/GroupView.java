@@ -23,17 +23,27 @@ public record GroupView(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        @JsonIgnore List<UUID> members) implements AuditedRecord, Disclosable<GroupView> {
+        @JsonIgnore List<UUID> members,
+        @JsonIgnore Set<UUID> concerns) implements AuditedRecord, Disclosable<GroupView> {
 
     @Override
     public String auditId() {
         return id.toString();
     }
 
-    /** A group's own fields name no contact; its member listing does, row by row. */
+    /**
+     * A group's own fields name no contact (its member listing does, row by row); a creation names the members it
+     * added.
+     */
     @Override
     public Set<UUID> auditContacts() {
-        return Set.of();
+        return concerns;
+    }
+
+    /** The same view, naming {@code contacts} in its audit row. */
+    GroupView concerning(Set<UUID> contacts) {
+        return new GroupView(id, kind, name, description, externalId, managingOrganization, memberCount, createdAt,
+                updatedAt, version, members, Set.copyOf(contacts));
     }
 
     /** Whole for whoever sees a current member whole: the description may say why the group exists. */
@@ -45,12 +55,12 @@ public record GroupView(
     @Override
     public GroupView limited() {
         return new GroupView(id, kind, name, null, null, managingOrganization, memberCount, createdAt, updatedAt,
-                version, members);
+                version, members, concerns);
     }
 
     static GroupView of(ContactGroup g, List<UUID> members) {
         return new GroupView(g.id, g.kind, g.name, g.description, g.externalId, g.managingOrganization,
-                members.size(), g.createdAt, g.updatedAt, g.version, List.copyOf(members));
+                members.size(), g.createdAt, g.updatedAt, g.version, List.copyOf(members), Set.of());
     }
 
     /** The group as other records name it. */

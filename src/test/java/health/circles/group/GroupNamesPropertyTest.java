@@ -65,7 +65,8 @@ class GroupNamesPropertyTest {
                 wrong.add("POST with name " + escaped(name) + ": " + status + " " + answer.asString());
             }
             Response search = given().queryParam("q", name).when().get("/api/v1/groups");
-            if (search.statusCode() != 200 && search.statusCode() != 400) {
+            // 414: a request line over 4 KB, refused by the HTTP server before any route (docs/security.md)
+            if (search.statusCode() != 200 && search.statusCode() != 400 && search.statusCode() != 414) {
                 wrong.add("q=" + escaped(name) + ": " + search.statusCode());
             }
             Response dated = given().contentType(ContentType.JSON).body(Map.of("kind", "OTHER", "name", "dated",
