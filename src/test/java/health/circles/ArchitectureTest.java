@@ -78,7 +78,7 @@ class ArchitectureTest {
 
     @Test
     void storesAreUsedOnlyInTheirOwnPackage() {
-        for (String capability : List.of("contact", "network", "security", "sync", "analytics", "outreach",
+        for (String capability : List.of("contact", "network", "group", "security", "sync", "analytics", "outreach",
                 "imports", "events", "fhir")) {
             String own = "health.circles." + capability + "..";
             check(noClasses().that().resideOutsideOfPackage(own)
@@ -132,7 +132,8 @@ class ArchitectureTest {
 
     @Test
     void contactAndNetworkUseTheDriverNotTheGraphServer() {
-        check(noClasses().that().resideInAnyPackage("health.circles.contact..", "health.circles.network..")
+        check(noClasses().that().resideInAnyPackage("health.circles.contact..", "health.circles.network..",
+                        "health.circles.group..")
                 .should().dependOnClassesThat().resideInAPackage("health.circles.graph.."));
     }
 

@@ -49,6 +49,11 @@ public final class Fixtures {
         return new TouchpointFixture(channel, participants);
     }
 
+    /** A group of a kind (HOUSEHOLD, CARE_TEAM …) with a unique name unless told; add members, then create it. */
+    public static GroupFixture group(String kind) {
+        return new GroupFixture(kind);
+    }
+
     /** A saved segment with a unique name; give its filter, then create it. */
     public static SegmentFixture segment() {
         return new SegmentFixture();
@@ -321,6 +326,57 @@ public final class Fixtures {
             if (!body.containsKey("type")) {
                 throw new IllegalStateException("a tie needs a type: " + body);
             }
+            return Created.of(post());
+        }
+    }
+
+    /** A group's fields, sent as given to POST /api/v1/groups. */
+    public static final class GroupFixture {
+
+        private final Map<String, Object> body = new LinkedHashMap<>();
+        private final List<Map<String, Object>> members = new ArrayList<>();
+
+        private GroupFixture(String kind) {
+            body.put("kind", kind);
+            body.put("name", "Group " + SEQ.incrementAndGet() + " " + uniqueTag());
+        }
+
+        public GroupFixture named(String name) {
+            return set("name", name);
+        }
+
+        /** A current member in a role (null: the kind's default). */
+        public GroupFixture member(Object contact, String role) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("contactId", id(contact));
+            if (role != null) {
+                m.put("role", role);
+            }
+            members.add(m);
+            return this;
+        }
+
+        /** Any other field, sent as given. */
+        public GroupFixture set(String field, Object value) {
+            body.put(field, value);
+            return this;
+        }
+
+        public Map<String, Object> body() {
+            Map<String, Object> all = new LinkedHashMap<>(body);
+            if (!members.isEmpty()) {
+                all.put("members", members);
+            }
+            return all;
+        }
+
+        /** Posts the group, whatever the answer. */
+        public Response post() {
+            return admin().contentType(ContentType.JSON).body(body()).when().post("/api/v1/groups");
+        }
+
+        /** Creates the group, expecting 201. */
+        public Created create() {
             return Created.of(post());
         }
     }

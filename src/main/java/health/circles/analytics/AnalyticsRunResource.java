@@ -40,9 +40,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 public class AnalyticsRunResource {
 
     private final AnalyticsService analytics;
+    private final GroupSplits splits;
 
-    AnalyticsRunResource(AnalyticsService analytics) {
+    AnalyticsRunResource(AnalyticsService analytics, GroupSplits splits) {
         this.analytics = analytics;
+        this.splits = splits;
     }
 
     @Idempotent
@@ -85,5 +87,55 @@ public class AnalyticsRunResource {
     public Page<RunView> list(@Parameter(description = "1 to 100, default 20") @QueryParam("limit") String limit,
                               @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         return analytics.list(cursor, QueryParams.limit(limit, 20, 100));
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Path("{id}/groups")
+    @Audited(resource = "group-communities", action = "list", idParam = "id")
+    @Operation(operationId = "listRunGroupCommunities", summary = "Groups against the run's communities",
+            description = "For each group, its current members per community of the level (primary membership): "
+                    + "by default only groups split across communities. Households first, then care teams, then the "
+                    + "rest, by name. One audit row per group shown, naming its members")
+    @APIResponse(responseCode = "200", description = "A page of groups with their members per community")
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The run has not succeeded",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Page<GroupSplits.Split> groups(
+            @PathParam("id") String id,
+            @Parameter(description = "Group kinds (repeatable), e.g. HOUSEHOLD") @QueryParam("kind") java.util.List<String> kinds,
+            @Parameter(description = "Community level, 0 (coarsest, default) to 10") @QueryParam("level") String level,
+            @Parameter(description = "true (default): only groups split across communities; false: every group")
+            @QueryParam("split") String split,
+            @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
+            @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
+        java.util.List<health.circles.group.GroupKind> parsed = kinds == null ? java.util.List.of() : kinds.stream()
+                .map(k -> QueryParams.enumValue("kind", k, health.circles.group.GroupKind.class))
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        return splits.list(Ids.parse("id", id), intParam("level", level, 0), parsed, !"false".equalsIgnoreCase(
+                bool("split", split)), cursor, QueryParams.limit(limit, 50, 200));
+    }
+
+    private static int intParam(String name, String value, int otherwise) {
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw health.circles.failure.InvalidInput.field(name, "must be an integer");
+        }
+    }
+
+    private static String bool(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return "true";
+        }
+        String v = value.strip();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw health.circles.failure.InvalidInput.field(name, "must be true or false");
+        }
+        return v;
     }
 }

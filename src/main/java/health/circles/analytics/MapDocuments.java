@@ -14,6 +14,8 @@ final class MapDocuments {
     static final String GRAPHML = "application/graphml+xml";
     static final String GEXF = "application/gexf+xml";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private MapDocuments() {
     }
 
@@ -56,6 +58,7 @@ final class MapDocuments {
             key(w, "influence", "node", "double");
             key(w, "ring", "node", "int");
             key(w, "size", "node", "int");
+            key(w, "groups", "node", "string");
             key(w, "type", "edge", "string");
             key(w, "strength", "edge", "double");
             w.writeStartElement("graph");
@@ -75,6 +78,7 @@ final class MapDocuments {
                 data(w, "influence", n.influence() == null ? null : number(n.influence()));
                 data(w, "ring", n.ring() == null ? null : n.ring().toString());
                 data(w, "size", n.size() == null ? null : n.size().toString());
+                data(w, "groups", groups(n));
                 w.writeEndElement();
             }
             for (MapGraph.Edge e : map.edges()) {
@@ -123,6 +127,7 @@ final class MapDocuments {
             attribute(w, "kind", "string");
             attribute(w, "community", "long");
             attribute(w, "influence", "double");
+            attribute(w, "groups", "string");
             w.writeEndElement();
             w.writeStartElement("attributes");
             w.writeAttribute("class", "edge");
@@ -137,6 +142,7 @@ final class MapDocuments {
                 attvalue(w, "kind", n.kind());
                 attvalue(w, "community", n.community() == null ? null : n.community().toString());
                 attvalue(w, "influence", n.influence() == null ? null : number(n.influence()));
+                attvalue(w, "groups", groups(n));
                 w.writeEndElement();
                 w.writeEndElement();
             }
@@ -163,6 +169,18 @@ final class MapDocuments {
             throw new IllegalStateException("Could not write GEXF", e);
         }
         return out.toString();
+    }
+
+    /** A node's groups as a JSON array of {id, kind, name} (one attribute, as GraphML and GEXF values are flat). */
+    private static String groups(MapGraph.Node n) {
+        if (n.groups() == null || n.groups().isEmpty()) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(n.groups());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Could not write a node's groups", e);
+        }
     }
 
     private static void key(XMLStreamWriter w, String id, String target, String type) throws XMLStreamException {

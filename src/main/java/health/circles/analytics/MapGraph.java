@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.group.GroupRef;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -16,11 +17,22 @@ record MapGraph(List<Node> nodes, List<Edge> edges, boolean truncated, String no
                        @Schema(description = "Primary community per level, coarsest (level 0) first") List<Long> communities,
                        @Schema(description = "PageRank of the latest run") Double influence,
                        @Schema(description = "Contact maps: ties from the centre (0 is the centre itself)") Integer ring,
-                       @Schema(description = "Overview maps: members of the community this node stands for") Integer size) {
+                       @Schema(description = "Overview maps: members of the community this node stands for") Integer size,
+                       @Schema(description = "Contact maps and community maps: the groups the contact belongs to now "
+                               + "(a household's members can be drawn as one cluster)") List<GroupRef> groups) {
 
         Node(String id, String label, String kind, Long community, List<Long> communities, Double influence,
              Integer ring) {
-            this(id, label, kind, community, communities, influence, ring, null);
+            this(id, label, kind, community, communities, influence, ring, null, null);
+        }
+
+        Node(String id, String label, String kind, Long community, List<Long> communities, Double influence,
+             Integer ring, Integer size) {
+            this(id, label, kind, community, communities, influence, ring, size, null);
+        }
+
+        Node withGroups(List<GroupRef> of) {
+            return new Node(id, label, kind, community, communities, influence, ring, size, of);
         }
     }
 

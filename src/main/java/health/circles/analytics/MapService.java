@@ -2,6 +2,8 @@ package health.circles.analytics;
 
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
+import health.circles.group.GroupRef;
+import health.circles.group.GroupService;
 import health.circles.security.AuditNotes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -15,8 +17,11 @@ public class MapService {
     private final MapSourceGraph graph;
     private final AnalyticsConfig config;
     private final AuditNotes auditNotes;
+    private final GroupService groups;
 
-    MapService(InsightService insights, MapSourceGraph graph, AnalyticsConfig config, AuditNotes auditNotes) {
+    MapService(InsightService insights, MapSourceGraph graph, AnalyticsConfig config, AuditNotes auditNotes,
+               GroupService groups) {
+        this.groups = groups;
         this.insights = insights;
         this.graph = graph;
         this.config = config;
@@ -78,10 +83,17 @@ public class MapService {
         return new MapGraph(nodes, edges, truncated, note);
     }
 
+    /** Each contact with the groups it belongs to now, so that a page can cluster a household. */
+    private List<MapGraph.Node> withGroups(List<MapGraph.Node> nodes) {
+        java.util.Map<UUID, List<GroupRef>> of = groups.currentGroupsOf(
+                nodes.stream().map(n -> UUID.fromString(n.id())).toList());
+        return nodes.stream().map(n -> n.withGroups(of.getOrDefault(UUID.fromString(n.id()), List.of()))).toList();
+    }
+
     private MapGraph assemble(List<String> ids, java.util.Map<String, Integer> rings, TieFilter filter,
                               boolean truncated, String note) {
         int maxEdges = config.maps().maxEdges();
-        List<MapGraph.Node> nodes = graph.nodes(ids, rings);
+        List<MapGraph.Node> nodes = withGroups(graph.nodes(ids, rings));
         List<MapGraph.Edge> edges = graph.edgesAmong(ids, filter, maxEdges + 1);
         if (edges.size() > maxEdges) {
             edges = edges.subList(0, maxEdges);

@@ -13,7 +13,10 @@ public class GraphSchema {
             "CREATE INDEX contact_kind IF NOT EXISTS FOR (c:Contact) ON (c.kind)",
             "CREATE CONSTRAINT deleted_contact_id IF NOT EXISTS FOR (d:DeletedContact) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
-            "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)");
+            "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)",
+            "CREATE CONSTRAINT group_id IF NOT EXISTS FOR (g:Group) REQUIRE g.id IS UNIQUE",
+            "CREATE CONSTRAINT deleted_group_id IF NOT EXISTS FOR (d:DeletedGroup) REQUIRE d.id IS UNIQUE",
+            "CREATE INDEX group_member_id IF NOT EXISTS FOR ()-[m:MEMBER_OF_GROUP]-() ON (m.id)");
 
     private final Driver driver;
     private volatile boolean ready;

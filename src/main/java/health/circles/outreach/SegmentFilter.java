@@ -3,6 +3,7 @@ package health.circles.outreach;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import health.circles.analytics.Metric;
 import health.circles.contact.ContactKind;
+import health.circles.group.GroupKind;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -32,7 +33,12 @@ public record SegmentFilter(
         @Valid Influence influence,
         @Valid TieTo tieTo,
         @Schema(description = "These contacts only: a hand-picked list, such as a selection on the map (at most 2000)")
-        @Size(max = 2000) List<@NotNull UUID> contacts) {
+        @Size(max = 2000) List<@NotNull UUID> contacts,
+        @Schema(description = "Current members of any of these groups (a household, a care team …); a group deleted "
+                + "later matches nobody")
+        @Size(max = 50) List<@NotNull UUID> groups,
+        @Schema(description = "Current members of any group of these kinds, e.g. SUPPORT_GROUP")
+        @Size(max = 6) List<@NotNull GroupKind> groupKinds) {
 
     /** Which memberships of a community count. */
     @Schema(name = "SegmentMembership")

@@ -9,6 +9,7 @@ import health.circles.analytics.InsightService;
 import health.circles.contact.Channel;
 import health.circles.contact.ContactService;
 import health.circles.contact.ContactView;
+import health.circles.group.GroupService;
 import health.circles.security.Callers;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
@@ -34,13 +35,15 @@ public class SegmentService {
     private final Callers callers;
     private final SegmentConfig config;
     private final InsightService insights;
+    private final GroupService groups;
     private final Clock clock = Clock.systemUTC();
 
     SegmentService(SegmentStore segments, SegmentGraph graph, ContactService contacts, Callers callers, SegmentConfig config,
-                   InsightService insights,
+                   InsightService insights, GroupService groups,
                    health.circles.events.ChangeEvents events) {
         this.events = events;
         this.insights = insights;
+        this.groups = groups;
         this.segments = segments;
         this.graph = graph;
         this.contacts = contacts;
@@ -246,6 +249,12 @@ public class SegmentService {
                         + unknown);
             }
         }
+        if (f.groups() != null && !f.groups().isEmpty()) {
+            List<UUID> unknown = groups.unknown(f.groups());
+            if (!unknown.isEmpty()) {
+                throw InvalidInput.field("filter.groups", "no such group: " + unknown);
+            }
+        }
         if (f.tieTo() != null && !segments.contactExists(f.tieTo().contactId())) {
             throw InvalidInput.field("filter.tieTo.contactId", "no such contact");
         }
@@ -261,7 +270,9 @@ public class SegmentService {
                 nullIfEmpty(f.languages() == null ? null : f.languages().stream().map(String::strip).distinct().toList()),
                 nullIfEmpty(f.postalCodes() == null ? null
                         : f.postalCodes().stream().map(p -> p.strip().toUpperCase(java.util.Locale.ROOT)).distinct().toList()),
-                f.influence(), f.tieTo(), nullIfEmpty(f.contacts() == null ? null : f.contacts().stream().distinct().toList()));
+                f.influence(), f.tieTo(), nullIfEmpty(f.contacts() == null ? null : f.contacts().stream().distinct().toList()),
+                nullIfEmpty(f.groups() == null ? null : f.groups().stream().distinct().toList()),
+                nullIfEmpty(f.groupKinds() == null ? null : f.groupKinds().stream().distinct().toList()));
     }
 
     private static <T> List<T> nullIfEmpty(List<T> values) {

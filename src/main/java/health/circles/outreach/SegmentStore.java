@@ -29,6 +29,9 @@ public class SegmentStore {
     static final String ELIGIBLE = """
             (NOT c.do_not_contact AND (cc.status = 'GRANTED' OR (? AND cc.status IS NULL) OR (? AND cc.status = 'UNKNOWN')))""";
 
+    /** A group membership {@code gm} not ended on the date bound to its one parameter (UTC today). */
+    private static final String CURRENT_MEMBER = "coalesce(gm.until, 'infinity'::date) > ?";
+
     private final AgroalDataSource dataSource;
     private final EntityManager em;
     private final ObjectMapper json;
@@ -199,6 +202,18 @@ public class SegmentStore {
                 params.add(in.minScore());
             }
             sql.append(")");
+        }
+        if (f.groups() != null && !f.groups().isEmpty()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM group_membership gm WHERE gm.contact_id = c.id"
+                    + " AND gm.group_id = ANY(?::uuid[]) AND " + CURRENT_MEMBER + ")");
+            params.add(f.groups().toArray(new UUID[0]));
+            params.add(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        }
+        if (f.groupKinds() != null && !f.groupKinds().isEmpty()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM group_membership gm JOIN contact_group g ON g.id = gm.group_id"
+                    + " WHERE gm.contact_id = c.id AND g.kind = ANY(?::text[]) AND " + CURRENT_MEMBER + ")");
+            params.add(f.groupKinds().stream().map(Enum::name).toArray(String[]::new));
+            params.add(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
         }
         if (f.tieTo() != null) {
             sql.append(" AND c.id = ANY(?::uuid[])");

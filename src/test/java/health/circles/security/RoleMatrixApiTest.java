@@ -39,6 +39,10 @@ class RoleMatrixApiTest {
             {"from":"%s","to":"%s","type":"FRIEND_OF"}""".formatted(UUID.randomUUID(), UUID.randomUUID());
     private static final String CONSENT = """
             {"channel":"EMAIL","status":"GRANTED","givenAt":"2025-01-01T00:00:00Z","source":"signed-form"}""";
+    private static final String GROUP = """
+            {"kind":"OTHER","name":"Matrix probe"}""";
+    private static final String MEMBER = """
+            {"contactId":"%s"}""".formatted(UUID.randomUUID());
     private static final String TIE_CHANGE = """
             {"declaredStrength":0.5}""";
 
@@ -161,7 +165,19 @@ class RoleMatrixApiTest {
             new Rule("GET", "/fhir/Practitioner/{id}", FHIR, null),
             new Rule("GET", "/fhir/RelatedPerson", FHIR, null),
             new Rule("GET", "/fhir/CareTeam", FHIR, null),
-            new Rule("GET", "/fhir/Consent", FHIR, null));
+            new Rule("GET", "/fhir/Consent", FHIR, null),
+            new Rule("POST", "/api/v1/groups", WRITE, GROUP),
+            new Rule("GET", "/api/v1/groups", READ, null),
+            new Rule("GET", "/api/v1/groups/{id}", READ, null),
+            new Rule("PATCH", "/api/v1/groups/{id}", WRITE, "{}"),
+            new Rule("DELETE", "/api/v1/groups/{id}", Set.of("admin", "integration"), null),
+            new Rule("GET", "/api/v1/groups/{id}/members", READ, null),
+            new Rule("POST", "/api/v1/groups/{id}/members", WRITE, MEMBER),
+            new Rule("GET", "/api/v1/groups/{id}/members/{memberId}", READ, null),
+            new Rule("PUT", "/api/v1/groups/{id}/members/{memberId}", WRITE, "{\"role\":\"member\"}"),
+            new Rule("POST", "/api/v1/groups/{id}/members/{memberId}/end", WRITE, null),
+            new Rule("GET", "/api/v1/contacts/{id}/groups", READ, null),
+            new Rule("GET", "/api/v1/analytics/runs/{id}/groups", INSIGHT, null));
 
     /** Endpoints outside the matrix on purpose: the development token endpoint needs no token at all. */
     private static final Set<String> UNGUARDED = Set.of("POST /api/v1/dev/tokens");
@@ -222,7 +238,7 @@ class RoleMatrixApiTest {
 
     static Response send(RequestSpecification request, Rule rule, UUID id) {
         String path = rule.path().replace("{id}", id.toString()).replace("{code}", "MATRIX_PROBE")
-                .replace("{type}", "Patient");
+                .replace("{type}", "Patient").replace("{memberId}", id.toString());
         if (rule.body() != null) {
             request = request.contentType(rule.mediaType()).body(rule.body().getBytes(StandardCharsets.UTF_8));
         }

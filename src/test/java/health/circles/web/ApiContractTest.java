@@ -56,7 +56,7 @@ class ApiContractTest {
                 .then().statusCode(400).body("type", equalTo("https://circles.health/problems/unknown-parameter"))
                 .body("errors.field", containsInAnyOrder("next"));
         for (String listing : List.of("/api/v1/segments", "/api/v1/campaigns", "/api/v1/audit",
-                "/api/v1/admin/sync/dead-letters", "/api/v1/ties", "/api/v1/analytics/runs")) {
+                "/api/v1/admin/sync/dead-letters", "/api/v1/ties", "/api/v1/analytics/runs", "/api/v1/groups")) {
             given().queryParam("limit", 1).queryParam("cursor", "garbage").when().get(listing)
                     .then().statusCode(400).body("errors.field", containsInAnyOrder("cursor"));
         }
