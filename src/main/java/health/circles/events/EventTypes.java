@@ -41,6 +41,12 @@ public final class EventTypes {
     public static final String ANALYTICS_RUN_STARTED = "analytics-run.started";
     public static final String ANALYTICS_RUN_COMPLETED = "analytics-run.completed";
     public static final String ANALYTICS_RUN_FAILED = "analytics-run.failed";
+    public static final String GROUP_CREATED = "group.created";
+    public static final String GROUP_UPDATED = "group.updated";
+    public static final String GROUP_DELETED = "group.deleted";
+    public static final String GROUP_MEMBER_ADDED = "group-member.added";
+    public static final String GROUP_MEMBER_UPDATED = "group-member.updated";
+    public static final String GROUP_MEMBER_ENDED = "group-member.ended";
 
     /** Subject kinds and their types, in documentation order. */
     public static final Map<String, List<String>> BY_KIND = Map.of(
@@ -51,7 +57,9 @@ public final class EventTypes {
             "segment", List.of(SEGMENT_CREATED, SEGMENT_UPDATED, SEGMENT_DELETED),
             "campaign", List.of(CAMPAIGN_CREATED, CAMPAIGN_CLOSED, CAMPAIGN_OUTCOME_RECORDED),
             "import", List.of(IMPORT_CREATED, IMPORT_COMPLETED, IMPORT_FAILED),
-            "analytics-run", List.of(ANALYTICS_RUN_STARTED, ANALYTICS_RUN_COMPLETED, ANALYTICS_RUN_FAILED));
+            "analytics-run", List.of(ANALYTICS_RUN_STARTED, ANALYTICS_RUN_COMPLETED, ANALYTICS_RUN_FAILED),
+            "group", List.of(GROUP_CREATED, GROUP_UPDATED, GROUP_DELETED),
+            "group-member", List.of(GROUP_MEMBER_ADDED, GROUP_MEMBER_UPDATED, GROUP_MEMBER_ENDED));
 
     /**
      * Who may see each kind's events: records (contacts, ties, touchpoints) and imports go to those who read records
@@ -65,7 +73,9 @@ public final class EventTypes {
             "import", Set.of(Roles.ADMIN, Roles.INTEGRATION),
             "segment", Set.of(Roles.ADMIN),
             "campaign", Set.of(Roles.ADMIN),
-            "analytics-run", Set.of(Roles.ADMIN));
+            "analytics-run", Set.of(Roles.ADMIN),
+            "group", Set.of(Roles.ADMIN, Roles.INTEGRATION),
+            "group-member", Set.of(Roles.ADMIN, Roles.INTEGRATION));
 
     /** The roles whose members may read the feed and manage webhooks. */
     public static final Set<String> READERS = Set.of(Roles.ADMIN, Roles.INTEGRATION);

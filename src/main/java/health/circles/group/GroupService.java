@@ -2,6 +2,9 @@ package health.circles.group;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.contact.ContactDirectory;
+import health.circles.events.Change;
+import health.circles.events.ChangeEvents;
+import health.circles.events.EventTypes;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactService;
 import health.circles.contact.ContactView;
@@ -64,7 +67,9 @@ public class GroupService {
     private final Clock clock = Clock.systemUTC();
 
     GroupService(GroupStore groups, MembershipStore memberships, ContactDirectory contacts, ContactService contactViews,
-                 Outbox outbox, Disclosure disclosure, AuditNotes auditNotes, Validator validator, ObjectMapper json) {
+                 Outbox outbox, Disclosure disclosure, AuditNotes auditNotes, Validator validator, ObjectMapper json,
+                 ChangeEvents events) {
+        this.events = events;
         this.groups = groups;
         this.memberships = memberships;
         this.contacts = contacts;
@@ -75,6 +80,8 @@ public class GroupService {
         this.validator = validator;
         this.json = json;
     }
+
+    private final ChangeEvents events;
 
     /** A group as written, with the outbox position at which the graph will have seen it. */
     public record Written(GroupView group, long position) {
@@ -114,9 +121,13 @@ public class GroupService {
         added.forEach(memberships::persist);
         memberships.flush();
         long position = outbox.append(GroupGraph.UPSERTED, g.id, g.version, GroupGraph.upserted(g));
+        List<Change> changes = new ArrayList<>();
+        changes.add(new Change(EventTypes.GROUP_CREATED, g.id, g.version, List.of(), Map.of("kind", g.kind.name())));
         for (Membership m : added) {
             position = GroupGraph.append(outbox, m);
+            changes.add(memberChange(EventTypes.GROUP_MEMBER_ADDED, g, m, List.of()));
         }
+        events.recordAll(changes);
         return new Written(view(g).concerning(added.stream().map(m -> m.contactId).collect(Collectors.toSet())),
                 position);
     }
@@ -176,10 +187,13 @@ public class GroupService {
             throw new Conflict("group-kind-fixed", "Group " + id + " has members whose roles belong to a "
                     + g.kind + " group; its kind is fixed (create a new group)");
         }
+        Map<String, Object> before = fields(g);
         assign(g, input, g.id);
         g.updatedAt = now();
         groups.flush();
         long position = outbox.append(GroupGraph.UPSERTED, g.id, g.version, GroupGraph.upserted(g));
+        events.record(new Change(EventTypes.GROUP_UPDATED, g.id, g.version, Change.changedFields(before, fields(g), Set.of()),
+                Map.of("kind", g.kind.name())));
         return new Written(view(g), position);
     }
 
@@ -194,6 +208,7 @@ public class GroupService {
         all.forEach(memberships::delete);
         groups.delete(g);
         groups.flush();
+        events.record(new Change(EventTypes.GROUP_DELETED, g.id, g.version + 1, List.of(), Map.of("kind", g.kind.name())));
         return outbox.append(GroupGraph.DELETED, g.id, g.version + 1, payload);
     }
 
@@ -257,7 +272,7 @@ public class GroupService {
         }
         Membership m = membership(g, null, in, contact.kind(), now());
         memberships.persist(m);
-        return written(g, m);
+        return written(g, m, EventTypes.GROUP_MEMBER_ADDED, List.of());
     }
 
     /** Replaces a membership's role and dates; {@code expectedVersion} is the If-Match version. */
@@ -276,11 +291,21 @@ public class GroupService {
                 throw duplicate(g.id, existing);
             });
         }
+        List<String> changed = new ArrayList<>();
+        if (!java.util.Objects.equals(m.role, role)) {
+            changed.add("role");
+        }
+        if (!java.util.Objects.equals(m.since, change.since())) {
+            changed.add("since");
+        }
+        if (!java.util.Objects.equals(m.until, change.until())) {
+            changed.add("until");
+        }
         m.role = role;
         m.since = change.since();
         m.until = change.until();
         m.updatedAt = now();
-        return written(g, m);
+        return written(g, m, EventTypes.GROUP_MEMBER_UPDATED, changed);
     }
 
     /** Ends a membership on {@code until} (today when null); it stays in the group's history. */
@@ -296,7 +321,7 @@ public class GroupService {
         checkDates(m.since, end);
         m.until = end;
         m.updatedAt = now();
-        return written(g, m);
+        return written(g, m, EventTypes.GROUP_MEMBER_ENDED, List.of("until"));
     }
 
     /** For maps and other packages: the groups each of {@code contacts} belongs to today. */
@@ -328,12 +353,36 @@ public class GroupService {
         return ids.stream().filter(id -> !known.contains(id)).distinct().toList();
     }
 
-    private WrittenMember written(ContactGroup g, Membership m) {
+    private WrittenMember written(ContactGroup g, Membership m, String eventType, List<String> changed) {
         memberships.flush(); // assigns the version the outbox row and the ETag carry
         long position = GroupGraph.append(outbox, m);
+        events.record(memberChange(eventType, g, m, changed));
         ContactView contact = m.contactId == null ? null
                 : contactViews.views(List.of(m.contactId)).stream().findFirst().orElse(null);
         return new WrittenMember(MemberView.of(m, ref(g), contact, today()), position);
+    }
+
+    /** A membership's event: ids and codes only (the group, its kind, the member's contact and role). */
+    private static Change memberChange(String type, ContactGroup g, Membership m, List<String> changed) {
+        Map<String, Object> related = new java.util.LinkedHashMap<>();
+        related.put("group", g.id.toString());
+        related.put("kind", g.kind.name());
+        if (m.contactId != null) {
+            related.put("contact", m.contactId.toString());
+        }
+        related.put("role", m.role);
+        return new Change(type, m.id, m.version, changed, related);
+    }
+
+    /** The fields of a group an update event names when they change. */
+    private static Map<String, Object> fields(ContactGroup g) {
+        Map<String, Object> f = new java.util.HashMap<>();
+        f.put("kind", g.kind.name());
+        f.put("name", g.name);
+        f.put("description", g.description);
+        f.put("externalId", g.externalId);
+        f.put("managingOrganization", g.managingOrganization);
+        return f;
     }
 
     private Membership membership(ContactGroup g, String field, MemberInput in, ContactKind kind, Instant now) {

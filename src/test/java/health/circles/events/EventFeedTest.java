@@ -122,6 +122,31 @@ class EventFeedTest {
     }
 
     @Test
+    void groupsAndTheirMembershipsAreEventsWithIdsAndCodesOnly() {
+        long start = head();
+        String parent = contact().patient().named("Hedda", "Household").create().id();
+        String child = contact().patient().create().id();
+        String group = Fixtures.group("HOUSEHOLD").named("The Household family").member(parent, null).create().id();
+        List<Map<String, Object>> created = awaitEventsOf(start, group, 1);
+        assertEquals("group.created", created.get(0).get("type"));
+        assertEquals(Map.of("kind", "HOUSEHOLD"), created.get(0).get("related"));
+        String member = given().contentType(ContentType.JSON).body(Map.of("contactId", child))
+                .when().post("/api/v1/groups/" + group + "/members").then().statusCode(201).extract().path("id");
+        given().when().post("/api/v1/groups/" + group + "/members/" + member + "/end")
+                .then().statusCode(200);
+        List<Map<String, Object>> memberEvents = awaitEventsOf(start, member, 2);
+        assertEquals(List.of("group-member.added", "group-member.ended"),
+                memberEvents.stream().map(e -> e.get("type")).toList());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> related = (Map<String, Object>) memberEvents.get(0).get("related");
+        assertEquals(group, related.get("group"));
+        assertEquals(child, related.get("contact"));
+        String all = given().queryParam("after", start).queryParam("limit", 500).when().get("/api/v1/events")
+                .then().statusCode(200).extract().asString();
+        assertTrue(!all.contains("Household") && !all.contains("Hedda"), "no names in events: " + all);
+    }
+
+    @Test
     void touchpointsSegmentsAndCampaignsAreEvents() {
         long start = head();
         String tag = uniqueTag();
