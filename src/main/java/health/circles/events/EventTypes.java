@@ -93,7 +93,8 @@ public final class EventTypes {
     }
 
     static List<String> kinds() {
-        return List.of("contact", "tie", "touchpoint", "segment", "campaign", "import", "analytics-run");
+        return List.of("contact", "tie", "touchpoint", "segment", "campaign", "import", "analytics-run", "group",
+                "group-member");
     }
 
     /** The kind of a type: what comes before its first dot. */
