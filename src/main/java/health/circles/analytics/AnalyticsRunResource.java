@@ -103,8 +103,10 @@ public class AnalyticsRunResource {
     @APIResponse(responseCode = "409", description = "The run has not succeeded",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<GroupSplits.Split> groups(
-            @PathParam("id") String id,
-            @Parameter(description = "Group kinds (repeatable), e.g. HOUSEHOLD") @QueryParam("kind") java.util.List<String> kinds,
+            @Parameter(description = "The run's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
+            @Parameter(description = "Group kinds (repeatable), e.g. HOUSEHOLD",
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = health.circles.group.GroupKind.class))
+            @QueryParam("kind") java.util.List<String> kinds,
             @Parameter(description = "Community level, 0 (coarsest, default) to 10") @QueryParam("level") String level,
             @Parameter(description = "true (default): only groups split across communities; false: every group")
             @QueryParam("split") String split,

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -42,7 +43,7 @@ public class ContactGroupsResource {
     @APIResponse(responseCode = "200", description = "A page of memberships, by id, each naming its group")
     @APIResponse(responseCode = "404", description = "No such contact",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Page<MemberView> list(@PathParam("id") String id,
+    public Page<MemberView> list(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                  @Parameter(description = "true: current memberships; false: ended ones; absent: all")
                                  @QueryParam("active") String active,
                                  @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -68,7 +69,8 @@ public class GroupResource {
             A group grants nothing: being in a patient's care team shows no one the patient's record. Clinicians add \
             only contacts whose record they see whole (their patients and themselves). Each member's role must be \
             one of the kind's codes and fit the contact (a care team's physician is a PHYSICIAN).""")
-    @APIResponse(responseCode = "201", description = "Created; Location names the group, ETag its version")
+    @APIResponse(responseCode = "201", description = "Created; Location names the group, ETag its version",
+            content = @Content(schema = @Schema(implementation = GroupView.class)))
     @APIResponse(responseCode = "404", description = "A clinician naming a member whose record they do not see whole",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "externalId is taken (duplicate-external-id)",
@@ -91,7 +93,7 @@ public class GroupResource {
     @APIResponse(responseCode = "200", description = "The group")
     @APIResponse(responseCode = "404", description = "No such group",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response get(@PathParam("id") String id) {
+    public Response get(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
         GroupView group = groups.get(Ids.parse("id", id));
         return Response.ok(group).header(HttpHeaders.ETAG, ETags.of(group.version())).build();
     }
@@ -103,7 +105,8 @@ public class GroupResource {
             + "externalId is an exact lookup instead: 0 or 1 item, the other parameters are not applied")
     @APIResponse(responseCode = "200", description = "A page of groups, by id")
     public Page<GroupView> list(
-            @Parameter(description = "HOUSEHOLD, CARE_TEAM, CONGREGATION, CLINIC_PANEL, SUPPORT_GROUP or OTHER")
+            @Parameter(description = "HOUSEHOLD, CARE_TEAM, CONGREGATION, CLINIC_PANEL, SUPPORT_GROUP or OTHER",
+                    schema = @Schema(implementation = GroupKind.class))
             @QueryParam("kind") String kind,
             @Parameter(description = "Part of the name, any case") @QueryParam("q") String q,
             @Parameter(description = "Only groups this contact belongs to now") @QueryParam("memberId") String memberId,
@@ -145,7 +148,7 @@ public class GroupResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response patch(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, String body)
+    public Response patch(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch, String body)
             throws JsonProcessingException {
         UUID group = Ids.parse("id", id);
         long expected = ETags.required(ifMatch);
@@ -172,7 +175,7 @@ public class GroupResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response delete(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+    public Response delete(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         UUID group = Ids.parse("id", id);
         long position = groups.delete(group, ETags.required(ifMatch));
         return Response.noContent().header(POSITION_HEADER, position).build();
@@ -188,7 +191,7 @@ public class GroupResource {
     @APIResponse(responseCode = "200", description = "A page of memberships, by id")
     @APIResponse(responseCode = "404", description = "No such group",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Page<MemberView> members(@PathParam("id") String id,
+    public Page<MemberView> members(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
                                     @Parameter(description = "true: current members; false: ended ones; absent: all")
                                     @QueryParam("active") String active,
                                     @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
@@ -206,14 +209,15 @@ public class GroupResource {
     @Operation(operationId = "addGroupMember", summary = "Add a member to a group",
             description = "Clinicians: contacts whose record they see whole only. A contact holds one open membership "
                     + "per group; a change of role is an update")
-    @APIResponse(responseCode = "201", description = "Added; Location names the membership, ETag its version")
+    @APIResponse(responseCode = "201", description = "Added; Location names the membership, ETag its version",
+            content = @Content(schema = @Schema(implementation = MemberView.class)))
     @APIResponse(responseCode = "404", description = "No such group (or, for a clinician, a contact not seen whole)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The contact is already an open member (duplicate-membership)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Unknown contact, or a role that does not fit",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response addMember(@PathParam("id") String id, @NotNull @Valid MemberInput body, @Context UriInfo uri) {
+    public Response addMember(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @NotNull @Valid MemberInput body, @Context UriInfo uri) {
         GroupService.WrittenMember written = groups.addMember(Ids.parse("id", id), body);
         return Response.created(uri.getAbsolutePathBuilder().path(written.member().id().toString()).build())
                 .header(HttpHeaders.ETAG, ETags.of(written.member().version()))
@@ -228,7 +232,7 @@ public class GroupResource {
     @APIResponse(responseCode = "200", description = "The membership")
     @APIResponse(responseCode = "404", description = "No such group or membership",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response member(@PathParam("id") String id, @PathParam("memberId") String memberId) {
+    public Response member(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @Parameter(description = "The membership's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("memberId") String memberId) {
         MemberView member = groups.member(Ids.parse("id", id), Ids.parse("memberId", memberId));
         return Response.ok(member).header(HttpHeaders.ETAG, ETags.of(member.version())).build();
     }
@@ -252,7 +256,7 @@ public class GroupResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response changeMember(@PathParam("id") String id, @PathParam("memberId") String memberId,
+    public Response changeMember(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @Parameter(description = "The membership's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("memberId") String memberId,
                                  @HeaderParam("If-Match") String ifMatch, @NotNull @Valid MemberChange body) {
         UUID group = Ids.parse("id", id);
         UUID member = Ids.parse("memberId", memberId);
@@ -274,7 +278,7 @@ public class GroupResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "412", description = "If-Match is not the current version",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response endMember(@PathParam("id") String id, @PathParam("memberId") String memberId,
+    public Response endMember(@Parameter(description = "The group's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @Parameter(description = "The membership's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("memberId") String memberId,
                               @HeaderParam("If-Match") String ifMatch,
                               @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         UUID group = Ids.parse("id", id);
