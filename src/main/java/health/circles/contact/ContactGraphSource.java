@@ -1,16 +1,12 @@
 package health.circles.contact;
 
+import health.circles.sync.ElementGraph;
 import health.circles.sync.GraphSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
-import org.neo4j.driver.Result;
-import org.neo4j.driver.Session;
-import org.neo4j.driver.TransactionContext;
-import org.neo4j.driver.Value;
 
 /**
  * Contacts as a source of the graph for rebuild and reconcile: the rows of {@link ContactStore}, the nodes of
@@ -20,11 +16,9 @@ import org.neo4j.driver.Value;
 public class ContactGraphSource implements GraphSource {
 
     private final ContactStore contacts;
-    private final ContactGraph nodes;
 
-    ContactGraphSource(ContactStore contacts, ContactGraph nodes) {
+    ContactGraphSource(ContactStore contacts) {
         this.contacts = contacts;
-        this.nodes = nodes;
     }
 
     @Override
@@ -43,6 +37,11 @@ public class ContactGraphSource implements GraphSource {
     }
 
     @Override
+    public ElementGraph elements() {
+        return ContactGraph.ELEMENTS;
+    }
+
+    @Override
     public long count() {
         return contacts.countAll();
     }
@@ -52,41 +51,12 @@ public class ContactGraphSource implements GraphSource {
         contacts.eachAsGraphed(inIdOrder, fetchSize, c -> each.accept(ContactGraph.upserted(c)));
     }
 
-    @Override
-    public Result elementsInIdOrder(Session graph) {
-        return nodes.inIdOrder(graph);
-    }
-
     /** Stale when its kind, display name or version is not the row's. */
     @Override
     public Drift drift(Map<String, Object> row, Record node) {
-        boolean stale = !Objects.equals(string(node.get("kind")), row.get("kind"))
-                || !Objects.equals(string(node.get("name")), row.get("displayName"))
-                || node.get("v").isNull() || node.get("v").asLong() != (Long) row.get("version");
+        boolean stale = !Objects.equals(GraphSource.text(node.get("kind")), row.get("kind"))
+                || !Objects.equals(GraphSource.text(node.get("name")), row.get("displayName"))
+                || GraphSource.otherVersion(row, node);
         return stale ? Drift.STALE : Drift.NONE;
-    }
-
-    @Override
-    public void delete(TransactionContext tx, List<String> ids) {
-        nodes.deleteByIds(tx, ids);
-    }
-
-    @Override
-    public void unversion(TransactionContext tx, List<String> ids) {
-        nodes.unversionByIds(tx, ids);
-    }
-
-    @Override
-    public long deleteStrays(TransactionContext tx) {
-        return nodes.deleteWithoutId(tx);
-    }
-
-    @Override
-    public long deleteSome(TransactionContext tx, int limit) {
-        return nodes.deleteSome(tx, limit);
-    }
-
-    private static String string(Value v) {
-        return v == null || v.isNull() ? null : v.asString();
     }
 }

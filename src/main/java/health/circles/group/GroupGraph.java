@@ -1,5 +1,6 @@
 package health.circles.group;
 
+import health.circles.sync.ElementGraph;
 import health.circles.sync.GraphProjection;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.neo4j.driver.Result;
-import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionContext;
 
 /**
@@ -81,79 +80,12 @@ public class GroupGraph implements GraphProjection {
             DELETE m
             """;
 
-    // What rebuild and reconcile (package sync, through GroupGraphSource and MembershipGraphSource) run.
+    /** The group nodes as rebuild and reconcile (through {@link GroupGraphSource}) read and repair them. */
+    static final ElementGraph GROUPS = ElementGraph.nodes("Group", "e.kind AS kind, e.name AS name");
 
-    private static final String GROUPS_IN_ID_ORDER = """
-            MATCH (g:Group) WHERE g.id IS NOT NULL
-            RETURN g.id AS id, g.kind AS kind, g.name AS name, g.v AS v ORDER BY g.id""";
-
-    private static final String DELETE_GROUPS_BY_IDS = "UNWIND $ids AS id MATCH (g:Group {id: id}) DETACH DELETE g";
-
-    private static final String UNVERSION_GROUPS_BY_IDS = "UNWIND $ids AS id MATCH (g:Group {id: id}) SET g.v = -1";
-
-    private static final String DELETE_GROUPS_WITHOUT_ID = """
-            MATCH (g:Group) WHERE g.id IS NULL DETACH DELETE g RETURN count(*) AS n""";
-
-    private static final String DELETE_SOME_GROUPS = """
-            MATCH (g:Group) WITH g LIMIT $n DETACH DELETE g RETURN count(*) AS n""";
-
-    private static final String MEMBERS_IN_ID_ORDER = """
-            MATCH (c)-[m:MEMBER_OF_GROUP]->(g) WHERE m.id IS NOT NULL
-            RETURN m.id AS id, c.id AS contact, g.id AS group, m.role AS role, m.since AS since, m.until AS until,
-                   m.v AS v
-            ORDER BY id""";
-
-    private static final String DELETE_MEMBERS_BY_IDS = """
-            UNWIND $ids AS id MATCH ()-[m:MEMBER_OF_GROUP {id: id}]->() DELETE m""";
-
-    private static final String UNVERSION_MEMBERS_BY_IDS = """
-            UNWIND $ids AS id MATCH ()-[m:MEMBER_OF_GROUP {id: id}]->() SET m.v = -1""";
-
-    private static final String DELETE_MEMBERS_WITHOUT_ID = """
-            MATCH ()-[m:MEMBER_OF_GROUP]->() WHERE m.id IS NULL DELETE m RETURN count(*) AS n""";
-
-    private static final String DELETE_SOME_MEMBERS = """
-            MATCH ()-[m:MEMBER_OF_GROUP]->() WITH m LIMIT $n DELETE m RETURN count(*) AS n""";
-
-    Result groupsInIdOrder(Session graph) {
-        return graph.run(GROUPS_IN_ID_ORDER);
-    }
-
-    void deleteGroups(TransactionContext tx, List<String> ids) {
-        tx.run(DELETE_GROUPS_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    void unversionGroups(TransactionContext tx, List<String> ids) {
-        tx.run(UNVERSION_GROUPS_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    long deleteGroupsWithoutId(TransactionContext tx) {
-        return tx.run(DELETE_GROUPS_WITHOUT_ID).single().get("n").asLong();
-    }
-
-    long deleteSomeGroups(TransactionContext tx, int limit) {
-        return tx.run(DELETE_SOME_GROUPS, Map.of("n", limit)).single().get("n").asLong();
-    }
-
-    Result membersInIdOrder(Session graph) {
-        return graph.run(MEMBERS_IN_ID_ORDER);
-    }
-
-    void deleteMembers(TransactionContext tx, List<String> ids) {
-        tx.run(DELETE_MEMBERS_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    void unversionMembers(TransactionContext tx, List<String> ids) {
-        tx.run(UNVERSION_MEMBERS_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    long deleteMembersWithoutId(TransactionContext tx) {
-        return tx.run(DELETE_MEMBERS_WITHOUT_ID).single().get("n").asLong();
-    }
-
-    long deleteSomeMembers(TransactionContext tx, int limit) {
-        return tx.run(DELETE_SOME_MEMBERS, Map.of("n", limit)).single().get("n").asLong();
-    }
+    /** The memberships as rebuild and reconcile (through {@link MembershipGraphSource}) read and repair them. */
+    static final ElementGraph MEMBERS = ElementGraph.relationships("MEMBER_OF_GROUP", """
+            a.id AS contact, b.id AS group, e.role AS role, e.since AS since, e.until AS until""");
 
     static Map<String, Object> upserted(ContactGroup g) {
         return Map.of("id", g.id.toString(), "kind", g.kind.name(), "name", g.name, "version", g.version);

@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.sync.ElementGraph;
 import health.circles.sync.GraphProjection;
 import health.circles.sync.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.neo4j.driver.Result;
-import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionContext;
 
 /**
@@ -63,53 +62,12 @@ public class TieGraph implements GraphProjection {
             DELETE t
             """;
 
-    // What a rebuild and a reconcile of the graph (package sync, through TieGraphSource) run on ties: the graph side
-    // of their comparison with TieStore's rows, and their repairs.
-
-    /** Every tie in the graph that has an id, in id order, as reconcile compares them. */
-    private static final String IN_ID_ORDER = """
-            MATCH (a)-[t:TIE]->(b) WHERE t.id IS NOT NULL
-            RETURN t.id AS id, a.id AS from, b.id AS to, t.type AS type,
-                   t.strength AS strength, t.since AS since, t.until AS until, t.v AS v
-            ORDER BY id""";
-
-    /** Removes the ties with the ids in {@code $ids}. */
-    private static final String DELETE_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() DELETE t";
-
-    /** Makes the ties with the ids in {@code $ids} older than any version, so that an upsert rewrites them. */
-    private static final String UNVERSION_BY_IDS = "UNWIND $ids AS id MATCH ()-[t:TIE {id: id}]->() SET t.v = -1";
-
-    /** Removes the ties without an id (no row in PostgreSQL can match them); returns how many as {@code n}. */
-    private static final String DELETE_WITHOUT_ID = """
-            MATCH ()-[t:TIE]->() WHERE t.id IS NULL DELETE t RETURN count(*) AS n""";
-
-    /** Removes up to {@code $n} ties, whatever they are; returns how many as {@code n}. A rebuild repeats it. */
-    private static final String DELETE_SOME = """
-            MATCH ()-[t:TIE]->() WITH t LIMIT $n DELETE t RETURN count(*) AS n""";
-
     /**
-     * The ties with an id, in id order: records of {@code id}, {@code from}, {@code to}, {@code type},
-     * {@code strength}, {@code since}, {@code until} and {@code v}.
+     * The ties as rebuild and reconcile (package sync, through {@link TieGraphSource}) read and repair them, compared
+     * on their ends, type, strength, dates and version.
      */
-    Result inIdOrder(Session graph) {
-        return graph.run(IN_ID_ORDER);
-    }
-
-    void deleteByIds(TransactionContext tx, List<String> ids) {
-        tx.run(DELETE_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    void unversionByIds(TransactionContext tx, List<String> ids) {
-        tx.run(UNVERSION_BY_IDS, Map.of("ids", ids)).consume();
-    }
-
-    long deleteWithoutId(TransactionContext tx) {
-        return tx.run(DELETE_WITHOUT_ID).single().get("n").asLong();
-    }
-
-    long deleteSome(TransactionContext tx, int limit) {
-        return tx.run(DELETE_SOME, Map.of("n", limit)).single().get("n").asLong();
-    }
+    static final ElementGraph ELEMENTS = ElementGraph.relationships("TIE", """
+            a.id AS from, b.id AS to, e.type AS type, e.strength AS strength, e.since AS since, e.until AS until""");
 
     /** The outbox payload of a tie as it now is. */
     public static Map<String, Object> upserted(Tie t) {

@@ -7,6 +7,7 @@ import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
 
 /**
  * What the owner of a graph projection tells rebuild and reconcile about it: its rows in PostgreSQL, its elements in
@@ -42,21 +43,49 @@ public interface GraphSource {
     /** Streams every row the graph should hold, {@code fetchSize} at a time; in id order when asked. */
     void rows(boolean inIdOrder, int fetchSize, Consumer<Map<String, Object>> each);
 
-    /** The graph's elements that have an id, in id order, as records with the id as text under {@code "id"}. */
-    Result elementsInIdOrder(Session graph);
+    /** The graph's elements of this source: what reconcile reads and what rebuild and reconcile repair. */
+    ElementGraph elements();
 
     /** How {@code element}, which has the id of {@code row}, differs from it. */
     Drift drift(Map<String, Object> row, Record element);
 
+    /** The graph's elements that have an id, in id order, as records with the id as text under {@code "id"}. */
+    default Result elementsInIdOrder(Session graph) {
+        return elements().inIdOrder(graph);
+    }
+
     /** Removes the elements with these ids. */
-    void delete(TransactionContext tx, List<String> ids);
+    default void delete(TransactionContext tx, List<String> ids) {
+        elements().delete(tx, ids);
+    }
 
     /** Makes the elements with these ids older than any version, so that an upsert rewrites them. */
-    void unversion(TransactionContext tx, List<String> ids);
+    default void unversion(TransactionContext tx, List<String> ids) {
+        elements().unversion(tx, ids);
+    }
 
     /** Removes the elements without an id (no row can match them); returns how many. */
-    long deleteStrays(TransactionContext tx);
+    default long deleteStrays(TransactionContext tx) {
+        return elements().deleteWithoutId(tx);
+    }
 
     /** Removes up to {@code limit} elements, whatever they are; returns how many. A wipe repeats it until none. */
-    long deleteSome(TransactionContext tx, int limit);
+    default long deleteSome(TransactionContext tx, int limit) {
+        return elements().deleteSome(tx, limit);
+    }
+
+    /** A text property of a graph element as a row holds it: null when absent. */
+    static String text(Value v) {
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    /** A date property of a graph element as a payload writes it (ISO text), or null. */
+    static String date(Value v) {
+        return v == null || v.isNull() ? null : v.asLocalDate().toString();
+    }
+
+    /** Whether the element's version {@code v} is not the row's {@code version}. */
+    static boolean otherVersion(Map<String, Object> row, Record element) {
+        return element.get("v").isNull() || element.get("v").asLong() != (Long) row.get("version");
+    }
 }
