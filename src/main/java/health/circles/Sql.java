@@ -178,4 +178,89 @@ public final class Sql {
             }
         }
     }
+
+    /**
+     * Rows for {@link #copyIn}: each {@link #row} is written in COPY's text format, values escaped (backslash, tab,
+     * line breaks) and null as {@code \N}; doubles keep every bit (shortest exact decimal).
+     */
+    public static final class CopyRows {
+
+        private static final int FLUSH_CHARS = 1 << 20;
+
+        private final org.postgresql.copy.CopyIn copy;
+        private final StringBuilder buffer = new StringBuilder(FLUSH_CHARS + 4096);
+        private long rows;
+
+        private CopyRows(org.postgresql.copy.CopyIn copy) {
+            this.copy = copy;
+        }
+
+        /** One row, its values in the column order of the COPY statement. */
+        public void row(Object... values) throws SQLException {
+            for (int i = 0; i < values.length; i++) {
+                if (i > 0) {
+                    buffer.append('\t');
+                }
+                append(values[i]);
+            }
+            buffer.append('\n');
+            rows++;
+            if (buffer.length() >= FLUSH_CHARS) {
+                flush();
+            }
+        }
+
+        private void append(Object value) {
+            if (value == null) {
+                buffer.append("\\N");
+            } else if (value instanceof Number || value instanceof Boolean || value instanceof UUID) {
+                buffer.append(value);
+            } else {
+                String text = value.toString();
+                for (int i = 0; i < text.length(); i++) {
+                    char ch = text.charAt(i);
+                    switch (ch) {
+                        case '\\' -> buffer.append("\\\\");
+                        case '\t' -> buffer.append("\\t");
+                        case '\n' -> buffer.append("\\n");
+                        case '\r' -> buffer.append("\\r");
+                        default -> buffer.append(ch);
+                    }
+                }
+            }
+        }
+
+        private void flush() throws SQLException {
+            if (!buffer.isEmpty()) {
+                byte[] bytes = buffer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                copy.writeToCopy(bytes, 0, bytes.length);
+                buffer.setLength(0);
+            }
+        }
+    }
+
+    /** Writes rows of text for {@link #copyIn}. */
+    public interface CopyWriter {
+        void write(CopyRows rows) throws SQLException;
+    }
+
+    /**
+     * Loads rows with PostgreSQL's COPY ... FROM STDIN (text format) on the given connection, in its transaction:
+     * many times faster than INSERTs for a snapshot of a whole graph. {@code copySql} names the table and columns
+     * (a constant of the store); returns how many rows went in.
+     */
+    public static long copyIn(Connection c, String copySql, CopyWriter writer) throws SQLException {
+        org.postgresql.copy.CopyIn copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(copySql);
+        CopyRows rows = new CopyRows(copy);
+        try {
+            writer.write(rows);
+            rows.flush();
+            copy.endCopy();
+            return rows.rows;
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
 }
