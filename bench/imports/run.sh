@@ -73,8 +73,9 @@ kill $SERVICE; wait $SERVICE 2>/dev/null || true
 trap - EXIT
 
 echo "== floor: COPY into $FLOOR_DB + UNWIND CREATE into a fresh Neo4j"
-for f in src/main/resources/db/migration/V*.sql; do
-  $PSQL -d $FLOOR_DB -f "$f" > /dev/null
+# In version order (V2 before V10), as Flyway applies them; a plain glob sorts by name and puts V10 first.
+for f in $(ls src/main/resources/db/migration/V*.sql | sort -V); do
+  $PSQL -d $FLOOR_DB -v ON_ERROR_STOP=1 -f "$f" > /dev/null
 done
 java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" bench/imports/Floor.java "$WORK/net/network.ndjson" \
   "jdbc:postgresql://127.0.0.1:5432/$FLOOR_DB" "$WORK/floor-neo4j" "$FLOOR_BOLT" | tee "$WORK/floor.json"
