@@ -69,6 +69,23 @@ public interface SeedConfig {
     @WithDefault("PT60S")
     Duration queueWait();
 
+    /** Bounds of a comparison of strategies (every strategy on every cascade). */
+    Compare compare();
+
+    /** What a comparison of strategies may ask at most; beyond k and simulations it is refused (422). */
+    interface Compare {
+
+        @WithDefault("50")
+        int maxK();
+
+        @WithDefault("2000")
+        int maxSimulations();
+
+        /** Arc trials over all strategies' cascades: fewer cascades (the same for all, 100 at least) past it. */
+        @WithDefault("400000000")
+        long maxSteps();
+    }
+
     /** p = min(max, scale × strength) per tie; strength lies in [0, 1], the one strength scale. */
     interface Probability {
 

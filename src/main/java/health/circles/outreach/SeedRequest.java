@@ -50,6 +50,9 @@ public record SeedRequest(
         SeedsFrom seedsFrom,
         @Schema(description = "Seed of every random draw; same graph, request and seed give the same answer")
         Long randomSeed,
+        @Schema(description = "How seeds are chosen: imm (default), degree, pagerank, nominated-friend, acquaintance, "
+                + "clustered, random (docs/outreach.md)")
+        SeedStrategy strategy,
         @Schema(description = "A Graph-Position from a write to wait for (default: every committed write)")
         @Min(0) Long consistentWith) {
 
@@ -61,7 +64,8 @@ public record SeedRequest(
     /** The diffusion model and its sampling; every field optional. */
     @Schema(name = "SeedModel")
     public record SeedModel(
-            @Schema(description = "INDEPENDENT_CASCADE (the only one)") ModelType type,
+            @Schema(description = "INDEPENDENT_CASCADE (default) or THRESHOLD (complex contagion; also written "
+                    + "independent-cascade, threshold)") ModelType type,
             @Schema(description = "p = min(maxProbability, scale × strength): the scale (default 0.1)")
             @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("10.0") Double scale,
             @Schema(description = "Largest edge probability (default 0.3)")
@@ -69,11 +73,30 @@ public record SeedRequest(
             @Schema(description = "IMM's ε, 0.05 to 1 (default 0.1): smaller is closer to optimal and slower")
             @DecimalMin("0.05") @DecimalMax("1.0") Double epsilon,
             @Schema(description = "Forward cascades measuring coverage, 100 to 10000 (default 1000)")
-            @Min(100) @Max(10000) Integer simulations) {
+            @Min(100) @Max(10000) Integer simulations,
+            @Schema(description = "THRESHOLD: a contact adopts once this share of its ties (0 < f <= 1) have adopted "
+                    + "and passed the word; give this or thresholdCount")
+            Double thresholdFraction,
+            @Schema(description = "THRESHOLD: a contact adopts once this many of its ties (1 to 100) have adopted and "
+                    + "passed the word; give this or thresholdFraction")
+            @Min(1) @Max(100) Integer thresholdCount) {
     }
 
     /** Diffusion models on offer. */
+    @Schema(enumeration = {"INDEPENDENT_CASCADE", "THRESHOLD"})
     public enum ModelType {
-        INDEPENDENT_CASCADE
+        INDEPENDENT_CASCADE, THRESHOLD;
+
+        /** Accepts INDEPENDENT_CASCADE and independent-cascade, THRESHOLD and threshold; anything else is a 400. */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static ModelType of(String code) {
+            String name = code == null ? "" : code.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            for (ModelType t : values()) {
+                if (t.name().equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("unknown model " + code + "; one of independent-cascade, threshold");
+        }
     }
 }

@@ -15,8 +15,10 @@ public record SeedSelection(
         SeedTargetView target,
         int k,
         Channel channel,
+        @Schema(description = "How the seeds were chosen") SeedStrategy strategy,
+        @Schema(description = "Seed of every random draw of this answer") long randomSeed,
         SeedModelView model,
-        SeedSampling sampling,
+        @Schema(description = "How IMM sampled (strategy imm only)") SeedSampling sampling,
         @Schema(description = "Contacts that could be seeds: consenting for the channel, not do-not-contact, not excluded")
         int candidates,
         @Schema(description = "In the order chosen") List<Seed> seeds,
@@ -52,8 +54,13 @@ public record SeedSelection(
 
     /** The model as applied. */
     @Schema(name = "SeedModelView")
-    public record SeedModelView(String type, String mapping, double scale, double maxProbability,
-                                @Schema(description = "Which way word travels along each tie type") Map<String, String> flows) {
+    public record SeedModelView(
+            @Schema(description = "INDEPENDENT_CASCADE or THRESHOLD") String type, String mapping, double scale,
+            double maxProbability,
+            @Schema(description = "Which way word travels along each tie type") Map<String, String> flows,
+            @Schema(description = "When a contact adopts") String adoption,
+            @Schema(description = "THRESHOLD: adopting ties needed") Integer thresholdCount,
+            @Schema(description = "THRESHOLD: share of ties needed") Double thresholdFraction) {
     }
 
     /** How the seeds were found. */
@@ -77,7 +84,8 @@ public record SeedSelection(
     @Schema(name = "Seed")
     public record Seed(
             int rank, UUID contactId, String displayName, String kind,
-            @Schema(description = "Target contacts it adds in expectation to the seeds before it (from the samples)") double marginalReach,
+            @Schema(description = "Target contacts it adds in expectation to the seeds before it (imm under the "
+                    + "independent cascade: from the samples; otherwise from the forward cascades)") double marginalReach,
             @Schema(description = "Expected target contacts reached by this seed and those before it") double cumulativeReach,
             boolean inTarget,
             @Schema(description = "Active ties") int degree,
@@ -92,7 +100,8 @@ public record SeedSelection(
             @Schema(description = "Share of the target") double share,
             double low, double high,
             @Schema(description = "Forward cascades run") int simulations,
-            @Schema(description = "The same expectation from the reverse-reachable sets") double sampledEstimate) {
+            @Schema(description = "The same expectation from the reverse-reachable sets (imm under the independent "
+                    + "cascade only)") Double sampledEstimate) {
     }
 
     /** The naive pick: the k best-connected candidates. */

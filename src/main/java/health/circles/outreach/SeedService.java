@@ -83,6 +83,150 @@ public class SeedService {
         }
     }
 
+    /** Strategies compared, one at a time per replica like selections (they share the slots). */
+    public StrategyComparison compare(StrategyComparisonRequest request) {
+        if (request == null) {
+            throw InvalidInput.field("body", "is required");
+        }
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(config.queueWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw new Unavailable("seeds-busy", "Busy",
+                    "Other seed selections are being computed; retry shortly", null);
+        }
+        try {
+            return comparison(request);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /**
+     * Every strategy on the same cascades: the fixed ones choose once, the randomised ones draw anew for each cascade
+     * r from (randomSeed, r) (draw 0 is what the seeds answer returns); cascade r's live ties are the same for all.
+     */
+    private StrategyComparison comparison(StrategyComparisonRequest req) {
+        Trace trace = new Trace();
+        SeedRequest r = req.asSeedRequest(null);
+        Settings settings = settings(r);
+        SeedConfig.Compare limits = config.compare();
+        if (req.k() > limits.maxK()) {
+            throw new RuleRefused("compare-too-large", "Too many seeds to compare",
+                    "A comparison takes k up to " + limits.maxK() + " (asked " + req.k() + ")");
+        }
+        if (settings.simulations() > limits.maxSimulations()) {
+            throw new RuleRefused("compare-too-large", "Too many simulations to compare",
+                    "A comparison runs up to " + limits.maxSimulations() + " cascades (asked "
+                            + settings.simulations() + ")");
+        }
+        List<SeedStrategy> strategies = new ArrayList<>(req.strategies() == null ? List.of(SeedStrategy.values())
+                : req.strategies().stream().distinct().toList());
+        if (req.strategies() == null && insights.latestSucceededRun().isEmpty()) {
+            strategies.remove(SeedStrategy.PAGERANK);
+            trace.note("pagerank left out: no analytics run has succeeded yet");
+        }
+        Target target = resolveNonEmpty(r);
+        Loaded loaded = loadGraph(r, trace);
+        InfluenceGraph g = loaded.graph();
+        Placed placed = place(g, target, trace);
+        long t1 = System.nanoTime();
+        Eligible eligible = eligibleSeeds(r, g, placed, trace);
+        Spread spread = Boolean.TRUE.equals(r.spread()) ? spread(r.k(), target, g, placed, trace) : Spread.NONE;
+        Strategies.Pool pool = pool(strategies.contains(SeedStrategy.PAGERANK), g, placed, eligible, spread, trace);
+        trace.time("candidates", t1);
+
+        long t2 = System.nanoTime();
+        int[][] fixed = new int[strategies.size()][];
+        for (int i = 0; i < strategies.size(); i++) {
+            SeedStrategy st = strategies.get(i);
+            if (st == SeedStrategy.IMM) {
+                fixed[i] = select(r.k(), g, placed, eligible, spread, settings, new Trace()).chosen();
+            } else if (!st.randomised()) {
+                fixed[i] = Strategies.pick(st, pool, r.k(), draws(settings.seed(), 0)).seeds();
+            }
+        }
+        trace.time("selection", t2);
+
+        long t3 = System.nanoTime();
+        Cascades cascades = new Cascades(g, settings.model(), settings.contagion(), placed.inTarget(), settings.seed());
+        int runs = settings.simulations();
+        int[][] reach = new int[strategies.size()][runs];
+        double[] seedCount = new double[strategies.size()];
+        int done = 0;
+        long budget = limits.maxSteps();
+        for (int c = 0; c < runs; c++) {
+            if (c >= 100 && cascades.steps() >= budget) {
+                trace.note("cascades stopped after " + c + " of " + runs + " (circles.outreach.seeds.compare.max-steps "
+                        + "arc trials): every strategy ran on the same " + c);
+                break;
+            }
+            for (int i = 0; i < strategies.size(); i++) {
+                int[] seeds = fixed[i] != null ? fixed[i]
+                        : Strategies.pick(strategies.get(i), pool, r.k(), draws(settings.seed(), c)).seeds();
+                seedCount[i] += seeds.length;
+                reach[i][c] = cascades.run(c, seeds, null);
+            }
+            done++;
+        }
+        trace.time("simulation", t3);
+
+        List<StrategyComparison.StrategyReach> rows = new ArrayList<>();
+        ReachableSets.Estimate[] est = new ReachableSets.Estimate[strategies.size()];
+        Integer[] order = new Integer[strategies.size()];
+        for (int i = 0; i < strategies.size(); i++) {
+            est[i] = ReachableSets.estimate(Arrays.copyOf(reach[i], done), false);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> est[a].mean() != est[b].mean() ? Double.compare(est[b].mean(), est[a].mean())
+                : Integer.compare(strategies.get(a).ordinal(), strategies.get(b).ordinal()));
+        for (int i : order) {
+            SeedStrategy st = strategies.get(i);
+            if (seedCount[i] == 0) {
+                trace.note(st.code() + " found no contact who may be a seed");
+            }
+            rows.add(new StrategyComparison.StrategyReach(st, st.randomised(), round(done == 0 ? 0 : seedCount[i] / done),
+                    round(est[i].mean()), round(est[i].mean() / placed.size()), round(est[i].low()),
+                    round(est[i].high())));
+        }
+        int best = order[0];
+        StrategyComparison.Margin overRunnerUp = order.length > 1 ? margin(strategies, reach, best, order[1], done)
+                : null;
+        int random = strategies.indexOf(SeedStrategy.RANDOM);
+        StrategyComparison.Margin overRandom = random >= 0 && random != best
+                ? margin(strategies, reach, best, random, done) : null;
+        trace.time("total", trace.started);
+        Map<String, String> flows = new LinkedHashMap<>();
+        InfluenceModel.FLOWS.forEach((type, flow) -> flows.put(type.name(), flow.name()));
+        if (strategies.contains(SeedStrategy.IMM) && settings.contagion().threshold()) {
+            trace.note("imm chooses seeds under the independent cascade; every reach here is measured under the "
+                    + "threshold model");
+        }
+        return new StrategyComparison(
+                new SeedSelection.SeedTargetView(target.kind(), target.community(), target.run(), placed.size(),
+                        placed.notInGraph()),
+                r.k(), r.channel(), modelView(settings, flows), settings.seed(), done, eligible.count(), rows,
+                new StrategyComparison.Winner(strategies.get(best), overRunnerUp, overRandom),
+                new SeedSelection.SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(),
+                        loaded.wasCached(), g.loadMillis),
+                trace.timings, trace.notes);
+    }
+
+    private static StrategyComparison.Margin margin(List<SeedStrategy> strategies, int[][] reach, int a, int b,
+                                                    int runs) {
+        int[] diff = new int[runs];
+        for (int c = 0; c < runs; c++) {
+            diff[c] = reach[a][c] - reach[b][c];
+        }
+        ReachableSets.Estimate d = ReachableSets.estimate(diff, false);
+        return new StrategyComparison.Margin(strategies.get(b), round(d.mean()), round(d.low()), round(d.high()),
+                d.low() > 0);
+    }
+
     Target resolve(SeedRequest r) {
         int given = (r.community() != null ? 1 : 0) + (r.contacts() != null ? 1 : 0)
                 + (Boolean.TRUE.equals(r.network()) ? 1 : 0) + (r.segment() != null ? 1 : 0);
@@ -128,9 +272,18 @@ public class SeedService {
         Spread spread = Boolean.TRUE.equals(r.spread()) ? spread(r.k(), target, g, placed, trace) : Spread.NONE;
         trace.time("candidates", t1);
         Settings settings = settings(r);
-        Selected selected = select(r.k(), g, placed, eligible, spread, settings, trace);
-        Measured measured = measure(g, placed, selected, settings, trace);
-        return explain(r, target, loaded, placed, eligible, spread, settings, selected, measured, trace);
+        SeedStrategy strategy = strategy(r);
+        Selected selected;
+        Measured measured;
+        if (strategy == SeedStrategy.IMM) {
+            selected = select(r.k(), g, placed, eligible, spread, settings, trace);
+            measured = settings.contagion().threshold() ? measureLive(g, placed, selected, settings, trace)
+                    : measure(g, placed, selected, settings, trace);
+        } else {
+            selected = pick(strategy, r.k(), g, placed, eligible, spread, settings, trace);
+            measured = measureLive(g, placed, selected, settings, trace);
+        }
+        return explain(r, strategy, target, loaded, placed, eligible, spread, settings, selected, measured, trace);
     }
 
     /** What a selection records as it goes: milliseconds per step and notes for the caller, in order. */
@@ -167,8 +320,8 @@ public class SeedService {
     }
 
     /** The cascade model and the sampling settings of a request, defaults filled in. */
-    private record Settings(double scale, double maxP, InfluenceModel model, double epsilon, int simulations,
-                            long seed) {
+    record Settings(double scale, double maxP, InfluenceModel model, Contagion contagion, double epsilon,
+                    int simulations, long seed) {
     }
 
     /** The seeds returned, how they were chosen, the sampling behind them and the naive pick beside them. */
@@ -176,8 +329,12 @@ public class SeedService {
                             List<ReachableSets.Choice> choices, double sampledCoverage, String choice, int[] naive) {
     }
 
-    /** Forward cascades from the chosen seeds and from the naive pick, and the paired gain of ours over theirs. */
-    private record Measured(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain) {
+    /**
+     * Forward cascades from the chosen seeds and from the naive pick, the paired gain of ours over theirs, and (when
+     * measured on live-edge samples) each seed's mean marginal reach in the order chosen.
+     */
+    private record Measured(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain,
+                            double[] marginals) {
     }
 
     /** The target, refused (422) when it names no one. */
@@ -345,7 +502,37 @@ public class SeedService {
         return new Spread(group, byNode, subCommunities, (k + subCommunities - 1) / subCommunities);
     }
 
-    private Settings settings(SeedRequest r) {
+    static SeedStrategy strategy(SeedRequest r) {
+        return r.strategy() == null ? SeedStrategy.IMM : r.strategy();
+    }
+
+    /**
+     * The diffusion model of a request: the independent cascade unless THRESHOLD is asked, which takes exactly one of
+     * a fraction (0 < f <= 1) or a count of ties; 400 otherwise (NaN and infinities included, which JSON strings can
+     * carry).
+     */
+    static Contagion contagion(SeedRequest.SeedModel m) {
+        SeedRequest.ModelType type = m == null || m.type() == null ? SeedRequest.ModelType.INDEPENDENT_CASCADE : m.type();
+        Double fraction = m == null ? null : m.thresholdFraction();
+        Integer count = m == null ? null : m.thresholdCount();
+        if (type == SeedRequest.ModelType.INDEPENDENT_CASCADE) {
+            if (fraction != null || count != null) {
+                throw InvalidInput.field(fraction != null ? "model.thresholdFraction" : "model.thresholdCount",
+                        "only with model type THRESHOLD");
+            }
+            return Contagion.CASCADE;
+        }
+        if ((fraction == null) == (count == null)) {
+            throw InvalidInput.field("model.thresholdFraction", "model THRESHOLD takes exactly one of "
+                    + "thresholdFraction and thresholdCount");
+        }
+        if (fraction != null && !(Double.isFinite(fraction) && fraction > 0 && fraction <= 1)) {
+            throw InvalidInput.field("model.thresholdFraction", "must be a number above 0 and at most 1");
+        }
+        return new Contagion(Contagion.Kind.THRESHOLD, count, fraction);
+    }
+
+    Settings settings(SeedRequest r) {
         double scale = r.model() != null && r.model().scale() != null ? r.model().scale() : config.probability().scale();
         double maxP = r.model() != null && r.model().maxProbability() != null ? r.model().maxProbability()
                 : config.probability().max();
@@ -353,7 +540,11 @@ public class SeedService {
         int simulations = r.model() != null && r.model().simulations() != null ? r.model().simulations()
                 : config.simulations();
         long seed = r.randomSeed() != null ? r.randomSeed() : config.randomSeed();
-        return new Settings(scale, maxP, new InfluenceModel(scale, maxP), epsilon, simulations, seed);
+        if (!Double.isFinite(scale) || !Double.isFinite(maxP) || !Double.isFinite(epsilon)) {
+            throw InvalidInput.field("model", "scale, maxProbability and epsilon must be finite numbers");
+        }
+        return new Settings(scale, maxP, new InfluenceModel(scale, maxP), contagion(r.model()), epsilon, simulations,
+                seed);
     }
 
     /**
@@ -399,10 +590,18 @@ public class SeedService {
         long tv = System.nanoTime();
         long validation = ReachableSets.mix(s.seed(), Long.MAX_VALUE);
         int runs = Math.max(100, s.simulations() / 2);
-        ReachableSets.Estimate vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
-                config.maxSimulationSteps(), validation);
-        ReachableSets.Estimate vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
-                config.maxSimulationSteps(), validation);
+        ReachableSets.Estimate vOurs;
+        ReachableSets.Estimate vNaive;
+        if (s.contagion().threshold()) {
+            Live v = live(g, placed, greedy.chosen(), greedy.naive(), s, runs, validation);
+            vOurs = v.ours();
+            vNaive = v.theirs();
+        } else {
+            vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
+                    config.maxSimulationSteps(), validation);
+            vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
+                    config.maxSimulationSteps(), validation);
+        }
         trace.time("validation", tv);
         if (!(vNaive.mean() > vOurs.mean())) {
             return greedy;
@@ -433,12 +632,112 @@ public class SeedService {
         for (int i = 0; i < paired; i++) {
             diff[i] = ours.reached()[i] - theirs.reached()[i];
         }
-        return new Measured(ours, theirs, ReachableSets.estimate(diff, false));
+        return new Measured(ours, theirs, ReachableSets.estimate(diff, false), null);
+    }
+
+    /** Both seed sets on the same live-edge samples, under the request's model. */
+    private record Live(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain,
+                        double[] marginals) {
+    }
+
+    private Live live(InfluenceGraph g, Placed placed, int[] ours, int[] theirs, Settings s, int runs, long seed) {
+        Cascades cascades = new Cascades(g, s.model(), s.contagion(), placed.inTarget(), seed);
+        int[] a = new int[runs];
+        int[] b = new int[runs];
+        double[] marginal = new double[ours.length];
+        int done = 0;
+        boolean capped = false;
+        for (int r = 0; r < runs; r++) {
+            if (r >= 100 && cascades.steps() >= config.maxSimulationSteps()) {
+                capped = true;
+                break;
+            }
+            a[r] = cascades.run(r, ours, marginal);
+            b[r] = cascades.run(r, theirs, null);
+            done++;
+        }
+        int[] diff = new int[done];
+        for (int r = 0; r < done; r++) {
+            diff[r] = a[r] - b[r];
+        }
+        for (int i = 0; i < marginal.length; i++) {
+            marginal[i] = done == 0 ? 0 : marginal[i] / done;
+        }
+        return new Live(ReachableSets.estimate(Arrays.copyOf(a, done), capped),
+                ReachableSets.estimate(Arrays.copyOf(b, done), capped), ReachableSets.estimate(diff, false), marginal);
+    }
+
+    /**
+     * The seeds and the naive pick on the same live-edge samples (common random numbers) under the request's model,
+     * with each seed's marginal reach in the order chosen.
+     */
+    private Measured measureLive(InfluenceGraph g, Placed placed, Selected selected, Settings s, Trace trace) {
+        long t3 = System.nanoTime();
+        Live live = live(g, placed, selected.chosen(), selected.naive(), s, s.simulations(), s.seed());
+        trace.time("simulation", t3);
+        if (live.ours().capped()) {
+            trace.note("forward cascades stopped after " + live.ours().reached().length + " of " + s.simulations()
+                    + " (simulation bound)");
+        }
+        return new Measured(live.ours(), live.theirs(), live.gain(), live.marginals());
+    }
+
+    /**
+     * Seeds by a strategy other than IMM (docs/outreach.md, "Strategies"), with the naive pick beside them. Random
+     * strategies draw from the stream (randomSeed, 0): the first draw a comparison of strategies makes.
+     */
+    private Selected pick(SeedStrategy strategy, int k, InfluenceGraph g, Placed placed, Eligible eligible,
+                          Spread spread, Settings s, Trace trace) {
+        long t2 = System.nanoTime();
+        Strategies.Pool pool = pool(strategy == SeedStrategy.PAGERANK, g, placed, eligible, spread, trace);
+        Strategies.Picked picked = Strategies.pick(strategy, pool, k, draws(s.seed(), 0));
+        trace.time("selection", t2);
+        if (picked.short_() != null) {
+            trace.note(picked.seeds().length + " seeds instead of " + k + ": " + picked.short_());
+        }
+        if (picked.seeds().length == 0) {
+            throw new RuleRefused("no-eligible-seeds", "No possible seeds", "Strategy " + strategy.code()
+                    + " found no contact who may be a seed: " + picked.short_());
+        }
+        int[] naive = naive(g, eligible.candidate(), placed.inTarget(), placed.nodes(), eligible.onlyTarget(), k);
+        return new Selected(null, null, picked.seeds(), List.of(), Double.NaN, strategy.code().toUpperCase(Locale.ROOT),
+                naive);
+    }
+
+    /** What the strategies choose from; PageRank from the latest successful analytics run when asked (409 without). */
+    Strategies.Pool pool(boolean withPagerank, InfluenceGraph g, Placed placed, Eligible eligible, Spread spread,
+                         Trace trace) {
+        double[] pagerank = null;
+        if (withPagerank) {
+            UUID run = insights.latestRun();
+            pagerank = new double[g.size()];
+            int[] missing = {0};
+            Map<UUID, Double> scores = targets.pagerank(run);
+            for (int v = 0; v < g.size(); v++) {
+                Double score = scores.get(g.id(v));
+                if (score == null) {
+                    missing[0]++;
+                }
+                pagerank[v] = score == null ? 0 : score;
+            }
+            if (missing[0] > 0) {
+                trace.note(missing[0] + " contacts have no PageRank in analytics run " + run
+                        + " (added since): they rank last");
+            }
+        }
+        return Strategies.Pool.of(g, eligible.candidate(), placed.inTarget(), placed.nodes(), eligible.onlyTarget(),
+                spread.group(), spread.cap() == null ? Integer.MAX_VALUE : spread.cap(), pagerank);
+    }
+
+    /** The generator of random strategies' draw {@code i} (0: the seeds answer; i: compare's cascade i). */
+    static java.util.SplittableRandom draws(long seed, int i) {
+        return new java.util.SplittableRandom(ReachableSets.mix(seed ^ 0x2545F4914F6CDD1DL, i));
     }
 
     /** The answer: the seeds and the naive pick named, their coverage, the comparison, and how it was computed. */
-    private SeedSelection explain(SeedRequest r, Target target, Loaded loaded, Placed placed, Eligible eligible,
-                                  Spread spread, Settings s, Selected selected, Measured measured, Trace trace) {
+    private SeedSelection explain(SeedRequest r, SeedStrategy strategy, Target target, Loaded loaded, Placed placed,
+                                  Eligible eligible, Spread spread, Settings s, Selected selected, Measured measured,
+                                  Trace trace) {
         InfluenceGraph g = loaded.graph();
         List<UUID> ids = new ArrayList<>();
         for (int v : selected.chosen()) {
@@ -448,25 +747,37 @@ public class SeedService {
             ids.add(g.id(v));
         }
         Map<UUID, SeedTargetStore.Named> names = targets.names(ids);
-        List<Seed> seeds = seeds(g, placed, eligible, spread, selected, names);
+        List<ReachableSets.Choice> choices = selected.choices();
+        if (measured.marginals() != null) {
+            choices = new ArrayList<>();
+            for (int i = 0; i < selected.chosen().length; i++) {
+                choices.add(new ReachableSets.Choice(selected.chosen()[i], measured.marginals()[i]));
+            }
+        }
+        List<Seed> seeds = seeds(g, placed, eligible, spread, selected.chosen(), choices, names);
         List<BaselineSeed> naiveSeeds = baseline(g, placed, eligible, selected.naive(), names);
-        SeedCoverage coverage = coverage(measured.ours(), placed.size(), selected.sampledCoverage());
+        boolean sampled = selected.sampler() != null && !s.contagion().threshold();
+        SeedCoverage coverage = coverage(measured.ours(), placed.size(), sampled ? selected.sampledCoverage() : null);
         SeedCoverage naiveCoverage = coverage(measured.theirs(), placed.size(),
-                selected.sampler().coverage(selected.naive()));
+                sampled ? selected.sampler().coverage(selected.naive()) : null);
         trace.time("total", trace.started);
 
         Map<String, String> flows = new LinkedHashMap<>();
         InfluenceModel.FLOWS.forEach((type, flow) -> flows.put(type.name(), flow.name()));
         ReachableSets.Result result = selected.result();
         ReachableSets.Estimate gain = measured.gain();
+        if (s.contagion().threshold() && strategy == SeedStrategy.IMM) {
+            trace.note("imm chooses seeds under the independent cascade; their reach here is measured under the "
+                    + "threshold model");
+        }
+        SeedSelection.SeedSampling sampling = result == null ? null
+                : new SeedSelection.SeedSampling("REVERSE_REACHABLE_SETS", selected.choice(), s.seed(), s.epsilon(),
+                        result.sets(), result.setsWanted(), result.capped(), round(result.optimumLowerBound()),
+                        eligible.preferWeight(), spread.subCommunities(), spread.cap());
         return new SeedSelection(
                 new SeedSelection.SeedTargetView(target.kind(), target.community(), target.run(), placed.size(),
                         placed.notInGraph()),
-                r.k(), r.channel(),
-                new SeedSelection.SeedModelView("INDEPENDENT_CASCADE", s.model().mapping(), s.scale(), s.maxP(), flows),
-                new SeedSelection.SeedSampling("REVERSE_REACHABLE_SETS", selected.choice(), s.seed(), s.epsilon(),
-                        result.sets(), result.setsWanted(), result.capped(), round(result.optimumLowerBound()),
-                        eligible.preferWeight(), spread.subCommunities(), spread.cap()),
+                r.k(), r.channel(), strategy, s.seed(), modelView(s, flows), sampling,
                 eligible.count(), seeds, coverage,
                 new SeedSelection.SeedBaseline("TOP_K_BY_DEGREE", naiveSeeds, naiveCoverage),
                 new SeedSelection.SeedComparison(round(gain.mean()), round(gain.low()), round(gain.high()),
@@ -476,16 +787,23 @@ public class SeedService {
                 trace.timings, trace.notes);
     }
 
+    static SeedSelection.SeedModelView modelView(Settings s, Map<String, String> flows) {
+        Contagion c = s.contagion();
+        return new SeedSelection.SeedModelView(c.kind().name(), s.model().mapping(), s.scale(), s.maxP(), flows,
+                c.rule(), c.count(), c.fraction());
+    }
+
     /** The seeds in the order chosen, with their marginal and cumulative expected reach. */
     private static List<Seed> seeds(InfluenceGraph g, Placed placed, Eligible eligible, Spread spread,
-                                    Selected selected, Map<UUID, SeedTargetStore.Named> names) {
+                                    int[] chosen, List<ReachableSets.Choice> choices,
+                                    Map<UUID, SeedTargetStore.Named> names) {
         List<Seed> seeds = new ArrayList<>();
         double cumulative = 0;
-        for (int i = 0; i < selected.chosen().length; i++) {
-            int v = selected.chosen()[i];
+        for (int i = 0; i < chosen.length; i++) {
+            int v = chosen[i];
             UUID id = g.id(v);
             SeedTargetStore.Named named = names.get(id);
-            ReachableSets.Choice c = selected.choices().get(i);
+            ReachableSets.Choice c = choices.get(i);
             cumulative += c.marginalReach();
             long[] subOf = spread.subOf();
             Long sub = subOf != null && subOf[v] != Long.MIN_VALUE ? subOf[v] : null;
@@ -547,9 +865,9 @@ public class SeedService {
         return Arrays.equals(x, y);
     }
 
-    private static SeedCoverage coverage(ReachableSets.Estimate e, int size, double sampled) {
+    private static SeedCoverage coverage(ReachableSets.Estimate e, int size, Double sampled) {
         return new SeedCoverage(round(e.mean()), round(e.mean() / size), round(e.low()), round(e.high()),
-                e.reached().length, round(sampled));
+                e.reached().length, sampled == null ? null : round(sampled));
     }
 
     private static ContactKind kindOf(String kind) {

@@ -84,6 +84,16 @@ public class SeedTargetStore {
         return out;
     }
 
+    /** Every contact's PageRank in a run. */
+    Map<UUID, Double> pagerank(UUID run) {
+        Map<UUID, Double> out = new HashMap<>();
+        query("SELECT contact_id, pagerank FROM analytics_score WHERE run_id = ?", List.of(run), r -> {
+            out.put(r.getObject(1, UUID.class), r.getDouble(2));
+            return null;
+        });
+        return out;
+    }
+
     /** Display name and kind of a contact. */
     record Named(String displayName, String kind) {
     }
