@@ -45,7 +45,9 @@ public class SeedResource {
             adds in expectation; the total is measured by forward cascades with a 95 % confidence interval, beside \\
             the naive pick (top k by degree) on the same cascades. Reproducible: the same graph, request and \\
             randomSeed give the same answer. Target: exactly one of community (latest successful analytics run), \\
-            contacts, network.""")
+            contacts, network. strategy picks another way of choosing (degree, pagerank, nominated-friend, \\
+            acquaintance, clustered, random) under the same consent, exclusion and spread rules; model.type THRESHOLD \\
+            measures reach under complex contagion (docs/outreach.md, "Strategies" and "Diffusion models").""")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SeedRequest.class),
             examples = @ExampleObject(name = "five seeds in a community", value = OutreachExamples.SEED_REQUEST)))

@@ -148,6 +148,11 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/campaigns/{id}/pending", OUTREACH_READ, null),
             new Rule("GET", "/api/v1/campaigns/{id}/report", OUTREACH_READ, null),
             new Rule("POST", "/api/v1/outreach/seeds", OUTREACH_WRITE, "{}"),
+            new Rule("POST", "/api/v1/outreach/strategies/compare", OUTREACH_READ, "{}"),
+            new Rule("GET", "/api/v1/contacts/{id}/suggestions", Set.of("admin", "clinician", "outreach"), null),
+            new Rule("POST", "/api/v1/contacts/{id}/suggestions/{otherId}/accept", Set.of("admin", "clinician"), "{}"),
+            new Rule("POST", "/api/v1/contacts/{id}/suggestions/{otherId}/dismiss", Set.of("admin", "clinician", "outreach"),
+                    null),
             new Rule("GET", "/api/v1/events", EVENTS, null),
             new Rule("POST", "/api/v1/webhooks", EVENTS, "{}"),
             new Rule("GET", "/api/v1/webhooks", EVENTS, null),
@@ -242,7 +247,8 @@ class RoleMatrixApiTest {
 
     static Response send(RequestSpecification request, Rule rule, UUID id) {
         String path = rule.path().replace("{id}", id.toString()).replace("{code}", "MATRIX_PROBE")
-                .replace("{type}", "Patient").replace("{memberId}", id.toString());
+                .replace("{type}", "Patient").replace("{memberId}", id.toString())
+                .replace("{otherId}", UUID.randomUUID().toString());
         if (rule.body() != null) {
             request = request.contentType(rule.mediaType()).body(rule.body().getBytes(StandardCharsets.UTF_8));
         }

@@ -1,0 +1,196 @@
+package health.circles.outreach;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Which seeding strategy wins on a generated network (bench/outreach/generate.py), under each diffusion model: the
+ * service's own classes (InfluenceGraph, Strategies, ReachableSets, Cascades) on the CSV files, without starting the
+ * service, exactly as POST /api/v1/outreach/strategies/compare runs them (the network as target, EMAIL, consent
+ * GRANTED only, common random numbers, randomised strategies drawn anew per cascade). PageRank is left out (it needs
+ * an analytics run in the service).
+ *
+ * <pre>
+ * ./mvnw -q -o compile
+ * javac -cp target/classes -d target/bench-strategies bench/outreach/StrategyBench.java
+ * java -cp target/classes:target/bench-strategies health.circles.outreach.StrategyBench WORK [k=10,50] [sims=200]
+ * </pre>
+ */
+public final class StrategyBench {
+
+    public static void main(String[] args) throws IOException {
+        Path work = Path.of(args[0]);
+        int[] ks = Arrays.stream((args.length > 1 ? args[1] : "10,50").split(",")).mapToInt(Integer::parseInt).toArray();
+        int sims = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        long started = System.nanoTime();
+
+        Map<String, String> kind = new HashMap<>();
+        Set<String> dnc = new HashSet<>();
+        rows(work.resolve("contacts.csv"), r -> {
+            kind.put(r.get("id"), r.get("kind"));
+            if ("true".equals(r.get("do_not_contact"))) {
+                dnc.add(r.get("id"));
+            }
+        });
+        Set<String> granted = new HashSet<>();
+        rows(work.resolve("consent.csv"), r -> {
+            if ("EMAIL".equals(r.get("channel")) && "GRANTED".equals(r.get("status"))) {
+                granted.add(r.get("contact_id"));
+            }
+        });
+        UUID[] ids = kind.keySet().stream().map(UUID::fromString).sorted().toArray(UUID[]::new);
+        Map<UUID, Integer> node = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            node.put(ids[i], i);
+        }
+        List<int[]> arcs = new ArrayList<>();
+        List<Float> strength = new ArrayList<>();
+        int[] degree = new int[ids.length];
+        long[] ties = {0};
+        rows(work.resolve("ties.csv"), r -> {
+            int a = node.get(UUID.fromString(r.get("from_id")));
+            int b = node.get(UUID.fromString(r.get("to_id")));
+            float s = Float.parseFloat(r.get("strength"));
+            InfluenceModel.Flow flow = InfluenceModel.flow(r.get("type"));
+            if (flow != InfluenceModel.Flow.BACKWARD) {
+                arcs.add(new int[] {a, b});
+                strength.add(s);
+            }
+            if (flow != InfluenceModel.Flow.FORWARD) {
+                arcs.add(new int[] {b, a});
+                strength.add(s);
+            }
+            degree[a]++;
+            degree[b]++;
+            ties[0]++;
+        });
+        int m = arcs.size();
+        int[] from = new int[m];
+        int[] to = new int[m];
+        float[] str = new float[m];
+        for (int i = 0; i < m; i++) {
+            from[i] = arcs.get(i)[0];
+            to[i] = arcs.get(i)[1];
+            str[i] = strength.get(i);
+        }
+        InfluenceGraph g = new InfluenceGraph(ids, from, to, str, m, degree, ties[0],
+                new InfluenceGraph.GraphVersion(0, null, LocalDate.now()), Instant.now(), 0);
+        boolean[] candidate = new boolean[g.n];
+        boolean[] inTarget = new boolean[g.n];
+        int[] target = new int[g.n];
+        int candidates = 0;
+        for (int v = 0; v < g.n; v++) {
+            String id = g.id(v).toString();
+            candidate[v] = granted.contains(id) && !dnc.contains(id);
+            candidates += candidate[v] ? 1 : 0;
+            inTarget[v] = true;
+            target[v] = v;
+        }
+        System.out.printf(Locale.ROOT, "network: %d contacts, %d ties, %d arcs; %d candidates (EMAIL GRANTED, not "
+                + "do-not-contact); %d cascades per strategy; read in %.1f s%n", g.n, g.ties, g.arcs(), candidates,
+                sims, (System.nanoTime() - started) / 1e9);
+
+        Strategies.Pool pool = Strategies.Pool.of(g, candidate, inTarget, target, false, null, Integer.MAX_VALUE, null);
+        List<SeedStrategy> strategies = List.of(SeedStrategy.IMM, SeedStrategy.DEGREE, SeedStrategy.NOMINATED_FRIEND,
+                SeedStrategy.ACQUAINTANCE, SeedStrategy.CLUSTERED, SeedStrategy.RANDOM);
+        record Model(String name, InfluenceModel p, Contagion c) {
+        }
+        List<Model> models = List.of(
+                new Model("independent cascade, p = min(0.3, 0.1 x strength) (the defaults)",
+                        new InfluenceModel(0.1, 0.3), Contagion.CASCADE),
+                new Model("threshold 2 ties, p = min(0.5, 0.5 x strength)", new InfluenceModel(0.5, 0.5),
+                        new Contagion(Contagion.Kind.THRESHOLD, 2, null)),
+                new Model("threshold 10 % of ties, p = min(0.5, 0.5 x strength)", new InfluenceModel(0.5, 0.5),
+                        new Contagion(Contagion.Kind.THRESHOLD, null, 0.1)));
+        long seed = 42;
+        for (Model model : models) {
+            for (int k : ks) {
+                long t0 = System.nanoTime();
+                int[][] fixed = new int[strategies.size()][];
+                for (int i = 0; i < strategies.size(); i++) {
+                    SeedStrategy st = strategies.get(i);
+                    if (st == SeedStrategy.IMM) {
+                        double[] weight = new double[g.n];
+                        Arrays.fill(weight, 1);
+                        ReachableSets.Problem problem = new ReachableSets.Problem(g, model.p(), target, candidate,
+                                weight, null, Integer.MAX_VALUE, k, 0.1, 1, 10_000, 2_000_000, 30_000_000L,
+                                300_000_000L, seed);
+                        fixed[i] = new ReachableSets(problem).select().seeds().stream()
+                                .mapToInt(ReachableSets.Choice::node).toArray();
+                    } else if (!st.randomised()) {
+                        fixed[i] = Strategies.pick(st, pool, k, SeedService.draws(seed, 0)).seeds();
+                    }
+                }
+                Cascades cascades = new Cascades(g, model.p(), model.c(), inTarget, seed);
+                int[][] reach = new int[strategies.size()][sims];
+                for (int r = 0; r < sims; r++) {
+                    for (int i = 0; i < strategies.size(); i++) {
+                        int[] seeds = fixed[i] != null ? fixed[i]
+                                : Strategies.pick(strategies.get(i), pool, k, SeedService.draws(seed, r)).seeds();
+                        reach[i][r] = cascades.run(r, seeds, null);
+                    }
+                }
+                ReachableSets.Estimate[] est = new ReachableSets.Estimate[strategies.size()];
+                Integer[] order = new Integer[strategies.size()];
+                for (int i = 0; i < strategies.size(); i++) {
+                    est[i] = ReachableSets.estimate(reach[i], false);
+                    order[i] = i;
+                }
+                Arrays.sort(order, (a, b) -> Double.compare(est[b].mean(), est[a].mean()));
+                System.out.printf(Locale.ROOT, "%n#### %s, k = %d (%.1f s)%n%n| strategy | expected reach | 95 %% "
+                        + "interval | share |%n|---|---|---|---|%n", model.name(), k, (System.nanoTime() - t0) / 1e9);
+                for (int i : order) {
+                    System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f – %.1f | %.2f %% |%n", strategies.get(i).code(),
+                            est[i].mean(), est[i].low(), est[i].high(), 100 * est[i].mean() / g.n);
+                }
+                int best = order[0];
+                System.out.printf(Locale.ROOT, "%nwinner %s: over %s %s; over random %s%n", strategies.get(best).code(),
+                        strategies.get(order[1]).code(), margin(reach[best], reach[order[1]]),
+                        best == strategies.indexOf(SeedStrategy.RANDOM) ? "(is random)"
+                                : margin(reach[best], reach[strategies.indexOf(SeedStrategy.RANDOM)]));
+            }
+        }
+    }
+
+    private static String margin(int[] a, int[] b) {
+        int[] d = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] - b[i];
+        }
+        ReachableSets.Estimate e = ReachableSets.estimate(d, false);
+        return String.format(Locale.ROOT, "%+.1f (95 %% interval %+.1f to %+.1f)", e.mean(), e.low(), e.high());
+    }
+
+    private interface RowSink {
+        void accept(Map<String, String> row);
+    }
+
+    /** A CSV written by generate.py (no quoted commas in the columns read here). */
+    private static void rows(Path file, RowSink sink) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String[] header = in.readLine().split(",");
+            Map<String, String> row = new HashMap<>();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] f = line.split(",", -1);
+                row.clear();
+                for (int i = 0; i < header.length && i < f.length; i++) {
+                    row.put(header[i], f[i]);
+                }
+                sink.accept(row);
+            }
+        }
+    }
+}
