@@ -134,6 +134,12 @@ public final class StrategyBench {
                         fixed[i] = Strategies.pick(st, pool, k, SeedService.draws(seed, 0)).seeds();
                     }
                 }
+                int[] byDegree = fixed[strategies.indexOf(SeedStrategy.DEGREE)];
+                int[] byCluster = fixed[strategies.indexOf(SeedStrategy.CLUSTERED)];
+                Set<Integer> shared = new HashSet<>();
+                Arrays.stream(byDegree).forEach(shared::add);
+                long common = Arrays.stream(byCluster).filter(shared::contains).count();
+                System.out.printf(Locale.ROOT, "%nseeds both degree and clustered chose: %d of %d%n", common, k);
                 Cascades cascades = new Cascades(g, model.p(), model.c(), inTarget, seed);
                 int[][] reach = new int[strategies.size()][sims];
                 for (int r = 0; r < sims; r++) {
