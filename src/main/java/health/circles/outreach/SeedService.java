@@ -116,11 +116,11 @@ public class SeedService {
         Settings settings = settings(r);
         SeedConfig.Compare limits = config.compare();
         if (req.k() > limits.maxK()) {
-            throw new RuleRefused("compare-too-large", "Too many seeds to compare",
+            throw new RuleRefused("compare-too-large", "Comparison too large",
                     "A comparison takes k up to " + limits.maxK() + " (asked " + req.k() + ")");
         }
         if (settings.simulations() > limits.maxSimulations()) {
-            throw new RuleRefused("compare-too-large", "Too many simulations to compare",
+            throw new RuleRefused("compare-too-large", "Comparison too large",
                     "A comparison runs up to " + limits.maxSimulations() + " cascades (asked "
                             + settings.simulations() + ")");
         }
@@ -692,6 +692,9 @@ public class SeedService {
         Strategies.Pool pool = pool(strategy == SeedStrategy.PAGERANK, g, placed, eligible, spread, trace);
         Strategies.Picked picked = Strategies.pick(strategy, pool, k, draws(s.seed(), 0));
         trace.time("selection", t2);
+        if (!eligible.prefer().isEmpty()) {
+            trace.note("prefer weighs only the imm strategy; " + strategy.code() + " ignored it");
+        }
         if (picked.short_() != null) {
             trace.note(picked.seeds().length + " seeds instead of " + k + ": " + picked.short_());
         }

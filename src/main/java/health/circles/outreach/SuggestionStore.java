@@ -40,7 +40,9 @@ public class SuggestionStore {
      */
     void decide(UUID askedFor, UUID other, String decision, UUID tie, String measure, Double score, String by,
                 Instant at) {
-        UUID low = askedFor.compareTo(other) < 0 ? askedFor : other;
+        // PostgreSQL orders uuids by their bytes, unsigned; UUID.compareTo compares signed longs. The canonical text
+        // (lower-case hex, fixed length) orders as PostgreSQL does.
+        UUID low = askedFor.toString().compareTo(other.toString()) < 0 ? askedFor : other;
         UUID high = low == askedFor ? other : askedFor;
         Sql.update(dataSource, """
                 INSERT INTO tie_suggestion_decision
