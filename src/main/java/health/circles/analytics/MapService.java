@@ -69,7 +69,7 @@ public class MapService {
         InsightService.Overview found = insights.overview(level, minSize, maxNodes, maxEdges + 1);
         long contacts = found.communities().stream().mapToLong(InsightViews.Community::size).sum();
         List<MapGraph.Node> nodes = found.communities().stream().map(c -> new MapGraph.Node(
-                "community-" + c.id(), "Community " + c.id() + " (" + c.size() + ")", "COMMUNITY", c.id(), null,
+                "community-" + c.id(), c.name() == null ? "Community " + c.id() : c.name(), "COMMUNITY", c.id(), null,
                 contacts == 0 ? 0.0 : (double) c.size() / contacts, null, c.size())).toList();
         double strongest = found.links().stream().mapToDouble(InsightStore.Link::strength).max().orElse(1);
         List<MapGraph.Edge> edges = found.links().stream().limit(maxEdges).map(l -> new MapGraph.Edge(
@@ -80,7 +80,25 @@ public class MapService {
                 + (found.total() > nodes.size() ? " (the largest " + nodes.size() + " of " + found.total() + ")" : "")
                 + "; a tie's strength is the summed strength between two communities relative to the strongest link"
                 + (found.links().size() > maxEdges ? "; only the " + maxEdges + " strongest links are drawn" : "");
-        return new MapGraph(nodes, edges, truncated, note);
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        found.communities().forEach(c -> names.put(Long.toString(c.id()), c.name()));
+        return new MapGraph(nodes, edges, truncated, note, names);
+    }
+
+    /** The names of every community (any level) the contacts of a map belong to, by id; none before any run. */
+    private java.util.Map<String, String> communityNames(List<MapGraph.Node> nodes) {
+        java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+        for (MapGraph.Node n : nodes) {
+            if (n.communities() != null) {
+                ids.addAll(n.communities());
+            } else if (n.community() != null) {
+                ids.add(n.community());
+            }
+        }
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        insights.latestSucceededRun().ifPresent(run -> insights.names(run, ids)
+                .forEach((id, name) -> out.put(Long.toString(id), name.name())));
+        return out;
     }
 
     /** Each contact with the groups it belongs to now, so that a page can cluster a household. */
@@ -104,6 +122,6 @@ public class MapService {
         // The map leaves as a rendered document (Cytoscape JSON, GraphML, GEXF) that names no AuditedRecord: note here
         // every contact it draws, so its audit row names them.
         auditNotes.concerns(nodes.stream().map(n -> UUID.fromString(n.id())).toArray(UUID[]::new));
-        return new MapGraph(nodes, edges, truncated, note);
+        return new MapGraph(nodes, edges, truncated, note, communityNames(nodes));
     }
 }
