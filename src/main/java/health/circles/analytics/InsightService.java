@@ -186,14 +186,19 @@ public class InsightService {
     }
 
     /** The latest successful run and the community's primary members by PageRank, for maps. */
-    record Members(UUID run, List<UUID> ids, boolean truncated, int size) {
+    record Members(UUID run, List<UUID> ids, boolean truncated, int size, int level) {
     }
 
     Members members(long community, int limit) {
         UUID run = latestRun();
         Community summary = insights.community(run, community).orElseThrow(() -> unknownCommunity(community, run));
         List<UUID> ids = insights.memberIds(run, community, limit);
-        return new Members(run, ids, summary.size() > ids.size(), summary.size());
+        return new Members(run, ids, summary.size() > ids.size(), summary.size(), summary.level());
+    }
+
+    /** Communities of the run by id, with their names (unknown ids are left out). */
+    List<Community> communitiesById(UUID run, List<Long> ids) {
+        return ids.isEmpty() ? List.of() : named(run, insights.communitiesById(run, ids));
     }
 
     /** The largest communities of a level (at most {@code limit}) and the links among them, for overview maps. */

@@ -143,6 +143,11 @@ public class InsightStore {
         return query(sql, params, this::community);
     }
 
+    List<Community> communitiesById(UUID run, List<Long> ids) {
+        return query("SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community c WHERE c.run_id = ? AND c.id = ANY(?) "
+                + "ORDER BY c.size DESC, c.id", List.of(run, ids.toArray(new Long[0])), this::community);
+    }
+
     int communityCount(UUID run, int level, int minSize) {
         return query("SELECT count(*) FROM analytics_community WHERE run_id = ? AND level = ? AND size >= ?",
                 List.of(run, level, minSize), r -> r.getInt(1)).get(0);
