@@ -86,7 +86,7 @@ public class MapService {
                                 "community-" + other, "BRIDGE", strongest == 0 ? 0 : c.strength() / strongest,
                                 false))));
         edges.sort(java.util.Comparator.comparing(MapGraph.Edge::id));
-        String note = (map.note() == null ? "" : map.note() + "; ") + "the " + found.size()
+        String note = (map.note() == null ? "The " : map.note() + "; the ") + found.size()
                 + " neighbouring communities it has most tie strength with are drawn as communities, with a BRIDGE "
                 + "edge from each member tied to them (strength relative to the strongest)";
         return new MapGraph(nodes, edges, map.truncated(), note, names);

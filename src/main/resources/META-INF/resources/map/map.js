@@ -333,10 +333,13 @@
         { selector: 'node.ring-group', style: { 'background-opacity': 0.8, 'border-width': 2,
           'border-color': '#3d4550' } },
         // Circles of ties drawn as guides: a dashed ring with its number and count above it, never clickable.
-        { selector: 'node.guide', style: { 'background-opacity': 0, 'border-width': 1.5, 'border-style': 'dashed',
-          'border-color': '#8a939f', 'label': 'data(name)', 'text-valign': 'top', 'text-margin-y': -3,
-          'font-size': 'data(fs)', 'color': '#4a5360', 'events': 'no', 'z-index': 0, 'overlay-opacity': 0 } },
-        { selector: 'node.guide.quiet', style: { 'label': '' } },
+        { selector: 'node.guide', style: { 'background-opacity': 0, 'border-width': 'data(bw)',
+          'border-style': 'dashed', 'border-color': '#8a939f', 'events': 'no', 'z-index': 0, 'overlay-opacity': 0 } },
+        // A ring's number and count: a label-only node just outside the top of the ring.
+        { selector: 'node.guide-label', style: { 'width': 1, 'height': 1, 'background-opacity': 0, 'border-width': 0,
+          'label': 'data(name)', 'font-size': 'data(fs)', 'text-valign': 'top', 'color': '#4a5360',
+          'font-weight': 'bold', 'events': 'no', 'z-index': 15, 'overlay-opacity': 0 } },
+        { selector: 'node.guide-label.quiet', style: { 'label': '' } },
         { selector: 'node.centre', style: { 'border-width': 4, 'border-color': '#1b1f24', 'font-weight': 'bold',
           'z-index': 30 } },
         { selector: 'node.own', style: { 'border-width': 5, 'border-color': '#e8a200' } },
@@ -356,7 +359,7 @@
     });
     cy.on('tap', 'node', function (ev) {
       var n = ev.target;
-      if (n.hasClass('guide')) { return; }
+      if (n.hasClass('guide') || n.hasClass('guide-label')) { return; }
       // A community opens where it is clicked: its members drawn, its details beside them.
       if (n.data('kind') === 'COMMUNITY' && state.view === 'overview') { loadCommunity(n.data('community')); }
       else if (n.hasClass('neighbour')) { loadCommunity(n.data('community')); }
@@ -364,7 +367,7 @@
     });
     cy.on('select unselect', 'node', function () { updateSelection(); declutterSoon(); });
     cy.on('mouseover', 'node', function (ev) {
-      if (ev.target.hasClass('guide')) { return; }
+      if (ev.target.hasClass('guide') || ev.target.hasClass('guide-label')) { return; }
       ev.target.addClass('hovered');
       ev.target.connectedEdges().addClass('lit');
       declutter();
@@ -542,18 +545,20 @@
       });
       guides.push({ ring: r, radius: radius, count: counts[r], summarised: members.some(function (n) {
         return n.hasClass('ring-group');
-      }) });
+      }), edge: members.reduce(function (m, n) { return Math.max(m, n.data('diameter') / 2); }, 0) });
     });
     cy.batch(function () {
       guides.forEach(function (g) {
         var label = 'Circle ' + g.ring + ' · ' + g.count + (g.count === 1 ? ' contact' : ' contacts')
           + (g.summarised ? ', by community' : '');
         var added = cy.add({ group: 'nodes', classes: 'guide', data: { id: 'guide-' + g.ring, kind: 'GUIDE',
-          name: label, ringGuide: g.ring, diameter: 2 * g.radius, colour: '#ffffff', fs: LABEL_PX } });
-        added.position({ x: 0, y: 0 });
-        added.ungrabify();
-        added.unselectify();
+          ringGuide: g.ring, diameter: 2 * g.radius, colour: '#ffffff', bw: 1.5 } });
+        var text = cy.add({ group: 'nodes', classes: 'guide-label', data: { id: 'guide-label-' + g.ring,
+          kind: 'GUIDE', name: label, ringGuide: g.ring, radius: g.radius, edge: g.edge, diameter: 1,
+          colour: '#ffffff', fs: LABEL_PX } });
+        added.add(text).ungrabify().unselectify();
         positions[added.id()] = { x: 0, y: 0 };
+        positions[text.id()] = { x: 0, y: -(g.radius + g.edge + 2) };
       });
     });
     return function (n) { return positions[n.id()]; };
@@ -618,8 +623,8 @@
   function forceLayout(eles, count, extra) {
     var options = { name: 'fcose', quality: count > 600 ? 'draft' : 'default', randomize: true, animate: false,
       fit: false, nodeDimensionsIncludeLabels: false, uniformNodeDimensions: false, packComponents: true,
-      nodeRepulsion: function () { return count > 600 ? 4500 : 9000; },
-      idealEdgeLength: function (e) { return e.hasClass('link') ? 140 - 80 * (e.data('strength') || 0) : 60; },
+      nodeRepulsion: function () { return count > 600 ? 4500 : state.view === 'overview' ? 60000 : 9000; },
+      idealEdgeLength: function (e) { return e.hasClass('link') ? 260 - 120 * (e.data('strength') || 0) : 60; },
       edgeElasticity: function (e) { return 0.1 + 0.4 * (e.data('strength') || 0); },
       nodeSeparation: 80, numIter: count > 600 ? 1200 : 2500, tile: true };
     Object.keys(extra || {}).forEach(function (k) { options[k] = extra[k]; });
@@ -667,11 +672,35 @@
     cy.elements().remove();
     cy.add(els);
     cy.endBatch();
+    // Notes, legend and panels first: they change the canvas's height, which the layout's fit must know.
+    state.map = map;
+    $('bridges').hidden = state.view !== 'overview';
+    legend();
+    howTo();
+    bridges();
+    var notes = [];
+    if (why) { notes.push(why); }
+    if (map.note) { notes.push(map.note); }
+    var groups = cy.nodes('.ring-group');
+    var summarised = groups.reduce(function (s, n) { return s + n.data('members'); }, 0);
+    if (groups.length) {
+      notes.push('Crowded circles show one node per community (' + groups.length + ' nodes for ' + summarised
+        + ' contacts): click one to open it, or untick "Summarise crowded circles" to draw every contact.');
+    }
+    var communityMap = state.view === 'community' && state.communityId;
+    if (!why && state.view !== 'overview' && state.centre && !communityMap) {
+      notes.push((cy.nodes('.contact').length + summarised) + ' contacts and ' + map.edgeCount + ' ties around '
+        + state.centre.name + (state.view === 'rings' ? ', by circle' : ', coloured by community (level '
+        + state.level + ')') + '.');
+    }
+    setNote(notes.join(' '));
+    ['png-button', 'svg-button', 'graphml-button'].forEach(function (b) { $(b).disabled = false; });
+    updateSelection();
+    cy.resize();
     var layout;
     var count = cy.nodes().length;
-    var communityMap = state.view === 'community' && state.communityId;
     if (state.view === 'rings') {
-      layout = cy.layout({ name: 'preset', fit: true, padding: 30, animate: false, positions: ringPositions() });
+      layout = cy.layout({ name: 'preset', fit: false, animate: false, positions: ringPositions() });
     } else if (state.view === 'overview') {
       filterLinks();
       layout = forceLayout(cy.elements().not('.minor'), count);
@@ -680,12 +709,13 @@
     } else {
       // A contact's neighbourhood by community: each community a packed disc (largest in the middle), discs on a
       // spiral. Linear in the number of nodes.
-      layout = cy.layout({ name: 'preset', fit: true, padding: 30, animate: false, positions: clusterPositions() });
+      layout = cy.layout({ name: 'preset', fit: false, animate: false, positions: clusterPositions() });
     }
     return new Promise(function (resolve) {
       layout.one('layoutstop', function () {
         if (communityMap) { placeNeighbours(); }
-        cy.fit(cy.elements(':visible'), 30);
+        // Room around the drawing for the labels outside it (ring numbers, neighbours' names).
+        cy.fit(cy.elements(':visible').not('.guide-label'), 44);
         declutter();
         // Two frames: the first paints, the second proves the paint is done.
         requestAnimationFrame(function () {
@@ -702,27 +732,6 @@
         });
       });
       layout.run();
-      state.map = map;
-      legend();
-      howTo();
-      bridges();
-      var notes = [];
-      if (why) { notes.push(why); }
-      if (map.note) { notes.push(map.note); }
-      var groups = cy.nodes('.ring-group');
-      if (groups.length) {
-        notes.push('Crowded circles show one node per community (' + groups.length + ' nodes for '
-          + groups.reduce(function (s, n) { return s + n.data('members'); }, 0)
-          + ' contacts): click one to open it, or untick "Summarise crowded circles" to draw every contact.');
-      }
-      if (!why && state.view !== 'overview' && state.centre && !communityMap) {
-        notes.push(cy.nodes('.contact').length + ' contacts and ' + cy.edges().length + ' ties around '
-          + state.centre.name + (state.view === 'rings' ? ', by circle' : ', coloured by community (level '
-          + state.level + ')') + '.');
-      }
-      setNote(notes.join(' '));
-      ['png-button', 'svg-button', 'graphml-button'].forEach(function (b) { $(b).disabled = false; });
-      updateSelection();
     });
   }
 
@@ -751,11 +760,15 @@
     var margin = 20 / zoom;
     var placed = [];
     cy.batch(function () {
-      cy.nodes('.guide').forEach(function (g) { g.data('fs', LABEL_PX / zoom); });
+      cy.nodes('.guide').forEach(function (g) { g.data('bw', 1.5 / zoom); });
+      cy.nodes('.guide-label').forEach(function (g) {
+        g.data('fs', LABEL_PX / zoom);
+        g.position({ x: 0, y: -(g.data('radius') + g.data('edge') + 2 / zoom) });
+      });
     });
     // Ring labels first, inner rings first; one that would overlap another (rings close at a far zoom) waits.
-    cy.nodes('.guide').removeClass('quiet');
-    cy.nodes('.guide').sort(function (a, b) { return a.data('ringGuide') - b.data('ringGuide'); }).forEach(function (g) {
+    cy.nodes('.guide-label').removeClass('quiet');
+    cy.nodes('.guide-label').sort(function (a, b) { return a.data('ringGuide') - b.data('ringGuide'); }).forEach(function (g) {
       var box = g.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
       if (placed.some(function (b) { return overlaps(b, box); })) { g.addClass('quiet'); return; }
       placed.push(box);
@@ -787,7 +800,8 @@
       var isContact = n.hasClass('contact');
       if (!n.data('name') || (isContact && contacts >= LABEL_BUDGET && !must)) { rejected.push(n); return; }
       var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
-      if (placed.some(function (b) { return overlaps(b, box); })) { rejected.push(n); return; }
+      var inside = box.x1 >= ext.x1 && box.x2 <= ext.x2 && box.y1 >= ext.y1 && box.y2 <= ext.y2;
+      if (!inside || placed.some(function (b) { return overlaps(b, box); })) { rejected.push(n); return; }
       placed.push(box);
       if (isContact) { contacts += 1; }
     });
@@ -1119,8 +1133,7 @@
     return call('GET', url).then(function (map) {
       state.mapUrl = url;
       remember(map.communityNames);
-      return draw(map, performance.now() - started, communityName(id) + ': its members, with the neighbouring '
-        + 'communities it is most tied to around the edge.');
+      return draw(map, performance.now() - started, communityName(id) + ' and the communities around it.');
     }, failed);
   }
 
@@ -1214,11 +1227,11 @@
     });
     svg.appendChild(ties);
     var nodes = make('g', { id: 'nodes' });
-    visible.nodes().not('.guide').forEach(function (n) { nodes.appendChild(circle(n)); });
+    visible.nodes().not('.guide, .guide-label').forEach(function (n) { nodes.appendChild(circle(n)); });
     svg.appendChild(nodes);
     var labels = make('g', { id: 'labels', 'text-anchor': 'middle', 'paint-order': 'stroke', stroke: '#ffffff',
       'stroke-width': 3, 'stroke-linejoin': 'round', fill: '#1b1f24' });
-    visible.nodes('.labelled, .guide').forEach(function (n) {
+    visible.nodes('.labelled, .guide-label').not('.quiet').forEach(function (n) {
       var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
       var size = n.numericStyle('font-size');
       labels.appendChild(make('text', { x: ((box.x1 + box.x2) / 2).toFixed(1),
