@@ -44,6 +44,16 @@ public class InsightService {
         return names.of(List.copyOf(new java.util.LinkedHashSet<>(ids)));
     }
 
+    /**
+     * The names of communities of the latest successful run, by id (as text, for JSON): those the run does not have
+     * are left out, and there are none before any run.
+     */
+    public Map<String, String> communityNames(java.util.Collection<Long> ids) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        latestSucceededRun().ifPresent(run -> names(run, ids).forEach((id, n) -> out.put(Long.toString(id), n.name())));
+        return out;
+    }
+
     private static String nameOf(Map<Long, CommunityNames.Name> names, long id) {
         CommunityNames.Name n = names.get(id);
         return n == null ? null : n.name();

@@ -459,7 +459,7 @@
         community: d.community, group: d.kind === 'COMMUNITY' ? d.community : communityAt(d),
         ring: d.ring, influence: d.kind === 'COMMUNITY' ? d.size : d.influence, size: d.size, colour: colour,
         fs: LABEL_PX,
-        diameter: d.kind === 'COMMUNITY' ? 24 + Math.sqrt(d.size || 1) * 6
+        diameter: d.kind === 'COMMUNITY' ? 30 + Math.sqrt(d.size || 1) * 10
           : diameter(d.influence, maxInfluence, small ? 10 : 5, small ? 30 : 14)
       } });
     });
@@ -623,7 +623,7 @@
   function forceLayout(eles, count, extra) {
     var options = { name: 'fcose', quality: count > 600 ? 'draft' : 'default', randomize: true, animate: false,
       fit: false, nodeDimensionsIncludeLabels: false, uniformNodeDimensions: false, packComponents: true,
-      nodeRepulsion: function () { return count > 600 ? 4500 : state.view === 'overview' ? 60000 : 9000; },
+      nodeRepulsion: function () { return count > 600 ? 4500 : state.view === 'overview' ? 25000 : 9000; },
       idealEdgeLength: function (e) { return e.hasClass('link') ? 260 - 120 * (e.data('strength') || 0) : 60; },
       edgeElasticity: function (e) { return 0.1 + 0.4 * (e.data('strength') || 0); },
       nodeSeparation: 80, numIter: count > 600 ? 1200 : 2500, tile: true };
@@ -793,6 +793,10 @@
         n.addClass('labelled');
       });
     });
+    // On the overview a name may not cover another community either: there are few, and each must stay visible.
+    var bodies = state.view !== 'overview' ? [] : cy.nodes('.community:visible').map(function (n) {
+      return { id: n.id(), b: n.boundingBox({ includeLabels: false, includeOverlays: false }) };
+    });
     var rejected = [];
     var contacts = 0;
     ordered.forEach(function (n) {
@@ -801,7 +805,8 @@
       if (!n.data('name') || (isContact && contacts >= LABEL_BUDGET && !must)) { rejected.push(n); return; }
       var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
       var inside = box.x1 >= ext.x1 && box.x2 <= ext.x2 && box.y1 >= ext.y1 && box.y2 <= ext.y2;
-      if (!inside || placed.some(function (b) { return overlaps(b, box); })) { rejected.push(n); return; }
+      if (!inside || placed.some(function (b) { return overlaps(b, box); })
+          || bodies.some(function (o) { return o.id !== n.id() && overlaps(o.b, box); })) { rejected.push(n); return; }
       placed.push(box);
       if (isContact) { contacts += 1; }
     });

@@ -152,6 +152,18 @@ class CommunityNamesApiTest {
                 .body("elements.nodes.data.find { it.community == " + community + " }.label", equalTo(chosen));
         given().get("/api/v1/maps/contacts/" + marisol).then()
                 .body("communityNames.'" + community + "'", equalTo(chosen));
+        given().queryParam("neighbours", "true").get("/api/v1/maps/communities/" + community).then().statusCode(200)
+                .body("communityNames.'" + community + "'", equalTo(chosen))
+                .body("elements.nodes.data.findAll { it.kind == 'COMMUNITY' }.size()", org.hamcrest.Matchers.greaterThan(0))
+                .body("elements.edges.data.findAll { it.type == 'BRIDGE' }.size()", org.hamcrest.Matchers.greaterThan(0));
+        given().queryParam("neighbours", "maybe").get("/api/v1/maps/communities/" + community).then().statusCode(400)
+                .body("errors.field", hasItem("neighbours"));
+        String segment = as("outreach").contentType("application/json")
+                .body(Map.of("name", "Names " + System.nanoTime(), "filter", Map.of("communities", List.of(community))))
+                .post("/api/v1/segments").then().statusCode(201)
+                .body("communityNames.'" + community + "'", equalTo(chosen)).extract().path("id");
+        as("outreach").get("/api/v1/segments/" + segment).then().statusCode(200)
+                .body("communityNames.'" + community + "'", equalTo(chosen));
 
         // A new run over the same network keeps the community's id (CommunityIdentity), and so its name.
         String location = given().contentType("application/json").body("{}").post("/api/v1/analytics/runs")
