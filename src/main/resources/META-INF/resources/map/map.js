@@ -641,7 +641,8 @@
     if (!neighbours.length || !members.length) { return; }
     var bb = members.boundingBox();
     var cx = (bb.x1 + bb.x2) / 2, cyy = (bb.y1 + bb.y2) / 2;
-    var radius = Math.max(bb.w, bb.h) / 2 + 120;
+    // The circle around the members' bounding box: whatever the angle, a neighbour on it lies outside the box.
+    var radius = Math.sqrt(bb.w * bb.w + bb.h * bb.h) / 2 + 60;
     var wanted = neighbours.map(function (n, i) {
       var sx = 0, sy = 0, k = 0;
       n.connectedEdges().connectedNodes('.contact').forEach(function (m) {
