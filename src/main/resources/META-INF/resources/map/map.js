@@ -794,9 +794,10 @@
         n.addClass('labelled');
       });
     });
-    // On the overview a name may not cover another community either: there are few, and each must stay visible.
+    // On the overview a name may cover a smaller community, never a larger one (its disc stays readable).
     var bodies = state.view !== 'overview' ? [] : cy.nodes('.community:visible').map(function (n) {
-      return { id: n.id(), b: n.boundingBox({ includeLabels: false, includeOverlays: false }) };
+      return { id: n.id(), size: n.data('size') || 0,
+        b: n.boundingBox({ includeLabels: false, includeOverlays: false }) };
     });
     var rejected = [];
     var contacts = 0;
@@ -807,7 +808,9 @@
       var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
       var inside = box.x1 >= ext.x1 && box.x2 <= ext.x2 && box.y1 >= ext.y1 && box.y2 <= ext.y2;
       if (!inside || placed.some(function (b) { return overlaps(b, box); })
-          || bodies.some(function (o) { return o.id !== n.id() && overlaps(o.b, box); })) { rejected.push(n); return; }
+          || bodies.some(function (o) {
+            return o.id !== n.id() && o.size > (n.data('size') || 0) && overlaps(o.b, box);
+          })) { rejected.push(n); return; }
       placed.push(box);
       if (isContact) { contacts += 1; }
     });
