@@ -73,8 +73,8 @@ public class CommunityNameStore {
                     UNION ALL
                     SELECT r.contact_id, 'GROUP', g.name, g.id FROM run_contacts r
                     JOIN group_membership gm ON gm.contact_id = r.contact_id
-                         AND (gm.since IS NULL OR gm.since <= current_date)
-                         AND (gm.until IS NULL OR gm.until >= current_date)
+                         AND coalesce(gm.since, '-infinity'::date) <= current_date
+                         AND coalesce(gm.until, 'infinity'::date) > current_date
                     JOIN contact_group g ON g.id = gm.group_id) a
                 WHERE NOT EXISTS (SELECT 1 FROM contact_erasure e WHERE e.contact_id = a.ref)),
             everyone AS (SELECT count(*) AS n FROM run_contacts),
