@@ -651,12 +651,20 @@
       var a = k ? Math.atan2(sy / k - cyy, sx / k - cx) : 2 * Math.PI * i / neighbours.length;
       return { n: n, a: a };
     }).sort(function (p, q) { return p.a - q.a; });
-    var gap = 2 * Math.PI / Math.max(wanted.length, 6);
-    for (var pass = 0; pass < 3; pass++) {
-      for (var i = 1; i < wanted.length; i++) {
-        if (wanted[i].a - wanted[i - 1].a < gap) { wanted[i].a = wanted[i - 1].a + gap; }
+    // Evenly spaced slots around the circle, turned so that each neighbour lands as close as it can to its side.
+    var k = wanted.length;
+    var slot = 2 * Math.PI / k;
+    var best = null;
+    for (var shift = 0; shift < k; shift++) {
+      var base = wanted[shift].a - shift * slot;
+      var cost = 0;
+      for (var i = 0; i < k; i++) {
+        var d = Math.abs(((wanted[i].a - (base + i * slot)) % (2 * Math.PI) + 3 * Math.PI) % (2 * Math.PI) - Math.PI);
+        cost += d;
       }
+      if (best === null || cost < best.cost) { best = { cost: cost, base: base }; }
     }
+    wanted.forEach(function (w, i) { w.a = best.base + i * slot; });
     cy.batch(function () {
       wanted.forEach(function (w) {
         var r = radius + w.n.data('diameter') / 2;
