@@ -15,12 +15,16 @@ import jakarta.enterprise.event.Observes;
 public class AnalyticsErasure {
 
     private final SnapshotStore snapshots;
+    private final CommunityNameStore names;
 
-    AnalyticsErasure(SnapshotStore snapshots) {
+    AnalyticsErasure(SnapshotStore snapshots, CommunityNameStore names) {
         this.snapshots = snapshots;
+        this.names = names;
     }
 
     void onErased(@Observes ContactErased erased) {
         snapshots.forget(erased.contactId());
+        // An erased organisation leaves the community names it was part of (they are made again on the next read).
+        names.forget(erased.contactId());
     }
 }

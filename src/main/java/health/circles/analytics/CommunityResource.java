@@ -7,7 +7,15 @@ import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
+import health.circles.web.ETags;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -53,6 +61,55 @@ public class CommunityResource {
         }
         return insights.communities(level == null ? 0 : level, minSize == null ? 2 : minSize, cursor,
                 QueryParams.limit(limit, 50, 200));
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
+    @Path("{id}/name")
+    @Operation(operationId = "getCommunityName",
+            summary = "A community's name: the one staff chose, else one generated from what characterises it",
+            description = "The ETag is the name's version, to send back as If-Match with a rename. Names no contact "
+                    + "(an organisation's or group's name at most), so it is not audited")
+    @APIResponse(responseCode = "200", description = "The name", headers = @Header(name = "ETag",
+            description = "The name's version", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = InsightViews.CommunityName.class)))
+    @APIResponse(responseCode = "404", description = "Not a community of the latest run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response name(@Parameter(description = "A community id of the latest run", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @PathParam("id") String id) {
+        InsightViews.CommunityName name = insights.communityName(CommunityIds.parse(id));
+        return Response.ok(name).header(HttpHeaders.ETAG, ETags.of(name.version())).build();
+    }
+
+    @PUT
+    @RolesAllowed({Roles.ADMIN, Roles.OUTREACH})
+    @Audited(resource = "community-name", action = "update")
+    @Path("{id}/name")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "renameCommunity", summary = "Give a community the name staff use for it",
+            description = "The name follows the community's stable id from run to run. {\"name\": null} (or blank) "
+                    + "goes back to the generated name. If-Match with the name's ETag (or its nameVersion) is required")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = InsightViews.CommunityRename.class)))
+    @APIResponse(responseCode = "200", description = "Renamed; ETag the new version", headers = @Header(name = "ETag",
+            description = "The name's new version", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = InsightViews.CommunityName.class)))
+    @APIResponse(responseCode = "404", description = "Not a community of the latest run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "412", description = "If-Match is not the current version",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *; nothing written",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response rename(@Parameter(description = "A community id of the latest run", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @PathParam("id") String id,
+                           @HeaderParam("If-Match") String ifMatch, InsightViews.CommunityRename body) {
+        long community = CommunityIds.parse(id);
+        long expected = ETags.required(ifMatch);
+        if (body == null) {
+            throw InvalidInput.request("malformed-json", "the body is empty: send {\"name\": \"…\"}");
+        }
+        InsightViews.CommunityName name = insights.renameCommunity(community, expected, body.name());
+        return Response.ok(name).header(HttpHeaders.ETAG, ETags.of(name.version())).build();
     }
 
     @GET

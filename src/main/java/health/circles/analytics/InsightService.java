@@ -27,10 +27,41 @@ public class InsightService {
 
     private final AnalyticsRunStore runs;
     private final InsightStore insights;
+    private final CommunityNames names;
 
-    InsightService(AnalyticsRunStore runs, InsightStore insights) {
+    InsightService(AnalyticsRunStore runs, InsightStore insights, CommunityNames names) {
         this.runs = runs;
         this.insights = insights;
+        this.names = names;
+    }
+
+    /** The names of communities of the run, by id (named first when the run has not been yet). */
+    Map<Long, CommunityNames.Name> names(UUID run, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        names.name(run);
+        return names.of(List.copyOf(new java.util.LinkedHashSet<>(ids)));
+    }
+
+    /**
+     * The names of communities of the latest successful run, by id (as text, for JSON): those the run does not have
+     * are left out, and there are none before any run.
+     */
+    public Map<String, String> communityNames(java.util.Collection<Long> ids) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        latestSucceededRun().ifPresent(run -> names(run, ids).forEach((id, n) -> out.put(Long.toString(id), n.name())));
+        return out;
+    }
+
+    private static String nameOf(Map<Long, CommunityNames.Name> names, long id) {
+        CommunityNames.Name n = names.get(id);
+        return n == null ? null : n.name();
+    }
+
+    private List<Community> named(UUID run, List<Community> found) {
+        Map<Long, CommunityNames.Name> of = names(run, found.stream().map(Community::id).toList());
+        return found.stream().map(c -> c.named(of.get(c.id()))).toList();
     }
 
     /** The newest successful run, if any: what every read of scores and communities serves. */
@@ -64,6 +95,8 @@ public class InsightService {
         Map<UUID, Map<String, Integer>> types = ids.isEmpty() ? Map.of() : insights.tieTypes(ids);
         Map<UUID, List<Long>> reached = ids.isEmpty() ? Map.of() : insights.reachedCommunities(run, ids);
         Map<UUID, List<Neighbour>> strongest = ids.isEmpty() ? Map.of() : insights.strongestNeighbours(ids);
+        Map<Long, CommunityNames.Name> communityNames = names(run,
+                page.stream().map(InsightStore.Ranked::community).toList());
         List<Influencer> items = new ArrayList<>();
         for (InsightStore.Ranked r : page) {
             Map<String, Integer> byType = types.getOrDefault(r.contactId(), Map.of());
@@ -82,7 +115,7 @@ public class InsightService {
                 case STRENGTH -> r.scores().strength();
             };
             items.add(new Influencer(r.contactId(), r.displayName(), r.kind(), r.rank(), score, r.scores(),
-                    r.community(), r.previousRank(), change, why));
+                    r.community(), nameOf(communityNames, r.community()), r.previousRank(), change, why));
         }
         String next = more ? encode(String.valueOf(page.get(page.size() - 1).rank())) : null;
         return new Page<>(items, next);
@@ -103,7 +136,7 @@ public class InsightService {
         }
         List<Community> found = insights.communities(run, level, minSize, beforeSize, afterId, limit + 1);
         boolean more = found.size() > limit;
-        List<Community> page = more ? found.subList(0, limit) : found;
+        List<Community> page = named(run, more ? found.subList(0, limit) : found);
         String next = null;
         if (more) {
             Community last = page.get(page.size() - 1);
@@ -114,13 +147,35 @@ public class InsightService {
 
     public CommunityDetail community(long id) {
         UUID run = latestRun();
-        Community summary = insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        Community found = insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        List<InsightViews.Bridge> bridges = insights.bridges(run, id, 10);
+        List<Long> ids = new ArrayList<>(List.of(id));
+        bridges.forEach(b -> ids.add(b.communityId()));
+        Map<Long, CommunityNames.Name> of = names(run, ids);
+        Community summary = found.named(of.get(id));
         return new CommunityDetail(summary, run, insights.children(run, id),
                 insights.members(run, id, Metric.PAGERANK, false, 10),
-                insights.bridges(run, id, 10),
+                bridges.stream().map(b -> new InsightViews.Bridge(b.communityId(), b.size(), b.ties(), b.strength(),
+                        nameOf(of, b.communityId()))).toList(),
                 insights.members(run, id, Metric.BETWEENNESS, true, 5),
                 insights.secondaryCount(run, id),
                 insights.secondaryMembers(run, id, 20));
+    }
+
+    /** The name of a community of the latest run. */
+    public InsightViews.CommunityName communityName(long id) {
+        UUID run = latestRun();
+        insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        names.name(run);
+        return InsightViews.CommunityName.of(names.one(id));
+    }
+
+    /** Renames a community of the latest run (null or blank: back to the generated name). */
+    public InsightViews.CommunityName renameCommunity(long id, long expected, String name) {
+        UUID run = latestRun();
+        insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        names.name(run);
+        return InsightViews.CommunityName.of(names.rename(id, expected, name));
     }
 
     public ContactCommunities contactCommunities(UUID contact) {
@@ -134,18 +189,26 @@ public class InsightService {
                     "Contact " + contact + " was not part of the latest analytics run " + run
                             + " (added since, or not yet in the graph); it will be in the next one");
         }
-        return new ContactCommunities(contact, run, memberships);
+        Map<Long, CommunityNames.Name> of = names(run,
+                memberships.stream().map(InsightViews.Membership::communityId).toList());
+        return new ContactCommunities(contact, run, memberships.stream().map(m -> new InsightViews.Membership(
+                m.communityId(), m.level(), m.primary(), m.share(), m.size(), nameOf(of, m.communityId()))).toList());
     }
 
     /** The latest successful run and the community's primary members by PageRank, for maps. */
-    record Members(UUID run, List<UUID> ids, boolean truncated, int size) {
+    record Members(UUID run, List<UUID> ids, boolean truncated, int size, int level) {
     }
 
     Members members(long community, int limit) {
         UUID run = latestRun();
         Community summary = insights.community(run, community).orElseThrow(() -> unknownCommunity(community, run));
         List<UUID> ids = insights.memberIds(run, community, limit);
-        return new Members(run, ids, summary.size() > ids.size(), summary.size());
+        return new Members(run, ids, summary.size() > ids.size(), summary.size(), summary.level());
+    }
+
+    /** Communities of the run by id, with their names (unknown ids are left out). */
+    List<Community> communitiesById(UUID run, List<Long> ids) {
+        return ids.isEmpty() ? List.of() : named(run, insights.communitiesById(run, ids));
     }
 
     /** The largest communities of a level (at most {@code limit}) and the links among them, for overview maps. */
@@ -156,7 +219,7 @@ public class InsightService {
         UUID run = latestRun();
         List<Community> found = insights.communities(run, level, minSize, null, null, limit + 1);
         boolean more = found.size() > limit;
-        List<Community> shown = more ? found.subList(0, limit) : found;
+        List<Community> shown = named(run, more ? found.subList(0, limit) : found);
         int total = more ? insights.communityCount(run, level, minSize) : shown.size();
         List<Long> ids = shown.stream().map(Community::id).toList();
         List<InsightStore.Link> links = ids.isEmpty() ? List.of() : insights.links(run, level, ids, maxLinks);

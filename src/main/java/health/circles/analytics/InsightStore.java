@@ -39,8 +39,8 @@ public class InsightStore {
                       WHERE t.to_id = ids.id AND %1$s) x)""".formatted(ActiveTie.ACTIVE_TODAY_SQL);
 
     private static final String COMMUNITY_COLUMNS = """
-            id, level, parent_id, size, kind_mix, density, internal_ties, internal_strength, external_strength,
-            modularity_contribution, languages, postal_codes""";
+            c.id, c.level, c.parent_id, c.size, c.kind_mix, c.density, c.internal_ties, c.internal_strength,
+            c.external_strength, c.modularity_contribution, c.languages, c.postal_codes""";
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
@@ -132,15 +132,20 @@ public class InsightStore {
 
     /** Communities of a level, largest first, keyset-paged by (size, id). */
     List<Community> communities(UUID run, int level, int minSize, Integer beforeSize, Long afterId, int limit) {
-        String sql = "SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community WHERE run_id = ? AND level = ? "
-                + "AND size >= ?" + (beforeSize == null ? "" : " AND (size < ? OR (size = ? AND id > ?))")
-                + " ORDER BY size DESC, id LIMIT ?";
+        String sql = "SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community c WHERE c.run_id = ? AND c.level = ? "
+                + "AND c.size >= ?" + (beforeSize == null ? "" : " AND (c.size < ? OR (c.size = ? AND c.id > ?))")
+                + " ORDER BY c.size DESC, c.id LIMIT ?";
         List<Object> params = new ArrayList<>(List.of(run, level, minSize));
         if (beforeSize != null) {
             params.addAll(List.of(beforeSize, beforeSize, afterId));
         }
         params.add(limit);
         return query(sql, params, this::community);
+    }
+
+    List<Community> communitiesById(UUID run, List<Long> ids) {
+        return query("SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community c WHERE c.run_id = ? AND c.id = ANY(?) "
+                + "ORDER BY c.size DESC, c.id", List.of(run, ids.toArray(new Long[0])), this::community);
     }
 
     int communityCount(UUID run, int level, int minSize) {
@@ -163,7 +168,7 @@ public class InsightStore {
     }
 
     Optional<Community> community(UUID run, long id) {
-        return query("SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community WHERE run_id = ? AND id = ?",
+        return query("SELECT " + COMMUNITY_COLUMNS + " FROM analytics_community c WHERE c.run_id = ? AND c.id = ?",
                 List.of(run, id), this::community).stream().findFirst();
     }
 
@@ -194,7 +199,7 @@ public class InsightStore {
                 JOIN analytics_community c ON c.run_id = l.run_id AND c.id = CASE WHEN l.a = ? THEN l.b ELSE l.a END
                 WHERE l.run_id = ? AND (l.a = ? OR l.b = ?)
                 ORDER BY l.strength DESC, other LIMIT ?""", List.of(community, community, run, community, community, limit),
-                r -> new Bridge(r.getLong(1), r.getInt(2), r.getLong(3), r.getDouble(4)));
+                r -> new Bridge(r.getLong(1), r.getInt(2), r.getLong(3), r.getDouble(4), null));
     }
 
     long secondaryCount(UUID run, long community) {
@@ -222,7 +227,8 @@ public class InsightStore {
                 FROM analytics_membership m JOIN analytics_community c ON c.run_id = m.run_id AND c.id = m.community_id
                 WHERE m.run_id = ? AND m.contact_id = ?
                 ORDER BY m.level, m.is_primary DESC, m.share DESC NULLS LAST, m.community_id""", List.of(run, contact),
-                r -> new Membership(r.getLong(1), r.getInt(2), r.getBoolean(3), (Double) r.getObject(4), r.getInt(5)));
+                r -> new Membership(r.getLong(1), r.getInt(2), r.getBoolean(3), (Double) r.getObject(4), r.getInt(5),
+                        null));
     }
 
     /** Primary members of a community by PageRank, for maps. */
@@ -244,7 +250,8 @@ public class InsightStore {
                 r.getDouble("density"), r.getLong("internal_ties"), r.getDouble("internal_strength"),
                 r.getDouble("external_strength"), r.getDouble("modularity_contribution"),
                 read(r.getString("languages"), new TypeReference<List<ValueCount>>() { }),
-                read(r.getString("postal_codes"), new TypeReference<List<ValueCount>>() { }));
+                read(r.getString("postal_codes"), new TypeReference<List<ValueCount>>() { }),
+                null, null, null, false, 0, List.of());
     }
 
     private <T> T read(String value, TypeReference<T> type) {

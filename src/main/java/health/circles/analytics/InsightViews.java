@@ -22,6 +22,7 @@ public final class InsightViews {
             @Schema(description = "Value of the requested metric") double score,
             Scores scores,
             @Schema(description = "Coarsest community the contact belongs to") long community,
+            @Schema(description = "That community's name") String communityName,
             @Schema(description = "Rank in the previous successful run; absent when it was not ranked then") Integer previousRank,
             @Schema(description = "Places gained since the previous run (negative: lost)") Integer rankChange,
             Explanation explanation) implements AuditedRecord {
@@ -83,7 +84,62 @@ public final class InsightViews {
             @Schema(description = "Strength of ties leaving the community") double externalStrength,
             @Schema(description = "This community's term of the level's modularity") double modularityContribution,
             List<ValueCount> languages,
-            List<ValueCount> postalCodes) {
+            List<ValueCount> postalCodes,
+            @Schema(description = "What staff call it: their chosen name, else the generated one "
+                    + "(e.g. \"Bayview Clinic · 90020 · es\")") String name,
+            @Schema(description = "Generated from what is most over-represented in it against the whole network")
+            String generatedName,
+            @Schema(description = "The generated name's facts in a sentence") String description,
+            @Schema(description = "Whether staff chose the name (PUT /communities/{id}/name)") boolean renamed,
+            @Schema(description = "Version of the name, for If-Match on a rename (also the ETag of GET /communities/{id})")
+            long nameVersion,
+            @Schema(description = "The facts the generated name is made of, most telling first") List<Trait> traits) {
+
+        /** The same community with its name. */
+        Community named(CommunityNames.Name n) {
+            return n == null ? this : new Community(id, level, parentId, size, kindMix, density, internalTies,
+                    internalStrength, externalStrength, modularityContribution, languages, postalCodes, n.name(),
+                    n.generatedName(), n.summary(), n.renamed(), n.version(), n.traits());
+        }
+    }
+
+    /** A community's name, generated or chosen by staff; {@code version} is its ETag. */
+    @Schema(name = "CommunityName")
+    public record CommunityName(
+            long communityId,
+            @Schema(description = "What staff call it: their chosen name, else the generated one") String name,
+            @Schema(description = "Generated from what is most over-represented in it against the whole network")
+            String generatedName,
+            @Schema(description = "The generated name's facts in a sentence") String description,
+            @Schema(description = "Whether staff chose the name") boolean renamed,
+            @Schema(description = "Send it back quoted as If-Match to rename") long version,
+            List<Trait> traits) {
+
+        static CommunityName of(CommunityNames.Name n) {
+            return new CommunityName(n.community(), n.name(), n.generatedName(), n.summary(), n.renamed(),
+                    n.version(), n.traits());
+        }
+    }
+
+    /** A new name for a community; null or blank goes back to the generated name. */
+    @Schema(name = "CommunityRename")
+    public record CommunityRename(
+            @Schema(description = "1 to 80 characters; null or blank: use the generated name again", maxLength = 80,
+                    nullable = true) String name) {
+    }
+
+    /** Something over-represented in a community: its share there against its share of the whole network. */
+    @Schema(name = "CommunityTrait")
+    public record Trait(
+            @Schema(enumeration = {"ORGANISATION", "GROUP", "POSTAL_CODE", "CITY", "LANGUAGE", "KIND", "TAG"})
+            String category,
+            @Schema(description = "The organisation's or group's name, the postal code, city, language, kind or tag")
+            String value,
+            @Schema(description = "The organisation's contact id or the group's id", format = "uuid") String ref,
+            @Schema(description = "Members who have it") int count,
+            @Schema(description = "Share of the members who have it") double share,
+            @Schema(description = "Share of the whole network (the run's contacts) that has it") double networkShare,
+            @Schema(description = "share / networkShare") double lift) {
     }
 
     /** A member as shown in a community's detail. */
@@ -94,7 +150,8 @@ public final class InsightViews {
 
     /** Ties from a community to another at the same level. */
     @Schema(name = "CommunityBridge")
-    public record Bridge(long communityId, int size, long ties, double strength) {
+    public record Bridge(long communityId, int size, long ties, double strength,
+                         @Schema(description = "The other community's name") String name) {
     }
 
     /** A contact of another community that holds a large share of its tie strength here. */
@@ -134,7 +191,8 @@ public final class InsightViews {
     @Schema(name = "Membership")
     public record Membership(long communityId, int level, boolean primary,
                              @Schema(description = "Share of the contact's tie strength inside that community") Double share,
-                             int size) {
+                             int size,
+                             @Schema(description = "The community's name") String name) {
     }
 
     /** The communities of one contact in the latest run. */

@@ -21,7 +21,9 @@ final class MapDocuments {
 
     /** Cytoscape.js elements JSON, with the bounds note. */
     @Schema(name = "CytoscapeMap")
-    public record Cytoscape(Elements elements, int nodeCount, int edgeCount, boolean truncated, String note) {
+    public record Cytoscape(Elements elements, int nodeCount, int edgeCount, boolean truncated, String note,
+                            @Schema(description = "Name of every community the map's nodes belong to (any level), "
+                                    + "by community id") java.util.Map<String, String> communityNames) {
     }
 
     /** The elements object Cytoscape.js takes. */
@@ -42,7 +44,7 @@ final class MapDocuments {
     static Cytoscape cytoscape(MapGraph map) {
         return new Cytoscape(new Elements(map.nodes().stream().map(NodeElement::new).toList(),
                 map.edges().stream().map(EdgeElement::new).toList()), map.nodes().size(), map.edges().size(),
-                map.truncated(), map.note());
+                map.truncated(), map.note(), map.communityNames());
     }
 
     static String graphml(MapGraph map) {

@@ -2,13 +2,19 @@ package health.circles.analytics;
 
 import health.circles.group.GroupRef;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A bounded piece of the graph for drawing: contacts with their community and influence and the ties among them, or
  * (an overview) communities with the ties between them.
  */
-record MapGraph(List<Node> nodes, List<Edge> edges, boolean truncated, String note) {
+record MapGraph(List<Node> nodes, List<Edge> edges, boolean truncated, String note,
+                Map<String, String> communityNames) {
+
+    MapGraph(List<Node> nodes, List<Edge> edges, boolean truncated, String note) {
+        this(nodes, edges, truncated, note, Map.of());
+    }
 
     /** A contact on a map; {@code influence} is its PageRank, for node size. */
     @Schema(name = "MapNode")

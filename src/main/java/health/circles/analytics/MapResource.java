@@ -67,10 +67,15 @@ public class MapResource {
                               @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                               @Parameter(description = TYPES) @QueryParam("types") String types,
                               @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
+                              @Parameter(description = "true: also the neighbouring communities it has most tie "
+                                      + "strength with (up to 8) as COMMUNITY nodes, with a BRIDGE edge from each member "
+                                      + "tied to one; default false", schema = @Schema(type = SchemaType.BOOLEAN))
+                              @QueryParam("neighbours") String neighbours,
                               @Context HttpHeaders headers) {
         long community = CommunityIds.parse(id);
         TieFilter filter = TieFilter.parse(types, minStrength, this.types);
-        return render(maps.community(community, filter), format, headers, "community-" + community);
+        boolean around = flag("neighbours", neighbours);
+        return render(maps.community(community, filter, around), format, headers, "community-" + community);
     }
 
     @GET
@@ -125,6 +130,17 @@ public class MapResource {
         java.util.UUID contact = Ids.parse("id", id);
         TieFilter filter = TieFilter.parse(types, minStrength, this.types);
         return render(maps.contact(contact, depth == null ? 1 : depth, filter), format, headers, "contact-" + contact);
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw InvalidInput.field(name, "must be true or false");
+        };
     }
 
     /** An integer parameter taken as text (JAX-RS would answer an unconvertible one with 404). */

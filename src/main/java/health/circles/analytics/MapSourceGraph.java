@@ -63,6 +63,36 @@ public class MapSourceGraph {
         }
     }
 
+    /** Active ties (passing the filter) from a member to contacts of other communities of the level, summed. */
+    record Crossing(String member, long community, long ties, double strength) {
+    }
+
+    /**
+     * Per member among {@code ids} and other community at {@code level} (the community ids the last run wrote to the
+     * graph), the active ties between them that pass the filter and their summed strength.
+     */
+    List<Crossing> crossings(List<String> ids, int level, long community, TieFilter filter) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("ids", ids);
+        params.put("level", level);
+        params.put("community", community);
+        params.put("types", filter.types());
+        params.put("minStrength", filter.minStrength());
+        try (Session session = driver.session()) {
+            return session.executeRead(tx -> tx.run("""
+                    UNWIND $ids AS id
+                    MATCH (a:Contact {id: id})-[t:TIE]-(b:Contact)
+                    WHERE %s AND b.communityLevels IS NOT NULL AND size(b.communityLevels) > $level
+                      AND b.communityLevels[$level] <> $community
+                      AND ($types IS NULL OR t.type IN $types) AND coalesce(t.strength, 0) >= $minStrength
+                    RETURN a.id AS member, b.communityLevels[$level] AS other, count(t) AS ties,
+                           sum(coalesce(t.strength, 0)) AS strength
+                    ORDER BY member, other""".formatted(ActiveTie.ACTIVE_TODAY_CYPHER), params)
+                    .list(r -> new Crossing(r.get("member").asString(), r.get("other").asLong(),
+                            r.get("ties").asLong(), r.get("strength").asDouble())));
+        }
+    }
+
     /** Whether the contact is in the graph. */
     boolean exists(String id) {
         try (Session session = driver.session()) {

@@ -63,16 +63,22 @@ public class SegmentService {
         check(in.filter(), name, null);
         Instant now = now();
         SegmentView s = new SegmentView(UUID.randomUUID(), name, blankToNull(in.description()), normalised(in.filter()),
-                Boolean.TRUE.equals(in.includeUnknown()), callers.current().subject(), now, now, 0);
+                Boolean.TRUE.equals(in.includeUnknown()), callers.current().subject(), now, now, 0, null);
         segments.insert(s);
         events.record(health.circles.events.Change.of(health.circles.events.EventTypes.SEGMENT_CREATED, s.id(),
                 s.version()));
-        return s;
+        return named(s);
     }
 
     @Transactional
     public SegmentView get(UUID id) {
-        return find(id, false);
+        return named(find(id, false));
+    }
+
+    /** The view with the names of its filter's communities (those of the latest run), for people to read. */
+    private SegmentView named(SegmentView s) {
+        List<Long> ids = s.filter() == null || s.filter().communities() == null ? List.of() : s.filter().communities();
+        return s.withCommunityNames(ids.isEmpty() ? java.util.Map.of() : insights.communityNames(ids));
     }
 
     /** PUT: replaces the definition; {@code expectedVersion} is the If-Match version. */
@@ -84,7 +90,7 @@ public class SegmentService {
         check(in.filter(), name, id);
         SegmentView changed = new SegmentView(id, name, blankToNull(in.description()), normalised(in.filter()),
                 Boolean.TRUE.equals(in.includeUnknown()), current.createdBy(), current.createdAt(), now(),
-                current.version() + 1);
+                current.version() + 1, null);
         if (!segments.replace(changed, current.version())) {
             throw new Conflict("conflict", "The segment changed meanwhile; read it again and retry");
         }
@@ -103,7 +109,7 @@ public class SegmentService {
         }
         events.record(new health.circles.events.Change(health.circles.events.EventTypes.SEGMENT_UPDATED, id,
                 changed.version(), fields, java.util.Map.of()));
-        return changed;
+        return named(changed);
     }
 
     @Transactional
@@ -131,7 +137,7 @@ public class SegmentService {
         List<SegmentView> found = segments.list(cursor == null ? null : cursor.key(), cursor == null ? null : cursor.id(),
                 limit + 1);
         boolean more = found.size() > limit;
-        List<SegmentView> page = more ? found.subList(0, limit) : found;
+        List<SegmentView> page = (more ? found.subList(0, limit) : found).stream().map(this::named).toList();
         String cursorOut = more ? new Cursor(page.get(limit - 1).name(), page.get(limit - 1).id()).encode() : null;
         return Page.counted(page, cursorOut, segments.count());
     }

@@ -245,7 +245,7 @@ public class SegmentStore {
         try {
             return new SegmentView(r.getObject(1, UUID.class), r.getString(2), r.getString(3),
                     json.readValue(r.getString(4), SegmentFilter.class), r.getBoolean(5), r.getString(6),
-                    r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), r.getLong(9));
+                    r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), r.getLong(9), null);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable filter of segment " + r.getString(1), e);
         }

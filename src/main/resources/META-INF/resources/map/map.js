@@ -26,6 +26,8 @@
     map: null,             // the last map document drawn
     mapUrl: null,          // the API address it came from (GraphML export asks it again)
     hiddenKinds: {},
+    names: {},             // community id -> name (generated, or chosen by staff)
+    communityId: null,     // the community drawn on its own (community view), if any
     level: 0,
     levels: 1
   };
@@ -143,13 +145,14 @@
 
   // ---- API calls ------------------------------------------------------------------------------------------------
 
-  function call(method, url, body, accept) {
+  function call(method, url, body, accept, extra) {
     if (!state.token) {
       signedOut('You are not signed in: paste a token first.');
       return Promise.reject({ status: 401, message: 'not signed in' });
     }
     var headers = { 'Authorization': 'Bearer ' + state.token, 'Accept': accept || 'application/json' };
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
+    Object.keys(extra || {}).forEach(function (k) { headers[k] = extra[k]; });
     return fetch(url, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) {
         if (r.status === 401) {
@@ -226,10 +229,19 @@
     closeResults();
     $('search-input').value = c.displayName || '';
     state.centre = { id: c.id, name: c.displayName };
+    state.communityId = null;
     if (state.view === 'overview') { setView('rings'); } else { load(); }
   }
 
   // ---- Loading and drawing maps ---------------------------------------------------------------------------------
+
+  /** Past this many contacts on one circle, the circle shows one node per community instead (unless turned off). */
+  var RING_SUMMARY = 300;
+  /** At most this many contact labels at once; which ones is decided by influence and by room (see declutter). */
+  var LABEL_BUDGET = 40;
+  /** Labels keep this size on screen whatever the zoom, so that zooming in makes room for more of them. */
+  var LABEL_PX = 12;
+  var COMMUNITY_LABEL_PX = 14;
 
   function filterParams() {
     var types = Array.prototype.filter.call(document.querySelectorAll('#tie-types input'), function (b) {
@@ -244,10 +256,12 @@
 
   function load() {
     if (state.view === 'overview') { return loadOverview(''); }
+    if (state.view === 'community' && state.communityId) { return loadCommunity(state.communityId); }
     if (!state.centre) {
       setNote('Find a contact to draw their circles, or open the Overview of all communities.');
       return Promise.resolve();
     }
+    state.communityId = null;
     var url = API + '/maps/contacts/' + encodeURIComponent(state.centre.id) + '?depth=' + $('depth').value
       + filterParams();
     document.body.dataset.state = 'loading';
@@ -295,8 +309,8 @@
     if (cy) { return cy; }
     cy = api.cy = cytoscape({
       container: $('cy'),
-      minZoom: 0.05,
-      maxZoom: 4,
+      minZoom: 0.02,
+      maxZoom: 6,
       pixelRatio: 1,                 // crisp enough, and keeps 2,000 nodes fluid
       textureOnViewport: true,       // pan and zoom move a bitmap of large graphs instead of redrawing
       hideEdgesOnViewport: true,
@@ -306,56 +320,70 @@
       style: [
         { selector: 'node', style: {
           'background-color': 'data(colour)', 'width': 'data(diameter)', 'height': 'data(diameter)',
-          'label': 'data(label)', 'font-size': 11, 'color': '#1b1f24', 'text-valign': 'bottom', 'text-margin-y': 3,
-          'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1,
-          'min-zoomed-font-size': 9, 'border-width': 1, 'border-color': '#ffffff' } },
-        { selector: 'node.community', style: { 'font-size': 40, 'min-zoomed-font-size': 0, 'text-valign': 'bottom',
-          'text-margin-y': 4, 'text-background-opacity': 0.85 } },
+          'label': '', 'color': '#1b1f24', 'text-valign': 'bottom', 'text-margin-y': 2,
+          'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 1,
+          'text-background-shape': 'roundrectangle', 'min-zoomed-font-size': 0, 'border-width': 1,
+          'border-color': '#ffffff', 'z-index-compare': 'manual', 'z-index': 10 } },
+        // Labels only where declutter() found room; font size in data(fs) keeps them LABEL_PX on screen.
+        { selector: 'node.labelled', style: { 'label': 'data(name)', 'font-size': 'data(fs)', 'z-index': 20 } },
+        { selector: 'node.community', style: { 'font-weight': 'bold', 'border-width': 2,
+          'border-color': '#ffffff' } },
+        { selector: 'node.neighbour', style: { 'background-opacity': 0.55, 'border-width': 2,
+          'border-style': 'dashed', 'border-color': '#3d4550' } },
+        { selector: 'node.ring-group', style: { 'background-opacity': 0.8, 'border-width': 2,
+          'border-color': '#3d4550' } },
+        // Circles of ties drawn as guides: a dashed ring with its number and count above it, never clickable.
+        { selector: 'node.guide', style: { 'background-opacity': 0, 'border-width': 'data(bw)',
+          'border-style': 'dashed', 'border-color': '#8a939f', 'events': 'no', 'z-index': 0, 'overlay-opacity': 0 } },
+        // A ring's number and count: a label-only node just outside the top of the ring.
+        { selector: 'node.guide-label', style: { 'width': 1, 'height': 1, 'background-opacity': 0, 'border-width': 0,
+          'label': 'data(name)', 'font-size': 'data(fs)', 'text-valign': 'top', 'color': '#4a5360',
+          'font-weight': 'bold', 'events': 'no', 'z-index': 15, 'overlay-opacity': 0 } },
+        { selector: 'node.guide-label.quiet', style: { 'label': '' } },
         { selector: 'node.centre', style: { 'border-width': 4, 'border-color': '#1b1f24', 'font-weight': 'bold',
-          'z-index': 10 } },
+          'z-index': 30 } },
         { selector: 'node.own', style: { 'border-width': 5, 'border-color': '#e8a200' } },
+        { selector: 'node.bridged', style: { 'border-width': 6, 'border-color': '#D55E00' } },
         { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#e8a200', 'overlay-opacity': 0 } },
         { selector: 'node.focused', style: { 'overlay-color': '#e8a200', 'overlay-opacity': 0.35,
           'overlay-padding': 6 } },
         { selector: 'node.hidden-kind', style: { 'display': 'none' } },
         { selector: 'edge', style: { 'width': 'data(width)', 'line-color': '#8a939f', 'opacity': 'data(opacity)',
-          'curve-style': 'haystack' } },
-        { selector: 'edge.link', style: { 'line-color': '#3d4550' } }
+          'curve-style': 'haystack', 'z-index': 1 } },
+        { selector: 'edge.link', style: { 'line-color': '#3d4550' } },
+        { selector: 'edge.bridge', style: { 'line-color': '#D55E00', 'line-style': 'dashed',
+          'curve-style': 'straight' } },
+        { selector: 'edge.minor', style: { 'display': 'none' } },
+        { selector: 'edge.lit', style: { 'opacity': 0.95, 'line-color': '#1b1f24', 'z-index': 5 } }
       ]
     });
-    cy.on('tap', 'node', function (ev) { openPanel(ev.target); });
-    cy.on('select unselect', 'node', updateSelection);
+    cy.on('tap', 'node', function (ev) {
+      var n = ev.target;
+      if (n.hasClass('guide') || n.hasClass('guide-label')) { return; }
+      // A community opens where it is clicked: its members drawn, its details beside them.
+      if (n.data('kind') === 'COMMUNITY' && state.view === 'overview') { loadCommunity(n.data('community')); }
+      else if (n.hasClass('neighbour')) { loadCommunity(n.data('community')); }
+      openPanel(n);
+    });
+    cy.on('select unselect', 'node', function () { updateSelection(); declutterSoon(); });
+    cy.on('mouseover', 'node', function (ev) {
+      if (ev.target.hasClass('guide') || ev.target.hasClass('guide-label')) { return; }
+      ev.target.addClass('hovered');
+      ev.target.connectedEdges().addClass('lit');
+      declutter();
+    });
+    cy.on('mouseout', 'node', function (ev) {
+      ev.target.removeClass('hovered');
+      ev.target.connectedEdges().removeClass('lit');
+      declutterSoon();
+    });
+    cy.on('viewport', declutterSoon);
     return cy;
   }
 
   function diameter(influence, max, min, range) {
     if (influence === null || influence === undefined || !max) { return min + 4; }
     return min + Math.sqrt(influence / max) * range;
-  }
-
-  /**
-   * Concentric bands: each circle of ties starts a new band, and a band holds at most 12 times its number of
-   * contacts, so that a large outer circle wraps onto further bands instead of piling up on one. Within a circle
-   * contacts are ordered by community, so that neighbours in a band tend to belong together.
-   */
-  function ringBands(nodes) {
-    var byRing = {};
-    nodes.forEach(function (d) { var r = d.ring || 0; (byRing[r] = byRing[r] || []).push(d); });
-    var bands = {};
-    var band = 0;
-    Object.keys(byRing).map(Number).sort(function (a, b) { return a - b; }).forEach(function (r) {
-      var members = byRing[r].sort(function (a, b) {
-        return (communityAt(a) || 0) - (communityAt(b) || 0) || (b.influence || 0) - (a.influence || 0);
-      });
-      var used = 0;
-      members.forEach(function (d) {
-        if (used >= Math.max(1, 12 * band)) { band += 1; used = 0; }
-        bands[d.id] = band;
-        used += 1;
-      });
-      band += 1;
-    });
-    return bands;
   }
 
   /** Palette slots of the communities on the current map, largest first, so that those drawn differ. */
@@ -380,76 +408,165 @@
     return node.community;
   }
 
+  /** What staff call a community: its name from the API, else its number. */
+  function communityName(id) {
+    if (id === null || id === undefined) { return 'no community'; }
+    return state.names[id] || ('community ' + id);
+  }
+
+  function remember(names) {
+    Object.keys(names || {}).forEach(function (k) { if (names[k]) { state.names[k] = names[k]; } });
+  }
+
   function elementsOf(map, own) {
     var nodes = map.elements.nodes.map(function (n) { return n.data; });
+    remember(map.communityNames);
     var maxInfluence = 0;
     var levels = 1;
     nodes.forEach(function (d) {
+      if (d.kind === 'COMMUNITY' && d.community !== null && d.community !== undefined) { state.names[d.community] = d.label; }
       if (d.influence > maxInfluence) { maxInfluence = d.influence; }
       if (d.communities && d.communities.length > levels) { levels = d.communities.length; }
     });
     if (levels !== state.levels && state.view !== 'overview') { state.levels = levels; fillLevels(); }
     var overview = state.view === 'overview';
-    // Large maps name only the most influential contacts: 2,000 labels would be unreadable and slow to draw.
-    var labelled = {};
-    if (nodes.length > 300) {
-      nodes.slice().sort(function (a, b) { return (b.influence || 0) - (a.influence || 0); }).slice(0, 40)
-        .forEach(function (d) { labelled[d.id] = true; });
-    }
-    var bands = state.view === 'rings' ? ringBands(nodes) : {};
-    assignSlots(nodes.map(function (d) { return overview ? d.community : communityAt(d); }));
+    var contacts = nodes.filter(function (d) { return d.kind !== 'COMMUNITY'; });
+    var small = contacts.length <= 500;
+    assignSlots(nodes.map(function (d) { return d.kind === 'COMMUNITY' ? d.community : communityAt(d); }));
+    var summarised = state.view === 'rings' ? crowdedRings(contacts) : {};
     var els = [];
+    var groupOf = {};
+    var groups = {};
     nodes.forEach(function (d) {
-      var colour = overview ? communityColour(d.community)
-        : state.view === 'community' ? communityColour(communityAt(d)) : (KIND_COLOURS[d.kind] || '#6B6B6B');
-      var classes = [];
+      if (d.kind !== 'COMMUNITY' && summarised[d.ring || 0]) {
+        var c = communityAt(d);
+        var gid = 'ring-' + (d.ring || 0) + '-community-' + (c === null || c === undefined ? 'none' : c);
+        groupOf[d.id] = gid;
+        var g = groups[gid] = groups[gid] || { id: gid, ring: d.ring || 0, community: c, members: 0, influence: 0 };
+        g.members += 1;
+        g.influence += d.influence || 0;
+        return;
+      }
+      var colour = d.kind === 'COMMUNITY' || state.view !== 'rings'
+        ? communityColour(d.kind === 'COMMUNITY' ? d.community : communityAt(d)) : (KIND_COLOURS[d.kind] || '#6B6B6B');
+      var classes = [d.kind === 'COMMUNITY' ? 'community' : 'contact'];
+      if (d.kind === 'COMMUNITY' && !overview) { classes.push('neighbour'); }
       if (state.centre && d.id === state.centre.id && !overview) { classes.push('centre'); }
       if (overview && own && own[d.community]) { classes.push('own'); }
-      if (!overview && state.hiddenKinds[d.kind]) { classes.push('hidden-kind'); }
-      if (overview) { classes.push('community'); }
+      if (d.kind !== 'COMMUNITY' && state.hiddenKinds[d.kind]) { classes.push('hidden-kind'); }
       els.push({ group: 'nodes', classes: classes.join(' '), data: {
-        id: d.id, name: d.label || '', kind: d.kind, band: bands[d.id],
-        label: nodes.length <= 300 || labelled[d.id] || (state.centre && d.id === state.centre.id) ? d.label || '' : '', community: d.community, group: overview ? d.community : communityAt(d),
-        ring: d.ring, influence: d.influence, size: d.size, colour: colour,
-        diameter: overview ? 24 + Math.sqrt(d.size || 1) * 6 : diameter(d.influence, maxInfluence, nodes.length > 500 ? 5 : 10, nodes.length > 500 ? 14 : 30)
+        id: d.id, name: d.kind === 'COMMUNITY' ? d.label + ' (' + (d.size || 0) + ')' : d.label || '', kind: d.kind,
+        community: d.community, group: d.kind === 'COMMUNITY' ? d.community : communityAt(d),
+        ring: d.ring, influence: d.kind === 'COMMUNITY' ? d.size : d.influence, size: d.size, colour: colour,
+        fs: LABEL_PX,
+        diameter: d.kind === 'COMMUNITY' ? 30 + Math.sqrt(d.size || 1) * 10
+          : diameter(d.influence, maxInfluence, small ? 10 : 5, small ? 30 : 14)
       } });
     });
+    Object.keys(groups).forEach(function (gid) {
+      var g = groups[gid];
+      els.push({ group: 'nodes', classes: 'ring-group', data: {
+        id: gid, kind: 'RING_GROUP', ring: g.ring, community: g.community, group: g.community, members: g.members,
+        name: communityName(g.community) + ' (' + g.members + ')', influence: g.influence, fs: LABEL_PX,
+        colour: communityColour(g.community), diameter: 12 + Math.sqrt(g.members) * 5 } });
+    });
+    // Ties to contacts summarised into a community node go to that node, one edge per pair, width by count.
+    var merged = {};
     map.elements.edges.forEach(function (e) {
       var d = e.data;
-      els.push({ group: 'edges', classes: overview ? 'link' : '', data: {
-        id: 'e-' + d.id, source: d.source, target: d.target, type: d.type, strength: d.strength,
-        width: 0.5 + (d.strength || 0) * (overview ? 10 : 4),
-        opacity: overview ? 0.1 + 0.8 * (d.strength || 0) : 0.55
-      } });
+      var s = groupOf[d.source] || d.source;
+      var t = groupOf[d.target] || d.target;
+      if (s === t) { return; }
+      if (s === d.source && t === d.target) {
+        var bridge = d.type === 'BRIDGE';
+        els.push({ group: 'edges', classes: overview ? 'link' : bridge ? 'bridge' : '', data: {
+          id: 'e-' + d.id, source: s, target: t, type: d.type, strength: d.strength,
+          width: 0.5 + (d.strength || 0) * (overview ? 10 : 4),
+          opacity: overview ? 0.15 + 0.75 * (d.strength || 0) : bridge ? 0.7 : small ? 0.45 : 0.25
+        } });
+        return;
+      }
+      var key = s < t ? s + '|' + t : t + '|' + s;
+      var m = merged[key] = merged[key] || { source: s, target: t, ties: 0, strength: 0 };
+      m.ties += 1;
+      m.strength += d.strength || 0;
+    });
+    Object.keys(merged).forEach(function (key) {
+      var m = merged[key];
+      els.push({ group: 'edges', data: { id: 'agg-' + key, source: m.source, target: m.target, type: 'TIES',
+        strength: m.strength, ties: m.ties, width: Math.min(8, 0.5 + Math.log(1 + m.ties)), opacity: 0.3 } });
     });
     return els;
   }
 
-  function layoutFor(count) {
-    if (state.view === 'rings') {
-      // The chosen contact in the middle, each circle of ties a ring around it.
-      return { name: 'concentric', fit: true, padding: 30, animate: false, avoidOverlap: count <= 300,
-        minNodeSpacing: count > 300 ? 1 : 8, concentric: function (n) { return 1000 - (n.data('band') || 0); },
-        levelWidth: function () { return 1; } };
-    }
-    if (state.view === 'overview' && count <= 30) {
-      return { name: 'cose', fit: true, padding: 30, animate: false, randomize: false, numIter: 800,
-        idealEdgeLength: function () { return 120; }, nodeRepulsion: function () { return 400000; } };
-    }
-    if (state.view === 'overview') {
-      // Many communities are mostly all linked to each other: a force layout knots them; a circle, largest first,
-      // keeps every community readable and lets the strong links stand out.
-      return { name: 'circle', fit: true, padding: 30, animate: false, avoidOverlap: true,
-        sort: function (a, b) { return (b.data('size') || 0) - (a.data('size') || 0); } };
-    }
-    // Communities: each community a packed disc (largest in the middle), discs on a spiral. Linear in the number of
-    // nodes, where a force-directed layout of 2,000 nodes would keep a laptop busy for many seconds.
-    return { name: 'preset', fit: true, padding: 30, animate: false, positions: clusterPositions() };
+  /** The circles holding more contacts than RING_SUMMARY, which are drawn one node per community. */
+  function crowdedRings(contacts) {
+    var counts = {};
+    contacts.forEach(function (d) { var r = d.ring || 0; counts[r] = (counts[r] || 0) + 1; });
+    var out = {};
+    if (!$('summarise').checked) { return out; }
+    Object.keys(counts).forEach(function (r) { if (counts[r] > RING_SUMMARY && Number(r) > 0) { out[r] = true; } });
+    return out;
+  }
+
+  /**
+   * Circles view: the chosen contact in the middle and each circle of ties a ring around it, wide enough for its
+   * nodes side by side; on a ring, nodes are ordered by community (then influence), so that a community sits
+   * together. One dashed guide per ring, labelled with its number and count, is drawn under the nodes.
+   */
+  function ringPositions() {
+    var byRing = {};
+    var counts = {};
+    cy.nodes('.contact, .ring-group').forEach(function (n) {
+      var r = n.data('ring') || 0;
+      (byRing[r] = byRing[r] || []).push(n);
+      counts[r] = (counts[r] || 0) + (n.hasClass('ring-group') ? n.data('members') : 1);
+    });
+    var positions = {};
+    var radius = 0;
+    var guides = [];
+    Object.keys(byRing).map(Number).sort(function (a, b) { return a - b; }).forEach(function (r) {
+      var members = byRing[r].sort(function (a, b) {
+        return String(a.data('group')).localeCompare(String(b.data('group')))
+          || (b.data('influence') || 0) - (a.data('influence') || 0);
+      });
+      if (r === 0) {
+        members.forEach(function (n, i) { positions[n.id()] = { x: i * 40, y: 0 }; });
+        return;
+      }
+      var around = members.reduce(function (sum, n) { return sum + n.data('diameter') + 6; }, 0);
+      radius = Math.max(radius + 110, around / (2 * Math.PI));
+      var angle = -Math.PI / 2;
+      members.forEach(function (n) {
+        var step = (n.data('diameter') + 6) / around * 2 * Math.PI;
+        angle += step / 2;
+        positions[n.id()] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+        angle += step / 2;
+      });
+      guides.push({ ring: r, radius: radius, count: counts[r], summarised: members.some(function (n) {
+        return n.hasClass('ring-group');
+      }), edge: members.reduce(function (m, n) { return Math.max(m, n.data('diameter') / 2); }, 0) });
+    });
+    cy.batch(function () {
+      guides.forEach(function (g) {
+        var label = 'Circle ' + g.ring + ' · ' + g.count + (g.count === 1 ? ' contact' : ' contacts')
+          + (g.summarised ? ', by community' : '');
+        var added = cy.add({ group: 'nodes', classes: 'guide', data: { id: 'guide-' + g.ring, kind: 'GUIDE',
+          ringGuide: g.ring, diameter: 2 * g.radius, colour: '#ffffff', bw: 1.5 } });
+        var text = cy.add({ group: 'nodes', classes: 'guide-label', data: { id: 'guide-label-' + g.ring,
+          kind: 'GUIDE', name: label, ringGuide: g.ring, radius: g.radius, edge: g.edge, diameter: 1,
+          colour: '#ffffff', fs: LABEL_PX } });
+        added.add(text).ungrabify().unselectify();
+        positions[added.id()] = { x: 0, y: 0 };
+        positions[text.id()] = { x: 0, y: -(g.radius + g.edge + 2) };
+      });
+    });
+    return function (n) { return positions[n.id()]; };
   }
 
   function clusterPositions() {
     var groups = {};
-    cy.nodes().forEach(function (n) {
+    cy.nodes('.contact').forEach(function (n) {
       var g = n.data('group');
       var key = g === null || g === undefined ? 'none' : String(g);
       (groups[key] = groups[key] || []).push(n);
@@ -486,6 +603,76 @@
     return function (n) { return positions[n.id()]; };
   }
 
+  /** Overview: each community keeps its strongest few links; the rest are hidden until asked for. */
+  function filterLinks() {
+    var per = $('links-per').value;
+    cy.batch(function () {
+      var keep = {};
+      if (per !== 'all') {
+        var k = parseInt(per, 10) || 3;
+        cy.nodes('.community').forEach(function (n) {
+          n.connectedEdges().sort(function (a, b) { return b.data('strength') - a.data('strength'); })
+            .slice(0, k).forEach(function (e) { keep[e.id()] = true; });
+        });
+      }
+      cy.edges('.link').forEach(function (e) { e.toggleClass('minor', per !== 'all' && !keep[e.id()]); });
+    });
+  }
+
+  /** A force-directed layout (fCoSE) of the given elements; quick draft quality for large ones. */
+  function forceLayout(eles, count, extra) {
+    var options = { name: 'fcose', quality: count > 600 ? 'draft' : 'default', randomize: true, animate: false,
+      fit: false, nodeDimensionsIncludeLabels: false, uniformNodeDimensions: false, packComponents: true,
+      nodeRepulsion: function () { return count > 600 ? 4500 : state.view === 'overview' ? 25000 : 9000; },
+      idealEdgeLength: function (e) { return e.hasClass('link') ? 260 - 120 * (e.data('strength') || 0) : 60; },
+      edgeElasticity: function (e) { return 0.1 + 0.4 * (e.data('strength') || 0); },
+      nodeSeparation: 80, numIter: count > 600 ? 1200 : 2500, tile: true };
+    Object.keys(extra || {}).forEach(function (k) { options[k] = extra[k]; });
+    return eles.layout(options);
+  }
+
+  /**
+   * Community view: neighbouring communities sit outside the members' drawing, each on the side where the members
+   * tied to it are, spread so that they do not overlap.
+   */
+  function placeNeighbours() {
+    var members = cy.nodes('.contact');
+    var neighbours = cy.nodes('.neighbour');
+    if (!neighbours.length || !members.length) { return; }
+    var bb = members.boundingBox();
+    var cx = (bb.x1 + bb.x2) / 2, cyy = (bb.y1 + bb.y2) / 2;
+    // The circle around the members' bounding box: whatever the angle, a neighbour on it lies outside the box.
+    var radius = Math.sqrt(bb.w * bb.w + bb.h * bb.h) / 2 + 60;
+    var wanted = neighbours.map(function (n, i) {
+      var sx = 0, sy = 0, k = 0;
+      n.connectedEdges().connectedNodes('.contact').forEach(function (m) {
+        sx += m.position('x'); sy += m.position('y'); k += 1;
+      });
+      var a = k ? Math.atan2(sy / k - cyy, sx / k - cx) : 2 * Math.PI * i / neighbours.length;
+      return { n: n, a: a };
+    }).sort(function (p, q) { return p.a - q.a; });
+    // Evenly spaced slots around the circle, turned so that each neighbour lands as close as it can to its side.
+    var k = wanted.length;
+    var slot = 2 * Math.PI / k;
+    var best = null;
+    for (var shift = 0; shift < k; shift++) {
+      var base = wanted[shift].a - shift * slot;
+      var cost = 0;
+      for (var i = 0; i < k; i++) {
+        var d = Math.abs(((wanted[i].a - (base + i * slot)) % (2 * Math.PI) + 3 * Math.PI) % (2 * Math.PI) - Math.PI);
+        cost += d;
+      }
+      if (best === null || cost < best.cost) { best = { cost: cost, base: base }; }
+    }
+    wanted.forEach(function (w, i) { w.a = best.base + i * slot; });
+    cy.batch(function () {
+      wanted.forEach(function (w) {
+        var r = radius + w.n.data('diameter') / 2;
+        w.n.position({ x: cx + r * Math.cos(w.a), y: cyy + r * Math.sin(w.a) });
+      });
+    });
+  }
+
   function draw(map, fetchedMs, why, own) {
     ensureCy();
     var started = performance.now();
@@ -494,35 +681,149 @@
     cy.elements().remove();
     cy.add(els);
     cy.endBatch();
-    var layout = cy.layout(layoutFor(cy.nodes().length));
+    // Notes, legend and panels first: they change the canvas's height, which the layout's fit must know.
+    state.map = map;
+    $('bridges').hidden = state.view !== 'overview';
+    legend();
+    howTo();
+    bridges();
+    var notes = [];
+    if (why) { notes.push(why); }
+    if (map.note) { notes.push(map.note); }
+    var groups = cy.nodes('.ring-group');
+    var summarised = groups.reduce(function (s, n) { return s + n.data('members'); }, 0);
+    if (groups.length) {
+      notes.push('Crowded circles show one node per community (' + groups.length + ' nodes for ' + summarised
+        + ' contacts): click one to open it, or untick "Summarise crowded circles" to draw every contact.');
+    }
+    var communityMap = state.view === 'community' && state.communityId;
+    if (!why && state.view !== 'overview' && state.centre && !communityMap) {
+      notes.push((cy.nodes('.contact').length + summarised) + ' contacts and ' + map.edgeCount + ' ties around '
+        + state.centre.name + (state.view === 'rings' ? ', by circle' : ', coloured by community (level '
+        + state.level + ')') + '.');
+    }
+    setNote(notes.join(' '));
+    ['png-button', 'svg-button', 'graphml-button'].forEach(function (b) { $(b).disabled = false; });
+    updateSelection();
+    cy.resize();
+    var layout;
+    var count = cy.nodes().length;
+    if (state.view === 'rings') {
+      layout = cy.layout({ name: 'preset', fit: false, animate: false, positions: ringPositions() });
+    } else if (state.view === 'overview') {
+      filterLinks();
+      layout = forceLayout(cy.elements().not('.minor'), count);
+    } else if (communityMap) {
+      layout = forceLayout(cy.nodes('.contact').union(cy.edges().not('.bridge')), count);
+    } else {
+      // A contact's neighbourhood by community: each community a packed disc (largest in the middle), discs on a
+      // spiral. Linear in the number of nodes.
+      layout = cy.layout({ name: 'preset', fit: false, animate: false, positions: clusterPositions() });
+    }
     return new Promise(function (resolve) {
       layout.one('layoutstop', function () {
+        if (communityMap) { placeNeighbours(); }
+        // Room around the drawing for the labels outside it (ring numbers, neighbours' names).
+        cy.fit(cy.elements(':visible').not('.guide-label'), 44);
+        declutter();
         // Two frames: the first paints, the second proves the paint is done.
         requestAnimationFrame(function () {
           requestAnimationFrame(function () {
             var renderMs = performance.now() - started;
             api.renders += 1;
-            api.lastRender = { view: state.view, nodes: cy.nodes().length, edges: cy.edges().length,
-              fetchMs: Math.round(fetchedMs || 0), renderMs: Math.round(renderMs) };
+            api.lastRender = { view: state.view, nodes: cy.nodes('.contact').length,
+              communities: cy.nodes('.community').length, summaries: cy.nodes('.ring-group').length,
+              summarised: cy.nodes('.ring-group').reduce(function (s, n) { return s + n.data('members'); }, 0),
+              edges: cy.edges().length, fetchMs: Math.round(fetchedMs || 0), renderMs: Math.round(renderMs) };
             document.body.dataset.state = 'ready';
             resolve(api.lastRender);
           });
         });
       });
       layout.run();
-      state.map = map;
-      legend();
-      var notes = [];
-      if (why) { notes.push(why); }
-      if (map.note) { notes.push(map.note); }
-      if (!why && state.view !== 'overview' && state.centre) {
-        notes.push(cy.nodes().length + ' contacts and ' + cy.edges().length + ' ties around ' + state.centre.name
-          + (state.view === 'rings' ? ', by circle' : ', coloured by community (level ' + state.level + ')') + '.');
-      }
-      setNote(notes.join(' '));
-      ['png-button', 'graphml-button'].forEach(function (b) { $(b).disabled = false; });
-      updateSelection();
     });
+  }
+
+  // ---- Labels ---------------------------------------------------------------------------------------------------
+
+  var declutterTimer = null;
+
+  function declutterSoon() {
+    clearTimeout(declutterTimer);
+    declutterTimer = setTimeout(declutter, 120);
+  }
+
+  function overlaps(a, b) {
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }
+
+  /**
+   * Collision-aware labels: candidates in the view, the selected, hovered and centre first, then communities by size
+   * and contacts by influence, each labelled only if its label (as Cytoscape.js measures it) overlaps none already
+   * placed, up to LABEL_BUDGET contacts. Labels keep their size on screen, so zooming in makes room for more.
+   */
+  function declutter() {
+    if (!cy || !cy.nodes().length) { return; }
+    var zoom = cy.zoom();
+    var ext = cy.extent();
+    var margin = 20 / zoom;
+    var placed = [];
+    cy.batch(function () {
+      cy.nodes('.guide').forEach(function (g) { g.data('bw', 1.5 / zoom); });
+      cy.nodes('.guide-label').forEach(function (g) {
+        g.data('fs', LABEL_PX / zoom);
+        g.position({ x: 0, y: -(g.data('radius') + g.data('edge') + 2 / zoom) });
+      });
+    });
+    // Ring labels first, inner rings first; one that would overlap another (rings close at a far zoom) waits.
+    cy.nodes('.guide-label').removeClass('quiet');
+    cy.nodes('.guide-label').sort(function (a, b) { return a.data('ringGuide') - b.data('ringGuide'); }).forEach(function (g) {
+      var box = g.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      if (placed.some(function (b) { return overlaps(b, box); })) { g.addClass('quiet'); return; }
+      placed.push(box);
+    });
+    var candidates = cy.nodes('.contact, .community, .ring-group').filter(function (n) {
+      if (!n.visible()) { return false; }
+      var p = n.position();
+      return p.x >= ext.x1 - margin && p.x <= ext.x2 + margin && p.y >= ext.y1 - margin && p.y <= ext.y2 + margin;
+    });
+    var priority = function (n) {
+      var p = 0;
+      if (n.selected() || n.hasClass('hovered') || n.hasClass('focused')) { p += 4e9; }
+      if (n.hasClass('centre')) { p += 3e9; }
+      if (n.hasClass('community') || n.hasClass('ring-group')) { p += 1e9 + (n.data('size') || n.data('members') || 0); }
+      return p + (n.data('influence') || 0) * 1e6;
+    };
+    var ordered = candidates.toArray().sort(function (a, b) { return priority(b) - priority(a); }).slice(0, 250);
+    cy.batch(function () {
+      cy.nodes('.labelled').removeClass('labelled');
+      ordered.forEach(function (n) {
+        n.data('fs', (n.hasClass('community') ? COMMUNITY_LABEL_PX : LABEL_PX) / zoom);
+        n.addClass('labelled');
+      });
+    });
+    // On the overview a name may cover a smaller community, never a larger one (its disc stays readable).
+    var bodies = state.view !== 'overview' ? [] : cy.nodes('.community:visible').map(function (n) {
+      return { id: n.id(), size: n.data('size') || 0,
+        b: n.boundingBox({ includeLabels: false, includeOverlays: false }) };
+    });
+    var rejected = [];
+    var contacts = 0;
+    ordered.forEach(function (n) {
+      var must = n.selected() || n.hasClass('hovered') || n.hasClass('focused') || n.hasClass('centre');
+      var isContact = n.hasClass('contact');
+      if (!n.data('name') || (isContact && contacts >= LABEL_BUDGET && !must)) { rejected.push(n); return; }
+      var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      var inside = box.x1 >= ext.x1 && box.x2 <= ext.x2 && box.y1 >= ext.y1 && box.y2 <= ext.y2;
+      if (!inside || placed.some(function (b) { return overlaps(b, box); })
+          || bodies.some(function (o) {
+            return o.id !== n.id() && o.size > (n.data('size') || 0) && overlaps(o.b, box);
+          })) { rejected.push(n); return; }
+      placed.push(box);
+      if (isContact) { contacts += 1; }
+    });
+    cy.batch(function () { rejected.forEach(function (n) { n.removeClass('labelled'); }); });
+    api.labels = cy.nodes('.labelled').length;
   }
 
   function legend() {
@@ -538,22 +839,89 @@
     };
     if (state.view === 'rings') {
       var present = {};
-      cy.nodes().forEach(function (n) { present[n.data('kind')] = true; });
+      cy.nodes('.contact').forEach(function (n) { present[n.data('kind')] = true; });
       KINDS.forEach(function (k) { if (present[k]) { add(KIND_COLOURS[k], k.toLowerCase().replace(/_/g, ' ')); } });
-      ul.appendChild(el('li', 'Size: influence (PageRank) · line width: tie strength · rings: circles of ties'));
+      if (cy.nodes('.ring-group').length) { add('#b0b6bf', 'a community\'s contacts on a crowded circle'); }
+      ul.appendChild(el('li', 'Size: influence (PageRank) · line width: tie strength · dashed rings: circles of ties'));
     } else {
       var counts = {};
-      cy.nodes().forEach(function (n) { var g = n.data('group'); counts[g] = (counts[g] || 0) + 1; });
+      cy.nodes('.contact, .community').forEach(function (n) {
+        var g = n.data('group');
+        counts[g] = (counts[g] || 0) + (n.hasClass('community') ? (n.data('size') || 0) : 1);
+      });
       var top = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; }).slice(0, 8);
       top.forEach(function (g) {
-        add(communityColour(g === 'null' || g === 'undefined' ? null : Number(g)),
-          (g === 'null' || g === 'undefined' ? 'no community' : 'community ' + g)
-          + (state.view === 'overview' ? '' : ' (' + counts[g] + ')'));
+        var id = g === 'null' || g === 'undefined' ? null : Number(g);
+        add(communityColour(id), communityName(id) + ' (' + counts[g] + ')');
       });
       ul.appendChild(el('li', state.view === 'overview'
-        ? 'Each circle is a community (size: members); lines: ties between communities'
-        : 'Colour: community at level ' + state.level + ' · size: influence · line width: tie strength'));
+        ? 'Each circle is a community (size: members); lines: its strongest links to other communities'
+        : 'Colour: community at level ' + state.level + ' · size: influence · dashed: ties to neighbouring communities'));
     }
+  }
+
+  var HOW_TO = {
+    rings: ['The chosen contact is in the middle; each dashed ring is a circle of ties: 1 = their direct ties, 2 = ties '
+      + 'of those, and so on, with the number of contacts on it.',
+      'Colour says the kind of contact, size their influence; only the most influential are named. Hover, select or '
+      + 'zoom in to see more names.',
+      'A ring with too many people to draw shows one node per community instead; click it to open that community.'],
+    community: ['Each colour is a community: people more tied to each other than to the rest.',
+      'Drawing one community: its members are pulled together by their ties; the dashed circles around the edge are '
+      + 'the neighbouring communities it is most tied to, with a dashed line from each member who links to them.',
+      'Size is influence; the names shown are the most influential that fit. Click a neighbour to go there.'],
+    overview: ['Each circle is a community, named after what stands out in it (the clinic or group its members are '
+      + 'tied to, where they live, the language they speak); its size is its number of members.',
+      'Communities close together are strongly linked. Only each community\'s strongest links are drawn: "Links '
+      + 'shown per community" shows more.',
+      'The bridging contacts listed beside the map link communities. Click a community to open it.']
+  };
+
+  function howTo() {
+    var body = $('howto-body');
+    body.textContent = '';
+    var ul = el('ul');
+    (HOW_TO[state.view] || []).forEach(function (t) { ul.appendChild(el('li', t)); });
+    body.appendChild(ul);
+  }
+
+  /** Overview: the contacts who bridge communities, beside the map; hovering one outlines what they link. */
+  function bridges() {
+    var box = $('bridges');
+    if (state.view !== 'overview') { box.hidden = true; return; }
+    var list = $('bridges-list');
+    list.textContent = '';
+    box.hidden = false;
+    call('GET', API + '/influencers?metric=betweenness&limit=8').then(function (page) {
+      list.textContent = '';
+      (page.items || []).forEach(function (b) {
+        var li = el('li');
+        li.tabIndex = 0;
+        li.dataset.id = b.contactId;
+        li.appendChild(el('strong', b.displayName || b.contactId));
+        var linked = (b.explanation && b.explanation.bridgedCommunities) || [];
+        li.appendChild(el('span', communityName(b.community) + ' ↔ ' + (b.explanation ? b.explanation.communitiesBridged : 0)
+          + ' other communities', 'links'));
+        var light = function (on) {
+          cy.nodes('.bridged').removeClass('bridged');
+          if (!on || state.level !== 0) { return; }
+          [b.community].concat(linked).forEach(function (c) { cy.getElementById('community-' + c).addClass('bridged'); });
+        };
+        li.addEventListener('mouseenter', function () { light(true); });
+        li.addEventListener('focus', function () { light(true); });
+        li.addEventListener('mouseleave', function () { light(false); });
+        li.addEventListener('blur', function () { light(false); });
+        li.addEventListener('click', function () {
+          state.centre = { id: b.contactId, name: b.displayName };
+          $('search-input').value = b.displayName || '';
+          setView('rings');
+        });
+        list.appendChild(li);
+      });
+      if (!list.children.length) { list.appendChild(el('li', 'No analytics results yet')); }
+    }, function (err) {
+      if (err.status !== 401) { list.appendChild(el('li', 'Unavailable: ' + err.message)); }
+    });
   }
 
   // ---- Side panel -----------------------------------------------------------------------------------------------
@@ -572,6 +940,8 @@
     cy.nodes('.focused').removeClass('focused');
     node.addClass('focused');
     if (node.data('kind') === 'COMMUNITY') { return communityPanel(node.data('community')); }
+    if (node.hasClass('ring-group')) { return ringGroupPanel(node); }
+    delete body.dataset.community;
     var id = node.id();
     $('panel-title').textContent = node.data('name') || id;
     body.appendChild(el('p', 'Loading…', 'hint'));
@@ -633,7 +1003,8 @@
     } else {
       communities.memberships.forEach(function (m) {
         var share = m.share === null || m.share === undefined ? '' : ', ' + Math.round(m.share * 100) + '% of its tie strength';
-        cl.appendChild(el('li', 'Level ' + m.level + ': community ' + m.communityId + ' (' + m.size + ' members) — '
+        if (m.name) { state.names[m.communityId] = m.name; }
+        cl.appendChild(el('li', 'Level ' + m.level + ': ' + communityName(m.communityId) + ' (' + m.size + ' members) — '
           + (m.primary ? 'primary' : 'also') + share));
       });
     }
@@ -664,13 +1035,18 @@
   }
 
   function communityPanel(id) {
-    $('panel-title').textContent = 'Community ' + id;
+    $('panel-title').textContent = communityName(id);
     var body = $('panel-body');
+    body.dataset.community = String(id);
     body.appendChild(el('p', 'Loading…', 'hint'));
     return call('GET', API + '/communities/' + id).then(function (c) {
       body.textContent = '';
       var s = c.summary;
+      if (s.name) { state.names[id] = s.name; }
+      $('panel-title').textContent = communityName(id);
+      if (s.description) { body.appendChild(el('p', s.description, 'traits')); }
       var dl = el('dl');
+      if (s.renamed) { row(dl, 'Generated name', s.generatedName); }
       row(dl, 'Level', String(s.level));
       row(dl, 'Members', String(s.size));
       row(dl, 'Density', s.density.toFixed(3));
@@ -681,6 +1057,15 @@
       var ul = el('ul');
       (c.topInfluencers || []).slice(0, 5).forEach(function (m) { ul.appendChild(el('li', m.displayName + ' (' + m.kind.toLowerCase() + ')')); });
       body.appendChild(ul);
+      if ((c.bridges || []).length) {
+        body.appendChild(el('h3', 'Most tied to'));
+        var bl = el('ul');
+        c.bridges.slice(0, 5).forEach(function (b) {
+          bl.appendChild(el('li', (b.name || 'community ' + b.communityId) + ' — ' + b.ties + ' ties'));
+        });
+        body.appendChild(bl);
+      }
+      if (state.role === 'admin' || state.role === 'outreach') { body.appendChild(renameForm(id, s)); }
       var open = el('button', 'Draw this community', 'open');
       open.type = 'button';
       open.addEventListener('click', function () { loadCommunity(id); });
@@ -688,23 +1073,91 @@
     }, function (err) { body.textContent = ''; body.appendChild(el('p', 'Could not load: ' + err.message, 'message')); });
   }
 
+  /** Staff may give a community the name they use for it; it follows the community from run to run. */
+  function renameForm(id, s) {
+    var form = el('form', null, 'rename');
+    form.id = 'rename-form';
+    var label = el('label', 'Name used by staff');
+    label.htmlFor = 'rename-input';
+    var input = document.createElement('input');
+    input.type = 'text';
+    input.id = 'rename-input';
+    input.maxLength = 80;
+    input.value = s.name || '';
+    var save = el('button', 'Save name');
+    save.type = 'submit';
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(save);
+    var put = function (name) {
+      return call('PUT', API + '/communities/' + id + '/name', { name: name }, undefined,
+        { 'If-Match': '"' + s.nameVersion + '"' }).then(function (n) {
+        state.names[id] = n.name;
+        if (cy) {
+          cy.nodes().filter(function (x) { return x.data('community') === id && (x.hasClass('community')); })
+            .forEach(function (x) { x.data('name', n.name + ' (' + (x.data('size') || 0) + ')'); });
+          cy.nodes('.ring-group').filter(function (x) { return x.data('community') === id; })
+            .forEach(function (x) { x.data('name', n.name + ' (' + x.data('members') + ')'); });
+        }
+        legend();
+        declutter();
+        setNote('Community renamed "' + n.name + '".');
+        return communityPanel(id);
+      }, function (err) {
+        if (err.status === 412) {
+          setNote('Someone renamed this community meanwhile: here is the current name; try again.');
+          $('panel-body').textContent = '';
+          return communityPanel(id);
+        }
+        if (err.status === 403) { setNote('Your role may not rename communities (outreach staff and admins can).'); }
+        else if (err.status !== 401) { setNote('The community could not be renamed: ' + err.message); }
+      });
+    };
+    form.addEventListener('submit', function (ev) { ev.preventDefault(); put(input.value.trim()); });
+    if (s.renamed) {
+      var reset = el('button', 'Use the generated name');
+      reset.type = 'button';
+      reset.addEventListener('click', function () { put(null); });
+      form.appendChild(reset);
+    }
+    return form;
+  }
+
+  /** A crowded circle's community node: how many of its contacts are there, and the way to see them. */
+  function ringGroupPanel(node) {
+    var body = $('panel-body');
+    var c = node.data('community');
+    $('panel-title').textContent = communityName(c);
+    body.appendChild(el('p', node.data('members') + ' contacts of this community on circle ' + node.data('ring')
+      + ' are drawn as this one node, the circle being too crowded to draw each.'));
+    var open = el('button', 'Draw this community', 'open');
+    open.type = 'button';
+    open.addEventListener('click', function () { loadCommunity(c); });
+    body.appendChild(open);
+    var all = el('button', 'Draw every contact instead', 'open');
+    all.type = 'button';
+    all.addEventListener('click', function () { $('summarise').checked = false; load(); });
+    body.appendChild(all);
+  }
+
   function loadCommunity(id) {
-    var url = API + '/maps/communities/' + id + '?' + filterParams().replace(/^&/, '');
+    var url = API + '/maps/communities/' + id + '?neighbours=true' + filterParams();
     state.view = 'community';
+    state.communityId = id;
     syncViewRadios();
     document.body.dataset.state = 'loading';
     var started = performance.now();
     return call('GET', url).then(function (map) {
       state.mapUrl = url;
-      return draw(map, performance.now() - started, 'Community ' + id + ', coloured by its communities at level '
-        + state.level + '.');
+      remember(map.communityNames);
+      return draw(map, performance.now() - started, communityName(id) + ' and the communities around it.');
     }, failed);
   }
 
   // ---- Selection, segments, exports -----------------------------------------------------------------------------
 
   function selectedContacts() {
-    return cy ? cy.nodes(':selected').filter(function (n) { return n.data('kind') !== 'COMMUNITY'; }) : [];
+    return cy ? cy.nodes('.contact:selected') : [];
   }
 
   function updateSelection() {
@@ -745,6 +1198,71 @@
     download(blob, 'circles-map.png');
   }
 
+  /**
+   * The drawing as SVG, built from what Cytoscape.js drew (positions, sizes, colours, the labels shown): rings,
+   * ties, nodes, labels, in that order. Elements are made with the DOM and serialised, so every text is escaped.
+   */
+  function svgText() {
+    var NS = 'http://www.w3.org/2000/svg';
+    var visible = cy.elements(':visible');
+    var bb = visible.boundingBox({ includeLabels: true, includeOverlays: false });
+    var pad = 20;
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('xmlns', NS);
+    svg.setAttribute('viewBox', [bb.x1 - pad, bb.y1 - pad, bb.w + 2 * pad, bb.h + 2 * pad].map(function (v) {
+      return v.toFixed(1);
+    }).join(' '));
+    svg.setAttribute('width', String(Math.round(bb.w + 2 * pad)));
+    svg.setAttribute('height', String(Math.round(bb.h + 2 * pad)));
+    svg.setAttribute('font-family', 'system-ui, Arial, sans-serif');
+    var make = function (tag, attrs, text) {
+      var e = document.createElementNS(NS, tag);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+      if (text !== undefined) { e.textContent = text; }
+      return e;
+    };
+    svg.appendChild(make('title', {}, 'Circles community map (' + state.view + ')'));
+    svg.appendChild(make('rect', { x: bb.x1 - pad, y: bb.y1 - pad, width: bb.w + 2 * pad, height: bb.h + 2 * pad,
+      fill: '#ffffff' }));
+    var circle = function (n) {
+      var p = n.position();
+      var dashed = n.style('border-style') === 'dashed';
+      return make('circle', { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: (n.width() / 2).toFixed(1),
+        fill: n.style('background-color'), 'fill-opacity': n.style('background-opacity'),
+        stroke: n.style('border-color'), 'stroke-width': n.numericStyle('border-width'),
+        'stroke-dasharray': dashed ? '6 4' : 'none' });
+    };
+    var guides = make('g', { id: 'circles' });
+    visible.nodes('.guide').forEach(function (n) { guides.appendChild(circle(n)); });
+    svg.appendChild(guides);
+    var ties = make('g', { id: 'ties' });
+    visible.edges().forEach(function (e) {
+      var s = e.source().position(), t = e.target().position();
+      ties.appendChild(make('line', { x1: s.x.toFixed(1), y1: s.y.toFixed(1), x2: t.x.toFixed(1), y2: t.y.toFixed(1),
+        stroke: e.style('line-color'), 'stroke-width': e.numericStyle('width'), 'stroke-opacity': e.style('opacity'),
+        'stroke-dasharray': e.style('line-style') === 'dashed' ? '6 4' : 'none' }));
+    });
+    svg.appendChild(ties);
+    var nodes = make('g', { id: 'nodes' });
+    visible.nodes().not('.guide, .guide-label').forEach(function (n) { nodes.appendChild(circle(n)); });
+    svg.appendChild(nodes);
+    var labels = make('g', { id: 'labels', 'text-anchor': 'middle', 'paint-order': 'stroke', stroke: '#ffffff',
+      'stroke-width': 3, 'stroke-linejoin': 'round', fill: '#1b1f24' });
+    visible.nodes('.labelled, .guide-label').not('.quiet').forEach(function (n) {
+      var box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+      var size = n.numericStyle('font-size');
+      labels.appendChild(make('text', { x: ((box.x1 + box.x2) / 2).toFixed(1),
+        y: ((box.y1 + box.y2) / 2 + size * 0.35).toFixed(1), 'font-size': size.toFixed(2),
+        'font-weight': n.style('font-weight') }, n.data('name')));
+    });
+    svg.appendChild(labels);
+    return new XMLSerializer().serializeToString(svg);
+  }
+
+  function exportSvg() {
+    download(new Blob([svgText()], { type: 'image/svg+xml' }), 'circles-map.svg');
+  }
+
   function exportGraphml() {
     var url = state.mapUrl + (state.mapUrl.indexOf('?') >= 0 ? '&' : '?') + 'format=graphml';
     return call('GET', url, undefined, 'application/graphml+xml').then(function (blob) {
@@ -760,6 +1278,7 @@
 
   function setView(view) {
     state.view = view;
+    state.communityId = null;
     syncViewRadios();
     return load();
   }
@@ -799,7 +1318,7 @@
   /** Keyboard access to the canvas: arrows walk the contacts by influence, Enter opens, Space selects. */
   function canvasKeys(ev) {
     if (!cy || !cy.nodes().length) { return; }
-    var nodes = cy.nodes(':visible').sort(function (a, b) { return (b.data('influence') || 0) - (a.data('influence') || 0); });
+    var nodes = cy.nodes('.contact:visible, .community:visible, .ring-group:visible').sort(function (a, b) { return (b.data('influence') || 0) - (a.data('influence') || 0); });
     var current = cy.nodes('.focused');
     var i = current.length ? nodes.indexOf(current[0]) : -1;
     if (ev.key === 'ArrowRight' || ev.key === 'ArrowDown' || ev.key === 'ArrowLeft' || ev.key === 'ArrowUp') {
@@ -849,9 +1368,13 @@
     checks($('kinds'), KINDS, true, function (ev) {
       state.hiddenKinds[ev.target.value] = !ev.target.checked;
       applyKinds();
+      declutter();
     });
     $('segment-button').addEventListener('click', startSegment);
     $('png-button').addEventListener('click', exportPng);
+    $('svg-button').addEventListener('click', exportSvg);
+    $('links-per').addEventListener('change', function () { if (cy && state.view === 'overview') { filterLinks(); } });
+    $('summarise').addEventListener('change', function () { if (state.view === 'rings') { load(); } });
     $('graphml-button').addEventListener('click', exportGraphml);
     $('panel-close').addEventListener('click', function () {
       $('panel').hidden = true;
@@ -867,6 +1390,9 @@
   api.load = load;
   api.openPanel = function (id) { return openPanel(cy.getElementById(id)); };
   api.startSegment = startSegment;
+  api.loadCommunity = loadCommunity;
+  api.declutter = declutter;
+  api.svg = function () { return svgText(); };
 
   document.addEventListener('DOMContentLoaded', function () {
     wire();

@@ -41,6 +41,14 @@ class MapPageAccessTest {
         Matcher script = Pattern.compile("src=\"(/webjars/cytoscape/[^\"]+)\"").matcher(html);
         assertTrue(script.find(), "index.html loads Cytoscape.js from the webjar");
         given().when().get(script.group(1)).then().statusCode(200).body(containsString("cytoscape"));
+        // Every script of the page (Cytoscape.js, the fCoSE layout and its two libraries) is served from a webjar.
+        Matcher every = Pattern.compile("src=\"(/webjars/[^\"]+)\"").matcher(html);
+        int scripts = 0;
+        while (every.find()) {
+            given().when().get(every.group(1)).then().statusCode(200);
+            scripts++;
+        }
+        assertTrue(scripts >= 4, "Cytoscape.js, layout-base, cose-base and cytoscape-fcose: " + scripts);
         assertTrue(!html.contains("http://") && !html.contains("https://"), "no remote scripts, styles or fonts");
         assertTrue(!html.contains("<script>") && !html.contains("style=\""), "no inline script or style");
     }

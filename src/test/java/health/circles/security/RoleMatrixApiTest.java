@@ -125,6 +125,8 @@ class RoleMatrixApiTest {
             new Rule("GET", "/api/v1/influencers", INSIGHT, null),
             new Rule("GET", "/api/v1/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/communities/{id}", INSIGHT, null),
+            new Rule("GET", "/api/v1/communities/{id}/name", INSIGHT, null),
+            new Rule("PUT", "/api/v1/communities/{id}/name", OUTREACH_WRITE, "{\"name\":\"matrix probe\"}"),
             new Rule("GET", "/api/v1/contacts/{id}/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/communities/{id}", INSIGHT, null),
             new Rule("GET", "/api/v1/maps/contacts/{id}", INSIGHT, null),

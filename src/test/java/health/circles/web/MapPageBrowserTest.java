@@ -152,15 +152,26 @@ class MapPageBrowserTest {
 
         JsonPath map = given().queryParam("depth", 2).get("/api/v1/maps/contacts/" + marisol).then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(map.getInt("nodeCount"), ((Number) js("return circlesMap.cy.nodes().length")).intValue());
+        assertEquals(map.getInt("nodeCount"), ((Number) js("return circlesMap.cy.nodes('.contact').length")).intValue());
         assertEquals(map.getInt("edgeCount"), ((Number) js("return circlesMap.cy.edges().length")).intValue());
         assertEquals(marisol, js("return circlesMap.cy.nodes('.centre').id()"));
-        // Concentric: each ring further out than the one inside it.
+        // Concentric: each ring further out than the one inside it, every contact on its ring's guide.
         double inner = ringRadius(1);
         double outer = ringRadius(2);
         assertTrue(inner > 0 && outer > inner * 1.2, "ring radii " + inner + " < " + outer);
+        for (int ring = 1; ring <= 2; ring++) {
+            double guide = ((Number) js("return circlesMap.cy.getElementById('guide-" + ring + "').width() / 2"))
+                    .doubleValue();
+            assertEquals(guide, ringRadius(ring), 1.0, "contacts of circle " + ring + " lie on its guide");
+        }
+        assertEquals("Circle 1 · 6 contacts", js("return circlesMap.cy.getElementById('guide-label-1').data('name')"));
+        assertEquals(Boolean.FALSE, js("return circlesMap.cy.getElementById('guide-label-1').hasClass('quiet')"));
+        assertLabelsDoNotOverlap("circles");
+        assertEquals(Boolean.TRUE, js("return circlesMap.cy.nodes('.centre').hasClass('labelled')"),
+                "the centre is always named");
         LOG.infof("Rings of Marisol Quintero: %s", js("return JSON.stringify(circlesMap.lastRender)"));
         screenshot("rings-outreach");
+        screenshot("view-circles");
     }
 
     @Test
@@ -177,7 +188,9 @@ class MapPageBrowserTest {
         assertFalse(driver.getPageSource().contains(MapNetwork.MARISOL_EMAIL), "unconsented e-mail in the page");
         assertFalse(panel.getText().contains("90110"), "address without MAIL consent");
         String communities = driver.findElement(By.id("panel-communities")).getText();
-        assertTrue(communities.contains("Level 0: community") && communities.contains("primary"), communities);
+        String own = given().get("/api/v1/contacts/" + marisol + "/communities").then().statusCode(200).extract()
+                .path("memberships.find { it.level == 0 && it.primary }.name");
+        assertTrue(communities.contains("Level 0: " + own + " (") && communities.contains("primary"), communities);
         assertTrue(panel.getText().contains("Why: 6 active ties"), panel.getText());
         screenshot("panel-outreach");
     }
@@ -190,7 +203,7 @@ class MapPageBrowserTest {
         assertEquals("community", js("return circlesMap.lastRender.view"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> nodes = (List<Map<String, Object>>) js(
-                "return circlesMap.cy.nodes().map(n => ({g: String(n.data('group')), c: n.style('background-color')}))");
+                "return circlesMap.cy.nodes('.contact').map(n => ({g: String(n.data('group')), c: n.style('background-color')}))");
         Set<String> groups = new HashSet<>();
         Set<String> colours = new HashSet<>();
         Map<String, String> colourOf = new java.util.HashMap<>();
@@ -203,6 +216,7 @@ class MapPageBrowserTest {
         assertTrue(groups.size() > 1, "several communities around Marisol: " + groups);
         assertEquals(Math.min(groups.size(), 16), colours.size(), "a colour per community (16 in the palette)");
         assertTrue(driver.findElement(By.id("legend")).getText().contains("community"));
+        assertLabelsDoNotOverlap("communities of a neighbourhood");
         screenshot("community-outreach");
     }
 
@@ -217,15 +231,79 @@ class MapPageBrowserTest {
         assertEquals(drawn, ((Number) js("return circlesMap.cy.nodes().length")).intValue());
         assertTrue(((Number) js("return circlesMap.cy.nodes('.own').length")).intValue() >= 1,
                 "Marisol's communities are outlined");
+        JsonPath api = given().get("/api/v1/maps/overview").then().extract().jsonPath();
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) js("return circlesMap.cy.nodes('.community').map(n => n.data('name'))");
+        for (Map<String, Object> n : api.<Map<String, Object>>getList("elements.nodes.data")) {
+            assertTrue(names.contains(n.get("label") + " (" + n.get("size") + ")"), "named " + n + " in " + names);
+        }
+        // The strongest three links per community; "all links" shows the rest without moving anything.
+        int links = api.getInt("edgeCount");
+        int shown = ((Number) js("return circlesMap.cy.edges(':visible').length")).intValue();
+        assertTrue(shown <= 3 * drawn && shown > 0, shown + " links shown of " + links);
+        String before = (String) js("return JSON.stringify(circlesMap.cy.nodes().map(n => n.position()))");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("links-per"))).selectByValue("all");
+        assertEquals(links, ((Number) js("return circlesMap.cy.edges(':visible').length")).intValue());
+        assertEquals(before, js("return JSON.stringify(circlesMap.cy.nodes().map(n => n.position()))"));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("links-per"))).selectByValue("3");
+        waitFor(d -> !d.findElements(By.cssSelector("#bridges-list li[data-id]")).isEmpty());
+        assertLabelsDoNotOverlap("overview");
         screenshot("overview-outreach");
+        screenshot("view-overview");
     }
 
     @Test
     @Order(6)
+    void clickingACommunityOpensItWithItsNeighboursAtTheEdgeAndStaffMayRenameIt() {
+        long largest = given().get("/api/v1/communities").then().statusCode(200).extract().jsonPath()
+                .getLong("items[0].id");
+        js("document.body.dataset.state = 'loading'");
+        clickNode("community-" + largest);
+        awaitDrawn();
+        assertEquals("community", js("return circlesMap.lastRender.view"));
+        JsonPath members = given().get("/api/v1/maps/communities/" + largest).then().statusCode(200).extract().jsonPath();
+        assertEquals(members.getInt("nodeCount"), ((Number) js("return circlesMap.cy.nodes('.contact').length")).intValue());
+        int neighbours = ((Number) js("return circlesMap.cy.nodes('.neighbour').length")).intValue();
+        assertTrue(neighbours >= 1, "neighbouring communities drawn");
+        assertEquals(Boolean.TRUE, js("""
+                const bb = circlesMap.cy.nodes('.contact').boundingBox();
+                return circlesMap.cy.nodes('.neighbour').every(n => { const p = n.position();
+                    return p.x < bb.x1 || p.x > bb.x2 || p.y < bb.y1 || p.y > bb.y2; });"""), "neighbours at the edge");
+        assertLabelsDoNotOverlap("community");
+        screenshot("view-community");
+
+        // The panel beside it names the community; outreach staff rename it there.
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("rename-input")));
+        String chosen = "Browser test name " + System.nanoTime() % 1000;
+        WebElement input = driver.findElement(By.id("rename-input"));
+        input.clear();
+        input.sendKeys(chosen, Keys.ENTER);
+        waitFor(d -> note().contains("renamed"));
+        assertEquals(chosen, given().get("/api/v1/communities/" + largest + "/name").then().extract().path("name"));
+        waitFor(d -> chosen.equals(d.findElement(By.id("panel-title")).getText()));
+        JsonPath name = given().get("/api/v1/communities/" + largest + "/name").then().extract().jsonPath();
+        java.util.HashMap<String, Object> clear = new java.util.HashMap<>();
+        clear.put("name", null);
+        given().contentType("application/json").header("If-Match", "\"" + name.getLong("version") + "\"").body(clear)
+                .put("/api/v1/communities/" + largest + "/name").then().statusCode(200);
+    }
+
+    @Test
+    @Order(7)
+    void exportsThePictureAsSvg() {
+        String svg = (String) js("return circlesMap.svg()");
+        assertTrue(svg.startsWith("<svg") && svg.contains("<circle") && svg.contains("<text"), svg.substring(0, 200));
+        assertEquals(((Number) js("return circlesMap.cy.nodes(':visible').not('.guide-label').length")).intValue(),
+                svg.split("<circle", -1).length - 1, "one circle per node drawn");
+        assertTrue(driver.findElement(By.id("svg-button")).isEnabled());
+    }
+
+    @Test
+    @Order(8)
     void segmentFromTheSelectionSavesTheSelectedContacts() {
         driver.findElement(By.cssSelector("input[name=view][value=rings]")).click();
         awaitDrawn();
-        js("circlesMap.cy.nodes().slice(0, 3).select()");
+        js("circlesMap.cy.nodes('.contact').slice(0, 3).select()");
         @SuppressWarnings("unchecked")
         List<String> picked = (List<String>) js("return circlesMap.cy.nodes(':selected').map(function (n) { return n.id(); })");
         WebElement button = driver.findElement(By.id("segment-button"));
@@ -241,7 +319,7 @@ class MapPageBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void worksAtTabletWidth() {
         driver.findElement(By.id("panel-close")).click();
         driver.manage().window().setSize(new Dimension(820, 1180));
@@ -261,7 +339,7 @@ class MapPageBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void twoThousandContactsRenderAndLargerResultsAreSummarised() {
         driver.findElement(By.id("signout")).click();
         signIn(TestTokens.token("analyst"));
@@ -285,8 +363,22 @@ class MapPageBrowserTest {
         Map<String, Object> render = (Map<String, Object>) js("return circlesMap.lastRender");
         LOG.infof("Rendered %s contacts and %s ties (depth 3 around %s) in %s ms after %s ms of fetching",
                 render.get("nodes"), render.get("edges"), hubName, render.get("renderMs"), render.get("fetchMs"));
-        assertEquals(map.getInt("nodeCount"), ((Number) render.get("nodes")).intValue());
         assertTrue(map.getInt("nodeCount") >= 1000, "a large view: " + map.getInt("nodeCount"));
+        // Crowded circles are summarised by community: every contact is drawn or counted in its community's node.
+        assertEquals(map.getInt("nodeCount"), ((Number) render.get("nodes")).intValue()
+                + ((Number) render.get("summarised")).intValue());
+        assertTrue(((Number) render.get("summaries")).intValue() > 0, "a crowded circle shown by community");
+        assertLabelsDoNotOverlap("summarised circles");
+        screenshot("rings-" + map.getInt("nodeCount") + "-contacts-summarised");
+        js("document.body.dataset.state = 'loading'");
+        driver.findElement(By.id("summarise")).click();
+        awaitDrawn();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> every = (Map<String, Object>) js("return circlesMap.lastRender");
+        LOG.infof("Rendered every one of %s contacts and %s ties in %s ms", every.get("nodes"), every.get("edges"),
+                every.get("renderMs"));
+        assertEquals(map.getInt("nodeCount"), ((Number) every.get("nodes")).intValue());
+        assertLabelsDoNotOverlap("every contact");
         screenshot("rings-" + map.getInt("nodeCount") + "-contacts");
 
         // Past the bound the API truncates; the page draws communities instead, and says so.
@@ -347,10 +439,34 @@ class MapPageBrowserTest {
         waitFor(d -> "ready".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
     }
 
+    /**
+     * No two labels on the canvas overlap: the boxes Cytoscape.js gives for the labels it draws (guides included),
+     * compared pairwise; and some labels are drawn.
+     */
+    private void assertLabelsDoNotOverlap(String view) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> found = (Map<String, Object>) js("""
+                const ns = circlesMap.cy.nodes(':visible').filter(n => n.style('label') && n.style('label').length > 0
+                    && n.style('font-size') && !isNaN(n.numericStyle('font-size')));
+                const boxes = ns.map(n => ({id: n.id(), label: n.style('label'), b: n.boundingBox({includeNodes: false,
+                    includeEdges: false, includeLabels: true, includeOverlays: false})}));
+                const clash = [];
+                for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                    const a = boxes[i].b, b = boxes[j].b;
+                    if (a.x1 < b.x2 - 0.01 && b.x1 < a.x2 - 0.01 && a.y1 < b.y2 - 0.01 && b.y1 < a.y2 - 0.01) {
+                        clash.push(boxes[i].label + ' / ' + boxes[j].label);
+                    }
+                }
+                return {count: boxes.length, clash: clash.slice(0, 5)};""");
+        assertTrue(((Number) found.get("count")).intValue() >= 1, view + ": some labels are drawn");
+        assertEquals(List.of(), found.get("clash"), view + ": labels overlapping");
+        LOG.infof("%s: %s labels, none overlapping", view, found.get("count"));
+    }
+
     private double ringRadius(int ring) {
         return ((Number) js("""
                 const c = circlesMap.cy.nodes('.centre').position();
-                const ns = circlesMap.cy.nodes().filter(n => n.data('ring') === %d);
+                const ns = circlesMap.cy.nodes('.contact').filter(n => n.data('ring') === %d);
                 let sum = 0; ns.forEach(n => { const p = n.position(); sum += Math.hypot(p.x - c.x, p.y - c.y); });
                 return ns.length ? sum / ns.length : 0;""".formatted(ring))).doubleValue();
     }
