@@ -74,6 +74,7 @@ public class AnalyticsRunner {
     private final SnapshotStore snapshots;
     private final AnalyticsConfig config;
     private final BackgroundWork background;
+    private final CommunityNames names;
     /** Set once the application stops: no run starts after it. */
     private volatile boolean stopping;
     /** The run of this replica in progress (on its thread), so that shutdown can interrupt it and wait for it. */
@@ -82,8 +83,9 @@ public class AnalyticsRunner {
 
     AnalyticsRunner(AnalyticsRunStore runs, AlgorithmGraph algorithms, SnapshotStore snapshots,
                     AnalyticsConfig config, BackgroundWork background,
-                    health.circles.events.ChangeEvents events) {
+                    health.circles.events.ChangeEvents events, CommunityNames names) {
         this.events = events;
+        this.names = names;
         this.runs = runs;
         this.algorithms = algorithms;
         this.snapshots = snapshots;
@@ -221,6 +223,8 @@ public class AnalyticsRunner {
             c.setAutoCommit(false);
             try {
                 runPhases(c, run);
+                // The run is committed: its communities get their names now rather than on the first read.
+                names.afterRun(id);
             } catch (Exception e) {
                 c.rollback();
                 LOG.warnf(e, "Analytics run %s failed in phase %s", id, run.phase);
