@@ -84,7 +84,7 @@ class FhirApiTest {
         CapabilityStatement cs = parse(CapabilityStatement.class, get("/fhir/metadata"));
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         assertEquals(Set.of("Patient", "Practitioner", "RelatedPerson", "Organization", "PractitionerRole", "CareTeam",
-                        "Consent"),
+                        "Group", "Consent"),
                 cs.getRestFirstRep().getResource().stream().map(r -> r.getType()).collect(Collectors.toSet()));
         assertEquals(Set.of("transaction", "batch"), cs.getRestFirstRep().getInteraction().stream()
                 .map(i -> i.getCode().toCode()).collect(Collectors.toSet()));
