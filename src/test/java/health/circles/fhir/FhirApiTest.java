@@ -269,7 +269,8 @@ class FhirApiTest {
                 .statusCode(400), OperationOutcome.IssueType.INVALID);
         outcome(post("/fhir/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"\\ud800\"}]}")
                 .statusCode(400), OperationOutcome.IssueType.INVALID);
-        outcome(post("/fhir/Group", "{\"resourceType\":\"Group\"}").statusCode(404), OperationOutcome.IssueType.NOTFOUND);
+        outcome(post("/fhir/Encounter", "{\"resourceType\":\"Encounter\"}").statusCode(404),
+                OperationOutcome.IssueType.NOTFOUND);
         outcome(given().when().get("/fhir/Patient/" + unique()).then().statusCode(404),
                 OperationOutcome.IssueType.NOTFOUND);
         outcome(given().when().get("/fhir/RelatedPerson?patient=x&nxet=1").then().statusCode(400),

@@ -261,7 +261,7 @@ class FhirGroupTest {
         assertEquals(List.of(
                 AuditRows.row("read", "fhir", "Group/" + group, Set.of(UUID.fromString(f.patient()),
                         UUID.fromString(f.mother())), "GET", 200),
-                AuditRows.row("read", "fhir", null, Set.of(), "GET", 403)), AuditRows.sorted(db, me));
+                AuditRows.row("read", "fhir", group, Set.of(), "GET", 403)), AuditRows.sorted(db, me));
     }
 
     @jakarta.inject.Inject
