@@ -9,3 +9,7 @@ CREATE TABLE group_identifier (
     PRIMARY KEY (system, value)
 );
 CREATE INDEX group_identifier_group ON group_identifier (group_id);
+
+-- Imports take FHIR R4 NDJSON too (one resource per line, applied by the FHIR endpoint's mapping): docs/fhir.md.
+ALTER TABLE import_job DROP CONSTRAINT import_job_format_check;
+ALTER TABLE import_job ADD CONSTRAINT import_job_format_check CHECK (format IN ('NDJSON', 'CSV', 'FHIR_NDJSON'));

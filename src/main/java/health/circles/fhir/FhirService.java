@@ -120,7 +120,8 @@ public class FhirService {
     // ---------------------------------------------------------------------------------------------- writes
 
     /** What one entry did: its answer in the response Bundle and the records it wrote (for the audit trail). */
-    record Applied(String status, String location, String etag, UUID contact, List<FhirAnswer.Shown> shown) {
+    record Applied(String status, String location, String etag, UUID contact, List<FhirAnswer.Shown> shown,
+                   boolean changed) {
     }
 
     /** A transaction or batch Bundle; a transaction fails whole on its first refused entry. */
@@ -266,7 +267,7 @@ public class FhirService {
         if (holders.isEmpty()) {
             ContactView created = contacts.create(person.contact()).contact();
             identifiers.add(created.id(), person.identifiers(), now);
-            return applied("201 Created", type, created);
+            return applied("201 Created", type, created, true);
         }
         UUID id = holders.iterator().next();
         ContactView current = contacts.get(id);
@@ -284,7 +285,7 @@ public class FhirService {
                 ? current.kind() : wanted.kind();
         identifiers.add(id, person.identifiers(), now);
         if (same(current, wanted, kind)) {
-            return applied("200 OK", type, current);
+            return applied("200 OK", type, current, false);
         }
         ObjectNode body = json.createObjectNode();
         body.put("kind", kind.name());
@@ -300,7 +301,7 @@ public class FhirService {
                 ? wanted.specialties() : List.of()));
         body.set("tags", json.valueToTree(current.tags()));
         try {
-            return applied("200 OK", type, contacts.replace(id, current.version(), body).contact());
+            return applied("200 OK", type, contacts.replace(id, current.version(), body).contact(), true);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -337,12 +338,14 @@ public class FhirService {
             throw InvalidInput.field(where + ".patient", "names the related person themselves");
         }
         List<FhirAnswer.Shown> shown = new ArrayList<>(person.shown());
+        int before = shown.size();
         for (RelationshipCodes.Relationship r : related.relationships()) {
             boolean toPatient = r.direction() == RelationshipCodes.Direction.TO_PATIENT;
             tie(toPatient ? person.contact() : patient, toPatient ? patient : person.contact(), r.tieType(),
                     related.since(), related.until()).ifPresent(shown::add);
         }
-        return new Applied(person.status(), person.location(), person.etag(), person.contact(), shown);
+        return new Applied(person.status(), person.location(), person.etag(), person.contact(), shown,
+                person.changed() || shown.size() > before);
     }
 
     private Applied role(FhirIn.Role role, String where, Map<String, UUID> resolved) {
@@ -378,7 +381,7 @@ public class FhirService {
         UUID tieId = tieBetween(practitioner, organization, "WORKS_AT").map(TieView::id).orElse(null);
         return new Applied(tie.isPresent() ? "201 Created" : "200 OK", "PractitionerRole/" + tieId, null,
                 practitioner, shown.isEmpty() ? List.of(new FhirAnswer.Shown("PractitionerRole/" + tieId,
-                Set.of(practitioner, organization))) : shown);
+                Set.of(practitioner, organization))) : shown, !shown.isEmpty());
     }
 
     private Applied careTeam(FhirIn.Team team, String where, Map<String, UUID> resolved) {
@@ -410,10 +413,11 @@ public class FhirService {
             }
         }
         created |= careTeamGroup(team, patient, wanted, where, shown);
+        boolean changed = !shown.isEmpty();
         if (shown.isEmpty()) {
             shown.add(new FhirAnswer.Shown("CareTeam/" + patient, Set.of(patient)));
         }
-        return new Applied(created ? "201 Created" : "200 OK", "CareTeam/" + patient, null, patient, shown);
+        return new Applied(created ? "201 Created" : "200 OK", "CareTeam/" + patient, null, patient, shown, changed);
     }
 
     /** A member as a Group or CareTeam says it: the role is what a new membership gets. */
@@ -524,7 +528,7 @@ public class FhirService {
                     memberInputs(wanted))).group();
             identifiers.addToGroup(created.id(), in.identifiers(), now());
             return new Applied("201 Created", "Group/" + created.id(), "W/\"" + created.version() + "\"", null,
-                    List.of(new FhirAnswer.Shown("Group/" + created.id(), concerned)));
+                    List.of(new FhirAnswer.Shown("Group/" + created.id(), concerned)), true);
         }
         GroupView current = groups.get(id);
         identifiers.addToGroup(id, in.identifiers(), now());
@@ -545,11 +549,11 @@ public class FhirService {
         Set<UUID> before = new LinkedHashSet<>();
         membersOf(id).stream().filter(MemberView::active).map(MemberView::contactId)
                 .filter(java.util.Objects::nonNull).forEach(before::add);
-        syncMembers(id, wanted, false, true);
+        boolean changed = syncMembers(id, wanted, false, true) || !changes.isEmpty();
         concerned.addAll(before);
         GroupView now = groups.get(id);
         return new Applied("200 OK", "Group/" + id, "W/\"" + now.version() + "\"", null,
-                List.of(new FhirAnswer.Shown("Group/" + id, concerned)));
+                List.of(new FhirAnswer.Shown("Group/" + id, concerned)), changed);
     }
 
     /** The group holding one of the identifiers (or named by a PUT); null when none; 409 when several. */
@@ -675,12 +679,13 @@ public class FhirService {
     private Applied consent(FhirIn.ConsentAnswers consent, String where, Map<String, UUID> resolved) {
         UUID patient = reference(consent.patient(), where + ".patient", resolved, "Patient", Set.of(ContactKind.PATIENT));
         long version = contacts.get(patient).version();
+        long before = version;
         for (Map.Entry<Channel, ConsentStatus> answer : consent.answers().entrySet()) {
             version = contacts.recordConsent(patient, new ConsentEntryInput(ConsentChannel.of(answer.getKey()),
                     answer.getValue(), consent.givenAt(), CONSENT_SOURCE)).version();
         }
         return new Applied("200 OK", "Consent/" + patient, "W/\"" + version + "\"", patient,
-                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))));
+                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))), version != before);
     }
 
     /** Opens the tie unless an open one of the type joins the two already; the tie written, if any. */
@@ -761,11 +766,11 @@ public class FhirService {
         }
     }
 
-    private static Applied applied(String status, String type, ContactView contact) {
+    private static Applied applied(String status, String type, ContactView contact, boolean changed) {
         // Location without a version: later entries of the same Bundle (a Consent) may change the record again.
         return new Applied(status, type + "/" + contact.id(),
                 "W/\"" + contact.version() + "\"", contact.id(),
-                List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))));
+                List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))), changed);
     }
 
     /** The failure of an entry, said of that entry: its fields prefixed with the entry's place unless they are. */
