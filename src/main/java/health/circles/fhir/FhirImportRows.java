@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
 import health.circles.imports.ResourceRows;
+import health.circles.security.Callers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -28,15 +29,17 @@ public class FhirImportRows implements ResourceRows {
     private final FhirBodies bodies;
     private final FhirService fhir;
     private final ObjectMapper json;
+    private final Callers callers;
 
-    FhirImportRows(FhirBodies bodies, FhirService fhir, ObjectMapper json) {
+    FhirImportRows(FhirBodies bodies, FhirService fhir, ObjectMapper json, Callers callers) {
+        this.callers = callers;
         this.bodies = bodies;
         this.fhir = fhir;
         this.json = json;
     }
 
     @Override
-    public Applied apply(ObjectNode row) {
+    public Applied apply(java.util.UUID job, ObjectNode row) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(row);
@@ -54,7 +57,8 @@ public class FhirImportRows implements ResourceRows {
             throw InvalidInput.field(type + ".identifier", "is required in an import: a " + type + " is matched by "
                     + "its identifiers (system and value), so that re-running the file changes nothing");
         }
-        FhirService.Applied applied = QuarkusTransaction.requiringNew().call(() -> fhir.single(type, resource));
+        FhirService.Applied applied = callers.asIntegration("import:" + job,
+                () -> QuarkusTransaction.requiringNew().call(() -> fhir.single(type, resource)));
         return applied.status().startsWith("201") ? Applied.INSERTED
                 : applied.changed() ? Applied.UPDATED : Applied.UNCHANGED;
     }

@@ -284,7 +284,10 @@ public class FhirService {
                 || kinds.contains(current.kind()) && wanted.kind() == ContactKind.OTHER_CLINICIAN
                 ? current.kind() : wanted.kind();
         identifiers.add(id, person.identifiers(), now);
-        if (same(current, wanted, kind)) {
+        // Specialties add up: a PractitionerRole adds its own, which a re-sent Practitioner must not take away again.
+        List<String> specialties = new ArrayList<>(current.specialties());
+        distinct(wanted.specialties()).stream().filter(x -> !specialties.contains(x)).forEach(specialties::add);
+        if (same(current, wanted, kind, specialties)) {
             return applied("200 OK", type, current, false);
         }
         ObjectNode body = json.createObjectNode();
@@ -298,7 +301,7 @@ public class FhirService {
         body.put("city", wanted.city());
         body.set("languages", json.valueToTree(wanted.languages()));
         body.set("specialties", json.valueToTree(kind.isClinician() || kind == ContactKind.ORGANIZATION
-                ? wanted.specialties() : List.of()));
+                ? specialties : List.of()));
         body.set("tags", json.valueToTree(current.tags()));
         try {
             return applied("200 OK", type, contacts.replace(id, current.version(), body).contact(), true);
@@ -308,7 +311,7 @@ public class FhirService {
     }
 
     /** Whether the contact already holds what the resource says (so that a re-sent resource writes nothing). */
-    private static boolean same(ContactView c, ContactInput in, ContactKind kind) {
+    private static boolean same(ContactView c, ContactInput in, ContactKind kind, List<String> specialties) {
         return c.kind() == kind && eq(c.givenName(), in.givenName()) && eq(c.familyName(), in.familyName())
                 && eq(c.organizationName(), in.organizationName()) && eq(c.email(), in.email())
                 && eq(c.phone(), in.phone())
@@ -316,7 +319,7 @@ public class FhirService {
                 .toUpperCase(java.util.Locale.ROOT))
                 && eq(c.city(), in.city()) && c.languages().equals(distinct(in.languages()))
                 && (!kind.isClinician() && kind != ContactKind.ORGANIZATION
-                || c.specialties().equals(distinct(in.specialties())));
+                || c.specialties().equals(specialties));
     }
 
     private static boolean eq(String a, String b) {

@@ -273,7 +273,8 @@ public class ImportRunner {
                 continue;
             }
             try {
-                switch (resourceRows.get().apply((com.fasterxml.jackson.databind.node.ObjectNode) row.value())) {
+                switch (resourceRows.get().apply(job.id(),
+                        (com.fasterxml.jackson.databind.node.ObjectNode) row.value())) {
                     case INSERTED -> inserted++;
                     case UPDATED -> updated++;
                     default -> unchanged++;

@@ -13,6 +13,9 @@ public interface ResourceRows {
     /** What a row did. */
     enum Applied { INSERTED, UPDATED, UNCHANGED }
 
-    /** Applies one row (a JSON object) in its own transaction. */
-    Applied apply(ObjectNode row);
+    /**
+     * Applies one row (a JSON object) of import {@code job} in its own transaction, with an integration's rights (only
+     * admins and integrations upload imports).
+     */
+    Applied apply(java.util.UUID job, ObjectNode row);
 }

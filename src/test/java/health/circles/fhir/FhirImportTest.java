@@ -76,15 +76,13 @@ class FhirImportTest {
         assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
         assertEquals(5, job.getInt("batches"));
         assertEquals(13, job.getLong("counts.read"));
-        assertEquals(5, job.getLong("counts.rejected"));
-        assertEquals(7, job.getLong("counts.inserted"), job.prettify());
-        assertEquals(1, job.getLong("counts.updated"), "the consent changed the patient's record");
-
-        String location = given().get("/api/v1/imports/" + job.getString("id")).then().extract().path("id");
-        List<Map<String, Object>> errors = given().get("/api/v1/imports/" + location + "/errors").then()
+        List<Map<String, Object>> errors = given().get("/api/v1/imports/" + job.getString("id") + "/errors").then()
                 .statusCode(200).extract().path("items");
         Map<Integer, String> byRow = errors.stream().collect(Collectors.toMap(e -> (Integer) e.get("row"),
                 e -> e.get("field") + " " + e.get("reason"), (a, b) -> a + "; " + b));
+        assertEquals(5, job.getLong("counts.rejected"), byRow.toString());
+        assertEquals(7, job.getLong("counts.inserted"), job.prettify());
+        assertEquals(1, job.getLong("counts.updated"), "the consent changed the patient's record");
         assertEquals(List.of(3, 6, 10, 11, 13), byRow.keySet().stream().sorted().toList(), byRow.toString());
         assertTrue(byRow.get(3).contains("shoeSize"), byRow.get(3));
         assertTrue(byRow.get(10).startsWith("Patient.identifier"), byRow.get(10));
