@@ -2,6 +2,7 @@ package health.circles.fhir;
 
 import health.circles.contact.Channel;
 import health.circles.contact.ContactKind;
+import health.circles.group.GroupKind;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +20,9 @@ final class FhirCodes {
     /** The system of identifiers written out for a contact's externalId (the REST API's and imports' own key). */
     static final String EXTERNAL_ID_SYSTEM = "https://circles.health/fhir/sid/external-id";
 
+    /** Circles' code system for Group.code: the kind of group (household, care-team, congregation...). */
+    static final String GROUP_KIND = "https://circles.health/fhir/CodeSystem/group-kind";
+
     private static final Map<String, ContactKind> QUALIFICATION_KINDS = Map.ofEntries(
             Map.entry("MD", ContactKind.PHYSICIAN), Map.entry("DO", ContactKind.PHYSICIAN),
             Map.entry("MBBS", ContactKind.PHYSICIAN),
@@ -35,6 +39,27 @@ final class FhirCodes {
             return Optional.empty();
         }
         return Optional.ofNullable(QUALIFICATION_KINDS.get(code));
+    }
+
+    /**
+     * The group kind a Group.code coding names: Circles' group-kind code system (household, care-team, congregation,
+     * clinic-panel, support-group, other), or a coding without a system carrying one of those codes.
+     */
+    static Optional<GroupKind> groupKind(String system, String code) {
+        if (code == null || system != null && !system.equals(GROUP_KIND)) {
+            return Optional.empty();
+        }
+        for (GroupKind kind : GroupKind.values()) {
+            if (groupKindCode(kind).equals(code)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The code of a group kind in Circles' group-kind code system: HOUSEHOLD is household, CARE_TEAM care-team. */
+    static String groupKindCode(GroupKind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** The contact channel a consent provision's code names, if it is one. */

@@ -6,6 +6,7 @@ import health.circles.contact.ContactKind;
 import health.circles.contact.ConsentStatus;
 import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
+import health.circles.group.GroupKind;
 import health.circles.web.InputRules;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -25,6 +26,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -61,8 +63,21 @@ final class FhirIn {
                   String path) {
     }
 
-    record Team(Reference subject, List<Member> members) {
+    /** A CareTeam: its subject, members, name (may be null) and the identifiers its care-team group is matched by. */
+    record Team(Reference subject, List<Member> members, String name, List<IdentifierStore.Identifier> identifiers) {
     }
+
+    /** One Group member: who, their dates, and whether the Group says they are no longer in it. */
+    record GroupMember(Reference entity, LocalDate since, LocalDate until, boolean inactive, String path) {
+    }
+
+    /** A Group: the kind its code names (OTHER without one), name, managing organisation, members, identifiers. */
+    record GroupIn(GroupKind kind, String name, Reference managingEntity, List<GroupMember> members,
+                   List<IdentifierStore.Identifier> identifiers) {
+    }
+
+    /** At most this many members in one Group resource (a group's creation takes as many through the REST API). */
+    static final int MAX_GROUP_MEMBERS = 500;
 
     /** A Consent: the patient, when it was given, and the answer per channel. */
     record ConsentAnswers(Reference patient, Instant givenAt, Map<Channel, ConsentStatus> answers) {
@@ -216,9 +231,68 @@ final class FhirIn {
         if (members.isEmpty() && errors.isEmpty()) {
             error("participant", "is required: the members of the care team");
         }
-        Team team = new Team(t.getSubject(), members);
+        String name = t.hasName() ? stored("name", t.getName(), 200) : null;
+        Team team = new Team(t.getSubject(), members, name, identifiers(t.getIdentifier()));
         done();
         return team;
+    }
+
+    GroupIn group(Group g) {
+        if (!g.hasType()) {
+            error("type", "is required: person (or practitioner)");
+        } else if (g.getType() != Group.GroupType.PERSON && g.getType() != Group.GroupType.PRACTITIONER) {
+            error("type", "must be person or practitioner: Circles groups people");
+        }
+        if (g.hasActual() && !g.getActual()) {
+            error("actual", "must be true: Circles keeps groups of actual members, not definitions by characteristic");
+        }
+        if (g.hasCharacteristic()) {
+            error("characteristic", "is not kept: Circles keeps a group by its members");
+        }
+        GroupKind kind = GroupKind.OTHER;
+        if (g.hasCode() && g.getCode().hasCoding()) {
+            kind = null;
+            for (Coding c : g.getCode().getCoding()) {
+                kind = FhirCodes.groupKind(c.getSystem(), c.getCode()).orElse(null);
+                if (kind != null) {
+                    break;
+                }
+            }
+            if (kind == null) {
+                unknownCode("code", "names no kind of group Circles knows (" + FhirCodes.GROUP_KIND + ": household, "
+                        + "care-team, congregation, clinic-panel, support-group, other)");
+            }
+        }
+        String name = g.hasName() ? stored("name", g.getName(), 200) : null;
+        if (name == null || name.isBlank()) {
+            error("name", "is required: Circles names every group");
+        }
+        if (g.hasManagingEntity() && !g.getManagingEntity().hasReference()) {
+            error("managingEntity", "must be a reference to an Organization");
+        }
+        List<GroupMember> members = new ArrayList<>();
+        if (g.getMember().size() > MAX_GROUP_MEMBERS) {
+            error("member", "at most " + MAX_GROUP_MEMBERS + " members in one Group here");
+        } else {
+            for (int i = 0; i < g.getMember().size(); i++) {
+                Group.GroupMemberComponent m = g.getMember().get(i);
+                String path = "member[" + i + "]";
+                if (!m.hasEntity() || !m.getEntity().hasReference()) {
+                    error(path + ".entity", "is required: a reference to a Patient, RelatedPerson or Practitioner");
+                    continue;
+                }
+                LocalDate since = date(path + ".period.start", m.getPeriod(), true);
+                LocalDate until = date(path + ".period.end", m.getPeriod(), false);
+                if (since != null && until != null && until.isBefore(since)) {
+                    error(path + ".period.end", "must not be before period.start");
+                }
+                members.add(new GroupMember(m.getEntity(), since, until, m.hasInactive() && m.getInactive(), path));
+            }
+        }
+        GroupIn group = new GroupIn(kind, name, g.hasManagingEntity() ? g.getManagingEntity() : null, members,
+                identifiers(g.getIdentifier()));
+        done();
+        return group;
     }
 
     ConsentAnswers consent(Consent c, Instant now) {

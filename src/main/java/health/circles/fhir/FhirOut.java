@@ -4,6 +4,9 @@ import health.circles.contact.Channel;
 import health.circles.contact.ConsentStatus;
 import health.circles.contact.ContactKind;
 import health.circles.contact.ContactView;
+import health.circles.group.GroupKind;
+import health.circles.group.GroupView;
+import health.circles.group.MemberView;
 import health.circles.network.TieView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
@@ -86,9 +90,15 @@ public class FhirOut {
     }
 
     /** A patient's care team as Circles knows it: the open care ties to the patient (id: the patient's). */
-    CareTeam careTeam(UUID patient, List<Member> members) {
+    CareTeam careTeam(UUID patient, List<Member> members, GroupView group, List<IdentifierStore.Identifier> ids) {
         CareTeam t = new CareTeam();
         t.setId(patient.toString());
+        for (IdentifierStore.Identifier id : ids) {
+            t.addIdentifier().setSystem(id.system()).setValue(id.value());
+        }
+        if (group != null) {
+            t.setName(group.name());
+        }
         t.setStatus(CareTeam.CareTeamStatus.ACTIVE);
         t.setSubject(new Reference("Patient/" + patient));
         for (Member m : members) {
@@ -102,6 +112,53 @@ public class FhirOut {
             }
         }
         return t;
+    }
+
+    /**
+     * A group as a FHIR Group (id: the Circles group id): kind as Circles' group-kind code, every membership with its
+     * period, ended ones inactive. Members are Patients, Practitioners or (as FHIR R5 allows) RelatedPersons;
+     * members erased on request are left out.
+     */
+    Group group(GroupView g, List<MemberView> members, List<IdentifierStore.Identifier> ids) {
+        Group group = new Group();
+        group.setId(g.id().toString());
+        group.setMeta(new Meta().setVersionId(Long.toString(g.version())).setLastUpdated(Date.from(g.updatedAt())));
+        for (IdentifierStore.Identifier id : ids) {
+            group.addIdentifier().setSystem(id.system()).setValue(id.value());
+        }
+        group.setActive(true);
+        group.setType(Group.GroupType.PERSON);
+        group.setActual(true);
+        group.setCode(concept(FhirCodes.GROUP_KIND, FhirCodes.groupKindCode(g.kind()), display(g.kind())));
+        group.setName(g.name());
+        group.setQuantity(g.memberCount());
+        if (g.managingOrganization() != null) {
+            group.setManagingEntity(new Reference("Organization/" + g.managingOrganization()));
+        }
+        for (MemberView m : members) {
+            if (m.contactId() == null || m.contact() == null) {
+                continue;
+            }
+            Group.GroupMemberComponent member = group.addMember();
+            member.setEntity(new Reference(referenceType(m.contact().kind()) + "/" + m.contactId())
+                    .setDisplay(m.contact().displayName()));
+            if (m.since() != null || m.until() != null) {
+                member.setPeriod(period(m.since(), m.until()));
+            }
+            member.setInactive(!m.active());
+        }
+        return group;
+    }
+
+    /** The FHIR type a contact is referenced as. */
+    static String referenceType(ContactKind kind) {
+        return kind == ContactKind.PATIENT ? "Patient" : kind.isClinician() ? "Practitioner"
+                : kind == ContactKind.ORGANIZATION ? "Organization" : "RelatedPerson";
+    }
+
+    private static String display(GroupKind kind) {
+        String words = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     /** A patient's consent in force, as one Consent (id: the patient's); none while nothing was ever answered. */
@@ -145,9 +202,14 @@ public class FhirOut {
     }
 
     Bundle searchSet(List<? extends Resource> resources) {
+        return searchSet(resources, resources.size());
+    }
+
+    /** A searchset of one page of matches; {@code total}: how many match in all. */
+    Bundle searchSet(List<? extends Resource> resources, int total) {
         Bundle b = new Bundle();
         b.setType(Bundle.BundleType.SEARCHSET);
-        b.setTotal(resources.size());
+        b.setTotal(total);
         for (Resource r : resources) {
             b.addEntry().setFullUrl(r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
@@ -254,22 +316,24 @@ public class FhirOut {
         rest.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction.TRANSACTION);
         rest.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction.BATCH);
         for (String type : List.of("Patient", "Practitioner", "RelatedPerson", "Organization", "PractitionerRole",
-                "CareTeam", "Consent")) {
+                "CareTeam", "Group", "Consent")) {
             var resource = rest.addResource().setType(type);
             resource.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.CREATE);
             resource.setConditionalCreate(true);
-            if (List.of("Patient", "Practitioner", "RelatedPerson", "Organization").contains(type)) {
+            if (List.of("Patient", "Practitioner", "RelatedPerson", "Organization", "Group").contains(type)) {
                 resource.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.UPDATE)
                         .setDocumentation("Within a transaction or batch: PUT Type/<id>, or matched by identifier");
                 resource.setConditionalUpdate(true);
                 resource.setUpdateCreate(false);
             }
-            if (List.of("Patient", "Practitioner").contains(type)) {
+            if (List.of("Patient", "Practitioner", "Group").contains(type)) {
                 resource.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.READ);
             }
             switch (type) {
                 case "RelatedPerson", "Consent" -> search(resource, "patient", "Patient/<id> or <id>");
                 case "CareTeam" -> search(resource, "subject", "Patient/<id> or <id>");
+                case "Group" -> search(resource, "member", "Patient/<id>, Practitioner/<id>, RelatedPerson/<id> or "
+                        + "<id>: the groups the contact is a current member of");
                 default -> { }
             }
             if (type.equals("Patient")) {
@@ -286,5 +350,10 @@ public class FhirOut {
         r.addInteraction().setCode(org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
         r.addSearchParam().setName(name).setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.REFERENCE)
                 .setDocumentation(doc);
+        r.addSearchParam().setName("_count").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.NUMBER)
+                .setDocumentation("Matches per page, 0 to " + FhirPaging.MAX_COUNT + " (default "
+                        + FhirPaging.DEFAULT_COUNT + "); Bundle.link next names the next page");
+        r.addSearchParam().setName("_offset").setType(org.hl7.fhir.r4.model.Enumerations.SearchParamType.NUMBER)
+                .setDocumentation("Matches to skip (as the next link sends it)");
     }
 }

@@ -36,7 +36,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 @Path("/fhir")
 @Produces(FhirBodies.FHIR_JSON)
 @Tag(name = "FHIR", description = "FHIR R4: Patient, Practitioner, RelatedPerson, PractitionerRole, Organization, "
-        + "CareTeam and Consent in (transaction and batch Bundles, single resources), and read back")
+        + "CareTeam, Group and Consent in (transaction and batch Bundles, single resources), and read back")
 @APIResponse(responseCode = "400", description = "Bad input: an OperationOutcome naming each element at fault",
         content = @Content(mediaType = FhirBodies.FHIR_JSON, schema = @Schema(type =
                 org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT, description = "OperationOutcome")))
@@ -95,7 +95,8 @@ public class FhirResource {
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "fhir", action = "create")
     @Operation(operationId = "fhirCreate", summary = "Create or update one resource (conditional on its identifiers)",
-            description = "Patient, Practitioner, RelatedPerson, Organization, PractitionerRole, CareTeam or Consent. "
+            description = "Patient, Practitioner, RelatedPerson, Organization, PractitionerRole, CareTeam, Group or "
+                    + "Consent. "
                     + "201 with Location when a record was created, 200 when the resource matched one by identifier.")
     @RequestBody(required = true, content = @Content(mediaType = FhirBodies.FHIR_JSON,
             schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
@@ -107,7 +108,7 @@ public class FhirResource {
             + "erased one")
     @APIResponse(responseCode = "422", description = "A reference names a resource that does not exist or does not fit")
     public Response create(@Parameter(description = "Patient, Practitioner, RelatedPerson, Organization, "
-            + "PractitionerRole, CareTeam or Consent") @PathParam("type") String type, IBaseResource body,
+            + "PractitionerRole, CareTeam, Group or Consent") @PathParam("type") String type, IBaseResource body,
                            @Context UriInfo uri) {
         if (!FhirService.WRITABLE.contains(type)) {
             throw ApiProblem.notFound("FHIR resource type (this endpoint takes " + String.join(", ",
@@ -170,8 +171,12 @@ public class FhirResource {
     @APIResponse(responseCode = "200", description = "searchset Bundle", content = @Content(mediaType = FhirBodies.FHIR_JSON))
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer relatedPersons(@Parameter(description = "Patient/<id> or <id>", required = true)
-                                     @QueryParam("patient") String patient) {
-        return fhir.relatedPersons(patient("patient", patient));
+                                     @QueryParam("patient") String patient,
+            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
+            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
+            @Context UriInfo uri) {
+        FhirPaging paging = FhirPaging.of(count, offset);
+        return linked(fhir.relatedPersons(patient("patient", patient), paging), paging, uri);
     }
 
     @GET
@@ -182,8 +187,12 @@ public class FhirResource {
     @APIResponse(responseCode = "200", description = "searchset Bundle", content = @Content(mediaType = FhirBodies.FHIR_JSON))
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer careTeams(@Parameter(description = "Patient/<id> or <id>", required = true)
-                                @QueryParam("subject") String subject) {
-        return fhir.careTeams(patient("subject", subject));
+                                @QueryParam("subject") String subject,
+            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
+            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
+            @Context UriInfo uri) {
+        FhirPaging paging = FhirPaging.of(count, offset);
+        return linked(fhir.careTeams(patient("subject", subject), paging), paging, uri);
     }
 
     @GET
@@ -194,8 +203,58 @@ public class FhirResource {
     @APIResponse(responseCode = "200", description = "searchset Bundle", content = @Content(mediaType = FhirBodies.FHIR_JSON))
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer consents(@Parameter(description = "Patient/<id> or <id>", required = true)
-                               @QueryParam("patient") String patient) {
-        return fhir.consents(patient("patient", patient));
+                               @QueryParam("patient") String patient,
+            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
+            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
+            @Context UriInfo uri) {
+        FhirPaging paging = FhirPaging.of(count, offset);
+        return linked(fhir.consents(patient("patient", patient), paging), paging, uri);
+    }
+
+    @GET
+    @Path("Group/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "fhir", action = "read")
+    @Operation(operationId = "fhirReadGroup", summary = "Read a Group (a household, care team, congregation...)",
+            description = "id is the Circles group id; every membership, ended ones inactive with their period")
+    @APIResponse(responseCode = "200", description = "The Group", content = @Content(mediaType = FhirBodies.FHIR_JSON))
+    @APIResponse(responseCode = "404", description = "No such group")
+    public FhirAnswer group(@PathParam("id") String id) {
+        return fhir.group(Ids.parse("id", id));
+    }
+
+    @GET
+    @Path("Group")
+    @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "fhir", action = "search")
+    @Operation(operationId = "fhirSearchGroup", summary = "The groups a contact is a current member of")
+    @APIResponse(responseCode = "200", description = "searchset Bundle", content = @Content(mediaType = FhirBodies.FHIR_JSON))
+    @APIResponse(responseCode = "404", description = "No such contact")
+    public FhirAnswer groups(@Parameter(description = "Patient/<id>, Practitioner/<id>, RelatedPerson/<id> or <id>",
+                                     required = true) @QueryParam("member") String member,
+            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
+            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
+            @Context UriInfo uri) {
+        FhirPaging paging = FhirPaging.of(count, offset);
+        String value = member;
+        for (String type : java.util.List.of("Patient/", "Practitioner/", "RelatedPerson/")) {
+            if (value != null && value.startsWith(type)) {
+                value = value.substring(type.length());
+            }
+        }
+        return linked(fhir.groupsOf(Ids.parse("member", value), paging), paging, uri);
+    }
+
+    /** A searchset with its self link, and a next link while matches remain after this page. */
+    private static FhirAnswer linked(FhirAnswer answer, FhirPaging paging, UriInfo uri) {
+        Bundle bundle = (Bundle) answer.resource();
+        bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
+        if (paging.count() > 0 && (long) paging.offset() + paging.count() < bundle.getTotal()) {
+            bundle.addLink().setRelation("next").setUrl(uri.getRequestUriBuilder()
+                    .replaceQueryParam("_count", paging.count())
+                    .replaceQueryParam("_offset", paging.offset() + paging.count()).build().toString());
+        }
+        return answer;
     }
 
     private static UUID patient(String field, String value) {

@@ -23,11 +23,20 @@ import health.circles.failure.RuleRefused;
 import health.circles.failure.StaleVersion;
 import health.circles.failure.TooLarge;
 import health.circles.failure.Unavailable;
+import health.circles.group.GroupInput;
+import health.circles.group.GroupKind;
+import health.circles.group.GroupService;
+import health.circles.group.GroupView;
+import health.circles.group.MemberChange;
+import health.circles.group.MemberInput;
+import health.circles.group.MemberView;
 import health.circles.network.TieInput;
 import health.circles.network.TieService;
 import health.circles.network.TieSource;
 import health.circles.network.TieView;
 import health.circles.security.AuditNotes;
+import health.circles.web.Cursor;
+import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.ProblemMappers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,10 +47,13 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +64,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -71,10 +84,11 @@ public class FhirService {
 
     /** The resource types Circles takes, in the order a Bundle's entries are applied (referenced ones first). */
     static final List<String> WRITABLE = List.of("Organization", "Patient", "Practitioner", "RelatedPerson",
-            "PractitionerRole", "CareTeam", "Consent");
+            "PractitionerRole", "CareTeam", "Group", "Consent");
     static final int MAX_ENTRIES = 1000;
     static final String CONSENT_SOURCE = "fhir:Consent";
     private static final int MAX_TIES = 200;
+    private static final int MAX_MEMBERS = 5000;
 
     private final ContactService contacts;
     private final ContactDirectory directory;
@@ -85,10 +99,13 @@ public class FhirService {
     private final Validator validator;
     private final ObjectMapper json;
     private final FhirOut out;
+    private final GroupService groups;
     private final Clock clock = Clock.systemUTC();
 
     FhirService(ContactService contacts, ContactDirectory directory, TieService ties, IdentifierStore identifiers,
-                ErasureRegister register, AuditNotes auditNotes, Validator validator, ObjectMapper json, FhirOut out) {
+                ErasureRegister register, AuditNotes auditNotes, Validator validator, ObjectMapper json, FhirOut out,
+                GroupService groups) {
+        this.groups = groups;
         this.contacts = contacts;
         this.directory = directory;
         this.ties = ties;
@@ -103,7 +120,8 @@ public class FhirService {
     // ---------------------------------------------------------------------------------------------- writes
 
     /** What one entry did: its answer in the response Bundle and the records it wrote (for the audit trail). */
-    record Applied(String status, String location, String etag, UUID contact, List<FhirAnswer.Shown> shown) {
+    record Applied(String status, String location, String etag, UUID contact, List<FhirAnswer.Shown> shown,
+                   boolean changed) {
     }
 
     /** A transaction or batch Bundle; a transaction fails whole on its first refused entry. */
@@ -218,6 +236,7 @@ public class FhirService {
             case "RelatedPerson" -> related(in.relatedPerson((RelatedPerson) resource), explicit, where, resolved);
             case "PractitionerRole" -> role(in.practitionerRole((PractitionerRole) resource), where, resolved);
             case "CareTeam" -> careTeam(in.careTeam((CareTeam) resource), where, resolved);
+            case "Group" -> group(in.group((Group) resource), explicit, where, resolved);
             case "Consent" -> consent(in.consent((Consent) resource, now()), where, resolved);
             default -> throw new IllegalStateException(type);
         };
@@ -248,7 +267,7 @@ public class FhirService {
         if (holders.isEmpty()) {
             ContactView created = contacts.create(person.contact()).contact();
             identifiers.add(created.id(), person.identifiers(), now);
-            return applied("201 Created", type, created);
+            return applied("201 Created", type, created, true);
         }
         UUID id = holders.iterator().next();
         ContactView current = contacts.get(id);
@@ -265,8 +284,11 @@ public class FhirService {
                 || kinds.contains(current.kind()) && wanted.kind() == ContactKind.OTHER_CLINICIAN
                 ? current.kind() : wanted.kind();
         identifiers.add(id, person.identifiers(), now);
-        if (same(current, wanted, kind)) {
-            return applied("200 OK", type, current);
+        // Specialties add up: a PractitionerRole adds its own, which a re-sent Practitioner must not take away again.
+        List<String> specialties = new ArrayList<>(current.specialties());
+        distinct(wanted.specialties()).stream().filter(x -> !specialties.contains(x)).forEach(specialties::add);
+        if (same(current, wanted, kind, specialties)) {
+            return applied("200 OK", type, current, false);
         }
         ObjectNode body = json.createObjectNode();
         body.put("kind", kind.name());
@@ -279,17 +301,17 @@ public class FhirService {
         body.put("city", wanted.city());
         body.set("languages", json.valueToTree(wanted.languages()));
         body.set("specialties", json.valueToTree(kind.isClinician() || kind == ContactKind.ORGANIZATION
-                ? wanted.specialties() : List.of()));
+                ? specialties : List.of()));
         body.set("tags", json.valueToTree(current.tags()));
         try {
-            return applied("200 OK", type, contacts.replace(id, current.version(), body).contact());
+            return applied("200 OK", type, contacts.replace(id, current.version(), body).contact(), true);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** Whether the contact already holds what the resource says (so that a re-sent resource writes nothing). */
-    private static boolean same(ContactView c, ContactInput in, ContactKind kind) {
+    private static boolean same(ContactView c, ContactInput in, ContactKind kind, List<String> specialties) {
         return c.kind() == kind && eq(c.givenName(), in.givenName()) && eq(c.familyName(), in.familyName())
                 && eq(c.organizationName(), in.organizationName()) && eq(c.email(), in.email())
                 && eq(c.phone(), in.phone())
@@ -297,7 +319,7 @@ public class FhirService {
                 .toUpperCase(java.util.Locale.ROOT))
                 && eq(c.city(), in.city()) && c.languages().equals(distinct(in.languages()))
                 && (!kind.isClinician() && kind != ContactKind.ORGANIZATION
-                || c.specialties().equals(distinct(in.specialties())));
+                || c.specialties().equals(specialties));
     }
 
     private static boolean eq(String a, String b) {
@@ -319,12 +341,14 @@ public class FhirService {
             throw InvalidInput.field(where + ".patient", "names the related person themselves");
         }
         List<FhirAnswer.Shown> shown = new ArrayList<>(person.shown());
+        int before = shown.size();
         for (RelationshipCodes.Relationship r : related.relationships()) {
             boolean toPatient = r.direction() == RelationshipCodes.Direction.TO_PATIENT;
             tie(toPatient ? person.contact() : patient, toPatient ? patient : person.contact(), r.tieType(),
                     related.since(), related.until()).ifPresent(shown::add);
         }
-        return new Applied(person.status(), person.location(), person.etag(), person.contact(), shown);
+        return new Applied(person.status(), person.location(), person.etag(), person.contact(), shown,
+                person.changed() || shown.size() > before);
     }
 
     private Applied role(FhirIn.Role role, String where, Map<String, UUID> resolved) {
@@ -360,12 +384,14 @@ public class FhirService {
         UUID tieId = tieBetween(practitioner, organization, "WORKS_AT").map(TieView::id).orElse(null);
         return new Applied(tie.isPresent() ? "201 Created" : "200 OK", "PractitionerRole/" + tieId, null,
                 practitioner, shown.isEmpty() ? List.of(new FhirAnswer.Shown("PractitionerRole/" + tieId,
-                Set.of(practitioner, organization))) : shown);
+                Set.of(practitioner, organization))) : shown, !shown.isEmpty());
     }
 
     private Applied careTeam(FhirIn.Team team, String where, Map<String, UUID> resolved) {
         UUID patient = reference(team.subject(), where + ".subject", resolved, "Patient", Set.of(ContactKind.PATIENT));
         List<FhirAnswer.Shown> shown = new ArrayList<>();
+        List<Wanted> wanted = new ArrayList<>();
+        wanted.add(new Wanted(patient, "patient", null, null, false, where + ".subject"));
         boolean created = false;
         for (FhirIn.Member m : team.members()) {
             String path = where + "." + m.path() + ".member";
@@ -383,22 +409,286 @@ public class FhirService {
             Optional<FhirAnswer.Shown> tie = tie(member, patient, tieType, m.since(), m.until());
             created |= tie.isPresent();
             tie.ifPresent(shown::add);
+            if (kind != ContactKind.ORGANIZATION // an organisation manages a group rather than belongs to it
+                    && wanted.stream().noneMatch(w -> w.contact().equals(member))) {
+                boolean ended = m.until() != null && !m.until().isAfter(today());
+                wanted.add(new Wanted(member, careTeamRole(tieType, kind), m.since(), m.until(), ended, path));
+            }
         }
+        created |= careTeamGroup(team, patient, wanted, where, shown);
+        boolean changed = !shown.isEmpty();
         if (shown.isEmpty()) {
             shown.add(new FhirAnswer.Shown("CareTeam/" + patient, Set.of(patient)));
         }
-        return new Applied(created ? "201 Created" : "200 OK", "CareTeam/" + patient, null, patient, shown);
+        return new Applied(created ? "201 Created" : "200 OK", "CareTeam/" + patient, null, patient, shown, changed);
+    }
+
+    /** A member as a Group or CareTeam says it: the role is what a new membership gets. */
+    private record Wanted(UUID contact, String role, LocalDate since, LocalDate until, boolean inactive, String path) {
+    }
+
+    /** A care team member's role in the care-team group: caregiver, or the clinician's own kind. */
+    private static String careTeamRole(String tieType, ContactKind kind) {
+        if ("CARES_FOR".equals(tieType) || !kind.isClinician()) {
+            return "caregiver";
+        }
+        return kind == ContactKind.PHYSICIAN ? "physician" : kind == ContactKind.NURSE ? "nurse" : "clinician";
+    }
+
+    /** The role a Group's member gets in a group of {@code groupKind}: the one their kind of contact fits best. */
+    private static String memberRole(GroupKind groupKind, ContactKind kind) {
+        List<String> preferred = switch (kind) {
+            case PHYSICIAN -> List.of("physician", "clinician");
+            case NURSE -> List.of("nurse", "clinician");
+            case OTHER_CLINICIAN -> List.of("clinician");
+            case PATIENT -> groupKind == GroupKind.HOUSEHOLD ? List.of() : List.of("patient");
+            default -> List.of();
+        };
+        return preferred.stream().filter(groupKind.roles()::contains).findFirst().orElse(groupKind.defaultRole());
+    }
+
+    /**
+     * The care-team group of a CareTeam: matched by the CareTeam's identifiers, or (when it has none) the care team
+     * the subject is the patient of and no identifier names; created when there is none. Members are added and brought
+     * up to date, never removed (like the care ties). Whether anything was created.
+     */
+    private boolean careTeamGroup(FhirIn.Team team, UUID patient, List<Wanted> wanted, String where,
+                                  List<FhirAnswer.Shown> shown) {
+        UUID id = matchGroup(team.identifiers(), null, "CareTeam");
+        if (id == null && team.identifiers().isEmpty()) {
+            id = careTeamGroupOf(patient).orElse(null);
+        }
+        Set<UUID> concerned = new LinkedHashSet<>();
+        wanted.forEach(w -> concerned.add(w.contact()));
+        if (id == null) {
+            GroupView created = groups.create(new GroupInput(GroupKind.CARE_TEAM,
+                    team.name() == null ? "Care team" : team.name(), null, null, null, memberInputs(wanted))).group();
+            identifiers.addToGroup(created.id(), team.identifiers(), now());
+            shown.add(new FhirAnswer.Shown("Group/" + created.id(), concerned));
+            return true;
+        }
+        GroupView current = groups.get(id);
+        if (current.kind() != GroupKind.CARE_TEAM) {
+            throw new Conflict("kind-mismatch", where + ": the identifiers of this CareTeam name group " + id
+                    + ", which is a " + current.kind() + ", not a care team");
+        }
+        identifiers.addToGroup(id, team.identifiers(), now());
+        boolean changed = false;
+        if (team.name() != null && !team.name().equals(current.name())) {
+            patchGroup(current, Map.of("name", team.name()));
+            changed = true;
+        }
+        changed |= syncMembers(id, wanted, true, false);
+        if (changed) {
+            shown.add(new FhirAnswer.Shown("Group/" + id, concerned));
+        }
+        return false;
+    }
+
+    /** The care team the patient is the patient of (current member, role patient) that no FHIR identifier names. */
+    private Optional<UUID> careTeamGroupOf(UUID patient) {
+        List<UUID> candidates = new ArrayList<>();
+        for (MemberView m : membershipsOf(patient, true)) {
+            if (m.group().kind() == GroupKind.CARE_TEAM && "patient".equals(m.role())) {
+                candidates.add(m.group().id());
+            }
+        }
+        Set<UUID> named = identifiers.withIdentifiers(candidates);
+        return candidates.stream().filter(c -> !named.contains(c)).findFirst();
+    }
+
+    /** The care-team groups the patient is the patient of, those a FHIR identifier names first. */
+    private List<GroupView> careTeamGroupsOf(UUID patient) {
+        List<UUID> candidates = new ArrayList<>();
+        for (MemberView m : membershipsOf(patient, true)) {
+            if (m.group().kind() == GroupKind.CARE_TEAM && "patient".equals(m.role())) {
+                candidates.add(m.group().id());
+            }
+        }
+        Set<UUID> named = identifiers.withIdentifiers(candidates);
+        return candidates.stream().sorted(Comparator.comparing(c -> !named.contains(c))).map(groups::get).toList();
+    }
+
+    /** A Group: a group of its kind with its members, matched by identifier (or the id of a PUT). */
+    private Applied group(FhirIn.GroupIn in, UUID explicit, String where, Map<String, UUID> resolved) {
+        UUID organization = in.managingEntity() == null ? null : reference(in.managingEntity(),
+                where + ".managingEntity", resolved, "Organization", Set.of(ContactKind.ORGANIZATION));
+        List<Wanted> wanted = new ArrayList<>();
+        Set<UUID> concerned = new LinkedHashSet<>();
+        for (FhirIn.GroupMember m : in.members()) {
+            String path = where + "." + m.path() + ".entity";
+            UUID contact = reference(m.entity(), path, resolved, null, null);
+            if (!concerned.add(contact)) {
+                throw InvalidInput.field(path, "names a member the Group names already");
+            }
+            ContactKind kind = directory.find(contact).orElseThrow().kind();
+            boolean ended = m.inactive() || m.until() != null && !m.until().isAfter(today());
+            wanted.add(new Wanted(contact, memberRole(in.kind(), kind), m.since(), m.until(), ended, path));
+        }
+        UUID id = matchGroup(in.identifiers(), explicit, "Group");
+        if (id == null) {
+            GroupView created = groups.create(new GroupInput(in.kind(), in.name(), null, null, organization,
+                    memberInputs(wanted))).group();
+            identifiers.addToGroup(created.id(), in.identifiers(), now());
+            return new Applied("201 Created", "Group/" + created.id(), "W/\"" + created.version() + "\"", null,
+                    List.of(new FhirAnswer.Shown("Group/" + created.id(), concerned)), true);
+        }
+        GroupView current = groups.get(id);
+        identifiers.addToGroup(id, in.identifiers(), now());
+        Map<String, Object> changes = new HashMap<>();
+        if (current.kind() != in.kind()) {
+            changes.put("kind", in.kind().name());
+        }
+        if (!current.name().equals(in.name())) {
+            changes.put("name", in.name());
+        }
+        if (!java.util.Objects.equals(current.managingOrganization(), organization)) {
+            changes.put("managingOrganization", organization == null ? null : organization.toString());
+        }
+        if (!changes.isEmpty()) {
+            patchGroup(current, changes);
+        }
+        // A Group says who is in it: open members it leaves out have left (they stay in the group's history).
+        Set<UUID> before = new LinkedHashSet<>();
+        membersOf(id).stream().filter(MemberView::active).map(MemberView::contactId)
+                .filter(java.util.Objects::nonNull).forEach(before::add);
+        boolean changed = syncMembers(id, wanted, false, true) || !changes.isEmpty();
+        concerned.addAll(before);
+        GroupView now = groups.get(id);
+        return new Applied("200 OK", "Group/" + id, "W/\"" + now.version() + "\"", null,
+                List.of(new FhirAnswer.Shown("Group/" + id, concerned)), changed);
+    }
+
+    /** The group holding one of the identifiers (or named by a PUT); null when none; 409 when several. */
+    private UUID matchGroup(List<IdentifierStore.Identifier> ids, UUID explicit, String type) {
+        Set<UUID> holders = new LinkedHashSet<>(identifiers.groupHolders(ids));
+        if (explicit != null) {
+            groups.get(explicit); // 404 when there is no such group
+            holders.add(explicit);
+        }
+        if (holders.size() > 1) {
+            throw new Conflict("ambiguous-identifier", "The identifiers of this " + type + " belong to "
+                    + holders.size() + " different groups (" + holders + "); send them separately");
+        }
+        return holders.isEmpty() ? null : holders.iterator().next();
+    }
+
+    private static List<MemberInput> memberInputs(List<Wanted> wanted) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        return wanted.stream().map(w -> new MemberInput(w.contact(), w.role(), w.since(), w.inactive()
+                ? endOf(w, today) : w.until())).toList();
+    }
+
+    /** When an inactive member's membership ends: their period's end, else today (not before they joined). */
+    private static LocalDate endOf(Wanted w, LocalDate today) {
+        LocalDate end = w.until() != null ? w.until() : today;
+        return w.since() != null && w.since().isAfter(end) ? w.since() : end;
+    }
+
+    private void patchGroup(GroupView current, Map<String, Object> changes) {
+        try {
+            groups.patch(current.id(), current.version(), json.writeValueAsString(changes));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Brings a group's memberships to what a resource says: a membership with the same dates stays as it is; an open
+     * one takes the new dates (and, with {@code setRole}, the role); otherwise a new one. A member said to be inactive
+     * ends their open membership. With {@code endOthers}, open members the resource leaves out are ended today.
+     * Whether anything was written.
+     */
+    private boolean syncMembers(UUID groupId, List<Wanted> wanted, boolean setRole, boolean endOthers) {
+        LocalDate today = today();
+        Map<UUID, List<MemberView>> byContact = new HashMap<>();
+        for (MemberView m : membersOf(groupId)) {
+            if (m.contactId() != null) {
+                byContact.computeIfAbsent(m.contactId(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        boolean changed = false;
+        for (Wanted w : wanted) {
+            List<MemberView> held = byContact.getOrDefault(w.contact(), List.of());
+            LocalDate until = w.inactive() ? endOf(w, today) : w.until();
+            Optional<MemberView> exact = held.stream().filter(m -> (w.since() == null
+                    || w.since().equals(m.since())) && java.util.Objects.equals(m.until(), until)).findFirst();
+            Optional<MemberView> open = held.stream().filter(MemberView::active).findFirst();
+            if (exact.isPresent()) {
+                MemberView m = exact.get();
+                if (setRole && !m.role().equals(w.role())) {
+                    groups.changeMember(groupId, m.id(), m.version(), new MemberChange(w.role(), m.since(), m.until()));
+                    changed = true;
+                }
+            } else if (w.inactive() && w.until() == null && open.isEmpty() && !held.isEmpty()) {
+                continue; // said to be inactive, and no longer a member: ended already
+            } else if (open.isPresent()) {
+                MemberView m = open.get();
+                MemberChange change = new MemberChange(setRole ? w.role() : m.role(),
+                        w.since() == null ? m.since() : w.since(), until);
+                if (!change.role().equals(m.role()) || !java.util.Objects.equals(change.since(), m.since())
+                        || !java.util.Objects.equals(change.until(), m.until())) {
+                    groups.changeMember(groupId, m.id(), m.version(), change);
+                    changed = true;
+                }
+            } else {
+                groups.addMember(groupId, new MemberInput(w.contact(), w.role(), w.since(), until));
+                changed = true;
+            }
+        }
+        if (endOthers) {
+            Set<UUID> named = new HashSet<>();
+            wanted.forEach(w -> named.add(w.contact()));
+            for (Map.Entry<UUID, List<MemberView>> e : byContact.entrySet()) {
+                if (named.contains(e.getKey())) {
+                    continue;
+                }
+                for (MemberView m : e.getValue()) {
+                    if (m.active()) {
+                        LocalDate end = m.since() != null && m.since().isAfter(today) ? m.since() : today;
+                        groups.endMember(groupId, m.id(), m.version(), end);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** Every membership of a group, current and past (a group holds at most a few thousand). */
+    private List<MemberView> membersOf(UUID groupId) {
+        List<MemberView> all = new ArrayList<>();
+        Cursor after = null;
+        do {
+            Page<MemberView> page = groups.members(groupId, null, after, 500);
+            all.addAll(page.items());
+            after = page.next() == null ? null : Cursor.decode(page.next());
+        } while (after != null && all.size() < MAX_MEMBERS);
+        return all;
+    }
+
+    /** A contact's memberships ({@code active}: current only), each with its group. */
+    private List<MemberView> membershipsOf(UUID contact, Boolean active) {
+        List<MemberView> all = new ArrayList<>();
+        Cursor after = null;
+        do {
+            Page<MemberView> page = groups.ofContact(contact, active, after, 500);
+            all.addAll(page.items());
+            after = page.next() == null ? null : Cursor.decode(page.next());
+        } while (after != null && all.size() < MAX_MEMBERS);
+        return all;
     }
 
     private Applied consent(FhirIn.ConsentAnswers consent, String where, Map<String, UUID> resolved) {
         UUID patient = reference(consent.patient(), where + ".patient", resolved, "Patient", Set.of(ContactKind.PATIENT));
         long version = contacts.get(patient).version();
+        long before = version;
         for (Map.Entry<Channel, ConsentStatus> answer : consent.answers().entrySet()) {
             version = contacts.recordConsent(patient, new ConsentEntryInput(ConsentChannel.of(answer.getKey()),
                     answer.getValue(), consent.givenAt(), CONSENT_SOURCE)).version();
         }
         return new Applied("200 OK", "Consent/" + patient, "W/\"" + version + "\"", patient,
-                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))));
+                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))), version != before);
     }
 
     /** Opens the tie unless an open one of the type joins the two already; the tie written, if any. */
@@ -479,11 +769,11 @@ public class FhirService {
         }
     }
 
-    private static Applied applied(String status, String type, ContactView contact) {
+    private static Applied applied(String status, String type, ContactView contact, boolean changed) {
         // Location without a version: later entries of the same Bundle (a Consent) may change the record again.
         return new Applied(status, type + "/" + contact.id(),
                 "W/\"" + contact.version() + "\"", contact.id(),
-                List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))));
+                List.of(new FhirAnswer.Shown(type + "/" + contact.id(), Set.of(contact.id()))), changed);
     }
 
     /** The failure of an entry, said of that entry: its fields prefixed with the entry's place unless they are. */
@@ -530,26 +820,73 @@ public class FhirService {
     }
 
     @Transactional
-    public FhirAnswer relatedPersons(UUID patient) {
+    public FhirAnswer relatedPersons(UUID patient, FhirPaging paging) {
         List<Resource> found = new ArrayList<>();
         List<FhirAnswer.Shown> shown = new ArrayList<>();
         relatedOf(patient, found, shown);
-        return new FhirAnswer(out.searchSet(found), shown);
+        return page(found, shown, paging);
     }
 
     @Transactional
-    public FhirAnswer careTeams(UUID patient) {
+    public FhirAnswer careTeams(UUID patient, FhirPaging paging) {
         List<Resource> found = new ArrayList<>();
         List<FhirAnswer.Shown> shown = new ArrayList<>();
         careTeamOf(patient, found, shown, false);
-        return new FhirAnswer(out.searchSet(found), shown);
+        return page(found, shown, paging);
     }
 
     @Transactional
-    public FhirAnswer consents(UUID patient) {
+    public FhirAnswer consents(UUID patient, FhirPaging paging) {
         ContactView c = patientView(patient);
-        return new FhirAnswer(out.searchSet(out.consent(c).map(List::<Resource>of).orElse(List.of())),
-                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))));
+        return page(out.consent(c).map(List::<Resource>of).orElse(List.of()),
+                List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))), paging);
+    }
+
+    /** A group as a FHIR Group, with every membership (id: the Circles group id). */
+    @Transactional
+    public FhirAnswer group(UUID id) {
+        List<Resource> found = new ArrayList<>();
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        groupOf(groups.get(id), found, shown);
+        return new FhirAnswer(found.get(0), shown);
+    }
+
+    /** The groups a contact is a current member of, each as a Group with its members. */
+    @Transactional
+    public FhirAnswer groupsOf(UUID member, FhirPaging paging) {
+        List<UUID> ids = membershipsOf(member, true).stream().map(m -> m.group().id()).distinct().toList();
+        List<Resource> found = new ArrayList<>();
+        List<FhirAnswer.Shown> shown = new ArrayList<>();
+        int end = (int) Math.min(ids.size(), (long) paging.offset() + paging.count());
+        for (UUID id : ids.subList(Math.min(paging.offset(), ids.size()), end)) {
+            groupOf(groups.get(id), found, shown);
+        }
+        Bundle bundle = out.searchSet(found, ids.size());
+        if (shown.isEmpty()) {
+            shown.add(new FhirAnswer.Shown("Group?member=" + member, Set.of(member)));
+        }
+        return new FhirAnswer(bundle, shown);
+    }
+
+    private void groupOf(GroupView g, List<Resource> found, List<FhirAnswer.Shown> shown) {
+        List<MemberView> members = membersOf(g.id());
+        found.add(out.group(g, members, identifiers.ofGroup(g.id())));
+        Set<UUID> concerned = new LinkedHashSet<>();
+        members.stream().map(MemberView::contactId).filter(java.util.Objects::nonNull).forEach(concerned::add);
+        shown.add(new FhirAnswer.Shown("Group/" + g.id(), concerned));
+    }
+
+    /**
+     * One page of a search's matches (and the audit rows of those shown); {@code shown} goes with {@code found}
+     * entry by entry, or names what was searched when nothing was found.
+     */
+    private FhirAnswer page(List<Resource> found, List<FhirAnswer.Shown> shown, FhirPaging paging) {
+        int from = Math.min(paging.offset(), found.size());
+        int to = (int) Math.min(found.size(), (long) from + paging.count());
+        Bundle bundle = out.searchSet(found.subList(from, to), found.size());
+        List<FhirAnswer.Shown> audited = shown.size() == found.size() && !found.isEmpty()
+                ? shown.subList(from, to) : shown;
+        return new FhirAnswer(bundle, audited.isEmpty() && !shown.isEmpty() ? shown.subList(0, 1) : audited);
     }
 
     /** Everything Circles holds about a patient: the person, related persons, care team (with its members), consent. */
@@ -617,7 +954,8 @@ public class FhirService {
                 shown.add(new FhirAnswer.Shown("Practitioner/" + v.id(), Set.of(v.id())));
             }
         }
-        found.add(out.careTeam(patient, members));
+        GroupView group = careTeamGroupsOf(patient).stream().findFirst().orElse(null);
+        found.add(out.careTeam(patient, members, group, group == null ? List.of() : identifiers.ofGroup(group.id())));
         Set<UUID> concerned = new LinkedHashSet<>(List.of(patient));
         concerned.addAll(byMember.keySet());
         shown.add(new FhirAnswer.Shown("CareTeam/" + patient, concerned));
@@ -634,6 +972,10 @@ public class FhirService {
         List<String> fingerprints = identifiers.of(erased.contactId()).stream()
                 .map(i -> register.fingerprintHex(i.key())).toList();
         identifiers.erase(erased.contactId(), fingerprints, now());
+    }
+
+    private LocalDate today() {
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC));
     }
 
     private Instant now() {

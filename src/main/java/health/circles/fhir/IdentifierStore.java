@@ -53,6 +53,24 @@ public class IdentifierStore {
     private static final String FORGET = """
             DELETE FROM contact_identifier WHERE contact_id = ?""";
 
+    // Which groups hold any of the identifiers (Group.identifier, CareTeam.identifier).
+    private static final String GROUP_HOLDERS = """
+            SELECT DISTINCT i.group_id
+            FROM group_identifier i
+            JOIN unnest(?::text[], ?::text[]) AS wanted(system, value)
+              ON i.system = wanted.system AND i.value = wanted.value""";
+
+    private static final String OF_GROUP = """
+            SELECT system, value FROM group_identifier WHERE group_id = ? ORDER BY created_at, system, value""";
+
+    // Which of the groups hold any identifier at all (a care team matched by its subject is one that holds none).
+    private static final String GROUPS_WITH_IDENTIFIERS = """
+            SELECT DISTINCT group_id FROM group_identifier WHERE group_id = ANY (?::uuid[])""";
+
+    private static final String ADD_TO_GROUP = """
+            INSERT INTO group_identifier (system, value, group_id, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (system, value) DO NOTHING""";
+
     private final AgroalDataSource dataSource;
 
     IdentifierStore(AgroalDataSource dataSource) {
@@ -77,6 +95,35 @@ public class IdentifierStore {
     public void add(UUID contact, Collection<Identifier> identifiers, Instant now) {
         for (Identifier identifier : identifiers) {
             Sql.update(dataSource, ADD, List.of(identifier.system(), identifier.value(), contact, now));
+        }
+    }
+
+    /** The groups holding any of the identifiers. */
+    public List<UUID> groupHolders(Collection<Identifier> identifiers) {
+        if (identifiers.isEmpty()) {
+            return List.of();
+        }
+        String[] systems = identifiers.stream().map(Identifier::system).toArray(String[]::new);
+        String[] values = identifiers.stream().map(Identifier::value).toArray(String[]::new);
+        return Sql.query(dataSource, GROUP_HOLDERS, List.of(systems, values), r -> r.getObject(1, UUID.class));
+    }
+
+    public List<Identifier> ofGroup(UUID group) {
+        return Sql.query(dataSource, OF_GROUP, List.of(group), r -> new Identifier(r.getString(1), r.getString(2)));
+    }
+
+    /** Those of {@code groups} that hold at least one identifier. */
+    public java.util.Set<UUID> withIdentifiers(Collection<UUID> groups) {
+        if (groups.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(Sql.query(dataSource, GROUPS_WITH_IDENTIFIERS,
+                List.of((Object) groups.toArray(UUID[]::new)), r -> r.getObject(1, UUID.class)));
+    }
+
+    public void addToGroup(UUID group, Collection<Identifier> identifiers, Instant now) {
+        for (Identifier identifier : identifiers) {
+            Sql.update(dataSource, ADD_TO_GROUP, List.of(identifier.system(), identifier.value(), group, now));
         }
     }
 

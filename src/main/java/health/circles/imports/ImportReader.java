@@ -37,7 +37,7 @@ abstract class ImportReader implements Closeable {
     abstract Row next() throws IOException;
 
     static ImportReader open(Path file, ImportFormat format, String recordType, ObjectMapper json) throws IOException {
-        return format == ImportFormat.NDJSON ? new Ndjson(file, json) : new Csv(file, recordType, json);
+        return format == ImportFormat.CSV ? new Csv(file, recordType, json) : new Ndjson(file, json);
     }
 
     /**

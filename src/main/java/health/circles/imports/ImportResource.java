@@ -45,6 +45,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 public class ImportResource {
 
     static final String NDJSON = "application/x-ndjson";
+    /** FHIR R4 resources, one per line (the FHIR bulk data format). */
+    static final String FHIR_NDJSON = "application/fhir+ndjson";
 
     private final ImportService imports;
     private final IdempotentRequests idempotent;
@@ -60,13 +62,16 @@ public class ImportResource {
     @RateLimited(name = "imports", permits = 60, per = "PT1H")
     @APIResponse(responseCode = "429", description = "Over the caller's rate limit; Retry-After says when to retry",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @Consumes({NDJSON, "text/csv"})
+    @Consumes({NDJSON, "text/csv", FHIR_NDJSON})
     @Operation(operationId = "startImport", summary = "Start an import",
             description = "NDJSON (application/x-ndjson): one JSON object per line with \"record\": contact, tie or "
                     + "touchpoint. CSV (text/csv): a header row; ?type= gives the record type of every row, or a "
                     + "'record' column gives it per row. Contacts are matched by externalId (required), ties by "
                     + "externalId with from/to naming contacts' externalIds, touchpoints by externalId with "
-                    + "participants naming contacts' externalIds. Re-running a file changes nothing that is the same.")
+                    + "participants naming contacts' externalIds. Re-running a file changes nothing that is the same. "
+                    + "FHIR (application/fhir+ndjson): one FHIR R4 resource per line (Patient, Practitioner, "
+                    + "RelatedPerson, Organization, PractitionerRole, CareTeam, Group, Consent), mapped as POST "
+                    + "/fhir/{type} maps it (docs/fhir.md).")
     @RequestBody(required = true, content = {
             @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "a contact and a tie", value = """
@@ -77,11 +82,15 @@ public class ImportResource {
                     examples = @ExampleObject(name = "contacts (?type=contact)", value = """
                             externalId,kind,givenName,familyName,postalCode
                             EHR-000123,PATIENT,Ana,Example,02139
+                            """)),
+            @Content(mediaType = FHIR_NDJSON, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "a patient", value = """
+                            {"resourceType": "Patient", "identifier": [{"system": "urn:oid:1.2.36.146.595.217.0.1", "value": "MRN-1"}], "name": [{"family": "Example", "given": ["Ana"]}]}
                             """))})
     @APIResponse(responseCode = "202", description = "Queued; follow Location for progress", headers = @Header(name = "Location", ref = "Location"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportJobView.class)))
     @APIResponse(responseCode = "413", description = "Larger than circles.imports.max-size")
-    @APIResponse(responseCode = "415", description = "Neither NDJSON nor CSV")
+    @APIResponse(responseCode = "415", description = "Neither NDJSON, CSV nor FHIR NDJSON")
     public Response start(InputStream body,
                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                           @Parameter(description = "CSV only: contact, tie or touchpoint", schema = @Schema(type = SchemaType.STRING, enumeration = {"contact", "tie", "touchpoint"})) @QueryParam("type") String type,
@@ -92,8 +101,9 @@ public class ImportResource {
                                   + "second one; the same key with another file is a 422")
                           @HeaderParam(IdempotencyFilter.HEADER) String idempotencyKey,
                           @Context UriInfo uri) {
-        ImportFormat format = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/csv")
-                ? ImportFormat.CSV : ImportFormat.NDJSON;
+        String media = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+        ImportFormat format = media.startsWith("text/csv") ? ImportFormat.CSV
+                : media.startsWith(FHIR_NDJSON) ? ImportFormat.FHIR_NDJSON : ImportFormat.NDJSON;
         ImportService.Upload upload = imports.receive(body, format, type == null || type.isBlank() ? null : type.strip(),
                 batchSize);
         if (idempotencyKey == null) {

@@ -49,9 +49,12 @@ public class ImportRunner {
     /** Test hook: how many simulated crashes happened. */
     final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
+    private final jakarta.enterprise.inject.Instance<ResourceRows> resourceRows;
+
     ImportRunner(ImportJobStore jobs, RowParser parser, ImportWriter writer, ImportConfig config,
                  com.fasterxml.jackson.databind.ObjectMapper json, BackgroundWork background,
-                 health.circles.events.ChangeEvents events) {
+                 health.circles.events.ChangeEvents events, jakarta.enterprise.inject.Instance<ResourceRows> resourceRows) {
+        this.resourceRows = resourceRows;
         this.events = events;
         this.worker = background.worker("imports", this::runAll);
         this.jobs = jobs;
@@ -146,10 +149,11 @@ public class ImportRunner {
                 if (lost) {
                     throw new ImportJobStore.LeaseLost(lease);
                 }
-                Batch read = readBatch(reader, row, job.batchSize());
+                Batch read = readBatch(reader, row, job.batchSize(), job.format());
                 row = read.next();
                 int number = ++batch;
-                boolean cancel = commit(job, lease, number, read);
+                boolean cancel = job.format() == ImportFormat.FHIR_NDJSON ? commitResources(job, lease, read)
+                        : commit(job, lease, number, read);
                 if (!crashBeforeCommit && crashAtBatch == number) {
                     throw new SimulatedCrash(number);
                 }
@@ -192,7 +196,8 @@ public class ImportRunner {
     }
 
     /** Reads and parses up to {@code size} rows from {@code first} on; the batch knows the row after it. */
-    private Batch readBatch(ImportReader reader, ImportReader.Row first, int size) throws IOException {
+    private Batch readBatch(ImportReader reader, ImportReader.Row first, int size, ImportFormat format)
+            throws IOException {
         List<RowParser.Parsed> valid = new ArrayList<>(size);
         List<RowError> errors = new ArrayList<>();
         long rejected = 0;
@@ -200,7 +205,9 @@ public class ImportRunner {
         long end = first.end();
         ImportReader.Row row = first;
         for (int i = 0; i < size && row != null; i++) {
-            RowParser.Parsed parsed = parser.parse(row);
+            RowParser.Parsed parsed = format != ImportFormat.FHIR_NDJSON ? parser.parse(row)
+                    : row.error() != null ? new RowParser.Parsed(row.number(), null, List.of(row.error()))
+                    : new RowParser.Parsed(row.number(), row.node(), List.of());
             if (parsed.errors().isEmpty()) {
                 valid.add(parsed);
             } else {
@@ -242,6 +249,57 @@ public class ImportRunner {
                 return jobs.checkpoint(c, lease, progress);
             });
         });
+    }
+
+    /**
+     * A batch of FHIR resources: each row applied by the {@link ResourceRows} in a transaction of its own (a refused
+     * row is that row's errors, the rest land), then the row errors and the checkpoint in one transaction under the
+     * lease. A process that dies mid-batch leaves some of its rows applied; resumed, the batch applies them again,
+     * which changes nothing, as every resource is matched by its identifiers. Returns whether the job was asked to stop.
+     */
+    private boolean commitResources(ImportJobStore.Job job, ImportJobStore.Lease lease, Batch read) {
+        if (lost) {
+            throw new ImportJobStore.LeaseLost(lease);
+        }
+        List<RowError> all = new ArrayList<>(read.errors());
+        long inserted = 0;
+        long updated = 0;
+        long unchanged = 0;
+        long refused = 0;
+        for (RowParser.Parsed row : read.valid()) {
+            if (resourceRows.isUnsatisfied()) {
+                all.add(new RowError(row.row(), null, "FHIR resources are not taken by this service"));
+                refused++;
+                continue;
+            }
+            try {
+                switch (resourceRows.get().apply(job.id(),
+                        (com.fasterxml.jackson.databind.node.ObjectNode) row.value())) {
+                    case INSERTED -> inserted++;
+                    case UPDATED -> updated++;
+                    default -> unchanged++;
+                }
+            } catch (health.circles.failure.DomainException e) {
+                if (e.errors().isEmpty()) {
+                    all.add(new RowError(row.row(), null, e.detail() == null ? e.title() : e.detail()));
+                } else {
+                    e.errors().forEach(f -> all.add(new RowError(row.row(), f.field(), f.reason())));
+                }
+                refused++;
+            } catch (jakarta.validation.ConstraintViolationException e) {
+                e.getConstraintViolations().forEach(v -> all.add(new RowError(row.row(),
+                        v.getPropertyPath().toString(), v.getMessage())));
+                refused++;
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(RowError::row));
+        ImportJobStore.Progress progress = new ImportJobStore.Progress(read.rowsDone(), read.bytesDone(), inserted,
+                updated, unchanged, read.rejected() + refused);
+        return QuarkusTransaction.requiringNew().call(() -> jobs.inTransaction(c -> {
+            jobs.checkLease(c, lease);
+            jobs.addErrors(c, job.id(), all, config.maxErrors());
+            return jobs.checkpoint(c, lease, progress);
+        }));
     }
 
     /** Ends a job under its lease with its change event, in one transaction; false when the lease was lost. */

@@ -59,7 +59,8 @@ public class ImportService {
             throw InvalidInput.field("type", "must be one of contact, tie, touchpoint");
         }
         if (recordType != null && format != ImportFormat.CSV) {
-            throw InvalidInput.field("type", "applies to CSV only; NDJSON rows carry a \"record\" field");
+            throw InvalidInput.field("type", "applies to CSV only; NDJSON rows carry a \"record\" field, FHIR "
+                    + "rows a resourceType");
         }
         if (batchSize != null && (batchSize < 1 || batchSize > 50_000)) {
             throw InvalidInput.field("batchSize", "must be between 1 and 50000");

@@ -15,6 +15,9 @@
  * field names; lists ({@code languages}, {@code specialties}, {@code tags}, {@code participants}) are joined with
  * {@code |}; consent is one column per channel, {@code consent.EMAIL} … {@code consent.IN_PERSON}, holding the
  * status. Empty cells are absent values. An unknown column refuses the file before a job starts.</li>
+ * <li><b>FHIR NDJSON</b> ({@code Content-Type: application/fhir+ndjson}): one FHIR R4 resource per line, applied row
+ * by row, each in its own transaction, by the {@link health.circles.imports.ResourceRows} the service provides (the
+ * FHIR endpoint's mapping, docs/fhir.md "Bulk import"); batches, checkpoints, row errors and progress as below.</li>
  * </ul>
  *
  * <h2>Rules</h2>

@@ -35,6 +35,38 @@ public class Callers {
                 contactId(identity.getPrincipal()));
     }
 
+    /**
+     * Runs the service's own work for an integration (the rows of an import job an admin or integration uploaded) as
+     * the integration {@code subject}, so that the services it calls apply an integration's rules. Only in background
+     * work, whose request context is its own: a request with a caller is refused, so no request can widen its rights.
+     */
+    public <T> T asIntegration(String subject, java.util.function.Supplier<T> work) {
+        io.quarkus.arc.ManagedContext context = Arc.container().requestContext();
+        boolean activated = !context.isActive();
+        if (activated) {
+            context.activate();
+        }
+        try {
+            CurrentIdentityAssociation association = identities.get();
+            SecurityIdentity before = association.getIdentity();
+            if (!activated && before != null && !before.isAnonymous()) {
+                throw new IllegalStateException("asIntegration runs background work, never a request's");
+            }
+            association.setIdentity(io.quarkus.security.runtime.QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new io.quarkus.security.runtime.QuarkusPrincipal(subject))
+                    .addRole(Roles.INTEGRATION).build());
+            try {
+                return work.get();
+            } finally {
+                association.setIdentity(before);
+            }
+        } finally {
+            if (activated) {
+                context.terminate();
+            }
+        }
+    }
+
     private UUID contactId(Principal principal) {
         if (principal instanceof JsonWebToken token) {
             Object claim = token.getClaim(config.contactClaim());

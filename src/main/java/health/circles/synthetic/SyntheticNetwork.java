@@ -127,6 +127,8 @@ public final class SyntheticNetwork {
     private final int[] community;
     private final int[] household;     // index of the household's first member; -1 outside households
     private final int[] clinicOf;      // per community: index of its clinic
+    /** Per congregation: the households (first members) tied to it by MEMBER_OF. */
+    private final java.util.Map<Integer, List<Integer>> congregants = new java.util.HashMap<>();
     private int[] start;               // per community: first index; start[c + 1] is one past its last
     private final double[] cumulative; // prefix sums of the Chung-Lu weights
     private final LongSet pairs;
@@ -171,6 +173,41 @@ public final class SyntheticNetwork {
         structural = null;
         chungLu(sink);
         return new Summary(n, tieCount, crossing, touchpointCount, communities());
+    }
+
+    /** The household of contact {@code index}: the index of its first member, or -1 outside households. */
+    public int householdOf(int index) {
+        return household[index];
+    }
+
+    /** The family name a household's members share. */
+    public String familyOf(int householdIndex) {
+        return FAMILY.get(householdIndex % FAMILY.size());
+    }
+
+    /** The kind of contact {@code index}. */
+    public ContactKind kindOf(int index) {
+        return KINDS[kind[index]];
+    }
+
+    /** Whether contact {@code index} is a community's congregation (an organisation). */
+    public boolean isCongregation(int index) {
+        return org[index] == CONGREGATION;
+    }
+
+    /** The households (their first members) a congregation's MEMBER_OF ties join to it. */
+    public List<Integer> congregantsOf(int congregation) {
+        return congregants.getOrDefault(congregation, List.of());
+    }
+
+    /** The first and one-past-last index of community {@code c}. */
+    public int[] communityRange(int c) {
+        return new int[]{start[c], start[c + 1]};
+    }
+
+    /** The index of community {@code c}'s clinic. */
+    public int clinicOf(int c) {
+        return clinicOf[c];
     }
 
     /** The planted community of contact {@code index}, without generating anything. */
@@ -259,6 +296,7 @@ public final class SyntheticNetwork {
                 }
                 if (congregation >= 0 && random.nextInt(10) < 3) {
                     structural(i, congregation, TieType.MEMBER_OF);
+                    congregants.computeIfAbsent(congregation, k -> new java.util.ArrayList<>()).add(i);
                 }
                 if (group >= 0 && random.nextInt(10) < 2) {
                     structural(i, group, TieType.MEMBER_OF);

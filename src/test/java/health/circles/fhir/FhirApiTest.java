@@ -84,7 +84,7 @@ class FhirApiTest {
         CapabilityStatement cs = parse(CapabilityStatement.class, get("/fhir/metadata"));
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         assertEquals(Set.of("Patient", "Practitioner", "RelatedPerson", "Organization", "PractitionerRole", "CareTeam",
-                        "Consent"),
+                        "Group", "Consent"),
                 cs.getRestFirstRep().getResource().stream().map(r -> r.getType()).collect(Collectors.toSet()));
         assertEquals(Set.of("transaction", "batch"), cs.getRestFirstRep().getInteraction().stream()
                 .map(i -> i.getCode().toCode()).collect(Collectors.toSet()));
@@ -269,7 +269,8 @@ class FhirApiTest {
                 .statusCode(400), OperationOutcome.IssueType.INVALID);
         outcome(post("/fhir/Patient", "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"\\ud800\"}]}")
                 .statusCode(400), OperationOutcome.IssueType.INVALID);
-        outcome(post("/fhir/Group", "{\"resourceType\":\"Group\"}").statusCode(404), OperationOutcome.IssueType.NOTFOUND);
+        outcome(post("/fhir/Encounter", "{\"resourceType\":\"Encounter\"}").statusCode(404),
+                OperationOutcome.IssueType.NOTFOUND);
         outcome(given().when().get("/fhir/Patient/" + unique()).then().statusCode(404),
                 OperationOutcome.IssueType.NOTFOUND);
         outcome(given().when().get("/fhir/RelatedPerson?patient=x&nxet=1").then().statusCode(400),

@@ -173,6 +173,8 @@ class RoleMatrixApiTest {
             new Rule("GET", "/fhir/RelatedPerson", FHIR, null),
             new Rule("GET", "/fhir/CareTeam", FHIR, null),
             new Rule("GET", "/fhir/Consent", FHIR, null),
+            new Rule("GET", "/fhir/Group/{id}", FHIR, null),
+            new Rule("GET", "/fhir/Group", FHIR, null),
             new Rule("POST", "/api/v1/groups", WRITE, GROUP),
             new Rule("GET", "/api/v1/groups", READ, null),
             new Rule("GET", "/api/v1/groups/{id}", READ, null),
