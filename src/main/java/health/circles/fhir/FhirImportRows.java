@@ -1,6 +1,7 @@
 package health.circles.fhir;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.circles.failure.DomainException;
@@ -9,7 +10,11 @@ import health.circles.imports.ResourceRows;
 import health.circles.security.Callers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Organization;
@@ -30,9 +35,12 @@ public class FhirImportRows implements ResourceRows {
     private final FhirService fhir;
     private final ObjectMapper json;
     private final Callers callers;
+    private final IdentifierStore identifiers;
 
-    FhirImportRows(FhirBodies bodies, FhirService fhir, ObjectMapper json, Callers callers) {
+    FhirImportRows(FhirBodies bodies, FhirService fhir, ObjectMapper json, Callers callers,
+                   IdentifierStore identifiers) {
         this.callers = callers;
+        this.identifiers = identifiers;
         this.bodies = bodies;
         this.fhir = fhir;
         this.json = json;
@@ -76,5 +84,40 @@ public class FhirImportRows implements ResourceRows {
             return p.getIdentifier().stream().anyMatch(i -> i.hasSystem() && i.hasValue());
         }
         return true; // PractitionerRole, CareTeam and Consent are matched by the contacts they name
+    }
+
+    @Override
+    public List<String> identifierKeys(JsonNode row) {
+        List<String> keys = new ArrayList<>();
+        collectIdentifiers(row, false, keys);
+        return keys;
+    }
+
+    @Override
+    public Set<String> erasedIdentifierFingerprints() {
+        return identifiers.erasedFingerprints();
+    }
+
+    /** Walks the row: identifiers (system and value under an {@code identifier}) and identifier references. */
+    private static void collectIdentifiers(JsonNode node, boolean underIdentifier, List<String> keys) {
+        if (node.isArray()) {
+            node.forEach(item -> collectIdentifiers(item, underIdentifier, keys));
+        } else if (node.isObject()) {
+            if (underIdentifier && node.path("system").isTextual() && node.path("value").isTextual()) {
+                keys.add(node.get("system").asText() + "|" + node.get("value").asText());
+            }
+            node.fields().forEachRemaining(field -> {
+                JsonNode value = field.getValue();
+                if (field.getKey().equals("reference") && value.isTextual()) {
+                    int query = value.asText().indexOf("?identifier=");
+                    if (query > 0) {
+                        String named = value.asText().substring(query + "?identifier=".length());
+                        keys.add(named);
+                        keys.add(URLDecoder.decode(named, StandardCharsets.UTF_8));
+                    }
+                }
+                collectIdentifiers(value, field.getKey().equals("identifier"), keys);
+            });
+        }
     }
 }

@@ -5,7 +5,9 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -125,6 +127,12 @@ public class IdentifierStore {
         for (Identifier identifier : identifiers) {
             Sql.update(dataSource, ADD_TO_GROUP, List.of(identifier.system(), identifier.value(), group, now));
         }
+    }
+
+    /** Every erased contact's identifier fingerprint, hex as the erasure register writes them: what sweeps match. */
+    Set<String> erasedFingerprints() {
+        return new HashSet<>(Sql.query(dataSource, "SELECT encode(identifier_mac, 'hex') FROM erased_identifier",
+                List.of(), r -> r.getString(1)));
     }
 
     /** Whether any of the fingerprints (hex) is of an erased contact's identifier. */

@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  * What erasing a contact means for bulk imports. Inside the erasure transaction: row errors and job errors that name
  * the contact (by id, external id or name) lose their text. After it commits, and on a schedule in case a process died
  * in between: every import file still stored (failed, cancelled or unfinished jobs) is rewritten without the rows that
- * carry an erased external id, each replaced by an empty row so that row numbers and checkpoints keep their meaning.
+ * carry an erased external id (or, in a FHIR file, an erased person's identifier), each replaced by an empty row so
+ * that row numbers and checkpoints keep their meaning.
  * Files are matched by the register's fingerprints, never by ids in clear, so the sweep needs nothing but the register.
  */
 @ApplicationScoped
@@ -49,9 +50,12 @@ public class ImportErasure {
     private final ImportConfig config;
     private final ObjectMapper json;
     private final CoalescingWorker worker;
+    /** FHIR rows name people by identifiers, which only package fhir reads (absent: no FHIR rows are taken). */
+    private final jakarta.enterprise.inject.Instance<ResourceRows> resourceRows;
 
     ImportErasure(ImportJobStore jobs, ErasureRegister register, ImportConfig config, ObjectMapper json,
-                  BackgroundWork background) {
+                  BackgroundWork background, jakarta.enterprise.inject.Instance<ResourceRows> resourceRows) {
+        this.resourceRows = resourceRows;
         this.worker = background.worker("import-erasure", this::runScrub);
         this.jobs = jobs;
         this.register = register;
@@ -106,7 +110,10 @@ public class ImportErasure {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        Set<String> erased = register.erasedFingerprints();
+        Set<String> erased = new java.util.HashSet<>(register.erasedFingerprints());
+        if (resourceRows.isResolvable()) {
+            erased.addAll(resourceRows.get().erasedIdentifierFingerprints());
+        }
         if (erased.isEmpty()) {
             return 0;
         }
@@ -185,6 +192,10 @@ public class ImportErasure {
             return ids; // not a readable row: the import rejects it as such
         }
         if (node == null || !node.isObject()) {
+            return ids;
+        }
+        if (node.has("resourceType") && resourceRows.isResolvable()) {
+            ids.addAll(resourceRows.get().identifierKeys(node)); // a FHIR row names people by their identifiers
             return ids;
         }
         for (String field : ImportColumns.CONTACT_REFERENCES) {

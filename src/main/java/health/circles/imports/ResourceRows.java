@@ -18,4 +18,14 @@ public interface ResourceRows {
      * admins and integrations upload imports).
      */
     Applied apply(java.util.UUID job, ObjectNode row);
+
+    /**
+     * The business identifiers ({@code system|value}) a row carries or refers to: {@code identifier} elements anywhere
+     * in it and {@code Type?identifier=system|value} references. How the erasure sweep recognises, by fingerprint, a
+     * stored row that names a person erased on request ({@link ImportErasure}).
+     */
+    java.util.List<String> identifierKeys(com.fasterxml.jackson.databind.JsonNode row);
+
+    /** Fingerprints (hex, as the erasure register makes them) of the identifiers of contacts erased on request. */
+    java.util.Set<String> erasedIdentifierFingerprints();
 }

@@ -8,6 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
+import health.circles.contact.ErasureSweep;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +36,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @AsRole("integration")
 class FhirImportTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @Inject
+    ErasureSweep sweep;
+
+    @ConfigProperty(name = "circles.imports.dir")
+    String importsDir;
 
     static String start(String ndjson, String query) {
         return given().contentType("application/fhir+ndjson").body(ndjson.getBytes(StandardCharsets.UTF_8))
@@ -106,5 +123,57 @@ class FhirImportTest {
         assertEquals(0, again.getLong("counts.updated"), again.prettify());
         assertEquals(8, again.getLong("counts.unchanged"));
         assertEquals(5, again.getLong("counts.rejected"));
+    }
+
+    /**
+     * A FHIR file of a job that failed waits in the imports folder for a resume; erasing a person it names (by an
+     * identifier of the person, or a reference to one) rewrites it without those lines, the others kept.
+     */
+    @Test
+    void erasingAPersonScrubsTheLinesThatNameThemFromStoredFhirFiles() throws Exception {
+        String mrn = unique();
+        String npi = unique();
+        String family = "Scrubbington" + mrn.substring(0, 6);
+        String patientRef = "Patient?identifier=" + MRN + "|" + mrn;
+        String file = line(patient(mrn, "Erin", family))
+                + line(mother(unique(), patientRef, "Mona", family))
+                + line(doctor(npi, "Dora", "Keepsake"));
+        JsonPath landed = finished(start(file, ""));
+        assertEquals(3, landed.getLong("counts.inserted"), landed.prettify());
+        String patient = FhirApiTest.post("/fhir/Patient", json(patient(mrn, "Erin", family))).statusCode(200)
+                .extract().header("Location").replaceAll(".*/", "");
+        Path stored = failedFhirImport(file);
+
+        given().auth().oauth2(health.circles.TestTokens.token("fhir-eraser", java.util.Set.of("admin")))
+                .when().post("/api/v1/contacts/" + patient + "/erasure").then().statusCode(204);
+
+        await(stored + " without the erased patient").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    sweep.sweep();
+                    String text = Files.readString(stored);
+                    return !text.contains(mrn) && !text.contains(family);
+                });
+        List<String> lines = Files.readAllLines(stored);
+        assertEquals(3, lines.size(), "row numbers keep their meaning");
+        assertEquals(List.of("{}", "{}"), lines.subList(0, 2));
+        assertTrue(lines.get(2).contains(npi), "the doctor's line is no one's to erase");
+    }
+
+    /** A FHIR job that failed before its first batch, its file kept in the imports folder for a resume. */
+    private Path failedFhirImport(String ndjson) throws Exception {
+        java.util.UUID job = java.util.UUID.randomUUID();
+        Files.createDirectories(Path.of(importsDir));
+        Path stored = Path.of(importsDir, job + ".ndjson");
+        Files.writeString(stored, ndjson);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO import_job (id, state, format, file_name, size_bytes, batch_size, error, started_at,
+                                        finished_at)
+                VALUES (?, 'FAILED', 'FHIR_NDJSON', ?, ?, 100, 'stopped', now(), now())""")) {
+            s.setObject(1, job);
+            s.setString(2, job + ".ndjson");
+            s.setLong(3, ndjson.getBytes(StandardCharsets.UTF_8).length);
+            s.executeUpdate();
+        }
+        return stored;
     }
 }
