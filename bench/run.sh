@@ -66,7 +66,9 @@ started=$(date +%s.%N)
 # The load signs in with a development token (one subject), so the per-subject search rate limit is lifted here.
 # Health and metrics need no token on their management port: it listens on loopback only.
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+bench/token.sh "$out/keys" admin > /dev/null # the key pair the service verifies the harness's tokens with
 HTTP_PORT="$port" HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT="$management_port" CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+CIRCLES_JWT_PUBLIC_KEY_LOCATION="$out/keys/public.pem" \
 DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" \
 CIRCLES_DEMO_ENABLED=false CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$neo4j_dir" CIRCLES_NEO4J_EMBEDDED_BOLT_PORT="$bolt" NEO4J_URI= \
   java $java_opts -Dcircles.security.rate-limits.contact-search.permits=100000000 \
@@ -104,7 +106,7 @@ figures="$out/$scenario-$stamp.figures.md"
 # Reads should meet the database as autovacuum keeps it; the CI server here runs with autovacuum = off, where
 # planner statistics would stay those of the empty tables (see RESULTS.md), so the scenario analyses after loading.
 after_load="psql -h $pg_host -p $pg_port -U $pg_user -d $db -qc 'VACUUM (ANALYZE)'"
-java -cp "$out/classes" health.circles.bench.Bench "$scenario" --url "http://127.0.0.1:$port" \
+BENCH_KEY_DIR="$out/keys" java -cp "$out/classes" health.circles.bench.Bench "$scenario" --url "http://127.0.0.1:$port" \
   --management-url "http://127.0.0.1:$management_port" --out "$figures" \
   --after-load "$after_load" ${args[@]+"${args[@]}"}
 

@@ -31,22 +31,26 @@ fi
 
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
+"$ROOT/bench/token.sh" "$WORK/keys" analyst > /dev/null # the key pair the service verifies tokens with
 echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=1g \
   DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_ENABLED=false \
+  CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
   java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
 # The run command's development tokens (this machine only): an analyst starts and follows the run.
-AUTH="Authorization: Bearer $(curl -sf -X POST "$BASE/api/v1/dev/tokens?role=analyst" | $PY -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+AUTH="Authorization: Bearer $("$ROOT/bench/token.sh" "$WORK/keys" analyst)"
 
 echo "loading PostgreSQL (COPY) and Neo4j (UNWIND batches of 10k)"
 T0=$(date +%s.%N)
 psql -q -h 127.0.0.1 -U postgres -d "$DB" \
   -c "\\copy contact (id, kind, given_name, family_name, display_name, sort_name, postal_code, languages, created_at, updated_at, version) FROM '$GRAPH/contacts.csv' CSV HEADER" \
+  -c "ALTER TABLE tie ALTER COLUMN assertion SET DEFAULT 'ASSERTED', ALTER COLUMN asserted_at SET DEFAULT now()" \
   -c "\\copy tie (id, from_id, to_id, type, \"symmetric\", declared_strength, strength, source, created_at, updated_at, version) FROM '$GRAPH/ties.csv' CSV HEADER" \
+  -c "ALTER TABLE tie ALTER COLUMN assertion DROP DEFAULT, ALTER COLUMN asserted_at DROP DEFAULT" \
   -c "ANALYZE"
 T1=$(date +%s.%N)
 CP=$(ls "$APP"/lib/main/*.jar | tr '\n' ':')

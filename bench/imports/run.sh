@@ -27,16 +27,19 @@ for db in $DB $FLOOR_DB; do
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -f src/main/resources/db/roles/local.sql -c "CREATE DATABASE $db OWNER circles_owner"
 done
 
+bench/token.sh "$WORK/keys" admin > /dev/null # the key pair the service verifies tokens with
 echo "== service on :$PORT (health :$MANAGEMENT_PORT)"
 HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
   DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" CIRCLES_DEMO_ENABLED=false CIRCLES_IMPORTS_MAX_SIZE=2G \
+  CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
   java ${BENCH_JAVA_OPTS:--Xmx2g} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done
-# The run command's development tokens (this machine only): an integration token to import, an admin one to watch sync.
-token() { curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/dev/tokens?role=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+# A packaged service issues no development tokens: the benchmark signs its own (bench/token.sh), an integration token
+# to import, an admin one to watch sync.
+token() { bench/token.sh "$WORK/keys" "$1"; }
 IMPORTER="Authorization: Bearer $(token integration)"
 ADMIN="Authorization: Bearer $(token admin)"
 

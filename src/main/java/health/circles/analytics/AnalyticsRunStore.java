@@ -132,7 +132,7 @@ public class AnalyticsRunStore {
         Sql.update(c, """
                 UPDATE analytics_run SET state = ?, phase = ?, percent = CASE WHEN ? = 'SUCCEEDED' THEN 100 ELSE percent END,
                        timings = CAST(? AS jsonb), quality = CAST(? AS jsonb), node_count = ?, tie_count = ?,
-                       modularity = ?, level_count = ?, memory_estimate = ?, error = ?, finished_at = now()
+                       modularity = ?, level_count = ?, memory_estimate = ?, error = ?, finished_at = clock_timestamp()
                 WHERE id = ?""", List.of(state, phase, state, write(timings), write(quality),
                 orNull(quality.nodeCount()), orNull(quality.tieCount()), orNull(quality.modularity()),
                 orNull(quality.levels()), orNull(quality.memoryEstimateBytes()),

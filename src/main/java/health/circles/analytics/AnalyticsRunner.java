@@ -175,6 +175,9 @@ public class AnalyticsRunner {
                     running = null;
                     runs.unlock(lock);
                 }
+                // Once the lock is free (naming reads the committed snapshot and must not hold up the next run):
+                // a succeeded run's communities get their names now rather than on the first read.
+                names.afterRun(id);
             });
         } catch (RejectedExecutionException e) {
             runs.unlock(lock);
@@ -223,8 +226,6 @@ public class AnalyticsRunner {
             c.setAutoCommit(false);
             try {
                 runPhases(c, run);
-                // The run is committed: its communities get their names now rather than on the first read.
-                names.afterRun(id);
             } catch (Exception e) {
                 c.rollback();
                 LOG.warnf(e, "Analytics run %s failed in phase %s", id, run.phase);
