@@ -213,11 +213,6 @@ public class AlgorithmGraph {
         if (nodes > p.betweennessExactMaxNodes()) {
             config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
             config.put("samplingSeed", p.samplingSeed());
-            // A sample is an estimate already: the order threads add it up in changes nothing that matters, so it
-            // takes the machine's cores (at most 4, the open-source GDS limit), where exact betweenness keeps its
-            // sums in one order.
-            int cores = Math.min(4, Runtime.getRuntime().availableProcessors());
-            config.put("concurrency", Math.max(cores, p.betweennessConcurrency()));
         }
         return config;
     }
