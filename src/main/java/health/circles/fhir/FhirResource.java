@@ -6,6 +6,7 @@ import health.circles.web.ApiProblem;
 import health.circles.web.Ids;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -172,11 +173,9 @@ public class FhirResource {
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer relatedPersons(@Parameter(description = "Patient/<id> or <id>", required = true)
                                      @QueryParam("patient") String patient,
-            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
-            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
-            @Context UriInfo uri) {
-        FhirPaging paging = FhirPaging.of(count, offset);
-        return linked(fhir.relatedPersons(patient("patient", patient), paging), paging, uri);
+            @BeanParam FhirPageRequest page) {
+        FhirPaging paging = page.paging();
+        return page.linked(fhir.relatedPersons(patient("patient", patient), paging), paging);
     }
 
     @GET
@@ -188,11 +187,9 @@ public class FhirResource {
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer careTeams(@Parameter(description = "Patient/<id> or <id>", required = true)
                                 @QueryParam("subject") String subject,
-            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
-            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
-            @Context UriInfo uri) {
-        FhirPaging paging = FhirPaging.of(count, offset);
-        return linked(fhir.careTeams(patient("subject", subject), paging), paging, uri);
+            @BeanParam FhirPageRequest page) {
+        FhirPaging paging = page.paging();
+        return page.linked(fhir.careTeams(patient("subject", subject), paging), paging);
     }
 
     @GET
@@ -204,11 +201,9 @@ public class FhirResource {
     @APIResponse(responseCode = "404", description = "No such patient")
     public FhirAnswer consents(@Parameter(description = "Patient/<id> or <id>", required = true)
                                @QueryParam("patient") String patient,
-            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
-            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
-            @Context UriInfo uri) {
-        FhirPaging paging = FhirPaging.of(count, offset);
-        return linked(fhir.consents(patient("patient", patient), paging), paging, uri);
+            @BeanParam FhirPageRequest page) {
+        FhirPaging paging = page.paging();
+        return page.linked(fhir.consents(patient("patient", patient), paging), paging);
     }
 
     @GET
@@ -232,29 +227,15 @@ public class FhirResource {
     @APIResponse(responseCode = "404", description = "No such contact")
     public FhirAnswer groups(@Parameter(description = "Patient/<id>, Practitioner/<id>, RelatedPerson/<id> or <id>",
                                      required = true) @QueryParam("member") String member,
-            @Parameter(description = "Matches per page, 0 to 1000 (default 50)") @QueryParam("_count") String count,
-            @Parameter(description = "Matches to skip, as the next link sends it") @QueryParam("_offset") String offset,
-            @Context UriInfo uri) {
-        FhirPaging paging = FhirPaging.of(count, offset);
+            @BeanParam FhirPageRequest page) {
+        FhirPaging paging = page.paging();
         String value = member;
         for (String type : java.util.List.of("Patient/", "Practitioner/", "RelatedPerson/")) {
             if (value != null && value.startsWith(type)) {
                 value = value.substring(type.length());
             }
         }
-        return linked(fhir.groupsOf(Ids.parse("member", value), paging), paging, uri);
-    }
-
-    /** A searchset with its self link, and a next link while matches remain after this page. */
-    private static FhirAnswer linked(FhirAnswer answer, FhirPaging paging, UriInfo uri) {
-        Bundle bundle = (Bundle) answer.resource();
-        bundle.addLink().setRelation("self").setUrl(uri.getRequestUri().toString());
-        if (paging.count() > 0 && (long) paging.offset() + paging.count() < bundle.getTotal()) {
-            bundle.addLink().setRelation("next").setUrl(uri.getRequestUriBuilder()
-                    .replaceQueryParam("_count", paging.count())
-                    .replaceQueryParam("_offset", paging.offset() + paging.count()).build().toString());
-        }
-        return answer;
+        return page.linked(fhir.groupsOf(Ids.parse("member", value), paging), paging);
     }
 
     private static UUID patient(String field, String value) {

@@ -72,27 +72,12 @@ public class CirclesResource {
                                @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         NetworkConfig.Circles bounds = config.circles();
         return graph.circles(new GraphQueryService.CirclesQuery(Ids.parse("id", id),
-                integer("depth", depth, 1, 3, 2),
+                QueryParams.wholeNumber("depth", depth, 1, 3, 2),
                 names("kind", kinds, ContactKind.class),
                 types.codes("tieType", tieTypes),
                 number("minStrength", minStrength, 0, TieStrength.MAX, 0),
-                integer("limit", limit, 1, bounds.maxLimit(), bounds.defaultLimit()),
-                position(consistentWith)));
-    }
-
-    static int integer(String name, String value, int min, int max, int defaultValue) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw InvalidInput.field(name, "must be a whole number from " + min + " to " + max);
+                QueryParams.wholeNumber("limit", limit, 1, bounds.maxLimit(), bounds.defaultLimit()),
+                QueryParams.graphPosition(consistentWith)));
     }
 
     static double number(String name, String value, double min, double max, double defaultValue) {
@@ -108,21 +93,6 @@ public class CirclesResource {
             // answered below
         }
         throw InvalidInput.field(name, "must be a number from " + min + " to " + max);
-    }
-
-    static Long position(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            long n = Long.parseLong(value.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw InvalidInput.field("consistentWith", "must be a Graph-Position header value");
     }
 
     /** Enum names from repeated or comma-separated values; null when none were given. */

@@ -5,6 +5,7 @@ import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
+import health.circles.web.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -55,8 +56,8 @@ public class PathsResource {
                            @Parameter(description = "Paths returned, 1 to 20, default 5") @QueryParam("limit") String limit,
                            @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         return graph.paths(Ids.parse("from", from), Ids.parse("to", to),
-                CirclesResource.integer("maxHops", maxHops, 1, NetworkGraph.MAX_HOPS, 4),
-                CirclesResource.integer("limit", limit, 1, 20, 5),
-                CirclesResource.position(consistentWith));
+                QueryParams.wholeNumber("maxHops", maxHops, 1, NetworkGraph.MAX_HOPS, 4),
+                QueryParams.wholeNumber("limit", limit, 1, 20, 5),
+                QueryParams.graphPosition(consistentWith));
     }
 }

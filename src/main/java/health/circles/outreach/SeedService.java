@@ -65,22 +65,7 @@ public class SeedService {
         if (request == null) {
             throw InvalidInput.field("body", "is required");
         }
-        boolean acquired;
-        try {
-            acquired = slots.tryAcquire(config.queueWait().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acquired = false;
-        }
-        if (!acquired) {
-            throw new Unavailable("seeds-busy", "Busy",
-                    "Other seed selections are being computed; retry shortly", null);
-        }
-        try {
-            return compute(request);
-        } finally {
-            slots.release();
-        }
+        return inSlot(() -> compute(request));
     }
 
     /** Strategies compared, one at a time per replica like selections (they share the slots). */
@@ -88,6 +73,11 @@ public class SeedService {
         if (request == null) {
             throw InvalidInput.field("body", "is required");
         }
+        return inSlot(() -> comparison(request));
+    }
+
+    /** Runs {@code work} in one of the replica's seed slots; 503 when none frees up within the queue wait. */
+    private <T> T inSlot(java.util.function.Supplier<T> work) {
         boolean acquired;
         try {
             acquired = slots.tryAcquire(config.queueWait().toMillis(), TimeUnit.MILLISECONDS);
@@ -100,7 +90,7 @@ public class SeedService {
                     "Other seed selections are being computed; retry shortly", null);
         }
         try {
-            return comparison(request);
+            return work.get();
         } finally {
             slots.release();
         }

@@ -1,6 +1,5 @@
 package health.circles.outreach;
 
-import health.circles.failure.InvalidInput;
 import health.circles.network.GraphReads;
 import health.circles.network.TieService;
 import health.circles.network.TieView;
@@ -9,6 +8,7 @@ import health.circles.security.Roles;
 import health.circles.web.ETags;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
+import health.circles.web.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -73,7 +73,7 @@ public class SuggestionResource {
             @Parameter(description = "Suggestions, 1 to 50, default 10") @QueryParam("limit") String limit,
             @Parameter(description = "A Graph-Position from a write to wait for") @QueryParam("consistentWith") String consistentWith) {
         return suggestions.suggest(Ids.parse("id", id), measure,
-                integer("limit", limit, 1, config.maxLimit(), config.defaultLimit()), position(consistentWith));
+                QueryParams.wholeNumber("limit", limit, 1, config.maxLimit(), config.defaultLimit()), QueryParams.graphPosition(consistentWith));
     }
 
     @POST
@@ -121,35 +121,5 @@ public class SuggestionResource {
             @Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
             @Parameter(description = "The suggested contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("otherId") String otherId) {
         suggestions.dismiss(Ids.parse("id", id), Ids.parse("otherId", otherId));
-    }
-
-    private static int integer(String name, String value, int min, int max, int defaultValue) {
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw InvalidInput.field(name, "must be a whole number from " + min + " to " + max);
-    }
-
-    private static Long position(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            long n = Long.parseLong(value.strip());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw InvalidInput.field("consistentWith", "must be a Graph-Position (a whole number, 0 or more)");
     }
 }

@@ -83,4 +83,36 @@ public final class QueryParams {
         }
         return instant;
     }
+
+    /** A whole number from {@code min} to {@code max}, {@code absent} when not given; else a 400 naming it. */
+    public static int wholeNumber(String param, String value, int min, int max, int absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw health.circles.failure.InvalidInput.field(param, "must be a whole number from " + min + " to " + max);
+    }
+
+    /** {@code consistentWith}: a Graph-Position a read waits for, null when not given; else a 400. */
+    public static Long graphPosition(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw health.circles.failure.InvalidInput.field("consistentWith", "must be a Graph-Position header value");
+    }
 }
