@@ -8,6 +8,8 @@ import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -64,10 +66,21 @@ class GroupNamesPropertyTest {
             } else if (status != 400 || !answer.contentType().startsWith("application/problem+json")) {
                 wrong.add("POST with name " + escaped(name) + ": " + status + " " + answer.asString());
             }
-            Response search = given().queryParam("q", name).when().get("/api/v1/groups");
-            // 414: a request line over 4 KB, refused by the HTTP server before any route (docs/security.md)
-            if (search.statusCode() != 200 && search.statusCode() != 400 && search.statusCode() != 414) {
-                wrong.add("q=" + escaped(name) + ": " + search.statusCode());
+            // 414: a request line over 4 KB, refused by the HTTP server before any route (docs/security.md). The
+            // server may close the connection while such a line is still being written: the client then sees a
+            // broken pipe instead of the 414, which is the same refusal.
+            boolean overLong = URLEncoder.encode(name, StandardCharsets.UTF_8).length() > 4000;
+            int searched;
+            try {
+                searched = given().queryParam("q", name).when().get("/api/v1/groups").statusCode();
+            } catch (Exception e) { // rest-assured throws the client's SocketException undeclared
+                if (!overLong || !(e instanceof java.net.SocketException || e.getCause() instanceof java.net.SocketException)) {
+                    throw e;
+                }
+                searched = 414;
+            }
+            if (searched != 200 && searched != 400 && searched != 414) {
+                wrong.add("q=" + escaped(name) + ": " + searched);
             }
             Response dated = given().contentType(ContentType.JSON).body(Map.of("kind", "OTHER", "name", "dated",
                     "members", List.of(Map.of("contactId", java.util.UUID.randomUUID().toString(),
