@@ -88,6 +88,10 @@ SELECT (SELECT count(*) FROM analytics_score x JOIN analytics_score y USING (con
            EXCEPT SELECT contact_id, level, community_id, is_primary FROM analytics_membership WHERE run_id = :'a')) d);
 SQL
 )
+echo "floor: Neo4j + GDS alone on the same graph (bench/analytics/Floor.java)"
+FLOOR=$(java -cp "$CP" "$HERE/Floor.java" "bolt://127.0.0.1:$BOLT" --concurrency "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" \
+  2>"$WORK/floor.log" | tail -1) || true
+[ -n "$FLOOR" ] || FLOOR='{"error": "floor failed, see floor.log"}'
 HEAP_USED=$(curl -sf "$MANAGEMENT/q/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s+=$2} END {print s}')
 
 echo "peer: python-igraph on the same edge list"
@@ -97,10 +101,11 @@ echo "reads under load"
 LOAD=$(CIRCLES_AUTH="$AUTH" $PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
 
 $PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
-  "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" <<'PY'
+  "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" "$FLOOR" <<'PY'
 import json, sys
-out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap, run2, different, concurrency = sys.argv[1:]
+out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap, run2, different, concurrency, floor = sys.argv[1:]
 run, peer, load, neo, run2 = json.loads(run), json.loads(peer), json.loads(load), json.loads(neo), json.loads(run2)
+floor = json.loads(floor)
 t = run["timings"]
 t2w = run2["timings"]
 res = {"concurrency": int(concurrency),
@@ -110,7 +115,12 @@ res = {"concurrency": int(concurrency),
        "load": {"postgres_copy_s": round(float(t1) - float(t0), 1), "neo4j": neo},
        "memory": {"rss_before_run_mib": int(rss0) // 1024, "rss_peak_during_run_mib": int(peak) // 1024,
                   "heap_used_after_run_mib": int(float(heap or 0)) // (1024 * 1024)},
-       "peer": peer, "reads": load}
+       "peer": peer, "reads": load, "floor": floor}
+if "timings_ms" in floor and run["state"] == "SUCCEEDED":
+    f = floor["timings_ms"]["total"]
+    res["comparison_floor"] = {"gds_floor_total_s": f / 1000,
+                               "end_to_end_over_gds_floor_cold": round(t["total"] / f, 2),
+                               "end_to_end_over_gds_floor_warm": round(t2w["total"] / f, 2)}
 if "leiden_s" in peer and run["state"] == "SUCCEEDED":
     ours_compute = (t["communities"] + t["pagerank"]) / 1000
     peer_compute = peer["leiden_s"] + peer["pagerank_s"]

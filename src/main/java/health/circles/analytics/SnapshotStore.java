@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Writes a run's results into PostgreSQL: scores with ranks, community memberships per level under stable ids,
@@ -25,6 +27,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SnapshotStore {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotStore.class);
 
     private final CommunityIdentity identity;
     private final EntityManager em;
@@ -41,6 +45,7 @@ public class SnapshotStore {
 
     Result write(Connection c, UUID run, UUID previous, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
             throws SQLException {
+        Steps steps = new Steps();
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
         long[][] publicIds = new long[nodes.size()][levels];
@@ -64,16 +69,26 @@ public class SnapshotStore {
                 publicIds[i][level] = assigned.ids()[i];
             }
         }
+        steps.lap("identity");
         Kept snapshot = withoutErased(c, nodes, publicIds);
+        SnapshotFigures.Ties ties = activeTies(c, snapshot.contacts());
+        steps.lap("readTies");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
-                levels, activeTies(c, snapshot.contacts()), p.resolution(), p.overlapShare());
+                levels, ties, p.resolution(), p.overlapShare());
+        steps.lap("figures");
         copyScores(c, run, snapshot, figures);
+        steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
+        steps.lap("copyMemberships");
         copyCommunities(c, run, figures);
+        steps.lap("copyCommunities");
         describeCommunities(c, run);
+        steps.lap("describe");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner.
         Sql.execute(c, "SELECT analytics_analyze_scores()", List.of());
         Sql.execute(c, "SELECT analytics_analyze_communities()", List.of());
+        steps.lap("analyze");
+        LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             List<Long> ids = new ArrayList<>(levels);
@@ -83,6 +98,18 @@ public class SnapshotStore {
             graphRows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
         }
         return new Result(counts, nonSingletons, kept, figures.secondary, graphRows);
+    }
+
+    /** Milliseconds of each step of a snapshot, for the log: where a slow snapshot spends its time. */
+    private static final class Steps {
+        final Map<String, Long> ms = new LinkedHashMap<>();
+        private long last = System.nanoTime();
+
+        void lap(String step) {
+            long now = System.nanoTime();
+            ms.put(step, (now - last) / 1_000_000);
+            last = now;
+        }
     }
 
     /** The contacts a snapshot holds, in one order: their ids, kinds, results and public community ids per level. */
