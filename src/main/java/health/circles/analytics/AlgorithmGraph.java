@@ -203,7 +203,8 @@ public class AlgorithmGraph {
 
     private Map<String, Object> pageRankConfig(RunParameters p) {
         return Map.of("mutateProperty", PAGERANK, "relationshipWeightProperty", "strength",
-                "dampingFactor", 0.85, "maxIterations", 40, "tolerance", 1e-7, "concurrency", p.concurrency());
+                "dampingFactor", 0.85, "maxIterations", p.pageRankMaxIterations(), "tolerance", p.pageRankTolerance(),
+                "concurrency", p.concurrency());
     }
 
     private Map<String, Object> betweennessConfig(RunParameters p, long nodes) {

@@ -29,6 +29,8 @@ public interface AnalyticsConfig {
 
     Betweenness betweenness();
 
+    PageRank pagerank();
+
     GraphChange graphChange();
 
     Defaults defaults();
@@ -61,6 +63,21 @@ public interface AnalyticsConfig {
         /** Betweenness scales with threads, unlike the community algorithms; 1 keeps sums in a fixed order. */
         @WithDefault("1")
         int concurrency();
+    }
+
+    /**
+     * PageRank runs until no score moves by more than the tolerance between two iterations, or the iteration cap.
+     * The default is where the ranking stops changing: on the generated 10k and 100k networks a tolerance of 1e-4
+     * gives the same top 100 as a converged run (1e-12) with no contact more than one place off
+     * (bench/RESULTS-analytics.md, the floor step's table).
+     */
+    interface PageRank {
+
+        @WithDefault("0.0001")
+        double tolerance();
+
+        @WithDefault("100")
+        int maxIterations();
     }
 
     /** Start a run after this many graph changes (applied outbox rows) since the last run; 0 for never. */

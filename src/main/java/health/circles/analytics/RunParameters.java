@@ -14,6 +14,9 @@ public record RunParameters(
         int samplingSize,
         long samplingSeed,
         long randomSeed,
+        @Schema(description = "PageRank stops when no score moves by more than this between two iterations")
+        double pageRankTolerance,
+        @Schema(description = "PageRank's iteration cap") int pageRankMaxIterations,
         int concurrency,
         int betweennessConcurrency,
         double overlapShare,
@@ -44,6 +47,8 @@ public record RunParameters(
                 r.samplingSize() == null ? config.betweenness().samplingSize() : r.samplingSize(),
                 config.betweenness().samplingSeed(),
                 config.randomSeed(),
+                config.pagerank().tolerance(),
+                config.pagerank().maxIterations(),
                 config.concurrency(),
                 config.betweenness().concurrency(),
                 r.overlapShare() == null ? d.overlapShare() : r.overlapShare(),

@@ -1,8 +1,5 @@
 package health.circles.analytics;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,9 +17,6 @@ import java.util.UUID;
  * second, where the same aggregates as SQL joins over the tie table took most of a run.
  */
 final class SnapshotFigures {
-
-    /** Shares keep nine decimals, so that the order ties are summed in cannot tell two runs apart. */
-    private static final MathContext DOUBLE_DIGITS = new MathContext(15);
 
     /** One primary or secondary membership; {@code share} is null when the contact has no tie into the community. */
     record Membership(int contact, int level, long community, boolean primary, Double share) {
@@ -73,8 +67,9 @@ final class SnapshotFigures {
         SnapshotFigures f = new SnapshotFigures(contacts, kinds, ids, levels, ties);
         int[][] adjacency = f.adjacency();
         for (int level = 0; level < levels; level++) {
-            f.summarise(level, gamma);
-            f.overlap(level, adjacency, overlapShare);
+            Dense d = f.dense(level);
+            f.summarise(level, d, gamma);
+            f.overlap(level, d, adjacency, overlapShare);
         }
         return f;
     }
@@ -101,59 +96,87 @@ final class SnapshotFigures {
         return out;
     }
 
-    /** Mutable totals of one community at one level. */
-    private static final class Totals {
-        int size;
-        long internalTies;
-        double internalStrength;
-        double externalStrength;
-        final Map<String, Integer> kinds = new TreeMap<>();
-        final Map<Long, Integer> parents = new HashMap<>();
+    /**
+     * A level's communities numbered densely, 0 to {@code count − 1} in order of first appearance, so that the totals
+     * are arrays: {@code of[contact]} is the contact's community, {@code ids[community]} its public id.
+     */
+    private record Dense(int[] of, long[] ids, int count) {
+    }
+
+    private Dense dense(int level) {
+        Map<Long, Integer> index = new HashMap<>();
+        int[] of = new int[contacts.length];
+        long[] publicIds = new long[contacts.length];
+        for (int i = 0; i < contacts.length; i++) {
+            long id = ids[i][level];
+            Integer known = index.get(id);
+            if (known == null) {
+                known = index.size();
+                index.put(id, known);
+                publicIds[known] = id;
+            }
+            of[i] = known;
+        }
+        return new Dense(of, Arrays.copyOf(publicIds, index.size()), index.size());
     }
 
     /**
      * Sizes, kind mixes, internal and external strength and links of a level's communities. Modularity contribution
      * of a community c is in_c / W − γ · (vol_c / 2W)², with W the total strength and vol_c = 2·in_c + out_c: summed
-     * over the level it is the level's modularity.
+     * over the level it is the level's modularity. Links are keyed by the pair of dense numbers as one long.
      */
-    private void summarise(int level, double gamma) {
-        Map<Long, Totals> totals = new HashMap<>();
+    private void summarise(int level, Dense d, double gamma) {
+        int count = d.count();
+        int[] size = new int[count];
+        long[] internalTies = new long[count];
+        double[] internalStrength = new double[count];
+        double[] externalStrength = new double[count];
+        List<Map<String, Integer>> kindMix = new ArrayList<>(count);
+        List<Map<Long, Integer>> parents = new ArrayList<>(count);
+        for (int c = 0; c < count; c++) {
+            kindMix.add(new TreeMap<>());
+            parents.add(new HashMap<>());
+        }
         for (int i = 0; i < contacts.length; i++) {
-            Totals t = totals.computeIfAbsent(ids[i][level], k -> new Totals());
-            t.size++;
-            t.kinds.merge(kinds[i], 1, Integer::sum);
+            int c = d.of()[i];
+            size[c]++;
+            kindMix.get(c).merge(kinds[i], 1, Integer::sum);
             if (level > 0) {
-                t.parents.merge(ids[i][level - 1], 1, Integer::sum);
+                parents.get(c).merge(ids[i][level - 1], 1, Integer::sum);
             }
         }
-        Map<List<Long>, double[]> between = new HashMap<>();
+        Map<Long, double[]> between = new HashMap<>();
         double total = 0;
         for (int t = 0; t < ties.from().length; t++) {
-            long a = ids[ties.from()[t]][level];
-            long b = ids[ties.to()[t]][level];
+            int a = d.of()[ties.from()[t]];
+            int b = d.of()[ties.to()[t]];
             double w = ties.strength()[t];
             total += w;
             if (a == b) {
-                Totals inside = totals.get(a);
-                inside.internalTies++;
-                inside.internalStrength += w;
+                internalTies[a]++;
+                internalStrength[a] += w;
             } else {
-                totals.get(a).externalStrength += w;
-                totals.get(b).externalStrength += w;
-                double[] link = between.computeIfAbsent(List.of(Math.min(a, b), Math.max(a, b)), k -> new double[2]);
+                externalStrength[a] += w;
+                externalStrength[b] += w;
+                double[] link = between.computeIfAbsent((long) Math.min(a, b) * count + Math.max(a, b),
+                        k -> new double[2]);
                 link[0]++;
                 link[1] += w;
             }
         }
-        for (Map.Entry<Long, Totals> e : totals.entrySet()) {
-            Totals t = e.getValue();
-            double density = t.size > 1 ? t.internalTies / (t.size * (t.size - 1) / 2.0) : 0;
-            double contribution = total == 0 ? 0 : t.internalStrength / total
-                    - gamma * Math.pow((2 * t.internalStrength + t.externalStrength) / (2 * total), 2);
-            communities.add(new Community(e.getKey(), level, level == 0 ? null : mostCommon(t.parents), t.size,
-                    t.internalTies, t.internalStrength, t.externalStrength, density, contribution, t.kinds));
+        for (int c = 0; c < count; c++) {
+            double density = size[c] > 1 ? internalTies[c] / (size[c] * (size[c] - 1) / 2.0) : 0;
+            double contribution = total == 0 ? 0 : internalStrength[c] / total
+                    - gamma * Math.pow((2 * internalStrength[c] + externalStrength[c]) / (2 * total), 2);
+            communities.add(new Community(d.ids()[c], level, level == 0 ? null : mostCommon(parents.get(c)), size[c],
+                    internalTies[c], internalStrength[c], externalStrength[c], density, contribution,
+                    kindMix.get(c)));
         }
-        between.forEach((pair, link) -> links.add(new Link(level, pair.get(0), pair.get(1), (long) link[0], link[1])));
+        between.forEach((pair, link) -> {
+            long a = d.ids()[(int) (pair / count)];
+            long b = d.ids()[(int) (pair % count)];
+            links.add(new Link(level, Math.min(a, b), Math.max(a, b), (long) link[0], link[1]));
+        });
     }
 
     /** The parent most of a community's members share; the smallest id among equals. */
@@ -167,27 +190,37 @@ final class SnapshotFigures {
     /**
      * Overlapping membership at a level: the share of each contact's tie strength that each community holds. The own
      * community's share goes with the primary membership (null when no tie leads into it); every other community at
-     * or above {@code threshold} becomes a secondary membership.
+     * or above {@code threshold} becomes a secondary membership, in the order the contact's ties first reach them.
      */
-    private void overlap(int level, int[][] adjacency, double threshold) {
-        Map<Long, Double> weights = new HashMap<>();
+    private void overlap(int level, Dense d, int[][] adjacency, double threshold) {
+        double[] weight = new double[d.count()];
+        int[] seenBy = new int[d.count()];
+        Arrays.fill(seenBy, -1);
+        int[] reached = new int[d.count()];
         for (int i = 0; i < contacts.length; i++) {
-            weights.clear();
+            int found = 0;
             double sum = 0;
             for (int t : adjacency[i]) {
                 int other = ties.from()[t] == i ? ties.to()[t] : ties.from()[t];
+                int c = d.of()[other];
                 double w = ties.strength()[t];
-                weights.merge(ids[other][level], w, Double::sum);
+                if (seenBy[c] != i) {
+                    seenBy[c] = i;
+                    weight[c] = 0;
+                    reached[found++] = c;
+                }
+                weight[c] += w;
                 sum += w;
             }
-            long own = ids[i][level];
-            Double ownWeight = weights.get(own);
-            memberships.add(new Membership(i, level, own, true, ownWeight == null ? null : share(ownWeight, sum)));
-            for (Map.Entry<Long, Double> e : weights.entrySet()) {
-                if (e.getKey() != own && sum > 0) {
-                    double share = share(e.getValue(), sum);
+            int own = d.of()[i];
+            Double ownShare = seenBy[own] == i ? share(weight[own], sum) : null;
+            memberships.add(new Membership(i, level, d.ids()[own], true, ownShare));
+            for (int r = 0; r < found; r++) {
+                int c = reached[r];
+                if (c != own && sum > 0) {
+                    double share = share(weight[c], sum);
                     if (share >= threshold) {
-                        memberships.add(new Membership(i, level, e.getKey(), false, share));
+                        memberships.add(new Membership(i, level, d.ids()[c], false, share));
                         secondary++;
                     }
                 }
@@ -195,12 +228,18 @@ final class SnapshotFigures {
         }
     }
 
-    /** {@code w / sum} to nine decimals; 0 when the contact's ties have no strength at all. */
-    private static double share(double w, double sum) {
+    /**
+     * {@code w / sum} to nine decimals, half up; 0 when the contact's ties have no strength at all. The share is first
+     * rounded to 1e-15, so that the last bits a different order of summing leaves cannot move the ninth decimal.
+     * Plain arithmetic (a share is in [0, 1], so both products stay far inside a double's exact integers): a run
+     * rounds millions of shares.
+     */
+    static double share(double w, double sum) {
         if (sum == 0) {
             return 0;
         }
-        return new BigDecimal(w / sum, DOUBLE_DIGITS).setScale(9, RoundingMode.HALF_UP).doubleValue();
+        double settled = Math.rint(w / sum * 1e15) / 1e15;
+        return Math.floor(settled * 1e9 + 0.5) / 1e9;
     }
 
     /**
