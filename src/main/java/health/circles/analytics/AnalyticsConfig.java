@@ -37,7 +37,10 @@ public interface AnalyticsConfig {
 
     Maps maps();
 
-    /** Keep the per-contact snapshot of this many latest runs; older runs keep only their history row. */
+    /**
+     * Keep the per-contact snapshot of this many latest runs; older runs keep only their history row, and the generated
+     * names of communities none of the kept runs holds go with them (names staff chose stay).
+     */
     @WithDefault("5")
     int keepSnapshots();
 

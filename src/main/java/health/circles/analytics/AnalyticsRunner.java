@@ -368,6 +368,11 @@ public class AnalyticsRunner {
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not prune old analytics snapshots");
         }
+        try {
+            names.prune(config.keepSnapshots());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not prune the names of communities past the snapshot retention");
+        }
     }
 
     private static String describe(Exception e) {

@@ -199,6 +199,9 @@ public class CommunityNameStore {
      * names fall back to the plain id, their facts go, and every run is named again on its next read.
      */
     void forget(UUID contact) {
+        // Waits for a naming in progress, which may have read the contact's traits before this erasure and would
+        // otherwise store them after it; a naming that starts later reads the erasure.
+        lockNaming();
         int touched = Sql.update(dataSource, """
                 UPDATE analytics_community_name SET generated_name = 'Community ' || community_id, summary = '',
                        facts = '[]'::jsonb
@@ -206,6 +209,24 @@ public class CommunityNameStore {
         if (touched > 0) {
             Sql.update(dataSource, "DELETE FROM analytics_community_naming", List.of());
         }
+    }
+
+    /**
+     * Deletes what the runs past the snapshot retention leave behind: the record that they were named, and every
+     * generated name of a community that no kept snapshot holds (no read can show it any more, and a community id
+     * that has left the latest run never comes back). A name staff chose stays with its community id. Under the
+     * naming lock, so that a naming in progress is not half pruned.
+     */
+    int prune(int keep) {
+        lockNaming();
+        return Sql.update(dataSource, """
+                WITH kept AS (SELECT id FROM analytics_run WHERE state = 'SUCCEEDED' ORDER BY finished_at DESC LIMIT ?),
+                runs AS (DELETE FROM analytics_community_naming WHERE run_id NOT IN (SELECT id FROM kept))
+                DELETE FROM analytics_community_name n
+                WHERE n.custom_name IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM analytics_community c
+                                  WHERE c.id = n.community_id AND c.run_id IN (SELECT id FROM kept))""",
+                List.of(keep));
     }
 
     private static Stored stored(java.sql.ResultSet r) throws java.sql.SQLException {

@@ -84,6 +84,18 @@ public class CommunityNames {
         }
     }
 
+    /**
+     * Prunes names with the snapshots ({@code keep}: how many latest successful runs keep theirs): generated names of
+     * communities no kept run has go, names staff chose stay. One transaction, under the naming lock.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void prune(int keep) {
+        int gone = store.prune(keep);
+        if (gone > 0) {
+            LOG.debugf("Pruned the generated names of %d communities no kept run has", gone);
+        }
+    }
+
     /** The names of communities by id (call {@link #name(UUID)} for their run first); one never named is absent. */
     Map<Long, Name> of(List<Long> ids) {
         Map<Long, Name> out = new HashMap<>();
