@@ -141,21 +141,30 @@ public class AlgorithmGraph {
                       long[] levels) {
     }
 
-    /** Streams every projected contact with its scores and community per level. */
+    /**
+     * Streams every projected contact with its scores and community per level: the levels from the projection, one
+     * row a contact, and the scores as {@link #writeScores} has just written them to the contact's node (no grouping of
+     * one row per property, which took seconds at 100k contacts).
+     */
     void stream(String graph, Consumer<NodeResult> sink) {
         try (Session session = driver.session()) {
             session.run("""
-                    CALL gds.graph.nodeProperties.stream($graph, $properties)
-                    YIELD nodeId, nodeProperty, propertyValue
-                    WITH nodeId, collect({name: nodeProperty, value: propertyValue}) AS values
-                    WITH gds.util.asNode(nodeId) AS c, values
-                    RETURN c.id AS id, c.kind AS kind, values""",
-                    Map.of("graph", graph, "properties", List.of(PAGERANK, BETWEENNESS, DEGREE, STRENGTH, LEVELS)))
+                    CALL gds.graph.nodeProperty.stream($graph, $levels)
+                    YIELD nodeId, propertyValue
+                    WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
+                    RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
+                           c[$degree] AS degree, c[$strength] AS strength, levels""",
+                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
+                            "degree", DEGREE, "strength", STRENGTH))
                     .forEachRemaining(r -> sink.accept(nodeResult(r)));
         }
     }
 
-    /** Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. */
+    /**
+     * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. Only
+     * nodes whose ids changed are written: a run over a slowly changing graph keeps most ids, and reading a node costs
+     * far less than writing it.
+     */
     void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
         try (Session session = driver.session()) {
             for (int from = 0; from < rows.size(); from += batchSize) {
@@ -163,6 +172,8 @@ public class AlgorithmGraph {
                 session.executeWriteWithoutResult(tx -> tx.run("""
                         UNWIND $rows AS row
                         MATCH (c:Contact {id: row.id})
+                        WHERE c.community IS NULL OR c.community <> row.community
+                           OR c.communityLevels IS NULL OR c.communityLevels <> row.levels
                         SET c.community = row.community, c.communityLevels = row.levels""",
                         Map.of("rows", batch)).consume());
             }
@@ -184,12 +195,8 @@ public class AlgorithmGraph {
         }
     }
 
-    private NodeResult nodeResult(Record r) {
-        Map<String, Value> values = new HashMap<>();
-        for (Value v : r.get("values").values()) {
-            values.put(v.get("name").asString(), v.get("value"));
-        }
-        Value levelsValue = values.get(LEVELS);
+    private static NodeResult nodeResult(Record r) {
+        Value levelsValue = r.get("levels");
         long[] levels;
         if ("INTEGER".equals(levelsValue.type().name())) {
             levels = new long[] {levelsValue.asLong()}; // a single level comes as a plain id
@@ -197,8 +204,8 @@ public class AlgorithmGraph {
             levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
         }
         return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
-                values.get(PAGERANK).asDouble(), values.get(BETWEENNESS).asDouble(), values.get(DEGREE).asDouble(),
-                values.get(STRENGTH).asDouble(), levels);
+                r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
+                r.get("strength").asDouble(), levels);
     }
 
     private Map<String, Object> pageRankConfig(RunParameters p) {

@@ -149,20 +149,22 @@ public class SnapshotStore {
         }
         IntList from = new IntList();
         IntList to = new IntList();
-        List<Double> strength = new ArrayList<>();
+        double[][] strength = {new double[1024]};
         Sql.query(c, "SELECT t.from_id, t.to_id, t.strength FROM tie t WHERE " + ActiveTie.ACTIVE_TODAY_SQL,
                 List.of(), r -> {
                     Integer a = index.get(r.getObject(1, UUID.class));
                     Integer b = index.get(r.getObject(2, UUID.class));
                     if (a != null && b != null) {
+                        if (from.size == strength[0].length) {
+                            strength[0] = Arrays.copyOf(strength[0], from.size * 2);
+                        }
+                        strength[0][from.size] = r.getDouble(3);
                         from.add(a);
                         to.add(b);
-                        strength.add(r.getDouble(3));
                     }
                     return null;
                 });
-        return new SnapshotFigures.Ties(from.toArray(), to.toArray(),
-                strength.stream().mapToDouble(Double::doubleValue).toArray());
+        return new SnapshotFigures.Ties(from.toArray(), to.toArray(), Arrays.copyOf(strength[0], from.size));
     }
 
     /** A growable array of ints, so that a million ties take four megabytes, not a million boxes. */
