@@ -48,6 +48,9 @@ class ExperimentApiTest {
     private final Map<Integer, UUID> denied = new HashMap<>();
     private final Map<Integer, Long> communityOf = new HashMap<>();
     private final Map<Long, Integer> sizeOf = new HashMap<>();
+    /** A star of three who all denied email: no one in it may be approached. */
+    private final List<UUID> closedStar = new ArrayList<>();
+    private long closedCommunity;
     private String experiment;
 
     @BeforeEach
@@ -71,6 +74,13 @@ class ExperimentApiTest {
             }
             stars.put(size, members);
         }
+        UUID hub = person("COMMUNITY_LEADER", "Closed hub", "DENIED");
+        closedStar.add(hub);
+        for (int i = 0; i < 2; i++) {
+            UUID leaf = person("PATIENT", "Closed leaf" + i, "DENIED");
+            Fixtures.tie(hub, leaf).type("FRIEND_OF").declaredStrength(1.0).create();
+            closedStar.add(leaf);
+        }
     }
 
     @Test
@@ -85,16 +95,20 @@ class ExperimentApiTest {
             communityOf.put(size, community);
             sizeOf.put(community, size);
         }
+        closedCommunity = communityOfContact(closedStar.get(0));
     }
 
     @Test
     @Order(2)
     void armsAreAssignedWithinStrataOfSizeAndTheReportMatchesTheOutcomes() {
-        Response created = create(body("[\"degree\",\"random\"]", 1, allCommunities(), 2026L));
+        List<Long> asked = new ArrayList<>(allCommunities());
+        asked.add(closedCommunity);
+        Response created = create(body("[\"degree\",\"random\"]", 1, asked, 2026L));
         created.then().statusCode(201).header("Location", containsString("/api/v1/experiments/"));
         JsonPath e = created.jsonPath();
         experiment = e.getString("id");
         assertEquals(2026L, e.getLong("randomSeed"));
+        assertEquals(List.of(closedCommunity), e.getList("leftOut", Long.class), "no one there may be approached");
         assertEquals(List.of("degree", "random"), e.getList("arms"));
         assertEquals(experiment, e.getString("campaign.id"));
         assertNull(e.get("campaign.segmentId"));
@@ -159,7 +173,7 @@ class ExperimentApiTest {
 
         JsonPath report = given().when().get("/api/v1/experiments/" + experiment + "/report").then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals("RESPONDED", report.getString("adopter").contains("RESPONDED") ? "RESPONDED" : null);
+        assertTrue(report.getString("adopter").contains("RESPONDED"), report.getString("adopter"));
         assertEquals(2, report.getList("arms").size());
         // degree: 12 adopters of 21 targets; communities 6/9, 4/7, 2/5.
         assertEquals("degree", report.getString("arms[0].strategy"));
@@ -259,6 +273,11 @@ class ExperimentApiTest {
                 .contentType("application/problem+json");
         given().when().get("/api/v1/experiments/" + UUID.randomUUID() + "/report").then().statusCode(404);
         given().when().get("/api/v1/experiments/not-an-id").then().statusCode(400);
+        refused(body("[\"degree\",\"random\"]", 1, List.of(closedCommunity), 1L), 422, null)
+                .body("type", containsString("no-communities"));
+        String plain = Fixtures.campaign(Fixtures.segment().tagged(Fixtures.uniqueTag()).create()).channel("EMAIL").create();
+        given().when().get("/api/v1/experiments/" + plain + "/report").then().statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
