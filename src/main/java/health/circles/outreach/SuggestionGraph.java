@@ -24,15 +24,15 @@ public class SuggestionGraph {
     private static final Logger LOG = Logger.getLogger(SuggestionGraph.class);
 
     /**
-     * The link prediction measures on offer, each as the Cypher term one shared contact {@code m} with {@code ties}
+     * The link prediction measures on offer, each as the Cypher term one shared contact {@code x} with {@code x.ties}
      * active ties adds to the score: the formulas of Graph Data Science's {@code gds.alpha.linkprediction.*}
      * functions, which take a relationship type rather than a filter and so would count ended ties too.
      */
     enum Measure {
         /** Σ 1 / ln(ties); a shared contact has at least two active ties (to both), so ln is never 0. */
-        ADAMIC_ADAR("1.0 / log(ties)"),
+        ADAMIC_ADAR("1.0 / log(x.ties)"),
         /** Σ 1 / ties. */
-        RESOURCE_ALLOCATION("1.0 / ties"),
+        RESOURCE_ALLOCATION("1.0 / x.ties"),
         /** The number of shared contacts. */
         COMMON_NEIGHBORS("1.0");
 
@@ -47,7 +47,8 @@ public class SuggestionGraph {
      * Candidates: contacts reached from the contact by two active ties (walked both ways), neither the contact nor one
      * of its active neighbours nor a contact to skip; the most shared contacts first when there are more than
      * {@code $prefilter}; then each scored by the measure over the shared contacts, each shared contact's ties
-     * counted among its active TIE relationships, both ways (as GDS counts a node's degree: every relationship once).
+     * counted once per request (every shared contact is one of the contact's own neighbours) among its active TIE
+     * relationships, both ways (as GDS counts a node's degree: every relationship once).
      * Whether the candidate is a current member of a support group comes along for the pairing rule.
      */
     private static final String CANDIDATES = """
@@ -55,14 +56,13 @@ public class SuggestionGraph {
             WHERE %1$s AND m <> c
             WITH c, collect(DISTINCT m) AS ring
             UNWIND ring AS m
+            WITH c, ring, m, COUNT { (m)-[t:TIE]-(:Contact) WHERE %1$s } AS ties
             MATCH (m)-[t:TIE]-(o:Contact)
             WHERE %1$s AND o <> c AND NOT o IN ring AND NOT o.id IN $skip
-            WITH o, collect(DISTINCT m) AS sharedNodes
-            ORDER BY size(sharedNodes) DESC, o.id
+            WITH o, collect(DISTINCT {id: m.id, ties: ties}) AS sharedTies
+            ORDER BY size(sharedTies) DESC, o.id
             LIMIT $prefilter
-            UNWIND sharedNodes AS m
-            WITH o, m, COUNT { (m)-[t:TIE]-(:Contact) WHERE %1$s } AS ties
-            WITH o, collect(m.id) AS shared, sum(%2$s) AS score
+            WITH o, [x IN sharedTies | x.id] AS shared, reduce(s = 0.0, x IN sharedTies | s + %2$s) AS score
             RETURN o.id AS id, o.kind AS kind, shared, score,
                    EXISTS { MATCH (o)-[g:MEMBER_OF_GROUP]->(:Group {kind: 'SUPPORT_GROUP'})
                             WHERE coalesce(g.until > date(), true) } AS supportGroup
