@@ -61,7 +61,7 @@ public class CampaignStore {
                 INSERT INTO campaign (id, name, segment_id, channel, state, hops, include_unknown, predicted_coverage,
                                       excluded, created_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
-                List.of(c.id(), c.name(), c.segmentId(), c.channel().name(), c.hops(), c.includeUnknown(),
+                List.of(c.id(), c.name(), c.segmentId() == null ? Sql.NULL : c.segmentId(), c.channel().name(), c.hops(), c.includeUnknown(),
                         c.predictedCoverage() == null ? Sql.NULL : c.predictedCoverage(), write(c.excluded()),
                         c.createdBy() == null ? Sql.NULL : c.createdBy(), c.createdAt(), c.createdAt()));
     }

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record CampaignView(
         UUID id,
         String name,
+        @Schema(description = "The segment targeted; null for an experiment, whose targets are its communities' members")
         UUID segmentId,
         Channel channel,
         @Schema(description = "ACTIVE or CLOSED") String state,

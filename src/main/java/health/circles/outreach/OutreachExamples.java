@@ -32,4 +32,14 @@ final class OutreachExamples {
 
     private OutreachExamples() {
     }
+
+    static final String NEW_EXPERIMENT = """
+            {
+              "name": "Multivitamins: friends against random",
+              "channel": "IN_PERSON",
+              "arms": ["nominated-friend", "degree", "random"],
+              "k": 3,
+              "level": 0,
+              "randomSeed": 20261130
+            }""";
 }

@@ -15,44 +15,54 @@ import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
  * Who-should-know-whom in Neo4j: the contacts two active ties away from a contact (sharing at least one of its
- * contacts, not tied to it), each scored by a Graph Data Science link prediction function (Adamic-Adar, resource
- * allocation or common neighbours) between the two, with the shared contacts as the reason.
+ * contacts, not tied to it), each scored by a link prediction measure (Adamic-Adar, resource allocation or common
+ * neighbours) over the active ties only, with the shared contacts as the reason.
  */
 @ApplicationScoped
 public class SuggestionGraph {
 
     private static final Logger LOG = Logger.getLogger(SuggestionGraph.class);
 
-    /** The link prediction measures on offer, each the GDS function that computes it. */
+    /**
+     * The link prediction measures on offer, each as the Cypher term one shared contact {@code x} with {@code x.ties}
+     * active ties adds to the score: the formulas of Graph Data Science's {@code gds.alpha.linkprediction.*}
+     * functions, which take a relationship type rather than a filter and so would count ended ties too.
+     */
     enum Measure {
-        ADAMIC_ADAR("gds.alpha.linkprediction.adamicAdar"),
-        RESOURCE_ALLOCATION("gds.alpha.linkprediction.resourceAllocation"),
-        COMMON_NEIGHBORS("gds.alpha.linkprediction.commonNeighbors");
+        /** Σ 1 / ln(ties); a shared contact has at least two active ties (to both), so ln is never 0. */
+        ADAMIC_ADAR("1.0 / log(x.ties)"),
+        /** Σ 1 / ties. */
+        RESOURCE_ALLOCATION("1.0 / x.ties"),
+        /** The number of shared contacts. */
+        COMMON_NEIGHBORS("1.0");
 
-        final String function;
+        final String term;
 
-        Measure(String function) {
-            this.function = function;
+        Measure(String term) {
+            this.term = term;
         }
     }
 
     /**
      * Candidates: contacts reached from the contact by two active ties (walked both ways), neither the contact nor one
      * of its active neighbours nor a contact to skip; the most shared contacts first when there are more than
-     * {@code $prefilter}; then each scored by the measure's GDS function over TIE relationships, both ways. Whether
-     * the candidate is a current member of a support group comes along for the pairing rule.
+     * {@code $prefilter}; then each scored by the measure over the shared contacts, each shared contact's ties
+     * counted once per request (every shared contact is one of the contact's own neighbours) among its active TIE
+     * relationships, both ways (as GDS counts a node's degree: every relationship once).
+     * Whether the candidate is a current member of a support group comes along for the pairing rule.
      */
     private static final String CANDIDATES = """
             MATCH (c:Contact {id: $id})-[t:TIE]-(m:Contact)
             WHERE %1$s AND m <> c
             WITH c, collect(DISTINCT m) AS ring
             UNWIND ring AS m
+            WITH c, ring, m, COUNT { (m)-[t:TIE]-(:Contact) WHERE %1$s } AS ties
             MATCH (m)-[t:TIE]-(o:Contact)
             WHERE %1$s AND o <> c AND NOT o IN ring AND NOT o.id IN $skip
-            WITH c, o, collect(DISTINCT m.id) AS shared
-            ORDER BY size(shared) DESC, o.id
+            WITH o, collect(DISTINCT {id: m.id, ties: ties}) AS sharedTies
+            ORDER BY size(sharedTies) DESC, o.id
             LIMIT $prefilter
-            WITH c, o, shared, %2$s(c, o, {relationshipQuery: 'TIE', direction: 'BOTH'}) AS score
+            WITH o, [x IN sharedTies | x.id] AS shared, reduce(s = 0.0, x IN sharedTies | s + %2$s) AS score
             RETURN o.id AS id, o.kind AS kind, shared, score,
                    EXISTS { MATCH (o)-[g:MEMBER_OF_GROUP]->(:Group {kind: 'SUPPORT_GROUP'})
                             WHERE coalesce(g.until > date(), true) } AS supportGroup
@@ -79,7 +89,7 @@ public class SuggestionGraph {
     }
 
     List<Candidate> candidates(UUID contact, Measure measure, List<UUID> skip, int prefilter, int pool) {
-        String cypher = CANDIDATES.formatted(ActiveTie.ACTIVE_TODAY_CYPHER, measure.function);
+        String cypher = CANDIDATES.formatted(ActiveTie.ACTIVE_TODAY_CYPHER, measure.term);
         try (Session session = driver.session()) {
             List<Candidate> out = new ArrayList<>();
             session.executeRead(tx -> tx.run(cypher, Map.of("id", contact.toString(),

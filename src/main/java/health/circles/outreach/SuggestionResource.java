@@ -50,8 +50,8 @@ public class SuggestionResource {
     @Audited(resource = "tie-suggestion", action = "list", idParam = "", contactParam = "id")
     @Operation(operationId = "listTieSuggestions", summary = "Ties that would help this contact (who should know whom)",
             description = """
-            Contacts two active ties away (sharing at least one contact, not tied yet), ranked by a Graph Data \\
-            Science link prediction measure between the two (Adamic-Adar by default), useful pairings first among \\
+            Contacts two active ties away (sharing at least one contact, not tied yet), ranked by a link \\
+            prediction measure over active ties between the two (Adamic-Adar by default), useful pairings first among \\
             near-equals: their score counts (1 + circles.outreach.suggestions.pairing-boost) times — a patient or \\
             family member with a peer mentor or community health worker (tags), a caregiver with a support group \\
             member or peer mentor, a clinician with a community leader. Each with the contacts both know. \\

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Who should know whom: ties proposed to a contact by GDS link prediction over the active tie graph, useful pairings
+ * Who should know whom: ties proposed to a contact by link prediction over the active tie graph, useful pairings
  * ranked up, do-not-contact contacts and earlier decisions left out; accepting one creates the tie through the network
  * service and remembers it, dismissing one is remembered so that the pair is not proposed again.
  */

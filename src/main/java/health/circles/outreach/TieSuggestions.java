@@ -30,7 +30,7 @@ public record TieSuggestions(
     @Schema(name = "TieSuggestion")
     public record TieSuggestion(
             UUID contactId, String displayName, String kind,
-            @Schema(description = "The measure's score between the two (GDS link prediction)") double score,
+            @Schema(description = "The measure's score between the two, over active ties") double score,
             @Schema(description = "What the ranking used: the score, times (1 + pairing boost) for a useful pairing")
             double rankScore,
             @Schema(description = "The useful pairing it makes, if any (e.g. peer mentor)")

@@ -70,10 +70,9 @@ class SuggestionApiTest {
         Map<String, Object> two = suggestion(answer, p.twoShared());
         assertEquals(2, two.get("sharedCount"));
         assertEquals(Set.of(p.f1().toString(), p.f2().toString()), Set.copyOf(sharedIds(two)));
-        // Adamic-Adar: 1/ln 5 (f1 has five ties) + 1/ln 4 (f2 has three active ties and the ended one, which GDS's
-        // function counts: docs/outreach.md, the caveat on scores); the mentor shares f1 only, but is a peer mentor for
-        // a patient, and counts twice.
-        assertEquals(1 / Math.log(5) + 1 / Math.log(4), ((Number) two.get("score")).doubleValue(), 1e-3);
+        // Adamic-Adar: 1/ln 5 (f1 has five ties) + 1/ln 3 (f2 has three active ties; its ended one does not count);
+        // the mentor shares f1 only, but is a peer mentor for a patient, and counts twice.
+        assertEquals(1 / Math.log(5) + 1 / Math.log(3), ((Number) two.get("score")).doubleValue(), 1e-4);
         Map<String, Object> mentor = suggestion(answer, p.mentor());
         assertEquals("peer mentor", mentor.get("pairing"));
         assertEquals(2 * ((Number) mentor.get("score")).doubleValue(), ((Number) mentor.get("rankScore")).doubleValue(),
@@ -82,6 +81,38 @@ class SuggestionApiTest {
 
         JsonPath common = suggestions(p.patient(), "COMMON_NEIGHBORS");
         assertEquals(2.0, ((Number) suggestion(common, p.alsoTwo()).get("score")).doubleValue(), 1e-9);
+    }
+
+    @Test
+    void tiesThatEndedDoNotWeighOnTheScores() {
+        // Scores come rounded to four places. The patient knows m1 and m2. Through m1 (active ties: the patient and b; four ended ones) it could meet b;
+        // through m2 (active ties: the patient, c and d) c or d. Counting m1's ended ties (six ties) would put b below
+        // c and d (1/ln 6 < 1/ln 3); over the active ties b shares a contact of two ties and comes first.
+        UUID patient = person("PATIENT", false);
+        UUID m1 = person("PATIENT", false);
+        UUID m2 = person("PATIENT", false);
+        UUID b = person("PATIENT", false);
+        UUID c = person("PATIENT", false);
+        UUID d = person("PATIENT", false);
+        tie(patient, m1);
+        tie(patient, m2);
+        tie(m1, b);
+        tie(m2, c);
+        tie(m2, d);
+        for (int i = 0; i < 4; i++) {
+            Fixtures.tie(m1, person("PATIENT", false)).type("FRIEND_OF").since("2019-01-01").until("2020-01-01")
+                    .create();
+        }
+        JsonPath answer = suggestions(patient, null);
+        assertEquals(b, ids(answer).get(0), answer.prettify());
+        assertEquals(Set.of(b, c, d), Set.copyOf(ids(answer)));
+        assertEquals(1 / Math.log(2), ((Number) suggestion(answer, b).get("score")).doubleValue(), 1e-4);
+        assertEquals(1 / Math.log(3), ((Number) suggestion(answer, c).get("score")).doubleValue(), 1e-4);
+        JsonPath resource = suggestions(patient, "RESOURCE_ALLOCATION");
+        assertEquals(0.5, ((Number) suggestion(resource, b).get("score")).doubleValue(), 1e-4);
+        assertEquals(1 / 3.0, ((Number) suggestion(resource, d).get("score")).doubleValue(), 1e-4);
+        JsonPath common = suggestions(patient, "COMMON_NEIGHBORS");
+        assertEquals(1.0, ((Number) suggestion(common, b).get("score")).doubleValue(), 1e-4);
     }
 
     @Test
