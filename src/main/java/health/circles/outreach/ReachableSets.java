@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Influence maximisation over a target by reverse-reachable-set sampling (IMM, Tang, Shi and Xiao 2015) with a lazy
@@ -283,54 +284,118 @@ final class ReachableSets {
     /**
      * Forward independent cascades from {@code seeds}: cascade r draws from (seed, r), so two seed sets measured with the
      * same seed meet the same coin flips on shared arcs (a paired comparison). Stops early, after at least 100 cascades,
-     * once {@code maxSteps} arc trials are spent.
+     * once {@code maxSteps} arc trials are spent. One thread, every cascade asked for.
      */
     static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
                              long maxSteps, long seed) {
+        return simulate(g, model, seeds, inTarget, runs, maxSteps, seed, 1, 0);
+    }
+
+    /** Cascades are run and checked in chunks of this many; the first check comes after two chunks. */
+    private static final int CHUNK = 50;
+
+    /**
+     * As {@link #simulate(InfluenceGraph, InfluenceModel, int[], boolean[], int, long, long)}, on {@code threads}
+     * threads, and stopping once the mean is known well enough: after at least 100 cascades, when the 95 % interval's
+     * half-width is within {@code precision} of the mean (0: never). The answer does not depend on the threads:
+     * cascade r depends on (seed, r) alone, and both stopping rules are checked between chunks of cascades, on the
+     * cascades of the chunks before, so the same request stops after the same cascade however it was run.
+     */
+    static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
+                             long maxSteps, long seed, int threads, double precision) {
         float[] outP = new float[g.outTo.length];
         for (int a = 0; a < outP.length; a++) {
             outP[a] = (float) model.probability(g.outStrength[a]);
         }
-        int[] stamp = new int[g.n];
-        int[] queue = new int[g.n];
+        int workers = Math.max(1, threads);
+        Cascader[] cascaders = new Cascader[workers];
         int[] reached = new int[runs];
         long steps = 0;
         int done = 0;
         boolean capped = false;
-        for (int r = 0; r < runs; r++) {
-            if (r >= 100 && steps >= maxSteps) {
+        while (done < runs) {
+            if (done >= 2 * CHUNK && steps >= maxSteps) {
                 capped = true;
                 break;
             }
-            SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x5DEECE66DL, r));
-            int mark = r + 1;
-            int tail = 0;
-            for (int s : seeds) {
-                if (stamp[s] != mark) {
-                    stamp[s] = mark;
-                    queue[tail++] = s;
-                }
+            if (precision > 0 && done >= 2 * CHUNK && precise(Arrays.copyOf(reached, done), precision)) {
+                break;
             }
-            int head = 0;
-            int hits = 0;
-            while (head < tail) {
-                int v = queue[head++];
-                if (inTarget[v]) {
-                    hits++;
-                }
-                for (int a = g.outStart[v], end = g.outStart[v + 1]; a < end; a++) {
-                    steps++;
-                    int u = g.outTo[a];
-                    if (stamp[u] != mark && outP[a] > 0 && rng.nextDouble() < outP[a]) {
-                        stamp[u] = mark;
-                        queue[tail++] = u;
-                    }
-                }
+            int from = done;
+            int to = Math.min(runs, done + CHUNK);
+            int slice = (to - from + workers - 1) / workers;
+            List<CompletableFuture<Long>> others = new ArrayList<>();
+            for (int w = 1; w < workers && from + w * slice < to; w++) {
+                int start = from + w * slice;
+                int end = Math.min(to, start + slice);
+                Cascader c = cascaders[w] == null ? cascaders[w] = new Cascader(g, outP, inTarget) : cascaders[w];
+                others.add(CompletableFuture.supplyAsync(() -> c.run(seeds, seed, start, end, reached)));
             }
-            reached[r] = hits;
-            done++;
+            Cascader own = cascaders[0] == null ? cascaders[0] = new Cascader(g, outP, inTarget) : cascaders[0];
+            steps += own.run(seeds, seed, from, Math.min(to, from + slice), reached);
+            for (CompletableFuture<Long> other : others) {
+                steps += other.join();
+            }
+            done = to;
         }
         return estimate(Arrays.copyOf(reached, done), capped);
+    }
+
+    /** Whether the 95 % interval of the mean of {@code values} is within {@code precision} of the mean. */
+    private static boolean precise(int[] values, double precision) {
+        Estimate e = estimate(values, false);
+        return e.mean() > 0 && (e.high() - e.mean()) <= precision * e.mean();
+    }
+
+    /** One thread's working arrays for forward cascades. */
+    private static final class Cascader {
+        private final InfluenceGraph g;
+        private final float[] outP;
+        private final boolean[] inTarget;
+        private final int[] stamp;
+        private final int[] queue;
+
+        Cascader(InfluenceGraph g, float[] outP, boolean[] inTarget) {
+            this.g = g;
+            this.outP = outP;
+            this.inTarget = inTarget;
+            this.stamp = new int[g.n];
+            this.queue = new int[g.n];
+        }
+
+        /** Cascades {@code from} to {@code to − 1} into {@code reached}; returns the arc trials they took. */
+        long run(int[] seeds, long seed, int from, int to, int[] reached) {
+            long steps = 0;
+            for (int r = from; r < to; r++) {
+                SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x5DEECE66DL, r));
+                int mark = r + 1;
+                int tail = 0;
+                for (int s : seeds) {
+                    if (stamp[s] != mark) {
+                        stamp[s] = mark;
+                        queue[tail++] = s;
+                    }
+                }
+                int head = 0;
+                int hits = 0;
+                while (head < tail) {
+                    int v = queue[head++];
+                    if (inTarget[v]) {
+                        hits++;
+                    }
+                    for (int a = g.outStart[v], end = g.outStart[v + 1]; a < end; a++) {
+                        steps++;
+                        int u = g.outTo[a];
+                        if (stamp[u] != mark && outP[a] > 0 && rng.nextDouble() < outP[a]) {
+                            stamp[u] = mark;
+                            queue[tail++] = u;
+                        }
+                    }
+                }
+                reached[r] = hits;
+            }
+            return steps;
+        }
     }
 
     static Estimate estimate(int[] values, boolean capped) {

@@ -588,9 +588,9 @@ public class SeedService {
             vNaive = v.theirs();
         } else {
             vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation);
+                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision());
             vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation);
+                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision());
         }
         trace.time("validation", tv);
         if (!(vNaive.mean() > vOurs.mean())) {
@@ -609,13 +609,16 @@ public class SeedService {
     private Measured measure(InfluenceGraph g, Placed placed, Selected selected, Settings s, Trace trace) {
         long t3 = System.nanoTime();
         ReachableSets.Estimate ours = ReachableSets.simulate(g, s.model(), selected.chosen(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed());
+                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision());
         ReachableSets.Estimate theirs = ReachableSets.simulate(g, s.model(), selected.naive(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed());
+                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision());
         trace.time("simulation", t3);
+        int ran = Math.min(ours.reached().length, theirs.reached().length);
         if (ours.capped() || theirs.capped()) {
-            trace.note("forward cascades stopped after " + Math.min(ours.reached().length, theirs.reached().length)
-                    + " of " + s.simulations() + " (simulation bound)");
+            trace.note("forward cascades stopped after " + ran + " of " + s.simulations() + " (simulation bound)");
+        } else if (ran < s.simulations()) {
+            trace.note(String.format(Locale.ROOT, "forward cascades stopped after %d of %d: the reach was known to "
+                    + "within ±%.1f %% (95 %% interval)", ran, s.simulations(), config.precision() * 100));
         }
         int paired = Math.min(ours.reached().length, theirs.reached().length);
         int[] diff = new int[paired];
