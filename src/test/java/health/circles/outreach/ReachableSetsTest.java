@@ -38,6 +38,37 @@ class ReachableSetsTest {
     }
 
     @Test
+    void cascadesGiveTheSameAnswerOnAnyNumberOfThreadsAndStopOnceTheMeanIsKnown() {
+        // Two stars joined by a tie, p = 0.5: the reach varies from cascade to cascade.
+        int[][] ties = concat(concat(star(0, 1, 30), star(31, 32, 20)), new int[][] {{0, 31}});
+        InfluenceGraph g = graph(52, ties);
+        ReachableSets.Estimate one = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000, Long.MAX_VALUE,
+                7, 1, 0);
+        assertEquals(1000, one.reached().length);
+        for (int threads : new int[] {2, 3, 8}) {
+            ReachableSets.Estimate many = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000,
+                    Long.MAX_VALUE, 7, threads, 0);
+            assertArrayEquals(one.reached(), many.reached(), threads + " threads");
+        }
+        // The single-threaded entry point is the same computation.
+        assertArrayEquals(one.reached(), ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000,
+                Long.MAX_VALUE, 7).reached());
+
+        // Asked for ±5 %: stops at a chunk boundary once the interval is that narrow, the same cascades on any threads.
+        ReachableSets.Estimate loose = ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000,
+                Long.MAX_VALUE, 7, 1, 0.05);
+        int ran = loose.reached().length;
+        assertTrue(ran >= 100 && ran < 1000 && ran % 50 == 0, "stopped after " + ran);
+        assertTrue(loose.high() - loose.mean() <= 0.05 * loose.mean());
+        ReachableSets.Estimate before = ReachableSets.estimate(Arrays.copyOf(one.reached(), ran - 50), false);
+        assertTrue(ran == 100 || before.high() - before.mean() > 0.05 * before.mean(),
+                "it did not stop at the first chunk where the interval was narrow enough");
+        assertArrayEquals(Arrays.copyOf(one.reached(), ran), loose.reached(), "the first cascades, unchanged");
+        assertArrayEquals(loose.reached(), ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000,
+                Long.MAX_VALUE, 7, 2, 0.05).reached());
+    }
+
+    @Test
     void twoSeedsGoToTwoSeparateStarsNotTwiceToTheBiggerOne() {
         int[][] ties = concat(star(0, 1, 10), star(11, 12, 6));
         InfluenceGraph g = graph(18, ties);
