@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Analytics benchmark: a full analytics run on a planted graph (default 100k contacts, 1M ties), the same edge list
-# through python-igraph as the peer, and read latencies under load. Writes results.json into the work folder.
+# through python-igraph as the peer, and read latencies under load (the Java load generator of bench/src, scenario
+# analytics-reads). Writes results.json into the work folder.
 # See README.md. Needs: PostgreSQL on 127.0.0.1:5432 (trust), /usr/bin/python3 with python3-igraph (+ leidenalg),
 # the packaged service (./mvnw package -DskipTests).
 set -euo pipefail
@@ -93,8 +94,14 @@ HEAP_USED=$(curl -sf "$MANAGEMENT/q/metrics" | awk '/^jvm_memory_used_bytes\{.*a
 echo "peer: python-igraph on the same edge list"
 PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')
 
-echo "reads under load"
-LOAD=$(CIRCLES_AUTH="$AUTH" $PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
+echo "reads under load (the compiled load generator: bench/src, scenario analytics-reads)"
+rm -rf "$WORK/bench-classes"
+javac -d "$WORK/bench-classes" $(find "$ROOT/bench/src" -name '*.java')
+(cd "$ROOT" && BENCH_KEY_DIR="$WORK/keys" java -cp "$WORK/bench-classes" health.circles.bench.Bench analytics-reads \
+  --url "$BASE" --management-url "$MANAGEMENT" --out "$WORK/reads.md" json="$WORK/reads.json" \
+  threads="${BENCH_THREADS:-8}" circlesThreads="${BENCH_CIRCLES_THREADS:-4}" warmup="${BENCH_WARMUP:-200}" \
+  requests="${BENCH_REQUESTS:-4000}" circlesRequests="${BENCH_CIRCLES_REQUESTS:-2000}")
+LOAD=$(cat "$WORK/reads.json")
 
 $PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
   "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" <<'PY'
