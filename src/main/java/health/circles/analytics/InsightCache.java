@@ -87,6 +87,9 @@ public class InsightCache {
             return compute.get();
         }
         for (int attempt = 0; ; attempt++) {
+            if (attempt > 2) {
+                return compute.get(); // others keep computing answers this caller may not take: compute its own
+            }
             long now = System.nanoTime();
             long current = generation.get();
             Entry entry;
@@ -118,9 +121,6 @@ public class InsightCache {
             } catch (CompletionException e) {
                 // The caller computing it failed (a 404, or the store): ask again ourselves, to get our own error.
                 drop(key, entry);
-                if (attempt > 0) {
-                    return compute.get();
-                }
                 continue;
             }
             if (!answer.contacts().isEmpty() && !store.erased(answer.contacts()).isEmpty()) {
@@ -161,17 +161,19 @@ public class InsightCache {
         }
     }
 
-    /** Answers kept, read from the cache and computed, since start (for tests and metrics). */
+    /** Answers kept now. */
     long size() {
         synchronized (entries) {
             return entries.size();
         }
     }
 
+    /** Answers served from the cache since start. */
     long hits() {
         return hits.get();
     }
 
+    /** Answers computed since start. */
     long misses() {
         return misses.get();
     }
