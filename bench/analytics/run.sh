@@ -14,6 +14,8 @@ BOLT=${BENCH_BOLT_PORT:-17791}
 DB=${BENCH_DB:-circles_bench_analytics}
 CONTACTS=${BENCH_CONTACTS:-100000}
 TIES=${BENCH_TIES:-1000000}
+# Planted communities of 200 (500 at 100k); a smaller graph gets fewer, so that its ties fit inside them.
+COMMUNITIES=${BENCH_COMMUNITIES:-$(( CONTACTS / 200 > 0 ? CONTACTS / 200 : 1 ))}
 HEAP=${BENCH_HEAP:-3g}
 PEER=${BENCH_PEER:-$ROOT/../shared/bench/peer_igraph.py}
 [ -f "$PEER" ] || PEER=/work/shared/bench/peer_igraph.py
@@ -25,9 +27,10 @@ APP=${BENCH_APP:-$ROOT/target/quarkus-app}
 [ -d "$APP" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 mkdir -p "$WORK"
 GRAPH=$WORK/graph-$CONTACTS-$TIES
+[ "$COMMUNITIES" = 500 ] || GRAPH=$GRAPH-$COMMUNITIES
 if [ ! -f "$GRAPH/ties.csv" ]; then
-  echo "generating $CONTACTS contacts, $TIES ties"
-  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES"
+  echo "generating $CONTACTS contacts, $TIES ties in $COMMUNITIES planted communities"
+  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES" --communities "$COMMUNITIES"
 fi
 
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
