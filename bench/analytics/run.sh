@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Analytics benchmark: a full analytics run on a planted graph (default 100k contacts, 1M ties), the same edge list
-# through python-igraph as the peer, and read latencies under load. Writes results.json into the work folder.
+# through python-igraph as the peer, and read latencies under load (the Java load generator of bench/src, scenario
+# analytics-reads). Writes results.json into the work folder.
 # See README.md. Needs: PostgreSQL on 127.0.0.1:5432 (trust), /usr/bin/python3 with python3-igraph (+ leidenalg),
 # the packaged service (./mvnw package -DskipTests).
 set -euo pipefail
@@ -13,6 +14,8 @@ BOLT=${BENCH_BOLT_PORT:-17791}
 DB=${BENCH_DB:-circles_bench_analytics}
 CONTACTS=${BENCH_CONTACTS:-100000}
 TIES=${BENCH_TIES:-1000000}
+# Planted communities of 200 (500 at 100k); a smaller graph gets fewer, so that its ties fit inside them.
+COMMUNITIES=${BENCH_COMMUNITIES:-$(( CONTACTS / 200 > 0 ? CONTACTS / 200 : 1 ))}
 # Sized from what a run needs at 100k / 1M: GDS estimates the projection and its largest algorithm at ~100 MB (the
 # run's quality.memoryEstimateBytes), the snapshot's arrays and rows take a few hundred MB more, and the Neo4j store
 # (~320 MB) fits the page cache. A larger heap only lets the JVM keep more garbage (RSS 3.1 GB with 3g).
@@ -28,9 +31,10 @@ APP=${BENCH_APP:-$ROOT/target/quarkus-app}
 [ -d "$APP" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 mkdir -p "$WORK"
 GRAPH=$WORK/graph-$CONTACTS-$TIES
+[ "$COMMUNITIES" = 500 ] || GRAPH=$GRAPH-$COMMUNITIES
 if [ ! -f "$GRAPH/ties.csv" ]; then
-  echo "generating $CONTACTS contacts, $TIES ties"
-  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES"
+  echo "generating $CONTACTS contacts, $TIES ties in $COMMUNITIES planted communities"
+  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES" --communities "$COMMUNITIES"
 fi
 
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
@@ -101,8 +105,14 @@ HEAP_USED=$(curl -sf "$MANAGEMENT/q/metrics" | awk '/^jvm_memory_used_bytes\{.*a
 echo "peer: python-igraph on the same edge list"
 PEER_OUT=$($PY "$PEER" "$GRAPH/edges.csv" --truth "$GRAPH/truth.csv" || echo '{"error": "peer failed"}')
 
-echo "reads under load"
-LOAD=$(CIRCLES_AUTH="$AUTH" $PY "$HERE/load.py" "$BASE" --threads "${BENCH_THREADS:-8}" --seconds "${BENCH_SECONDS:-30}")
+echo "reads under load (the compiled load generator: bench/src, scenario analytics-reads)"
+rm -rf "$WORK/bench-classes"
+javac -d "$WORK/bench-classes" $(find "$ROOT/bench/src" -name '*.java')
+(cd "$ROOT" && BENCH_KEY_DIR="$WORK/keys" java -cp "$WORK/bench-classes" health.circles.bench.Bench analytics-reads \
+  --url "$BASE" --management-url "$MANAGEMENT" --out "$WORK/reads.md" json="$WORK/reads.json" \
+  threads="${BENCH_THREADS:-8}" circlesThreads="${BENCH_CIRCLES_THREADS:-4}" warmup="${BENCH_WARMUP:-200}" \
+  requests="${BENCH_REQUESTS:-4000}" circlesRequests="${BENCH_CIRCLES_REQUESTS:-2000}")
+LOAD=$(cat "$WORK/reads.json")
 
 $PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
   "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" "$FLOOR" <<'PY'

@@ -23,6 +23,7 @@ public final class Bench {
 
     static {
         SCENARIOS.put("contacts", new ContactsScenario());
+        SCENARIOS.put("analytics-reads", new AnalyticsReadsScenario());
     }
 
     /** key=value settings of a run, with defaults chosen by each scenario. */

@@ -90,9 +90,14 @@ public final class Fixtures {
                 }, Objects::nonNull);
         String id = location.substring(location.lastIndexOf('/') + 1);
         Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
+        // Done when it failed, or when it succeeded and its communities are named (that follows the run).
         String state = await("analytics run " + id).atMost(left).pollInterval(Duration.ofMillis(250))
-                .until(() -> admin().when().get("/api/v1/analytics/runs/" + id).then().statusCode(200)
-                        .extract().<String>path("state"), s -> !"RUNNING".equals(s));
+                .until(() -> {
+                    io.restassured.path.json.JsonPath run = admin().when().get("/api/v1/analytics/runs/" + id).then()
+                            .statusCode(200).extract().jsonPath();
+                    boolean named = run.getString("namedAt") != null;
+                    return "SUCCEEDED".equals(run.getString("state")) && !named ? "RUNNING" : run.getString("state");
+                }, s -> !"RUNNING".equals(s));
         if (!"SUCCEEDED".equals(state)) {
             throw new AssertionError("analytics run " + id + " ended " + state);
         }

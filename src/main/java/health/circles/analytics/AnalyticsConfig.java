@@ -37,6 +37,8 @@ public interface AnalyticsConfig {
 
     Maps maps();
 
+    ReadCache readCache();
+
     /**
      * Keep the per-contact snapshot of this many latest runs; older runs keep only their history row, and the generated
      * names of communities none of the kept runs holds go with them (names staff chose stay).
@@ -112,6 +114,26 @@ public interface AnalyticsConfig {
         /** A new community keeps a previous community's id when their Jaccard similarity is at least this. */
         @WithDefault("0.5")
         double identityOverlap();
+    }
+
+    /**
+     * The in-memory cache of influencer pages and community details of the latest run (InsightCache). Changes made
+     * through this replica take effect at once; the bound on age covers those made through other replicas (an erased
+     * contact is checked on every read, whichever replica erased it).
+     */
+    interface ReadCache {
+
+        /** false: every read is computed from PostgreSQL. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Answers kept, least recently used dropped first. */
+        @WithDefault("2000")
+        int maxEntries();
+
+        /** An answer is computed again once this old. */
+        @WithDefault("60s")
+        Duration maxAge();
     }
 
     /** Bounds of map exports. */

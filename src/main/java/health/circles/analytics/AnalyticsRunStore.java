@@ -30,7 +30,8 @@ public class AnalyticsRunStore {
     private static final Logger LOG = Logger.getLogger(AnalyticsRunStore.class);
 
     private static final String COLUMNS = """
-            id, state, trigger, phase, percent, parameters, timings, quality, error, started_at, finished_at""";
+            id, state, trigger, phase, percent, parameters, timings, quality, error, started_at, finished_at,
+            (SELECT n.named_at FROM analytics_community_naming n WHERE n.run_id = analytics_run.id) AS named_at""";
 
     /** Key of the advisory lock that the running run holds ("Circles2"). */
     private static final long LOCK_KEY = 0x43697263_6c657332L;
@@ -208,12 +209,14 @@ public class AnalyticsRunStore {
     private RunView view(ResultSet r) throws SQLException {
         UUID id = r.getObject("id", UUID.class);
         Timestamp finished = r.getTimestamp("finished_at");
+        Timestamp named = r.getTimestamp("named_at");
         return new RunView(id, r.getString("state"), r.getString("trigger"), r.getString("phase"), r.getInt("percent"),
                 read(r.getString("parameters"), new TypeReference<RunParameters>() { }),
                 read(r.getString("timings"), new TypeReference<LinkedHashMap<String, Long>>() { }),
                 read(r.getString("quality"), new TypeReference<RunQuality>() { }),
                 r.getString("error"), r.getTimestamp("started_at").toInstant(),
-                finished == null ? null : finished.toInstant(), "/api/v1/analytics/runs/" + id);
+                finished == null ? null : finished.toInstant(), named == null ? null : named.toInstant(),
+                "/api/v1/analytics/runs/" + id);
     }
 
     private String write(Object value) {

@@ -7,7 +7,9 @@ import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.failure.StaleVersion;
 import health.circles.security.Callers;
+import health.circles.sync.BackgroundWork;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -47,11 +51,18 @@ public class CommunityNames {
     private final CommunityNameStore store;
     private final Callers callers;
     private final ObjectMapper json;
+    private final BackgroundWork background;
+    private final Event<InsightCache.Changed> changed;
+    /** Runs this replica is naming in the background, so that a burst of reads starts one naming, not one each. */
+    private final Set<UUID> naming = ConcurrentHashMap.newKeySet();
 
-    CommunityNames(CommunityNameStore store, Callers callers, ObjectMapper json) {
+    CommunityNames(CommunityNameStore store, Callers callers, ObjectMapper json, BackgroundWork background,
+                   Event<InsightCache.Changed> changed) {
         this.store = store;
         this.callers = callers;
         this.json = json;
+        this.background = background;
+        this.changed = changed;
     }
 
     /** A community's name as the API shows it. */
@@ -73,6 +84,35 @@ public class CommunityNames {
             return;
         }
         store.saveGenerated(run, generate(store.communities(run), store.traits(run)));
+        changed.fire(new InsightCache.Changed("communities named")); // cached answers drop their names once committed
+    }
+
+    /**
+     * For reads, which never wait on naming: whether the run's communities are named. When they are not (the runner
+     * is naming them right now, or its naming failed, or an erasure took a name apart), the read shows the names
+     * stored so far (a community keeps its stable id, and so its name, from run to run; a new one has none yet) and
+     * naming is started in the background unless this replica already is naming the run.
+     */
+    boolean namedOrStart(UUID run) {
+        if (store.named(run)) {
+            return true;
+        }
+        if (naming.add(run)) {
+            try {
+                background.execute(() -> {
+                    try {
+                        name(run);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "Naming the communities of run %s failed; a later read tries again", run);
+                    } finally {
+                        naming.remove(run);
+                    }
+                });
+            } catch (RuntimeException e) { // the executor refuses work while the service stops
+                naming.remove(run);
+            }
+        }
+        return false;
     }
 
     /** {@link #name(UUID)} for the analytics runner once a run has succeeded: a failure is logged, never thrown. */
@@ -135,6 +175,7 @@ public class CommunityNames {
                     + current.version() + ", not " + expected + "; read it again and retry");
         }
         store.rename(community, chosen, callers.current().subject());
+        changed.fire(new InsightCache.Changed("community renamed"));
         return view(store.forUpdate(community).orElseThrow());
     }
 

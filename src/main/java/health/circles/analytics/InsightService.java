@@ -28,19 +28,24 @@ public class InsightService {
     private final AnalyticsRunStore runs;
     private final InsightStore insights;
     private final CommunityNames names;
+    private final InsightCache cache;
 
-    InsightService(AnalyticsRunStore runs, InsightStore insights, CommunityNames names) {
+    InsightService(AnalyticsRunStore runs, InsightStore insights, CommunityNames names, InsightCache cache) {
         this.runs = runs;
         this.insights = insights;
         this.names = names;
+        this.cache = cache;
     }
 
-    /** The names of communities of the run, by id (named first when the run has not been yet). */
+    /**
+     * The names of communities of the run, by id, as stored now: a read never waits for naming (which follows each
+     * run, in the background); until it is done a community shows the name it had in earlier runs, or none when new.
+     */
     Map<Long, CommunityNames.Name> names(UUID run, java.util.Collection<Long> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
-        names.name(run);
+        names.namedOrStart(run);
         return names.of(List.copyOf(new java.util.LinkedHashSet<>(ids)));
     }
 
@@ -79,9 +84,17 @@ public class InsightService {
         });
     }
 
+    /** Influencers of the latest run; answers are kept in {@link InsightCache} until something they show changes. */
     public Page<Influencer> influencers(Metric metric, String kind, Long community, UUID contact, String cursor,
                                         int limit) {
         UUID run = latestRun();
+        java.util.List<Object> parameters = java.util.Arrays.asList(metric, kind, community, contact, cursor, limit);
+        return cache.get(new InsightCache.Key(run, "influencers", parameters),
+                () -> influencers(run, metric, kind, community, contact, cursor, limit), InsightCache::named);
+    }
+
+    private Page<Influencer> influencers(UUID run, Metric metric, String kind, Long community, UUID contact,
+                                         String cursor, int limit) {
         UUID previous = runs.previousSucceeded(run).orElse(null);
         if (community != null && insights.community(run, community).isEmpty()) {
             throw unknownCommunity(community, run);
@@ -118,7 +131,7 @@ public class InsightService {
                     r.community(), nameOf(communityNames, r.community()), r.previousRank(), change, why));
         }
         String next = more ? encode(String.valueOf(page.get(page.size() - 1).rank())) : null;
-        return new Page<>(items, next);
+        return new Page<>(List.copyOf(items), next);
     }
 
     public Page<Community> communities(int level, int minSize, String cursor, int limit) {
@@ -145,8 +158,14 @@ public class InsightService {
         return Page.counted(page, next, insights.communityCount(run, level, minSize));
     }
 
+    /** A community of the latest run; answers are kept in {@link InsightCache} until something they show changes. */
     public CommunityDetail community(long id) {
         UUID run = latestRun();
+        return cache.get(new InsightCache.Key(run, "community", List.of(id)), () -> community(run, id),
+                InsightCache::named);
+    }
+
+    private CommunityDetail community(UUID run, long id) {
         Community found = insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
         List<InsightViews.Bridge> bridges = insights.bridges(run, id, 10);
         List<Long> ids = new ArrayList<>(List.of(id));

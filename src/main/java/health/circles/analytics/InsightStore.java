@@ -29,7 +29,10 @@ import java.util.UUID;
 public class InsightStore {
 
     // LATERAL keeps the plan an index lookup per contact whatever the statistics say; a hash join would read the
-    // whole tie table for a page of twenty contacts.
+    // whole tie table for a page of twenty contacts. What is looked up per tie (the other end's name or community)
+    // is a LATERAL with LIMIT 1 for the same reason: without it the planner folds the lookup into the per-contact
+    // loop as a hash join over the whole contact or membership table, once per contact of the page (20 full scans
+    // of 100k rows for influencers top 20).
     private static final String ACTIVE_EDGES = """
             e AS (SELECT ids.id, x.other, x.type, x.strength FROM ids CROSS JOIN LATERAL (
                       SELECT t.to_id AS other, t.type, t.strength FROM tie t
@@ -106,7 +109,7 @@ public class InsightStore {
         query("WITH ids AS (SELECT unnest(?::uuid[]) AS id), " + ACTIVE_EDGES + """
                  SELECT e.id, m.community_id, count(*) FROM e
                  CROSS JOIN LATERAL (SELECT community_id FROM analytics_membership m WHERE m.run_id = ?
-                                     AND m.contact_id = e.other AND m.level = 0 AND m.is_primary) m
+                                     AND m.contact_id = e.other AND m.level = 0 AND m.is_primary LIMIT 1) m
                  GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""", params, r -> {
             out.computeIfAbsent(r.getObject(1, UUID.class), k -> new ArrayList<>()).add(r.getLong(2));
             return null;
@@ -118,11 +121,12 @@ public class InsightStore {
     Map<UUID, List<Neighbour>> strongestNeighbours(List<UUID> contacts) {
         Map<UUID, List<Neighbour>> out = new HashMap<>();
         query("WITH ids AS (SELECT unnest(?::uuid[]) AS id), " + ACTIVE_EDGES + """
-                 SELECT id, other, name, type, strength FROM (
-                     SELECT e.id, e.other, c.display_name AS name, e.type, e.strength,
+                 SELECT x.id, x.other, c.display_name, x.type, x.strength FROM (
+                     SELECT e.id, e.other, e.type, e.strength,
                             row_number() OVER (PARTITION BY e.id ORDER BY e.strength DESC, e.other) AS r
-                     FROM e JOIN contact c ON c.id = e.other) x
-                 WHERE r <= 3 ORDER BY id, r""", List.<Object>of((Object) contacts.toArray(new UUID[0])), r -> {
+                     FROM e) x
+                 CROSS JOIN LATERAL (SELECT display_name FROM contact c WHERE c.id = x.other LIMIT 1) c
+                 WHERE x.r <= 3 ORDER BY x.id, x.r""", List.<Object>of((Object) contacts.toArray(new UUID[0])), r -> {
             out.computeIfAbsent(r.getObject(1, UUID.class), k -> new ArrayList<>()).add(new Neighbour(
                     r.getObject(2, UUID.class), r.getString(3), r.getString(4), r.getDouble(5)));
             return null;
@@ -238,6 +242,12 @@ public class InsightStore {
                 JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id
                 WHERE m.run_id = ? AND m.community_id = ? AND m.is_primary
                 ORDER BY s.rank_pagerank LIMIT ?""", List.of(run, community, limit), r -> r.getObject(1, UUID.class));
+    }
+
+    /** Those of the contacts that have been erased (the erasure register). */
+    java.util.Set<UUID> erased(java.util.Collection<UUID> contacts) {
+        return new java.util.HashSet<>(query("SELECT contact_id FROM contact_erasure WHERE contact_id = ANY(?)",
+                List.of((Object) contacts.toArray(new UUID[0])), r -> r.getObject(1, UUID.class)));
     }
 
     boolean contactExists(UUID contact) {

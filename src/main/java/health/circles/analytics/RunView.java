@@ -19,5 +19,7 @@ public record RunView(
         String error,
         Instant startedAt,
         Instant finishedAt,
+        @Schema(description = "When the run's communities were named (right after a successful run, in the "
+                + "background); absent until then, while reads show the names stored so far") Instant namedAt,
         @Schema(description = "Path of this run") String self) {
 }

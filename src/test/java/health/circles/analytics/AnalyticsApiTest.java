@@ -489,7 +489,8 @@ class AnalyticsApiTest {
     private static JsonPath awaitRun(String id) {
         return await("analytics run " + id + " to finish").atMost(Duration.ofMinutes(10))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
-                .until(() -> getRun(id), run -> !"RUNNING".equals(run.getString("state")));
+                .until(() -> getRun(id), run -> !"RUNNING".equals(run.getString("state"))
+                        && (!"SUCCEEDED".equals(run.getString("state")) || run.getString("namedAt") != null));
     }
 
     private static double nmi(List<List<PlantedGraph.Node>> groups, Map<UUID, Long> found) {

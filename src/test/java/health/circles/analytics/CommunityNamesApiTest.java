@@ -170,7 +170,8 @@ class CommunityNamesApiTest {
                 .then().statusCode(202).extract().header("Location");
         JsonPath run = Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
-                        r -> !"RUNNING".equals(r.getString("state")));
+                        r -> !"RUNNING".equals(r.getString("state"))
+                                && (!"SUCCEEDED".equals(r.getString("state")) || r.getString("namedAt") != null));
         assertEquals("SUCCEEDED", run.getString("state"), run.prettify());
         long after = given().queryParam("contact", marisol).get("/api/v1/influencers").then().extract()
                 .jsonPath().getLong("items[0].community");

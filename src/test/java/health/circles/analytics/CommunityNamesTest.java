@@ -59,7 +59,7 @@ class CommunityNamesTest {
 
     @Test
     void equalNamesWithinALevelAreToldApartLargestFirst() {
-        CommunityNames names = new CommunityNames(null, null, new ObjectMapper());
+        CommunityNames names = new CommunityNames(null, null, new ObjectMapper(), null, null);
         List<CommunityNameStore.Generated> out = names.generate(
                 List.of(new long[] {1, 0, 10}, new long[] {2, 0, 30}, new long[] {3, 1, 10}), List.of());
         assertEquals("Mixed community of 30", out.stream().filter(g -> g.community() == 2).findFirst().orElseThrow().name());

@@ -82,8 +82,13 @@ public final class MapNetwork {
         return await(location, "QUEUED", "RUNNING");
     }
 
+    /** Waits for an analytics run to end and, when it succeeded, for its communities to be named. */
     private static JsonPath awaitRun(String location) {
-        return await(location, "RUNNING", "RUNNING");
+        return Awaitility.await(location + " to finish").atMost(Duration.ofMinutes(5))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath(),
+                        run -> !"RUNNING".equals(run.getString("state"))
+                                && (!"SUCCEEDED".equals(run.getString("state")) || run.getString("namedAt") != null));
     }
 
     private static JsonPath await(String location, String busy, String alsoBusy) {
