@@ -70,7 +70,8 @@ class TypoRecallTest {
             }
         }
         double recall = (double) found / TYPO_QUERIES;
-        System.out.printf("typo recall %d / %d = %.3f%n", found, TYPO_QUERIES, recall);
+        System.out.printf("typo recall %d / %d = %.3f; misses: %s%n", found, TYPO_QUERIES, recall,
+                String.join("; ", misses));
         // The queries really are misspelt: most words of four letters or more were changed.
         assertTrue(changedWords > TYPO_QUERIES, "only " + changedWords + " misspelt words in " + TYPO_QUERIES + " queries");
         assertTrue(recall >= MIN_RECALL, String.format("recall %.3f (%d of %d); misses: %s", recall, found,
