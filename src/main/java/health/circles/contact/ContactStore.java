@@ -26,8 +26,8 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     // Every template below goes through String.formatted, hence "%%" for pg_trgm's similarity operator.
-    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon one typing
-    // mistake away: within one edit (two for words of eight letters or more) among the words with the same first
+    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon one
+    // typing mistake away: within one edit (two for words of eight letters or more) among the words with the same first
     // letter, or the word with two neighbouring letters swapped (one mistake, which levenshtein counts as two edits),
     // both read from the slice of index search_lexicon_head with the word's first or second letter and a length within
     // the bound; and, as before, words within a few edits that sound alike (soundex) or are trigram-similar. Words are
