@@ -26,20 +26,39 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     // Every template below goes through String.formatted, hence "%%" for pg_trgm's similarity operator.
-    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus every word of the lexicon within
-    // a few edits that is trigram-similar or sounds alike (soundex). Words are ANDed. The alternatives are not capped
-    // by count: the lexicon only grows, so a word that matched a contact keeps matching it while others are added,
-    // which keeps cursor paging stable; the edit bound keeps the list short.
+    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon one
+    // typing mistake away: within one edit (two for words of eight letters or more) among the words with the same first
+    // letter, or the word with two neighbouring letters swapped (one mistake, which levenshtein counts as two edits),
+    // both read from the slice of index search_lexicon_head with the word's first or second letter and a length within
+    // the bound; and, as before, words within a few edits that sound alike (soundex) or are trigram-similar. Words are
+    // ANDed. The alternatives are not capped by count: the lexicon only grows, so a word that matched a contact keeps
+    // matching it while others are added, which keeps cursor paging stable; the edit bounds keep the list short.
     private static final String TEXT_MATCH = """
             WITH word AS (
-                SELECT w, i FROM unnest(?::text[]) WITH ORDINALITY AS u(w, i)
+                SELECT w, i, length(w) AS n, CASE WHEN length(w) >= 8 THEN 2 ELSE 1 END AS edits,
+                       greatest(2, length(w) / 4) AS far,
+                       ARRAY(SELECT overlay(w PLACING substr(w, p + 1, 1) || substr(w, p, 1) FROM p FOR 2)
+                             FROM generate_series(1, length(w) - 1) AS p) AS swapped
+                FROM unnest(?::text[]) WITH ORDINALITY AS u(w, i)
             ), alternative AS (
                 SELECT word.i, word.w, quote_literal(word.w) || ':*' || coalesce((
-                    SELECT string_agg(' | ' || quote_literal(l.word), '' ORDER BY l.word)
-                    FROM search_lexicon l
-                    WHERE length(word.w) >= 3
-                      AND (l.word %% word.w OR l.sound = soundex(word.w))
-                      AND levenshtein(l.word, word.w) BETWEEN 1 AND greatest(2, length(word.w) / 4)), '') AS expr
+                    SELECT string_agg(' | ' || quote_literal(candidate.word), '' ORDER BY candidate.word)
+                    FROM (
+                        SELECT l.word FROM search_lexicon l
+                        WHERE left(l.word, 1) = ANY(ARRAY[left(word.w, 1), substr(word.w, 2, 1)])
+                          AND length(l.word) BETWEEN word.n - word.edits AND word.n + word.edits
+                          AND ((left(l.word, 1) = left(word.w, 1)
+                                AND levenshtein_less_equal(l.word, word.w, word.edits) <= word.edits)
+                               OR l.word = ANY(word.swapped))
+                        UNION
+                        SELECT l.word FROM search_lexicon l
+                        WHERE l.sound = soundex(word.w) AND levenshtein(l.word, word.w) <= word.far
+                        UNION
+                        SELECT l.word FROM search_lexicon l
+                        WHERE length(l.word) BETWEEN word.n - word.far AND word.n + word.far
+                          AND l.word %% word.w AND levenshtein(l.word, word.w) <= word.far
+                    ) candidate
+                    WHERE word.n >= 3 AND candidate.word <> word.w), '') AS expr
                 FROM word
             ), query AS (
                 SELECT to_tsquery('simple', string_agg('(' || expr || ')', ' & ' ORDER BY i)) AS tsq,
