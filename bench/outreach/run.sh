@@ -55,7 +55,9 @@ T0=$(date +%s.%N)
 psql -q -h 127.0.0.1 -U postgres -d "$DB" \
   -c "\\copy contact (id, kind, given_name, family_name, display_name, sort_name, do_not_contact, created_at, updated_at, version) FROM '$GRAPH/contacts.csv' CSV HEADER" \
   -c "\\copy contact_consent (contact_id, channel, status, recorded_at, source) FROM '$GRAPH/consent.csv' CSV HEADER" \
+  -c "ALTER TABLE tie ALTER COLUMN assertion SET DEFAULT 'ASSERTED', ALTER COLUMN asserted_at SET DEFAULT now()" \
   -c "\\copy tie (id, from_id, to_id, type, \"symmetric\", declared_strength, strength, source, created_at, updated_at, version) FROM '$GRAPH/ties.csv' CSV HEADER" \
+  -c "ALTER TABLE tie ALTER COLUMN assertion DROP DEFAULT, ALTER COLUMN asserted_at DROP DEFAULT" \
   -c "ANALYZE"
 T1=$(date +%s.%N)
 CP=$(ls "$APP"/lib/main/*.jar | tr '\n' ':')
