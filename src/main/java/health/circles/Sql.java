@@ -113,7 +113,16 @@ public final class Sql {
      * in all.
      */
     public static int batch(DataSource dataSource, String sql, List<? extends List<?>> paramLists) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return batch(c, sql, paramLists);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Batch failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #batch(DataSource, String, List)} on the given connection, in its transaction. */
+    public static int batch(Connection c, String sql, List<? extends List<?>> paramLists) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             for (List<?> params : paramLists) {
                 bind(c, s, params);
                 s.addBatch();

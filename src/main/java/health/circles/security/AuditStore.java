@@ -3,8 +3,11 @@ package health.circles.security;
 import health.circles.Sql;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -56,23 +59,51 @@ public class AuditStore {
             WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'audit_event'""";
 
     private final AgroalDataSource dataSource;
+    private final TransactionManager transactions;
 
-    AuditStore(AgroalDataSource dataSource) {
+    AuditStore(AgroalDataSource dataSource, TransactionManager transactions) {
         this.dataSource = dataSource;
+        this.transactions = transactions;
     }
 
     /**
      * Appends the events as one JDBC batch in one transaction: the caller's when there is one, else its own. Without
      * one, each row of a listed page (one per contact shown) was its own transaction, taking the chain's lock and
      * waiting for its own WAL flush: a top-20 page took 20 flushes under the lock, which capped every audited read at
-     * about 28 pages a second.
+     * about 28 pages a second. Its own transaction is a plain JDBC one, not JTA's: a refusal (401, 403) is audited
+     * on the event loop, where no JTA transaction may start.
      */
-    @Transactional
     void append(List<AuditLog.Event> events) {
-        Sql.batch(dataSource, INSERT, events.stream().map(e -> List.of(orNull(e.subject()),
+        List<List<Object>> rows = events.stream().map(e -> List.<Object>of(orNull(e.subject()),
                 e.roles().toArray(String[]::new), orNull(e.action()), orNull(e.resourceType()),
                 orNull(e.resourceId()), e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()),
-                e.status(), orNull(e.requestId()), orNull(e.clientAddress()))).toList());
+                e.status(), orNull(e.requestId()), orNull(e.clientAddress()))).toList();
+        if (inTransaction()) {
+            Sql.batch(dataSource, INSERT, rows);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Sql.batch(c, INSERT, rows);
+                c.commit();
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not append to the audit trail: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean inTransaction() {
+        try {
+            return transactions.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException e) {
+            throw new IllegalStateException("Transaction status unavailable", e);
+        }
     }
 
     /** Up to {@code limit} rows matching the query, newest first, with ids below {@code beforeId} when given. */
