@@ -43,7 +43,7 @@ public class ExperimentService {
             + "randomised unit: read these)";
 
     private final ExperimentStore experiments;
-    private final ExperimentGraph graph;
+    private final SegmentGraph graph;
     private final CampaignStore campaigns;
     private final CampaignService campaignService;
     private final SeedService seeds;
@@ -54,7 +54,7 @@ public class ExperimentService {
     private final ExperimentConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    ExperimentService(ExperimentStore experiments, ExperimentGraph graph, CampaignStore campaigns,
+    ExperimentService(ExperimentStore experiments, SegmentGraph graph, CampaignStore campaigns,
                       CampaignService campaignService, SeedService seeds, InsightService insights, Callers callers,
                       ChangeEvents events, CampaignConfig campaignConfig, ExperimentConfig config) {
         this.experiments = experiments;
@@ -258,7 +258,7 @@ public class ExperimentService {
                         ExperimentReport.Estimate.of(cluster), cluster.low() != null && cluster.low() > 0);
             }
             Set<UUID> armSeeds = seedsOf.getOrDefault(arm, Set.of());
-            Map<UUID, Integer> distance = graph.distances(armSeeds, 2);
+            Map<UUID, Integer> distance = graph.distances(armSeeds, 2, "2 ties of an arm's seeds");
             long[][] spill = new long[3][2];
             for (ExperimentStore.Member mem : members) {
                 if (!mem.target() || mem.seed() || armOf.get(mem.communityId()) != arm) {

@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.neo4j.driver.Driver;
@@ -47,32 +49,49 @@ public class SegmentGraph {
 
     /** The contacts within {@code hops} active ties of {@code centre}, itself excluded; 422 beyond the configured bound. */
     public Set<UUID> within(UUID centre, int hops) {
+        return distances(Set.of(centre), hops, hops + " hops of " + centre + "; use fewer hops or other criteria")
+                .keySet();
+    }
+
+    /**
+     * The distance (1 to {@code hops}) of every contact within {@code hops} active ties of some source, the sources
+     * themselves left out, by one walk from all of them at once; 422 when more than the configured bound lie that
+     * close ({@code around} ends the refusal's sentence "More than N contacts lie within …").
+     */
+    public Map<UUID, Integer> distances(Set<UUID> sources, int hops, String around) {
+        Map<UUID, Integer> found = new HashMap<>();
+        if (sources.isEmpty()) {
+            return found;
+        }
         reads.await(null); // read-your-writes: ties committed before the question count
         int max = config.maxNeighbourhood();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (var session = driver.session()) {
             return session.executeRead(tx -> {
-                Set<String> seen = new HashSet<>(List.of(centre.toString()));
-                List<String> frontier = List.of(centre.toString());
-                Set<UUID> found = new HashSet<>();
-                for (int ring = 1; ring <= hops && !frontier.isEmpty(); ring++) {
+                Set<String> seen = new HashSet<>();
+                List<String> frontier = new ArrayList<>();
+                sources.stream().map(UUID::toString).sorted().forEach(id -> {
+                    seen.add(id);
+                    frontier.add(id);
+                });
+                List<String> current = frontier;
+                for (int ring = 1; ring <= hops && !current.isEmpty(); ring++) {
                     // At most |seen| of the rows are known already, so this limit still shows whether the bound is passed.
-                    List<Record> rows = tx.run(RING, java.util.Map.of("frontier", frontier, "today", today,
+                    List<Record> rows = tx.run(RING, Map.of("frontier", current, "today", today,
                             "cap", max - found.size() + 1 + seen.size())).list();
                     List<String> next = new ArrayList<>(rows.size());
                     for (Record r : rows) {
                         String id = r.get("id").asString();
                         if (seen.add(id)) {
                             next.add(id);
-                            found.add(UUID.fromString(id));
+                            found.put(UUID.fromString(id), ring);
                         }
                     }
                     if (found.size() > max) {
                         throw new RuleRefused("neighbourhood-too-large", "Neighbourhood too large",
-                                "More than " + max + " contacts lie within " + hops + " hops of " + centre
-                                        + "; use fewer hops or other criteria");
+                                "More than " + max + " contacts lie within " + around);
                     }
-                    frontier = next;
+                    current = next;
                 }
                 return found;
             });
