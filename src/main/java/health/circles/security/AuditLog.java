@@ -18,9 +18,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditLog {
 
-    /** One event to record. */
+    /**
+     * One event to record: one per call. {@code recordIds} names the records a listing showed, in order; null for a
+     * call on one record or on none.
+     */
     public record Event(String subject, List<String> roles, String action, String resourceType, String resourceId,
-                        List<UUID> contactIds, String method, String path, int status, String requestId,
+                        List<String> recordIds, List<UUID> contactIds, String method, String path, int status, String requestId,
                         String clientAddress) {
     }
 
@@ -50,12 +53,9 @@ public class AuditLog {
         }
     }
 
-    public void append(List<Event> events) {
-        if (events.isEmpty()) {
-            return;
-        }
+    public void append(Event event) {
         try {
-            store.append(events);
+            store.append(event);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("Could not write the audit trail", e);
         }
