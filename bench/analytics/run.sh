@@ -20,6 +20,7 @@ COMMUNITIES=${BENCH_COMMUNITIES:-$(( CONTACTS / 200 > 0 ? CONTACTS / 200 : 1 ))}
 # run's quality.memoryEstimateBytes), the snapshot's arrays and rows take a few hundred MB more, and the Neo4j store
 # (~320 MB) fits the page cache. A larger heap only lets the JVM keep more garbage (RSS 3.1 GB with 3g).
 HEAP=${BENCH_HEAP:-1200m}
+# Extra options of the service JVM (e.g. a flight recording: -XX:StartFlightRecording=filename=...,settings=profile).
 PAGE_CACHE=${BENCH_PAGE_CACHE:-512m}
 PEER=${BENCH_PEER:-$ROOT/../shared/bench/peer_igraph.py}
 [ -f "$PEER" ] || PEER=/work/shared/bench/peer_igraph.py
@@ -45,7 +46,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=$PAGE_CACHE \
   DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_ENABLED=false \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-  java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
