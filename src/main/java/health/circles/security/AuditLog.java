@@ -32,9 +32,11 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     private final AuditStore store;
+    private final boolean readsWaitForFlush;
 
-    AuditLog(AuditStore store) {
+    AuditLog(AuditStore store, SecurityConfig config) {
         this.store = store;
+        this.readsWaitForFlush = config.audit().readsWaitForFlush();
     }
 
     /** Says so loudly when the service could rewrite its own trail: a deployment left on one database role. */
@@ -50,12 +52,25 @@ public class AuditLog {
         }
     }
 
+    /** Appends the rows of a change, an attempt or a job: committed flushed to disk. */
     public void append(List<Event> events) {
+        append(events, true);
+    }
+
+    /**
+     * Appends the rows of a read (what it showed): committed before the answer leaves, flushed to disk only when
+     * {@code circles.security.audit.reads-wait-for-flush} says so ({@link SecurityConfig.Audit#readsWaitForFlush()}).
+     */
+    void appendRead(List<Event> events) {
+        append(events, readsWaitForFlush);
+    }
+
+    private void append(List<Event> events, boolean flushed) {
         if (events.isEmpty()) {
             return;
         }
         try {
-            store.append(events);
+            store.append(events, flushed);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("Could not write the audit trail", e);
         }

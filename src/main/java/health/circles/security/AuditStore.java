@@ -31,6 +31,9 @@ public class AuditStore {
                                      status, request_id, client_address)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /** For one transaction: its commit does not wait for the WAL flush (SecurityConfig.Audit#readsWaitForFlush). */
+    private static final String LOCAL_COMMIT = "SET LOCAL synchronous_commit = off";
+
     // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
     private static final String PAGE = """
             SELECT id, at, subject, roles, action, resource_type, resource_id, contact_ids, method, path, status,
@@ -71,9 +74,11 @@ public class AuditStore {
      * one, each row of a listed page (one per contact shown) was its own transaction, taking the chain's lock and
      * waiting for its own WAL flush: a top-20 page took 20 flushes under the lock, which capped every audited read at
      * about 28 pages a second. Its own transaction is a plain JDBC one, not JTA's: a refusal (401, 403) is audited
-     * on the event loop, where no JTA transaction may start.
+     * on the event loop, where no JTA transaction may start. {@code flushed} false: a transaction of its own commits
+     * without waiting for the WAL flush (a read's rows, see {@link SecurityConfig.Audit#readsWaitForFlush()}); in the
+     * caller's transaction the caller's commit decides.
      */
-    void append(List<AuditLog.Event> events) {
+    void append(List<AuditLog.Event> events, boolean flushed) {
         List<List<Object>> rows = events.stream().map(e -> List.<Object>of(orNull(e.subject()),
                 e.roles().toArray(String[]::new), orNull(e.action()), orNull(e.resourceType()),
                 orNull(e.resourceId()), e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()),
@@ -85,6 +90,9 @@ public class AuditStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!flushed) {
+                    Sql.update(c, LOCAL_COMMIT, List.of()); // this transaction only: SET LOCAL ends with it
+                }
                 Sql.batch(c, INSERT, rows);
                 c.commit();
             } catch (RuntimeException | SQLException e) {
