@@ -272,9 +272,9 @@ public class WebhookDeliverer {
      */
     private void auditDisclosure(WebhookStore.Subscription s, EventStore.Stored event, int status) {
         List<java.util.UUID> contacts = "contact".equals(event.subjectKind()) ? List.of(event.subjectId()) : List.of();
-        audit.append(List.of(new health.circles.security.AuditLog.Event(s.ownerSubject(), s.ownerRoles(),
-                "webhook-delivery", event.subjectKind(), event.subjectId().toString(), contacts, "POST",
-                "webhook:" + s.id(), status, EventView.idOf(event.position()), null)));
+        audit.append(new health.circles.security.AuditLog.Event(s.ownerSubject(), s.ownerRoles(),
+                "webhook-delivery", event.subjectKind(), event.subjectId().toString(), null, contacts, "POST",
+                "webhook:" + s.id(), status, EventView.idOf(event.position()), null));
     }
 
     /** The Standard Webhooks body: type, timestamp, and the event as data (with the record, when asked for). */

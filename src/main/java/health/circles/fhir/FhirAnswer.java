@@ -8,8 +8,9 @@ import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * A FHIR answer with the records it discloses or wrote, one audit row each ({@code Patient/<id>} and the contacts
- * it concerns). {@link FhirBodies} writes the resource alone.
+ * A FHIR answer with the records it discloses or wrote: the call's one audit row names each ({@code Patient/<id>})
+ * and the contacts it concerns, as a FHIR AuditEvent has one entity per resource. {@link FhirBodies} writes the
+ * resource alone.
  */
 public record FhirAnswer(IBaseResource resource, List<Shown> shown) implements AuditedListing {
 

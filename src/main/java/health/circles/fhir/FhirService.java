@@ -877,7 +877,7 @@ public class FhirService {
     }
 
     /**
-     * One page of a search's matches (and the audit rows of those shown); {@code shown} goes with {@code found}
+     * One page of a search's matches (and the records of those shown, for the audit row); {@code shown} goes with {@code found}
      * entry by entry, or names what was searched when nothing was found.
      */
     private FhirAnswer page(List<Resource> found, List<FhirAnswer.Shown> shown, FhirPaging paging) {

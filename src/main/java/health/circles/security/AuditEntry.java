@@ -14,7 +14,10 @@ public record AuditEntry(
         List<String> roles,
         String action,
         String resourceType,
-        String resourceId,
+        @Schema(description = "The record the call concerned: its id, or the one record a listing showed; absent "
+                + "for a listing of several records (see recordIds)") String resourceId,
+        @Schema(description = "Ids of the records a listing showed, in order (one row per call, however many records "
+                + "it showed); absent for a call on one record or on none") List<String> recordIds,
         @Schema(description = "Contacts whose data the request read or changed") List<UUID> contactIds,
         String method,
         String path,

@@ -23,37 +23,45 @@ final class AuditEvents {
     private AuditEvents() {
     }
 
-    static List<AuditLog.Event> of(Call call) {
+    /**
+     * The one row of a call. A listing's row names every record it showed, in order, and the union of their contacts
+     * (and the path's contact), as FHIR's AuditEvent keeps one event with one entity per record; its resource id is
+     * the record's when it showed exactly one. A call that carries no records (one that failed, a write without a
+     * body, an empty listing) names what its path, its Location or its notes say.
+     */
+    static AuditLog.Event of(Call call) {
         Audited audited = call.audited();
         List<String> roles = call.caller().roles().stream().sorted().toList();
         String path = clip(call.path(), 1000);
         UUID pathContact = uuid(param(call, audited.contactParam()));
-        List<AuditLog.Event> events = new ArrayList<>();
-        for (AuditedRecord record : records(call.entity())) {
-            Set<UUID> contacts = new LinkedHashSet<>(record.auditContacts());
-            if (pathContact != null) {
-                contacts.add(pathContact);
-            }
-            events.add(new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
-                    clip(record.auditId(), 100), List.copyOf(contacts), call.method(), path, call.status(),
-                    call.requestId(), call.client()));
-        }
-        if (events.isEmpty()) {
-            String resourceId = param(call, audited.idParam());
-            Set<UUID> contacts = new LinkedHashSet<>();
+        List<AuditedRecord> records = records(call.entity());
+        Set<UUID> contacts = new LinkedHashSet<>();
+        if (records.isEmpty()) {
             if (pathContact != null) {
                 contacts.add(pathContact);
             }
             contacts.addAll(call.noted());
+            String resourceId = param(call, audited.idParam());
             if (resourceId == null && call.location() != null) {
                 String location = call.location();
                 resourceId = location.substring(location.lastIndexOf('/') + 1);
             }
-            events.add(new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
-                    clip(resourceId, 100), List.copyOf(contacts), call.method(), path, call.status(), call.requestId(),
-                    call.client()));
+            return new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+                    clip(resourceId, 100), null, List.copyOf(contacts), call.method(), path, call.status(),
+                    call.requestId(), call.client());
         }
-        return events;
+        List<String> ids = new ArrayList<>(records.size());
+        for (AuditedRecord record : records) {
+            ids.add(clip(record.auditId(), 100));
+            contacts.addAll(record.auditContacts());
+        }
+        if (pathContact != null) {
+            contacts.add(pathContact);
+        }
+        boolean one = records.size() == 1;
+        return new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+                one ? ids.get(0) : null, listing(call.entity()) ? List.copyOf(ids) : null, List.copyOf(contacts),
+                call.method(), path, call.status(), call.requestId(), call.client());
     }
 
     /** When the row of a call is written: {@link Audited.When#AUTO} resolved by the HTTP method. */
@@ -62,6 +70,11 @@ final class AuditEvents {
             return audited.when();
         }
         return "GET".equals(method) || "HEAD".equals(method) ? Audited.When.BEFORE_ANSWER : Audited.When.IN_TRANSACTION;
+    }
+
+    /** Whether the body lists records, rather than being one record. */
+    private static boolean listing(Object entity) {
+        return entity instanceof Page<?> || entity instanceof Collection<?> || entity instanceof AuditedListing;
     }
 
     private static List<AuditedRecord> records(Object entity) {

@@ -65,15 +65,15 @@ public class AuditFilter {
         }
         try {
             Object location = response.getHeaders().getFirst("Location");
-            List<AuditLog.Event> events = AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.getMethod(),
+            AuditLog.Event event = AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.getMethod(),
                     request.getUriInfo().getPath(), name -> request.getUriInfo().getPathParameters().getFirst(name),
                     response.getStatus(), response.getEntity(), location == null ? null : location.toString(), notes.contactsOrNone(),
                     id == null ? null : id.toString(),
                     http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress()));
             if (READS.contains(request.getMethod())) {
-                log.appendRead(events);
+                log.appendRead(event);
             } else {
-                log.append(events);
+                log.append(event);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Audit trail unavailable; answering 503 to %s %s", request.getMethod(),

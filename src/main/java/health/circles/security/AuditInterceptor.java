@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -68,7 +67,7 @@ public class AuditInterceptor {
         return switch (AuditEvents.when(audited, method)) {
             case BEFORE_ANSWER, AUTO -> ctx.proceed();
             case BEFORE_WORK -> {
-                append(events(ctx, audited, request, STARTED, null, null));
+                append(event(ctx, audited, request, STARTED, null, null));
                 yield ctx.proceed();
             }
             case IN_TRANSACTION -> inTransaction(ctx, audited, request);
@@ -100,7 +99,7 @@ public class AuditInterceptor {
             } else if (result == null && ctx.getMethod().getReturnType() == void.class) {
                 status = 204;
             }
-            append(events(ctx, audited, request, status, entity, location));
+            append(event(ctx, audited, request, status, entity, location));
             if (own) {
                 transactions.commit();
             }
@@ -114,9 +113,9 @@ public class AuditInterceptor {
         }
     }
 
-    private void append(List<AuditLog.Event> events) {
+    private void append(AuditLog.Event event) {
         try {
-            log.append(events);
+            log.append(event);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Audit trail unavailable; the change is not made");
             throw new Unavailable("audit-unavailable", "Service Unavailable",
@@ -134,7 +133,7 @@ public class AuditInterceptor {
         }
     }
 
-    private List<AuditLog.Event> events(InvocationContext ctx, Audited audited, RoutingContext request, int status,
+    private AuditLog.Event event(InvocationContext ctx, Audited audited, RoutingContext request, int status,
                                         Object entity, String location) {
         String client = request.request().remoteAddress() == null ? null
                 : request.request().remoteAddress().hostAddress();

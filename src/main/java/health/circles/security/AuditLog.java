@@ -18,9 +18,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditLog {
 
-    /** One event to record. */
+    /**
+     * One event to record: one per call. {@code recordIds} names the records a listing showed, in order; null for a
+     * call on one record or on none.
+     */
     public record Event(String subject, List<String> roles, String action, String resourceType, String resourceId,
-                        List<UUID> contactIds, String method, String path, int status, String requestId,
+                        List<String> recordIds, List<UUID> contactIds, String method, String path, int status, String requestId,
                         String clientAddress) {
     }
 
@@ -52,25 +55,22 @@ public class AuditLog {
         }
     }
 
-    /** Appends the rows of a change, an attempt or a job: committed flushed to disk. */
-    public void append(List<Event> events) {
-        append(events, true);
+    /** Appends the row of a change, an attempt or a job: committed flushed to disk. */
+    public void append(Event event) {
+        append(event, true);
     }
 
     /**
-     * Appends the rows of a read (what it showed): committed before the answer leaves, flushed to disk only when
+     * Appends the row of a read (what it showed): committed before the answer leaves, flushed to disk only when
      * {@code circles.security.audit.reads-wait-for-flush} says so ({@link SecurityConfig.Audit#readsWaitForFlush()}).
      */
-    void appendRead(List<Event> events) {
-        append(events, readsWaitForFlush);
+    void appendRead(Event event) {
+        append(event, readsWaitForFlush);
     }
 
-    private void append(List<Event> events, boolean flushed) {
-        if (events.isEmpty()) {
-            return;
-        }
+    private void append(Event event, boolean flushed) {
         try {
-            store.append(events, flushed);
+            store.append(event, flushed);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("Could not write the audit trail", e);
         }

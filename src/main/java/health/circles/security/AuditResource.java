@@ -44,7 +44,7 @@ public class AuditResource {
             @Parameter(description = "Token subject") @QueryParam("subject") String subject,
             @Parameter(description = "A contact whose data was read or changed", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contact") String contact,
             @Parameter(description = "Resource type, e.g. contact, tie") @QueryParam("resource") String resource,
-            @Parameter(description = "Resource id") @QueryParam("resourceId") String resourceId,
+            @Parameter(description = "A record id: rows of a call on that record and rows of listings that showed it") @QueryParam("resourceId") String resourceId,
             @Parameter(description = "read, list, create, update, delete, erase, …") @QueryParam("action") String action,
             @Parameter(description = "From this instant (ISO-8601), inclusive") @QueryParam("from") String from,
             @Parameter(description = "Until this instant (ISO-8601), exclusive") @QueryParam("to") String to,

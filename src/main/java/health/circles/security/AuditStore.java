@@ -8,7 +8,6 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,17 +26,17 @@ public class AuditStore {
     }
 
     private static final String INSERT = """
-            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, contact_ids, method, path,
-                                     status, request_id, client_address)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
+                                     path, status, request_id, client_address)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** For one transaction: its commit does not wait for the WAL flush (SecurityConfig.Audit#readsWaitForFlush). */
     private static final String LOCAL_COMMIT = "SET LOCAL synchronous_commit = off";
 
     // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
     private static final String PAGE = """
-            SELECT id, at, subject, roles, action, resource_type, resource_id, contact_ids, method, path, status,
-                   request_id, client_address, encode(hash, 'hex')
+            SELECT id, at, subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method, path,
+                   status, request_id, client_address, encode(hash, 'hex')
             FROM audit_event WHERE true""";
 
     // The first row whose hash does not match its content and link (it was changed) or whose link does not match the
@@ -70,47 +69,45 @@ public class AuditStore {
     }
 
     /**
-     * Appends the events as one JDBC batch in one transaction: the caller's when there is one, else its own. Without
-     * one, each row of a listed page (one per contact shown) was its own transaction, taking the chain's lock and
-     * waiting for its own WAL flush: a top-20 page took 20 flushes under the lock, which capped every audited read at
-     * about 28 pages a second. Its own transaction is a plain JDBC one, not JTA's: a refusal (401, 403) is audited
-     * on the event loop, where no JTA transaction may start. {@code flushed} false: a transaction of its own commits
-     * without waiting for the WAL flush (a read's rows, see {@link SecurityConfig.Audit#readsWaitForFlush()}); in the
-     * caller's transaction the caller's commit decides.
+     * Appends the call's one row, in the caller's transaction when there is one, else in its own (a plain JDBC one: a
+     * refusal, 401 or 403, is audited on the event loop, where no JTA transaction may start). One row per call, not
+     * one per record shown: every row takes the chain's lock to its commit (V13__audit_chain.sql), so a listed page
+     * of 20 rows took 20 chain links and capped audited reads at about 200 pages a second. {@code flushed} false: a
+     * transaction of its own commits without waiting for the WAL flush (a read's row, see
+     * {@link SecurityConfig.Audit#readsWaitForFlush()}); in the caller's transaction the caller's commit decides.
      */
-    void append(List<AuditLog.Event> events, boolean flushed) {
-        List<List<Object>> rows = events.stream().map(e -> List.<Object>of(orNull(e.subject()),
-                e.roles().toArray(String[]::new), orNull(e.action()), orNull(e.resourceType()),
-                orNull(e.resourceId()), e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()),
-                e.status(), orNull(e.requestId()), orNull(e.clientAddress()))).toList();
-        if (inTransaction()) {
-            Sql.batch(dataSource, INSERT, rows);
+    void append(AuditLog.Event e, boolean flushed) {
+        List<Object> row = List.of(orNull(e.subject()), e.roles().toArray(String[]::new),
+                orNull(e.action()), orNull(e.resourceType()), orNull(e.resourceId()),
+                e.recordIds() == null ? Sql.NULL : e.recordIds().toArray(String[]::new),
+                e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()), e.status(),
+                orNull(e.requestId()), orNull(e.clientAddress()));
+        if (flushed || inTransaction()) {
+            Sql.update(dataSource, INSERT, row);
             return;
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!flushed) {
-                    Sql.update(c, LOCAL_COMMIT, List.of()); // this transaction only: SET LOCAL ends with it
-                }
-                Sql.batch(c, INSERT, rows);
+                Sql.update(c, LOCAL_COMMIT, List.of()); // this transaction only: SET LOCAL ends with it
+                Sql.update(c, INSERT, row);
                 c.commit();
-            } catch (RuntimeException | SQLException e) {
+            } catch (RuntimeException | SQLException ex) {
                 c.rollback();
-                throw e;
+                throw ex;
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not append to the audit trail: " + e.getMessage(), e);
+        } catch (SQLException ex) {
+            throw new IllegalStateException("Could not append to the audit trail: " + ex.getMessage(), ex);
         }
     }
 
     private boolean inTransaction() {
         try {
             return transactions.getStatus() != Status.STATUS_NO_TRANSACTION;
-        } catch (SystemException e) {
-            throw new IllegalStateException("Transaction status unavailable", e);
+        } catch (SystemException ex) {
+            throw new IllegalStateException("Transaction status unavailable", ex);
         }
     }
 
@@ -121,7 +118,8 @@ public class AuditStore {
         filter(sql, params, "subject = ?", q.subject());
         filter(sql, params, "contact_ids @> ARRAY[?::uuid]", q.contact());
         filter(sql, params, "resource_type = ?", q.resourceType());
-        filter(sql, params, "resource_id = ?", q.resourceId());
+        // The expression of the index audit_event_records (V32): a record named as the row's resource or listed by it.
+        filter(sql, params, "(coalesce(record_ids, '{}') || resource_id) @> ARRAY[?::text]", q.resourceId());
         filter(sql, params, "action = ?", q.action());
         filter(sql, params, "at >= ?", q.from());
         filter(sql, params, "at < ?", q.to());
@@ -130,8 +128,8 @@ public class AuditStore {
         params.add(limit);
         return Sql.query(dataSource, sql.toString(), params, r -> new AuditEntry(r.getLong(1),
                 r.getTimestamp(2).toInstant(), r.getString(3), strings(r.getArray(4)), r.getString(5), r.getString(6),
-                r.getString(7), uuids(r.getArray(8)), r.getString(9), r.getString(10), r.getInt(11), r.getString(12),
-                r.getString(13), r.getString(14)));
+                r.getString(7), r.getArray(8) == null ? null : strings(r.getArray(8)), uuids(r.getArray(9)),
+                r.getString(10), r.getString(11), r.getInt(12), r.getString(13), r.getString(14), r.getString(15)));
     }
 
     /** Walks the whole chain in id order. */

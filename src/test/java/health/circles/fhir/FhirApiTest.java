@@ -306,7 +306,7 @@ class FhirApiTest {
     }
 
     @Test
-    void readsAndWritesLeaveAnAuditRowPerResource() {
+    void readsAndWritesLeaveOneAuditRowNamingEveryResource() {
         String me = AuditRows.subject("fhir-auditor");
         var as = TestTokens.bearer(TestTokens.token(me, Set.of("integration")));
         String p = urn();
@@ -328,11 +328,11 @@ class FhirApiTest {
         TestTokens.bearer(TestTokens.token(me, Set.of("outreach"))).when().get("/fhir/Patient/" + patient)
                 .then().statusCode(403);
         assertEquals(List.of(
-                AuditRows.row("transaction", "fhir", "Patient/" + patient, Set.of(patient), "POST", 200),
-                AuditRows.row("transaction", "fhir", "RelatedPerson/" + mother, Set.of(mother), "POST", 200),
-                AuditRows.row("transaction", "fhir", "Tie/" + tie, Set.of(patient, mother), "POST", 200),
-                AuditRows.row("read", "fhir", "Patient/" + patient, Set.of(patient), "GET", 200),
-                AuditRows.row("search", "fhir", "RelatedPerson/" + mother, Set.of(patient, mother), "GET", 200),
+                AuditRows.listing("transaction", "fhir", List.of("Patient/" + patient, "RelatedPerson/" + mother,
+                        "Tie/" + tie), Set.of(patient, mother), "POST", 200),
+                AuditRows.listing("read", "fhir", List.of("Patient/" + patient), Set.of(patient), "GET", 200),
+                AuditRows.listing("search", "fhir", List.of("RelatedPerson/" + mother), Set.of(patient, mother),
+                        "GET", 200),
                 AuditRows.row("read", "fhir", unknown, Set.of(unknown), "GET", 404),
                 AuditRows.row("read", "fhir", patient, Set.of(patient), "GET", 403)), AuditRows.sorted(db, me));
     }

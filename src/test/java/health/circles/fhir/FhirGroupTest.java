@@ -259,7 +259,7 @@ class FhirGroupTest {
         TestTokens.bearer(TestTokens.token(me, Set.of("outreach"))).when().get("/fhir/Group/" + group)
                 .then().statusCode(403);
         assertEquals(List.of(
-                AuditRows.row("read", "fhir", "Group/" + group, Set.of(UUID.fromString(f.patient()),
+                AuditRows.listing("read", "fhir", List.of("Group/" + group), Set.of(UUID.fromString(f.patient()),
                         UUID.fromString(f.mother())), "GET", 200),
                 AuditRows.row("read", "fhir", group, Set.of(), "GET", 403)), AuditRows.sorted(db, me));
     }

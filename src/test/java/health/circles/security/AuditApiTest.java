@@ -3,8 +3,10 @@ package health.circles.security;
 import static health.circles.Fixtures.contact;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.bearer;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -64,17 +66,44 @@ class AuditApiTest {
     }
 
     @Test
-    void listingWritesOneRowPerContactShownOrOneRowWhenEmpty() {
+    void listingWritesOneRowNamingEveryContactShownOrOneRowWhenEmpty() {
         String me = subject();
         String tag = "aud" + UUID.randomUUID().toString().substring(0, 8);
         UUID a = contact().patient().named("Al", "Aaa").tags(tag).create().uuid();
         UUID b = contact().patient().named("Bo", "Bbb").tags(tag).create().uuid();
         asSubject(me, "outreach").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
+        asSubject(me, "outreach").when().get("/api/v1/contacts?tag=" + tag + "&limit=1").then().statusCode(200);
         asSubject(me, "outreach").when().get("/api/v1/contacts?tag=none" + tag).then().statusCode(200);
         assertEquals(List.of(
-                "list contact " + a + " [" + a + "] GET 200",
-                "list contact " + b + " [" + b + "] GET 200",
+                "list contact null [" + a + ", " + b + "] GET 200 records [" + a + ", " + b + "]",
+                "list contact " + a + " [" + a + "] GET 200 records [" + a + "]",
                 "list contact null [] GET 200"), rows(me));
+    }
+
+    @Test
+    void theQueryShowsAListingsRecordsAndFindsItByAnyOfThem() {
+        String me = subject();
+        String tag = "aud" + UUID.randomUUID().toString().substring(0, 8);
+        UUID a = contact().patient().named("Ann", "Listed").tags(tag).create().uuid();
+        UUID b = contact().patient().named("Ben", "Listed").tags(tag).create().uuid();
+        asSubject(me, "outreach").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
+        asSubject(me, "admin").when().get("/api/v1/contacts/" + b).then().statusCode(200);
+        as("admin").queryParam("subject", me).when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.size()", equalTo(2))
+                .body("items[0].resourceId", equalTo(b.toString()))
+                .body("items[0].recordIds", nullValue())
+                .body("items[1].resourceId", nullValue())
+                .body("items[1].recordIds", contains(a.toString(), b.toString()))
+                .body("items[1].contactIds", contains(a.toString(), b.toString()));
+        as("admin").queryParam("subject", me).queryParam("resourceId", a.toString()).when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.action", contains("list"));
+        as("admin").queryParam("subject", me).queryParam("resourceId", b.toString()).when().get("/api/v1/audit")
+                .then().statusCode(200)
+                .body("items.action", contains("read", "list"));
+        as("admin").queryParam("subject", me).queryParam("resourceId", UUID.randomUUID().toString())
+                .when().get("/api/v1/audit").then().statusCode(200).body("items.size()", equalTo(0));
     }
 
     @Test
@@ -93,7 +122,8 @@ class AuditApiTest {
         String ends = "[" + doctor + ", " + patient + "]";
         assertEquals("create tie " + tie + " " + ends + " POST 201", rows.get(0));
         assertEquals("read tie " + tie + " " + ends + " GET 200", rows.get(1));
-        assertEquals("list tie " + tie + " " + ends + " GET 200", rows.get(2).replace("[" + patient + ", " + doctor + "]", ends));
+        assertEquals("list tie " + tie + " " + ends + " GET 200 records [" + tie + "]",
+                rows.get(2).replace("[" + patient + ", " + doctor + "]", ends));
         assertEquals("list tie", rows.get(3).substring(0, 8));
         assertEquals("delete tie " + tie + " " + ends + " DELETE 204", rows.get(4));
         assertEquals(5, rows.size());
@@ -133,7 +163,7 @@ class AuditApiTest {
                 .body("items[0].roles[0]", equalTo("analyst"))
                 .body("items[0].contactIds[0]", equalTo(patient.toString()))
                 .body("items[0].clientAddress", equalTo("127.0.0.1"));
-        as("admin").queryParam("contact", patient.toString()).queryParam("resource", "contact")
+        as("admin").queryParam("subject", me).queryParam("contact", patient.toString()).queryParam("resource", "contact")
                 .queryParam("from", "2020-01-01T00:00:00Z").queryParam("to", "2199-01-01T00:00:00Z")
                 .when().get("/api/v1/audit")
                 .then().statusCode(200)

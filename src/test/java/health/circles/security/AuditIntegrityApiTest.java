@@ -158,6 +158,67 @@ class AuditIntegrityApiTest {
         as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
     }
 
+    /**
+     * A row without record ids (every row written before V32) hashes exactly as V13 defined it, so the chain verifies
+     * across rows of both shapes; record ids set, changed or cleared behind the triggers' back break it at that row.
+     */
+    @Test
+    void theChainVerifiesAcrossOldAndNewRowsAndCoversRecordIds() throws SQLException {
+        String me = subject();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO audit_event (subject, action, resource_type, resource_id, contact_ids, method, path, status)
+                    VALUES ('%s', 'list', 'contact', 'r-1', '{}', 'GET', '/api/v1/contacts', 200)""".formatted(me));
+        }
+        asSubject(me, "admin").when().get("/api/v1/contacts?tag=none-" + UUID.randomUUID()).then().statusCode(200);
+        String tag = "chain" + UUID.randomUUID().toString().substring(0, 8);
+        for (String name : List.of("Ada", "Bob")) {
+            asSubject(me, "admin").contentType("application/json").body("""
+                    {"kind":"PATIENT","givenName":"%s","familyName":"Chained","tags":["%s"]}""".formatted(name, tag))
+                    .when().post("/api/v1/contacts").then().statusCode(201);
+        }
+        asSubject(me, "admin").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
+        List<Long> ids = ids(me);
+        long old = ids.get(0);
+        long listing = ids.get(ids.size() - 1);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+                SELECT hash = sha256(coalesce(prev_hash, '\\x'::bytea) || convert_to(jsonb_build_array(
+                           id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), subject, roles, action,
+                           resource_type, resource_id, contact_ids, method, path, status, request_id,
+                           client_address)::text, 'UTF8')),
+                       record_ids IS NULL
+                FROM audit_event WHERE id = %d""".formatted(old))) {
+            r.next();
+            assertTrue(r.getBoolean(1), "a row without record ids hashes as V13 defined it");
+            assertTrue(r.getBoolean(2));
+        }
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT cardinality(record_ids), resource_id FROM audit_event WHERE id = " + listing)) {
+            r.next();
+            assertEquals(2, r.getInt(1), "the listing's one row names both contacts");
+            assertEquals(null, r.getString(2));
+        }
+        as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
+        try (Connection c = superuser(); Statement s = c.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            for (String tamper : List.of(
+                    "UPDATE audit_event SET record_ids = record_ids[1:1] WHERE id = " + listing,
+                    "UPDATE audit_event SET record_ids = NULL WHERE id = " + listing,
+                    "UPDATE audit_event SET record_ids = '{r-2}' WHERE id = " + old)) {
+                s.execute("CREATE TEMP TABLE kept AS SELECT * FROM audit_event WHERE id IN (" + old + ", " + listing + ")");
+                s.execute(tamper);
+                long changed = tamper.endsWith(" " + old) ? old : listing;
+                as("admin").when().get("/api/v1/audit/verification")
+                        .then().statusCode(200).body("intact", equalTo(false))
+                        .body("brokenAt.id", equalTo((int) changed)).body("brokenAt.kind", equalTo("changed"));
+                s.execute("DELETE FROM audit_event WHERE id IN (" + old + ", " + listing + ")");
+                s.execute("INSERT INTO audit_event SELECT * FROM kept");
+                s.execute("DROP TABLE kept");
+            }
+        }
+        as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
+    }
+
     @Test
     void rowsGetTheirIdTimeAndLinksFromTheDatabaseNotFromTheWriter() throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {

@@ -20,20 +20,22 @@ public final class AuditRows {
     }
 
     /**
-     * "action resource resourceId [contacts] METHOD status" for each row of the subject, oldest first. Contacts are
-     * listed in the order the row holds them.
+     * "action resource resourceId [contacts] METHOD status" for each row of the subject, oldest first, followed by
+     * " records [ids]" when the row is a listing's that names its records. Contacts and records are listed in the
+     * order the row holds them.
      */
     public static List<String> of(AgroalDataSource db, String subject) {
         List<String> rows = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                SELECT action, resource_type, resource_id, contact_ids, method, status FROM audit_event
+                SELECT action, resource_type, resource_id, contact_ids, method, status, record_ids FROM audit_event
                 WHERE subject = ? ORDER BY id""")) {
             s.setString(1, subject);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3) + " "
                             + Arrays.toString((Object[]) r.getArray(4).getArray()) + " " + r.getString(5) + " "
-                            + r.getInt(6));
+                            + r.getInt(6) + (r.getArray(7) == null ? ""
+                            : " records " + Arrays.toString((Object[]) r.getArray(7).getArray())));
                 }
             }
         } catch (SQLException e) {
@@ -53,6 +55,16 @@ public final class AuditRows {
         return action + " " + resource + " " + id + " "
                 + contacts.stream().map(UUID::toString).sorted().collect(Collectors.joining(", ", "[", "]"))
                 + " " + method + " " + status;
+    }
+
+    /**
+     * The one expected row of a listing that showed {@code records} (in order), with the union of their contacts
+     * sorted, to compare with {@link #sorted}; its resource id is the record's when it showed exactly one.
+     */
+    public static String listing(String action, String resource, List<?> records, Collection<UUID> contacts,
+                                 String method, int status) {
+        return row(action, resource, records.size() == 1 ? records.get(0) : null, contacts, method, status)
+                + " records " + records;
     }
 
     /** A fresh subject, so that the rows read back are exactly those of one test. */
