@@ -89,7 +89,7 @@ public class Floor {
                     double strength = r.path("declaredStrength").asDouble(0.5);
                     row(ties, id, from, to, type, String.valueOf(symmetric), opt(r, "since"), null,
                             String.valueOf(strength), String.valueOf(strength), "IMPORT", null,
-                            r.get("externalId").asText(), now, now, "0");
+                            r.get("externalId").asText(), now, now, "0", "ASSERTED", now);
                     Map<String, Object> rel = new HashMap<>();
                     rel.put("id", id);
                     rel.put("from", from);
@@ -117,7 +117,8 @@ public class Floor {
                     new StringReader(consent.toString()));
             copy.copyIn("""
                     COPY tie (id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source,
-                              notes, external_id, created_at, updated_at, version) FROM STDIN""",
+                              notes, external_id, created_at, updated_at, version, assertion, asserted_at)
+                    FROM STDIN""",
                     new StringReader(ties.toString()));
         }
         double pgSeconds = (System.nanoTime() - pgStarted) / 1e9;

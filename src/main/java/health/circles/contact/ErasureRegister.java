@@ -69,8 +69,15 @@ public class ErasureRegister {
         return f != null && store.fingerprintErased(f);
     }
 
-    /** Which of {@code externalIds} belonged to contacts erased on request, read on the caller's connection. */
+    /**
+     * Which of {@code externalIds} belonged to contacts erased on request, read on the caller's connection. An empty
+     * register (the common case) answers in one query, without a fingerprint per id: bulk imports ask this for every
+     * id of every batch.
+     */
     public Set<String> erasedAmong(Connection c, Collection<String> externalIds) throws SQLException {
+        if (externalIds.isEmpty() || !store.anyFingerprint(c)) {
+            return new HashSet<>();
+        }
         Map<String, String> byFingerprint = new HashMap<>();
         for (String id : externalIds) {
             String f = fingerprintHex(id);

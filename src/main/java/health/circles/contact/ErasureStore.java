@@ -32,6 +32,9 @@ public class ErasureStore {
             SELECT encode(external_id_mac, 'hex') FROM contact_erasure
             WHERE external_id_mac = ANY(ARRAY(SELECT decode(x, 'hex') FROM unnest(?::text[]) x))""";
 
+    private static final String ANY_FINGERPRINT =
+            "SELECT EXISTS (SELECT 1 FROM contact_erasure WHERE external_id_mac IS NOT NULL)";
+
     private static final String ERASED_FINGERPRINTS =
             "SELECT external_id_mac FROM contact_erasure WHERE external_id_mac IS NOT NULL";
 
@@ -78,6 +81,11 @@ public class ErasureStore {
         }
         return new HashSet<>(Sql.query(c, FINGERPRINTS_ERASED, List.of((Object) hexes.toArray(String[]::new)),
                 r -> r.getString(1)));
+    }
+
+    /** Whether any erased contact left a fingerprint, on the caller's connection. */
+    public boolean anyFingerprint(Connection c) {
+        return Sql.query(c, ANY_FINGERPRINT, List.of(), r -> r.getBoolean(1)).get(0);
     }
 
     /** Every erased contact's external id fingerprint, hex-encoded, on a pooled connection. */

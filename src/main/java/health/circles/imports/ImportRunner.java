@@ -50,11 +50,13 @@ public class ImportRunner {
     final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
     private final jakarta.enterprise.inject.Instance<ResourceRows> resourceRows;
+    private final BackgroundWork background;
 
     ImportRunner(ImportJobStore jobs, RowParser parser, ImportWriter writer, ImportConfig config,
                  com.fasterxml.jackson.databind.ObjectMapper json, BackgroundWork background,
                  health.circles.events.ChangeEvents events, jakarta.enterprise.inject.Instance<ResourceRows> resourceRows) {
         this.resourceRows = resourceRows;
+        this.background = background;
         this.events = events;
         this.worker = background.worker("imports", this::runAll);
         this.jobs = jobs;
@@ -142,18 +144,26 @@ public class ImportRunner {
         long started = System.nanoTime();
         LOG.infof("Import %s: %s from row %d on %s (lease %d)", job.id(), job.rowsDone() == 0 ? "starting" : "resuming",
                 job.rowsDone() + 1, owner, lease.token());
-        try (ImportReader reader = ImportReader.open(file, job.format(), job.recordType(), json)) {
+        try (ImportReader reader = ImportReader.open(file, job.format(), job.recordType(), json);
+             Prefetch ahead = new Prefetch(background)) {
             ImportReader.Row row = skipDone(reader, job.rowsDone());
             int batch = job.batches();
-            while (row != null && !worker.stopping()) {
+            PhaseTimes times = new PhaseTimes();
+            java.util.concurrent.Future<Batch> next = row == null ? null
+                    : ahead.read(() -> readBatch(reader, row, job.batchSize(), job.format()));
+            while (next != null && !worker.stopping()) {
                 if (lost) {
                     throw new ImportJobStore.LeaseLost(lease);
                 }
-                Batch read = readBatch(reader, row, job.batchSize(), job.format());
-                row = read.next();
+                long mark = System.nanoTime();
+                Batch read = ahead.await(next);
+                times.lap("waiting for read and parse", mark);
+                // The next batch is read and parsed while this one commits: the two overlap on separate threads.
+                next = read.next() == null ? null
+                        : ahead.read(() -> readBatch(reader, read.next(), job.batchSize(), job.format()));
                 int number = ++batch;
                 boolean cancel = job.format() == ImportFormat.FHIR_NDJSON ? commitResources(job, lease, read)
-                        : commit(job, lease, number, read);
+                        : commit(job, lease, number, read, times);
                 if (!crashBeforeCommit && crashAtBatch == number) {
                     throw new SimulatedCrash(number);
                 }
@@ -166,7 +176,7 @@ public class ImportRunner {
             if (worker.stopping()) {
                 return; // the job stays RUNNING and is resumed from its checkpoint by the next process
             }
-            succeed(job, lease, file, started);
+            succeed(job, lease, file, started, times);
         } catch (SimulatedCrash e) {
             throw e;
         } catch (ImportJobStore.LeaseLost e) {
@@ -184,6 +194,68 @@ public class ImportRunner {
     /** A batch of rows as read and parsed: the valid ones, the errors of the others, and where it ends. */
     private record Batch(List<RowParser.Parsed> valid, List<RowError> errors, long rejected, long rowsDone,
                          long bytesDone, ImportReader.Row next) {
+    }
+
+    /**
+     * Reads the job's next batch on a thread of its own while the current one commits. At most one read is in flight,
+     * and each starts after the previous one was awaited, so the reader is used by one thread at a time; closing
+     * waits for a read still running, so that the reader is closed only once nothing reads it.
+     */
+    private static final class Prefetch implements AutoCloseable {
+
+        /** A read of the file that may fail on input. */
+        interface Read {
+            Batch get() throws IOException;
+        }
+
+        private final BackgroundWork background;
+        private java.util.concurrent.CompletableFuture<Batch> inFlight;
+
+        Prefetch(BackgroundWork background) {
+            this.background = background;
+        }
+
+        java.util.concurrent.Future<Batch> read(Read read) {
+            inFlight = background.supplyAsync(() -> {
+                try {
+                    return read.get();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return inFlight;
+        }
+
+        /** The batch read, or the read's own failure (an unreadable file, a parser's error) rethrown. */
+        Batch await(java.util.concurrent.Future<Batch> batch) throws IOException {
+            try {
+                return batch.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the import file", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (inFlight != null) {
+                try {
+                    inFlight.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the job already stopped for another reason; the read's failure adds nothing
+                }
+            }
+        }
     }
 
     /** The first row after the checkpoint ({@code rowsDone}), or null when there is none. */
@@ -225,12 +297,16 @@ public class ImportRunner {
      * Commits a batch in one transaction, under the lease: its records and outbox rows, its row errors and the job's
      * checkpoint. Returns whether the job was asked to stop.
      */
-    private boolean commit(ImportJobStore.Job job, ImportJobStore.Lease lease, int number, Batch read) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+    private boolean commit(ImportJobStore.Job job, ImportJobStore.Lease lease, int number, Batch read,
+                           PhaseTimes times) {
+        long[] mark = new long[1];
+        boolean cancel = QuarkusTransaction.requiringNew().call(() -> {
             ImportWriter.Outcome outcome = jobs.inTransaction(c -> {
                 jobs.checkLease(c, lease);
                 return writer.write(c, job.id(), number, read.valid());
             });
+            times.addAll(outcome.times);
+            mark[0] = System.nanoTime();
             List<RowError> all = new ArrayList<>(read.errors());
             all.addAll(outcome.errors);
             all.addAll(outcome.notes);
@@ -244,11 +320,15 @@ public class ImportRunner {
             }
             ImportJobStore.Progress progress = new ImportJobStore.Progress(read.rowsDone(), read.bytesDone(),
                     outcome.inserted, outcome.updated, outcome.unchanged, read.rejected() + outcome.errors.size());
-            return jobs.inTransaction(c -> {
+            boolean stop = jobs.inTransaction(c -> {
                 jobs.addErrors(c, job.id(), all, config.maxErrors());
                 return jobs.checkpoint(c, lease, progress);
             });
+            mark[0] = times.lap("row errors and checkpoint", mark[0]);
+            return stop;
         });
+        times.lap("commit", mark[0]);
+        return cancel;
     }
 
     /**
@@ -316,11 +396,12 @@ public class ImportRunner {
     }
 
     /** Ends a job read to its end, and deletes its file, unless its lease was lost first. */
-    private void succeed(ImportJobStore.Job job, ImportJobStore.Lease lease, Path file, long started)
+    private void succeed(ImportJobStore.Job job, ImportJobStore.Lease lease, Path file, long started, PhaseTimes times)
             throws IOException {
         if (finish(lease, ImportState.SUCCEEDED, null)) {
             Files.deleteIfExists(file);
-            LOG.infof("Import %s succeeded in %d ms", job.id(), (System.nanoTime() - started) / 1_000_000);
+            LOG.infof("Import %s succeeded in %d ms (%s)", job.id(), (System.nanoTime() - started) / 1_000_000,
+                    times);
         } else {
             LOG.warnf("Import %s: read to the end, but its lease %d was lost first; the new holder finishes it",
                     job.id(), lease.token());

@@ -54,6 +54,8 @@ class ImportWriter {
         final List<RowError> errors = new ArrayList<>();
         /** Consent entries skipped in rows that were otherwise applied: listed with the errors, not counted as rejected. */
         final List<RowError> notes = new ArrayList<>();
+        /** Where the batch's time went, by step. */
+        final PhaseTimes times = new PhaseTimes();
     }
 
     /** The contact rows of a batch as they go through its steps: compared with what is stored, written, consent. */
@@ -107,7 +109,9 @@ class ImportWriter {
         Map<String, RowParser.Parsed> touchpointRows = latest(rows, TouchpointRow.class,
                 r -> ((TouchpointRow) r).externalId(), out);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long mark = System.nanoTime();
         refuseErased(c, contactRows, tieRows, touchpointRows, out);
+        out.times.lap("erasure check", mark);
         if (!contactRows.isEmpty()) {
             contacts(c, job, batch, contactRows, now, out);
         }
@@ -179,20 +183,26 @@ class ImportWriter {
 
     private void contacts(Connection c, UUID job, int batch, Map<String, RowParser.Parsed> rows, Instant now,
                           Outcome out) throws SQLException {
+        long mark = System.nanoTime();
         ContactBatch b = new ContactBatch(rows, contacts.load(c, rows.keySet()));
         compareContacts(b, now, out);
+        mark = out.times.lap("contacts: load and compare", mark);
         insertContacts(c, b, out);
         updateContacts(c, b, out);
+        mark = out.times.lap("contacts: write", mark);
         consent(c, job, b, now, out);
+        mark = out.times.lap("contacts: consent", mark);
         if (!b.written.isEmpty()) {
             outbox.appendBatch(ContactGraph.UPSERTED, job, batch, b.written.stream().map(ContactGraph::upserted)
                     .toList());
+            mark = out.times.lap("contacts: outbox", mark);
             // One statement for the batch's events, as for its rows.
             Set<UUID> created = new HashSet<>();
             b.inserts.forEach(ct -> created.add(ct.id));
             events.recordAll(b.written.stream().map(ct -> new Change(created.contains(ct.id)
                     ? EventTypes.CONTACT_CREATED : EventTypes.CONTACT_UPDATED, ct.id, ct.version, List.of(),
                     Map.of("import", job.toString()))).toList());
+            out.times.lap("contacts: events", mark);
         }
     }
 
@@ -351,8 +361,10 @@ class ImportWriter {
 
     private void ties(Connection c, UUID job, int batch, Map<String, RowParser.Parsed> rows, Instant now, Outcome out)
             throws SQLException {
+        long mark = System.nanoTime();
         Map<String, ContactBulkWrites.Ref> refs = contacts.refs(c, tieEnds(rows));
         Map<String, Tie> existing = ties.load(c, rows.keySet());
+        mark = out.times.lap("ties: load", mark);
         Map<String, RelationshipType> registry = types.byCode();
         List<Tie> inserts = new ArrayList<>();
         List<Tie> updates = new ArrayList<>();
@@ -365,15 +377,19 @@ class ImportWriter {
             }
         }
         List<Tie> written = new ArrayList<>();
+        mark = out.times.lap("ties: compare", mark);
         insertTies(c, inserts, rowOf, written, out);
         updateTies(c, updates, rowOf, written, out);
+        mark = out.times.lap("ties: write", mark);
         if (!written.isEmpty()) {
             outbox.appendBatch(TieGraph.UPSERTED, job, batch, written.stream().map(TieGraph::upserted).toList());
+            mark = out.times.lap("ties: outbox", mark);
             Set<Tie> created = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             created.addAll(inserts);
             events.recordAll(written.stream().map(t -> new Change(created.contains(t) ? EventTypes.TIE_CREATED
                     : EventTypes.TIE_UPDATED, t.id, t.version, List.of(), Map.of("from", t.fromId.toString(),
                     "to", t.toId.toString(), "import", job.toString()))).toList());
+            out.times.lap("ties: events", mark);
         }
     }
 

@@ -45,7 +45,11 @@
  * {@code circles.http.max-body-size}, both in {@code web.BodyLimits}). The job reads it in batches of
  * {@code circles.imports.batch-size} rows (or {@code ?batchSize=}); each batch commits its contacts, ties,
  * touchpoints, one outbox row per record type (payload {@code {"batch": [...]}}, applied by the relay with UNWIND),
- * its row errors and the job's checkpoint (rows done) in one PostgreSQL transaction. A process that dies leaves no
+ * its row errors and the job's checkpoint (rows done) in one PostgreSQL transaction. The next batch is read and
+ * parsed on a background thread while one commits (parsing and validation cost about as much as the batch's
+ * statements); nothing of it is written before its own transaction. When a job succeeds, its log line gives the
+ * time spent in each phase, summed over its batches (waiting for read and parse, erasure check, each record type's
+ * load, compare, write, consent, outbox and events, row errors and checkpoint, commit). A process that dies leaves no
  * partial batch; its job stays RUNNING until its heartbeat is older than {@code circles.imports.stale-after}, then
  * any replica resumes it from the checkpoint (or {@code POST /api/v1/imports/{id}/resume} does). The file is deleted
  * when the job succeeds, so it stays on the replica's disk until then: give replicas a shared imports folder.
@@ -54,7 +58,8 @@
  * A row naming a contact erased on request (its external id is in the erasure register, as a keyed fingerprint) is
  * rejected, "erased on request", without repeating the id; stored files of unfinished jobs are rewritten without such
  * rows, each left as an empty row so that checkpoints keep their meaning ({@link health.circles.imports.ImportErasure},
- * docs/security.md).
+ * docs/security.md). While the register holds no fingerprint, a batch's check is one query, with no fingerprint
+ * computed per id.
  *
  * <h2>Layers</h2>
  * {@link health.circles.imports.ImportResource} -> {@link health.circles.imports.ImportService} (uploads, job reports)

@@ -31,6 +31,11 @@ public class BackgroundWork {
         return executor.runAsync(none.contextualRunnable(task));
     }
 
+    /** Computes {@code task} once, in the background, with every thread context cleared; completes with its value. */
+    public <T> CompletableFuture<T> supplyAsync(java.util.function.Supplier<T> task) {
+        return executor.supplyAsync(none.contextualSupplier(task));
+    }
+
     /** Runs {@code task} once, in the background, with every thread context cleared. */
     public void execute(Runnable task) {
         executor.execute(none.contextualRunnable(task));

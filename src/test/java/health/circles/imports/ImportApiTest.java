@@ -310,6 +310,26 @@ class ImportApiTest {
         assertEquals(200, sql("SELECT count(*) FROM tie WHERE external_id LIKE 'kill-%'"));
     }
 
+    /**
+     * Batches are read ahead, while the one before commits: a file that turns unreadable in a later batch still
+     * commits every batch before it, then fails with the reader's own message, the failing batch left out whole.
+     */
+    @Test
+    void anUnreadableLaterBatchFailsTheJobAfterTheBatchesBeforeItCommitted() throws Exception {
+        StringBuilder csv = new StringBuilder("externalId,kind,givenName,familyName\n");
+        for (int i = 1; i <= 5; i++) {
+            csv.append("ahead-").append(i).append(",PATIENT,Ana,Lopez").append(i).append('\n');
+        }
+        csv.append("ahead-6,PATIENT,\"Ana,Lopez\n"); // a quote never closed: row 6 cannot be read
+
+        JsonPath job = awaitFinished(start(csv.toString(), "text/csv", "?type=contact&batchSize=2"));
+
+        assertEquals("FAILED", job.getString("state"), job.prettify());
+        assertTrue(job.getString("error").startsWith("CSV row 6 cannot be read"), job.getString("error"));
+        assertEquals(2, job.getInt("batches"), "rows 1-2 and 3-4 committed; 5-6 is the batch that failed");
+        assertEquals(4, sql("SELECT count(*) FROM contact WHERE external_id LIKE 'ahead-%'"));
+    }
+
     @Test
     void unknownImportIsNotFound() {
         given().get("/api/v1/imports/" + java.util.UUID.randomUUID())
