@@ -243,28 +243,34 @@ public class SnapshotStore {
         return out.append('}').toString();
     }
 
-    /** Each community's five most common languages and postal codes, from its members' contact records. */
+    /**
+     * Each community's five most common languages and postal codes, from its members' contact records: one join of
+     * the primary memberships with the contacts, kept for both counts, and enough working memory for the counts to stay
+     * in memory (the server's default 4 MB made them spill to disk at 100k contacts).
+     */
     private static void describeCommunities(Connection c, UUID run) throws SQLException {
+        Sql.update(c, "SET LOCAL work_mem = '64MB'", List.of());
         Sql.update(c, """
-                WITH m AS (SELECT contact_id, community_id FROM analytics_membership WHERE run_id = ? AND is_primary),
+                WITH m AS MATERIALIZED (SELECT m.community_id, ct.languages, ct.postal_code
+                                        FROM analytics_membership m JOIN contact ct ON ct.id = m.contact_id
+                                        WHERE m.run_id = ? AND m.is_primary),
                 langs AS (SELECT community_id, jsonb_agg(jsonb_build_object('value', v, 'count', n) ORDER BY n DESC, v) AS top
                           FROM (SELECT community_id, v, n, row_number() OVER (PARTITION BY community_id ORDER BY n DESC, v) AS r
-                                FROM (SELECT m.community_id, l AS v, count(*) AS n FROM m JOIN contact ct ON ct.id = m.contact_id
-                                      CROSS JOIN unnest(ct.languages) AS l GROUP BY 1, 2) x) y
+                                FROM (SELECT m.community_id, l AS v, count(*) AS n FROM m CROSS JOIN unnest(m.languages) AS l
+                                      GROUP BY 1, 2) x) y
                           WHERE r <= 5 GROUP BY 1),
                 postal AS (SELECT community_id, jsonb_agg(jsonb_build_object('value', v, 'count', n) ORDER BY n DESC, v) AS top
                            FROM (SELECT community_id, v, n, row_number() OVER (PARTITION BY community_id ORDER BY n DESC, v) AS r
-                                 FROM (SELECT m.community_id, ct.postal_code AS v, count(*) AS n FROM m
-                                       JOIN contact ct ON ct.id = m.contact_id
-                                       WHERE ct.postal_code IS NOT NULL GROUP BY 1, 2) x) y
+                                 FROM (SELECT m.community_id, m.postal_code AS v, count(*) AS n FROM m
+                                       WHERE m.postal_code IS NOT NULL GROUP BY 1, 2) x) y
                            WHERE r <= 5 GROUP BY 1)
                 UPDATE analytics_community c
                 SET languages = coalesce(langs.top, '[]'::jsonb), postal_codes = coalesce(postal.top, '[]'::jsonb)
-                FROM analytics_community c2
+                FROM (SELECT id FROM analytics_community WHERE run_id = ?) c2
                 LEFT JOIN langs ON langs.community_id = c2.id
                 LEFT JOIN postal ON postal.community_id = c2.id
-                WHERE c.run_id = ? AND c2.run_id = c.run_id AND c2.id = c.id
-                  AND (langs.top IS NOT NULL OR postal.top IS NOT NULL)""", List.of(run, run));
+                WHERE c.run_id = ? AND c.id = c2.id
+                  AND (langs.top IS NOT NULL OR postal.top IS NOT NULL)""", List.of(run, run, run));
     }
 
     private Map<UUID, Long> previousMembership(Connection c, UUID previous, int level) throws SQLException {

@@ -24,22 +24,29 @@ public class NetworkGraph {
     /**
      * One ring: the contacts one hop beyond the frontier that no nearer ring holds, each with the strongest path
      * through the frontier (the frontier carries each member's own best strength), the contact it came through, and
-     * the types of the ties that join it to the frontier.
+     * the types of the ties that join it to the frontier. The frontier and the contacts already seen are named by
+     * element id, which Neo4j reads from the node's record: a contact's {@code id} property sits in a chain of
+     * properties (the analytics write-back adds to it), and reading it for every candidate of a ring, only to drop
+     * most of them, was a large part of a call.
      */
     private static final String RING = """
             UNWIND $frontier AS f
-            MATCH (a:Contact {id: f.id})-[t:TIE]-(b:Contact)
+            MATCH (a:Contact) WHERE elementId(a) = f.node
+            MATCH (a)-[t:TIE]-(b:Contact)
             WHERE %s
               AND t.strength >= $minStrength
               AND ($types IS NULL OR t.type IN $types)
-              AND NOT b.id IN $seen
+              AND NOT elementId(b) IN $seen
             WITH b, t, f, f.s * t.strength AS s
             ORDER BY s DESC
             WITH b, collect(s)[0] AS s, collect(f.id)[0] AS via, collect(DISTINCT t.type) AS types
             ORDER BY s DESC, b.id
             LIMIT $cap
-            RETURN b.id AS id, b.kind AS kind, b.displayName AS displayName, s, via, types
+            RETURN elementId(b) AS node, b.id AS id, b.kind AS kind, b.displayName AS displayName, s, via, types
             """.formatted(ActiveTie.ACTIVE_CYPHER);
+
+    /** The centre's element id, or none when the graph does not hold the contact (yet). */
+    private static final String CENTRE = "MATCH (c:Contact {id: $id}) RETURN elementId(c) AS node";
 
     /**
      * Candidate introduction paths, shortest first ({@code SHORTEST k} searches from both ends), then ranked by
@@ -93,8 +100,13 @@ public class NetworkGraph {
         try (var session = driver.session()) {
             return session.executeRead(tx -> {
                 List<Member> members = new ArrayList<>();
-                List<String> seen = new ArrayList<>(List.of(centre));
-                List<Map<String, Object>> frontier = List.of(Map.of("id", centre, "s", 1.0));
+                List<Record> centreNode = tx.run(CENTRE, Map.of("id", centre)).list();
+                if (centreNode.isEmpty()) {
+                    return new Found(members, false, null);
+                }
+                String centreElement = centreNode.get(0).get("node").asString();
+                List<String> seen = new ArrayList<>(List.of(centreElement));
+                List<Map<String, Object>> frontier = List.of(Map.of("node", centreElement, "id", centre, "s", 1.0));
                 for (int ring = 1; ring <= depth && !frontier.isEmpty(); ring++) {
                     // The last ring is not expanded: without a kind filter it need not be fetched beyond the limit.
                     int cap = ring == depth && kinds == null ? Math.min(maxRing + 1, limit - members.size() + 1) : maxRing + 1;
@@ -103,9 +115,10 @@ public class NetworkGraph {
                     List<Map<String, Object>> next = new ArrayList<>();
                     for (Record r : found.subList(0, Math.min(found.size(), maxRing))) {
                         String id = r.get("id").asString();
+                        String node = r.get("node").asString();
                         double s = r.get("s").asDouble();
-                        seen.add(id);
-                        next.add(Map.of("id", id, "s", s));
+                        seen.add(node);
+                        next.add(Map.of("node", node, "id", id, "s", s));
                         String kind = r.get("kind").asString(null);
                         if (kinds == null || kinds.contains(kind)) {
                             if (members.size() == limit) {

@@ -28,6 +28,8 @@ public class AuditFilter {
     private static final String PROPERTY = "circles.request-id";
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Logger LOG = Logger.getLogger(AuditFilter.class);
+    /** Methods whose rows record what was shown, not what was changed. */
+    private static final Set<String> READS = Set.of("GET", "HEAD");
 
     private final AuditLog log;
     private final Callers callers;
@@ -63,11 +65,16 @@ public class AuditFilter {
         }
         try {
             Object location = response.getHeaders().getFirst("Location");
-            log.append(AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.getMethod(),
+            AuditLog.Event event = AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.getMethod(),
                     request.getUriInfo().getPath(), name -> request.getUriInfo().getPathParameters().getFirst(name),
                     response.getStatus(), response.getEntity(), location == null ? null : location.toString(), notes.contactsOrNone(),
                     id == null ? null : id.toString(),
-                    http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress())));
+                    http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress()));
+            if (READS.contains(request.getMethod())) {
+                log.appendRead(event);
+            } else {
+                log.append(event);
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Audit trail unavailable; answering 503 to %s %s", request.getMethod(),
                     request.getUriInfo().getPath());

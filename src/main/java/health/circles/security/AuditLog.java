@@ -35,9 +35,11 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     private final AuditStore store;
+    private final boolean readsWaitForFlush;
 
-    AuditLog(AuditStore store) {
+    AuditLog(AuditStore store, SecurityConfig config) {
         this.store = store;
+        this.readsWaitForFlush = config.audit().readsWaitForFlush();
     }
 
     /** Says so loudly when the service could rewrite its own trail: a deployment left on one database role. */
@@ -53,9 +55,22 @@ public class AuditLog {
         }
     }
 
+    /** Appends the row of a change, an attempt or a job: committed flushed to disk. */
     public void append(Event event) {
+        append(event, true);
+    }
+
+    /**
+     * Appends the row of a read (what it showed): committed before the answer leaves, flushed to disk only when
+     * {@code circles.security.audit.reads-wait-for-flush} says so ({@link SecurityConfig.Audit#readsWaitForFlush()}).
+     */
+    void appendRead(Event event) {
+        append(event, readsWaitForFlush);
+    }
+
+    private void append(Event event, boolean flushed) {
         try {
-            store.append(event);
+            store.append(event, flushed);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("Could not write the audit trail", e);
         }

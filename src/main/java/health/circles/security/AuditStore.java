@@ -3,7 +3,11 @@ package health.circles.security;
 import health.circles.Sql;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +29,9 @@ public class AuditStore {
             INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
                                      path, status, request_id, client_address)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /** For one transaction: its commit does not wait for the WAL flush (SecurityConfig.Audit#readsWaitForFlush). */
+    private static final String LOCAL_COMMIT = "SET LOCAL synchronous_commit = off";
 
     // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
     private static final String PAGE = """
@@ -54,23 +61,54 @@ public class AuditStore {
             WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'audit_event'""";
 
     private final AgroalDataSource dataSource;
+    private final TransactionManager transactions;
 
-    AuditStore(AgroalDataSource dataSource) {
+    AuditStore(AgroalDataSource dataSource, TransactionManager transactions) {
         this.dataSource = dataSource;
+        this.transactions = transactions;
     }
 
     /**
-     * Appends the call's one row, in the caller's transaction when there is one, else in its own (autocommit: a
+     * Appends the call's one row, in the caller's transaction when there is one, else in its own (a plain JDBC one: a
      * refusal, 401 or 403, is audited on the event loop, where no JTA transaction may start). One row per call, not
      * one per record shown: every row takes the chain's lock to its commit (V13__audit_chain.sql), so a listed page
-     * of 20 rows took 20 chain links and capped audited reads at about 200 pages a second.
+     * of 20 rows took 20 chain links and capped audited reads at about 200 pages a second. {@code flushed} false: a
+     * transaction of its own commits without waiting for the WAL flush (a read's row, see
+     * {@link SecurityConfig.Audit#readsWaitForFlush()}); in the caller's transaction the caller's commit decides.
      */
-    void append(AuditLog.Event e) {
-        Sql.update(dataSource, INSERT, List.of(orNull(e.subject()), e.roles().toArray(String[]::new),
+    void append(AuditLog.Event e, boolean flushed) {
+        List<Object> row = List.of(orNull(e.subject()), e.roles().toArray(String[]::new),
                 orNull(e.action()), orNull(e.resourceType()), orNull(e.resourceId()),
                 e.recordIds() == null ? Sql.NULL : e.recordIds().toArray(String[]::new),
                 e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()), e.status(),
-                orNull(e.requestId()), orNull(e.clientAddress())));
+                orNull(e.requestId()), orNull(e.clientAddress()));
+        if (flushed || inTransaction()) {
+            Sql.update(dataSource, INSERT, row);
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Sql.update(c, LOCAL_COMMIT, List.of()); // this transaction only: SET LOCAL ends with it
+                Sql.update(c, INSERT, row);
+                c.commit();
+            } catch (RuntimeException | SQLException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("Could not append to the audit trail: " + ex.getMessage(), ex);
+        }
+    }
+
+    private boolean inTransaction() {
+        try {
+            return transactions.getStatus() != Status.STATUS_NO_TRANSACTION;
+        } catch (SystemException ex) {
+            throw new IllegalStateException("Transaction status unavailable", ex);
+        }
     }
 
     /** Up to {@code limit} rows matching the query, newest first, with ids below {@code beforeId} when given. */

@@ -28,6 +28,25 @@ public interface SecurityConfig {
 
     EmergencyAccess emergencyAccess();
 
+    Audit audit();
+
+    /** How the audit trail commits the rows of reads. */
+    interface Audit {
+
+        /**
+         * Whether a read's audit rows (GET and HEAD: records shown) commit only once PostgreSQL has flushed them to
+         * disk. Off by default: the rows are committed, in the chain, before the answer leaves, but the commit does not
+         * wait for the WAL flush ({@code synchronous_commit = off} for that one transaction), so a crash of the
+         * database server, not of the service, could lose the reads of its last fraction of a second (at most
+         * three times {@code wal_writer_delay}, 600 ms by default); the chain stays whole, because what is lost is its
+         * newest end. The chain's lock is held until commit, so waiting for the flush (2-3 ms on a common disk) made
+         * every audited read queue behind the others' flushes. Changes are never affected: their rows commit with the
+         * change, flushed. Turn this on where every read must survive a database crash.
+         */
+        @WithDefault("false")
+        boolean readsWaitForFlush();
+    }
+
     /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */
     interface EmergencyAccess {
 
