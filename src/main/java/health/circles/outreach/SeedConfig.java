@@ -39,12 +39,30 @@ public interface SeedConfig {
      * probabilities) a set costs a walk over much of the graph, and this bounds the work, reproducibly (a time bound
      * would make the answer depend on the machine's load).
      */
-    @WithDefault("300000000")
+    @WithDefault("100000000")
     long maxSamplingSteps();
+
+    /**
+     * Sentinel seeds (HIST, Guo et al. 2020) before IMM's sampling: up to {@code minSets} whole sets (within a tenth of
+     * {@link #maxSamplingSteps()}) choose the leading greedy seeds that each meet at least a tenth of the sets; every
+     * later set stops as soon as its walk meets one of them. Where one word reaches much of the network (a giant
+     * cascade) this cuts a set from a walk over half the graph to a few hundred contacts, so far more sets fit the
+     * step bound; where cascades are small no seed qualifies and nothing changes. The sentinels are the answer's first
+     * seeds, as the greedy would have chosen them on those sets.
+     */
+    @WithDefault("true")
+    boolean sentinels();
 
     /** Forward Monte Carlo cascades that estimate coverage and its confidence interval, per seed set. */
     @WithDefault("1000")
     int simulations();
+
+    /**
+     * Forward cascades run at least per seed set before either stopping rule ({@link #precision()},
+     * {@link #maxSimulationSteps()}) is checked; rounded up to a whole chunk of 50.
+     */
+    @WithDefault("50")
+    int minSimulations();
 
     /** Arc trials over all the cascades of one seed set at most; fewer cascades are run when it is reached. */
     @WithDefault("200000000")
@@ -61,6 +79,14 @@ public interface SeedConfig {
     /** A loaded graph is read again after this long even if no change was recorded (a reconcile repairs silently). */
     @WithDefault("PT15M")
     Duration graphMaxAge();
+
+    /**
+     * Threads that draw a selection's reverse-reachable sets. Set i depends on the seed and its number alone and the
+     * bounds are checked between batches whose sizes depend only on the sets before, so the answer is the same on any
+     * number of threads.
+     */
+    @WithDefault("2")
+    int samplingThreads();
 
     /**
      * Threads of a selection's forward cascades (validation and the reported reach). Each cascade depends on the seed
