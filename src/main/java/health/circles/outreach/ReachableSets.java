@@ -174,8 +174,9 @@ final class ReachableSets {
     /**
      * Draws sets up to {@code goal} in batches on the walkers' threads; false when {@code maxSteps} or the entry bound
      * stopped it first. Set i depends on (seed, i) and the sentinels alone, and the bounds are checked between batches
-     * whose sizes depend only on the sets before them (about as many as the bounds have room for, at the average cost
-     * so far), so the same problem draws the same sets on any number of threads.
+     * whose sizes depend only on the sets before them (about as many as the bounds have room for at the average cost
+     * so far, and no more than have been drawn, up to {@value #BATCH}), so the same problem draws the same sets on any
+     * number of threads.
      */
     private boolean drawWithin(long goal, long maxSteps) {
         while (sets < goal) {
@@ -185,7 +186,9 @@ final class ReachableSets {
             double room = sets == 0 ? 1 : Math.min((maxSteps - steps) / Math.max(1.0, (double) steps / sets),
                     (p.maxEntries() - entryCount) / Math.max(1.0, (double) entryCount / sets));
             int from = sets;
-            int to = (int) Math.min(goal, from + (long) Math.max(1, Math.min(BATCH, Math.ceil(room))));
+            // At most as many as drawn so far, so the average cost the room is judged by rests on enough sets.
+            long batch = (long) Math.max(1, Math.min(Math.min(BATCH, Math.max(1, sets)), Math.ceil(room)));
+            int to = (int) Math.min(goal, from + batch);
             int slice = (to - from + walkers.length - 1) / walkers.length;
             List<CompletableFuture<Void>> others = new ArrayList<>();
             for (int w = 1; w < walkers.length && from + w * slice < to; w++) {
