@@ -20,7 +20,8 @@ import java.util.UUID;
  * What a seed selection costs and reaches on a generated network (bench/outreach/generate.py), with the service's own
  * classes and default bounds, without the service: the network as target, EMAIL, consent GRANTED only, as
  * POST /api/v1/outreach/seeds computes it under the independent cascade. For the bounds before sentinels (IMM alone,
- * 300M arc trials of sampling, cascades checked from 100 on) and the defaults now (sentinels, 100M, 50) it prints the RR sets drawn, their arc trials and milliseconds, then the forward cascades that
+ * 300M arc trials of sampling, cascades checked from 100 on) and the defaults now (sentinels, 100M, 50) it prints
+ * the RR sets drawn, their arc trials and milliseconds (wall clock and process CPU), then the forward cascades that
  * measure the seeds and the naive top-k-by-degree pick (2 threads, stopped at ±0.5 %), the reach of both with 95 %
  * intervals, and which the service would return. With a fifth argument N, top-k by degree and the returned seeds are
  * measured once more on N cascades of another stream, every one run: the quality check.
@@ -28,7 +29,7 @@ import java.util.UUID;
  * <pre>
  * ./mvnw -q -o compile
  * javac -cp target/classes -d target/bench-seeds bench/outreach/SeedTiming.java
- * java -cp target/classes:target/bench-seeds health.circles.outreach.SeedTiming WORK [k=10] [scale=0.1] [repeats=2]
+ * java -cp target/classes:target/bench-seeds health.circles.outreach.SeedTiming WORK [k=10] [scale=0.1] [repeats=2] [N]
  * </pre>
  */
 public final class SeedTiming {
@@ -114,8 +115,8 @@ public final class SeedTiming {
         if (check > 0) {
             ReachableSets.Estimate e = ReachableSets.simulate(g, model, naive, inTarget, check, Long.MAX_VALUE,
                     seed + 1, 2, 0);
-            System.out.printf(Locale.ROOT, "top-k by degree on %d further cascades (another stream): %.1f [%.1f, %.1f]%n",
-                    check, e.mean(), e.low(), e.high());
+            System.out.printf(Locale.ROOT, "top-k by degree on %d further cascades (another stream): %.1f "
+                    + "[%.1f, %.1f]%n", check, e.mean(), e.low(), e.high());
         }
         for (int rep = 0; rep < repeats; rep++) {
             for (boolean sentinels : new boolean[] {false, true}) {
@@ -125,7 +126,8 @@ public final class SeedTiming {
                 long t0 = System.nanoTime();
                 long c0 = cpu();
                 ReachableSets.Problem problem = new ReachableSets.Problem(g, model, target, candidate, weight, null,
-                        Integer.MAX_VALUE, k, 0.1, 1, 10_000, 2_000_000, 30_000_000L, samplingSteps, seed, sentinels, 2);
+                        Integer.MAX_VALUE, k, 0.1, 1, 10_000, 2_000_000, 30_000_000L, samplingSteps, seed, sentinels,
+                        2);
                 ReachableSets rr = new ReachableSets(problem);
                 ReachableSets.Result result = rr.select();
                 long sampling = System.nanoTime() - t0;
@@ -140,8 +142,8 @@ public final class SeedTiming {
                 long cascades = System.nanoTime() - t1;
                 long cascadesCpu = cpu() - c1;
                 System.out.printf(Locale.ROOT, "%s sentinels %d: RR sets %d of %d wanted%s, %d M arc trials, "
-                                + "sampling and greedy %d ms (cpu %d ms); cascades %d + %d in %d ms (cpu %d ms); seeds %.1f [%.1f, %.1f] (sampled "
-                                + "%.1f), top-k by degree %.1f [%.1f, %.1f]; returned %s%n",
+                                + "sampling and greedy %d ms (cpu %d ms); cascades %d + %d in %d ms (cpu %d ms); "
+                                + "seeds %.1f [%.1f, %.1f] (sampled %.1f), top-k by degree %.1f [%.1f, %.1f]; returned %s%n",
                         sentinels ? "HIST" : "IMM ", result.sentinels(), result.sets(), result.setsWanted(),
                         result.capped() ? " (capped)" : "", result.steps() / 1_000_000, sampling / 1_000_000,
                         samplingCpu / 1_000_000, ours.reached().length, theirs.reached().length, cascades / 1_000_000,

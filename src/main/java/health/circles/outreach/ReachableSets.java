@@ -16,7 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * expected number of target contacts a seed set reaches is |target| × the share of RR sets it meets, so choosing seeds
  * is maximum coverage over the sets. Only candidates (consenting, not excluded) are stored in a set; the others still
  * carry the walk. Every draw comes from a {@link SplittableRandom} seeded by (seed, sample number), so the same graph,
- * problem and seed give the same sets, the same seeds and the same figures.
+ * problem and seed give the same sets, the same seeds and the same figures, on any number of threads.
+ *
+ * <p>Where one word reaches a large share of everybody, sentinel seeds (HIST) are chosen first and later walks stop
+ * as soon as they meet one ({@link #chooseSentinels}): the same sets, cut short where what else they hold cannot
+ * change the choice.
  */
 final class ReachableSets {
 
@@ -128,7 +132,7 @@ final class ReachableSets {
      * leading seeds that each meet at least {@link #SENTINEL_SHARE} of the sets (and {@link #SENTINEL_MIN_SETS})
      * become sentinels. Where one word reaches
      * a large share of everybody (a giant cascade) the first seed is such a hub, and every later walk that joins the
-     * giant meets it within a few hundred contacts instead of walking half the network; where cascades are small no
+     * giant meets it within a few thousand contacts instead of walking half the network; where cascades are small no
      * seed meets a tenth of the sets, there are no sentinels and the sampling is IMM's unchanged. The sets drawn here
      * stay in the sample: they are draws like any other.
      */

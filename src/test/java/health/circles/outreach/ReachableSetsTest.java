@@ -191,7 +191,8 @@ class ReachableSetsTest {
         InfluenceGraph g = graph(52, concat(concat(star(0, 1, 30), star(31, 32, 20)), new int[][] {{0, 31}}));
         for (boolean sentinels : new boolean[] {false, true}) {
             for (long maxSteps : new long[] {Long.MAX_VALUE, 5_000}) {
-                ReachableSets.Result one = new ReachableSets(problem(g, all(52), 3, 7, sentinels, 1, maxSteps)).select();
+                ReachableSets.Result one = new ReachableSets(problem(g, all(52), 3, 7, sentinels, 1, maxSteps))
+                        .select();
                 if (maxSteps != Long.MAX_VALUE) {
                     assertTrue(one.capped() && one.steps() >= maxSteps, "the step bound stops it: " + one);
                 }
