@@ -127,7 +127,7 @@ public final class StrategyBench {
                         Arrays.fill(weight, 1);
                         ReachableSets.Problem problem = new ReachableSets.Problem(g, model.p(), target, candidate,
                                 weight, null, Integer.MAX_VALUE, k, 0.1, 1, 10_000, 2_000_000, 30_000_000L,
-                                300_000_000L, seed);
+                                300_000_000L, seed, true, 2);
                         fixed[i] = new ReachableSets(problem).select().seeds().stream()
                                 .mapToInt(ReachableSets.Choice::node).toArray();
                     } else if (!st.randomised()) {

@@ -16,7 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * expected number of target contacts a seed set reaches is |target| × the share of RR sets it meets, so choosing seeds
  * is maximum coverage over the sets. Only candidates (consenting, not excluded) are stored in a set; the others still
  * carry the walk. Every draw comes from a {@link SplittableRandom} seeded by (seed, sample number), so the same graph,
- * problem and seed give the same sets, the same seeds and the same figures.
+ * problem and seed give the same sets, the same seeds and the same figures, on any number of threads.
+ *
+ * <p>Where one word reaches a large share of everybody, sentinel seeds (HIST) are chosen first and later walks stop
+ * as soon as they meet one ({@link #chooseSentinels}): the same sets, cut short where what else they hold cannot
+ * change the choice.
  */
 final class ReachableSets {
 
@@ -25,7 +29,7 @@ final class ReachableSets {
     /** What to choose: k seeds among candidates, reaching as much of target as possible. */
     record Problem(InfluenceGraph graph, InfluenceModel model, int[] target, boolean[] candidate, double[] weight,
                    int[] group, int cap, int k, double epsilon, double ell, int minSets, int maxSets, long maxEntries,
-                   long maxSteps, long seed) {
+                   long maxSteps, long seed, boolean sentinels, int threads) {
     }
 
     /** A chosen seed: its node, and the target contacts it adds in expectation to those before it. */
@@ -37,7 +41,7 @@ final class ReachableSets {
      * sampling short of IMM's count, IMM's lower bound of the optimum, and why the greedy stopped before k, if it did.
      */
     record Result(List<Choice> seeds, double estimatedCoverage, int sets, int setsWanted, long entries, boolean capped,
-                  double optimumLowerBound, String stoppedEarly) {
+                  double optimumLowerBound, String stoppedEarly, int sentinels, long steps) {
     }
 
     /** What forward cascades measured: reached target contacts per cascade, with mean and 95 % interval. */
@@ -48,8 +52,12 @@ final class ReachableSets {
     private final InfluenceGraph g;
     private final int t;
     private final float[] inP;
-    private final int[] stamp;
-    private final int[] queue;
+    private final Walker[] walkers;
+    /** Sentinel seeds (HIST): chosen first, and an RR set stops as soon as its walk meets one. */
+    private final boolean[] sentinel;
+    private int[] sentinels = new int[0];
+    /** Sets whose walk a sentinel stopped: they hold that sentinel alone. */
+    private boolean[] truncated = new boolean[1024];
     private int[] setStart = new int[1025];
     private int[] entries = new int[4096];
     private int sets;
@@ -65,8 +73,8 @@ final class ReachableSets {
         for (int a = 0; a < inP.length; a++) {
             inP[a] = (float) p.model().probability(g.inStrength[a]);
         }
-        this.stamp = new int[g.n];
-        this.queue = new int[g.n];
+        this.walkers = new Walker[Math.max(1, p.threads())];
+        this.sentinel = new boolean[g.n];
     }
 
     /** Draws the sets IMM asks for (within the bounds) and chooses the seeds. */
@@ -82,6 +90,9 @@ final class ReachableSets {
         double epsPrime = Math.sqrt(2) * p.epsilon();
         double lambdaPrime = (2 + 2 * epsPrime / 3) * (logChoose + ell * Math.log(n) + Math.log(Math.log(n) / Math.log(2)))
                 * n / (epsPrime * epsPrime);
+        if (p.sentinels()) {
+            chooseSentinels(k);
+        }
         double lowerBound = 1;
         for (int i = 1; i < Math.log(n) / Math.log(2); i++) {
             double x = n / Math.pow(2, i);
@@ -101,7 +112,52 @@ final class ReachableSets {
         List<Choice> chosen = new ArrayList<>();
         Greedy result = greedy(k, chosen);
         return new Result(chosen, result.coverage * t, sets, (int) Math.min(Integer.MAX_VALUE, Math.max(wanted, p.minSets())),
-                entryCount, capped, lowerBound, result.stoppedEarly);
+                entryCount, capped, lowerBound, result.stoppedEarly, sentinels.length, steps);
+    }
+
+    /** Share of the sampling bound the sentinel phase may spend on whole (untruncated) sets. */
+    static final int SENTINEL_BUDGET_DIVISOR = 5;
+
+    /**
+     * A greedy seed of the sentinel phase becomes a sentinel when it alone meets at least this share of the sets, and
+     * at least {@link #SENTINEL_MIN_SETS} of them.
+     */
+    static final double SENTINEL_SHARE = 0.1;
+
+    static final int SENTINEL_MIN_SETS = 10;
+
+    /**
+     * HIST's sentinel phase (Guo, Chen, Wu, Li, Tan: "Influence Maximization Revisited", SIGMOD 2020), simplified:
+     * whole sets are drawn (up to {@code minSets}, within a fifth of the step bound), the greedy runs on them, and its
+     * leading seeds that each meet at least {@link #SENTINEL_SHARE} of the sets (and {@link #SENTINEL_MIN_SETS})
+     * become sentinels. Where one word reaches
+     * a large share of everybody (a giant cascade) the first seed is such a hub, and every later walk that joins the
+     * giant meets it within a few thousand contacts instead of walking half the network; where cascades are small no
+     * seed meets a tenth of the sets, there are no sentinels and the sampling is IMM's unchanged. The sets drawn here
+     * stay in the sample: they are draws like any other.
+     */
+    private void chooseSentinels(int k) {
+        drawWithin(Math.min(p.minSets(), p.maxSets()), p.maxSteps() / SENTINEL_BUDGET_DIVISOR);
+        if (sets == 0) {
+            return;
+        }
+        List<Choice> leading = new ArrayList<>();
+        greedy(k, leading);
+        List<Integer> chosen = new ArrayList<>();
+        for (Choice c : leading) {
+            double met = c.marginalReach() * sets / t;
+            if (met < SENTINEL_SHARE * sets || met < SENTINEL_MIN_SETS - 1e-9) {
+                break;
+            }
+            chosen.add(c.node());
+            sentinel[c.node()] = true;
+        }
+        sentinels = chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The sentinels chosen, in the greedy's order (empty where cascades are small). */
+    int[] sentinels() {
+        return sentinels.clone();
     }
 
     /** Draws RR sets up to {@code wanted}, within the bounds; false when a bound stopped it. */
@@ -110,49 +166,148 @@ final class ReachableSets {
         if (goal < wanted) {
             capped = true;
         }
-        while (sets < goal) {
-            if (entryCount >= p.maxEntries() || steps >= p.maxSteps()) {
-                capped = true;
-                return false;
-            }
-            drawOne(sets);
-            sets++;
+        if (!drawWithin(goal, p.maxSteps())) {
+            capped = true;
         }
         return !capped;
     }
 
-    private void drawOne(int i) {
-        SplittableRandom rng = new SplittableRandom(mix(p.seed(), i));
-        int mark = i + 1;
-        int root = p.target()[rng.nextInt(t)];
-        stamp[root] = mark;
-        queue[0] = root;
-        int head = 0;
-        int tail = 1;
-        if (setStart.length <= i + 1) {
-            setStart = Arrays.copyOf(setStart, setStart.length * 2);
-        }
-        int at = setStart[i];
-        boolean[] candidate = p.candidate();
-        while (head < tail) {
-            int v = queue[head++];
-            if (candidate[v]) {
-                if (at == entries.length) {
-                    entries = Arrays.copyOf(entries, (int) Math.min(Integer.MAX_VALUE - 8L, entries.length * 2L));
-                }
-                entries[at++] = v;
+    /** Most sets drawn in one batch. */
+    private static final int BATCH = 256;
+
+    /**
+     * Draws sets up to {@code goal} in batches on the walkers' threads; false when {@code maxSteps} or the entry bound
+     * stopped it first. Set i depends on (seed, i) and the sentinels alone, and the bounds are checked between batches
+     * whose sizes depend only on the sets before them (about as many as the bounds have room for at the average cost
+     * so far, and no more than have been drawn, up to {@value #BATCH}), so the same problem draws the same sets on any
+     * number of threads.
+     */
+    private boolean drawWithin(long goal, long maxSteps) {
+        while (sets < goal) {
+            if (entryCount >= p.maxEntries() || steps >= maxSteps) {
+                return false;
             }
-            steps += g.inStart[v + 1] - g.inStart[v];
-            for (int a = g.inStart[v], end = g.inStart[v + 1]; a < end; a++) {
-                int u = g.inFrom[a];
-                if (stamp[u] != mark && inP[a] > 0 && rng.nextDouble() < inP[a]) {
-                    stamp[u] = mark;
-                    queue[tail++] = u;
-                }
+            double room = sets == 0 ? 1 : Math.min((maxSteps - steps) / Math.max(1.0, (double) steps / sets),
+                    (p.maxEntries() - entryCount) / Math.max(1.0, (double) entryCount / sets));
+            int from = sets;
+            // At most as many as drawn so far, so the average cost the room is judged by rests on enough sets.
+            long batch = (long) Math.max(1, Math.min(Math.min(BATCH, Math.max(1, sets)), Math.ceil(room)));
+            int to = (int) Math.min(goal, from + batch);
+            int slice = (to - from + walkers.length - 1) / walkers.length;
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int w = 1; w < walkers.length && from + w * slice < to; w++) {
+                Walker walker = walker(w);
+                int start = from + w * slice;
+                int end = Math.min(to, start + slice);
+                others.add(CompletableFuture.runAsync(() -> walker.walk(start, end)));
+            }
+            walker(0).walk(from, Math.min(to, from + slice));
+            others.forEach(CompletableFuture::join);
+            for (int w = 0; w < walkers.length && from + w * slice < to; w++) {
+                append(walkers[w]);
             }
         }
-        setStart[i + 1] = at;
-        entryCount = at;
+        return true;
+    }
+
+    private Walker walker(int w) {
+        return walkers[w] == null ? walkers[w] = new Walker() : walkers[w];
+    }
+
+    /** A walker's sets, appended in order after those drawn before. */
+    private void append(Walker w) {
+        for (int j = 0; j < w.count; j++) {
+            int i = sets++;
+            if (setStart.length <= i + 1) {
+                setStart = Arrays.copyOf(setStart, setStart.length * 2);
+                truncated = Arrays.copyOf(truncated, setStart.length);
+            }
+            int at = setStart[i];
+            for (int e = j == 0 ? 0 : w.ends[j - 1]; e < w.ends[j]; e++) {
+                at = add(at, w.entries[e]);
+            }
+            truncated[i] = w.cut[j];
+            setStart[i + 1] = at;
+            entryCount = at;
+        }
+        steps += w.steps;
+    }
+
+    /** One thread's working arrays for RR sets, and the sets it drew in the latest batch. */
+    private final class Walker {
+        private final int[] stamp = new int[g.n];
+        private final int[] queue = new int[g.n];
+        private int[] entries = new int[1024];
+        private int[] ends = new int[BATCH];
+        private boolean[] cut = new boolean[BATCH];
+        private int count;
+        private int size;
+        private long steps;
+
+        /** Draws sets {@code from} to {@code to − 1}. */
+        void walk(int from, int to) {
+            count = 0;
+            size = 0;
+            steps = 0;
+            for (int i = from; i < to; i++) {
+                walkOne(i);
+            }
+        }
+
+        private void walkOne(int i) {
+            SplittableRandom rng = new SplittableRandom(mix(p.seed(), i));
+            int mark = i + 1;
+            int root = p.target()[rng.nextInt(t)];
+            stamp[root] = mark;
+            queue[0] = root;
+            int head = 0;
+            int tail = 1;
+            int start = size;
+            boolean[] candidate = p.candidate();
+            int met = sentinel[root] ? root : -1;
+            walk:
+            while (head < tail && met < 0) {
+                int v = queue[head++];
+                if (candidate[v]) {
+                    keep(v);
+                }
+                steps += g.inStart[v + 1] - g.inStart[v];
+                for (int a = g.inStart[v], end = g.inStart[v + 1]; a < end; a++) {
+                    int u = g.inFrom[a];
+                    if (stamp[u] != mark && inP[a] > 0 && rng.nextDouble() < inP[a]) {
+                        if (sentinel[u]) {
+                            met = u;
+                            break walk;
+                        }
+                        stamp[u] = mark;
+                        queue[tail++] = u;
+                    }
+                }
+            }
+            if (met >= 0) {
+                // The set meets a sentinel, which every answer holds: what else it holds changes no choice.
+                size = start;
+                keep(met);
+            }
+            ends[count] = size;
+            cut[count] = met >= 0;
+            count++;
+        }
+
+        private void keep(int v) {
+            if (size == entries.length) {
+                entries = Arrays.copyOf(entries, (int) Math.min(Integer.MAX_VALUE - 8L, entries.length * 2L));
+            }
+            entries[size++] = v;
+        }
+    }
+
+    private int add(int at, int v) {
+        if (at == entries.length) {
+            entries = Arrays.copyOf(entries, (int) Math.min(Integer.MAX_VALUE - 8L, entries.length * 2L));
+        }
+        entries[at] = v;
+        return at + 1;
     }
 
     private record Greedy(double coverage, String stoppedEarly) {
@@ -194,22 +349,28 @@ final class ReachableSets {
         java.util.Map<Integer, Integer> perGroup = new java.util.HashMap<>();
         int picked = 0;
         String stopped = null;
+        int presetAt = 0;
         while (picked < k) {
-            double[] top = heap.poll();
-            if (top == null) {
-                stopped = picked == 0 ? "no candidate reaches any of the target"
-                        : "no further candidate reaches more of the target";
-                break;
-            }
-            int v = (int) top[1];
-            double gain = count[v] * weight[v];
-            if (gain <= 0) {
-                continue;
-            }
-            if (gain < top[0]) {
-                top[0] = gain;
-                heap.add(top);
-                continue;
+            int v;
+            if (presetAt < sentinels.length) {
+                v = sentinels[presetAt++]; // the sentinels come first, as the phase that chose them did
+            } else {
+                double[] top = heap.poll();
+                if (top == null) {
+                    stopped = picked == 0 ? "no candidate reaches any of the target"
+                            : "no further candidate reaches more of the target";
+                    break;
+                }
+                v = (int) top[1];
+                double gain = count[v] * weight[v];
+                if (gain <= 0) {
+                    continue;
+                }
+                if (gain < top[0]) {
+                    top[0] = gain;
+                    heap.add(top);
+                    continue;
+                }
             }
             int grp = p.group() == null ? -1 : p.group()[v];
             if (grp >= 0 && perGroup.getOrDefault(grp, 0) >= p.cap()) {
@@ -239,26 +400,32 @@ final class ReachableSets {
         return new Greedy(sets == 0 ? 0 : (double) coveredCount / sets, stopped);
     }
 
-    /** Each seed's marginal reach over the sets drawn, in the order given: a set counts for its earliest seed. */
+    /**
+     * Each seed's marginal reach over the sets drawn, in the order given: a set counts for its earliest seed. A set a
+     * sentinel stopped holds that sentinel alone, so for an order that holds every sentinel it counts for that sentinel
+     * (not for an earlier one it may also have met; the total is exact) and for any other seed set it is weighed as
+     * {@link #weights} says.
+     */
     List<Choice> marginals(int[] seeds) {
         int[] order = new int[g.n];
         Arrays.fill(order, Integer.MAX_VALUE);
         for (int i = 0; i < seeds.length; i++) {
             order[seeds[i]] = Math.min(order[seeds[i]], i);
         }
-        int[] gained = new int[seeds.length];
+        double[] weight = weights(seeds);
+        double[] gained = new double[seeds.length];
         for (int s = 0; s < sets; s++) {
             int first = Integer.MAX_VALUE;
             for (int e = setStart[s]; e < setStart[s + 1]; e++) {
                 first = Math.min(first, order[entries[e]]);
             }
             if (first != Integer.MAX_VALUE) {
-                gained[first]++;
+                gained[first] += weight == null ? 1 : weight[s];
             }
         }
         List<Choice> out = new ArrayList<>();
         for (int i = 0; i < seeds.length; i++) {
-            out.add(new Choice(seeds[i], sets == 0 ? 0 : (double) gained[i] * t / sets));
+            out.add(new Choice(seeds[i], sets == 0 ? 0 : gained[i] * t / sets));
         }
         return out;
     }
@@ -269,16 +436,60 @@ final class ReachableSets {
         for (int s : seeds) {
             seed[s] = true;
         }
-        int hit = 0;
+        double[] weight = weights(seeds);
+        double hit = 0;
         for (int s = 0; s < sets; s++) {
             for (int e = setStart[s]; e < setStart[s + 1]; e++) {
                 if (seed[entries[e]]) {
-                    hit++;
+                    hit += weight == null ? 1 : weight[s];
                     break;
                 }
             }
         }
-        return sets == 0 ? 0 : (double) hit * t / sets;
+        return sets == 0 ? 0 : hit * t / sets;
+    }
+
+    /**
+     * Weights of the sets for estimating a seed set that lacks a sentinel ({@code null}: every set counts once). A set
+     * a sentinel stopped says nothing about other seeds, so it weighs nothing; the whole sets of the sentinel phase
+     * that meet a sentinel stand for all the sets that do (weight: those sets over these), the sets that meet none are
+     * whole and count once: a stratified estimate, unbiased, if from fewer sets.
+     */
+    private double[] weights(int[] seeds) {
+        if (sentinels.length == 0) {
+            return null;
+        }
+        boolean[] given = new boolean[g.n];
+        for (int s : seeds) {
+            given[s] = true;
+        }
+        boolean all = true;
+        for (int s : sentinels) {
+            all &= given[s];
+        }
+        if (all) {
+            return null;
+        }
+        boolean[] meets = new boolean[sets];
+        int meeting = 0;
+        int whole = 0;
+        for (int s = 0; s < sets; s++) {
+            for (int e = setStart[s]; e < setStart[s + 1] && !meets[s]; e++) {
+                meets[s] = sentinel[entries[e]];
+            }
+            if (meets[s]) {
+                meeting++;
+                whole += truncated[s] ? 0 : 1;
+            }
+        }
+        if (whole == 0) {
+            return null; // no whole set to stand for them: each counts as the sentinel alone (an underestimate)
+        }
+        double[] weight = new double[sets];
+        for (int s = 0; s < sets; s++) {
+            weight[s] = !meets[s] ? 1 : truncated[s] ? 0 : (double) meeting / whole;
+        }
+        return weight;
     }
 
     /**
@@ -303,6 +514,16 @@ final class ReachableSets {
      */
     static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
                              long maxSteps, long seed, int threads, double precision) {
+        return simulate(g, model, seeds, inTarget, runs, maxSteps, seed, threads, precision, 2 * CHUNK);
+    }
+
+    /**
+     * As above, with the stopping rules first checked once {@code minRuns} cascades are done (rounded up to a whole
+     * chunk of {@value #CHUNK}).
+     */
+    static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
+                             long maxSteps, long seed, int threads, double precision, int minRuns) {
+        int first = Math.max(CHUNK, minRuns);
         float[] outP = new float[g.outTo.length];
         for (int a = 0; a < outP.length; a++) {
             outP[a] = (float) model.probability(g.outStrength[a]);
@@ -314,11 +535,11 @@ final class ReachableSets {
         int done = 0;
         boolean capped = false;
         while (done < runs) {
-            if (done >= 2 * CHUNK && steps >= maxSteps) {
+            if (done >= first && steps >= maxSteps) {
                 capped = true;
                 break;
             }
-            if (precision > 0 && done >= 2 * CHUNK && precise(Arrays.copyOf(reached, done), precision)) {
+            if (precision > 0 && done >= first && precise(Arrays.copyOf(reached, done), precision)) {
                 break;
             }
             int from = done;

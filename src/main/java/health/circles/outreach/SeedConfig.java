@@ -37,14 +37,35 @@ public interface SeedConfig {
     /**
      * Arc trials over all reverse-reachable sets at most: where cascades are large (a giant component at high
      * probabilities) a set costs a walk over much of the graph, and this bounds the work, reproducibly (a time bound
-     * would make the answer depend on the machine's load).
+     * would make the answer depend on the machine's load). 100M (was 300M) answers k = 10 on 100k contacts / 1M ties
+     * in about 2 s: with {@link #sentinels()} a giant cascade's sets stop early and 100M draws more of them than 300M
+     * did without; where there are no sentinels it draws a third as many, a weaker guarantee (docs/outreach.md).
      */
-    @WithDefault("300000000")
+    @WithDefault("100000000")
     long maxSamplingSteps();
+
+    /**
+     * Sentinel seeds (HIST, Guo et al. 2020) before IMM's sampling: up to {@code minSets} whole sets (within a fifth of
+     * {@link #maxSamplingSteps()}) choose the leading greedy seeds that each meet at least a tenth (and 10) of the
+     * sets; every later set stops as soon as its walk meets one of them. Where one word reaches much of the network (a
+     * giant cascade) this cuts a set from a walk over half the graph to a few thousand contacts, so more sets fit the
+     * step bound; where cascades are small no seed qualifies and nothing changes. The sentinels are the answer's first
+     * seeds, as the greedy chose them on those sets.
+     */
+    @WithDefault("true")
+    boolean sentinels();
 
     /** Forward Monte Carlo cascades that estimate coverage and its confidence interval, per seed set. */
     @WithDefault("1000")
     int simulations();
+
+    /**
+     * Forward cascades run at least per seed set before either stopping rule ({@link #precision()},
+     * {@link #maxSimulationSteps()}) is checked; rounded up to a whole chunk of 50. 50 (was 100): where one word
+     * reaches half the network the reach is known to about ±0.15 % after 50, and each cascade walks half the graph.
+     */
+    @WithDefault("50")
+    int minSimulations();
 
     /** Arc trials over all the cascades of one seed set at most; fewer cascades are run when it is reached. */
     @WithDefault("200000000")
@@ -63,6 +84,14 @@ public interface SeedConfig {
     Duration graphMaxAge();
 
     /**
+     * Threads that draw a selection's reverse-reachable sets. Set i depends on the seed and its number alone and the
+     * bounds are checked between batches whose sizes depend only on the sets before, so the answer is the same on any
+     * number of threads.
+     */
+    @WithDefault("2")
+    int samplingThreads();
+
+    /**
      * Threads of a selection's forward cascades (validation and the reported reach). Each cascade depends on the seed
      * and its number alone, so the answer is the same on any number of threads.
      */
@@ -70,8 +99,8 @@ public interface SeedConfig {
     int simulationThreads();
 
     /**
-     * Forward cascades stop, after at least 100, once the 95 % interval of the mean reach is within this share of the
-     * mean (0.005: ±0.5 %); {@code simulations} is then the most that are run. 0 runs them all.
+     * Forward cascades stop, after at least {@link #minSimulations()}, once the 95 % interval of the mean reach is
+     * within this share of the mean (0.005: ±0.5 %); {@code simulations} is then the most that are run. 0 runs them all.
      */
     @WithDefault("0.005")
     double precision();

@@ -135,7 +135,8 @@ public class SeedService {
         for (int i = 0; i < strategies.size(); i++) {
             SeedStrategy st = strategies.get(i);
             if (st == SeedStrategy.IMM) {
-                fixed[i] = select(r.k(), g, placed, eligible, spread, settings, new Trace()).chosen();
+                fixed[i] = validated(select(r.k(), g, placed, eligible, spread, settings, new Trace()), g, placed,
+                        eligible, spread, settings, new Trace()).chosen();
             } else if (!st.randomised()) {
                 fixed[i] = Strategies.pick(st, pool, r.k(), draws(settings.seed(), 0)).seeds();
             }
@@ -266,9 +267,15 @@ public class SeedService {
         Selected selected;
         Measured measured;
         if (strategy == SeedStrategy.IMM) {
-            selected = select(r.k(), g, placed, eligible, spread, settings, trace);
-            measured = settings.contagion().threshold() ? measureLive(g, placed, selected, settings, trace)
-                    : measure(g, placed, selected, settings, trace);
+            Selected greedy = select(r.k(), g, placed, eligible, spread, settings, trace);
+            measured = settings.contagion().threshold() ? measureLive(g, placed, greedy, settings, trace)
+                    : measure(g, placed, greedy, settings, trace);
+            selected = greedy;
+            if (comparable(greedy, eligible, spread) && measured.theirs().mean() > measured.ours().mean()) {
+                selected = naiveInstead(greedy, measured.theirs().mean(), measured.ours().mean(), "forward",
+                        trace);
+                measured = measured.ofNaive();
+            }
         } else {
             selected = pick(strategy, r.k(), g, placed, eligible, spread, settings, trace);
             measured = measureLive(g, placed, selected, settings, trace);
@@ -324,7 +331,13 @@ public class SeedService {
      * measured on live-edge samples) each seed's mean marginal reach in the order chosen.
      */
     private record Measured(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain,
-                            double[] marginals) {
+                            double[] marginals, double[] naiveMarginals) {
+
+        /** The same cascades when the naive pick is returned as the seeds: its reach on both sides, no gain. */
+        Measured ofNaive() {
+            int[] none = new int[Math.min(ours.reached().length, theirs.reached().length)];
+            return new Measured(theirs, theirs, ReachableSets.estimate(none, false), naiveMarginals, naiveMarginals);
+        }
     }
 
     /** The target, refused (422) when it names no one. */
@@ -538,8 +551,8 @@ public class SeedService {
     }
 
     /**
-     * Chooses seeds by reverse-reachable-set sampling and picks the naive top-k-by-degree beside them; the naive pick
-     * replaces the greedy one when it does better on independent validation cascades.
+     * Chooses seeds by reverse-reachable-set sampling and picks the naive top-k-by-degree beside them. The forward
+     * cascades that measure both then decide between them ({@link #comparable}).
      */
     private Selected select(int k, InfluenceGraph g, Placed placed, Eligible eligible, Spread spread, Settings s,
                             Trace trace) {
@@ -547,7 +560,7 @@ public class SeedService {
         ReachableSets.Problem problem = new ReachableSets.Problem(g, s.model(), placed.nodes(), eligible.candidate(),
                 eligible.weight(), spread.group(), spread.cap() == null ? Integer.MAX_VALUE : spread.cap(), k,
                 s.epsilon(), config.ell(), config.minSets(), config.maxSets(), config.maxEntries(),
-                config.maxSamplingSteps(), s.seed());
+                config.maxSamplingSteps(), s.seed(), config.sentinels(), config.samplingThreads());
         ReachableSets sampler = new ReachableSets(problem);
         ReachableSets.Result result = sampler.select();
         trace.time("sampling_and_selection", t2);
@@ -561,23 +574,33 @@ public class SeedService {
         }
         int[] naive = naive(g, eligible.candidate(), placed.inTarget(), placed.nodes(), eligible.onlyTarget(), k);
         int[] chosen = result.seeds().stream().mapToInt(ReachableSets.Choice::node).toArray();
-        Selected greedy = new Selected(result, sampler, chosen, result.seeds(), result.estimatedCoverage(), "GREEDY",
-                naive);
-        if (spread.group() == null && eligible.prefer().isEmpty() && naive.length == chosen.length
-                && !sameSet(naive, chosen)) {
-            return validated(greedy, g, placed, s, trace);
+        if (result.sentinels() > 0) {
+            trace.note(result.sentinels() + " sentinel seed(s) chosen first: later reverse-reachable sets stop at them "
+                    + "(HIST)");
         }
-        return greedy;
+        return new Selected(result, sampler, chosen, result.seeds(), result.estimatedCoverage(), "GREEDY", naive);
     }
 
     /**
      * The greedy fits its own sample: where many candidates are nearly equal (heavy-tailed degrees) and the sample is
-     * small, it can choose worse than the best-connected contacts. Independent validation cascades (their own stream,
-     * not the reported ones) decide between the two; without spread or preferences only, since the naive pick
-     * honours neither.
+     * small, it can choose worse than the best-connected contacts. So the two are compared on forward cascades and the
+     * better returned; without spread or preferences only, since the naive pick honours neither.
      */
-    private Selected validated(Selected greedy, InfluenceGraph g, Placed placed, Settings s, Trace trace) {
-        long tv = System.nanoTime();
+    private static boolean comparable(Selected greedy, Eligible eligible, Spread spread) {
+        return spread.group() == null && eligible.prefer().isEmpty() && greedy.naive().length == greedy.chosen().length
+                && !sameSet(greedy.naive(), greedy.chosen());
+    }
+
+    /**
+     * For a comparison of strategies, which runs cascades of its own: imm's seeds are what the seeds answer would
+     * return, the greedy choice or, when {@link #comparable} and it reaches more on validation cascades (a stream of
+     * their own, not the comparison's), the naive pick.
+     */
+    private Selected validated(Selected greedy, InfluenceGraph g, Placed placed, Eligible eligible, Spread spread,
+                               Settings s, Trace trace) {
+        if (!comparable(greedy, eligible, spread)) {
+            return greedy;
+        }
         long validation = ReachableSets.mix(s.seed(), Long.MAX_VALUE);
         int runs = Math.max(100, s.simulations() / 2);
         ReachableSets.Estimate vOurs;
@@ -588,17 +611,22 @@ public class SeedService {
             vNaive = v.theirs();
         } else {
             vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision());
+                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision(),
+                    config.minSimulations());
             vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision());
+                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision(),
+                    config.minSimulations());
         }
-        trace.time("validation", tv);
-        if (!(vNaive.mean() > vOurs.mean())) {
-            return greedy;
-        }
-        trace.note(String.format(Locale.ROOT, "the top-k-by-degree pick reached more on independent validation "
-                + "cascades (%.1f against %.1f for the sampled greedy choice), so it is returned as the seeds",
-                vNaive.mean(), vOurs.mean()));
+        return vNaive.mean() > vOurs.mean() ? naiveInstead(greedy, vNaive.mean(), vOurs.mean(), "validation", trace)
+                : greedy;
+    }
+
+    /** The naive pick returned as the seeds, since cascades measured it reaching more than the greedy choice. */
+    private static Selected naiveInstead(Selected greedy, double naiveReach, double greedyReach, String cascades,
+                                         Trace trace) {
+        trace.note(String.format(Locale.ROOT, "the top-k-by-degree pick reached more on the %s cascades (%.1f against "
+                + "%.1f for the sampled greedy choice), so it is returned as the seeds", cascades, naiveReach,
+                greedyReach));
         int[] chosen = greedy.naive().clone();
         ReachableSets sampler = greedy.sampler();
         return new Selected(greedy.result(), sampler, chosen, sampler.marginals(chosen), sampler.coverage(chosen),
@@ -609,9 +637,11 @@ public class SeedService {
     private Measured measure(InfluenceGraph g, Placed placed, Selected selected, Settings s, Trace trace) {
         long t3 = System.nanoTime();
         ReachableSets.Estimate ours = ReachableSets.simulate(g, s.model(), selected.chosen(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision());
+                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision(),
+                config.minSimulations());
         ReachableSets.Estimate theirs = ReachableSets.simulate(g, s.model(), selected.naive(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision());
+                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision(),
+                config.minSimulations());
         trace.time("simulation", t3);
         int ran = Math.min(ours.reached().length, theirs.reached().length);
         if (ours.capped() || theirs.capped()) {
@@ -625,12 +655,12 @@ public class SeedService {
         for (int i = 0; i < paired; i++) {
             diff[i] = ours.reached()[i] - theirs.reached()[i];
         }
-        return new Measured(ours, theirs, ReachableSets.estimate(diff, false), null);
+        return new Measured(ours, theirs, ReachableSets.estimate(diff, false), null, null);
     }
 
     /** Both seed sets on the same live-edge samples, under the request's model. */
     private record Live(ReachableSets.Estimate ours, ReachableSets.Estimate theirs, ReachableSets.Estimate gain,
-                        double[] marginals) {
+                        double[] marginals, double[] theirMarginals) {
     }
 
     private Live live(InfluenceGraph g, Placed placed, int[] ours, int[] theirs, Settings s, int runs, long seed) {
@@ -638,6 +668,7 @@ public class SeedService {
         int[] a = new int[runs];
         int[] b = new int[runs];
         double[] marginal = new double[ours.length];
+        double[] theirMarginal = new double[theirs.length];
         int done = 0;
         boolean capped = false;
         for (int r = 0; r < runs; r++) {
@@ -646,7 +677,7 @@ public class SeedService {
                 break;
             }
             a[r] = cascades.run(r, ours, marginal);
-            b[r] = cascades.run(r, theirs, null);
+            b[r] = cascades.run(r, theirs, theirMarginal);
             done++;
         }
         int[] diff = new int[done];
@@ -656,8 +687,12 @@ public class SeedService {
         for (int i = 0; i < marginal.length; i++) {
             marginal[i] = done == 0 ? 0 : marginal[i] / done;
         }
+        for (int i = 0; i < theirMarginal.length; i++) {
+            theirMarginal[i] = done == 0 ? 0 : theirMarginal[i] / done;
+        }
         return new Live(ReachableSets.estimate(Arrays.copyOf(a, done), capped),
-                ReachableSets.estimate(Arrays.copyOf(b, done), capped), ReachableSets.estimate(diff, false), marginal);
+                ReachableSets.estimate(Arrays.copyOf(b, done), capped), ReachableSets.estimate(diff, false), marginal,
+                theirMarginal);
     }
 
     /**
@@ -672,7 +707,7 @@ public class SeedService {
             trace.note("forward cascades stopped after " + live.ours().reached().length + " of " + s.simulations()
                     + " (simulation bound)");
         }
-        return new Measured(live.ours(), live.theirs(), live.gain(), live.marginals());
+        return new Measured(live.ours(), live.theirs(), live.gain(), live.marginals(), live.theirMarginals());
     }
 
     /**

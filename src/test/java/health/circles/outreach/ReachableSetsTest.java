@@ -109,7 +109,7 @@ class ReachableSetsTest {
         boolean[] candidate = allTrue(11);
         candidate[0] = false;
         ReachableSets.Problem p = new ReachableSets.Problem(g, HALF, all(11), candidate, ones(11), null,
-                Integer.MAX_VALUE, 1, 0.3, 1, 10000, 1_000_000, 30_000_000, Long.MAX_VALUE, 42);
+                Integer.MAX_VALUE, 1, 0.3, 1, 10000, 1_000_000, 30_000_000, Long.MAX_VALUE, 42, true, 1);
         ReachableSets.Result result = new ReachableSets(p).select();
         assertTrue(result.seeds().get(0).node() != 0);
         // A leaf: itself 1, the hub 0.5, each of the nine other leaves 0.25: 3.75.
@@ -136,9 +136,89 @@ class ReachableSetsTest {
         assertEquals(-1, a.node(UUID.randomUUID()));
     }
 
+    @Test
+    void sentinelsAreTheHubsAndStopTheWalksWithoutChangingTheAnswer() {
+        // Two separate stars, p = 0.5: hub 0 reaches 1 + 30 × 0.5 = 16, hub 31 reaches 1 + 20 × 0.5 = 11; each meets
+        // far more than a tenth of the sets, so both are sentinels, and later walks stop as soon as they meet one.
+        InfluenceGraph g = graph(52, concat(star(0, 1, 30), star(31, 32, 20)));
+        // min-sets 100: the first step draws that many whole sets, IMM then asks for more, which the sentinels stop.
+        ReachableSets with = new ReachableSets(problem(g, all(52), 2, 42, true, 1, Long.MAX_VALUE, 100));
+        ReachableSets.Result sentinel = with.select();
+        ReachableSets.Result plain = new ReachableSets(problem(g, all(52), 2, 42, false, 1, Long.MAX_VALUE, 100))
+                .select();
+        assertTrue(sentinel.sets() > 500, sentinel.sets() + " sets");
+        assertArrayEquals(new int[] {0, 31}, with.sentinels());
+        assertEquals(2, sentinel.sentinels());
+        assertEquals(0, plain.sentinels());
+        // The same sets, only stopped early: every figure for a seed set holding the sentinels is the plain one.
+        assertEquals(plain.seeds(), sentinel.seeds());
+        assertEquals(plain.sets(), sentinel.sets());
+        assertEquals(plain.estimatedCoverage(), sentinel.estimatedCoverage(), 1e-12);
+        assertEquals(List.of(0, 31), sentinel.seeds().stream().map(ReachableSets.Choice::node).toList());
+        assertEquals(27.0, sentinel.estimatedCoverage(), 3.0, "16 + 11, from about a thousand sets");
+        assertTrue(sentinel.steps() * 4 < plain.steps(), sentinel.steps() + " arc trials against " + plain.steps());
+        double perSet = (double) sentinel.entries() / sentinel.sets();
+        double plainPerSet = (double) plain.entries() / plain.sets();
+        assertTrue(perSet < plainPerSet / 2, "stopped walks hold one contact: " + perSet + " entries a set against "
+                + plainPerSet);
+        // A seed set without the sentinels is estimated from the whole sets: leaf 1 reaches 1 + 0.5 × (1 + 29 × 0.5).
+        assertEquals(8.75, with.coverage(new int[] {1}), 1.5);
+        assertEquals(with.coverage(new int[] {1}), with.marginals(new int[] {1}).get(0).marginalReach(), 1e-9);
+    }
+
+    @Test
+    void whereCascadesAreSmallThereAreNoSentinels() {
+        // Twenty separate pairs: a contact meets at most 1.5 of 40 sets' worth, far under a tenth.
+        int[][] ties = new int[20][];
+        for (int i = 0; i < 20; i++) {
+            ties[i] = new int[] {2 * i, 2 * i + 1};
+        }
+        InfluenceGraph g = graph(40, ties);
+        ReachableSets.Result with = new ReachableSets(problem(g, all(40), 3, 42, true, 1, Long.MAX_VALUE)).select();
+        ReachableSets.Result plain = new ReachableSets(problem(g, all(40), 3, 42, false, 1, Long.MAX_VALUE)).select();
+        assertEquals(0, with.sentinels());
+        // No sentinel: the same sets, seeds and estimate (only IMM's lower bound of the optimum, taken on the sets
+        // drawn so far, sees the first step's sets earlier).
+        assertEquals(plain.seeds(), with.seeds());
+        assertEquals(plain.sets(), with.sets());
+        assertEquals(plain.entries(), with.entries());
+        assertEquals(plain.estimatedCoverage(), with.estimatedCoverage(), 1e-12);
+        assertEquals(4.5, with.estimatedCoverage(), 0.6, "three pairs, 1.5 each (the greedy's own sample flatters it)");
+    }
+
+    @Test
+    void theSameSetsAndSeedsOnAnyNumberOfThreadsWithinTheBounds() {
+        InfluenceGraph g = graph(52, concat(concat(star(0, 1, 30), star(31, 32, 20)), new int[][] {{0, 31}}));
+        for (boolean sentinels : new boolean[] {false, true}) {
+            for (long maxSteps : new long[] {Long.MAX_VALUE, 5_000}) {
+                ReachableSets.Result one = new ReachableSets(problem(g, all(52), 3, 7, sentinels, 1, maxSteps))
+                        .select();
+                if (maxSteps != Long.MAX_VALUE) {
+                    assertTrue(one.capped() && one.steps() >= maxSteps, "the step bound stops it: " + one);
+                }
+                for (int threads : new int[] {2, 3, 8}) {
+                    ReachableSets.Result many = new ReachableSets(problem(g, all(52), 3, 7, sentinels, threads,
+                            maxSteps)).select();
+                    assertEquals(one, many, threads + " threads, sentinels " + sentinels + ", bound " + maxSteps);
+                }
+            }
+        }
+    }
+
+    private static ReachableSets.Problem problem(InfluenceGraph g, int[] target, int k, long seed, boolean sentinels,
+                                                 int threads, long maxSteps) {
+        return problem(g, target, k, seed, sentinels, threads, maxSteps, 10000);
+    }
+
+    private static ReachableSets.Problem problem(InfluenceGraph g, int[] target, int k, long seed, boolean sentinels,
+                                                 int threads, long maxSteps, int minSets) {
+        return new ReachableSets.Problem(g, HALF, target, allTrue(g.n), ones(g.n), null, Integer.MAX_VALUE, k, 0.3, 1,
+                minSets, 1_000_000, 30_000_000, maxSteps, seed, sentinels, threads);
+    }
+
     private static ReachableSets.Problem problem(InfluenceGraph g, int[] target, int k, long seed) {
         return new ReachableSets.Problem(g, HALF, target, allTrue(g.n), ones(g.n), null, Integer.MAX_VALUE, k, 0.3, 1,
-                10000, 1_000_000, 30_000_000, Long.MAX_VALUE, seed);
+                10000, 1_000_000, 30_000_000, Long.MAX_VALUE, seed, true, 1);
     }
 
     /** Symmetric ties of strength 1 in both directions, as a FRIEND_OF tie gives. */
