@@ -20,10 +20,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a run's results into PostgreSQL: scores with ranks, community memberships per level under stable ids,
- * community summaries, links between communities and the overlapping (secondary) memberships. The figures are
- * computed in memory ({@link SnapshotFigures}) from the run's results and one read of the active ties, and loaded with
- * COPY, inside the caller's transaction, so readers see a run whole or not at all; only the language and postal-code
- * mixes, which need the contact records, are aggregated in SQL.
+ * community summaries, links between communities, the overlapping (secondary) memberships and what each community's
+ * detail lists ({@link CommunityDetails}). The figures are computed in memory ({@link SnapshotFigures}) from the run's
+ * results and one read of the active ties, and loaded with COPY, inside the caller's transaction, so readers see a run
+ * whole or not at all; only the language and postal-code mixes, which need the contact records, are aggregated in SQL.
  */
 @ApplicationScoped
 public class SnapshotStore {
@@ -75,13 +75,19 @@ public class SnapshotStore {
         steps.lap("readTies");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
                 levels, ties, p.resolution(), p.overlapShare());
+        Ranks ranks = ranks(snapshot, figures);
         steps.lap("figures");
-        copyScores(c, run, snapshot, figures);
+        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(), levels, figures,
+                ranks.pagerank(), ranks.betweenness());
+        steps.lap("details");
+        copyScores(c, run, snapshot, ranks);
         steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
         steps.lap("copyMemberships");
-        copyCommunities(c, run, figures);
+        copyCommunities(c, run, figures, details);
         steps.lap("copyCommunities");
+        copyDetails(c, run, snapshot, details);
+        steps.lap("copyDetails");
         describeCommunities(c, run);
         steps.lap("describe");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner.
@@ -184,14 +190,20 @@ public class SnapshotStore {
         }
     }
 
-    private static void copyScores(Connection c, UUID run, Kept snapshot, SnapshotFigures figures)
-            throws SQLException {
+    /** Each contact's rank by each score, indexed like the snapshot's contacts. */
+    private record Ranks(int[] pagerank, int[] betweenness, int[] degree, int[] strength) {
+    }
+
+    private static Ranks ranks(Kept snapshot, SnapshotFigures figures) {
         List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
-        int[] byPagerank = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray());
-        int[] byBetweenness = figures.ranks(
-                nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray());
-        int[] byDegree = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray());
-        int[] byStrength = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::strength).toArray());
+        return new Ranks(figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::strength).toArray()));
+    }
+
+    private static void copyScores(Connection c, UUID run, Kept snapshot, Ranks ranks) throws SQLException {
+        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
         Sql.copyIn(c, """
                 COPY analytics_score (run_id, contact_id, kind, pagerank, betweenness, degree, strength, rank_pagerank,
                                       rank_betweenness, rank_degree, rank_strength, community_id) FROM STDIN""",
@@ -199,7 +211,8 @@ public class SnapshotStore {
                     for (int i = 0; i < nodes.size(); i++) {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
                         rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
-                                n.strength(), byPagerank[i], byBetweenness[i], byDegree[i], byStrength[i],
+                                n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
+                                ranks.strength()[i],
                                 snapshot.ids()[i][0]);
                     }
                 });
@@ -217,15 +230,20 @@ public class SnapshotStore {
                 });
     }
 
-    private static void copyCommunities(Connection c, UUID run, SnapshotFigures figures) throws SQLException {
+    private static void copyCommunities(Connection c, UUID run, SnapshotFigures figures, CommunityDetails details)
+            throws SQLException {
         Sql.copyIn(c, """
                 COPY analytics_community (run_id, id, level, parent_id, size, internal_ties, internal_strength,
-                       external_strength, density, modularity_contribution, kind_mix, languages, postal_codes)
+                       external_strength, density, modularity_contribution, kind_mix, languages, postal_codes,
+                       secondary_count, bridges, bridge_ties, bridge_strengths)
                 FROM STDIN""", rows -> {
                     for (SnapshotFigures.Community k : figures.communities) {
+                        CommunityDetails.Summary d = details.summaries.get(k.id());
                         rows.row(run, k.id(), k.level(), k.parent(), k.size(), k.internalTies(), k.internalStrength(),
                                 k.externalStrength(), k.density(), k.modularityContribution(), json(k.kindMix()),
-                                "[]", "[]");
+                                "[]", "[]", d.secondaryCount(), array(d.bridges(), CommunityDetails.Bridge::other),
+                                array(d.bridges(), CommunityDetails.Bridge::ties),
+                                array(d.bridges(), CommunityDetails.Bridge::strength));
                     }
                 });
         Sql.copyIn(c, "COPY analytics_community_link (run_id, level, a, b, ties, strength) FROM STDIN", rows -> {
@@ -233,6 +251,34 @@ public class SnapshotStore {
                 rows.row(run, l.level(), l.a(), l.b(), l.ties(), l.strength());
             }
         });
+    }
+
+    /**
+     * Each community's members by PageRank, bridging members by betweenness and secondary members by share, in order
+     * ({@link CommunityDetails}): what its detail shows.
+     */
+    private static void copyDetails(Connection c, UUID run, Kept snapshot, CommunityDetails details)
+            throws SQLException {
+        Sql.copyIn(c, """
+                COPY analytics_community_member (run_id, community_id, list, position, contact_id, share,
+                                                 primary_community) FROM STDIN""", rows -> {
+                    for (CommunityDetails.Entry e : details.entries) {
+                        rows.row(run, e.community(), e.kind().stored, e.position(), snapshot.contacts()[e.contact()],
+                                e.share(), e.primaryCommunity());
+                    }
+                });
+    }
+
+    /**
+     * Numbers as a PostgreSQL array literal; a double's shortest decimal form reads back as the same double, so
+     * bridges order the same when read as when computed.
+     */
+    private static <T> String array(List<T> values, java.util.function.Function<T, Number> value) {
+        StringBuilder out = new StringBuilder("{");
+        for (T v : values) {
+            out.append(out.length() > 1 ? "," : "").append(value.apply(v));
+        }
+        return out.append('}').toString();
     }
 
     /** A kind mix as a JSON object; kinds are enum names, which need no escaping. */
@@ -302,14 +348,23 @@ public class SnapshotStore {
     }
 
     /**
-     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores and memberships go,
-     * and the communities it was a primary member of count one member less.
+     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores, memberships and
+     * places in community details go, the communities it was a primary member of count one member less and those it
+     * was a secondary member of one secondary member less.
      */
     void forget(UUID contact) {
         em.createNativeQuery("""
                         UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
                         FROM analytics_membership m
                         WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("""
+                        UPDATE analytics_community c SET secondary_count = c.secondary_count - 1
+                        FROM analytics_membership m
+                        WHERE m.contact_id = :id AND NOT m.is_primary AND c.run_id = m.run_id
+                          AND c.id = m.community_id""")
+                .setParameter("id", contact).executeUpdate();
+        em.createNativeQuery("DELETE FROM analytics_community_member WHERE contact_id = :id")
                 .setParameter("id", contact).executeUpdate();
         em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
                 .setParameter("id", contact).executeUpdate();
