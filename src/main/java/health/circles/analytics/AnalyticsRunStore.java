@@ -199,7 +199,6 @@ public class AnalyticsRunStore {
                 , a AS (DELETE FROM analytics_score WHERE run_id IN (SELECT id FROM old))
                 , b AS (DELETE FROM analytics_membership WHERE run_id IN (SELECT id FROM old))
                 , d AS (DELETE FROM analytics_community_link WHERE run_id IN (SELECT id FROM old))
-                , e AS (DELETE FROM analytics_community_member WHERE run_id IN (SELECT id FROM old))
                 DELETE FROM analytics_community WHERE run_id IN (SELECT id FROM old)""", List.of(keep));
     }
 

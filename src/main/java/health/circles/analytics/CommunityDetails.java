@@ -1,24 +1,24 @@
 package health.circles.analytics;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.function.IntBinaryOperator;
 
 /**
  * What a community's detail ({@code GET /communities/{id}}) lists, computed with the run's snapshot from the figures it
  * already holds in memory: per community its members by PageRank, its bridging members (those with a secondary
- * membership at the community's level) by betweenness, its secondary members by share with their primary community,
- * how many secondary members it has, and the communities it is most tied to. Computed on a read, the same lists took
+ * membership at the community's level) by betweenness, its secondary members by share, how many secondary members it
+ * has, and the communities it is most tied to. Computed on a read, the same lists took
  * 200 to 400 ms per community at 100k contacts (sorting every member of a large community, an EXISTS per member); here
  * they are one pass over the contacts in rank order and one over the secondary memberships and links, each keeping
  * only the best few per community.
  *
- * <p>Only ids and orders are kept: names, kinds and scores are joined when read, so that a renamed contact shows its
- * new name, and an erased contact (whose rows erasure deletes) is never shown. Each contact list keeps {@link #SPARE}
+ * <p>Only ids and orders are kept: names, kinds, scores and shares are joined when read, so that a renamed contact
+ * shows its new name, and an erased contact (whose scores and memberships erasure deletes, and whom it takes out of
+ * these lists) is never shown. Each contact list keeps {@link #SPARE}
  * more than the detail shows, so that erasures before the next run still leave it full.
  */
 final class CommunityDetails {
@@ -34,41 +34,16 @@ final class CommunityDetails {
     /** Members kept per list beyond those shown: what a list can lose to erasures and still show in full. */
     static final int SPARE = 5;
 
-    /** The lists, as stored ({@code analytics_community_member.list}). */
-    enum Kind {
-        TOP("top", CommunityDetails.TOP), BRIDGING("bridging", CommunityDetails.BRIDGING),
-        SECONDARY("secondary", CommunityDetails.SECONDARY);
-
-        final String stored;
-        final int shown;
-
-        Kind(String stored, int shown) {
-            this.stored = stored;
-            this.shown = shown;
-        }
-
-        int kept() {
-            return shown + SPARE;
-        }
-    }
-
     /**
-     * One contact in one list of a community, at {@code position} (from 0); {@code share} and {@code primaryCommunity}
-     * for secondary members only.
+     * One community's lists: contacts as indexes into the snapshot's contacts, best first, each with {@link #SPARE}
+     * more than shown; the bridges strongest first.
      */
-    record Entry(long community, Kind kind, int position, int contact, Double share, Long primaryCommunity) {
+    record Lists(int[] top, int[] bridging, int[] secondary, long secondaryCount, long[] bridges, long[] bridgeTies,
+                 double[] bridgeStrengths) {
     }
 
-    /** A community's secondary member count and the communities it is most tied to, strongest first. */
-    record Summary(long secondaryCount, List<Bridge> bridges) {
-    }
-
-    /** Ties from a community to another of its level. */
-    record Bridge(long other, long ties, double strength) {
-    }
-
-    final List<Entry> entries = new ArrayList<>();
-    final Map<Long, Summary> summaries = new HashMap<>();
+    /** Each community's lists, by its public id. */
+    final Map<Long, Lists> lists = new HashMap<>();
 
     private CommunityDetails() {
     }
@@ -80,97 +55,145 @@ final class CommunityDetails {
      */
     static CommunityDetails compute(UUID[] contacts, long[][] ids, int levels, SnapshotFigures figures,
                                     int[] pagerankRanks, int[] betweennessRanks) {
-        CommunityDetails d = new CommunityDetails();
+        int count = figures.communities.size();
+        Map<Long, Integer> dense = new HashMap<>(count * 2);
+        for (SnapshotFigures.Community c : figures.communities) {
+            dense.put(c.id(), dense.size());
+        }
+        int[][] of = new int[levels][contacts.length];
+        for (int i = 0; i < contacts.length; i++) {
+            for (int level = 0; level < levels; level++) {
+                of[level][i] = dense.get(ids[i][level]);
+            }
+        }
         boolean[][] secondary = new boolean[levels][contacts.length];
-        Map<Long, Best<SnapshotFigures.Membership>> shares = new HashMap<>();
-        Map<Long, long[]> counts = new HashMap<>();
-        Comparator<SnapshotFigures.Membership> byShare = Comparator
-                .comparingDouble((SnapshotFigures.Membership m) -> -m.share())
-                .thenComparing((x, y) -> SnapshotFigures.compareIds(contacts[x.contact()], contacts[y.contact()]));
-        for (SnapshotFigures.Membership m : figures.memberships) {
+        long[] secondaryCount = new long[count];
+        List<SnapshotFigures.Membership> memberships = figures.memberships;
+        Best[] shares = new Best[count];
+        for (int x = 0; x < memberships.size(); x++) {
+            SnapshotFigures.Membership m = memberships.get(x);
             if (!m.primary()) {
                 secondary[m.level()][m.contact()] = true;
-                counts.computeIfAbsent(m.community(), k -> new long[1])[0]++;
-                shares.computeIfAbsent(m.community(), k -> new Best<>(Kind.SECONDARY.kept(), byShare)).offer(m);
+                int c = dense.get(m.community());
+                secondaryCount[c]++;
+                if (shares[c] == null) {
+                    shares[c] = new Best(SECONDARY + SPARE, (p, q) -> {
+                        int byShare = Double.compare(memberships.get(q).share(), memberships.get(p).share());
+                        return byShare != 0 ? byShare : SnapshotFigures.compareIds(
+                                contacts[memberships.get(p).contact()], contacts[memberships.get(q).contact()]);
+                    });
+                }
+                shares[c].offer(x);
             }
         }
-        d.inRankOrder(Kind.TOP, ids, levels, pagerankRanks, null);
-        d.inRankOrder(Kind.BRIDGING, ids, levels, betweennessRanks, secondary);
-        shares.forEach((community, best) -> {
-            List<SnapshotFigures.Membership> found = best.sorted();
-            for (int p = 0; p < found.size(); p++) {
-                SnapshotFigures.Membership m = found.get(p);
-                d.entries.add(new Entry(community, Kind.SECONDARY, p, m.contact(), m.share(),
-                        ids[m.contact()][m.level()]));
-            }
-        });
-        Map<Long, Best<Bridge>> bridges = new HashMap<>();
-        Comparator<Bridge> byStrength = Comparator.comparingDouble((Bridge b) -> -b.strength())
-                .thenComparingLong(Bridge::other);
-        for (SnapshotFigures.Link l : figures.links) {
-            bridges.computeIfAbsent(l.a(), k -> new Best<>(BRIDGES, byStrength))
-                    .offer(new Bridge(l.b(), l.ties(), l.strength()));
-            bridges.computeIfAbsent(l.b(), k -> new Best<>(BRIDGES, byStrength))
-                    .offer(new Bridge(l.a(), l.ties(), l.strength()));
+        int[][] top = inRankOrder(TOP + SPARE, count, of, pagerankRanks, null);
+        int[][] bridging = inRankOrder(BRIDGING + SPARE, count, of, betweennessRanks, secondary);
+        List<SnapshotFigures.Link> links = figures.links;
+        Best[] bridges = new Best[count];
+        for (int x = 0; x < links.size(); x++) {
+            SnapshotFigures.Link l = links.get(x);
+            bridge(bridges, dense.get(l.a()), l.a(), x, links);
+            bridge(bridges, dense.get(l.b()), l.b(), x, links);
         }
-        for (SnapshotFigures.Community c : figures.communities) {
-            long[] count = counts.get(c.id());
-            Best<Bridge> best = bridges.get(c.id());
-            d.summaries.put(c.id(), new Summary(count == null ? 0 : count[0],
-                    best == null ? List.of() : best.sorted()));
+        CommunityDetails d = new CommunityDetails();
+        for (int c = 0; c < count; c++) {
+            long id = figures.communities.get(c).id();
+            int[] shared = shares[c] == null ? new int[0] : shares[c].sorted();
+            int[] secondaries = new int[shared.length];
+            for (int k = 0; k < shared.length; k++) {
+                secondaries[k] = memberships.get(shared[k]).contact();
+            }
+            int[] linked = bridges[c] == null ? new int[0] : bridges[c].sorted();
+            long[] others = new long[linked.length];
+            long[] ties = new long[linked.length];
+            double[] strengths = new double[linked.length];
+            for (int k = 0; k < linked.length; k++) {
+                SnapshotFigures.Link l = links.get(linked[k]);
+                others[k] = l.a() == id ? l.b() : l.a();
+                ties[k] = l.ties();
+                strengths[k] = l.strength();
+            }
+            d.lists.put(id, new Lists(top[c] == null ? new int[0] : top[c], bridging[c] == null ? new int[0]
+                    : bridging[c], secondaries, secondaryCount[c], others, ties, strengths));
         }
         return d;
     }
 
+    /** Offers link {@code x} to community {@code c} (public id {@code id}): strongest first, then the other's id. */
+    private static void bridge(Best[] bridges, int c, long id, int x, List<SnapshotFigures.Link> links) {
+        if (bridges[c] == null) {
+            bridges[c] = new Best(BRIDGES, (p, q) -> {
+                SnapshotFigures.Link lp = links.get(p);
+                SnapshotFigures.Link lq = links.get(q);
+                int byStrength = Double.compare(lq.strength(), lp.strength());
+                return byStrength != 0 ? byStrength
+                        : Long.compare(lp.a() == id ? lp.b() : lp.a(), lq.a() == id ? lq.b() : lq.a());
+            });
+        }
+        bridges[c].offer(x);
+    }
+
     /**
-     * Each community's first primary members in the order of {@code ranks}, at every level at once; with
+     * Each community's first {@code kept} primary members in the order of {@code ranks}, at every level at once; with
      * {@code only}, those of them marked at the community's level.
      */
-    private void inRankOrder(Kind kind, long[][] ids, int levels, int[] ranks, boolean[][] only) {
+    private static int[][] inRankOrder(int kept, int count, int[][] of, int[] ranks, boolean[][] only) {
         int[] byRank = new int[ranks.length];
         for (int i = 0; i < ranks.length; i++) {
             byRank[ranks[i] - 1] = i;
         }
-        Map<Long, int[]> listed = new HashMap<>();
+        int[][] lists = new int[count][];
+        int[] listed = new int[count];
         for (int i : byRank) {
-            for (int level = 0; level < levels; level++) {
+            for (int level = 0; level < of.length; level++) {
                 if (only != null && !only[level][i]) {
                     continue;
                 }
-                long community = ids[i][level];
-                int[] n = listed.computeIfAbsent(community, k -> new int[1]);
-                if (n[0] < kind.kept()) {
-                    entries.add(new Entry(community, kind, n[0]++, i, null, null));
+                int c = of[level][i];
+                if (listed[c] < kept) {
+                    if (lists[c] == null) {
+                        lists[c] = new int[kept];
+                    }
+                    lists[c][listed[c]++] = i;
                 }
             }
         }
-    }
-
-    /** The best {@code k} of what is offered by an order (the first of the order the best), without sorting all. */
-    private static final class Best<T> {
-        private final int k;
-        private final Comparator<T> order;
-        private final PriorityQueue<T> kept;
-
-        Best(int k, Comparator<T> order) {
-            this.k = k;
-            this.order = order;
-            this.kept = new PriorityQueue<>(order.reversed());
-        }
-
-        void offer(T value) {
-            if (kept.size() < k) {
-                kept.add(value);
-            } else if (order.compare(value, kept.peek()) < 0) {
-                kept.poll();
-                kept.add(value);
+        for (int c = 0; c < count; c++) {
+            if (lists[c] != null) {
+                lists[c] = Arrays.copyOf(lists[c], listed[c]);
             }
         }
+        return lists;
+    }
 
-        List<T> sorted() {
-            List<T> out = new ArrayList<>(kept);
-            out.sort(order);
-            return out;
+    /**
+     * The best {@code k} of the items offered (ints) by an order, the best first: a sorted array that most offers
+     * leave at one comparison with its last.
+     */
+    private static final class Best {
+        private final int[] kept;
+        private final IntBinaryOperator order;
+        private int size;
+
+        Best(int k, IntBinaryOperator order) {
+            this.kept = new int[k];
+            this.order = order;
+        }
+
+        void offer(int item) {
+            if (size == kept.length && order.applyAsInt(item, kept[size - 1]) >= 0) {
+                return;
+            }
+            int at = size == kept.length ? size - 1 : size++;
+            while (at > 0 && order.applyAsInt(item, kept[at - 1]) < 0) {
+                kept[at] = kept[at - 1];
+                at--;
+            }
+            kept[at] = item;
+        }
+
+        int[] sorted() {
+            return Arrays.copyOf(kept, size);
         }
     }
 }

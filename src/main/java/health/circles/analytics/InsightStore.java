@@ -214,37 +214,49 @@ public class InsightStore {
     }
 
     /**
-     * The members a community's detail shows, from the lists the snapshot wrote: their names now, their kinds and
-     * scores from the run. An erased contact has neither scores nor rows in the lists.
+     * The members a community's detail shows, from the lists the snapshot wrote: their names now, their kinds, scores
+     * and shares from the run, and a secondary member's primary community at the community's level. Erasure takes a
+     * contact out of the lists and deletes its scores.
      */
     Listed listed(UUID run, long community) {
         Map<String, List<Object>> lists = new HashMap<>();
         query("""
-                SELECT e.list, e.contact_id, c.display_name, s.kind, s.pagerank, s.rank_pagerank, s.betweenness,
-                       s.rank_betweenness, e.share, e.primary_community
-                FROM analytics_community_member e
-                JOIN analytics_score s ON s.run_id = e.run_id AND s.contact_id = e.contact_id
-                LEFT JOIN LATERAL (SELECT display_name FROM contact c WHERE c.id = e.contact_id LIMIT 1) c ON true
-                WHERE e.run_id = ? AND e.community_id = ?
-                ORDER BY e.list, e.position""", List.of(run, community), r -> {
+                SELECT x.list, x.id, c.display_name, s.kind, s.pagerank, s.rank_pagerank, s.betweenness,
+                       s.rank_betweenness, m.share, p.community_id
+                FROM analytics_community k
+                CROSS JOIN LATERAL (
+                    SELECT 'top' AS list, u.id, u.n FROM unnest(k.top_members) WITH ORDINALITY u(id, n)
+                    UNION ALL SELECT 'bridging', u.id, u.n FROM unnest(k.bridging_members) WITH ORDINALITY u(id, n)
+                    UNION ALL SELECT 'secondary', u.id, u.n FROM unnest(k.secondary_members) WITH ORDINALITY u(id, n)
+                ) x
+                JOIN analytics_score s ON s.run_id = k.run_id AND s.contact_id = x.id
+                LEFT JOIN LATERAL (SELECT display_name FROM contact c WHERE c.id = x.id LIMIT 1) c ON true
+                LEFT JOIN LATERAL (SELECT m.share FROM analytics_membership m WHERE x.list = 'secondary'
+                                   AND m.run_id = k.run_id AND m.contact_id = x.id AND m.community_id = k.id) m ON true
+                LEFT JOIN LATERAL (SELECT p.community_id FROM analytics_membership p WHERE x.list = 'secondary'
+                                   AND p.run_id = k.run_id AND p.contact_id = x.id AND p.level = k.level
+                                   AND p.is_primary LIMIT 1) p ON true
+                WHERE k.run_id = ? AND k.id = ?
+                ORDER BY x.list, x.n""", List.of(run, community), r -> {
             String list = r.getString(1);
             UUID id = r.getObject(2, UUID.class);
-            Object item = CommunityDetails.Kind.SECONDARY.stored.equals(list)
+            Object item = "secondary".equals(list)
                     ? new SecondaryMember(id, r.getString(3), r.getString(4), r.getLong(10), r.getDouble(9))
                     : new Member(id, r.getString(3), r.getString(4), r.getDouble(5), r.getInt(6), r.getDouble(7),
                     r.getInt(8));
             lists.computeIfAbsent(list, k -> new ArrayList<>()).add(item);
             return null;
         });
-        return new Listed(shown(lists, CommunityDetails.Kind.TOP), shown(lists, CommunityDetails.Kind.BRIDGING),
-                shown(lists, CommunityDetails.Kind.SECONDARY));
+        return new Listed(shown(lists, "top", CommunityDetails.TOP),
+                shown(lists, "bridging", CommunityDetails.BRIDGING),
+                shown(lists, "secondary", CommunityDetails.SECONDARY));
     }
 
-    /** The first of a list as many as its detail shows (the rest are spares for erasures). */
+    /** The first {@code shown} of a list (the rest are spares for erasures). */
     @SuppressWarnings("unchecked")
-    private static <T> List<T> shown(Map<String, List<Object>> lists, CommunityDetails.Kind kind) {
-        List<Object> found = lists.getOrDefault(kind.stored, List.of());
-        return (List<T>) List.copyOf(found.subList(0, Math.min(kind.shown, found.size())));
+    private static <T> List<T> shown(Map<String, List<Object>> lists, String list, int shown) {
+        List<Object> found = lists.getOrDefault(list, List.of());
+        return (List<T>) List.copyOf(found.subList(0, Math.min(shown, found.size())));
     }
 
     List<Membership> memberships(UUID run, UUID contact) {

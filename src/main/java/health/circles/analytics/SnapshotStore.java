@@ -84,10 +84,8 @@ public class SnapshotStore {
         steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
         steps.lap("copyMemberships");
-        copyCommunities(c, run, figures, details);
+        copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
-        copyDetails(c, run, snapshot, details);
-        steps.lap("copyDetails");
         describeCommunities(c, run);
         steps.lap("describe");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner.
@@ -212,8 +210,7 @@ public class SnapshotStore {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
                         rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
                                 n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
-                                ranks.strength()[i],
-                                snapshot.ids()[i][0]);
+                                ranks.strength()[i], snapshot.ids()[i][0]);
                     }
                 });
     }
@@ -230,20 +227,25 @@ public class SnapshotStore {
                 });
     }
 
-    private static void copyCommunities(Connection c, UUID run, SnapshotFigures figures, CommunityDetails details)
-            throws SQLException {
+    /** Each community's summary with what its detail lists ({@link CommunityDetails}), and the links. */
+    private static void copyCommunities(Connection c, UUID run, Kept snapshot, SnapshotFigures figures,
+                                        CommunityDetails details) throws SQLException {
         Sql.copyIn(c, """
                 COPY analytics_community (run_id, id, level, parent_id, size, internal_ties, internal_strength,
                        external_strength, density, modularity_contribution, kind_mix, languages, postal_codes,
-                       secondary_count, bridges, bridge_ties, bridge_strengths)
+                       secondary_count, bridges, bridge_ties, bridge_strengths, top_members, bridging_members,
+                       secondary_members)
                 FROM STDIN""", rows -> {
                     for (SnapshotFigures.Community k : figures.communities) {
-                        CommunityDetails.Summary d = details.summaries.get(k.id());
+                        CommunityDetails.Lists d = details.lists.get(k.id());
                         rows.row(run, k.id(), k.level(), k.parent(), k.size(), k.internalTies(), k.internalStrength(),
                                 k.externalStrength(), k.density(), k.modularityContribution(), json(k.kindMix()),
-                                "[]", "[]", d.secondaryCount(), array(d.bridges(), CommunityDetails.Bridge::other),
-                                array(d.bridges(), CommunityDetails.Bridge::ties),
-                                array(d.bridges(), CommunityDetails.Bridge::strength));
+                                "[]", "[]", d.secondaryCount(), array(Arrays.stream(d.bridges()).boxed()),
+                                array(Arrays.stream(d.bridgeTies()).boxed()),
+                                array(Arrays.stream(d.bridgeStrengths()).boxed()),
+                                array(Arrays.stream(d.top()).mapToObj(i -> snapshot.contacts()[i])),
+                                array(Arrays.stream(d.bridging()).mapToObj(i -> snapshot.contacts()[i])),
+                                array(Arrays.stream(d.secondary()).mapToObj(i -> snapshot.contacts()[i])));
                     }
                 });
         Sql.copyIn(c, "COPY analytics_community_link (run_id, level, a, b, ties, strength) FROM STDIN", rows -> {
@@ -254,31 +256,11 @@ public class SnapshotStore {
     }
 
     /**
-     * Each community's members by PageRank, bridging members by betweenness and secondary members by share, in order
-     * ({@link CommunityDetails}): what its detail shows.
+     * Numbers or uuids as a PostgreSQL array literal; a double's shortest decimal form reads back as the same double,
+     * so bridges order the same when read as when computed.
      */
-    private static void copyDetails(Connection c, UUID run, Kept snapshot, CommunityDetails details)
-            throws SQLException {
-        Sql.copyIn(c, """
-                COPY analytics_community_member (run_id, community_id, list, position, contact_id, share,
-                                                 primary_community) FROM STDIN""", rows -> {
-                    for (CommunityDetails.Entry e : details.entries) {
-                        rows.row(run, e.community(), e.kind().stored, e.position(), snapshot.contacts()[e.contact()],
-                                e.share(), e.primaryCommunity());
-                    }
-                });
-    }
-
-    /**
-     * Numbers as a PostgreSQL array literal; a double's shortest decimal form reads back as the same double, so
-     * bridges order the same when read as when computed.
-     */
-    private static <T> String array(List<T> values, java.util.function.Function<T, Number> value) {
-        StringBuilder out = new StringBuilder("{");
-        for (T v : values) {
-            out.append(out.length() > 1 ? "," : "").append(value.apply(v));
-        }
-        return out.append('}').toString();
+    private static String array(java.util.stream.Stream<?> values) {
+        return values.map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     /** A kind mix as a JSON object; kinds are enum names, which need no escaping. */
@@ -348,23 +330,20 @@ public class SnapshotStore {
     }
 
     /**
-     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores, memberships and
-     * places in community details go, the communities it was a primary member of count one member less and those it
-     * was a secondary member of one secondary member less.
+     * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores and memberships go,
+     * and with them its places in the communities' detail lists; the communities it was a primary member of count one
+     * member less, those it was a secondary member of one secondary member less.
      */
     void forget(UUID contact) {
         em.createNativeQuery("""
-                        UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
+                        UPDATE analytics_community c
+                        SET size = CASE WHEN m.is_primary THEN greatest(c.size - 1, 0) ELSE c.size END,
+                            secondary_count = c.secondary_count - CASE WHEN m.is_primary THEN 0 ELSE 1 END,
+                            top_members = array_remove(c.top_members, m.contact_id),
+                            bridging_members = array_remove(c.bridging_members, m.contact_id),
+                            secondary_members = array_remove(c.secondary_members, m.contact_id)
                         FROM analytics_membership m
-                        WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
-                .setParameter("id", contact).executeUpdate();
-        em.createNativeQuery("""
-                        UPDATE analytics_community c SET secondary_count = c.secondary_count - 1
-                        FROM analytics_membership m
-                        WHERE m.contact_id = :id AND NOT m.is_primary AND c.run_id = m.run_id
-                          AND c.id = m.community_id""")
-                .setParameter("id", contact).executeUpdate();
-        em.createNativeQuery("DELETE FROM analytics_community_member WHERE contact_id = :id")
+                        WHERE m.contact_id = :id AND c.run_id = m.run_id AND c.id = m.community_id""")
                 .setParameter("id", contact).executeUpdate();
         em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
                 .setParameter("id", contact).executeUpdate();
