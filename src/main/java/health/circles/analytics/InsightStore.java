@@ -185,8 +185,8 @@ public class InsightStore {
     Optional<Detail> detail(UUID run, long id) {
         return query("SELECT " + COMMUNITY_COLUMNS + """
                 , c.secondary_count, c.bridges, c.bridge_ties, c.bridge_strengths,
-                  ARRAY(SELECT o.size FROM unnest(c.bridges) WITH ORDINALITY b(id, n)
-                        JOIN analytics_community o ON o.run_id = c.run_id AND o.id = b.id ORDER BY b.n) AS bridge_sizes,
+                  ARRAY(SELECT (SELECT o.size FROM analytics_community o WHERE o.run_id = c.run_id AND o.id = b.id)
+                        FROM unnest(c.bridges) WITH ORDINALITY b(id, n) ORDER BY b.n) AS bridge_sizes,
                   ARRAY(SELECT k.id FROM analytics_community k WHERE k.run_id = c.run_id AND k.parent_id = c.id
                         ORDER BY k.size DESC, k.id LIMIT 100) AS children
                 FROM analytics_community c WHERE c.run_id = ? AND c.id = ?""", List.of(run, id), r -> {
@@ -216,7 +216,8 @@ public class InsightStore {
     /**
      * The members a community's detail shows, from the lists the snapshot wrote: their names now, their kinds, scores
      * and shares from the run, and a secondary member's primary community at the community's level. Erasure takes a
-     * contact out of the lists and deletes its scores.
+     * contact out of the lists and deletes its scores. Each lookup is a LATERAL with LIMIT 1 (see ACTIVE_EDGES): a
+     * plain join let the planner hash-join the community's whole membership, or the run's scores, for fifty rows.
      */
     Listed listed(UUID run, long community) {
         Map<String, List<Object>> lists = new HashMap<>();
@@ -229,10 +230,13 @@ public class InsightStore {
                     UNION ALL SELECT 'bridging', u.id, u.n FROM unnest(k.bridging_members) WITH ORDINALITY u(id, n)
                     UNION ALL SELECT 'secondary', u.id, u.n FROM unnest(k.secondary_members) WITH ORDINALITY u(id, n)
                 ) x
-                JOIN analytics_score s ON s.run_id = k.run_id AND s.contact_id = x.id
+                CROSS JOIN LATERAL (SELECT s.kind, s.pagerank, s.rank_pagerank, s.betweenness, s.rank_betweenness
+                                    FROM analytics_score s WHERE s.run_id = k.run_id AND s.contact_id = x.id
+                                    LIMIT 1) s
                 LEFT JOIN LATERAL (SELECT display_name FROM contact c WHERE c.id = x.id LIMIT 1) c ON true
                 LEFT JOIN LATERAL (SELECT m.share FROM analytics_membership m WHERE x.list = 'secondary'
-                                   AND m.run_id = k.run_id AND m.contact_id = x.id AND m.community_id = k.id) m ON true
+                                   AND m.run_id = k.run_id AND m.contact_id = x.id AND m.community_id = k.id
+                                   LIMIT 1) m ON true
                 LEFT JOIN LATERAL (SELECT p.community_id FROM analytics_membership p WHERE x.list = 'secondary'
                                    AND p.run_id = k.run_id AND p.contact_id = x.id AND p.level = k.level
                                    AND p.is_primary LIMIT 1) p ON true
