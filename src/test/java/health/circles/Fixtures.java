@@ -74,10 +74,15 @@ public final class Fixtures {
      * until it has succeeded; answers its id. Runs are global to the database.
      */
     public static String analyticsRun(Duration atMost) {
+        return analyticsRun(atMost, "{}");
+    }
+
+    /** The same with the run's parameters ({@code POST /analytics/runs}'s body). */
+    public static String analyticsRun(Duration atMost, String parameters) {
         long deadline = System.nanoTime() + atMost.toNanos();
         String location = await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
-                    Response started = admin().contentType(ContentType.JSON).body("{}").when()
+                    Response started = admin().contentType(ContentType.JSON).body(parameters).when()
                             .post("/api/v1/analytics/runs");
                     if (started.statusCode() == 202) {
                         return started.header("Location");

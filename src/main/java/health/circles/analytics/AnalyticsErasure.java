@@ -5,11 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * What erasing a contact means for analytics, inside the erasure transaction: its scores and community memberships
- * leave every snapshot (the latest and the history), so rankings and community listings answer for it as for an id
- * never seen; the communities it belonged to count one member less. Their other figures (density, kind and language
- * mixes) are aggregates that name no one and stay as computed until the next run. The scores written back to its
- * graph node go with the node, which the outbox removes.
+ * What erasing a contact means for analytics, inside the erasure transaction: its scores, community memberships and
+ * places in community details leave every snapshot (the latest and the history), so rankings and community listings
+ * answer for it as for an id never seen; the communities it belonged to count one member less. Their other figures
+ * (density, kind and language mixes) are aggregates that name no one and stay as computed until the next run. The
+ * scores written back to its graph node go with the node, which the outbox removes.
  */
 @ApplicationScoped
 public class AnalyticsErasure {

@@ -35,7 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 @Tag(name = "Analytics")
 @APIResponse(responseCode = "400", description = "Bad Request",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "409", description = "No analytics run has succeeded yet",
+@APIResponse(responseCode = "409", description = "No analytics run has succeeded yet (no-analytics-run), or a "
+        + "community's detail from a run written before details were kept with the run (analytics-run-outdated)",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CommunityResource {
 

@@ -165,20 +165,25 @@ public class InsightService {
                 InsightCache::named);
     }
 
+    /**
+     * A community's detail from what the run's snapshot wrote for it (CommunityDetails): two indexed reads and the
+     * names now of the communities it names.
+     */
     private CommunityDetail community(UUID run, long id) {
-        Community found = insights.community(run, id).orElseThrow(() -> unknownCommunity(id, run));
-        List<InsightViews.Bridge> bridges = insights.bridges(run, id, 10);
+        InsightStore.Detail found = insights.detail(run, id).orElseThrow(() -> unknownCommunity(id, run));
+        if (found.secondaryCount() == null) {
+            throw new Conflict("analytics-run-outdated", "Community details need a new run",
+                    "The latest analytics run " + run + " was written before community details were kept with the "
+                            + "run; start one with POST /api/v1/analytics/runs");
+        }
         List<Long> ids = new ArrayList<>(List.of(id));
-        bridges.forEach(b -> ids.add(b.communityId()));
+        found.bridges().forEach(b -> ids.add(b.communityId()));
         Map<Long, CommunityNames.Name> of = names(run, ids);
-        Community summary = found.named(of.get(id));
-        return new CommunityDetail(summary, run, insights.children(run, id),
-                insights.members(run, id, Metric.PAGERANK, false, 10),
-                bridges.stream().map(b -> new InsightViews.Bridge(b.communityId(), b.size(), b.ties(), b.strength(),
-                        nameOf(of, b.communityId()))).toList(),
-                insights.members(run, id, Metric.BETWEENNESS, true, 5),
-                insights.secondaryCount(run, id),
-                insights.secondaryMembers(run, id, 20));
+        InsightStore.Listed members = insights.listed(run, id);
+        return new CommunityDetail(found.summary().named(of.get(id)), run, found.children(), members.top(),
+                found.bridges().stream().map(b -> new InsightViews.Bridge(b.communityId(), b.size(), b.ties(),
+                        b.strength(), nameOf(of, b.communityId()))).toList(),
+                members.bridging(), found.secondaryCount(), members.secondary());
     }
 
     /** The name of a community of the latest run. */

@@ -176,53 +176,91 @@ public class InsightStore {
                 List.of(run, id), this::community).stream().findFirst();
     }
 
-    List<Long> children(UUID run, long id) {
-        return query("SELECT id FROM analytics_community WHERE run_id = ? AND parent_id = ? ORDER BY size DESC, id "
-                + "LIMIT 100", List.of(run, id), r -> r.getLong(1));
+    /**
+     * A community's summary with what its detail shows of other communities, as the run's snapshot wrote it
+     * ({@link CommunityDetails}): its children largest first (at most 100), the communities it is most tied to with
+     * their sizes now (erasure changes sizes), and how many secondary members it has (null for a run written before
+     * details were). One row, by primary key; the children by their own index.
+     */
+    Optional<Detail> detail(UUID run, long id) {
+        return query("SELECT " + COMMUNITY_COLUMNS + """
+                , c.secondary_count, c.bridges, c.bridge_ties, c.bridge_strengths,
+                  ARRAY(SELECT (SELECT o.size FROM analytics_community o WHERE o.run_id = c.run_id AND o.id = b.id)
+                        FROM unnest(c.bridges) WITH ORDINALITY b(id, n) ORDER BY b.n) AS bridge_sizes,
+                  ARRAY(SELECT k.id FROM analytics_community k WHERE k.run_id = c.run_id AND k.parent_id = c.id
+                        ORDER BY k.size DESC, k.id LIMIT 100) AS children
+                FROM analytics_community c WHERE c.run_id = ? AND c.id = ?""", List.of(run, id), r -> {
+            Long secondary = (Long) r.getObject("secondary_count");
+            List<Bridge> bridges = new ArrayList<>();
+            if (secondary != null) {
+                Long[] others = (Long[]) r.getArray("bridges").getArray();
+                Long[] ties = (Long[]) r.getArray("bridge_ties").getArray();
+                Double[] strengths = (Double[]) r.getArray("bridge_strengths").getArray();
+                Integer[] sizes = (Integer[]) r.getArray("bridge_sizes").getArray();
+                for (int i = 0; i < others.length; i++) {
+                    bridges.add(new Bridge(others[i], sizes[i], ties[i], strengths[i], null));
+                }
+            }
+            return new Detail(community(r), List.of((Long[]) r.getArray("children").getArray()), bridges, secondary);
+        }).stream().findFirst();
     }
 
-    /** Members by a metric's rank. {@code bridging}: only members with a tie to another community. */
-    List<Member> members(UUID run, long community, Metric metric, boolean bridging, int limit) {
-        String sql = "SELECT s.contact_id, c.display_name, s.kind, s.pagerank, s.rank_pagerank, s.betweenness, "
-                + "s.rank_betweenness FROM analytics_membership m "
-                + "JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id "
-                + "LEFT JOIN contact c ON c.id = m.contact_id "
-                + "WHERE m.run_id = ? AND m.community_id = ? AND m.is_primary"
-                + (bridging ? " AND EXISTS (SELECT 1 FROM analytics_membership o WHERE o.run_id = m.run_id "
-                + "AND o.contact_id = m.contact_id AND o.level = m.level AND NOT o.is_primary)"
-                + " " : "")
-                + " ORDER BY s." + metric.rankColumn + " LIMIT ?";
-        return query(sql, List.of(run, community, limit), r -> new Member(r.getObject(1, UUID.class), r.getString(2),
-                r.getString(3), r.getDouble(4), r.getInt(5), r.getDouble(6), r.getInt(7)));
+    /** A community's summary with its children, bridges and secondary member count. */
+    record Detail(Community summary, List<Long> children, List<Bridge> bridges, Long secondaryCount) {
     }
 
-    List<Bridge> bridges(UUID run, long community, int limit) {
-        return query("""
-                SELECT CASE WHEN l.a = ? THEN l.b ELSE l.a END AS other, c.size, l.ties, l.strength
-                FROM analytics_community_link l
-                JOIN analytics_community c ON c.run_id = l.run_id AND c.id = CASE WHEN l.a = ? THEN l.b ELSE l.a END
-                WHERE l.run_id = ? AND (l.a = ? OR l.b = ?)
-                ORDER BY l.strength DESC, other LIMIT ?""", List.of(community, community, run, community, community, limit),
-                r -> new Bridge(r.getLong(1), r.getInt(2), r.getLong(3), r.getDouble(4), null));
+    /** The members a community's detail shows, each list in order and at most as long as shown. */
+    record Listed(List<Member> top, List<Member> bridging, List<SecondaryMember> secondary) {
     }
 
-    long secondaryCount(UUID run, long community) {
-        return query("SELECT count(*) FROM analytics_membership WHERE run_id = ? AND community_id = ? AND NOT is_primary",
-                List.of(run, community), r -> r.getLong(1)).get(0);
+    /**
+     * The members a community's detail shows, from the lists the snapshot wrote: their names now, their kinds, scores
+     * and shares from the run, and a secondary member's primary community at the community's level. Erasure takes a
+     * contact out of the lists and deletes its scores. Each lookup is a LATERAL with LIMIT 1 (see ACTIVE_EDGES): a
+     * plain join let the planner hash-join the community's whole membership, or the run's scores, for fifty rows.
+     */
+    Listed listed(UUID run, long community) {
+        Map<String, List<Object>> lists = new HashMap<>();
+        query("""
+                SELECT x.list, x.id, c.display_name, s.kind, s.pagerank, s.rank_pagerank, s.betweenness,
+                       s.rank_betweenness, m.share, p.community_id
+                FROM analytics_community k
+                CROSS JOIN LATERAL (
+                    SELECT 'top' AS list, u.id, u.n FROM unnest(k.top_members) WITH ORDINALITY u(id, n)
+                    UNION ALL SELECT 'bridging', u.id, u.n FROM unnest(k.bridging_members) WITH ORDINALITY u(id, n)
+                    UNION ALL SELECT 'secondary', u.id, u.n FROM unnest(k.secondary_members) WITH ORDINALITY u(id, n)
+                ) x
+                CROSS JOIN LATERAL (SELECT s.kind, s.pagerank, s.rank_pagerank, s.betweenness, s.rank_betweenness
+                                    FROM analytics_score s WHERE s.run_id = k.run_id AND s.contact_id = x.id
+                                    LIMIT 1) s
+                LEFT JOIN LATERAL (SELECT display_name FROM contact c WHERE c.id = x.id LIMIT 1) c ON true
+                LEFT JOIN LATERAL (SELECT m.share FROM analytics_membership m WHERE x.list = 'secondary'
+                                   AND m.run_id = k.run_id AND m.contact_id = x.id AND m.community_id = k.id
+                                   LIMIT 1) m ON true
+                LEFT JOIN LATERAL (SELECT p.community_id FROM analytics_membership p WHERE x.list = 'secondary'
+                                   AND p.run_id = k.run_id AND p.contact_id = x.id AND p.level = k.level
+                                   AND p.is_primary LIMIT 1) p ON true
+                WHERE k.run_id = ? AND k.id = ?
+                ORDER BY x.list, x.n""", List.of(run, community), r -> {
+            String list = r.getString(1);
+            UUID id = r.getObject(2, UUID.class);
+            Object item = "secondary".equals(list)
+                    ? new SecondaryMember(id, r.getString(3), r.getString(4), r.getLong(10), r.getDouble(9))
+                    : new Member(id, r.getString(3), r.getString(4), r.getDouble(5), r.getInt(6), r.getDouble(7),
+                    r.getInt(8));
+            lists.computeIfAbsent(list, k -> new ArrayList<>()).add(item);
+            return null;
+        });
+        return new Listed(shown(lists, "top", CommunityDetails.TOP),
+                shown(lists, "bridging", CommunityDetails.BRIDGING),
+                shown(lists, "secondary", CommunityDetails.SECONDARY));
     }
 
-    List<SecondaryMember> secondaryMembers(UUID run, long community, int limit) {
-        return query("""
-                SELECT m.contact_id, c.display_name, s.kind, p.community_id, m.share
-                FROM analytics_membership m
-                JOIN analytics_membership p ON p.run_id = m.run_id AND p.contact_id = m.contact_id AND p.level = m.level
-                     AND p.is_primary
-                JOIN analytics_score s ON s.run_id = m.run_id AND s.contact_id = m.contact_id
-                LEFT JOIN contact c ON c.id = m.contact_id
-                WHERE m.run_id = ? AND m.community_id = ? AND NOT m.is_primary
-                ORDER BY m.share DESC, m.contact_id LIMIT ?""", List.of(run, community, limit),
-                r -> new SecondaryMember(r.getObject(1, UUID.class), r.getString(2), r.getString(3), r.getLong(4),
-                        r.getDouble(5)));
+    /** The first {@code shown} of a list (the rest are spares for erasures). */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> shown(Map<String, List<Object>> lists, String list, int shown) {
+        List<Object> found = lists.getOrDefault(list, List.of());
+        return (List<T>) List.copyOf(found.subList(0, Math.min(shown, found.size())));
     }
 
     List<Membership> memberships(UUID run, UUID contact) {

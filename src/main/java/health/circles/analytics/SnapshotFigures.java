@@ -242,6 +242,12 @@ final class SnapshotFigures {
         return Math.floor(settled * 1e9 + 0.5) / 1e9;
     }
 
+    /** Contact ids in the order PostgreSQL gives uuids (unsigned, byte by byte), which {@code UUID} does not. */
+    static int compareIds(UUID x, UUID y) {
+        int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+    }
+
     /**
      * Ranks by a score: 1 for the highest, equal scores in the order of their contact ids as PostgreSQL orders uuids
      * (unsigned, byte by byte).
@@ -253,12 +259,7 @@ final class SnapshotFigures {
         }
         Arrays.sort(order, (x, y) -> {
             int byScore = Double.compare(scores[y], scores[x]);
-            if (byScore != 0) {
-                return byScore;
-            }
-            int high = Long.compareUnsigned(contacts[x].getMostSignificantBits(), contacts[y].getMostSignificantBits());
-            return high != 0 ? high
-                    : Long.compareUnsigned(contacts[x].getLeastSignificantBits(), contacts[y].getLeastSignificantBits());
+            return byScore != 0 ? byScore : compareIds(contacts[x], contacts[y]);
         });
         int[] ranks = new int[contacts.length];
         for (int r = 0; r < order.length; r++) {

@@ -20,10 +20,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Writes a run's results into PostgreSQL: scores with ranks, community memberships per level under stable ids,
- * community summaries, links between communities and the overlapping (secondary) memberships. The figures are
- * computed in memory ({@link SnapshotFigures}) from the run's results and one read of the active ties, and loaded with
- * COPY, inside the caller's transaction, so readers see a run whole or not at all; only the language and postal-code
- * mixes, which need the contact records, are aggregated in SQL.
+ * community summaries, links between communities, the overlapping (secondary) memberships and what each community's
+ * detail lists ({@link CommunityDetails}). The figures are computed in memory ({@link SnapshotFigures}) from the run's
+ * results and one read of the active ties, and loaded with COPY, inside the caller's transaction, so readers see a run
+ * whole or not at all; only the language and postal-code mixes, which need the contact records, are aggregated in SQL.
  */
 @ApplicationScoped
 public class SnapshotStore {
@@ -75,12 +75,16 @@ public class SnapshotStore {
         steps.lap("readTies");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
                 levels, ties, p.resolution(), p.overlapShare());
+        Ranks ranks = ranks(snapshot, figures);
         steps.lap("figures");
-        copyScores(c, run, snapshot, figures);
+        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(), levels, figures,
+                ranks.pagerank(), ranks.betweenness());
+        steps.lap("details");
+        copyScores(c, run, snapshot, ranks);
         steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
         steps.lap("copyMemberships");
-        copyCommunities(c, run, figures);
+        copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
         describeCommunities(c, run);
         steps.lap("describe");
@@ -184,14 +188,20 @@ public class SnapshotStore {
         }
     }
 
-    private static void copyScores(Connection c, UUID run, Kept snapshot, SnapshotFigures figures)
-            throws SQLException {
+    /** Each contact's rank by each score, indexed like the snapshot's contacts. */
+    private record Ranks(int[] pagerank, int[] betweenness, int[] degree, int[] strength) {
+    }
+
+    private static Ranks ranks(Kept snapshot, SnapshotFigures figures) {
         List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
-        int[] byPagerank = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray());
-        int[] byBetweenness = figures.ranks(
-                nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray());
-        int[] byDegree = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray());
-        int[] byStrength = figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::strength).toArray());
+        return new Ranks(figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray()),
+                figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::strength).toArray()));
+    }
+
+    private static void copyScores(Connection c, UUID run, Kept snapshot, Ranks ranks) throws SQLException {
+        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
         Sql.copyIn(c, """
                 COPY analytics_score (run_id, contact_id, kind, pagerank, betweenness, degree, strength, rank_pagerank,
                                       rank_betweenness, rank_degree, rank_strength, community_id) FROM STDIN""",
@@ -199,8 +209,8 @@ public class SnapshotStore {
                     for (int i = 0; i < nodes.size(); i++) {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
                         rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
-                                n.strength(), byPagerank[i], byBetweenness[i], byDegree[i], byStrength[i],
-                                snapshot.ids()[i][0]);
+                                n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
+                                ranks.strength()[i], snapshot.ids()[i][0]);
                     }
                 });
     }
@@ -217,15 +227,25 @@ public class SnapshotStore {
                 });
     }
 
-    private static void copyCommunities(Connection c, UUID run, SnapshotFigures figures) throws SQLException {
+    /** Each community's summary with what its detail lists ({@link CommunityDetails}), and the links. */
+    private static void copyCommunities(Connection c, UUID run, Kept snapshot, SnapshotFigures figures,
+                                        CommunityDetails details) throws SQLException {
         Sql.copyIn(c, """
                 COPY analytics_community (run_id, id, level, parent_id, size, internal_ties, internal_strength,
-                       external_strength, density, modularity_contribution, kind_mix, languages, postal_codes)
+                       external_strength, density, modularity_contribution, kind_mix, languages, postal_codes,
+                       secondary_count, bridges, bridge_ties, bridge_strengths, top_members, bridging_members,
+                       secondary_members)
                 FROM STDIN""", rows -> {
                     for (SnapshotFigures.Community k : figures.communities) {
+                        CommunityDetails.Lists d = details.lists.get(k.id());
                         rows.row(run, k.id(), k.level(), k.parent(), k.size(), k.internalTies(), k.internalStrength(),
                                 k.externalStrength(), k.density(), k.modularityContribution(), json(k.kindMix()),
-                                "[]", "[]");
+                                "[]", "[]", d.secondaryCount(), array(Arrays.stream(d.bridges()).boxed()),
+                                array(Arrays.stream(d.bridgeTies()).boxed()),
+                                array(Arrays.stream(d.bridgeStrengths()).boxed()),
+                                array(Arrays.stream(d.top()).mapToObj(i -> snapshot.contacts()[i])),
+                                array(Arrays.stream(d.bridging()).mapToObj(i -> snapshot.contacts()[i])),
+                                array(Arrays.stream(d.secondary()).mapToObj(i -> snapshot.contacts()[i])));
                     }
                 });
         Sql.copyIn(c, "COPY analytics_community_link (run_id, level, a, b, ties, strength) FROM STDIN", rows -> {
@@ -233,6 +253,14 @@ public class SnapshotStore {
                 rows.row(run, l.level(), l.a(), l.b(), l.ties(), l.strength());
             }
         });
+    }
+
+    /**
+     * Numbers or uuids as a PostgreSQL array literal; a double's shortest decimal form reads back as the same double,
+     * so bridges order the same when read as when computed.
+     */
+    private static String array(java.util.stream.Stream<?> values) {
+        return values.map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     /** A kind mix as a JSON object; kinds are enum names, which need no escaping. */
@@ -309,13 +337,19 @@ public class SnapshotStore {
 
     /**
      * Takes an erased contact out of every snapshot, inside the erasure transaction: its scores and memberships go,
-     * and the communities it was a primary member of count one member less.
+     * and with them its places in the communities' detail lists; the communities it was a primary member of count one
+     * member less, those it was a secondary member of one secondary member less.
      */
     void forget(UUID contact) {
         em.createNativeQuery("""
-                        UPDATE analytics_community c SET size = greatest(c.size - 1, 0)
+                        UPDATE analytics_community c
+                        SET size = CASE WHEN m.is_primary THEN greatest(c.size - 1, 0) ELSE c.size END,
+                            secondary_count = c.secondary_count - CASE WHEN m.is_primary THEN 0 ELSE 1 END,
+                            top_members = array_remove(c.top_members, m.contact_id),
+                            bridging_members = array_remove(c.bridging_members, m.contact_id),
+                            secondary_members = array_remove(c.secondary_members, m.contact_id)
                         FROM analytics_membership m
-                        WHERE m.contact_id = :id AND m.is_primary AND c.run_id = m.run_id AND c.id = m.community_id""")
+                        WHERE m.contact_id = :id AND c.run_id = m.run_id AND c.id = m.community_id""")
                 .setParameter("id", contact).executeUpdate();
         em.createNativeQuery("DELETE FROM analytics_membership WHERE contact_id = :id")
                 .setParameter("id", contact).executeUpdate();
