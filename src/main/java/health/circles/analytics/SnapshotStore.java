@@ -86,12 +86,14 @@ public class SnapshotStore {
         steps.lap("copyMemberships");
         copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
-        describeCommunities(c, run);
-        steps.lap("describe");
-        // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner.
+        // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner. Before
+        // the description's join: planned on the statistics of the run before, which hold none of this run's rows, it
+        // took 6.4 s on a second run at 100k / 1M against 0.7 s on the first.
         Sql.execute(c, "SELECT analytics_analyze_scores()", List.of());
         Sql.execute(c, "SELECT analytics_analyze_communities()", List.of());
         steps.lap("analyze");
+        describeCommunities(c, run);
+        steps.lap("describe");
         LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
         List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
