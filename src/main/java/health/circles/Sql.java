@@ -109,35 +109,6 @@ public final class Sql {
     }
 
     /**
-     * Runs one statement once per parameter list, as a JDBC batch on one pooled connection; returns the rows changed
-     * in all.
-     */
-    public static int batch(DataSource dataSource, String sql, List<? extends List<?>> paramLists) {
-        try (Connection c = dataSource.getConnection()) {
-            return batch(c, sql, paramLists);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Batch failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** {@link #batch(DataSource, String, List)} on the given connection, in its transaction. */
-    public static int batch(Connection c, String sql, List<? extends List<?>> paramLists) {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (List<?> params : paramLists) {
-                bind(c, s, params);
-                s.addBatch();
-            }
-            int changed = 0;
-            for (int n : s.executeBatch()) {
-                changed += Math.max(n, 0);
-            }
-            return changed;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Batch failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
      * Whether {@code e}, thrown by this class, is PostgreSQL's unique violation (SQL state 23505): a duplicate key,
      * which callers turn into a conflict.
      */
