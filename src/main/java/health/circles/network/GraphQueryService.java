@@ -14,18 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Graph questions: checks the contacts in PostgreSQL, waits for the client's writes, asks the graph store. */
+/**
+ * Graph questions: checks the contacts in PostgreSQL, waits for the client's writes, asks the graph store (circles
+ * from its copy in memory when that is current: {@link CirclesMemory}).
+ */
 @ApplicationScoped
 public class GraphQueryService {
 
     private final ContactDirectory contacts;
     private final NetworkGraph graph;
+    private final CirclesMemory memory;
     private final GraphReads reads;
     private final AuditNotes auditNotes;
 
-    GraphQueryService(ContactDirectory contacts, NetworkGraph graph, GraphReads reads, AuditNotes auditNotes) {
+    GraphQueryService(ContactDirectory contacts, NetworkGraph graph, CirclesMemory memory, GraphReads reads,
+                      AuditNotes auditNotes) {
         this.contacts = contacts;
         this.graph = graph;
+        this.memory = memory;
         this.reads = reads;
         this.auditNotes = auditNotes;
     }
@@ -38,8 +44,11 @@ public class GraphQueryService {
     public CirclesView circles(CirclesQuery q) {
         CirclesView.ContactRef centre = ref(q.centre());
         boolean current = reads.await(q.consistentWith());
-        NetworkGraph.Found found = graph.circles(q.centre().toString(), q.depth(), q.kinds(), q.tieTypes(),
-                q.minStrength(), q.limit(), today());
+        String id = q.centre().toString();
+        LocalDate today = today();
+        NetworkGraph.Found found = memory.circles(id, q.depth(), q.kinds(), q.tieTypes(), q.minStrength(), q.limit(),
+                today).orElseGet(() -> graph.circles(id, q.depth(), q.kinds(), q.tieTypes(), q.minStrength(), q.limit(),
+                today));
         Map<Integer, List<CirclesView.Member>> rings = new LinkedHashMap<>();
         for (int ring = 1; ring <= q.depth(); ring++) {
             rings.put(ring, new ArrayList<>());

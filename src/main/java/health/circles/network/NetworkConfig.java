@@ -106,6 +106,28 @@ public interface NetworkConfig {
         /** The most contacts one ring may add to the search; beyond it the strongest are kept and the search stops. */
         @WithDefault("20000")
         int maxRingSize();
+
+        /** The copy of the graph in memory that answers circles while it is current ({@link CirclesMemory}). */
+        Memory memory();
+    }
+
+    /** When circles come from memory, and how often the graph store is read again for them. */
+    interface Memory {
+
+        /** Off: every circles question is a walk in the graph store. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The least time between two reads of the whole graph. After a change, circles are walked in the graph store
+         * until the next read has finished, so a stream of writes costs at most one read per interval.
+         */
+        @WithDefault("30s")
+        Duration minReloadInterval();
+
+        /** A copy older than this is read again: a reconcile repairs the graph store without moving its version. */
+        @WithDefault("10m")
+        Duration maxAge();
     }
 
     /** Bounds of the introduction paths query. */

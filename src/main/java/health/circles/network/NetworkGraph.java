@@ -27,7 +27,8 @@ public class NetworkGraph {
      * the types of the ties that join it to the frontier. The frontier and the contacts already seen are named by
      * element id, which Neo4j reads from the node's record: a contact's {@code id} property sits in a chain of
      * properties (the analytics write-back adds to it), and reading it for every candidate of a ring, only to drop
-     * most of them, was a large part of a call.
+     * most of them, was a large part of a call. Equal strengths are ordered by the way's id and the tie's type, so the
+     * way and the order of the types are the same on every call (and as {@link TieAdjacency} finds them in memory).
      */
     private static final String RING = """
             UNWIND $frontier AS f
@@ -38,7 +39,7 @@ public class NetworkGraph {
               AND ($types IS NULL OR t.type IN $types)
               AND NOT elementId(b) IN $seen
             WITH b, t, f, f.s * t.strength AS s
-            ORDER BY s DESC
+            ORDER BY s DESC, f.id, t.type
             WITH b, collect(s)[0] AS s, collect(f.id)[0] AS via, collect(DISTINCT t.type) AS types
             ORDER BY s DESC, b.id
             LIMIT $cap
@@ -96,7 +97,12 @@ public class NetworkGraph {
      */
     public Found circles(String centre, int depth, List<String> kinds, List<String> types, double minStrength,
                          int limit, LocalDate today) {
-        int maxRing = config.circles().maxRingSize();
+        return circles(centre, depth, kinds, types, minStrength, limit, today, config.circles().maxRingSize());
+    }
+
+    /** {@link #circles(String, int, List, List, double, int, LocalDate)} with a ring size of {@code maxRing}. */
+    Found circles(String centre, int depth, List<String> kinds, List<String> types, double minStrength, int limit,
+                  LocalDate today, int maxRing) {
         try (var session = driver.session()) {
             return session.executeRead(tx -> {
                 List<Member> members = new ArrayList<>();
@@ -122,23 +128,32 @@ public class NetworkGraph {
                         String kind = r.get("kind").asString(null);
                         if (kinds == null || kinds.contains(kind)) {
                             if (members.size() == limit) {
-                                return new Found(members, true, "More than " + limit + " contacts within " + depth
-                                        + " rings; the " + limit + " nearest and strongest are listed (raise limit, "
-                                        + "up to " + config.circles().maxLimit() + ", or narrow with kind, tieType or minStrength)");
+                                return new Found(members, true, limitNote(limit, depth, config.circles().maxLimit()));
                             }
                             members.add(new Member(id, kind, r.get("displayName").asString(null), ring, s,
                                     r.get("via").asString(), r.get("types").asList(Value::asString)));
                         }
                     }
                     if (ringCut) {
-                        return new Found(members, true, "Ring " + ring + " holds more than " + maxRing
-                                + " contacts; its strongest " + maxRing + " were kept and the search went no deeper");
+                        return new Found(members, true, ringNote(ring, maxRing));
                     }
                     frontier = next;
                 }
                 return new Found(members, false, null);
             });
         }
+    }
+
+    /** Why a search stopped at {@code limit} listed members. */
+    static String limitNote(int limit, int depth, int maxLimit) {
+        return "More than " + limit + " contacts within " + depth + " rings; the " + limit + " nearest and strongest "
+                + "are listed (raise limit, up to " + maxLimit + ", or narrow with kind, tieType or minStrength)";
+    }
+
+    /** Why a search went no deeper than {@code ring}. */
+    static String ringNote(int ring, int maxRing) {
+        return "Ring " + ring + " holds more than " + maxRing + " contacts; its strongest " + maxRing
+                + " were kept and the search went no deeper";
     }
 
     private List<Record> ring(TransactionContext tx, List<Map<String, Object>> frontier, List<String> seen,

@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.sync.GraphVersion;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
@@ -29,10 +30,6 @@ public final class InfluenceGraph {
     final GraphVersion version;
     final Instant loadedAt;
     final long loadMillis;
-
-    /** What the graph was read at: the relay's position, the latest rebuild, the day (ties end at midnight). */
-    public record GraphVersion(long appliedPosition, Instant lastRebuild, java.time.LocalDate day) {
-    }
 
     InfluenceGraph(UUID[] ids, int[] arcFrom, int[] arcTo, float[] arcStrength, int arcs, int[] degree, long ties,
                    GraphVersion version, Instant loadedAt, long loadMillis) {

@@ -1,6 +1,7 @@
 package health.circles.outreach;
 
-import health.circles.outreach.InfluenceGraph.GraphVersion;
+import health.circles.sync.GraphVersion;
+import health.circles.sync.GraphVersions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,14 +16,14 @@ import java.time.Duration;
 public class InfluenceGraphs {
 
     private final InfluenceTieGraph ties;
-    private final SeedTargetStore store;
+    private final GraphVersions versions;
     private final SeedConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile InfluenceGraph cached;
 
-    InfluenceGraphs(InfluenceTieGraph ties, SeedTargetStore store, SeedConfig config) {
+    InfluenceGraphs(InfluenceTieGraph ties, GraphVersions versions, SeedConfig config) {
         this.ties = ties;
-        this.store = store;
+        this.versions = versions;
         this.config = config;
     }
 
@@ -57,6 +58,6 @@ public class InfluenceGraphs {
     }
 
     GraphVersion version() {
-        return store.graphVersion(clock);
+        return versions.current();
     }
 }

@@ -3,7 +3,7 @@ package health.circles.outreach;
 import health.circles.network.ActiveTie;
 
 import health.circles.failure.Unavailable;
-import health.circles.outreach.InfluenceGraph.GraphVersion;
+import health.circles.sync.GraphVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -4,9 +4,6 @@ import health.circles.Sql;
 import health.circles.contact.Channel;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Timestamp;
-import java.time.Clock;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,16 +110,5 @@ public class SeedTargetStore {
 
     private <T> List<T> query(String sql, List<Object> params, Sql.Row<T> row) {
         return Sql.query(dataSource, sql, params, row);
-    }
-
-    /** The graph's version: the relay's applied outbox position, the latest rebuild, and today. */
-    InfluenceGraph.GraphVersion graphVersion(Clock clock) {
-        return query("""
-                SELECT applied_position, (SELECT max(finished_at) FROM graph_rebuild), current_date
-                FROM sync_state WHERE id = 1""", List.of(), r -> {
-            Timestamp rebuilt = r.getTimestamp(2);
-            return new InfluenceGraph.GraphVersion(r.getLong(1), rebuilt == null ? null : rebuilt.toInstant(),
-                    r.getDate(3).toLocalDate());
-        }).stream().findFirst().orElseGet(() -> new InfluenceGraph.GraphVersion(0, null, LocalDate.now(clock)));
     }
 }

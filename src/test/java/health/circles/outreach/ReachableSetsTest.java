@@ -278,7 +278,7 @@ class ReachableSetsTest {
         return w;
     }
 
-    private static InfluenceGraph.GraphVersion version() {
-        return new InfluenceGraph.GraphVersion(0, null, LocalDate.now());
+    private static health.circles.sync.GraphVersion version() {
+        return new health.circles.sync.GraphVersion(0, null, LocalDate.now());
     }
 }

@@ -1,0 +1,30 @@
+package health.circles.sync;
+
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** The graph's current {@link GraphVersion}, read from PostgreSQL (the same on every replica): one small query. */
+@ApplicationScoped
+public class GraphVersions {
+
+    private final AgroalDataSource dataSource;
+
+    GraphVersions(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public GraphVersion current() {
+        return Sql.query(dataSource, """
+                SELECT applied_position, (SELECT max(finished_at) FROM graph_rebuild), current_date
+                FROM sync_state WHERE id = 1""", List.of(), r -> {
+            Timestamp rebuilt = r.getTimestamp(2);
+            return new GraphVersion(r.getLong(1), rebuilt == null ? null : rebuilt.toInstant(),
+                    r.getDate(3).toLocalDate());
+        }).stream().findFirst().orElseGet(() -> new GraphVersion(0, null, LocalDate.now(ZoneOffset.UTC)));
+    }
+}

@@ -1,0 +1,155 @@
+package health.circles.network;
+
+import static health.circles.Fixtures.contact;
+import static health.circles.Fixtures.tie;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.circles.AsRole;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Circles from the copy of the graph in memory ({@link TieAdjacency}, {@link CirclesMemory}) are the circles the
+ * graph store's walk finds ({@link NetworkGraph}), on a generated network with the cases that decide an answer: equal
+ * strengths (the way and the order are then decided by ids), several ties between one pair, ended and future-ended
+ * ties, directed ties walked against their direction, ties without a strength-admitting type; and a copy is never
+ * used once the graph has moved on.
+ */
+@QuarkusTest
+@AsRole("admin")
+class CirclesMemoryTest {
+
+    private static final String[] TYPES = {"FRIEND_OF", "FAMILY_OF", "COLLEAGUE_OF", "NEIGHBOR_OF", "TREATS"};
+    private static final double[] STRENGTHS = {0.25, 0.5, 0.5, 0.75, 1.0};
+
+    @Inject
+    CirclesMemory memory;
+
+    @Inject
+    NetworkGraph graph;
+
+    @Inject
+    GraphProbe probe;
+
+    @Test
+    void theCopyWalksAsTheGraphStoreDoes() {
+        Random random = new Random(20261130);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(i % 4 == 0 ? contact().physician().create().id() : contact().patient().create().id());
+        }
+        for (int i = 0; i < 110; i++) {
+            String a = ids.get(random.nextInt(ids.size()));
+            String b = ids.get(random.nextInt(ids.size()));
+            if (a.equals(b)) {
+                continue;
+            }
+            String type = TYPES[random.nextInt(TYPES.length)];
+            var fixture = tie(a, b).type(type).declaredStrength(STRENGTHS[random.nextInt(STRENGTHS.length)]);
+            switch (random.nextInt(6)) {
+                case 0 -> fixture.since("2019-01-01").until("2021-01-01"); // ended
+                case 1 -> fixture.until("2099-01-01"); // ends later
+                default -> { }
+            }
+            // Another tie of another type between the same pair now and then: both count, each once.
+            fixture.post();
+            if (random.nextInt(8) == 0) {
+                tie(b, a).type("FRIEND_OF".equals(type) ? "FAMILY_OF" : "FRIEND_OF").declaredStrength(0.5).post();
+            }
+        }
+        probe.caughtUp();
+        TieAdjacency copy = memory.read();
+
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate past = LocalDate.of(2020, 6, 1); // the ended ties were active then
+        int compared = 0;
+        int nonEmpty = 0;
+        for (String centre : ids) {
+            for (int depth = 1; depth <= 3; depth++) {
+                List<Object[]> variants = List.of(
+                        new Object[] {null, null, 0.0, 500, today, 20000},
+                        new Object[] {null, null, 0.0, 500, past, 20000},
+                        new Object[] {List.of("PATIENT"), null, 0.0, 500, today, 20000},
+                        new Object[] {null, List.of("FRIEND_OF", "TREATS"), 0.0, 500, today, 20000},
+                        new Object[] {null, null, 0.5, 500, today, 20000},
+                        new Object[] {null, null, 0.0, 3, today, 20000},
+                        new Object[] {List.of("PHYSICIAN"), null, 0.0, 2, today, 20000},
+                        new Object[] {null, null, 0.0, 500, today, 2});
+                for (Object[] v : variants) {
+                    @SuppressWarnings("unchecked") List<String> kinds = (List<String>) v[0];
+                    @SuppressWarnings("unchecked") List<String> types = (List<String>) v[1];
+                    double min = (double) v[2];
+                    int limit = (int) v[3];
+                    LocalDate day = (LocalDate) v[4];
+                    int maxRing = (int) v[5];
+                    NetworkGraph.Found expected = graph.circles(centre, depth, kinds, types, min, limit, day, maxRing);
+                    NetworkGraph.Found actual = copy.circles(centre, depth, kinds, types, min, limit, day, maxRing,
+                            2000);
+                    assertEquals(expected, actual, "circles of " + centre + " with " + Arrays.toString(v)
+                            + " at depth " + depth);
+                    compared++;
+                    nonEmpty += expected.members().isEmpty() ? 0 : 1;
+                }
+            }
+        }
+        assertTrue(nonEmpty > compared / 2, "most questions find someone: " + nonEmpty + " of " + compared);
+        // A contact the copy does not hold has no circles there either.
+        assertEquals(new NetworkGraph.Found(List.of(), false, null),
+                copy.circles("00000000-0000-0000-0000-000000000000", 2, null, null, 0, 500, today, 20000, 2000));
+    }
+
+    @Test
+    void aCopyIsUsedOnlyWhileTheGraphHasNotMovedOn() {
+        CirclesApiTest.Neighbourhood n = CirclesApiTest.Neighbourhood.build();
+        awaitCopy(n.centre());
+        long before = memory.answered();
+        var circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
+        assertEquals(memory.answered(), before + 1, "answered from memory");
+        assertEquals(List.of(n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
+        assertEquals(List.of(n.b(), n.e()), circles.getList("rings[1].members.id"));
+
+        // A new tie: the next question names it at once (the copy is behind; the graph store answers).
+        String g = contact().patient().create().id();
+        tie(n.centre(), g).type("FRIEND_OF").declaredStrength(1.0).create();
+        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 1));
+        assertEquals(List.of(g, n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
+
+        // Read again, the copy names it too; an erasure then takes the contact out of the very next answer.
+        awaitCopy(n.centre());
+        before = memory.answered();
+        assertEquals(List.of(g, n.a(), n.d(), n.f()),
+                CirclesApiTest.circles(n.centre(), Map.of("depth", 1)).getList("rings[0].members.id"));
+        assertEquals(before + 1, memory.answered());
+        given().when().post("/api/v1/contacts/" + n.a() + "/erasure").then().statusCode(204);
+        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
+        assertFalse(circles.prettify().contains(n.a()), "the erased contact is in no ring");
+        assertEquals(List.of(g, n.d(), n.f()), circles.getList("rings[0].members.id"));
+    }
+
+    /** Asks for circles until the copy in memory is current (each stale question starts a read of the graph). */
+    private void awaitCopy(String centre) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!memory.isCurrent()) {
+            assertTrue(System.nanoTime() < deadline, "the graph was read into memory within a minute");
+            CirclesApiTest.circles(centre, Map.of("depth", 1));
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
