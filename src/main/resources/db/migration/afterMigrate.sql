@@ -24,5 +24,7 @@ BEGIN
     EXECUTE format('REVOKE ALL ON flyway_schema_history FROM %I', app);
     REVOKE ALL ON FUNCTION analytics_analyze_scores(), analytics_analyze_communities() FROM PUBLIC;
     EXECUTE format('GRANT EXECUTE ON FUNCTION analytics_analyze_scores(), analytics_analyze_communities() TO %I', app);
+    REVOKE ALL ON FUNCTION audit_event_index_pending() FROM PUBLIC;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_index_pending() TO %I', app);
 END
 $$;

@@ -45,6 +45,13 @@ public interface SecurityConfig {
          */
         @WithDefault("false")
         boolean readsWaitForFlush();
+
+        /**
+         * How often the audit trail's GIN indexes have their pending entries moved in ({@link AuditIndexUpkeep}), so
+         * that no audited call does it while it holds the chain's lock; {@code off} leaves it to the inserts.
+         */
+        @WithDefault("2s")
+        String indexUpkeepEvery();
     }
 
     /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */
