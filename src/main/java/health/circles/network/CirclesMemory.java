@@ -2,7 +2,7 @@ package health.circles.network;
 
 import health.circles.sync.BackgroundWork;
 import health.circles.sync.GraphVersion;
-import health.circles.sync.GraphVersions;
+import health.circles.sync.GraphRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
-import org.neo4j.driver.Driver;
-import org.neo4j.driver.Session;
-import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
@@ -26,9 +23,9 @@ import org.neo4j.driver.exceptions.Neo4jException;
  * <ul>
  *   <li>the copy is stamped with the {@link GraphVersion} read <em>before</em> the graph was, so it holds at least
  *       every change up to its stamp;</li>
- *   <li>a question is answered from it only when the graph's version now is that stamp: after the caller's
- *       read-your-writes wait, so a copy never hides a write the graph store would show (an erasure included: it
- *       leaves the graph through the outbox and moves the version);</li>
+ *   <li>a question is answered from it only when the graph's version now, read after the caller's read-your-writes
+ *       wait, is no later than that stamp: a copy never hides a write the graph store would show (an erasure
+ *       included: it leaves the graph through the outbox and moves the version);</li>
  *   <li>the day is not in the stamp: an end date is compared with the question's day on every walk.</li>
  * </ul>
  * A stale copy is dropped and read again in the background, one read at a time and at most once per
@@ -40,15 +37,8 @@ public class CirclesMemory {
 
     private static final Logger LOG = Logger.getLogger(CirclesMemory.class);
 
-    private static final String CONTACTS = "MATCH (c:Contact) RETURN c.id AS id, c.kind AS kind, c.displayName AS name";
-
-    /** Every tie, ended ones too: the walk decides by the question's day. */
-    private static final String TIES = """
-            MATCH (a:Contact)-[t:TIE]->(b:Contact)
-            RETURN a.id AS a, b.id AS b, t.type AS type, t.strength AS strength, t.until AS until""";
-
-    private final Driver driver;
-    private final GraphVersions versions;
+    private final NetworkGraph graph;
+    private final GraphRelay relay;
     private final BackgroundWork background;
     private final NetworkConfig.Circles config;
     private final Clock clock = Clock.systemUTC();
@@ -57,9 +47,9 @@ public class CirclesMemory {
     private volatile TieAdjacency held;
     private volatile long lastReadStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
 
-    CirclesMemory(Driver driver, GraphVersions versions, BackgroundWork background, NetworkConfig config) {
-        this.driver = driver;
-        this.versions = versions;
+    CirclesMemory(NetworkGraph graph, GraphRelay relay, BackgroundWork background, NetworkConfig config) {
+        this.graph = graph;
+        this.relay = relay;
         this.background = background;
         this.config = config.circles();
     }
@@ -73,7 +63,7 @@ public class CirclesMemory {
         if (!config.memory().enabled()) {
             return Optional.empty();
         }
-        TieAdjacency copy = current(versions.current());
+        TieAdjacency copy = current(relay.version());
         if (copy == null) {
             readLater();
             return Optional.empty();
@@ -83,18 +73,22 @@ public class CirclesMemory {
                 config.maxLimit()));
     }
 
-    /** The copy held when it is at {@code version} and not too old; else null (and a stale copy is let go). */
+    /**
+     * The copy held when it holds every change of {@code version} and is not too old; else null. A copy behind the
+     * graph is let go (versions only move forward: it will not be current again); one stamped after the version this
+     * question read is kept for the next.
+     */
     private TieAdjacency current(GraphVersion version) {
         TieAdjacency copy = held;
         if (copy == null) {
             return null;
         }
-        if (copy.version.sameChanges(version)
-                && Duration.between(copy.loadedAt, clock.instant()).compareTo(config.memory().maxAge()) < 0) {
+        boolean young = Duration.between(copy.loadedAt, clock.instant()).compareTo(config.memory().maxAge()) < 0;
+        if (young && copy.version.covers(version)) {
             return copy;
         }
-        if (held == copy) {
-            held = null; // versions only move forward: this copy will not be current again
+        if ((!young || copy.version.behind(version)) && held == copy) {
+            held = null;
         }
         return null;
     }
@@ -120,18 +114,10 @@ public class CirclesMemory {
     /** Reads the whole graph, stamped with the version read first. */
     TieAdjacency read() {
         long started = System.nanoTime();
-        GraphVersion version = versions.current();
+        GraphVersion version = relay.version();
         TieAdjacency.Builder builder = new TieAdjacency.Builder();
-        try (Session session = driver.session()) {
-            session.run(CONTACTS).forEachRemaining(r -> builder.contact(text(r.get("id")), text(r.get("kind")),
-                    text(r.get("name"))));
-            session.run(TIES).forEachRemaining(r -> {
-                Object until = r.get("until").asObject();
-                Object strength = r.get("strength").asObject();
-                builder.tie(text(r.get("a")), text(r.get("b")), text(r.get("type")),
-                        strength instanceof Number number ? number.doubleValue() : null,
-                        until instanceof LocalDate date ? date : null, until != null && !(until instanceof LocalDate));
-            });
+        try {
+            graph.readAll(builder);
         } catch (Neo4jException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -148,11 +134,6 @@ public class CirclesMemory {
 
     /** Whether circles asked now at the graph's current version would be answered from memory. */
     boolean isCurrent() {
-        return current(versions.current()) != null;
-    }
-
-    /** A string property; anything else (never written by the relay) as none. */
-    private static String text(Value v) {
-        return v.asObject() instanceof String text ? text : null;
+        return current(relay.version()) != null;
     }
 }

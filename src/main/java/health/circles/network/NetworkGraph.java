@@ -67,6 +67,14 @@ public class NetworkGraph {
             LIMIT $limit
             """;
 
+    /** Every contact, for the copy in memory ({@link CirclesMemory}). */
+    private static final String ALL_CONTACTS = "MATCH (c:Contact) RETURN c.id AS id, c.kind AS kind, c.displayName AS name";
+
+    /** Every tie, ended ones too: a walk of the copy decides by its question's day. */
+    private static final String ALL_TIES = """
+            MATCH (a:Contact)-[t:TIE]->(b:Contact)
+            RETURN a.id AS a, b.id AS b, t.type AS type, t.strength AS strength, t.until AS until""";
+
     public static final int MAX_HOPS = 6;
 
     private final Driver driver;
@@ -142,6 +150,30 @@ public class NetworkGraph {
                 return new Found(members, false, null);
             });
         }
+    }
+
+    /**
+     * Every contact and tie of the graph store, into {@code builder}: contacts first, so that every tie finds its ends.
+     * Two auto-commit reads, not one transaction: a tie whose end came in between is left out, and the copy is stamped
+     * with a version read before either, so what it misses is after its stamp.
+     */
+    void readAll(TieAdjacency.Builder builder) {
+        try (var session = driver.session()) {
+            session.run(ALL_CONTACTS).forEachRemaining(r -> builder.contact(text(r.get("id")), text(r.get("kind")),
+                    text(r.get("name"))));
+            session.run(ALL_TIES).forEachRemaining(r -> {
+                Object until = r.get("until").asObject();
+                Object strength = r.get("strength").asObject();
+                builder.tie(text(r.get("a")), text(r.get("b")), text(r.get("type")),
+                        strength instanceof Number number ? number.doubleValue() : null,
+                        until instanceof LocalDate date ? date : null, until != null && !(until instanceof LocalDate));
+            });
+        }
+    }
+
+    /** A string property; anything else (never written by the relay) as none. */
+    private static String text(Value v) {
+        return v.asObject() instanceof String text ? text : null;
     }
 
     /** Why a search stopped at {@code limit} listed members. */

@@ -1,7 +1,7 @@
 package health.circles.outreach;
 
 import health.circles.sync.GraphVersion;
-import health.circles.sync.GraphVersions;
+import health.circles.sync.GraphRelay;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,14 +16,14 @@ import java.time.Duration;
 public class InfluenceGraphs {
 
     private final InfluenceTieGraph ties;
-    private final GraphVersions versions;
+    private final GraphRelay relay;
     private final SeedConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile InfluenceGraph cached;
 
-    InfluenceGraphs(InfluenceTieGraph ties, GraphVersions versions, SeedConfig config) {
+    InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, SeedConfig config) {
         this.ties = ties;
-        this.versions = versions;
+        this.relay = relay;
         this.config = config;
     }
 
@@ -58,6 +58,6 @@ public class InfluenceGraphs {
     }
 
     GraphVersion version() {
-        return versions.current();
+        return relay.version();
     }
 }

@@ -1,10 +1,7 @@
 package health.circles.security;
 
-import health.circles.Sql;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,10 +16,10 @@ public class AuditIndexUpkeep {
 
     private static final Logger LOG = Logger.getLogger(AuditIndexUpkeep.class);
 
-    private final AgroalDataSource dataSource;
+    private final AuditStore store;
 
-    AuditIndexUpkeep(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    AuditIndexUpkeep(AuditStore store) {
+        this.store = store;
     }
 
     @Scheduled(every = "${circles.security.audit.index-upkeep-every:2s}", delayed = "10s",
@@ -37,7 +34,7 @@ public class AuditIndexUpkeep {
 
     /** Moves the pending entries in now; returns the pending-list pages moved. */
     long clean() {
-        long pages = Sql.query(dataSource, "SELECT audit_event_index_pending()", List.of(), r -> r.getLong(1)).get(0);
+        long pages = store.movePendingIndexEntries();
         if (pages > 0) {
             LOG.debugf("Audit index upkeep: %d pending pages moved into the indexes", pages);
         }

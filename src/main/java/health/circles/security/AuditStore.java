@@ -139,6 +139,14 @@ public class AuditStore {
     }
 
     /** Whether the role the service connects as could change or remove audit rows: it should not. */
+    /**
+     * Moves the entries waiting in the pending lists of the trail's GIN indexes into the indexes (through the owner's
+     * function, migration V34); returns the pending-list pages moved.
+     */
+    long movePendingIndexEntries() {
+        return Sql.query(dataSource, "SELECT audit_event_index_pending()", List.of(), r -> r.getLong(1)).get(0);
+    }
+
     boolean runtimeRoleCanRewrite() {
         return Sql.query(dataSource, REWRITE_RIGHTS, List.of(), r -> r.getBoolean(1)).get(0);
     }

@@ -50,6 +50,7 @@ public class GraphRelay {
     private final ObjectMapper json;
     private final GraphProjections projections;
     private final SyncMetrics metrics;
+    private final GraphVersionStore versions;
     private final CoalescingWorker worker;
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
@@ -57,7 +58,8 @@ public class GraphRelay {
     private volatile Instant lastErrorAt;
 
     GraphRelay(AgroalDataSource dataSource, OutboxStore outbox, Driver driver, GraphSchema schema, SyncConfig config,
-               ObjectMapper json, GraphProjections projections, SyncMetrics metrics, BackgroundWork background) {
+               ObjectMapper json, GraphProjections projections, SyncMetrics metrics, GraphVersionStore versions,
+               BackgroundWork background) {
         this.worker = background.worker("graph-relay", this::drain);
         this.dataSource = dataSource;
         this.outbox = outbox;
@@ -67,6 +69,15 @@ public class GraphRelay {
         this.json = json;
         this.projections = projections;
         this.metrics = metrics;
+        this.versions = versions;
+    }
+
+    /**
+     * The graph's version now, as PostgreSQL records it for every replica: the position this relay (or another
+     * replica's) has applied, the latest rebuild, the day. A copy of the graph read after it holds every change up to it.
+     */
+    public GraphVersion version() {
+        return versions.current();
     }
 
     void onStart(@Observes StartupEvent event) {

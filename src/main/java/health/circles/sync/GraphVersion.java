@@ -11,9 +11,17 @@ import java.time.LocalDate;
  */
 public record GraphVersion(long appliedPosition, Instant lastRebuild, LocalDate day) {
 
-    /** The same changes applied, whatever the day. */
-    public boolean sameChanges(GraphVersion other) {
-        return other != null && appliedPosition == other.appliedPosition
-                && java.util.Objects.equals(lastRebuild, other.lastRebuild);
+    /**
+     * Whether a copy read at this version holds every change of {@code now}: the same rebuild, and at least its
+     * position (a question may have read the version just before the copy was stamped).
+     */
+    public boolean covers(GraphVersion now) {
+        return appliedPosition >= now.appliedPosition && java.util.Objects.equals(lastRebuild, now.lastRebuild);
+    }
+
+    /** Whether {@code now} has changes a copy read at this version cannot hold: a later position or rebuild. */
+    public boolean behind(GraphVersion now) {
+        return now.appliedPosition > appliedPosition || (now.lastRebuild != null
+                && (lastRebuild == null || now.lastRebuild.isAfter(lastRebuild)));
     }
 }

@@ -10,15 +10,15 @@ import java.util.List;
 
 /** The graph's current {@link GraphVersion}, read from PostgreSQL (the same on every replica): one small query. */
 @ApplicationScoped
-public class GraphVersions {
+class GraphVersionStore {
 
     private final AgroalDataSource dataSource;
 
-    GraphVersions(AgroalDataSource dataSource) {
+    GraphVersionStore(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    public GraphVersion current() {
+    GraphVersion current() {
         return Sql.query(dataSource, """
                 SELECT applied_position, (SELECT max(finished_at) FROM graph_rebuild), current_date
                 FROM sync_state WHERE id = 1""", List.of(), r -> {
