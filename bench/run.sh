@@ -54,22 +54,10 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$management_port") 2>/dev/null; then
   echo "port $management_port is taken; set BENCH_MANAGEMENT_PORT" >&2; exit 1
 fi
 
-# Deployments run autovacuum; this machine's server may not (conf.d/90-ci.conf sets it off for the test suite). Without
-# it the tables the load fills keep the statistics of empty tables, the planner guesses 0.5 % of a table per contact
-# id, and lookups that are index probes in a deployment turn into sequential scans that grow with the table (creating
-# 100k contacts ran at 115 a second that way). So the run turns autovacuum on for its duration, says so in the report,
-# and puts the server's setting back when it ends.
-autovacuum_before="$(psql_ -d postgres -c 'SHOW autovacuum')"
-restore_autovacuum() {
-  if [[ "$autovacuum_before" == off ]]; then
-    psql_ -d postgres -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" >/dev/null || true
-  fi
-}
-if [[ "$autovacuum_before" == off ]]; then
-  echo "== autovacuum is off on this server: on for this run (ALTER SYSTEM), reset afterwards"
-  psql_ -d postgres -c "ALTER SYSTEM SET autovacuum = on" -c "SELECT pg_reload_conf()" >/dev/null
-fi
-trap restore_autovacuum EXIT
+# Autovacuum on for the run, as a deployment has it (bench/autovacuum.sh); the report says so.
+source "$root/bench/autovacuum.sh"
+autovacuum_on psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -v ON_ERROR_STOP=1
+trap autovacuum_restore EXIT
 
 echo "== fresh database $db on $pg_host:$pg_port and fresh Neo4j data"
 psql_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
@@ -102,7 +90,7 @@ stop_service() {
     wait "$pid" 2>/dev/null || true
   fi
 }
-trap 'stop_service; restore_autovacuum' EXIT
+trap 'stop_service; autovacuum_restore' EXIT
 
 ready=""
 for _ in $(seq 1 360); do
@@ -135,13 +123,13 @@ db_size="$(psql_ -d "$db" -c "SELECT pg_size_pretty(pg_database_size(current_dat
 tables="$(psql_ -d "$db" -F ' ' -c "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid))
   FROM pg_stat_user_tables ORDER BY pg_total_relation_size(relid) DESC LIMIT 6" | sed 's/^/    /')"
 stop_service
-trap restore_autovacuum EXIT
+trap autovacuum_restore EXIT
 
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 mem="$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 jdk="$(java -version 2>&1 | head -1)"
 pg="$(psql_ -d postgres -c 'SHOW server_version')"
-autovacuum="$(psql_ -d postgres -c 'SHOW autovacuum')$([[ "$autovacuum_before" == off ]] && echo ' (turned on for this run; off on this server otherwise)')"
+autovacuum="$(psql_ -d postgres -c 'SHOW autovacuum')$([[ "$AUTOVACUUM_BEFORE" == off ]] && echo ' (turned on for this run; off on this server otherwise)')"
 shared_buffers="$(psql_ -d postgres -c 'SHOW shared_buffers')"
 neo4j="$(sed -n 's:.*<neo4j.version>\(.*\)</neo4j.version>.*:\1:p' pom.xml) with GDS $(sed -n 's:.*<gds.version>\(.*\)</gds.version>.*:\1:p' pom.xml)"
 {

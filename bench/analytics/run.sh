@@ -38,18 +38,11 @@ if [ ! -f "$GRAPH/ties.csv" ]; then
   $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES" --communities "$COMMUNITIES"
 fi
 
-# Deployments run autovacuum; this machine's server may not (its CI configuration turns it off). Reads meet the
-# database as autovacuum keeps it (statistics, the audit trail's GIN pending lists), so the run turns it on and puts
-# the server's setting back when it ends, as bench/run.sh does.
-AUTOVACUUM_BEFORE=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW autovacuum')
-restore_autovacuum() {
-  [ "$AUTOVACUUM_BEFORE" != off ] || psql -q -h 127.0.0.1 -U postgres -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" > /dev/null || true
-}
-if [ "$AUTOVACUUM_BEFORE" = off ]; then
-  echo "autovacuum is off on this server: on for this run (ALTER SYSTEM), reset afterwards"
-  psql -q -h 127.0.0.1 -U postgres -c "ALTER SYSTEM SET autovacuum = on" -c "SELECT pg_reload_conf()" > /dev/null
-fi
-trap restore_autovacuum EXIT
+# Autovacuum on for the run, as a deployment has it: reads meet the database as autovacuum keeps it (statistics,
+# the audit trail's GIN pending lists; bench/autovacuum.sh).
+source "$HERE/../autovacuum.sh"
+autovacuum_on psql -h 127.0.0.1 -U postgres
+trap autovacuum_restore EXIT
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
 "$ROOT/bench/token.sh" "$WORK/keys" analyst > /dev/null # the key pair the service verifies tokens with
@@ -60,7 +53,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
   java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
-trap 'kill $SERVICE 2>/dev/null || true; restore_autovacuum' EXIT
+trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done
 # The run command's development tokens (this machine only): an analyst starts and follows the run.
 AUTH="Authorization: Bearer $("$ROOT/bench/token.sh" "$WORK/keys" analyst)"

@@ -23,17 +23,11 @@ echo "== generating $CONTACTS contacts, $TIES ties"
 java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contacts "$CONTACTS" --ties "$TIES" \
   --mixing 0.2 --seed 42 --touchpoints 0 --out "$WORK/net" | tee "$WORK/generate.json"
 
-# A deployment runs autovacuum; this machine's server has it off (for the test suite). An import into tables whose
-# statistics stay those of empty tables is planned blind (bench/README.md), so it is on for the run and reset after.
-AUTOVACUUM_BEFORE=$($PSQL -At -d postgres -c 'SHOW autovacuum')
-restore_autovacuum() {
-  [ "$AUTOVACUUM_BEFORE" != off ] || $PSQL -d postgres -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" > /dev/null || true
-}
-if [ "$AUTOVACUUM_BEFORE" = off ]; then
-  echo "== autovacuum is off on this server: on for this run (ALTER SYSTEM), reset afterwards"
-  $PSQL -d postgres -c "ALTER SYSTEM SET autovacuum = on" -c "SELECT pg_reload_conf()" > /dev/null
-fi
-trap restore_autovacuum EXIT
+# Autovacuum on for the run, as a deployment has it: an import into tables whose statistics stay those of empty
+# tables is planned blind (bench/autovacuum.sh, bench/README.md).
+source bench/autovacuum.sh
+autovacuum_on $PSQL
+trap autovacuum_restore EXIT
 
 for db in $DB $FLOOR_DB; do
   $PSQL -d postgres -c "DROP DATABASE IF EXISTS $db" -f src/main/resources/db/roles/local.sql -c "CREATE DATABASE $db OWNER circles_owner"
@@ -47,7 +41,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
   java ${BENCH_JAVA_OPTS:--Xmx2g} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
-trap 'kill $SERVICE 2>/dev/null || true; restore_autovacuum' EXIT
+trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done
 # A packaged service issues no development tokens: the benchmark signs its own (bench/token.sh), an integration token
 # to import, an admin one to watch sync.
@@ -85,7 +79,7 @@ $PSQL -d $DB -At -F, -c "
 CIRCLES_AUTH="Authorization: Bearer $(token outreach)" python3 bench/imports/reads.py "http://127.0.0.1:$PORT" \
   "$WORK/pairs.csv" --clients "${BENCH_READ_CLIENTS:-1,4}" --seconds "${BENCH_READ_SECONDS:-30}" | tee "$WORK/reads.json"
 kill $SERVICE; wait $SERVICE 2>/dev/null || true
-trap restore_autovacuum EXIT
+trap autovacuum_restore EXIT
 
 echo "== floor: COPY into $FLOOR_DB + UNWIND CREATE into a fresh Neo4j"
 # In version order (V2 before V10), as Flyway applies them; a plain glob sorts by name and puts V10 first.
