@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
-import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
  * Circles from a copy of the graph in memory ({@link TieAdjacency}), while that copy is current; otherwise the caller
@@ -116,11 +115,7 @@ public class CirclesMemory {
         long started = System.nanoTime();
         GraphVersion version = relay.version();
         TieAdjacency.Builder builder = new TieAdjacency.Builder();
-        try {
-            graph.readAll(builder);
-        } catch (Neo4jException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        graph.readAll(builder);
         TieAdjacency copy = builder.build(version, clock.instant());
         LOG.infof("Graph read into memory for circles at position %d: %d contacts, %d ties in %d ms",
                 version.appliedPosition(), copy.contacts(), copy.ties, (System.nanoTime() - started) / 1_000_000);

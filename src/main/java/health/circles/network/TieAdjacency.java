@@ -171,20 +171,23 @@ final class TieAdjacency {
         return found.size() > cap ? found.subList(0, cap) : found;
     }
 
+    /** One tie that reached a candidate: the path's strength, the frontier contact it came from, the tie's type. */
+    private record Reach(double strength, int from, short type) {
+    }
+
     /** A contact of the next ring: its strongest path through the frontier, and every tie that reached it. */
     private final class Candidate {
         final int node;
         double strength = Double.NEGATIVE_INFINITY;
         int via = -1;
-        /** Per tie that reached it: the path's strength, the frontier contact, the tie's type. */
-        private final List<double[]> paths = new ArrayList<>(2);
+        private final List<Reach> reaches = new ArrayList<>(2);
 
         Candidate(int node) {
             this.node = node;
         }
 
         void reached(double s, int from, short type) {
-            paths.add(new double[] {s, from, type});
+            reaches.add(new Reach(s, from, type));
             if (s > strength || (s == strength && ids[from].compareTo(ids[via]) < 0)) {
                 strength = s;
                 via = from;
@@ -193,20 +196,19 @@ final class TieAdjacency {
 
         /** The distinct types of the ties that reached it: by path strength, then the way's id, then the type. */
         List<String> types() {
-            if (paths.size() > 1) {
-                paths.sort((x, y) -> {
-                    if (x[0] != y[0]) {
-                        return Double.compare(y[0], x[0]);
+            if (reaches.size() > 1) {
+                reaches.sort((x, y) -> {
+                    if (x.strength() != y.strength()) {
+                        return Double.compare(y.strength(), x.strength());
                     }
-                    int byWay = ids[(int) x[1]].compareTo(ids[(int) y[1]]);
-                    return byWay != 0 ? byWay : compareTypes((short) x[2], (short) y[2]);
+                    int byWay = ids[x.from()].compareTo(ids[y.from()]);
+                    return byWay != 0 ? byWay : compareTypes(x.type(), y.type());
                 });
             }
             List<String> out = new ArrayList<>(1);
-            for (double[] p : paths) {
-                short type = (short) p[2];
-                if (type >= 0 && !out.contains(typeNames[type])) {
-                    out.add(typeNames[type]);
+            for (Reach r : reaches) {
+                if (r.type() >= 0 && !out.contains(typeNames[r.type()])) {
+                    out.add(typeNames[r.type()]);
                 }
             }
             return out;
