@@ -1,9 +1,12 @@
 package health.circles.network;
 
+import health.circles.contact.ContactErased;
 import health.circles.sync.BackgroundWork;
 import health.circles.sync.GraphVersion;
 import health.circles.sync.GraphRelay;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -120,6 +123,19 @@ public class CirclesMemory {
         LOG.infof("Graph read into memory for circles at position %d: %d contacts, %d ties in %d ms",
                 version.appliedPosition(), copy.contacts(), copy.ties, (System.nanoTime() - started) / 1_000_000);
         return copy;
+    }
+
+    /**
+     * An erasure through this replica lets the copy go at once: it holds names, and would otherwise keep the erased
+     * person's until the next question found it behind. (Another replica's copy is let go at its next question.)
+     */
+    void onErased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ContactErased erased) {
+        held = null;
+    }
+
+    /** Whether a copy is held, current or not. */
+    boolean holdsCopy() {
+        return held != null;
     }
 
     /** Circles answered from memory since start. */

@@ -133,6 +133,7 @@ class CirclesMemoryTest {
                 CirclesApiTest.circles(n.centre(), Map.of("depth", 1)).getList("rings[0].members.id"));
         assertEquals(before + 1, memory.answered());
         given().when().post("/api/v1/contacts/" + n.a() + "/erasure").then().statusCode(204);
+        assertFalse(memory.holdsCopy(), "the copy, which holds the erased contact's name, is let go with the erasure");
         circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
         assertFalse(circles.prettify().contains(n.a()), "the erased contact is in no ring");
         assertEquals(List.of(g, n.d(), n.f()), circles.getList("rings[0].members.id"));
