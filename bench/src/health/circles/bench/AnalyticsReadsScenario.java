@@ -33,6 +33,9 @@ final class AnalyticsReadsScenario implements Bench.Scenario {
         int namingWait = o.integer("namingWaitSeconds", 600);
         long seed = o.integer("seed", 11);
         String json = o.text("json", null);
+        // Which reads to measure (a comma list of influencers, community, circles; all by default): one read alone
+        // when working on it.
+        java.util.Set<String> only = java.util.Set.of(o.text("only", "influencers,community,circles").split(","));
 
         report.heading("Settings");
         report.line(String.format(Locale.ROOT, "threads=%d circlesThreads=%d warmup=%d requests=%d "
@@ -93,16 +96,21 @@ final class AnalyticsReadsScenario implements Bench.Scenario {
                 communities.size(), contacts.size()));
 
         List<Load.Result> results = new ArrayList<>();
-        Load.Result influencers = Load.run("influencers top 20", threads, warmup, requests, seed, (w, i) ->
-                ok(api.get("/api/v1/influencers?limit=20")));
-        results.add(influencers);
-        Load.Result community = Load.run("community detail (random)", threads, warmup, requests, seed + 1, (w, i) ->
-                ok(api.get("/api/v1/communities/" + communities.get(w.random.nextInt(communities.size())))));
-        results.add(community);
-        Load.Result circles = Load.run("circles depth 2 (random contact)", circlesThreads, warmup, circlesRequests,
-                seed + 2, (w, i) -> ok(api.get("/api/v1/contacts/" + contacts.get(w.random.nextInt(contacts.size()))
-                        + "/circles?depth=2")));
-        results.add(circles);
+        Load.Result influencers = !only.contains("influencers") ? null
+                : Load.run("influencers top 20", threads, warmup, requests, seed, (w, i) ->
+                        ok(api.get("/api/v1/influencers?limit=20")));
+        Load.Result community = !only.contains("community") ? null
+                : Load.run("community detail (random)", threads, warmup, requests, seed + 1, (w, i) ->
+                        ok(api.get("/api/v1/communities/" + communities.get(w.random.nextInt(communities.size())))));
+        Load.Result circles = !only.contains("circles") ? null
+                : Load.run("circles depth 2 (random contact)", circlesThreads, warmup, circlesRequests, seed + 2,
+                        (w, i) -> ok(api.get("/api/v1/contacts/" + contacts.get(w.random.nextInt(contacts.size()))
+                                + "/circles?depth=2")));
+        for (Load.Result r : new Load.Result[] {influencers, community, circles}) {
+            if (r != null) {
+                results.add(r);
+            }
+        }
 
         report.heading("Analytics reads (" + warmup + " warm-up calls per operation, not measured)");
         report.table(results);
@@ -112,8 +120,17 @@ final class AnalyticsReadsScenario implements Bench.Scenario {
             }
         }
         if (json != null) {
-            String out = "{" + figures("influencers_top20", influencers) + ", " + figures("community_detail", community)
-                    + ", " + figures("circles_depth2", circles) + "}";
+            List<String> parts = new ArrayList<>();
+            if (influencers != null) {
+                parts.add(figures("influencers_top20", influencers));
+            }
+            if (community != null) {
+                parts.add(figures("community_detail", community));
+            }
+            if (circles != null) {
+                parts.add(figures("circles_depth2", circles));
+            }
+            String out = "{" + String.join(", ", parts) + "}";
             Files.writeString(Path.of(json), out + "\n");
         }
     }

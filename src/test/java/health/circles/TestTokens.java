@@ -48,6 +48,12 @@ public final class TestTokens {
                 .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).sign(key());
     }
 
+    /** Expired {@code seconds} ago, as a client's clock may still send it. */
+    public static String expiredSecondsAgo(String role, long seconds) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("test-" + role).groups(Set.of(role))
+                .issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().minusSeconds(seconds)).sign(key());
+    }
+
     public static String wrongIssuer(String role) {
         return Jwt.issuer("https://someone-else.example").audience(AUDIENCE).subject("test-" + role)
                 .groups(Set.of(role)).expiresIn(600).sign(key());

@@ -5,6 +5,7 @@ import health.circles.security.Audited;
 import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Page;
+import health.circles.web.ReusableBody;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
 import health.circles.web.ETags;
@@ -116,6 +117,7 @@ public class CommunityResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "community", action = "read")
+    @ReusableBody
     @Path("{id}")
     @Operation(operationId = "getCommunity",
             summary = "A community: size, kind mix, density, strength inside and out, modularity contribution, "

@@ -6,6 +6,7 @@ import jakarta.annotation.security.RolesAllowed;
 import health.circles.contact.ContactKind;
 import health.circles.web.Ids;
 import health.circles.web.Page;
+import health.circles.web.ReusableBody;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
 import jakarta.ws.rs.GET;
@@ -40,6 +41,7 @@ public class InfluencerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Audited(resource = "influencer", action = "list")
+    @ReusableBody
     @Operation(operationId = "listInfluencers", summary = "Influencers, ranked, each with why",
             description = "Ranks are global; kind and community filter the ranked list. Each item explains its rank: "
                     + "ties by type, communities bridged, strongest neighbours, rank change since the previous run")

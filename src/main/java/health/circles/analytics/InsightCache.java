@@ -3,6 +3,7 @@ package health.circles.analytics;
 import health.circles.contact.ContactErased;
 import health.circles.security.AuditedRecord;
 import health.circles.sync.Outbox;
+import health.circles.web.ReusableBodies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +40,8 @@ import java.util.function.Supplier;
  *       call them sees (docs/security.md, "Minimum necessary"), so no role's view can reach another. A read that comes
  *       to depend on the caller must filter after the cache or put the caller's view into the key.</li>
  * </ul>
+ * An answer's JSON is written once, by the first call that shows it, and sent again as it is by the calls that
+ * follow ({@link health.circles.web.ReusableBody}); a new answer is a new value, so it is written afresh.
  * One caller computes a missing answer; the others asking for it meanwhile wait for that one rather than compute it
  * too. Failed reads (404, 409) are not kept.
  */
@@ -55,20 +59,25 @@ public class InsightCache {
     private record Entry(long generation, long at, CompletableFuture<AuditedAnswer> answer) {
     }
 
-    /** A cached answer and the contacts it names (checked against erasures on every hit). */
-    record AuditedAnswer(Object value, Set<UUID> contacts) {
+    /**
+     * A cached answer, the contacts it names (checked against erasures on every hit) and its JSON once a call has
+     * written it (sent again as it is: {@link ReusableBodies}).
+     */
+    record AuditedAnswer(Object value, Set<UUID> contacts, AtomicReference<byte[]> json) {
     }
 
     private final AnalyticsConfig.ReadCache config;
     private final InsightStore store;
+    private final ReusableBodies bodies;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final Map<Key, Entry> entries;
 
-    InsightCache(AnalyticsConfig config, InsightStore store) {
+    InsightCache(AnalyticsConfig config, InsightStore store, ReusableBodies bodies) {
         this.config = config.readCache();
         this.store = store;
+        this.bodies = bodies;
         int max = Math.max(1, this.config.maxEntries());
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -107,7 +116,10 @@ public class InsightCache {
                 misses.incrementAndGet();
                 try {
                     T value = compute.get();
-                    entry.answer().complete(new AuditedAnswer(value, Set.copyOf(contacts.apply(value))));
+                    AuditedAnswer answer = new AuditedAnswer(value, Set.copyOf(contacts.apply(value)),
+                            new AtomicReference<>());
+                    entry.answer().complete(answer);
+                    bodies.offer(value, answer.json());
                     return value;
                 } catch (RuntimeException | Error e) {
                     entry.answer().completeExceptionally(e);
@@ -128,6 +140,7 @@ public class InsightCache {
                 continue;
             }
             hits.incrementAndGet();
+            bodies.offer(answer.value(), answer.json());
             @SuppressWarnings("unchecked")
             T value = (T) answer.value();
             return value;

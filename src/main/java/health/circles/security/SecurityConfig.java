@@ -30,6 +30,28 @@ public interface SecurityConfig {
 
     Audit audit();
 
+    VerifiedTokens verifiedTokens();
+
+    /**
+     * Tokens verified once and trusted again for a while ({@link VerifiedTokenCache}): a client sends the same token
+     * on every call until it expires, and checking its signature and claims again on each call was a fifth of a cached
+     * read's CPU.
+     */
+    interface VerifiedTokens {
+
+        /**
+         * How long a verified token is trusted without being verified again; never past its own expiry. Zero
+         * verifies every call. It bounds how long a token keeps working after the key that signed it is no longer
+         * trusted (a rotated {@code mp.jwt.verify.publickey.location} takes effect on restart anyway).
+         */
+        @WithDefault("60s")
+        Duration maxAge();
+
+        /** At most this many tokens are kept (about 1 kB each); beyond it the least recently used go first. */
+        @WithDefault("10000")
+        int maxEntries();
+    }
+
     /** How the audit trail commits the rows of reads. */
     interface Audit {
 

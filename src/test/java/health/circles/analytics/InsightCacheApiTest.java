@@ -11,6 +11,7 @@ import health.circles.AsRole;
 import health.circles.Fixtures;
 import health.circles.TestTokens;
 import health.circles.sync.GraphRelay;
+import health.circles.web.ReusableBodies;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -50,6 +51,9 @@ class InsightCacheApiTest {
     @Inject
     InsightCache cache;
 
+    @Inject
+    ReusableBodies bodies;
+
     /** A hub tied to six neighbours, two of which are tied to each other; made once, then one run. */
     private String hub;
     private final List<String> neighbours = new ArrayList<>();
@@ -81,6 +85,30 @@ class InsightCacheApiTest {
         assertEquals(first, second);
         cache.clear();
         assertEquals(first, influencer(hub).prettify(), "what the cache served is what is computed");
+    }
+
+    @Test
+    void aCachedAnswerIsSentAsTheBytesItsFirstCallWrote() {
+        cache.clear();
+        long community = influencer(hub).getLong("items[0].community");
+        cache.clear();
+        String influencers = given().queryParam("contact", hub).get("/api/v1/influencers").then().statusCode(200)
+                .extract().asString();
+        String detail = given().get("/api/v1/communities/" + community).then().statusCode(200).extract().asString();
+        long reused = bodies.reused();
+        assertEquals(influencers, given().queryParam("contact", hub).get("/api/v1/influencers").then()
+                .statusCode(200).contentType(ContentType.JSON).extract().asString());
+        assertEquals(detail, given().get("/api/v1/communities/" + community).then().statusCode(200)
+                .contentType(ContentType.JSON).extract().asString());
+        assertEquals(reused + 2, bodies.reused(), "both second reads sent the kept bytes");
+        // A new answer (the cache emptied by a rename) is written afresh, with what changed.
+        String etag = given().get("/api/v1/communities/" + community + "/name").then().statusCode(200)
+                .extract().header("ETag");
+        String chosen = "Bytes circle " + System.nanoTime() % 100000;
+        given().contentType(ContentType.JSON).header("If-Match", etag).body(Map.of("name", chosen))
+                .put("/api/v1/communities/" + community + "/name").then().statusCode(200);
+        assertTrue(given().get("/api/v1/communities/" + community).then().statusCode(200).extract().asString()
+                .contains(chosen));
     }
 
     @Test

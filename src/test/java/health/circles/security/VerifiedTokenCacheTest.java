@@ -1,0 +1,72 @@
+package health.circles.security;
+
+import static health.circles.TestTokens.bearer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import health.circles.Anonymous;
+import health.circles.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A verified token is trusted again only as the very same string, and never past its own expiry. */
+@QuarkusTest
+@Anonymous
+class VerifiedTokenCacheTest {
+
+    private static final String PATH = "/api/v1/contacts?limit=1";
+
+    @Inject
+    VerifiedTokenCache cache;
+
+    @Test
+    void theSameTokenIsVerifiedOnceAndTrustedAgain() {
+        String token = TestTokens.token("verified-once", Set.of("admin"));
+        long before = cache.verifications();
+        for (int i = 0; i < 5; i++) {
+            bearer(token).when().get(PATH).then().statusCode(200);
+        }
+        assertEquals(1, cache.verifications() - before);
+    }
+
+    @Test
+    void aTokenPastItsExpiryIsVerifiedOnEveryCall() {
+        // Expired 5 s ago: still inside the verifier's clock skew (30 s), so it passes, but only by being verified.
+        String token = TestTokens.expiredSecondsAgo("admin", 5);
+        long before = cache.verifications();
+        for (int i = 0; i < 3; i++) {
+            bearer(token).when().get(PATH).then().statusCode(200);
+        }
+        assertEquals(3, cache.verifications() - before);
+    }
+
+    @Test
+    void aTokenChangedInAnyPartIsVerifiedAfreshAndRefused() {
+        String token = TestTokens.token("altered", Set.of("analyst"));
+        bearer(token).when().get(PATH).then().statusCode(200);
+        String[] parts = token.split("\\.");
+        // The trusted token's payload with more roles, under its own (now wrong) signature.
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+                java.nio.charset.StandardCharsets.UTF_8).replace("\"analyst\"", "\"analyst\",\"admin\"");
+        String widened = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        char last = parts[2].charAt(parts[2].length() - 2);
+        String resigned = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2)
+                + (last == 'A' ? 'B' : 'A') + parts[2].charAt(parts[2].length() - 1);
+        for (String changed : new String[] {widened, resigned, token.substring(0, token.length() - 1)}) {
+            long before = cache.verifications();
+            bearer(changed).when().get(PATH).then().statusCode(401);
+            assertEquals(1, cache.verifications() - before, "verified afresh: " + changed);
+        }
+    }
+
+    @Test
+    void aRefusedTokenIsRefusedByTheVerifierEveryTime() {
+        String token = TestTokens.wrongSignature("admin");
+        long before = cache.verifications();
+        bearer(token).when().get(PATH).then().statusCode(401);
+        bearer(token).when().get(PATH).then().statusCode(401);
+        assertEquals(2, cache.verifications() - before);
+    }
+}
