@@ -265,8 +265,10 @@ class MapPageBrowserTest {
         assertEquals(members.getInt("nodeCount"), ((Number) js("return circlesMap.cy.nodes('.contact').length")).intValue());
         int neighbours = ((Number) js("return circlesMap.cy.nodes('.neighbour').length")).intValue();
         assertTrue(neighbours >= 1, "neighbouring communities drawn");
+        // Against the members' nodes, not their labels: declutter() shows or hides labels after the placement, at the
+        // zoom the fit chose, so a box with labels can grow past a neighbour that was placed outside it.
         assertEquals(Boolean.TRUE, js("""
-                const bb = circlesMap.cy.nodes('.contact').boundingBox();
+                const bb = circlesMap.cy.nodes('.contact').boundingBox({ includeLabels: false });
                 return circlesMap.cy.nodes('.neighbour').every(n => { const p = n.position();
                     return p.x < bb.x1 || p.x > bb.x2 || p.y < bb.y1 || p.y > bb.y2; });"""), "neighbours at the edge");
         assertLabelsDoNotOverlap("community");
