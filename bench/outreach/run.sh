@@ -73,7 +73,8 @@ RESULTS=()
 for K in $KS; do
   for PASS in 1 2; do
     BODY="{\"network\":true,\"k\":$K,\"channel\":\"EMAIL\"${MODEL:+,$MODEL}}"
-    OUT=$WORK/seeds-k$K-$PASS.json
+    CALL=$(( ${CALL:-0} + 1 ))
+    OUT=$WORK/seeds-$CALL-k$K-$PASS.json # numbered by call: BENCH_KS may name a k twice ("10 50 10")
     SECS=$(curl -s -o "$OUT" -w '%{time_total}' -X POST -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" \
       "$BASE/api/v1/outreach/seeds")
     echo "k=$K pass $PASS: $SECS s"
