@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -60,10 +59,10 @@ public class InsightCache {
     }
 
     /**
-     * A cached answer, the contacts it names (checked against erasures on every hit) and its JSON once a call has
-     * written it (sent again as it is: {@link ReusableBodies}).
+     * A cached answer with its JSON once a call has written it (sent again as it is: {@link ReusableBodies}), and the
+     * contacts it names (checked against erasures on every hit).
      */
-    record AuditedAnswer(Object value, Set<UUID> contacts, AtomicReference<byte[]> json) {
+    record AuditedAnswer(ReusableBodies.Offer body, Set<UUID> contacts) {
     }
 
     private final AnalyticsConfig.ReadCache config;
@@ -116,10 +115,10 @@ public class InsightCache {
                 misses.incrementAndGet();
                 try {
                     T value = compute.get();
-                    AuditedAnswer answer = new AuditedAnswer(value, Set.copyOf(contacts.apply(value)),
-                            new AtomicReference<>());
+                    AuditedAnswer answer = new AuditedAnswer(new ReusableBodies.Offer(value),
+                            Set.copyOf(contacts.apply(value)));
                     entry.answer().complete(answer);
-                    bodies.offer(value, answer.json());
+                    bodies.offer(answer.body());
                     return value;
                 } catch (RuntimeException | Error e) {
                     entry.answer().completeExceptionally(e);
@@ -140,9 +139,9 @@ public class InsightCache {
                 continue;
             }
             hits.incrementAndGet();
-            bodies.offer(answer.value(), answer.json());
+            bodies.offer(answer.body());
             @SuppressWarnings("unchecked")
-            T value = (T) answer.value();
+            T value = (T) answer.body().value();
             return value;
         }
     }

@@ -130,7 +130,6 @@ public class AuditStore {
                 (Long) r.getObject(3), r.getString(4), (Long) r.getObject(5), r.getBoolean(6))).get(0);
     }
 
-    /** Whether the role the service connects as could change or remove audit rows: it should not. */
     /**
      * Moves the entries waiting in the pending lists of the trail's GIN indexes into the indexes (through the owner's
      * function, migration V34); returns the pending-list pages moved.
@@ -139,6 +138,7 @@ public class AuditStore {
         return Sql.query(dataSource, "SELECT audit_event_index_pending()", List.of(), r -> r.getLong(1)).get(0);
     }
 
+    /** Whether the role the service connects as could change or remove audit rows: it should not. */
     boolean runtimeRoleCanRewrite() {
         return Sql.query(dataSource, REWRITE_RIGHTS, List.of(), r -> r.getBoolean(1)).get(0);
     }

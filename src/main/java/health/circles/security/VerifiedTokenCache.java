@@ -11,6 +11,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,7 +49,7 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         this.verified = Caffeine.newBuilder()
                 .maximumSize(Math.max(0, config.verifiedTokens().maxEntries()))
                 .expireAfter(Expiry.<String, Verified>creating(
-                        (token, v) -> java.time.Duration.ofNanos(Math.max(0, v.untilNanos() - System.nanoTime()))))
+                        (token, v) -> Duration.ofNanos(Math.max(0, v.untilNanos() - System.nanoTime()))))
                 .build();
     }
 
@@ -88,10 +89,5 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
     /** How many tokens the verifier has checked since start (the others were trusted again). */
     long verifications() {
         return verifications.get();
-    }
-
-    /** Forgets every verified token. */
-    void clear() {
-        verified.invalidateAll();
     }
 }

@@ -3,6 +3,7 @@ package health.circles.web;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,22 +17,27 @@ public class ReusableBodies {
 
     /** A cached value and where its serialized JSON is kept (empty until the first call that shows it). */
     public record Offer(Object value, AtomicReference<byte[]> json) {
+
+        /** {@code value}, its JSON not written yet. */
+        public Offer(Object value) {
+            this(value, new AtomicReference<>());
+        }
     }
 
     private static final String KEY = ReusableBodies.class.getName();
 
     private final CurrentVertxRequest request;
-    private final java.util.concurrent.atomic.AtomicLong reused = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
 
     ReusableBodies(CurrentVertxRequest request) {
         this.request = request;
     }
 
-    /** Offers {@code value}'s kept JSON to the current call; nothing happens outside an HTTP call. */
-    public void offer(Object value, AtomicReference<byte[]> json) {
+    /** Offers a cached value and its kept JSON to the current call; nothing happens outside an HTTP call. */
+    public void offer(Offer offer) {
         RoutingContext current = request.getCurrent();
         if (current != null) {
-            current.put(KEY, new Offer(value, json));
+            current.put(KEY, offer);
         }
     }
 

@@ -22,23 +22,13 @@ class VerifiedTokenCacheTest {
 
     @Test
     void theSameTokenIsVerifiedOnceAndTrustedAgain() {
-        String token = TestTokens.token("verified-once", Set.of("admin"));
-        long before = cache.verifications();
-        for (int i = 0; i < 5; i++) {
-            bearer(token).when().get(PATH).then().statusCode(200);
-        }
-        assertEquals(1, cache.verifications() - before);
+        assertEquals(1, verificationsOver(TestTokens.token("verified-once", Set.of("admin")), 5, 200));
     }
 
     @Test
     void aTokenPastItsExpiryIsVerifiedOnEveryCall() {
         // Expired 5 s ago: still inside the verifier's clock skew (30 s), so it passes, but only by being verified.
-        String token = TestTokens.expiredSecondsAgo("admin", 5);
-        long before = cache.verifications();
-        for (int i = 0; i < 3; i++) {
-            bearer(token).when().get(PATH).then().statusCode(200);
-        }
-        assertEquals(3, cache.verifications() - before);
+        assertEquals(3, verificationsOver(TestTokens.expiredSecondsAgo("admin", 5), 3, 200));
     }
 
     @Test
@@ -55,18 +45,21 @@ class VerifiedTokenCacheTest {
         String resigned = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2)
                 + (last == 'A' ? 'B' : 'A') + parts[2].charAt(parts[2].length() - 1);
         for (String changed : new String[] {widened, resigned, token.substring(0, token.length() - 1)}) {
-            long before = cache.verifications();
-            bearer(changed).when().get(PATH).then().statusCode(401);
-            assertEquals(1, cache.verifications() - before, "verified afresh: " + changed);
+            assertEquals(1, verificationsOver(changed, 1, 401), "verified afresh: " + changed);
         }
     }
 
     @Test
     void aRefusedTokenIsRefusedByTheVerifierEveryTime() {
-        String token = TestTokens.wrongSignature("admin");
+        assertEquals(2, verificationsOver(TestTokens.wrongSignature("admin"), 2, 401));
+    }
+
+    /** How many times the verifier ran while {@code calls} calls with {@code token} each answered {@code status}. */
+    private long verificationsOver(String token, int calls, int status) {
         long before = cache.verifications();
-        bearer(token).when().get(PATH).then().statusCode(401);
-        bearer(token).when().get(PATH).then().statusCode(401);
-        assertEquals(2, cache.verifications() - before);
+        for (int i = 0; i < calls; i++) {
+            bearer(token).when().get(PATH).then().statusCode(status);
+        }
+        return cache.verifications() - before;
     }
 }
