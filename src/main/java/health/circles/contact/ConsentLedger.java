@@ -1,5 +1,6 @@
 package health.circles.contact;
 
+import health.circles.RowIds;
 import health.circles.failure.Conflict;
 import health.circles.failure.DomainException;
 import health.circles.failure.InvalidInput;
@@ -267,7 +268,7 @@ public class ConsentLedger {
     }
 
     private static ConsentStore.NewEntry row(UUID contactId, Entry e, Instant now, Author author) {
-        return new ConsentStore.NewEntry(UUID.randomUUID(), contactId, e.channel(), e.status(), given(e, now), now,
+        return new ConsentStore.NewEntry(RowIds.next(), contactId, e.channel(), e.status(), given(e, now), now,
                 e.source(), author.recordedBy(), author.requestId());
     }
 

@@ -62,7 +62,7 @@ public class ConsentStore {
     private static final String WRITE_DO_NOT_CONTACT = """
             UPDATE contact c SET do_not_contact = u.dnc
             FROM unnest(?::uuid[], ?::boolean[]) AS u(id, dnc)
-            WHERE c.id = u.id""";
+            WHERE c.id = u.id AND c.do_not_contact IS DISTINCT FROM u.dnc""";
 
     private final AgroalDataSource dataSource;
 

@@ -3,6 +3,7 @@ package health.circles.contact;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.RowIds;
 import health.circles.failure.Conflict;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
@@ -88,7 +89,7 @@ public class ContactService {
         checkShape(input, input.externalId(), null);
         Instant now = now();
         Contact contact = new Contact();
-        contact.id = UUID.randomUUID();
+        contact.id = RowIds.next();
         contact.createdAt = now;
         assign(contact, input, now);
         // The ledger first, so that the contact is inserted with its consent at version 0 (the ledger's reference to

@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import health.circles.RowIds;
 import health.circles.contact.ConsentChannel;
 import health.circles.contact.ConsentLedger;
 import health.circles.contact.ConsentRecord;
@@ -214,7 +215,7 @@ class ImportWriter {
             Contact before = b.existing.get(e.getKey());
             if (before == null) {
                 Contact created = new Contact();
-                created.id = UUID.randomUUID();
+                created.id = RowIds.next();
                 created.createdAt = now;
                 ContactService.assign(created, in, now);
                 b.inserts.add(created);
@@ -440,7 +441,7 @@ class ImportWriter {
     private Tie newTie(String externalId, TieRow in, RelationshipType type, ContactBulkWrites.Ref from,
                        ContactBulkWrites.Ref to, Instant now) {
         Tie tie = new Tie();
-        tie.id = UUID.randomUUID();
+        tie.id = RowIds.next();
         tie.fromId = from.id();
         tie.toId = to.id();
         tie.type = in.type();
@@ -571,7 +572,7 @@ class ImportWriter {
             out.unchanged++;
             return null;
         }
-        return new TouchpointBulkWrites.Write(stored == null ? UUID.randomUUID() : stored.id(), externalId,
+        return new TouchpointBulkWrites.Write(stored == null ? RowIds.next() : stored.id(), externalId,
                 in.channel(), at, blankToNull(in.topic()), blankToNull(in.outcome()), in.campaignId(),
                 participants.stream().map(UUID::fromString).toList(), stored == null);
     }

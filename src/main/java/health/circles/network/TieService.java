@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.RowIds;
 import health.circles.contact.ContactDirectory;
 import health.circles.security.AuditNotes;
 import health.circles.security.Caller;
@@ -102,7 +103,7 @@ public class TieService {
         }
         Instant now = now();
         Tie tie = new Tie();
-        tie.id = UUID.randomUUID();
+        tie.id = RowIds.next();
         tie.fromId = from.id();
         tie.toId = to.id();
         tie.type = in.type();

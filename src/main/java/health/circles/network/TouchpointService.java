@@ -1,5 +1,6 @@
 package health.circles.network;
 
+import health.circles.RowIds;
 import health.circles.failure.DomainException;
 import health.circles.failure.RuleRefused;
 
@@ -82,7 +83,7 @@ public class TouchpointService {
             throw new Conflict("duplicate-external-id", "Another touchpoint already has externalId " + in.externalId());
         }
         Touchpoint t = new Touchpoint();
-        t.id = UUID.randomUUID();
+        t.id = RowIds.next();
         t.channel = in.channel();
         t.occurredAt = in.occurredAt().truncatedTo(ChronoUnit.MICROS);
         t.topic = blankToNull(in.topic());
