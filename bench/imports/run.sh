@@ -50,6 +50,19 @@ IMPORTER="Authorization: Bearer $(token integration)"
 ADMIN="Authorization: Bearer $(token admin)"
 
 now() { date +%s.%N; }
+# CPU seconds used so far by PostgreSQL (every process, with the backends already gone) and by the service (which
+# runs the embedded Neo4j too): the import is CPU-bound on two cores, and this says which side spent them.
+cpu() {
+  local tck pg=0 svc=0 p s
+  tck=$(getconf CLK_TCK)
+  for p in $(pgrep -x postgres); do
+    s=($(sed 's/.*) //' /proc/$p/stat 2>/dev/null)) || continue
+    [ ${#s[@]} -gt 14 ] && pg=$((pg + s[11] + s[12] + s[13] + s[14]))
+  done
+  s=($(sed 's/.*) //' /proc/$SERVICE/stat)); svc=$((s[11] + s[12]))
+  echo "$pg $svc $tck"
+}
+cpu_before=$(cpu)
 started=$(now)
 location=$(curl -sf -D - -o /dev/null -X POST -H "$IMPORTER" -H 'Content-Type: application/x-ndjson' \
   --data-binary "@$WORK/net/network.ndjson" "http://127.0.0.1:$PORT/api/v1/imports" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
@@ -68,6 +81,7 @@ while [ "$(curl -sf -H "$ADMIN" "http://127.0.0.1:$PORT/api/v1/admin/sync" | pyt
   sleep 0.5
 done
 graph_done=$(now)
+cpu_after=$(cpu)
 
 echo "== reads on the imported graph: circles depth 2 and paths over HTTP"
 # Pairs two ties apart (a -> b -> c gives the pair a,c), sampled from PostgreSQL; an outreach token, as staff use.
@@ -89,15 +103,18 @@ done
 java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" bench/imports/Floor.java "$WORK/net/network.ndjson" \
   "jdbc:postgresql://127.0.0.1:5432/$FLOOR_DB" "$WORK/floor-neo4j" "$FLOOR_BOLT" | tee "$WORK/floor.json"
 
-python3 - "$started" "$uploaded" "$postgres_done" "$graph_done" "$WORK" <<'PY'
+python3 - "$started" "$uploaded" "$postgres_done" "$graph_done" "$WORK" "$cpu_before" "$cpu_after" <<'PY'
 import json, sys
 s, up, pg, g, work = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+(pg0, svc0, tck), (pg1, svc1, _) = [[int(x) for x in a.split()] for a in sys.argv[6:8]]
 floor = json.load(open(work + "/floor.json"))
 job = json.load(open(work + "/job.json"))
 out = {"contacts": floor["contacts"], "ties": floor["ties"], "upload_s": round(up - s, 2),
        "postgres_done_s": round(pg - s, 2), "end_to_end_s": round(g - s, 2),
        "floor_copy_s": floor["copy_s"], "floor_neo4j_s": floor["neo4j_create_s"], "floor_s": floor["floor_s"],
-       "ratio": round((g - s) / floor["floor_s"], 2), "job_counts": job["counts"], "batches": job["batches"],
+       "ratio": round((g - s) / floor["floor_s"], 2),
+       "cpu_s": {"postgres": round((pg1 - pg0) / tck, 1), "service_and_neo4j": round((svc1 - svc0) / tck, 1)},
+       "job_counts": job["counts"], "batches": job["batches"],
        "reads": json.load(open(work + "/reads.json"))}
 print(json.dumps(out))
 json.dump(out, open(work + "/result.json", "w"))

@@ -70,12 +70,16 @@ abstract class ImportReader implements Closeable {
 
         private final InputStream in;
         private final ObjectMapper json;
+        /** What was read from the file and not yet consumed: {@code buffer[position, limit)}. */
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
         private byte[] line = new byte[4096];
         private long offset;
         private long number;
 
         Ndjson(Path file, ObjectMapper json) throws IOException {
-            this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            this.in = Files.newInputStream(file);
             this.json = json;
         }
 
@@ -83,17 +87,32 @@ abstract class ImportReader implements Closeable {
         Row next() throws IOException {
             while (true) {
                 int length = 0;
-                int b;
-                while ((b = in.read()) != -1 && b != '\n') {
-                    if (length == line.length) {
-                        line = Arrays.copyOf(line, line.length * 2);
+                boolean newline = false;
+                // A line is copied out of the buffer a run at a time (up to the newline or the buffer's end): a
+                // synchronized read() per byte was 7 % of the service's CPU during an import.
+                while (!newline) {
+                    if (position == limit && !fill()) {
+                        break;
                     }
-                    line[length++] = (byte) b;
+                    int start = position;
+                    while (position < limit && buffer[position] != '\n') {
+                        position++;
+                    }
+                    int run = position - start;
+                    if (length + run > line.length) {
+                        line = Arrays.copyOf(line, Math.max(line.length * 2, length + run));
+                    }
+                    System.arraycopy(buffer, start, line, length, run);
+                    length += run;
+                    if (position < limit) {
+                        position++; // the newline
+                        newline = true;
+                    }
                 }
-                if (b == -1 && length == 0) {
+                if (!newline && length == 0) {
                     return null;
                 }
-                offset += length + (b == -1 ? 0 : 1);
+                offset += length + (newline ? 1 : 0);
                 number++;
                 int end = length;
                 while (end > 0 && (line[end - 1] == '\r' || line[end - 1] == ' ' || line[end - 1] == '\t')) {
@@ -113,6 +132,14 @@ abstract class ImportReader implements Closeable {
                             "not well-formed JSON: " + e.getOriginalMessage()));
                 }
             }
+        }
+
+        /** Reads the next part of the file into the buffer; false at its end. */
+        private boolean fill() throws IOException {
+            int n = in.read(buffer, 0, buffer.length);
+            position = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
         }
 
         @Override
