@@ -28,11 +28,12 @@ class ContactBulkStore {
 
     private static final String REFS = "SELECT external_id, id, kind FROM contact WHERE external_id = ANY(?)";
 
-    private static final String LOAD = """
-            SELECT id, kind, given_name, family_name, organization_name, display_name, sort_name, email, phone,
-                   postal_code, city, languages, specialties, tags, do_not_contact, external_id, created_at,
-                   updated_at, version
-            FROM contact WHERE external_id = ANY(?)""";
+    /** A contact's columns in the order {@link #contact(ResultSet)} reads them. */
+    static final String COLUMNS = """
+            id, kind, given_name, family_name, organization_name, display_name, sort_name, email, phone, postal_code,
+            city, languages, specialties, tags, do_not_contact, external_id, created_at, updated_at, version""";
+
+    private static final String LOAD = "SELECT " + COLUMNS + " FROM contact WHERE external_id = ANY(?)";
 
     private static final String LOAD_CONSENT = """
             SELECT contact_id, channel, status, recorded_at, source FROM contact_consent
@@ -95,13 +96,18 @@ class ContactBulkStore {
             byExternalId.put(ct.externalId, ct);
             byId.put(ct.id, ct);
         }
+        loadConsent(c, byId);
+        return byExternalId;
+    }
+
+    /** Fills in the consent of these contacts (read from {@link #COLUMNS}), by id, in one statement. */
+    static void loadConsent(Connection c, Map<UUID, Contact> byId) {
         if (byId.isEmpty()) {
-            return byExternalId;
+            return;
         }
         Sql.query(c, LOAD_CONSENT, List.of((Object) byId.keySet().toArray(UUID[]::new)), r -> byId.get(
                 r.getObject(1, UUID.class)).consent.put(Channel.valueOf(r.getString(2)), new ConsentRecord(
                         ConsentStatus.valueOf(r.getString(3)), r.getTimestamp(4).toInstant(), r.getString(5))));
-        return byExternalId;
     }
 
     /** Inserts new contacts; returns the external ids inserted. */
@@ -170,7 +176,8 @@ class ContactBulkStore {
         return params;
     }
 
-    private static Contact contact(ResultSet r) throws SQLException {
+    /** A contact from a row of {@link #COLUMNS}, not managed by Hibernate (its consent empty until loaded). */
+    static Contact contact(ResultSet r) throws SQLException {
         Contact ct = new Contact();
         ct.id = r.getObject(1, UUID.class);
         ct.kind = ContactKind.valueOf(r.getString(2));

@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** ContactStore: the transaction boundary of every contact write, each committed with its outbox row. */
@@ -251,8 +250,7 @@ public class ContactService {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Map<UUID, Contact> byId = contacts.list("id in ?1", ids).stream()
-                .collect(Collectors.toMap(c -> c.id, Function.identity()));
+        Map<UUID, Contact> byId = contacts.byIds(ids);
         List<ContactView> items = new ArrayList<>(ids.size());
         for (UUID id : ids) {
             Contact c = byId.get(id);
@@ -350,8 +348,7 @@ public class ContactService {
         List<ContactStore.Hit> hits = contacts.search(query);
         boolean more = hits.size() > query.limit();
         List<ContactStore.Hit> page = more ? hits.subList(0, query.limit()) : hits;
-        Map<UUID, Contact> byId = contacts.list("id in ?1", page.stream().map(ContactStore.Hit::id).toList()).stream()
-                .collect(Collectors.toMap(c -> c.id, Function.identity()));
+        Map<UUID, Contact> byId = contacts.byIds(page.stream().map(ContactStore.Hit::id).toList());
         List<ContactView> items = new ArrayList<>(page.size());
         for (ContactStore.Hit hit : page) {
             Contact c = byId.get(hit.id());

@@ -7,7 +7,10 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +98,8 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
             LIMIT ?
             """;
 
+    private static final String BY_IDS = "SELECT " + ContactBulkStore.COLUMNS + " FROM contact WHERE id = ANY(?)";
+
     private static final char NAME_KEY = 'n';
     private static final char RELEVANCE_KEY = 'r';
 
@@ -117,6 +122,34 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
 
     public boolean externalIdTaken(String externalId, UUID except) {
         return count("externalId = ?1 and id <> ?2", externalId, except == null ? new UUID(0, 0) : except) > 0;
+    }
+
+    /**
+     * The contacts with these ids and their consent, read with two plain statements, by id; an id no longer stored is
+     * left out. For pages of search hits: the instances are not managed, so the transaction flushes nothing, and the
+     * one array parameter keeps one statement (and one server-side plan) whatever the page size. Through Hibernate
+     * ({@code id in ?1}), the request thread spent 63 % of a search in it: a statement translated and prepared anew for
+     * each list length, and the loaded entities checked for changes at commit. Changes this transaction made to
+     * contacts through Hibernate are flushed first, as a Hibernate query would, so that the rows show them.
+     */
+    public Map<UUID, Contact> byIds(List<UUID> ids) {
+        Map<UUID, Contact> byId = new HashMap<>();
+        if (ids.isEmpty()) {
+            return byId;
+        }
+        if (getEntityManager().isJoinedToTransaction()) {
+            flush();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            for (Contact ct : Sql.query(c, BY_IDS, List.of((Object) ids.toArray(UUID[]::new)),
+                    ContactBulkStore::contact)) {
+                byId.put(ct.id, ct);
+            }
+            ContactBulkStore.loadConsent(c, byId);
+            return byId;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read contacts", e);
+        }
     }
 
     /** Up to {@code query.limit() + 1} hits in order, so the caller can tell whether another page follows. */

@@ -133,6 +133,32 @@ class ContactSearchTest {
     }
 
     @Test
+    void aHitIsTheContactAsItsOwnReadShowsIt() {
+        String tag = uniqueTag();
+        String full = contact().patient().named("Ines", "Hitcheck").fullRecord().tags(tag, "second").languages("pt", "en")
+                .consent("EMAIL", "GRANTED", "intake").consent("SMS", "DENIED")
+                .doNotContact(true).create().id();
+        String bare = contact().physician().named("Ivo", "Hitcheck").specialties("Geriatrics").tags(tag).create().id();
+        // A later answer, so that a hit must show the consent in force, not the first one.
+        given().contentType("application/json").body(Map.of("channel", "EMAIL", "status", "DENIED",
+                        "givenAt", java.time.Instant.now().toString(), "source", "call"))
+                .when().post("/api/v1/contacts/" + full + "/consent")
+                .then().statusCode(201);
+
+        for (String id : List.of(full, bare)) {
+            Map<String, Object> read = given().when().get("/api/v1/contacts/" + id)
+                    .then().statusCode(200).extract().jsonPath().getMap("");
+            for (Map<String, String> query : List.of(Map.of("q", "Hitcheck", "tag", tag),
+                    Map.of("tag", tag, "sort", "name"))) {
+                List<Map<String, Object>> items = given().queryParams(query).when().get("/api/v1/contacts")
+                        .then().statusCode(200).extract().jsonPath().getList("items");
+                Map<String, Object> hit = items.stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
+                assertEquals(read, hit, "search " + query + " shows " + id + " as its read does");
+            }
+        }
+    }
+
+    @Test
     void consentFilterTreatsUnansweredChannelsAsUnknown() {
         String tag = uniqueTag();
         String granted = contact().patient().named("Ana", "Consent").tags(tag).consent("EMAIL", "GRANTED")
