@@ -10,6 +10,7 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,6 +44,23 @@ public class AuditStore {
             SELECT ?, ?::text[], ?, ?, ?, ?::text[], ?::uuid[], ?, ?, ?::integer, ?, ?
             FROM (SELECT set_config('synchronous_commit', 'off', true)) AS this_transaction_only""";
 
+    private static final int COLUMNS = 12;
+    /** At most this many rows in one group's statement (12 parameters a row). */
+    private static final int MAX_GROUP = 64;
+    /**
+     * The rows of a group in the order given: a row-level BEFORE trigger sees the rows the same statement inserted
+     * before it, so each row links to the one before it in the chain as when they were inserted one by one.
+     */
+    private static final String GROUP_INSERT = """
+            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
+                                     path, status, request_id, client_address)
+            SELECT v.* FROM (VALUES %s) AS v (subject, roles, action, resource_type, resource_id, record_ids, contact_ids,
+                                               method, path, status, request_id, client_address)%s""";
+    private static final String GROUP_ROW =
+            "(?::text, ?::text[], ?::text, ?::text, ?::text, ?::text[], ?::uuid[], ?::text, ?::text, ?::integer, ?::text, ?::text)";
+    private static final String GROUP_UNFLUSHED =
+            ", (SELECT set_config('synchronous_commit', 'off', true)) AS this_transaction_only";
+
     // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
     private static final String PAGE = """
             SELECT id, at, subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method, path,
@@ -72,6 +90,11 @@ public class AuditStore {
 
     private final AgroalDataSource dataSource;
     private final TransactionManager transactions;
+    private final GroupCommit<Row> ownTransaction = new GroupCommit<>(MAX_GROUP, this::insertTogether,
+            this::insertAlone);
+    // Statements by group size (written by the one thread that holds the group's lock).
+    private final String[] groupFlushed = new String[MAX_GROUP + 1];
+    private final String[] groupUnflushed = new String[MAX_GROUP + 1];
 
     AuditStore(AgroalDataSource dataSource, TransactionManager transactions) {
         this.dataSource = dataSource;
@@ -85,6 +108,11 @@ public class AuditStore {
      * of 20 rows took 20 chain links and capped audited reads at about 200 pages a second. {@code flushed} false: a
      * transaction of its own commits without waiting for the WAL flush (a read's row, see
      * {@link SecurityConfig.Audit#readsWaitForFlush()}); in the caller's transaction the caller's commit decides.
+     *
+     * <p>Rows of their own transaction are group-committed ({@link GroupCommit}): the calls appending at the same time
+     * insert their rows in one statement, which takes the chain's lock once and commits them together; each call
+     * returns once its own row is committed. One statement each had the calls queue on the lock, and a holder
+     * descheduled on a busy machine held every other audited call up with it.
      */
     void append(AuditLog.Event e, boolean flushed) {
         List<Object> row = List.of(orNull(e.subject()), e.roles().toArray(String[]::new),
@@ -92,7 +120,38 @@ public class AuditStore {
                 e.recordIds() == null ? Sql.NULL : e.recordIds().toArray(String[]::new),
                 e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()), e.status(),
                 orNull(e.requestId()), orNull(e.clientAddress()));
-        Sql.update(dataSource, flushed || inTransaction() ? INSERT : INSERT_UNFLUSHED, row);
+        if (inTransaction()) {
+            Sql.update(dataSource, INSERT, row);
+        } else {
+            ownTransaction.write(new Row(row, flushed));
+        }
+    }
+
+    /** A row's parameters in {@link #INSERT}'s order, and whether its commit must wait for the WAL flush. */
+    private record Row(List<Object> params, boolean flushed) {
+    }
+
+    private void insertAlone(Row row) {
+        Sql.update(dataSource, row.flushed() ? INSERT : INSERT_UNFLUSHED, row.params());
+    }
+
+    /** One statement for the group, in its order; its commit waits for the flush if any of its rows must. */
+    private void insertTogether(List<Row> rows) {
+        boolean flushed = rows.stream().anyMatch(Row::flushed);
+        List<Object> params = new ArrayList<>(rows.size() * COLUMNS);
+        rows.forEach(r -> params.addAll(r.params()));
+        Sql.update(dataSource, groupInsert(rows.size(), flushed), params);
+    }
+
+    private String groupInsert(int rows, boolean flushed) {
+        String[] cache = flushed ? groupFlushed : groupUnflushed;
+        String sql = cache[rows];
+        if (sql == null) {
+            sql = GROUP_INSERT.formatted(String.join(", ", Collections.nCopies(rows, GROUP_ROW)),
+                    flushed ? "" : GROUP_UNFLUSHED);
+            cache[rows] = sql;
+        }
+        return sql;
     }
 
     private boolean inTransaction() {
