@@ -26,5 +26,10 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION analytics_analyze_scores(), analytics_analyze_communities() TO %I', app);
     REVOKE ALL ON FUNCTION audit_event_index_pending() FROM PUBLIC;
     EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_index_pending() TO %I', app);
+    -- The contact chunks of the audit trail (V36) are written only by the owner's function.
+    EXECUTE format('REVOKE ALL ON audit_contact_chunk, audit_contact_indexed FROM %I', app);
+    EXECUTE format('GRANT SELECT ON audit_contact_chunk, audit_contact_indexed TO %I', app);
+    REVOKE ALL ON FUNCTION audit_event_index_contacts(integer, integer, interval) FROM PUBLIC;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_index_contacts(integer, integer, interval) TO %I', app);
 END
 $$;

@@ -8,6 +8,7 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import java.sql.Array;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -79,6 +80,18 @@ public class AuditStore {
                    (SELECT max(id) FROM audit_event),
                    (SELECT encode(hash, 'hex') FROM audit_event ORDER BY id DESC LIMIT 1),
                    (SELECT id FROM broken), (SELECT changed FROM broken)""";
+
+    /**
+     * The ids of the rows naming a contact: those of its chunks (V36__audit_contacts_indexed_in_chunks.sql) and those
+     * of the rows not chunked yet, a short range at the end of the trail read through the primary key. Probed in the
+     * primary key in id order, so a page of them stops at its limit.
+     */
+    private static final String CONTACT_ROWS = """
+            id = ANY (ARRAY(
+                SELECT x FROM audit_contact_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x WHERE k.contact_id = ?
+                UNION ALL
+                SELECT t.id FROM audit_event t
+                WHERE t.id > (SELECT through FROM audit_contact_indexed) AND t.contact_ids @> ARRAY[?::uuid]))""";
 
     /** Superuser, owner (or member of the owner's role), or any right beyond reading and adding rows. */
     private static final String REWRITE_RIGHTS = """
@@ -167,7 +180,11 @@ public class AuditStore {
         StringBuilder sql = new StringBuilder(PAGE);
         List<Object> params = new ArrayList<>();
         filter(sql, params, "subject = ?", q.subject());
-        filter(sql, params, "contact_ids @> ARRAY[?::uuid]", q.contact());
+        if (q.contact() != null) {
+            sql.append(" AND ").append(CONTACT_ROWS);
+            params.add(q.contact());
+            params.add(q.contact());
+        }
         filter(sql, params, "resource_type = ?", q.resourceType());
         // The expression of the index audit_event_records (V32): a record named as the row's resource or listed by it.
         filter(sql, params, "(coalesce(record_ids, '{}') || resource_id) @> ARRAY[?::text]", q.resourceId());
@@ -190,11 +207,21 @@ public class AuditStore {
     }
 
     /**
-     * Moves the entries waiting in the pending lists of the trail's GIN indexes into the indexes (through the owner's
-     * function, migration V34); returns the pending-list pages moved.
+     * Moves the entries waiting in the pending list of the trail's GIN index of records into the index (through the
+     * owner's function, migrations V34 and V36); returns the pending-list pages moved.
      */
     long movePendingIndexEntries() {
         return Sql.query(dataSource, "SELECT audit_event_index_pending()", List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /**
+     * Adds the rows written since the last chunk, at most {@code maxRows}, to the contact chunks once there are
+     * {@code minRows} of them or the oldest has waited {@code maxWait} (through the owner's function, migration V36);
+     * returns the rows chunked, 0 when it was not yet time.
+     */
+    long chunkContacts(int minRows, int maxRows, Duration maxWait) {
+        return Sql.query(dataSource, "SELECT audit_event_index_contacts(?, ?, ? * interval '1 millisecond')",
+                List.of(minRows, maxRows, maxWait.toMillis()), r -> r.getLong(1)).get(0);
     }
 
     /** Whether the role the service connects as could change or remove audit rows: it should not. */

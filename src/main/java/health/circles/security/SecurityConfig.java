@@ -74,6 +74,18 @@ public interface SecurityConfig {
          */
         @WithDefault("2s")
         String indexUpkeepEvery();
+
+        /**
+         * The trail is searched by contact through chunks of rows ({@link AuditIndexUpkeep}, migration V36): a chunk
+         * is made once this many rows wait, or once the oldest has waited {@link #contactChunkWait()}. Larger chunks
+         * cost less to make; the rows not yet chunked are searched row by row.
+         */
+        @WithDefault("10000")
+        int contactChunkRows();
+
+        /** The longest a row waits to be chunked when fewer than {@link #contactChunkRows()} wait. */
+        @WithDefault("60s")
+        Duration contactChunkWait();
     }
 
     /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */

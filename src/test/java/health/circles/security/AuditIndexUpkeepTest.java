@@ -3,19 +3,28 @@ package health.circles.security;
 import static health.circles.TestTokens.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.Anonymous;
 import health.circles.Fixtures;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit indexes' pending entries are moved in by the service's own role (which owns no index), and a search of
- * the trail by contact finds the rows whether their entries wait in the pending list or have been moved.
+ * The audit trail's search indexes are kept by the service's own role, which owns neither them nor the chunk tables:
+ * a search by contact finds every row that showed the contact whether the row is chunked yet or not (migration V36),
+ * pages across the two in id order, and the GIN index of records has its pending entries moved in.
  */
 @QuarkusTest
 @Anonymous
@@ -27,32 +36,94 @@ class AuditIndexUpkeepTest {
     @Inject
     AuditIndexUpkeep upkeep;
 
+    @Inject
+    AgroalDataSource db;
+
     @Test
-    void pendingEntriesAreMovedInAndTheTrailStillFindsEveryRow() {
+    void aSearchByContactFindsEveryRowChunkedOrNotAndPagesAcrossBoth() {
         String tag = Fixtures.uniqueTag();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < CONTACTS; i++) {
             ids.add(Fixtures.contact().patient().tags(tag).create().id());
         }
         String last = ids.get(CONTACTS - 1);
-        long moved = 0;
-        for (int round = 0; round < 3 && moved == 0; round++) { // autovacuum, where it runs, may move them first
-            for (int i = 0; i < LISTINGS; i++) {
-                as("admin").queryParam("tag", tag).queryParam("limit", CONTACTS).when().get("/api/v1/contacts")
-                        .then().statusCode(200).body("items.size()", equalTo(CONTACTS));
+        list(tag);
+        assertEquals(LISTINGS, listingsOf(last).size(), "found before chunking");
+
+        assertTrue(upkeep.chunkAll() >= LISTINGS, "the listings' rows were chunked");
+        assertEquals(0, upkeep.chunkAll(), "nothing left to chunk");
+        List<Long> chunked = listingsOf(last);
+        assertEquals(LISTINGS, chunked.size(), "found the same once chunked");
+
+        list(tag); // LISTINGS more, after the chunk
+        List<Long> both = listingsOf(last);
+        assertEquals(2 * LISTINGS, both.size(), "chunked rows and the rows after them");
+        assertTrue(both.containsAll(chunked));
+
+        // Pages of 7, newest first, across the chunk's end: every row once, in descending id order.
+        List<Long> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = as("admin").queryParam("contact", last).queryParam("action", "list").queryParam("limit", 7);
+            if (cursor != null) {
+                request = request.queryParam("cursor", cursor);
             }
-            int waiting = listingsOf(last);
-            assertTrue(waiting >= LISTINGS, "found while pending: " + waiting);
-            moved = upkeep.clean();
-            assertEquals(waiting, listingsOf(last), "found the same once moved in");
+            JsonPath page = request.when().get("/api/v1/audit").then().statusCode(200).extract().jsonPath();
+            paged.addAll(page.getList("items.id", Long.class));
+            cursor = page.getString("next");
+        } while (cursor != null);
+        assertEquals(both, paged);
+        for (int i = 1; i < paged.size(); i++) {
+            assertTrue(paged.get(i) < paged.get(i - 1), "descending ids: " + paged);
         }
-        assertTrue(moved > 0, "pending pages moved in: " + moved);
+        // Another contact of the same listings is found in the same rows; a contact never shown is in none.
+        assertEquals(both, listingsOf(ids.get(0)));
+        assertEquals(List.of(), listingsOf(java.util.UUID.randomUUID().toString()));
         as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
     }
 
-    /** The listing rows that showed the contact, by the contacts index. */
-    private static int listingsOf(String contact) {
-        return as("admin").queryParam("contact", contact).queryParam("action", "list").queryParam("limit", 500)
-                .when().get("/api/v1/audit").then().statusCode(200).extract().jsonPath().getList("items").size();
+    @Test
+    void pendingEntriesOfTheRecordsIndexAreMovedIn() {
+        String tag = Fixtures.uniqueTag();
+        for (int i = 0; i < CONTACTS; i++) {
+            Fixtures.contact().patient().tags(tag).create();
+        }
+        long moved = 0;
+        for (int round = 0; round < 3 && moved == 0; round++) { // autovacuum, where it runs, may move them first
+            list(tag);
+            moved = upkeep.clean();
+        }
+        assertTrue(moved > 0, "pending pages moved in: " + moved);
+    }
+
+    @Test
+    void theServiceRoleReadsTheChunksButCannotWriteThem() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT count(*) FROM audit_contact_chunk").close();
+            for (String change : List.of(
+                    "DELETE FROM audit_contact_chunk",
+                    "UPDATE audit_contact_indexed SET through = 0",
+                    "INSERT INTO audit_contact_chunk VALUES (gen_random_uuid(), 1, '{1}')")) {
+                SQLException refused = assertThrows(SQLException.class, () -> s.executeUpdate(change), change);
+                assertEquals("42501", refused.getSQLState(), change); // insufficient_privilege
+            }
+        }
+    }
+
+    private static void list(String tag) {
+        for (int i = 0; i < LISTINGS; i++) {
+            as("admin").queryParam("tag", tag).queryParam("limit", CONTACTS).when().get("/api/v1/contacts")
+                    .then().statusCode(200).body("items.size()", equalTo(CONTACTS));
+        }
+    }
+
+    /** The ids of the listing rows that showed the contact, newest first. */
+    private static List<Long> listingsOf(String contact) {
+        List<Long> found = as("admin").queryParam("contact", contact).queryParam("action", "list")
+                .queryParam("limit", 500).when().get("/api/v1/audit").then().statusCode(200).extract().jsonPath()
+                .getList("items.id", Long.class);
+        Set<Long> distinct = new HashSet<>(found);
+        assertEquals(found.size(), distinct.size(), "each row once: " + found);
+        return found;
     }
 }
