@@ -129,7 +129,7 @@ cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 mem="$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 jdk="$(java -version 2>&1 | head -1)"
 pg="$(psql_ -d postgres -c 'SHOW server_version')"
-autovacuum="$(psql_ -d postgres -c 'SHOW autovacuum')$([[ "$AUTOVACUUM_BEFORE" == off ]] && echo ' (turned on for this run; off on this server otherwise)')"
+autovacuum="$(psql_ -d postgres -c 'SHOW autovacuum')$([[ "$AUTOVACUUM_BEFORE" != off ]] || echo ' (turned on for this run; off on this server otherwise)')"
 shared_buffers="$(psql_ -d postgres -c 'SHOW shared_buffers')"
 neo4j="$(sed -n 's:.*<neo4j.version>\(.*\)</neo4j.version>.*:\1:p' pom.xml) with GDS $(sed -n 's:.*<gds.version>\(.*\)</gds.version>.*:\1:p' pom.xml)"
 {

@@ -24,12 +24,10 @@ BEGIN
     EXECUTE format('REVOKE ALL ON flyway_schema_history FROM %I', app);
     REVOKE ALL ON FUNCTION analytics_analyze_scores(), analytics_analyze_communities() FROM PUBLIC;
     EXECUTE format('GRANT EXECUTE ON FUNCTION analytics_analyze_scores(), analytics_analyze_communities() TO %I', app);
-    REVOKE ALL ON FUNCTION audit_event_index_pending() FROM PUBLIC;
-    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_index_pending() TO %I', app);
-    -- The contact chunks of the audit trail (V36) are written only by the owner's function.
-    EXECUTE format('REVOKE ALL ON audit_contact_chunk, audit_contact_indexed FROM %I', app);
-    EXECUTE format('GRANT SELECT ON audit_contact_chunk, audit_contact_indexed TO %I', app);
-    REVOKE ALL ON FUNCTION audit_event_index_contacts(integer, integer, interval) FROM PUBLIC;
-    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_index_contacts(integer, integer, interval) TO %I', app);
+    -- The audit trail's chunks (V36, V37) are written only by the owner's function.
+    EXECUTE format('REVOKE ALL ON audit_contact_chunk, audit_record_chunk, audit_chunked FROM %I', app);
+    EXECUTE format('GRANT SELECT ON audit_contact_chunk, audit_record_chunk, audit_chunked TO %I', app);
+    REVOKE ALL ON FUNCTION audit_event_chunk(integer, integer, interval) FROM PUBLIC;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_chunk(integer, integer, interval) TO %I', app);
 END
 $$;

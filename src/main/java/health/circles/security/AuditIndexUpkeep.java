@@ -6,15 +6,14 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the audit trail's search indexes, every {@code circles.security.audit.index-upkeep-every}, outside any call:
- * <ul>
- * <li>the contact chunks (migration V36): once {@code contact-chunk-rows} rows wait, or the oldest has waited
- * {@code contact-chunk-wait}, they are added as one chunk; a search by contact reads the chunks and the rows after them;
- * <li>the GIN index of records: its pending entries are moved in. Left to GIN, the move happens inside the insert that
- * fills the list past its limit, while that insert holds the chain's lock, and every audited call waits for it
- * (migration V34 has the figures).
- * </ul>
- * Each replica runs it; the database lets one chunker or cleaner work at a time, and the second then finds little to do.
+ * Keeps the audit trail searchable by contact and by record (migrations V36 and V37): every
+ * {@code circles.security.audit.index-upkeep-every}, outside any call, once {@code chunk-rows} rows wait or the
+ * oldest has waited {@code chunk-wait}, they are added as one chunk: a row per contact and per record they
+ * name, with the ids of the rows that name it. A search reads the chunks and the rows after them, so a row is found
+ * from the moment it is written. Before, GIN indexes on the rows did this, and under a steady stream of reads their
+ * pending lists were moved in one entry at a time (V36 has the figures).
+ *
+ * <p>Each replica runs it; the database lets one chunker work at a time, and the second then finds nothing to do.
  */
 @ApplicationScoped
 public class AuditIndexUpkeep {
@@ -29,11 +28,11 @@ public class AuditIndexUpkeep {
 
     AuditIndexUpkeep(AuditStore store, SecurityConfig config) {
         this.store = store;
-        this.chunkRows = config.audit().contactChunkRows();
-        this.chunkWait = config.audit().contactChunkWait();
+        this.chunkRows = config.audit().chunkRows();
+        this.chunkWait = config.audit().chunkWait();
         if (chunkRows < 1 || chunkRows > MAX_CHUNK_ROWS || chunkWait.isNegative()) {
-            throw new IllegalArgumentException("circles.security.audit.contact-chunk-rows must be 1 to "
-                    + MAX_CHUNK_ROWS + " and contact-chunk-wait not negative");
+            throw new IllegalArgumentException("circles.security.audit.chunk-rows must be 1 to "
+                    + MAX_CHUNK_ROWS + " and chunk-wait not negative");
         }
     }
 
@@ -43,21 +42,15 @@ public class AuditIndexUpkeep {
         try {
             chunk();
         } catch (RuntimeException e) {
-            LOG.warnf("Audit contact chunking failed (searches by contact read the rows not chunked): %s",
-                    e.getMessage());
-        }
-        try {
-            clean();
-        } catch (RuntimeException e) {
-            LOG.warnf("Audit index upkeep failed (inserts will move the pending entries themselves): %s", e.getMessage());
+            LOG.warnf("Audit chunking failed (searches read the rows not chunked): %s", e.getMessage());
         }
     }
 
     /** Chunks the waiting rows if it is time (enough of them, or the oldest waited long enough); returns the rows. */
     long chunk() {
-        long rows = store.chunkContacts(chunkRows, MAX_CHUNK_ROWS, chunkWait);
+        long rows = store.chunk(chunkRows, MAX_CHUNK_ROWS, chunkWait);
         if (rows > 0) {
-            LOG.debugf("Audit upkeep: %d rows chunked by contact", rows);
+            LOG.debugf("Audit upkeep: %d rows chunked by contact and record", rows);
         }
         return rows;
     }
@@ -65,18 +58,9 @@ public class AuditIndexUpkeep {
     /** Chunks every waiting row now, whatever their number or age; returns the rows. */
     long chunkAll() {
         long all = 0;
-        for (long rows; (rows = store.chunkContacts(1, MAX_CHUNK_ROWS, Duration.ZERO)) > 0; ) {
+        for (long rows; (rows = store.chunk(1, MAX_CHUNK_ROWS, Duration.ZERO)) > 0; ) {
             all += rows;
         }
         return all;
-    }
-
-    /** Moves the pending entries in now; returns the pending-list pages moved. */
-    long clean() {
-        long pages = store.movePendingIndexEntries();
-        if (pages > 0) {
-            LOG.debugf("Audit index upkeep: %d pending pages moved into the indexes", pages);
-        }
-        return pages;
     }
 }

@@ -91,7 +91,19 @@ public class AuditStore {
                 SELECT x FROM audit_contact_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x WHERE k.contact_id = ?
                 UNION ALL
                 SELECT t.id FROM audit_event t
-                WHERE t.id > (SELECT through FROM audit_contact_indexed) AND t.contact_ids @> ARRAY[?::uuid]))""";
+                WHERE t.id > (SELECT through FROM audit_chunked) AND t.contact_ids @> ARRAY[?::uuid]))""";
+
+    /**
+     * The ids of the rows naming a record, as their resource or among a listing's records (V32), the same way:
+     * its chunks (V37) and the rows not chunked yet.
+     */
+    private static final String RECORD_ROWS = """
+            id = ANY (ARRAY(
+                SELECT x FROM audit_record_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x WHERE k.record = ?
+                UNION ALL
+                SELECT t.id FROM audit_event t
+                WHERE t.id > (SELECT through FROM audit_chunked)
+                  AND (coalesce(t.record_ids, '{}') || t.resource_id) @> ARRAY[?::text]))""";
 
     /** Superuser, owner (or member of the owner's role), or any right beyond reading and adding rows. */
     private static final String REWRITE_RIGHTS = """
@@ -186,8 +198,11 @@ public class AuditStore {
             params.add(q.contact());
         }
         filter(sql, params, "resource_type = ?", q.resourceType());
-        // The expression of the index audit_event_records (V32): a record named as the row's resource or listed by it.
-        filter(sql, params, "(coalesce(record_ids, '{}') || resource_id) @> ARRAY[?::text]", q.resourceId());
+        if (q.resourceId() != null) {
+            sql.append(" AND ").append(RECORD_ROWS);
+            params.add(q.resourceId());
+            params.add(q.resourceId());
+        }
         filter(sql, params, "action = ?", q.action());
         filter(sql, params, "at >= ?", q.from());
         filter(sql, params, "at < ?", q.to());
@@ -207,20 +222,12 @@ public class AuditStore {
     }
 
     /**
-     * Moves the entries waiting in the pending list of the trail's GIN index of records into the index (through the
-     * owner's function, migrations V34 and V36); returns the pending-list pages moved.
+     * Adds the rows written since the last chunk, at most {@code maxRows}, to the contact and record chunks once there
+     * are {@code minRows} of them or the oldest has waited {@code maxWait} (through the owner's function, migrations
+     * V36 and V37); returns the rows chunked, 0 when it was not yet time.
      */
-    long movePendingIndexEntries() {
-        return Sql.query(dataSource, "SELECT audit_event_index_pending()", List.of(), r -> r.getLong(1)).get(0);
-    }
-
-    /**
-     * Adds the rows written since the last chunk, at most {@code maxRows}, to the contact chunks once there are
-     * {@code minRows} of them or the oldest has waited {@code maxWait} (through the owner's function, migration V36);
-     * returns the rows chunked, 0 when it was not yet time.
-     */
-    long chunkContacts(int minRows, int maxRows, Duration maxWait) {
-        return Sql.query(dataSource, "SELECT audit_event_index_contacts(?, ?, ? * interval '1 millisecond')",
+    long chunk(int minRows, int maxRows, Duration maxWait) {
+        return Sql.query(dataSource, "SELECT audit_event_chunk(?, ?, ? * interval '1 millisecond')",
                 List.of(minRows, maxRows, maxWait.toMillis()), r -> r.getLong(1)).get(0);
     }
 

@@ -69,23 +69,23 @@ public interface SecurityConfig {
         boolean readsWaitForFlush();
 
         /**
-         * How often the audit trail's GIN indexes have their pending entries moved in ({@link AuditIndexUpkeep}), so
-         * that no audited call does it while it holds the chain's lock; {@code off} leaves it to the inserts.
+         * How often the audit trail's waiting rows are checked for chunking ({@link AuditIndexUpkeep}: searches by
+         * contact and by record read the chunks); {@code off} stops it, and searches then read the rows one by one.
          */
         @WithDefault("2s")
         String indexUpkeepEvery();
 
         /**
-         * The trail is searched by contact through chunks of rows ({@link AuditIndexUpkeep}, migration V36): a chunk
-         * is made once this many rows wait, or once the oldest has waited {@link #contactChunkWait()}. Larger chunks
-         * cost less to make; the rows not yet chunked are searched row by row.
+         * The trail is searched by contact and by record through chunks of rows ({@link AuditIndexUpkeep}, migrations
+         * V36 and V37): a chunk is made once this many rows wait, or once the oldest has waited {@link #chunkWait()}.
+         * Larger chunks cost less to make; the rows not yet chunked are searched row by row.
          */
         @WithDefault("10000")
-        int contactChunkRows();
+        int chunkRows();
 
-        /** The longest a row waits to be chunked when fewer than {@link #contactChunkRows()} wait. */
+        /** The longest a row waits to be chunked when fewer than {@link #chunkRows()} wait. */
         @WithDefault("60s")
-        Duration contactChunkWait();
+        Duration chunkWait();
     }
 
     /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */

@@ -22,9 +22,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The audit trail's search indexes are kept by the service's own role, which owns neither them nor the chunk tables:
- * a search by contact finds every row that showed the contact whether the row is chunked yet or not (migration V36),
- * pages across the two in id order, and the GIN index of records has its pending entries moved in.
+ * The audit trail's chunks are made by the service's own role, which may not write them itself: a search by contact
+ * or by record finds every row that named it whether the row is chunked yet or not (migrations V36, V37), and pages
+ * across the two in id order.
  */
 @QuarkusTest
 @Anonymous
@@ -83,17 +83,28 @@ class AuditIndexUpkeepTest {
     }
 
     @Test
-    void pendingEntriesOfTheRecordsIndexAreMovedIn() {
+    void aSearchByRecordFindsItsOwnRowsAndTheListingsThatShowedItChunkedOrNot() {
         String tag = Fixtures.uniqueTag();
-        for (int i = 0; i < CONTACTS; i++) {
-            Fixtures.contact().patient().tags(tag).create();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(Fixtures.contact().patient().tags(tag).create().id());
         }
-        long moved = 0;
-        for (int round = 0; round < 3 && moved == 0; round++) { // autovacuum, where it runs, may move them first
-            list(tag);
-            moved = upkeep.clean();
-        }
-        assertTrue(moved > 0, "pending pages moved in: " + moved);
+        String one = ids.get(1);
+        as("admin").when().get("/api/v1/contacts/" + one).then().statusCode(200);
+        as("admin").queryParam("tag", tag).when().get("/api/v1/contacts").then().statusCode(200);
+        List<Long> before = rowsOfRecord(one);
+        // Its creation, its read and the listing.
+        assertEquals(3, before.size(), "rows naming the record before chunking: " + before);
+
+        assertTrue(upkeep.chunkAll() >= 3);
+        assertEquals(before, rowsOfRecord(one), "the same once chunked");
+
+        as("admin").when().get("/api/v1/contacts/" + one).then().statusCode(200);
+        List<Long> after = rowsOfRecord(one);
+        assertEquals(4, after.size(), "the chunked rows and the read after them: " + after);
+        assertEquals(before, after.subList(1, 4));
+        assertTrue(after.get(0) > after.get(1));
+        assertEquals(List.of(), rowsOfRecord(java.util.UUID.randomUUID().toString()));
     }
 
     @Test
@@ -102,7 +113,8 @@ class AuditIndexUpkeepTest {
             s.executeQuery("SELECT count(*) FROM audit_contact_chunk").close();
             for (String change : List.of(
                     "DELETE FROM audit_contact_chunk",
-                    "UPDATE audit_contact_indexed SET through = 0",
+                    "UPDATE audit_chunked SET through = 0",
+                    "DELETE FROM audit_record_chunk",
                     "INSERT INTO audit_contact_chunk VALUES (gen_random_uuid(), 1, '{1}')")) {
                 SQLException refused = assertThrows(SQLException.class, () -> s.executeUpdate(change), change);
                 assertEquals("42501", refused.getSQLState(), change); // insufficient_privilege
@@ -115,6 +127,12 @@ class AuditIndexUpkeepTest {
             as("admin").queryParam("tag", tag).queryParam("limit", CONTACTS).when().get("/api/v1/contacts")
                     .then().statusCode(200).body("items.size()", equalTo(CONTACTS));
         }
+    }
+
+    /** The ids of the rows naming the record, as their resource or among a listing's records, newest first. */
+    private static List<Long> rowsOfRecord(String record) {
+        return as("admin").queryParam("resourceId", record).queryParam("limit", 500).when().get("/api/v1/audit")
+                .then().statusCode(200).extract().jsonPath().getList("items.id", Long.class);
     }
 
     /** The ids of the listing rows that showed the contact, newest first. */
