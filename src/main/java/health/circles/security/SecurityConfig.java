@@ -80,7 +80,7 @@ public interface SecurityConfig {
          * V36 and V37): a chunk is made once this many rows wait, or once the oldest has waited {@link #chunkWait()}.
          * Larger chunks cost less to make; the rows not yet chunked are searched row by row.
          */
-        @WithDefault("10000")
+        @WithDefault("2000")
         int chunkRows();
 
         /** The longest a row waits to be chunked when fewer than {@link #chunkRows()} wait. */
