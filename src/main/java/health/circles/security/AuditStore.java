@@ -26,40 +26,29 @@ public class AuditStore {
     record Chain(long rows, Long first, Long last, String head, Long broken, boolean changed) {
     }
 
+    private static final int COLUMNS = 12;
+    /** At most this many rows in one group's statement (12 parameters a row). */
+    private static final int MAX_GROUP = 64;
+    /**
+     * Rows in the order given: a row-level BEFORE trigger sees the rows the same statement inserted before it, so each
+     * row links to the one before it in the chain as when they were inserted one by one.
+     */
     private static final String INSERT = """
             INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
                                      path, status, request_id, client_address)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
+            SELECT v.* FROM (VALUES %s) AS v (subject, roles, action, resource_type, resource_id, record_ids, contact_ids,
+                                               method, path, status, request_id, client_address)%s""";
+    private static final String ROW =
+            "(?::text, ?::text[], ?::text, ?::text, ?::text, ?::text[], ?::uuid[], ?::text, ?::text, ?::integer, ?::text, ?::text)";
     /**
-     * {@link #INSERT} as a transaction of its own whose commit does not wait for the WAL flush
+     * Makes {@link #INSERT} a transaction of its own whose commit does not wait for the WAL flush
      * (SecurityConfig.Audit#readsWaitForFlush): {@code set_config(..., true)} lasts to the end of the statement's own
      * transaction, which commits with the statement. One statement in autocommit, so the chain's lock, taken by the
      * insert's trigger, is released by the commit inside the same round trip: with a separate COMMIT the lock was held
      * while the answer to the insert travelled back and the service, sharing the CPU with every other call, sent the
      * commit, and audited reads queued behind that (p99 of influencers 40-60 ms at 8 clients).
      */
-    private static final String INSERT_UNFLUSHED = """
-            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
-                                     path, status, request_id, client_address)
-            SELECT ?, ?::text[], ?, ?, ?, ?::text[], ?::uuid[], ?, ?, ?::integer, ?, ?
-            FROM (SELECT set_config('synchronous_commit', 'off', true)) AS this_transaction_only""";
-
-    private static final int COLUMNS = 12;
-    /** At most this many rows in one group's statement (12 parameters a row). */
-    private static final int MAX_GROUP = 64;
-    /**
-     * The rows of a group in the order given: a row-level BEFORE trigger sees the rows the same statement inserted
-     * before it, so each row links to the one before it in the chain as when they were inserted one by one.
-     */
-    private static final String GROUP_INSERT = """
-            INSERT INTO audit_event (subject, roles, action, resource_type, resource_id, record_ids, contact_ids, method,
-                                     path, status, request_id, client_address)
-            SELECT v.* FROM (VALUES %s) AS v (subject, roles, action, resource_type, resource_id, record_ids, contact_ids,
-                                               method, path, status, request_id, client_address)%s""";
-    private static final String GROUP_ROW =
-            "(?::text, ?::text[], ?::text, ?::text, ?::text, ?::text[], ?::uuid[], ?::text, ?::text, ?::integer, ?::text, ?::text)";
-    private static final String GROUP_UNFLUSHED =
+    private static final String UNFLUSHED =
             ", (SELECT set_config('synchronous_commit', 'off', true)) AS this_transaction_only";
 
     // Filters are appended as "AND ..." in this order; newest first, keyset-paged by id.
@@ -115,11 +104,10 @@ public class AuditStore {
 
     private final AgroalDataSource dataSource;
     private final TransactionManager transactions;
-    private final GroupCommit<Row> ownTransaction = new GroupCommit<>(MAX_GROUP, this::insertTogether,
-            this::insertAlone);
-    // Statements by group size (written by the one thread that holds the group's lock).
-    private final String[] groupFlushed = new String[MAX_GROUP + 1];
-    private final String[] groupUnflushed = new String[MAX_GROUP + 1];
+    private final GroupCommit<Row> ownTransaction = new GroupCommit<>(MAX_GROUP, this::insert);
+    // Statements by row count, built once each (flushed and not); races only build the same string twice.
+    private final String[] flushedInserts = new String[MAX_GROUP + 1];
+    private final String[] unflushedInserts = new String[MAX_GROUP + 1];
 
     AuditStore(AgroalDataSource dataSource, TransactionManager transactions) {
         this.dataSource = dataSource;
@@ -146,7 +134,7 @@ public class AuditStore {
                 e.contactIds().toArray(UUID[]::new), orNull(e.method()), orNull(e.path()), e.status(),
                 orNull(e.requestId()), orNull(e.clientAddress()));
         if (inTransaction()) {
-            Sql.update(dataSource, INSERT, row);
+            insert(List.of(new Row(row, true))); // the caller's commit decides
         } else {
             ownTransaction.write(new Row(row, flushed));
         }
@@ -156,25 +144,20 @@ public class AuditStore {
     private record Row(List<Object> params, boolean flushed) {
     }
 
-    private void insertAlone(Row row) {
-        Sql.update(dataSource, row.flushed() ? INSERT : INSERT_UNFLUSHED, row.params());
-    }
-
-    /** One statement for the group, in its order; its commit waits for the flush if any of its rows must. */
-    private void insertTogether(List<Row> rows) {
+    /** One statement for the rows, in their order; on its own, its commit waits for the flush if any row's must. */
+    private void insert(List<Row> rows) {
         boolean flushed = rows.stream().anyMatch(Row::flushed);
         List<Object> params = new ArrayList<>(rows.size() * COLUMNS);
         rows.forEach(r -> params.addAll(r.params()));
-        Sql.update(dataSource, groupInsert(rows.size(), flushed), params);
+        Sql.update(dataSource, insertOf(rows.size(), flushed), params);
     }
 
-    private String groupInsert(int rows, boolean flushed) {
-        String[] cache = flushed ? groupFlushed : groupUnflushed;
-        String sql = cache[rows];
+    private String insertOf(int rows, boolean flushed) {
+        String[] built = flushed ? flushedInserts : unflushedInserts;
+        String sql = built[rows];
         if (sql == null) {
-            sql = GROUP_INSERT.formatted(String.join(", ", Collections.nCopies(rows, GROUP_ROW)),
-                    flushed ? "" : GROUP_UNFLUSHED);
-            cache[rows] = sql;
+            sql = INSERT.formatted(String.join(", ", Collections.nCopies(rows, ROW)), flushed ? "" : UNFLUSHED);
+            built[rows] = sql;
         }
         return sql;
     }

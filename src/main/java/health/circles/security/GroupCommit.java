@@ -9,11 +9,11 @@ import java.util.function.Consumer;
 /**
  * Group commit: callers that append at the same time are written together. A caller queues its item and takes the
  * writer's lock; if its item has not been written meanwhile, it writes every queued item (at most {@code maxGroup} at a
- * time) with {@code group}, its own among them, and returns once its own is written. While one group is being
+ * time) with {@code write}, its own among them, and returns once its own is written. While one group is being
  * written the next callers queue, so under load the groups grow and each costs one statement instead of one each.
  *
- * <p>A failed group is written again one item at a time with {@code single}, so that an item the database refuses
- * fails only its own caller. An item is never reported written unless a write that held it returned.
+ * <p>A failed group is written again one item at a time, so that an item the database refuses fails only its own
+ * caller. An item is never reported written unless a write that held it returned.
  *
  * @param <T> what is written
  */
@@ -30,18 +30,16 @@ final class GroupCommit<T> {
     }
 
     private final int maxGroup;
-    private final Consumer<List<T>> group;
-    private final Consumer<T> single;
+    private final Consumer<List<T>> write;
     private final ConcurrentLinkedQueue<Entry<T>> waiting = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writing = new ReentrantLock();
 
-    GroupCommit(int maxGroup, Consumer<List<T>> group, Consumer<T> single) {
+    GroupCommit(int maxGroup, Consumer<List<T>> write) {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("maxGroup must be at least 1");
         }
         this.maxGroup = maxGroup;
-        this.group = group;
-        this.single = single;
+        this.write = write;
     }
 
     /** Returns once {@code item} is written, in a group or alone; throws what its write threw. */
@@ -72,7 +70,7 @@ final class GroupCommit<T> {
                 return;
             }
             try {
-                group.accept(entries.stream().map(e -> e.item).toList());
+                write.accept(entries.stream().map(e -> e.item).toList());
                 entries.forEach(e -> e.done = true);
             } catch (RuntimeException e) {
                 entries.forEach(this::writeAlone);
@@ -89,7 +87,7 @@ final class GroupCommit<T> {
 
     private void writeAlone(Entry<T> e) {
         try {
-            single.accept(e.item);
+            write.accept(List.of(e.item));
         } catch (RuntimeException failed) {
             e.failure = failed;
         }
