@@ -91,15 +91,21 @@ class InsightCacheApiTest {
     void aCachedAnswerIsSentAsTheBytesItsFirstCallWrote() {
         cache.clear();
         long community = influencer(hub).getLong("items[0].community");
-        cache.clear();
-        String influencers = given().queryParam("contact", hub).get("/api/v1/influencers").then().statusCode(200)
-                .extract().asString();
-        String detail = given().get("/api/v1/communities/" + community).then().statusCode(200).extract().asString();
-        long reused = bodies.reused();
-        assertEquals(influencers, given().queryParam("contact", hub).get("/api/v1/influencers").then()
-                .statusCode(200).contentType(ContentType.JSON).extract().asString());
-        assertEquals(detail, given().get("/api/v1/communities/" + community).then().statusCode(200)
-                .contentType(ContentType.JSON).extract().asString());
+        // Any change another test's background work commits meanwhile empties the cache (by design), and the second
+        // reads are then written afresh: such a pass is tried again, up to three times.
+        long reused = 0;
+        for (int pass = 0; pass < 3 && (pass == 0 || bodies.reused() != reused + 2); pass++) {
+            cache.clear();
+            String influencers = given().queryParam("contact", hub).get("/api/v1/influencers").then()
+                    .statusCode(200).extract().asString();
+            String detail = given().get("/api/v1/communities/" + community).then().statusCode(200).extract()
+                    .asString();
+            reused = bodies.reused();
+            assertEquals(influencers, given().queryParam("contact", hub).get("/api/v1/influencers").then()
+                    .statusCode(200).contentType(ContentType.JSON).extract().asString());
+            assertEquals(detail, given().get("/api/v1/communities/" + community).then().statusCode(200)
+                    .contentType(ContentType.JSON).extract().asString());
+        }
         assertEquals(reused + 2, bodies.reused(), "both second reads sent the kept bytes");
         // A new answer (the cache emptied by a rename) is written afresh, with what changed.
         String etag = given().get("/api/v1/communities/" + community + "/name").then().statusCode(200)
