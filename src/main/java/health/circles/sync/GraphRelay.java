@@ -172,7 +172,6 @@ public class GraphRelay {
                     progress.notifyAll();
                 }
             } while (outcome.more() && !worker.stopping());
-            purgeApplied();
         } catch (RuntimeException e) {
             recordFailure(e);
         }
@@ -365,14 +364,6 @@ public class GraphRelay {
 
     private void markApplied(Connection c, List<Row> rows) {
         outbox.markApplied(c, rows.stream().map(Row::position).toArray(Long[]::new));
-    }
-
-    private void purgeApplied() {
-        try {
-            outbox.purgeAppliedBefore(Instant.now().minus(config.retention()));
-        } catch (IllegalStateException e) {
-            LOG.debug("Outbox purge failed; retried on the next drain", e);
-        }
     }
 
     private void markHealthy() {

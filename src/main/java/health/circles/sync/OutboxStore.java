@@ -241,8 +241,9 @@ class OutboxStore {
         Sql.update(dataSource, RECORD_ERROR, List.of(error));
     }
 
-    void purgeAppliedBefore(Instant before) {
-        Sql.update(dataSource, PURGE_APPLIED, List.of(before));
+    /** Deletes the rows applied before {@code before}; returns how many. */
+    int purgeAppliedBefore(Instant before) {
+        return Sql.update(dataSource, PURGE_APPLIED, List.of(before));
     }
 
     /** The columns of {@link #STATUS}, read as they are. */

@@ -56,4 +56,8 @@ public interface SyncConfig {
     /** Applied outbox rows older than this are deleted. */
     @WithDefault("P7D")
     Duration retention();
+
+    /** How often the applied rows past the retention are deleted ({@link OutboxPurge}). */
+    @WithDefault("5m")
+    Duration purgeEvery();
 }
