@@ -153,6 +153,19 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         if (getEntityManager().isJoinedToTransaction()) {
             flush();
         }
+        return rows(ids);
+    }
+
+    /**
+     * One contact with its consent, read as {@link #byIds} reads them but outside any transaction and Hibernate session,
+     * for a read that writes nothing (GET of a contact); empty when there is no such contact.
+     */
+    public java.util.Optional<Contact> read(UUID id) {
+        return java.util.Optional.ofNullable(rows(List.of(id)).get(id));
+    }
+
+    private Map<UUID, Contact> rows(List<UUID> ids) {
+        Map<UUID, Contact> byId = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
             for (Contact ct : Sql.query(c, BY_IDS, List.of((Object) ids.toArray(UUID[]::new)),
                     ContactBulkStore::contact)) {
