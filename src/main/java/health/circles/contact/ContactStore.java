@@ -117,9 +117,11 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     private static final char RELEVANCE_KEY = 'r';
 
     private final AgroalDataSource dataSource;
+    private final SearchTurns turns;
 
-    ContactStore(AgroalDataSource dataSource) {
+    ContactStore(AgroalDataSource dataSource, SearchTurns turns) {
         this.dataSource = dataSource;
+        this.turns = turns;
     }
 
     /** The contact other than {@code except} that holds {@code externalId}, if any. */
@@ -208,7 +210,8 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
             sql = (query.hasText() ? TEXT_BY_NAME : BY_NAME).formatted(HIT_COLUMNS, filters, after);
         }
         params.add(query.limit() + 1);
-        return run(sql, params, query.hasText());
+        String statement = sql;
+        return turns.inTurn(() -> run(statement, params, query.hasText()));
     }
 
     private static boolean byRelevance(ContactQuery query) {
@@ -266,24 +269,23 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     /**
-     * The hits with their rows, then their consent, in a transaction of their own on one connection. A text
-     * search runs its statement with a generic plan: PostgreSQL would otherwise plan it anew for every call (0.7 ms of
-     * its 2 ms at 100k contacts), because the generic plan's estimate for an unknown number of words is higher than a
-     * custom plan's for two; both plans have the same shape (the words' alternatives from the lexicon's indexes, then
-     * the contacts from the search index), and the generic one ran the same queries 40 % faster.
+     * The hits with their rows, then their consent, on one connection. A text search runs in a transaction of its
+     * own, so that its statement can run with a generic plan: PostgreSQL would otherwise plan it anew for every call
+     * (0.7 ms of its 2 ms at 100k contacts), because the generic plan's estimate for an unknown number of words is
+     * higher than a custom plan's for two; both plans have the same shape (the words' alternatives from the lexicon's
+     * indexes, then the contacts from the search index), and the generic one ran the same queries 40 % faster. A
+     * listing without text keeps its custom plans and needs no transaction: its two statements run in autocommit, as
+     * a read of one contact does, and each reads committed data. Called in the search's turn ({@link SearchTurns}).
      */
     private List<Hit> run(String sql, List<Object> params, boolean genericPlan) {
         try (Connection c = dataSource.getConnection()) {
+            if (!genericPlan) {
+                return hits(c, sql, params);
+            }
             c.setAutoCommit(false);
             try {
-                if (genericPlan) {
-                    Sql.execute(c, GENERIC_PLAN, List.of());
-                }
-                List<Hit> hits = Sql.query(c, sql, params,
-                        r -> new Hit(ContactBulkStore.contact(r), r.getString(KEY_COLUMN)));
-                Map<UUID, Contact> byId = new HashMap<>();
-                hits.forEach(h -> byId.put(h.id(), h.contact()));
-                ContactBulkStore.loadConsent(c, byId);
+                Sql.execute(c, GENERIC_PLAN, List.of());
+                List<Hit> hits = hits(c, sql, params);
                 c.commit();
                 return hits;
             } finally {
@@ -293,6 +295,14 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not search contacts", e);
         }
+    }
+
+    private static List<Hit> hits(Connection c, String sql, List<Object> params) throws SQLException {
+        List<Hit> hits = Sql.query(c, sql, params, r -> new Hit(ContactBulkStore.contact(r), r.getString(KEY_COLUMN)));
+        Map<UUID, Contact> byId = new HashMap<>();
+        hits.forEach(h -> byId.put(h.id(), h.contact()));
+        ContactBulkStore.loadConsent(c, byId);
+        return hits;
     }
 
     /** For the rest of the search's transaction only. */

@@ -1,0 +1,55 @@
+package health.circles.contact;
+
+import health.circles.failure.Unavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Admission for search and listing statements: at most {@link SearchConfig#concurrency()} run at once, the rest wait
+ * their turn first come, first served.
+ *
+ * <p>Why: a search costs the database from under a millisecond to about 20 ms (a common name matches thousands of
+ * contacts, each ranked). When every caller's statement runs at once, the database's cores are shared among all of
+ * them, so a costly search is stretched by the number running beside it: at 8 callers on 2 cores, the slowest 1 %
+ * took 87-120 ms while the median took 11-12 ms. Taking turns, three at a time, a call waits only for those ahead of
+ * it: 55-59 ms at the 99th percentile on the same machine and load, for 8 % fewer calls a second (the cores idle
+ * for a moment between turns); bench/RESULTS.md, issue 17, ninth session.
+ */
+@ApplicationScoped
+public class SearchTurns {
+
+    private final Semaphore turns;
+    private final Duration queueWait;
+
+    public SearchTurns(SearchConfig config) {
+        int concurrency = config.concurrency().orElse(Runtime.getRuntime().availableProcessors() + 1);
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("circles.contacts.search.concurrency must be at least 1");
+        }
+        this.turns = new Semaphore(concurrency, true);
+        this.queueWait = config.queueWait();
+    }
+
+    /** Runs {@code work} in its turn; 503 (Unavailable, retry after a second) when no turn comes within the wait. */
+    public <T> T inTurn(Supplier<T> work) {
+        boolean acquired;
+        try {
+            acquired = turns.tryAcquire(queueWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw new Unavailable("search-busy", "Service Unavailable",
+                    "Too many searches are running; retry shortly", Duration.ofSeconds(1));
+        }
+        try {
+            return work.get();
+        } finally {
+            turns.release();
+        }
+    }
+}
