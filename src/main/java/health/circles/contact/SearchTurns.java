@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * contacts, each ranked). When every caller's statement runs at once, the database's cores are shared among all of
  * them, so a costly search is stretched by the number running beside it: at 8 callers on 2 cores, the slowest 1 %
  * took 87-120 ms while the median took 11-12 ms. Taking turns, three at a time, a call waits only for those ahead of
- * it: 55-59 ms at the 99th percentile on the same machine and load, for 8 % fewer calls a second (the cores idle
+ * it: 55-59 ms at the 99th percentile on the same machine and load, for 11 % fewer calls a second (the cores idle
  * for a moment between turns); bench/RESULTS.md, issue 17, ninth session.
  */
 @ApplicationScoped
