@@ -64,16 +64,8 @@ class SearchTurnsTest {
     @Test
     void waitersAreServedInArrivalOrder() throws Exception {
         SearchTurns turns = turns(1, Duration.ofSeconds(10));
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
-        Thread holder = new Thread(() -> turns.inTurn(() -> {
-            holding.countDown();
-            await(release);
-            return null;
-        }));
-        holder.start();
-        holding.await();
+        Holder holder = Holder.of(turns);
         List<Thread> waiters = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int n = i;
@@ -85,8 +77,7 @@ class SearchTurnsTest {
                 Thread.onSpinWait();
             }
         }
-        release.countDown();
-        holder.join();
+        holder.release();
         for (Thread t : waiters) {
             t.join();
         }
@@ -96,15 +87,7 @@ class SearchTurnsTest {
     @Test
     void aCallThatGetsNoTurnInTimeIsUnavailableWithRetryAfter() throws Exception {
         SearchTurns turns = turns(1, Duration.ofMillis(50));
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> turns.inTurn(() -> {
-            holding.countDown();
-            await(release);
-            return null;
-        }));
-        holder.start();
-        holding.await();
+        Holder holder = Holder.of(turns);
         try {
             AtomicInteger ran = new AtomicInteger();
             Unavailable busy = assertThrows(Unavailable.class, () -> turns.inTurn(ran::incrementAndGet));
@@ -112,8 +95,7 @@ class SearchTurnsTest {
             assertEquals(Duration.ofSeconds(1), busy.retryAfter());
             assertEquals(0, ran.get(), "the work did not run");
         } finally {
-            release.countDown();
-            holder.join();
+            holder.release();
         }
         assertEquals(7, turns.inTurn(() -> 7), "the turn came back once the holder finished");
     }
@@ -130,6 +112,28 @@ class SearchTurnsTest {
     @Test
     void aConcurrencyBelowOneIsRefusedAtStart() {
         assertThrows(IllegalArgumentException.class, () -> turns(0, Duration.ofSeconds(1)));
+    }
+
+    /** A thread that holds one turn until released. */
+    private record Holder(Thread thread, CountDownLatch latch) {
+
+        static Holder of(SearchTurns turns) throws InterruptedException {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread thread = new Thread(() -> turns.inTurn(() -> {
+                holding.countDown();
+                await(release);
+                return null;
+            }));
+            thread.start();
+            holding.await();
+            return new Holder(thread, release);
+        }
+
+        void release() throws InterruptedException {
+            latch.countDown();
+            thread.join();
+        }
     }
 
     private static void sleep(long ms) {
