@@ -1,10 +1,9 @@
 package health.circles.contact;
 
+import health.circles.Turns;
 import health.circles.failure.Unavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -22,35 +21,19 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class SearchTurns {
 
-    private final Semaphore turns;
-    private final Duration queueWait;
+    private final Turns turns;
 
     public SearchTurns(SearchConfig config) {
         int concurrency = config.concurrency().orElse(Runtime.getRuntime().availableProcessors() + 1);
         if (concurrency < 1) {
             throw new IllegalArgumentException("circles.contacts.search.concurrency must be at least 1");
         }
-        this.turns = new Semaphore(concurrency, true);
-        this.queueWait = config.queueWait();
+        this.turns = new Turns(concurrency, config.queueWait(), () -> new Unavailable("search-busy",
+                "Service Unavailable", "Too many searches are running; retry shortly", Duration.ofSeconds(1)));
     }
 
     /** Runs {@code work} in its turn; 503 (Unavailable, retry after a second) when no turn comes within the wait. */
     public <T> T inTurn(Supplier<T> work) {
-        boolean acquired;
-        try {
-            acquired = turns.tryAcquire(queueWait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acquired = false;
-        }
-        if (!acquired) {
-            throw new Unavailable("search-busy", "Service Unavailable",
-                    "Too many searches are running; retry shortly", Duration.ofSeconds(1));
-        }
-        try {
-            return work.get();
-        } finally {
-            turns.release();
-        }
+        return turns.inTurn(work);
     }
 }

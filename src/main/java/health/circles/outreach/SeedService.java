@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.Turns;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.failure.RuleRefused;
@@ -23,8 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Seed selection: resolves the target, reads the graph (cached by version), marks who may be a seed, chooses seeds by
@@ -40,7 +39,7 @@ public class SeedService {
     private final SegmentService segments;
     private final InsightService insights;
     private final CampaignService campaigns;
-    private final Semaphore slots;
+    private final Turns slots;
 
     SeedService(SeedTargetStore targets, InfluenceGraphs graphs, GraphReads graphReads, SeedConfig config,
                 SegmentService segments, CampaignService campaigns, InsightService insights) {
@@ -51,7 +50,8 @@ public class SeedService {
         this.graphs = graphs;
         this.graphReads = graphReads;
         this.config = config;
-        this.slots = new Semaphore(Math.max(1, config.concurrency()), true);
+        this.slots = new Turns(Math.max(1, config.concurrency()), config.queueWait(), () -> new Unavailable(
+                "seeds-busy", "Busy", "Other seed selections are being computed; retry shortly", null));
     }
 
     /**
@@ -78,22 +78,7 @@ public class SeedService {
 
     /** Runs {@code work} in one of the replica's seed slots; 503 when none frees up within the queue wait. */
     private <T> T inSlot(java.util.function.Supplier<T> work) {
-        boolean acquired;
-        try {
-            acquired = slots.tryAcquire(config.queueWait().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acquired = false;
-        }
-        if (!acquired) {
-            throw new Unavailable("seeds-busy", "Busy",
-                    "Other seed selections are being computed; retry shortly", null);
-        }
-        try {
-            return work.get();
-        } finally {
-            slots.release();
-        }
+        return slots.inTurn(work);
     }
 
     /**
