@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Alternated A/B of two packaged builds on the contacts benchmark's database (bench/README.md, "ab").
+# usage: bench/ab/run.sh A_APP_DIR B_APP_DIR [rounds=2] [connections=8]
+#   A_APP_DIR, B_APP_DIR: copies of target/quarkus-app of the two builds.
+# Needs the database circles_bench left by `bench/run.sh contacts`, and wrk.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+a=$1 b=$2 rounds=${3:-2} conns=${4:-8}
+out="$root/bench/out"; work="$out/ab"; mkdir -p "$work"
+port=18480 mport=9000 db=circles_bench
+psql_() { psql -h 127.0.0.1 -U postgres -d "$db" -v ON_ERROR_STOP=1 -Atq "$@"; }
+
+# Searches by 2,000 random display names; listings by each kind with e-mail consent granted.
+psql_ -c "SELECT display_name FROM contact WHERE display_name IS NOT NULL ORDER BY random() LIMIT 2000" |
+  /usr/bin/python3 -c 'import sys, urllib.parse
+for l in sys.stdin:
+    l = l.strip()
+    if l: print("/api/v1/contacts?q=" + urllib.parse.quote(l) + "&limit=20")' > "$work/search.txt"
+for k in PATIENT CAREGIVER FAMILY PHYSICIAN NURSE OTHER_CLINICIAN COMMUNITY_LEADER ORGANIZATION; do
+  echo "/api/v1/contacts?kind=$k&consent=EMAIL:GRANTED&sort=name"
+done > "$work/list.txt"
+export TOKEN="$("$root/bench/token.sh" "$out/keys" admin)"
+
+pid=""
+start() {
+  HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_JWT_PUBLIC_KEY_LOCATION="$out/keys/public.pem" DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
+  CIRCLES_DEMO_ENABLED=false CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$out/neo4j-contacts" CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=17688 \
+  NEO4J_URI= java -Dcircles.security.rate-limits.contact-search.permits=100000000 -jar "$1/quarkus-run.jar" \
+    > "$work/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
+  echo "the service did not get ready" >&2; exit 1
+}
+stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+
+# One pass: wrk figures and the CPU a call of the service and of PostgreSQL, from /proc.
+pass() {
+  local f=$1 s=$2 hz; hz=$(getconf CLK_TCK)
+  svc() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+  pg() { for p in $(pgrep -u postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s}'; }
+  local s0 p0 s1 p1 res
+  s0=$(svc); p0=$(pg)
+  res=$(URLS="$work/$f.txt" wrk -t2 -c"$conns" -d"${s}s" --latency -s "$root/bench/ab/urls.lua" "http://127.0.0.1:$port")
+  s1=$(svc); p1=$(pg)
+  echo "$res" | awk -v sv=$((s1-s0)) -v pv=$((p1-p0)) -v hz="$hz" -v f="$f" '
+    / 50%/ {p50=$2} / 99%/ {p99=$2} /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
+    END {printf "%s p50 %s p99 %s %s/s non-2xx %s service %.2f PostgreSQL %.2f ms CPU a call\n", f, p50, p99, rps, bad+0, sv*1000/hz/n, pv*1000/hz/n}'
+}
+
+for r in $(seq 1 "$rounds"); do
+  for build in "$a" "$b"; do
+    start "$build"
+    for _ in 1 2 3; do pass search 20 >/dev/null; pass list 20 >/dev/null; done   # 120 s warm-up: the JIT
+    for f in list search list search; do echo "round $r $(basename "$build"): $(pass $f 20)"; done
+    stop
+  done
+done
