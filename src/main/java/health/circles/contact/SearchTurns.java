@@ -13,10 +13,9 @@ import java.util.function.Supplier;
  * <p>Why: a search costs the database from under a millisecond to about 20 ms (a common name matches thousands of
  * contacts, each ranked). When every caller's statement runs at once, the database's cores are shared among all of
  * them, so a costly search is stretched by the number running beside it: at 8 callers on 2 cores, the slowest 1 %
- * took 86-115 ms while the median took 13-16 ms. Taking turns, three at a time, a call waits only for those ahead of
- * it: 56-65 ms at the 99th percentile, with as many calls a second or more (PostgreSQL spends less CPU a statement
- * when fewer run beside it); alternated passes on the same machine and load, bench/RESULTS.md, issue 17, ninth
- * session.
+ * took 76-115 ms while the median took 11-16 ms. Taking turns, three at a time, a call waits only for those ahead of
+ * it: 56-65 ms at the 99th percentile, for between 20 % fewer and 15 % more calls a second, depending on the round
+ * (alternated rounds on the same machine and load, bench/ab/run.sh; bench/RESULTS.md, issue 17, ninth session).
  */
 @ApplicationScoped
 public class SearchTurns {
