@@ -247,11 +247,15 @@ public class AnalyticsRunner {
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
         Projection projection = project(run, projectionEstimate);
+        // What the snapshot needs from PostgreSQL besides the results (a million ties at 100k / 1M), read on a
+        // connection and thread of their own while the algorithms run: they use one core (concurrency 1 by
+        // default), and the read took 2-3 s of the snapshot's time when it came after them.
+        CompletableFuture<SnapshotStore.Inputs> inputs = background.supplyAsync(this::snapshotInputs);
         Computed computed = compute(run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
-        SnapshotStore.Result snapshot = snapshot(c, run, nodes);
+        SnapshotStore.Result snapshot = snapshot(c, run, inputs, nodes);
         writeCommunities(run, snapshot, writeScores);
         succeed(c, run, projection, computed, snapshot);
     }
@@ -263,7 +267,7 @@ public class AnalyticsRunner {
     private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
         long t = begin(run, Phase.PROJECT);
         run.projected = true;
-        AlgorithmGraph.Projected size = algorithms.project(run.graph);
+        AlgorithmGraph.Projected size = algorithms.project(run.graph, run.p);
         end(run, t);
         AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes());
         long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
@@ -314,13 +318,35 @@ public class AnalyticsRunner {
     }
 
     /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
-    private SnapshotStore.Result snapshot(Connection c, Run run, List<AlgorithmGraph.NodeResult> nodes)
-            throws SQLException {
+    private SnapshotStore.Result snapshot(Connection c, Run run, CompletableFuture<SnapshotStore.Inputs> inputs,
+                                          List<AlgorithmGraph.NodeResult> nodes) throws SQLException {
         long t = begin(run, Phase.SNAPSHOT);
-        UUID previous = runs.latestSucceeded().orElse(null);
-        SnapshotStore.Result snapshot = snapshots.write(c, run.id, previous, nodes, run.p);
+        SnapshotStore.Inputs read;
+        try {
+            read = inputs.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
+                run.id, read.readMs, (System.nanoTime() - t) / 1_000_000);
+        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p);
         end(run, t);
         return snapshot;
+    }
+
+    /** The snapshot's inputs as PostgreSQL holds them now, and the latest successful run's communities. */
+    private SnapshotStore.Inputs snapshotInputs() {
+        try (Connection c = runs.connection()) {
+            c.setAutoCommit(false); // PostgreSQL fetches by cursor, a few thousand rows at a time, only in a transaction
+            try {
+                return snapshots.read(c, runs.latestSucceeded().orElse(null));
+            } finally {
+                c.rollback(); // it only read
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the ties for the snapshot", e);
+        }
     }
 
     /** The snapshot's community ids onto the graph's nodes; "write_back" counts this and the scores' write. */

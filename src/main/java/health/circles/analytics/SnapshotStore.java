@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
  * Writes a run's results into PostgreSQL: scores with ranks, community memberships per level under stable ids,
  * community summaries, links between communities, the overlapping (secondary) memberships and what each community's
  * detail lists ({@link CommunityDetails}). The figures are computed in memory ({@link SnapshotFigures}) from the run's
- * results and one read of the active ties, and loaded with COPY, inside the caller's transaction, so readers see a run
- * whole or not at all; only the language and postal-code mixes, which need the contact records, are aggregated in SQL.
+ * results and one read of the active ties (made while the algorithms compute: {@link Inputs}), and loaded with
+ * COPY, inside the caller's transaction, so readers see a run whole or not at all; only the language and postal-code
+ * mixes, which need the contact records, are aggregated in SQL.
  */
 @ApplicationScoped
 public class SnapshotStore {
@@ -43,7 +44,66 @@ public class SnapshotStore {
                   List<Map<String, Object>> graphRows) {
     }
 
-    Result write(Connection c, UUID run, UUID previous, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
+    /**
+     * What a snapshot reads from PostgreSQL that the run's results do not decide, read on a connection of its own
+     * while the algorithms compute ({@link #read}): the active ties, with their ends as the two halves of each uuid
+     * (not a million objects), and the previous successful run's primary memberships and community sizes by level.
+     */
+    static final class Inputs {
+        final UUID previous;
+        final Map<Integer, Map<UUID, Long>> previousMembership = new HashMap<>();
+        final Map<Integer, Map<Long, Integer>> previousSizes = new HashMap<>();
+        private long[] ends = new long[4 * 1024];
+        private double[] strength = new double[1024];
+        private int ties;
+        final long readMs;
+
+        private Inputs(Connection c, UUID previous) {
+            long t = System.nanoTime();
+            this.previous = previous;
+            Sql.query(c, "SELECT t.from_id, t.to_id, t.strength FROM tie t WHERE " + ActiveTie.ACTIVE_TODAY_SQL,
+                    List.of(), r -> {
+                        addTie(r.getObject(1, UUID.class), r.getObject(2, UUID.class), r.getDouble(3));
+                        return null;
+                    });
+            if (previous != null) {
+                Sql.query(c, """
+                        SELECT level, contact_id, community_id FROM analytics_membership
+                        WHERE run_id = ? AND is_primary""", List.of(previous), r -> {
+                    previousMembership.computeIfAbsent(r.getInt(1), k -> new HashMap<>())
+                            .put(r.getObject(2, UUID.class), r.getLong(3));
+                    return null;
+                });
+                Sql.query(c, "SELECT level, id, size FROM analytics_community WHERE run_id = ?", List.of(previous),
+                        r -> {
+                            previousSizes.computeIfAbsent(r.getInt(1), k -> new HashMap<>()).put(r.getLong(2),
+                                    r.getInt(3));
+                            return null;
+                        });
+            }
+            readMs = (System.nanoTime() - t) / 1_000_000;
+        }
+
+        private void addTie(UUID from, UUID to, double value) {
+            if (ties == strength.length) {
+                strength = Arrays.copyOf(strength, ties * 2);
+                ends = Arrays.copyOf(ends, ties * 8);
+            }
+            int at = 4 * ties;
+            ends[at] = from.getMostSignificantBits();
+            ends[at + 1] = from.getLeastSignificantBits();
+            ends[at + 2] = to.getMostSignificantBits();
+            ends[at + 3] = to.getLeastSignificantBits();
+            strength[ties++] = value;
+        }
+    }
+
+    /** Reads a snapshot's {@link Inputs}; {@code previous} is the latest successful run, if any. */
+    Inputs read(Connection c, UUID previous) {
+        return new Inputs(c, previous);
+    }
+
+    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
             throws SQLException {
         Steps steps = new Steps();
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
@@ -58,8 +118,8 @@ public class SnapshotStore {
                 long[] own = nodes.get(i).levels();
                 raw[i] = own[Math.max(0, own.length - 1 - level)];
             }
-            Map<UUID, Long> before = previous == null ? Map.of() : previousMembership(c, previous, level);
-            Map<Long, Integer> beforeSizes = previous == null ? Map.of() : previousSizes(c, previous, level);
+            Map<UUID, Long> before = inputs.previousMembership.getOrDefault(level, Map.of());
+            Map<Long, Integer> beforeSizes = inputs.previousSizes.getOrDefault(level, Map.of());
             CommunityIdentity.Assignment assigned = identity.assign(nodes, raw, before, beforeSizes,
                     p.identityOverlap(), k -> newIds(c, k));
             kept += assigned.kept();
@@ -71,8 +131,8 @@ public class SnapshotStore {
         }
         steps.lap("identity");
         Kept snapshot = withoutErased(c, nodes, publicIds);
-        SnapshotFigures.Ties ties = activeTies(c, snapshot.contacts());
-        steps.lap("readTies");
+        SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
+        steps.lap("ties");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
                 levels, ties, p.resolution(), p.overlapShare());
         Ranks ranks = ranks(snapshot, figures);
@@ -145,32 +205,28 @@ public class SnapshotStore {
     }
 
     /**
-     * The active ties between the snapshot's contacts, read once, as the run's transaction sees the tie table (a
-     * tie joining a contact the snapshot does not hold is left out, as a contact erased since).
+     * The active ties between the snapshot's contacts, as read into {@code inputs} (a tie joining a contact the
+     * snapshot does not hold is left out, as a contact erased since), by the contacts' places in the snapshot.
      */
-    private static SnapshotFigures.Ties activeTies(Connection c, UUID[] contacts) {
+    private static SnapshotFigures.Ties activeTies(Inputs inputs, UUID[] contacts) {
         Map<UUID, Integer> index = new HashMap<>(contacts.length * 2);
         for (int i = 0; i < contacts.length; i++) {
             index.put(contacts[i], i);
         }
         IntList from = new IntList();
         IntList to = new IntList();
-        double[][] strength = {new double[1024]};
-        Sql.query(c, "SELECT t.from_id, t.to_id, t.strength FROM tie t WHERE " + ActiveTie.ACTIVE_TODAY_SQL,
-                List.of(), r -> {
-                    Integer a = index.get(r.getObject(1, UUID.class));
-                    Integer b = index.get(r.getObject(2, UUID.class));
-                    if (a != null && b != null) {
-                        if (from.size == strength[0].length) {
-                            strength[0] = Arrays.copyOf(strength[0], from.size * 2);
-                        }
-                        strength[0][from.size] = r.getDouble(3);
-                        from.add(a);
-                        to.add(b);
-                    }
-                    return null;
-                });
-        return new SnapshotFigures.Ties(from.toArray(), to.toArray(), Arrays.copyOf(strength[0], from.size));
+        double[] strength = new double[inputs.ties];
+        long[] ends = inputs.ends;
+        for (int i = 0; i < inputs.ties; i++) {
+            Integer a = index.get(new UUID(ends[4 * i], ends[4 * i + 1]));
+            Integer b = index.get(new UUID(ends[4 * i + 2], ends[4 * i + 3]));
+            if (a != null && b != null) {
+                strength[from.size] = inputs.strength[i];
+                from.add(a);
+                to.add(b);
+            }
+        }
+        return new SnapshotFigures.Ties(from.toArray(), to.toArray(), Arrays.copyOf(strength, from.size));
     }
 
     /** A growable array of ints, so that a million ties take four megabytes, not a million boxes. */
@@ -301,27 +357,6 @@ public class SnapshotStore {
                 LEFT JOIN postal ON postal.community_id = c2.id
                 WHERE c.run_id = ? AND c.id = c2.id
                   AND (langs.top IS NOT NULL OR postal.top IS NOT NULL)""", List.of(run, run, run));
-    }
-
-    private Map<UUID, Long> previousMembership(Connection c, UUID previous, int level) throws SQLException {
-        Map<UUID, Long> out = new HashMap<>();
-        Sql.query(c, """
-                SELECT contact_id, community_id FROM analytics_membership
-                WHERE run_id = ? AND level = ? AND is_primary""", List.of(previous, level), r -> {
-            out.put(r.getObject(1, UUID.class), r.getLong(2));
-            return null;
-        });
-        return out;
-    }
-
-    private Map<Long, Integer> previousSizes(Connection c, UUID previous, int level) throws SQLException {
-        Map<Long, Integer> out = new HashMap<>();
-        Sql.query(c, "SELECT id, size FROM analytics_community WHERE run_id = ? AND level = ?",
-                List.of(previous, level), r -> {
-                    out.put(r.getLong(1), r.getInt(2));
-                    return null;
-                });
-        return out;
     }
 
     private long[] newIds(Connection c, int count) {

@@ -14,6 +14,11 @@ public class GraphSchema {
             "CREATE CONSTRAINT deleted_contact_id IF NOT EXISTS FOR (d:DeletedContact) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
             "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)",
+            // Holds only ties that have an end: analytics asks it whether any tie has ended, and which ties written
+            // before untilDay existed still lack it.
+            "CREATE INDEX tie_until IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.until)",
+            // A native projection names the property even when no tie has one yet; the key must exist.
+            "CALL db.createProperty('untilDay')",
             "CREATE CONSTRAINT group_id IF NOT EXISTS FOR (g:Group) REQUIRE g.id IS UNIQUE",
             "CREATE CONSTRAINT deleted_group_id IF NOT EXISTS FOR (d:DeletedGroup) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX group_member_id IF NOT EXISTS FOR ()-[m:MEMBER_OF_GROUP]-() ON (m.id)");

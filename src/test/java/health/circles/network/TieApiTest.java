@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,6 +53,7 @@ class TieApiTest {
         assertEquals("TREATS", edge.get("type"));
         assertEquals(doctor, edge.get("from"));
         assertEquals(0.8, (Double) edge.get("strength"), 1e-9);
+        assertNull(edge.get("untilDay"), "no end, no day it ends");
     }
 
     @Test
@@ -90,7 +92,10 @@ class TieApiTest {
                 .then().statusCode(200).body("items", hasSize(0));
         // Once ended, a new tie of the same type may join them again.
         tie(b, a).type("NEIGHBOR_OF").declaredStrength(0.5).create();
-        assertEquals("2026-01-01", edge(id).get("until").toString());
+        Map<String, Object> edge = edge(id);
+        assertEquals("2026-01-01", edge.get("until").toString());
+        // The end as a number too, which analytics projects (days since 1970-01-01).
+        assertEquals(java.time.LocalDate.parse("2026-01-01").toEpochDay(), ((Number) edge.get("untilDay")).longValue());
     }
 
     @Test
