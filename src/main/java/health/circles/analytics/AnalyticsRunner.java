@@ -212,8 +212,9 @@ public class AnalyticsRunner {
     private record Projection(AlgorithmGraph.Projected size, long estimate) {
     }
 
-    /** What the algorithms found that the run's quality reports. */
-    private record Computed(String betweenness, AlgorithmGraph.Communities communities) {
+    /** What the algorithms found that the run's quality reports, and the snapshot's inputs as they are read. */
+    private record Computed(String betweenness, AlgorithmGraph.Communities communities,
+                            CompletableFuture<SnapshotStore.Inputs> snapshotInputs) {
     }
 
     /**
@@ -247,15 +248,11 @@ public class AnalyticsRunner {
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
         Projection projection = project(run, projectionEstimate);
-        // What the snapshot needs from PostgreSQL besides the results (a million ties at 100k / 1M), read on a
-        // connection and thread of their own while the algorithms run: they use one core (concurrency 1 by
-        // default), and the read took 2-3 s of the snapshot's time when it came after them.
-        CompletableFuture<SnapshotStore.Inputs> inputs = background.supplyAsync(this::snapshotInputs);
         Computed computed = compute(run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
-        SnapshotStore.Result snapshot = snapshot(c, run, inputs, nodes);
+        SnapshotStore.Result snapshot = snapshot(c, run, computed.snapshotInputs(), nodes);
         writeCommunities(run, snapshot, writeScores);
         succeed(c, run, projection, computed, snapshot);
     }
@@ -287,6 +284,11 @@ public class AnalyticsRunner {
         long t = begin(run, Phase.PAGERANK);
         algorithms.pageRank(run.graph, run.p);
         end(run, t);
+        // What the snapshot needs from PostgreSQL besides the results (a million ties at 100k / 1M), read on a
+        // connection and thread of their own during betweenness, the longest algorithm: it uses one core at the
+        // default concurrency of 1, and the read took 2-3 s of the snapshot when it came after the algorithms.
+        // (Started with PageRank, the read slowed it by half.)
+        CompletableFuture<SnapshotStore.Inputs> inputs = background.supplyAsync(this::snapshotInputs);
         t = begin(run, Phase.BETWEENNESS);
         String betweenness = algorithms.betweenness(run.graph, run.p, nodes);
         end(run, t);
@@ -299,7 +301,7 @@ public class AnalyticsRunner {
         Map<String, Long> timings = run.timings;
         timings.put("compute", timings.get("pagerank") + timings.get("betweenness") + timings.get("degree")
                 + timings.get("communities"));
-        return new Computed(betweenness, found);
+        return new Computed(betweenness, found, inputs);
     }
 
     /** Writes the scores to the graph's nodes, streams every node's results, and drops the projection. */
