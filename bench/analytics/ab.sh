@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Alternated analytics runs of packaged builds on the graph bench/analytics/run.sh left (its database and Neo4j store),
+# for comparing the phases of two builds under the same conditions (README.md, "ab").
+# usage: bench/analytics/ab.sh APP_DIR... (each a copy of target/quarkus-app; repeat them to alternate: A B A B)
+# Each build: a fresh service (so run 1 is cold: a new JVM and Neo4j page cache), two runs 40 s apart (the first run's
+# community naming happens in that pause, not during the second run), then the service stops. Prints one line a run.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+WORK=${BENCH_WORK:-$ROOT/target/bench-analytics}
+DB=${BENCH_DB:-circles_bench_analytics}
+PORT=${BENCH_HTTP_PORT:-18091}
+MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}
+BOLT=${BENCH_BOLT_PORT:-17791}
+[ -d "$WORK/neo4j" ] || { echo "no graph in $WORK: run bench/analytics/run.sh first" >&2; exit 1; }
+AUTH="Authorization: Bearer $("$ROOT/bench/token.sh" "$WORK/keys" analyst)"
+BASE=http://127.0.0.1:$PORT
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+for app in "$@"; do
+  HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+    CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
+    CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
+    CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
+    java -Xmx${BENCH_HEAP:-1200m} -jar "$app/quarkus-run.jar" > "$WORK/ab-service.log" 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
+  sleep 5
+  for n in 1 2; do
+    ID=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs" |
+      /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    while curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID" | grep -q '"RUNNING"'; do sleep 1; done
+    curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID" | /usr/bin/python3 -c '
+import json, sys
+r = json.load(sys.stdin); t = r["timings"]
+print(sys.argv[1], "run", sys.argv[2], r["state"], " ".join(f"{k} {t[k]}" for k in
+      ["total", "project", "pagerank", "betweenness", "communities", "writeBack", "snapshot"]))' "$(basename "$app")" $n
+    sleep 40
+  done
+  kill $pid; wait $pid 2>/dev/null || true; pid=""
+done
