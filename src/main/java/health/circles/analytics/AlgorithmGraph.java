@@ -105,9 +105,10 @@ public class AlgorithmGraph {
     }
 
     /**
-     * Projects every contact and its active ties. When no tie has ended (the usual case between runs) that is the
-     * whole graph, projected natively. Otherwise the whole graph is projected with each tie's end as a number and
-     * filtered to the ties open today into {@code graph}; the projection of them all is dropped at once.
+     * Projects every contact and its active ties. When no tie has ended by the store's day, that is the whole graph,
+     * projected natively. Otherwise the whole graph is projected with each tie's end as a number and filtered to the
+     * ties open today into {@code graph}; the projection of them all is dropped at once (for that moment both are held,
+     * the filtered one no larger than the other).
      */
     Projected project(String graph, RunParameters p) {
         try (Session session = driver.session()) {
