@@ -330,7 +330,7 @@ public class AnalyticsRunner {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
-                run.id, read.readMs, (System.nanoTime() - t) / 1_000_000);
+                run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
         SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p);
         end(run, t);
         return snapshot;
@@ -338,17 +338,7 @@ public class AnalyticsRunner {
 
     /** The snapshot's inputs as PostgreSQL holds them now, and the latest successful run's communities. */
     private SnapshotStore.Inputs snapshotInputs() {
-        try (Connection c = runs.connection()) {
-            c.setAutoCommit(false); // PostgreSQL fetches by cursor, a few thousand rows at a time, only in a transaction
-            try {
-                return snapshots.read(c, runs.latestSucceeded().orElse(null));
-            } finally {
-                c.rollback(); // it only read
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the ties for the snapshot", e);
-        }
+        return snapshots.read(runs.latestSucceeded().orElse(null));
     }
 
     /** The snapshot's community ids onto the graph's nodes; "write_back" counts this and the scores' write. */

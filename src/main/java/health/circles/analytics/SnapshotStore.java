@@ -3,6 +3,7 @@ package health.circles.analytics;
 import health.circles.network.ActiveTie;
 
 import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.sql.Connection;
@@ -31,12 +32,17 @@ public class SnapshotStore {
 
     private static final Logger LOG = Logger.getLogger(SnapshotStore.class);
 
+    /** Rows a fetch when the snapshot's inputs are streamed. */
+    private static final int FETCH_SIZE = 10_000;
+
     private final CommunityIdentity identity;
     private final EntityManager em;
+    private final AgroalDataSource dataSource;
 
-    SnapshotStore(CommunityIdentity identity, EntityManager em) {
+    SnapshotStore(CommunityIdentity identity, EntityManager em, AgroalDataSource dataSource) {
         this.identity = identity;
         this.em = em;
+        this.dataSource = dataSource;
     }
 
     /** What the snapshot found, for the run's quality figures, and the community ids for Neo4j. */
@@ -45,9 +51,9 @@ public class SnapshotStore {
     }
 
     /**
-     * What a snapshot reads from PostgreSQL that the run's results do not decide, read on a connection of its own
-     * while the algorithms compute ({@link #read}): the active ties, with their ends as the two halves of each uuid
-     * (not a million objects), and the previous successful run's primary memberships and community sizes by level.
+     * What a snapshot reads from PostgreSQL that the run's results do not decide, read while the algorithms compute
+     * ({@link #read}): the active ties, with their ends as the two halves of each uuid (not a million objects), and
+     * the previous successful run's primary memberships and community sizes by level.
      */
     static final class Inputs {
         final UUID previous;
@@ -56,51 +62,60 @@ public class SnapshotStore {
         private long[] ends = new long[4 * 1024];
         private double[] strength = new double[1024];
         private int ties;
-        final long readMs;
+        private long readMs;
 
-        private Inputs(Connection c, UUID previous) {
-            long t = System.nanoTime();
+        private Inputs(UUID previous) {
             this.previous = previous;
-            Sql.query(c, "SELECT t.from_id, t.to_id, t.strength FROM tie t WHERE " + ActiveTie.ACTIVE_TODAY_SQL,
-                    List.of(), r -> {
-                        addTie(r.getObject(1, UUID.class), r.getObject(2, UUID.class), r.getDouble(3));
-                        return null;
-                    });
-            if (previous != null) {
-                Sql.query(c, """
-                        SELECT level, contact_id, community_id FROM analytics_membership
-                        WHERE run_id = ? AND is_primary""", List.of(previous), r -> {
-                    previousMembership.computeIfAbsent(r.getInt(1), k -> new HashMap<>())
-                            .put(r.getObject(2, UUID.class), r.getLong(3));
-                    return null;
-                });
-                Sql.query(c, "SELECT level, id, size FROM analytics_community WHERE run_id = ?", List.of(previous),
-                        r -> {
-                            previousSizes.computeIfAbsent(r.getInt(1), k -> new HashMap<>()).put(r.getLong(2),
-                                    r.getInt(3));
-                            return null;
-                        });
-            }
-            readMs = (System.nanoTime() - t) / 1_000_000;
         }
 
-        private void addTie(UUID from, UUID to, double value) {
+        long readMs() {
+            return readMs;
+        }
+
+        private void addTie(TieRow t) {
             if (ties == strength.length) {
                 strength = Arrays.copyOf(strength, ties * 2);
                 ends = Arrays.copyOf(ends, ties * 8);
             }
             int at = 4 * ties;
-            ends[at] = from.getMostSignificantBits();
-            ends[at + 1] = from.getLeastSignificantBits();
-            ends[at + 2] = to.getMostSignificantBits();
-            ends[at + 3] = to.getLeastSignificantBits();
-            strength[ties++] = value;
+            ends[at] = t.from().getMostSignificantBits();
+            ends[at + 1] = t.from().getLeastSignificantBits();
+            ends[at + 2] = t.to().getMostSignificantBits();
+            ends[at + 3] = t.to().getLeastSignificantBits();
+            strength[ties++] = t.strength();
         }
     }
 
-    /** Reads a snapshot's {@link Inputs}; {@code previous} is the latest successful run, if any. */
-    Inputs read(Connection c, UUID previous) {
-        return new Inputs(c, previous);
+    private record TieRow(UUID from, UUID to, double strength) {
+    }
+
+    /** A row of the previous run, keyed within its level. */
+    private record LevelEntry<K, V>(int level, K key, V value) {
+    }
+
+    /**
+     * Reads a snapshot's {@link Inputs}, each table streamed on a pooled connection of its own; {@code previous} is the
+     * latest successful run, if any.
+     */
+    Inputs read(UUID previous) {
+        long t = System.nanoTime();
+        Inputs inputs = new Inputs(previous);
+        Sql.stream(dataSource, "SELECT t.from_id, t.to_id, t.strength FROM tie t WHERE " + ActiveTie.ACTIVE_TODAY_SQL,
+                List.of(), FETCH_SIZE, r -> new TieRow(r.getObject(1, UUID.class), r.getObject(2, UUID.class),
+                        r.getDouble(3)), inputs::addTie);
+        if (previous != null) {
+            Sql.stream(dataSource, """
+                    SELECT level, contact_id, community_id FROM analytics_membership
+                    WHERE run_id = ? AND is_primary""", List.of(previous), FETCH_SIZE,
+                    r -> new LevelEntry<>(r.getInt(1), r.getObject(2, UUID.class), r.getLong(3)),
+                    m -> inputs.previousMembership.computeIfAbsent(m.level(), k -> new HashMap<>())
+                            .put(m.key(), m.value()));
+            Sql.stream(dataSource, "SELECT level, id, size FROM analytics_community WHERE run_id = ?",
+                    List.of(previous), FETCH_SIZE, r -> new LevelEntry<>(r.getInt(1), r.getLong(2), r.getInt(3)),
+                    k -> inputs.previousSizes.computeIfAbsent(k.level(), l -> new HashMap<>()).put(k.key(), k.value()));
+        }
+        inputs.readMs = (System.nanoTime() - t) / 1_000_000;
+        return inputs;
     }
 
     Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)

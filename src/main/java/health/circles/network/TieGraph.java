@@ -23,6 +23,10 @@ public class TieGraph implements GraphProjection {
     public static final String UPSERTED = "tie.upserted";
     public static final String DELETED = "tie.deleted";
 
+    /** Sets a written tie's {@link ActiveTie#UNTIL_DAY} from its row's until, as both upserts do. */
+    private static final String SET_UNTIL_DAY = "t.%s = %s".formatted(ActiveTie.UNTIL_DAY,
+            ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
+
     // Upserts run as two statements that look ties up by id through the relationship index, rather than one MERGE
     // between the two end nodes. The index is named in a hint: a plan made while the graph held no ties (a fresh
     // store, the first import batch) scans every TIE per row, stays cached as the graph grows, and turned batches of
@@ -33,8 +37,8 @@ public class TieGraph implements GraphProjection {
             USING INDEX t:TIE(id)
             WHERE coalesce(t.v, -1) < row.version
             SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
-                t.%s = %s, t.symmetric = row.symmetric, t.v = row.version
-            """.formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
+                %s, t.symmetric = row.symmetric, t.v = row.version
+            """.formatted(SET_UNTIL_DAY);
 
     // A tie whose end is not in the graph is an error, not a silent no-op: the statement answers how many ties it
     // could not create, so that the relay retries the row and, if the end never arrives, makes it a dead letter.
@@ -49,11 +53,11 @@ public class TieGraph implements GraphProjection {
             FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
                 CREATE (a)-[t:TIE {id: row.id}]->(b)
                 SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
-                    t.until = date(row.until), t.%s = %s, t.symmetric = row.symmetric, t.v = row.version)
+                    t.until = date(row.until), %s, t.symmetric = row.symmetric, t.v = row.version)
             WITH row, a IS NULL OR b IS NULL AS endless
             WHERE endless
             RETURN count(row) AS endless, collect(row.id)[..5] AS ids
-            """.formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
+            """.formatted(SET_UNTIL_DAY);
 
     private static final String DELETE = """
             UNWIND $rows AS row
