@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -244,6 +246,7 @@ public class AnalyticsRunner {
     }
 
     private void runPhases(Connection c, Run run) throws SQLException {
+        long started = System.nanoTime();
         long t = begin(run, Phase.ESTIMATE);
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
@@ -252,9 +255,21 @@ public class AnalyticsRunner {
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
-        SnapshotStore.Result snapshot = snapshot(c, run, computed.snapshotInputs(), nodes);
-        writeCommunities(run, snapshot, writeScores);
-        succeed(c, run, projection, computed, snapshot);
+        // The community ids go to the graph's nodes while PostgreSQL loads the snapshot: the one is the service's
+        // embedded Neo4j working, the other mostly the database server, on two cores (a first run writes every node).
+        AtomicReference<CompletableFuture<Long>> communities =
+                new AtomicReference<>(CompletableFuture.completedFuture(0L));
+        SnapshotStore.Result snapshot;
+        try {
+            snapshot = snapshot(c, run, computed.snapshotInputs(), nodes,
+                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(rows))));
+        } catch (SQLException | RuntimeException e) {
+            communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
+            throw e;
+        }
+        long writeCommunities = awaitCommunities(run, communities.get());
+        run.timings.put(Phase.WRITE_BACK.key(), (writeScores + writeCommunities) / 1_000_000);
+        succeed(c, run, projection, computed, snapshot, started);
     }
 
     /**
@@ -321,7 +336,8 @@ public class AnalyticsRunner {
 
     /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
     private SnapshotStore.Result snapshot(Connection c, Run run, CompletableFuture<SnapshotStore.Inputs> inputs,
-                                          List<AlgorithmGraph.NodeResult> nodes) throws SQLException {
+                                          List<AlgorithmGraph.NodeResult> nodes,
+                                          Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
         long t = begin(run, Phase.SNAPSHOT);
         SnapshotStore.Inputs read;
         try {
@@ -331,7 +347,7 @@ public class AnalyticsRunner {
         }
         LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
                 run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
-        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p);
+        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p, graphIds);
         end(run, t);
         return snapshot;
     }
@@ -341,17 +357,29 @@ public class AnalyticsRunner {
         return snapshots.read(runs.latestSucceeded().orElse(null));
     }
 
-    /** The snapshot's community ids onto the graph's nodes; "write_back" counts this and the scores' write. */
-    private void writeCommunities(Run run, SnapshotStore.Result snapshot, long writeScoresNanos) {
-        run.phase = Phase.WRITE_BACK;
+    /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
+    private long writeCommunities(List<Map<String, Object>> rows) {
         long t = System.nanoTime();
-        algorithms.writeCommunities(snapshot.graphRows(), config.writeBatchSize());
-        run.timings.put(Phase.WRITE_BACK.key(), (writeScoresNanos + System.nanoTime() - t) / 1_000_000);
+        algorithms.writeCommunities(rows, config.writeBatchSize());
+        return System.nanoTime() - t;
+    }
+
+    /**
+     * Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase.
+     * "writeBack" counts this write and the scores' one, though the first ran beside the snapshot.
+     */
+    private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
+        try {
+            return written.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            run.phase = Phase.WRITE_BACK;
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Records the run as SUCCEEDED with its quality figures and commits it with its snapshot. */
     private void succeed(Connection c, Run run, Projection projection, Computed computed,
-                         SnapshotStore.Result snapshot) throws SQLException {
+                         SnapshotStore.Result snapshot, long started) throws SQLException {
         AlgorithmGraph.Projected size = projection.size();
         AlgorithmGraph.Communities found = computed.communities();
         List<Double> modularities = new ArrayList<>(found.modularitiesFineToCoarse());
@@ -360,8 +388,8 @@ public class AnalyticsRunner {
                 snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
                 computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
         Map<String, Long> timings = run.timings;
-        long total = timings.values().stream().mapToLong(Long::longValue).sum() - timings.get("compute");
-        timings.put("total", total);
+        // The run's own time, start to end: write-back and snapshot overlap, so their sum would count that twice.
+        timings.put("total", (System.nanoTime() - started) / 1_000_000);
         runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
         events.recordOn(c, health.circles.events.Change.of(
                 health.circles.events.EventTypes.ANALYTICS_RUN_COMPLETED, run.id, null));

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,9 +47,8 @@ public class SnapshotStore {
         this.dataSource = dataSource;
     }
 
-    /** What the snapshot found, for the run's quality figures, and the community ids for Neo4j. */
-    record Result(List<Integer> communityCounts, List<Integer> nonSingletonCounts, int kept, long secondary,
-                  List<Map<String, Object>> graphRows) {
+    /** What the snapshot found, for the run's quality figures. */
+    record Result(List<Integer> communityCounts, List<Integer> nonSingletonCounts, int kept, long secondary) {
     }
 
     /**
@@ -118,8 +119,13 @@ public class SnapshotStore {
         return inputs;
     }
 
-    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
-            throws SQLException {
+    /**
+     * Writes the snapshot on {@code c} (the run's transaction, not committed here). As soon as the public community ids
+     * are assigned, before the rows are loaded, they go to {@code graphIds} (one map a contact: id, community, levels
+     * coarse to fine), so that the caller can write them to the graph while PostgreSQL loads the snapshot.
+     */
+    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p,
+                 Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
         Steps steps = new Steps();
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
@@ -144,6 +150,7 @@ public class SnapshotStore {
                 publicIds[i][level] = assigned.ids()[i];
             }
         }
+        graphIds.accept(graphRows(nodes, publicIds, levels));
         steps.lap("identity");
         Kept snapshot = withoutErased(c, nodes, publicIds);
         SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
@@ -170,15 +177,22 @@ public class SnapshotStore {
         describeCommunities(c, run);
         steps.lap("describe");
         LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
-        List<Map<String, Object>> graphRows = new ArrayList<>(nodes.size());
+        return new Result(counts, nonSingletons, kept, figures.secondary);
+    }
+
+    /** Each contact's public community ids as the graph's nodes take them: the coarsest, and all coarse to fine. */
+    private static List<Map<String, Object>> graphRows(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds,
+                                                       int levels) {
+        List<Map<String, Object>> rows = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             List<Long> ids = new ArrayList<>(levels);
             for (long id : publicIds[i]) {
                 ids.add(id);
             }
-            graphRows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
+            rows.add(Map.of("node", nodes.get(i).node(), "id", nodes.get(i).id(), "community", publicIds[i][0],
+                    "levels", ids));
         }
-        return new Result(counts, nonSingletons, kept, figures.secondary, graphRows);
+        return rows;
     }
 
     /** Milliseconds of each step of a snapshot, for the log: where a slow snapshot spends its time. */
@@ -273,13 +287,23 @@ public class SnapshotStore {
                 figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::strength).toArray()));
     }
 
+    // The rows of each table go in in the order of one of its indexes, so that index grows at its right edge instead
+    // of at random pages: at 100k / 1M, in psql, 365,000 links took 1.6 s in key order against 3.9 s in random order,
+    // 400,000 memberships 2.6 s against 4.0 s, 100,000 scores 1.1 s against 1.7-2.1 s. The memberships in the order
+    // of the index their readers use by community also lie together on the table's pages.
+
     private static void copyScores(Connection c, UUID run, Kept snapshot, Ranks ranks) throws SQLException {
         List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
+        // By PageRank rank: the other ranks follow it closely (they are ranks of the same contacts' centrality).
+        int[] order = new int[nodes.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[ranks.pagerank()[i] - 1] = i;
+        }
         Sql.copyIn(c, """
                 COPY analytics_score (run_id, contact_id, kind, pagerank, betweenness, degree, strength, rank_pagerank,
                                       rank_betweenness, rank_degree, rank_strength, community_id) FROM STDIN""",
                 rows -> {
-                    for (int i = 0; i < nodes.size(); i++) {
+                    for (int i : order) {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
                         rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
                                 n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
@@ -293,7 +317,13 @@ public class SnapshotStore {
         Sql.copyIn(c, """
                 COPY analytics_membership (run_id, contact_id, level, community_id, is_primary, share) FROM STDIN""",
                 rows -> {
-                    for (SnapshotFigures.Membership m : figures.memberships) {
+                    UUID[] contacts = snapshot.contacts();
+                    List<SnapshotFigures.Membership> sorted = new ArrayList<>(figures.memberships);
+                    // analytics_membership_community's order: community, primary or not, contact.
+                    sorted.sort(Comparator.comparingLong(SnapshotFigures.Membership::community)
+                            .thenComparing(SnapshotFigures.Membership::primary)
+                            .thenComparing((x, y) -> SnapshotFigures.compareIds(contacts[x.contact()], contacts[y.contact()])));
+                    for (SnapshotFigures.Membership m : sorted) {
                         rows.row(run, snapshot.contacts()[m.contact()], m.level(), m.community(), m.primary(),
                                 m.share());
                     }
@@ -321,8 +351,10 @@ public class SnapshotStore {
                                 array(Arrays.stream(d.secondary()).mapToObj(i -> snapshot.contacts()[i])));
                     }
                 });
+        List<SnapshotFigures.Link> links = new ArrayList<>(figures.links);
+        links.sort(Comparator.comparingLong(SnapshotFigures.Link::a).thenComparingLong(SnapshotFigures.Link::b));
         Sql.copyIn(c, "COPY analytics_community_link (run_id, level, a, b, ties, strength) FROM STDIN", rows -> {
-            for (SnapshotFigures.Link l : figures.links) {
+            for (SnapshotFigures.Link l : links) {
                 rows.row(run, l.level(), l.a(), l.b(), l.ties(), l.strength());
             }
         });

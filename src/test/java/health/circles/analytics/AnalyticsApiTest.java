@@ -33,6 +33,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -173,6 +174,13 @@ class AnalyticsApiTest {
                 "compute", "writeBack", "snapshot", "total")) {
             assertTrue(run.getMap("timings").containsKey(phase), "timing of " + phase);
         }
+        // total is the run's time start to end: at least every phase, though write-back overlaps the snapshot.
+        long total = run.getLong("timings.total");
+        for (String phase : List.of("project", "compute", "writeBack", "snapshot")) {
+            assertTrue(total >= run.getLong("timings." + phase), phase + " within total " + run.getMap("timings"));
+        }
+        assertTrue(total >= run.getLong("timings.project") + run.getLong("timings.compute")
+                + run.getLong("timings.snapshot"), "the phases that follow each other fit in total");
         assertTrue(run.getList("quality.communityCounts").size() >= 1);
         assertEquals(run.getList("quality.modularities").size(), run.getList("quality.communityCounts").size());
     }
@@ -473,6 +481,25 @@ class AnalyticsApiTest {
         primaryCommunities(third, 0).forEach((k, v) -> community.put(k.toString(), v));
         assertEquals(Partitions.modularity(active, community), getRun(third).getDouble("quality.modularity"), 1e-6,
                 "modularity over the active ties");
+        // The graph's nodes carry the snapshot's public ids (some kept, some new), written beside the snapshot's load.
+        int levels = getRun(third).getList("quality.communityCounts").size();
+        Map<UUID, List<Long>> snapshot = new HashMap<>();
+        for (int level = 0; level < levels; level++) {
+            int l = level;
+            primaryCommunities(third, level).forEach((contact, id) -> snapshot.computeIfAbsent(contact,
+                    k -> new ArrayList<>(Collections.nCopies(levels, -1L))).set(l, id));
+        }
+        Map<UUID, List<Long>> onNodes = new HashMap<>();
+        try (Session session = driver.session()) {
+            session.run("""
+                    MATCH (c:Contact) WHERE c.communityLevels IS NOT NULL
+                    RETURN c.id AS id, c.community AS community, c.communityLevels AS levels""").forEachRemaining(r -> {
+                        List<Long> ids = r.get("levels").asList(v -> v.asLong());
+                        assertEquals(ids.get(0), r.get("community").asLong(), "community is the coarsest level's");
+                        onNodes.put(UUID.fromString(r.get("id").asString()), ids);
+                    });
+        }
+        assertEquals(snapshot, onNodes, "every contact's community ids, level by level, on its node");
     }
 
     @Test
