@@ -185,12 +185,9 @@ public class AlgorithmGraph {
         }
     }
 
-    /**
-     * One contact's results as computed; {@code node} is its node's element id (how the community ids find it again),
-     * {@code levels} fine to coarse, as GDS orders them.
-     */
-    record NodeResult(String node, String id, String kind, double pagerank, double betweenness, double degree,
-                      double strength, long[] levels) {
+    /** One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. */
+    record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
+                      long[] levels) {
     }
 
     /**
@@ -204,7 +201,7 @@ public class AlgorithmGraph {
                     CALL gds.graph.nodeProperty.stream($graph, $levels)
                     YIELD nodeId, propertyValue
                     WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN elementId(c) AS node, c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
+                    RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
                            c[$degree] AS degree, c[$strength] AS strength, levels""",
                     Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
                             "degree", DEGREE, "strength", STRENGTH))
@@ -215,8 +212,7 @@ public class AlgorithmGraph {
     /**
      * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. Only
      * nodes whose ids changed are written: a run over a slowly changing graph keeps most ids, and reading a node costs
-     * far less than writing it. Each node is found by the element id the results were streamed with (a direct seek, not
-     * an index lookup of the contact id), and written only if it is still that contact's.
+     * far less than writing it.
      */
     void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
         try (Session session = driver.session()) {
@@ -224,9 +220,9 @@ public class AlgorithmGraph {
                 List<Map<String, Object>> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
                 session.executeWriteWithoutResult(tx -> tx.run("""
                         UNWIND $rows AS row
-                        MATCH (c:Contact) WHERE elementId(c) = row.node AND c.id = row.id
-                          AND (c.community IS NULL OR c.community <> row.community
-                           OR c.communityLevels IS NULL OR c.communityLevels <> row.levels)
+                        MATCH (c:Contact {id: row.id})
+                        WHERE c.community IS NULL OR c.community <> row.community
+                           OR c.communityLevels IS NULL OR c.communityLevels <> row.levels
                         SET c.community = row.community, c.communityLevels = row.levels""",
                         Map.of("rows", batch)).consume());
             }
@@ -256,8 +252,7 @@ public class AlgorithmGraph {
         } else {
             levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
         }
-        return new NodeResult(r.get("node").asString(), r.get("id").asString(),
-                r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
+        return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
                 r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
                 r.get("strength").asDouble(), levels);
     }
