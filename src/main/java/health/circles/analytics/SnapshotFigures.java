@@ -145,7 +145,7 @@ final class SnapshotFigures {
                 parents.get(c).merge(ids[i][level - 1], 1, Integer::sum);
             }
         }
-        Map<Long, double[]> between = new HashMap<>();
+        Between between = (long) count * count <= DENSE_PAIRS ? new DensePairs(count) : new SparsePairs();
         double total = 0;
         for (int t = 0; t < ties.from().length; t++) {
             int a = d.of()[ties.from()[t]];
@@ -158,10 +158,7 @@ final class SnapshotFigures {
             } else {
                 externalStrength[a] += w;
                 externalStrength[b] += w;
-                double[] link = between.computeIfAbsent((long) Math.min(a, b) * count + Math.max(a, b),
-                        k -> new double[2]);
-                link[0]++;
-                link[1] += w;
+                between.add((long) Math.min(a, b) * count + Math.max(a, b), w);
             }
         }
         for (int c = 0; c < count; c++) {
@@ -172,11 +169,71 @@ final class SnapshotFigures {
                     internalTies[c], internalStrength[c], externalStrength[c], density, contribution,
                     kindMix.get(c)));
         }
-        between.forEach((pair, link) -> {
+        between.forEach((pair, n, w) -> {
             long a = d.ids()[(int) (pair / count)];
             long b = d.ids()[(int) (pair % count)];
-            links.add(new Link(level, Math.min(a, b), Math.max(a, b), (long) link[0], link[1]));
+            links.add(new Link(level, Math.min(a, b), Math.max(a, b), n, w));
         });
+    }
+
+    /** Levels with at most this many pairs of communities sum their links in arrays (8 MB at most), not a map. */
+    private static final long DENSE_PAIRS = 1 << 19;
+
+    /**
+     * Ties and strength summed per pair of a level's communities (keyed by dense numbers as {@code a · count + b}), in
+     * the order the ties come, so both forms give the same sums to the last bit.
+     */
+    private interface Between {
+        void add(long pair, double w);
+
+        void forEach(PairSink sink);
+    }
+
+    private interface PairSink {
+        void accept(long pair, long ties, double strength);
+    }
+
+    /** A cell per pair: at 100k / 1M, most pairs of a level's few hundred communities are tied (a million boxes). */
+    private static final class DensePairs implements Between {
+        private final long[] ties;
+        private final double[] strength;
+
+        DensePairs(int count) {
+            ties = new long[count * count];
+            strength = new double[count * count];
+        }
+
+        @Override
+        public void add(long pair, double w) {
+            ties[(int) pair]++;
+            strength[(int) pair] += w;
+        }
+
+        @Override
+        public void forEach(PairSink sink) {
+            for (int pair = 0; pair < ties.length; pair++) {
+                if (ties[pair] > 0) {
+                    sink.accept(pair, ties[pair], strength[pair]);
+                }
+            }
+        }
+    }
+
+    /** A map entry per tied pair, for levels with too many communities for a cell per pair. */
+    private static final class SparsePairs implements Between {
+        private final Map<Long, double[]> pairs = new HashMap<>();
+
+        @Override
+        public void add(long pair, double w) {
+            double[] link = pairs.computeIfAbsent(pair, k -> new double[2]);
+            link[0]++;
+            link[1] += w;
+        }
+
+        @Override
+        public void forEach(PairSink sink) {
+            pairs.forEach((pair, link) -> sink.accept(pair, (long) link[0], link[1]));
+        }
     }
 
     /** The parent most of a community's members share; the smallest id among equals. */

@@ -73,6 +73,52 @@ class SnapshotFiguresTest {
     }
 
     @Test
+    void linksAreEveryTiedPairOnceWithItsTiesAndStrengthWhateverTheNumberOfCommunities() {
+        // Level 0: 40 communities (a cell per pair); level 1: 1,500 (too many pairs for cells: a map entry a pair).
+        int n = 3_000;
+        java.util.Random random = new java.util.Random(5);
+        UUID[] contacts = new UUID[n];
+        String[] kinds = new String[n];
+        long[][] ids = new long[n][];
+        for (int i = 0; i < n; i++) {
+            contacts[i] = new UUID(0, i + 1);
+            kinds[i] = "PATIENT";
+            ids[i] = new long[] {1_000 + i % 40, 10_000 + i % 1_500};
+        }
+        int m = 20_000;
+        int[] from = new int[m];
+        int[] to = new int[m];
+        double[] strength = new double[m];
+        for (int t = 0; t < m; t++) {
+            from[t] = random.nextInt(n);
+            to[t] = (from[t] + 1 + random.nextInt(n - 1)) % n;
+            strength[t] = random.nextDouble();
+        }
+        SnapshotFigures.Ties ties = new SnapshotFigures.Ties(from, to, strength);
+        SnapshotFigures f = SnapshotFigures.compute(contacts, kinds, ids, 2, ties, 1.0, 0.05);
+        for (int level = 0; level < 2; level++) {
+            Map<java.util.List<Long>, double[]> expected = new java.util.HashMap<>();
+            for (int t = 0; t < m; t++) {
+                long a = ids[from[t]][level];
+                long b = ids[to[t]][level];
+                if (a != b) {
+                    double[] sum = expected.computeIfAbsent(java.util.List.of(Math.min(a, b), Math.max(a, b)),
+                            k -> new double[2]);
+                    sum[0]++;
+                    sum[1] += strength[t];
+                }
+            }
+            int l = level;
+            Map<java.util.List<Long>, double[]> found = f.links.stream().filter(k -> k.level() == l)
+                    .collect(Collectors.toMap(k -> java.util.List.of(k.a(), k.b()),
+                            k -> new double[] {k.ties(), k.strength()}));
+            assertEquals(expected.keySet(), found.keySet(), "the tied pairs of level " + level);
+            expected.forEach((pair, sum) -> assertArrayEquals(sum, found.get(pair), 0, "pair " + pair));
+        }
+        assertEquals(f.links.size(), f.links.stream().map(k -> java.util.List.of(k.a(), k.b())).distinct().count());
+    }
+
+    @Test
     void parentsAreTheCommunityMostMembersShare() {
         assertEquals(100L, communities().get(11L).parent());
         assertNull(communities().get(100L).parent());
