@@ -169,7 +169,7 @@ public final class Sql {
      * Rows for {@link #copyIn}: each {@link #row} is written in COPY's text format, values escaped (backslash, tab,
      * line breaks) and null as {@code \N}; doubles keep every bit (shortest exact decimal).
      */
-    private static final class TextRows implements CopyRows {
+    private static final class TextRows implements FormatRows {
 
         private static final int FLUSH_CHARS = 1 << 20;
 
@@ -216,6 +216,16 @@ public final class Sql {
             }
         }
 
+        @Override
+        public void finish() throws SQLException {
+            flush();
+        }
+
+        @Override
+        public long count() {
+            return rows;
+        }
+
         private void flush() throws SQLException {
             if (!buffer.isEmpty()) {
                 byte[] bytes = buffer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -230,7 +240,7 @@ public final class Sql {
      * A value's Java type gives its column type, which must be the column's own: UUID (uuid), Double (float8),
      * Integer (int4), Long (int8), Boolean (bool), String (text); null for NULL.
      */
-    private static final class BinaryRows implements CopyRows {
+    private static final class BinaryRows implements FormatRows {
 
         private static final int FLUSH_BYTES = 1 << 20;
         private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
@@ -290,9 +300,15 @@ public final class Sql {
             }
         }
 
-        private void end() throws SQLException {
+        @Override
+        public void finish() throws SQLException {
             buffer.putShort((short) -1);
             flush();
+        }
+
+        @Override
+        public long count() {
+            return rows;
         }
     }
 
@@ -307,18 +323,7 @@ public final class Sql {
      * (a constant of the store); returns how many rows went in.
      */
     public static long copyIn(Connection c, String copySql, CopyWriter writer) throws SQLException {
-        org.postgresql.copy.CopyIn copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(copySql);
-        TextRows rows = new TextRows(copy);
-        try {
-            writer.write(rows);
-            rows.flush();
-            copy.endCopy();
-            return rows.rows;
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        return copy(c, copySql, writer, TextRows::new);
     }
 
     /**
@@ -328,13 +333,26 @@ public final class Sql {
      * ({@link BinaryRows}). Returns how many rows went in.
      */
     public static long copyInBinary(Connection c, String copySql, CopyWriter writer) throws SQLException {
+        return copy(c, copySql, writer, BinaryRows::new);
+    }
+
+    /** Rows of one format, which sends what it holds when the writer is done, and counts them. */
+    private interface FormatRows extends CopyRows {
+        void finish() throws SQLException;
+
+        long count();
+    }
+
+    private static long copy(Connection c, String copySql, CopyWriter writer,
+                             java.util.function.Function<org.postgresql.copy.CopyIn, FormatRows> format)
+            throws SQLException {
         org.postgresql.copy.CopyIn copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(copySql);
-        BinaryRows rows = new BinaryRows(copy);
+        FormatRows rows = format.apply(copy);
         try {
             writer.write(rows);
-            rows.end();
+            rows.finish();
             copy.endCopy();
-            return rows.rows;
+            return rows.count();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
