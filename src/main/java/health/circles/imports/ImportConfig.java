@@ -36,6 +36,24 @@ public interface ImportConfig {
     @WithDefault("60s")
     Duration staleAfter();
 
+    /**
+     * How long the file of a failed or cancelled import is kept for a resume after the job ended; then UploadSweep
+     * deletes it and a resume answers 409 import-file-gone (rows already imported are recognised on a new upload).
+     */
+    @WithDefault("30d")
+    Duration keepEnded();
+
+    /**
+     * An upload file that no job needs (its request failed between storing it and queueing the job, its process died
+     * meanwhile, or its job succeeded but the file could not be deleted) is deleted once unchanged for this long.
+     */
+    @WithDefault("1h")
+    Duration orphanAfter();
+
+    /** How often each replica sweeps the folder for such files. */
+    @WithDefault("1h")
+    Duration sweepEvery();
+
     /** How often a replica renews the lease of the job it runs, independently of how long its batches take. */
     @WithDefault("10s")
     Duration heartbeat();

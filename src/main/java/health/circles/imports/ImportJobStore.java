@@ -75,6 +75,12 @@ public class ImportJobStore {
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM import_job WHERE id = ?";
 
+    private static final String FILES_IN_USE = """
+            SELECT file_name FROM import_job
+            WHERE file_name = ANY(?::text[])
+              AND (state IN ('QUEUED', 'RUNNING')
+                   OR (state IN ('FAILED', 'CANCELLED') AND (finished_at IS NULL OR finished_at > now() - make_interval(secs => ?))))""";
+
     private static final String ANY = "SELECT " + COLUMNS + " FROM import_job LIMIT 1";
 
     /**
@@ -168,6 +174,15 @@ public class ImportJobStore {
     void create(UUID id, ImportFormat format, String recordType, String fileName, long size, int batchSize) {
         Sql.update(dataSource, CREATE, List.of(id, format.name(), nullable(recordType), fileName, size,
                 batchSize));
+    }
+
+    /**
+     * Of {@code fileNames}, those a job may still read: a queued or running job's, or a failed or cancelled one's that
+     * ended less than {@code keepEnded} ago (by the database's clock) and may be resumed.
+     */
+    java.util.Set<String> filesInUse(List<String> fileNames, Duration keepEnded) {
+        return new java.util.HashSet<>(Sql.query(dataSource, FILES_IN_USE,
+                List.of(fileNames.toArray(String[]::new), seconds(keepEnded)), r -> r.getString(1)));
     }
 
     Optional<Job> find(UUID id) {

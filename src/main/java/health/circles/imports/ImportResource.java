@@ -111,8 +111,14 @@ public class ImportResource {
         }
         // The file is hashed as it streams to disk, then the key is checked: the filter that guards the JSON POSTs
         // would hold a whole import file in memory to hash it.
-        IdempotentRequests.Start start = idempotent.start(idempotencyKey,
-                IdempotencyFilter.target(uri.getRequestUri()), upload.sha256(), uri.getPath());
+        IdempotentRequests.Start start;
+        try {
+            start = idempotent.start(idempotencyKey, IdempotencyFilter.target(uri.getRequestUri()), upload.sha256(),
+                    uri.getPath());
+        } catch (RuntimeException e) {
+            imports.discard(upload);
+            throw e;
+        }
         if (start instanceof IdempotentRequests.Answered answered) {
             imports.discard(upload);
             return answered.response();

@@ -77,9 +77,12 @@ public class ImportService {
             try (OutputStream out = Files.newOutputStream(partial)) {
                 size = copy(new DigestInputStream(body, sha256), out, config.maxSize().asLongValue());
             } catch (OverLimit e) {
-                Files.deleteIfExists(partial);
+                deleteQuietly(partial);
                 throw new TooLarge("Content Too Large",
                         "An import file may be at most " + config.maxSize().asLongValue() + " bytes");
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(partial); // the client went away mid-upload, or the disk failed: keep no part of it
+                throw e;
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -94,7 +97,7 @@ public class ImportService {
                 upload.batchSize());
     }
 
-    /** Drops a received upload that will not become a job (its Idempotency-Key answered already). */
+    /** Drops a received upload that will not become a job (its Idempotency-Key answered already, or failed). */
     public void discard(Upload upload) {
         deleteQuietly(upload.file());
     }
@@ -112,10 +115,26 @@ public class ImportService {
         }
     }
 
+    /**
+     * Checks the file's head and creates its job. A file that does not become a job is deleted on every path out of
+     * here, refused or failed: an upload's rows must not outlive the request that brought them (UploadSweep removes
+     * what a process that died in between left).
+     */
     private ImportJobView queue(UUID id, Path file, long size, ImportFormat format, String recordType,
                                 Integer batchSize) {
-        if (size == 0) {
+        try {
+            createJob(id, file, size, format, recordType, batchSize);
+        } catch (RuntimeException e) {
             deleteQuietly(file);
+            throw e;
+        }
+        runner.wake();
+        return get(id);
+    }
+
+    private void createJob(UUID id, Path file, long size, ImportFormat format, String recordType,
+                           Integer batchSize) {
+        if (size == 0) {
             throw InvalidInput.request("empty-import", "The file is empty");
         }
         if (format == ImportFormat.CSV) {
@@ -128,7 +147,6 @@ public class ImportService {
                 throw new UncheckedIOException(e);
             }
             if (problem != null) {
-                deleteQuietly(file);
                 throw InvalidInput.request("invalid-csv-header", "CSV header: " + problem);
             }
         }
@@ -137,8 +155,6 @@ public class ImportService {
                     batchSize == null ? config.batchSize() : batchSize);
             events.record(health.circles.events.Change.of(health.circles.events.EventTypes.IMPORT_CREATED, id, null));
         });
-        runner.wake();
-        return get(id);
     }
 
     public ImportJobView get(UUID id) {
@@ -210,8 +226,10 @@ public class ImportService {
     private static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover upload is harmless
+        } catch (IOException e) {
+            // UploadSweep removes it once it is older than circles.imports.orphan-after
+            org.jboss.logging.Logger.getLogger(ImportService.class).warnf("Could not delete %s (%s); swept later",
+                    file.getFileName(), e.getMessage());
         }
     }
 
