@@ -185,9 +185,13 @@ public class AlgorithmGraph {
         }
     }
 
-    /** One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. */
+    /**
+     * One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. {@code written} is the
+     * public community ids (coarse to fine) its node holds when streamed, null when it holds none or they disagree with
+     * each other: what a run need not write again.
+     */
     record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
-                      long[] levels) {
+                      long[] levels, long[] written) {
     }
 
     /**
@@ -202,7 +206,8 @@ public class AlgorithmGraph {
                     YIELD nodeId, propertyValue
                     WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
                     RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
-                           c[$degree] AS degree, c[$strength] AS strength, levels""",
+                           c[$degree] AS degree, c[$strength] AS strength, levels,
+                           c.community AS community, c.communityLevels AS written""",
                     Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
                             "degree", DEGREE, "strength", STRENGTH))
                     .forEachRemaining(r -> sink.accept(nodeResult(r)));
@@ -210,9 +215,9 @@ public class AlgorithmGraph {
     }
 
     /**
-     * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. Only
-     * nodes whose ids changed are written: a run over a slowly changing graph keeps most ids, and reading a node costs
-     * far less than writing it.
+     * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. The
+     * caller sends only the nodes whose ids differ from what they held when streamed; the statement checks again, so a
+     * node changed since is written and an unchanged one is not.
      */
     void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
         try (Session session = driver.session()) {
@@ -244,6 +249,22 @@ public class AlgorithmGraph {
         }
     }
 
+    /** The ids a node holds, coarse to fine; null when it holds none, or a community that is not its coarsest. */
+    private static long[] written(Value community, Value levels) {
+        if (community.isNull() || !"LIST".equals(levels.type().name())) {
+            return null;
+        }
+        long[] ids = new long[levels.size()];
+        for (int i = 0; i < ids.length; i++) {
+            Value id = levels.get(i);
+            if (!"INTEGER".equals(id.type().name())) {
+                return null;
+            }
+            ids[i] = id.asLong();
+        }
+        return ids.length > 0 && ids[0] == community.asLong() ? ids : null;
+    }
+
     private static NodeResult nodeResult(Record r) {
         Value levelsValue = r.get("levels");
         long[] levels;
@@ -254,7 +275,7 @@ public class AlgorithmGraph {
         }
         return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
                 r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
-                r.get("strength").asDouble(), levels);
+                r.get("strength").asDouble(), levels, written(r.get("community"), r.get("written")));
     }
 
     private Map<String, Object> pageRankConfig(RunParameters p) {

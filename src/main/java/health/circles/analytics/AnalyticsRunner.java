@@ -262,7 +262,7 @@ public class AnalyticsRunner {
         SnapshotStore.Result snapshot;
         try {
             snapshot = snapshot(c, run, computed.snapshotInputs(), nodes,
-                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(rows))));
+                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(run, rows))));
         } catch (SQLException | RuntimeException e) {
             communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
             throw e;
@@ -358,10 +358,13 @@ public class AnalyticsRunner {
     }
 
     /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
-    private long writeCommunities(List<Map<String, Object>> rows) {
+    private long writeCommunities(Run run, List<Map<String, Object>> rows) {
         long t = System.nanoTime();
         algorithms.writeCommunities(rows, config.writeBatchSize());
-        return System.nanoTime() - t;
+        long took = System.nanoTime() - t;
+        LOG.infof("Run %s: community ids written to %d nodes whose ids changed in %d ms", run.id, rows.size(),
+                took / 1_000_000);
+        return took;
     }
 
     /**

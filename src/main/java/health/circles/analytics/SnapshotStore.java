@@ -180,11 +180,18 @@ public class SnapshotStore {
         return new Result(counts, nonSingletons, kept, figures.secondary);
     }
 
-    /** Each contact's public community ids as the graph's nodes take them: the coarsest, and all coarse to fine. */
-    private static List<Map<String, Object>> graphRows(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds,
-                                                       int levels) {
-        List<Map<String, Object>> rows = new ArrayList<>(nodes.size());
+    /**
+     * The public community ids the graph's nodes must take, the coarsest and all coarse to fine, for the contacts whose
+     * nodes did not hold exactly these when streamed: in steady state most keep theirs, and after a rebuild (nodes with
+     * none) or a run that failed after its graph write (nodes holding that run's) the nodes say what they hold.
+     */
+    static List<Map<String, Object>> graphRows(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds,
+                                               int levels) {
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
+            if (java.util.Arrays.equals(nodes.get(i).written(), publicIds[i])) {
+                continue;
+            }
             List<Long> ids = new ArrayList<>(levels);
             for (long id : publicIds[i]) {
                 ids.add(id);
