@@ -249,20 +249,20 @@ public class AlgorithmGraph {
         }
     }
 
-    /** The ids a node holds, coarse to fine; null when it holds none, or a community that is not its coarsest. */
-    private static long[] written(Value community, Value levels) {
-        if (community.isNull() || !"LIST".equals(levels.type().name())) {
+    /**
+     * The ids a node holds, coarse to fine; null when it holds none, holds something else than integers (written by
+     * hand), or a community that is not its coarsest.
+     */
+    static long[] written(Value community, Value levels) {
+        if (community.isNull() || levels.isNull()) {
             return null;
         }
-        long[] ids = new long[levels.size()];
-        for (int i = 0; i < ids.length; i++) {
-            Value id = levels.get(i);
-            if (!"INTEGER".equals(id.type().name())) {
-                return null;
-            }
-            ids[i] = id.asLong();
+        try {
+            long[] ids = levels.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
+            return ids.length > 0 && ids[0] == community.asLong() ? ids : null;
+        } catch (org.neo4j.driver.exceptions.value.ValueException e) {
+            return null;
         }
-        return ids.length > 0 && ids[0] == community.asLong() ? ids : null;
     }
 
     private static NodeResult nodeResult(Record r) {

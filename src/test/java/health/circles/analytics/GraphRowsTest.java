@@ -1,10 +1,13 @@
 package health.circles.analytics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Values;
 
 /** A run sends the graph only the nodes whose community ids differ from what they hold. */
 class GraphRowsTest {
@@ -32,6 +35,21 @@ class GraphRowsTest {
         assertEquals(List.of("none", "other coarsest", "other finer", "fewer levels", "more levels"),
                 rows.stream().map(r -> r.get("id")).toList());
         assertEquals(Map.of("id", "none", "community", 3L, "levels", List.of(3L, 7L)), rows.get(0));
+    }
+
+    @Test
+    void whatANodeHoldsIsReadAsTheDriverGivesIt() {
+        assertArrayEquals(new long[] {3, 7}, AlgorithmGraph.written(Values.value(3L), Values.value(new long[] {3, 7})));
+        assertArrayEquals(new long[] {3, 7}, AlgorithmGraph.written(Values.value(3L), Values.value(List.of(3L, 7L))));
+        assertArrayEquals(new long[] {3}, AlgorithmGraph.written(Values.value(3), Values.value(List.of(3))));
+        assertNull(AlgorithmGraph.written(Values.NULL, Values.value(List.of(3L, 7L))), "no community");
+        assertNull(AlgorithmGraph.written(Values.value(3L), Values.NULL), "no levels");
+        assertNull(AlgorithmGraph.written(Values.value(4L), Values.value(List.of(3L, 7L))), "not the coarsest");
+        assertNull(AlgorithmGraph.written(Values.value(3L), Values.value(List.of())), "no level");
+        assertNull(AlgorithmGraph.written(Values.value(3L), Values.value("3")), "levels not a list");
+        assertNull(AlgorithmGraph.written(Values.value("3"), Values.value(List.of(3L))), "community not a number");
+        assertNull(AlgorithmGraph.written(Values.value(3L), Values.value(List.of(3L, "7"))), "a level not a number");
+        assertNull(AlgorithmGraph.written(Values.value(3L), Values.value(List.of(3L, 7.5))), "a level not whole");
     }
 
     @Test
