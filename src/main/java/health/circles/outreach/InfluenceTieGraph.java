@@ -8,9 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
@@ -27,14 +25,18 @@ public class InfluenceTieGraph {
 
     private static final Logger LOG = Logger.getLogger(InfluenceTieGraph.class);
 
-    /** Every contact's id. */
-    private static final String CONTACTS = "MATCH (c:Contact) RETURN c.id AS id";
+    /**
+     * Every contact's id, with its node's number inside the store. The ties name their ends by that number: reading
+     * the two ends' ids (36-character strings) of a million ties was most of the read. The number is only used within
+     * one read transaction, where it cannot be reused ({@code id()} is deprecated for keeping outside one).
+     */
+    private static final String CONTACTS = "MATCH (c:Contact) RETURN id(c) AS node, c.id AS id";
 
     /** Active ties as the analytics projection selects them: no until, or one after today. */
     private static final String TIES = """
             MATCH (a:Contact)-[t:TIE]->(b:Contact)
             WHERE %s
-            RETURN a.id AS a, b.id AS b, t.type AS type, coalesce(toFloat(t.strength), 0.0) AS strength"""
+            RETURN id(a) AS a, id(b) AS b, t.type AS type, coalesce(toFloat(t.strength), 0.0) AS strength"""
             .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
     private final Driver driver;
@@ -48,33 +50,86 @@ public class InfluenceTieGraph {
     InfluenceGraph load(GraphVersion version) {
         long started = System.nanoTime();
         try (Session session = driver.session()) {
-            List<UUID> ids = new ArrayList<>();
-            session.run(CONTACTS).forEachRemaining(r -> {
-                UUID id = uuid(r.get("id").isNull() ? null : r.get("id").asString());
-                if (id != null) {
-                    ids.add(id);
+            return session.executeRead(tx -> {
+                List<Contact> contacts = new ArrayList<>();
+                tx.run(CONTACTS).forEachRemaining(r -> {
+                    UUID id = uuid(r.get("id").isNull() ? null : r.get("id").asString());
+                    if (id != null) {
+                        contacts.add(new Contact(r.get("node").asLong(), id));
+                    }
+                });
+                contacts.sort(java.util.Comparator.comparing(Contact::id));
+                UUID[] sorted = new UUID[contacts.size()];
+                NodeIndex index = new NodeIndex(contacts.size());
+                for (int i = 0; i < sorted.length; i++) {
+                    sorted[i] = contacts.get(i).id();
+                    index.put(contacts.get(i).node(), i);
                 }
+                contacts.clear();
+                index.seal();
+                Arcs arcs = new Arcs(sorted.length);
+                tx.run(TIES).forEachRemaining(r -> arcs.add(r, index));
+                return graph(version, started, sorted, arcs);
             });
-            UUID[] sorted = ids.toArray(new UUID[0]);
-            Arrays.sort(sorted);
-            Map<String, Integer> index = new HashMap<>(sorted.length * 2);
-            for (int i = 0; i < sorted.length; i++) {
-                index.put(sorted[i].toString(), i);
-            }
-            Arcs arcs = new Arcs(sorted.length);
-            session.run(TIES).forEachRemaining(r -> arcs.add(r, index));
-            index.clear();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            InfluenceGraph graph = new InfluenceGraph(sorted, arcs.from, arcs.to, arcs.strength, arcs.size,
-                    arcs.degree, arcs.ties, version, clock.instant(), millis);
-            LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
-                    version.appliedPosition(), graph.n, graph.ties, graph.arcs(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return graph;
         } catch (Neo4jException e) {
             LOG.warnf("Influence graph not readable: %s", e.getMessage());
             throw new Unavailable("graph-unavailable", "Graph unavailable",
                     "The relationship graph cannot be read just now; seeds need it. Retry shortly", null);
+        }
+    }
+
+    private InfluenceGraph graph(GraphVersion version, long started, UUID[] sorted, Arcs arcs) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        InfluenceGraph graph = new InfluenceGraph(sorted, arcs.from, arcs.to, arcs.strength, arcs.size, arcs.degree,
+                arcs.ties, version, clock.instant(), millis);
+        LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
+                version.appliedPosition(), graph.n, graph.ties, graph.arcs(), millis);
+        return graph;
+    }
+
+    /** A contact's node number in the store and its id. */
+    private record Contact(long node, UUID id) {
+    }
+
+    /** Node numbers to contact numbers: sorted node numbers searched by halves, no boxed key per contact. */
+    private static final class NodeIndex {
+        private long[] nodes;
+        private int[] numbers;
+        private int size;
+
+        NodeIndex(int capacity) {
+            nodes = new long[capacity];
+            numbers = new int[capacity];
+        }
+
+        void put(long node, int number) {
+            nodes[size] = node;
+            numbers[size] = number;
+            size++;
+        }
+
+        /** Orders the node numbers, carrying each contact's number along. */
+        void seal() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            long[] byNode = nodes;
+            Arrays.sort(order, (x, y) -> Long.compare(byNode[x], byNode[y]));
+            long[] sortedNodes = new long[size];
+            int[] sortedNumbers = new int[size];
+            for (int i = 0; i < size; i++) {
+                sortedNodes[i] = nodes[order[i]];
+                sortedNumbers[i] = numbers[order[i]];
+            }
+            nodes = sortedNodes;
+            numbers = sortedNumbers;
+        }
+
+        /** The contact number of {@code node}, or -1 when it is not a contact read. */
+        int get(long node) {
+            int at = Arrays.binarySearch(nodes, 0, size, node);
+            return at < 0 ? -1 : numbers[at];
         }
     }
 
@@ -102,10 +157,10 @@ public class InfluenceTieGraph {
             degree = new int[nodes];
         }
 
-        void add(Record r, Map<String, Integer> index) {
-            Integer a = index.get(r.get("a").asString(""));
-            Integer b = index.get(r.get("b").asString(""));
-            if (a == null || b == null || a.equals(b)) {
+        void add(Record r, NodeIndex index) {
+            int a = index.get(r.get("a").asLong());
+            int b = index.get(r.get("b").asLong());
+            if (a < 0 || b < 0 || a == b) {
                 return;
             }
             float s = (float) r.get("strength").asDouble();
