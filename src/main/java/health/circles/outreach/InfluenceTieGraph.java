@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
@@ -26,17 +27,21 @@ public class InfluenceTieGraph {
     private static final Logger LOG = Logger.getLogger(InfluenceTieGraph.class);
 
     /**
-     * Every contact's id, with its node's number inside the store. The ties name their ends by that number: reading
-     * the two ends' ids (36-character strings) of a million ties was most of the read. The number is only used within
-     * one read transaction, where it cannot be reused ({@code id()} is deprecated for keeping outside one).
+     * Every contact with its active ties out, as the analytics projection selects them (no until, or one after today):
+     * one row a contact, its ties' far ends named by their nodes' numbers in the store. A row a tie, with both ends'
+     * ids, took twice as long at 100k contacts and 1M ties (the transport of a million rows, and two 36-character ids
+     * each). The numbers are only used within this one read transaction, where they cannot be reused
+     * ({@code id()} is deprecated for keeping them longer).
      */
-    private static final String CONTACTS = "MATCH (c:Contact) RETURN id(c) AS node, c.id AS id";
-
-    /** Active ties as the analytics projection selects them: no until, or one after today. */
-    private static final String TIES = """
-            MATCH (a:Contact)-[t:TIE]->(b:Contact)
-            WHERE %s
-            RETURN id(a) AS a, id(b) AS b, t.type AS type, coalesce(toFloat(t.strength), 0.0) AS strength"""
+    private static final String GRAPH = """
+            MATCH (a:Contact)
+            CALL (a) {
+              MATCH (a)-[t:TIE]->(b:Contact)
+              WHERE %s
+              RETURN collect(id(b)) AS ends, collect(t.type) AS types,
+                     collect(coalesce(toFloat(t.strength), 0.0)) AS strengths
+            }
+            RETURN id(a) AS node, a.id AS id, ends, types, strengths"""
             .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
     private final Driver driver;
@@ -50,27 +55,12 @@ public class InfluenceTieGraph {
     InfluenceGraph load(GraphVersion version) {
         long started = System.nanoTime();
         try (Session session = driver.session()) {
-            return session.executeRead(tx -> {
-                List<Contact> contacts = new ArrayList<>();
-                tx.run(CONTACTS).forEachRemaining(r -> {
-                    UUID id = uuid(r.get("id").isNull() ? null : r.get("id").asString());
-                    if (id != null) {
-                        contacts.add(new Contact(r.get("node").asLong(), id));
-                    }
-                });
-                contacts.sort(java.util.Comparator.comparing(Contact::id));
-                UUID[] sorted = new UUID[contacts.size()];
-                NodeIndex index = new NodeIndex(contacts.size());
-                for (int i = 0; i < sorted.length; i++) {
-                    sorted[i] = contacts.get(i).id();
-                    index.put(contacts.get(i).node(), i);
-                }
-                contacts.clear();
-                index.seal();
-                Arcs arcs = new Arcs(sorted.length);
-                tx.run(TIES).forEachRemaining(r -> arcs.add(r, index));
-                return graph(version, started, sorted, arcs);
+            Read read = session.executeRead(tx -> {
+                Read rows = new Read();
+                tx.run(GRAPH).forEachRemaining(rows::add);
+                return rows;
             });
+            return read.graph(version, started, clock);
         } catch (Neo4jException e) {
             LOG.warnf("Influence graph not readable: %s", e.getMessage());
             throw new Unavailable("graph-unavailable", "Graph unavailable",
@@ -78,57 +68,103 @@ public class InfluenceTieGraph {
         }
     }
 
-    private InfluenceGraph graph(GraphVersion version, long started, UUID[] sorted, Arcs arcs) {
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        InfluenceGraph graph = new InfluenceGraph(sorted, arcs.from, arcs.to, arcs.strength, arcs.size, arcs.degree,
-                arcs.ties, version, clock.instant(), millis);
-        LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
-                version.appliedPosition(), graph.n, graph.ties, graph.arcs(), millis);
-        return graph;
-    }
+    /** The rows as read: contacts by node number, and every tie by its row's contact and its far end's node number. */
+    private static final class Read {
+        private final List<UUID> ids = new ArrayList<>();
+        private long[] nodes = new long[1024];
+        private int[] tieFrom = new int[1024];
+        private long[] tieTo = new long[1024];
+        private byte[] tieFlow = new byte[1024];
+        private float[] tieStrength = new float[1024];
+        private int ties;
 
-    /** A contact's node number in the store and its id. */
-    private record Contact(long node, UUID id) {
+        void add(Record r) {
+            UUID id = uuid(r.get("id").isNull() ? null : r.get("id").asString());
+            if (id == null) {
+                return; // not a contact this service wrote: no ties from it either
+            }
+            int row = ids.size();
+            ids.add(id);
+            if (row == nodes.length) {
+                nodes = Arrays.copyOf(nodes, row * 2);
+            }
+            nodes[row] = r.get("node").asLong();
+            List<Long> ends = r.get("ends").asList(Value::asLong);
+            List<String> types = r.get("types").asList(v -> v.isNull() ? null : v.asString());
+            List<Double> strengths = r.get("strengths").asList(Value::asDouble);
+            for (int i = 0; i < ends.size(); i++) {
+                if (ties == tieFrom.length) {
+                    int grown = Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, ties * 3L / 2));
+                    tieFrom = Arrays.copyOf(tieFrom, grown);
+                    tieTo = Arrays.copyOf(tieTo, grown);
+                    tieFlow = Arrays.copyOf(tieFlow, grown);
+                    tieStrength = Arrays.copyOf(tieStrength, grown);
+                }
+                float s = strengths.get(i).floatValue();
+                tieFrom[ties] = row;
+                tieTo[ties] = ends.get(i);
+                tieFlow[ties] = (byte) InfluenceModel.flow(types.get(i)).ordinal();
+                tieStrength[ties] = !(s >= 0) || Float.isInfinite(s) ? 0 : s;
+                ties++;
+            }
+        }
+
+        /** Numbers the contacts in id order and turns each tie into one or two influence arcs by its type's flow. */
+        InfluenceGraph graph(GraphVersion version, long started, Clock clock) {
+            int n = ids.size();
+            Integer[] byId = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                byId[i] = i;
+            }
+            Arrays.sort(byId, (x, y) -> ids.get(x).compareTo(ids.get(y)));
+            UUID[] sorted = new UUID[n];
+            int[] numberOfRow = new int[n];
+            for (int number = 0; number < n; number++) {
+                sorted[number] = ids.get(byId[number]);
+                numberOfRow[byId[number]] = number;
+            }
+            NodeIndex index = new NodeIndex(nodes, numberOfRow, n);
+            Arcs arcs = new Arcs(n);
+            InfluenceModel.Flow[] flows = InfluenceModel.Flow.values();
+            for (int i = 0; i < ties; i++) {
+                int a = numberOfRow[tieFrom[i]];
+                int b = index.get(tieTo[i]);
+                if (b >= 0 && a != b) {
+                    arcs.add(a, b, flows[tieFlow[i]], tieStrength[i]);
+                }
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            InfluenceGraph graph = new InfluenceGraph(sorted, arcs.from, arcs.to, arcs.strength, arcs.size,
+                    arcs.degree, arcs.ties, version, clock.instant(), millis);
+            LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
+                    version.appliedPosition(), graph.n, graph.ties, graph.arcs(), millis);
+            return graph;
+        }
     }
 
     /** Node numbers to contact numbers: sorted node numbers searched by halves, no boxed key per contact. */
     private static final class NodeIndex {
-        private long[] nodes;
-        private int[] numbers;
-        private int size;
+        private final long[] nodes;
+        private final int[] numbers;
 
-        NodeIndex(int capacity) {
-            nodes = new long[capacity];
-            numbers = new int[capacity];
-        }
-
-        void put(long node, int number) {
-            nodes[size] = node;
-            numbers[size] = number;
-            size++;
-        }
-
-        /** Orders the node numbers, carrying each contact's number along. */
-        void seal() {
-            Integer[] order = new Integer[size];
-            for (int i = 0; i < size; i++) {
+        /** {@code nodes[row]} is row's node number, {@code numbers[row]} its contact number; the first n rows. */
+        NodeIndex(long[] nodes, int[] numbers, int n) {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
-            long[] byNode = nodes;
-            Arrays.sort(order, (x, y) -> Long.compare(byNode[x], byNode[y]));
-            long[] sortedNodes = new long[size];
-            int[] sortedNumbers = new int[size];
-            for (int i = 0; i < size; i++) {
-                sortedNodes[i] = nodes[order[i]];
-                sortedNumbers[i] = numbers[order[i]];
+            Arrays.sort(order, (x, y) -> Long.compare(nodes[x], nodes[y]));
+            this.nodes = new long[n];
+            this.numbers = new int[n];
+            for (int i = 0; i < n; i++) {
+                this.nodes[i] = nodes[order[i]];
+                this.numbers[i] = numbers[order[i]];
             }
-            nodes = sortedNodes;
-            numbers = sortedNumbers;
         }
 
         /** The contact number of {@code node}, or -1 when it is not a contact read. */
         int get(long node) {
-            int at = Arrays.binarySearch(nodes, 0, size, node);
+            int at = Arrays.binarySearch(nodes, node);
             return at < 0 ? -1 : numbers[at];
         }
     }
@@ -157,20 +193,11 @@ public class InfluenceTieGraph {
             degree = new int[nodes];
         }
 
-        void add(Record r, NodeIndex index) {
-            int a = index.get(r.get("a").asLong());
-            int b = index.get(r.get("b").asLong());
-            if (a < 0 || b < 0 || a == b) {
-                return;
-            }
-            float s = (float) r.get("strength").asDouble();
-            if (!(s >= 0) || Float.isInfinite(s)) {
-                s = 0;
-            }
+        void add(int a, int b, InfluenceModel.Flow flow, float s) {
             ties++;
             degree[a]++;
             degree[b]++;
-            switch (InfluenceModel.flow(r.get("type").asString(null))) {
+            switch (flow) {
                 case FORWARD -> arc(a, b, s);
                 case BACKWARD -> arc(b, a, s);
                 case BOTH -> {

@@ -1,0 +1,109 @@
+package health.circles.outreach;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.circles.AsRole;
+import health.circles.Fixtures;
+import health.circles.sync.GraphRelay;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The influence graph holds every contact, and one or two arcs per active tie by its type's flow, as stored. */
+@QuarkusTest
+@AsRole("admin")
+class InfluenceTieGraphTest {
+
+    @Inject
+    InfluenceTieGraph reader;
+
+    @Inject
+    InfluenceGraphs graphs;
+
+    @Inject
+    GraphRelay relay;
+
+    @Inject
+    AgroalDataSource db;
+
+    @Test
+    void arcsFollowEachActiveTieByItsFlowAndEndedTiesAreLeftOut() throws Exception {
+        UUID a = contact("Ada");
+        UUID b = contact("Ben");
+        UUID c = contact("Cleo");
+        UUID d = contact("Dev");
+        UUID e = contact("Eli");
+        UUID alone = contact("Fay");
+        Fixtures.tie(a, b).type("FRIEND_OF").declaredStrength(0.5).create();          // both ways
+        Fixtures.tie(a, c).type("CARES_FOR").declaredStrength(1.0).create();          // from -> to
+        Fixtures.tie(d, a).type("FOLLOWS_ONLINE").create();                           // to -> from: a reaches d
+        Fixtures.tie(b, e).type("FRIEND_OF").since("2020-01-01").until(LocalDate.now().minusDays(1).toString())
+                .create();                                                            // ended: no arc, no degree
+        caughtUp();
+
+        InfluenceGraph graph = reader.load(graphs.version());
+
+        assertEquals(Map.of(b, 1, c, 1, d, 1), out(graph, a), "a's word reaches b, c and d");
+        assertEquals(Map.of(a, 1), out(graph, b));
+        assertEquals(Map.of(), out(graph, c), "the cared-for does not advise the carer");
+        assertEquals(Map.of(), out(graph, d), "a follower is not heard by the one it follows");
+        assertEquals(Map.of(), out(graph, e));
+        assertEquals(Map.of(b, 1), in(graph, a));
+        assertEquals(Map.of(a, 1), in(graph, d));
+        assertEquals(3, graph.degree[graph.node(a)]);
+        assertEquals(1, graph.degree[graph.node(b)], "the ended tie is not counted");
+        assertEquals(0, graph.degree[graph.node(e)]);
+        assertTrue(graph.node(alone) >= 0, "a contact without ties is in the graph");
+        assertEquals(0, graph.degree[graph.node(alone)]);
+        for (int i = 1; i < graph.size(); i++) {
+            assertTrue(graph.id(i - 1).compareTo(graph.id(i)) < 0, "contacts are numbered in id order");
+        }
+        int arc = graph.outStart[graph.node(a)];
+        while (graph.outTo[arc] != graph.node(b)) {
+            arc++;
+        }
+        assertTrue(graph.outStrength[arc] > 0, "an arc carries its tie's strength");
+    }
+
+    private static UUID contact(String given) {
+        return Fixtures.contact().kind("PATIENT").named(given, "Influence").create().uuid();
+    }
+
+    private static Map<UUID, Integer> out(InfluenceGraph graph, UUID from) {
+        Map<UUID, Integer> found = new TreeMap<>();
+        int node = graph.node(from);
+        for (int i = graph.outStart[node]; i < graph.outStart[node + 1]; i++) {
+            found.merge(graph.id(graph.outTo[i]), 1, Integer::sum);
+        }
+        return found;
+    }
+
+    private static Map<UUID, Integer> in(InfluenceGraph graph, UUID to) {
+        Map<UUID, Integer> found = new TreeMap<>();
+        int node = graph.node(to);
+        for (int i = graph.inStart[node]; i < graph.inStart[node + 1]; i++) {
+            found.merge(graph.id(graph.inFrom[i]), 1, Integer::sum);
+        }
+        return found;
+    }
+
+    private void caughtUp() throws Exception {
+        long latest;
+        try (Connection conn = db.getConnection(); Statement s = conn.createStatement();
+             ResultSet r = s.executeQuery("SELECT coalesce(max(position), 0) FROM outbox")) {
+            r.next();
+            latest = r.getLong(1);
+        }
+        assertTrue(relay.awaitApplied(latest, Duration.ofSeconds(60)), "the relay applied the outbox");
+    }
+}
