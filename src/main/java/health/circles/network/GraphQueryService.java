@@ -54,8 +54,8 @@ public class GraphQueryService {
             rings.put(ring, new ArrayList<>());
         }
         for (NetworkGraph.Member m : found.members()) {
-            rings.get(m.ring()).add(new CirclesView.Member(UUID.fromString(m.id()), m.kind(), m.displayName(),
-                    m.strength(), UUID.fromString(m.via()), m.tieTypes()));
+            rings.get(m.ring()).add(new CirclesView.Member(m.id(), m.kind(), m.displayName(), m.strength(), m.via(),
+                    m.tieTypes()));
         }
         String note = found.note();
         if (!current) {

@@ -29,6 +29,8 @@ final class TieAdjacency {
     private static final int NEVER = Integer.MIN_VALUE;
 
     private final String[] ids;
+    /** The same ids parsed once, for the answers (null for a node whose id is not a UUID: not a contact of ours). */
+    private final java.util.UUID[] uuids;
     private final String[] kinds;
     private final String[] names;
     /** Contact i's ties are positions offsets[i] to offsets[i + 1] of the arrays below. */
@@ -54,11 +56,13 @@ final class TieAdjacency {
         Arrays.sort(order, (x, y) -> b.ids.get(x).compareTo(b.ids.get(y)));
         int[] position = new int[n];
         ids = new String[n];
+        uuids = new java.util.UUID[n];
         kinds = new String[n];
         names = new String[n];
         for (int i = 0; i < n; i++) {
             position[order[i]] = i;
             ids[i] = b.ids.get(order[i]);
+            uuids[i] = uuid(ids[i]);
             kinds[i] = b.kinds.get(order[i]);
             names[i] = b.names.get(order[i]);
         }
@@ -132,12 +136,12 @@ final class TieAdjacency {
                 frontier[i] = m.node;
                 reach[i] = m.strength;
                 String kind = this.kinds[m.node];
-                if (kinds == null || kinds.contains(kind)) {
+                if ((kinds == null || kinds.contains(kind)) && uuids[m.node] != null && uuids[m.via] != null) {
                     if (members.size() == limit) {
                         return new NetworkGraph.Found(members, true, NetworkGraph.limitNote(limit, depth, maxLimit));
                     }
-                    members.add(new NetworkGraph.Member(ids[m.node], kind, names[m.node], ring, m.strength,
-                            ids[m.via], m.types()));
+                    members.add(new NetworkGraph.Member(uuids[m.node], kind, names[m.node], ring, m.strength,
+                            uuids[m.via], m.types()));
                 }
             }
             if (ringCut) {
@@ -279,6 +283,14 @@ final class TieAdjacency {
         TieAdjacency build(GraphVersion version, Instant loadedAt) {
             index.clear();
             return new TieAdjacency(this, version, loadedAt);
+        }
+    }
+
+    private static java.util.UUID uuid(String id) {
+        try {
+            return id == null || id.length() != 36 ? null : java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }
