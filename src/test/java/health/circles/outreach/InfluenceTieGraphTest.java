@@ -80,19 +80,19 @@ class InfluenceTieGraphTest {
     }
 
     private static Map<UUID, Integer> out(InfluenceGraph graph, UUID from) {
-        Map<UUID, Integer> found = new TreeMap<>();
-        int node = graph.node(from);
-        for (int i = graph.outStart[node]; i < graph.outStart[node + 1]; i++) {
-            found.merge(graph.id(graph.outTo[i]), 1, Integer::sum);
-        }
-        return found;
+        return arcs(graph, graph.outStart, graph.outTo, from);
     }
 
     private static Map<UUID, Integer> in(InfluenceGraph graph, UUID to) {
+        return arcs(graph, graph.inStart, graph.inFrom, to);
+    }
+
+    /** The contacts at the other end of {@code contact}'s arcs in one direction, with how many arcs each. */
+    private static Map<UUID, Integer> arcs(InfluenceGraph graph, int[] start, int[] other, UUID contact) {
         Map<UUID, Integer> found = new TreeMap<>();
-        int node = graph.node(to);
-        for (int i = graph.inStart[node]; i < graph.inStart[node + 1]; i++) {
-            found.merge(graph.id(graph.inFrom[i]), 1, Integer::sum);
+        int node = graph.node(contact);
+        for (int i = start[node]; i < start[node + 1]; i++) {
+            found.merge(graph.id(other[i]), 1, Integer::sum);
         }
         return found;
     }
