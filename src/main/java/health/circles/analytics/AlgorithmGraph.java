@@ -188,11 +188,10 @@ public class AlgorithmGraph {
     /**
      * One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. {@code written} is the
      * public community ids (coarse to fine) its node holds when streamed, null when it holds none or they disagree with
-     * each other: what a run need not write again. {@code node} is its node's number in the store, by which the ids
-     * are written (checked against {@code id}, since a number may be reused once its node is deleted).
+     * each other: what a run need not write again.
      */
-    record NodeResult(long node, String id, String kind, double pagerank, double betweenness, double degree,
-                      double strength, long[] levels, long[] written) {
+    record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
+                      long[] levels, long[] written) {
     }
 
     /**
@@ -206,8 +205,8 @@ public class AlgorithmGraph {
                     CALL gds.graph.nodeProperty.stream($graph, $levels)
                     YIELD nodeId, propertyValue
                     WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN id(c) AS node, c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank,
-                           c[$betweenness] AS betweenness, c[$degree] AS degree, c[$strength] AS strength, levels,
+                    RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
+                           c[$degree] AS degree, c[$strength] AS strength, levels,
                            c.community AS community, c.communityLevels AS written""",
                     Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
                             "degree", DEGREE, "strength", STRENGTH))
@@ -218,9 +217,7 @@ public class AlgorithmGraph {
     /**
      * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. The
      * caller sends only the nodes whose ids differ from what they held when streamed; the statement checks again, so a
-     * node changed since is written and an unchanged one is not. Nodes are found by their number in the store, the
-     * contact id checked: 2.0-2.7 s for 100,000 nodes against 2.6-6.7 s through the contact id's index, whose pages
-     * a first run on a store has not read yet.
+     * node changed since is written and an unchanged one is not.
      */
     void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
         try (Session session = driver.session()) {
@@ -228,9 +225,9 @@ public class AlgorithmGraph {
                 List<Map<String, Object>> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
                 session.executeWriteWithoutResult(tx -> tx.run("""
                         UNWIND $rows AS row
-                        MATCH (c:Contact) WHERE id(c) = row.node AND c.id = row.id
-                          AND (c.community IS NULL OR c.community <> row.community
-                               OR c.communityLevels IS NULL OR c.communityLevels <> row.levels)
+                        MATCH (c:Contact {id: row.id})
+                        WHERE c.community IS NULL OR c.community <> row.community
+                           OR c.communityLevels IS NULL OR c.communityLevels <> row.levels
                         SET c.community = row.community, c.communityLevels = row.levels""",
                         Map.of("rows", batch)).consume());
             }
@@ -276,7 +273,7 @@ public class AlgorithmGraph {
         } else {
             levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
         }
-        return new NodeResult(r.get("node").asLong(), r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
+        return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
                 r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
                 r.get("strength").asDouble(), levels, written(r.get("community"), r.get("written")));
     }

@@ -196,8 +196,7 @@ public class SnapshotStore {
             for (long id : publicIds[i]) {
                 ids.add(id);
             }
-            rows.add(Map.of("node", nodes.get(i).node(), "id", nodes.get(i).id(), "community", publicIds[i][0],
-                    "levels", ids));
+            rows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
         }
         return rows;
     }

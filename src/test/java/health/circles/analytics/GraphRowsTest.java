@@ -13,7 +13,7 @@ import org.neo4j.driver.Values;
 class GraphRowsTest {
 
     private static AlgorithmGraph.NodeResult node(String id, long[] written) {
-        return new AlgorithmGraph.NodeResult(id.length(), id, "PATIENT", 0.1, 0, 1, 1, new long[] {7, 3}, written);
+        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, 0, 1, 1, new long[] {7, 3}, written);
     }
 
     @Test
@@ -34,7 +34,7 @@ class GraphRowsTest {
 
         assertEquals(List.of("none", "other coarsest", "other finer", "fewer levels", "more levels"),
                 rows.stream().map(r -> r.get("id")).toList());
-        assertEquals(Map.of("node", 4L, "id", "none", "community", 3L, "levels", List.of(3L, 7L)), rows.get(0));
+        assertEquals(Map.of("id", "none", "community", 3L, "levels", List.of(3L, 7L)), rows.get(0));
     }
 
     @Test
