@@ -79,7 +79,8 @@ public class ImportJobStore {
             SELECT file_name FROM import_job
             WHERE file_name = ANY(?::text[])
               AND (state IN ('QUEUED', 'RUNNING')
-                   OR (state IN ('FAILED', 'CANCELLED') AND (finished_at IS NULL OR finished_at > now() - make_interval(secs => ?))))""";
+                   OR (state IN ('FAILED', 'CANCELLED')
+                       AND (finished_at IS NULL OR finished_at > now() - make_interval(secs => ?))))""";
 
     private static final String ANY = "SELECT " + COLUMNS + " FROM import_job LIMIT 1";
 

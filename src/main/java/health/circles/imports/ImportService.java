@@ -22,10 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Bulk imports: takes an upload to disk, queues it as a job, and reports on jobs. */
 @ApplicationScoped
 public class ImportService {
+
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
 
     private final health.circles.events.ChangeEvents events;
     private final ImportJobStore jobs;
@@ -228,8 +231,7 @@ public class ImportService {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // UploadSweep removes it once it is older than circles.imports.orphan-after
-            org.jboss.logging.Logger.getLogger(ImportService.class).warnf("Could not delete %s (%s); swept later",
-                    file.getFileName(), e.getMessage());
+            LOG.warnf("Could not delete %s (%s); swept later", file.getFileName(), e.getMessage());
         }
     }
 

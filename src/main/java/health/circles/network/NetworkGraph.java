@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.TransactionContext;
@@ -90,8 +91,8 @@ public class NetworkGraph {
     }
 
     /** A member of a contact's circles. */
-    public record Member(java.util.UUID id, String kind, String displayName, int ring, double strength,
-                         java.util.UUID via, List<String> tieTypes) {
+    public record Member(UUID id, String kind, String displayName, int ring, double strength, UUID via,
+                         List<String> tieTypes) {
     }
 
     /** The members found, in ring order and by strength within a ring, and why the search stopped short, if it did. */
@@ -138,10 +139,8 @@ public class NetworkGraph {
                             if (members.size() == limit) {
                                 return new Found(members, true, limitNote(limit, depth, config.circles().maxLimit()));
                             }
-                            members.add(new Member(java.util.UUID.fromString(id), kind,
-                                    r.get("displayName").asString(null), ring, s,
-                                    java.util.UUID.fromString(r.get("via").asString()),
-                                    r.get("types").asList(Value::asString)));
+                            members.add(new Member(UUID.fromString(id), kind, r.get("displayName").asString(null), ring,
+                                    s, UUID.fromString(r.get("via").asString()), r.get("types").asList(Value::asString)));
                         }
                     }
                     if (ringCut) {

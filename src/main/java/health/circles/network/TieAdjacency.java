@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Every contact and tie of the graph store, in memory, in the shape a walk of circles needs: contacts numbered in the
@@ -30,7 +31,7 @@ final class TieAdjacency {
 
     private final String[] ids;
     /** The same ids parsed once, for the answers (null for a node whose id is not a UUID: not a contact of ours). */
-    private final java.util.UUID[] uuids;
+    private final UUID[] uuids;
     private final String[] kinds;
     private final String[] names;
     /** Contact i's ties are positions offsets[i] to offsets[i + 1] of the arrays below. */
@@ -56,7 +57,7 @@ final class TieAdjacency {
         Arrays.sort(order, (x, y) -> b.ids.get(x).compareTo(b.ids.get(y)));
         int[] position = new int[n];
         ids = new String[n];
-        uuids = new java.util.UUID[n];
+        uuids = new UUID[n];
         kinds = new String[n];
         names = new String[n];
         for (int i = 0; i < n; i++) {
@@ -286,9 +287,9 @@ final class TieAdjacency {
         }
     }
 
-    private static java.util.UUID uuid(String id) {
+    private static UUID uuid(String id) {
         try {
-            return id == null || id.length() != 36 ? null : java.util.UUID.fromString(id);
+            return id == null || id.length() != 36 ? null : UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             return null;
         }

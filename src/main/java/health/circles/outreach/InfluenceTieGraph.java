@@ -86,7 +86,7 @@ public class InfluenceTieGraph {
             int row = ids.size();
             ids.add(id);
             if (row == nodes.length) {
-                nodes = Arrays.copyOf(nodes, row * 2);
+                nodes = Arrays.copyOf(nodes, grown(row));
             }
             nodes[row] = r.get("node").asLong();
             List<Long> ends = r.get("ends").asList(Value::asLong);
@@ -94,7 +94,7 @@ public class InfluenceTieGraph {
             List<Double> strengths = r.get("strengths").asList(Value::asDouble);
             for (int i = 0; i < ends.size(); i++) {
                 if (ties == tieFrom.length) {
-                    int grown = Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, ties * 3L / 2));
+                    int grown = grown(ties);
                     tieFrom = Arrays.copyOf(tieFrom, grown);
                     tieTo = Arrays.copyOf(tieTo, grown);
                     tieFlow = Arrays.copyOf(tieFlow, grown);
@@ -169,6 +169,11 @@ public class InfluenceTieGraph {
         }
     }
 
+    /** The next length of an array of {@code size} growing by half, within what an array may hold. */
+    private static int grown(int size) {
+        return Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, size * 3L / 2));
+    }
+
     private static UUID uuid(String value) {
         if (value == null || value.length() != 36) {
             return null;
@@ -209,7 +214,7 @@ public class InfluenceTieGraph {
 
         private void arc(int a, int b, float s) {
             if (size == from.length) {
-                int grown = Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, size * 3L / 2));
+                int grown = grown(size);
                 from = Arrays.copyOf(from, grown);
                 to = Arrays.copyOf(to, grown);
                 strength = Arrays.copyOf(strength, grown);
