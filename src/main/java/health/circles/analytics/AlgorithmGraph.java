@@ -87,17 +87,23 @@ public class AlgorithmGraph {
                 YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
     }
 
-    /** Estimate of each algorithm on the projected graph; a run holds at most one algorithm's working memory. */
+    /**
+     * Estimate of the algorithms' working memory on the projected graph: betweenness runs beside the others, which run
+     * in turn, so a run holds betweenness' memory and the largest of the others' at once.
+     */
     Estimate estimateAlgorithms(String graph, RunParameters p, long nodes) {
-        List<Estimate> all = new ArrayList<>();
-        all.add(estimate("CALL gds.pageRank.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
+        List<Estimate> inTurn = new ArrayList<>();
+        inTurn.add(estimate("CALL gds.pageRank.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", pageRankConfig(p))));
-        all.add(estimate("CALL gds.betweenness.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
-                + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", betweennessConfig(p, nodes))));
         String community = p.algorithm() == Algorithm.LEIDEN ? "gds.leiden" : "gds.louvain";
-        all.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
+        inTurn.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
-        return all.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
+        Estimate largest = inTurn.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
+        Estimate betweenness = estimate("CALL gds.betweenness.mutate.estimate($graph, $config) "
+                + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
+                Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
+        return new Estimate(betweenness.bytesMax() + largest.bytesMax(),
+                betweenness.requiredMemory() + " (betweenness) + " + largest.requiredMemory());
     }
 
     /** The projection's size: contacts and undirected relationships (each tie counted once). */

@@ -19,7 +19,10 @@ public interface AnalyticsConfig {
     @WithDefault("42")
     long randomSeed();
 
-    /** A run whose projection plus its largest algorithm is estimated above this many MiB is refused. */
+    /**
+     * A run whose projection plus betweenness and the largest algorithm beside it is estimated above this many MiB is
+     * refused.
+     */
     @WithDefault("2048")
     long memoryBudgetMib();
 

@@ -287,36 +287,84 @@ public class AnalyticsRunner {
                 null);
         if (estimate > run.p.memoryBudgetMib() * 1024 * 1024) {
             throw new IllegalStateException("memory estimate " + estimate / (1024 * 1024) + " MiB (projection "
-                    + projectionEstimate.requiredMemory() + ", largest algorithm "
+                    + projectionEstimate.requiredMemory() + ", algorithms "
                     + algorithmEstimate.requiredMemory() + ") exceeds the budget of " + run.p.memoryBudgetMib()
                     + " MiB");
         }
         return new Projection(size, estimate);
     }
 
-    /** PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is their sum. */
+    /**
+     * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
+     * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
+     * concurrency of 1), runs on this thread; PageRank, degrees and communities run one after the other beside it on
+     * a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
+     * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
+     * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
+     */
     private Computed compute(Run run, long nodes) {
-        long t = begin(run, Phase.PAGERANK);
-        algorithms.pageRank(run.graph, run.p);
+        long started = System.nanoTime();
+        Beside beside = new Beside();
+        CompletableFuture<Void> others = background.runAsync(() -> beside.run(run));
+        String betweenness;
+        long t = begin(run, Phase.BETWEENNESS);
+        try {
+            betweenness = algorithms.betweenness(run.graph, run.p, nodes);
+        } catch (RuntimeException e) {
+            beside.stopped = true; // the step in progress ends, no other starts: nothing works on the projection
+            others.exceptionally(x -> null).join();  // once the run has failed and dropped it
+            throw e;
+        }
         end(run, t);
-        // What the snapshot needs from PostgreSQL besides the results (a million ties at 100k / 1M), read on a
-        // connection and thread of their own during betweenness, the longest algorithm: it uses one core at the
-        // default concurrency of 1, and the read took 2-3 s of the snapshot when it came after the algorithms.
-        // (Started with PageRank, the read slowed it by half.)
-        CompletableFuture<SnapshotStore.Inputs> inputs = background.supplyAsync(this::snapshotInputs);
-        t = begin(run, Phase.BETWEENNESS);
-        String betweenness = algorithms.betweenness(run.graph, run.p, nodes);
-        end(run, t);
-        t = begin(run, Phase.DEGREE);
-        algorithms.degrees(run.graph, run.p);
-        end(run, t);
-        t = begin(run, Phase.COMMUNITIES);
-        AlgorithmGraph.Communities found = algorithms.communities(run.graph, run.p);
-        end(run, t);
-        Map<String, Long> timings = run.timings;
-        timings.put("compute", timings.get("pagerank") + timings.get("betweenness") + timings.get("degree")
-                + timings.get("communities"));
-        return new Computed(betweenness, found, inputs);
+        try {
+            others.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            run.phase = beside.phase;
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        run.timings.putAll(beside.timings);
+        run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
+        return new Computed(betweenness, beside.communities, beside.inputs);
+    }
+
+    /**
+     * What runs beside betweenness: the other algorithms in turn, each timed, and then the snapshot's inputs (after the
+     * algorithms: read beside PageRank, the read slowed it by half). {@link #phase} is the step in progress, which a
+     * failure reports.
+     */
+    private final class Beside {
+        final Map<String, Long> timings = new LinkedHashMap<>();
+        volatile Phase phase = Phase.PAGERANK;
+        volatile AlgorithmGraph.Communities communities;
+        volatile CompletableFuture<SnapshotStore.Inputs> inputs;
+        /** Set when betweenness failed: the steps not begun are skipped. */
+        volatile boolean stopped;
+
+        void run(Run run) {
+            long t = System.nanoTime();
+            algorithms.pageRank(run.graph, run.p);
+            t = lap(Phase.PAGERANK, t, Phase.DEGREE);
+            algorithms.degrees(run.graph, run.p);
+            t = lap(Phase.DEGREE, t, Phase.COMMUNITIES);
+            communities = algorithms.communities(run.graph, run.p);
+            lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
+            // A failed read fails the run in its snapshot phase, when the snapshot asks for it.
+            try {
+                inputs = CompletableFuture.completedFuture(snapshotInputs());
+            } catch (RuntimeException e) {
+                inputs = CompletableFuture.failedFuture(e);
+            }
+        }
+
+        private long lap(Phase done, long started, Phase next) {
+            if (stopped) {
+                throw new IllegalStateException("stopped: betweenness failed");
+            }
+            long now = System.nanoTime();
+            timings.put(done.key(), (now - started) / 1_000_000);
+            phase = next;
+            return now;
+        }
     }
 
     /** Writes the scores to the graph's nodes, streams every node's results, and drops the projection. */

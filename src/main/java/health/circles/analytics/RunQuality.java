@@ -14,7 +14,8 @@ public record RunQuality(
         @Schema(description = "Communities with two or more members per level, coarse to fine") List<Integer> nonSingletonCounts,
         Integer levels,
         @Schema(description = "EXACT, or SAMPLED with the sampling size") String betweenness,
-        @Schema(description = "Estimated peak memory of the projection plus the largest algorithm, bytes") Long memoryEstimateBytes,
+        @Schema(description = "Estimated peak memory of the projection plus betweenness and the largest "
+                + "algorithm run beside it, bytes") Long memoryEstimateBytes,
         @Schema(description = "Communities that kept the id of a community of the previous run") Integer communitiesKept,
         @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships) {
 

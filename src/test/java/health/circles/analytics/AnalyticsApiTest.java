@@ -439,6 +439,65 @@ class AnalyticsApiTest {
                 .body("items[0].previousRank", equalTo(1)).body("items[0].rankChange", equalTo(0));
     }
 
+    /**
+     * A run computes PageRank, degrees and communities beside betweenness; each score must still be what GDS gives for
+     * that algorithm run alone on the same projection with the run's defaults, to the last bit, and the coarsest
+     * communities the same partition as Leiden's own.
+     */
+    @Test
+    @Order(13)
+    void everyScoreEqualsItsAlgorithmRunAlone() throws Exception {
+        Map<UUID, List<Object>> stored = scores(firstRun);
+        Map<UUID, double[]> alone = new HashMap<>();
+        Map<UUID, Long> leiden = new HashMap<>();
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.project('alone', 'Contact',
+                        {TIE: {orientation: 'UNDIRECTED', properties: {strength: {defaultValue: 0.0}}}},
+                        {readConcurrency: 1})""").consume();
+            try {
+                stream(session, "gds.pageRank", Map.of("relationshipWeightProperty", "strength", "dampingFactor", 0.85,
+                        "maxIterations", 100, "tolerance", 0.001, "concurrency", 1), alone, 0);
+                stream(session, "gds.betweenness", Map.of("concurrency", 1), alone, 1);
+                stream(session, "gds.degree", Map.of("concurrency", 1), alone, 2);
+                stream(session, "gds.degree", Map.of("relationshipWeightProperty", "strength", "concurrency", 1),
+                        alone, 3);
+                session.run("""
+                        CALL gds.leiden.stream('alone', {relationshipWeightProperty: 'strength', gamma: 1.0,
+                            includeIntermediateCommunities: true, maxLevels: 10, tolerance: 0.0001, randomSeed: 42,
+                            concurrency: 1})
+                        YIELD nodeId, communityId RETURN gds.util.asNode(nodeId).id AS id, communityId""")
+                        .forEachRemaining(r -> leiden.put(UUID.fromString(r.get("id").asString()),
+                                r.get("communityId").asLong()));
+            } finally {
+                session.run("CALL gds.graph.drop('alone')").consume();
+            }
+        }
+        assertEquals(stored.keySet(), alone.keySet(), "the same contacts");
+        for (Map.Entry<UUID, List<Object>> e : stored.entrySet()) {
+            double[] expected = alone.get(e.getKey());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], (double) e.getValue().get(i), 0.0, "score " + i + " of " + e.getKey());
+            }
+        }
+        Map<Long, Long> runToAlone = new HashMap<>();
+        Map<Long, Long> aloneToRun = new HashMap<>();
+        primaryCommunities(firstRun, 0).forEach((contact, community) -> {
+            Long theirs = leiden.get(contact);
+            assertEquals(theirs, runToAlone.computeIfAbsent(community, k -> theirs), "one community of " + contact);
+            assertEquals(community, aloneToRun.computeIfAbsent(theirs, k -> community), "one community of " + contact);
+        });
+        assertEquals(leiden.size(), primaryCommunities(firstRun, 0).size());
+    }
+
+    private static void stream(Session session, String algorithm, Map<String, Object> config,
+                               Map<UUID, double[]> into, int slot) {
+        session.run("CALL " + algorithm + ".stream('alone', $config) YIELD nodeId, score "
+                        + "RETURN gds.util.asNode(nodeId).id AS id, score AS value", Map.of("config", config))
+                .forEachRemaining(r -> into.computeIfAbsent(UUID.fromString(r.get("id").asString()),
+                        k -> new double[4])[slot] = r.get("value").asDouble());
+    }
+
     @Test
     @Order(14)
     void communityIdsSurviveALightChangeOfTheGraph() throws Exception {
