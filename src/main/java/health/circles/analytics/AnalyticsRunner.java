@@ -22,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -214,9 +212,12 @@ public class AnalyticsRunner {
     private record Projection(AlgorithmGraph.Projected size, long estimate) {
     }
 
-    /** What the algorithms found that the run's quality reports, and the snapshot's inputs as they are read. */
-    private record Computed(String betweenness, AlgorithmGraph.Communities communities,
-                            CompletableFuture<SnapshotStore.Inputs> snapshotInputs) {
+    /**
+     * What the algorithms found that the run's quality reports, the snapshot's inputs as they were read, and the
+     * communities' public ids, already on the graph's nodes.
+     */
+    private record Computed(String betweenness, AlgorithmGraph.Communities communities, SnapshotStore.Inputs inputs,
+                            SnapshotStore.Identified identified, long writeCommunities) {
     }
 
     /**
@@ -251,24 +252,14 @@ public class AnalyticsRunner {
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
         Projection projection = project(run, projectionEstimate);
-        Computed computed = compute(run, projection.size().nodes());
+        Computed computed = compute(c, run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
-        long writeScores = System.nanoTime() - t;
-        // The community ids go to the graph's nodes while PostgreSQL loads the snapshot: the one is the service's
-        // embedded Neo4j working, the other mostly the database server, on two cores (a first run writes every node).
-        AtomicReference<CompletableFuture<Long>> communities =
-                new AtomicReference<>(CompletableFuture.completedFuture(0L));
-        SnapshotStore.Result snapshot;
-        try {
-            snapshot = snapshot(c, run, computed.snapshotInputs(), nodes,
-                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(run, rows))));
-        } catch (SQLException | RuntimeException e) {
-            communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
-            throw e;
-        }
-        long writeCommunities = awaitCommunities(run, communities.get());
-        run.timings.put(Phase.WRITE_BACK.key(), (writeScores + writeCommunities) / 1_000_000);
+        run.timings.put(Phase.WRITE_BACK.key(), (System.nanoTime() - t + computed.writeCommunities()) / 1_000_000);
+        t = begin(run, Phase.SNAPSHOT);
+        SnapshotStore.Result snapshot = snapshots.write(c, run.id, computed.inputs(), computed.identified(), nodes,
+                run.p);
+        end(run, t);
         succeed(c, run, projection, computed, snapshot, started);
     }
 
@@ -297,22 +288,23 @@ public class AnalyticsRunner {
     /**
      * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
      * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
-     * concurrency of 1), runs on this thread; PageRank, degrees and communities run one after the other beside it on
-     * a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
-     * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
-     * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
+     * concurrency of 1), runs on this thread; beside it, on a thread of their own, run PageRank, degrees and the
+     * communities one after the other, and then what needs the communities alone: the read of the snapshot's inputs
+     * from PostgreSQL (a million ties at 100k / 1M), the communities' public ids, and their write to the graph's nodes
+     * that do not hold them (every node of a fresh or rebuilt store). Each algorithm keeps its own concurrency, so its
+     * results are those it gives run alone; GDS serialises the additions of their properties to the projection.
      */
-    private Computed compute(Run run, long nodes) {
+    private Computed compute(Connection c, Run run, long nodes) {
         long started = System.nanoTime();
-        Beside beside = new Beside();
-        CompletableFuture<Void> others = background.runAsync(() -> beside.run(run));
+        Beside beside = new Beside(c, run, nodes);
+        CompletableFuture<Void> others = background.runAsync(beside::run);
         String betweenness;
         long t = begin(run, Phase.BETWEENNESS);
         try {
             betweenness = algorithms.betweenness(run.graph, run.p, nodes);
         } catch (RuntimeException e) {
             beside.stopped = true; // the step in progress ends, no other starts: nothing works on the projection
-            others.exceptionally(x -> null).join();  // once the run has failed and dropped it
+            others.exceptionally(x -> null).join();  // or the run's connection once the run has failed
             throw e;
         }
         end(run, t);
@@ -324,23 +316,39 @@ public class AnalyticsRunner {
         }
         run.timings.putAll(beside.timings);
         run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
-        return new Computed(betweenness, beside.communities, beside.inputs);
+        LOG.infof("Run %s: beside betweenness, the snapshot's inputs read in %d ms, communities identified in %d ms, "
+                        + "their ids written to %d nodes whose ids changed in %d ms", run.id, beside.inputs.readMs(),
+                beside.identifyMs, beside.identified.graphRows().size(), beside.writeCommunities / 1_000_000);
+        return new Computed(betweenness, beside.communities, beside.inputs, beside.identified,
+                beside.writeCommunities);
     }
 
     /**
-     * What runs beside betweenness: the other algorithms in turn, each timed, and then the snapshot's inputs (after the
-     * algorithms: read beside PageRank, the read slowed it by half). {@link #phase} is the step in progress, which a
-     * failure reports.
+     * What runs beside betweenness, step by step: the other algorithms, each timed; the snapshot's inputs (after the
+     * algorithms: read beside PageRank, the read slowed it by half); the communities' public ids; their write to the
+     * graph. {@link #phase} is the step in progress, which a failure reports. Read by the run's thread once it ends.
      */
     private final class Beside {
+        final Connection c;
+        final Run run;
+        final long nodes;
         final Map<String, Long> timings = new LinkedHashMap<>();
         volatile Phase phase = Phase.PAGERANK;
-        volatile AlgorithmGraph.Communities communities;
-        volatile CompletableFuture<SnapshotStore.Inputs> inputs;
-        /** Set when betweenness failed: the steps not begun are skipped. */
+        /** Set when betweenness failed: no step starts after it. */
         volatile boolean stopped;
+        AlgorithmGraph.Communities communities;
+        SnapshotStore.Inputs inputs;
+        SnapshotStore.Identified identified;
+        long identifyMs;
+        long writeCommunities;
 
-        void run(Run run) {
+        Beside(Connection c, Run run, long nodes) {
+            this.c = c;
+            this.run = run;
+            this.nodes = nodes;
+        }
+
+        void run() {
             long t = System.nanoTime();
             algorithms.pageRank(run.graph, run.p);
             t = lap(Phase.PAGERANK, t, Phase.DEGREE);
@@ -348,22 +356,32 @@ public class AnalyticsRunner {
             t = lap(Phase.DEGREE, t, Phase.COMMUNITIES);
             communities = algorithms.communities(run.graph, run.p);
             lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
-            // A failed read fails the run in its snapshot phase, when the snapshot asks for it.
-            try {
-                inputs = CompletableFuture.completedFuture(snapshotInputs());
-            } catch (RuntimeException e) {
-                inputs = CompletableFuture.failedFuture(e);
-            }
+            inputs = snapshots.read(runs.latestSucceeded().orElse(null));
+            step();
+            t = System.nanoTime();
+            List<AlgorithmGraph.Member> members = new ArrayList<>((int) nodes);
+            algorithms.members(run.graph, members::add);
+            identified = snapshots.identify(c, inputs, members, run.p);
+            identifyMs = (System.nanoTime() - t) / 1_000_000;
+            step();
+            phase = Phase.WRITE_BACK;
+            t = System.nanoTime();
+            algorithms.writeCommunities(identified.graphRows(), config.writeBatchSize());
+            writeCommunities = System.nanoTime() - t;
         }
 
         private long lap(Phase done, long started, Phase next) {
-            if (stopped) {
-                throw new IllegalStateException("stopped: betweenness failed");
-            }
             long now = System.nanoTime();
             timings.put(done.key(), (now - started) / 1_000_000);
             phase = next;
+            step();
             return now;
+        }
+
+        private void step() {
+            if (stopped) {
+                throw new IllegalStateException("stopped: betweenness failed");
+            }
         }
     }
 
@@ -382,52 +400,6 @@ public class AnalyticsRunner {
         return results;
     }
 
-    /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
-    private SnapshotStore.Result snapshot(Connection c, Run run, CompletableFuture<SnapshotStore.Inputs> inputs,
-                                          List<AlgorithmGraph.NodeResult> nodes,
-                                          Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
-        long t = begin(run, Phase.SNAPSHOT);
-        SnapshotStore.Inputs read;
-        try {
-            read = inputs.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-        LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
-                run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
-        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p, graphIds);
-        end(run, t);
-        return snapshot;
-    }
-
-    /** The snapshot's inputs as PostgreSQL holds them now, and the latest successful run's communities. */
-    private SnapshotStore.Inputs snapshotInputs() {
-        return snapshots.read(runs.latestSucceeded().orElse(null));
-    }
-
-    /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
-    private long writeCommunities(Run run, List<Map<String, Object>> rows) {
-        long t = System.nanoTime();
-        algorithms.writeCommunities(rows, config.writeBatchSize());
-        long took = System.nanoTime() - t;
-        LOG.infof("Run %s: community ids written to %d nodes whose ids changed in %d ms", run.id, rows.size(),
-                took / 1_000_000);
-        return took;
-    }
-
-    /**
-     * Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase.
-     * "writeBack" counts this write and the scores' one, though the first ran beside the snapshot.
-     */
-    private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
-        try {
-            return written.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            run.phase = Phase.WRITE_BACK;
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
     /** Records the run as SUCCEEDED with its quality figures and commits it with its snapshot. */
     private void succeed(Connection c, Run run, Projection projection, Computed computed,
                          SnapshotStore.Result snapshot, long started) throws SQLException {
@@ -439,7 +411,7 @@ public class AnalyticsRunner {
                 snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
                 computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
         Map<String, Long> timings = run.timings;
-        // The run's own time, start to end: write-back and snapshot overlap, so their sum would count that twice.
+        // The run's own time, start to end: part of write-back overlaps betweenness, so the phases add up to more.
         timings.put("total", (System.nanoTime() - started) / 1_000_000);
         runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
         events.recordOn(c, health.circles.events.Change.of(

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -120,41 +119,63 @@ public class SnapshotStore {
     }
 
     /**
-     * Writes the snapshot on {@code c} (the run's transaction, not committed here). As soon as the public community ids
-     * are assigned, before the rows are loaded, they go to {@code graphIds} (one map a contact: id, community, levels
-     * coarse to fine), so that the caller can write them to the graph while PostgreSQL loads the snapshot.
+     * The public community ids of a run, per contact in the order streamed, with the figures the run reports, and the
+     * rows the graph's nodes need (one map a contact whose node holds other ids: id, community, levels coarse to fine).
      */
-    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p,
-                 Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
-        Steps steps = new Steps();
-        int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
+    record Identified(UUID[] contacts, String[] kinds, long[][] publicIds, int levels, List<Integer> counts,
+                      List<Integer> nonSingletons, int kept, List<Map<String, Object>> graphRows) {
+    }
+
+    /**
+     * Gives the run's communities their public ids ({@link CommunityIdentity}), level by level, from the previous
+     * run's memberships in {@code inputs}; new ids come from the database's sequence on {@code c}. Needs the
+     * communities only, so a run does it while betweenness still computes.
+     */
+    Identified identify(Connection c, Inputs inputs, List<AlgorithmGraph.Member> members, RunParameters p) {
+        int levels = members.stream().mapToInt(n -> n.levels().length).max().orElse(1);
+        UUID[] contacts = new UUID[members.size()];
+        String[] kinds = new String[members.size()];
+        for (int i = 0; i < contacts.length; i++) {
+            contacts[i] = UUID.fromString(members.get(i).id());
+            kinds[i] = members.get(i).kind();
+        }
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
-        long[][] publicIds = new long[nodes.size()][levels];
+        long[][] publicIds = new long[members.size()][levels];
         List<Integer> counts = new ArrayList<>();
         List<Integer> nonSingletons = new ArrayList<>();
         int kept = 0;
         for (int level = 0; level < levels; level++) {
-            long[] raw = new long[nodes.size()];
-            for (int i = 0; i < nodes.size(); i++) {
-                long[] own = nodes.get(i).levels();
+            long[] raw = new long[members.size()];
+            for (int i = 0; i < members.size(); i++) {
+                long[] own = members.get(i).levels();
                 raw[i] = own[Math.max(0, own.length - 1 - level)];
             }
             Map<UUID, Long> before = inputs.previousMembership.getOrDefault(level, Map.of());
             Map<Long, Integer> beforeSizes = inputs.previousSizes.getOrDefault(level, Map.of());
-            CommunityIdentity.Assignment assigned = identity.assign(nodes, raw, before, beforeSizes,
+            CommunityIdentity.Assignment assigned = identity.assign(contacts, raw, before, beforeSizes,
                     p.identityOverlap(), k -> newIds(c, k));
             kept += assigned.kept();
             counts.add(assigned.communities());
             nonSingletons.add(assigned.nonSingletons());
-            for (int i = 0; i < nodes.size(); i++) {
+            for (int i = 0; i < members.size(); i++) {
                 publicIds[i][level] = assigned.ids()[i];
             }
         }
-        graphIds.accept(graphRows(nodes, publicIds, levels));
-        steps.lap("identity");
-        Kept snapshot = withoutErased(c, nodes, publicIds);
+        return new Identified(contacts, kinds, publicIds, levels, counts, nonSingletons, kept,
+                graphRows(members, publicIds, levels));
+    }
+
+    /**
+     * Writes the snapshot on {@code c} (the run's transaction, not committed here): {@code identified}'s communities
+     * and each contact's {@code scores}, which must name the same contacts.
+     */
+    Result write(Connection c, UUID run, Inputs inputs, Identified identified, List<AlgorithmGraph.NodeResult> scores,
+                 RunParameters p) throws SQLException {
+        Steps steps = new Steps();
+        Kept snapshot = withoutErased(c, identified, scores);
         SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
         steps.lap("ties");
+        int levels = identified.levels();
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
                 levels, ties, p.resolution(), p.overlapShare());
         Ranks ranks = ranks(snapshot, figures);
@@ -177,7 +198,7 @@ public class SnapshotStore {
         describeCommunities(c, run);
         steps.lap("describe");
         LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
-        return new Result(counts, nonSingletons, kept, figures.secondary);
+        return new Result(identified.counts(), identified.nonSingletons(), identified.kept(), figures.secondary);
     }
 
     /**
@@ -185,18 +206,18 @@ public class SnapshotStore {
      * nodes did not hold exactly these when streamed: in steady state most keep theirs, and after a rebuild (nodes with
      * none) or a run that failed after its graph write (nodes holding that run's) the nodes say what they hold.
      */
-    static List<Map<String, Object>> graphRows(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds,
+    static List<Map<String, Object>> graphRows(List<AlgorithmGraph.Member> members, long[][] publicIds,
                                                int levels) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (java.util.Arrays.equals(nodes.get(i).written(), publicIds[i])) {
+        for (int i = 0; i < members.size(); i++) {
+            if (java.util.Arrays.equals(members.get(i).written(), publicIds[i])) {
                 continue;
             }
             List<Long> ids = new ArrayList<>(levels);
             for (long id : publicIds[i]) {
                 ids.add(id);
             }
-            rows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
+            rows.add(Map.of("id", members.get(i).id(), "community", publicIds[i][0], "levels", ids));
         }
         return rows;
     }
@@ -213,13 +234,22 @@ public class SnapshotStore {
         }
     }
 
-    /** The contacts a snapshot holds, in one order: their ids, kinds, results and public community ids per level. */
+    /** The contacts a snapshot holds, in one order: their ids, kinds, scores and public community ids per level. */
     private record Kept(UUID[] contacts, String[] kinds, List<AlgorithmGraph.NodeResult> nodes, long[][] ids) {
     }
 
-    /** The run's contacts less those erased while it computed: the graph still had them, the snapshot must not. */
-    private static Kept withoutErased(Connection c, List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds) {
-        UUID[] all = nodes.stream().map(n -> UUID.fromString(n.id())).toArray(UUID[]::new);
+    /**
+     * The run's contacts less those erased while it computed (the graph still had them, the snapshot must not), each
+     * with its scores.
+     */
+    private static Kept withoutErased(Connection c, Identified identified, List<AlgorithmGraph.NodeResult> scores) {
+        UUID[] all = identified.contacts();
+        Map<UUID, AlgorithmGraph.NodeResult> scoreOf = new HashMap<>(scores.size() * 2);
+        scores.forEach(n -> scoreOf.put(UUID.fromString(n.id()), n));
+        if (scoreOf.size() != all.length) {
+            throw new IllegalStateException("scores of " + scoreOf.size() + " contacts for " + all.length
+                    + " with communities");
+        }
         Set<UUID> erased = new HashSet<>(Sql.query(c,
                 "SELECT contact_id FROM contact_erasure WHERE contact_id = ANY(?)", List.of((Object) all),
                 r -> r.getObject(1, UUID.class)));
@@ -229,10 +259,14 @@ public class SnapshotStore {
         List<long[]> ids = new ArrayList<>(all.length);
         for (int i = 0; i < all.length; i++) {
             if (!erased.contains(all[i])) {
+                AlgorithmGraph.NodeResult score = scoreOf.get(all[i]);
+                if (score == null) {
+                    throw new IllegalStateException("no scores for contact " + all[i]);
+                }
                 contacts.add(all[i]);
-                kinds.add(nodes.get(i).kind());
-                kept.add(nodes.get(i));
-                ids.add(publicIds[i]);
+                kinds.add(identified.kinds()[i]);
+                kept.add(score);
+                ids.add(identified.publicIds()[i]);
             }
         }
         return new Kept(contacts.toArray(UUID[]::new), kinds.toArray(String[]::new), kept,
@@ -314,7 +348,7 @@ public class SnapshotStore {
                 rows -> {
                     for (int i : order) {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
-                        rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
+                        rows.row(run, snapshot.contacts()[i], snapshot.kinds()[i], n.pagerank(), n.betweenness(), n.degree(),
                                 n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
                                 ranks.strength()[i], snapshot.ids()[i][0]);
                     }
