@@ -4,6 +4,8 @@
 # usage: bench/analytics/ab.sh APP_DIR... (each a copy of target/quarkus-app; repeat them to alternate: A B A B)
 # Each build: a fresh service (so run 1 is cold: a new JVM and Neo4j page cache), two runs 40 s apart (the first run's
 # community naming happens in that pause, not during the second run), then the service stops. Prints one line a run.
+# BENCH_AB_FRESH_IDS=1 removes the community ids from the graph's nodes before each build's first run, as on a fresh or
+# rebuilt store, so that run writes every node's ids.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -26,6 +28,9 @@ for app in "$@"; do
   pid=$!
   until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
   sleep 5
+  if [ "${BENCH_AB_FRESH_IDS:-0}" = 1 ]; then
+    java -cp "$(ls "$app"/lib/main/*.jar | tr '\n' ':')" "$HERE/ClearIds.java" "bolt://127.0.0.1:$BOLT"
+  fi
   for n in 1 2; do
     ID=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs" |
       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')

@@ -213,11 +213,11 @@ public class AnalyticsRunner {
     }
 
     /**
-     * What the algorithms found that the run's quality reports, the snapshot's inputs as they were read, and the
-     * communities' public ids, already on the graph's nodes.
+     * What the algorithms found that the run's quality reports, and the part of the snapshot loaded beside
+     * betweenness, with the milliseconds it took.
      */
-    private record Computed(String betweenness, AlgorithmGraph.Communities communities, SnapshotStore.Inputs inputs,
-                            SnapshotStore.Identified identified, long writeCommunities) {
+    private record Computed(String betweenness, AlgorithmGraph.Communities communities,
+                            SnapshotStore.Prepared prepared, long snapshotMs) {
     }
 
     /**
@@ -255,11 +255,23 @@ public class AnalyticsRunner {
         Computed computed = compute(c, run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
-        run.timings.put(Phase.WRITE_BACK.key(), (System.nanoTime() - t + computed.writeCommunities()) / 1_000_000);
+        long writeScores = System.nanoTime() - t;
+        // The community ids go to the graph's nodes while PostgreSQL completes the snapshot: the one is the service's
+        // embedded Neo4j working, the other mostly the database server (a first run writes every node). Beside
+        // betweenness, the write of every node slowed betweenness by a quarter to a half: same JVM, same two cores.
+        CompletableFuture<Long> communities = background.supplyAsync(
+                () -> writeCommunities(run, computed.prepared().identified.graphRows()));
+        SnapshotStore.Result snapshot;
         t = begin(run, Phase.SNAPSHOT);
-        SnapshotStore.Result snapshot = snapshots.write(c, run.id, computed.inputs(), computed.identified(), nodes,
-                run.p);
-        end(run, t);
+        try {
+            snapshot = snapshots.write(c, run.id, computed.prepared(), nodes);
+        } catch (SQLException | RuntimeException e) {
+            communities.exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
+            throw e;
+        }
+        run.timings.put(Phase.SNAPSHOT.key(), (System.nanoTime() - t) / 1_000_000 + computed.snapshotMs());
+        long writeCommunities = awaitCommunities(run, communities);
+        run.timings.put(Phase.WRITE_BACK.key(), (writeScores + writeCommunities) / 1_000_000);
         succeed(c, run, projection, computed, snapshot, started);
     }
 
@@ -317,16 +329,16 @@ public class AnalyticsRunner {
         run.timings.putAll(beside.timings);
         run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
         LOG.infof("Run %s: beside betweenness, the snapshot's inputs read in %d ms, communities identified in %d ms, "
-                        + "their ids written to %d nodes whose ids changed in %d ms", run.id, beside.inputs.readMs(),
-                beside.identifyMs, beside.identified.graphRows().size(), beside.writeCommunities / 1_000_000);
-        return new Computed(betweenness, beside.communities, beside.inputs, beside.identified,
-                beside.writeCommunities);
+                        + "memberships and links loaded in %d ms", run.id, beside.inputs.readMs(), beside.identifyMs,
+                beside.prepareMs);
+        return new Computed(betweenness, beside.communities, beside.prepared, beside.identifyMs + beside.prepareMs);
     }
 
     /**
      * What runs beside betweenness, step by step: the other algorithms, each timed; the snapshot's inputs (after the
-     * algorithms: read beside PageRank, the read slowed it by half); the communities' public ids; their write to the
-     * graph. {@link #phase} is the step in progress, which a failure reports. Read by the run's thread once it ends.
+     * algorithms: read beside PageRank, the read slowed it by half); the communities' public ids; the part of the
+     * snapshot they decide alone. {@link #phase} is the step in progress, which a failure reports. Read by the run's
+     * thread once it ends.
      */
     private final class Beside {
         final Connection c;
@@ -338,9 +350,9 @@ public class AnalyticsRunner {
         volatile boolean stopped;
         AlgorithmGraph.Communities communities;
         SnapshotStore.Inputs inputs;
-        SnapshotStore.Identified identified;
+        SnapshotStore.Prepared prepared;
         long identifyMs;
-        long writeCommunities;
+        long prepareMs;
 
         Beside(Connection c, Run run, long nodes) {
             this.c = c;
@@ -361,13 +373,16 @@ public class AnalyticsRunner {
             t = System.nanoTime();
             List<AlgorithmGraph.Member> members = new ArrayList<>((int) nodes);
             algorithms.members(run.graph, members::add);
-            identified = snapshots.identify(c, inputs, members, run.p);
+            SnapshotStore.Identified identified = snapshots.identify(c, inputs, members, run.p);
             identifyMs = (System.nanoTime() - t) / 1_000_000;
             step();
-            phase = Phase.WRITE_BACK;
             t = System.nanoTime();
-            algorithms.writeCommunities(identified.graphRows(), config.writeBatchSize());
-            writeCommunities = System.nanoTime() - t;
+            try {
+                prepared = snapshots.prepare(c, run.id, inputs, identified, run.p);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not load the snapshot's memberships", e);
+            }
+            prepareMs = (System.nanoTime() - t) / 1_000_000;
         }
 
         private long lap(Phase done, long started, Phase next) {
@@ -400,6 +415,26 @@ public class AnalyticsRunner {
         return results;
     }
 
+    /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
+    private long writeCommunities(Run run, List<Map<String, Object>> rows) {
+        long t = System.nanoTime();
+        algorithms.writeCommunities(rows, config.writeBatchSize());
+        long took = System.nanoTime() - t;
+        LOG.infof("Run %s: community ids written to %d nodes whose ids changed in %d ms", run.id, rows.size(),
+                took / 1_000_000);
+        return took;
+    }
+
+    /** Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase. */
+    private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
+        try {
+            return written.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            run.phase = Phase.WRITE_BACK;
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
     /** Records the run as SUCCEEDED with its quality figures and commits it with its snapshot. */
     private void succeed(Connection c, Run run, Projection projection, Computed computed,
                          SnapshotStore.Result snapshot, long started) throws SQLException {
@@ -411,7 +446,8 @@ public class AnalyticsRunner {
                 snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
                 computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
         Map<String, Long> timings = run.timings;
-        // The run's own time, start to end: part of write-back overlaps betweenness, so the phases add up to more.
+        // The run's own time, start to end: the snapshot and write-back overlap betweenness and each other, so the
+        // phases add up to more.
         timings.put("total", (System.nanoTime() - started) / 1_000_000);
         runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
         events.recordOn(c, health.circles.events.Change.of(

@@ -166,27 +166,63 @@ public class SnapshotStore {
     }
 
     /**
-     * Writes the snapshot on {@code c} (the run's transaction, not committed here): {@code identified}'s communities
-     * and each contact's {@code scores}, which must name the same contacts.
+     * The part of a snapshot that needs the communities alone, loaded on the run's transaction while betweenness still
+     * computes: the contacts it holds, the figures of their communities, and their memberships and the links between
+     * communities, already copied in.
      */
-    Result write(Connection c, UUID run, Inputs inputs, Identified identified, List<AlgorithmGraph.NodeResult> scores,
-                 RunParameters p) throws SQLException {
+    static final class Prepared {
+        final Identified identified;
+        final Kept kept;
+        final SnapshotFigures figures;
+        final Map<String, Long> ms;
+
+        private Prepared(Identified identified, Kept kept, SnapshotFigures figures, Map<String, Long> ms) {
+            this.identified = identified;
+            this.kept = kept;
+            this.figures = figures;
+            this.ms = ms;
+        }
+    }
+
+    /**
+     * Loads, on {@code c} (the run's transaction, not committed here), what {@code identified}'s communities decide
+     * alone: every membership with its share and the links between communities, from the active ties in
+     * {@code inputs}.
+     */
+    Prepared prepare(Connection c, UUID run, Inputs inputs, Identified identified, RunParameters p)
+            throws SQLException {
         Steps steps = new Steps();
-        Kept snapshot = withoutErased(c, identified, scores);
+        Kept snapshot = withoutErased(c, identified);
         SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
         steps.lap("ties");
-        int levels = identified.levels();
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
-                levels, ties, p.resolution(), p.overlapShare());
-        Ranks ranks = ranks(snapshot, figures);
+                identified.levels(), ties, p.resolution(), p.overlapShare());
         steps.lap("figures");
-        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(), levels, figures,
-                ranks.pagerank(), ranks.betweenness());
-        steps.lap("details");
-        copyScores(c, run, snapshot, ranks);
-        steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
         steps.lap("copyMemberships");
+        copyLinks(c, run, figures);
+        steps.lap("copyLinks");
+        return new Prepared(identified, snapshot, figures, steps.ms);
+    }
+
+    /**
+     * Completes the snapshot on {@code c} (the run's transaction, not committed here) with each contact's
+     * {@code scores}, which must name the contacts {@code prepared} holds: scores with ranks, and each community's
+     * summary with what its detail lists.
+     */
+    Result write(Connection c, UUID run, Prepared prepared, List<AlgorithmGraph.NodeResult> scores)
+            throws SQLException {
+        Steps steps = new Steps();
+        Kept snapshot = prepared.kept;
+        SnapshotFigures figures = prepared.figures;
+        List<AlgorithmGraph.NodeResult> nodes = scoresOf(snapshot, scores);
+        Ranks ranks = ranks(nodes, figures);
+        steps.lap("ranks");
+        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(),
+                prepared.identified.levels(), figures, ranks.pagerank(), ranks.betweenness());
+        steps.lap("details");
+        copyScores(c, run, snapshot, nodes, ranks);
+        steps.lap("copyScores");
         copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner. Before
@@ -197,7 +233,8 @@ public class SnapshotStore {
         steps.lap("analyze");
         describeCommunities(c, run);
         steps.lap("describe");
-        LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
+        LOG.infof("Snapshot of run %s, ms by step: beside betweenness %s, then %s", run, prepared.ms, steps.ms);
+        Identified identified = prepared.identified;
         return new Result(identified.counts(), identified.nonSingletons(), identified.kept(), figures.secondary);
     }
 
@@ -234,43 +271,42 @@ public class SnapshotStore {
         }
     }
 
-    /** The contacts a snapshot holds, in one order: their ids, kinds, scores and public community ids per level. */
-    private record Kept(UUID[] contacts, String[] kinds, List<AlgorithmGraph.NodeResult> nodes, long[][] ids) {
+    /** The contacts a snapshot holds, in one order: their ids, kinds and public community ids per level. */
+    private record Kept(UUID[] contacts, String[] kinds, long[][] ids) {
     }
 
-    /**
-     * The run's contacts less those erased while it computed (the graph still had them, the snapshot must not), each
-     * with its scores.
-     */
-    private static Kept withoutErased(Connection c, Identified identified, List<AlgorithmGraph.NodeResult> scores) {
+    /** The run's contacts less those erased while it computed: the graph still had them, the snapshot must not. */
+    private static Kept withoutErased(Connection c, Identified identified) {
         UUID[] all = identified.contacts();
-        Map<UUID, AlgorithmGraph.NodeResult> scoreOf = new HashMap<>(scores.size() * 2);
-        scores.forEach(n -> scoreOf.put(UUID.fromString(n.id()), n));
-        if (scoreOf.size() != all.length) {
-            throw new IllegalStateException("scores of " + scoreOf.size() + " contacts for " + all.length
-                    + " with communities");
-        }
         Set<UUID> erased = new HashSet<>(Sql.query(c,
                 "SELECT contact_id FROM contact_erasure WHERE contact_id = ANY(?)", List.of((Object) all),
                 r -> r.getObject(1, UUID.class)));
         List<UUID> contacts = new ArrayList<>(all.length);
         List<String> kinds = new ArrayList<>(all.length);
-        List<AlgorithmGraph.NodeResult> kept = new ArrayList<>(all.length);
         List<long[]> ids = new ArrayList<>(all.length);
         for (int i = 0; i < all.length; i++) {
             if (!erased.contains(all[i])) {
-                AlgorithmGraph.NodeResult score = scoreOf.get(all[i]);
-                if (score == null) {
-                    throw new IllegalStateException("no scores for contact " + all[i]);
-                }
                 contacts.add(all[i]);
                 kinds.add(identified.kinds()[i]);
-                kept.add(score);
                 ids.add(identified.publicIds()[i]);
             }
         }
-        return new Kept(contacts.toArray(UUID[]::new), kinds.toArray(String[]::new), kept,
-                ids.toArray(long[][]::new));
+        return new Kept(contacts.toArray(UUID[]::new), kinds.toArray(String[]::new), ids.toArray(long[][]::new));
+    }
+
+    /** Each kept contact's scores, in the snapshot's order; the scores must cover every contact of the run. */
+    private static List<AlgorithmGraph.NodeResult> scoresOf(Kept snapshot, List<AlgorithmGraph.NodeResult> scores) {
+        Map<UUID, AlgorithmGraph.NodeResult> scoreOf = new HashMap<>(scores.size() * 2);
+        scores.forEach(n -> scoreOf.put(UUID.fromString(n.id()), n));
+        List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>(snapshot.contacts().length);
+        for (UUID contact : snapshot.contacts()) {
+            AlgorithmGraph.NodeResult score = scoreOf.get(contact);
+            if (score == null) {
+                throw new IllegalStateException("no scores for contact " + contact);
+            }
+            nodes.add(score);
+        }
+        return nodes;
     }
 
     /**
@@ -319,8 +355,7 @@ public class SnapshotStore {
     private record Ranks(int[] pagerank, int[] betweenness, int[] degree, int[] strength) {
     }
 
-    private static Ranks ranks(Kept snapshot, SnapshotFigures figures) {
-        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
+    private static Ranks ranks(List<AlgorithmGraph.NodeResult> nodes, SnapshotFigures figures) {
         return new Ranks(figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray()),
                 figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray()),
                 figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray()),
@@ -334,8 +369,8 @@ public class SnapshotStore {
     // 1.7-2.1 s. The memberships in the order of the index their readers use by community also lie together on the
     // table's pages.
 
-    private static void copyScores(Connection c, UUID run, Kept snapshot, Ranks ranks) throws SQLException {
-        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
+    private static void copyScores(Connection c, UUID run, Kept snapshot, List<AlgorithmGraph.NodeResult> nodes,
+                                   Ranks ranks) throws SQLException {
         // By PageRank rank: the other ranks follow it closely (they are ranks of the same contacts' centrality).
         int[] order = new int[nodes.size()];
         for (int i = 0; i < order.length; i++) {
@@ -374,7 +409,7 @@ public class SnapshotStore {
                 });
     }
 
-    /** Each community's summary with what its detail lists ({@link CommunityDetails}), and the links. */
+    /** Each community's summary with what its detail lists ({@link CommunityDetails}). */
     private static void copyCommunities(Connection c, UUID run, Kept snapshot, SnapshotFigures figures,
                                         CommunityDetails details) throws SQLException {
         Sql.copyIn(c, """
@@ -395,6 +430,10 @@ public class SnapshotStore {
                                 array(Arrays.stream(d.secondary()).mapToObj(i -> snapshot.contacts()[i])));
                     }
                 });
+    }
+
+    /** The links between communities, level by level. */
+    private static void copyLinks(Connection c, UUID run, SnapshotFigures figures) throws SQLException {
         List<SnapshotFigures.Link> links = new ArrayList<>(figures.links);
         links.sort(Comparator.comparingLong(SnapshotFigures.Link::a).thenComparingLong(SnapshotFigures.Link::b));
         Sql.copyInBinary(c, """
