@@ -192,50 +192,31 @@ public class AlgorithmGraph {
     }
 
     /**
-     * One contact's communities as computed, {@code levels} fine to coarse as GDS orders them, and {@code written}, the
-     * public community ids (coarse to fine) its node holds when streamed, null when it holds none or they disagree
-     * with each other: what a run need not write again.
+     * One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. {@code written} is the
+     * public community ids (coarse to fine) its node holds when streamed, null when it holds none or they disagree with
+     * each other: what a run need not write again.
      */
-    record Member(String id, String kind, long[] levels, long[] written) {
+    record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
+                      long[] levels, long[] written) {
     }
 
     /**
-     * Streams every projected contact with its community per level (from the projection) and the ids its node holds:
-     * one row a contact. Runs once the communities are found, beside betweenness.
+     * Streams every projected contact with its scores and community per level: the levels from the projection, one
+     * row a contact, and the scores as {@link #writeScores} has just written them to the contact's node (no grouping of
+     * one row per property, which took seconds at 100k contacts).
      */
-    void members(String graph, Consumer<Member> sink) {
+    void stream(String graph, Consumer<NodeResult> sink) {
         try (Session session = driver.session()) {
             session.run("""
                     CALL gds.graph.nodeProperty.stream($graph, $levels)
                     YIELD nodeId, propertyValue
                     WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN c.id AS id, c.kind AS kind, levels, c.community AS community, c.communityLevels AS written""",
-                    Map.of("graph", graph, "levels", LEVELS))
-                    .forEachRemaining(r -> sink.accept(member(r)));
-        }
-    }
-
-    /** One contact's scores, as {@link #writeScores} has written them to its node. */
-    record NodeResult(String id, double pagerank, double betweenness, double degree, double strength) {
-    }
-
-    /**
-     * Streams every projected contact with its scores as {@link #writeScores} has just written them to the contact's
-     * node: one row a contact (no grouping of one row per property, which took seconds at 100k contacts).
-     */
-    void stream(String graph, Consumer<NodeResult> sink) {
-        try (Session session = driver.session()) {
-            session.run("""
-                    CALL gds.graph.nodeProperty.stream($graph, $betweenness)
-                    YIELD nodeId
-                    WITH gds.util.asNode(nodeId) AS c
-                    RETURN c.id AS id, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness, c[$degree] AS degree,
-                           c[$strength] AS strength""",
-                    Map.of("graph", graph, "pagerank", PAGERANK, "betweenness", BETWEENNESS, "degree", DEGREE,
-                            "strength", STRENGTH))
-                    .forEachRemaining(r -> sink.accept(new NodeResult(r.get("id").asString(),
-                            r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
-                            r.get("strength").asDouble())));
+                    RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
+                           c[$degree] AS degree, c[$strength] AS strength, levels,
+                           c.community AS community, c.communityLevels AS written""",
+                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
+                            "degree", DEGREE, "strength", STRENGTH))
+                    .forEachRemaining(r -> sink.accept(nodeResult(r)));
         }
     }
 
@@ -290,7 +271,7 @@ public class AlgorithmGraph {
         }
     }
 
-    private static Member member(Record r) {
+    private static NodeResult nodeResult(Record r) {
         Value levelsValue = r.get("levels");
         long[] levels;
         if ("INTEGER".equals(levelsValue.type().name())) {
@@ -298,8 +279,9 @@ public class AlgorithmGraph {
         } else {
             levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
         }
-        return new Member(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
-                levels, written(r.get("community"), r.get("written")));
+        return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
+                r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
+                r.get("strength").asDouble(), levels, written(r.get("community"), r.get("written")));
     }
 
     private Map<String, Object> pageRankConfig(RunParameters p) {

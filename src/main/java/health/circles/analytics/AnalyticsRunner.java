@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -212,12 +214,9 @@ public class AnalyticsRunner {
     private record Projection(AlgorithmGraph.Projected size, long estimate) {
     }
 
-    /**
-     * What the algorithms found that the run's quality reports, and the part of the snapshot loaded beside
-     * betweenness, with the milliseconds it took.
-     */
+    /** What the algorithms found that the run's quality reports, and the snapshot's inputs as they are read. */
     private record Computed(String betweenness, AlgorithmGraph.Communities communities,
-                            SnapshotStore.Prepared prepared, long snapshotMs) {
+                            CompletableFuture<SnapshotStore.Inputs> snapshotInputs) {
     }
 
     /**
@@ -252,25 +251,23 @@ public class AnalyticsRunner {
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
         Projection projection = project(run, projectionEstimate);
-        Computed computed = compute(c, run, projection.size().nodes());
+        Computed computed = compute(run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
-        // The community ids go to the graph's nodes while PostgreSQL completes the snapshot: the one is the service's
-        // embedded Neo4j working, the other mostly the database server (a first run writes every node). Beside
-        // betweenness, the write of every node slowed betweenness by a quarter to a half: same JVM, same two cores.
-        CompletableFuture<Long> communities = background.supplyAsync(
-                () -> writeCommunities(run, computed.prepared().identified.graphRows()));
+        // The community ids go to the graph's nodes while PostgreSQL loads the snapshot: the one is the service's
+        // embedded Neo4j working, the other mostly the database server, on two cores (a first run writes every node).
+        AtomicReference<CompletableFuture<Long>> communities =
+                new AtomicReference<>(CompletableFuture.completedFuture(0L));
         SnapshotStore.Result snapshot;
-        t = begin(run, Phase.SNAPSHOT);
         try {
-            snapshot = snapshots.write(c, run.id, computed.prepared(), nodes);
+            snapshot = snapshot(c, run, computed.snapshotInputs(), nodes,
+                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(run, rows))));
         } catch (SQLException | RuntimeException e) {
-            communities.exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
+            communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
             throw e;
         }
-        run.timings.put(Phase.SNAPSHOT.key(), (System.nanoTime() - t) / 1_000_000 + computed.snapshotMs());
-        long writeCommunities = awaitCommunities(run, communities);
+        long writeCommunities = awaitCommunities(run, communities.get());
         run.timings.put(Phase.WRITE_BACK.key(), (writeScores + writeCommunities) / 1_000_000);
         succeed(c, run, projection, computed, snapshot, started);
     }
@@ -300,23 +297,22 @@ public class AnalyticsRunner {
     /**
      * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
      * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
-     * concurrency of 1), runs on this thread; beside it, on a thread of their own, run PageRank, degrees and the
-     * communities one after the other, and then what needs the communities alone: the read of the snapshot's inputs
-     * from PostgreSQL (a million ties at 100k / 1M), the communities' public ids, and their write to the graph's nodes
-     * that do not hold them (every node of a fresh or rebuilt store). Each algorithm keeps its own concurrency, so its
-     * results are those it gives run alone; GDS serialises the additions of their properties to the projection.
+     * concurrency of 1), runs on this thread; PageRank, degrees and communities run one after the other beside it on
+     * a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
+     * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
+     * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
      */
-    private Computed compute(Connection c, Run run, long nodes) {
+    private Computed compute(Run run, long nodes) {
         long started = System.nanoTime();
-        Beside beside = new Beside(c, run, nodes);
-        CompletableFuture<Void> others = background.runAsync(beside::run);
+        Beside beside = new Beside();
+        CompletableFuture<Void> others = background.runAsync(() -> beside.run(run));
         String betweenness;
         long t = begin(run, Phase.BETWEENNESS);
         try {
             betweenness = algorithms.betweenness(run.graph, run.p, nodes);
         } catch (RuntimeException e) {
             beside.stopped = true; // the step in progress ends, no other starts: nothing works on the projection
-            others.exceptionally(x -> null).join();  // or the run's connection once the run has failed
+            others.exceptionally(x -> null).join();  // once the run has failed and dropped it
             throw e;
         }
         end(run, t);
@@ -328,39 +324,23 @@ public class AnalyticsRunner {
         }
         run.timings.putAll(beside.timings);
         run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
-        LOG.infof("Run %s: beside betweenness, the snapshot's inputs read in %d ms, communities identified in %d ms, "
-                        + "memberships and links loaded in %d ms", run.id, beside.inputs.readMs(), beside.identifyMs,
-                beside.prepareMs);
-        return new Computed(betweenness, beside.communities, beside.prepared, beside.identifyMs + beside.prepareMs);
+        return new Computed(betweenness, beside.communities, beside.inputs);
     }
 
     /**
-     * What runs beside betweenness, step by step: the other algorithms, each timed; the snapshot's inputs (after the
-     * algorithms: read beside PageRank, the read slowed it by half); the communities' public ids; the part of the
-     * snapshot they decide alone. {@link #phase} is the step in progress, which a failure reports. Read by the run's
-     * thread once it ends.
+     * What runs beside betweenness: the other algorithms in turn, each timed, and then the snapshot's inputs (after the
+     * algorithms: read beside PageRank, the read slowed it by half). {@link #phase} is the step in progress, which a
+     * failure reports.
      */
     private final class Beside {
-        final Connection c;
-        final Run run;
-        final long nodes;
         final Map<String, Long> timings = new LinkedHashMap<>();
         volatile Phase phase = Phase.PAGERANK;
-        /** Set when betweenness failed: no step starts after it. */
+        volatile AlgorithmGraph.Communities communities;
+        volatile CompletableFuture<SnapshotStore.Inputs> inputs;
+        /** Set when betweenness failed: the steps not begun are skipped. */
         volatile boolean stopped;
-        AlgorithmGraph.Communities communities;
-        SnapshotStore.Inputs inputs;
-        SnapshotStore.Prepared prepared;
-        long identifyMs;
-        long prepareMs;
 
-        Beside(Connection c, Run run, long nodes) {
-            this.c = c;
-            this.run = run;
-            this.nodes = nodes;
-        }
-
-        void run() {
+        void run(Run run) {
             long t = System.nanoTime();
             algorithms.pageRank(run.graph, run.p);
             t = lap(Phase.PAGERANK, t, Phase.DEGREE);
@@ -368,35 +348,22 @@ public class AnalyticsRunner {
             t = lap(Phase.DEGREE, t, Phase.COMMUNITIES);
             communities = algorithms.communities(run.graph, run.p);
             lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
-            inputs = snapshots.read(runs.latestSucceeded().orElse(null));
-            step();
-            t = System.nanoTime();
-            List<AlgorithmGraph.Member> members = new ArrayList<>((int) nodes);
-            algorithms.members(run.graph, members::add);
-            SnapshotStore.Identified identified = snapshots.identify(c, inputs, members, run.p);
-            identifyMs = (System.nanoTime() - t) / 1_000_000;
-            step();
-            t = System.nanoTime();
+            // A failed read fails the run in its snapshot phase, when the snapshot asks for it.
             try {
-                prepared = snapshots.prepare(c, run.id, inputs, identified, run.p);
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not load the snapshot's memberships", e);
+                inputs = CompletableFuture.completedFuture(snapshotInputs());
+            } catch (RuntimeException e) {
+                inputs = CompletableFuture.failedFuture(e);
             }
-            prepareMs = (System.nanoTime() - t) / 1_000_000;
         }
 
         private long lap(Phase done, long started, Phase next) {
-            long now = System.nanoTime();
-            timings.put(done.key(), (now - started) / 1_000_000);
-            phase = next;
-            step();
-            return now;
-        }
-
-        private void step() {
             if (stopped) {
                 throw new IllegalStateException("stopped: betweenness failed");
             }
+            long now = System.nanoTime();
+            timings.put(done.key(), (now - started) / 1_000_000);
+            phase = next;
+            return now;
         }
     }
 
@@ -415,6 +382,29 @@ public class AnalyticsRunner {
         return results;
     }
 
+    /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
+    private SnapshotStore.Result snapshot(Connection c, Run run, CompletableFuture<SnapshotStore.Inputs> inputs,
+                                          List<AlgorithmGraph.NodeResult> nodes,
+                                          Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+        long t = begin(run, Phase.SNAPSHOT);
+        SnapshotStore.Inputs read;
+        try {
+            read = inputs.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
+                run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
+        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p, graphIds);
+        end(run, t);
+        return snapshot;
+    }
+
+    /** The snapshot's inputs as PostgreSQL holds them now, and the latest successful run's communities. */
+    private SnapshotStore.Inputs snapshotInputs() {
+        return snapshots.read(runs.latestSucceeded().orElse(null));
+    }
+
     /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
     private long writeCommunities(Run run, List<Map<String, Object>> rows) {
         long t = System.nanoTime();
@@ -425,7 +415,10 @@ public class AnalyticsRunner {
         return took;
     }
 
-    /** Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase. */
+    /**
+     * Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase.
+     * "writeBack" counts this write and the scores' one, though the first ran beside the snapshot.
+     */
     private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
         try {
             return written.join();
@@ -446,8 +439,7 @@ public class AnalyticsRunner {
                 snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
                 computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
         Map<String, Long> timings = run.timings;
-        // The run's own time, start to end: the snapshot and write-back overlap betweenness and each other, so the
-        // phases add up to more.
+        // The run's own time, start to end: write-back and snapshot overlap, so their sum would count that twice.
         timings.put("total", (System.nanoTime() - started) / 1_000_000);
         runs.finish(c, run.id, AnalyticsRunStore.SUCCEEDED, "DONE", timings, run.quality, null);
         events.recordOn(c, health.circles.events.Change.of(

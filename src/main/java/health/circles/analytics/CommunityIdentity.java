@@ -23,13 +23,13 @@ public class CommunityIdentity {
     record Assignment(long[] ids, int communities, int nonSingletons, int kept) {
     }
 
-    Assignment assign(UUID[] contacts, long[] raw, Map<UUID, Long> before,
+    Assignment assign(List<AlgorithmGraph.NodeResult> nodes, long[] raw, Map<UUID, Long> before,
                       Map<Long, Integer> beforeSizes, double threshold, IntFunction<long[]> newIds) {
         Map<Long, Integer> sizes = new HashMap<>();
         Map<Long, Map<Long, Integer>> overlaps = new HashMap<>();
         for (int i = 0; i < raw.length; i++) {
             sizes.merge(raw[i], 1, Integer::sum);
-            Long old = before.get(contacts[i]);
+            Long old = before.get(UUID.fromString(nodes.get(i).id()));
             if (old != null) {
                 overlaps.computeIfAbsent(raw[i], k -> new HashMap<>()).merge(old, 1, Integer::sum);
             }

@@ -16,9 +16,8 @@ public record RunView(
         RunParameters parameters,
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
                 + "last (pagerank, degree and communities run one after the other beside betweenness), total the "
-                + "run's time from start to end (the snapshot's memberships and links are loaded beside "
-                + "betweenness, and writeBack's community ids written beside the rest of the snapshot, so the phases "
-                + "add up to more)") Map<String, Long> timings,
+                + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
+                + "the phases add up to more)") Map<String, Long> timings,
         RunQuality quality,
         String error,
         Instant startedAt,

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -119,110 +120,52 @@ public class SnapshotStore {
     }
 
     /**
-     * The public community ids of a run, per contact in the order streamed, with the figures the run reports, and the
-     * rows the graph's nodes need (one map a contact whose node holds other ids: id, community, levels coarse to fine).
+     * Writes the snapshot on {@code c} (the run's transaction, not committed here). As soon as the public community ids
+     * are assigned, before the rows are loaded, they go to {@code graphIds} (one map a contact: id, community, levels
+     * coarse to fine), so that the caller can write them to the graph while PostgreSQL loads the snapshot.
      */
-    record Identified(UUID[] contacts, String[] kinds, long[][] publicIds, int levels, List<Integer> counts,
-                      List<Integer> nonSingletons, int kept, List<Map<String, Object>> graphRows) {
-    }
-
-    /**
-     * Gives the run's communities their public ids ({@link CommunityIdentity}), level by level, from the previous
-     * run's memberships in {@code inputs}; new ids come from the database's sequence on {@code c}. Needs the
-     * communities only, so a run does it while betweenness still computes.
-     */
-    Identified identify(Connection c, Inputs inputs, List<AlgorithmGraph.Member> members, RunParameters p) {
-        int levels = members.stream().mapToInt(n -> n.levels().length).max().orElse(1);
-        UUID[] contacts = new UUID[members.size()];
-        String[] kinds = new String[members.size()];
-        for (int i = 0; i < contacts.length; i++) {
-            contacts[i] = UUID.fromString(members.get(i).id());
-            kinds[i] = members.get(i).kind();
-        }
+    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p,
+                 Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+        Steps steps = new Steps();
+        int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
-        long[][] publicIds = new long[members.size()][levels];
+        long[][] publicIds = new long[nodes.size()][levels];
         List<Integer> counts = new ArrayList<>();
         List<Integer> nonSingletons = new ArrayList<>();
         int kept = 0;
         for (int level = 0; level < levels; level++) {
-            long[] raw = new long[members.size()];
-            for (int i = 0; i < members.size(); i++) {
-                long[] own = members.get(i).levels();
+            long[] raw = new long[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                long[] own = nodes.get(i).levels();
                 raw[i] = own[Math.max(0, own.length - 1 - level)];
             }
             Map<UUID, Long> before = inputs.previousMembership.getOrDefault(level, Map.of());
             Map<Long, Integer> beforeSizes = inputs.previousSizes.getOrDefault(level, Map.of());
-            CommunityIdentity.Assignment assigned = identity.assign(contacts, raw, before, beforeSizes,
+            CommunityIdentity.Assignment assigned = identity.assign(nodes, raw, before, beforeSizes,
                     p.identityOverlap(), k -> newIds(c, k));
             kept += assigned.kept();
             counts.add(assigned.communities());
             nonSingletons.add(assigned.nonSingletons());
-            for (int i = 0; i < members.size(); i++) {
+            for (int i = 0; i < nodes.size(); i++) {
                 publicIds[i][level] = assigned.ids()[i];
             }
         }
-        return new Identified(contacts, kinds, publicIds, levels, counts, nonSingletons, kept,
-                graphRows(members, publicIds, levels));
-    }
-
-    /**
-     * The part of a snapshot that needs the communities alone, loaded on the run's transaction while betweenness still
-     * computes: the contacts it holds, the figures of their communities, and their memberships and the links between
-     * communities, already copied in.
-     */
-    static final class Prepared {
-        final Identified identified;
-        final Kept kept;
-        final SnapshotFigures figures;
-        final Map<String, Long> ms;
-
-        private Prepared(Identified identified, Kept kept, SnapshotFigures figures, Map<String, Long> ms) {
-            this.identified = identified;
-            this.kept = kept;
-            this.figures = figures;
-            this.ms = ms;
-        }
-    }
-
-    /**
-     * Loads, on {@code c} (the run's transaction, not committed here), what {@code identified}'s communities decide
-     * alone: every membership with its share and the links between communities, from the active ties in
-     * {@code inputs}.
-     */
-    Prepared prepare(Connection c, UUID run, Inputs inputs, Identified identified, RunParameters p)
-            throws SQLException {
-        Steps steps = new Steps();
-        Kept snapshot = withoutErased(c, identified);
+        graphIds.accept(graphRows(nodes, publicIds, levels));
+        steps.lap("identity");
+        Kept snapshot = withoutErased(c, nodes, publicIds);
         SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
         steps.lap("ties");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
-                identified.levels(), ties, p.resolution(), p.overlapShare());
+                levels, ties, p.resolution(), p.overlapShare());
+        Ranks ranks = ranks(snapshot, figures);
         steps.lap("figures");
+        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(), levels, figures,
+                ranks.pagerank(), ranks.betweenness());
+        steps.lap("details");
+        copyScores(c, run, snapshot, ranks);
+        steps.lap("copyScores");
         copyMemberships(c, run, snapshot, figures);
         steps.lap("copyMemberships");
-        copyLinks(c, run, figures);
-        steps.lap("copyLinks");
-        return new Prepared(identified, snapshot, figures, steps.ms);
-    }
-
-    /**
-     * Completes the snapshot on {@code c} (the run's transaction, not committed here) with each contact's
-     * {@code scores}, which must name the contacts {@code prepared} holds: scores with ranks, and each community's
-     * summary with what its detail lists.
-     */
-    Result write(Connection c, UUID run, Prepared prepared, List<AlgorithmGraph.NodeResult> scores)
-            throws SQLException {
-        Steps steps = new Steps();
-        Kept snapshot = prepared.kept;
-        SnapshotFigures figures = prepared.figures;
-        List<AlgorithmGraph.NodeResult> nodes = scoresOf(snapshot, scores);
-        Ranks ranks = ranks(nodes, figures);
-        steps.lap("ranks");
-        CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(),
-                prepared.identified.levels(), figures, ranks.pagerank(), ranks.betweenness());
-        steps.lap("details");
-        copyScores(c, run, snapshot, nodes, ranks);
-        steps.lap("copyScores");
         copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner. Before
@@ -233,9 +176,8 @@ public class SnapshotStore {
         steps.lap("analyze");
         describeCommunities(c, run);
         steps.lap("describe");
-        LOG.infof("Snapshot of run %s, ms by step: beside betweenness %s, then %s", run, prepared.ms, steps.ms);
-        Identified identified = prepared.identified;
-        return new Result(identified.counts(), identified.nonSingletons(), identified.kept(), figures.secondary);
+        LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
+        return new Result(counts, nonSingletons, kept, figures.secondary);
     }
 
     /**
@@ -243,18 +185,18 @@ public class SnapshotStore {
      * nodes did not hold exactly these when streamed: in steady state most keep theirs, and after a rebuild (nodes with
      * none) or a run that failed after its graph write (nodes holding that run's) the nodes say what they hold.
      */
-    static List<Map<String, Object>> graphRows(List<AlgorithmGraph.Member> members, long[][] publicIds,
+    static List<Map<String, Object>> graphRows(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds,
                                                int levels) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-            if (java.util.Arrays.equals(members.get(i).written(), publicIds[i])) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (java.util.Arrays.equals(nodes.get(i).written(), publicIds[i])) {
                 continue;
             }
             List<Long> ids = new ArrayList<>(levels);
             for (long id : publicIds[i]) {
                 ids.add(id);
             }
-            rows.add(Map.of("id", members.get(i).id(), "community", publicIds[i][0], "levels", ids));
+            rows.add(Map.of("id", nodes.get(i).id(), "community", publicIds[i][0], "levels", ids));
         }
         return rows;
     }
@@ -271,42 +213,30 @@ public class SnapshotStore {
         }
     }
 
-    /** The contacts a snapshot holds, in one order: their ids, kinds and public community ids per level. */
-    private record Kept(UUID[] contacts, String[] kinds, long[][] ids) {
+    /** The contacts a snapshot holds, in one order: their ids, kinds, results and public community ids per level. */
+    private record Kept(UUID[] contacts, String[] kinds, List<AlgorithmGraph.NodeResult> nodes, long[][] ids) {
     }
 
     /** The run's contacts less those erased while it computed: the graph still had them, the snapshot must not. */
-    private static Kept withoutErased(Connection c, Identified identified) {
-        UUID[] all = identified.contacts();
+    private static Kept withoutErased(Connection c, List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds) {
+        UUID[] all = nodes.stream().map(n -> UUID.fromString(n.id())).toArray(UUID[]::new);
         Set<UUID> erased = new HashSet<>(Sql.query(c,
                 "SELECT contact_id FROM contact_erasure WHERE contact_id = ANY(?)", List.of((Object) all),
                 r -> r.getObject(1, UUID.class)));
         List<UUID> contacts = new ArrayList<>(all.length);
         List<String> kinds = new ArrayList<>(all.length);
+        List<AlgorithmGraph.NodeResult> kept = new ArrayList<>(all.length);
         List<long[]> ids = new ArrayList<>(all.length);
         for (int i = 0; i < all.length; i++) {
             if (!erased.contains(all[i])) {
                 contacts.add(all[i]);
-                kinds.add(identified.kinds()[i]);
-                ids.add(identified.publicIds()[i]);
+                kinds.add(nodes.get(i).kind());
+                kept.add(nodes.get(i));
+                ids.add(publicIds[i]);
             }
         }
-        return new Kept(contacts.toArray(UUID[]::new), kinds.toArray(String[]::new), ids.toArray(long[][]::new));
-    }
-
-    /** Each kept contact's scores, in the snapshot's order; the scores must cover every contact of the run. */
-    private static List<AlgorithmGraph.NodeResult> scoresOf(Kept snapshot, List<AlgorithmGraph.NodeResult> scores) {
-        Map<UUID, AlgorithmGraph.NodeResult> scoreOf = new HashMap<>(scores.size() * 2);
-        scores.forEach(n -> scoreOf.put(UUID.fromString(n.id()), n));
-        List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>(snapshot.contacts().length);
-        for (UUID contact : snapshot.contacts()) {
-            AlgorithmGraph.NodeResult score = scoreOf.get(contact);
-            if (score == null) {
-                throw new IllegalStateException("no scores for contact " + contact);
-            }
-            nodes.add(score);
-        }
-        return nodes;
+        return new Kept(contacts.toArray(UUID[]::new), kinds.toArray(String[]::new), kept,
+                ids.toArray(long[][]::new));
     }
 
     /**
@@ -355,7 +285,8 @@ public class SnapshotStore {
     private record Ranks(int[] pagerank, int[] betweenness, int[] degree, int[] strength) {
     }
 
-    private static Ranks ranks(List<AlgorithmGraph.NodeResult> nodes, SnapshotFigures figures) {
+    private static Ranks ranks(Kept snapshot, SnapshotFigures figures) {
+        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
         return new Ranks(figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::pagerank).toArray()),
                 figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::betweenness).toArray()),
                 figures.ranks(nodes.stream().mapToDouble(AlgorithmGraph.NodeResult::degree).toArray()),
@@ -369,8 +300,8 @@ public class SnapshotStore {
     // 1.7-2.1 s. The memberships in the order of the index their readers use by community also lie together on the
     // table's pages.
 
-    private static void copyScores(Connection c, UUID run, Kept snapshot, List<AlgorithmGraph.NodeResult> nodes,
-                                   Ranks ranks) throws SQLException {
+    private static void copyScores(Connection c, UUID run, Kept snapshot, Ranks ranks) throws SQLException {
+        List<AlgorithmGraph.NodeResult> nodes = snapshot.nodes();
         // By PageRank rank: the other ranks follow it closely (they are ranks of the same contacts' centrality).
         int[] order = new int[nodes.size()];
         for (int i = 0; i < order.length; i++) {
@@ -383,7 +314,7 @@ public class SnapshotStore {
                 rows -> {
                     for (int i : order) {
                         AlgorithmGraph.NodeResult n = nodes.get(i);
-                        rows.row(run, snapshot.contacts()[i], snapshot.kinds()[i], n.pagerank(), n.betweenness(), n.degree(),
+                        rows.row(run, snapshot.contacts()[i], n.kind(), n.pagerank(), n.betweenness(), n.degree(),
                                 n.strength(), ranks.pagerank()[i], ranks.betweenness()[i], ranks.degree()[i],
                                 ranks.strength()[i], snapshot.ids()[i][0]);
                     }
@@ -409,7 +340,7 @@ public class SnapshotStore {
                 });
     }
 
-    /** Each community's summary with what its detail lists ({@link CommunityDetails}). */
+    /** Each community's summary with what its detail lists ({@link CommunityDetails}), and the links. */
     private static void copyCommunities(Connection c, UUID run, Kept snapshot, SnapshotFigures figures,
                                         CommunityDetails details) throws SQLException {
         Sql.copyIn(c, """
@@ -430,10 +361,6 @@ public class SnapshotStore {
                                 array(Arrays.stream(d.secondary()).mapToObj(i -> snapshot.contacts()[i])));
                     }
                 });
-    }
-
-    /** The links between communities, level by level. */
-    private static void copyLinks(Connection c, UUID run, SnapshotFigures figures) throws SQLException {
         List<SnapshotFigures.Link> links = new ArrayList<>(figures.links);
         links.sort(Comparator.comparingLong(SnapshotFigures.Link::a).thenComparingLong(SnapshotFigures.Link::b));
         Sql.copyInBinary(c, """

@@ -12,13 +12,13 @@ import org.neo4j.driver.Values;
 /** A run sends the graph only the nodes whose community ids differ from what they hold. */
 class GraphRowsTest {
 
-    private static AlgorithmGraph.Member node(String id, long[] written) {
-        return new AlgorithmGraph.Member(id, "PATIENT", new long[] {7, 3}, written);
+    private static AlgorithmGraph.NodeResult node(String id, long[] written) {
+        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, 0, 1, 1, new long[] {7, 3}, written);
     }
 
     @Test
     void onlyNodesHoldingOtherIdsOrNoneAreWritten() {
-        List<AlgorithmGraph.Member> nodes = List.of(
+        List<AlgorithmGraph.NodeResult> nodes = List.of(
                 node("same", new long[] {3, 7}),
                 node("none", null),
                 node("other coarsest", new long[] {4, 7}),
@@ -54,7 +54,7 @@ class GraphRowsTest {
 
     @Test
     void aSteadyGraphWritesNothing() {
-        List<AlgorithmGraph.Member> nodes = List.of(node("a", new long[] {1, 2}), node("b", new long[] {1, 5}));
+        List<AlgorithmGraph.NodeResult> nodes = List.of(node("a", new long[] {1, 2}), node("b", new long[] {1, 5}));
 
         assertEquals(List.of(), SnapshotStore.graphRows(nodes, new long[][] {{1, 2}, {1, 5}}, 2));
     }
