@@ -311,8 +311,10 @@ public class AnalyticsRunner {
         try {
             betweenness = algorithms.betweenness(run.graph, run.p, nodes);
         } catch (RuntimeException e) {
-            beside.stopped = true; // the step in progress ends, no other starts: nothing works on the projection
-            others.exceptionally(x -> null).join();  // once the run has failed and dropped it
+            // No step starts beside it any more, and the one in progress is waited for: once the run has failed, it
+            // drops the projection and rolls back with nothing else using them.
+            beside.stopped = true;
+            others.exceptionally(x -> null).join();
             throw e;
         }
         end(run, t);

@@ -1,6 +1,7 @@
 package health.circles.network;
 
 import health.circles.sync.GraphVersion;
+import health.circles.web.Ids;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class TieAdjacency {
         for (int i = 0; i < n; i++) {
             position[order[i]] = i;
             ids[i] = b.ids.get(order[i]);
-            uuids[i] = uuid(ids[i]);
+            uuids[i] = Ids.orNull(ids[i]);
             kinds[i] = b.kinds.get(order[i]);
             names[i] = b.names.get(order[i]);
         }
@@ -284,14 +285,6 @@ final class TieAdjacency {
         TieAdjacency build(GraphVersion version, Instant loadedAt) {
             index.clear();
             return new TieAdjacency(this, version, loadedAt);
-        }
-    }
-
-    private static UUID uuid(String id) {
-        try {
-            return id == null || id.length() != 36 ? null : UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 }

@@ -4,6 +4,7 @@ import health.circles.network.ActiveTie;
 
 import health.circles.failure.Unavailable;
 import health.circles.sync.GraphVersion;
+import health.circles.web.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ public class InfluenceTieGraph {
         private int ties;
 
         void add(Record r) {
-            UUID id = uuid(r.get("id").isNull() ? null : r.get("id").asString());
+            UUID id = Ids.orNull(r.get("id").isNull() ? null : r.get("id").asString());
             if (id == null) {
                 return; // not a contact this service wrote: no ties from it either
             }
@@ -172,17 +173,6 @@ public class InfluenceTieGraph {
     /** The next length of an array of {@code size} growing by half, within what an array may hold. */
     private static int grown(int size) {
         return Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, size * 3L / 2));
-    }
-
-    private static UUID uuid(String value) {
-        if (value == null || value.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Growable arc lists: one or two influence arcs per tie, by its type's flow. */

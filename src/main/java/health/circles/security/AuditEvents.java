@@ -1,5 +1,6 @@
 package health.circles.security;
 
+import health.circles.web.Ids;
 import health.circles.web.Page;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +34,7 @@ final class AuditEvents {
         Audited audited = call.audited();
         List<String> roles = call.caller().roles().stream().sorted().toList();
         String path = clip(call.path(), 1000);
-        UUID pathContact = uuid(param(call, audited.contactParam()));
+        UUID pathContact = Ids.orNull(param(call, audited.contactParam()));
         List<AuditedRecord> records = records(call.entity());
         Set<UUID> contacts = new LinkedHashSet<>();
         if (records.isEmpty()) {
@@ -101,17 +102,6 @@ final class AuditEvents {
 
     private static String param(Call call, String name) {
         return name == null || name.isEmpty() ? null : call.pathParams().apply(name);
-    }
-
-    private static UUID uuid(String value) {
-        if (value == null || value.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Paths and ids come from clients: keep what is stored bounded and free of what text columns refuse (NUL). */
