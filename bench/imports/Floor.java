@@ -137,7 +137,6 @@ public class Floor {
                     "CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
                     "CREATE INDEX contact_kind IF NOT EXISTS FOR (c:Contact) ON (c.kind)",
                     "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
-                    "CREATE INDEX tie_type IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.type)",
                     "CALL db.awaitIndexes(60)")) {
                 driver.executableQuery(s).execute();
             }

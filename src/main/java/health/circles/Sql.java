@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.postgresql.util.PGobject;
 
 /**
  * Parameterised SQL for the stores that read with plain statements: binds Java arrays (as PostgreSQL arrays),
@@ -138,7 +139,7 @@ public final class Sql {
             } else if (p instanceof Instant at) {
                 s.setTimestamp(i + 1, Timestamp.from(at));
             } else if (p instanceof UUID[] ids) {
-                s.setArray(i + 1, c.createArrayOf("uuid", ids));
+                s.setObject(i + 1, uuidArray(ids));
             } else if (p instanceof Long[] longs) {
                 s.setArray(i + 1, c.createArrayOf("bigint", longs));
             } else if (p instanceof Integer[] ints) {
@@ -149,14 +150,30 @@ public final class Sql {
                 s.setArray(i + 1, c.createArrayOf("boolean", booleans));
             } else if (p instanceof String[] texts) {
                 s.setArray(i + 1, c.createArrayOf("text", texts));
-            } else if (p instanceof Integer[] ints) {
-                s.setArray(i + 1, c.createArrayOf("int4", ints));
-            } else if (p instanceof Double[] doubles) {
-                s.setArray(i + 1, c.createArrayOf("float8", doubles));
             } else {
                 s.setObject(i + 1, p);
             }
         }
+    }
+
+    /**
+     * A {@code uuid[]} parameter in PostgreSQL's array syntax, for the server to parse. The driver's
+     * {@code createArrayOf} writes the same text a character at a time, each checked for quoting, which took a fifth of
+     * the service's CPU in a read that names a hundred contacts (its audit row and the erasure check of its cached
+     * answer); the ids' own text needs no quoting. Still one parameter: only ids reach the text.
+     */
+    static PGobject uuidArray(UUID[] ids) throws SQLException {
+        StringBuilder text = new StringBuilder(2 + ids.length * 37).append('{');
+        for (int i = 0; i < ids.length; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            text.append(ids[i] == null ? "NULL" : ids[i].toString());
+        }
+        PGobject array = new PGobject();
+        array.setType("uuid[]");
+        array.setValue(text.append('}').toString());
+        return array;
     }
 
     /** Where a {@link CopyWriter} puts its rows. */

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Alternated A/B of packaged builds on the analytics reads (bench/README.md, "ab reads").
+# usage: BENCH_WORK=/work/ba bench/ab/reads.sh APP_1 APP_2 [APP_1 APP_2 ...]
+#   each APP a copy of target/quarkus-app; needs the database and Neo4j store left by bench/analytics/run.sh in
+#   BENCH_WORK (default target/bench-analytics), and wrk.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work=${BENCH_WORK:-$root/target/bench-analytics}
+conns=${BENCH_AB_CONNECTIONS:-8} seconds=${BENCH_AB_SECONDS:-20}
+port=18091 mport=9000 bolt=17791 db=${BENCH_DB:-circles_bench_analytics}
+out="$work/ab-reads"; mkdir -p "$out"
+psql_() { psql -h 127.0.0.1 -U postgres -d "$db" -v ON_ERROR_STOP=1 -Atq "$@"; }
+
+# The latest run's top 20; 400 random communities of 20 members or more; 2,000 random contacts' circles.
+echo "/api/v1/influencers?limit=20" > "$out/influencers.txt"
+psql_ -c "SELECT '/api/v1/communities/' || c.id FROM analytics_community c
+          WHERE c.run_id = (SELECT id FROM analytics_run WHERE state = 'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1)
+            AND c.size >= 20 ORDER BY random() LIMIT 400" > "$out/community.txt"
+psql_ -c "SELECT '/api/v1/contacts/' || id || '/circles?depth=2' FROM contact ORDER BY random() LIMIT 2000" \
+  > "$out/circles.txt"
+export TOKEN="$("$root/bench/token.sh" "$work/keys" analyst)"
+
+pid=""
+start() {
+  HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
+  CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
+  CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
+    java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$out/service.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
+  echo "the service did not get ready" >&2; exit 1
+}
+stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+
+# One pass: wrk figures and the CPU a call of the service and of PostgreSQL, from /proc.
+pass() {
+  local f=$1 s=$2 c=$3 hz; hz=$(getconf CLK_TCK)
+  svc() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+  pg() { for p in $(pgrep -u postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s}'; }
+  local s0 p0 s1 p1 res
+  s0=$(svc); p0=$(pg)
+  res=$(URLS="$out/$f.txt" wrk -t2 -c"$c" -d"${s}s" --latency -s "$root/bench/ab/urls.lua" "http://127.0.0.1:$port")
+  s1=$(svc); p1=$(pg)
+  echo "$res" | awk -v sv=$((s1-s0)) -v pv=$((p1-p0)) -v hz="$hz" -v f="$f" -v c="$c" '
+    / 50%/ {p50=$2} / 99%/ {p99=$2} /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
+    END {printf "%s (%d connections) p50 %s p99 %s %s/s non-2xx %s service %.2f PostgreSQL %.2f ms CPU a call\n", f, c, p50, p99, rps, bad+0, sv*1000/hz/n, pv*1000/hz/n}'
+}
+
+for build in "$@"; do
+  start "$build"
+  # Warm-up, not reported: circles are walked in Neo4j until the copy of the graph in memory is read (~45 s at
+  # 100k / 1M), and the JIT compiles the three read paths for a few minutes on two cores.
+  pass circles 60 4 >/dev/null
+  for _ in 1 2 3; do pass influencers 20 "$conns" >/dev/null; pass community 20 "$conns" >/dev/null; pass circles 20 4 >/dev/null; done
+  for _ in 1 2; do
+    for f in influencers community; do echo "$(basename "$build"): $(pass $f "$seconds" "$conns")"; done
+    echo "$(basename "$build"): $(pass circles "$seconds" 4)"
+  done
+  stop
+done
