@@ -14,8 +14,8 @@ public class GraphSchema {
             "CREATE CONSTRAINT deleted_contact_id IF NOT EXISTS FOR (d:DeletedContact) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)",
             // Every question about ties starts from a contact and filters the type as it walks, so an index of the
-            // ties by type answered none, and cost every tie written a second index entry: a quarter of the time
-            // 1M ties take to write (bench/RESULTS.md, issue 17, fourteenth session). Stores made before drop it.
+            // ties by type answered none, and cost every tie written a second index entry: an eighth of the time 1M
+            // ties take to write, on average (bench/RESULTS.md, issue 17, fourteenth session). Older stores drop it.
             "DROP INDEX tie_type IF EXISTS",
             // Holds only ties that have an end: analytics asks it whether any tie has ended, and which ties written
             // before untilDay existed still lack it.
