@@ -35,19 +35,9 @@ start() {
 stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 
-# One pass: wrk figures and the CPU a call of the service and of PostgreSQL, from /proc.
-pass() {
-  local f=$1 s=$2 hz; hz=$(getconf CLK_TCK)
-  svc() { awk '{print $14+$15}' "/proc/$pid/stat"; }
-  pg() { for p in $(pgrep -u postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s}'; }
-  local s0 p0 s1 p1 res
-  s0=$(svc); p0=$(pg)
-  res=$(URLS="$work/$f.txt" wrk -t2 -c"$conns" -d"${s}s" --latency -s "$root/bench/ab/urls.lua" "http://127.0.0.1:$port")
-  s1=$(svc); p1=$(pg)
-  echo "$res" | awk -v sv=$((s1-s0)) -v pv=$((p1-p0)) -v hz="$hz" -v f="$f" '
-    / 50%/ {p50=$2} / 99%/ {p99=$2} /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
-    END {printf "%s p50 %s p99 %s %s/s non-2xx %s service %.2f PostgreSQL %.2f ms CPU a call\n", f, p50, p99, rps, bad+0, sv*1000/hz/n, pv*1000/hz/n}'
-}
+# One pass: wrk figures and the CPU a call of the service and of PostgreSQL.
+source "$root/bench/ab/pass.sh"
+pass() { ab_pass "$work/$1.txt" "$2" "$conns" "$1"; }
 
 for r in $(seq 1 "$rounds"); do
   for build in "$a" "$b"; do

@@ -1,0 +1,18 @@
+# Sourced by bench/ab/run.sh and bench/ab/reads.sh. One wrk pass against the service whose process is $pid on
+# 127.0.0.1:$port: ab_pass URL_FILE SECONDS CONNECTIONS LABEL (the token in $TOKEN). Prints p50, p99, calls a second,
+# non-2xx answers and the CPU a call of the service and of PostgreSQL, from /proc.
+ab_pass() {
+  local urls=$1 seconds=$2 connections=$3 label=$4 hz s0 p0 s1 p1 res
+  hz=$(getconf CLK_TCK)
+  s0=$(ab_cpu_service); p0=$(ab_cpu_postgres)
+  res=$(URLS="$urls" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$(dirname "${BASH_SOURCE[0]}")/urls.lua" \
+    "http://127.0.0.1:$port")
+  s1=$(ab_cpu_service); p1=$(ab_cpu_postgres)
+  echo "$res" | awk -v sv=$((s1 - s0)) -v pv=$((p1 - p0)) -v hz="$hz" -v f="$label" '
+    / 50%/ {p50=$2} / 99%/ {p99=$2} /requests in/ {n=$1} /Requests\/sec/ {rps=$2} /Non-2xx/ {bad=$NF}
+    END {printf "%s p50 %s p99 %s %s/s non-2xx %s service %.2f PostgreSQL %.2f ms CPU a call\n", f, p50, p99, rps, bad+0, sv*1000/hz/n, pv*1000/hz/n}'
+}
+ab_cpu_service() { awk '{print $14+$15}' "/proc/$pid/stat"; }
+ab_cpu_postgres() {
+  for p in $(pgrep -u postgres); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END {print s}'
+}
