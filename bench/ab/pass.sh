@@ -1,4 +1,17 @@
-# Sourced by bench/ab/run.sh and bench/ab/reads.sh. One wrk pass against the service whose process is $pid on
+# Sourced by bench/ab/run.sh and bench/ab/reads.sh.
+#
+# ab_ready: waits for the service just started in the background ($! is its process, kept in $pid) to answer its
+# readiness check on 127.0.0.1:$mport; ab_stop stops it. Sourcing this file also stops it when the script exits.
+pid=""
+ab_ready() {
+  pid=$!
+  for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
+  echo "the service did not get ready" >&2; exit 1
+}
+ab_stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
+
+# One wrk pass against the service whose process is $pid on
 # 127.0.0.1:$port: ab_pass URL_FILE SECONDS CONNECTIONS LABEL (the token in $TOKEN). Prints p50, p99, calls a second,
 # non-2xx answers and the CPU a call of the service and of PostgreSQL, from /proc.
 ab_pass() {

@@ -20,22 +20,17 @@ psql_ -c "SELECT '/api/v1/contacts/' || id || '/circles?depth=2' FROM contact OR
   > "$out/circles.txt"
 export TOKEN="$("$root/bench/token.sh" "$work/keys" analyst)"
 
-pid=""
+source "$root/bench/ab/pass.sh"
 start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
   CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
     java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$out/service.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
-  echo "the service did not get ready" >&2; exit 1
+  ab_ready
 }
-stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 
 # One pass: wrk figures and the CPU a call of the service and of PostgreSQL.
-source "$root/bench/ab/pass.sh"
 pass() { ab_pass "$out/$1.txt" "$2" "$3" "$1 ($3 connections)"; }
 
 for build in "$@"; do
@@ -48,5 +43,5 @@ for build in "$@"; do
     for f in influencers community; do echo "$(basename "$build"): $(pass $f "$seconds" "$conns")"; done
     echo "$(basename "$build"): $(pass circles "$seconds" 4)"
   done
-  stop
+  ab_stop
 done

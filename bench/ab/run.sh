@@ -21,22 +21,17 @@ for k in PATIENT CAREGIVER FAMILY PHYSICIAN NURSE OTHER_CLINICIAN COMMUNITY_LEAD
 done > "$work/list.txt"
 export TOKEN="$("$root/bench/token.sh" "$out/keys" admin)"
 
-pid=""
+source "$root/bench/ab/pass.sh"
 start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$out/keys/public.pem" DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   CIRCLES_DEMO_ENABLED=false CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$out/neo4j-contacts" CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=17688 \
   NEO4J_URI= java -Dcircles.security.rate-limits.contact-search.permits=100000000 -jar "$1/quarkus-run.jar" \
     > "$work/service.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$mport/q/health/ready" >/dev/null 2>&1 && return; sleep 0.5; done
-  echo "the service did not get ready" >&2; exit 1
+  ab_ready
 }
-stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 
 # One pass: wrk figures and the CPU a call of the service and of PostgreSQL.
-source "$root/bench/ab/pass.sh"
 pass() { ab_pass "$work/$1.txt" "$2" "$conns" "$1"; }
 
 for r in $(seq 1 "$rounds"); do
@@ -44,6 +39,6 @@ for r in $(seq 1 "$rounds"); do
     start "$build"
     for _ in 1 2 3; do pass search 20 >/dev/null; pass list 20 >/dev/null; done   # 120 s warm-up: the JIT
     for f in list search list search; do echo "round $r $(basename "$build"): $(pass $f 20)"; done
-    stop
+    ab_stop
   done
 done
