@@ -18,7 +18,7 @@ ab_pass() {
   local urls=$1 seconds=$2 connections=$3 label=$4 hz s0 p0 s1 p1 res
   hz=$(getconf CLK_TCK)
   s0=$(ab_cpu_service); p0=$(ab_cpu_postgres)
-  res=$(URLS="$urls" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$(dirname "${BASH_SOURCE[0]}")/urls.lua" \
+  res=$(URLS="$urls" wrk -t$((connections < 2 ? connections : 2)) -c"$connections" -d"${seconds}s" --latency -s "$(dirname "${BASH_SOURCE[0]}")/urls.lua" \
     "http://127.0.0.1:$port")
   s1=$(ab_cpu_service); p1=$(ab_cpu_postgres)
   echo "$res" | awk -v sv=$((s1 - s0)) -v pv=$((p1 - p0)) -v hz="$hz" -v f="$label" '

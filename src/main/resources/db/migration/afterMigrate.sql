@@ -27,7 +27,7 @@ BEGIN
     -- The audit trail's chunks (V36, V37) are written only by the owner's function.
     EXECUTE format('REVOKE ALL ON audit_contact_chunk, audit_record_chunk, audit_chunked FROM %I', app);
     EXECUTE format('GRANT SELECT ON audit_contact_chunk, audit_record_chunk, audit_chunked TO %I', app);
-    REVOKE ALL ON FUNCTION audit_event_chunk(integer, integer, interval) FROM PUBLIC;
-    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_chunk(integer, integer, interval) TO %I', app);
+    REVOKE ALL ON FUNCTION audit_event_chunk(integer, integer, interval, bigint) FROM PUBLIC;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION audit_event_chunk(integer, integer, interval, bigint) TO %I', app);
 END
 $$;

@@ -71,13 +71,15 @@ public class AuditStore {
                    (SELECT id FROM broken), (SELECT changed FROM broken)""";
 
     /**
-     * The ids of the rows naming a contact: those of its chunks (V36__audit_contacts_indexed_in_chunks.sql) and those
-     * of the rows not chunked yet, a short range at the end of the trail read through the primary key. Probed in the
+     * The ids of the rows naming a contact: those of its chunks (V36__audit_contacts_indexed_in_chunks.sql), one probe
+     * of the chunks' key per epoch (V38), and those of the rows not chunked yet, a short range at the end of the trail read through the primary key. Probed in the
      * primary key in id order, so a page of them stops at its limit.
      */
     private static final String CONTACT_ROWS = """
             id = ANY (ARRAY(
-                SELECT x FROM audit_contact_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x WHERE k.contact_id = ?
+                SELECT x FROM audit_contact_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x
+                WHERE k.epoch = ANY (ARRAY(SELECT generate_series(0, (SELECT epoch FROM audit_chunked))))
+                  AND k.contact_id = ?
                 UNION ALL
                 SELECT t.id FROM audit_event t
                 WHERE t.id > (SELECT through FROM audit_chunked) AND t.contact_ids @> ARRAY[?::uuid]))""";
@@ -88,7 +90,9 @@ public class AuditStore {
      */
     private static final String RECORD_ROWS = """
             id = ANY (ARRAY(
-                SELECT x FROM audit_record_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x WHERE k.record = ?
+                SELECT x FROM audit_record_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x
+                WHERE k.epoch = ANY (ARRAY(SELECT generate_series(0, (SELECT epoch FROM audit_chunked))))
+                  AND k.record = ?
                 UNION ALL
                 SELECT t.id FROM audit_event t
                 WHERE t.id > (SELECT through FROM audit_chunked)
@@ -206,12 +210,13 @@ public class AuditStore {
 
     /**
      * Adds the rows written since the last chunk, at most {@code maxRows}, to the contact and record chunks once there
-     * are {@code minRows} of them or the oldest has waited {@code maxWait} (through the owner's function, migrations
-     * V36 and V37); returns the rows chunked, 0 when it was not yet time.
+     * are {@code minRows} of them or the oldest has waited {@code maxWait}, in the epoch being filled or the next once
+     * that one holds {@code epochSize} chunk rows (through the owner's function, migrations V36 to V38); returns the
+     * audit rows chunked, 0 when it was not yet time.
      */
-    long chunk(int minRows, int maxRows, Duration maxWait) {
-        return Sql.query(dataSource, "SELECT audit_event_chunk(?, ?, ? * interval '1 millisecond')",
-                List.of(minRows, maxRows, maxWait.toMillis()), r -> r.getLong(1)).get(0);
+    long chunk(int minRows, int maxRows, Duration maxWait, long epochSize) {
+        return Sql.query(dataSource, "SELECT audit_event_chunk(?, ?, ? * interval '1 millisecond', ?)",
+                List.of(minRows, maxRows, maxWait.toMillis(), epochSize), r -> r.getLong(1)).get(0);
     }
 
     /** Whether the role the service connects as could change or remove audit rows: it should not. */

@@ -86,6 +86,15 @@ public interface SecurityConfig {
         /** The longest a row waits to be chunked when fewer than {@link #chunkRows()} wait. */
         @WithDefault("60s")
         Duration chunkWait();
+
+        /**
+         * Chunk rows (one per contact or record a chunk names) in one epoch of the chunks' index (V38): a chunk is
+         * added to the newest epoch only, and a search by contact or record probes every epoch once. Smaller epochs
+         * keep the part of the index a chunk writes to smaller (about 80 bytes of index a row); more of them make a
+         * search probe more often.
+         */
+        @WithDefault("250000")
+        long chunkEpochRows();
     }
 
     /** Break-the-glass: how long a clinician's emergency opening of a record grants its whole record. */

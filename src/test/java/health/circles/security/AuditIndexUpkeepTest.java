@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,9 @@ class AuditIndexUpkeepTest {
 
     @Inject
     AuditIndexUpkeep upkeep;
+
+    @Inject
+    AuditStore store;
 
     @Inject
     AgroalDataSource db;
@@ -105,6 +109,79 @@ class AuditIndexUpkeepTest {
         assertEquals(before, after.subList(1, 4));
         assertTrue(after.get(0) > after.get(1));
         assertEquals(List.of(), rowsOfRecord(java.util.UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void chunksFillEpochsAndASearchFindsRowsInEveryEpoch() throws SQLException {
+        String tag = Fixtures.uniqueTag();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < CONTACTS; i++) {
+            ids.add(Fixtures.contact().patient().tags(tag).create().id());
+        }
+        String one = ids.get(3);
+        upkeep.chunkAll(); // whatever other tests left waiting
+
+        // An epoch of one chunk row: each chunk opens the next epoch.
+        List<Long> rounds = new ArrayList<>();
+        long firstEpoch = epoch();
+        for (int round = 1; round <= 3; round++) {
+            list(tag);
+            as("admin").when().get("/api/v1/contacts/" + one).then().statusCode(200);
+            assertTrue(store.chunk(1, AuditIndexUpkeep.MAX_CHUNK_ROWS, Duration.ZERO, 1) >= LISTINGS + 1);
+            assertEquals(firstEpoch + round, epoch(), "round " + round + " in an epoch of its own");
+            assertEquals(rowsInEpoch(epoch()), epochRows(), "the epoch counts its chunk rows");
+            rounds.add(epochRows());
+        }
+        assertEquals(3 * LISTINGS, listingsOf(one).size(), "listings found in all three epochs");
+        assertEquals(1 + 3 * (LISTINGS + 1), rowsOfRecord(one).size(), "created, then read and listed in three epochs");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT count(DISTINCT epoch) FROM audit_contact_chunk WHERE contact_id = '"
+                        + one + "' AND epoch > " + firstEpoch)) {
+            r.next();
+            assertEquals(3, r.getInt(1), "the contact has a chunk row in each new epoch");
+        }
+        // Each round's chunk: the same contacts and records shown, at least the 30 contacts and their 30 records.
+        assertEquals(1, new HashSet<>(rounds).size(), "the same chunk rows each round: " + rounds);
+        assertTrue(rounds.get(0) >= 2L * CONTACTS, "contacts and records: " + rounds);
+
+        // A large epoch keeps filling the one it is in.
+        list(tag);
+        long epoch = epoch();
+        long before = epochRows();
+        assertTrue(store.chunk(1, AuditIndexUpkeep.MAX_CHUNK_ROWS, Duration.ZERO, Long.MAX_VALUE) >= LISTINGS);
+        assertEquals(epoch, epoch());
+        assertTrue(epochRows() >= before + 2L * CONTACTS, "one more chunk in the same epoch");
+        assertEquals(rowsInEpoch(epoch), epochRows(), "the epoch counts its chunk rows");
+        assertEquals(4 * LISTINGS, listingsOf(one).size());
+
+        RuntimeException refused = assertThrows(RuntimeException.class,
+                () -> store.chunk(1, AuditIndexUpkeep.MAX_CHUNK_ROWS, Duration.ZERO, 0));
+        assertEquals("22023", ((SQLException) refused.getCause()).getSQLState()); // invalid_parameter_value
+    }
+
+    private long epoch() throws SQLException {
+        return chunked("epoch");
+    }
+
+    private long epochRows() throws SQLException {
+        return chunked("epoch_rows");
+    }
+
+    private long rowsInEpoch(long epoch) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT (SELECT count(*) FROM audit_contact_chunk WHERE epoch = " + epoch
+                        + ") + (SELECT count(*) FROM audit_record_chunk WHERE epoch = " + epoch + ")")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private long chunked(String column) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT " + column + " FROM audit_chunked")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     @Test
