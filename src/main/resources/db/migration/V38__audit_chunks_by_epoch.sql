@@ -21,13 +21,20 @@ ALTER TABLE audit_contact_chunk DROP CONSTRAINT audit_contact_chunk_pkey, ADD PR
 ALTER TABLE audit_record_chunk ADD COLUMN epoch integer NOT NULL DEFAULT 0;
 ALTER TABLE audit_record_chunk DROP CONSTRAINT audit_record_chunk_pkey, ADD PRIMARY KEY (epoch, record, last_id);
 
+COMMENT ON COLUMN audit_contact_chunk.event_ids IS
+    'Ids of the chunk''s audit rows naming the contact (ascending before V38; since, in no set order, may repeat)';
+COMMENT ON COLUMN audit_record_chunk.event_ids IS
+    'Ids of the chunk''s audit rows naming the record (ascending before V38; since, in no set order, may repeat)';
+
 UPDATE audit_chunked
 SET epoch = 1
 WHERE EXISTS (SELECT 1 FROM audit_contact_chunk) OR EXISTS (SELECT 1 FROM audit_record_chunk);
 
 -- As V37's, plus the epoch: chunks the rows not yet chunked, at most max_rows of them, once there are at least
 -- min_rows or the oldest has waited max_wait, into the epoch being filled, or into the next once that one holds
--- epoch_size chunk rows. Rows are added in key order, so that consecutive entries share index pages. Returns the audit
+-- epoch_size chunk rows. Rows are added in key order, so that consecutive entries share index pages. A chunk row's ids
+-- are aggregated as they come, without sorting or removing repeats (a search only asks whether an id is among them):
+-- the planner may then group by hashing instead of sorting every (contact, row) pair. Returns the audit
 -- rows chunked (0: none yet). One caller at a time (the row lock on audit_chunked). Runs as the owner: the service's
 -- role may read the chunks but not write them (afterMigrate.sql).
 DROP FUNCTION audit_event_chunk(integer, integer, interval);
@@ -65,14 +72,14 @@ BEGIN
         filled := 0;
     END IF;
     INSERT INTO audit_contact_chunk (epoch, contact_id, last_id, event_ids)
-    SELECT era, c, upto, array_agg(DISTINCT e.id)
+    SELECT era, c, upto, array_agg(e.id)
     FROM audit_event e CROSS JOIN LATERAL unnest(e.contact_ids) AS c
     WHERE e.id > done AND e.id <= upto
     GROUP BY c
     ORDER BY c;
     GET DIAGNOSTICS contacts = ROW_COUNT;
     INSERT INTO audit_record_chunk (epoch, record, last_id, event_ids)
-    SELECT era, r, upto, array_agg(DISTINCT e.id)
+    SELECT era, r, upto, array_agg(e.id)
     FROM audit_event e CROSS JOIN LATERAL unnest(coalesce(e.record_ids, '{}') || e.resource_id) AS r
     WHERE e.id > done AND e.id <= upto AND r IS NOT NULL
     GROUP BY r
