@@ -7,6 +7,7 @@
 # random contacts of a pool of 100,000, as contacts and as records) written straight into the trail, each round
 # chunked by the build's own database function and timed; last, the service's audit search by contact (wrk, 1
 # connection, 20 s, 500 contacts of the pool). Prints the chunk times by tenth of the run and the search's latency.
+# BENCH_COLD=1 (root only) chunks one more round cold: PostgreSQL restarted and the kernel's page cache dropped first.
 # Needs PostgreSQL on 127.0.0.1:5432 with the roles of src/main/resources/db/roles/local.sql, and wrk.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,6 +28,24 @@ start() {
   ab_ready
 }
 
+# One round of listing-like rows written into the trail; the pool's contact number g is the contact md5(g)::uuid.
+write_round() {
+  psql_ -c "INSERT INTO audit_event (subject, action, resource_type, method, path, status, contact_ids, record_ids)
+            SELECT 'bench', 'list', 'contact', 'GET', '/api/v1/contacts', 200, a.ids, a.ids::text[]
+            FROM generate_series(1, $rows) AS s(i) CROSS JOIN LATERAL (
+              SELECT ARRAY(SELECT md5((1 + floor(random() * 100000)::int)::text)::uuid
+                           FROM generate_series(1, $names + 0 * s.i)) AS ids) a"
+}
+
+# Chunks what waits with the build's function ($chunk); prints the milliseconds it took.
+timed_chunk() {
+  psql_ <<SQL
+SELECT clock_timestamp() AS t0 \\gset
+$chunk \\g /dev/null
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000);
+SQL
+}
+
 for build in "$@"; do
   name=$(basename "$build")
   rm -rf "$work/neo4j"
@@ -39,18 +58,8 @@ for build in "$@"; do
   else chunk="SELECT audit_event_chunk(1, 50000, '0')"; fi
   : > "$work/$name.rounds"
   for r in $(seq 1 "$rounds"); do
-    # The pool's contact number g is the contact md5(g)::uuid.
-    psql_ -c "INSERT INTO audit_event (subject, action, resource_type, method, path, status, contact_ids, record_ids)
-              SELECT 'bench', 'list', 'contact', 'GET', '/api/v1/contacts', 200, a.ids, a.ids::text[]
-              FROM generate_series(1, $rows) AS s(i) CROSS JOIN LATERAL (
-                SELECT ARRAY(SELECT md5((1 + floor(random() * 100000)::int)::text)::uuid
-                             FROM generate_series(1, $names + 0 * s.i)) AS ids) a"
-    ms=$(psql_ <<SQL
-SELECT clock_timestamp() AS t0 \gset
-$chunk \g /dev/null
-SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000);
-SQL
-)
+    write_round
+    ms=$(timed_chunk)
     echo "$r $ms" >> "$work/$name.rounds"
   done
   total=$(psql_ -c "SELECT (SELECT count(*) FROM audit_contact_chunk) + (SELECT count(*) FROM audit_record_chunk)")
@@ -65,4 +74,14 @@ SQL
   ab_pass "$work/search.txt" 5 1 "" >/dev/null
   echo "$name: audit search by contact, 1 connection:$(ab_pass "$work/search.txt" 20 1 "")"
   ab_stop
+  if [ -n "${BENCH_COLD:-}" ]; then
+    # One more round, chunked cold: PostgreSQL restarted and the kernel's page cache dropped first (root only).
+    write_round
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main stop
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+    until pg_isready -q -h 127.0.0.1; do sleep 0.2; done
+    ms=$(timed_chunk)
+    echo "$name: one more round chunked cold (PostgreSQL restarted, page cache dropped): $ms ms"
+  fi
 done
