@@ -70,19 +70,23 @@ public class AuditStore {
                    (SELECT encode(hash, 'hex') FROM audit_event ORDER BY id DESC LIMIT 1),
                    (SELECT id FROM broken), (SELECT changed FROM broken)""";
 
+    /** Every epoch of the chunks' keys (V38), from 0 to the one being filled: a search probes each once. */
+    private static final String EVERY_EPOCH = "ARRAY(SELECT generate_series(0, (SELECT epoch FROM audit_chunked)))";
+
     /**
      * The ids of the rows naming a contact: those of its chunks (V36__audit_contacts_indexed_in_chunks.sql), one probe
-     * of the chunks' key per epoch (V38), and those of the rows not chunked yet, a short range at the end of the trail read through the primary key. Probed in the
-     * primary key in id order, so a page of them stops at its limit.
+     * of the chunks' key per epoch (V38), and those of the rows not chunked yet, a short range at the end of the trail
+     * read through the primary key. Probed in the primary key in id order, so a page of them stops at its limit.
      */
     private static final String CONTACT_ROWS = """
             id = ANY (ARRAY(
                 SELECT x FROM audit_contact_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x
-                WHERE k.epoch = ANY (ARRAY(SELECT generate_series(0, (SELECT epoch FROM audit_chunked))))
+                WHERE k.epoch = ANY (%s)
                   AND k.contact_id = ?
                 UNION ALL
                 SELECT t.id FROM audit_event t
-                WHERE t.id > (SELECT through FROM audit_chunked) AND t.contact_ids @> ARRAY[?::uuid]))""";
+                WHERE t.id > (SELECT through FROM audit_chunked) AND t.contact_ids @> ARRAY[?::uuid]))"""
+            .formatted(EVERY_EPOCH);
 
     /**
      * The ids of the rows naming a record, as their resource or among a listing's records (V32), the same way:
@@ -91,12 +95,12 @@ public class AuditStore {
     private static final String RECORD_ROWS = """
             id = ANY (ARRAY(
                 SELECT x FROM audit_record_chunk k CROSS JOIN LATERAL unnest(k.event_ids) AS x
-                WHERE k.epoch = ANY (ARRAY(SELECT generate_series(0, (SELECT epoch FROM audit_chunked))))
+                WHERE k.epoch = ANY (%s)
                   AND k.record = ?
                 UNION ALL
                 SELECT t.id FROM audit_event t
                 WHERE t.id > (SELECT through FROM audit_chunked)
-                  AND (coalesce(t.record_ids, '{}') || t.resource_id) @> ARRAY[?::text]))""";
+                  AND (coalesce(t.record_ids, '{}') || t.resource_id) @> ARRAY[?::text]))""".formatted(EVERY_EPOCH);
 
     /** Superuser, owner (or member of the owner's role), or any right beyond reading and adding rows. */
     private static final String REWRITE_RIGHTS = """
