@@ -56,6 +56,8 @@ fi
 
 # Autovacuum on for the run, as a deployment has it (bench/autovacuum.sh); the report says so.
 source "$root/bench/autovacuum.sh"
+source "$root/bench/damon.sh"
+damon_pause
 autovacuum_on psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -v ON_ERROR_STOP=1
 trap autovacuum_restore EXIT
 
@@ -140,6 +142,7 @@ neo4j="$(sed -n 's:.*<neo4j.version>\(.*\)</neo4j.version>.*:\1:p' pom.xml) with
   echo "- Machine: $(nproc) cores ($cpu), $mem RAM, $(uname -sr)"
   echo "- JDK: $jdk; service JVM options: ${java_opts:-none (JVM defaults)}"
   echo "- PostgreSQL $pg on $pg_host:$pg_port (database $db, dropped and re-created; autovacuum $autovacuum, shared_buffers $shared_buffers); Neo4j $neo4j in-process"
+  echo "- Kernel memory monitor: $DAMON_REPORT (bench/damon.sh)"
   echo "- Service start to ready: ${ready} s; peak RSS of the service process (VmHWM): $peak_rss; service CPU time: ${cpu_s} s"
   echo "- 1-minute load average on the machine during the scenario (other work included): $load"
   echo "- Database size after the run: $db_size; largest tables (estimated rows, total size):"

@@ -21,6 +21,8 @@ psql_ -c "SELECT '/api/v1/contacts/' || id || '/circles?depth=2' FROM contact OR
 export TOKEN="$("$root/bench/token.sh" "$work/keys" analyst)"
 
 source "$root/bench/ab/pass.sh"
+source "$root/bench/damon.sh"
+damon_pause
 start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \

@@ -22,6 +22,8 @@ done > "$work/list.txt"
 export TOKEN="$("$root/bench/token.sh" "$out/keys" admin)"
 
 source "$root/bench/ab/pass.sh"
+source "$root/bench/damon.sh"
+damon_pause
 start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$out/keys/public.pem" DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \

@@ -41,6 +41,8 @@ fi
 # Autovacuum on for the run, as a deployment has it: reads meet the database as autovacuum keeps it (statistics,
 # the audit trail's GIN pending lists; bench/autovacuum.sh).
 source "$HERE/../autovacuum.sh"
+source "$HERE/../damon.sh"
+damon_pause
 autovacuum_on psql -h 127.0.0.1 -U postgres
 trap autovacuum_restore EXIT
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"

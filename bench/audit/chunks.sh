@@ -18,6 +18,8 @@ mkdir -p "$work"
 psql_() { psql -h 127.0.0.1 -U postgres -d "$db" -v ON_ERROR_STOP=1 -Atq "$@"; }
 export TOKEN="$("$root/bench/token.sh" "$work/keys" admin)"
 source "$root/bench/ab/pass.sh"
+source "$root/bench/damon.sh"
+damon_pause
 
 start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \

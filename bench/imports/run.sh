@@ -26,6 +26,8 @@ java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contact
 # Autovacuum on for the run, as a deployment has it: an import into tables whose statistics stay those of empty
 # tables is planned blind (bench/autovacuum.sh, bench/README.md).
 source bench/autovacuum.sh
+source bench/damon.sh
+damon_pause
 autovacuum_on $PSQL
 trap autovacuum_restore EXIT
 

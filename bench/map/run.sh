@@ -37,6 +37,8 @@ fi
 
 $PSQL -c "DROP DATABASE IF EXISTS $DB" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
+source "$ROOT/bench/damon.sh"
+damon_pause
 "$ROOT/bench/token.sh" "$WORK/keys" admin > /dev/null # the key pair the service verifies tokens with
 echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \

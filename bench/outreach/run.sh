@@ -38,6 +38,8 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$MANAGEMENT_PORT") 2>/dev/null; then
 fi
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
+source "$ROOT/bench/damon.sh"
+damon_pause
 "$ROOT/bench/token.sh" "$WORK/keys" outreach > /dev/null # the key pair the service verifies tokens with
 echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
