@@ -199,6 +199,36 @@ class AuditIndexUpkeepTest {
         }
     }
 
+    /** V39: new lists of row ids are compressed with LZ4 where the server has it (pglz, PostgreSQL's own, where not). */
+    @Test
+    void chunkListsAreCompressedWithLz4WhereTheServerHasIt() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            boolean lz4;
+            c.setAutoCommit(false);
+            try {
+                s.execute("CREATE TEMP TABLE lz4_probe (x text COMPRESSION lz4) ON COMMIT DROP");
+                lz4 = true;
+            } catch (SQLException e) {
+                assertEquals("0A000", e.getSQLState(), e.getMessage()); // feature_not_supported: built without LZ4
+                lz4 = false;
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            try (var r = s.executeQuery("""
+                    SELECT a.attrelid::regclass::text, a.attcompression FROM pg_attribute a
+                    WHERE a.attrelid IN ('audit_contact_chunk'::regclass, 'audit_record_chunk'::regclass)
+                      AND a.attname = 'event_ids' ORDER BY 1""")) {
+                int columns = 0;
+                while (r.next()) {
+                    columns++;
+                    assertEquals(lz4 ? "l" : "", r.getString(2), r.getString(1) + ".event_ids compression");
+                }
+                assertEquals(2, columns);
+            }
+        }
+    }
+
     private static void list(String tag) {
         for (int i = 0; i < LISTINGS; i++) {
             as("admin").queryParam("tag", tag).queryParam("limit", CONTACTS).when().get("/api/v1/contacts")
