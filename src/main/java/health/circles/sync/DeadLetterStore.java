@@ -40,8 +40,8 @@ class DeadLetterStore {
                          count(*) FILTER (WHERE NOT mentions) AS n
                   FROM (SELECT position, e, (e ->> 'id' = ? OR e ->> 'from' = ? OR e ->> 'to' = ?)
                                             AS mentions
-                        FROM outbox_dead_letter, jsonb_array_elements(payload -> 'batch') e
-                        WHERE jsonb_typeof(payload -> 'batch') = 'array') x
+                        FROM outbox_dead_letter, jsonb_array_elements(CAST(payload AS jsonb) -> 'batch') e
+                        WHERE json_typeof(payload -> 'batch') = 'array') x
                   GROUP BY position) kept
             WHERE d.position = kept.position AND strpos(d.payload::text, ?) > 0""";
 
@@ -52,8 +52,8 @@ class DeadLetterStore {
             DELETE FROM outbox_dead_letter
             WHERE aggregate_id = CAST(? AS uuid)
                OR (payload -> 'batch' IS NULL AND strpos(payload::text, ?) > 0)
-               OR jsonb_array_length(CASE jsonb_typeof(payload -> 'batch') WHEN 'array'
-                                     THEN payload -> 'batch' END) = 0""";
+               OR json_array_length(CASE json_typeof(payload -> 'batch') WHEN 'array'
+                                    THEN payload -> 'batch' END) = 0""";
 
     private final AgroalDataSource dataSource;
 

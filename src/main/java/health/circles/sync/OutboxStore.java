@@ -24,12 +24,12 @@ class OutboxStore {
 
     private static final String APPEND = """
             INSERT INTO outbox (type, aggregate_id, version, payload)
-            VALUES (?, ?, ?, CAST(? AS jsonb))
+            VALUES (?, ?, ?, CAST(? AS json))
             RETURNING position""";
 
     private static final String APPEND_BATCH = """
             INSERT INTO outbox (type, aggregate_id, version, payload, items)
-            VALUES (?, ?, ?, CAST(? AS jsonb), ?)
+            VALUES (?, ?, ?, CAST(? AS json), ?)
             RETURNING position""";
 
     /** The newest position written and not yet applied; 0 when the graph is in step. */
@@ -126,7 +126,7 @@ class OutboxStore {
     private static final String DROP_APPLIED_OF = """
             DELETE FROM outbox WHERE aggregate_id = ? AND applied_at IS NOT NULL""";
     private static final String UNNAME_PENDING_OF = """
-            UPDATE outbox SET payload = payload || '{"displayName": "(erased)"}'::jsonb
+            UPDATE outbox SET payload = CAST(payload AS jsonb) || '{"displayName": "(erased)"}'::jsonb
             WHERE aggregate_id = ? AND applied_at IS NULL AND payload ->> 'displayName' IS NOT NULL""";
     // Batch rows (bulk imports) carry many contacts and ties under the job's id: the contact's items and the ties
     // that end at it leave them, applied or not (its own deletion and its ties' deletions follow in this outbox).
@@ -136,8 +136,8 @@ class OutboxStore {
                 SELECT o.position, coalesce(jsonb_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM x.id
                             AND e ->> 'from' IS DISTINCT FROM x.id AND e ->> 'to' IS DISTINCT FROM x.id),
                             '[]'::jsonb) AS items
-                FROM erased x, outbox o CROSS JOIN LATERAL jsonb_array_elements(o.payload -> 'batch') e
-                WHERE jsonb_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, x.id) > 0
+                FROM erased x, outbox o CROSS JOIN LATERAL jsonb_array_elements(CAST(o.payload AS jsonb) -> 'batch') e
+                WHERE json_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, x.id) > 0
                 GROUP BY o.position)
             UPDATE outbox o SET payload = jsonb_build_object('batch', kept.items),
                                 items = jsonb_array_length(kept.items)

@@ -48,7 +48,7 @@ class OutboxCompressionTest {
         try {
             long position = outbox.appendBatch(TieGraph.UPSERTED, UUID.randomUUID(), 0, ties);
             try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                    SELECT coalesce(pg_column_compression(payload), 'none'), jsonb_array_length(payload -> 'batch'),
+                    SELECT coalesce(pg_column_compression(payload), 'none'), json_array_length(payload -> 'batch'),
                            payload -> 'batch' -> 1999 ->> 'id', items
                     FROM outbox WHERE position = ?""")) {
                 s.setLong(1, position);
