@@ -30,7 +30,10 @@ public class TieGraph implements GraphProjection {
     // Upserts run as two statements that look ties up by id through the relationship index, rather than one MERGE
     // between the two end nodes. The index is named in a hint: a plan made while the graph held no ties (a fresh
     // store, the first import batch) scans every TIE per row, stays cached as the graph grows, and turned batches of
-    // 20k ties into minutes.
+    // 20k ties into minutes. The end contacts' index is named too: Neo4j replans a cached statement when its
+    // statistics move, and those lag behind a bulk import (the contacts' index held 1 in 35,000 while 100,000 were
+    // stored); a plan made from them during an import made a batch of 5,000 ties outlast the relay's 30 s timeout at
+    // every attempt, until the query cache was cleared (bench/RESULTS.md, eighteenth session).
     private static final String UPDATE_EXISTING = """
             UNWIND $rows AS row
             MATCH ()-[t:TIE {id: row.id}]->()
@@ -49,7 +52,9 @@ public class TieGraph implements GraphProjection {
             USING INDEX existing:TIE(id)
             WITH row WHERE existing IS NULL
             OPTIONAL MATCH (a:Contact {id: row.from})
+            USING INDEX a:Contact(id)
             OPTIONAL MATCH (b:Contact {id: row.to})
+            USING INDEX b:Contact(id)
             FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
                 CREATE (a)-[t:TIE {id: row.id}]->(b)
                 SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
