@@ -7,15 +7,15 @@
 -- database (LZ4, as V40 made it): stored in 30 ms as jsonb against 9-12 ms as json; read back as text 9-11 ms against
 -- 4 ms (bench/RESULTS.md, eighteenth session). json still checks that the text is valid JSON.
 --
--- The few statements that take a payload apart, all of them erasure's (OutboxStore, DeadLetterStore), cast it to
--- jsonb first. This rewrites both tables once; in steady state the outbox holds only rows not yet applied or not yet
+-- The few statements that take a payload apart, all of them erasure's (OutboxStore, DeadLetterStore), use json's
+-- functions, and jsonb's only to replace a key. This rewrites both tables once; in steady state the outbox holds only rows not yet applied or not yet
 -- purged.
 ALTER TABLE outbox DROP COLUMN bytes;
 ALTER TABLE outbox ALTER COLUMN payload TYPE json USING payload::json;
 ALTER TABLE outbox ADD COLUMN bytes int GENERATED ALWAYS AS (octet_length(payload::text)) STORED;
 ALTER TABLE outbox_dead_letter ALTER COLUMN payload TYPE json USING payload::json;
 
--- As V40 (a new column type keeps its compression setting only where the server has LZ4; say so again).
+-- As V40: changing a column's type resets its compression to the server's default, so LZ4 is set again.
 DO
 $$
 BEGIN

@@ -35,12 +35,12 @@ class DeadLetterStore {
      * {@code id}, {@code from} or {@code to}); the id is bound four times.
      */
     private static final String FORGET_IN_BATCHES = """
-            UPDATE outbox_dead_letter d SET payload = jsonb_build_object('batch', kept.rows), items = kept.n
-            FROM (SELECT position, coalesce(jsonb_agg(e) FILTER (WHERE NOT mentions), '[]'::jsonb) AS rows,
+            UPDATE outbox_dead_letter d SET payload = json_build_object('batch', kept.rows), items = kept.n
+            FROM (SELECT position, coalesce(json_agg(e) FILTER (WHERE NOT mentions), '[]'::json) AS rows,
                          count(*) FILTER (WHERE NOT mentions) AS n
                   FROM (SELECT position, e, (e ->> 'id' = ? OR e ->> 'from' = ? OR e ->> 'to' = ?)
                                             AS mentions
-                        FROM outbox_dead_letter, jsonb_array_elements(CAST(payload AS jsonb) -> 'batch') e
+                        FROM outbox_dead_letter, json_array_elements(payload -> 'batch') e
                         WHERE json_typeof(payload -> 'batch') = 'array') x
                   GROUP BY position) kept
             WHERE d.position = kept.position AND strpos(d.payload::text, ?) > 0""";

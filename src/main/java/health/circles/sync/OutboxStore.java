@@ -133,14 +133,14 @@ class OutboxStore {
     private static final String DROP_BATCH_ITEMS_OF = """
             WITH erased AS (SELECT CAST(? AS text) AS id),
             kept AS (
-                SELECT o.position, coalesce(jsonb_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM x.id
+                SELECT o.position, coalesce(json_agg(e) FILTER (WHERE e ->> 'id' IS DISTINCT FROM x.id
                             AND e ->> 'from' IS DISTINCT FROM x.id AND e ->> 'to' IS DISTINCT FROM x.id),
-                            '[]'::jsonb) AS items
-                FROM erased x, outbox o CROSS JOIN LATERAL jsonb_array_elements(CAST(o.payload AS jsonb) -> 'batch') e
+                            '[]'::json) AS items
+                FROM erased x, outbox o CROSS JOIN LATERAL json_array_elements(o.payload -> 'batch') e
                 WHERE json_typeof(o.payload -> 'batch') = 'array' AND strpos(o.payload::text, x.id) > 0
                 GROUP BY o.position)
-            UPDATE outbox o SET payload = jsonb_build_object('batch', kept.items),
-                                items = jsonb_array_length(kept.items)
+            UPDATE outbox o SET payload = json_build_object('batch', kept.items),
+                                items = json_array_length(kept.items)
             FROM kept WHERE o.position = kept.position""";
     private static final String FIRST_PENDING = "SELECT min(position) FROM outbox WHERE applied_at IS NULL";
     // After the erasure reached the graph: the applied rows that belong to or name the erased aggregate.
