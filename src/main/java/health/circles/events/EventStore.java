@@ -33,49 +33,96 @@ class EventStore {
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(?)";
 
     /**
-     * Numbers, in insert order, the unnumbered rows whose writing transaction has ended: a transaction id below the
-     * xmin of this statement's snapshot belongs to a transaction that committed or aborted before the snapshot, so its
-     * rows are visible now if they ever will be, and no transaction still running can add a row that would have to
-     * come before them. Positions continue from the state row, without gaps, and the state moves in the same
-     * statement; the caller holds {@link #PUBLISH_LOCK} for the transaction, so numberings never overlap.
+     * Numbers the transactions that have ended since the last numbering (table {@code change_event_group}, migration
+     * V42). A transaction id below the xmin of this statement's snapshot belongs to a transaction that committed or
+     * aborted before the snapshot, so its rows are visible now if they ever will be, and no transaction still running
+     * can add a row that would have to come before them; every transaction below the state's
+     * {@code published_horizon} is numbered already, so only the ids in between are read.
+     * <p>
+     * Transactions are numbered in transaction id order, a transaction's events in id order, so its events take
+     * consecutive positions. A group row is a run of a transaction's events with consecutive ids (a whole transaction
+     * unless another one drew ids from the sequence meanwhile): inside it, an event's position is the group's first
+     * position plus its id's distance from the group's first id, which the reads compute without counting. Whole
+     * transactions are taken until they hold at least {@code limit} events (always one, however large); the horizon
+     * moves to the first transaction left, or to the xmin when none is. Positions continue from the state row,
+     * without gaps, and the state moves in the same statement; the caller holds {@link #PUBLISH_LOCK} for the
+     * transaction, so numberings never overlap. No event row is written.
      */
     private static final String PUBLISH = """
             WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-                 state AS MATERIALIZED (SELECT last_position FROM change_event_state WHERE id = 1 FOR UPDATE),
+                 state AS MATERIALIZED (
+                     SELECT last_position, published_horizon FROM change_event_state WHERE id = 1 FOR UPDATE),
                  ready AS MATERIALIZED (
-                     SELECT e.id, row_number() OVER (ORDER BY e.id) AS n
-                     FROM change_event e, horizon h
-                     WHERE e.position IS NULL AND e.txid < h.xmin
-                     ORDER BY e.id
-                     LIMIT ?),
-                 numbered AS (
-                     UPDATE change_event e SET position = s.last_position + r.n
-                     FROM ready r, state s
-                     WHERE e.id = r.id
-                     RETURNING e.position)
-            UPDATE change_event_state SET last_position = last_position + (SELECT count(*) FROM numbered)
+                     SELECT e.txid, e.id, e.id - row_number() OVER (PARTITION BY e.txid ORDER BY e.id) AS run
+                     FROM change_event e, horizon h, state s
+                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin),
+                 runs AS MATERIALIZED (
+                     SELECT txid, min(id) AS first_id, max(id) AS last_id, count(*) AS events
+                     FROM ready GROUP BY txid, run),
+                 ranked AS MATERIALIZED (
+                     SELECT r.*,
+                            (sum(events) OVER (ORDER BY txid, first_id ROWS UNBOUNDED PRECEDING))::bigint AS through,
+                            (sum(events) OVER (ORDER BY txid))::bigint AS transaction_through,
+                            (sum(events) OVER (PARTITION BY txid))::bigint AS transaction_events
+                     FROM runs r),
+                 chosen AS MATERIALIZED (
+                     SELECT * FROM ranked WHERE transaction_through - transaction_events < ?),
+                 grouped AS (
+                     INSERT INTO change_event_group (last_position, first_position, txid, first_id, last_id)
+                     SELECT s.last_position + c.through, s.last_position + c.through - c.events + 1, c.txid,
+                            c.first_id, c.last_id
+                     FROM chosen c, state s)
+            UPDATE change_event_state
+            SET last_position = last_position + coalesce((SELECT max(through) FROM chosen), 0),
+                published_horizon = greatest(published_horizon, coalesce(
+                    (SELECT min(txid) FROM ranked WHERE transaction_through - transaction_events >= ?),
+                    (SELECT xmin FROM horizon)))
             WHERE id = 1
-            RETURNING (SELECT count(*) FROM numbered)""";
+            RETURNING coalesce((SELECT max(through) FROM chosen), 0)""";
 
     private static final String STATE = "SELECT last_position, purged_through FROM change_event_state WHERE id = 1";
 
-    /** The published events after a position, of the given types, in position order. */
+    /**
+     * The published events after a position, of the given types, in position order: the groups from the one that
+     * holds the next position on, each read from that position on through the events' key, at most {@code limit}
+     * events of each (so the sort by group and id stops after the group that completes the page).
+     */
     private static final String AFTER = """
-            SELECT position, type, subject_kind, subject_id, version, changed, related::text, occurred_at
-            FROM change_event
-            WHERE position > ? AND type = ANY(?)
-            ORDER BY position
+            SELECT g.first_position + (e.id - g.first_id), e.type, e.subject_kind, e.subject_id, e.version, e.changed,
+                   e.related::text, e.occurred_at
+            FROM change_event_group g
+            CROSS JOIN LATERAL (
+                SELECT x.id, x.type, x.subject_kind, x.subject_id, x.version, x.changed, x.related, x.occurred_at
+                FROM change_event x
+                WHERE x.txid = g.txid AND x.id <= g.last_id
+                  AND x.id >= g.first_id + greatest(0, ? - g.first_position + 1)
+                  AND x.type = ANY(?)
+                ORDER BY x.id
+                LIMIT ?) e
+            WHERE g.last_position > ?
+            ORDER BY g.last_position, e.id
             LIMIT ?""";
 
     private static final String AT = """
-            SELECT position, type, subject_kind, subject_id, version, changed, related::text, occurred_at
-            FROM change_event WHERE position = ?""";
+            SELECT g.first_position + (e.id - g.first_id), e.type, e.subject_kind, e.subject_id, e.version, e.changed,
+                   e.related::text, e.occurred_at
+            FROM (SELECT * FROM change_event_group WHERE last_position >= ? ORDER BY last_position LIMIT 1) g
+            JOIN change_event e ON e.txid = g.txid AND e.id = g.first_id + (? - g.first_position)
+            WHERE g.first_position <= ?""";
 
-    /** Past the retention: every published event up to the newest one that occurred before the cut-off. */
+    /**
+     * Past the retention: every group up to the newest one published before the cut-off, with its events. A
+     * group's events go with it, so the kept history always starts at a group's first position.
+     */
     private static final String PURGE = """
             WITH cut AS MATERIALIZED (
-                SELECT max(position) AS through FROM change_event WHERE position IS NOT NULL AND occurred_at < ?),
-                 gone AS (DELETE FROM change_event WHERE position <= (SELECT through FROM cut))
+                SELECT max(last_position) AS through FROM change_event_group WHERE published_at < ?),
+                 gone AS MATERIALIZED (
+                     DELETE FROM change_event_group WHERE last_position <= (SELECT through FROM cut)
+                     RETURNING txid, first_id, last_id),
+                 events AS (
+                     DELETE FROM change_event e USING gone g
+                     WHERE e.txid = g.txid AND e.id BETWEEN g.first_id AND g.last_id)
             UPDATE change_event_state SET purged_through = greatest(purged_through, coalesce((SELECT through FROM cut), 0))
             WHERE id = 1
             RETURNING purged_through""";
@@ -114,7 +161,7 @@ class EventStore {
         if (!locked) {
             return -1;
         }
-        return Sql.query(c, PUBLISH, List.of(limit), r -> r.getLong(1)).get(0);
+        return Sql.query(c, PUBLISH, List.of(limit, limit), r -> r.getLong(1)).get(0);
     }
 
     State state() {
@@ -122,14 +169,15 @@ class EventStore {
     }
 
     List<Stored> after(long position, String[] types, int limit) {
-        return Sql.query(dataSource, AFTER, List.of(position, types, limit), EventStore::stored);
+        return Sql.query(dataSource, AFTER, List.of(position, types, limit, position, limit), EventStore::stored);
     }
 
     Optional<Stored> at(long position) {
-        return Sql.query(dataSource, AT, List.of(position), EventStore::stored).stream().findFirst();
+        return Sql.query(dataSource, AT, List.of(position, position, position), EventStore::stored).stream()
+                .findFirst();
     }
 
-    /** Deletes the events that occurred before {@code cutoff}; returns the position purged through. */
+    /** Deletes the events published before {@code cutoff}; returns the position purged through. */
     long purge(Instant cutoff) {
         return Sql.query(dataSource, PURGE, List.of(cutoff), r -> r.getLong(1)).get(0);
     }

@@ -20,7 +20,10 @@ public interface EventsConfig {
     @WithDefault("1s")
     Duration publishInterval();
 
-    /** Events numbered per publishing transaction at most. */
+    /**
+     * Events numbered per publishing transaction: whole transactions are taken until they hold this many, and always
+     * one, however many events it wrote.
+     */
     @WithDefault("5000")
     int publishBatch();
 

@@ -325,12 +325,58 @@ class EventFeedTest {
     }
 
     @Test
-    void anAfterBelowThePurgedHistoryIsGone() {
+    void aTransactionsEventsTakeConsecutivePositionsInTheOrderTheyWereWrittenHoweverMany() throws Exception {
+        long start = head();
+        String big = UUID.randomUUID().toString().substring(0, 24);
+        String small = UUID.randomUUID().toString().substring(0, 24);
+        int many = 6_500; // more than one numbering's batch (circles.events.publish-batch, 5000): never split
+        try (Connection a = dataSource.getConnection(); Connection b = dataSource.getConnection()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            for (int i = 0; i < 3; i++) { // the two transactions' ids interleave
+                insertEvents(a, big, i, 1);
+                insertEvents(b, small, i, 1);
+            }
+            insertEvents(a, big, 3, many - 3);
+            b.commit();
+            a.commit();
+        }
+        publisher.wake();
+        List<Map<String, Object>> events = await().atMost(WAIT).until(() -> feed(start, "contact.created"),
+                l -> l.stream().filter(e -> subject(e).startsWith(big)).count() == many
+                        && l.stream().filter(e -> subject(e).startsWith(small)).count() == 3);
+        for (String prefix : List.of(big, small)) {
+            List<Map<String, Object>> of = events.stream().filter(e -> subject(e).startsWith(prefix)).toList();
+            for (int i = 0; i < of.size(); i++) {
+                assertEquals(subjectOf(prefix, i), subject(of.get(i)), "in the order written");
+                assertEquals(position(of.get(0)) + i, position(of.get(i)), "consecutive");
+            }
+        }
+        // Reading from the middle of a transaction, one event and a filtered page.
+        long middle = events.stream().filter(e -> subject(e).equals(subjectOf(big, 4_000))).mapToLong(
+                EventFeedTest::position).findFirst().orElseThrow();
+        assertEquals(subjectOf(big, 4_000), store.at(middle).orElseThrow().subjectId().toString());
+        List<Map<String, Object>> next = given().queryParam("after", middle).queryParam("types", "contact.created")
+                .queryParam("limit", 2).get("/api/v1/events").then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        assertEquals(List.of(subjectOf(big, 4_001), subjectOf(big, 4_002)), next.stream().map(
+                EventFeedTest::subject).toList());
+        assertEquals(middle + 2, position(next.get(1)));
+        assertTrue(given().queryParam("after", middle).queryParam("types", "tie.created").queryParam("limit", 10)
+                .get("/api/v1/events").then().statusCode(200).extract().jsonPath().getList("items").stream()
+                .noneMatch(e -> subject((Map<String, Object>) e).startsWith(big)), "the type filter applies inside");
+    }
+
+    @Test
+    void anAfterBelowThePurgedHistoryIsGone() throws Exception {
         long start = head();
         String id = contact().patient().create().id();
         awaitEventsOf(start, id, 1);
         long through = store.purge(Instant.now().plusSeconds(5)); // as if the retention had passed for all of them
         assertTrue(through > start);
+        // The purged groups go with their events.
+        assertEquals(0L, count("SELECT count(*) FROM change_event WHERE subject_id = CAST(? AS uuid)", id));
+        assertEquals(0L, count("SELECT count(*) FROM change_event_group WHERE last_position <= ?", through));
         given().queryParam("after", start).get("/api/v1/events").then().statusCode(410)
                 .contentType("application/problem+json").body("type", containsString("events-purged"))
                 .body("detail", containsString("retention"));
@@ -348,6 +394,37 @@ class EventFeedTest {
             s.setObject(1, subject);
             s.executeUpdate();
         }
+    }
+
+    /** {@code count} events of subjects {@code prefix}-ordinal from {@code from} on, in one statement. */
+    private static void insertEvents(Connection c, String prefix, int from, int count) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO change_event (type, subject_kind, subject_id)
+                SELECT 'contact.created', 'contact', CAST(? || lpad(to_hex(i), 12, '0') AS uuid)
+                FROM generate_series(?, ?) AS i ORDER BY i""")) {
+            s.setString(1, prefix);
+            s.setInt(2, from);
+            s.setInt(3, from + count - 1);
+            s.executeUpdate();
+        }
+    }
+
+    private long count(String sql, Object parameter) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, parameter);
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private static String subjectOf(String prefix, int ordinal) {
+        return prefix + String.format("%012x", ordinal);
+    }
+
+    private static long position(Map<String, Object> event) {
+        return ((Number) event.get("position")).longValue();
     }
 
     private String claim(UUID doctor, String patient) {
