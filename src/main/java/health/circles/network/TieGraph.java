@@ -28,16 +28,17 @@ public class TieGraph implements GraphProjection {
             ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
 
     // Upserts run as two statements that look ties up by id through the relationship index, rather than one MERGE
-    // between the two end nodes. The index is named in a hint: a plan made while the graph held no ties (a fresh
-    // store, the first import batch) scans every TIE per row, stays cached as the graph grows, and turned batches of
-    // 20k ties into minutes. The end contacts' index is named too: Neo4j replans a cached statement when its
-    // statistics move, and those lag behind a bulk import (the contacts' index held 1 in 35,000 while 100,000 were
-    // stored); a plan made from them during an import made a batch of 5,000 ties outlast the relay's 30 s timeout at
-    // every attempt, until the query cache was cleared (bench/RESULTS.md, eighteenth session).
-    private static final String UPDATE_EXISTING = """
+    // between the two end nodes. Every lookup names its index in a SEEK hint: a plan made while the graph held no
+    // ties (a fresh store, the first import batch) scans every TIE per row, stays cached as the graph grows, and
+    // turned batches of 20k ties into minutes; and Neo4j replans a cached statement when its statistics move, which
+    // lag behind a bulk import. A plain USING INDEX hint is not enough: the planner may honour it with a scan of the
+    // whole index and a filter. That is what stalled imports: replanned mid-import, UPDATE_EXISTING scanned the TIE(id)
+    // index once per row (125 million index entries for a batch of 5,000 ties against 25,000 stored), outlasted the
+    // relay's 30 s timeout at every attempt and made the batch a dead letter (bench/RESULTS.md, nineteenth session).
+    static final String UPDATE_EXISTING = """
             UNWIND $rows AS row
             MATCH ()-[t:TIE {id: row.id}]->()
-            USING INDEX t:TIE(id)
+            USING INDEX SEEK t:TIE(id)
             WHERE coalesce(t.v, -1) < row.version
             SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
                 %s, t.symmetric = row.symmetric, t.v = row.version
@@ -46,15 +47,15 @@ public class TieGraph implements GraphProjection {
     // A tie whose end is not in the graph is an error, not a silent no-op: the statement answers how many ties it
     // could not create, so that the relay retries the row and, if the end never arrives, makes it a dead letter.
     // FOREACH creates only where both ends matched; the whole transaction is rolled back when any did not.
-    private static final String CREATE_MISSING = """
+    static final String CREATE_MISSING = """
             UNWIND $rows AS row
             OPTIONAL MATCH ()-[existing:TIE {id: row.id}]->()
-            USING INDEX existing:TIE(id)
+            USING INDEX SEEK existing:TIE(id)
             WITH row WHERE existing IS NULL
             OPTIONAL MATCH (a:Contact {id: row.from})
-            USING INDEX a:Contact(id)
+            USING INDEX SEEK a:Contact(id)
             OPTIONAL MATCH (b:Contact {id: row.to})
-            USING INDEX b:Contact(id)
+            USING INDEX SEEK b:Contact(id)
             FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
                 CREATE (a)-[t:TIE {id: row.id}]->(b)
                 SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
@@ -64,10 +65,10 @@ public class TieGraph implements GraphProjection {
             RETURN count(row) AS endless, collect(row.id)[..5] AS ids
             """.formatted(SET_UNTIL_DAY);
 
-    private static final String DELETE = """
+    static final String DELETE = """
             UNWIND $rows AS row
             MATCH ()-[t:TIE {id: row.id}]->()
-            USING INDEX t:TIE(id)
+            USING INDEX SEEK t:TIE(id)
             WHERE t.v IS NULL OR t.v < row.version
             DELETE t
             """;
