@@ -102,7 +102,7 @@ echo "== floor: COPY into $FLOOR_DB + UNWIND CREATE into a fresh Neo4j"
 for f in $(ls src/main/resources/db/migration/V*.sql | sort -V); do
   $PSQL -d $FLOOR_DB -v ON_ERROR_STOP=1 -f "$f" > /dev/null
 done
-java ${BENCH_JAVA_OPTS:--Xmx4g} -cp "$CP" bench/imports/Floor.java "$WORK/net/network.ndjson" \
+java ${BENCH_FLOOR_JAVA_OPTS:--Xmx4g} -cp "$CP" bench/imports/Floor.java "$WORK/net/network.ndjson" \
   "jdbc:postgresql://127.0.0.1:5432/$FLOOR_DB" "$WORK/floor-neo4j" "$FLOOR_BOLT" | tee "$WORK/floor.json"
 
 python3 - "$started" "$uploaded" "$postgres_done" "$graph_done" "$WORK" "$cpu_before" "$cpu_after" <<'PY'
