@@ -62,11 +62,10 @@ class EventStore {
                  ranked AS MATERIALIZED (
                      SELECT r.*,
                             (sum(events) OVER (ORDER BY txid, first_id ROWS UNBOUNDED PRECEDING))::bigint AS through,
-                            (sum(events) OVER (ORDER BY txid))::bigint AS transaction_through,
-                            (sum(events) OVER (PARTITION BY txid))::bigint AS transaction_events
+                            (sum(events) OVER (ORDER BY txid) - sum(events) OVER (PARTITION BY txid))::bigint
+                                AS before_transaction
                      FROM runs r),
-                 chosen AS MATERIALIZED (
-                     SELECT * FROM ranked WHERE transaction_through - transaction_events < ?),
+                 chosen AS MATERIALIZED (SELECT * FROM ranked WHERE before_transaction < ?),
                  grouped AS (
                      INSERT INTO change_event_group (last_position, first_position, txid, first_id, last_id)
                      SELECT s.last_position + c.through, s.last_position + c.through - c.events + 1, c.txid,
@@ -75,7 +74,7 @@ class EventStore {
             UPDATE change_event_state
             SET last_position = last_position + coalesce((SELECT max(through) FROM chosen), 0),
                 published_horizon = greatest(published_horizon, coalesce(
-                    (SELECT min(txid) FROM ranked WHERE transaction_through - transaction_events >= ?),
+                    (SELECT min(txid) FROM ranked WHERE txid > (SELECT max(txid) FROM chosen)),
                     (SELECT xmin FROM horizon)))
             WHERE id = 1
             RETURNING coalesce((SELECT max(through) FROM chosen), 0)""";
@@ -161,7 +160,7 @@ class EventStore {
         if (!locked) {
             return -1;
         }
-        return Sql.query(c, PUBLISH, List.of(limit, limit), r -> r.getLong(1)).get(0);
+        return Sql.query(c, PUBLISH, List.of(limit), r -> r.getLong(1)).get(0);
     }
 
     State state() {
