@@ -43,8 +43,10 @@ class EventStore {
      * consecutive positions. A group row is a run of a transaction's events with consecutive ids (a whole transaction
      * unless another one drew ids from the sequence meanwhile): inside it, an event's position is the group's first
      * position plus its id's distance from the group's first id, which the reads compute without counting. Whole
-     * transactions are taken until they hold at least {@code limit} events (always one, however large); the horizon
-     * moves to the first transaction left, or to the xmin when none is. Positions continue from the state row,
+     * transactions are taken until they hold at least {@code limit} events (always one, however large): the events
+     * read are those of the transactions up to the one holding the {@code limit}-th pending event, found by walking
+     * the key that far, so a backlog of a million events is not read again by each numbering. The horizon moves to
+     * the first transaction left, or to the xmin when none is. Positions continue from the state row,
      * without gaps, and the state moves in the same statement; the caller holds {@link #PUBLISH_LOCK} for the
      * transaction, so numberings never overlap. No event row is written.
      */
@@ -52,32 +54,36 @@ class EventStore {
             WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
                  state AS MATERIALIZED (
                      SELECT last_position, published_horizon FROM change_event_state WHERE id = 1 FOR UPDATE),
+                 last AS MATERIALIZED (
+                     SELECT e.txid FROM change_event e, horizon h, state s
+                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin
+                     ORDER BY e.txid, e.id OFFSET greatest(?, 1) - 1 LIMIT 1),
                  ready AS MATERIALIZED (
                      SELECT e.txid, e.id, e.id - row_number() OVER (PARTITION BY e.txid ORDER BY e.id) AS run
                      FROM change_event e, horizon h, state s
-                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin),
+                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin
+                       AND e.txid <= coalesce((SELECT txid FROM last), h.xmin)),
                  runs AS MATERIALIZED (
                      SELECT txid, min(id) AS first_id, max(id) AS last_id, count(*) AS events
                      FROM ready GROUP BY txid, run),
                  ranked AS MATERIALIZED (
                      SELECT r.*,
-                            (sum(events) OVER (ORDER BY txid, first_id ROWS UNBOUNDED PRECEDING))::bigint AS through,
-                            (sum(events) OVER (ORDER BY txid) - sum(events) OVER (PARTITION BY txid))::bigint
-                                AS before_transaction
+                            (sum(events) OVER (ORDER BY txid, first_id ROWS UNBOUNDED PRECEDING))::bigint AS through
                      FROM runs r),
-                 chosen AS MATERIALIZED (SELECT * FROM ranked WHERE before_transaction < ?),
                  grouped AS (
                      INSERT INTO change_event_group (last_position, first_position, txid, first_id, last_id)
-                     SELECT s.last_position + c.through, s.last_position + c.through - c.events + 1, c.txid,
-                            c.first_id, c.last_id
-                     FROM chosen c, state s)
+                     SELECT s.last_position + r.through, s.last_position + r.through - r.events + 1, r.txid,
+                            r.first_id, r.last_id
+                     FROM ranked r, state s)
             UPDATE change_event_state
-            SET last_position = last_position + coalesce((SELECT max(through) FROM chosen), 0),
+            SET last_position = last_position + coalesce((SELECT max(through) FROM ranked), 0),
                 published_horizon = greatest(published_horizon, coalesce(
-                    (SELECT min(txid) FROM ranked WHERE txid > (SELECT max(txid) FROM chosen)),
+                    (SELECT e.txid FROM change_event e, horizon h
+                     WHERE e.txid > (SELECT max(txid) FROM ranked) AND e.txid < h.xmin
+                     ORDER BY e.txid, e.id LIMIT 1),
                     (SELECT xmin FROM horizon)))
             WHERE id = 1
-            RETURNING coalesce((SELECT max(through) FROM chosen), 0)""";
+            RETURNING coalesce((SELECT max(through) FROM ranked), 0)""";
 
     private static final String STATE = "SELECT last_position, purged_through FROM change_event_state WHERE id = 1";
 
