@@ -16,6 +16,7 @@ TIES=${BENCH_TIES:-$((CONTACTS * 10))}
 HEAP=${BENCH_HEAP:-3g}
 KS=${BENCH_KS:-10 50}
 MODEL=${BENCH_MODEL:-}            # e.g. '"model":{"scale":0.03}' ; empty: the configured defaults
+EDITS=${BENCH_EDITS:-1 1000}      # ties created through the API before each seeds call after the edits
 PY=/usr/bin/python3
 BASE=http://127.0.0.1:$PORT
 MANAGEMENT=http://127.0.0.1:$MANAGEMENT_PORT
@@ -83,12 +84,56 @@ for K in $KS; do
     RESULTS+=("$K" "$PASS" "$SECS" "$OUT")
   done
 done
+# Then, after each round of edits (ties created through the API, between contacts drawn with a fixed seed), one k = 10
+# request that waits for them to reach the graph: the cached graph is brought up to date, or read again.
+ADMIN="Authorization: Bearer $("$ROOT/bench/token.sh" "$WORK/keys" admin)"
+EDITED=()
+ROUND=0
+for E in $EDITS; do
+  ROUND=$((ROUND + 1))
+  $PY - "$GRAPH/contacts.csv" "$E" "$ROUND" > "$WORK/edits-$ROUND.txt" <<'PY'
+import csv, random, sys
+ids = [row[0] for row in csv.reader(open(sys.argv[1]))][1:]
+rnd = random.Random(1000 + int(sys.argv[3]))
+for _ in range(int(sys.argv[2])):
+    a, b = rnd.sample(ids, 2)
+    print('{"from":"%s","to":"%s","type":"FRIEND_OF","declaredStrength":0.7}' % (a, b))
+PY
+  E0=$(date +%s.%N)
+  POSITION=0
+  CREATED=0
+  while read -r TIE; do
+    P=$(curl -s -o /dev/null -D - -X POST -H "$ADMIN" -H 'Content-Type: application/json' -d "$TIE" "$BASE/api/v1/ties" \
+      | tr -d '\r' | awk 'tolower($1) == "graph-position:" {print $2}')
+    if [ -n "$P" ]; then
+      CREATED=$((CREATED + 1))
+      if [ "$P" -gt "$POSITION" ]; then POSITION=$P; fi
+    fi
+  done < "$WORK/edits-$ROUND.txt"
+  E1=$(date +%s.%N)
+  OUT=$WORK/seeds-edit-$ROUND.json
+  BODY="{\"network\":true,\"k\":10,\"channel\":\"EMAIL\",\"consistentWith\":$POSITION${MODEL:+,$MODEL}}"
+  SECS=$(curl -s -o "$OUT" -w '%{time_total}' -X POST -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" \
+    "$BASE/api/v1/outreach/seeds")
+  echo "after $CREATED ties created ($(awk "BEGIN {printf \"%.1f\", $E1 - $E0}") s): k=10 $SECS s"
+  EDITED+=("$E" "$CREATED" "$SECS" "$OUT")
+done
 kill $SAMPLER 2>/dev/null || true
 RSS=$(awk '/^VmHWM/ {print int($2/1024)}' /proc/$SERVICE/status 2>/dev/null || echo 0)
 
-$PY - "$WORK/results.json" "$CONTACTS" "$TIES" "$NEO" "$T0" "$T1" "$T2" "$RSS" "$LOADLOG" "$MODEL" "${RESULTS[@]}" <<'PY'
+$PY - "$WORK/results.json" "$CONTACTS" "$TIES" "$NEO" "$T0" "$T1" "$T2" "$RSS" "$LOADLOG" "$MODEL" "${EDITED[*]}" "${RESULTS[@]}" <<'PY'
 import json, sys
-out, contacts, ties, neo, t0, t1, t2, rss, loadlog, model, *rest = sys.argv[1:]
+out, contacts, ties, neo, t0, t1, t2, rss, loadlog, model, edited, *rest = sys.argv[1:]
+edited = edited.split()
+after_edits = []
+for i in range(0, len(edited), 4):
+    asked, created, secs, path = edited[i:i + 4]
+    a = json.load(open(path))
+    g = a.get("graph", {})
+    after_edits.append({"ties_asked": int(asked), "ties_created": int(created), "seconds": float(secs),
+                        "graph_read": g.get("read"), "graph_load_ms": g.get("loadMillis"),
+                        "contacts_reread": g.get("contactsReread"), "timings_ms": a.get("timings"),
+                        "seeds": len(a.get("seeds", [])), "error": None if "seeds" in a else a})
 load = [float(x) for x in open(loadlog).read().split()] or [0.0]
 runs = []
 for i in range(0, len(rest), 4):
@@ -110,7 +155,7 @@ res = {"contacts": int(contacts), "ties": int(ties), "model_override": model or 
        "load": {"postgres_copy_s": round(float(t1) - float(t0), 1), "neo4j": json.loads(neo) if neo else None},
        "service_peak_rss_mib": int(rss),
        "load_average": {"min": min(load), "mean": round(sum(load) / len(load), 1), "max": max(load)},
-       "runs": runs}
+       "runs": runs, "after_edits": after_edits}
 json.dump(res, open(out, "w"), indent=2)
 print(json.dumps(res, indent=2))
 print()
@@ -125,4 +170,11 @@ for r in runs:
         c[0], c[1], c[2], c[3], nv[0], nv[1], nv[2], g[0], g[1], g[2],
         "n/a" if g[3] is None else "%+.1f %%" % (100 * g[3]), r["sets"], r["sets_wanted"], ", capped" if r["capped"] else "",
         r["choice"]))
+if after_edits:
+    print()
+    print("| after ties created | k = 10 time s | graph | contacts read again | graph read ms |")
+    print("|---:|---:|---|---:|---:|")
+    for e in after_edits:
+        print("| %d | %.2f | %s | %s | %s |" % (e["ties_created"], e["seconds"], e["graph_read"], e["contacts_reread"],
+                                          e["graph_load_ms"]))
 PY

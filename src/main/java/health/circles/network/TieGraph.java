@@ -95,8 +95,13 @@ public class TieGraph implements GraphProjection {
         return row;
     }
 
+    /**
+     * The outbox payload of a tie's removal. The ends are not needed to delete it; they tell a copy of the graph
+     * elsewhere (the seeds' influence graph) whose ties changed, and let an erasure find the row by either end.
+     */
     public static Map<String, Object> deleted(Tie t) {
-        return Map.of("id", t.id.toString(), "version", t.version + 1);
+        return Map.of("id", t.id.toString(), "from", t.fromId.toString(), "to", t.toId.toString(),
+                "version", t.version + 1);
     }
 
     /**

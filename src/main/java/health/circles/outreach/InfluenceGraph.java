@@ -28,23 +28,35 @@ public final class InfluenceGraph {
     final int[] degree;
     final long ties;
     final GraphVersion version;
+    /** When the whole graph was last read from the store; reads of changed contacts since do not move it. */
     final Instant loadedAt;
+    /** How long this graph's own read took: the whole graph, or the changed contacts. */
     final long loadMillis;
+    /** How this graph was read. */
+    final Read read;
+    /** Contacts whose ties were read again for this graph (0 for a whole read). */
+    final int reread;
+    /** The ties it was made from, which the next change starts from. */
+    final StoredTies stored;
 
-    InfluenceGraph(UUID[] ids, int[] arcFrom, int[] arcTo, float[] arcStrength, int arcs, int[] degree, long ties,
-                   GraphVersion version, Instant loadedAt, long loadMillis) {
-        this.n = ids.length;
-        this.msb = new long[n];
-        this.lsb = new long[n];
-        for (int i = 0; i < n; i++) {
-            msb[i] = ids[i].getMostSignificantBits();
-            lsb[i] = ids[i].getLeastSignificantBits();
-        }
+    /** How a graph came to be: read whole from the store, or from the one before it and the contacts that changed. */
+    public enum Read {
+        FULL, CHANGES
+    }
+
+    InfluenceGraph(StoredTies stored, int[] arcFrom, int[] arcTo, float[] arcStrength, int arcs, int[] degree,
+                   GraphVersion version, Instant loadedAt, long loadMillis, Read read, int reread) {
+        this.n = stored.size();
+        this.msb = stored.msb;
+        this.lsb = stored.lsb;
+        this.stored = stored;
         this.degree = degree;
-        this.ties = ties;
+        this.ties = stored.ties();
         this.version = version;
         this.loadedAt = loadedAt;
         this.loadMillis = loadMillis;
+        this.read = read;
+        this.reread = reread;
         this.outStart = new int[n + 1];
         this.outTo = new int[arcs];
         this.outStrength = new float[arcs];
@@ -69,27 +81,12 @@ public final class InfluenceGraph {
 
     /** The node of a contact id, or -1 when the graph does not hold it. */
     public int node(UUID id) {
-        long m = id.getMostSignificantBits();
-        long l = id.getLeastSignificantBits();
-        int lo = 0;
-        int hi = n - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = msb[mid] != m ? Long.compare(msb[mid], m) : Long.compare(lsb[mid], l);
-            if (c < 0) {
-                lo = mid + 1;
-            } else if (c > 0) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
+        return StoredTies.search(msb, lsb, n, id.getMostSignificantBits(), id.getLeastSignificantBits());
     }
 
     /** Bytes held by the arrays, roughly. */
     public long bytes() {
-        return 16L * n + 8L * (n + 1) + 4L * n + 16L * arcs();
+        return 16L * n + 8L * (n + 1) + 4L * n + 16L * arcs() + 4L * (n + 1) + 9L * stored.ties();
     }
 
     /** Counting sort of the arcs by {@code key}, then each row ordered by (other end, strength). */

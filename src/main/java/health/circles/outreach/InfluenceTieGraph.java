@@ -9,7 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
@@ -20,7 +24,8 @@ import org.neo4j.driver.exceptions.Neo4jException;
 
 /**
  * Reads the contacts and the active ties from Neo4j into an {@link InfluenceGraph}: contacts numbered in id order,
- * one or two influence arcs per tie by its type's flow. 503 when the graph cannot be read.
+ * one or two influence arcs per tie by its type's flow. Whole ({@link #load}), or as a graph read before changed
+ * ({@link #refresh}): every contact's id, and the ties of the contacts named. 503 when the graph cannot be read.
  */
 @ApplicationScoped
 public class InfluenceTieGraph {
@@ -45,6 +50,22 @@ public class InfluenceTieGraph {
             RETURN id(a) AS node, a.id AS id, ends, types, strengths"""
             .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
+    /** Every contact's id: which contacts came and went since a graph was read (a few hundred ms at 100k). */
+    private static final String CONTACT_IDS = "MATCH (a:Contact) RETURN a.id AS id";
+
+    /** The active ties out of the contacts named, their far ends by id: what changed contacts hold now. */
+    private static final String TIES_OF = """
+            UNWIND $ids AS id
+            MATCH (a:Contact {id: id})
+            CALL (a) {
+              MATCH (a)-[t:TIE]->(b:Contact)
+              WHERE %s
+              RETURN collect(b.id) AS ends, collect(t.type) AS types,
+                     collect(coalesce(toFloat(t.strength), 0.0)) AS strengths
+            }
+            RETURN a.id AS id, ends, types, strengths"""
+            .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
+
     private final Driver driver;
     private final Clock clock = Clock.systemUTC();
 
@@ -55,13 +76,96 @@ public class InfluenceTieGraph {
     /** The graph as it is now, stamped with {@code version}. */
     InfluenceGraph load(GraphVersion version) {
         long started = System.nanoTime();
-        try (Session session = driver.session()) {
-            Read read = session.executeRead(tx -> {
-                Read rows = new Read();
-                tx.run(GRAPH).forEachRemaining(rows::add);
-                return rows;
+        Read read = inRead(tx -> {
+            Read rows = new Read();
+            tx.run(GRAPH).forEachRemaining(rows::add);
+            return rows;
+        });
+        StoredTies stored = read.stored();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        InfluenceGraph graph = stored.graph(version, clock.instant(), millis, InfluenceGraph.Read.FULL, 0);
+        LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
+                version.appliedPosition(), graph.n, graph.ties, graph.arcs(), millis);
+        return graph;
+    }
+
+    /**
+     * {@code before} as the graph is now, stamped with {@code version}: the contacts it holds read again (those gone
+     * leave with the ties that end at them), and the ties read again of the contacts in {@code changed} and of every
+     * contact new to it; the other contacts keep their ties. {@code changed} must name every contact whose ties out
+     * changed since {@code before} was read. Empty when more than {@code limit} contacts would be read: reading the
+     * whole graph is then as quick.
+     */
+    Optional<InfluenceGraph> refresh(InfluenceGraph before, GraphVersion version, Set<UUID> changed, int limit) {
+        long started = System.nanoTime();
+        StoredTies held = before.stored;
+        Optional<Reread> read = inRead(tx -> {
+            List<UUID> now = new ArrayList<>();
+            tx.run(CONTACT_IDS).forEachRemaining(r -> {
+                UUID id = Ids.orNull(r.get("id").isNull() ? null : r.get("id").asString());
+                if (id != null) {
+                    now.add(id);
+                }
             });
-            return read.graph(version, started, clock);
+            UUID[] contacts = now.stream().sorted().distinct().toArray(UUID[]::new);
+            List<String> names = new ArrayList<>();
+            for (UUID id : contacts) {
+                if (changed.contains(id) || held.number(id) < 0) {
+                    names.add(id.toString());
+                }
+            }
+            if (names.size() > limit) {
+                return Optional.empty();
+            }
+            Map<UUID, StoredTies.Out> ties = new HashMap<>();
+            for (String id : names) {
+                ties.put(UUID.fromString(id), StoredTies.Out.NONE); // a contact gone meanwhile is not matched
+            }
+            tx.run(TIES_OF, Map.of("ids", names)).forEachRemaining(r ->
+                    ties.put(UUID.fromString(r.get("id").asString()), out(r)));
+            return Optional.of(new Reread(contacts, ties));
+        });
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredTies stored = held.with(read.get().contacts(), read.get().ties());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        InfluenceGraph graph = stored.graph(version, before.loadedAt, millis, InfluenceGraph.Read.CHANGES,
+                read.get().ties().size());
+        LOG.debugf("Influence graph brought from position %d to %d: %d contacts read again, %d contacts, %d ties "
+                        + "in %d ms", before.version.appliedPosition(), version.appliedPosition(),
+                read.get().ties().size(), graph.n, graph.ties, millis);
+        return Optional.of(graph);
+    }
+
+    private record Reread(UUID[] contacts, Map<UUID, StoredTies.Out> ties) {
+    }
+
+    /** A contact's ties as {@link #TIES_OF} returns them. */
+    private static StoredTies.Out out(Record r) {
+        List<Value> ends = r.get("ends").asList(v -> v);
+        List<String> types = r.get("types").asList(v -> v.isNull() ? null : v.asString());
+        List<Double> strengths = r.get("strengths").asList(Value::asDouble);
+        UUID[] far = new UUID[ends.size()];
+        byte[] flows = new byte[ends.size()];
+        float[] s = new float[ends.size()];
+        for (int i = 0; i < far.length; i++) {
+            far[i] = Ids.orNull(ends.get(i).isNull() ? null : ends.get(i).asString());
+            flows[i] = (byte) InfluenceModel.flow(types.get(i)).ordinal();
+            s[i] = strength(strengths.get(i));
+        }
+        return new StoredTies.Out(far, flows, s);
+    }
+
+    /** A stored strength as the model takes it: 0 where it is missing, negative or not finite. */
+    private static float strength(double stored) {
+        float s = (float) stored;
+        return !(s >= 0) || Float.isInfinite(s) ? 0 : s;
+    }
+
+    private <T> T inRead(org.neo4j.driver.TransactionCallback<T> work) {
+        try (Session session = driver.session()) {
+            return session.executeRead(work);
         } catch (Neo4jException e) {
             LOG.warnf("Influence graph not readable: %s", e.getMessage());
             throw new Unavailable("graph-unavailable", "Graph unavailable",
@@ -101,45 +205,63 @@ public class InfluenceTieGraph {
                     tieFlow = Arrays.copyOf(tieFlow, grown);
                     tieStrength = Arrays.copyOf(tieStrength, grown);
                 }
-                float s = strengths.get(i).floatValue();
                 tieFrom[ties] = row;
                 tieTo[ties] = ends.get(i);
                 tieFlow[ties] = (byte) InfluenceModel.flow(types.get(i)).ordinal();
-                tieStrength[ties] = !(s >= 0) || Float.isInfinite(s) ? 0 : s;
+                tieStrength[ties] = strength(strengths.get(i));
                 ties++;
             }
         }
 
-        /** Numbers the contacts in id order and turns each tie into one or two influence arcs by its type's flow. */
-        InfluenceGraph graph(GraphVersion version, long started, Clock clock) {
+        /**
+         * Numbers the contacts in id order and keeps each tie by the number of the contact it leaves (rows are read
+         * a contact at a time, so a contact's ties are together); ties to a node that is not a contact read, and ties
+         * from a contact to itself, are left out.
+         */
+        StoredTies stored() {
             int n = ids.size();
             Integer[] byId = new Integer[n];
             for (int i = 0; i < n; i++) {
                 byId[i] = i;
             }
             Arrays.sort(byId, (x, y) -> ids.get(x).compareTo(ids.get(y)));
-            UUID[] sorted = new UUID[n];
+            long[] msb = new long[n];
+            long[] lsb = new long[n];
             int[] numberOfRow = new int[n];
             for (int number = 0; number < n; number++) {
-                sorted[number] = ids.get(byId[number]);
+                UUID id = ids.get(byId[number]);
+                msb[number] = id.getMostSignificantBits();
+                lsb[number] = id.getLeastSignificantBits();
                 numberOfRow[byId[number]] = number;
             }
             NodeIndex index = new NodeIndex(nodes, numberOfRow, n);
-            Arcs arcs = new Arcs(n);
-            InfluenceModel.Flow[] flows = InfluenceModel.Flow.values();
+            int[] start = new int[n + 1];
+            int[] far = new int[ties];
             for (int i = 0; i < ties; i++) {
                 int a = numberOfRow[tieFrom[i]];
                 int b = index.get(tieTo[i]);
-                if (b >= 0 && a != b) {
-                    arcs.add(a, b, flows[tieFlow[i]], tieStrength[i]);
+                far[i] = b >= 0 && a != b ? b : -1;
+                if (far[i] >= 0) {
+                    start[a + 1]++;
                 }
             }
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            InfluenceGraph graph = new InfluenceGraph(sorted, arcs.from, arcs.to, arcs.strength, arcs.size,
-                    arcs.degree, arcs.ties, version, clock.instant(), millis);
-            LOG.infof("Influence graph read at position %d: %d contacts, %d ties, %d arcs in %d ms",
-                    version.appliedPosition(), graph.n, graph.ties, graph.arcs(), millis);
-            return graph;
+            for (int i = 0; i < n; i++) {
+                start[i + 1] += start[i];
+            }
+            int kept = start[n];
+            int[] fill = Arrays.copyOf(start, n);
+            int[] to = new int[kept];
+            byte[] flow = new byte[kept];
+            float[] strength = new float[kept];
+            for (int i = 0; i < ties; i++) {
+                if (far[i] >= 0) {
+                    int at = fill[numberOfRow[tieFrom[i]]]++;
+                    to[at] = far[i];
+                    flow[at] = tieFlow[i];
+                    strength[at] = tieStrength[i];
+                }
+            }
+            return new StoredTies(msb, lsb, start, to, flow, strength);
         }
     }
 
@@ -174,46 +296,4 @@ public class InfluenceTieGraph {
     private static int grown(int size) {
         return Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8L, size * 3L / 2));
     }
-
-    /** Growable arc lists: one or two influence arcs per tie, by its type's flow. */
-    private static final class Arcs {
-        int[] from = new int[1024];
-        int[] to = new int[1024];
-        float[] strength = new float[1024];
-        int size;
-        long ties;
-        final int[] degree;
-
-        Arcs(int nodes) {
-            degree = new int[nodes];
-        }
-
-        void add(int a, int b, InfluenceModel.Flow flow, float s) {
-            ties++;
-            degree[a]++;
-            degree[b]++;
-            switch (flow) {
-                case FORWARD -> arc(a, b, s);
-                case BACKWARD -> arc(b, a, s);
-                case BOTH -> {
-                    arc(a, b, s);
-                    arc(b, a, s);
-                }
-            }
-        }
-
-        private void arc(int a, int b, float s) {
-            if (size == from.length) {
-                int grown = grown(size);
-                from = Arrays.copyOf(from, grown);
-                to = Arrays.copyOf(to, grown);
-                strength = Arrays.copyOf(strength, grown);
-            }
-            from[size] = a;
-            to[size] = b;
-            strength[size] = s;
-            size++;
-        }
-    }
-
 }

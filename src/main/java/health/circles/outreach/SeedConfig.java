@@ -84,6 +84,18 @@ public interface SeedConfig {
     Duration graphMaxAge();
 
     /**
+     * Contacts whose ties are read again, at most, to bring a loaded graph up to date after changes ({@link
+     * InfluenceGraphs}); past it the whole graph is read again, which costs about as much (reading 100k contacts'
+     * ties whole took 5 s at 1M ties).
+     */
+    @WithDefault("20000")
+    int graphChangesMaxContacts();
+
+    /** Tie changes in the outbox, at most, that a loaded graph is brought up to date by; past it it is read again. */
+    @WithDefault("200000")
+    long graphChangesMaxTies();
+
+    /**
      * Threads that draw a selection's reverse-reachable sets. Set i depends on the seed and its number alone and the
      * bounds are checked between batches whose sizes depend only on the sets before, so the answer is the same on any
      * number of threads.

@@ -128,6 +128,13 @@ public record SeedSelection(
     @Schema(name = "SeedGraph")
     public record SeedGraphView(long appliedPosition, int contacts, long ties, int arcs,
                                 @Schema(description = "Served from memory (false: read from Neo4j for this request)") boolean cached,
-                                long loadMillis) {
+                                @Schema(description = "How long the graph's latest read took: the whole graph, or the changed contacts' ties") long loadMillis,
+                                @Schema(description = "How this request had the graph: MEMORY (unchanged since read), CHANGES (the contacts whose ties changed were read again), FULL (read whole)") String read,
+                                @Schema(description = "Contacts whose ties were read again for a CHANGES read; 0 otherwise") int contactsReread) {
+
+        static SeedGraphView of(InfluenceGraph g, boolean cached) {
+            return new SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(), cached, g.loadMillis,
+                    cached ? "MEMORY" : g.read.name(), cached ? 0 : g.reread);
+        }
     }
 }

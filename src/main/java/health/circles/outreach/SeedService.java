@@ -187,8 +187,7 @@ public class SeedService {
                         placed.notInGraph()),
                 r.k(), r.channel(), modelView(settings, flows), settings.seed(), done, eligible.count(), rows,
                 new StrategyComparison.Winner(strategies.get(best), overRunnerUp, overRandom),
-                new SeedSelection.SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(),
-                        loaded.wasCached(), g.loadMillis),
+                SeedSelection.SeedGraphView.of(g, loaded.wasCached()),
                 trace.timings, trace.notes);
     }
 
@@ -798,8 +797,7 @@ public class SeedService {
                 new SeedSelection.SeedBaseline("TOP_K_BY_DEGREE", naiveSeeds, naiveCoverage),
                 new SeedSelection.SeedComparison(round(gain.mean()), round(gain.low()), round(gain.high()),
                         measured.theirs().mean() > 0 ? round(gain.mean() / measured.theirs().mean()) : null),
-                new SeedSelection.SeedGraphView(g.version.appliedPosition(), g.size(), g.ties, g.arcs(),
-                        loaded.wasCached(), g.loadMillis),
+                SeedSelection.SeedGraphView.of(g, loaded.wasCached()),
                 trace.timings, trace.notes);
     }
 

@@ -7,6 +7,8 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Records, inside the caller's transaction, a change that the graph must see; the relay carries it to Neo4j. */
@@ -68,6 +70,20 @@ public class Outbox {
     public void forgetErased(UUID aggregateId) {
         store.forgetErased(aggregateId);
         deadLetters.forget(aggregateId);
+    }
+
+    /**
+     * The {@code field} of each change of the given types after position {@code after} up to {@code through}, in no
+     * particular order ("" for a change without it); a batch row gives its items'. Empty when the span holds more than
+     * {@code limit} such changes. Rows purged since ({@link OutboxPurge}, erasure) are not seen.
+     */
+    public Optional<List<String>> fieldOfChanges(long after, long through, Set<String> types, String field,
+                                                 long limit) {
+        String[] named = types.toArray(String[]::new);
+        if (store.changesBetween(after, through, named) > limit) {
+            return Optional.empty();
+        }
+        return Optional.of(store.fieldOfChangesBetween(after, through, named, field));
     }
 
     /** The position of the first row the graph has not applied yet; {@link Long#MAX_VALUE} when none waits. */

@@ -149,10 +149,30 @@ class OutboxStore {
             WHERE position <= ? AND applied_at IS NOT NULL
               AND (aggregate_id = ? OR strpos(payload::text, CAST(? AS text)) > 0)""";
 
+    /** How many changes of the given types lie in a span of positions (a batch row counts its items). */
+    private static final String CHANGES_BETWEEN = """
+            SELECT coalesce(sum(items), 0) FROM outbox WHERE position > ? AND position <= ? AND type = ANY(?)""";
+    /** A field of each change of the given types in a span ('' where a change lacks it); a batch row's items each. */
+    private static final String FIELD_OF_CHANGES_BETWEEN = """
+            SELECT coalesce(item ->> CAST(? AS text), '')
+            FROM outbox o
+            CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(o.payload -> 'batch') = 'array'
+                THEN o.payload -> 'batch' ELSE json_build_array(o.payload) END) item
+            WHERE o.position > ? AND o.position <= ? AND o.type = ANY(?)""";
+
     private final AgroalDataSource dataSource;
 
     OutboxStore(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    long changesBetween(long after, long through, String[] types) {
+        return Sql.query(dataSource, CHANGES_BETWEEN, List.of(after, through, types), r -> r.getLong(1)).get(0);
+    }
+
+    List<String> fieldOfChangesBetween(long after, long through, String[] types, String field) {
+        return Sql.query(dataSource, FIELD_OF_CHANGES_BETWEEN, List.of(field, after, through, types),
+                r -> r.getString(1));
     }
 
     /** Appends one change (a JSON payload) in the caller's transaction; returns its position. */

@@ -1,5 +1,7 @@
 package health.circles.outreach;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +75,69 @@ class InfluenceTieGraphTest {
             arc++;
         }
         assertTrue(graph.outStrength[arc] > 0, "an arc carries its tie's strength");
+    }
+
+    @Test
+    void aChangedGraphIsBroughtUpToDateByReadingOnlyTheContactsWhoseTiesChanged() throws Exception {
+        UUID a = contact("Gia");
+        UUID b = contact("Hal");
+        UUID c = contact("Ivo");
+        UUID d = contact("Jo");
+        Fixtures.tie(a, b).type("FRIEND_OF").create();
+        Fixtures.Created cared = Fixtures.tie(a, c).type("CARES_FOR").declaredStrength(0.8).create();
+        Fixtures.tie(d, b).type("FRIEND_OF").create();
+        Fixtures.tie(c, d).type("FRIEND_OF").create(); // leaves with d: its removal may be purged with d's rows
+        caughtUp();
+        InfluenceGraph before = graphs.current();
+
+        UUID e = contact("Kai");
+        Fixtures.tie(e, a).type("CARES_FOR").declaredStrength(0.6).create();
+        given().header("If-Match", cared.etag()).when().delete("/api/v1/ties/" + cared.id()).then().statusCode(204);
+        given().when().post("/api/v1/contacts/{id}/erasure", d).then().statusCode(204);
+        caughtUp();
+        InfluenceGraph after = graphs.current();
+
+        assertEquals(InfluenceGraph.Read.CHANGES, after.read, "only the changed contacts were read again");
+        assertTrue(after.reread < before.size(), "not every contact was read again: " + after.reread);
+        assertEquals(before.loadedAt, after.loadedAt, "the whole read's age still bounds the graph's");
+        assertEquals(-1, after.node(d), "the erased contact is gone");
+        assertEquals(Map.of(a, 1), out(after, e), "the carer's word reaches the one it cares for");
+        assertEquals(Map.of(b, 1, e, 1), in(after, a), "a hears b and its carer, no longer anyone through c");
+        assertEquals(Map.of(), out(after, c), "c's tie to the erased contact left with it");
+        same(reader.load(graphs.version()), after);
+    }
+
+    @Test
+    void aRemovalThatDoesNotNameItsContactHasTheGraphReadWhole() throws Exception {
+        contact("Lu");
+        caughtUp();
+        graphs.current();
+        try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
+            // As removals were recorded before they named their ends (V11): the tie's id and version only.
+            s.executeUpdate("""
+                    INSERT INTO outbox (type, aggregate_id, version, payload)
+                    SELECT 'tie.deleted', x.id, 1, json_build_object('id', x.id::text, 'version', 1)
+                    FROM (SELECT gen_random_uuid() AS id) x""");
+        }
+        caughtUp();
+
+        assertEquals(InfluenceGraph.Read.FULL, graphs.current().read);
+    }
+
+    /** Two graphs hold the same contacts, ties and arcs. */
+    private static void same(InfluenceGraph expected, InfluenceGraph actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.id(i), actual.id(i));
+        }
+        assertEquals(expected.ties, actual.ties);
+        assertArrayEquals(expected.degree, actual.degree);
+        assertArrayEquals(expected.outStart, actual.outStart);
+        assertArrayEquals(expected.outTo, actual.outTo);
+        assertArrayEquals(expected.outStrength, actual.outStrength);
+        assertArrayEquals(expected.inStart, actual.inStart);
+        assertArrayEquals(expected.inFrom, actual.inFrom);
+        assertArrayEquals(expected.inStrength, actual.inStrength);
     }
 
     private static UUID contact(String given) {

@@ -124,10 +124,19 @@ class ReachableSetsTest {
         }
         UUID[] sorted = ids.clone();
         Arrays.sort(sorted);
-        InfluenceGraph a = new InfluenceGraph(sorted, new int[] {0, 0, 1}, new int[] {2, 1, 0},
-                new float[] {1, 2, 3}, 3, new int[5], 3, version(), Instant.now(), 0);
-        InfluenceGraph b = new InfluenceGraph(sorted, new int[] {1, 0, 0}, new int[] {0, 1, 2},
-                new float[] {3, 2, 1}, 3, new int[5], 3, version(), Instant.now(), 0);
+        byte forward = (byte) InfluenceModel.Flow.FORWARD.ordinal();
+        InfluenceGraph a = StoredTies.EMPTY.with(sorted, java.util.Map.of(
+                sorted[0], new StoredTies.Out(new UUID[] {sorted[2], sorted[1]}, new byte[] {forward, forward},
+                        new float[] {1, 2}),
+                sorted[1], new StoredTies.Out(new UUID[] {sorted[0]}, new byte[] {forward}, new float[] {3}),
+                sorted[2], StoredTies.Out.NONE, sorted[3], StoredTies.Out.NONE, sorted[4], StoredTies.Out.NONE))
+                .graph(version(), Instant.now(), 0, InfluenceGraph.Read.FULL, 0);
+        InfluenceGraph b = StoredTies.EMPTY.with(sorted, java.util.Map.of(
+                sorted[0], new StoredTies.Out(new UUID[] {sorted[1], sorted[2]}, new byte[] {forward, forward},
+                        new float[] {2, 1}),
+                sorted[1], new StoredTies.Out(new UUID[] {sorted[0]}, new byte[] {forward}, new float[] {3}),
+                sorted[2], StoredTies.Out.NONE, sorted[3], StoredTies.Out.NONE, sorted[4], StoredTies.Out.NONE))
+                .graph(version(), Instant.now(), 0, InfluenceGraph.Read.FULL, 0);
         assertArrayEquals(a.outTo, b.outTo);
         assertArrayEquals(a.inFrom, b.inFrom);
         for (int i = 0; i < ids.length; i++) {
@@ -227,21 +236,25 @@ class ReachableSetsTest {
         for (int i = 0; i < n; i++) {
             ids[i] = new UUID(0, i);
         }
-        int[] from = new int[ties.length * 2];
-        int[] to = new int[ties.length * 2];
-        float[] strength = new float[ties.length * 2];
-        int[] degree = new int[n];
-        for (int i = 0; i < ties.length; i++) {
-            from[2 * i] = ties[i][0];
-            to[2 * i] = ties[i][1];
-            from[2 * i + 1] = ties[i][1];
-            to[2 * i + 1] = ties[i][0];
-            strength[2 * i] = 1;
-            strength[2 * i + 1] = 1;
-            degree[ties[i][0]]++;
-            degree[ties[i][1]]++;
+        java.util.Map<UUID, java.util.List<int[]>> out = new java.util.HashMap<>();
+        for (int[] tie : ties) {
+            out.computeIfAbsent(ids[tie[0]], k -> new java.util.ArrayList<>()).add(tie);
         }
-        return new InfluenceGraph(ids, from, to, strength, from.length, degree, ties.length, version(), Instant.now(), 0);
+        java.util.Map<UUID, StoredTies.Out> read = new java.util.HashMap<>();
+        byte both = (byte) InfluenceModel.Flow.BOTH.ordinal();
+        for (UUID id : ids) {
+            java.util.List<int[]> mine = out.getOrDefault(id, java.util.List.of());
+            UUID[] ends = new UUID[mine.size()];
+            byte[] flows = new byte[mine.size()];
+            float[] strengths = new float[mine.size()];
+            for (int i = 0; i < ends.length; i++) {
+                ends[i] = ids[mine.get(i)[1]];
+                flows[i] = both;
+                strengths[i] = 1;
+            }
+            read.put(id, new StoredTies.Out(ends, flows, strengths));
+        }
+        return StoredTies.EMPTY.with(ids, read).graph(version(), Instant.now(), 0, InfluenceGraph.Read.FULL, 0);
     }
 
     private static int[][] star(int hub, int first, int leaves) {
