@@ -2,6 +2,7 @@ package health.circles.contact;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,19 @@ public class ContactDirectory {
     }
 
     private final ContactStore contacts;
+    private final ErasureStore erasures;
 
-    ContactDirectory(ContactStore contacts) {
+    ContactDirectory(ContactStore contacts, ErasureStore erasures) {
         this.contacts = contacts;
+        this.erasures = erasures;
+    }
+
+    /**
+     * The contacts erased on request at or after {@code since}: a copy of the graph held elsewhere leaves them out,
+     * whether or not the outbox rows that removed them from the graph are still there to say so.
+     */
+    public List<UUID> erasedSince(Instant since) {
+        return erasures.erasedSince(since);
     }
 
     @Transactional

@@ -17,7 +17,7 @@ import org.neo4j.driver.TransactionContext;
 public class ContactGraph implements GraphProjection {
 
     public static final String UPSERTED = "contact.upserted";
-    static final String DELETED = "contact.deleted";
+    public static final String DELETED = "contact.deleted";
 
     // A deleted contact leaves a (:DeletedContact {id, v}) tombstone, so that a replayed older upsert cannot bring the
     // node back. Graph queries match :Contact only and never see tombstones.

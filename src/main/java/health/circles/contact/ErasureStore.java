@@ -21,6 +21,8 @@ public class ErasureStore {
 
     private static final String ERASED = "SELECT 1 FROM contact_erasure WHERE contact_id = ?";
 
+    private static final String ERASED_SINCE = "SELECT contact_id FROM contact_erasure WHERE erased_at >= ?";
+
     private static final String RECORD = """
             INSERT INTO contact_erasure (contact_id, erased_at, erased_by, external_id_mac, outbox_through)
             VALUES (?, ?, ?, decode(CAST(? AS text), 'hex'), ?)""";
@@ -61,6 +63,11 @@ public class ErasureStore {
     /** Whether the contact was erased on request. */
     public boolean erased(UUID contactId) {
         return !Sql.query(dataSource, ERASED, List.of(contactId), r -> Boolean.TRUE).isEmpty();
+    }
+
+    /** The contacts erased at or after {@code since}. */
+    public List<UUID> erasedSince(Instant since) {
+        return Sql.query(dataSource, ERASED_SINCE, List.of(since), r -> r.getObject(1, UUID.class));
     }
 
     /** Records an erasure; {@code externalIdMac} is the hex fingerprint of its external id, or null. */

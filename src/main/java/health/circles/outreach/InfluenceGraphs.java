@@ -1,5 +1,7 @@
 package health.circles.outreach;
 
+import health.circles.contact.ContactDirectory;
+import health.circles.contact.ContactGraph;
 import health.circles.network.TieGraph;
 import health.circles.sync.GraphRelay;
 import health.circles.sync.GraphVersion;
@@ -10,21 +12,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * Keeps the {@link InfluenceGraph} read from Neo4j ({@link InfluenceTieGraph}) in memory, keyed by the graph's
- * version: the relay's applied outbox position (every change to contacts and ties), the latest rebuild, and the day
- * (a tie whose {@code until} passes leaves the active graph at midnight).
+ * {@link GraphVersion}: the batches the relay applied (every change to contacts and ties), the latest rebuild and
+ * repair, and the day (a tie whose {@code until} passes leaves the active graph at midnight).
  *
- * <p>When only the position moved, the graph is brought up to date rather than read whole: the outbox names the
- * contact each tie change leaves ({@code from}, on upserts and removals alike), and only those contacts' ties are read
- * again, with every contact's id so that contacts come and go (an erasure purges its outbox rows, but its contact is
- * gone from the graph all the same, and so are the ties that end at it). A day or a rebuild reads it whole, and so
- * does a graph whose whole read is older than {@code circles.outreach.seeds.graph-max-age}: a reconcile repairs Neo4j
- * without moving the position, and a retried dead letter lands behind it.
+ * <p>When only batches were applied, the graph is brought up to date rather than read whole: the outbox rows of those
+ * batches name the contact each tie change leaves ({@code from}, on upserts and removals alike) and each contact that
+ * came or went, and only those are read again; the contacts erased since leave with every tie that ends at them
+ * (erasure purges their outbox rows). The store's count of contacts must then match the graph's, or it is read whole.
+ * So is it on another day, after a rebuild or a repair, and when its whole read is older than
+ * {@code circles.outreach.seeds.graph-max-age}, a safety net for a change made to Neo4j outside the service.
  */
 @ApplicationScoped
 public class InfluenceGraphs {
@@ -32,14 +35,26 @@ public class InfluenceGraphs {
     /** The outbox changes that move a tie in or out of the graph; only the ties projection writes TIE edges. */
     private static final Set<String> TIE_CHANGES = Set.of(TieGraph.UPSERTED, TieGraph.DELETED);
 
+    /** The outbox changes that bring a contact into the graph or take it out. */
+    private static final Set<String> CONTACT_CHANGES = Set.of(ContactGraph.UPSERTED, ContactGraph.DELETED);
+
+    /**
+     * How long before a graph's whole read an erasure may have been recorded and still not be in it: its removal from
+     * the graph may have been applied, and its outbox rows purged, only after the read. Erasures are few.
+     */
+    private static final Duration ERASURE_MARGIN = Duration.ofDays(1);
+
     private final InfluenceTieGraph ties;
     private final GraphRelay relay;
     private final Outbox outbox;
+    private final ContactDirectory contacts;
     private final SeedConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile InfluenceGraph cached;
 
-    InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, Outbox outbox, SeedConfig config) {
+    InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, Outbox outbox, ContactDirectory contacts,
+                    SeedConfig config) {
+        this.contacts = contacts;
         this.ties = ties;
         this.relay = relay;
         this.outbox = outbox;
@@ -80,30 +95,45 @@ public class InfluenceGraphs {
     }
 
     /**
-     * {@code graph} brought up to {@code version} by reading again the contacts whose ties changed; empty when it
-     * must be read whole: another day or rebuild, too old, too many changes, or a change that does not name the
-     * contact it leaves (removals recorded before they did).
+     * {@code graph} brought up to {@code version} by reading again the contacts whose ties changed and those that came
+     * or went, and leaving out those erased since; empty when it must be read whole: another day or rebuild, too old,
+     * too many changes, or a change that does not name its contact (removals recorded before they did).
      */
     private Optional<InfluenceGraph> updated(InfluenceGraph graph, GraphVersion version) {
         GraphVersion held = graph.version;
-        if (!held.day().equals(version.day()) || !java.util.Objects.equals(held.lastRebuild(), version.lastRebuild())
-                || version.appliedPosition() < held.appliedPosition() || !young(graph)) {
-            return Optional.empty();
-        }
-        Optional<List<String>> named = outbox.fieldOfChanges(held.appliedPosition(), version.appliedPosition(),
-                TIE_CHANGES, "from", config.graphChangesMaxTies());
-        if (named.isEmpty()) {
+        if (!held.day().equals(version.day()) || !Objects.equals(held.lastRebuild(), version.lastRebuild())
+                || !Objects.equals(held.repairedAt(), version.repairedAt())
+                || version.appliedBatches() < held.appliedBatches() || !young(graph)) {
             return Optional.empty();
         }
         Set<UUID> changed = new HashSet<>();
-        for (String from : named.get()) {
-            UUID id = Ids.orNull(from);
+        if (!named(graph, version, TIE_CHANGES, "from", config.graphChangesMaxTies(), changed)
+                || !named(graph, version, CONTACT_CHANGES, "id", config.graphChangesMaxContacts(), changed)) {
+            return Optional.empty();
+        }
+        Set<UUID> erased = new HashSet<>(contacts.erasedSince(graph.loadedAt.minus(ERASURE_MARGIN)));
+        return ties.refresh(graph, version, changed, erased, config.graphChangesMaxContacts());
+    }
+
+    /**
+     * Adds to {@code changed} the contact each outbox change of {@code types} since {@code graph} names in
+     * {@code field}; false when there are more than {@code limit} such changes, or one names none.
+     */
+    private boolean named(InfluenceGraph graph, GraphVersion version, Set<String> types, String field, long limit,
+                          Set<UUID> changed) {
+        Optional<List<String>> named = outbox.fieldOfChanges(graph.version.appliedBatches(),
+                version.appliedBatches(), types, field, limit);
+        if (named.isEmpty()) {
+            return false;
+        }
+        for (String name : named.get()) {
+            UUID id = Ids.orNull(name);
             if (id == null) {
-                return Optional.empty();
+                return false;
             }
             changed.add(id);
         }
-        return ties.refresh(graph, version, changed, config.graphChangesMaxContacts());
+        return true;
     }
 
     private boolean fresh(InfluenceGraph graph, GraphVersion version) {

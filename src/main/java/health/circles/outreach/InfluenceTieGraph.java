@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.neo4j.driver.exceptions.Neo4jException;
 /**
  * Reads the contacts and the active ties from Neo4j into an {@link InfluenceGraph}: contacts numbered in id order,
  * one or two influence arcs per tie by its type's flow. Whole ({@link #load}), or as a graph read before changed
- * ({@link #refresh}): every contact's id, and the ties of the contacts named. 503 when the graph cannot be read.
+ * ({@link #refresh}): the ties of the contacts named. 503 when the graph cannot be read.
  */
 @ApplicationScoped
 public class InfluenceTieGraph {
@@ -50,8 +51,8 @@ public class InfluenceTieGraph {
             RETURN id(a) AS node, a.id AS id, ends, types, strengths"""
             .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
-    /** Every contact's id: which contacts came and went since a graph was read (a few hundred ms at 100k). */
-    private static final String CONTACT_IDS = "MATCH (a:Contact) RETURN a.id AS id";
+    /** How many contact nodes the store holds: from its counts, without reading them. */
+    private static final String CONTACT_COUNT = "MATCH (a:Contact) RETURN count(a) AS contacts";
 
     /** The active ties out of the contacts named, their far ends by id: what changed contacts hold now. */
     private static final String TIES_OF = """
@@ -90,55 +91,54 @@ public class InfluenceTieGraph {
     }
 
     /**
-     * {@code before} as the graph is now, stamped with {@code version}: the contacts it holds read again (those gone
-     * leave with the ties that end at them), and the ties read again of the contacts in {@code changed} and of every
-     * contact new to it; the other contacts keep their ties. {@code changed} must name every contact whose ties out
-     * changed since {@code before} was read. Empty when more than {@code limit} contacts would be read: reading the
-     * whole graph is then as quick.
+     * {@code before} as the graph is now, stamped with {@code version}: the contacts in {@code changed} read again
+     * (their ties out, or that they are gone), those in {@code erased} left out with every tie that ends at them, and
+     * every other contact keeping its ties. {@code changed} must name every contact whose ties out changed since
+     * {@code before} was read, and every contact that came or went but by erasure. Empty when more than
+     * {@code limit} contacts would be read, or when the store then holds another number of contacts than the graph
+     * (a change not named): the graph must be read whole.
      */
-    Optional<InfluenceGraph> refresh(InfluenceGraph before, GraphVersion version, Set<UUID> changed, int limit) {
+    Optional<InfluenceGraph> refresh(InfluenceGraph before, GraphVersion version, Set<UUID> changed,
+                                     Set<UUID> erased, int limit) {
         long started = System.nanoTime();
         StoredTies held = before.stored;
-        Optional<Reread> read = inRead(tx -> {
-            List<UUID> now = new ArrayList<>();
-            tx.run(CONTACT_IDS).forEachRemaining(r -> {
-                UUID id = Ids.orNull(r.get("id").isNull() ? null : r.get("id").asString());
-                if (id != null) {
-                    now.add(id);
-                }
-            });
-            UUID[] contacts = now.stream().sorted().distinct().toArray(UUID[]::new);
-            List<String> names = new ArrayList<>();
-            for (UUID id : contacts) {
-                if (changed.contains(id) || held.number(id) < 0) {
-                    names.add(id.toString());
-                }
-            }
-            if (names.size() > limit) {
-                return Optional.empty();
-            }
-            Map<UUID, StoredTies.Out> ties = new HashMap<>();
-            for (String id : names) {
-                ties.put(UUID.fromString(id), StoredTies.Out.NONE); // a contact gone meanwhile is not matched
-            }
-            tx.run(TIES_OF, Map.of("ids", names)).forEachRemaining(r ->
-                    ties.put(UUID.fromString(r.get("id").asString()), out(r)));
-            return Optional.of(new Reread(contacts, ties));
-        });
-        if (read.isEmpty()) {
+        List<String> names = changed.stream().filter(id -> !erased.contains(id)).map(UUID::toString).toList();
+        if (names.size() > limit) {
             return Optional.empty();
         }
-        StoredTies stored = held.with(read.get().contacts(), read.get().ties());
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        InfluenceGraph graph = stored.graph(version, before.loadedAt, millis, InfluenceGraph.Read.CHANGES,
-                read.get().ties().size());
-        LOG.debugf("Influence graph brought from position %d to %d: %d contacts read again, %d contacts, %d ties "
-                        + "in %d ms", before.version.appliedPosition(), version.appliedPosition(),
-                read.get().ties().size(), graph.n, graph.ties, millis);
+        Reread read = inRead(tx -> {
+            Map<UUID, StoredTies.Out> ties = new HashMap<>();
+            tx.run(TIES_OF, Map.of("ids", names)).forEachRemaining(r ->
+                    ties.put(UUID.fromString(r.get("id").asString()), out(r)));
+            return new Reread(ties, tx.run(CONTACT_COUNT).single().get("contacts").asLong());
+        });
+        Set<UUID> gone = new HashSet<>(erased);
+        for (String name : names) {
+            UUID id = UUID.fromString(name);
+            if (!read.ties().containsKey(id)) {
+                gone.add(id);
+            }
+        }
+        UUID[] contacts = held.contacts(read.ties().keySet(), gone);
+        if (contacts.length + held.strangers != read.contacts()) {
+            LOG.infof("Influence graph read whole: the store holds %d contacts where changes since position %d "
+                            + "account for %d", read.contacts(), before.version.appliedPosition(),
+                    contacts.length + held.strangers);
+            return Optional.empty();
+        }
+        long tiesRead = System.nanoTime();
+        StoredTies stored = held.with(contacts, read.ties());
+        InfluenceGraph graph = stored.graph(version, before.loadedAt, (System.nanoTime() - started) / 1_000_000,
+                InfluenceGraph.Read.CHANGES, read.ties().size());
+        LOG.infof("Influence graph brought from position %d to %d: %d contacts read again (%d ms), %d left out; "
+                        + "%d contacts, %d ties (%d ms)", before.version.appliedPosition(), version.appliedPosition(),
+                names.size(), (tiesRead - started) / 1_000_000, gone.size(), graph.n, graph.ties,
+                (System.nanoTime() - tiesRead) / 1_000_000);
         return Optional.of(graph);
     }
 
-    private record Reread(UUID[] contacts, Map<UUID, StoredTies.Out> ties) {
+    /** The changed contacts' ties as read (a contact gone has no entry), and how many contacts the store holds. */
+    private record Reread(Map<UUID, StoredTies.Out> ties, long contacts) {
     }
 
     /** A contact's ties as {@link #TIES_OF} returns them. */
@@ -182,11 +182,13 @@ public class InfluenceTieGraph {
         private byte[] tieFlow = new byte[1024];
         private float[] tieStrength = new float[1024];
         private int ties;
+        private int strangers;
 
         void add(Record r) {
             UUID id = Ids.orNull(r.get("id").isNull() ? null : r.get("id").asString());
             if (id == null) {
-                return; // not a contact this service wrote: no ties from it either
+                strangers++; // not a contact this service wrote: no ties from it either
+                return;
             }
             int row = ids.size();
             ids.add(id);
@@ -261,7 +263,7 @@ public class InfluenceTieGraph {
                     strength[at] = tieStrength[i];
                 }
             }
-            return new StoredTies(msb, lsb, start, to, flow, strength);
+            return new StoredTies(msb, lsb, start, to, flow, strength, strangers);
         }
     }
 

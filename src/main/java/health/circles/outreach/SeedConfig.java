@@ -79,8 +79,12 @@ public interface SeedConfig {
     @WithDefault("1.25")
     double preferWeight();
 
-    /** A loaded graph is read again after this long even if no change was recorded (a reconcile repairs silently). */
-    @WithDefault("PT15M")
+    /**
+     * A graph is read whole again after this long, however it was brought up to date meanwhile: a safety net for a
+     * change made to Neo4j outside the service. Changes through the outbox, rebuilds and a reconcile's repairs move
+     * the graph's version and are seen at once (PT15M until the version counted the relay's batches and repairs).
+     */
+    @WithDefault("PT4H")
     Duration graphMaxAge();
 
     /**

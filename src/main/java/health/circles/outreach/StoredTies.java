@@ -2,8 +2,12 @@ package health.circles.outreach;
 
 import health.circles.sync.GraphVersion;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -16,7 +20,7 @@ final class StoredTies {
 
     /** No contacts, no ties: what {@link #with} builds a graph from when it reads every contact. */
     static final StoredTies EMPTY = new StoredTies(new long[0], new long[0], new int[1], new int[0], new byte[0],
-            new float[0]);
+            new float[0], 0);
 
     private static final InfluenceModel.Flow[] FLOWS = InfluenceModel.Flow.values();
 
@@ -28,8 +32,11 @@ final class StoredTies {
     final int[] to;
     final byte[] flow;
     final float[] strength;
+    /** Contact nodes the store holds that are not contacts this service wrote (no id of its own): not read. */
+    final int strangers;
 
-    StoredTies(long[] msb, long[] lsb, int[] start, int[] to, byte[] flow, float[] strength) {
+    StoredTies(long[] msb, long[] lsb, int[] start, int[] to, byte[] flow, float[] strength, int strangers) {
+        this.strangers = strangers;
         this.msb = msb;
         this.lsb = lsb;
         this.start = start;
@@ -59,6 +66,27 @@ final class StoredTies {
     /** The number of a contact, or -1 when it is not held. */
     int number(UUID id) {
         return search(msb, lsb, msb.length, id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    /** The contacts held, less {@code gone}, with {@code added}: ascending and distinct, as {@link #with} takes them. */
+    UUID[] contacts(Collection<UUID> added, Set<UUID> gone) {
+        UUID[] extra = added.stream().filter(id -> number(id) < 0 && !gone.contains(id)).distinct().sorted()
+                .toArray(UUID[]::new);
+        List<UUID> out = new ArrayList<>(size() + extra.length);
+        int e = 0;
+        for (int i = 0; i < size(); i++) {
+            UUID id = id(i);
+            while (e < extra.length && extra[e].compareTo(id) < 0) {
+                out.add(extra[e++]);
+            }
+            if (!gone.contains(id)) {
+                out.add(id);
+            }
+        }
+        while (e < extra.length) {
+            out.add(extra[e++]);
+        }
+        return out.toArray(UUID[]::new);
     }
 
     /**
@@ -125,7 +153,7 @@ final class StoredTies {
             newStart[i + 1] = size;
         }
         return new StoredTies(m, l, newStart, Arrays.copyOf(newTo, size), Arrays.copyOf(newFlow, size),
-                Arrays.copyOf(newStrength, size));
+                Arrays.copyOf(newStrength, size), strangers);
     }
 
     /** The influence graph of these ties: one or two arcs each, by its type's flow. */

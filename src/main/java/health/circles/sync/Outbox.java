@@ -73,9 +73,10 @@ public class Outbox {
     }
 
     /**
-     * The {@code field} of each change of the given types after position {@code after} up to {@code through}, in no
-     * particular order ("" for a change without it); a batch row gives its items'. Empty when the span holds more than
-     * {@code limit} such changes. Rows purged since ({@link OutboxPurge}, erasure) are not seen.
+     * The {@code field} of each change of the given types that the relay applied in the batches after {@code after} up
+     * to {@code through} ({@link GraphVersion#appliedBatches()}), in no particular order ("" for a change without
+     * it); a batch row gives its items'. Empty when they hold more than {@code limit} such changes. Rows purged since
+     * ({@link OutboxPurge}, erasure) are not seen.
      */
     public Optional<List<String>> fieldOfChanges(long after, long through, Set<String> types, String field,
                                                  long limit) {

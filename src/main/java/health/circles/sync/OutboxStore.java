@@ -73,7 +73,12 @@ class OutboxStore {
             WHERE (p.running <= ? AND p.running_bytes <= ?) OR p.n = 1
             ORDER BY p.position""";
 
-    private static final String MARK_APPLIED = "UPDATE outbox SET applied_at = now() WHERE position = ANY(?)";
+    /** Marks rows applied, as one more batch: the graph's version counts batches (V43). */
+    private static final String MARK_APPLIED = """
+            WITH batch AS (UPDATE sync_state SET applied_batches = applied_batches + 1 WHERE id = 1
+                           RETURNING applied_batches)
+            UPDATE outbox SET applied_at = now(), applied_batch = (SELECT applied_batches FROM batch)
+            WHERE position = ANY(?)""";
 
     /** Records progress; a successful batch also clears the last error. */
     private static final String RECORD_PROGRESS = """
@@ -149,16 +154,17 @@ class OutboxStore {
             WHERE position <= ? AND applied_at IS NOT NULL
               AND (aggregate_id = ? OR strpos(payload::text, CAST(? AS text)) > 0)""";
 
-    /** How many changes of the given types lie in a span of positions (a batch row counts its items). */
+    /** How many changes of the given types the relay applied in a span of batches (a batch row counts its items). */
     private static final String CHANGES_BETWEEN = """
-            SELECT coalesce(sum(items), 0) FROM outbox WHERE position > ? AND position <= ? AND type = ANY(?)""";
-    /** A field of each change of the given types in a span ('' where a change lacks it); a batch row's items each. */
+            SELECT coalesce(sum(items), 0) FROM outbox
+            WHERE applied_batch > ? AND applied_batch <= ? AND type = ANY(?)""";
+    /** A field of each change of the given types in a span of batches ('' where one lacks it); batch rows' items each. */
     private static final String FIELD_OF_CHANGES_BETWEEN = """
             SELECT coalesce(item ->> CAST(? AS text), '')
             FROM outbox o
             CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(o.payload -> 'batch') = 'array'
                 THEN o.payload -> 'batch' ELSE json_build_array(o.payload) END) item
-            WHERE o.position > ? AND o.position <= ? AND o.type = ANY(?)""";
+            WHERE o.applied_batch > ? AND o.applied_batch <= ? AND o.type = ANY(?)""";
 
     private final AgroalDataSource dataSource;
 

@@ -34,8 +34,11 @@ public class Reconciler {
     private final GraphRelay relay;
     private final GraphLock lock;
     private final SyncMonitor monitor;
+    private final GraphVersionStore versions;
 
-    Reconciler(Driver driver, GraphProjections projections, GraphRelay relay, GraphLock lock, SyncMonitor monitor) {
+    Reconciler(Driver driver, GraphProjections projections, GraphRelay relay, GraphLock lock, SyncMonitor monitor,
+               GraphVersionStore versions) {
+        this.versions = versions;
         this.driver = driver;
         this.projections = projections;
         this.relay = relay;
@@ -66,8 +69,12 @@ public class Reconciler {
                 checked.put(source.name(), comparison.run());
                 comparison.reportInto(repaired);
             }
-            return new Report(checked.getOrDefault(CONTACTS, 0L), checked.getOrDefault(TIES, 0L), repaired,
+            Report report = new Report(checked.getOrDefault(CONTACTS, 0L), checked.getOrDefault(TIES, 0L), repaired,
                     (System.nanoTime() - started) / 1_000_000);
+            if (report.total() > 0) {
+                versions.markRepaired(); // the graph changed without the outbox: copies in memory are behind
+            }
+            return report;
         });
     }
 

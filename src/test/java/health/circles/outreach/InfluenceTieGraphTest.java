@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
 
 /** The influence graph holds every contact, and one or two arcs per active tie by its type's flow, as stored. */
 @QuarkusTest
@@ -37,6 +39,9 @@ class InfluenceTieGraphTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    Driver driver;
 
     @Test
     void arcsFollowEachActiveTieByItsFlowAndEndedTiesAreLeftOut() throws Exception {
@@ -122,6 +127,63 @@ class InfluenceTieGraphTest {
         caughtUp();
 
         assertEquals(InfluenceGraph.Read.FULL, graphs.current().read);
+    }
+
+    @Test
+    void aContactTheOutboxDoesNotNameHasTheGraphReadWhole() throws Exception {
+        contact("Mo");
+        caughtUp();
+        graphs.current();
+        UUID unnamed = UUID.randomUUID();
+        try (Session session = driver.session()) {
+            // A node no outbox row brought (as a repair by reconcile does): the counts no longer agree.
+            session.executeWrite(tx -> tx.run("CREATE (:Contact {id: $id})", Map.of("id", unnamed.toString()))
+                    .consume());
+            contact("Nia");
+            caughtUp();
+
+            InfluenceGraph graph = graphs.current();
+
+            assertEquals(InfluenceGraph.Read.FULL, graph.read);
+            assertTrue(graph.node(unnamed) >= 0);
+        } finally {
+            try (Session session = driver.session()) {
+                session.executeWrite(tx -> tx.run("MATCH (c:Contact {id: $id}) DETACH DELETE c",
+                        Map.of("id", unnamed.toString())).consume());
+            }
+        }
+    }
+
+    @Test
+    void aChangeAppliedBehindALaterPositionStillReachesTheGraphHeld() throws Exception {
+        UUID x = contact("Oli");
+        UUID y = contact("Pia");
+        Fixtures.Created tie = Fixtures.tie(x, y).type("CARES_FOR").create();
+        caughtUp();
+        assertEquals(Map.of(y, 1), out(graphs.current(), x));
+        long appliedBefore = graphs.version().appliedPosition();
+
+        // As a transaction that drew its position before others committed does: its row reaches the graph after
+        // rows with later positions, so the highest position applied does not move.
+        long position;
+        try (Connection conn = db.getConnection(); Statement s = conn.createStatement()) {
+            s.executeUpdate("DELETE FROM tie WHERE id = '" + tie.id() + "'");
+            try (ResultSet r = s.executeQuery("""
+                    INSERT INTO outbox (position, type, aggregate_id, version, payload)
+                    SELECT -(SELECT count(*) + 1 FROM outbox WHERE position < 0), 'tie.deleted', '%1$s', 2,
+                           json_build_object('id', '%1$s', 'from', '%2$s', 'to', '%3$s', 'version', 2)
+                    RETURNING position""".formatted(tie.id(), x, y))) {
+                r.next();
+                position = r.getLong(1);
+            }
+        }
+        assertTrue(relay.awaitApplied(position, Duration.ofSeconds(60)), "the relay applied the late row");
+        assertEquals(appliedBefore, graphs.version().appliedPosition(), "the highest position applied did not move");
+
+        InfluenceGraph graph = graphs.current();
+
+        assertEquals(InfluenceGraph.Read.CHANGES, graph.read);
+        assertEquals(Map.of(), out(graph, x), "the removal reached the graph held");
     }
 
     /** Two graphs hold the same contacts, ties and arcs. */

@@ -78,6 +78,12 @@ class StoredTiesTest {
                 }
             }
 
+            Set<UUID> left = new HashSet<>(gone);
+            left.removeAll(after);
+            List<UUID> added = new ArrayList<>(reread.keySet());
+            added.addAll(contacts); // held already: no change
+            assertArrayEquals(after.toArray(UUID[]::new), before.contacts(added, left), "seed " + seed);
+
             StoredTies patched = before.with(after.toArray(UUID[]::new), reread);
 
             StoredTies expected = whole(after, now);

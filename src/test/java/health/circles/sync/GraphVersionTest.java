@@ -36,4 +36,19 @@ class GraphVersionTest {
         assertFalse(copy.behind(new GraphVersion(100, REBUILT.minusSeconds(1), DAY)));
         assertFalse(copy.behind(copy));
     }
+
+    @Test
+    void batchesAppliedBehindTheHighestPositionAndRepairsCountAsChanges() {
+        GraphVersion copy = new GraphVersion(100, REBUILT, DAY, 7, null);
+        assertFalse(copy.covers(new GraphVersion(100, REBUILT, DAY, 8, null)), "a batch applied behind position 100");
+        assertTrue(copy.behind(new GraphVersion(100, REBUILT, DAY, 8, null)));
+        assertTrue(copy.covers(new GraphVersion(100, REBUILT, DAY, 6, null)), "a question that read the count first");
+        assertFalse(copy.behind(new GraphVersion(100, REBUILT, DAY, 6, null)));
+        Instant repaired = REBUILT.plusSeconds(60);
+        assertFalse(copy.covers(new GraphVersion(100, REBUILT, DAY, 7, repaired)), "a reconcile repaired the graph");
+        assertTrue(copy.behind(new GraphVersion(100, REBUILT, DAY, 7, repaired)));
+        GraphVersion afterRepair = new GraphVersion(100, REBUILT, DAY, 7, repaired);
+        assertFalse(afterRepair.behind(new GraphVersion(100, REBUILT, DAY, 7, repaired)));
+        assertFalse(afterRepair.behind(new GraphVersion(100, REBUILT, DAY, 7, REBUILT)), "an older repair");
+    }
 }
