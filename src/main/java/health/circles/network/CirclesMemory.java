@@ -10,8 +10,11 @@ import jakarta.enterprise.event.TransactionPhase;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -30,7 +33,8 @@ import org.jboss.logging.Logger;
  *       included: it leaves the graph through the outbox and moves the version);</li>
  *   <li>the day is not in the stamp: an end date is compared with the question's day on every walk.</li>
  * </ul>
- * A stale copy is dropped and read again in the background, one read at a time and at most once per
+ * A stale copy is dropped and, in the background, one at a time, brought up to date from the changes since (the
+ * contacts they name read again, {@link GraphChanges}), or read whole where it cannot be, at most once per
  * {@code circles.network.circles.memory.min-reload-interval}; meanwhile questions go to the graph store. No read
  * happens until circles are asked for, so a replica that serves none holds no copy.
  */
@@ -41,15 +45,20 @@ public class CirclesMemory {
 
     private final NetworkGraph graph;
     private final GraphRelay relay;
+    private final GraphChanges changes;
     private final BackgroundWork background;
     private final NetworkConfig.Circles config;
     private final Clock clock = Clock.systemUTC();
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicLong answered = new AtomicLong();
     private volatile TieAdjacency held;
+    /** The latest copy read or brought up to date, current or not: what the next one is brought from. */
+    private volatile TieAdjacency base;
     private volatile long lastReadStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
 
-    CirclesMemory(NetworkGraph graph, GraphRelay relay, BackgroundWork background, NetworkConfig config) {
+    CirclesMemory(NetworkGraph graph, GraphRelay relay, GraphChanges changes, BackgroundWork background,
+                  NetworkConfig config) {
+        this.changes = changes;
         this.graph = graph;
         this.relay = relay;
         this.background = background;
@@ -96,14 +105,25 @@ public class CirclesMemory {
     }
 
     private void readLater() {
-        if (System.nanoTime() - lastReadStarted < config.memory().minReloadInterval().toNanos()
-                || !reading.compareAndSet(false, true)) {
+        if (!reading.compareAndSet(false, true)) {
             return;
         }
-        lastReadStarted = System.nanoTime();
+        TieAdjacency from = base;
+        boolean whole = from == null || !GraphChanges.followable(from.version, relay.version());
+        if (whole && !wholeReadDue()) {
+            reading.set(false);
+            return;
+        }
         background.execute(() -> {
             try {
-                held = read();
+                TieAdjacency copy = whole ? null : update(from).orElse(null);
+                if (copy == null && (whole || wholeReadDue())) {
+                    copy = read();
+                }
+                if (copy != null) {
+                    base = copy;
+                    held = copy;
+                }
             } catch (RuntimeException e) {
                 LOG.warnf("Graph not read into memory for circles (they are walked in the graph store): %s",
                         e.getMessage());
@@ -111,6 +131,15 @@ public class CirclesMemory {
                 reading.set(false);
             }
         });
+    }
+
+    /** Whether a read of the whole graph may start now (at most one per minimum interval); if so, it counts as one. */
+    private boolean wholeReadDue() {
+        if (System.nanoTime() - lastReadStarted < config.memory().minReloadInterval().toNanos()) {
+            return false;
+        }
+        lastReadStarted = System.nanoTime();
+        return true;
     }
 
     /** Reads the whole graph, stamped with the version read first. */
@@ -126,11 +155,53 @@ public class CirclesMemory {
     }
 
     /**
+     * {@code from} brought up to the graph's version now, stamped with it: the contacts the changes since name read
+     * again, those erased since left out. Empty when it must be read whole: too old, another rebuild or repair, too
+     * many changes, one that names no contact, or a count of contacts in the store that the changes do not explain.
+     */
+    Optional<TieAdjacency> update(TieAdjacency from) {
+        long started = System.nanoTime();
+        GraphVersion version = relay.version();
+        boolean young = Duration.between(from.loadedAt, clock.instant()).compareTo(config.memory().maxAge()) < 0;
+        if (!young || !GraphChanges.followable(from.version, version)) {
+            return Optional.empty();
+        }
+        Optional<Set<UUID>> changed = changes.contactsChanged(from.version, version, GraphChanges.Ends.BOTH,
+                config.memory().changesMaxTies(), config.memory().changesMaxContacts());
+        if (changed.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> erased = new HashSet<>();
+        changes.erasedSince(from.loadedAt).forEach(id -> erased.add(id.toString()));
+        List<String> names = changed.get().stream().map(UUID::toString).filter(id -> !erased.contains(id)).toList();
+        if (names.size() > config.memory().changesMaxContacts()) {
+            return Optional.empty();
+        }
+        NetworkGraph.Reread read = graph.readContacts(names);
+        Set<String> gone = new HashSet<>(erased);
+        names.stream().filter(id -> !read.contacts().containsKey(id)).forEach(gone::add);
+        long held = from.contacts() + read.contacts().keySet().stream().filter(id -> !from.holds(id)).count()
+                - gone.stream().filter(from::holds).count();
+        if (held + from.withoutId != read.count()) {
+            LOG.infof("Graph read whole into memory for circles: the store holds %d contacts where the changes "
+                    + "since position %d account for %d", read.count(), from.version.appliedPosition(),
+                    held + from.withoutId);
+            return Optional.empty();
+        }
+        TieAdjacency copy = from.with(read.contacts(), gone, version);
+        LOG.infof("Graph in memory for circles brought from position %d to %d: %d contacts read again, %d left out, "
+                        + "in %d ms", from.version.appliedPosition(), version.appliedPosition(), names.size(),
+                gone.size(), (System.nanoTime() - started) / 1_000_000);
+        return Optional.of(copy);
+    }
+
+    /**
      * An erasure through this replica lets the copy go at once: it holds names, and would otherwise keep the erased
      * person's until the next question found it behind. (Another replica's copy is let go at its next question.)
      */
     void onErased(@Observes(during = TransactionPhase.AFTER_SUCCESS) ContactErased erased) {
         held = null;
+        base = null;
     }
 
     /** Whether a copy is held, current or not. */

@@ -120,14 +120,30 @@ public interface NetworkConfig {
 
         /**
          * The least time between two reads of the whole graph. After a change, circles are walked in the graph store
-         * until the next read has finished, so a stream of writes costs at most one read per interval.
+         * until the copy has been brought up to date (a read of the contacts that changed), or, where it cannot be,
+         * read whole: a stream of writes costs at most one whole read per interval.
          */
         @WithDefault("30s")
         Duration minReloadInterval();
 
-        /** A copy older than this is read again: a reconcile repairs the graph store without moving its version. */
+        /**
+         * A copy whose whole read is older than this is read whole again, however it was brought up to date meanwhile:
+         * a safety net for a change made to the graph store outside the service (a reconcile's repairs, rebuilds and
+         * every change through the outbox move its version).
+         */
         @WithDefault("10m")
         Duration maxAge();
+
+        /**
+         * Contacts read again, at most, to bring a copy up to date after changes (the ends of changed ties, the
+         * contacts that came, changed or went); past it the whole graph is read again.
+         */
+        @WithDefault("20000")
+        int changesMaxContacts();
+
+        /** Tie changes in the outbox, at most, that a copy is brought up to date by; past it it is read whole. */
+        @WithDefault("200000")
+        long changesMaxTies();
     }
 
     /** Bounds of the introduction paths query. */

@@ -76,6 +76,21 @@ public class NetworkGraph {
             MATCH (a:Contact)-[t:TIE]->(b:Contact)
             RETURN a.id AS a, b.id AS b, t.type AS type, t.strength AS strength, t.until AS until""";
 
+    /** The contacts named, as {@link #ALL_CONTACTS} reads them: those gone are not found. */
+    private static final String CONTACTS_OF = """
+            UNWIND $ids AS id
+            MATCH (c:Contact {id: id})
+            RETURN c.id AS id, c.kind AS kind, c.displayName AS name""";
+
+    /** Every tie at the contacts named, either way round, ended ones too, by its other end. */
+    private static final String TIES_AT = """
+            UNWIND $ids AS id
+            MATCH (a:Contact {id: id})-[t:TIE]-(b:Contact)
+            RETURN a.id AS a, b.id AS b, t.type AS type, t.strength AS strength, t.until AS until""";
+
+    /** How many contact nodes the store holds: from its counts, without reading them. */
+    private static final String CONTACT_COUNT = "MATCH (c:Contact) RETURN count(c) AS contacts";
+
     public static final int MAX_HOPS = 6;
 
     private final Driver driver;
@@ -168,6 +183,35 @@ public class NetworkGraph {
                 builder.tie(text(r.get("a")), text(r.get("b")), text(r.get("type")),
                         strength instanceof Number number ? number.doubleValue() : null,
                         until instanceof LocalDate date ? date : null, until != null && !(until instanceof LocalDate));
+            });
+        }
+    }
+
+    /** The contacts named as they now are, with every tie at them, and how many contact nodes the store holds. */
+    record Reread(Map<String, TieAdjacency.Reread> contacts, long count) {
+    }
+
+    /** Reads the contacts named and their ties again, in one transaction, for a copy brought up to date. */
+    Reread readContacts(List<String> ids) {
+        try (var session = driver.session()) {
+            return session.executeRead(tx -> {
+                Map<String, List<TieAdjacency.TieRead>> ties = new HashMap<>();
+                tx.run(TIES_AT, Map.of("ids", ids)).forEachRemaining(r -> {
+                    Object until = r.get("until").asObject();
+                    Object strength = r.get("strength").asObject();
+                    ties.computeIfAbsent(text(r.get("a")), k -> new ArrayList<>()).add(new TieAdjacency.TieRead(
+                            text(r.get("b")), text(r.get("type")),
+                            strength instanceof Number number ? number.doubleValue() : null,
+                            until instanceof LocalDate date ? date : null,
+                            until != null && !(until instanceof LocalDate)));
+                });
+                Map<String, TieAdjacency.Reread> contacts = new HashMap<>();
+                tx.run(CONTACTS_OF, Map.of("ids", ids)).forEachRemaining(r -> {
+                    String id = text(r.get("id"));
+                    contacts.put(id, new TieAdjacency.Reread(text(r.get("kind")), text(r.get("name")),
+                            ties.getOrDefault(id, List.of())));
+                });
+                return new Reread(contacts, tx.run(CONTACT_COUNT).single().get("contacts").asLong());
             });
         }
     }

@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -46,10 +47,14 @@ final class TieAdjacency {
     private final int[] untils;
     private final String[] typeNames;
     final GraphVersion version;
+    /** When the whole graph was last read; copies brought up to date since keep it. */
     final Instant loadedAt;
     final long ties;
+    /** Contact nodes without an id (not written by the relay): not held, but counted by the store. */
+    final int withoutId;
 
     private TieAdjacency(Builder b, GraphVersion version, Instant loadedAt) {
+        withoutId = b.withoutId;
         int n = b.contacts;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -92,6 +97,138 @@ final class TieAdjacency {
         this.version = version;
         this.loadedAt = loadedAt;
         this.ties = b.ties;
+    }
+
+    /** The arrays of a copy brought up to date ({@link #with}). */
+    private TieAdjacency(String[] ids, String[] kinds, String[] names, int[] offsets, int[] neighbours,
+                         double[] strengths, short[] types, int[] untils, String[] typeNames, GraphVersion version,
+                         Instant loadedAt, int withoutId) {
+        this.ids = ids;
+        this.uuids = new UUID[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            uuids[i] = Ids.orNull(ids[i]);
+        }
+        this.kinds = kinds;
+        this.names = names;
+        this.offsets = offsets;
+        this.neighbours = neighbours;
+        this.strengths = strengths;
+        this.types = types;
+        this.untils = untils;
+        this.typeNames = typeNames;
+        this.version = version;
+        this.loadedAt = loadedAt;
+        this.ties = neighbours.length / 2;
+        this.withoutId = withoutId;
+    }
+
+    /** A contact as read again: its properties and every tie at it, either way round, by its other end. */
+    record Reread(String kind, String name, List<TieRead> ties) {
+    }
+
+    /** A tie at a contact read again, as {@link Builder#tie} takes one. */
+    record TieRead(String other, String type, Double strength, LocalDate until, boolean untilUnreadable) {
+    }
+
+    /**
+     * This copy as the graph now is, stamped with {@code version}: the contacts in {@code reread} as read for it (new
+     * ones among them), those in {@code gone} left out with every tie that ends at them, every other contact and its
+     * ties as held. A changed tie must have both its ends in {@code reread}, since each holds it.
+     */
+    TieAdjacency with(Map<String, Reread> reread, Set<String> gone, GraphVersion version) {
+        String[] added = reread.keySet().stream().filter(id -> Arrays.binarySearch(ids, id) < 0).sorted()
+                .toArray(String[]::new);
+        List<String> kept = new ArrayList<>(ids.length + added.length);
+        int[] renumbered = new int[ids.length];
+        int a = 0;
+        for (int i = 0; i < ids.length; i++) {
+            while (a < added.length && added[a].compareTo(ids[i]) < 0) {
+                kept.add(added[a++]);
+            }
+            if (gone.contains(ids[i])) {
+                renumbered[i] = -1;
+            } else {
+                renumbered[i] = kept.size();
+                kept.add(ids[i]);
+            }
+        }
+        while (a < added.length) {
+            kept.add(added[a++]);
+        }
+        int n = kept.size();
+        String[] newIds = kept.toArray(String[]::new);
+        String[] newKinds = new String[n];
+        String[] newNames = new String[n];
+        int[] before = new int[n];
+        Arrays.fill(before, -1);
+        for (int i = 0; i < ids.length; i++) {
+            if (renumbered[i] >= 0) {
+                before[renumbered[i]] = i;
+            }
+        }
+        List<String> typeList = new ArrayList<>(Arrays.asList(typeNames));
+        Map<String, Short> typeIndex = new HashMap<>();
+        for (short t = 0; t < typeNames.length; t++) {
+            typeIndex.put(typeNames[t], t);
+        }
+        int capacity = neighbours.length;
+        for (Reread r : reread.values()) {
+            capacity += r.ties().size();
+        }
+        int[] newOffsets = new int[n + 1];
+        int[] newNeighbours = new int[capacity];
+        double[] newStrengths = new double[capacity];
+        short[] newTypes = new short[capacity];
+        int[] newUntils = new int[capacity];
+        int size = 0;
+        for (int i = 0; i < n; i++) {
+            Reread r = reread.get(newIds[i]);
+            int old = before[i];
+            if (r != null) {
+                newKinds[i] = r.kind();
+                newNames[i] = r.name();
+                for (TieRead t : r.ties()) {
+                    int other = t.other() == null ? -1 : Arrays.binarySearch(newIds, t.other());
+                    if (other < 0) {
+                        continue;
+                    }
+                    newNeighbours[size] = other;
+                    newStrengths[size] = t.strength() == null ? Double.NaN : t.strength();
+                    newTypes[size] = t.type() == null ? -1 : typeIndex.computeIfAbsent(t.type(), k -> {
+                        typeList.add(k);
+                        return (short) (typeList.size() - 1);
+                    });
+                    newUntils[size] = t.untilUnreadable() ? NEVER : t.until() == null ? OPEN
+                            : (int) t.until().toEpochDay();
+                    size++;
+                }
+            } else if (old >= 0) {
+                newKinds[i] = kinds[old];
+                newNames[i] = names[old];
+                for (int e = offsets[old]; e < offsets[old + 1]; e++) {
+                    int other = renumbered[neighbours[e]];
+                    if (other < 0) {
+                        continue;
+                    }
+                    newNeighbours[size] = other;
+                    newStrengths[size] = strengths[e];
+                    newTypes[size] = types[e];
+                    newUntils[size] = untils[e];
+                    size++;
+                }
+            } else {
+                throw new IllegalArgumentException("contact " + newIds[i] + " is new and was not read");
+            }
+            newOffsets[i + 1] = size;
+        }
+        return new TieAdjacency(newIds, newKinds, newNames, newOffsets, Arrays.copyOf(newNeighbours, size),
+                Arrays.copyOf(newStrengths, size), Arrays.copyOf(newTypes, size), Arrays.copyOf(newUntils, size),
+                typeList.toArray(String[]::new), version, loadedAt, withoutId);
+    }
+
+    /** Whether {@code id} is a contact this copy holds. */
+    boolean holds(String id) {
+        return Arrays.binarySearch(ids, id) >= 0;
     }
 
     private void put(int at, int neighbour, Builder b, int t) {
@@ -238,6 +375,7 @@ final class TieAdjacency {
         private final List<String> typeNames = new ArrayList<>();
         private final Map<String, Short> typeIndex = new HashMap<>();
         private int contacts;
+        private int withoutId;
         private int ties;
         private int[] from = new int[1024];
         private int[] to = new int[1024];
@@ -247,7 +385,11 @@ final class TieAdjacency {
 
         /** A contact node; one without an id (not written by the relay) is left out, as are its ties. */
         void contact(String id, String kind, String name) {
-            if (id == null || index.containsKey(id)) {
+            if (id == null) {
+                withoutId++;
+                return;
+            }
+            if (index.containsKey(id)) {
                 return;
             }
             index.put(id, contacts++);

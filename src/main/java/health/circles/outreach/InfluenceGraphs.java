@@ -1,18 +1,11 @@
 package health.circles.outreach;
 
-import health.circles.contact.ContactDirectory;
-import health.circles.contact.ContactGraph;
-import health.circles.network.TieGraph;
+import health.circles.network.GraphChanges;
 import health.circles.sync.GraphRelay;
 import health.circles.sync.GraphVersion;
-import health.circles.sync.Outbox;
-import health.circles.web.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -32,32 +25,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class InfluenceGraphs {
 
-    /** The outbox changes that move a tie in or out of the graph; only the ties projection writes TIE edges. */
-    private static final Set<String> TIE_CHANGES = Set.of(TieGraph.UPSERTED, TieGraph.DELETED);
-
-    /** The outbox changes that bring a contact into the graph or take it out. */
-    private static final Set<String> CONTACT_CHANGES = Set.of(ContactGraph.UPSERTED, ContactGraph.DELETED);
-
-    /**
-     * How long before a graph's whole read an erasure may have been recorded and still not be in it: its removal from
-     * the graph may have been applied, and its outbox rows purged, only after the read. Erasures are few.
-     */
-    private static final Duration ERASURE_MARGIN = Duration.ofDays(1);
-
     private final InfluenceTieGraph ties;
     private final GraphRelay relay;
-    private final Outbox outbox;
-    private final ContactDirectory contacts;
+    private final GraphChanges changes;
     private final SeedConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile InfluenceGraph cached;
 
-    InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, Outbox outbox, ContactDirectory contacts,
-                    SeedConfig config) {
-        this.contacts = contacts;
+    InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, GraphChanges changes, SeedConfig config) {
+        this.changes = changes;
         this.ties = ties;
         this.relay = relay;
-        this.outbox = outbox;
         this.config = config;
     }
 
@@ -96,44 +74,21 @@ public class InfluenceGraphs {
 
     /**
      * {@code graph} brought up to {@code version} by reading again the contacts whose ties changed and those that came
-     * or went, and leaving out those erased since; empty when it must be read whole: another day or rebuild, too old,
-     * too many changes, or a change that does not name its contact (removals recorded before they did).
+     * or went, and leaving out those erased since; empty when it must be read whole: another day, rebuild or repair,
+     * too old, too many changes, or a change that does not name its contact (removals recorded before they did).
      */
     private Optional<InfluenceGraph> updated(InfluenceGraph graph, GraphVersion version) {
-        GraphVersion held = graph.version;
-        if (!held.day().equals(version.day()) || !Objects.equals(held.lastRebuild(), version.lastRebuild())
-                || !Objects.equals(held.repairedAt(), version.repairedAt())
-                || version.appliedBatches() < held.appliedBatches() || !young(graph)) {
+        if (!graph.version.day().equals(version.day()) || !GraphChanges.followable(graph.version, version)
+                || !young(graph)) {
             return Optional.empty();
         }
-        Set<UUID> changed = new HashSet<>();
-        if (!named(graph, version, TIE_CHANGES, "from", config.graphChangesMaxTies(), changed)
-                || !named(graph, version, CONTACT_CHANGES, "id", config.graphChangesMaxContacts(), changed)) {
+        Optional<Set<UUID>> changed = changes.contactsChanged(graph.version, version, GraphChanges.Ends.FROM,
+                config.graphChangesMaxTies(), config.graphChangesMaxContacts());
+        if (changed.isEmpty()) {
             return Optional.empty();
         }
-        Set<UUID> erased = new HashSet<>(contacts.erasedSince(graph.loadedAt.minus(ERASURE_MARGIN)));
-        return ties.refresh(graph, version, changed, erased, config.graphChangesMaxContacts());
-    }
-
-    /**
-     * Adds to {@code changed} the contact each outbox change of {@code types} since {@code graph} names in
-     * {@code field}; false when there are more than {@code limit} such changes, or one names none.
-     */
-    private boolean named(InfluenceGraph graph, GraphVersion version, Set<String> types, String field, long limit,
-                          Set<UUID> changed) {
-        Optional<List<String>> named = outbox.fieldOfChanges(graph.version.appliedBatches(),
-                version.appliedBatches(), types, field, limit);
-        if (named.isEmpty()) {
-            return false;
-        }
-        for (String name : named.get()) {
-            UUID id = Ids.orNull(name);
-            if (id == null) {
-                return false;
-            }
-            changed.add(id);
-        }
-        return true;
+        return ties.refresh(graph, version, changed.get(), changes.erasedSince(graph.loadedAt),
+                config.graphChangesMaxContacts());
     }
 
     private boolean fresh(InfluenceGraph graph, GraphVersion version) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
+import health.circles.Fixtures;
+import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -72,6 +74,103 @@ class CirclesMemoryTest {
         probe.caughtUp();
         TieAdjacency copy = memory.read();
 
+        assertWalksAsTheStore(copy, ids);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        // A contact the copy does not hold has no circles there either.
+        assertEquals(new NetworkGraph.Found(List.of(), false, null),
+                copy.circles("00000000-0000-0000-0000-000000000000", 2, null, null, 0, 500, today, 20000, 2000));
+    }
+
+    @Test
+    void aCopyBroughtUpToDateWalksAsTheGraphStoreDoes() {
+        Random random = new Random(20261203);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(i % 5 == 0 ? contact().physician().create().id() : contact().patient().create().id());
+        }
+        List<Fixtures.Created> ties = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            String a = ids.get(random.nextInt(ids.size()));
+            String b = ids.get(random.nextInt(ids.size()));
+            if (!a.equals(b)) {
+                var fixture = tie(a, b).type(TYPES[random.nextInt(TYPES.length)])
+                        .declaredStrength(STRENGTHS[random.nextInt(STRENGTHS.length)]);
+                if (random.nextInt(6) == 0) {
+                    fixture.since("2019-01-01").until("2021-01-01");
+                }
+                Response created = fixture.post();
+                if (created.statusCode() == 201) {
+                    ties.add(new Fixtures.Created(created.jsonPath().getString("id"), created.header("ETag"),
+                            created.header("Location")));
+                }
+            }
+        }
+        probe.caughtUp();
+        TieAdjacency copy = memory.read();
+
+        // Contacts come, one is renamed, ties come and go, and one contact is erased with its ties.
+        for (int i = 0; i < 4; i++) {
+            String fresh = contact().patient().create().id();
+            tie(fresh, ids.get(random.nextInt(ids.size()))).type("FRIEND_OF").declaredStrength(0.75).create();
+            ids.add(fresh);
+        }
+        for (int i = 0; i < 6; i++) {
+            Fixtures.Created gone = ties.remove(random.nextInt(ties.size()));
+            given().header("If-Match", gone.etag()).when().delete("/api/v1/ties/" + gone.id()).then().statusCode(204);
+        }
+        Fixtures.Created renamed = contact().patient().named("Before", "Rename").create();
+        tie(renamed.id(), ids.get(0)).type("FAMILY_OF").declaredStrength(1.0).create();
+        ids.add(renamed.id());
+        probe.caughtUp();
+        TieAdjacency between = memory.update(copy).orElseThrow();
+        given().contentType("application/merge-patch+json").header("If-Match", renamed.etag())
+                .body("{\"givenName\":\"After\"}").when().patch("/api/v1/contacts/" + renamed.id())
+                .then().statusCode(200);
+        String erased = ids.remove(1);
+        given().when().post("/api/v1/contacts/{id}/erasure", erased).then().statusCode(204);
+        probe.caughtUp();
+
+        TieAdjacency updated = memory.update(between).orElseThrow();
+
+        assertFalse(updated.holds(erased), "the erased contact is gone");
+        assertEquals(copy.loadedAt, updated.loadedAt, "the whole read's age still bounds the copy's");
+        assertTrue(updated.circles(ids.get(0), 1, null, null, 0, 500, LocalDate.now(ZoneOffset.UTC), 20000, 2000)
+                .members().stream().anyMatch(m -> m.displayName() != null && m.displayName().startsWith("After")),
+                "the new name is held");
+        assertWalksAsTheStore(updated, ids);
+    }
+
+    @Test
+    void aCopyIsUsedOnlyWhileTheGraphHasNotMovedOn() {
+        CirclesApiTest.Neighbourhood n = CirclesApiTest.Neighbourhood.build();
+        awaitCopy(n.centre());
+        long before = memory.answered();
+        var circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
+        assertEquals(memory.answered(), before + 1, "answered from memory");
+        assertEquals(List.of(n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
+        assertEquals(List.of(n.b(), n.e()), circles.getList("rings[1].members.id"));
+
+        // A new tie: the next question names it at once (the copy is behind; the graph store answers).
+        String g = contact().patient().create().id();
+        tie(n.centre(), g).type("FRIEND_OF").declaredStrength(1.0).create();
+        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 1));
+        assertEquals(List.of(g, n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
+
+        // Read again, the copy names it too; an erasure then takes the contact out of the very next answer.
+        awaitCopy(n.centre());
+        before = memory.answered();
+        assertEquals(List.of(g, n.a(), n.d(), n.f()),
+                CirclesApiTest.circles(n.centre(), Map.of("depth", 1)).getList("rings[0].members.id"));
+        assertEquals(before + 1, memory.answered());
+        given().when().post("/api/v1/contacts/" + n.a() + "/erasure").then().statusCode(204);
+        assertFalse(memory.holdsCopy(), "the copy, which holds the erased contact's name, is let go with the erasure");
+        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
+        assertFalse(circles.prettify().contains(n.a()), "the erased contact is in no ring");
+        assertEquals(List.of(g, n.d(), n.f()), circles.getList("rings[0].members.id"));
+    }
+
+    /** The copy answers every centre's circles, at every depth and with every filter, as the graph store does. */
+    private void assertWalksAsTheStore(TieAdjacency copy, List<String> ids) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate past = LocalDate.of(2020, 6, 1); // the ended ties were active then
         int compared = 0;
@@ -105,38 +204,6 @@ class CirclesMemoryTest {
             }
         }
         assertTrue(nonEmpty > compared / 2, "most questions find someone: " + nonEmpty + " of " + compared);
-        // A contact the copy does not hold has no circles there either.
-        assertEquals(new NetworkGraph.Found(List.of(), false, null),
-                copy.circles("00000000-0000-0000-0000-000000000000", 2, null, null, 0, 500, today, 20000, 2000));
-    }
-
-    @Test
-    void aCopyIsUsedOnlyWhileTheGraphHasNotMovedOn() {
-        CirclesApiTest.Neighbourhood n = CirclesApiTest.Neighbourhood.build();
-        awaitCopy(n.centre());
-        long before = memory.answered();
-        var circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
-        assertEquals(memory.answered(), before + 1, "answered from memory");
-        assertEquals(List.of(n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
-        assertEquals(List.of(n.b(), n.e()), circles.getList("rings[1].members.id"));
-
-        // A new tie: the next question names it at once (the copy is behind; the graph store answers).
-        String g = contact().patient().create().id();
-        tie(n.centre(), g).type("FRIEND_OF").declaredStrength(1.0).create();
-        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 1));
-        assertEquals(List.of(g, n.a(), n.d(), n.f()), circles.getList("rings[0].members.id"));
-
-        // Read again, the copy names it too; an erasure then takes the contact out of the very next answer.
-        awaitCopy(n.centre());
-        before = memory.answered();
-        assertEquals(List.of(g, n.a(), n.d(), n.f()),
-                CirclesApiTest.circles(n.centre(), Map.of("depth", 1)).getList("rings[0].members.id"));
-        assertEquals(before + 1, memory.answered());
-        given().when().post("/api/v1/contacts/" + n.a() + "/erasure").then().statusCode(204);
-        assertFalse(memory.holdsCopy(), "the copy, which holds the erased contact's name, is let go with the erasure");
-        circles = CirclesApiTest.circles(n.centre(), Map.of("depth", 2));
-        assertFalse(circles.prettify().contains(n.a()), "the erased contact is in no ring");
-        assertEquals(List.of(g, n.d(), n.f()), circles.getList("rings[0].members.id"));
     }
 
     /** Asks for circles until the copy in memory is current (each stale question starts a read of the graph). */
