@@ -100,14 +100,11 @@ final class TieAdjacency {
     }
 
     /** The arrays of a copy brought up to date ({@link #with}). */
-    private TieAdjacency(String[] ids, String[] kinds, String[] names, int[] offsets, int[] neighbours,
+    private TieAdjacency(String[] ids, UUID[] uuids, String[] kinds, String[] names, int[] offsets, int[] neighbours,
                          double[] strengths, short[] types, int[] untils, String[] typeNames, GraphVersion version,
                          Instant loadedAt, int withoutId) {
         this.ids = ids;
-        this.uuids = new UUID[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            uuids[i] = Ids.orNull(ids[i]);
-        }
+        this.uuids = uuids;
         this.kinds = kinds;
         this.names = names;
         this.offsets = offsets;
@@ -157,6 +154,7 @@ final class TieAdjacency {
         }
         int n = kept.size();
         String[] newIds = kept.toArray(String[]::new);
+        UUID[] newUuids = new UUID[n];
         String[] newKinds = new String[n];
         String[] newNames = new String[n];
         int[] before = new int[n];
@@ -165,6 +163,9 @@ final class TieAdjacency {
             if (renumbered[i] >= 0) {
                 before[renumbered[i]] = i;
             }
+        }
+        for (int i = 0; i < n; i++) {
+            newUuids[i] = before[i] >= 0 ? uuids[before[i]] : Ids.orNull(newIds[i]);
         }
         List<String> typeList = new ArrayList<>(Arrays.asList(typeNames));
         Map<String, Short> typeIndex = new HashMap<>();
@@ -221,7 +222,7 @@ final class TieAdjacency {
             }
             newOffsets[i + 1] = size;
         }
-        return new TieAdjacency(newIds, newKinds, newNames, newOffsets, Arrays.copyOf(newNeighbours, size),
+        return new TieAdjacency(newIds, newUuids, newKinds, newNames, newOffsets, Arrays.copyOf(newNeighbours, size),
                 Arrays.copyOf(newStrengths, size), Arrays.copyOf(newTypes, size), Arrays.copyOf(newUntils, size),
                 typeList.toArray(String[]::new), version, loadedAt, withoutId);
     }
