@@ -110,15 +110,19 @@ public class CirclesMemory {
         }
         TieAdjacency from = base;
         boolean whole = from == null || !GraphChanges.followable(from.version, relay.version());
-        if (whole && !wholeReadDue()) {
-            reading.set(false);
-            return;
+        if (whole) {
+            base = null; // of no use now, and it may hold the name of someone erased through another replica
+            if (!wholeReadDue()) {
+                reading.set(false);
+                return;
+            }
         }
         background.execute(() -> {
             try {
                 TieAdjacency copy = whole ? null : update(from).orElse(null);
-                if (copy == null && (whole || wholeReadDue())) {
-                    copy = read();
+                if (copy == null) {
+                    base = null;
+                    copy = whole || wholeReadDue() ? read() : null;
                 }
                 if (copy != null) {
                     base = copy;

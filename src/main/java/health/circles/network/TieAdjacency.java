@@ -133,6 +133,11 @@ final class TieAdjacency {
      * ties as held. A changed tie must have both its ends in {@code reread}, since each holds it.
      */
     TieAdjacency with(Map<String, Reread> reread, Set<String> gone, GraphVersion version) {
+        if (reread.isEmpty() && gone.stream().noneMatch(this::holds)) {
+            // Nothing it holds changed (a group's write moves the version too): the same arrays, stamped anew.
+            return new TieAdjacency(ids, uuids, kinds, names, offsets, neighbours, strengths, types, untils, typeNames,
+                    version, loadedAt, withoutId);
+        }
         String[] added = reread.keySet().stream().filter(id -> Arrays.binarySearch(ids, id) < 0).sorted()
                 .toArray(String[]::new);
         List<String> kept = new ArrayList<>(ids.length + added.length);

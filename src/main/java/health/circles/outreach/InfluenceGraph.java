@@ -67,6 +67,27 @@ public final class InfluenceGraph {
         rows(arcTo, arcFrom, arcStrength, arcs, inStart, inFrom, inStrength);
     }
 
+    /** {@code same}'s arrays, stamped with {@code version}: a graph that nothing changed since it was read. */
+    InfluenceGraph(InfluenceGraph same, GraphVersion version, long loadMillis) {
+        this.n = same.n;
+        this.msb = same.msb;
+        this.lsb = same.lsb;
+        this.stored = same.stored;
+        this.degree = same.degree;
+        this.ties = same.ties;
+        this.version = version;
+        this.loadedAt = same.loadedAt;
+        this.loadMillis = loadMillis;
+        this.read = Read.CHANGES;
+        this.reread = 0;
+        this.outStart = same.outStart;
+        this.outTo = same.outTo;
+        this.outStrength = same.outStrength;
+        this.inStart = same.inStart;
+        this.inFrom = same.inFrom;
+        this.inStrength = same.inStrength;
+    }
+
     public int size() {
         return n;
     }

@@ -127,6 +127,10 @@ public class InfluenceTieGraph {
             return Optional.empty();
         }
         long tiesRead = System.nanoTime();
+        if (read.ties().isEmpty() && gone.stream().noneMatch(id -> held.number(id) >= 0)) {
+            // Nothing it holds changed (a group's write moves the version too): the same arrays, stamped anew.
+            return Optional.of(new InfluenceGraph(before, version, (tiesRead - started) / 1_000_000));
+        }
         StoredTies stored = held.with(contacts, read.ties());
         InfluenceGraph graph = stored.graph(version, before.loadedAt, (System.nanoTime() - started) / 1_000_000,
                 InfluenceGraph.Read.CHANGES, read.ties().size());

@@ -3,6 +3,7 @@ package health.circles.outreach;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
@@ -110,6 +111,22 @@ class InfluenceTieGraphTest {
         assertEquals(Map.of(b, 1, e, 1), in(after, a), "a hears b and its carer, no longer anyone through c");
         assertEquals(Map.of(), out(after, c), "c's tie to the erased contact left with it");
         same(reader.load(graphs.version()), after);
+    }
+
+    @Test
+    void aWriteThatChangesNoContactOrTieKeepsTheGraphItStampsAnew() throws Exception {
+        UUID member = contact("Quin");
+        caughtUp();
+        InfluenceGraph before = graphs.current();
+        Fixtures.group("HOUSEHOLD").named("Stamped anew").member(member, "head").create();
+        caughtUp();
+
+        InfluenceGraph after = graphs.current();
+
+        assertTrue(after.version.appliedBatches() > before.version.appliedBatches(), "the version moved");
+        assertEquals(InfluenceGraph.Read.CHANGES, after.read);
+        assertEquals(0, after.reread);
+        assertSame(before.outTo, after.outTo, "the same arrays");
     }
 
     @Test
