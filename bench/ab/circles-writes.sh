@@ -23,14 +23,7 @@ ADMIN="Authorization: Bearer $("$root/bench/token.sh" "$work/keys" admin)"
 source "$root/bench/ab/pass.sh"
 source "$root/bench/damon.sh"
 damon_pause
-start() {
-  HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
-  CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
-  CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
-  CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
-    java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$out/service-$(basename "$1").log" 2>&1 &
-  ab_ready
-}
+start() { ab_start "$1" "$out/service-$(basename "$1").log"; }
 
 # Creates FRIEND_OF ties between random contacts at $rate a second until killed; counts them in $out/written.
 writer() {

@@ -1,4 +1,4 @@
-# Sourced by bench/ab/run.sh and bench/ab/reads.sh.
+# Sourced by bench/ab/run.sh, bench/ab/reads.sh and bench/ab/circles-writes.sh.
 #
 # ab_ready: waits for the service just started in the background ($! is its process, kept in $pid) to answer its
 # readiness check on 127.0.0.1:$mport; ab_stop stops it. Sourcing this file also stops it when the script exits.
@@ -9,6 +9,17 @@ ab_ready() {
   echo "the service did not get ready" >&2; exit 1
 }
 ab_stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
+
+# ab_start APP LOG: starts the packaged build APP on the database $db and the Neo4j store in $work/neo4j (ports $port,
+# $mport, Bolt $bolt; tokens verified with $work/keys), its output to LOG, and waits until it is ready.
+ab_start() {
+  HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
+  CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
+  CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
+  CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
+    java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$2" 2>&1 &
+  ab_ready
+}
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 
 # One wrk pass against the service whose process is $pid on

@@ -23,14 +23,7 @@ export TOKEN="$("$root/bench/token.sh" "$work/keys" analyst)"
 source "$root/bench/ab/pass.sh"
 source "$root/bench/damon.sh"
 damon_pause
-start() {
-  HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
-  CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
-  CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
-  CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
-    java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$out/service.log" 2>&1 &
-  ab_ready
-}
+start() { ab_start "$1" "$out/service.log"; }
 
 # One pass: wrk figures and the CPU a call of the service and of PostgreSQL.
 pass() { ab_pass "$out/$1.txt" "$2" "$3" "$1 ($3 connections)"; }
