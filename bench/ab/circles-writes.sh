@@ -52,8 +52,15 @@ for build in "$@"; do
     kill "$w" 2>/dev/null || true; wait "$w" 2>/dev/null || true
     echo "$(basename "$build"): $line, $(cat "$out/written") ties written"
   done
+  # The copies read whole and brought up to date, from the service's timers (a build before them: from its log).
+  metrics=$(curl -s "http://127.0.0.1:$mport/q/metrics" | grep '^circles_network_circles_memory_reads_seconds_' || true)
   ab_stop
   log="$out/service-$(basename "$build").log"
-  echo "$(basename "$build"): copies read whole $(grep -c 'Graph read into memory for circles' "$log" || true)," \
-    "brought up to date $(grep -c 'Graph in memory for circles brought' "$log" || true)"
+  if [ -n "$metrics" ]; then
+    echo "$(basename "$build"): $(echo "$metrics" | awk -F'[{}"]' '/_count/ {c[$3]=$NF} /_sum/ {s[$3]=$NF}
+      END {printf "copies read whole %d (%.1f s in all), brought up to date %d (%.0f ms each on average)",
+           c["whole"], s["whole"], c["changes"], c["changes"] ? 1000 * s["changes"] / c["changes"] : 0}')"
+  else
+    echo "$(basename "$build"): copies read whole $(grep -c 'Graph read into memory for circles' "$log" || true)"
+  fi
 done

@@ -4,6 +4,8 @@ import health.circles.contact.ContactErased;
 import health.circles.sync.BackgroundWork;
 import health.circles.sync.GraphVersion;
 import health.circles.sync.GraphRelay;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -46,6 +49,8 @@ public class CirclesMemory {
     private final NetworkGraph graph;
     private final GraphRelay relay;
     private final GraphChanges changes;
+    private final Timer wholeReads;
+    private final Timer updates;
     private final BackgroundWork background;
     private final NetworkConfig.Circles config;
     private final Clock clock = Clock.systemUTC();
@@ -57,7 +62,12 @@ public class CirclesMemory {
     private volatile long lastReadStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     CirclesMemory(NetworkGraph graph, GraphRelay relay, GraphChanges changes, BackgroundWork background,
-                  NetworkConfig config) {
+                  NetworkConfig config, MeterRegistry registry) {
+        this.wholeReads = Timer.builder("circles.network.circles.memory.reads").tag("read", "whole")
+                .description("Copies of the graph read whole into memory for circles").register(registry);
+        this.updates = Timer.builder("circles.network.circles.memory.reads").tag("read", "changes")
+                .description("Copies of the graph for circles brought up to date from the changes since")
+                .register(registry);
         this.changes = changes;
         this.graph = graph;
         this.relay = relay;
@@ -153,8 +163,10 @@ public class CirclesMemory {
         TieAdjacency.Builder builder = new TieAdjacency.Builder();
         graph.readAll(builder);
         TieAdjacency copy = builder.build(version, clock.instant());
+        long nanos = System.nanoTime() - started;
+        wholeReads.record(nanos, TimeUnit.NANOSECONDS);
         LOG.infof("Graph read into memory for circles at position %d: %d contacts, %d ties in %d ms",
-                version.appliedPosition(), copy.contacts(), copy.ties, (System.nanoTime() - started) / 1_000_000);
+                version.appliedPosition(), copy.contacts(), copy.ties, nanos / 1_000_000);
         return copy;
     }
 
@@ -193,9 +205,12 @@ public class CirclesMemory {
             return Optional.empty();
         }
         TieAdjacency copy = from.with(read.contacts(), gone, version);
-        LOG.infof("Graph in memory for circles brought from position %d to %d: %d contacts read again, %d left out, "
+        long nanos = System.nanoTime() - started;
+        updates.record(nanos, TimeUnit.NANOSECONDS);
+        // Debug only: with writes all day this happens every few seconds (the timer counts them).
+        LOG.debugf("Graph in memory for circles brought from position %d to %d: %d contacts read again, %d left out, "
                         + "in %d ms", from.version.appliedPosition(), version.appliedPosition(), names.size(),
-                gone.size(), (System.nanoTime() - started) / 1_000_000);
+                gone.size(), nanos / 1_000_000);
         return Optional.of(copy);
     }
 
