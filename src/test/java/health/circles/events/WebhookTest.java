@@ -183,11 +183,12 @@ class WebhookTest {
                     .body(Map.of("url", receiver.url(), "types", List.of("contact.*"), "includeRecord", true))
                     .when().post("/api/v1/webhooks").then().statusCode(201).extract().jsonPath();
             String id = contact().patient().named("Recordia", "Whole").create().id();
-            JsonNode record = receiver.awaitFor(id, 1).get(0).body().path("data").path("record");
+            JsonNode record = receiver.awaitDistinctFor(id, 1).get(0).body().path("data").path("record");
             assertEquals("Whole", record.path("familyName").asText());
             given().when().post("/api/v1/contacts/" + id + "/erasure").then().statusCode(204);
-            Received erased = receiver.awaitFor(id, 2).get(1);
-            assertEquals("contact.erased", erased.type());
+            Received erased = receiver.awaitDistinctFor(id, 2).get(1);
+            assertEquals("contact.erased", erased.type(), () -> "messages about the contact (webhook-id type): "
+                    + receiver.of(id).stream().map(r -> r.id() + " " + r.type()).toList());
             assertTrue(erased.body().path("data").path("record").isMissingNode());
             // Another owner's subscription answers like an unknown one; the admin sees it.
             TestTokens.bearer(TestTokens.token("other-ehr", Set.of("integration")))
@@ -312,6 +313,19 @@ class WebhookTest {
                 }
             }
             return out;
+        }
+
+        /**
+         * The first {@code count} messages about a subject, each once: delivery is at least once, so a message whose
+         * answer went astray comes again under the same {@code webhook-id}, and a receiver drops it, as Standard
+         * Webhooks asks. Two events numbered for one change would carry two ids, and both would count.
+         */
+        List<Received> awaitDistinctFor(String subject, int count) {
+            return await("messages about " + subject).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        java.util.Set<String> seen = new java.util.HashSet<>();
+                        return of(subject).stream().filter(r -> seen.add(r.id())).toList();
+                    }, l -> l.size() >= count);
         }
 
         List<Received> awaitFor(String subject, int count) {
