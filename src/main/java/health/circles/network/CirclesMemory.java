@@ -119,20 +119,17 @@ public class CirclesMemory {
             return;
         }
         TieAdjacency from = base;
-        boolean whole = from == null || !GraphChanges.followable(from.version, relay.version());
-        if (whole) {
-            base = null; // of no use now, and it may hold the name of someone erased through another replica
-            if (!wholeReadDue()) {
-                reading.set(false);
-                return;
-            }
+        if (from == null && !wholeReadDue()) {
+            reading.set(false);
+            return;
         }
         background.execute(() -> {
             try {
-                TieAdjacency copy = whole ? null : update(from).orElse(null);
+                TieAdjacency copy = from == null ? null : update(from).orElse(null);
                 if (copy == null) {
+                    // Of no use now, and it may hold the name of someone erased through another replica.
                     base = null;
-                    copy = whole || wholeReadDue() ? read() : null;
+                    copy = from == null || wholeReadDue() ? read() : null;
                 }
                 if (copy != null) {
                     base = copy;

@@ -68,9 +68,9 @@ public class GraphChanges {
     public Optional<Set<UUID>> contactsChanged(GraphVersion held, GraphVersion now, Ends ends, long maxTies,
                                                long maxContacts) {
         Set<UUID> changed = new HashSet<>();
-        boolean named = named(held, now, TIE_CHANGES, "from", maxTies, changed)
-                && (ends == Ends.FROM || named(held, now, TIE_CHANGES, "to", maxTies, changed))
-                && named(held, now, CONTACT_CHANGES, "id", maxContacts, changed);
+        List<String> tieEnds = ends == Ends.FROM ? List.of("from") : List.of("from", "to");
+        boolean named = named(held, now, TIE_CHANGES, tieEnds, maxTies, changed)
+                && named(held, now, CONTACT_CHANGES, List.of("id"), maxContacts, changed);
         return named ? Optional.of(changed) : Optional.empty();
     }
 
@@ -79,10 +79,10 @@ public class GraphChanges {
         return new HashSet<>(contacts.erasedSince(readAt.minus(ERASURE_MARGIN)));
     }
 
-    private boolean named(GraphVersion held, GraphVersion now, Set<String> types, String field, long limit,
+    private boolean named(GraphVersion held, GraphVersion now, Set<String> types, List<String> fields, long limit,
                           Set<UUID> changed) {
-        Optional<List<String>> names = outbox.fieldOfChanges(held.appliedBatches(), now.appliedBatches(), types,
-                field, limit);
+        Optional<List<String>> names = outbox.fieldsOfChanges(held.appliedBatches(), now.appliedBatches(), types,
+                fields, limit);
         if (names.isEmpty()) {
             return false;
         }

@@ -73,18 +73,18 @@ public class Outbox {
     }
 
     /**
-     * The {@code field} of each change of the given types that the relay applied in the batches after {@code after} up
-     * to {@code through} ({@link GraphVersion#appliedBatches()}), in no particular order ("" for a change without
-     * it); a batch row gives its items'. Empty when they hold more than {@code limit} such changes. Rows purged since
+     * The {@code fields} of each change of the given types that the relay applied in the batches after {@code after}
+     * up to {@code through} ({@link GraphVersion#appliedBatches()}), in no particular order ("" where a change lacks
+     * one); a batch row gives its items'. Empty when they hold more than {@code limit} such changes. Rows purged since
      * ({@link OutboxPurge}, erasure) are not seen.
      */
-    public Optional<List<String>> fieldOfChanges(long after, long through, Set<String> types, String field,
-                                                 long limit) {
+    public Optional<List<String>> fieldsOfChanges(long after, long through, Set<String> types, List<String> fields,
+                                                  long limit) {
         String[] named = types.toArray(String[]::new);
         if (store.changesBetween(after, through, named) > limit) {
             return Optional.empty();
         }
-        return Optional.of(store.fieldOfChangesBetween(after, through, named, field));
+        return Optional.of(store.fieldsOfChangesBetween(after, through, named, fields.toArray(String[]::new)));
     }
 
     /** The position of the first row the graph has not applied yet; {@link Long#MAX_VALUE} when none waits. */

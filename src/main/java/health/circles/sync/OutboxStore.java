@@ -158,12 +158,13 @@ class OutboxStore {
     private static final String CHANGES_BETWEEN = """
             SELECT coalesce(sum(items), 0) FROM outbox
             WHERE applied_batch > ? AND applied_batch <= ? AND type = ANY(?)""";
-    /** A field of each change of the given types in a span of batches ('' where one lacks it); batch rows' items each. */
-    private static final String FIELD_OF_CHANGES_BETWEEN = """
-            SELECT coalesce(item ->> CAST(? AS text), '')
+    /** Some fields of each change of the given types in a span of batches ('' where one lacks one); batch rows' items each. */
+    private static final String FIELDS_OF_CHANGES_BETWEEN = """
+            SELECT coalesce(item ->> f, '')
             FROM outbox o
             CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(o.payload -> 'batch') = 'array'
                 THEN o.payload -> 'batch' ELSE json_build_array(o.payload) END) item
+            CROSS JOIN unnest(CAST(? AS text[])) f
             WHERE o.applied_batch > ? AND o.applied_batch <= ? AND o.type = ANY(?)""";
 
     private final AgroalDataSource dataSource;
@@ -176,8 +177,8 @@ class OutboxStore {
         return Sql.query(dataSource, CHANGES_BETWEEN, List.of(after, through, types), r -> r.getLong(1)).get(0);
     }
 
-    List<String> fieldOfChangesBetween(long after, long through, String[] types, String field) {
-        return Sql.query(dataSource, FIELD_OF_CHANGES_BETWEEN, List.of(field, after, through, types),
+    List<String> fieldsOfChangesBetween(long after, long through, String[] types, String[] fields) {
+        return Sql.query(dataSource, FIELDS_OF_CHANGES_BETWEEN, List.of(fields, after, through, types),
                 r -> r.getString(1));
     }
 
