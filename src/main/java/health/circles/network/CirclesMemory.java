@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -59,6 +62,8 @@ public class CirclesMemory {
     private volatile TieAdjacency held;
     /** The latest copy read or brought up to date, current or not: what the next one is brought from. */
     private volatile TieAdjacency base;
+    /** The update under way ({@link #readLater}), if any. */
+    private volatile CompletableFuture<TieAdjacency> updating;
     private volatile long lastReadStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
 
     CirclesMemory(NetworkGraph graph, GraphRelay relay, GraphChanges changes, BackgroundWork background,
@@ -76,18 +81,38 @@ public class CirclesMemory {
     }
 
     /**
-     * The circles from memory when the copy there is current; empty when it is not (the caller asks the graph store),
-     * and then a new copy is read in the background unless one was started within the minimum interval.
+     * The circles from memory when the copy there is current; empty when it is not (the caller asks the graph store).
+     * A stale copy starts its update in the background, or a whole read unless one was started within the minimum
+     * interval. While an update is under way, the question waits for it, up to
+     * {@code circles.network.circles.memory.update-wait}: an update reads only the contacts that changed, and a walk
+     * of the graph store costs every question beside it a share of the CPU.
      */
     Optional<NetworkGraph.Found> circles(String centre, int depth, List<String> kinds, List<String> types,
                                          double minStrength, int limit, LocalDate today) {
         if (!config.memory().enabled()) {
             return Optional.empty();
         }
-        TieAdjacency copy = current(relay.version());
-        if (copy == null) {
-            readLater();
-            return Optional.empty();
+        GraphVersion version = relay.version();
+        TieAdjacency copy = current(version);
+        long deadline = System.nanoTime() + config.memory().updateWait().toNanos();
+        CompletableFuture<TieAdjacency> waited = null;
+        while (copy == null) {
+            CompletableFuture<TieAdjacency> update = readLater();
+            long wait = deadline - System.nanoTime();
+            if (update == null || update == waited || wait <= 0) {
+                return Optional.empty();
+            }
+            waited = update;
+            try {
+                update.get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            // The update may have started before this question's version was read: if so, the next one is waited for.
+            copy = current(version);
         }
         answered.incrementAndGet();
         return Optional.of(copy.circles(centre, depth, kinds, types, minStrength, limit, today, config.maxRingSize(),
@@ -114,34 +139,64 @@ public class CirclesMemory {
         return null;
     }
 
-    private void readLater() {
+    /**
+     * Starts bringing the copy up to date in the background, or reading it whole, unless either is under way. Returns
+     * the update under way, which completes once the copy it brings is held (with it, or with null when the copy could
+     * not be brought up to date); null when there is none (a whole read, or nothing to do yet).
+     */
+    private CompletableFuture<TieAdjacency> readLater() {
         if (!reading.compareAndSet(false, true)) {
-            return;
+            return updating;
         }
         TieAdjacency from = base;
         if (from == null && !wholeReadDue()) {
             reading.set(false);
-            return;
+            return null;
         }
-        background.execute(() -> {
-            try {
-                TieAdjacency copy = from == null ? null : update(from).orElse(null);
-                if (copy == null) {
-                    // Of no use now, and it may hold the name of someone erased through another replica.
-                    base = null;
-                    copy = from == null || wholeReadDue() ? read() : null;
+        CompletableFuture<TieAdjacency> update = from == null ? null : new CompletableFuture<>();
+        updating = update;
+        try {
+            background.execute(() -> bringUpToDate(from, update));
+        } catch (RuntimeException e) {
+            // Refused (the service is stopping): the question is walked in the graph store.
+            updating = null;
+            reading.set(false);
+            LOG.debugf("Graph not brought up to date for circles: %s", e.getMessage());
+            return null;
+        }
+        return update;
+    }
+
+    /** The background work of {@link #readLater}: {@code update} completes as soon as the update is held or fails. */
+    private void bringUpToDate(TieAdjacency from, CompletableFuture<TieAdjacency> update) {
+        TieAdjacency copy = null;
+        try {
+            if (from != null) {
+                try {
+                    copy = update(from).orElse(null);
+                    if (copy != null) {
+                        base = copy;
+                        held = copy;
+                    } else {
+                        // Of no use now, and it may hold the name of someone erased through another replica.
+                        base = null;
+                    }
+                } finally {
+                    update.complete(copy);
                 }
-                if (copy != null) {
-                    base = copy;
-                    held = copy;
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("Graph not read into memory for circles (they are walked in the graph store): %s",
-                        e.getMessage());
-            } finally {
-                reading.set(false);
             }
-        });
+            if (copy == null && (from == null || wholeReadDue())) {
+                copy = read();
+                base = copy;
+                held = copy;
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Graph not read into memory for circles (they are walked in the graph store): %s",
+                    e.getMessage());
+        } finally {
+            updating = null;
+            reading.set(false);
+        }
     }
 
     /** Whether a read of the whole graph may start now (at most one per minimum interval); if so, it counts as one. */
@@ -190,7 +245,9 @@ public class CirclesMemory {
         if (names.size() > config.memory().changesMaxContacts()) {
             return Optional.empty();
         }
+        long named = System.nanoTime();
         NetworkGraph.Reread read = graph.readContacts(names);
+        long reread = System.nanoTime();
         Set<String> gone = new HashSet<>(erased);
         names.stream().filter(id -> !read.contacts().containsKey(id)).forEach(gone::add);
         long held = from.contacts() + read.contacts().keySet().stream().filter(id -> !from.holds(id)).count()
@@ -202,12 +259,13 @@ public class CirclesMemory {
             return Optional.empty();
         }
         TieAdjacency copy = from.with(read.contacts(), gone, version);
-        long nanos = System.nanoTime() - started;
-        updates.record(nanos, TimeUnit.NANOSECONDS);
+        long done = System.nanoTime();
+        updates.record(done - started, TimeUnit.NANOSECONDS);
         // Debug only: with writes all day this happens every few seconds (the timer counts them).
         LOG.debugf("Graph in memory for circles brought from position %d to %d: %d contacts read again, %d left out, "
-                        + "in %d ms", from.version.appliedPosition(), version.appliedPosition(), names.size(),
-                gone.size(), nanos / 1_000_000);
+                        + "in %.1f ms (changes %.1f, graph store %.1f, arrays %.1f)", from.version.appliedPosition(),
+                version.appliedPosition(), names.size(), gone.size(), (done - started) / 1e6, (named - started) / 1e6,
+                (reread - named) / 1e6, (done - reread) / 1e6);
         return Optional.of(copy);
     }
 

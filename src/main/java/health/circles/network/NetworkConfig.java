@@ -129,10 +129,19 @@ public interface NetworkConfig {
         /**
          * A copy whose whole read is older than this is read whole again, however it was brought up to date meanwhile:
          * a safety net for a change made to the graph store outside the service (a reconcile's repairs, rebuilds and
-         * every change through the outbox move its version).
+         * every change through the outbox move its version). While it is read (about 30 s at 1M ties), circles are
+         * walked in the graph store; the seeds' graph has the same bound ({@code circles.outreach.seeds.graph-max-age}).
          */
-        @WithDefault("10m")
+        @WithDefault("4h")
         Duration maxAge();
+
+        /**
+         * How long a question asked while the copy is being brought up to date waits for it before walking the graph
+         * store instead; 0 never waits. An update reads only the contacts that changed (tens of milliseconds after a
+         * few writes), and a walk of the graph store costs every question beside it a share of the CPU.
+         */
+        @WithDefault("200ms")
+        Duration updateWait();
 
         /**
          * Contacts read again, at most, to bring a copy up to date after changes (the ends of changed ties, the

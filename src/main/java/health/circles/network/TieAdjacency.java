@@ -12,17 +12,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every contact and tie of the graph store, in memory, in the shape a walk of circles needs: contacts numbered in the
- * order of their ids (the order Cypher sorts them), and each contact's ties as one slice of flat arrays (neighbour,
- * strength, type, end date), every tie under both of its ends. Immutable once built; {@link CirclesMemory} keeps the
- * latest one and says when it is current.
+ * Every contact and tie of the graph store, in memory, in the shape a walk of circles needs: contacts numbered, and
+ * each contact's ties as one slice of flat arrays (neighbour, strength, type, end date), every tie under both of its
+ * ends. Immutable as seen by its readers; {@link CirclesMemory} keeps the latest one and says when it is current.
+ *
+ * <p>A copy brought up to date ({@link #with}) does not copy the ties it keeps. The flat arrays are shared by a copy
+ * and the copies brought from it, and only ever grow at their end: the slices of the contacts read again (and of the
+ * neighbours of those that left) are written past the end of every slice an older copy reads, and the new copy points
+ * its contacts there. New contacts take the next numbers. Only the arrays of one entry per contact (its slice, kind,
+ * name, the order of the ids) are copied, a small share of the ties' arrays. When the room left at the end runs out,
+ * the copy is compacted: written anew, without the slices no longer pointed at, with room to grow again.
  *
  * <p>{@link #circles} answers exactly as {@link NetworkGraph#circles} does in Cypher, ring by ring: the same active
  * rule ({@link ActiveTie}: no end date, or one after the day), the same filters, the same strongest path and its
  * way, the same order (strength, then id; the way and the types by strength, then the way's id, then the type).
- * {@code CirclesMemoryTest} compares the two on a generated network.
+ * None of these depends on how contacts are numbered or slices ordered: ties are compared by ids, never by number.
+ * {@code CirclesMemoryTest} compares the two on a generated network; {@code TieAdjacencyTest} compares a copy brought
+ * up to date through many changes with one built whole from the same graph.
  */
 final class TieAdjacency {
 
@@ -30,14 +39,24 @@ final class TieAdjacency {
     private static final int OPEN = Integer.MAX_VALUE;
     /** An end date Cypher cannot compare with a date: never active (it does not arise from the relay). */
     private static final int NEVER = Integer.MIN_VALUE;
+    /** Room left at the end of the ties' arrays when they are written anew: this share of the entries, at least. */
+    private static final int ROOM_SHARE = 4;
+    private static final int MIN_ROOM = 256;
 
+    /** Contact number i's id (numbers are never reused until the copy is compacted). */
     private final String[] ids;
     /** The same ids parsed once, for the answers (null for a node whose id is not a UUID: not a contact of ours). */
     private final UUID[] uuids;
+    /** Null for a number whose contact has left. */
     private final String[] kinds;
     private final String[] names;
-    /** Contact i's ties are positions offsets[i] to offsets[i + 1] of the arrays below. */
-    private final int[] offsets;
+    /** Contacts numbered: 0 to numbered - 1, held or left. */
+    private final int numbered;
+    /** The numbers of the contacts held, in the order of their ids. */
+    private final int[] byId;
+    /** Contact i's ties are positions first[i] to last[i] (exclusive) of the arrays below. */
+    private final int[] first;
+    private final int[] last;
     private final int[] neighbours;
     /** NaN for a tie without a strength: no minimum admits it, as in Cypher. */
     private final double[] strengths;
@@ -45,6 +64,15 @@ final class TieAdjacency {
     private final short[] types;
     /** The first day the tie is no longer active, as an epoch day; {@link #OPEN} when it has no end. */
     private final int[] untils;
+    /** Positions of the arrays above written when this copy was made; its slices all lie below. */
+    private final int used;
+    /**
+     * How far the arrays above are written, shared by every copy that uses them: a copy may write past its own
+     * {@link #used} only while no other did.
+     */
+    private final AtomicInteger written;
+    /** Entries in the slices this copy points at: every tie twice. */
+    private final long entries;
     private final String[] typeNames;
     final GraphVersion version;
     /** When the whole graph was last read; copies brought up to date since keep it. */
@@ -53,70 +81,36 @@ final class TieAdjacency {
     /** Contact nodes without an id (not written by the relay): not held, but counted by the store. */
     final int withoutId;
 
-    private TieAdjacency(Builder b, GraphVersion version, Instant loadedAt) {
-        withoutId = b.withoutId;
-        int n = b.contacts;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> b.ids.get(x).compareTo(b.ids.get(y)));
-        int[] position = new int[n];
-        ids = new String[n];
-        uuids = new UUID[n];
-        kinds = new String[n];
-        names = new String[n];
-        for (int i = 0; i < n; i++) {
-            position[order[i]] = i;
-            ids[i] = b.ids.get(order[i]);
-            uuids[i] = Ids.orNull(ids[i]);
-            kinds[i] = b.kinds.get(order[i]);
-            names[i] = b.names.get(order[i]);
-        }
-        offsets = new int[n + 1];
-        for (int t = 0; t < b.ties; t++) {
-            offsets[position[b.from[t]] + 1]++;
-            offsets[position[b.to[t]] + 1]++;
-        }
-        for (int i = 0; i < n; i++) {
-            offsets[i + 1] += offsets[i];
-        }
-        int entries = offsets[n];
-        neighbours = new int[entries];
-        strengths = new double[entries];
-        types = new short[entries];
-        untils = new int[entries];
-        int[] next = Arrays.copyOf(offsets, n);
-        for (int t = 0; t < b.ties; t++) {
-            int a = position[b.from[t]];
-            int c = position[b.to[t]];
-            put(next[a]++, c, b, t);
-            put(next[c]++, a, b, t);
-        }
-        typeNames = b.typeNames.toArray(new String[0]);
-        this.version = version;
-        this.loadedAt = loadedAt;
-        this.ties = b.ties;
-    }
-
-    /** The arrays of a copy brought up to date ({@link #with}). */
-    private TieAdjacency(String[] ids, UUID[] uuids, String[] kinds, String[] names, int[] offsets, int[] neighbours,
-                         double[] strengths, short[] types, int[] untils, String[] typeNames, GraphVersion version,
+    private TieAdjacency(String[] ids, UUID[] uuids, String[] kinds, String[] names, int numbered, int[] byId,
+                         int[] first, int[] last, int[] neighbours, double[] strengths, short[] types, int[] untils,
+                         int used, AtomicInteger written, long entries, String[] typeNames, GraphVersion version,
                          Instant loadedAt, int withoutId) {
         this.ids = ids;
         this.uuids = uuids;
         this.kinds = kinds;
         this.names = names;
-        this.offsets = offsets;
+        this.numbered = numbered;
+        this.byId = byId;
+        this.first = first;
+        this.last = last;
         this.neighbours = neighbours;
         this.strengths = strengths;
         this.types = types;
         this.untils = untils;
+        this.used = used;
+        this.written = written;
+        this.entries = entries;
         this.typeNames = typeNames;
         this.version = version;
         this.loadedAt = loadedAt;
-        this.ties = neighbours.length / 2;
+        this.ties = entries / 2;
         this.withoutId = withoutId;
+    }
+
+    /** The same arrays, stamped anew. */
+    private TieAdjacency restamped(GraphVersion version) {
+        return new TieAdjacency(ids, uuids, kinds, names, numbered, byId, first, last, neighbours, strengths, types,
+                untils, used, written, entries, typeNames, version, loadedAt, withoutId);
     }
 
     /** A contact as read again: its properties and every tie at it, either way round, by its other end. */
@@ -129,130 +123,309 @@ final class TieAdjacency {
 
     /**
      * This copy as the graph now is, stamped with {@code version}: the contacts in {@code reread} as read for it (new
-     * ones among them), those in {@code gone} left out with every tie that ends at them, every other contact and its
-     * ties as held. A changed tie must have both its ends in {@code reread}, since each holds it.
+     * ones among them), those in {@code gone} left out with every tie that ends at them (a contact in both has left),
+     * every other contact and its ties as held. A changed tie must have both its ends in {@code reread}, since each
+     * holds it. This copy stays as it was.
      */
     TieAdjacency with(Map<String, Reread> reread, Set<String> gone, GraphVersion version) {
-        if (reread.isEmpty() && gone.stream().noneMatch(this::holds)) {
+        BitSet left = new BitSet(numbered);
+        gone.stream().mapToInt(this::numberOf).filter(i -> i >= 0).forEach(left::set);
+        if (reread.isEmpty() && left.isEmpty()) {
             // Nothing it holds changed (a group's write moves the version too): the same arrays, stamped anew.
-            return new TieAdjacency(ids, uuids, kinds, names, offsets, neighbours, strengths, types, untils, typeNames,
-                    version, loadedAt, withoutId);
+            return restamped(version);
         }
-        String[] added = reread.keySet().stream().filter(id -> Arrays.binarySearch(ids, id) < 0).sorted()
+        String[] added = reread.keySet().stream().filter(id -> !gone.contains(id) && numberOf(id) < 0).sorted()
                 .toArray(String[]::new);
-        List<String> kept = new ArrayList<>(ids.length + added.length);
-        int[] renumbered = new int[ids.length];
+        // Room for the slices written anew: those of the contacts read again, and of the neighbours of those leaving.
+        long room = 0;
+        for (Reread r : reread.values()) {
+            room += r.ties().size();
+        }
+        BitSet neighbouring = new BitSet(numbered);
+        for (int g = left.nextSetBit(0); g >= 0; g = left.nextSetBit(g + 1)) {
+            for (int e = first[g]; e < last[g]; e++) {
+                int m = neighbours[e];
+                if (!left.get(m) && !neighbouring.get(m) && !reread.containsKey(ids[m])) {
+                    neighbouring.set(m);
+                    room += last[m] - first[m];
+                }
+            }
+        }
+        if (used + room <= neighbours.length && written.compareAndSet(used, (int) (used + room))) {
+            return extended(reread, gone, left, neighbouring, added, version);
+        }
+        return compacted(reread, gone, left, added, version);
+    }
+
+    /**
+     * {@link #with} writing past this copy's slices, in the arrays it shares, which have the room and are reserved
+     * for it up to {@code used + room}.
+     */
+    private TieAdjacency extended(Map<String, Reread> reread, Set<String> gone, BitSet left, BitSet neighbouring,
+                                  String[] added, GraphVersion version) {
+        int n = numbered + added.length;
+        String[] newIds = added.length == 0 ? ids : Arrays.copyOf(ids, n);
+        UUID[] newUuids = added.length == 0 ? uuids : Arrays.copyOf(uuids, n);
+        for (int a = 0; a < added.length; a++) {
+            newIds[numbered + a] = added[a];
+            newUuids[numbered + a] = Ids.orNull(added[a]);
+        }
+        String[] newKinds = Arrays.copyOf(kinds, n);
+        String[] newNames = Arrays.copyOf(names, n);
+        int[] newFirst = Arrays.copyOf(first, n);
+        int[] newLast = Arrays.copyOf(last, n);
+        int[] newById = order(newIds, left, numbered, added.length);
+        long newEntries = entries;
+        for (int g = left.nextSetBit(0); g >= 0; g = left.nextSetBit(g + 1)) {
+            newEntries -= last[g] - first[g];
+            newKinds[g] = null;
+            newNames[g] = null;
+            newFirst[g] = 0;
+            newLast[g] = 0;
+        }
+        Types typeList = new Types(typeNames);
+        Slices slices = new Slices(this);
+        int at = used;
+        for (Map.Entry<String, Reread> r : reread.entrySet()) {
+            if (gone.contains(r.getKey())) {
+                continue;
+            }
+            int i = find(newIds, newById, r.getKey());
+            newEntries -= newLast[i] - newFirst[i];
+            newKinds[i] = r.getValue().kind();
+            newNames[i] = r.getValue().name();
+            newFirst[i] = at;
+            for (TieRead t : r.getValue().ties()) {
+                int other = t.other() == null ? -1 : find(newIds, newById, t.other());
+                if (other >= 0) {
+                    slices.put(at++, other, t, typeList);
+                }
+            }
+            newLast[i] = at;
+            newEntries += at - newFirst[i];
+        }
+        for (int m = neighbouring.nextSetBit(0); m >= 0; m = neighbouring.nextSetBit(m + 1)) {
+            newFirst[m] = at;
+            for (int e = first[m]; e < last[m]; e++) {
+                if (!left.get(neighbours[e])) {
+                    slices.copy(this, e, at++, neighbours[e]);
+                }
+            }
+            newLast[m] = at;
+            newEntries -= (last[m] - first[m]) - (newLast[m] - newFirst[m]);
+        }
+        // The room was reserved as a bound; the next copy writes from where this one ended.
+        written.set(at);
+        return new TieAdjacency(newIds, newUuids, newKinds, newNames, n, newById, newFirst, newLast, neighbours,
+                strengths, types, untils, at, written, newEntries, typeList.names(), version, loadedAt, withoutId);
+    }
+
+    /**
+     * {@link #with} written anew into arrays of its own, with room to grow: contacts numbered in the order of their
+     * ids, and only the slices pointed at.
+     */
+    private TieAdjacency compacted(Map<String, Reread> reread, Set<String> gone, BitSet left, String[] added,
+                                   GraphVersion version) {
+        int n = byId.length - left.cardinality() + added.length;
+        String[] newIds = new String[n];
+        int[] before = new int[n];
+        int[] renumbered = new int[numbered];
+        Arrays.fill(renumbered, -1);
+        int k = 0;
         int a = 0;
-        for (int i = 0; i < ids.length; i++) {
-            while (a < added.length && added[a].compareTo(ids[i]) < 0) {
-                kept.add(added[a++]);
+        for (int held : byId) {
+            if (left.get(held)) {
+                continue;
             }
-            if (gone.contains(ids[i])) {
-                renumbered[i] = -1;
-            } else {
-                renumbered[i] = kept.size();
-                kept.add(ids[i]);
+            while (a < added.length && added[a].compareTo(ids[held]) < 0) {
+                before[k] = -1;
+                newIds[k++] = added[a++];
             }
+            before[k] = held;
+            renumbered[held] = k;
+            newIds[k++] = ids[held];
         }
         while (a < added.length) {
-            kept.add(added[a++]);
+            before[k] = -1;
+            newIds[k++] = added[a++];
         }
-        int n = kept.size();
-        String[] newIds = kept.toArray(String[]::new);
+        long size = 0;
+        for (int i = 0; i < n; i++) {
+            Reread r = reread.get(newIds[i]);
+            size += r != null ? r.ties().size() : last[before[i]] - first[before[i]];
+        }
+        Slices slices = new Slices(size);
         UUID[] newUuids = new UUID[n];
         String[] newKinds = new String[n];
         String[] newNames = new String[n];
-        int[] before = new int[n];
-        Arrays.fill(before, -1);
-        for (int i = 0; i < ids.length; i++) {
-            if (renumbered[i] >= 0) {
-                before[renumbered[i]] = i;
-            }
-        }
+        int[] newFirst = new int[n];
+        int[] newLast = new int[n];
+        int[] identity = new int[n];
+        Types typeList = new Types(typeNames);
+        int at = 0;
         for (int i = 0; i < n; i++) {
-            newUuids[i] = before[i] >= 0 ? uuids[before[i]] : Ids.orNull(newIds[i]);
-        }
-        List<String> typeList = new ArrayList<>(Arrays.asList(typeNames));
-        Map<String, Short> typeIndex = new HashMap<>();
-        for (short t = 0; t < typeNames.length; t++) {
-            typeIndex.put(typeNames[t], t);
-        }
-        int capacity = neighbours.length;
-        for (Reread r : reread.values()) {
-            capacity += r.ties().size();
-        }
-        int[] newOffsets = new int[n + 1];
-        int[] newNeighbours = new int[capacity];
-        double[] newStrengths = new double[capacity];
-        short[] newTypes = new short[capacity];
-        int[] newUntils = new int[capacity];
-        int size = 0;
-        for (int i = 0; i < n; i++) {
-            Reread r = reread.get(newIds[i]);
+            identity[i] = i;
             int old = before[i];
+            newUuids[i] = old >= 0 ? uuids[old] : Ids.orNull(newIds[i]);
+            newFirst[i] = at;
+            Reread r = reread.get(newIds[i]);
             if (r != null) {
                 newKinds[i] = r.kind();
                 newNames[i] = r.name();
                 for (TieRead t : r.ties()) {
                     int other = t.other() == null ? -1 : Arrays.binarySearch(newIds, t.other());
-                    if (other < 0) {
-                        continue;
+                    if (other >= 0) {
+                        slices.put(at++, other, t, typeList);
                     }
-                    newNeighbours[size] = other;
-                    newStrengths[size] = t.strength() == null ? Double.NaN : t.strength();
-                    newTypes[size] = t.type() == null ? -1 : typeIndex.computeIfAbsent(t.type(), k -> {
-                        typeList.add(k);
-                        return (short) (typeList.size() - 1);
-                    });
-                    newUntils[size] = t.untilUnreadable() ? NEVER : t.until() == null ? OPEN
-                            : (int) t.until().toEpochDay();
-                    size++;
-                }
-            } else if (old >= 0) {
-                newKinds[i] = kinds[old];
-                newNames[i] = names[old];
-                for (int e = offsets[old]; e < offsets[old + 1]; e++) {
-                    int other = renumbered[neighbours[e]];
-                    if (other < 0) {
-                        continue;
-                    }
-                    newNeighbours[size] = other;
-                    newStrengths[size] = strengths[e];
-                    newTypes[size] = types[e];
-                    newUntils[size] = untils[e];
-                    size++;
                 }
             } else {
-                throw new IllegalArgumentException("contact " + newIds[i] + " is new and was not read");
+                newKinds[i] = kinds[old];
+                newNames[i] = names[old];
+                for (int e = first[old]; e < last[old]; e++) {
+                    int other = renumbered[neighbours[e]];
+                    if (other >= 0) {
+                        slices.copy(this, e, at++, other);
+                    }
+                }
             }
-            newOffsets[i + 1] = size;
+            newLast[i] = at;
         }
-        return new TieAdjacency(newIds, newUuids, newKinds, newNames, newOffsets, Arrays.copyOf(newNeighbours, size),
-                Arrays.copyOf(newStrengths, size), Arrays.copyOf(newTypes, size), Arrays.copyOf(newUntils, size),
-                typeList.toArray(String[]::new), version, loadedAt, withoutId);
+        return new TieAdjacency(newIds, newUuids, newKinds, newNames, n, identity, newFirst, newLast,
+                slices.neighbours, slices.strengths, slices.types, slices.untils, at, new AtomicInteger(at), at,
+                typeList.names(), version, loadedAt, withoutId);
+    }
+
+    /**
+     * The numbers of the contacts held after a change, in the order of their ids: those held before less those
+     * {@code left}, merged with the {@code added} ones numbered from {@code from} (in the order of their ids).
+     */
+    private int[] order(String[] newIds, BitSet left, int from, int added) {
+        int[] out = new int[byId.length - left.cardinality() + added];
+        int k = 0;
+        int a = from;
+        for (int held : byId) {
+            if (left.get(held)) {
+                continue;
+            }
+            while (a < from + added && newIds[a].compareTo(ids[held]) < 0) {
+                out[k++] = a++;
+            }
+            out[k++] = held;
+        }
+        while (a < from + added) {
+            out[k++] = a++;
+        }
+        return out;
+    }
+
+    /** The number of the contact held with {@code id}, or -1. */
+    private int numberOf(String id) {
+        return find(ids, byId, id);
+    }
+
+    private static int find(String[] ids, int[] byId, String id) {
+        int low = 0;
+        int high = byId.length - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = ids[byId[mid]].compareTo(id);
+            if (c < 0) {
+                low = mid + 1;
+            } else if (c > 0) {
+                high = mid - 1;
+            } else {
+                return byId[mid];
+            }
+        }
+        return -1;
     }
 
     /** Whether {@code id} is a contact this copy holds. */
     boolean holds(String id) {
-        return Arrays.binarySearch(ids, id) >= 0;
+        return numberOf(id) >= 0;
     }
 
-    private void put(int at, int neighbour, Builder b, int t) {
-        neighbours[at] = neighbour;
-        strengths[at] = b.strength[t];
-        types[at] = b.type[t];
-        untils[at] = b.until[t];
+    /** The ties' flat arrays, written through. */
+    private static final class Slices {
+        final int[] neighbours;
+        final double[] strengths;
+        final short[] types;
+        final int[] untils;
+
+        /** The arrays of {@code copy}, to write past its slices. */
+        Slices(TieAdjacency copy) {
+            neighbours = copy.neighbours;
+            strengths = copy.strengths;
+            types = copy.types;
+            untils = copy.untils;
+        }
+
+        /** New arrays for {@code size} entries, and room to grow. */
+        Slices(long size) {
+            long capacity = size + Math.max(size / ROOM_SHARE, MIN_ROOM);
+            if (capacity > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("too many ties to hold in memory: " + size);
+            }
+            neighbours = new int[(int) capacity];
+            strengths = new double[(int) capacity];
+            types = new short[(int) capacity];
+            untils = new int[(int) capacity];
+        }
+
+        void put(int at, int neighbour, TieRead t, Types typeList) {
+            neighbours[at] = neighbour;
+            strengths[at] = t.strength() == null ? Double.NaN : t.strength();
+            types[at] = t.type() == null ? -1 : typeList.index(t.type());
+            untils[at] = t.untilUnreadable() ? NEVER : t.until() == null ? OPEN : (int) t.until().toEpochDay();
+        }
+
+        void copy(TieAdjacency from, int e, int at, int neighbour) {
+            neighbours[at] = neighbour;
+            strengths[at] = from.strengths[e];
+            types[at] = from.types[e];
+            untils[at] = from.untils[e];
+        }
     }
 
+    /** The tie types' names, indexed, growing as new ones are read. */
+    private static final class Types {
+        private final List<String> names;
+        private final Map<String, Short> index = new HashMap<>();
+
+        Types(String[] known) {
+            names = new ArrayList<>(Arrays.asList(known));
+            for (short t = 0; t < known.length; t++) {
+                index.put(known[t], t);
+            }
+        }
+
+        short index(String name) {
+            return index.computeIfAbsent(name, k -> {
+                names.add(k);
+                return (short) (names.size() - 1);
+            });
+        }
+
+        String[] names() {
+            return names.toArray(String[]::new);
+        }
+    }
+
+    /** Whether this copy and {@code other} point into the same ties' arrays (one was brought from the other). */
+    boolean sharesTiesWith(TieAdjacency other) {
+        return neighbours == other.neighbours;
+    }
+
+    /** The contacts held. */
     int contacts() {
-        return ids.length;
+        return byId.length;
     }
 
     /** The circles of {@code centre}, as {@link NetworkGraph#circles} finds them in the graph store. */
     NetworkGraph.Found circles(String centre, int depth, List<String> kinds, List<String> tieTypes, double minStrength,
                                int limit, LocalDate today, int maxRing, int maxLimit) {
         List<NetworkGraph.Member> members = new ArrayList<>();
-        int c = Arrays.binarySearch(ids, centre);
+        int c = numberOf(centre);
         if (c < 0) {
             return new NetworkGraph.Found(members, false, null);
         }
@@ -264,7 +437,7 @@ final class TieAdjacency {
             }
         }
         int day = (int) today.toEpochDay();
-        BitSet seen = new BitSet(ids.length);
+        BitSet seen = new BitSet(numbered);
         seen.set(c);
         int[] frontier = {c};
         double[] reach = {1.0};
@@ -302,7 +475,7 @@ final class TieAdjacency {
         Map<Integer, Candidate> byNode = new HashMap<>();
         for (int f = 0; f < frontier.length; f++) {
             int a = frontier[f];
-            for (int e = offsets[a]; e < offsets[a + 1]; e++) {
+            for (int e = first[a]; e < last[a]; e++) {
                 int b = neighbours[e];
                 if (seen.get(b) || untils[e] <= day || !(strengths[e] >= minStrength)) {
                     continue;
@@ -432,7 +605,55 @@ final class TieAdjacency {
 
         TieAdjacency build(GraphVersion version, Instant loadedAt) {
             index.clear();
-            return new TieAdjacency(this, version, loadedAt);
+            int n = contacts;
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (x, y) -> ids.get(x).compareTo(ids.get(y)));
+            int[] position = new int[n];
+            String[] sortedIds = new String[n];
+            UUID[] uuids = new UUID[n];
+            String[] sortedKinds = new String[n];
+            String[] sortedNames = new String[n];
+            int[] identity = new int[n];
+            for (int i = 0; i < n; i++) {
+                position[order[i]] = i;
+                identity[i] = i;
+                sortedIds[i] = ids.get(order[i]);
+                uuids[i] = Ids.orNull(sortedIds[i]);
+                sortedKinds[i] = kinds.get(order[i]);
+                sortedNames[i] = names.get(order[i]);
+            }
+            int[] first = new int[n];
+            int[] last = new int[n];
+            for (int t = 0; t < ties; t++) {
+                last[position[from[t]]]++;
+                last[position[to[t]]]++;
+            }
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                first[i] = at;
+                at += last[i];
+                last[i] = first[i];
+            }
+            Slices slices = new Slices(at);
+            for (int t = 0; t < ties; t++) {
+                int a = position[from[t]];
+                int c = position[to[t]];
+                put(slices, last[a]++, c, t);
+                put(slices, last[c]++, a, t);
+            }
+            return new TieAdjacency(sortedIds, uuids, sortedKinds, sortedNames, n, identity, first, last,
+                    slices.neighbours, slices.strengths, slices.types, slices.untils, at, new AtomicInteger(at), at,
+                    typeNames.toArray(new String[0]), version, loadedAt, withoutId);
+        }
+
+        private void put(Slices slices, int at, int neighbour, int t) {
+            slices.neighbours[at] = neighbour;
+            slices.strengths[at] = strength[t];
+            slices.types[at] = type[t];
+            slices.untils[at] = until[t];
         }
     }
 }
