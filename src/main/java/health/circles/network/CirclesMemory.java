@@ -215,11 +215,24 @@ public class CirclesMemory {
         TieAdjacency.Builder builder = new TieAdjacency.Builder();
         graph.readAll(builder);
         TieAdjacency copy = builder.build(version, clock.instant());
+        planUpdates();
         long nanos = System.nanoTime() - started;
         wholeReads.record(nanos, TimeUnit.NANOSECONDS);
         LOG.infof("Graph read into memory for circles at position %d: %d contacts, %d ties in %d ms",
                 version.appliedPosition(), copy.contacts(), copy.ties, nanos / 1_000_000);
         return copy;
+    }
+
+    /**
+     * Has the graph store plan the statements an update reads with, by reading a contact that is not there: the first
+     * update after a whole read would otherwise plan them while questions wait (0.3 s at 100k / 1M).
+     */
+    private void planUpdates() {
+        try {
+            graph.readContacts(List.of(UUID.randomUUID().toString()));
+        } catch (RuntimeException e) {
+            LOG.debugf("Statements of the circles' updates not planned ahead: %s", e.getMessage());
+        }
     }
 
     /**
