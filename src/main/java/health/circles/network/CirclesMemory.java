@@ -276,9 +276,10 @@ public class CirclesMemory {
         updates.record(done - started, TimeUnit.NANOSECONDS);
         // Debug only: with writes all day this happens every few seconds (the timer counts them).
         LOG.debugf("Graph in memory for circles brought from position %d to %d: %d contacts read again, %d left out, "
-                        + "in %.1f ms (changes %.1f, graph store %.1f, arrays %.1f)", from.version.appliedPosition(),
+                        + "in %.1f ms (changes %.1f, graph store %.1f, arrays %.1f, %s)", from.version.appliedPosition(),
                 version.appliedPosition(), names.size(), gone.size(), (done - started) / 1e6, (named - started) / 1e6,
-                (reread - named) / 1e6, (done - reread) / 1e6);
+                (reread - named) / 1e6, (done - reread) / 1e6,
+                copy.sharesTiesWith(from) ? "ties written in place" : "ties written anew");
         return Optional.of(copy);
     }
 
