@@ -6,6 +6,7 @@ import health.circles.sync.GraphVersion;
 import health.circles.sync.GraphRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -62,6 +63,8 @@ public class CirclesMemory {
     private volatile TieAdjacency held;
     /** The latest copy read or brought up to date, current or not: what the next one is brought from. */
     private volatile TieAdjacency base;
+    /** Set once circles are asked for (or from the start when the copy is read then): from then on it is kept warm. */
+    private volatile boolean wanted;
     /** The update under way ({@link #readLater}), if any. */
     private volatile CompletableFuture<TieAdjacency> updating;
     private volatile long lastReadStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
@@ -92,6 +95,7 @@ public class CirclesMemory {
         if (!config.memory().enabled()) {
             return Optional.empty();
         }
+        wanted = true;
         GraphVersion version = relay.version();
         TieAdjacency copy = current(version);
         long deadline = System.nanoTime() + config.memory().updateWait().toNanos();
@@ -117,6 +121,25 @@ public class CirclesMemory {
         answered.incrementAndGet();
         return Optional.of(copy.circles(centre, depth, kinds, types, minStrength, limit, today, config.maxRingSize(),
                 config.maxLimit()));
+    }
+
+    /**
+     * Starts bringing the copy up to date, or reading it, in the background when it is behind, once circles have been
+     * asked for or when it is read at start. Off with {@code circles.network.circles.memory.keep-warm=off}.
+     */
+    @Scheduled(every = "${circles.network.circles.memory.keep-warm:1m}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void keepWarm() {
+        if (!config.memory().enabled() || (!wanted && !config.memory().readAtStart())) {
+            return;
+        }
+        try {
+            if (current(relay.version()) == null) {
+                readLater();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Graph in memory for circles not kept warm: %s", e.getMessage());
+        }
     }
 
     /**

@@ -144,6 +144,22 @@ public interface NetworkConfig {
         Duration updateWait();
 
         /**
+         * How often the copy is brought up to date in the background, once circles have been asked for (or from the
+         * start with {@link #readAtStart()}): a question then rarely finds it behind. {@code off}: only when a question
+         * asks.
+         */
+        @WithDefault("1m")
+        String keepWarm();
+
+        /**
+         * Read the copy in the background soon after the service starts, without waiting for a question (about 30 s at
+         * 100k / 1M, during which questions walk the graph store). Off by default, so that a replica that serves no
+         * circles holds no copy.
+         */
+        @WithDefault("false")
+        boolean readAtStart();
+
+        /**
          * Contacts read again, at most, to bring a copy up to date after changes (the ends of changed ties, the
          * contacts that came, changed or went); past it the whole graph is read again.
          */

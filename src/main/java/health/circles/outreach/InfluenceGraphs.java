@@ -3,12 +3,14 @@ package health.circles.outreach;
 import health.circles.network.GraphChanges;
 import health.circles.sync.GraphRelay;
 import health.circles.sync.GraphVersion;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the {@link InfluenceGraph} read from Neo4j ({@link InfluenceTieGraph}) in memory, keyed by the graph's
@@ -21,9 +23,14 @@ import java.util.UUID;
  * (erasure purges their outbox rows). The store's count of contacts must then match the graph's, or it is read whole.
  * So is it on another day, after a rebuild or a repair, and when its whole read is older than
  * {@code circles.outreach.seeds.graph-max-age}, a safety net for a change made to Neo4j outside the service.
+ *
+ * <p>Once seeds have been asked for, the graph is kept current in the background every
+ * {@code circles.outreach.seeds.graph-keep-warm}, so that a request rarely pays for an update or a read.
  */
 @ApplicationScoped
 public class InfluenceGraphs {
+
+    private static final Logger LOG = Logger.getLogger(InfluenceGraphs.class);
 
     private final InfluenceTieGraph ties;
     private final GraphRelay relay;
@@ -31,6 +38,8 @@ public class InfluenceGraphs {
     private final SeedConfig config;
     private final Clock clock = Clock.systemUTC();
     private volatile InfluenceGraph cached;
+    /** Set once a graph is asked for (or from the start when it is read then): from then on it is kept warm. */
+    private volatile boolean wanted;
 
     InfluenceGraphs(InfluenceTieGraph ties, GraphRelay relay, GraphChanges changes, SeedConfig config) {
         this.changes = changes;
@@ -44,6 +53,7 @@ public class InfluenceGraphs {
      * else read whole (one reader at a time).
      */
     public InfluenceGraph current() {
+        wanted = true;
         GraphVersion version = version();
         InfluenceGraph graph = cached;
         if (fresh(graph, version)) {
@@ -63,6 +73,24 @@ public class InfluenceGraphs {
             graph = ties.load(version);
             cached = graph;
             return graph;
+        }
+    }
+
+    /**
+     * Brings the graph up to date, or reads it, in the background, once it has been asked for or when it is read at
+     * start: a request then finds it current. Off with {@code circles.outreach.seeds.graph-keep-warm=off}.
+     */
+    @Scheduled(every = "${circles.outreach.seeds.graph-keep-warm:1m}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void keepWarm() {
+        if (!wanted && !config.graphReadAtStart()) {
+            return;
+        }
+        try {
+            current();
+        } catch (RuntimeException e) {
+            // The next request reads or updates it, and says why it cannot.
+            LOG.debugf("Influence graph not kept warm: %s", e.getMessage());
         }
     }
 

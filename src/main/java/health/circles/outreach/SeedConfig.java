@@ -100,6 +100,23 @@ public interface SeedConfig {
     long graphChangesMaxTies();
 
     /**
+     * How often the graph is brought up to date in the background, once seeds have been asked for (or from the start
+     * with {@link #graphReadAtStart()}): after writes, on a new day (when it is read whole: ties' end dates), past
+     * its maximum age. A request then finds it current instead of paying for the update or the read (5–7 s at 100k /
+     * 1M). {@code off}: only when a request asks.
+     */
+    @WithDefault("1m")
+    String graphKeepWarm();
+
+    /**
+     * Read the graph in the background soon after the service starts, without waiting for a seeds request: for
+     * replicas that serve seeds, so that the first request after a start is not the one that reads it. Off by
+     * default, so that a replica that serves none holds none (about 150 MB at 100k / 1M).
+     */
+    @WithDefault("false")
+    boolean graphReadAtStart();
+
+    /**
      * Threads that draw a selection's reverse-reachable sets. Set i depends on the seed and its number alone and the
      * bounds are checked between batches whose sizes depend only on the sets before, so the answer is the same on any
      * number of threads.

@@ -171,6 +171,27 @@ class CirclesMemoryTest {
         assertEquals(List.of(g, n.d(), n.f()), circles.getList("rings[0].members.id"));
     }
 
+    @Test
+    void aCopyAskedForIsKeptWarmSoThatTheNextQuestionFindsItCurrent() {
+        CirclesApiTest.Neighbourhood n = CirclesApiTest.Neighbourhood.build();
+        awaitCopy(n.centre());
+        String g = contact().patient().create().id();
+        tie(n.centre(), g).type("FRIEND_OF").declaredStrength(1.0).create();
+        probe.caughtUp();
+        assertFalse(memory.isCurrent(), "behind after the write");
+
+        memory.keepWarm();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!memory.isCurrent()) {
+            assertTrue(System.nanoTime() < deadline, "brought up to date in the background, without a question");
+            pause();
+        }
+        long before = memory.answered();
+        assertTrue(CirclesApiTest.circles(n.centre(), Map.of("depth", 1)).getList("rings[0].members.id").contains(g));
+        assertEquals(before + 1, memory.answered(), "answered from memory");
+    }
+
     /** The copy answers every centre's circles, at every depth and with every filter, as the graph store does. */
     private void assertWalksAsTheStore(TieAdjacency copy, List<String> ids) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -214,12 +235,16 @@ class CirclesMemoryTest {
         while (!memory.isCurrent()) {
             assertTrue(System.nanoTime() < deadline, "the graph was read into memory within a minute");
             CirclesApiTest.circles(centre, Map.of("depth", 1));
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -130,6 +130,22 @@ class InfluenceTieGraphTest {
     }
 
     @Test
+    void aGraphAskedForIsKeptWarmSoThatTheNextRequestFindsItCurrent() throws Exception {
+        UUID a = contact("Rae");
+        UUID b = contact("Sol");
+        caughtUp();
+        graphs.current();
+        Fixtures.tie(a, b).type("FRIEND_OF").create();
+        caughtUp();
+        assertTrue(!graphs.isCached(), "behind after the write");
+
+        graphs.keepWarm();
+
+        assertTrue(graphs.isCached(), "brought up to date without a request");
+        assertEquals(Map.of(b, 1), out(graphs.current(), a));
+    }
+
+    @Test
     void aRemovalThatDoesNotNameItsContactHasTheGraphReadWhole() throws Exception {
         contact("Lu");
         caughtUp();
