@@ -164,12 +164,8 @@ final class TieAdjacency {
     private TieAdjacency extended(Map<String, Reread> reread, Set<String> gone, BitSet left, BitSet neighbouring,
                                   String[] added, GraphVersion version) {
         int n = numbered + added.length;
-        String[] newIds = added.length == 0 ? ids : Arrays.copyOf(ids, n);
-        UUID[] newUuids = added.length == 0 ? uuids : Arrays.copyOf(uuids, n);
-        for (int a = 0; a < added.length; a++) {
-            newIds[numbered + a] = added[a];
-            newUuids[numbered + a] = Ids.orNull(added[a]);
-        }
+        String[] newIds = withAdded(ids, added);
+        UUID[] newUuids = withAdded(uuids, Arrays.stream(added).map(Ids::orNull).toArray(UUID[]::new));
         String[] newKinds = Arrays.copyOf(kinds, n);
         String[] newNames = Arrays.copyOf(names, n);
         int[] newFirst = Arrays.copyOf(first, n);
@@ -226,28 +222,20 @@ final class TieAdjacency {
      */
     private TieAdjacency compacted(Map<String, Reread> reread, Set<String> gone, BitSet left, String[] added,
                                    GraphVersion version) {
-        int n = byId.length - left.cardinality() + added.length;
+        String[] numberedIds = withAdded(ids, added);
+        int[] sorted = order(numberedIds, left, numbered, added.length);
+        int n = sorted.length;
         String[] newIds = new String[n];
         int[] before = new int[n];
         int[] renumbered = new int[numbered];
         Arrays.fill(renumbered, -1);
-        int k = 0;
-        int a = 0;
-        for (int held : byId) {
-            if (left.get(held)) {
-                continue;
+        for (int k = 0; k < n; k++) {
+            int old = sorted[k];
+            newIds[k] = numberedIds[old];
+            before[k] = old < numbered ? old : -1;
+            if (old < numbered) {
+                renumbered[old] = k;
             }
-            while (a < added.length && added[a].compareTo(ids[held]) < 0) {
-                before[k] = -1;
-                newIds[k++] = added[a++];
-            }
-            before[k] = held;
-            renumbered[held] = k;
-            newIds[k++] = ids[held];
-        }
-        while (a < added.length) {
-            before[k] = -1;
-            newIds[k++] = added[a++];
         }
         long size = 0;
         for (int i = 0; i < n; i++) {
@@ -318,6 +306,16 @@ final class TieAdjacency {
         return out;
     }
 
+    /** {@code numbered} entries of {@code held}, then {@code added} under the next numbers ({@code held} when none). */
+    private <T> T[] withAdded(T[] held, T[] added) {
+        if (added.length == 0) {
+            return held;
+        }
+        T[] out = Arrays.copyOf(held, numbered + added.length);
+        System.arraycopy(added, 0, out, numbered, added.length);
+        return out;
+    }
+
     /** The number of the contact held with {@code id}, or -1. */
     private int numberOf(String id) {
         return find(ids, byId, id);
@@ -372,18 +370,23 @@ final class TieAdjacency {
             untils = new int[(int) capacity];
         }
 
-        void put(int at, int neighbour, TieRead t, Types typeList) {
+        void set(int at, int neighbour, double strength, short type, int until) {
             neighbours[at] = neighbour;
-            strengths[at] = t.strength() == null ? Double.NaN : t.strength();
-            types[at] = t.type() == null ? -1 : typeList.index(t.type());
-            untils[at] = t.untilUnreadable() ? NEVER : t.until() == null ? OPEN : (int) t.until().toEpochDay();
+            strengths[at] = strength;
+            types[at] = type;
+            untils[at] = until;
         }
 
+        /** A tie as read again. */
+        void put(int at, int neighbour, TieRead t, Types typeList) {
+            set(at, neighbour, t.strength() == null ? Double.NaN : t.strength(),
+                    t.type() == null ? -1 : typeList.index(t.type()),
+                    t.untilUnreadable() ? NEVER : t.until() == null ? OPEN : (int) t.until().toEpochDay());
+        }
+
+        /** Entry {@code e} of {@code from}, pointing at {@code neighbour}. */
         void copy(TieAdjacency from, int e, int at, int neighbour) {
-            neighbours[at] = neighbour;
-            strengths[at] = from.strengths[e];
-            types[at] = from.types[e];
-            untils[at] = from.untils[e];
+            set(at, neighbour, from.strengths[e], from.types[e], from.untils[e]);
         }
     }
 
@@ -641,19 +644,13 @@ final class TieAdjacency {
             for (int t = 0; t < ties; t++) {
                 int a = position[from[t]];
                 int c = position[to[t]];
-                put(slices, last[a]++, c, t);
-                put(slices, last[c]++, a, t);
+                slices.set(last[a]++, c, strength[t], type[t], until[t]);
+                slices.set(last[c]++, a, strength[t], type[t], until[t]);
             }
             return new TieAdjacency(sortedIds, uuids, sortedKinds, sortedNames, n, identity, first, last,
                     slices.neighbours, slices.strengths, slices.types, slices.untils, at, new AtomicInteger(at), at,
                     typeNames.toArray(new String[0]), version, loadedAt, withoutId);
         }
 
-        private void put(Slices slices, int at, int neighbour, int t) {
-            slices.neighbours[at] = neighbour;
-            slices.strengths[at] = strength[t];
-            slices.types[at] = type[t];
-            slices.untils[at] = until[t];
-        }
     }
 }
