@@ -16,7 +16,8 @@ import org.neo4j.driver.Session;
 /**
  * The GDS floor: what Neo4j and Graph Data Science alone take for the work of an analytics run on the graph the
  * service holds, with no Circles code in between. On the same in-process Neo4j (over its Bolt port), with the run's
- * default settings: a native undirected projection of every Contact and TIE with its strength, weighted PageRank,
+ * default settings: the run's own projection statement (every Contact, numbered by its id read backwards, and its
+ * active TIEs with their strength, undirected; see {@link #PROJECT}), weighted PageRank,
  * betweenness (sampled as a run samples it beyond 10,000 contacts), degree and strength, Leiden with intermediate
  * levels, then every score and the community levels written back to the nodes as node properties (under names of
  * their own, so the service's properties stay as they are), and the projection dropped. Each step is timed.
@@ -28,12 +29,31 @@ import org.neo4j.driver.Session;
  *       largest rank displacement within the exact top 100;</li>
  *   <li>sampled betweenness (only when the graph has at most {@code --exact-betweenness-max} contacts, 20,000 by
  *       default, because exact betweenness is quadratic): for each sampling size, its time and the overlap of its top
- *       100 with exact betweenness's top 100.</li>
+ *       100 with exact betweenness's top 100, on the run's projection and on a native one, which numbers contacts in
+ *       the order they were created (GDS samples its sources among the first nodes).</li>
  * </ul>
  * Prints one JSON object. Usage:
  * {@code java -cp <service lib/main jars> Floor.java bolt://127.0.0.1:PORT [--concurrency 1] [--sampling 200]}
  */
 public class Floor {
+
+    /**
+     * The run's projection (health.circles.analytics.AlgorithmGraph.PROJECT, with ActiveTie's rule on the store's
+     * day), its graph name filled in: kept the same as the service's.
+     */
+    static final String PROJECT = """
+            CALL () {
+                MATCH (c:Contact)
+                RETURN c AS source, null AS target, null AS strength ORDER BY reverse(c.id)
+                UNION ALL
+                MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE (t.until IS NULL OR t.until > date())
+                RETURN c AS source, o AS target, coalesce(t.strength, 0.0) AS strength
+            }
+            WITH gds.graph.project('%s', source, target,
+                    {relationshipType: 'TIE',
+                     relationshipProperties: CASE WHEN target IS NULL THEN null ELSE {strength: strength} END},
+                    {undirectedRelationshipTypes: ['TIE']}) AS g
+            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""";
 
     public static void main(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -48,13 +68,11 @@ public class Floor {
             s.run("CALL gds.graph.drop('floor', false) YIELD graphName RETURN graphName").consume();
             Map<String, Long> ms = new LinkedHashMap<>();
             long t = System.nanoTime();
-            Record p = s.run("""
-                    CALL gds.graph.project('floor', 'Contact', {TIE: {orientation: 'UNDIRECTED', properties: 'strength'}})
-                    YIELD nodeCount, relationshipCount RETURN nodeCount, relationshipCount""").single();
+            Record p = s.run(PROJECT.formatted("floor")).single();
             ms.put("project", since(t));
-            long nodes = p.get("nodeCount").asLong();
+            long nodes = p.get("nodes").asLong();
             out.put("nodes", nodes);
-            out.put("relationships_undirected", p.get("relationshipCount").asLong() / 2);
+            out.put("relationships_undirected", p.get("relationships").asLong() / 2);
 
             t = System.nanoTime();
             Record pr = s.run("CALL gds.pageRank.mutate('floor', $c) YIELD ranIterations RETURN ranIterations",
@@ -154,30 +172,45 @@ public class Floor {
                 .list(r -> r.get("nodeId").asInt()).stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap. */
+    /**
+     * Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap, on the run's projection
+     * and on a native one (contacts numbered as created), both against exact betweenness (the same on either).
+     */
     private static List<Map<String, Object>> betweennessAccuracy(Session s, int concurrency) {
-        long t = System.nanoTime();
-        int[] exact = betweennessOrder(s, Map.of("concurrency", concurrency));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        rows.add(Map.of("sampling", "exact", "ms", since(t)));
-        for (long size : new long[] {100, 200, 500, 1000, 2000}) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("sampling", size);
-            t = System.nanoTime();
-            int[] order = betweennessOrder(s, Map.of("concurrency", concurrency, "samplingSize", size,
-                    "samplingSeed", 42L));
-            row.put("ms", since(t));
-            row.put("top100_overlap", overlap(exact, order, 100));
-            row.put("top20_overlap", overlap(exact, order, 20));
-            rows.add(row);
+        s.run("CALL gds.graph.drop('floor-native', false) YIELD graphName RETURN graphName").consume();
+        s.run("""
+                CALL gds.graph.project('floor-native', 'Contact', {TIE: {orientation: 'UNDIRECTED'}}, {readConcurrency: 1})
+                YIELD nodeCount RETURN nodeCount""").consume();
+        try {
+            long t = System.nanoTime();
+            int[] exact = betweennessOrder(s, "floor", Map.of("concurrency", concurrency));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            rows.add(Map.of("sampling", "exact", "ms", since(t)));
+            for (long size : new long[] {100, 200, 500, 1000, 2000}) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("sampling", size);
+                t = System.nanoTime();
+                Map<String, Object> config = Map.of("concurrency", concurrency, "samplingSize", size, "samplingSeed", 42L);
+                int[] order = betweennessOrder(s, "floor", config);
+                row.put("ms", since(t));
+                row.put("top100_overlap", overlap(exact, order, 100));
+                row.put("top20_overlap", overlap(exact, order, 20));
+                int[] nativeOrder = betweennessOrder(s, "floor-native", config);
+                row.put("native_top100_overlap", overlap(exact, nativeOrder, 100));
+                row.put("native_top20_overlap", overlap(exact, nativeOrder, 20));
+                rows.add(row);
+            }
+            return rows;
+        } finally {
+            s.run("CALL gds.graph.drop('floor-native', false) YIELD graphName RETURN graphName").consume();
         }
-        return rows;
     }
 
-    private static int[] betweennessOrder(Session s, Map<String, Object> config) {
+    /** Neo4j's node ids (the same in both projections) by descending betweenness, ties by id: the top 100. */
+    private static int[] betweennessOrder(Session s, String graph, Map<String, Object> config) {
         return s.run("""
-                        CALL gds.betweenness.stream('floor', $c) YIELD nodeId, score
-                        RETURN nodeId ORDER BY score DESC, nodeId LIMIT 100""", Map.of("c", config))
+                        CALL gds.betweenness.stream($graph, $c) YIELD nodeId, score
+                        RETURN nodeId ORDER BY score DESC, nodeId LIMIT 100""", Map.of("graph", graph, "c", config))
                 .list(r -> r.get("nodeId").asInt()).stream().mapToInt(Integer::intValue).toArray();
     }
 

@@ -3,9 +3,11 @@
 
 Writes into OUT: contacts.csv and ties.csv (PostgreSQL COPY format, with header), edges.csv (source,target,weight:
 the peer's input) and truth.csv (id,community). Each contact has about DEGREE ties, a share MIXING of them to other
-communities (LFR-style mixing parameter); strengths are uniform in [0.3, 1.0]. Same seed, same graph.
+communities (LFR-style mixing parameter); strengths are uniform in [0.3, 1.0]. Same seed, same graph. Contacts are
+dealt to communities in turn (contact i to community i mod communities); with --ordered, each community's contacts come
+one after another in the files, hence in the stores' order of creation, as when a network is imported clinic by clinic.
 
-    generate.py OUT [--contacts 100000] [--ties 1000000] [--communities 500] [--mixing 0.3] [--seed 42]
+    generate.py OUT [--contacts 100000] [--ties 1000000] [--communities 500] [--mixing 0.3] [--seed 42] [--ordered]
 """
 import argparse, csv, os, random, uuid
 
@@ -18,11 +20,15 @@ def main():
     p.add_argument("--communities", type=int, default=500)
     p.add_argument("--mixing", type=float, default=0.3)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--ordered", action="store_true")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rnd = random.Random(a.seed)
     ids = [str(uuid.UUID(int=rnd.getrandbits(128), version=4)) for _ in range(a.contacts)]
-    community = [i % a.communities for i in range(a.contacts)]
+    if a.ordered:
+        community = [i * a.communities // a.contacts for i in range(a.contacts)]
+    else:
+        community = [i % a.communities for i in range(a.contacts)]
     members = [[] for _ in range(a.communities)]
     for i, c in enumerate(community):
         members[c].append(i)

@@ -33,9 +33,12 @@ APP=${BENCH_APP:-$ROOT/target/quarkus-app}
 mkdir -p "$WORK"
 GRAPH=$WORK/graph-$CONTACTS-$TIES
 [ "$COMMUNITIES" = 500 ] || GRAPH=$GRAPH-$COMMUNITIES
+# BENCH_ORDERED=1: each community's contacts created one after another (generate.py --ordered).
+ORDERED=()
+[ "${BENCH_ORDERED:-0}" = 1 ] && { ORDERED=(--ordered); GRAPH=$GRAPH-ordered; }
 if [ ! -f "$GRAPH/ties.csv" ]; then
-  echo "generating $CONTACTS contacts, $TIES ties in $COMMUNITIES planted communities"
-  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES" --communities "$COMMUNITIES"
+  echo "generating $CONTACTS contacts, $TIES ties in $COMMUNITIES planted communities ${ORDERED[*]}"
+  $PY "$HERE/generate.py" "$GRAPH" --contacts "$CONTACTS" --ties "$TIES" --communities "$COMMUNITIES" "${ORDERED[@]}"
 fi
 
 # Autovacuum on for the run, as a deployment has it: reads meet the database as autovacuum keeps it (statistics,

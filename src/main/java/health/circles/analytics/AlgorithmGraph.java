@@ -37,38 +37,31 @@ public class AlgorithmGraph {
     static final String STRENGTH = "strength";
     static final String LEVELS = "communityLevels";
 
-    // The store's day (as the active-tie rule reads it: Neo4j's date()), as an epoch day, and whether any tie in the
-    // graph ended by then: the index tie_until holds only ties that have an end, so this reads those alone.
-    private static final String ENDED = """
-            WITH date() AS today
-            RETURN %2$s AS today,
-                   EXISTS { MATCH ()-[t:TIE]->() WHERE t.until <= today } AS ended,
-                   EXISTS { MATCH ()-[t:TIE]->() WHERE t.until IS NOT NULL AND t.%1$s IS NULL } AS unnumbered"""
-            .formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("today"));
-
-    // Ties written before untilDay existed get it (through the same index), in batches of their own.
-    private static final String NUMBER_UNTIL = """
-            MATCH ()-[t:TIE]->() WHERE t.until IS NOT NULL AND t.%1$s IS NULL
-            CALL (t) { SET t.%1$s = %2$s } IN TRANSACTIONS OF 10000 ROWS"""
-            .formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("t.until"));
-
-    // Every contact and every tie, natively: a Cypher projection of the same graph took 2-3 times as long. Missing
-    // strengths count 0, as before. Read with the run's concurrency: GDS numbers the nodes in the order its readers
-    // meet them, and at 1 that order, hence the communities found, is the same run after run.
-    private static final String PROJECT = """
-            CALL gds.graph.project($graph, 'Contact', {TIE: {orientation: 'UNDIRECTED', properties: $properties}},
-                                   {readConcurrency: $concurrency})
-            YIELD nodeCount, relationshipCount RETURN nodeCount AS nodes, relationshipCount AS relationships""";
-
-    // The active ties only (ActiveTie: no until, or one after today), from a projection that holds them all.
-    private static final String ACTIVE = """
-            CALL gds.graph.filter($graph, $all, '*', 'r.%s > $today',
-                                  {parameters: {today: $today}, concurrency: $concurrency})
-            YIELD nodeCount, relationshipCount RETURN nodeCount AS nodes, relationshipCount AS relationships"""
-            .formatted(ActiveTie.UNTIL_DAY);
-
-    /** A tie without an end, as {@link #ACTIVE} compares it: after every day. */
-    private static final double NO_END = Double.MAX_VALUE;
+    /**
+     * Every contact and its active ties (ActiveTie, on the store's day), in one Cypher aggregation. The contacts come
+     * first, ordered by their id read backwards, and GDS numbers a projection's nodes in the order it meets them. That
+     * order is what sampled betweenness draws its sources from: GDS's sampler walks the nodes from the first and takes
+     * each with a chance that grows with its degree until it has enough, so its sources are all among the first few
+     * hundred nodes. A native projection numbers nodes in the store's order, which is the order contacts were created
+     * (the first clinic imported, say), and the sample came from the oldest 1 % of the network. An id read backwards
+     * starts with its random end (and a numbered id with its last digit), so the first nodes are spread over the whole
+     * network, and the same contacts come first run after run. The order is also what makes Leiden's result the same
+     * run after run: the aggregation reads on one thread. Missing strengths count 0.
+     */
+    static final String PROJECT = """
+            CALL () {
+                MATCH (c:Contact)
+                RETURN c AS source, null AS target, null AS strength ORDER BY reverse(c.id)
+                UNION ALL
+                MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE %s
+                RETURN c AS source, o AS target, coalesce(t.strength, 0.0) AS strength
+            }
+            WITH gds.graph.project($graph, source, target,
+                    {relationshipType: 'TIE',
+                     relationshipProperties: CASE WHEN target IS NULL THEN null ELSE {strength: strength} END},
+                    {undirectedRelationshipTypes: ['TIE']}) AS g
+            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships"""
+            .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
 
     private final Driver driver;
 
@@ -110,34 +103,10 @@ public class AlgorithmGraph {
     record Projected(long nodes, long ties) {
     }
 
-    /**
-     * Projects every contact and its active ties. When no tie has ended by the store's day, that is the whole graph,
-     * projected natively. Otherwise the whole graph is projected with each tie's end as a number and filtered to the
-     * ties open today into {@code graph}; the projection of them all is dropped at once (for that moment both are held,
-     * the filtered one no larger than the other).
-     */
-    Projected project(String graph, RunParameters p) {
+    /** Projects every contact and its active ties ({@link #PROJECT}) into {@code graph}. */
+    Projected project(String graph) {
         try (Session session = driver.session()) {
-            Record day = session.run(ENDED).single();
-            if (day.get("unnumbered").asBoolean()) {
-                session.run(NUMBER_UNTIL).consume();
-            }
-            Map<String, Object> strength = Map.of("defaultValue", 0.0);
-            Record r;
-            if (!day.get("ended").asBoolean()) {
-                r = session.run(PROJECT, Map.of("graph", graph, "properties", Map.of(STRENGTH, strength),
-                        "concurrency", p.concurrency())).single();
-            } else {
-                String all = graph + "-all";
-                session.run(PROJECT, Map.of("graph", all, "properties", Map.of(STRENGTH, strength,
-                        ActiveTie.UNTIL_DAY, Map.of("defaultValue", NO_END)), "concurrency", p.concurrency())).consume();
-                try {
-                    r = session.run(ACTIVE, Map.of("graph", graph, "all", all, "today", day.get("today").asDouble(),
-                            "concurrency", p.concurrency())).single();
-                } finally {
-                    drop(all);
-                }
-            }
+            Record r = session.run(PROJECT, Map.of("graph", graph)).single();
             return new Projected(r.get("nodes").asLong(), r.get("relationships").asLong() / 2);
         }
     }

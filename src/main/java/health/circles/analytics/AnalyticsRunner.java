@@ -279,7 +279,7 @@ public class AnalyticsRunner {
     private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
         long t = begin(run, Phase.PROJECT);
         run.projected = true;
-        AlgorithmGraph.Projected size = algorithms.project(run.graph, run.p);
+        AlgorithmGraph.Projected size = algorithms.project(run.graph);
         end(run, t);
         AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes());
         long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
