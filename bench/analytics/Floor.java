@@ -30,7 +30,8 @@ import org.neo4j.driver.Session;
  *   <li>sampled betweenness (only when the graph has at most {@code --exact-betweenness-max} contacts, 20,000 by
  *       default, because exact betweenness is quadratic): for each sampling size, its time and the overlap of its top
  *       100 with exact betweenness's top 100, on the run's projection and on a native one, which numbers contacts in
- *       the order they were created (GDS samples its sources among the first nodes).</li>
+ *       the order they were created (GDS samples its sources among the first nodes), and how many of each top 100 are
+ *       among the oldest tenth of the contacts (about 10 when the sources come from the whole network).</li>
  * </ul>
  * Prints one JSON object. Usage:
  * {@code java -cp <service lib/main jars> Floor.java bolt://127.0.0.1:PORT [--concurrency 1] [--sampling 200]}
@@ -182,10 +183,13 @@ public class Floor {
                 CALL gds.graph.project('floor-native', 'Contact', {TIE: {orientation: 'UNDIRECTED'}}, {readConcurrency: 1})
                 YIELD nodeCount RETURN nodeCount""").consume();
         try {
+            // The oldest tenth of the contacts: the store numbers nodes as they are created.
+            List<Integer> created = s.run("MATCH (c:Contact) RETURN id(c) AS n ORDER BY n").list(r -> r.get("n").asInt());
+            Set<Integer> oldest = new HashSet<>(created.subList(0, created.size() / 10));
             long t = System.nanoTime();
             int[] exact = betweennessOrder(s, "floor", Map.of("concurrency", concurrency));
             List<Map<String, Object>> rows = new ArrayList<>();
-            rows.add(Map.of("sampling", "exact", "ms", since(t)));
+            rows.add(Map.of("sampling", "exact", "ms", since(t), "top100_in_oldest_tenth", among(exact, oldest)));
             for (long size : new long[] {100, 200, 500, 1000, 2000}) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("sampling", size);
@@ -198,6 +202,8 @@ public class Floor {
                 int[] nativeOrder = betweennessOrder(s, "floor-native", config);
                 row.put("native_top100_overlap", overlap(exact, nativeOrder, 100));
                 row.put("native_top20_overlap", overlap(exact, nativeOrder, 20));
+                row.put("top100_in_oldest_tenth", among(order, oldest));
+                row.put("native_top100_in_oldest_tenth", among(nativeOrder, oldest));
                 rows.add(row);
             }
             return rows;
@@ -212,6 +218,11 @@ public class Floor {
                         CALL gds.betweenness.stream($graph, $c) YIELD nodeId, score
                         RETURN nodeId ORDER BY score DESC, nodeId LIMIT 100""", Map.of("graph", graph, "c", config))
                 .list(r -> r.get("nodeId").asInt()).stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** How many of the nodes are in the set. */
+    private static long among(int[] nodes, Set<Integer> set) {
+        return Arrays.stream(nodes).filter(set::contains).count();
     }
 
     private static double overlap(int[] a, int[] b, int k) {
