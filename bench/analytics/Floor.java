@@ -16,9 +16,9 @@ import org.neo4j.driver.Session;
 /**
  * The GDS floor: what Neo4j and Graph Data Science alone take for the work of an analytics run on the graph the
  * service holds, with no Circles code in between. On the same in-process Neo4j (over its Bolt port), with the run's
- * default settings: the run's own projection statement (every Contact, numbered by its id read backwards, and its
- * active TIEs with their strength, undirected; see {@link #PROJECT}), weighted PageRank,
- * betweenness (sampled as a run samples it beyond 10,000 contacts), degree and strength, Leiden with intermediate
+ * default settings: a native undirected projection of every Contact and TIE with its strength, weighted PageRank,
+ * betweenness (on a graph of its own, projected as a run projects it, {@link #SOURCES}, and written by GDS; sampled
+ * as a run samples it beyond 10,000 contacts), degree and strength, Leiden with intermediate
  * levels, then every score and the community levels written back to the nodes as node properties (under names of
  * their own, so the service's properties stay as they are), and the projection dropped. Each step is timed.
  *
@@ -29,7 +29,8 @@ import org.neo4j.driver.Session;
  *       largest rank displacement within the exact top 100;</li>
  *   <li>sampled betweenness (only when the graph has at most {@code --exact-betweenness-max} contacts, 20,000 by
  *       default, because exact betweenness is quadratic): for each sampling size, its time and the overlap of its top
- *       100 with exact betweenness's top 100, on the run's projection and on a native one, which numbers contacts in
+ *       100 with exact betweenness's top 100, on betweenness' graph as a run projects it and on a native one, which
+ *       numbers contacts in
  *       the order they were created (GDS samples its sources among the first nodes), and how many of each top 100 are
  *       among the oldest tenth of the contacts (about 10 when the sources come from the whole network).</li>
  * </ul>
@@ -39,20 +40,18 @@ import org.neo4j.driver.Session;
 public class Floor {
 
     /**
-     * The run's projection (health.circles.analytics.AlgorithmGraph.PROJECT, with ActiveTie's rule on the store's
-     * day), its graph name filled in: kept the same as the service's.
+     * Betweenness' own graph in a run (health.circles.analytics.AlgorithmGraph.SOURCES, with ActiveTie's rule on the
+     * store's day), its name filled in: kept the same as the service's.
      */
-    static final String PROJECT = """
+    static final String SOURCES = """
             CALL () {
                 MATCH (c:Contact)
-                RETURN c AS source, null AS target, null AS strength ORDER BY reverse(c.id)
+                RETURN c AS source, null AS target ORDER BY reverse(c.id)
                 UNION ALL
                 MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE (t.until IS NULL OR t.until > date())
-                RETURN c AS source, o AS target, coalesce(t.strength, 0.0) AS strength
+                RETURN c AS source, o AS target
             }
-            WITH gds.graph.project('%s', source, target,
-                    {relationshipType: 'TIE',
-                     relationshipProperties: CASE WHEN target IS NULL THEN null ELSE {strength: strength} END},
+            WITH gds.graph.project('%s', source, target, {relationshipType: 'TIE'},
                     {undirectedRelationshipTypes: ['TIE']}) AS g
             RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""";
 
@@ -69,7 +68,10 @@ public class Floor {
             s.run("CALL gds.graph.drop('floor', false) YIELD graphName RETURN graphName").consume();
             Map<String, Long> ms = new LinkedHashMap<>();
             long t = System.nanoTime();
-            Record p = s.run(PROJECT.formatted("floor")).single();
+            Record p = s.run("""
+                    CALL gds.graph.project('floor', 'Contact', {TIE: {orientation: 'UNDIRECTED', properties: 'strength'}})
+                    YIELD nodeCount AS nodes, relationshipCount AS relationships
+                    RETURN nodes, relationships""").single();
             ms.put("project", since(t));
             long nodes = p.get("nodes").asLong();
             out.put("nodes", nodes);
@@ -83,15 +85,17 @@ public class Floor {
             ms.put("pagerank", since(t));
             out.put("pagerank_iterations", pr.get("ranIterations").asLong());
 
-            Map<String, Object> betweenness = new HashMap<>(Map.of("mutateProperty", "floorBetweenness",
-                    "concurrency", concurrency));
+            Map<String, Object> betweenness = new HashMap<>(Map.of("writeProperty", "floorBetweenness",
+                    "concurrency", concurrency, "writeConcurrency", concurrency));
             if (nodes > 10_000) {
                 betweenness.put("samplingSize", (long) sampling);
                 betweenness.put("samplingSeed", 42L);
             }
             t = System.nanoTime();
-            s.run("CALL gds.betweenness.mutate('floor', $c) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
-                    Map.of("c", betweenness)).consume();
+            s.run("CALL gds.graph.drop('floor-sources', false) YIELD graphName RETURN graphName").consume();
+            s.run(SOURCES.formatted("floor-sources")).consume();
+            s.run("CALL gds.betweenness.write('floor-sources', $c) YIELD nodePropertiesWritten "
+                    + "RETURN nodePropertiesWritten", Map.of("c", betweenness)).consume();
             ms.put("betweenness", since(t));
 
             t = System.nanoTime();
@@ -117,8 +121,7 @@ public class Floor {
             s.run("""
                     CALL gds.graph.nodeProperties.write('floor', $properties, ['*'], $c)
                     YIELD propertiesWritten RETURN propertiesWritten""",
-                    Map.of("properties", List.of("floorPagerank", "floorBetweenness", "floorDegree", "floorStrength",
-                                    "floorLevels"),
+                    Map.of("properties", List.of("floorPagerank", "floorDegree", "floorStrength", "floorLevels"),
                             "c", Map.of("concurrency", concurrency, "writeConcurrency", concurrency))).consume();
             ms.put("write_back", since(t));
 
@@ -129,6 +132,7 @@ public class Floor {
 
             t = System.nanoTime();
             s.run("CALL gds.graph.drop('floor') YIELD graphName RETURN graphName").consume();
+            s.run("CALL gds.graph.drop('floor-sources') YIELD graphName RETURN graphName").consume();
             ms.put("drop", since(t));
             long total = ms.values().stream().mapToLong(Long::longValue).sum();
             ms.put("total", total);
@@ -174,8 +178,8 @@ public class Floor {
     }
 
     /**
-     * Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap, on the run's projection
-     * and on a native one (contacts numbered as created), both against exact betweenness (the same on either).
+     * Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap, on betweenness' graph as
+     * a run projects it and on a native one (contacts numbered as created), both against exact betweenness (the same on either).
      */
     private static List<Map<String, Object>> betweennessAccuracy(Session s, int concurrency) {
         s.run("CALL gds.graph.drop('floor-native', false) YIELD graphName RETURN graphName").consume();
@@ -187,7 +191,7 @@ public class Floor {
             List<Integer> created = s.run("MATCH (c:Contact) RETURN id(c) AS n ORDER BY n").list(r -> r.get("n").asInt());
             Set<Integer> oldest = new HashSet<>(created.subList(0, created.size() / 10));
             long t = System.nanoTime();
-            int[] exact = betweennessOrder(s, "floor", Map.of("concurrency", concurrency));
+            int[] exact = betweennessOrder(s, "floor-sources", Map.of("concurrency", concurrency));
             List<Map<String, Object>> rows = new ArrayList<>();
             rows.add(Map.of("sampling", "exact", "ms", since(t), "top100_in_oldest_tenth", among(exact, oldest)));
             for (long size : new long[] {100, 200, 500, 1000, 2000}) {
@@ -195,7 +199,7 @@ public class Floor {
                 row.put("sampling", size);
                 t = System.nanoTime();
                 Map<String, Object> config = Map.of("concurrency", concurrency, "samplingSize", size, "samplingSeed", 42L);
-                int[] order = betweennessOrder(s, "floor", config);
+                int[] order = betweennessOrder(s, "floor-sources", config);
                 row.put("ms", since(t));
                 row.put("top100_overlap", overlap(exact, order, 100));
                 row.put("top20_overlap", overlap(exact, order, 20));

@@ -37,31 +37,62 @@ public class AlgorithmGraph {
     static final String STRENGTH = "strength";
     static final String LEVELS = "communityLevels";
 
+    // The store's day (as the active-tie rule reads it: Neo4j's date()), as an epoch day, and whether any tie in the
+    // graph ended by then: the index tie_until holds only ties that have an end, so this reads those alone.
+    private static final String ENDED = """
+            WITH date() AS today
+            RETURN %2$s AS today,
+                   EXISTS { MATCH ()-[t:TIE]->() WHERE t.until <= today } AS ended,
+                   EXISTS { MATCH ()-[t:TIE]->() WHERE t.until IS NOT NULL AND t.%1$s IS NULL } AS unnumbered"""
+            .formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("today"));
+
+    // Ties written before untilDay existed get it (through the same index), in batches of their own.
+    private static final String NUMBER_UNTIL = """
+            MATCH ()-[t:TIE]->() WHERE t.until IS NOT NULL AND t.%1$s IS NULL
+            CALL (t) { SET t.%1$s = %2$s } IN TRANSACTIONS OF 10000 ROWS"""
+            .formatted(ActiveTie.UNTIL_DAY, ActiveTie.EPOCH_DAY_CYPHER.formatted("t.until"));
+
+    // Every contact and every tie, natively: a Cypher projection of the same graph took 2-3 times as long. Missing
+    // strengths count 0, as before. Read with the run's concurrency: GDS numbers the nodes in the order its readers
+    // meet them, and at 1 that order, hence the communities found, is the same run after run.
+    private static final String PROJECT = """
+            CALL gds.graph.project($graph, 'Contact', {TIE: {orientation: 'UNDIRECTED', properties: $properties}},
+                                   {readConcurrency: $concurrency})
+            YIELD nodeCount, relationshipCount RETURN nodeCount AS nodes, relationshipCount AS relationships""";
+
+    // The active ties only (ActiveTie: no until, or one after today), from a projection that holds them all.
+    private static final String ACTIVE = """
+            CALL gds.graph.filter($graph, $all, '*', 'r.%s > $today',
+                                  {parameters: {today: $today}, concurrency: $concurrency})
+            YIELD nodeCount, relationshipCount RETURN nodeCount AS nodes, relationshipCount AS relationships"""
+            .formatted(ActiveTie.UNTIL_DAY);
+
     /**
-     * Every contact and its active ties (ActiveTie, on the store's day), in one Cypher aggregation. The contacts come
-     * first, ordered by their id read backwards, and GDS numbers a projection's nodes in the order it meets them. That
-     * order is what sampled betweenness draws its sources from: GDS's sampler walks the nodes from the first and takes
-     * each with a chance that grows with its degree until it has enough, so its sources are all among the first few
-     * hundred nodes. A native projection numbers nodes in the store's order, which is the order contacts were created
-     * (the first clinic imported, say), and the sample came from the oldest 1 % of the network. An id read backwards
-     * starts with its random end (and a numbered id with its last digit), so the first nodes are spread over the whole
-     * network, and the same contacts come first run after run. The order is also what makes Leiden's result the same
-     * run after run: the aggregation reads on one thread. Missing strengths count 0.
+     * The graph betweenness runs on: every contact and its active ties (ActiveTie, on the store's day), without
+     * strengths (betweenness counts hops), in one Cypher aggregation that reads the contacts first, ordered by their id
+     * read backwards. GDS's sampled betweenness takes its sources among a projection's first nodes: it walks them from
+     * the first, taking each with a chance that grows with its degree, until it has enough, so 200 sources come from the
+     * first thousand or so. A native projection numbers nodes in the store's order, the order contacts were created,
+     * and the sources all came from the oldest 1 % of the network (the first clinic imported, say). GDS numbers an
+     * aggregation's nodes in the order it meets them; an id read backwards starts with its random end (a numbered id
+     * with its last digit), so the first nodes are spread over the whole network, the same ones every run. The other
+     * algorithms keep the native projection and its order, on which Leiden was measured and tested.
      */
-    static final String PROJECT = """
+    static final String SOURCES = """
             CALL () {
                 MATCH (c:Contact)
-                RETURN c AS source, null AS target, null AS strength ORDER BY reverse(c.id)
+                RETURN c AS source, null AS target ORDER BY reverse(c.id)
                 UNION ALL
                 MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE %s
-                RETURN c AS source, o AS target, coalesce(t.strength, 0.0) AS strength
+                RETURN c AS source, o AS target
             }
-            WITH gds.graph.project($graph, source, target,
-                    {relationshipType: 'TIE',
-                     relationshipProperties: CASE WHEN target IS NULL THEN null ELSE {strength: strength} END},
+            WITH gds.graph.project($graph, source, target, {relationshipType: 'TIE'},
                     {undirectedRelationshipTypes: ['TIE']}) AS g
             RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships"""
             .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
+
+    /** A tie without an end, as {@link #ACTIVE} compares it: after every day. */
+    private static final double NO_END = Double.MAX_VALUE;
 
     private final Driver driver;
 
@@ -82,7 +113,8 @@ public class AlgorithmGraph {
 
     /**
      * Estimate of the algorithms' working memory on the projected graph: betweenness runs beside the others, which run
-     * in turn, so a run holds betweenness' memory and the largest of the others' at once.
+     * in turn, on a graph of its own ({@link #SOURCES}), so a run holds that graph, betweenness' memory and the largest
+     * of the others' at once.
      */
     Estimate estimateAlgorithms(String graph, RunParameters p, long nodes) {
         List<Estimate> inTurn = new ArrayList<>();
@@ -92,21 +124,49 @@ public class AlgorithmGraph {
         inTurn.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
         Estimate largest = inTurn.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
-        Estimate betweenness = estimate("CALL gds.betweenness.mutate.estimate($graph, $config) "
+        Estimate betweenness = estimate("CALL gds.betweenness.write.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
                 Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
-        return new Estimate(betweenness.bytesMax() + largest.bytesMax(),
-                betweenness.requiredMemory() + " (betweenness) + " + largest.requiredMemory());
+        Estimate sources = estimate("""
+                CALL gds.graph.project.estimate('Contact', {TIE: {orientation: 'UNDIRECTED'}})
+                YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
+        return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
+                sources.requiredMemory() + " (betweenness' graph) + " + betweenness.requiredMemory()
+                        + " (betweenness) + " + largest.requiredMemory());
     }
 
     /** The projection's size: contacts and undirected relationships (each tie counted once). */
     record Projected(long nodes, long ties) {
     }
 
-    /** Projects every contact and its active ties ({@link #PROJECT}) into {@code graph}. */
-    Projected project(String graph) {
+    /**
+     * Projects every contact and its active ties. When no tie has ended by the store's day, that is the whole graph,
+     * projected natively. Otherwise the whole graph is projected with each tie's end as a number and filtered to the
+     * ties open today into {@code graph}; the projection of them all is dropped at once (for that moment both are held,
+     * the filtered one no larger than the other).
+     */
+    Projected project(String graph, RunParameters p) {
         try (Session session = driver.session()) {
-            Record r = session.run(PROJECT, Map.of("graph", graph)).single();
+            Record day = session.run(ENDED).single();
+            if (day.get("unnumbered").asBoolean()) {
+                session.run(NUMBER_UNTIL).consume();
+            }
+            Map<String, Object> strength = Map.of("defaultValue", 0.0);
+            Record r;
+            if (!day.get("ended").asBoolean()) {
+                r = session.run(PROJECT, Map.of("graph", graph, "properties", Map.of(STRENGTH, strength),
+                        "concurrency", p.concurrency())).single();
+            } else {
+                String all = graph + "-all";
+                session.run(PROJECT, Map.of("graph", all, "properties", Map.of(STRENGTH, strength,
+                        ActiveTie.UNTIL_DAY, Map.of("defaultValue", NO_END)), "concurrency", p.concurrency())).consume();
+                try {
+                    r = session.run(ACTIVE, Map.of("graph", graph, "all", all, "today", day.get("today").asDouble(),
+                            "concurrency", p.concurrency())).single();
+                } finally {
+                    drop(all);
+                }
+            }
             return new Projected(r.get("nodes").asLong(), r.get("relationships").asLong() / 2);
         }
     }
@@ -116,11 +176,23 @@ public class AlgorithmGraph {
                 graph, pageRankConfig(p));
     }
 
-    /** Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; says which. */
+    /**
+     * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; says which. Runs on a
+     * graph of its own ({@link #SOURCES}, named {@code graph} + "-sources", dropped on the way out) and writes the scores
+     * to the contacts' nodes itself, where {@link #stream} reads them.
+     */
     String betweenness(String graph, RunParameters p, long nodes) {
+        String sources = graph + "-sources";
         Map<String, Object> config = betweennessConfig(p, nodes);
-        call("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
-                graph, config);
+        try (Session session = driver.session()) {
+            session.run(SOURCES, Map.of("graph", sources)).consume();
+            try {
+                session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
+                        + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
+            } finally {
+                drop(sources);
+            }
+        }
         return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
     }
 
@@ -148,13 +220,16 @@ public class AlgorithmGraph {
         }
     }
 
-    /** GDS writes the scores to the Contact nodes; community ids follow once they are made stable. */
+    /**
+     * GDS writes PageRank, degree and strength to the Contact nodes (betweenness has written its own); community ids
+     * follow once they are made stable.
+     */
     void writeScores(String graph, RunParameters p) {
         try (Session session = driver.session()) {
             session.run("""
                     CALL gds.graph.nodeProperties.write($graph, $properties, ['*'], $config)
                     YIELD propertiesWritten RETURN propertiesWritten""",
-                    Map.of("graph", graph, "properties", List.of(PAGERANK, BETWEENNESS, DEGREE, STRENGTH),
+                    Map.of("graph", graph, "properties", List.of(PAGERANK, DEGREE, STRENGTH),
                             "config", Map.of("concurrency", p.concurrency(), "writeConcurrency", p.concurrency())))
                     .consume();
         }
@@ -261,8 +336,9 @@ public class AlgorithmGraph {
 
     private Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
         Map<String, Object> config = new HashMap<>();
-        config.put("mutateProperty", BETWEENNESS);
+        config.put("writeProperty", BETWEENNESS);
         config.put("concurrency", p.betweennessConcurrency());
+        config.put("writeConcurrency", p.betweennessConcurrency());
         if (nodes > p.betweennessExactMaxNodes()) {
             config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
             config.put("samplingSeed", p.samplingSeed());

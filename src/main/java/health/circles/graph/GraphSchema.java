@@ -17,10 +17,11 @@ public class GraphSchema {
             // ties by type answered none, and cost every tie written a second index entry: an eighth of the time 1M
             // ties take to write, on average (bench/RESULTS.md, issue 17, fourteenth session). Older stores drop it.
             "DROP INDEX tie_type IF EXISTS",
-            // Analytics asked these whether any tie had ended, and projected the end as a number (untilDay); its
-            // projection now reads each tie's until itself (AlgorithmGraph), so ties are written without the number
-            // and older stores drop the index, which cost every ended tie an entry.
-            "DROP INDEX tie_until IF EXISTS",
+            // Holds only ties that have an end: analytics asks it whether any tie has ended, and which ties written
+            // before untilDay existed still lack it.
+            "CREATE INDEX tie_until IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.until)",
+            // A native projection names the property even when no tie has one yet; the key must exist.
+            "CALL db.createProperty('untilDay')",
             "CREATE CONSTRAINT group_id IF NOT EXISTS FOR (g:Group) REQUIRE g.id IS UNIQUE",
             "CREATE CONSTRAINT deleted_group_id IF NOT EXISTS FOR (d:DeletedGroup) REQUIRE d.id IS UNIQUE",
             "CREATE INDEX group_member_id IF NOT EXISTS FOR ()-[m:MEMBER_OF_GROUP]-() ON (m.id)");

@@ -46,6 +46,17 @@ public final class ActiveTie {
     /** {@link #ACTIVE_CYPHER} on Neo4j's {@code date()}, for statements that take no date. */
     public static final String ACTIVE_TODAY_CYPHER = OPEN_ON.formatted("date()");
 
+    /**
+     * A TIE's {@code until} as a number, which Graph Data Science can project where it cannot project a date: the
+     * days from 1970-01-01 to it (an epoch day), absent when the tie has no end. Written with {@code until} on every
+     * upsert ({@link TieGraph}); analytics projects ties natively and drops those ended on the store's day by it
+     * (health.circles.analytics.AlgorithmGraph).
+     */
+    public static final String UNTIL_DAY = "untilDay";
+
+    /** Cypher: the epoch day of the date the placeholder stands for; null for null. */
+    public static final String EPOCH_DAY_CYPHER = "duration.inDays(date('1970-01-01'), %s).days";
+
     private ActiveTie() {
     }
 }

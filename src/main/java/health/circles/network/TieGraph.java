@@ -13,14 +13,19 @@ import java.util.Set;
 import org.neo4j.driver.TransactionContext;
 
 /**
- * The graph store of ties: (:Contact)-[:TIE {id, type, strength, since, until, symmetric, v}]->(:Contact). Symmetric
- * ties are stored once, in the direction they were created; queries and projections read them undirected.
+ * The graph store of ties: (:Contact)-[:TIE {id, type, strength, since, until, untilDay, symmetric, v}]->(:Contact)
+ * ({@link ActiveTie#UNTIL_DAY}: until as a number, for projections). Symmetric ties are stored once, in the
+ * direction they were created; queries and projections read them undirected.
  */
 @ApplicationScoped
 public class TieGraph implements GraphProjection {
 
     public static final String UPSERTED = "tie.upserted";
     public static final String DELETED = "tie.deleted";
+
+    /** Sets a written tie's {@link ActiveTie#UNTIL_DAY} from its row's until, as both upserts do. */
+    private static final String SET_UNTIL_DAY = "t.%s = %s".formatted(ActiveTie.UNTIL_DAY,
+            ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
 
     // Upserts run as two statements that look ties up by id through the relationship index, rather than one MERGE
     // between the two end nodes. Every lookup names its index in a SEEK hint: a plan made while the graph held no
@@ -36,8 +41,8 @@ public class TieGraph implements GraphProjection {
             USING INDEX SEEK t:TIE(id)
             WHERE coalesce(t.v, -1) < row.version
             SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
-                t.symmetric = row.symmetric, t.v = row.version
-            """;
+                %s, t.symmetric = row.symmetric, t.v = row.version
+            """.formatted(SET_UNTIL_DAY);
 
     // A tie whose end is not in the graph is an error, not a silent no-op: the statement answers how many ties it
     // could not create, so that the relay retries the row and, if the end never arrives, makes it a dead letter.
@@ -54,11 +59,11 @@ public class TieGraph implements GraphProjection {
             FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
                 CREATE (a)-[t:TIE {id: row.id}]->(b)
                 SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
-                    t.until = date(row.until), t.symmetric = row.symmetric, t.v = row.version)
+                    t.until = date(row.until), %s, t.symmetric = row.symmetric, t.v = row.version)
             WITH row, a IS NULL OR b IS NULL AS endless
             WHERE endless
             RETURN count(row) AS endless, collect(row.id)[..5] AS ids
-            """;
+            """.formatted(SET_UNTIL_DAY);
 
     static final String DELETE = """
             UNWIND $rows AS row

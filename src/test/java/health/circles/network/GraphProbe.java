@@ -40,7 +40,7 @@ class GraphProbe {
         assertTrue(relay.awaitApplied(latest, Duration.ofSeconds(60)), "the relay applied the outbox");
     }
 
-    /** The TIE relationship with this id: type, strength, until, from, to, symmetric; null when absent. */
+    /** The TIE relationship with this id: type, strength, until, untilDay, from, to, symmetric; null when absent. */
     Map<String, Object> edge(String id) {
         caughtUp();
         try (var session = driver.session()) {
@@ -48,7 +48,7 @@ class GraphProbe {
                 var rows = tx.run("""
                         MATCH (a)-[t:TIE {id: $id}]->(b)
                         RETURN t.type AS type, t.strength AS strength, toString(t.until) AS until,
-                               a.id AS from, b.id AS to, t.symmetric AS symmetric""",
+                               t.untilDay AS untilDay, a.id AS from, b.id AS to, t.symmetric AS symmetric""",
                         Map.of("id", id)).list();
                 return rows.isEmpty() ? null : rows.get(0).asMap();
             });

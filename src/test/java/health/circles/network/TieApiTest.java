@@ -53,7 +53,7 @@ class TieApiTest {
         assertEquals("TREATS", edge.get("type"));
         assertEquals(doctor, edge.get("from"));
         assertEquals(0.8, (Double) edge.get("strength"), 1e-9);
-        assertNull(edge.get("until"), "no end");
+        assertNull(edge.get("untilDay"), "no end, no day it ends");
     }
 
     @Test
@@ -94,6 +94,8 @@ class TieApiTest {
         tie(b, a).type("NEIGHBOR_OF").declaredStrength(0.5).create();
         Map<String, Object> edge = edge(id);
         assertEquals("2026-01-01", edge.get("until").toString());
+        // The end as a number too, which analytics projects (days since 1970-01-01).
+        assertEquals(java.time.LocalDate.parse("2026-01-01").toEpochDay(), ((Number) edge.get("untilDay")).longValue());
     }
 
     @Test
