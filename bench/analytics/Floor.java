@@ -18,9 +18,9 @@ import org.neo4j.driver.Session;
  * service holds, with no Circles code in between. On the same in-process Neo4j (over its Bolt port), with the run's
  * default settings: a native undirected projection of every Contact and TIE with its strength, weighted PageRank,
  * betweenness (on a graph of its own, projected as a run projects it, {@link #SOURCES}, and written by GDS; sampled
- * as a run samples it beyond 10,000 contacts), degree and strength, Leiden with intermediate
- * levels, then every score and the community levels written back to the nodes as node properties (under names of
- * their own, so the service's properties stay as they are), and the projection dropped. Each step is timed.
+ * as a run samples it beyond 10,000 contacts), degree and strength, Leiden with intermediate levels, then every score
+ * and the community levels written back to the nodes as node properties (under names of their own, so the service's
+ * properties stay as they are), and the projections dropped. Each step is timed.
  *
  * <p>Then two accuracy checks, which a run's settings rest on:
  * <ul>
@@ -30,9 +30,9 @@ import org.neo4j.driver.Session;
  *   <li>sampled betweenness (only when the graph has at most {@code --exact-betweenness-max} contacts, 20,000 by
  *       default, because exact betweenness is quadratic): for each sampling size, its time and the overlap of its top
  *       100 with exact betweenness's top 100, on betweenness' graph as a run projects it and on a native one, which
- *       numbers contacts in
- *       the order they were created (GDS samples its sources among the first nodes), and how many of each top 100 are
- *       among the oldest tenth of the contacts (about 10 when the sources come from the whole network).</li>
+ *       numbers contacts in the order they were created (GDS samples its sources among the first nodes), and how many
+ *       of each top 100 are among the oldest tenth of the contacts (about 10 when the sources come from the whole
+ *       network).</li>
  * </ul>
  * Prints one JSON object. Usage:
  * {@code java -cp <service lib/main jars> Floor.java bolt://127.0.0.1:PORT [--concurrency 1] [--sampling 200]}
@@ -178,17 +178,20 @@ public class Floor {
     }
 
     /**
-     * Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap, on betweenness' graph as
-     * a run projects it and on a native one (contacts numbered as created), both against exact betweenness (the same on either).
+     * Exact betweenness against sampled betweenness at several sampling sizes: top-100 overlap, on betweenness' graph
+     * as a run projects it and on a native one (contacts numbered as created), both against exact betweenness (the same
+     * on either).
      */
     private static List<Map<String, Object>> betweennessAccuracy(Session s, int concurrency) {
         s.run("CALL gds.graph.drop('floor-native', false) YIELD graphName RETURN graphName").consume();
         s.run("""
-                CALL gds.graph.project('floor-native', 'Contact', {TIE: {orientation: 'UNDIRECTED'}}, {readConcurrency: 1})
+                CALL gds.graph.project('floor-native', 'Contact', {TIE: {orientation: 'UNDIRECTED'}},
+                                       {readConcurrency: 1})
                 YIELD nodeCount RETURN nodeCount""").consume();
         try {
             // The oldest tenth of the contacts: the store numbers nodes as they are created.
-            List<Integer> created = s.run("MATCH (c:Contact) RETURN id(c) AS n ORDER BY n").list(r -> r.get("n").asInt());
+            List<Integer> created = s.run("MATCH (c:Contact) RETURN id(c) AS n ORDER BY n")
+                    .list(r -> r.get("n").asInt());
             Set<Integer> oldest = new HashSet<>(created.subList(0, created.size() / 10));
             long t = System.nanoTime();
             int[] exact = betweennessOrder(s, "floor-sources", Map.of("concurrency", concurrency));
@@ -198,7 +201,8 @@ public class Floor {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("sampling", size);
                 t = System.nanoTime();
-                Map<String, Object> config = Map.of("concurrency", concurrency, "samplingSize", size, "samplingSeed", 42L);
+                Map<String, Object> config = Map.of("concurrency", concurrency, "samplingSize", size,
+                        "samplingSeed", 42L);
                 int[] order = betweennessOrder(s, "floor-sources", config);
                 row.put("ms", since(t));
                 row.put("top100_overlap", overlap(exact, order, 100));
