@@ -334,7 +334,8 @@ public class AlgorithmGraph {
                 "concurrency", p.concurrency());
     }
 
-    private Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
+    /** Exact on a graph of at most the run's threshold of contacts, sampled above it. */
+    static Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
         Map<String, Object> config = new HashMap<>();
         config.put("writeProperty", BETWEENNESS);
         config.put("concurrency", p.betweennessConcurrency());

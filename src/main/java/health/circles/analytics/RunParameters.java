@@ -43,7 +43,9 @@ public record RunParameters(
                 r.resolution() == null ? d.resolution() : r.resolution(),
                 r.tolerance() == null ? d.tolerance() : r.tolerance(),
                 r.maxLevels() == null ? d.maxLevels() : r.maxLevels(),
-                config.betweenness().exactMaxNodes(),
+                // A requested sample size is the threshold too: a graph of more contacts is sampled from that many
+                // sources, a smaller one gets every source (exact), whatever size the configured threshold names.
+                r.samplingSize() == null ? config.betweenness().exactMaxNodes() : r.samplingSize(),
                 r.samplingSize() == null ? config.betweenness().samplingSize() : r.samplingSize(),
                 config.betweenness().samplingSeed(),
                 config.randomSeed(),

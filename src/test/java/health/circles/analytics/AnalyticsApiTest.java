@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,12 @@ class AnalyticsApiTest {
 
     private static final String RUN_BODY = """
             {"overlapShare": 0.25}""";
+    /**
+     * For the steps that are not about betweenness: sampled from 100 sources instead of exact on the planted graph
+     * and whatever else the suite's database holds by then (a tenth of a second instead of ten or more).
+     */
+    private static final String QUICK_RUN_BODY = """
+            {"overlapShare": 0.25, "samplingSize": 100}""";
 
     @Inject
     AgroalDataSource dataSource;
@@ -81,6 +88,9 @@ class AnalyticsApiTest {
 
     @Inject
     Driver driver;
+
+    @Inject
+    AnalyticsConfig config;
 
     private final PlantedGraph graph = new PlantedGraph(7);
     /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
@@ -140,6 +150,29 @@ class AnalyticsApiTest {
                 .when().post("/api/v1/analytics/runs").then().statusCode(400).body("detail", containsString("LEIDEN"));
         given().contentType(ContentType.JSON).body("{\"memoryBudgetMib\":999999999}")
                 .when().post("/api/v1/analytics/runs").then().statusCode(400);
+    }
+
+    /**
+     * A requested sample size is also the threshold: a graph with more contacts is sampled from that many sources,
+     * however far below the configured threshold it is, and a graph with no more is exact. Left out, the configured
+     * threshold and size hold.
+     */
+    @Test
+    @Order(2)
+    void aRequestedSampleSizeSamplesAGraphOfMoreContactsAndIsExactUpToIt() {
+        RunParameters asked = RunParameters.of(new RunRequest(null, null, null, null, 500, null, null, null), config);
+        assertEquals(500, asked.samplingSize());
+        assertEquals(500, asked.betweennessExactMaxNodes());
+        assertEquals(500L, AlgorithmGraph.betweennessConfig(asked, 501).get("samplingSize"));
+        assertEquals(500L, AlgorithmGraph.betweennessConfig(asked, 9000).get("samplingSize"));
+        assertFalse(AlgorithmGraph.betweennessConfig(asked, 500).containsKey("samplingSize"), "exact up to 500");
+
+        RunParameters configured = RunParameters.of(RunRequest.defaults(), config);
+        assertEquals(config.betweenness().exactMaxNodes(), configured.betweennessExactMaxNodes());
+        assertFalse(AlgorithmGraph.betweennessConfig(configured, config.betweenness().exactMaxNodes())
+                .containsKey("samplingSize"));
+        assertEquals((long) config.betweenness().samplingSize(), AlgorithmGraph.betweennessConfig(configured,
+                config.betweenness().exactMaxNodes() + 1L).get("samplingSize"));
     }
 
     @Test
@@ -635,10 +668,13 @@ class AnalyticsApiTest {
     @Order(16)
     void louvainAtConcurrencyOneIsDeterministicToo() throws Exception {
         String body = """
-                {"algorithm": "LOUVAIN", "overlapShare": 0.25}""";
+                {"algorithm": "LOUVAIN", "overlapShare": 0.25, "samplingSize": 100}""";
         String a = startAndAwait(body);
         String b = startAndAwait(body);
         assertEquals("LOUVAIN", getRun(a).getString("parameters.algorithm"));
+        // Sampled, although the graph is far below the configured threshold: the request asked for 100 sources.
+        assertEquals("SAMPLED 100", getRun(a).getString("quality.betweenness"));
+        assertEquals(100, getRun(a).getInt("parameters.betweennessExactMaxNodes"));
         assertEquals(scores(a), scores(b), "Louvain: scores and coarsest community of every contact");
         assertEquals(memberships(a), memberships(b), "Louvain: memberships at every level");
         assertEquals(getRun(a).getDouble("quality.modularity"), getRun(b).getDouble("quality.modularity"));
@@ -647,7 +683,7 @@ class AnalyticsApiTest {
     @Test
     @Order(17)
     void aRunWritesTheIdsOfEveryNodeThatLostOrChangedThem() throws Exception {
-        String settled = startAndAwait(RUN_BODY);
+        String settled = startAndAwait(QUICK_RUN_BODY);
         assertNodesCarry(settled);
         // As a rebuilt graph (nodes without ids), a failed run's partial write, or a hand edit would leave them.
         try (Session session = driver.session()) {
@@ -668,7 +704,7 @@ class AnalyticsApiTest {
             });
         }
 
-        String again = startAndAwait(RUN_BODY);
+        String again = startAndAwait(QUICK_RUN_BODY);
 
         assertEquals(memberships(settled), memberships(again), "the same graph and parameters: the same communities");
         assertNodesCarry(again);

@@ -76,7 +76,7 @@ class CommunityDetailTest {
         graph.bridge("Bridge of details", main.get(3), apart.get(0));
         long position = graph.write(dataSource, json);
         assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)), "the relay projected the planted graph");
-        Fixtures.analyticsRun(Duration.ofMinutes(5), "{\"overlapShare\": 0.15}");
+        Fixtures.analyticsRun(Duration.ofMinutes(5), "{\"overlapShare\": 0.15, \"samplingSize\": 200}");
         run = insights.latestRun();
     }
 

@@ -210,7 +210,8 @@ class EventFeedTest {
     void analyticsRunsAreEvents() {
         long start = head();
         String location = await().atMost(WAIT).until(() -> {
-            var started = given().contentType(ContentType.JSON).body("{}").when().post("/api/v1/analytics/runs");
+            var started = given().contentType(ContentType.JSON).body("{\"samplingSize\": 200}").when()
+                    .post("/api/v1/analytics/runs");
             return started.statusCode() == 202 ? started.header("Location") : null; // 409: another run in progress
         }, java.util.Objects::nonNull);
         String run = location.substring(location.lastIndexOf('/') + 1);
