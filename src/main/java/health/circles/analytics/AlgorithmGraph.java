@@ -181,11 +181,14 @@ public class AlgorithmGraph {
      * graph of its own ({@link #SOURCES}, named {@code graph} + "-sources", dropped on the way out) and writes the scores
      * to the contacts' nodes itself, where {@link #stream} reads them.
      */
-    String betweenness(String graph, RunParameters p, long nodes) {
+    Betweenness betweenness(String graph, RunParameters p, long nodes) {
         String sources = graph + "-sources";
         Map<String, Object> config = betweennessConfig(p, nodes);
+        long projected;
         try (Session session = driver.session()) {
+            long started = System.nanoTime();
             session.run(SOURCES, Map.of("graph", sources)).consume();
+            projected = (System.nanoTime() - started) / 1_000_000;
             try {
                 session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
                         + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
@@ -193,7 +196,12 @@ public class AlgorithmGraph {
                 drop(sources);
             }
         }
-        return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
+        return new Betweenness(config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT",
+                projected);
+    }
+
+    /** How betweenness was computed (EXACT, or SAMPLED with the sample size) and how long its graph took to project. */
+    record Betweenness(String quality, long graphMillis) {
     }
 
     void degrees(String graph, RunParameters p) {

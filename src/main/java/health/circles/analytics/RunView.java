@@ -15,7 +15,8 @@ public record RunView(
         int percent,
         RunParameters parameters,
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
-                + "last (pagerank, degree and communities run one after the other beside betweenness), total the "
+                + "last (pagerank, degree and communities run one after the other beside betweenness), "
+                + "betweennessGraph the part of betweenness that projects its own graph, total the "
                 + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
                 + "the phases add up to more)") Map<String, Long> timings,
         RunQuality quality,

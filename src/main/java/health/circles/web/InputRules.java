@@ -57,23 +57,31 @@ public final class InputRules {
         return null;
     }
 
-    /** Why the date or time cannot be taken, or null; a time counts by its year in UTC. */
+    /** The first instant of {@link #FIRST_YEAR} and the first after {@link #LAST_YEAR}, in UTC. */
+    private static final Instant FIRST_INSTANT = LocalDate.of(FIRST_YEAR, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    private static final Instant AFTER_LAST_INSTANT =
+            LocalDate.of(LAST_YEAR + 1, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+
+    /**
+     * Why the date or time cannot be taken, or null; a time counts by its year in UTC. Times are compared as instants:
+     * an Instant near its own limits (year one billion) has no date in UTC to take a year from.
+     */
     public static String dateProblem(Object value) {
-        int year;
+        Instant instant;
         if (value instanceof LocalDate d) {
-            year = d.getYear();
-        } else if (value instanceof Instant i) {
-            year = i.atOffset(ZoneOffset.UTC).getYear();
-        } else if (value instanceof OffsetDateTime o) {
-            year = o.toInstant().atOffset(ZoneOffset.UTC).getYear();
-        } else if (value instanceof ZonedDateTime z) {
-            year = z.toInstant().atOffset(ZoneOffset.UTC).getYear();
+            return d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR ? DATE_RANGE : null;
         } else if (value instanceof LocalDateTime l) {
-            year = l.getYear();
+            return l.getYear() < FIRST_YEAR || l.getYear() > LAST_YEAR ? DATE_RANGE : null;
+        } else if (value instanceof Instant i) {
+            instant = i;
+        } else if (value instanceof OffsetDateTime o) {
+            instant = o.toInstant();
+        } else if (value instanceof ZonedDateTime z) {
+            instant = z.toInstant();
         } else {
             return null;
         }
-        return year < FIRST_YEAR || year > LAST_YEAR ? DATE_RANGE : null;
+        return instant.isBefore(FIRST_INSTANT) || !instant.isBefore(AFTER_LAST_INSTANT) ? DATE_RANGE : null;
     }
 
     /** Text made safe to store and show when it only reports something (an import's row errors), never refused. */

@@ -215,6 +215,9 @@ class AnalyticsApiTest {
         }
         assertTrue(total >= run.getLong("timings.project") + run.getLong("timings.compute")
                 + run.getLong("timings.snapshot"), "the phases that follow each other fit in total");
+        // Betweenness' own graph is projected within its step.
+        assertTrue(run.getLong("timings.betweennessGraph") <= run.getLong("timings.betweenness"),
+                run.getMap("timings").toString());
         assertTrue(run.getList("quality.communityCounts").size() >= 1);
         assertEquals(run.getList("quality.modularities").size(), run.getList("quality.communityCounts").size());
     }

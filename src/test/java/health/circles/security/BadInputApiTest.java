@@ -45,6 +45,19 @@ class BadInputApiTest {
                 {"kind":"PATIENT","givenName":"Ann \\ud83d\\ude00","familyName":"Lopez"}""").statusCode(201);
     }
 
+    /** Instants at the ends of what Java can parse have no date in UTC; refused like any far date, not failed. */
+    @Test
+    void auditTimesAtTheEndsOfTimeAreRefusedNamingTheParameter() {
+        for (String far : java.util.List.of("%2B1000000000-12-31T23:59:59.999999999Z", "-1000000000-01-01T00:00:00Z",
+                "2201-01-01T00:00:00Z", "1899-12-31T23:59:59Z")) {
+            as("admin").urlEncodingEnabled(false).get("/api/v1/audit?from=" + far)
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo(VALIDATION)).body("errors[0].field", equalTo("from"));
+        }
+        as("admin").urlEncodingEnabled(false).get("/api/v1/audit?from=1900-01-01T00:00:00Z&to=2200-12-31T23:59:59Z")
+                .then().statusCode(200);
+    }
+
     @Test
     void searchWithNulIsRefusedNamingTheParameter() {
         as("admin").urlEncodingEnabled(false).get("/api/v1/contacts?q=a%00b")
