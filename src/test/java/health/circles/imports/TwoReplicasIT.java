@@ -117,14 +117,12 @@ class TwoReplicasIT {
         Map<String, String> first = new HashMap<>(common);
         first.put("CIRCLES_NEO4J_EMBEDDED_DATA_DIR", WORK.resolve("neo4j").toAbsolutePath().toString());
         first.put("CIRCLES_NEO4J_EMBEDDED_BOLT_PORT", Integer.toString(boltPort));
-        a = launch("a", first);
-        awaitReady(a);
+        a = start("a", first);
         Map<String, String> second = new HashMap<>(common);
         second.put("NEO4J_URI", "bolt://127.0.0.1:" + boltPort);
         // The in-process server of replica A has no authentication; a packaged replica still insists on a password.
         second.put("NEO4J_PASSWORD", "not-checked-by-the-in-process-server");
-        b = launch("b", second);
-        awaitReady(b);
+        b = start("b", second);
     }
 
     @AfterAll
@@ -232,14 +230,55 @@ class TwoReplicasIT {
         return new Replica(name, builder.start(), port, management, log);
     }
 
+    /**
+     * Launches a replica and waits until it is ready; launches it again on other ports (three times at most) when one
+     * of its ports was taken between {@link #freePort()} and the replica's own bind.
+     */
+    private static Replica start(String name, Map<String, String> env) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Replica r = launch(name, env);
+            try {
+                awaitReady(r);
+                return r;
+            } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                r.process().destroyForcibly();
+                if (attempt == 3 || !Files.readString(r.log()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Ready: the API answers and so does the management interface (a replica that could not bind it stops). */
     private static void awaitReady(Replica r) {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .failFast("replica " + r.name() + " exited; see " + r.log(), () -> !r.process().isAlive())
                 .ignoreExceptions()
-                .until(() -> send(r, "GET", "/api/v1/admin/sync", null).statusCode() == 200);
+                .until(() -> send(r, "GET", "/api/v1/admin/sync", null).statusCode() == 200
+                        && HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.managementPort()
+                                + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200);
     }
 
+    /**
+     * A port nothing listens on, below the range the kernel hands out to outgoing connections: a port from that range
+     * (what binding port 0 gives) can be taken by any connection opened before the replica binds it.
+     */
     private static int freePort() throws IOException {
+        int below = 32768;
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(range)) {
+            below = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+        }
+        java.util.Random random = new java.util.Random();
+        for (int i = 0; i < 200 && below > 20000; i++) {
+            int port = 20000 + random.nextInt(below - 20000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName("0.0.0.0"))) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
