@@ -298,8 +298,8 @@ public class AnalyticsRunner {
      * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
      * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
      * concurrency of 1), runs on this thread, on a graph of its own that it projects first (its timing includes that,
-     * which betweennessGraph gives alone: AlgorithmGraph.SOURCES); PageRank, degrees and communities run one after the other beside it on
-     * a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
+     * which betweennessGraph gives alone: AlgorithmGraph.SOURCES); PageRank, degrees and communities run one after the
+     * other beside it on a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
      * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
      * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
      */

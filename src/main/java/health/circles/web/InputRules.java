@@ -57,6 +57,10 @@ public final class InputRules {
         return null;
     }
 
+    private static String yearProblem(int year) {
+        return year < FIRST_YEAR || year > LAST_YEAR ? DATE_RANGE : null;
+    }
+
     /** The first instant of {@link #FIRST_YEAR} and the first after {@link #LAST_YEAR}, in UTC. */
     private static final Instant FIRST_INSTANT = LocalDate.of(FIRST_YEAR, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
     private static final Instant AFTER_LAST_INSTANT =
@@ -69,9 +73,9 @@ public final class InputRules {
     public static String dateProblem(Object value) {
         Instant instant;
         if (value instanceof LocalDate d) {
-            return d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR ? DATE_RANGE : null;
+            return yearProblem(d.getYear());
         } else if (value instanceof LocalDateTime l) {
-            return l.getYear() < FIRST_YEAR || l.getYear() > LAST_YEAR ? DATE_RANGE : null;
+            return yearProblem(l.getYear());
         } else if (value instanceof Instant i) {
             instant = i;
         } else if (value instanceof OffsetDateTime o) {
