@@ -86,13 +86,8 @@ class ImportBadInputTest {
                 .until(() -> runner.crashes() != crashesBefore);
         runner.simulateCrash(0, false);
         String id = location.substring(location.lastIndexOf('/') + 1);
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE import_job SET heartbeat_at = now() - interval '1 hour' WHERE id = ?::uuid")) {
-            s.setString(1, id);
-            s.executeUpdate();
-        }
 
-        as("admin").post(location + "/resume").then().statusCode(200);
+        ImportApiTest.resumeOrphaned(db, location, as("admin"));
         JsonPath done = awaitFinished(location);
 
         assertEquals("SUCCEEDED", done.getString("state"), done.prettify());

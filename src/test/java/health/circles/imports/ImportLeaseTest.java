@@ -89,8 +89,7 @@ class ImportLeaseTest {
                 "the graph is sent batch 1 only");
 
         // The other replica dies too: its lease goes stale, a resume hands the job back, and it ends exactly once.
-        update("UPDATE import_job SET heartbeat_at = now() - interval '1 hour' WHERE id = ?", id);
-        given().post(location + "/resume").then().statusCode(200);
+        ImportApiTest.resumeOrphaned(db, location, given());
         JsonPath done = ImportApiTest.awaitFinished(location);
         assertEquals("SUCCEEDED", done.getString("state"));
         assertEquals(rows, done.getLong("counts.inserted"), "every row counted once");
