@@ -111,6 +111,13 @@ public class AlgorithmGraph {
                 YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
     }
 
+    /** Estimate of betweenness' own graph ({@link #SOURCES}): every contact and tie, without properties. */
+    Estimate estimateSources() {
+        return estimate("""
+                CALL gds.graph.project.estimate('Contact', {TIE: {orientation: 'UNDIRECTED'}})
+                YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
+    }
+
     /**
      * Estimate of the algorithms' working memory on the projected graph: betweenness runs beside the others, which run
      * in turn, on a graph of its own ({@link #SOURCES}), so a run holds that graph, betweenness' memory and the largest
@@ -127,9 +134,7 @@ public class AlgorithmGraph {
         Estimate betweenness = estimate("CALL gds.betweenness.write.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
                 Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
-        Estimate sources = estimate("""
-                CALL gds.graph.project.estimate('Contact', {TIE: {orientation: 'UNDIRECTED'}})
-                YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""", Map.of());
+        Estimate sources = estimateSources();
         return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
                 sources.requiredMemory() + " (betweenness' graph) + " + betweenness.requiredMemory()
                         + " (betweenness) + " + largest.requiredMemory());
@@ -177,31 +182,38 @@ public class AlgorithmGraph {
     }
 
     /**
-     * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; says which. Runs on a
-     * graph of its own ({@link #SOURCES}, named {@code graph} + "-sources", dropped on the way out) and writes the scores
-     * to the contacts' nodes itself, where {@link #stream} reads them.
+     * Projects betweenness' own graph ({@link #SOURCES}) under the name {@link #sourcesOf(String)} of the run's
+     * {@code graph}; returns the milliseconds it took. A run projects it beside its native projection: each is one
+     * reader on one core. Whoever calls this drops the graph on every way out ({@link #drop}).
      */
-    Betweenness betweenness(String graph, RunParameters p, long nodes) {
-        String sources = graph + "-sources";
-        Map<String, Object> config = betweennessConfig(p, nodes);
-        long projected;
+    long projectSources(String graph) {
+        long started = System.nanoTime();
         try (Session session = driver.session()) {
-            long started = System.nanoTime();
-            session.run(SOURCES, Map.of("graph", sources)).consume();
-            projected = (System.nanoTime() - started) / 1_000_000;
-            try {
-                session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
-                        + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
-            } finally {
-                drop(sources);
-            }
+            session.run(SOURCES, Map.of("graph", sourcesOf(graph))).consume();
         }
-        return new Betweenness(config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT",
-                projected);
+        return (System.nanoTime() - started) / 1_000_000;
     }
 
-    /** How betweenness was computed (EXACT, or SAMPLED with the sample size) and how long its graph took to project. */
-    record Betweenness(String quality, long graphMillis) {
+    /** The name of betweenness' own graph for the run's {@code graph}. */
+    static String sourcesOf(String graph) {
+        return graph + "-sources";
+    }
+
+    /**
+     * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; returns which. Runs on
+     * betweenness' own graph ({@link #projectSources}), dropped here once the scores are written, and writes them to
+     * the contacts' nodes itself, where {@link #stream} reads them.
+     */
+    String betweenness(String graph, RunParameters p, long nodes) {
+        String sources = sourcesOf(graph);
+        Map<String, Object> config = betweennessConfig(p, nodes);
+        try (Session session = driver.session()) {
+            session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
+                    + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
+        } finally {
+            drop(sources);
+        }
+        return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
     }
 
     void degrees(String graph, RunParameters p) {

@@ -202,6 +202,8 @@ public class AnalyticsRunner {
         Phase phase = Phase.ESTIMATE;
         RunQuality quality = RunQuality.empty();
         boolean projected;
+        /** Betweenness' own graph as it is projected (its milliseconds); null until it is started. */
+        CompletableFuture<Long> sources;
 
         Run(UUID id, RunParameters p) {
             this.id = id;
@@ -277,7 +279,17 @@ public class AnalyticsRunner {
      * before anything large is allocated.
      */
     private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
+        AlgorithmGraph.Estimate sourcesEstimate = algorithms.estimateSources();
+        if (projectionEstimate.bytesMax() + sourcesEstimate.bytesMax() > run.p.memoryBudgetMib() * 1024 * 1024) {
+            throw new IllegalStateException("memory estimate of the two projections "
+                    + (projectionEstimate.bytesMax() + sourcesEstimate.bytesMax()) / (1024 * 1024) + " MiB ("
+                    + projectionEstimate.requiredMemory() + ", betweenness' graph "
+                    + sourcesEstimate.requiredMemory() + ") exceeds the budget of " + run.p.memoryBudgetMib() + " MiB");
+        }
         long t = begin(run, Phase.PROJECT);
+        // Betweenness' graph is read by a Cypher aggregation on one core while GDS projects the native graph on the
+        // other; one after the other, they cost the run 5-12 s more at 100k / 1M (bench/RESULTS.md).
+        run.sources = background.supplyAsync(() -> algorithms.projectSources(run.graph));
         run.projected = true;
         AlgorithmGraph.Projected size = algorithms.project(run.graph, run.p);
         end(run, t);
@@ -297,8 +309,8 @@ public class AnalyticsRunner {
     /**
      * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
      * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
-     * concurrency of 1), runs on this thread, on a graph of its own that it projects first (its timing includes that,
-     * which betweennessGraph gives alone: AlgorithmGraph.SOURCES); PageRank, degrees and communities run one after the
+     * concurrency of 1), runs on this thread, on a graph of its own projected beside the run's (AlgorithmGraph.SOURCES;
+     * betweennessGraph is that projection's time, and betweenness' timing includes any wait for it); PageRank, degrees and communities run one after the
      * other beside it on a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
      * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
      * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
@@ -310,9 +322,8 @@ public class AnalyticsRunner {
         String betweenness;
         long t = begin(run, Phase.BETWEENNESS);
         try {
-            AlgorithmGraph.Betweenness done = algorithms.betweenness(run.graph, run.p, nodes);
-            betweenness = done.quality();
-            run.timings.put("betweennessGraph", done.graphMillis());
+            run.timings.put("betweennessGraph", join(run.sources));
+            betweenness = algorithms.betweenness(run.graph, run.p, nodes);
         } catch (RuntimeException e) {
             // No step starts beside it any more, and the one in progress is waited for: once the run has failed, it
             // drops the projection and rolls back with nothing else using them.
@@ -454,6 +465,7 @@ public class AnalyticsRunner {
                 size.ties(), found.modularity(), timings);
     }
 
+    /** Drops the run's projections that may remain: its own, and betweenness' once its projection has ended. */
     private void dropProjection(Run run) {
         if (run.projected) {
             try {
@@ -461,6 +473,24 @@ public class AnalyticsRunner {
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not drop projection %s", run.graph);
             }
+        }
+        if (run.sources != null) {
+            String sources = AlgorithmGraph.sourcesOf(run.graph);
+            try {
+                run.sources.exceptionally(e -> 0L).join();
+                algorithms.drop(sources); // none left when betweenness ran: it drops its graph itself
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not drop projection %s", sources);
+            }
+        }
+    }
+
+    /** The value of a step that ran beside this thread, its failure thrown as it was. */
+    private static <T> T join(CompletableFuture<T> step) {
+        try {
+            return step.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
@@ -490,7 +520,18 @@ public class AnalyticsRunner {
     }
 
     /** The current phase's milliseconds since {@code started}. */
-    private static void end(Run run, long started) {
+    private void end(Run run, long started) {
         run.timings.put(run.phase.key(), (System.nanoTime() - started) / 1_000_000);
+        if (run.phase == failAfter) {
+            throw new IllegalStateException("simulated failure after phase " + run.phase);
+        }
+    }
+
+    /** Test hook: the phase at whose end runs fail, or null for none. */
+    private volatile Phase failAfter;
+
+    /** Test hook: runs fail at the end of {@code phase} (null: they don't), as a store failing there would fail them. */
+    void failAfter(Phase phase) {
+        failAfter = phase;
     }
 }

@@ -16,7 +16,8 @@ public record RunView(
         RunParameters parameters,
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
                 + "last (pagerank, degree and communities run one after the other beside betweenness), "
-                + "betweennessGraph the part of betweenness that projects its own graph, total the "
+                + "betweennessGraph the projection of betweenness' own graph, which runs beside project (betweenness "
+                + "includes any wait for it), total the "
                 + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
                 + "the phases add up to more)") Map<String, Long> timings,
         RunQuality quality,

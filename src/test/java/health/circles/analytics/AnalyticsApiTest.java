@@ -92,6 +92,9 @@ class AnalyticsApiTest {
     @Inject
     AnalyticsConfig config;
 
+    @Inject
+    AnalyticsRunner runner;
+
     private final PlantedGraph graph = new PlantedGraph(7);
     /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
     private static final double[] NOMINAL_MIXING = {0.1, 0.2, 0.32, 0.45};
@@ -185,6 +188,44 @@ class AnalyticsApiTest {
                 .body("detail", containsString("budget of 1 MiB"));
     }
 
+    /**
+     * A run that fails once both projections have started (betweenness' graph is projected beside the run's) leaves
+     * neither behind in GDS's catalogue, nor a snapshot.
+     */
+    @Test
+    @Order(3)
+    void aRunFailingAfterItsProjectionsLeavesNoGraphBehind() throws Exception {
+        runner.failAfter(AnalyticsRunner.Phase.PROJECT);
+        JsonPath run;
+        try {
+            String location = given().contentType(ContentType.JSON).body(QUICK_RUN_BODY)
+                    .when().post("/api/v1/analytics/runs")
+                    .then().statusCode(202).extract().header("Location");
+            run = awaitRun(location.substring(location.lastIndexOf('/') + 1));
+        } finally {
+            runner.failAfter(null);
+        }
+        assertEquals("FAILED", run.getString("state"), run.prettify());
+        assertEquals("PROJECT", run.getString("phase"));
+        assertTrue(run.getString("error").contains("simulated failure"), run.getString("error"));
+        // The run is recorded FAILED before its projections are dropped, on the way out.
+        await("the failed run's projections to be dropped").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(this::runGraphs, List::isEmpty);
+        long[] scores = new long[1];
+        query("SELECT count(*) FROM analytics_score WHERE run_id = ?", List.of(UUID.fromString(run.getString("id"))),
+                r -> scores[0] = r.getLong(1));
+        assertEquals(0, scores[0], "no snapshot of the failed run");
+    }
+
+    /** The GDS graphs of analytics runs held now (betweenness' own graphs included). */
+    private List<String> runGraphs() {
+        try (Session session = driver.session()) {
+            return session.run("CALL gds.graph.list() YIELD graphName "
+                            + "WHERE graphName STARTS WITH 'circles-analytics-' RETURN graphName")
+                    .list(r -> r.get(0).asString());
+        }
+    }
+
     @Test
     @Order(4)
     void aSecondRunWhileOneIsRunningGetsConflictWithItsLink() {
@@ -215,11 +256,12 @@ class AnalyticsApiTest {
         }
         assertTrue(total >= run.getLong("timings.project") + run.getLong("timings.compute")
                 + run.getLong("timings.snapshot"), "the phases that follow each other fit in total");
-        // Betweenness' own graph is projected within its step.
-        assertTrue(run.getLong("timings.betweennessGraph") <= run.getLong("timings.betweenness"),
-                run.getMap("timings").toString());
+        // Betweenness' own graph is projected beside the run's, from the projection's start to betweenness' end.
+        assertTrue(run.getMap("timings").containsKey("betweennessGraph"), "timing of betweenness' graph");
+        assertTrue(run.getLong("timings.betweennessGraph") <= total, run.getMap("timings").toString());
         assertTrue(run.getList("quality.communityCounts").size() >= 1);
         assertEquals(run.getList("quality.modularities").size(), run.getList("quality.communityCounts").size());
+        assertEquals(List.of(), runGraphs(), "a finished run drops both its projections");
     }
 
     @Test
