@@ -285,6 +285,22 @@ public class AlgorithmGraph {
     }
 
     /**
+     * Streams every projected contact with its community per level and the ids its node holds, without scores (NaN):
+     * what a snapshot's communities need, read as soon as they are computed, while betweenness still runs.
+     */
+    void streamCommunities(String graph, Consumer<NodeResult> sink) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.nodeProperty.stream($graph, $levels)
+                    YIELD nodeId, propertyValue
+                    WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
+                    RETURN c.id AS id, c.kind AS kind, levels, c.community AS community, c.communityLevels AS written""",
+                    Map.of("graph", graph, "levels", LEVELS))
+                    .forEachRemaining(r -> sink.accept(nodeResult(r)));
+        }
+    }
+
+    /**
      * Writes the public (stable) community ids: the coarsest as {@code community}, all of them coarse to fine. The
      * caller sends only the nodes whose ids differ from what they held when streamed; the statement checks again, so a
      * node changed since is written and an unchanged one is not.
@@ -344,8 +360,13 @@ public class AlgorithmGraph {
             levels = levelsValue.asList(Value::asLong).stream().mapToLong(Long::longValue).toArray();
         }
         return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
-                r.get("pagerank").asDouble(), r.get("betweenness").asDouble(), r.get("degree").asDouble(),
-                r.get("strength").asDouble(), levels, written(r.get("community"), r.get("written")));
+                score(r, "pagerank"), score(r, "betweenness"), score(r, "degree"), score(r, "strength"), levels,
+                written(r.get("community"), r.get("written")));
+    }
+
+    /** A score of a streamed row; NaN where the stream has none ({@link #streamCommunities}). */
+    private static double score(Record r, String key) {
+        return r.containsKey(key) ? r.get(key).asDouble() : Double.NaN;
     }
 
     private Map<String, Object> pageRankConfig(RunParameters p) {

@@ -218,7 +218,8 @@ public class AnalyticsRunner {
 
     /** What the algorithms found that the run's quality reports, and the snapshot's inputs as they are read. */
     private record Computed(String betweenness, AlgorithmGraph.Communities communities,
-                            CompletableFuture<SnapshotStore.Inputs> snapshotInputs) {
+                            CompletableFuture<SnapshotStore.Inputs> snapshotInputs,
+                            CompletableFuture<SnapshotStore.Prepared> prepared) {
     }
 
     /**
@@ -253,7 +254,7 @@ public class AnalyticsRunner {
         AlgorithmGraph.Estimate projectionEstimate = algorithms.estimateProjection();
         end(run, t);
         Projection projection = project(run, projectionEstimate);
-        Computed computed = compute(run, projection.size().nodes());
+        Computed computed = compute(c, run, projection.size().nodes());
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
@@ -263,7 +264,7 @@ public class AnalyticsRunner {
                 new AtomicReference<>(CompletableFuture.completedFuture(0L));
         SnapshotStore.Result snapshot;
         try {
-            snapshot = snapshot(c, run, computed.snapshotInputs(), nodes,
+            snapshot = snapshot(c, run, computed, nodes,
                     rows -> communities.set(background.supplyAsync(() -> writeCommunities(run, rows))));
         } catch (SQLException | RuntimeException e) {
             communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
@@ -315,9 +316,9 @@ public class AnalyticsRunner {
      * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
      * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
      */
-    private Computed compute(Run run, long nodes) {
+    private Computed compute(Connection c, Run run, long nodes) {
         long started = System.nanoTime();
-        Beside beside = new Beside();
+        Beside beside = new Beside(c);
         CompletableFuture<Void> others = background.runAsync(() -> beside.run(run));
         String betweenness;
         long t = begin(run, Phase.BETWEENNESS);
@@ -340,21 +341,28 @@ public class AnalyticsRunner {
         }
         run.timings.putAll(beside.timings);
         run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
-        return new Computed(betweenness, beside.communities, beside.inputs);
+        return new Computed(betweenness, beside.communities, beside.inputs, beside.prepared);
     }
 
     /**
-     * What runs beside betweenness: the other algorithms in turn, each timed, and then the snapshot's inputs (after the
-     * algorithms: read beside PageRank, the read slowed it by half). {@link #phase} is the step in progress, which a
-     * failure reports.
+     * What runs beside betweenness: the other algorithms in turn, each timed, then the snapshot's inputs (after the
+     * algorithms: read beside PageRank, the read slowed it by half), and the part of the snapshot the communities alone
+     * decide, on the run's transaction (SnapshotStore.prepare; timing snapshotBeside), which the thread running
+     * betweenness does not use meanwhile. {@link #phase} is the step in progress, which a failure reports.
      */
     private final class Beside {
+        final Connection c;
         final Map<String, Long> timings = new LinkedHashMap<>();
         volatile Phase phase = Phase.PAGERANK;
         volatile AlgorithmGraph.Communities communities;
         volatile CompletableFuture<SnapshotStore.Inputs> inputs;
+        volatile CompletableFuture<SnapshotStore.Prepared> prepared;
         /** Set when betweenness failed: the steps not begun are skipped. */
         volatile boolean stopped;
+
+        Beside(Connection c) {
+            this.c = c;
+        }
 
         void run(Run run) {
             long t = System.nanoTime();
@@ -364,11 +372,25 @@ public class AnalyticsRunner {
             t = lap(Phase.DEGREE, t, Phase.COMMUNITIES);
             communities = algorithms.communities(run.graph, run.p);
             lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
-            // A failed read fails the run in its snapshot phase, when the snapshot asks for it.
+            // A failed read or part fails the run in its snapshot phase, when the snapshot asks for it.
             try {
                 inputs = CompletableFuture.completedFuture(snapshotInputs());
             } catch (RuntimeException e) {
                 inputs = CompletableFuture.failedFuture(e);
+                prepared = CompletableFuture.failedFuture(e);
+                return;
+            }
+            if (stopped) {
+                throw new IllegalStateException("stopped: betweenness failed");
+            }
+            try {
+                long began = System.nanoTime();
+                List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>();
+                algorithms.streamCommunities(run.graph, nodes::add);
+                prepared = CompletableFuture.completedFuture(snapshots.prepare(c, run.id, inputs.join(), nodes, run.p));
+                timings.put("snapshotBeside", (System.nanoTime() - began) / 1_000_000);
+            } catch (SQLException | RuntimeException e) {
+                prepared = CompletableFuture.failedFuture(e);
             }
         }
 
@@ -399,19 +421,27 @@ public class AnalyticsRunner {
     }
 
     /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
-    private SnapshotStore.Result snapshot(Connection c, Run run, CompletableFuture<SnapshotStore.Inputs> inputs,
+    private SnapshotStore.Result snapshot(Connection c, Run run, Computed computed,
                                           List<AlgorithmGraph.NodeResult> nodes,
                                           Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
         long t = begin(run, Phase.SNAPSHOT);
-        SnapshotStore.Inputs read;
+        SnapshotStore.Inputs read = join(computed.snapshotInputs());
+        SnapshotStore.Prepared prepared;
         try {
-            read = inputs.join();
+            prepared = computed.prepared().join();
         } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException cause) {
+                throw cause;
+            }
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
         LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
                 run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
-        SnapshotStore.Result snapshot = snapshots.write(c, run.id, read, nodes, run.p, graphIds);
+        Runnable hook = beforeFinish;
+        if (hook != null) {
+            hook.run();
+        }
+        SnapshotStore.Result snapshot = snapshots.finish(c, run.id, read, prepared, nodes, run.p, graphIds);
         end(run, t);
         return snapshot;
     }
@@ -525,6 +555,17 @@ public class AnalyticsRunner {
         if (run.phase == failAfter) {
             throw new IllegalStateException("simulated failure after phase " + run.phase);
         }
+    }
+
+    /** Test hook: what happens between the snapshot's two parts, or null. */
+    private volatile Runnable beforeFinish;
+
+    /**
+     * Test hook, public for the erasure tests: runs {@code hook} between a snapshot's part beside betweenness and its
+     * end (null: nothing).
+     */
+    public void beforeFinish(Runnable hook) {
+        beforeFinish = hook;
     }
 
     /** Test hook: the phase at whose end runs fail, or null for none. */

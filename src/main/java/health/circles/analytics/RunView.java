@@ -17,7 +17,8 @@ public record RunView(
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
                 + "last (pagerank, degree and communities run one after the other beside betweenness), "
                 + "betweennessGraph the projection of betweenness' own graph, which runs beside project (betweenness "
-                + "includes any wait for it), total the "
+                + "includes any wait for it), snapshotBeside the part of the snapshot its communities alone decide, "
+                + "written beside betweenness (snapshot is the rest), total the "
                 + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
                 + "the phases add up to more)") Map<String, Long> timings,
         RunQuality quality,

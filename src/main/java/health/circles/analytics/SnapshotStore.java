@@ -120,12 +120,12 @@ public class SnapshotStore {
     }
 
     /**
-     * Writes the snapshot on {@code c} (the run's transaction, not committed here). As soon as the public community ids
-     * are assigned, before the rows are loaded, they go to {@code graphIds} (one map a contact: id, community, levels
-     * coarse to fine), so that the caller can write them to the graph while PostgreSQL loads the snapshot.
+     * The part of a snapshot its communities alone decide, done on {@code c} (the run's transaction) as soon as they
+     * are computed, while betweenness still runs: the public community ids, the contacts kept (those not erased), the
+     * communities' figures and the memberships' rows. {@code nodes} need no scores.
      */
-    Result write(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p,
-                 Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+    Prepared prepare(Connection c, UUID run, Inputs inputs, List<AlgorithmGraph.NodeResult> nodes, RunParameters p)
+            throws SQLException {
         Steps steps = new Steps();
         int levels = nodes.stream().mapToInt(n -> n.levels().length).max().orElse(1);
         // Public level 0 is the coarsest partition, GDS's last; deeper levels are finer.
@@ -150,22 +150,59 @@ public class SnapshotStore {
                 publicIds[i][level] = assigned.ids()[i];
             }
         }
-        graphIds.accept(graphRows(nodes, publicIds, levels));
         steps.lap("identity");
         Kept snapshot = withoutErased(c, nodes, publicIds);
         SnapshotFigures.Ties ties = activeTies(inputs, snapshot.contacts());
         steps.lap("ties");
         SnapshotFigures figures = SnapshotFigures.compute(snapshot.contacts(), snapshot.kinds(), snapshot.ids(),
                 levels, ties, p.resolution(), p.overlapShare());
-        Ranks ranks = ranks(snapshot, figures);
         steps.lap("figures");
+        copyMemberships(c, run, snapshot, figures);
+        steps.lap("copyMemberships");
+        LOG.infof("Snapshot of run %s, its communities' part, ms by step: %s", run, steps.ms);
+        return new Prepared(nodes, publicIds, levels, counts, nonSingletons, kept, snapshot, figures);
+    }
+
+    /** What {@link #prepare} did, for {@link #finish}: the contacts in its order, and what it computed for them. */
+    record Prepared(List<AlgorithmGraph.NodeResult> nodes, long[][] publicIds, int levels, List<Integer> counts,
+                    List<Integer> nonSingletons, int kept, Kept snapshot, SnapshotFigures figures) {
+    }
+
+    /**
+     * Ends a snapshot {@link #prepare} began on {@code c}, with every contact's scores ({@code scored}, in any order):
+     * scores, ranks, communities' details, statistics and descriptions. As soon as the public community ids are final
+     * they go to {@code graphIds} (one map a contact: id, community, levels coarse to fine), so that the caller can
+     * write them to the graph while PostgreSQL loads the rest. A contact erased since the communities' part makes that
+     * part be done again without it (its memberships' rows deleted first): no row of this run names it. Erasures wait
+     * from here to the run's commit.
+     */
+    Result finish(Connection c, UUID run, Inputs inputs, Prepared prepared, List<AlgorithmGraph.NodeResult> scored,
+                  RunParameters p, Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+        List<AlgorithmGraph.NodeResult> nodes = inOrderOf(prepared.nodes(), scored);
+        Steps steps = new Steps();
+        // Erasures in flight are waited for, and those that start now wait for this run to commit: no erasure commits
+        // between this look at the register and the snapshot's commit, so none can miss this run's rows (its forget()
+        // does not see them) while this run misses it (a few seconds at 100k contacts, once a run).
+        Sql.execute(c, "LOCK TABLE contact_erasure IN SHARE MODE", List.of());
+        steps.lap("erasures");
+        if (erasedAmong(c, prepared.snapshot().contacts())) {
+            Sql.update(c, "DELETE FROM analytics_membership WHERE run_id = ?", List.of(run));
+            prepared = prepare(c, run, inputs, nodes, p);
+            steps.lap("prepareAgain");
+        }
+        int levels = prepared.levels();
+        graphIds.accept(graphRows(nodes, prepared.publicIds(), levels));
+        Kept partial = prepared.snapshot();
+        Kept snapshot = new Kept(partial.contacts(), partial.kinds(), keptOf(nodes, partial),
+                partial.ids());
+        SnapshotFigures figures = prepared.figures();
+        Ranks ranks = ranks(snapshot, figures);
+        steps.lap("ranks");
         CommunityDetails details = CommunityDetails.compute(snapshot.contacts(), snapshot.ids(), levels, figures,
                 ranks.pagerank(), ranks.betweenness());
         steps.lap("details");
         copyScores(c, run, snapshot, ranks);
         steps.lap("copyScores");
-        copyMemberships(c, run, snapshot, figures);
-        steps.lap("copyMemberships");
         copyCommunities(c, run, snapshot, figures, details);
         steps.lap("copyCommunities");
         // Fresh statistics for the readers (ANALYZE counts this transaction's own rows); as the tables' owner. Before
@@ -177,7 +214,55 @@ public class SnapshotStore {
         describeCommunities(c, run);
         steps.lap("describe");
         LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
-        return new Result(counts, nonSingletons, kept, figures.secondary);
+        return new Result(prepared.counts(), prepared.nonSingletons(), prepared.kept(), figures.secondary);
+    }
+
+    /**
+     * {@code scored} in the order of {@code order} (the same contacts, by id). Both come from the same projection, so
+     * a contact missing from either is a fault, not an input.
+     */
+    static List<AlgorithmGraph.NodeResult> inOrderOf(List<AlgorithmGraph.NodeResult> order,
+                                                     List<AlgorithmGraph.NodeResult> scored) {
+        Map<String, AlgorithmGraph.NodeResult> byId = new HashMap<>(scored.size() * 2);
+        for (AlgorithmGraph.NodeResult n : scored) {
+            byId.put(n.id(), n);
+        }
+        if (byId.size() != order.size()) {
+            throw new IllegalStateException("the scores cover " + byId.size() + " contacts, the communities "
+                    + order.size());
+        }
+        List<AlgorithmGraph.NodeResult> sorted = new ArrayList<>(order.size());
+        for (AlgorithmGraph.NodeResult n : order) {
+            AlgorithmGraph.NodeResult s = byId.get(n.id());
+            if (s == null || !Arrays.equals(s.levels(), n.levels())) {
+                throw new IllegalStateException("contact " + n.id() + " has no scores, or other communities, in the "
+                        + "scores' stream");
+            }
+            sorted.add(s);
+        }
+        return sorted;
+    }
+
+    /** The scored nodes of the contacts {@code kept} holds, in its order ({@code all}: every contact, scored). */
+    private static List<AlgorithmGraph.NodeResult> keptOf(List<AlgorithmGraph.NodeResult> all, Kept kept) {
+        if (kept.nodes().size() == all.size()) {
+            return all;
+        }
+        Map<String, AlgorithmGraph.NodeResult> byId = new HashMap<>(all.size() * 2);
+        for (AlgorithmGraph.NodeResult n : all) {
+            byId.put(n.id(), n);
+        }
+        List<AlgorithmGraph.NodeResult> result = new ArrayList<>(kept.nodes().size());
+        for (AlgorithmGraph.NodeResult n : kept.nodes()) {
+            result.add(byId.get(n.id()));
+        }
+        return result;
+    }
+
+    /** Whether any of {@code contacts} has been erased (since they were kept). */
+    private static boolean erasedAmong(Connection c, UUID[] contacts) throws SQLException {
+        return !Sql.query(c, "SELECT 1 FROM contact_erasure WHERE contact_id = ANY(?) LIMIT 1",
+                List.of((Object) contacts), r -> r.getInt(1)).isEmpty();
     }
 
     /**

@@ -65,6 +65,9 @@ class ErasureApiTest {
     @Inject
     Graph graph;
 
+    @Inject
+    health.circles.analytics.AnalyticsRunner runner;
+
     @Test
     void erasedContactIsGoneFromBothStoresWithItsTiesAndItsPlaceInTouchpoints() throws SQLException {
         UUID erased = contact().patient().named("Ernestine", "Zyxwvutson").fullRecord().create().uuid();
@@ -267,6 +270,40 @@ class ErasureApiTest {
             s.executeUpdate();
         }
         return job;
+    }
+
+    /**
+     * A contact erased after a run's communities were written beside betweenness, and before the run ends, is in none
+     * of the run's rows: the communities' part is done again without it.
+     */
+    @Test
+    void aContactErasedWhileARunComputesIsInNoneOfItsRows() throws SQLException {
+        UUID erased = contact().patient().named("Wilhelmina", "Midrunova").create().uuid();
+        UUID friend = contact().patient().named("Konstanze", "Nearby").create().uuid();
+        tie(erased, friend).type("FRIEND_OF").create();
+        awaitGraph("MATCH (:Contact {id: $id})-[t:TIE]-() RETURN count(t) AS n", erased, 1);
+        runner.beforeFinish(() -> as("admin").when().post("/api/v1/contacts/" + erased + "/erasure")
+                .then().statusCode(204));
+        String run;
+        try {
+            run = Fixtures.analyticsRun(Duration.ofMinutes(5));
+        } finally {
+            runner.beforeFinish(null);
+        }
+        awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", erased, 0);
+        awaitSwept(erased);
+        assertNoTrace(erased, "Wilhelmina", "Midrunova");
+        as("admin").queryParam("contact", friend.toString()).when().get("/api/v1/influencers").then().statusCode(200)
+                .body("items.size()", equalTo(1));
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM analytics_membership WHERE run_id = ?::uuid AND contact_id = ?")) {
+            s.setString(1, run);
+            s.setObject(2, friend);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                assertTrue(r.getLong(1) > 0, "the others keep their memberships");
+            }
+        }
     }
 
     private void analyticsRun() {
