@@ -121,9 +121,9 @@ public class AlgorithmGraph {
     /**
      * Estimate of the algorithms' working memory on the projected graph: betweenness runs beside the others, which run
      * in turn, on a graph of its own ({@link #SOURCES}), so a run holds that graph, betweenness' memory and the largest
-     * of the others' at once.
+     * of the others' at once; {@code sources} is that graph's estimate ({@link #estimateSources}).
      */
-    Estimate estimateAlgorithms(String graph, RunParameters p, long nodes) {
+    Estimate estimateAlgorithms(String graph, RunParameters p, long nodes, Estimate sources) {
         List<Estimate> inTurn = new ArrayList<>();
         inTurn.add(estimate("CALL gds.pageRank.mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", pageRankConfig(p))));
@@ -134,7 +134,6 @@ public class AlgorithmGraph {
         Estimate betweenness = estimate("CALL gds.betweenness.write.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
                 Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
-        Estimate sources = estimateSources();
         return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
                 sources.requiredMemory() + " (betweenness' graph) + " + betweenness.requiredMemory()
                         + " (betweenness) + " + largest.requiredMemory());
@@ -270,18 +269,9 @@ public class AlgorithmGraph {
      * one row per property, which took seconds at 100k contacts).
      */
     void stream(String graph, Consumer<NodeResult> sink) {
-        try (Session session = driver.session()) {
-            session.run("""
-                    CALL gds.graph.nodeProperty.stream($graph, $levels)
-                    YIELD nodeId, propertyValue
-                    WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN c.id AS id, c.kind AS kind, c[$pagerank] AS pagerank, c[$betweenness] AS betweenness,
-                           c[$degree] AS degree, c[$strength] AS strength, levels,
-                           c.community AS community, c.communityLevels AS written""",
-                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
-                            "degree", DEGREE, "strength", STRENGTH))
-                    .forEachRemaining(r -> sink.accept(nodeResult(r)));
-        }
+        streamNodes(graph, """
+                c[$pagerank] AS pagerank, c[$betweenness] AS betweenness, c[$degree] AS degree,
+                c[$strength] AS strength,""", sink);
     }
 
     /**
@@ -289,13 +279,20 @@ public class AlgorithmGraph {
      * what a snapshot's communities need, read as soon as they are computed, while betweenness still runs.
      */
     void streamCommunities(String graph, Consumer<NodeResult> sink) {
+        streamNodes(graph, "", sink);
+    }
+
+    /** One row a projected contact: its id, kind, levels and written ids, and the {@code scores} columns asked for. */
+    private void streamNodes(String graph, String scores, Consumer<NodeResult> sink) {
         try (Session session = driver.session()) {
             session.run("""
                     CALL gds.graph.nodeProperty.stream($graph, $levels)
                     YIELD nodeId, propertyValue
                     WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN c.id AS id, c.kind AS kind, levels, c.community AS community, c.communityLevels AS written""",
-                    Map.of("graph", graph, "levels", LEVELS))
+                    RETURN c.id AS id, c.kind AS kind, %s levels,
+                           c.community AS community, c.communityLevels AS written""".formatted(scores),
+                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
+                            "degree", DEGREE, "strength", STRENGTH))
                     .forEachRemaining(r -> sink.accept(nodeResult(r)));
         }
     }

@@ -294,7 +294,8 @@ public class AnalyticsRunner {
         run.projected = true;
         AlgorithmGraph.Projected size = algorithms.project(run.graph, run.p);
         end(run, t);
-        AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes());
+        AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes(),
+                sourcesEstimate);
         long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
         run.quality = new RunQuality(size.nodes(), size.ties(), null, null, null, null, null, null, estimate, null,
                 null);
