@@ -299,7 +299,7 @@ public class WebhookDeliverer {
         return Optional.empty();
     }
 
-    private int send(WebhookTargets.Target target, String messageId, long timestamp, String signature, String body)
+    int send(WebhookTargets.Target target, String messageId, long timestamp, String signature, String body)
             throws InterruptedException, ExecutionException, TimeoutException {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
@@ -318,11 +318,11 @@ public class WebhookDeliverer {
                 .putHeader("webhook-signature", signature);
         return client().request(options)
                 .compose(request -> request.send(Buffer.buffer(body)))
-                .map(response -> {
-                    int status = response.statusCode();
-                    response.handler(ignored -> { }); // the answer's body is not read, and not kept
-                    return status;
-                })
+                // Only the status counts. The answer's body is neither read nor kept: a response stream without a
+                // handler drops its chunks. (Setting one throws once the response has ended, which a short answer can
+                // have done by the time this step runs on a held-up sending thread; the delivery was then logged with
+                // that error instead of the target's status.)
+                .map(response -> response.statusCode())
                 .toCompletionStage().toCompletableFuture()
                 .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
