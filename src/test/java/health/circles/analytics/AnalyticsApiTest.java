@@ -51,6 +51,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.w3c.dom.Document;
@@ -189,13 +191,15 @@ class AnalyticsApiTest {
     }
 
     /**
-     * A run that fails once both projections have started (betweenness' graph is projected beside the run's) leaves
-     * neither behind in GDS's catalogue, nor a snapshot.
+     * A run that fails once both projections have started (betweenness' graph is projected beside the run's), or once
+     * betweenness has run (its scores still on its own graph, the other scores and community ids written beside it),
+     * leaves neither graph behind in GDS's catalogue, nor a snapshot.
      */
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = AnalyticsRunner.Phase.class, names = {"PROJECT", "BETWEENNESS"})
     @Order(3)
-    void aRunFailingAfterItsProjectionsLeavesNoGraphBehind() throws Exception {
-        runner.failAfter(AnalyticsRunner.Phase.PROJECT);
+    void aRunFailingAfterItsProjectionsLeavesNoGraphBehind(AnalyticsRunner.Phase phase) throws Exception {
+        runner.failAfter(phase);
         JsonPath run;
         try {
             String location = given().contentType(ContentType.JSON).body(QUICK_RUN_BODY)
@@ -206,7 +210,7 @@ class AnalyticsApiTest {
             runner.failAfter(null);
         }
         assertEquals("FAILED", run.getString("state"), run.prettify());
-        assertEquals("PROJECT", run.getString("phase"));
+        assertEquals(phase.name(), run.getString("phase"));
         assertTrue(run.getString("error").contains("simulated failure"), run.getString("error"));
         // The run is recorded FAILED before its projections are dropped, on the way out.
         await("the failed run's projections to be dropped").atMost(Duration.ofSeconds(30))
@@ -246,7 +250,7 @@ class AnalyticsApiTest {
         assertEquals(graph.edges.size(), run.getLong("quality.tieCount"));
         assertEquals("EXACT", run.getString("quality.betweenness"));
         for (String phase : List.of("estimate", "project", "pagerank", "betweenness", "degree", "communities",
-                "compute", "writeBack", "snapshot", "total")) {
+                "compute", "snapshotBeside", "writeBeside", "writeBack", "snapshot", "total")) {
             assertTrue(run.getMap("timings").containsKey(phase), "timing of " + phase);
         }
         // total is the run's time start to end: at least every phase, though write-back overlaps the snapshot.
