@@ -131,7 +131,7 @@ public class AlgorithmGraph {
         inTurn.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
         Estimate largest = inTurn.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
-        Estimate betweenness = estimate("CALL gds.betweenness.mutate.estimate($graph, $config) "
+        Estimate betweenness = estimate("CALL gds.betweenness.write.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
                 Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
         return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
@@ -200,34 +200,19 @@ public class AlgorithmGraph {
 
     /**
      * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; returns which. Runs on
-     * betweenness' own graph ({@link #projectSources}) and keeps the scores there: {@link #writeBetweenness} writes
-     * them to the contacts' nodes once no other write of the run is under way.
+     * betweenness' own graph ({@link #projectSources}), dropped here once the scores are written, and writes them to
+     * the contacts' nodes itself, where {@link #stream} reads them.
      */
     String betweenness(String graph, RunParameters p, long nodes) {
-        Map<String, Object> config = betweennessConfig(p, nodes);
-        call("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
-                sourcesOf(graph), config);
-        return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
-    }
-
-    /**
-     * Writes betweenness to the contacts' nodes, where {@link #stream} reads it, and drops betweenness' graph. Never
-     * beside another write to the same nodes: two transactions locking them in two orders (the two graphs number the
-     * contacts differently) could deadlock.
-     */
-    void writeBetweenness(String graph, RunParameters p) {
         String sources = sourcesOf(graph);
+        Map<String, Object> config = betweennessConfig(p, nodes);
         try (Session session = driver.session()) {
-            session.run("""
-                    CALL gds.graph.nodeProperties.write($graph, $properties, ['*'], $config)
-                    YIELD propertiesWritten RETURN propertiesWritten""",
-                    Map.of("graph", sources, "properties", List.of(BETWEENNESS),
-                            "config", Map.of("concurrency", p.betweennessConcurrency(),
-                                    "writeConcurrency", p.betweennessConcurrency())))
-                    .consume();
+            session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
+                    + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
         } finally {
             drop(sources);
         }
+        return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
     }
 
     void degrees(String graph, RunParameters p) {
@@ -255,9 +240,8 @@ public class AlgorithmGraph {
     }
 
     /**
-     * GDS writes PageRank, degree and strength to the Contact nodes as soon as they are computed, while betweenness
-     * still runs; betweenness writes its own after it ({@link #writeBetweenness}), community ids theirs once they are
-     * made stable.
+     * GDS writes PageRank, degree and strength to the Contact nodes (betweenness has written its own); community ids
+     * follow once they are made stable.
      */
     void writeScores(String graph, RunParameters p) {
         try (Session session = driver.session()) {
@@ -281,8 +265,8 @@ public class AlgorithmGraph {
 
     /**
      * Streams every projected contact with its scores and community per level: the levels from the projection, one
-     * row a contact, and the scores as {@link #writeScores} and {@link #writeBetweenness} wrote them to the contact's
-     * node (no grouping of one row per property, which took seconds at 100k contacts).
+     * row a contact, and the scores as {@link #writeScores} has just written them to the contact's node (no grouping of
+     * one row per property, which took seconds at 100k contacts).
      */
     void stream(String graph, Consumer<NodeResult> sink) {
         streamNodes(graph, """
@@ -391,8 +375,9 @@ public class AlgorithmGraph {
     /** Exact on a graph of at most the run's threshold of contacts, sampled above it. */
     static Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
         Map<String, Object> config = new HashMap<>();
-        config.put("mutateProperty", BETWEENNESS);
+        config.put("writeProperty", BETWEENNESS);
         config.put("concurrency", p.betweennessConcurrency());
+        config.put("writeConcurrency", p.betweennessConcurrency());
         if (nodes > p.betweennessExactMaxNodes()) {
             config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
             config.put("samplingSeed", p.samplingSeed());

@@ -258,8 +258,8 @@ public class AnalyticsRunner {
         t = begin(run, Phase.WRITE_BACK);
         List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
         long writeScores = System.nanoTime() - t;
-        // The community ids were written beside betweenness; those a contact erased since made change go to the
-        // graph's nodes while PostgreSQL loads the snapshot (none, mostly).
+        // The community ids go to the graph's nodes while PostgreSQL loads the snapshot: the one is the service's
+        // embedded Neo4j working, the other mostly the database server, on two cores (a first run writes every node).
         AtomicReference<CompletableFuture<Long>> communities =
                 new AtomicReference<>(CompletableFuture.completedFuture(0L));
         SnapshotStore.Result snapshot;
@@ -347,10 +347,9 @@ public class AnalyticsRunner {
 
     /**
      * What runs beside betweenness: the other algorithms in turn, each timed, then the snapshot's inputs (after the
-     * algorithms: read beside PageRank, the read slowed it by half), the part of the snapshot the communities alone
+     * algorithms: read beside PageRank, the read slowed it by half), and the part of the snapshot the communities alone
      * decide, on the run's transaction (SnapshotStore.prepare; timing snapshotBeside), which the thread running
-     * betweenness does not use meanwhile, and the graph writes that need no betweenness (timing writeBeside).
-     * {@link #phase} is the step in progress, which a failure reports.
+     * betweenness does not use meanwhile. {@link #phase} is the step in progress, which a failure reports.
      */
     private final class Beside {
         final Connection c;
@@ -393,25 +392,7 @@ public class AnalyticsRunner {
                 timings.put("snapshotBeside", (System.nanoTime() - began) / 1_000_000);
             } catch (SQLException | RuntimeException e) {
                 prepared = CompletableFuture.failedFuture(e);
-                return;
             }
-            write(run, prepared.join());
-        }
-
-        /**
-         * The graph writes that need nothing from betweenness: PageRank, degree and strength, and the public community
-         * ids the snapshot's first part gave (on a new store, every node's: 5-9 s at 100k contacts). A contact erased
-         * before the snapshot ends makes the ids be made again, and the snapshot's end writes those that changed.
-         */
-        private void write(Run run, SnapshotStore.Prepared part) {
-            if (stopped) {
-                throw new IllegalStateException("stopped: betweenness failed");
-            }
-            phase = Phase.WRITE_BACK;
-            long began = System.nanoTime();
-            algorithms.writeScores(run.graph, run.p);
-            writeCommunities(run, SnapshotStore.graphRows(part.nodes(), part.publicIds(), part.levels()));
-            timings.put("writeBeside", (System.nanoTime() - began) / 1_000_000);
         }
 
         private long lap(Phase done, long started, Phase next) {
@@ -425,20 +406,17 @@ public class AnalyticsRunner {
         }
     }
 
-    /**
-     * Writes betweenness to the graph's nodes (the other scores are there: written beside it), streams every node's
-     * results, and drops the projection.
-     */
+    /** Writes the scores to the graph's nodes, streams every node's results, and drops the projection. */
     private List<AlgorithmGraph.NodeResult> writeScores(Run run, long nodes) {
         long t = System.nanoTime();
-        algorithms.writeBetweenness(run.graph, run.p);
+        algorithms.writeScores(run.graph, run.p);
         long written = System.nanoTime();
         List<AlgorithmGraph.NodeResult> results = new ArrayList<>((int) nodes);
         algorithms.stream(run.graph, results::add);
         long streamed = System.nanoTime();
         algorithms.drop(run.graph);
         run.projected = false;
-        LOG.infof("Run %s: betweenness written to the graph in %d ms, results streamed in %d ms", run.id,
+        LOG.infof("Run %s: scores written to the graph in %d ms, results streamed in %d ms", run.id,
                 (written - t) / 1_000_000, (streamed - written) / 1_000_000);
         return results;
     }
@@ -486,7 +464,7 @@ public class AnalyticsRunner {
 
     /**
      * Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase.
-     * "writeBack" counts this write and betweenness' one, after betweenness; writeBeside the writes beside it.
+     * "writeBack" counts this write and the scores' one, though the first ran beside the snapshot.
      */
     private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
         try {
@@ -531,7 +509,7 @@ public class AnalyticsRunner {
             String sources = AlgorithmGraph.sourcesOf(run.graph);
             try {
                 run.sources.exceptionally(e -> 0L).join();
-                algorithms.drop(sources); // none left once betweenness was written: its write drops the graph
+                algorithms.drop(sources); // none left when betweenness ran: it drops its graph itself
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not drop projection %s", sources);
             }

@@ -18,9 +18,9 @@ public record RunView(
                 + "last (pagerank, degree and communities run one after the other beside betweenness), "
                 + "betweennessGraph the projection of betweenness' own graph, which runs beside project (betweenness "
                 + "includes any wait for it), snapshotBeside the part of the snapshot its communities alone decide, "
-                + "written beside betweenness (snapshot is the rest), writeBeside the graph writes beside betweenness "
-                + "(PageRank, degree, strength and community ids; writeBack is betweenness' and what changed after), "
-                + "total the run's time from start to end (some steps overlap, so the phases add up to more)") Map<String, Long> timings,
+                + "written beside betweenness (snapshot is the rest), total the "
+                + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
+                + "the phases add up to more)") Map<String, Long> timings,
         RunQuality quality,
         String error,
         Instant startedAt,
