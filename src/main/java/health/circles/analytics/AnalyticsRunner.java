@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -102,12 +100,8 @@ public class AnalyticsRunner {
         if (thread != null) {
             thread.interrupt();
         }
-        try {
-            current.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            LOG.debugf("Analytics run still stopping: %s", e.getMessage());
+        if (!BackgroundWork.awaitEnd(current, java.time.Duration.ofSeconds(10))) {
+            LOG.debug("Analytics run still stopping");
         }
     }
 

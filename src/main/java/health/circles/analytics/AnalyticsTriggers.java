@@ -21,13 +21,15 @@ public class AnalyticsTriggers {
         this.config = config;
     }
 
-    @Scheduled(cron = "${circles.analytics.schedule}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(cron = "${circles.analytics.schedule}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         start("SCHEDULE");
     }
 
     @Scheduled(every = "${circles.analytics.graph-change.check-interval}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onGraphChange() {
         long threshold = config.graphChange().threshold();
         if (threshold <= 0) {

@@ -23,7 +23,8 @@ public class ErasureSweep {
     }
 
     @Scheduled(every = "${circles.erasure.sweep-every}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         sweep();
     }

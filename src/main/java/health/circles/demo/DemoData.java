@@ -87,7 +87,8 @@ public class DemoData {
     }
 
     /** Starts the first analytics run once the demo import succeeded and the graph holds all of it. */
-    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void analyseOnceLoaded() {
         UUID job = awaitingAnalysis;
         if (job == null) {

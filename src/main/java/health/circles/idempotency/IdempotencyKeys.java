@@ -23,7 +23,8 @@ public class IdempotencyKeys {
         this.store = store;
     }
 
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void purge() {
         int purged = store.purge(Instant.now().minus(IdempotencyFilter.LIFETIME));
         if (purged > 0) {

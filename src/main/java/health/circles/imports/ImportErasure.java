@@ -87,7 +87,8 @@ public class ImportErasure {
     }
 
     @Scheduled(every = "${circles.erasure.sweep-every}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         worker.wake();
     }

@@ -79,7 +79,8 @@ public class ImportRunner {
         worker.stop(true);
     }
 
-    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         wake();
     }
@@ -88,7 +89,8 @@ public class ImportRunner {
      * Renews the lease of the job this replica is running, on its own timer: a batch that takes longer than the lease
      * keeps it. A renewal refused means another replica took the job over: the run stops and commits nothing more.
      */
-    @Scheduled(every = "${circles.imports.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${circles.imports.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void heartbeat() {
         ImportJobStore.Lease lease = held;
         if (lease == null) {

@@ -40,7 +40,8 @@ class UploadSweep {
     }
 
     @Scheduled(every = "${circles.imports.sweep-every}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         try {
             sweep(Instant.now());

@@ -128,7 +128,8 @@ public class CirclesMemory {
      * asked for or when it is read at start. Off with {@code circles.network.circles.memory.keep-warm=off}.
      */
     @Scheduled(every = "${circles.network.circles.memory.keep-warm:1m}", delayed = "15s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void keepWarm() {
         if (!config.memory().enabled() || (!wanted && !config.memory().readAtStart())) {
             return;

@@ -79,7 +79,8 @@ public class StrengthService {
         return strength.of(declared, touchpoints.contributions(List.of(pair)).getOrDefault(pair, List.of()), now());
     }
 
-    @Scheduled(cron = "${circles.network.strength.refresh-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(cron = "${circles.network.strength.refresh-cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void nightly() {
         long started = System.nanoTime();
         int changed = refresh(now());

@@ -81,7 +81,8 @@ public class InfluenceGraphs {
      * start: a request then finds it current. Off with {@code circles.outreach.seeds.graph-keep-warm=off}.
      */
     @Scheduled(every = "${circles.outreach.seeds.graph-keep-warm:1m}", delayed = "15s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void keepWarm() {
         if (!wanted && !config.graphReadAtStart()) {
             return;

@@ -41,7 +41,8 @@ public class AuditIndexUpkeep {
     }
 
     @Scheduled(every = "${circles.security.audit.index-upkeep-every:2s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         try {
             chunk();

@@ -1,7 +1,12 @@
 package health.circles.sync;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.context.ThreadContext;
 
@@ -39,5 +44,33 @@ public class BackgroundWork {
     /** Runs {@code task} once, in the background, with every thread context cleared. */
     public void execute(Runnable task) {
         executor.execute(none.contextualRunnable(task));
+    }
+
+    /**
+     * Waits up to {@code max} for background work to end, at shutdown: true when it ended (normally or not). An
+     * interrupt of the waiting thread does not cut the wait short, since what the shutdown does next (close the graph
+     * driver, the data sources) would pull them from under work still running; the interrupt is kept for the caller.
+     */
+    public static boolean awaitEnd(Future<?> work, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    work.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return true;
+                } catch (TimeoutException e) {
+                    return false;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -1,10 +1,9 @@
 package health.circles.sync;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -92,11 +91,7 @@ public final class CoalescingWorker {
         if (interrupt && running != null) {
             running.interrupt();
         }
-        try {
-            drained.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        if (!BackgroundWork.awaitEnd(drained, Duration.ofSeconds(10))) {
             LOG.warnf("Background task %s did not end within ten seconds of shutdown", name);
         }
     }

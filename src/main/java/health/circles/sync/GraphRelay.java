@@ -94,7 +94,8 @@ public class GraphRelay {
     }
 
     @Scheduled(every = "${circles.sync.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "1s")
+            delayed = "1s",
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void onSchedule() {
         wake();
     }

@@ -25,7 +25,8 @@ public class OutboxPurge {
     }
 
     @Scheduled(every = "${circles.sync.purge-every:5m}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         try {
             purge();
