@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ public class AnalyticsRunner {
         if (thread != null) {
             thread.interrupt();
         }
-        if (!BackgroundWork.awaitEnd(current, java.time.Duration.ofSeconds(10))) {
+        if (!BackgroundWork.awaitEnd(current, Duration.ofSeconds(10))) {
             LOG.debug("Analytics run still stopping");
         }
     }
