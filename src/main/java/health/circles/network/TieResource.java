@@ -109,8 +109,9 @@ public class TieResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
     @APIResponse(responseCode = "412", description = "If-Match does not match the current version")
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *: it is required; nothing written")
-    @APIResponse(responseCode = "403", description = "A clinician reopening an ended tie that granted access",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A clinician reopening an ended tie that granted access, or "
+            + "moving the end of one that grants it later", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Response change(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                            @NotNull @Valid TieChange body) {
         java.util.UUID tie = Ids.parse("id", id);
@@ -127,6 +128,9 @@ public class TieResource {
             summary = "End a tie", description = "Sets until (today by default); the tie stays in history")
     @APIResponse(responseCode = "200", description = "Ended", headers = {@Header(name = "ETag", ref = "ETag"), @Header(name = "Graph-Position", ref = "Graph-Position")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TieView.class)))
+    @APIResponse(responseCode = "403", description = "A clinician moving the end of a tie that grants access later "
+            + "(which would reopen an ended one)", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Response end(@Parameter(description = "The tie's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
                         @Parameter(description = "ISO date, default today") @QueryParam("until") String until) {
         TieService.Written written = ties.end(Ids.parse("id", id), ETags.expected(ifMatch), date("until", until));

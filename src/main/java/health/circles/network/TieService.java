@@ -136,16 +136,7 @@ public class TieService {
         checkVersion(tie, expectedVersion);
         checkDates(change.since(), change.until());
         List<Object> before = java.util.Arrays.asList(tie.since, tie.until, tie.declaredStrength, tie.notes);
-        LocalDate today = today();
-        boolean reopens = !tie.active(today) && (change.until() == null || change.until().isAfter(today));
-        if (reopens && TieType.grantsAccess(tie.type) && tie.assertion.grantsAccess()
-                && !callers.current().seesEverything()) {
-            // The ended tie once granted access; reopening it would grant it again on nobody's authority but the
-            // caller's. A new claim goes through review like any other.
-            throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration reopens this tie",
-                    "Reopening an ended " + tie.type + " tie would grant access again; claim the relationship anew "
-                            + "(POST /api/v1/ties) for an admin or an integration to confirm");
-        }
+        requireMayMoveEnd(tie, change.until());
         if (change.until() == null && tie.until != null) {
             ties.findOpen(tie.type, tie.symmetric, tie.fromId, tie.toId, tie.id).ifPresent(existing -> {
                 throw new Conflict("duplicate-tie", "Reopening would duplicate the open tie /api/v1/ties/"
@@ -161,6 +152,42 @@ public class TieService {
         return writtenChanging(tie, EventTypes.TIE_UPDATED, before);
     }
 
+    /**
+     * A tie that grants access (a TREATS tie an admin or an integration asserted or confirmed) grants it until its end,
+     * and only they move that end later: reopening an ended tie, or putting off or removing a scheduled end, would
+     * grant access again or for longer on nobody's authority but the caller's. A new claim goes through review like any
+     * other. Whoever may change the tie moves its end earlier, or anywhere in the past.
+     */
+    private void requireMayMoveEnd(Tie tie, LocalDate until) {
+        if (!TieType.grantsAccess(tie.type) || !tie.assertion.grantsAccess() || callers.current().seesEverything()) {
+            return;
+        }
+        LocalDate today = today();
+        if (!grantsLonger(until, tie.until, today)) {
+            return;
+        }
+        if (!tie.active(today)) {
+            throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration reopens this tie",
+                    "Reopening an ended " + tie.type + " tie would grant access again; claim the relationship anew "
+                            + "(POST /api/v1/ties) for an admin or an integration to confirm");
+        }
+        throw new NotPermitted("reopen-needs-assertion", "Only an admin or an integration extends this tie",
+                "Moving the end of this " + tie.type + " tie later (or removing it) would grant access for longer "
+                        + "than was asserted; an admin or an integration changes it");
+    }
+
+    /** Whether a tie ending on {@code proposed} is open on a later day than one ending on {@code current}. */
+    static boolean grantsLonger(LocalDate proposed, LocalDate current, LocalDate today) {
+        if (current == null) {
+            return false; // already open-ended
+        }
+        if (proposed == null) {
+            return true;
+        }
+        LocalDate lastOpenNow = current.isAfter(today) ? current : today;
+        return proposed.isAfter(lastOpenNow);
+    }
+
     /** Ends a tie on {@code until} (today when null); it leaves the active network but stays in history. */
     @Transactional
     public Written end(UUID id, Long expectedVersion, LocalDate until) {
@@ -169,6 +196,7 @@ public class TieService {
         checkVersion(tie, expectedVersion);
         LocalDate end = until == null ? today() : until;
         checkDates(tie.since, end);
+        requireMayMoveEnd(tie, end);
         tie.until = end;
         tie.updatedAt = now();
         return written(tie, EventTypes.TIE_ENDED, List.of("until"));

@@ -270,6 +270,64 @@ class CareRelationshipApiTest {
     }
 
     @Test
+    void clinicianCannotReopenAnEndedTreatsTieThroughItsEnd() {
+        UUID doctor = contact().physician().named("Enid", "Endagain").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Eli", "Endagain").fullRecord().create().uuid();
+        String me = subject("dr-end-again");
+        UUID tie = tie(doctor, patient).type("TREATS").create().uuid();
+        as("admin").when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200).body("active", equalTo(false));
+        assertEquals(false, seesWhole(me, doctor, patient));
+        // An end in the future on an ended tie is a reopening, whatever the endpoint is called.
+        asClinician(me, doctor).queryParam("until", LocalDate.now().plusYears(100).toString())
+                .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://circles.health/problems/reopen-needs-assertion"));
+        // So is a second clinician, who treats the patient, reopening the first one's tie.
+        UUID other = contact().physician().named("Otto", "Endagain").fullRecord().create().uuid();
+        tie(other, patient).type("TREATS").create();
+        asClinician(subject("dr-other"), other).queryParam("until", LocalDate.now().plusDays(1).toString())
+                .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(403);
+        assertEquals(false, seesWhole(me, doctor, patient));
+        as("admin").when().get("/api/v1/ties/" + tie).then().body("active", equalTo(false)).body("version", equalTo(1));
+        // Moving the end of an ended tie within the past grants nothing, and stays the clinician's to correct.
+        asClinician(me, doctor).queryParam("until", LocalDate.now().minusDays(1).toString())
+                .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200).body("active", equalTo(false));
+        assertEquals(false, seesWhole(me, doctor, patient));
+    }
+
+    @Test
+    void clinicianCannotPutOffAScheduledEndOfATreatsTie() {
+        UUID doctor = contact().physician().named("Sven", "Scheduled").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Sara", "Scheduled").fullRecord().create().uuid();
+        String me = subject("dr-scheduled");
+        UUID tie = tie(doctor, patient).type("TREATS").create().uuid();
+        LocalDate nextMonth = LocalDate.now().plusMonths(1);
+        as("admin").queryParam("until", nextMonth.toString()).when().post("/api/v1/ties/" + tie + "/end")
+                .then().statusCode(200).body("active", equalTo(true));
+        assertEquals(true, seesWhole(me, doctor, patient));
+        asClinician(me, doctor).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("declaredStrength", 0.5))
+                .when().put("/api/v1/ties/" + tie).then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("https://circles.health/problems/reopen-needs-assertion"));
+        asClinician(me, doctor).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("declaredStrength", 0.5, "until", nextMonth.plusDays(1).toString()))
+                .when().put("/api/v1/ties/" + tie).then().statusCode(403);
+        asClinician(me, doctor).queryParam("until", nextMonth.plusYears(1).toString())
+                .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(403);
+        as("admin").when().get("/api/v1/ties/" + tie).then().body("until", equalTo(nextMonth.toString()))
+                .body("version", equalTo(1));
+        // Ending it sooner, or changing it without touching the end, is still the clinician's to do.
+        asClinician(me, doctor).contentType(ContentType.JSON).header("If-Match", "\"1\"")
+                .body(Map.of("declaredStrength", 0.5, "until", nextMonth.toString()))
+                .when().put("/api/v1/ties/" + tie).then().statusCode(200);
+        asClinician(me, doctor).queryParam("until", LocalDate.now().plusDays(1).toString())
+                .when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200).body("active", equalTo(true));
+        asClinician(me, doctor).when().post("/api/v1/ties/" + tie + "/end").then().statusCode(200)
+                .body("active", equalTo(false));
+        assertEquals(false, seesWhole(me, doctor, patient));
+    }
+
+    @Test
     void outreachAndAnalystCreateNoTies() {
         UUID doctor = contact().physician().named("Olaf", "Outreach").fullRecord().create().uuid();
         UUID patient = contact().patient().named("Orla", "Outreach").fullRecord().create().uuid();
