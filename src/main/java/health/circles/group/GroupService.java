@@ -454,9 +454,13 @@ public class GroupService {
         return views(List.of(g)).get(0);
     }
 
-    /** A clinician changes a group's own fields only when they see a current member whole (or it has none). */
+    /**
+     * A clinician changes a group's own fields only when they see a current member whole (or it has none), their own
+     * contact aside: adding themselves to a group must not make it theirs to rewrite.
+     */
     private void requireWholeGroup(ContactGroup g) {
-        List<UUID> current = memberships.activeMembersOf(List.of(g.id), today()).getOrDefault(g.id, List.of());
+        List<UUID> current = disclosure.besidesOwnContact(
+                memberships.activeMembersOf(List.of(g.id), today()).getOrDefault(g.id, List.of()));
         if (!current.isEmpty()) {
             disclosure.requireWhole("Group", g.id, current.toArray(UUID[]::new));
         }

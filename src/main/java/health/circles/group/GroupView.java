@@ -52,6 +52,12 @@ public record GroupView(
         return members;
     }
 
+    /** A clinician adds their own contact to any group; that shows them nothing of it. */
+    @Override
+    public boolean ownContactDiscloses() {
+        return false;
+    }
+
     @Override
     public GroupView limited() {
         return new GroupView(id, kind, name, null, null, managingOrganization, memberCount, createdAt, updatedAt,

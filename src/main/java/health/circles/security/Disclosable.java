@@ -17,4 +17,13 @@ public interface Disclosable<T extends Disclosable<T>> {
 
     /** This view as a caller sees it who sees none of those records whole. */
     T limited();
+
+    /**
+     * Whether the caller's own contact, among {@link #disclosedBy()}, shows this view whole. True for what concerns the
+     * caller; false where a caller can make their own contact one of those contacts (joining a group), which would
+     * otherwise show them what others wrote about it.
+     */
+    default boolean ownContactDiscloses() {
+        return true;
+    }
 }

@@ -55,9 +55,15 @@ public class Disclosure {
         views.stream().map(Disclosable::disclosedBy).filter(Objects::nonNull).forEach(deciding::addAll);
         Set<UUID> whole = wholeRecords(caller, deciding);
         return views.stream()
-                .map(v -> v.disclosedBy() == null || v.disclosedBy().stream().anyMatch(whole::contains)
-                        ? v : v.limited())
+                .map(v -> v.disclosedBy() == null || v.disclosedBy().stream().anyMatch(c -> whole.contains(c)
+                        && (v.ownContactDiscloses() || !c.equals(caller.contactId()))) ? v : v.limited())
                 .toList();
+    }
+
+    /** These contacts less the caller's own (for what a caller's own contact cannot decide: a group they joined). */
+    public List<UUID> besidesOwnContact(Collection<UUID> contacts) {
+        UUID own = callers.current().contactId();
+        return contacts.stream().filter(c -> !c.equals(own)).toList();
     }
 
     /**

@@ -3,6 +3,7 @@ package health.circles.group;
 import static health.circles.Fixtures.contact;
 import static health.circles.Fixtures.group;
 import static health.circles.TestTokens.as;
+import static health.circles.TestTokens.asClinician;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -99,6 +100,35 @@ class GroupApiTest {
                 .body("items.id", not(hasItem(first.<List<String>>path("items.id").get(0))));
         given().queryParam("cursor", "bm9wZQ").when().get("/api/v1/groups").then().statusCode(400)
                 .body("errors[0].field", equalTo("cursor"));
+    }
+
+    @Test
+    void clinicianJoiningAGroupSeesAndRewritesNothingOfItUntilTreatingAMember() {
+        UUID doctor = contact().physician().named("Greta", "Joiner").fullRecord().create().uuid();
+        String patient = contact().patient().create().id();
+        String id = group("CARE_TEAM").named("Care team " + UUID.randomUUID())
+                .set("description", "Oncology follow-up").set("externalId", "ct-" + UUID.randomUUID())
+                .member(patient, null).create().id();
+        String path = "/api/v1/groups/" + id;
+        String me = "dr-joiner-" + UUID.randomUUID();
+        asClinician(me, doctor).when().get(path).then().statusCode(200).body("description", nullValue())
+                .body("externalId", nullValue());
+        asClinician(me, doctor).contentType(ContentType.JSON).body(Map.of("contactId", doctor.toString()))
+                .when().post(path + "/members").then().statusCode(201);
+        // Now a current member they see whole, their own contact, which shows and opens nothing.
+        asClinician(me, doctor).when().get(path).then().statusCode(200).body("memberCount", equalTo(2))
+                .body("description", nullValue()).body("externalId", nullValue());
+        asClinician(me, doctor).when().get("/api/v1/groups?memberId=" + doctor).then().statusCode(200)
+                .body("items.id", equalTo(List.of(id))).body("items[0].description", nullValue());
+        asClinician(me, doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"")
+                .body("{\"description\":\"Nothing to see\"}").when().patch(path).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().when().get(path).then().body("description", equalTo("Oncology follow-up")).body("version", equalTo(0));
+        // Treating a member is what shows the group whole.
+        Fixtures.tie(doctor, patient).type("TREATS").create();
+        asClinician(me, doctor).when().get(path).then().statusCode(200).body("description", equalTo("Oncology follow-up"));
+        asClinician(me, doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"")
+                .body("{\"description\":\"Oncology and palliative care\"}").when().patch(path).then().statusCode(200);
     }
 
     @Test
