@@ -340,11 +340,14 @@ public class ContactService {
         return entries;
     }
 
-    /** The contact whose externalId is exactly {@code externalId}: a page of 0 or 1 item, as the caller may see it. */
+    /**
+     * The contact whose externalId is exactly {@code externalId}: a page of 0 or 1 item, and 0 for a caller who would
+     * see it in the limited view. That view hides the EHR identifier, so the lookup must not tie one to a person either.
+     */
     @Transactional
     public Page<ContactView> byExternalId(String externalId) {
         List<ContactView> items = contacts.byExternalId(externalId.strip()).map(ContactView::of).stream().toList();
-        return new Page<>(disclosure.disclosed(items), null);
+        return new Page<>(disclosure.disclosed(items).stream().filter(v -> v.externalId() != null).toList(), null);
     }
 
     /**
@@ -354,7 +357,7 @@ public class ContactService {
      * request thread's time and a second round trip for the rows.
      */
     public Page<ContactView> search(ContactQuery query) {
-        List<ContactStore.Hit> hits = contacts.search(query);
+        List<ContactStore.Hit> hits = contacts.search(query, !callers.current().seesEverything());
         boolean more = hits.size() > query.limit();
         List<ContactStore.Hit> page = more ? hits.subList(0, query.limit()) : hits;
         String next = more ? ContactStore.cursorOf(page.get(page.size() - 1), query).encode() : null;
@@ -421,6 +424,11 @@ public class ContactService {
         });
         if (!blank(externalId)) {
             contacts.externalIdHolder(externalId.strip(), self).ifPresent(holder -> {
+                // Named only to a caller who sees the holder whole: the limited view hides the EHR identifier.
+                if (!disclosure.seesClinicalDetail(List.of(holder))) {
+                    throw new Conflict("duplicate-external-id", "Conflict", "Another contact already has externalId "
+                            + externalId, List.of(new Conflict.FieldError("externalId", "held by another contact")));
+                }
                 throw new Conflict("duplicate-external-id", "Conflict", "Contact " + holder
                         + " already has externalId " + externalId + " (/api/v1/contacts/" + holder + ")",
                         List.of(new Conflict.FieldError("externalId", "held by /api/v1/contacts/" + holder)));

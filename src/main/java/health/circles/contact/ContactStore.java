@@ -180,8 +180,13 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         }
     }
 
-    /** Up to {@code query.limit() + 1} hits in order, so the caller can tell whether another page follows. */
-    public List<Hit> search(ContactQuery query) {
+    /**
+     * Up to {@code query.limit() + 1} hits in order, so the caller can tell whether another page follows. For a caller
+     * who sees contacts in the limited view ({@code limitedView}), a postal-code filter matches only contacts whose
+     * postal code that view shows (MAIL granted, not do-not-contact): otherwise filtering by each code in turn would
+     * tell the caller the postal code the view hides.
+     */
+    public List<Hit> search(ContactQuery query, boolean limitedView) {
         List<Object> params = new ArrayList<>();
         String sql;
         if (query.hasText()) {
@@ -189,7 +194,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         }
         if (byRelevance(query)) {
             params.add(query.text());
-            String filters = filters(query, params);
+            String filters = filters(query, limitedView, params);
             String after = "true";
             if (query.after() != null) {
                 BigDecimal score = parseScore(keyOf(query.after(), RELEVANCE_KEY));
@@ -200,7 +205,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
             }
             sql = BY_RELEVANCE.formatted(HIT_COLUMNS, filters, after);
         } else {
-            String filters = filters(query, params);
+            String filters = filters(query, limitedView, params);
             String after = "";
             if (query.after() != null) {
                 after = " AND (c.sort_name, c.id) > (?, ?)";
@@ -226,15 +231,28 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         return cursor.key().substring(1);
     }
 
+    /**
+     * A relevance score from a cursor: what {@code round(..., 6)} of a rank plus a similarity gives, so between 0 and a
+     * few units with at most six decimals. Anything else was not made by this listing, and PostgreSQL would refuse a
+     * numeric past its range (a 500) rather than compare it.
+     */
     private static BigDecimal parseScore(String key) {
+        BigDecimal score;
         try {
-            return new BigDecimal(key);
+            score = new BigDecimal(key);
         } catch (NumberFormatException e) {
             throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
         }
+        if (score.scale() > 6 || score.scale() < -6 || score.abs().compareTo(MAX_SCORE) > 0) {
+            throw InvalidInput.field("cursor", "is not a cursor returned by this listing");
+        }
+        return score;
     }
 
-    private static String filters(ContactQuery query, List<Object> params) {
+    /** Far above any score: ts_rank of a name is below 1, a similarity at most 1. */
+    private static final BigDecimal MAX_SCORE = BigDecimal.valueOf(1000);
+
+    private static String filters(ContactQuery query, boolean limitedView, List<Object> params) {
         StringBuilder where = new StringBuilder();
         if (query.kinds() != null && !query.kinds().isEmpty()) {
             where.append(" AND c.kind = ANY(?::text[])");
@@ -251,6 +269,10 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
         if (query.postalCode() != null) {
             where.append(" AND c.postal_code = ?");
             params.add(query.postalCode());
+            if (limitedView) {
+                where.append(" AND NOT c.do_not_contact AND EXISTS (SELECT 1 FROM contact_consent cc"
+                        + " WHERE cc.contact_id = c.id AND cc.channel = 'MAIL' AND cc.status = 'GRANTED')");
+            }
         }
         if (query.updatedSince() != null) {
             where.append(" AND c.updated_at >= ?");

@@ -113,7 +113,11 @@ public class FhirImportRows implements ResourceRows {
                     if (query > 0) {
                         String named = value.asText().substring(query + "?identifier=".length());
                         keys.add(named);
-                        keys.add(URLDecoder.decode(named, StandardCharsets.UTF_8));
+                        try {
+                            keys.add(URLDecoder.decode(named, StandardCharsets.UTF_8));
+                        } catch (IllegalArgumentException e) {
+                            // Not URL-encoded: the row fails on it when applied; only its raw form can name anyone.
+                        }
                     }
                 }
                 collectIdentifiers(value, field.getKey().equals("identifier"), keys);

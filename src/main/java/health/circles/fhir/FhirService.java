@@ -73,6 +73,7 @@ import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RelatedPerson;
 import org.hl7.fhir.r4.model.Resource;
+import org.jboss.logging.Logger;
 
 /**
  * FHIR R4 writes and reads over the contact, network and consent services: a transaction Bundle in one database
@@ -81,6 +82,8 @@ import org.hl7.fhir.r4.model.Resource;
  */
 @ApplicationScoped
 public class FhirService {
+
+    private static final Logger LOG = Logger.getLogger(FhirService.class);
 
     /** The resource types Circles takes, in the order a Bundle's entries are applied (referenced ones first). */
     static final List<String> WRITABLE = List.of("Organization", "Patient", "Practitioner", "RelatedPerson",
@@ -164,6 +167,15 @@ public class FhirService {
                     failedStatus[i] = "400 Bad Request";
                     failed[i] = FhirProblems.outcome(problem(InvalidInput.request("validation", at
                             + ": the resource breaks a rule of Circles' records")));
+                } catch (RuntimeException e) {
+                    // A fault of Circles', not of the entry. The entries applied before it stay applied, so the
+                    // answer (and its audit row, which names their contacts) must still go out.
+                    String incident = UUID.randomUUID().toString();
+                    LOG.errorf(e, "Unexpected failure of %s in a batch, incident %s", at, incident);
+                    failedStatus[i] = "500 Internal Server Error";
+                    failed[i] = FhirProblems.outcome(new Problem(Problem.type("internal"), "Internal Server Error",
+                            500, at + " could not be applied; quote incident " + incident + " when reporting it",
+                            null, List.of()));
                 }
             }
             if (applied[i] != null && entry.hasFullUrl() && applied[i].contact() != null) {
@@ -726,8 +738,13 @@ public class FhirService {
                 throw InvalidInput.field(path, "names no entry of this Bundle (" + Texts.clip(ref, 80) + ")");
             } else if (query > 0) {
                 String named = ref.substring(0, query);
-                String[] parts = java.net.URLDecoder.decode(ref.substring(query + 12), java.nio.charset.StandardCharsets.UTF_8)
-                        .split("\\|", 2);
+                String[] parts;
+                try {
+                    parts = java.net.URLDecoder.decode(ref.substring(query + 12), java.nio.charset.StandardCharsets.UTF_8)
+                            .split("\\|", 2);
+                } catch (IllegalArgumentException e) { // a % not followed by two hex digits
+                    throw InvalidInput.field(path, "is not URL-encoded (" + Texts.clip(ref, 80) + ")");
+                }
                 if (parts.length != 2 || (type != null && !named.equals(type))) {
                     throw InvalidInput.field(path, "must be " + (type == null ? "Type" : type)
                             + "?identifier=system|value");

@@ -127,6 +127,11 @@ public class ImportErasure {
                     }
                 } catch (NoSuchFileException e) {
                     // the job finished and deleted its file meanwhile
+                } catch (RuntimeException e) {
+                    // One file Circles cannot read must not keep the sweep from the others; it is tried again at
+                    // the next sweep, and the log says which.
+                    LOG.errorf(e, "Could not scrub import file %s of erased contacts; the other files go on",
+                            file.getFileName());
                 }
             }
         }

@@ -28,8 +28,18 @@ public class AuditCall {
         this.requestId = id;
     }
 
+    /** Whether the filter has nothing left to write: the rows are written, or the request is not recorded. */
     boolean written() {
         return written;
+    }
+
+    /**
+     * This request is not recorded: it was refused before naming anything, and has no identity behind it, as a request
+     * refused for want of a token (the development token endpoint answering "no such path" to the world). A row for
+     * each would let anyone on the network fill the trail.
+     */
+    void markUnrecorded() {
+        this.written = true;
     }
 
     void markWritten() {

@@ -57,8 +57,11 @@ public class DevTokenResource {
     private final SecurityConfig config;
     private volatile PrivateKey key;
 
-    DevTokenResource(SecurityConfig config) {
+    private final AuditCall auditCall;
+
+    DevTokenResource(SecurityConfig config, AuditCall auditCall) {
         this.config = config;
+        this.auditCall = auditCall;
     }
 
     @POST
@@ -73,6 +76,7 @@ public class DevTokenResource {
                           @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
         if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http)) {
+            auditCall.markUnrecorded(); // as an unknown path is not: anyone may call this one, without a token
             throw new NotFound("not-found", "Not Found", "No resource at this path");
         }
         String r = role == null ? "" : role.strip().toLowerCase(Locale.ROOT);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +37,21 @@ class ContactSearchTest {
 
     private static final List<String> GIVEN = List.of("Ana", "Bea", "Carlos", "Dina", "Esther", "Fatima", "Grace",
             "Hana", "Ivan", "Jorge", "Kwame", "Linh", "Mei", "Nia", "Omar", "Peter", "Quinn", "Rosa", "Samuel", "Tomas");
+
+    @Test
+    void aForgedRelevanceCursorIs400NotAFailure() {
+        UUID someone = UUID.randomUUID();
+        for (String score : new String[] {"1E+999999999", "1E-999999999", "99999999999999999999", "-5000", "0.1234567",
+                "NaN", "Infinity"}) {
+            String cursor = new health.circles.web.Cursor("r" + score, someone).encode();
+            given().queryParam("q", "smith").queryParam("cursor", cursor).when().get("/api/v1/contacts")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("cursor"));
+        }
+        String fine = new health.circles.web.Cursor("r0.512345", someone).encode();
+        given().queryParam("q", "smith").queryParam("cursor", fine).when().get("/api/v1/contacts")
+                .then().statusCode(200);
+    }
 
     @Test
     void typosInNamesStillFindTheContact() {

@@ -253,6 +253,20 @@ class FhirApiTest {
     }
 
     @Test
+    void aReferenceThatIsNotUrlEncodedIsRefusedAsSuch() {
+        String ref = "Patient?identifier=" + MRN + "|%zz";
+        outcome(post("/fhir/Consent", json(permit(ref, Date.from(Instant.now().minus(1, ChronoUnit.HOURS)), "email")))
+                .statusCode(400), OperationOutcome.IssueType.INVALID);
+        // In a batch, the entries before it stand, with their answers.
+        String good = unique();
+        Bundle batch = bundle(Bundle.BundleType.BATCH, entry(urn(), patient(good, "Good", "Encoding")),
+                entry(urn(), permit(ref, Date.from(Instant.now().minus(1, ChronoUnit.HOURS)), "email")));
+        Bundle response = parse(Bundle.class, post("/fhir", json(batch)).statusCode(200).extract().asString());
+        assertEquals("201 Created", response.getEntry().get(0).getResponse().getStatus());
+        assertEquals("400 Bad Request", response.getEntry().get(1).getResponse().getStatus());
+    }
+
+    @Test
     void badInputIsAnOperationOutcomeNeverAJavaMessage() {
         outcome(post("/fhir", "{\"resourceType\":\"Bundle\",").statusCode(400), OperationOutcome.IssueType.STRUCTURE);
         outcome(post("/fhir", "[]").statusCode(400), OperationOutcome.IssueType.STRUCTURE);

@@ -2,6 +2,7 @@ package health.circles.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.failure.NotFound;
 import io.quarkus.runtime.LaunchMode;
@@ -16,9 +17,12 @@ class DevTokenResourceTest {
 
     @Test
     void switchedOffItAnswersNotFoundWhateverTheRole() {
-        DevTokenResource resource = new DevTokenResource(config(false));
+        AuditCall call = new AuditCall();
+        DevTokenResource resource = new DevTokenResource(config(false), call);
         NotFound answer = assertThrows(NotFound.class, () -> resource.issue("admin", null, null, null));
         assertEquals("not-found", answer.code()); // web answers a NotFound with 404, like an unknown path
+        // and, like an unknown path, it writes nothing to the audit trail: anyone may call it, without a token
+        assertTrue(call.written(), "the refusal is left out of the trail");
     }
 
     @Test
@@ -27,9 +31,11 @@ class DevTokenResourceTest {
         LaunchMode was = LaunchMode.current();
         LaunchMode.set(LaunchMode.NORMAL);
         try {
-            DevTokenResource resource = new DevTokenResource(config(true));
+            AuditCall call = new AuditCall();
+            DevTokenResource resource = new DevTokenResource(config(true), call);
             NotFound answer = assertThrows(NotFound.class, () -> resource.issue("admin", null, null, null));
             assertEquals("not-found", answer.code());
+            assertTrue(call.written(), "the refusal is left out of the trail");
         } finally {
             LaunchMode.set(was);
         }

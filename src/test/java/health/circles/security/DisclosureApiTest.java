@@ -4,15 +4,21 @@ import static health.circles.Fixtures.contact;
 import static health.circles.Fixtures.tie;
 import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.circles.Anonymous;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +90,49 @@ class DisclosureApiTest {
                 .body("items[0].phone", nullValue());
         as("admin").when().get("/api/v1/contacts?tag=" + tag)
                 .then().statusCode(200).body("items[0].phone", equalTo("+1 555 010 9999"));
+    }
+
+    @Test
+    void anExternalIdFindsAContactOnlyForThoseWhoSeeItWhole() {
+        String mrn = "mrn-" + UUID.randomUUID();
+        UUID doctor = contact().physician().named("Edda", "Lookup").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ezra", "Lookup").externalId(mrn).create().uuid();
+        for (String role : new String[] {"outreach", "analyst"}) {
+            as(role).queryParam("externalId", mrn).when().get("/api/v1/contacts")
+                    .then().statusCode(200).body("items", hasSize(0));
+        }
+        asClinician("dr-lookup", doctor).queryParam("externalId", mrn).when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items", hasSize(0));
+        // Nor does a clinician's refused creation say whose the number is.
+        asClinician("dr-lookup", doctor).contentType(ContentType.JSON)
+                .body(Map.of("kind", "PATIENT", "familyName", "Probe", "externalId", mrn))
+                .when().post("/api/v1/contacts").then().statusCode(409)
+                .body("type", equalTo("https://circles.health/problems/duplicate-external-id"))
+                .body("detail", not(containsString(patient.toString())))
+                .body("errors[0].reason", equalTo("held by another contact"));
+        tie(doctor, patient).type("TREATS").create();
+        asClinician("dr-lookup", doctor).queryParam("externalId", mrn).when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", equalTo(List.of(patient.toString())));
+        as("admin").queryParam("externalId", mrn).when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items.id", equalTo(List.of(patient.toString())));
+    }
+
+    @Test
+    void aPostalCodeFilterMatchesOnlyWhereTheLimitedViewShowsTheCode() {
+        String code = "Z" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        UUID mailable = contact().patient().named("Mara", "Mailable").postalCode(code).consent("MAIL", "GRANTED")
+                .create().uuid();
+        contact().patient().named("Nils", "Nomail").postalCode(code).consent("MAIL", "DENIED").create();
+        contact().patient().named("Una", "Unasked").postalCode(code).create();
+        contact().patient().named("Dag", "Donot").postalCode(code).consent("MAIL", "GRANTED").doNotContact(true)
+                .create();
+        for (String role : new String[] {"outreach", "analyst", "clinician"}) {
+            as(role).queryParam("postalCode", code).when().get("/api/v1/contacts")
+                    .then().statusCode(200).body("items.id", equalTo(List.of(mailable.toString())))
+                    .body("items[0].postalCode", equalTo(code));
+        }
+        as("admin").queryParam("postalCode", code).when().get("/api/v1/contacts")
+                .then().statusCode(200).body("items", hasSize(4));
     }
 
     @Test

@@ -2,6 +2,7 @@ package health.circles.security;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import health.circles.Anonymous;
@@ -56,8 +57,9 @@ class ForwardedAddressApiTest {
                 .header("X-Forwarded-For", "127.0.0.1").header("X-Request-Id", request)
                 .when().post("/api/v1/dev/tokens?role=admin")
                 .then().statusCode(404).contentType("application/problem+json");
-        // Not a trusted proxy: its header is ignored and the trail records the connection's address.
-        assertEquals(peer, clientAddress(request));
+        // Not a trusted proxy: its header is ignored. The refusal is not recorded: it names nothing and has no
+        // caller, and the endpoint answers anyone, so a row for each would let anyone fill the trail.
+        assertNull(clientAddress(request));
     }
 
     private String clientAddress(String requestId) throws Exception {
