@@ -268,10 +268,12 @@ public class ContactService {
     /**
      * Records one channel's consent answer (an opt-out recorded by a campaign) through the ledger: when it becomes the
      * effective answer it is a contact write like any other, so the version, the outbox row and the audit trail follow
-     * the usual rules. {@code givenAt} is when the contact answered (null: now). Returns the contact's version.
+     * the usual rules. {@code givenAt} is when the contact answered (null: now). Returns whether the answer is now the
+     * channel's effective one: not when the contact answered otherwise later (an opt-out logged after the contact
+     * opted in again stays history, as the ledger keeps it).
      */
     @Transactional
-    public long recordConsent(UUID id, Channel channel, ConsentStatus status, String source, Instant givenAt) {
+    public boolean recordConsent(UUID id, Channel channel, ConsentStatus status, String source, Instant givenAt) {
         Contact contact = findForUpdate(id);
         List<ConsentLedger.Verdict> verdicts = ledger.record(contact, List.of(new ConsentLedger.Entry(
                 ConsentChannel.of(channel), status, givenAt, source)), ledger.requestAuthor());
@@ -279,7 +281,7 @@ public class ContactService {
             contact.updatedAt = now();
             written(contact, EventTypes.CONTACT_CONSENT_CHANGED, List.of("consent"));
         }
-        return contact.version;
+        return verdicts.contains(ConsentLedger.Verdict.EFFECTIVE) || verdicts.contains(ConsentLedger.Verdict.REPEAT);
     }
 
     /** Records one explicit entry (POST /contacts/{id}/consent): the way an opt-out is lifted. */

@@ -18,7 +18,9 @@ public record CampaignOutcomeView(
         UUID touchpointId,
         Instant occurredAt,
         @Schema(description = "The contact's status in the campaign after this outcome") String status,
-        @Schema(description = "Opt-out only: the contact's consent for the channel is now DENIED") boolean consentDenied,
+        @Schema(description = "Opt-out only: the contact's consent for the channel is now DENIED; false when the "
+                + "contact granted it again after occurredAt, which stands (the opt-out is kept as history)")
+        boolean consentDenied,
         @Schema(description = "Opt-out only: other active campaigns whose pending list the contact left") int removedFromPendingLists)
         implements AuditedRecord {
 

@@ -211,9 +211,9 @@ public class CampaignService {
         boolean denied = false;
         int removed = 0;
         if (in.outcome() == CampaignOutcome.OPTED_OUT) {
-            // Through the consent ledger, given when the contact opted out.
-            contacts.recordConsent(in.contactId(), c.channel(), ConsentStatus.DENIED, "campaign-opt-out", at);
-            denied = true;
+            // Through the consent ledger, given when the contact opted out. An opt-out logged after the contact
+            // answered GRANTED again (given later than it) is kept as history: the later answer is theirs too.
+            denied = contacts.recordConsent(in.contactId(), c.channel(), ConsentStatus.DENIED, "campaign-opt-out", at);
             removed = campaigns.removeFromPendingLists(in.contactId(), id, "opted out in campaign " + id, now);
         }
         UUID outcomeId = UUID.randomUUID();

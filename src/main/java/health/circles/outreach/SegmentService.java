@@ -276,7 +276,7 @@ public class SegmentService {
                 nullIfEmpty(f.languages() == null ? null : f.languages().stream().map(String::strip).distinct().toList()),
                 nullIfEmpty(f.postalCodes() == null ? null
                         : f.postalCodes().stream().map(p -> p.strip().toUpperCase(java.util.Locale.ROOT)).distinct().toList()),
-                f.influence(), f.tieTo(), nullIfEmpty(f.contacts() == null ? null : f.contacts().stream().distinct().toList()),
+                f.influence(), f.tieTo(), f.contacts() == null ? null : f.contacts().stream().distinct().toList(),
                 nullIfEmpty(f.groups() == null ? null : f.groups().stream().distinct().toList()),
                 nullIfEmpty(f.groupKinds() == null ? null : f.groupKinds().stream().distinct().toList()));
     }

@@ -159,7 +159,8 @@ public class SegmentStore {
         StringBuilder sql = new StringBuilder("""
                 FROM contact c LEFT JOIN contact_consent cc ON cc.contact_id = c.id AND cc.channel = ? WHERE true""");
         params.add(m.channel().name());
-        if (f.contacts() != null && !f.contacts().isEmpty()) {
+        if (f.contacts() != null) {
+            // Empty only when erasure took the last picked contact out: the list then picks nobody, never everyone.
             sql.append(" AND c.id = ANY(?::uuid[])");
             params.add(f.contacts().toArray(new UUID[0]));
         }
@@ -282,7 +283,7 @@ public class SegmentStore {
     /**
      * Takes an erased contact out of the saved filters, inside the erasure transaction: a segment anchored at it
      * ("tie to this contact within k hops") loses the anchor and from then on matches nobody; a hand-picked list
-     * keeps the others.
+     * keeps the others, and once it has lost them all, stays an empty list, which matches nobody.
      */
     void forget(UUID contact) {
         em.createNativeQuery("""

@@ -180,6 +180,24 @@ class CampaignApiTest {
     }
 
     @Test
+    void anOptOutLoggedAfterTheContactGrantedAgainSaysItDeniedNothing() {
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
+        String contact = granted("PATIENT", tag); // EMAIL granted now
+        String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL").create();
+        String lastWeek = java.time.Instant.now().minus(java.time.Duration.ofDays(7)).toString();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("contactId", contact, "outcome", "OPTED_OUT", "via", staff, "occurredAt", lastWeek))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(201)
+                .body("consentDenied", equalTo(false)).body("status", equalTo("OPTED_OUT"));
+        // The grant given after the call stands; the opt-out is in the ledger as history.
+        JsonPath history = given().when().get("/api/v1/contacts/" + contact + "/consent").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("GRANTED", history.getString("effective.EMAIL.status"));
+        assertTrue(history.getList("items.source").contains("campaign-opt-out"));
+    }
+
+    @Test
     void consentWithdrawnOrDoNotContactMeanwhileLeavesThePendingListAtOnce() {
         String tag = uniqueTag();
         String staff = granted("NURSE", uniqueTag());

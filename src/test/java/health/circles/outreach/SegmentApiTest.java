@@ -379,6 +379,26 @@ class SegmentApiTest {
                 .contentType("application/problem+json");
     }
 
+    @Test
+    void aHandPickedSegmentWhosePickedContactsAreAllErasedMatchesNobody() {
+        String tag = uniqueTag();
+        String picked = granted("PATIENT", tag);
+        granted("PATIENT", tag); // not picked
+        String segment = segment().filter("""
+                {"contacts":["%s"],"tags":["%s"]}""".formatted(picked, tag)).create();
+        assertEquals(List.of(picked), memberIds(segment, "EMAIL"));
+        given().when().post("/api/v1/contacts/" + picked + "/erasure").then().statusCode(204);
+        // Not every contact with the tag: the list picked one person, and now picks nobody.
+        given().when().get("/api/v1/segments/" + segment).then().statusCode(200).body("filter.contacts", hasSize(0));
+        assertEquals(List.of(), memberIds(segment, "EMAIL"));
+        assertEquals(0, members(segment, "EMAIL").getInt("total"));
+        // An empty list from a client would mean the same; it is refused rather than read as "no list".
+        given().contentType(ContentType.JSON).body("""
+                        {"name":"picked nobody %s","filter":{"contacts":[],"tags":["%s"]}}""".formatted(tag, tag))
+                .when().post("/api/v1/segments").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("filter.contacts"));
+    }
+
     private static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> out = new ArrayList<>(a);
         out.addAll(b);
