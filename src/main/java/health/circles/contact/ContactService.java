@@ -233,8 +233,7 @@ public class ContactService {
         ledger.erase(id);
         Map<String, Object> payload = ContactGraph.deleted(contact);
         contacts.delete(contact);
-        contacts.flush();
-        contacts.pruneLexicon(contact);
+        contacts.flush(); // the deletion's trigger takes the words no other contact holds out of the search lexicon
         outbox.forgetErased(id);
         long through = outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
         events.record(Change.of(EventTypes.CONTACT_ERASED, contact.id, contact.version + 1));

@@ -18,8 +18,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The contact store: Panache for single records, SQL for search and keyset listings, the row lock writers take, and the
- * typo-tolerance lexicon (search_lexicon) an erasure prunes.
+ * The contact store: Panache for single records, SQL for search and keyset listings, and the row lock writers take.
+ * The typo-tolerance lexicon (search_lexicon) is kept by the contact table's triggers (V8, V44).
  */
 @ApplicationScoped
 public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
@@ -41,8 +41,9 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     // letter, or the word with two neighbouring letters swapped (one mistake, which levenshtein counts as two edits),
     // both read from the slice of index search_lexicon_head with the word's first or second letter and a length within
     // the bound; and, as before, words within a few edits that sound alike (soundex) or are trigram-similar. Words are
-    // ANDed. The alternatives are not capped by count: the lexicon only grows, so a word that matched a contact keeps
-    // matching it while others are added, which keeps cursor paging stable; the edit bounds keep the list short.
+    // ANDed. The alternatives are not capped by count: the lexicon loses only words no contact holds (V44), which match
+    // nobody, so a word that matched a contact keeps matching it while others are added, which keeps cursor paging
+    // stable; the edit bounds keep the list short.
     private static final String TEXT_MATCH = """
             WITH word AS (
                 SELECT w, i, length(w) AS n, CASE WHEN length(w) >= 8 THEN 2 ELSE 1 END AS edits,
@@ -340,33 +341,6 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
      */
     public boolean lock(UUID id) {
         return !getEntityManager().createNativeQuery(LOCK).setParameter("id", id).getResultList().isEmpty();
-    }
-
-    /** The words the search index made of a contact's names, as the lexicon stores them (a text[] literal). */
-    private static final String LEXEMES = """
-            SELECT CAST(tsvector_to_array(
-                to_tsvector('simple', unaccent(coalesce(CAST(:given AS text), '') || ' '
-                    || coalesce(CAST(:family AS text), '') || ' ' || coalesce(CAST(:org AS text), '')))) AS text)""";
-
-    /** Removes the given words from the lexicon unless a remaining contact's search document still holds them. */
-    private static final String PRUNE_LEXICON = """
-            DELETE FROM search_lexicon l
-            WHERE l.word = ANY(CAST(:words AS text[]))
-              AND NOT EXISTS (SELECT 1 FROM contact c
-                              WHERE c.search_doc @@ to_tsquery('simple', quote_literal(l.word)))""";
-
-    /**
-     * After a contact was deleted (and flushed): the words of its names that no other contact uses leave the
-     * typo-tolerance lexicon, so an erased name is not suggested any more.
-     */
-    public void pruneLexicon(Contact gone) {
-        Object words = getEntityManager().createNativeQuery(LEXEMES)
-                .setParameter("given", gone.givenName).setParameter("family", gone.familyName)
-                .setParameter("org", gone.organizationName)
-                .getSingleResult();
-        getEntityManager().createNativeQuery(PRUNE_LEXICON)
-                .setParameter("words", words == null ? "{}" : words.toString())
-                .executeUpdate();
     }
 
     /** Every contact with what the graph holds of it, for rebuild and reconcile. */

@@ -69,6 +69,39 @@ class ErasureApiTest {
     health.circles.analytics.AnalyticsRunner runner;
 
     @Test
+    void aNameTheContactHadBeforeAnUpdateLeavesTheSearchLexiconToo() {
+        String maiden = "Qwxmaiden" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "q");
+        String shared = "Qwxshared" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "q");
+        UUID renamed = contact().patient().named("Ilse", maiden).create().uuid();
+        UUID other = contact().patient().named(shared, "Keeps").create().uuid();
+        assertEquals(1, words(maiden));
+        as("admin").contentType("application/merge-patch+json").header("If-Match", "\"0\"")
+                .body("{\"familyName\":\"" + shared + "\"}").when().patch("/api/v1/contacts/" + renamed)
+                .then().statusCode(200);
+        // Nobody is called that any more: the word is gone, while the new name (which another contact has) stays.
+        assertEquals(0, words(maiden));
+        assertEquals(1, words(shared));
+        as("admin").when().post("/api/v1/contacts/" + renamed + "/erasure").then().statusCode(204);
+        assertEquals(1, words(shared), "still held by another contact");
+        as("admin").header("If-Match", "\"0\"").when().delete("/api/v1/contacts/" + other).then().statusCode(204);
+        assertEquals(0, words(shared), "a deletion takes out the words only it held");
+    }
+
+    /** 1 when the lexicon holds the word (as the search index spells it: lower case), else 0. */
+    private long words(String word) {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM search_lexicon WHERE word = lower(?)")) {
+            s.setString(1, word);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void erasedContactIsGoneFromBothStoresWithItsTiesAndItsPlaceInTouchpoints() throws SQLException {
         UUID erased = contact().patient().named("Ernestine", "Zyxwvutson").fullRecord().create().uuid();
         UUID friend = contact().patient().named("Fritz", "Friendly").fullRecord().create().uuid();
