@@ -9,9 +9,11 @@ import jakarta.transaction.Transactional;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -53,7 +55,21 @@ public class GraphQueryService {
         for (int ring = 1; ring <= q.depth(); ring++) {
             rings.put(ring, new ArrayList<>());
         }
-        for (NetworkGraph.Member m : found.members()) {
+        List<NetworkGraph.Member> members = found.members();
+        if (mayHoldRemoved(current, q.consistentWith())) {
+            Set<UUID> named = new HashSet<>();
+            members.forEach(m -> {
+                named.add(m.id());
+                if (m.via() != null) {
+                    named.add(m.via());
+                }
+            });
+            Set<UUID> stored = stored(named);
+            // Reached through someone gone, too: their tie went with them.
+            members = members.stream().filter(m -> stored.contains(m.id())
+                    && (m.via() == null || m.via().equals(q.centre()) || stored.contains(m.via()))).toList();
+        }
+        for (NetworkGraph.Member m : members) {
             rings.get(m.ring()).add(new CirclesView.Member(m.id(), m.kind(), m.displayName(), m.strength(), m.via(),
                     m.tieTypes()));
         }
@@ -63,7 +79,7 @@ public class GraphQueryService {
         }
         return new CirclesView(centre, q.depth(),
                 rings.entrySet().stream().map(e -> new CirclesView.Ring(e.getKey(), e.getValue())).toList(),
-                found.members().size(), found.truncated(), note, current);
+                members.size(), found.truncated(), note, current);
     }
 
     public PathsView paths(UUID from, UUID to, int maxHops, int limit, Long consistentWith) {
@@ -74,8 +90,15 @@ public class GraphQueryService {
         CirclesView.ContactRef a = ref(from);
         CirclesView.ContactRef b = ref(to);
         boolean current = reads.await(consistentWith);
-        List<PathsView.PathView> paths = graph.paths(from.toString(), to.toString(), maxHops, limit, today()).stream()
-                .map(GraphQueryService::view).toList();
+        List<NetworkGraph.FoundPath> found = graph.paths(from.toString(), to.toString(), maxHops, limit, today());
+        if (mayHoldRemoved(current, consistentWith)) {
+            Set<UUID> named = new HashSet<>();
+            found.forEach(p -> p.hops().forEach(h -> named.add(UUID.fromString((String) h.to().get("id")))));
+            Set<UUID> stored = stored(named);
+            found = found.stream().filter(p -> p.hops().stream()
+                    .allMatch(h -> stored.contains(UUID.fromString((String) h.to().get("id"))))).toList();
+        }
+        List<PathsView.PathView> paths = found.stream().map(GraphQueryService::view).toList();
         String reason = paths.isEmpty()
                 ? "No chain of at most " + maxHops + " active ties joins these contacts" + (maxHops < NetworkGraph.MAX_HOPS
                 ? "; a larger maxHops (up to " + NetworkGraph.MAX_HOPS + ") may find one" : "")
@@ -100,6 +123,21 @@ public class GraphQueryService {
     private static CirclesView.ContactRef ref(Map<String, Object> node) {
         return new CirclesView.ContactRef(UUID.fromString((String) node.get("id")), (String) node.get("kind"),
                 (String) node.get("displayName"));
+    }
+
+    /**
+     * Whether the graph may still hold a contact deleted or erased in PostgreSQL: when the relay had not applied every
+     * committed change within the wait, or the caller asked only for its own writes (an erasure by someone else since
+     * may still be on its way). Then the answer keeps only contacts PostgreSQL still has: an erased person's name must
+     * not come back from a graph that lags.
+     */
+    private static boolean mayHoldRemoved(boolean current, Long consistentWith) {
+        return !current || consistentWith != null;
+    }
+
+    /** The contacts among {@code ids} that PostgreSQL holds. */
+    private Set<UUID> stored(Set<UUID> ids) {
+        return contacts.findAll(ids).keySet();
     }
 
     @Transactional

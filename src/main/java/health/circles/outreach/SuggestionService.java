@@ -94,6 +94,11 @@ public class SuggestionService {
         Map<UUID, SuggestionStore.Profile> profiles = store.profiles(new ArrayList<>(named));
         Map<UUID, ContactDirectory.Entry> names = directory.findAll(named);
         SuggestionStore.Profile me = profiles.get(id);
+        if (me != null && me.doNotContact()) {
+            // Introducing them is contacting them, whichever end of the pair they are.
+            notes.add("the contact asked not to be contacted: nobody is introduced to them");
+            return new TieSuggestions(id, measure.name(), List.of(), notes);
+        }
         record Ranked(SuggestionGraph.Candidate c, String pairing, double rank) {
         }
         List<Ranked> ranked = new ArrayList<>();
@@ -151,8 +156,8 @@ public class SuggestionService {
                     "These contacts share no contact through an active tie, or are tied already: nothing suggests "
                             + "this tie (create it with POST /api/v1/ties if it is known)");
         }
-        SuggestionStore.Profile profile = store.profiles(List.of(other)).get(other);
-        if (profile != null && profile.doNotContact()) {
+        // Either end: accepting introduces each of the two to the other.
+        if (store.profiles(List.of(id, other)).values().stream().anyMatch(SuggestionStore.Profile::doNotContact)) {
             throw new RuleRefused("do-not-contact", "Do not contact",
                     "The contact asked not to be contacted: nobody is introduced to them");
         }

@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @AsRole("admin")
 class PathsApiTest {
+
+    @Inject
+    GraphProbe probe;
 
     @Test
     void pathNamesEachHopAndItsTie() {
@@ -117,6 +122,36 @@ class PathsApiTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("limit"));
         given().queryParam("from", a).queryParam("to", "00000000-0000-0000-0000-000000000007").when().get("/api/v1/paths")
                 .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void aContactGoneFromPostgresqlIsShownByNoWalkOfAGraphThatStillHoldsIt() {
+        String from = contact().patient().create().id();
+        String to = contact().patient().create().id();
+        String gone = contact().patient().named("Xenia", "Lagging").create().id();
+        tie(from, gone).type("FRIEND_OF").create();
+        tie(gone, to).type("FRIEND_OF").create();
+        given().when().post("/api/v1/contacts/" + gone + "/erasure").then().statusCode(204);
+        // The graph as it is while the relay is still behind the erasure: the node and its ties back in Neo4j.
+        probe.caughtUp();
+        probe.write("""
+                MATCH (a:Contact {id: $from}), (b:Contact {id: $to})
+                CREATE (x:Contact {id: $gone, kind: 'PATIENT', displayName: 'Xenia Lagging'})
+                CREATE (a)-[:TIE {id: randomUUID(), type: 'FRIEND_OF', strength: 0.5, symmetric: true}]->(x)
+                CREATE (x)-[:TIE {id: randomUUID(), type: 'FRIEND_OF', strength: 0.5, symmetric: true}]->(b)""",
+                Map.of("from", from, "to", to, "gone", gone));
+        try {
+            // A caller that waits only for its own writes (an old position) cannot know the graph is behind.
+            JsonPath paths = paths(from, to, Map.of("consistentWith", 1));
+            assertEquals(List.of(), paths.getList("paths"));
+            JsonPath circles = given().queryParam("depth", 2).queryParam("consistentWith", 1)
+                    .when().get("/api/v1/contacts/" + from + "/circles").then().statusCode(200).extract().jsonPath();
+            assertFalse(circles.getList("rings.members.flatten().id").contains(gone), "the erased contact is shown");
+            assertFalse(circles.getList("rings.members.flatten().id").contains(to), "reached through the erased one");
+            assertFalse(circles.prettify().contains("Xenia"));
+        } finally {
+            probe.write("MATCH (x:Contact {id: $gone}) DETACH DELETE x", Map.of("gone", gone));
+        }
     }
 
     private static JsonPath paths(String from, String to, Map<String, Object> params) {

@@ -122,6 +122,11 @@ class SuggestionApiTest {
         assertFalse(proposed.contains(p.doNotContact()), "do-not-contact proposed");
         assertFalse(proposed.contains(p.throughEndedTie()), "known only through an ended tie, proposed");
         accept(p.patient(), p.doNotContact(), "{}").then().statusCode(422).body("type", containsString("do-not-contact"));
+        // Nor the other way round: a do-not-contact contact gets no suggestions, and is introduced to nobody.
+        JsonPath theirs = suggestions(p.doNotContact(), null);
+        assertEquals(List.of(), ids(theirs));
+        assertTrue(theirs.getList("notes", String.class).stream().anyMatch(n -> n.contains("not to be contacted")));
+        accept(p.doNotContact(), p.patient(), "{}").then().statusCode(422).body("type", containsString("do-not-contact"));
     }
 
     @Test
