@@ -222,6 +222,7 @@ public class ContactService {
     @Transactional
     public boolean erase(UUID id) {
         auditNotes.concerns(id);
+        erasures.excludeWritersOfErased();
         Contact contact = contacts.findById(id);
         if (contact == null) {
             if (!erasures.erased(id)) {

@@ -4,6 +4,7 @@ import health.circles.Sql;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -68,6 +69,25 @@ public class ErasureStore {
     /** The contacts erased at or after {@code since}. */
     public List<UUID> erasedSince(Instant since) {
         return Sql.query(dataSource, ERASED_SINCE, List.of(since), r -> r.getObject(1, UUID.class));
+    }
+
+    /**
+     * The first statement of an erasure's transaction: waits for the writers that took {@link #holdErasures} (an
+     * import batch, an analytics snapshot) to commit, and makes those that start now wait for this erasure to commit.
+     * So none of them checks the register before the erasure and writes the person after it (an import batch would
+     * create them anew under a new id). Erasures also take their turn one after another.
+     */
+    public void excludeWritersOfErased() {
+        Sql.update(dataSource, "LOCK TABLE contact_erasure IN SHARE ROW EXCLUSIVE MODE", List.of());
+    }
+
+    /**
+     * For a transaction that checks the register and then writes what an erasure would have removed: no erasure
+     * commits from here to this transaction's end (see {@link #excludeWritersOfErased}). Taken first, before any
+     * other lock, so that it never waits for an erasure while holding something the erasure needs.
+     */
+    public static void holdErasures(Connection c) throws SQLException {
+        Sql.execute(c, "LOCK TABLE contact_erasure IN SHARE MODE", List.of());
     }
 
     /** Records an erasure; {@code externalIdMac} is the hex fingerprint of its external id, or null. */

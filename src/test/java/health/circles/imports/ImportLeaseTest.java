@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
+import health.circles.TestTokens;
 import health.circles.synthetic.SyntheticNetwork;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +20,8 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,27 @@ class ImportLeaseTest {
         assertEquals(counts[1], count("SELECT count(*) FROM tie WHERE external_id LIKE 'lease-%'"));
         assertEquals(2, count("SELECT jsonb_array_length(lease_history) FROM import_job WHERE id = '" + id + "'"),
                 "the two claims by a runner are recorded (the simulated replica wrote none)");
+    }
+
+    @Test
+    void anErasureWaitsForTheImportBatchInFlight() throws Exception {
+        // A batch looks at the erasure register, then loads and writes contacts: an erasure committing in between
+        // would be missed, and the person written anew under a new id. So an erasure waits for the batch.
+        UUID bystander = health.circles.Fixtures.contact().patient().create().uuid();
+        pause = new ImportRunner.Pause(1);
+        runner.pause(pause);
+        String location = ImportApiTest.start(Networks.ndjson(Networks.spec("erase-wait-", 60, 30)),
+                "application/x-ndjson", "?batchSize=30");
+        assertTrue(pause.reached.await(30, TimeUnit.SECONDS), "batch 1 reached its checkpoint");
+        CompletableFuture<Integer> erasure = CompletableFuture.supplyAsync(() -> TestTokens.as("admin")
+                .when().post("/api/v1/contacts/" + bystander + "/erasure").then().extract().statusCode());
+        assertThrows(TimeoutException.class, () -> erasure.get(3, TimeUnit.SECONDS),
+                "the erasure committed while an import batch was in flight");
+        pause.released.countDown();
+        runner.pause(null);
+        assertEquals(204, erasure.get(30, TimeUnit.SECONDS));
+        assertEquals("SUCCEEDED", ImportApiTest.awaitFinished(location).getString("state"));
+        assertEquals(0, count("SELECT count(*) FROM contact WHERE id = '" + bystander + "'"));
     }
 
     private boolean runnerHolds(UUID id, long token) {
