@@ -9,6 +9,11 @@ final class CommunityIds {
     }
 
     static long parse(String value) {
+        return parse("id", value);
+    }
+
+    /** A community id given as {@code field}: a 400 naming it unless a positive integer. */
+    static long parse(String field, String value) {
         try {
             long id = Long.parseLong(value.strip());
             if (id < 1) {
@@ -16,7 +21,7 @@ final class CommunityIds {
             }
             return id;
         } catch (RuntimeException e) {
-            throw InvalidInput.field("id", "is not a community id (a positive integer)");
+            throw InvalidInput.field(field, "is not a community id (a positive integer)");
         }
     }
 }

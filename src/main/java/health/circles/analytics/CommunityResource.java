@@ -51,17 +51,13 @@ public class CommunityResource {
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.OUTREACH, Roles.CLINICIAN})
     @Operation(operationId = "listCommunities", summary = "Communities of one level, largest first")
     public Page<InsightViews.Community> list(
-            @Parameter(description = "0 (default) is the coarsest level") @QueryParam("level") Integer level,
-            @Parameter(description = "Smallest size listed, default 2 (leaves out isolated contacts)") @QueryParam("minSize") Integer minSize,
+            @Parameter(description = "0 (default) is the coarsest level, up to 50", schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "50")) @QueryParam("level") String level,
+            @Parameter(description = "Smallest size listed, default 2 (leaves out isolated contacts)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("minSize") String minSize,
             @Parameter(description = "1 to 200, default 50") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
-        if (level != null && (level < 0 || level > 50)) {
-            throw InvalidInput.field("level", "must be between 0 and 50");
-        }
-        if (minSize != null && minSize < 1) {
-            throw InvalidInput.field("minSize", "must be at least 1");
-        }
-        return insights.communities(level == null ? 0 : level, minSize == null ? 2 : minSize, cursor,
+        // Taken as text: JAX-RS would answer a parameter it cannot convert with 404.
+        return insights.communities(QueryParams.wholeNumber("level", level, 0, 50, 0),
+                QueryParams.wholeNumber("minSize", minSize, 1, Integer.MAX_VALUE, 2), cursor,
                 QueryParams.limit(limit, 50, 200));
     }
 

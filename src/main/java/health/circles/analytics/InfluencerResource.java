@@ -49,13 +49,14 @@ public class InfluencerResource {
     public Page<InsightViews.Influencer> list(
             @Parameter(description = "pagerank (default), betweenness, degree or strength", schema = @Schema(type = SchemaType.STRING, enumeration = {"pagerank", "betweenness", "degree", "strength"})) @QueryParam("metric") String metric,
             @Parameter(description = "Contact kind", schema = @Schema(implementation = ContactKind.class)) @QueryParam("kind") String kind,
-            @Parameter(description = "Community id (primary members)") @QueryParam("community") Long community,
+            @Parameter(description = "Community id (primary members)", schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1")) @QueryParam("community") String community,
             @Parameter(description = "One contact's id: its rank and explanation only", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contact") String contact,
             @Parameter(description = "1 to 200, default 20") @QueryParam("limit") String limit,
             @Parameter(description = "Cursor from the previous page") @QueryParam("cursor") String cursor) {
         Metric m = QueryParams.enumValue("metric", metric, Metric.class);
         ContactKind k = QueryParams.enumValue("kind", kind, ContactKind.class);
-        return insights.influencers(m == null ? Metric.PAGERANK : m, k == null ? null : k.name(), community,
+        return insights.influencers(m == null ? Metric.PAGERANK : m, k == null ? null : k.name(),
+                community == null || community.isBlank() ? null : CommunityIds.parse("community", community),
                 contact == null || contact.isBlank() ? null : Ids.parse("contact", contact), cursor,
                 QueryParams.limit(limit, 20, 200));
     }

@@ -8,6 +8,7 @@ import health.circles.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import health.circles.web.Ids;
 import health.circles.web.Problem;
+import health.circles.web.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -122,25 +123,19 @@ public class MapResource {
             headers = @Header(name = "Content-Disposition", ref = "Content-Disposition"))
     @APIResponse(responseCode = "404", description = "The contact is not in the graph")
     public Response contact(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id,
-                            @Parameter(description = "1 to 3, default 1") @QueryParam("depth") Integer depth,
+                            @Parameter(description = "1 to 3, default 1", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3")) @QueryParam("depth") String depth,
                             @Parameter(description = "json, graphml or gexf; overrides Accept", schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "graphml", "gexf"})) @QueryParam("format") String format,
                             @Parameter(description = TYPES) @QueryParam("types") String types,
                             @Parameter(description = MIN_STRENGTH) @QueryParam("minStrength") String minStrength,
                             @Context HttpHeaders headers) {
         java.util.UUID contact = Ids.parse("id", id);
         TieFilter filter = TieFilter.parse(types, minStrength, this.types);
-        return render(maps.contact(contact, depth == null ? 1 : depth, filter), format, headers, "contact-" + contact);
+        return render(maps.contact(contact, integer("depth", depth, 1, 1, 3), filter), format, headers,
+                "contact-" + contact);
     }
 
     private static boolean flag(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw InvalidInput.field(name, "must be true or false");
-        };
+        return Boolean.TRUE.equals(QueryParams.bool(name, value));
     }
 
     /** An integer parameter taken as text (JAX-RS would answer an unconvertible one with 404). */

@@ -188,9 +188,10 @@ public class ContactResource {
     @APIResponse(responseCode = "428", description = "No If-Match, or If-Match: *, on a delete; nothing written",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response delete(@Parameter(description = "The contact's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
-                           @Parameter(description = "true: erase the contact and all derived data, idempotently")
-                           @QueryParam("erase") Boolean erase) {
-        if (Boolean.TRUE.equals(erase)) {
+                           @Parameter(description = "true: erase the contact and all derived data, idempotently; "
+                                   + "true or false, anything else is a 400", schema = @Schema(type = SchemaType.BOOLEAN))
+                           @QueryParam("erase") String erase) {
+        if (Boolean.TRUE.equals(QueryParams.bool("erase", erase))) {
             contacts.erase(Ids.parse("id", id));
         } else {
             UUID contact = Ids.parse("id", id);

@@ -72,7 +72,8 @@ public class WebhookService {
     @Transactional
     public Page<WebhookView> list(String cursor, int limit) {
         Caller caller = callers.current();
-        UUID after = cursor == null ? null : Cursor.decode(cursor).id();
+        Cursor from = Cursor.decode(cursor); // null for none, or a blank one
+        UUID after = from == null ? null : from.id();
         List<WebhookStore.Subscription> rows = store.page(caller.has(Roles.ADMIN) ? null : caller.subject(), after,
                 limit + 1);
         boolean more = rows.size() > limit;
@@ -160,8 +161,8 @@ public class WebhookService {
     public Page<DeliveryView> deliveries(UUID id, String cursor, int limit) {
         owned(id, false);
         Long before = null;
-        if (cursor != null) {
-            Cursor c = Cursor.decode(cursor);
+        Cursor c = Cursor.decode(cursor); // null for none, or a blank one
+        if (c != null) {
             try {
                 before = Long.parseLong(c.key());
             } catch (NumberFormatException e) {

@@ -31,7 +31,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -291,15 +290,8 @@ public class GroupResource {
                 .header(POSITION_HEADER, written.position()).build();
     }
 
-    /** "true" or "false", any case; absent means no filter. Anything else is a 400, not a silent false. */
+    /** "true" or "false", any case; absent means no filter. */
     static Boolean active(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw InvalidInput.field("active", "must be true or false");
-        };
+        return QueryParams.bool("active", value);
     }
 }

@@ -94,8 +94,9 @@ public class ImportResource {
     public Response start(InputStream body,
                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                           @Parameter(description = "CSV only: contact, tie or touchpoint", schema = @Schema(type = SchemaType.STRING, enumeration = {"contact", "tie", "touchpoint"})) @QueryParam("type") String type,
-                          @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)")
-                          @QueryParam("batchSize") Integer batchSize,
+                          @Parameter(description = "Rows per transaction, 1..50000 (default circles.imports.batch-size)",
+                                  schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "50000"))
+                          @QueryParam("batchSize") String batchSize,
                           @Parameter(description = "Makes a retried upload safe: the same key and file within 24 h "
                                   + "answer the first job again (Idempotent-Replayed: true) instead of queueing a "
                                   + "second one; the same key with another file is a 422")
@@ -105,7 +106,8 @@ public class ImportResource {
         ImportFormat format = media.startsWith("text/csv") ? ImportFormat.CSV
                 : media.startsWith(FHIR_NDJSON) ? ImportFormat.FHIR_NDJSON : ImportFormat.NDJSON;
         ImportService.Upload upload = imports.receive(body, format, type == null || type.isBlank() ? null : type.strip(),
-                batchSize);
+                batchSize == null || batchSize.isBlank() ? null : QueryParams.wholeNumber("batchSize", batchSize, 1,
+                        50_000, 0));
         if (idempotencyKey == null) {
             return accepted(imports.queue(upload), uri);
         }

@@ -1,6 +1,5 @@
 package health.circles.security;
 
-import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -16,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -69,13 +67,6 @@ public class EmergencyAccessReviewResource {
     }
 
     private static Boolean bool(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw InvalidInput.field(field, "must be true or false");
-        };
+        return QueryParams.bool(field, value);
     }
 }

@@ -84,6 +84,21 @@ public final class QueryParams {
         return instant;
     }
 
+    /**
+     * "true" or "false", any case; null when not given. Anything else is a 400 naming the parameter, never a silent
+     * false (JAX-RS' own Boolean reads "1" or "yes" as false).
+     */
+    public static Boolean bool(String param, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw health.circles.failure.InvalidInput.field(param, "must be true or false");
+        };
+    }
+
     /** A whole number from {@code min} to {@code max}, {@code absent} when not given; else a 400 naming it. */
     public static int wholeNumber(String param, String value, int min, int max, int absent) {
         if (value == null || value.isBlank()) {

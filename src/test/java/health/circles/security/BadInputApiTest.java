@@ -147,6 +147,25 @@ class BadInputApiTest {
                 .body("errors[0].field", equalTo("from"));
     }
 
+    @Test
+    void typedQueryParametersAreA400NamingThemNeverA404OrASilentDefault() {
+        UUID someone = contact().patient().named("Typed", "Params").create().uuid();
+        refused(as("admin").queryParam("depth", "two").when().get("/api/v1/maps/contacts/" + someone).then(), "depth");
+        refused(as("admin").queryParam("level", "abc").when().get("/api/v1/communities").then(), "level");
+        refused(as("admin").queryParam("minSize", "99999999999").when().get("/api/v1/communities").then(), "minSize");
+        refused(as("admin").queryParam("community", "x").when().get("/api/v1/influencers").then(), "community");
+        refused(as("admin").contentType("application/x-ndjson").body("{}".getBytes(StandardCharsets.UTF_8))
+                .queryParam("batchSize", "ten").when().post("/api/v1/imports").then(), "batchSize");
+        // "erase=1" is not "erase=true": read as false it would delete the contact without erasing it, after which
+        // it could no longer be erased.
+        refused(as("admin").header("If-Match", "\"0\"").queryParam("erase", "1")
+                .when().delete("/api/v1/contacts/" + someone).then(), "erase");
+        as("admin").when().get("/api/v1/contacts/" + someone).then().statusCode(200);
+        // A blank cursor is no cursor, on every listing.
+        as("admin").queryParam("cursor", "").when().get("/api/v1/webhooks").then().statusCode(200);
+        as("admin").queryParam("cursor", " ").when().get("/api/v1/webhooks").then().statusCode(200);
+    }
+
     private static ValidatableResponse post(String path, String json) {
         return as("admin").contentType(ContentType.JSON).body(json.getBytes(StandardCharsets.UTF_8))
                 .when().post(path).then();
