@@ -12,7 +12,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -151,13 +150,16 @@ public class ImportErasure {
         boolean changed = false;
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16);
+        try (LfLines in = new LfLines(new InputStreamReader(Files.newInputStream(file), decoder));
              BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
                      StandardCharsets.UTF_8), 1 << 16)) {
             List<String> header = null;
-            String line;
-            while ((line = in.readLine()) != null) {
-                String kept = line;
+            String raw;
+            while ((raw = in.next()) != null) {
+                // The importer ends a row at a line feed only: a carriage return elsewhere is part of its row (JSON
+                // whitespace), so the rows are cut here the same way, and a CRLF ending is written back as it was.
+                String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+                String kept = raw;
                 if (csv && header == null) {
                     header = csvCells(line.replace("\uFEFF", ""));
                 } else if (!line.isBlank() && names(csv ? csvIds(header, line) : ndjsonIds(line), erased)) {
@@ -165,7 +167,9 @@ public class ImportErasure {
                     changed = true;
                 }
                 out.write(kept);
-                out.write('\n');
+                if (in.endedWithLineFeed()) {
+                    out.write('\n');
+                }
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -177,6 +181,59 @@ public class ImportErasure {
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
+    }
+
+    /** The lines of a text, each ended by a line feed only (which is left out), or by the end of the text. */
+    static final class LfLines implements AutoCloseable {
+
+        private final java.io.Reader in;
+        private final char[] buffer = new char[1 << 16];
+        private int at;
+        private int end;
+        private boolean lineFeed;
+
+        LfLines(java.io.Reader in) {
+            this.in = in;
+        }
+
+        /** The next line without its line feed; null at the end of the text. */
+        String next() throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (at == end) {
+                    end = in.read(buffer);
+                    at = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        lineFeed = false;
+                        return line == null ? null : line.toString();
+                    }
+                }
+                int start = at;
+                while (at < end && buffer[at] != '\n') {
+                    at++;
+                }
+                if (line == null) {
+                    line = new StringBuilder(Math.max(16, at - start));
+                }
+                line.append(buffer, start, at - start);
+                if (at < end) {
+                    at++; // the line feed
+                    lineFeed = true;
+                    return line.toString();
+                }
+            }
+        }
+
+        /** Whether the line {@link #next} returned last was ended by a line feed (the last one may not be). */
+        boolean endedWithLineFeed() {
+            return lineFeed;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private boolean names(List<String> ids, Set<String> erased) {
