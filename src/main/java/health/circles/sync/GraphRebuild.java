@@ -71,9 +71,10 @@ public class GraphRebuild {
         long started = System.nanoTime();
         try {
             lock.holding(() -> {
+                rebuilds.beat(id); // after waiting for the relay's lock
                 schema.ensure();
                 rebuilds.sized(id, projections.sources().stream().mapToLong(GraphSource::count).sum());
-                wipe();
+                wipe(id);
                 load(id);
                 return null;
             });
@@ -84,13 +85,14 @@ public class GraphRebuild {
             try {
                 rebuilds.failed(id, String.valueOf(e.getMessage()));
             } catch (IllegalStateException ignored) {
-                // PostgreSQL is gone too; the row stays RUNNING until an operator looks.
+                // PostgreSQL is gone too; the row stays RUNNING, and the next start ends it once it has not beaten
+                // for RebuildStore.ABANDONED_AFTER.
             }
         }
     }
 
     /** Empties the graph, relationships before the nodes they join, a slice per transaction. */
-    private void wipe() {
+    private void wipe(UUID id) {
         try (Session session = driver.session()) {
             List<GraphSource> sources = projections.sources();
             for (int i = sources.size() - 1; i >= 0; i--) {
@@ -98,6 +100,7 @@ public class GraphRebuild {
                 long removed;
                 do {
                     removed = session.executeWrite(tx -> source.deleteSome(tx, WIPE_SLICE));
+                    rebuilds.beat(id);
                 } while (removed > 0);
             }
         }

@@ -4,6 +4,7 @@ import health.circles.Sql;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,13 +19,33 @@ class RebuildStore {
             INSERT INTO graph_rebuild (id, state)
             SELECT ?, 'RUNNING' WHERE NOT EXISTS (SELECT 1 FROM graph_rebuild WHERE state = 'RUNNING')""";
 
+    /**
+     * Ends the RUNNING rows that have not beaten for {@link #ABANDONED_AFTER}: the process running them is gone (a
+     * running rebuild beats at every slice and batch, which take seconds).
+     */
+    private static final String ABANDON = """
+            UPDATE graph_rebuild SET state = 'FAILED', finished_at = now(),
+                   error = 'abandoned: no progress since ' || heartbeat_at || ' (the process running it stopped); the '
+                           || 'graph may be partly empty until a rebuild succeeds'
+            WHERE state = 'RUNNING' AND heartbeat_at < now() - CAST(? AS interval)""";
+
+    private static final String BEAT = "UPDATE graph_rebuild SET heartbeat_at = now() WHERE id = ?";
+
+    /** The latest rebuild, by start. */
+    private static final String LATEST = """
+            SELECT id, state, error FROM graph_rebuild ORDER BY started_at DESC LIMIT 1""";
+
+    /** A running rebuild beats far more often than this; one silent for so long was abandoned by its process. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+
     private static final String GET = """
             SELECT state, total, done, error, started_at, finished_at FROM graph_rebuild WHERE id = ?""";
 
     /** The size of the job: every row of every source of the graph, counted by their owners. */
     private static final String SIZE = "UPDATE graph_rebuild SET total = ? WHERE id = ?";
 
-    private static final String PROGRESS = "UPDATE graph_rebuild SET done = done + ? WHERE id = ?";
+    private static final String PROGRESS = """
+            UPDATE graph_rebuild SET done = done + ?, heartbeat_at = now() WHERE id = ?""";
 
     private static final String SUCCEEDED = "UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ?";
 
@@ -40,9 +61,25 @@ class RebuildStore {
     record Row(String state, long total, long done, String error, Instant startedAt, Instant finishedAt) {
     }
 
-    /** Whether the rebuild could start: false while another one runs. */
+    /** Whether the rebuild could start: false while another one runs (one abandoned by its process does not count). */
     boolean start(UUID id) {
+        Sql.update(dataSource, ABANDON, List.of(ABANDONED_AFTER.toSeconds() + " seconds"));
         return Sql.update(dataSource, START, List.of(id)) > 0;
+    }
+
+    /** The running rebuild is alive. */
+    void beat(UUID id) {
+        Sql.update(dataSource, BEAT, List.of(id));
+    }
+
+    /** The latest rebuild's id, state and error, if there was any. */
+    Optional<Latest> latest() {
+        return Sql.query(dataSource, LATEST, List.of(), r -> new Latest(r.getObject(1, UUID.class), r.getString(2),
+                r.getString(3))).stream().findFirst();
+    }
+
+    /** The latest rebuild, as the sync status reads it. */
+    record Latest(UUID id, String state, String error) {
     }
 
     Optional<Row> get(UUID id) {

@@ -110,6 +110,41 @@ class ReconcileApiTest {
     }
 
     @Test
+    void aRebuildWhoseProcessDiedIsEndedByTheNextAndTheStatusSaysSoMeanwhile() throws Exception {
+        java.util.UUID dead = java.util.UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO graph_rebuild (id, state, started_at, heartbeat_at)
+                VALUES (?, 'RUNNING', now() - interval '2 hours', now() - interval '1 hour')""")) {
+            s.setObject(1, dead);
+            s.executeUpdate();
+        }
+        String location = given().post("/api/v1/admin/sync/rebuild").then().statusCode(202)
+                .extract().header("Location");
+        given().get("/api/v1/admin/sync/rebuild/" + dead).then().statusCode(200).body("state", equalTo("FAILED"))
+                .body("error", org.hamcrest.Matchers.startsWith("abandoned"));
+        await("rebuild to finish").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !given().get(location).then().extract().jsonPath().getString("state").equals("RUNNING"));
+        given().get(location).then().body("state", equalTo("SUCCEEDED"));
+        // A failed latest rebuild leaves the graph in doubt: DEGRADED, naming it, until another succeeds.
+        java.util.UUID failed = java.util.UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO graph_rebuild (id, state, error, started_at, finished_at)
+                VALUES (?, 'FAILED', 'Neo4j went away', now() + interval '1 second', now() + interval '1 second')""")) {
+            s.setObject(1, failed);
+            s.executeUpdate();
+        }
+        given().get("/api/v1/admin/sync").then().statusCode(200).body("state", equalTo("DEGRADED"))
+                .body("lastError", org.hamcrest.Matchers.containsString(failed.toString()));
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE graph_rebuild SET started_at = now() - interval '1 day' WHERE id = ?")) {
+            s.setObject(1, failed);
+            s.executeUpdate();
+        }
+        given().get("/api/v1/admin/sync").then().statusCode(200)
+                .body("lastError", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("graph rebuild")));
+    }
+
+    @Test
     void rebuildReloadsTheGraphFromPostgresWithProgress() throws Exception {
         load("reb-");
         damage("reb-");
