@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,13 @@ public class WebhookDeliverer {
     private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
     /** Events one subscription gets per round, so that a backlog of one does not starve the others. */
     private static final int PER_ROUND = 100;
+
+    /**
+     * How long one owner's subscriptions may take of a round, together: deliveries go one at a time, so an owner
+     * whose targets answer slowly (up to the request timeout each) would otherwise hold every other owner's events
+     * for as long as their many subscriptions take. Their subscriptions go on at the next round.
+     */
+    static final Duration OWNER_BUDGET = Duration.ofSeconds(10);
     private static final int MAX_ERROR = 500;
 
     private final AgroalDataSource dataSource;
@@ -138,16 +146,24 @@ public class WebhookDeliverer {
                 boolean progress;
                 do {
                     progress = false;
+                    Map<String, Long> spent = new HashMap<>(); // nanoseconds of this round, by owner
                     for (WebhookStore.Subscription s : store.due(clock.instant())) {
                         if (worker.stopping()) {
                             return;
                         }
+                        long budget = OWNER_BUDGET.toNanos() - spent.getOrDefault(s.ownerSubject(), 0L);
+                        if (budget <= 0) {
+                            progress = true; // their turn comes again in the next round
+                            continue;
+                        }
+                        long started = System.nanoTime();
                         try {
-                            progress |= deliverSome(s);
+                            progress |= deliverSome(s, started + budget);
                         } catch (RuntimeException e) {
                             // One subscription's trouble (its row changed, a store hiccup) must not stop the others.
                             LOG.warnf("Webhook %s: delivery round failed: %s", s.id(), e.getMessage());
                         }
+                        spent.merge(s.ownerSubject(), System.nanoTime() - started, Long::sum);
                     }
                 } while (progress && !worker.stopping());
             } finally {
@@ -158,13 +174,16 @@ public class WebhookDeliverer {
         }
     }
 
-    /** Delivers a subscription's next events in order until one fails or none is left; whether any went. */
-    private boolean deliverSome(WebhookStore.Subscription s) {
+    /**
+     * Delivers a subscription's next events in order until one fails, none is left, or its owner's time in this round
+     * runs out at {@code deadline} ({@link System#nanoTime()}); whether any went.
+     */
+    private boolean deliverSome(WebhookStore.Subscription s, long deadline) {
         String[] types = TypeFilter.resolve(s.types(), s.ownerRoles(), false);
         long from = s.deliveredThrough();
         int failures = s.failures();
         boolean any = false;
-        for (int i = 0; i < PER_ROUND; i++) {
+        for (int i = 0; i < PER_ROUND && (i == 0 || System.nanoTime() < deadline); i++) {
             long last = events.state().lastPosition();
             List<EventStore.Stored> next = types.length == 0 ? List.of() : events.after(from, types, 1);
             if (next.isEmpty()) {
