@@ -15,6 +15,7 @@ import health.circles.failure.NotFound;
 import health.circles.failure.RuleRefused;
 import health.circles.failure.StaleVersion;
 import health.circles.security.AuditNotes;
+import health.circles.security.Callers;
 import health.circles.security.Disclosure;
 import health.circles.sync.Outbox;
 import health.circles.web.Cursor;
@@ -68,8 +69,9 @@ public class GroupService {
 
     GroupService(GroupStore groups, MembershipStore memberships, ContactDirectory contacts, ContactService contactViews,
                  Outbox outbox, Disclosure disclosure, AuditNotes auditNotes, Validator validator, ObjectMapper json,
-                 ChangeEvents events) {
+                 ChangeEvents events, Callers callers) {
         this.events = events;
+        this.callers = callers;
         this.groups = groups;
         this.memberships = memberships;
         this.contacts = contacts;
@@ -82,6 +84,7 @@ public class GroupService {
     }
 
     private final ChangeEvents events;
+    private final Callers callers;
 
     /** A group as written, with the outbox position at which the graph will have seen it. */
     public record Written(GroupView group, long position) {
@@ -139,8 +142,11 @@ public class GroupService {
 
     @Transactional
     public Page<GroupView> list(GroupKind kind, String q, UUID member, Instant updatedSince, Cursor after, int limit) {
-        if (member != null && contacts.find(member).isEmpty()) {
-            throw InvalidInput.field("memberId", "no such contact");
+        if (member != null) {
+            auditNotes.concerns(member); // the answer says which groups this contact belongs to
+            if (contacts.find(member).isEmpty()) {
+                throw InvalidInput.field("memberId", "no such contact");
+            }
         }
         List<ContactGroup> found = groups.page(kind, q, member, updatedSince, today(), after == null ? null : after.id(),
                 limit + 1);
@@ -150,10 +156,14 @@ public class GroupService {
         return new Page<>(views(page), next);
     }
 
-    /** The group whose externalId is exactly {@code externalId}: a page of 0 or 1 item. */
+    /**
+     * The group whose externalId is exactly {@code externalId}: a page of 0 or 1 item, and 0 for a caller who would see
+     * it limited. That view hides the external id, so the lookup must not tie one to a group either.
+     */
     @Transactional
     public Page<GroupView> byExternalId(String externalId) {
-        return new Page<>(views(groups.find("externalId", externalId).firstResultOptional().stream().toList()), null);
+        return new Page<>(views(groups.find("externalId", externalId).firstResultOptional().stream().toList())
+                .stream().filter(v -> v.externalId() != null).toList(), null);
     }
 
     /**
@@ -271,6 +281,7 @@ public class GroupService {
             });
         }
         Membership m = membership(g, null, in, contact.kind(), now());
+        m.addedBy = callers.current().subject();
         memberships.persist(m);
         return written(g, m, EventTypes.GROUP_MEMBER_ADDED, List.of());
     }
@@ -419,6 +430,12 @@ public class GroupService {
         if (externalId != null) {
             groups.find("externalId", externalId).firstResultOptional()
                     .filter(holder -> !holder.id.equals(self)).ifPresent(holder -> {
+                        // Named only to a caller who sees the holder whole: the limited view hides the external id.
+                        if (view(holder).externalId() == null) {
+                            throw new Conflict("duplicate-external-id", "Conflict", "Another group already has "
+                                    + "externalId " + externalId, List.of(new Conflict.FieldError("externalId",
+                                    "held by another group")));
+                        }
                         throw new Conflict("duplicate-external-id", "Conflict", "Group " + holder.id
                                 + " already has externalId " + externalId + " (/api/v1/groups/" + holder.id + ")",
                                 List.of(new Conflict.FieldError("externalId", "held by /api/v1/groups/" + holder.id)));
@@ -445,9 +462,22 @@ public class GroupService {
     }
 
     private List<GroupView> views(List<ContactGroup> page) {
-        Map<UUID, List<UUID>> members = memberships.activeMembersOf(page.stream().map(g -> g.id).toList(), today());
-        return disclosure.disclosed(page.stream().map(g -> GroupView.of(g, members.getOrDefault(g.id, List.of())))
-                .toList());
+        Map<UUID, List<MembershipStore.Active>> members = memberships.activeMembers(page.stream().map(g -> g.id)
+                .toList(), today());
+        return disclosure.disclosed(page.stream().map(g -> {
+            List<MembershipStore.Active> current = members.getOrDefault(g.id, List.of());
+            return GroupView.of(g, current.stream().map(MembershipStore.Active::contact).toList(), disclosers(current));
+        }).toList());
+    }
+
+    /**
+     * The current members through whom the caller may see a group whole: not those the caller added to it (nor, in
+     * {@link GroupView#ownContactDiscloses}, their own contact). Adding a patient one treats to a group is a
+     * clinician's to do; it must not open the group to them.
+     */
+    private List<UUID> disclosers(List<MembershipStore.Active> current) {
+        String subject = callers.current().subject();
+        return current.stream().filter(m -> !subject.equals(m.addedBy())).map(MembershipStore.Active::contact).toList();
     }
 
     private GroupView view(ContactGroup g) {
@@ -460,7 +490,7 @@ public class GroupService {
      */
     private void requireWholeGroup(ContactGroup g) {
         List<UUID> current = disclosure.besidesOwnContact(
-                memberships.activeMembersOf(List.of(g.id), today()).getOrDefault(g.id, List.of()));
+                disclosers(memberships.activeMembers(List.of(g.id), today()).getOrDefault(g.id, List.of())));
         if (!current.isEmpty()) {
             disclosure.requireWhole("Group", g.id, current.toArray(UUID[]::new));
         }

@@ -24,6 +24,7 @@ public record GroupView(
         Instant updatedAt,
         long version,
         @JsonIgnore List<UUID> members,
+        @JsonIgnore List<UUID> disclosers,
         @JsonIgnore Set<UUID> concerns) implements AuditedRecord, Disclosable<GroupView> {
 
     @Override
@@ -43,13 +44,16 @@ public record GroupView(
     /** The same view, naming {@code contacts} in its audit row. */
     GroupView concerning(Set<UUID> contacts) {
         return new GroupView(id, kind, name, description, externalId, managingOrganization, memberCount, createdAt,
-                updatedAt, version, members, Set.copyOf(contacts));
+                updatedAt, version, members, disclosers, Set.copyOf(contacts));
     }
 
-    /** Whole for whoever sees a current member whole: the description may say why the group exists. */
+    /**
+     * Whole for whoever sees a current member whole (the description may say why the group exists), among the members
+     * the caller did not add to it themselves.
+     */
     @Override
     public List<UUID> disclosedBy() {
-        return members;
+        return disclosers;
     }
 
     /** A clinician adds their own contact to any group; that shows them nothing of it. */
@@ -61,12 +65,14 @@ public record GroupView(
     @Override
     public GroupView limited() {
         return new GroupView(id, kind, name, null, null, managingOrganization, memberCount, createdAt, updatedAt,
-                version, members, concerns);
+                version, members, disclosers, concerns);
     }
 
-    static GroupView of(ContactGroup g, List<UUID> members) {
+    /** The group with its current members, and those of them whose records, seen whole, show it whole. */
+    static GroupView of(ContactGroup g, List<UUID> members, List<UUID> disclosers) {
         return new GroupView(g.id, g.kind, g.name, g.description, g.externalId, g.managingOrganization,
-                members.size(), g.createdAt, g.updatedAt, g.version, List.copyOf(members), Set.of());
+                members.size(), g.createdAt, g.updatedAt, g.version, List.copyOf(members), List.copyOf(disclosers),
+                Set.of());
     }
 
     /** The group as other records name it. */

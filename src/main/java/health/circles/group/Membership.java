@@ -33,6 +33,10 @@ public class Membership {
     @Column(nullable = false)
     public boolean erased;
 
+    /** The subject who added this member to the existing group; null for the members it was created with. */
+    @Column(name = "added_by")
+    public String addedBy;
+
     @Column(nullable = false)
     public Instant createdAt;
 

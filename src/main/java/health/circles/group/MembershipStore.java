@@ -39,7 +39,7 @@ public class MembershipStore implements PanacheRepositoryBase<Membership, UUID> 
 
     /** The active member ids of each group of {@code ids}. */
     private static final String ACTIVE_MEMBERS_OF = """
-            SELECT group_id, contact_id FROM group_membership
+            SELECT group_id, contact_id, added_by FROM group_membership
             WHERE group_id = ANY(?::uuid[]) AND contact_id IS NOT NULL AND coalesce(until, 'infinity'::date) > ?""";
 
     private final AgroalDataSource dataSource;
@@ -84,12 +84,23 @@ public class MembershipStore implements PanacheRepositoryBase<Membership, UUID> 
     /** Active member ids per group, for the groups of {@code groups}. */
     Map<UUID, List<UUID>> activeMembersOf(Collection<UUID> groups, LocalDate today) {
         Map<UUID, List<UUID>> members = new HashMap<>();
+        activeMembers(groups, today).forEach((g, list) -> members.put(g, list.stream().map(Active::contact).toList()));
+        return members;
+    }
+
+    /** A current member, and who added them to the existing group (null: a member the group was created with). */
+    record Active(UUID contact, String addedBy) {
+    }
+
+    /** Active members per group, with who added them, for the groups of {@code groups}. */
+    Map<UUID, List<Active>> activeMembers(Collection<UUID> groups, LocalDate today) {
+        Map<UUID, List<Active>> members = new HashMap<>();
         if (groups.isEmpty()) {
             return members;
         }
         Sql.query(dataSource, ACTIVE_MEMBERS_OF, List.of(groups.toArray(new UUID[0]), today), r -> {
             members.computeIfAbsent(r.getObject(1, UUID.class), k -> new java.util.ArrayList<>())
-                    .add(r.getObject(2, UUID.class));
+                    .add(new Active(r.getObject(2, UUID.class), r.getString(3)));
             return null;
         });
         return members;

@@ -26,9 +26,10 @@ final class AuditEvents {
 
     /**
      * The one row of a call. A listing's row names every record it showed, in order, and the union of their contacts
-     * (and the path's contact), as FHIR's AuditEvent keeps one event with one entity per record; its resource id is
-     * the record's when it showed exactly one. A call that carries no records (one that failed, a write without a
-     * body, an empty listing) names what its path, its Location or its notes say.
+     * (and the path's contact, and the contacts the service noted: a listing filtered by a contact is about that
+     * contact), as FHIR's AuditEvent keeps one event with one entity per record; its resource id is the record's when
+     * it showed exactly one. A call that carries no records (one that failed, a write without a body, an empty
+     * listing) names what its path, its Location or its notes say.
      */
     static AuditLog.Event of(Call call) {
         Audited audited = call.audited();
@@ -59,6 +60,7 @@ final class AuditEvents {
         if (pathContact != null) {
             contacts.add(pathContact);
         }
+        contacts.addAll(call.noted()); // a contact the answer is about without being one of its records (a filter)
         boolean one = records.size() == 1;
         return new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
                 one ? ids.get(0) : null, listing(call.entity()) ? List.copyOf(ids) : null, List.copyOf(contacts),

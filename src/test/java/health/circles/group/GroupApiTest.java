@@ -132,6 +132,47 @@ class GroupApiTest {
     }
 
     @Test
+    void aClinicianAddingAPatientToAGroupOpensNothingOfItToThemButTheirOwnGroupIsTheirs() {
+        UUID doctor = contact().physician().named("Gus", "Adder").fullRecord().create().uuid();
+        String patient = contact().patient().create().id();
+        String stranger = contact().patient().create().id();
+        Fixtures.tie(doctor, patient).type("TREATS").create();
+        String external = "hh-" + UUID.randomUUID();
+        String id = group("HOUSEHOLD").named("Strangers " + UUID.randomUUID()).set("description", "Their story")
+                .set("externalId", external).member(stranger, null).create().id();
+        String path = "/api/v1/groups/" + id;
+        String me = "dr-adder-" + UUID.randomUUID();
+        // Adding a patient one treats to a group is a clinician's to do...
+        asClinician(me, doctor).contentType(ContentType.JSON).body(Map.of("contactId", patient))
+                .when().post(path + "/members").then().statusCode(201);
+        // ...and opens nothing of it to them: that member counts for everyone but whoever added them.
+        asClinician(me, doctor).when().get(path).then().statusCode(200).body("memberCount", equalTo(2))
+                .body("description", nullValue()).body("externalId", nullValue());
+        asClinician(me, doctor).contentType("application/merge-patch+json").header("If-Match", "\"0\"")
+                .body("{\"description\":\"Rewritten\"}").when().patch(path).then().statusCode(404);
+        asClinician("dr-other-" + UUID.randomUUID(), doctor).when().get(path).then().statusCode(200)
+                .body("description", equalTo("Their story"));
+        // Nor does the external id find the group for those who see it limited; a clash names no holder to them.
+        for (String role : new String[] {"outreach", "analyst"}) {
+            as(role).queryParam("externalId", external).when().get("/api/v1/groups").then().statusCode(200)
+                    .body("items", hasSize(0));
+        }
+        asClinician(me, doctor).contentType(ContentType.JSON)
+                .body(Map.of("kind", "HOUSEHOLD", "name", "Clash " + UUID.randomUUID(), "externalId", external))
+                .when().post("/api/v1/groups").then().statusCode(409)
+                .body("detail", not(containsString(id))).body("errors[0].reason", equalTo("held by another group"));
+        given().queryParam("externalId", external).when().get("/api/v1/groups").then().statusCode(200)
+                .body("items.id", equalTo(List.of(id)));
+        // A group the clinician makes with their patient is theirs to read and change.
+        String mine = asClinician(me, doctor).contentType(ContentType.JSON).body(Map.of("kind", "CARE_TEAM", "name",
+                        "Mine " + UUID.randomUUID(), "description", "Diabetes follow-up",
+                        "members", List.of(Map.of("contactId", patient))))
+                .when().post("/api/v1/groups").then().statusCode(201).extract().path("id");
+        asClinician(me, doctor).when().get("/api/v1/groups/" + mine).then().statusCode(200)
+                .body("description", equalTo("Diabetes follow-up"));
+    }
+
+    @Test
     void patchNeedsTheCurrentVersionAndKeepsTheKindOnceThereAreMembers() {
         String member = contact().patient().create().id();
         String id = group("HOUSEHOLD").member(member, null).create().id();

@@ -42,6 +42,8 @@ class GroupAuditApiTest {
                                 Map.of("contactId", b.toString(), "role", "child"))))
                 .when().post("/api/v1/groups").then().statusCode(201).extract().path("id");
         as(me, "analyst").when().get("/api/v1/groups/" + group).then().statusCode(200);
+        // Which groups a contact belongs to is about that contact: the row names them.
+        as(me, "analyst").queryParam("memberId", a.toString()).when().get("/api/v1/groups").then().statusCode(200);
         List<Map<String, Object>> shown = as(me, "outreach").when().get("/api/v1/groups/" + group + "/members")
                 .then().statusCode(200).extract().jsonPath().getList("items");
         String added = as(me, "clinician").contentType(ContentType.JSON).body(Map.of("contactId", c.toString()))
@@ -62,6 +64,7 @@ class GroupAuditApiTest {
         assertEquals(List.of(
                 row("create", "group", group, Set.of(a, b), "POST", 201),
                 row("read", "group", group, Set.of(), "GET", 200),
+                AuditRows.listing("list", "group", List.of(group), Set.of(a), "GET", 200),
                 AuditRows.listing("list", "group-member", List.of(first, second),
                         Set.of(contactOf.get(first), contactOf.get(second)), "GET", 200),
                 row("create", "group-member", group, Set.of(c), "POST", 404),
