@@ -64,6 +64,14 @@ public interface AnalyticsConfig {
         @WithDefault("200")
         int samplingSize();
 
+        /**
+         * The most source nodes a run may ask for. Each source costs a walk of the whole graph (at 100k contacts and 1M
+         * ties about a tenth of a second of one core): 2,000 take minutes, a run asking for 100,000 would hold the
+         * run lock, and a snapshot transaction open, for hours, and nothing stops a run once started.
+         */
+        @WithDefault("2000")
+        int maxSamplingSize();
+
         /** Fixed so that a sampled run is reproducible. */
         @WithDefault("42")
         long samplingSeed();
@@ -133,6 +141,14 @@ public interface AnalyticsConfig {
         /** Answers kept, least recently used dropped first. */
         @WithDefault("2000")
         int maxEntries();
+
+        /**
+         * Contacts named, summed over the answers kept (least recently used dropped first): an answer's size grows with
+         * the contacts it names (an influencer page of 200 with their neighbours names about 800), so this, not the
+         * count of answers, bounds the memory the cache holds against callers asking for many large pages.
+         */
+        @WithDefault("100000")
+        int maxNamed();
 
         /** An answer is computed again once this old. */
         @WithDefault("60s")

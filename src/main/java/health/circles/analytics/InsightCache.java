@@ -55,7 +55,12 @@ public class InsightCache {
     record Key(UUID run, String read, List<Object> parameters) {
     }
 
-    private record Entry(long generation, long at, CompletableFuture<AuditedAnswer> answer) {
+    /** A kept answer, or one being computed; its weight is the contacts it names, set once it is known. */
+    private record Entry(long generation, long at, CompletableFuture<AuditedAnswer> answer, AtomicLong weight) {
+
+        Entry(long generation, long at) {
+            this(generation, at, new CompletableFuture<>(), new AtomicLong());
+        }
     }
 
     /**
@@ -72,6 +77,8 @@ public class InsightCache {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final Map<Key, Entry> entries;
+    /** The weights of the entries kept, summed; guarded by {@link #entries}. */
+    private long weight;
 
     InsightCache(AnalyticsConfig config, InsightStore store, ReusableBodies bodies) {
         this.config = config.readCache();
@@ -81,7 +88,11 @@ public class InsightCache {
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-                return size() > max;
+                if (size() > max) {
+                    weight -= eldest.getValue().weight().get();
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -106,8 +117,10 @@ public class InsightCache {
                 entry = entries.get(key);
                 if (entry == null || entry.generation() != current
                         || now - entry.at() > config.maxAge().toNanos()) {
-                    entry = new Entry(current, now, new CompletableFuture<>());
-                    entries.put(key, entry);
+                    Entry replaced = entries.put(key, entry = new Entry(current, now));
+                    if (replaced != null) {
+                        weight -= replaced.weight().get();
+                    }
                     mine = true;
                 }
             }
@@ -118,6 +131,7 @@ public class InsightCache {
                     AuditedAnswer answer = new AuditedAnswer(new ReusableBodies.Offer(value),
                             Set.copyOf(contacts.apply(value)));
                     entry.answer().complete(answer);
+                    weigh(key, entry, answer.contacts().size() + 1L);
                     bodies.offer(answer.body());
                     return value;
                 } catch (RuntimeException | Error e) {
@@ -161,7 +175,32 @@ public class InsightCache {
 
     private void drop(Key key, Entry entry) {
         synchronized (entries) {
-            entries.remove(key, entry);
+            if (entries.remove(key, entry)) {
+                weight -= entry.weight().get();
+            }
+        }
+    }
+
+    /**
+     * Counts a computed answer's weight while it is still kept, then drops the least recently used answers until the
+     * weight is within {@code max-named} again (never the answer just kept, however heavy).
+     */
+    private void weigh(Key key, Entry entry, long named) {
+        synchronized (entries) {
+            if (entries.get(key) != entry) {
+                return; // dropped, or replaced, meanwhile
+            }
+            entry.weight().set(named);
+            weight += named;
+            var eldest = entries.entrySet().iterator();
+            while (weight > config.maxNamed() && eldest.hasNext()) {
+                Map.Entry<Key, Entry> e = eldest.next();
+                if (e.getValue() == entry) {
+                    break;
+                }
+                weight -= e.getValue().weight().get();
+                eldest.remove();
+            }
         }
     }
 
@@ -170,6 +209,14 @@ public class InsightCache {
         generation.incrementAndGet();
         synchronized (entries) {
             entries.clear();
+            weight = 0;
+        }
+    }
+
+    /** The contacts named by the answers kept now, summed. */
+    long weight() {
+        synchronized (entries) {
+            return weight;
         }
     }
 

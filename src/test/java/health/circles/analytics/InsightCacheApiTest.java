@@ -52,6 +52,9 @@ class InsightCacheApiTest {
     InsightCache cache;
 
     @Inject
+    AnalyticsConfig analyticsConfig;
+
+    @Inject
     ReusableBodies bodies;
 
     /** A hub tied to six neighbours, two of which are tied to each other; made once, then one run. */
@@ -115,6 +118,24 @@ class InsightCacheApiTest {
                 .put("/api/v1/communities/" + community + "/name").then().statusCode(200);
         assertTrue(given().get("/api/v1/communities/" + community).then().statusCode(200).extract().asString()
                 .contains(chosen));
+    }
+
+    @Test
+    void theCacheKeepsNoMoreNamedContactsThanItsBoundHoweverManyLargePagesAreAskedFor() {
+        // Pages asked with many cursors or limits are as many answers; what bounds the memory they hold is the
+        // contacts they name (each answer weighs those), not how many answers there are.
+        cache.clear();
+        UUID run = UUID.randomUUID();
+        int bound = analyticsConfig.readCache().maxNamed();
+        int perAnswer = bound / 4 + 1;
+        for (int i = 0; i < 12; i++) {
+            List<UUID> named = java.util.stream.IntStream.range(0, perAnswer).mapToObj(n -> UUID.randomUUID()).toList();
+            cache.get(new InsightCache.Key(run, "test-page", List.of(i)), () -> named, answer -> answer);
+            assertTrue(cache.weight() <= bound || cache.size() == 1, "weight " + cache.weight() + " over " + bound);
+        }
+        assertEquals(3, cache.size(), "three answers of a quarter of the bound each, and the newest always kept");
+        cache.clear();
+        assertEquals(0, cache.weight());
     }
 
     @Test
