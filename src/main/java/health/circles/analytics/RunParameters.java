@@ -38,6 +38,10 @@ public record RunParameters(
             }
             budget = r.memoryBudgetMib();
         }
+        if (r.samplingSize() != null && r.samplingSize() > config.betweenness().maxSamplingSize()) {
+            throw InvalidInput.field("samplingSize", "may be at most " + config.betweenness().maxSamplingSize()
+                    + " (circles.analytics.betweenness.max-sampling-size): each source is a walk of the whole graph");
+        }
         AnalyticsConfig.Defaults d = config.defaults();
         return new RunParameters(algorithm,
                 r.resolution() == null ? d.resolution() : r.resolution(),

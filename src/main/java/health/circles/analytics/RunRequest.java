@@ -16,8 +16,8 @@ public record RunRequest(
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double tolerance,
         @Schema(description = "Most hierarchy levels (default 10)") @Min(1) @Max(50) Integer maxLevels,
         @Schema(description = "Source nodes betweenness is sampled from, on a graph of any size with more contacts "
-                + "(exact on a smaller one). Left out: exact up to the configured threshold (10,000 contacts), sampled "
-                + "from the configured size (200) above it")
+                + "(exact on a smaller one), up to circles.analytics.betweenness.max-sampling-size (2,000). Left out: "
+                + "exact up to the configured threshold (10,000 contacts), sampled from the configured size (200) above it")
         @Min(1) @Max(100000) Integer samplingSize,
         @Schema(description = "Share of a contact's tie strength that makes it a secondary member of another community (default 0.3)")
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double overlapShare,

@@ -476,7 +476,10 @@ public class SnapshotStore {
     /**
      * Each community's five most common languages and postal codes, from its members' contact records: one join of
      * the primary memberships with the contacts, kept for both counts, and enough working memory for the counts to stay
-     * in memory (the server's default 4 MB made them spill to disk at 100k contacts).
+     * in memory (the server's default 4 MB made them spill to disk at 100k contacts). A postal code is listed only when
+     * at least {@link CommunityNames#MIN_SHARED} members share it, as a name only names one shared that widely: every
+     * analytics role reads these figures, and the limited view shows a contact's postal code only with MAIL granted, so
+     * a community of one or two must not show theirs.
      */
     private static void describeCommunities(Connection c, UUID run) throws SQLException {
         Sql.update(c, "SET LOCAL work_mem = '64MB'", List.of());
@@ -492,7 +495,7 @@ public class SnapshotStore {
                 postal AS (SELECT community_id, jsonb_agg(jsonb_build_object('value', v, 'count', n) ORDER BY n DESC, v) AS top
                            FROM (SELECT community_id, v, n, row_number() OVER (PARTITION BY community_id ORDER BY n DESC, v) AS r
                                  FROM (SELECT m.community_id, m.postal_code AS v, count(*) AS n FROM m
-                                       WHERE m.postal_code IS NOT NULL GROUP BY 1, 2) x) y
+                                       WHERE m.postal_code IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= ?) x) y
                            WHERE r <= 5 GROUP BY 1)
                 UPDATE analytics_community c
                 SET languages = coalesce(langs.top, '[]'::jsonb), postal_codes = coalesce(postal.top, '[]'::jsonb)
@@ -500,7 +503,7 @@ public class SnapshotStore {
                 LEFT JOIN langs ON langs.community_id = c2.id
                 LEFT JOIN postal ON postal.community_id = c2.id
                 WHERE c.run_id = ? AND c.id = c2.id
-                  AND (langs.top IS NOT NULL OR postal.top IS NOT NULL)""", List.of(run, run, run));
+                  AND (langs.top IS NOT NULL OR postal.top IS NOT NULL)""", List.of(run, CommunityNames.MIN_SHARED, run, run));
     }
 
     private long[] newIds(Connection c, int count) {

@@ -103,6 +103,7 @@ class AnalyticsApiTest {
     private List<List<PlantedGraph.Node>> main;
     private PlantedGraph.Node hub;
     private PlantedGraph.Node bridge;
+    private UUID loner;
     private String firstRun;
     private String secondRun;
 
@@ -118,6 +119,10 @@ class AnalyticsApiTest {
         List<List<PlantedGraph.Node>> apart = graph.component("apart", 200, 16, 0.0);
         hub = graph.hub("Hub <&> \"Leader\" O'Neil", main, 24, 18, 18);
         bridge = graph.bridge("Bridge Keeper", main.get(5), apart.get(0));
+        // A contact with no ties is a community of one: its figures must not show its postal code.
+        PlantedGraph.Node lone = new PlantedGraph.Node(UUID.randomUUID(), "PATIENT", "Lone Postcode", null, "en", "LONE1");
+        graph.nodes.add(lone);
+        loner = lone.id();
         long position = graph.write(dataSource, json);
         assertTrue(relay.awaitApplied(position, Duration.ofMinutes(5)), "the relay projected the planted graph");
     }
@@ -155,6 +160,11 @@ class AnalyticsApiTest {
                 .when().post("/api/v1/analytics/runs").then().statusCode(400).body("detail", containsString("LEIDEN"));
         given().contentType(ContentType.JSON).body("{\"memoryBudgetMib\":999999999}")
                 .when().post("/api/v1/analytics/runs").then().statusCode(400);
+        // A run asking for betweenness from 100,000 sources would take hours, holding the run lock throughout.
+        given().contentType(ContentType.JSON).body("{\"samplingSize\":100000}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400)
+                .body("errors[0].field", equalTo("samplingSize"))
+                .body("errors[0].reason", containsString("max-sampling-size"));
     }
 
     /**
@@ -379,9 +389,16 @@ class AnalyticsApiTest {
                 .body("summary.externalStrength", greaterThan(0f))
                 .body("summary.languages[0].value", equalTo("en"))
                 .body("summary.postalCodes.size()", greaterThan(0))
+                // The hub's own postal code (99999), which no other member shares, would point at the hub.
+                .body("summary.postalCodes.value", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("99999")))
+                .body("summary.postalCodes.count", everyItem(greaterThanOrEqualTo(3)))
                 .body("topInfluencers[0].contactId", equalTo(hub.id().toString()))
                 .body("bridges.size()", greaterThan(0))
                 .body("children", notNullValue());
+        long lonerCommunity = given().when().get("/api/v1/contacts/" + loner + "/communities").then().statusCode(200)
+                .extract().jsonPath().getLong("memberships.find { it.primary && it.level == 0 }.communityId");
+        given().when().get("/api/v1/communities/" + lonerCommunity).then().statusCode(200)
+                .body("summary.size", equalTo(1)).body("summary.postalCodes", org.hamcrest.Matchers.empty());
         given().when().get("/api/v1/communities/987654321").then().statusCode(404)
                 .body("detail", containsString("latest analytics run"));
         given().when().get("/api/v1/communities/abc").then().statusCode(400);
