@@ -30,6 +30,7 @@ import health.circles.group.GroupView;
 import health.circles.group.MemberChange;
 import health.circles.group.MemberInput;
 import health.circles.group.MemberView;
+import health.circles.network.TieAssertion;
 import health.circles.network.TieInput;
 import health.circles.network.TieService;
 import health.circles.network.TieSource;
@@ -703,10 +704,19 @@ public class FhirService {
                 List.of(new FhirAnswer.Shown("Consent/" + patient, Set.of(patient))), version != before);
     }
 
-    /** Opens the tie unless an open one of the type joins the two already; the tie written, if any. */
+    /**
+     * Opens the tie unless an open one of the type joins the two already; the tie written, if any. The EHR's word (an
+     * integration's or an admin's: FHIR takes no other) confirms a clinician's pending claim of the same tie, and a
+     * rejected claim is history, not a tie: a new one is asserted beside it.
+     */
     private Optional<FhirAnswer.Shown> tie(UUID from, UUID to, String tieType, java.time.LocalDate since,
                                            java.time.LocalDate until) {
-        if (tieBetween(from, to, tieType).isPresent()) {
+        Optional<TieView> open = tieBetween(from, to, tieType);
+        if (open.isPresent()) {
+            if (open.get().assertion().pending()) {
+                ties.confirm(open.get().id(), null);
+                return Optional.of(new FhirAnswer.Shown("Tie/" + open.get().id(), Set.of(from, to)));
+            }
             return Optional.empty();
         }
         TieView tie = ties.create(new TieInput(from, to, tieType, since, until, null, TieSource.FHIR,
@@ -714,9 +724,10 @@ public class FhirService {
         return Optional.of(new FhirAnswer.Shown("Tie/" + tie.id(), Set.of(from, to)));
     }
 
-    /** The open tie of the type from one contact to the other (either way for a symmetric type). */
+    /** The open tie of the type from one contact to the other (either way for a symmetric type), rejected ones aside. */
     private Optional<TieView> tieBetween(UUID from, UUID to, String tieType) {
         return ties.list(from, tieType, null, true, null, null, MAX_TIES).items().stream()
+                .filter(t -> t.assertion() != TieAssertion.REJECTED)
                 .filter(t -> t.to().equals(to) && t.from().equals(from)
                         || !t.directed() && t.from().equals(to) && t.to().equals(from))
                 .findFirst();

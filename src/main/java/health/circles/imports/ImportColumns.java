@@ -39,7 +39,7 @@ public final class ImportColumns {
     public static final List<String> TIE_COLUMNS = List.of("externalId", "from", "to", "type", "since", "until",
             "declaredStrength", "source", "notes");
     public static final List<String> TOUCHPOINT_COLUMNS = List.of("externalId", "channel", "occurredAt", "topic",
-            "outcome", "campaignId", "participants");
+            "outcome", "campaignId", "participants", "clinical");
 
     private ImportColumns() {
     }

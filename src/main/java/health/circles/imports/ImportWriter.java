@@ -566,15 +566,18 @@ class ImportWriter {
         }
         participants.sort(null);
         Instant at = in.occurredAt().truncatedTo(ChronoUnit.MICROS);
+        // Clinical stays clinical: a row that leaves the field out (or says false) does not expose a stored one.
+        boolean clinical = Boolean.TRUE.equals(in.clinical())
+                || stored != null && Boolean.TRUE.equals(stored.signature().get(6));
         List<Object> signature = Arrays.asList(in.channel(), at, blankToNull(in.topic()), blankToNull(in.outcome()),
-                in.campaignId(), List.copyOf(participants));
+                in.campaignId(), List.copyOf(participants), clinical);
         if (stored != null && stored.signature().equals(signature)) {
             out.unchanged++;
             return null;
         }
         return new TouchpointBulkWrites.Write(stored == null ? RowIds.next() : stored.id(), externalId,
                 in.channel(), at, blankToNull(in.topic()), blankToNull(in.outcome()), in.campaignId(),
-                participants.stream().map(UUID::fromString).toList(), stored == null);
+                participants.stream().map(UUID::fromString).toList(), clinical, stored == null);
     }
 
     /** The external ids the touchpoint rows name as participants. */

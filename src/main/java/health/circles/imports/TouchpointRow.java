@@ -18,6 +18,9 @@ public record TouchpointRow(
         @NotNull @PastOrPresent Instant occurredAt,
         @Size(max = 200) String topic,
         @FreeText @Size(max = 200) String outcome,
+        // Clinical: topic and outcome shown only to those who see a participant whole, as the API's field. Once a
+        // touchpoint is clinical an import does not make it otherwise (a later row without the field leaves it).
+        Boolean clinical,
         UUID campaignId,
         @NotNull @Size(min = 2, max = 100, message = "must name 2 to 100 participants") List<@NotBlank @Size(max = 100) String> participants) {
 }

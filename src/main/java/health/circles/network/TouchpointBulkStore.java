@@ -26,17 +26,23 @@ class TouchpointBulkStore {
     private static final String LOAD = """
             SELECT t.external_id, t.id, t.channel, t.occurred_at, t.topic, t.outcome, t.campaign_id,
                    array(SELECT p.contact_id::text FROM touchpoint_participant p WHERE p.touchpoint_id = t.id
-                         ORDER BY 1)
+                         ORDER BY 1), t.clinical
             FROM touchpoint t WHERE t.external_id = ANY(?)""";
 
-    /** New touchpoints, and changed ones by id (their external id and creation time stay). */
+    /**
+     * New touchpoints, and changed ones by id (their external id and creation time stay; a clinical one stays
+     * clinical).
+     */
     private static final String UPSERT = """
-            INSERT INTO touchpoint (id, channel, occurred_at, topic, outcome, campaign_id, external_id, created_at)
-            SELECT id, channel, at::timestamptz, topic, outcome, campaign, ext, created::timestamptz
-            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[])
-              AS u(id, channel, at, topic, outcome, campaign, ext, created)
+            INSERT INTO touchpoint (id, channel, occurred_at, topic, outcome, campaign_id, external_id, created_at,
+                                    clinical)
+            SELECT id, channel, at::timestamptz, topic, outcome, campaign, ext, created::timestamptz, clinical
+            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::text[],
+                        ?::boolean[])
+              AS u(id, channel, at, topic, outcome, campaign, ext, created, clinical)
             ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, occurred_at = excluded.occurred_at,
-                   topic = excluded.topic, outcome = excluded.outcome, campaign_id = excluded.campaign_id""";
+                   topic = excluded.topic, outcome = excluded.outcome, campaign_id = excluded.campaign_id,
+                   clinical = touchpoint.clinical OR excluded.clinical""";
 
     private static final String UNLINK = "DELETE FROM touchpoint_participant WHERE touchpoint_id = ANY(?)";
 
@@ -50,7 +56,7 @@ class TouchpointBulkStore {
         Sql.query(c, LOAD, List.of((Object) externalIds.toArray(String[]::new)), r -> stored.put(r.getString(1),
                 new Stored(r.getObject(2, UUID.class), Arrays.asList(r.getString(3), r.getTimestamp(4).toInstant(),
                         r.getString(5), r.getString(6), r.getObject(7, UUID.class),
-                        List.of((String[]) r.getArray(8).getArray())))));
+                        List.of((String[]) r.getArray(8).getArray()), r.getBoolean(9)))));
         return stored;
     }
 
@@ -77,6 +83,7 @@ class TouchpointBulkStore {
         UUID[] campaigns = new UUID[n];
         String[] externalIds = new String[n];
         String[] created = new String[n];
+        Boolean[] clinical = new Boolean[n];
         for (int i = 0; i < n; i++) {
             Write w = writes.get(i);
             ids[i] = w.id();
@@ -87,8 +94,9 @@ class TouchpointBulkStore {
             campaigns[i] = w.campaignId();
             externalIds[i] = w.externalId();
             created[i] = now.toString();
+            clinical[i] = w.clinical();
         }
-        Sql.update(c, UPSERT, List.of(ids, channels, at, topics, outcomes, campaigns, externalIds, created));
+        Sql.update(c, UPSERT, List.of(ids, channels, at, topics, outcomes, campaigns, externalIds, created, clinical));
     }
 
     private static void link(Connection c, List<Write> writes) throws SQLException {

@@ -20,14 +20,14 @@ public class TouchpointBulkWrites {
 
     /**
      * A stored touchpoint: its id and what an import row is compared with (channel, occurred at, topic, outcome,
-     * campaign, participants' contact ids as sorted text).
+     * campaign, participants' contact ids as sorted text, clinical).
      */
     public record Stored(UUID id, List<Object> signature) {
     }
 
     /** A touchpoint to write; {@code created} when it is new (its participants are then only added). */
     public record Write(UUID id, String externalId, String channel, Instant occurredAt, String topic, String outcome,
-                        UUID campaignId, List<UUID> participants, boolean created) {
+                        UUID campaignId, List<UUID> participants, boolean clinical, boolean created) {
     }
 
     private final TouchpointBulkStore store;

@@ -159,7 +159,7 @@ public final class ImportFiles {
         @Override
         public void touchpoint(SyntheticNetwork.Touchpoint tp) {
             line(touchpoints, tp.externalId(), tp.channel(), tp.occurredAt().toString(), tp.topic(), tp.outcome(), null,
-                    join(tp.participants()));
+                    join(tp.participants()), null);
         }
 
         @Override

@@ -253,6 +253,38 @@ class FhirApiTest {
     }
 
     @Test
+    void aCareTeamAssertsTreatsOverARejectedClaimAndConfirmsAPendingOne() {
+        java.util.UUID doctor = health.circles.Fixtures.contact().physician().named("Fhir", "Claimant").create().uuid();
+        java.util.UUID rejectedFor = health.circles.Fixtures.contact().patient().create().uuid();
+        java.util.UUID pendingFor = health.circles.Fixtures.contact().patient().create().uuid();
+        java.util.UUID carer = health.circles.Fixtures.contact().caregiver().create().uuid();
+        String clinician = "dr-fhir-" + java.util.UUID.randomUUID();
+        String rejected = claim(clinician, doctor, rejectedFor);
+        String pending = claim(clinician, doctor, pendingFor);
+        given().post("/api/v1/ties/" + rejected + "/reject").then().statusCode(200);
+        for (java.util.UUID patient : List.of(rejectedFor, pendingFor)) {
+            post("/fhir/CareTeam", json(careTeam("Patient/" + patient, "Practitioner/" + doctor,
+                    "RelatedPerson/" + carer))).statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        }
+        // The EHR's word stands: a new asserted tie beside the rejected claim, and the pending claim confirmed.
+        List<String> afterRejected = given().queryParam("type", "TREATS").get("/api/v1/contacts/" + rejectedFor + "/ties")
+                .then().statusCode(200).extract().jsonPath().getList("items.assertion");
+        assertTrue(afterRejected.contains("ASSERTED"), afterRejected.toString());
+        given().get("/api/v1/ties/" + pending).then().statusCode(200).body("assertion", equalTo("CONFIRMED"));
+        CareTeam team = (CareTeam) parse(Bundle.class, get("/fhir/CareTeam?subject=" + rejectedFor))
+                .getEntryFirstRep().getResource();
+        assertTrue(team.getParticipant().stream().anyMatch(p -> p.getMember().getReference()
+                .equals("Practitioner/" + doctor)), "the doctor is on the care team");
+    }
+
+    private static String claim(String clinician, java.util.UUID doctor, java.util.UUID patient) {
+        return TestTokens.asClinician(clinician, doctor).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("from", doctor.toString(), "to", patient.toString(), "type", "TREATS"))
+                .when().post("/api/v1/ties").then().statusCode(201).body("assertion", equalTo("CLAIMED"))
+                .extract().path("id");
+    }
+
+    @Test
     void aReferenceThatIsNotUrlEncodedIsRefusedAsSuch() {
         String ref = "Patient?identifier=" + MRN + "|%zz";
         outcome(post("/fhir/Consent", json(permit(ref, Date.from(Instant.now().minus(1, ChronoUnit.HOURS)), "email")))

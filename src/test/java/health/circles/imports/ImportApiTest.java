@@ -1,5 +1,6 @@
 package health.circles.imports;
 
+import static health.circles.TestTokens.as;
 import static health.circles.TestTokens.asClinician;
 import static health.circles.TestTokens.bearer;
 import static io.restassured.RestAssured.given;
@@ -195,6 +196,38 @@ class ImportApiTest {
                 .then().statusCode(200).body("phone", org.hamcrest.Matchers.notNullValue());
         asClinician("dr-ported-" + run, doctor).get("/api/v1/contacts/" + id("care-q-" + run))
                 .then().statusCode(200).body("phone", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void anImportedClinicalTouchpointKeepsItsTopicToThoseWhoSeeAParticipantWholeAndStaysClinical() throws Exception {
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String contacts = """
+                {"record":"contact","externalId":"clin-a-%1$s","kind":"PATIENT","givenName":"Cleo","familyName":"Clinical"}
+                {"record":"contact","externalId":"clin-b-%1$s","kind":"NURSE","givenName":"Nia","familyName":"Clinical"}
+                """.formatted(run);
+        String touchpoint = """
+                {"record":"touchpoint","externalId":"clin-tp-%1$s","channel":"HOME_VISIT","occurredAt":"2026-01-05T10:00:00Z","topic":"Wound check","outcome":"Dressing changed","clinical":%2$s,"participants":["clin-a-%1$s","clin-b-%1$s"]}
+                """;
+        JsonPath job = awaitFinished(start(contacts + touchpoint.formatted(run, "true"), "application/x-ndjson", ""));
+        assertEquals(0, job.getLong("counts.rejected"), job.prettify());
+        String id = sqlText("SELECT id::text FROM touchpoint WHERE external_id = ?", "clin-tp-" + run);
+        as("outreach").get("/api/v1/touchpoints/" + id).then().statusCode(200)
+                .body("clinical", org.hamcrest.Matchers.equalTo(true))
+                .body("topic", org.hamcrest.Matchers.nullValue()).body("outcome", org.hamcrest.Matchers.nullValue());
+        // A later file that says otherwise does not expose it.
+        awaitFinished(start(touchpoint.formatted(run, "false"), "application/x-ndjson", ""));
+        as("outreach").get("/api/v1/touchpoints/" + id).then().statusCode(200)
+                .body("clinical", org.hamcrest.Matchers.equalTo(true)).body("topic", org.hamcrest.Matchers.nullValue());
+    }
+
+    private String sqlText(String query, String param) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(query)) {
+            s.setString(1, param);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
     }
 
     private java.util.UUID id(String externalId) throws Exception {
