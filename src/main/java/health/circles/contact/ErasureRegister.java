@@ -70,6 +70,14 @@ public class ErasureRegister {
     }
 
     /**
+     * For a transaction that looks at the register and then writes contacts (an import batch): no erasure commits from
+     * here to its end, and one in flight is waited for. Taken first in the transaction ({@link ErasureStore#holdErasures}).
+     */
+    public static void holdErasures(Connection c) throws SQLException {
+        ErasureStore.holdErasures(c);
+    }
+
+    /**
      * Which of {@code externalIds} belonged to contacts erased on request, read on the caller's connection. An empty
      * register (the common case) answers in one query, without a fingerprint per id: bulk imports ask this for every
      * id of every batch.

@@ -1,6 +1,6 @@
 package health.circles.imports;
 
-import health.circles.contact.ErasureStore;
+import health.circles.contact.ErasureRegister;
 import health.circles.sync.BackgroundWork;
 import health.circles.sync.CoalescingWorker;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -307,7 +307,7 @@ public class ImportRunner {
             ImportWriter.Outcome outcome = jobs.inTransaction(c -> {
                 // No erasure commits between the batch's look at the register and its commit (first, before any
                 // other lock: an erasure waiting on this batch must hold nothing the batch needs).
-                ErasureStore.holdErasures(c);
+                ErasureRegister.holdErasures(c);
                 jobs.checkLease(c, lease);
                 return writer.write(c, job.id(), number, read.valid());
             });
