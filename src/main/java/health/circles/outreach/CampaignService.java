@@ -97,9 +97,10 @@ public class CampaignService {
             }
             seeds.add(new CampaignView.Seed(s.contactId(), s.expectedReach()));
         }
-        SegmentService.Members members = segments.resolve(in.segmentId(), in.channel());
-        if (members.ids().size() > config.maxTargets()) {
-            throw new RuleRefused("too-many-targets", "Too many targets", "The segment has " + members.ids().size()
+        // Counted before the ids are read: a segment of millions is refused without reading them all.
+        SegmentService.Members members = segments.resolve(in.segmentId(), in.channel(), config.maxTargets());
+        if (members.eligible() > config.maxTargets()) {
+            throw new RuleRefused("too-many-targets", "Too many targets", "The segment has " + members.eligible()
                     + " consenting members for " + in.channel() + "; a campaign targets at most " + config.maxTargets());
         }
         Instant now = now();

@@ -140,11 +140,14 @@ public class CampaignStore {
                 List.of(status, now, campaign, contact));
     }
 
-    /** Takes an opted-out contact off the pending list of every other active campaign; returns how many. */
+    /**
+     * Takes an opted-out contact off every other active campaign (whatever its channel, and whether or not staff had
+     * already reached them there: nothing more is recorded against them); returns how many.
+     */
     int removeFromPendingLists(UUID contact, UUID except, String reason, Instant now) {
         return update("""
                 UPDATE campaign_target t SET status = 'REMOVED', reason = ?, updated_at = ?
-                WHERE t.contact_id = ? AND t.status = 'PENDING' AND t.campaign_id <> ?
+                WHERE t.contact_id = ? AND t.status NOT IN ('OPTED_OUT', 'REMOVED') AND t.campaign_id <> ?
                   AND EXISTS (SELECT 1 FROM campaign c WHERE c.id = t.campaign_id AND c.state = 'ACTIVE')""",
                 List.of(reason, now, contact, except));
     }

@@ -54,7 +54,8 @@ public class SegmentService {
     /** A segment's consenting members for a channel, and who was left out. */
     private final health.circles.events.ChangeEvents events;
 
-    public record Members(List<UUID> ids, SegmentExclusions excluded, boolean includeUnknown) {
+    /** The member ids read (all, or the first of a capped read), why others were left out, and how many there are. */
+    public record Members(List<UUID> ids, SegmentExclusions excluded, boolean includeUnknown, long eligible) {
     }
 
     @Transactional
@@ -207,12 +208,22 @@ public class SegmentService {
     /** {@link #memberIds} with the count of contacts left out and why. */
     @Transactional
     public Members resolve(UUID segmentId, Channel channel) {
+        return resolve(segmentId, channel, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #resolve(UUID, Channel)}, reading at most {@code cap} + 1 ids: a caller that refuses more than {@code cap}
+     * members learns it from {@link Members#eligible} without every id of a segment of millions read into memory.
+     */
+    @Transactional
+    public Members resolve(UUID segmentId, Channel channel, int cap) {
         SegmentView s = find(segmentId, false);
         SegmentStore.Match match = match(s, channel);
         long[] eligible = new long[1];
         SegmentExclusions excluded = segments.count(match, eligible);
-        List<UUID> ids = segments.members(match, null, null, null).stream().map(SegmentStore.Found::id).toList();
-        return new Members(ids, excluded, s.includeUnknown());
+        Integer limit = eligible[0] > cap ? cap + 1 : null;
+        List<UUID> ids = segments.members(match, null, null, limit).stream().map(SegmentStore.Found::id).toList();
+        return new Members(ids, excluded, s.includeUnknown(), eligible[0]);
     }
 
     SegmentView find(UUID id, boolean forUpdate) {

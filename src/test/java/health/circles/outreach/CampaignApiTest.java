@@ -180,6 +180,21 @@ class CampaignApiTest {
     }
 
     @Test
+    void anOptOutInOneCampaignEndsEveryOtherActiveCampaignForThemWhateverItsChannelOrTheirStatus() {
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
+        String person = health.circles.Fixtures.contact().patient().email("both-" + tag + "@example.org")
+                .phone("+1 555 010 4242").tags(tag).consent("EMAIL", "GRANTED").consent("SMS", "GRANTED").create().id();
+        String segment = segment().tagged(tag).create();
+        String sms = campaign(segment).channel("SMS").create();
+        String email = campaign(segment).channel("EMAIL").create();
+        outcome(email, person, "REACHED", staff).then().statusCode(201);
+        outcome(sms, person, "OPTED_OUT", staff).then().statusCode(201).body("removedFromPendingLists", equalTo(1));
+        // Reached by e-mail before, but they asked to be left alone: nothing more is recorded against them there.
+        outcome(email, person, "RESPONDED", staff).then().statusCode(409).body("type", containsString("opted-out"));
+    }
+
+    @Test
     void anOptOutLoggedAfterTheContactGrantedAgainSaysItDeniedNothing() {
         String tag = uniqueTag();
         String staff = granted("NURSE", uniqueTag());
