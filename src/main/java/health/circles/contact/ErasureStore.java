@@ -90,6 +90,18 @@ public class ErasureStore {
         Sql.execute(c, "LOCK TABLE contact_erasure IN SHARE MODE", List.of());
     }
 
+    /**
+     * Takes out of the search lexicon every word no contact's search document holds: the names erased contacts had
+     * before an update, which their deletion's trigger (V44) could not know. A look-up of each word in the search
+     * index; run by the sweep once erasures have finished, not by every update.
+     */
+    public int pruneLexicon() {
+        return Sql.update(dataSource, """
+                DELETE FROM search_lexicon l
+                WHERE NOT EXISTS (SELECT 1 FROM contact c
+                                  WHERE c.search_doc @@ to_tsquery('simple', quote_literal(l.word)))""", List.of());
+    }
+
     /** Records an erasure; {@code externalIdMac} is the hex fingerprint of its external id, or null. */
     public void record(UUID contactId, Instant at, String by, String externalIdMac, long outboxThrough) {
         Sql.update(dataSource, RECORD, List.of(contactId, at, by, externalIdMac == null ? Sql.NULL : externalIdMac,

@@ -40,6 +40,7 @@ public class ErasureSweep {
             outbox.dropAppliedNaming(f.contactId(), f.through());
         }
         erasures.forgetOutbox(finished.stream().map(ErasureStore.Finished::contactId).toList());
+        erasures.pruneLexicon(); // names the erased had before an update (V44's trigger takes their current ones)
         return finished.size();
     }
 }

@@ -56,7 +56,7 @@ public class WebhookDeliverer {
     /**
      * How long one owner's subscriptions may take of a round, together: deliveries go one at a time, so an owner
      * whose targets answer slowly (up to the request timeout each) would otherwise hold every other owner's events
-     * for as long as their many subscriptions take. Their subscriptions go on at the next round.
+     * for as long as their many subscriptions take. Past it, each of their subscriptions gets one event a round.
      */
     static final Duration OWNER_BUDGET = Duration.ofSeconds(10);
     private static final int MAX_ERROR = 500;
@@ -151,11 +151,9 @@ public class WebhookDeliverer {
                         if (worker.stopping()) {
                             return;
                         }
-                        long budget = OWNER_BUDGET.toNanos() - spent.getOrDefault(s.ownerSubject(), 0L);
-                        if (budget <= 0) {
-                            progress = true; // their turn comes again in the next round
-                            continue;
-                        }
+                        // Once the owner's budget is spent, each of their other subscriptions still gets one event a
+                        // round (so none of them starves behind a busy sibling), and the rest waits for the next.
+                        long budget = Math.max(0, OWNER_BUDGET.toNanos() - spent.getOrDefault(s.ownerSubject(), 0L));
                         long started = System.nanoTime();
                         try {
                             progress |= deliverSome(s, started + budget);

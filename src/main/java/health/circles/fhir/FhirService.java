@@ -32,6 +32,7 @@ import health.circles.group.MemberInput;
 import health.circles.group.MemberView;
 import health.circles.network.TieAssertion;
 import health.circles.network.TieInput;
+import health.circles.network.TieType;
 import health.circles.network.TieService;
 import health.circles.network.TieSource;
 import health.circles.network.TieView;
@@ -713,7 +714,10 @@ public class FhirService {
                                            java.time.LocalDate until) {
         Optional<TieView> open = tieBetween(from, to, tieType);
         if (open.isPresent()) {
-            if (open.get().assertion().pending()) {
+            // Only a claim of a tie that grants access, and only while the EHR says the relationship is current:
+            // confirming it grants access from now on, however the claim was dated.
+            boolean current = until == null || until.isAfter(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+            if (open.get().assertion() == TieAssertion.CLAIMED && TieType.grantsAccess(tieType) && current) {
                 ties.confirm(open.get().id(), null);
                 return Optional.of(new FhirAnswer.Shown("Tie/" + open.get().id(), Set.of(from, to)));
             }

@@ -489,11 +489,13 @@ public class GroupService {
      * contact aside: adding themselves to a group must not make it theirs to rewrite.
      */
     private void requireWholeGroup(ContactGroup g) {
-        List<UUID> current = disclosure.besidesOwnContact(
-                disclosers(memberships.activeMembers(List.of(g.id), today()).getOrDefault(g.id, List.of())));
-        if (!current.isEmpty()) {
-            disclosure.requireWhole("Group", g.id, current.toArray(UUID[]::new));
+        List<MembershipStore.Active> active = memberships.activeMembers(List.of(g.id), today())
+                .getOrDefault(g.id, List.of());
+        if (disclosure.besidesOwnContact(active.stream().map(MembershipStore.Active::contact).toList()).isEmpty()) {
+            return; // nobody in it but, at most, the caller
         }
+        // Members the caller added count no more than their own contact: with none left, the group is not theirs.
+        disclosure.requireWhole("Group", g.id, disclosure.besidesOwnContact(disclosers(active)).toArray(UUID[]::new));
     }
 
     private void requireChangeable(Membership m) {

@@ -150,14 +150,16 @@ public class ImportErasure {
         boolean changed = false;
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (LfLines in = new LfLines(new InputStreamReader(Files.newInputStream(file), decoder));
+        java.io.Reader text = new InputStreamReader(Files.newInputStream(file), decoder);
+        try (Lines in = csv ? new AnyEndLines(text) : new LfLines(text);
              BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
                      StandardCharsets.UTF_8), 1 << 16)) {
             List<String> header = null;
             String raw;
             while ((raw = in.next()) != null) {
-                // The importer ends a row at a line feed only: a carriage return elsewhere is part of its row (JSON
-                // whitespace), so the rows are cut here the same way, and a CRLF ending is written back as it was.
+                // Rows are cut as the importer cuts them: NDJSON at a line feed only (a carriage return elsewhere is
+                // JSON whitespace of its row; a CRLF ending is written back as it was), CSV also at a carriage return,
+                // as Jackson's CSV reader does.
                 String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
                 String kept = raw;
                 if (csv && header == null) {
@@ -183,8 +185,46 @@ public class ImportErasure {
         return true;
     }
 
+    /** A text's lines, as one of the importer's readers cuts them. */
+    interface Lines extends AutoCloseable {
+
+        /** The next line without its ending; null at the end of the text. */
+        String next() throws IOException;
+
+        /** Whether the line {@link #next} returned last had an ending (the text's last line may not). */
+        boolean endedWithLineFeed();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Lines ended by a line feed, a carriage return or both, as CSV rows are; each written back with a line feed. */
+    static final class AnyEndLines implements Lines {
+
+        private final java.io.BufferedReader in;
+
+        AnyEndLines(java.io.Reader in) {
+            this.in = new java.io.BufferedReader(in, 1 << 16);
+        }
+
+        @Override
+        public String next() throws IOException {
+            return in.readLine();
+        }
+
+        @Override
+        public boolean endedWithLineFeed() {
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
     /** The lines of a text, each ended by a line feed only (which is left out), or by the end of the text. */
-    static final class LfLines implements AutoCloseable {
+    static final class LfLines implements Lines {
 
         private final java.io.Reader in;
         private final char[] buffer = new char[1 << 16];
@@ -197,7 +237,8 @@ public class ImportErasure {
         }
 
         /** The next line without its line feed; null at the end of the text. */
-        String next() throws IOException {
+        @Override
+        public String next() throws IOException {
             StringBuilder line = null;
             while (true) {
                 if (at == end) {
@@ -226,7 +267,8 @@ public class ImportErasure {
         }
 
         /** Whether the line {@link #next} returned last was ended by a line feed (the last one may not be). */
-        boolean endedWithLineFeed() {
+        @Override
+        public boolean endedWithLineFeed() {
             return lineFeed;
         }
 

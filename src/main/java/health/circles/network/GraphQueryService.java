@@ -65,9 +65,18 @@ public class GraphQueryService {
                 }
             });
             Set<UUID> stored = stored(named);
-            // Reached through someone gone, too: their tie went with them.
-            members = members.stream().filter(m -> stored.contains(m.id())
-                    && (m.via() == null || m.via().equals(q.centre()) || stored.contains(m.via()))).toList();
+            // Reached through someone gone, too, at any distance: ring by ring (members come in ring order), a
+            // member stays only when the one it was reached through stayed.
+            Set<UUID> kept = new HashSet<>();
+            kept.add(q.centre());
+            List<NetworkGraph.Member> left = new ArrayList<>();
+            for (NetworkGraph.Member m : members) {
+                if (stored.contains(m.id()) && (m.via() == null || kept.contains(m.via()))) {
+                    kept.add(m.id());
+                    left.add(m);
+                }
+            }
+            members = left;
         }
         for (NetworkGraph.Member m : members) {
             rings.get(m.ring()).add(new CirclesView.Member(m.id(), m.kind(), m.displayName(), m.strength(), m.via(),

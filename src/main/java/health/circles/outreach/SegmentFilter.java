@@ -32,10 +32,10 @@ public record SegmentFilter(
         @Size(max = 500) List<@NotBlank @Size(max = 11) String> postalCodes,
         @Valid Influence influence,
         @Valid TieTo tieTo,
-        @Schema(description = "These contacts only: a hand-picked list, such as a selection on the map (1 to 2000; "
-                + "leave it out to pick nobody by hand). Empty once every picked contact was erased: it then matches "
-                + "nobody")
-        @Size(min = 1, max = 2000) List<@NotNull UUID> contacts,
+        @Schema(description = "These contacts only: a hand-picked list, such as a selection on the map (at most 2000). "
+                + "Leave it out for no hand-picked list: an empty list picks nobody (as it reads back once every picked "
+                + "contact was erased), so the segment matches nobody")
+        @Size(max = 2000) List<@NotNull UUID> contacts,
         @Schema(description = "Current members of any of these groups (a household, a care team …); a group deleted "
                 + "later matches nobody")
         @Size(max = 50) List<@NotNull UUID> groups,

@@ -29,7 +29,9 @@ class RebuildStore {
                            || 'graph may be partly empty until a rebuild succeeds'
             WHERE state = 'RUNNING' AND heartbeat_at < now() - CAST(? AS interval)""";
 
-    private static final String BEAT = "UPDATE graph_rebuild SET heartbeat_at = now() WHERE id = ?";
+    // Beats, progress and success only while the row is still RUNNING: a rebuild taken for abandoned (it waited past
+    // ABANDONED_AFTER for the relay's lock) must not be reported as succeeding beside the one that replaced it.
+    private static final String BEAT = "UPDATE graph_rebuild SET heartbeat_at = now() WHERE id = ? AND state = 'RUNNING'";
 
     /** The latest rebuild, by start. */
     private static final String LATEST = """
@@ -45,9 +47,10 @@ class RebuildStore {
     private static final String SIZE = "UPDATE graph_rebuild SET total = ? WHERE id = ?";
 
     private static final String PROGRESS = """
-            UPDATE graph_rebuild SET done = done + ?, heartbeat_at = now() WHERE id = ?""";
+            UPDATE graph_rebuild SET done = done + ?, heartbeat_at = now() WHERE id = ? AND state = 'RUNNING'""";
 
-    private static final String SUCCEEDED = "UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ?";
+    private static final String SUCCEEDED = """
+            UPDATE graph_rebuild SET state = 'SUCCEEDED', finished_at = now() WHERE id = ? AND state = 'RUNNING'""";
 
     private static final String FAILED = "UPDATE graph_rebuild SET state = 'FAILED', error = ?, finished_at = now() WHERE id = ?";
 
