@@ -115,8 +115,8 @@ public class AnalyticsRunResource {
         java.util.List<health.circles.group.GroupKind> parsed = kinds == null ? java.util.List.of() : kinds.stream()
                 .map(k -> QueryParams.enumValue("kind", k, health.circles.group.GroupKind.class))
                 .filter(java.util.Objects::nonNull).distinct().toList();
-        return splits.list(Ids.parse("id", id), intParam("level", level, 0), parsed, !"false".equalsIgnoreCase(
-                bool("split", split)), cursor, QueryParams.limit(limit, 50, 200));
+        return splits.list(Ids.parse("id", id), intParam("level", level, 0), parsed, !Boolean.FALSE.equals(
+                QueryParams.bool("split", split)), cursor, QueryParams.limit(limit, 50, 200));
     }
 
     private static int intParam(String name, String value, int otherwise) {
@@ -128,16 +128,5 @@ public class AnalyticsRunResource {
         } catch (NumberFormatException e) {
             throw health.circles.failure.InvalidInput.field(name, "must be an integer");
         }
-    }
-
-    private static String bool(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return "true";
-        }
-        String v = value.strip();
-        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw health.circles.failure.InvalidInput.field(name, "must be true or false");
-        }
-        return v;
     }
 }

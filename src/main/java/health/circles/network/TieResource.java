@@ -1,6 +1,5 @@
 package health.circles.network;
 
-import health.circles.failure.InvalidInput;
 import health.circles.web.Idempotent;
 import health.circles.web.Cursor;
 import health.circles.web.ETags;
@@ -232,14 +231,7 @@ public class TieResource {
 
     /** "true" or "false", any case; absent means no filter. Anything else is a 400, not a silent false. */
     static Boolean active(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            default -> throw InvalidInput.field("active", "must be true or false");
-        };
+        return health.circles.web.QueryParams.bool("active", value);
     }
 
     static LocalDate date(String field, String value) {
