@@ -5,6 +5,8 @@ import health.circles.sync.GraphSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 
@@ -34,6 +36,11 @@ public class ContactGraphSource implements GraphSource {
     @Override
     public String upsertType() {
         return ContactGraph.UPSERTED;
+    }
+
+    @Override
+    public Set<UUID> heldAmong(UUID[] ids) {
+        return contacts.heldAmong(ids);
     }
 
     @Override

@@ -3,14 +3,15 @@ package health.circles.contact;
 import health.circles.Sql;
 import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -350,6 +351,13 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     private static final String AS_GRAPHED_BY_ID = AS_GRAPHED + " ORDER BY id";
 
     private static final String COUNT = "SELECT count(*) FROM contact";
+
+    private static final String HELD_AMONG = "SELECT id FROM contact WHERE id = ANY(?)";
+
+    /** Which of these ids name contacts, on a connection of its own. */
+    Set<UUID> heldAmong(UUID[] ids) {
+        return new HashSet<>(Sql.query(dataSource, HELD_AMONG, List.of((Object) ids), r -> r.getObject(1, UUID.class)));
+    }
 
     /** How many contacts there are, on a connection of its own (a rebuild runs outside any transaction). */
     long countAll() {

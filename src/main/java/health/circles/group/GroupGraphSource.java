@@ -5,6 +5,8 @@ import health.circles.sync.GraphSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 
@@ -32,6 +34,11 @@ public class GroupGraphSource implements GraphSource {
     @Override
     public String upsertType() {
         return GroupGraph.UPSERTED;
+    }
+
+    @Override
+    public Set<UUID> heldAmong(UUID[] ids) {
+        return groups.heldAmong(ids);
     }
 
     @Override

@@ -7,7 +7,9 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -22,6 +24,8 @@ public class GroupStore implements PanacheRepositoryBase<ContactGroup, UUID> {
 
     private static final String COUNT = "SELECT count(*) FROM contact_group";
 
+    private static final String HELD_AMONG = "SELECT id FROM contact_group WHERE id = ANY(?)";
+
     private final AgroalDataSource dataSource;
 
     GroupStore(AgroalDataSource dataSource) {
@@ -30,6 +34,11 @@ public class GroupStore implements PanacheRepositoryBase<ContactGroup, UUID> {
 
     long countAll() {
         return Sql.query(dataSource, COUNT, List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /** Which of these ids name groups, on a connection of its own. */
+    Set<UUID> heldAmong(UUID[] ids) {
+        return new HashSet<>(Sql.query(dataSource, HELD_AMONG, List.of((Object) ids), r -> r.getObject(1, UUID.class)));
     }
 
     /** Streams every group as the graph holds it, in id order when asked, on a connection of its own. */

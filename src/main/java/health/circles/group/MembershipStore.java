@@ -12,9 +12,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -37,6 +39,9 @@ public class MembershipStore implements PanacheRepositoryBase<Membership, UUID> 
 
     private static final String COUNT_IN_GRAPH = "SELECT count(*) FROM group_membership WHERE contact_id IS NOT NULL";
 
+    private static final String HELD_AMONG = """
+            SELECT id FROM group_membership WHERE id = ANY(?) AND contact_id IS NOT NULL""";
+
     /** The active member ids of each group of {@code ids}. */
     private static final String ACTIVE_MEMBERS_OF = """
             SELECT group_id, contact_id, added_by FROM group_membership
@@ -50,6 +55,11 @@ public class MembershipStore implements PanacheRepositoryBase<Membership, UUID> 
 
     long countInGraph() {
         return Sql.query(dataSource, COUNT_IN_GRAPH, List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /** Which of these ids name memberships the graph holds, on a connection of its own. */
+    Set<UUID> heldAmong(UUID[] ids) {
+        return new HashSet<>(Sql.query(dataSource, HELD_AMONG, List.of((Object) ids), r -> r.getObject(1, UUID.class)));
     }
 
     void eachInGraph(boolean inIdOrder, int fetchSize, Consumer<Membership> each) {

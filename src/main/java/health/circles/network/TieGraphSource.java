@@ -5,6 +5,8 @@ import health.circles.sync.GraphSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 
@@ -35,6 +37,11 @@ public class TieGraphSource implements GraphSource {
     @Override
     public String upsertType() {
         return TieGraph.UPSERTED;
+    }
+
+    @Override
+    public Set<UUID> heldAmong(UUID[] ids) {
+        return ties.heldAmong(ids);
     }
 
     @Override

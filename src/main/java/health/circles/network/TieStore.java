@@ -1,17 +1,19 @@
 package health.circles.network;
 
+import health.circles.Sql;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
-import health.circles.Sql;
-import io.agroal.api.AgroalDataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -32,6 +34,10 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
 
     /** How many ties the graph holds: the size of a rebuild's tie load. */
     private static final String COUNT_IN_GRAPH = "SELECT count(*) FROM tie t WHERE " + ActiveTie.IN_NETWORK_SQL;
+
+    /** Which of some ids name ties the graph holds. */
+    private static final String HELD_AMONG = "SELECT t.id FROM tie t WHERE t.id = ANY(?) AND "
+            + ActiveTie.IN_NETWORK_SQL;
 
     /** The active ties between pairs of contacts given as two arrays, either way round; today is bound twice. */
     private static final String ACTIVE_BETWEEN = """
@@ -56,6 +62,11 @@ public class TieStore implements PanacheRepositoryBase<Tie, UUID> {
     /** How many ties the graph holds, on a connection of its own (a rebuild runs outside any transaction). */
     long countInGraph() {
         return Sql.query(dataSource, COUNT_IN_GRAPH, List.of(), r -> r.getLong(1)).get(0);
+    }
+
+    /** Which of these ids name ties the graph holds, on a connection of its own. */
+    Set<UUID> heldAmong(UUID[] ids) {
+        return new HashSet<>(Sql.query(dataSource, HELD_AMONG, List.of((Object) ids), r -> r.getObject(1, UUID.class)));
     }
 
     /**

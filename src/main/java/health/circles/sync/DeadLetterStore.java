@@ -22,11 +22,14 @@ class DeadLetterStore {
             FROM outbox_dead_letter d WHERE d.position > ?
             ORDER BY d.position LIMIT ?""";
 
-    /** Moves a dead letter back into the outbox at its own position, attempts reset. */
+    /**
+     * Moves a dead letter back into the outbox at its own position, attempts reset; it keeps when it first failed, so
+     * that the relay knows it as a change that waited (see {@code GraphRelay}'s batch rows).
+     */
     private static final String RETRY = """
             WITH d AS (DELETE FROM outbox_dead_letter WHERE position = ? RETURNING *)
-            INSERT INTO outbox (position, type, aggregate_id, version, payload, items, occurred_at)
-            SELECT position, type, aggregate_id, version, payload, items, occurred_at FROM d""";
+            INSERT INTO outbox (position, type, aggregate_id, version, payload, items, occurred_at, first_failed_at)
+            SELECT position, type, aggregate_id, version, payload, items, occurred_at, first_failed_at FROM d""";
 
     private static final String DISCARD = "DELETE FROM outbox_dead_letter WHERE position = ?";
 

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.neo4j.driver.TransactionContext;
 
 /**
@@ -38,6 +39,11 @@ public class GraphProjections {
     /** The sources of the graph in load order: nodes before the relationships that join them. */
     public List<GraphSource> sources() {
         return sources;
+    }
+
+    /** The source whose rows the projection of {@code type} writes, if any. */
+    public Optional<GraphSource> sourceOf(String type) {
+        return sources.stream().filter(s -> s.upsertType().equals(type)).findFirst();
     }
 
     /** Whether some projection applies this type. */

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -358,9 +359,39 @@ public class GraphRelay {
             List<Map<String, Object>> payloads = batch instanceof List<?> list && payload.size() == 1
                     ? (List<Map<String, Object>>) list
                     : List.of(payload);
+            if (r.failedBefore() && batch != null) {
+                payloads = stillHeld(r, payloads);
+            }
             rows.add(new Row(r.position(), r.type(), r.aggregateId(), r.attempts(), r.bytes(), payloads));
         }
         return new Pending(rows, rows.size() < head || head == config.batchSize());
+    }
+
+    /**
+     * A batch row that failed before, less the changes whose rows PostgreSQL no longer holds for the graph. A batch
+     * is keyed by its job, not by each change, so the removal of one of its ties or contacts (a deletion, a rejected
+     * claim) is not parked behind it while it waits: that removal reached the graph first, and applying the batch
+     * as it was written would bring the element back. Changes of rows still held stay as they are; a newer version
+     * of one that reached the graph meanwhile wins as always.
+     */
+    private List<Map<String, Object>> stillHeld(OutboxStore.PendingRow row, List<Map<String, Object>> payloads) {
+        Optional<GraphSource> source = projections.sourceOf(row.type());
+        if (source.isEmpty() || payloads.isEmpty()) {
+            return payloads;
+        }
+        UUID[] ids = payloads.stream().map(p -> UUID.fromString((String) p.get("id"))).toArray(UUID[]::new);
+        Set<UUID> held = source.get().heldAmong(ids);
+        List<Map<String, Object>> kept = new ArrayList<>(held.size());
+        for (int i = 0; i < ids.length; i++) {
+            if (held.contains(ids[i])) {
+                kept.add(payloads.get(i));
+            }
+        }
+        if (kept.size() < payloads.size()) {
+            LOG.infof("Outbox row %d (%s) applied again without %d of its %d changes: their rows are gone since",
+                    row.position(), row.type(), payloads.size() - kept.size(), payloads.size());
+        }
+        return kept;
     }
 
     private void markApplied(Connection c, List<Row> rows) {

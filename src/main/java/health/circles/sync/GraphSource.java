@@ -2,6 +2,8 @@ package health.circles.sync;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
@@ -42,6 +44,13 @@ public interface GraphSource {
 
     /** Streams every row the graph should hold, {@code fetchSize} at a time; in id order when asked. */
     void rows(boolean inIdOrder, int fetchSize, Consumer<Map<String, Object>> each);
+
+    /**
+     * Which of these ids name rows the graph should hold now. The relay asks before it applies a batch row again after
+     * a failure: while the batch waited, one of its changes may have been undone through a row of another aggregate
+     * (a tie of an import deleted or rejected through the API), which reached the graph first and must stay done.
+     */
+    Set<UUID> heldAmong(UUID[] ids);
 
     /** The graph's elements of this source: what reconcile reads and what rebuild and reconcile repair. */
     ElementGraph elements();

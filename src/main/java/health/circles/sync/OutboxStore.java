@@ -51,10 +51,12 @@ class OutboxStore {
      * max-items changes and max-bytes of payload. Left out are rows waiting out a failure's backoff and the rows of
      * their aggregate behind them, and rows parked behind a dead letter of their aggregate. The running sums are
      * taken before the payloads are read, so big rows left for later cost nothing here. {@code head} is how many rows
-     * the first cut held.
+     * the first cut held; {@code failed} whether the row failed before (then waited out a backoff, or came back from
+     * the dead letters).
      */
     private static final String PENDING = """
-            SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts, p.bytes
+            SELECT p.position, p.type, o.payload::text, p.head, p.aggregate_id, p.attempts, p.bytes,
+                   o.first_failed_at IS NOT NULL
             FROM (SELECT position, type, items, aggregate_id, attempts, bytes,
                          sum(items) OVER w AS running, sum(bytes) OVER w AS running_bytes,
                          row_number() OVER w AS n, count(*) OVER () AS head
@@ -235,14 +237,18 @@ class OutboxStore {
         Sql.query(c, UNLOCK_SESSION, List.of(LOCK_KEY), r -> null);
     }
 
-    /** One outbox row as the relay reads it, its payload still JSON text; {@code head} as in {@link #PENDING}. */
+    /**
+     * One outbox row as the relay reads it, its payload still JSON text; {@code head} and {@code failedBefore} as in
+     * {@link #PENDING}.
+     */
     record PendingRow(long position, String type, String payload, long head, UUID aggregateId, int attempts,
-                      long bytes) {
+                      long bytes, boolean failedBefore) {
     }
 
     List<PendingRow> pending(Connection c, int batchSize, long maxItems, long maxBytes) {
         return Sql.query(c, PENDING, List.of(batchSize, maxItems, maxBytes), r -> new PendingRow(r.getLong(1),
-                r.getString(2), r.getString(3), r.getLong(4), r.getObject(5, UUID.class), r.getInt(6), r.getLong(7)));
+                r.getString(2), r.getString(3), r.getLong(4), r.getObject(5, UUID.class), r.getInt(6), r.getLong(7),
+                r.getBoolean(8)));
     }
 
     /** Marks rows applied and records the progress (ascending positions: the last is the highest). */

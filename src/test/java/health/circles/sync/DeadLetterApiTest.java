@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -156,6 +157,56 @@ class DeadLetterApiTest {
         assertEquals(0, tiesInGraph(tie));
     }
 
+    /**
+     * An import's ties travel as one row keyed by the job, so the deletion of one of them is not parked behind the
+     * batch while it waits: the deletion reaches the graph first, and the retried batch must not bring the tie back.
+     */
+    @Test
+    void importBatchAppliedAfterOneOfItsTiesWasDeletedLeavesThatTieOutOfTheGraph() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String contacts = """
+                {"record":"contact","externalId":"dl-a-%1$s","kind":"PATIENT","givenName":"Ada","familyName":"Batch"}
+                {"record":"contact","externalId":"dl-b-%1$s","kind":"PATIENT","givenName":"Bo","familyName":"Batch"}
+                {"record":"contact","externalId":"dl-c-%1$s","kind":"PATIENT","givenName":"Cy","familyName":"Batch"}
+                """.formatted(tag);
+        awaitImported(importNdjson(contacts));
+        String a = contactId("dl-a-" + tag);
+        String c = contactId("dl-c-" + tag);
+        await().atMost(WAIT).until(() -> inGraph(a) && inGraph(c));
+        // The batch of ties fails while one of its ends is missing from the graph.
+        neo4j.executableQuery("MATCH (n:Contact {id: $id}) DETACH DELETE n").withParameters(Map.of("id", c)).execute();
+
+        String ties = """
+                {"record":"tie","externalId":"dl-ab-%1$s","from":"dl-a-%1$s","to":"dl-b-%1$s","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dl-ac-%1$s","from":"dl-a-%1$s","to":"dl-c-%1$s","type":"FRIEND_OF"}
+                """.formatted(tag);
+        String job = importNdjson(ties);
+        awaitImported(job);
+        UUID jobId = UUID.fromString(job.substring(job.lastIndexOf('/') + 1));
+        String ab = tieId("dl-ab-" + tag);
+        String ac = tieId("dl-ac-" + tag);
+        // While the batch waits, one of its ties is deleted; the deletion is applied to the graph at once.
+        given().header("If-Match", "\"0\"").when().delete("/api/v1/ties/{id}", ab).then().statusCode(204);
+        long batch = query("SELECT position FROM outbox WHERE type = 'tie.upserted' AND aggregate_id = ? "
+                + "UNION ALL SELECT position FROM outbox_dead_letter WHERE type = 'tie.upserted' AND aggregate_id = ?",
+                jobId, jobId);
+        awaitDeadLetter(batch);
+        await().atMost(WAIT).until(() -> query("SELECT count(*) FROM outbox WHERE type = 'tie.deleted' "
+                + "AND aggregate_id = ? AND applied_at IS NOT NULL", UUID.fromString(ab)) == 1);
+
+        // The missing end comes back, and the operator retries the batch.
+        given().contentType("application/merge-patch+json").header("If-Match", "\"0\"").body("{\"city\":\"Harbor\"}")
+                .when().patch("/api/v1/contacts/{id}", c).then().statusCode(200);
+        await().atMost(WAIT).until(() -> inGraph(c));
+        given().when().post("/api/v1/admin/sync/dead-letters/{p}/retry", batch).then().statusCode(204);
+
+        await().atMost(WAIT).until(() -> tiesInGraph(ac) == 1);
+        await().atMost(WAIT).until(() -> query("SELECT count(*) FROM outbox WHERE position = ? "
+                + "AND applied_at IS NOT NULL", batch) == 1);
+        assertEquals(0, tiesInGraph(ab), "the deleted tie stays out of the graph");
+        assertEquals(0, query("SELECT count(*) FROM tie WHERE id = ?", UUID.fromString(ab)));
+    }
+
     @Test
     void deadLettersArePagedOldestFirstAndBadPositionsAre400() {
         long first = insertOutboxRow("mystery.first", UUID.randomUUID(), "{}");
@@ -188,6 +239,38 @@ class DeadLetterApiTest {
                     int at = list.getList("items.position", Long.class).indexOf(position);
                     return at < 0 ? null : JsonPath.from(list.prettify()).setRootPath("items[" + at + "]");
                 }, j -> j != null);
+    }
+
+    private static String importNdjson(String body) {
+        return given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/api/v1/imports").then().statusCode(202).extract().header("Location");
+    }
+
+    private static void awaitImported(String location) {
+        String state = await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get(location).then().statusCode(200).extract().jsonPath().getString("state"),
+                        s -> !List.of("QUEUED", "RUNNING").contains(s));
+        assertEquals("SUCCEEDED", state);
+    }
+
+    private String contactId(String externalId) {
+        return text("SELECT id::text FROM contact WHERE external_id = ?", externalId);
+    }
+
+    private String tieId(String externalId) {
+        return text("SELECT id::text FROM tie WHERE external_id = ?", externalId);
+    }
+
+    private String text(String sql, Object param) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, param);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), sql + " " + param);
+                return r.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String contact(String family) {
