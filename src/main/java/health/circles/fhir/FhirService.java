@@ -170,6 +170,15 @@ public class FhirService {
                     failed[i] = FhirProblems.outcome(problem(InvalidInput.request("validation", at
                             + ": the resource breaks a rule of Circles' records")));
                 } catch (RuntimeException e) {
+                    java.util.Optional<Problem> race = ProblemMappers.known(e, null);
+                    if (race.isPresent()) {
+                        // Another request changed the same record meanwhile: the entry may be sent again.
+                        Problem p = race.get();
+                        failedStatus[i] = p.status() + " " + Problem.reason(p.status());
+                        failed[i] = FhirProblems.outcome(new Problem(p.type(), p.title(), p.status(),
+                                at + ": " + p.detail(), null, List.of()));
+                        continue;
+                    }
                     // A fault of Circles', not of the entry. The entries applied before it stay applied, so the
                     // answer (and its audit row, which names their contacts) must still go out.
                     String incident = UUID.randomUUID().toString();

@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hibernate.StaleStateException;
@@ -145,19 +146,32 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response persistence(PersistenceException e, UriInfo uri) {
+        return known(e, path(uri)).map(ProblemMappers::respond).orElseGet(() -> unexpected(e, uri));
+    }
+
+    /**
+     * The answer to a failure that is a race with another request rather than a fault: a concurrent update, or a
+     * constraint of PostgreSQL that refused a write the service's own checks let through; found anywhere in the
+     * cause chain (a commit wraps it). Empty for anything else. Also for answers that carry failures inside (FHIR
+     * batches).
+     */
+    public static Optional<Problem> known(Throwable e, String instance) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OptimisticLockException || cause instanceof StaleStateException) {
+                return Optional.of(concurrentUpdate(instance));
+            }
             if (cause instanceof org.hibernate.exception.ConstraintViolationException violation) {
                 String constraint = violation.getConstraintName() == null ? "" : violation.getConstraintName();
                 if (constraint.contains("external_id")) {
-                    return respond(new Problem(Problem.type("duplicate-external-id"), "Conflict", 409,
-                            "Another contact already has this externalId", path(uri), List.of()));
+                    return Optional.of(new Problem(Problem.type("duplicate-external-id"), "Conflict", 409,
+                            "Another contact already has this externalId", instance, List.of()));
                 }
-                return respond(new Problem(Problem.type("conflict"), "Conflict", 409,
-                        "The change conflicts with the current state of the data; read it again and retry", path(uri),
+                return Optional.of(new Problem(Problem.type("conflict"), "Conflict", 409,
+                        "The change conflicts with the current state of the data; read it again and retry", instance,
                         List.of()));
             }
         }
-        return unexpected(e, uri);
+        return Optional.empty();
     }
 
     @ServerExceptionMapper

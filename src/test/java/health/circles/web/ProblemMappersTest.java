@@ -1,0 +1,36 @@
+package health.circles.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.persistence.OptimisticLockException;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.hibernate.StaleStateException;
+import org.hibernate.exception.ConstraintViolationException;
+import org.junit.jupiter.api.Test;
+
+/** Races with another request, found however deep a commit wraps them, are 409s; anything else is no known problem. */
+class ProblemMappersTest {
+
+    @Test
+    void aConcurrentUpdateWrappedByTheCommitIsAConflict() {
+        RuntimeException commit = new IllegalStateException("commit failed",
+                new RuntimeException("rolled back", new OptimisticLockException("row was updated")));
+        Problem p = ProblemMappers.known(commit, "/fhir").orElseThrow();
+        assertEquals(409, p.status());
+        assertTrue(p.type().toString().endsWith("concurrent-update"), p.type().toString());
+        assertEquals(409, ProblemMappers.known(new StaleStateException("stale"), null).orElseThrow().status());
+    }
+
+    @Test
+    void aConstraintOfPostgresqlIsAConflictThatNamesNoHolder() {
+        RuntimeException duplicate = new RuntimeException(new ConstraintViolationException("duplicate key",
+                new SQLException("duplicate key", "23505"), "contact_external_id_key"));
+        Problem p = ProblemMappers.known(duplicate, null).orElseThrow();
+        assertEquals(409, p.status());
+        assertTrue(p.type().toString().endsWith("duplicate-external-id"), p.type().toString());
+        assertEquals(Optional.empty(), ProblemMappers.known(new IllegalStateException("a bug"), null));
+        assertEquals(Optional.empty(), ProblemMappers.known(new RuntimeException(new NullPointerException()), null));
+    }
+}
