@@ -138,7 +138,8 @@ public class ContactService {
         checkShape(input, externalId, id);
         assign(contact, input, now());
         contact.externalId = externalId; // left out of the body: kept
-        ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
+        List<ConsentLedger.Entry> answers = entries(input.consent(), input.doNotContact());
+        requireCareToGrant(id, answers, ledger.record(contact, answers, ledger.requestAuthor()));
         return writtenChanging(contact, EventTypes.CONTACT_UPDATED, before);
     }
 
@@ -197,7 +198,8 @@ public class ContactService {
         }
         checkShape(input, input.externalId(), id);
         assign(contact, input, now());
-        ledger.record(contact, entries(input.consent(), input.doNotContact()), ledger.requestAuthor());
+        List<ConsentLedger.Entry> answers = entries(input.consent(), input.doNotContact());
+        requireCareToGrant(id, answers, ledger.record(contact, answers, ledger.requestAuthor()));
         return writtenChanging(contact, EventTypes.CONTACT_UPDATED, before);
     }
 
@@ -292,14 +294,33 @@ public class ContactService {
         }
         Contact contact = findForUpdate(id);
         disclosure.requireWhole("Contact", id, id);
-        ConsentLedger.Verdict verdict = ledger.record(contact, List.of(new ConsentLedger.Entry(in.channel(), in.status(),
-                in.givenAt(), in.source())), ledger.requestAuthor()).get(0);
+        List<ConsentLedger.Entry> answers = List.of(new ConsentLedger.Entry(in.channel(), in.status(), in.givenAt(),
+                in.source()));
+        List<ConsentLedger.Verdict> verdicts = ledger.record(contact, answers, ledger.requestAuthor());
+        requireCareToGrant(id, answers, verdicts);
+        ConsentLedger.Verdict verdict = verdicts.get(0);
         if (verdict == ConsentLedger.Verdict.EFFECTIVE) {
             contact.updatedAt = now();
             written(contact, EventTypes.CONTACT_CONSENT_CHANGED, List.of(
                     in.channel() == ConsentChannel.DO_NOT_CONTACT ? "doNotContact" : "consent"));
         }
         return new ConsentChange(id, verdict, effective(ledger.effective(id)), contact.doNotContact, contact.version);
+    }
+
+    /**
+     * A grant that takes effect (a first yes, or an opt-out lifted) makes the person reachable by outreach. A clinician
+     * records one only for a patient they treat or themselves: emergency access opens the record for an emergency, not
+     * for consent on the patient's behalf. Checked on the ledger's verdicts, so sending back the answers a record
+     * already holds (a PUT of what a GET returned) is not refused; refused, the transaction writes nothing.
+     */
+    private void requireCareToGrant(UUID id, List<ConsentLedger.Entry> answers, List<ConsentLedger.Verdict> verdicts) {
+        for (int i = 0; i < answers.size(); i++) {
+            if (answers.get(i).status() == ConsentStatus.GRANTED && verdicts.get(i) == ConsentLedger.Verdict.EFFECTIVE) {
+                disclosure.requireCare(id, "A consent grant", "a patient you treat or yourself; emergency access "
+                        + "does not let you grant consent for a patient");
+                return;
+            }
+        }
     }
 
     /** A contact's consent: the effective answers and a page of its ledger, newest first. */

@@ -1,6 +1,7 @@
 package health.circles.security;
 
 import health.circles.failure.NotFound;
+import health.circles.failure.NotPermitted;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.HashSet;
@@ -88,6 +89,24 @@ public class Disclosure {
         if (wholeRecords(caller, List.of(contacts)).isEmpty()) {
             throw new NotFound(what, id);
         }
+    }
+
+    /**
+     * For what only a care relationship allows, not an emergency grant: a clinician must treat {@code contact} (or be
+     * it). Callers check {@link #requireWhole} first, so a refusal here tells nothing the caller does not see:
+     * a 403 naming {@code what} and whom it is for.
+     */
+    public void requireCare(UUID contact, String what, String forWhom) {
+        Caller caller = callers.current();
+        if (caller.seesEverything() || !caller.has(Roles.CLINICIAN)) {
+            return; // the role check on the endpoint already decided
+        }
+        if (contact.equals(caller.contactId())
+                || caller.contactId() != null && !care.treatedBy(caller.contactId(), List.of(contact)).isEmpty()) {
+            return;
+        }
+        throw new NotPermitted("care-relationship-required", "Care relationship required",
+                what + " is recorded by a clinician only for " + forWhom);
     }
 
     /** The ids among {@code contacts} whose whole record the caller sees. */

@@ -75,6 +75,44 @@ class EmergencyAccessApiTest {
                 .when().get("/api/v1/contacts/" + patient).then().statusCode(200).body("externalId", nullValue());
     }
 
+    /** Emergency access opens the record, not the patient's consent: no grant may follow from it, an opt-out may. */
+    @Test
+    void emergencyAccessDoesNotLetAClinicianGrantConsentOrLiftAnOptOut() {
+        UUID doctor = contact().physician().named("Gus", "Glass").fullRecord().create().uuid();
+        UUID patient = contact().patient().named("Ona", "Optedout").fullRecord().doNotContact(true)
+                .consent("SMS", "DENIED", "phone-call").create().uuid();
+        String me = AuditRows.subject("dr-glass-consent");
+        open(me, doctor, patient, Map.of("reason", "Seizure in the waiting room")).then().statusCode(200);
+        for (String channel : List.of("DO_NOT_CONTACT", "SMS", "MAIL", "PHONE")) {
+            // Given after the opt-outs: as a real lift would be.
+            asClinician(me, doctor).contentType(ContentType.JSON).body(Map.of("channel", channel, "status", "GRANTED",
+                            "givenAt", Instant.now().toString(), "source", "phone-call"))
+                    .when().post("/api/v1/contacts/" + patient + "/consent")
+                    .then().statusCode(403).contentType("application/problem+json")
+                    .body("type", org.hamcrest.Matchers.endsWith("care-relationship-required"));
+        }
+        io.restassured.response.Response record = as("admin").when().get("/api/v1/contacts/" + patient);
+        record.then().statusCode(200).body("doNotContact", equalTo(true))
+                .body("consent.SMS.status", equalTo("DENIED")).body("consent.MAIL.status", equalTo("DENIED"))
+                .body("consent.PHONE.status", equalTo("UNKNOWN"));
+        String etag = record.header("ETag");
+        asClinician(me, doctor).contentType("application/merge-patch+json").header("If-Match", etag)
+                .body("{\"consent\":{\"PHONE\":{\"status\":\"GRANTED\",\"source\":\"phone-call\"}}}")
+                .when().patch("/api/v1/contacts/" + patient).then().statusCode(403);
+
+        // An opt-out is the patient's protection: recording one needs no care relationship.
+        asClinician(me, doctor).contentType(ContentType.JSON)
+                .body(Map.of("channel", "PHONE", "status", "DENIED", "givenAt", Instant.now().toString(),
+                        "source", "phone-call"))
+                .when().post("/api/v1/contacts/" + patient + "/consent").then().statusCode(201);
+        // And the record's other fields stay writable in the emergency: a PUT of what a GET returned, answers included.
+        io.restassured.response.Response current = asClinician(me, doctor).when().get("/api/v1/contacts/" + patient);
+        asClinician(me, doctor).contentType(ContentType.JSON).header("If-Match", current.header("ETag"))
+                .body(current.asString()).when().put("/api/v1/contacts/" + patient).then().statusCode(200);
+        as("admin").when().get("/api/v1/contacts/" + patient).then().statusCode(200)
+                .body("doNotContact", equalTo(true)).body("consent.PHONE.status", equalTo("DENIED"));
+    }
+
     @Test
     void emergencyAccessIsWrittenToTheAuditTrailAsSuch() {
         UUID doctor = contact().physician().named("Aldo", "Audited").fullRecord().create().uuid();
