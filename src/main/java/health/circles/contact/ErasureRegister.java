@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,11 @@ public class ErasureRegister {
     public String fingerprintHex(String externalId) {
         byte[] f = fingerprint(externalId);
         return f == null ? null : HexFormat.of().formatHex(f);
+    }
+
+    /** Whether any of these contact ids belonged to a contact erased on request. */
+    public boolean anyErased(Collection<UUID> contactIds) {
+        return !contactIds.isEmpty() && !store.erasedAmong(contactIds.toArray(UUID[]::new)).isEmpty();
     }
 
     /** Whether {@code externalId} belonged to a contact erased on request. */

@@ -22,6 +22,8 @@ public class ErasureStore {
 
     private static final String ERASED = "SELECT 1 FROM contact_erasure WHERE contact_id = ?";
 
+    private static final String ERASED_AMONG = "SELECT contact_id FROM contact_erasure WHERE contact_id = ANY(?)";
+
     private static final String ERASED_SINCE = "SELECT contact_id FROM contact_erasure WHERE erased_at >= ?";
 
     private static final String RECORD = """
@@ -64,6 +66,11 @@ public class ErasureStore {
     /** Whether the contact was erased on request. */
     public boolean erased(UUID contactId) {
         return !Sql.query(dataSource, ERASED, List.of(contactId), r -> Boolean.TRUE).isEmpty();
+    }
+
+    /** Which of these contacts were erased on request. */
+    public Set<UUID> erasedAmong(UUID[] ids) {
+        return new HashSet<>(Sql.query(dataSource, ERASED_AMONG, List.of((Object) ids), r -> r.getObject(1, UUID.class)));
     }
 
     /** The contacts erased at or after {@code since}. */

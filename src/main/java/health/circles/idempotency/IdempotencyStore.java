@@ -41,8 +41,22 @@ public class IdempotencyStore {
 
     private static final String PURGE = "DELETE FROM idempotency_key WHERE created_at < ?";
 
-    private static final String FORGET_CONTACT =
-            "DELETE FROM idempotency_key WHERE response_body IS NOT NULL AND strpos(response_body, ?) > 0";
+    /**
+     * An answer that names an erased contact loses its body and headers but keeps its key, marked {@link #ERASED}: a
+     * replay must not do the work again (a POST /contacts would create the person anew) nor give their data back.
+     */
+    private static final String FORGET_CONTACT = """
+            UPDATE idempotency_key SET status = 410, location = NULL, etag = NULL, content_type = NULL,
+                                       response_body = NULL
+            WHERE response_body IS NOT NULL AND strpos(response_body, ?) > 0""";
+
+    private static final String MARK_ERASED = """
+            UPDATE idempotency_key SET status = 410, location = NULL, etag = NULL, content_type = NULL,
+                                       response_body = NULL
+            WHERE subject = ? AND idem_key = ?""";
+
+    /** The status that marks a stored answer forgotten by an erasure; only 2xx answers are ever stored otherwise. */
+    static final int ERASED = 410;
 
     /** A stored key: what it was first used for and, once finished, its answer (status null: still in progress). */
     public record Entry(String method, String path, byte[] bodySha256, Integer status, String location, String etag,
@@ -96,9 +110,14 @@ public class IdempotencyStore {
         return Sql.update(db, PURGE, List.of(before));
     }
 
-    /** Deletes every stored answer whose body names {@code contact}. */
+    /** Forgets every stored answer whose body names {@code contact}, keeping the keys (see {@link #FORGET_CONTACT}). */
     public int forget(UUID contact) {
         return Sql.update(db, FORGET_CONTACT, List.of(contact.toString()));
+    }
+
+    /** Forgets one stored answer, keeping its key, as {@link #forget} does. */
+    public void markErased(String subject, String key) {
+        Sql.update(db, MARK_ERASED, List.of(subject, key));
     }
 
     private static Object nullable(Object value) {

@@ -2,6 +2,7 @@ package health.circles.idempotency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.contact.ErasureRegister;
 import health.circles.security.Callers;
 import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Idempotency-Key rules (IETF draft httpapi-idempotency-key), once: a key belongs to the caller's subject; the
@@ -25,14 +31,23 @@ public class IdempotentRequests {
 
     private static final int MAX_KEY = 255;
 
+    /** An id as answers write it (lower case, as erasure's own match of stored answers assumes). */
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** Stored answers are single records; a bound keeps a replay's check one small query whatever the body. */
+    private static final int MAX_IDS_CHECKED = 10_000;
+
     private final IdempotencyStore store;
     private final Callers callers;
     private final ObjectMapper json;
+    private final ErasureRegister register;
 
-    IdempotentRequests(IdempotencyStore store, Callers callers, ObjectMapper json) {
+    IdempotentRequests(IdempotencyStore store, Callers callers, ObjectMapper json, ErasureRegister register) {
         this.store = store;
         this.callers = callers;
         this.json = json;
+        this.register = register;
     }
 
     /** What a request with a key may do: go ahead under its claim, or answer at once. */
@@ -81,6 +96,14 @@ public class IdempotentRequests {
             if (entry.status() == null) {
                 break;
             }
+            if (entry.status() == IdempotencyStore.ERASED && entry.body() == null || namesErased(entry.body())) {
+                // Erased since: its answer is gone, and doing the work again would bring the person back. The check
+                // of the body covers an answer stored just after the erasure forgot the others.
+                store.markErased(subject, key);
+                return new Answered(problem(410, "erased-on-request", "Gone", "The answer to this request named "
+                        + "a contact erased on request since; it is not given again and the request is not repeated",
+                        path));
+            }
             Response.ResponseBuilder replay = Response.status(entry.status())
                     .header(IdempotencyFilter.REPLAYED, "true");
             if (entry.location() != null) {
@@ -97,6 +120,19 @@ public class IdempotentRequests {
         }
         return new Answered(problem(409, "idempotency-key-in-flight", "Conflict",
                 "A request with this " + IdempotencyFilter.HEADER + " is still in progress; retry later", path));
+    }
+
+    /** Whether a stored answer names a contact erased on request (any id in it found in the register). */
+    private boolean namesErased(String body) {
+        if (body == null) {
+            return false;
+        }
+        Set<UUID> ids = new HashSet<>();
+        Matcher m = UUID_TEXT.matcher(body);
+        while (m.find() && ids.size() < MAX_IDS_CHECKED) {
+            ids.add(UUID.fromString(m.group()));
+        }
+        return register.anyErased(ids);
     }
 
     /**

@@ -1,8 +1,10 @@
 package health.circles.idempotency;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -214,14 +216,33 @@ class IdempotencyKeyTest {
     }
 
     @Test
-    void erasingAContactRemovesTheAnswersThatNameIt() {
+    void erasingAContactForgetsTheAnswersThatNameItAndAReplayNeitherAnswersNorCreatesThemAgain() {
         String key = key();
         String family = "Erased" + UUID.randomUUID();
         String id = post(key, body(family)).then().statusCode(201).extract().path("id");
         assertEquals(1, rows(key));
         given().post(CONTACTS + "/{id}/erasure", id).then().statusCode(204);
-        assertEquals(0, rows(key));
-        String again = post(key, body(family)).then().statusCode(201).extract().path("id");
-        assertNotEquals(id, again);
+        assertEquals(0, Sql.query(db, "SELECT count(*) FROM idempotency_key WHERE idem_key = ? AND "
+                + "(response_body IS NOT NULL OR location IS NOT NULL OR etag IS NOT NULL)", List.of(key),
+                r -> r.getLong(1)).get(0), "the answer and its headers are gone");
+        post(key, body(family)).then().statusCode(410).contentType("application/problem+json")
+                .body("type", endsWith("erased-on-request"))
+                .body(not(containsString(id)));
+        assertEquals(0, contactsNamed(family), "the replay did not create the person again");
+    }
+
+    /** An answer stored in the instant after the erasure forgot the others (its request committed first). */
+    @Test
+    void aStoredAnswerNamingAContactErasedSinceIsNotReplayed() {
+        String erased = post(key(), body("Gone" + UUID.randomUUID())).then().statusCode(201).extract().path("id");
+        given().post(CONTACTS + "/{id}/erasure", erased).then().statusCode(204);
+        String key = key();
+        String family = "Names" + UUID.randomUUID();
+        String id = post(key, body(family)).then().statusCode(201).extract().path("id");
+        Sql.update(db, "UPDATE idempotency_key SET response_body = replace(response_body, ?, ?) WHERE idem_key = ?",
+                List.of(id, erased, key));
+        post(key, body(family)).then().statusCode(410).body(not(containsString(erased)));
+        post(key, body(family)).then().statusCode(410);
+        assertEquals(1, contactsNamed(family), "nothing was created again");
     }
 }
