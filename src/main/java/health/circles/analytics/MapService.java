@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.contact.ContactDirectory;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.group.GroupRef;
@@ -19,8 +20,11 @@ public class MapService {
     private final AuditNotes auditNotes;
     private final GroupService groups;
 
+    private final ContactDirectory contacts;
+
     MapService(InsightService insights, MapSourceGraph graph, AnalyticsConfig config, AuditNotes auditNotes,
-               GroupService groups) {
+               GroupService groups, ContactDirectory contacts) {
+        this.contacts = contacts;
         this.groups = groups;
         this.insights = insights;
         this.graph = graph;
@@ -45,7 +49,7 @@ public class MapService {
     public MapGraph community(long id, TieFilter filter, boolean neighbours) {
         int maxNodes = config.maps().maxNodes();
         InsightService.Members members = insights.members(id, maxNodes);
-        List<String> ids = members.ids().stream().map(UUID::toString).toList();
+        List<String> ids = stored(members.ids().stream().map(UUID::toString).toList());
         String note = members.truncated()
                 ? "Community " + id + " has " + members.size() + " members; the map shows the " + ids.size()
                 + " with the highest PageRank (circles.analytics.maps.max-nodes)"
@@ -97,7 +101,7 @@ public class MapService {
         if (depth < 1 || depth > 3) {
             throw InvalidInput.field("depth", "must be between 1 and 3");
         }
-        if (!graph.exists(id.toString())) {
+        if (!graph.exists(id.toString()) || contacts.existing(List.of(id)).isEmpty()) {
             throw new NotFound("not-found", "Not Found",
                     "Contact " + id + " is not in the graph (unknown, or not yet synchronised)");
         }
@@ -107,7 +111,17 @@ public class MapService {
                 ? "More than " + maxNodes + " contacts lie within " + depth + " ties; the map keeps those reached "
                 + "through the strongest ties, ring by ring (circles.analytics.maps.max-nodes)"
                 : null;
-        return assemble(around.ids(), around.rings(), filter, around.truncated(), note);
+        return assemble(stored(around.ids()), around.rings(), filter, around.truncated(), note);
+    }
+
+    /**
+     * The ids among these that PostgreSQL holds, in their order. Maps draw names and ties from Neo4j, which may still
+     * hold a contact deleted or erased a moment ago (the relay is behind, or Neo4j was down): an erased person's name
+     * must not come back on a map, nor their ties (circles and paths filter alike). One query per map.
+     */
+    private List<String> stored(List<String> ids) {
+        java.util.Set<UUID> held = contacts.existing(ids.stream().map(UUID::fromString).toList());
+        return held.size() == ids.size() ? ids : ids.stream().filter(i -> held.contains(UUID.fromString(i))).toList();
     }
 
     /**

@@ -40,6 +40,9 @@ class MapApiTest {
     @Inject
     GraphRelay relay;
 
+    @Inject
+    org.neo4j.driver.Driver neo4j;
+
     private String marisol;
 
     /** Loaded by the first test rather than in a @BeforeAll, which runs before the test port is known. */
@@ -70,6 +73,46 @@ class MapApiTest {
         assertEquals(Set.of(0, 1, 2), rings);
         // Marisol's six ties make ring 1 exactly those six contacts.
         assertEquals(6, nodes.stream().filter(n -> Integer.valueOf(1).equals(n.get("ring"))).count());
+    }
+
+    /** A contact erased while the graph still holds it (the relay behind, Neo4j down) is on no map. */
+    @Test
+    void aContactGoneFromPostgresqlIsOnNoMapOfAGraphThatStillHoldsIt() throws Exception {
+        String from = health.circles.Fixtures.contact().patient().named("Mapped", "Neighbour").create().id();
+        String gone = health.circles.Fixtures.contact().patient().named("Yara", "Lagging").create().id();
+        given().when().post("/api/v1/contacts/" + gone + "/erasure").then().statusCode(204);
+        caughtUp();
+        // The graph as it is while the relay is still behind the erasure: the node and its tie back in Neo4j.
+        try (var session = neo4j.session()) {
+            session.executeWriteWithoutResult(tx -> tx.run("""
+                    MATCH (a:Contact {id: $from})
+                    CREATE (x:Contact {id: $gone, kind: 'PATIENT', displayName: 'Yara Lagging'})
+                    CREATE (a)-[:TIE {id: randomUUID(), type: 'FRIEND_OF', strength: 0.5, symmetric: true}]->(x)""",
+                    Map.of("from", from, "gone", gone)).consume());
+        }
+        try {
+            String map = given().queryParam("depth", 2).when().get("/api/v1/maps/contacts/" + from)
+                    .then().statusCode(200).extract().asString();
+            assertTrue(map.contains(from), map);
+            assertTrue(!map.contains(gone) && !map.contains("Yara"), "the erased contact is drawn: " + map);
+            given().queryParam("depth", 1).when().get("/api/v1/maps/contacts/" + gone)
+                    .then().statusCode(404).body(org.hamcrest.Matchers.not(containsString("Yara")));
+        } finally {
+            try (var session = neo4j.session()) {
+                session.executeWriteWithoutResult(tx -> tx.run("MATCH (x:Contact {id: $gone}) DETACH DELETE x",
+                        Map.of("gone", gone)).consume());
+            }
+        }
+    }
+
+    private void caughtUp() throws Exception {
+        long latest;
+        try (var c = dataSource.getConnection(); var s = c.createStatement();
+             var r = s.executeQuery("SELECT coalesce(max(position), 0) FROM outbox")) {
+            r.next();
+            latest = r.getLong(1);
+        }
+        assertTrue(relay.awaitApplied(latest, java.time.Duration.ofSeconds(60)), "the relay applied the outbox");
     }
 
     @Test
