@@ -9,6 +9,7 @@ import health.circles.web.Ids;
 import health.circles.web.Page;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
+import health.circles.security.AuditNotes;
 import health.circles.security.Audited;
 import health.circles.security.RateLimited;
 import health.circles.security.Roles;
@@ -65,9 +66,11 @@ public class ContactResource {
     private static final int MAX_WORDS = 8;
 
     private final ContactService contacts;
+    private final AuditNotes auditNotes;
 
-    ContactResource(ContactService contacts) {
+    ContactResource(ContactService contacts, AuditNotes auditNotes) {
         this.contacts = contacts;
+        this.auditNotes = auditNotes;
     }
 
     @Idempotent
@@ -192,6 +195,7 @@ public class ContactResource {
                                    + "true or false, anything else is a 400", schema = @Schema(type = SchemaType.BOOLEAN))
                            @QueryParam("erase") String erase) {
         if (Boolean.TRUE.equals(QueryParams.bool("erase", erase))) {
+            auditNotes.actedAs("erase"); // the trail tells an erasure from a delete by the action, as for POST …/erasure
             contacts.erase(Ids.parse("id", id));
         } else {
             UUID contact = Ids.parse("id", id);

@@ -207,6 +207,13 @@ public class ContactService {
     public long delete(UUID id, long expectedVersion) {
         Contact contact = findForUpdate(id);
         checkVersion(contact, expectedVersion);
+        if (contact.doNotContact) {
+            // The opt-out lives on the record: deleted, it is gone, and the same person imported or created again
+            // (by external id from the EHR, say) would start out reachable.
+            throw new Conflict("opt-out-would-be-lost", "Contact " + id + " is do-not-contact; deleting the record "
+                    + "would lose that, and the person created again would be reachable. Erase it if they asked to be "
+                    + "forgotten (POST /contacts/{id}/erasure: the register keeps them from coming back), or keep it");
+        }
         Map<String, Object> payload = ContactGraph.deleted(contact);
         contacts.delete(contact);
         contacts.flush();
@@ -225,7 +232,9 @@ public class ContactService {
     public boolean erase(UUID id) {
         auditNotes.concerns(id);
         erasures.excludeWritersOfErased();
-        Contact contact = contacts.findById(id);
+        // The row lock first, as every contact write takes it: a write naming the contact in flight (a touchpoint,
+        // a tie) commits before the erasure reads and clears what hangs off it, or waits for it, never both ways.
+        Contact contact = contacts.lock(id) ? contacts.findById(id) : null;
         if (contact == null) {
             if (!erasures.erased(id)) {
                 throw new NotFound("Contact", id);

@@ -95,7 +95,7 @@ public class CampaignService {
                         + s.contactId() + " is do-not-contact or denied " + in.channel(),
                         List.of(new DomainException.FieldError("seeds", "may not be contacted on " + in.channel() + ": " + s.contactId())));
             }
-            seeds.add(new CampaignView.Seed(s.contactId(), s.expectedReach()));
+            seeds.add(new CampaignView.Seed(s.contactId(), s.expectedReach(), true));
         }
         // Counted before the ids are read: a segment of millions is refused without reading them all.
         SegmentService.Members members = segments.resolve(in.segmentId(), in.channel(), config.maxTargets());
@@ -182,9 +182,22 @@ public class CampaignService {
         if (in.via().equals(in.contactId())) {
             throw InvalidInput.field("via", "must be someone other than the contact");
         }
-        if (campaigns.consent(in.via(), c.channel()).isEmpty()) {
-            throw new RuleRefused("unknown-contact", "Unknown contact", "via: no contact " + in.via(),
-                    List.of(new DomainException.FieldError("via", "no such contact")));
+        CampaignStore.Consent via = campaigns.consent(in.via(), c.channel()).orElseThrow(() ->
+                new RuleRefused("unknown-contact", "Unknown contact", "via: no contact " + in.via(),
+                        List.of(new DomainException.FieldError("via", "no such contact"))));
+        // Whoever passed the word on was asked to, on the campaign's channel: not someone who said no.
+        if (via.doNotContact() || ConsentStatus.DENIED.name().equals(via.status())) {
+            throw new Conflict("via-without-consent", "Contact " + in.via() + " (via) may not be contacted on "
+                    + c.channel() + ": do-not-contact or consent denied");
+        }
+        Instant now = now();
+        if (in.occurredAt() != null && in.occurredAt().isBefore(c.createdAt())) {
+            // An answer to this campaign cannot predate it; an opt-out dated so would also land behind every later
+            // grant as history, and the person would stay reachable.
+            throw InvalidInput.field("occurredAt", "must not be before the campaign started (" + c.createdAt() + ")");
+        }
+        if (in.occurredAt() != null && in.occurredAt().isAfter(now.plus(CLOCK_ALLOWANCE))) {
+            throw InvalidInput.field("occurredAt", "must not be in the future: an outcome is something that happened");
         }
         String status = campaigns.lockTarget(id, in.contactId()).orElseThrow(() ->
                 new RuleRefused("not-a-target", "Not a target", "contactId: " + in.contactId()
@@ -200,9 +213,18 @@ public class CampaignService {
             throw new Conflict("no-consent", "Contact " + in.contactId() + " may no longer be contacted on "
                     + c.channel() + " (consent denied or do-not-contact since the campaign started)");
         }
-        Instant now = now();
         Instant at = in.occurredAt() == null ? now : in.occurredAt().truncatedTo(ChronoUnit.MICROS);
         TouchpointChannel channel = in.touchpointChannel() != null ? in.touchpointChannel() : touchpointChannel(c.channel());
+        Optional<Channel> approached = in.touchpointChannel() == null || channel == touchpointChannel(c.channel())
+                ? Optional.empty() : consentChannel(channel).filter(ch -> ch != c.channel());
+        if (in.outcome() != CampaignOutcome.OPTED_OUT && approached.isPresent()) {
+            // Reached another way than the campaign's channel: that way's consent counts too.
+            CampaignStore.Consent other = campaigns.consent(in.contactId(), approached.get()).orElseThrow();
+            if (ConsentStatus.DENIED.name().equals(other.status())) {
+                throw new Conflict("no-consent", "Contact " + in.contactId() + " denied " + approached.get()
+                        + "; an outcome reached that way is not recorded");
+            }
+        }
         String topic = ("Campaign: " + c.name());
         TouchpointService.Written touchpoint = touchpoints.create(new TouchpointInput(List.of(in.via(), in.contactId()),
                 channel, at, topic.length() > 200 ? topic.substring(0, 200) : topic, in.outcome().name(), false, id, null));
@@ -317,6 +339,23 @@ public class CampaignService {
             return status;
         }
         return outcome.name();
+    }
+
+    /** Time a client's clock may run ahead of the service's. */
+    private static final java.time.Duration CLOCK_ALLOWANCE = java.time.Duration.ofMinutes(5);
+
+    /**
+     * The consent channel a touchpoint channel approaches someone on, where there is one: a visit or an event is in
+     * person; a video call, a portal message or social media have no consent channel of their own.
+     */
+    static Optional<Channel> consentChannel(TouchpointChannel channel) {
+        return switch (channel) {
+            case EMAIL -> Optional.of(Channel.EMAIL);
+            case SMS -> Optional.of(Channel.SMS);
+            case PHONE -> Optional.of(Channel.PHONE);
+            case IN_PERSON, HOME_VISIT, EVENT -> Optional.of(Channel.IN_PERSON);
+            case VIDEO, PORTAL, SOCIAL -> Optional.empty();
+        };
     }
 
     /** The touchpoint channel of an approach on a consent channel; a letter counts as a written message. */

@@ -109,9 +109,18 @@ public class CampaignStore {
         return query(sql.toString(), params, this::row);
     }
 
+    /** The campaign's seeds in order, each with whether its consent on the campaign's channel still lets it be asked. */
     List<CampaignView.Seed> seeds(UUID campaign) {
-        return query("SELECT contact_id, expected_reach FROM campaign_seed WHERE campaign_id = ? ORDER BY position",
-                List.of(campaign), r -> new CampaignView.Seed(r.getObject(1, UUID.class), (Integer) r.getObject(2)));
+        return query("""
+                SELECT s.contact_id, s.expected_reach,
+                       c.id IS NOT NULL AND NOT c.do_not_contact AND coalesce(cc.status, 'UNKNOWN') <> 'DENIED'
+                FROM campaign_seed s
+                JOIN campaign k ON k.id = s.campaign_id
+                LEFT JOIN contact c ON c.id = s.contact_id
+                LEFT JOIN contact_consent cc ON cc.contact_id = s.contact_id AND cc.channel = k.channel
+                WHERE s.campaign_id = ? ORDER BY s.position""",
+                List.of(campaign), r -> new CampaignView.Seed(r.getObject(1, UUID.class), (Integer) r.getObject(2),
+                        r.getBoolean(3)));
     }
 
     CampaignView.Counts counts(UUID campaign) {

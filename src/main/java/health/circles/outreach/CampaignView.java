@@ -28,9 +28,12 @@ public record CampaignView(
         Instant createdAt,
         Instant closedAt) implements AuditedRecord {
 
-    /** A seed and what it was expected to reach. */
+    /** A seed, what it was expected to reach, and whether it may still be asked. */
     @Schema(name = "CampaignSeed")
-    public record Seed(UUID contactId, Integer expectedReach) {
+    public record Seed(UUID contactId, Integer expectedReach,
+                       @Schema(description = "Whether the seed may be contacted on the campaign's channel now: consent "
+                               + "is read again at every read, so false once they opted out or became do-not-contact "
+                               + "since the campaign started; work through the others") boolean mayContact) {
     }
 
     /** Where the targets stand. */

@@ -166,7 +166,7 @@ public class ExperimentService {
                     throw new Conflict("seed-changed", "Seed " + s + " may no longer be contacted on " + in.channel()
                             + "; start the experiment again");
                 }
-                campaignSeeds.add(new CampaignView.Seed(s, null));
+                campaignSeeds.add(new CampaignView.Seed(s, null, true));
                 if (!targetIds.contains(s)) {
                     members.add(new ExperimentStore.Member(s, e.getKey(), false, true, false));
                 }

@@ -18,7 +18,13 @@ final class AuditEvents {
 
     /** An audited call as the audit sees it, whichever layer observed it. */
     record Call(Audited audited, Caller caller, String method, String path, Function<String, String> pathParams,
-                int status, Object entity, String location, Set<UUID> noted, String requestId, String client) {
+                int status, Object entity, String location, Set<UUID> noted, String requestId, String client,
+                String actedAs) {
+
+        /** The row's action: the annotation's, unless the request noted another ({@link AuditNotes#actedAs}). */
+        String action() {
+            return actedAs == null ? audited.action() : actedAs;
+        }
     }
 
     private AuditEvents() {
@@ -48,7 +54,7 @@ final class AuditEvents {
                 String location = call.location();
                 resourceId = location.substring(location.lastIndexOf('/') + 1);
             }
-            return new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+            return new AuditLog.Event(call.caller().subject(), roles, call.action(), audited.resource(),
                     clip(resourceId, 100), null, List.copyOf(contacts), call.method(), path, call.status(),
                     call.requestId(), call.client());
         }
@@ -62,7 +68,7 @@ final class AuditEvents {
         }
         contacts.addAll(call.noted()); // a contact the answer is about without being one of its records (a filter)
         boolean one = records.size() == 1;
-        return new AuditLog.Event(call.caller().subject(), roles, audited.action(), audited.resource(),
+        return new AuditLog.Event(call.caller().subject(), roles, call.action(), audited.resource(),
                 one ? ids.get(0) : null, listing(call.entity()) ? List.copyOf(ids) : null, List.copyOf(contacts),
                 call.method(), path, call.status(), call.requestId(), call.client());
     }

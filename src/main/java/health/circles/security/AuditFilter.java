@@ -69,7 +69,8 @@ public class AuditFilter {
                     request.getUriInfo().getPath(), name -> request.getUriInfo().getPathParameters().getFirst(name),
                     response.getStatus(), response.getEntity(), location == null ? null : location.toString(), notes.contactsOrNone(),
                     id == null ? null : id.toString(),
-                    http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress()));
+                    http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
+                    notes.actionOrNull()));
             if (READS.contains(request.getMethod())) {
                 log.appendRead(event);
             } else {

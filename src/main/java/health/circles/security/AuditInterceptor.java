@@ -139,7 +139,7 @@ public class AuditInterceptor {
                 : request.request().remoteAddress().hostAddress();
         return AuditEvents.of(new AuditEvents.Call(audited, callers.current(), request.request().method().name(),
                 request.normalizedPath(), pathParams(ctx), status, entity, location, notes.contactsOrNone(), call.requestId(),
-                client));
+                client, notes.actionOrNull()));
     }
 
     /** The call's path parameters, by name, from the method's {@code @PathParam} arguments. */

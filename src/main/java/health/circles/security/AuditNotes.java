@@ -27,6 +27,26 @@ public class AuditNotes {
         }
     }
 
+    /**
+     * The request did what another action of its resource names, which its path cannot tell: {@code DELETE
+     * /contacts/{id}?erase=true} erases, and its row must say so (the path in a row has no query string).
+     */
+    public void actedAs(String action) {
+        if (Arc.container().requestContext().isActive()) {
+            Arc.container().instance(Held.class).get().action(action);
+        }
+    }
+
+    /** The action noted by {@link #actedAs}, or null: none, or none readable. */
+    String actionOrNull() {
+        try {
+            return Arc.container().requestContext().isActive() ? Arc.container().instance(Held.class).get().action()
+                    : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     Set<UUID> contacts() {
         return Arc.container().instance(Held.class).get().all();
     }
@@ -45,6 +65,15 @@ public class AuditNotes {
     @Unremovable
     static class Held {
         private final Set<UUID> contacts = new LinkedHashSet<>();
+        private String action;
+
+        void action(String action) {
+            this.action = action;
+        }
+
+        String action() {
+            return action;
+        }
 
         void add(UUID id) {
             contacts.add(id);

@@ -160,6 +160,14 @@ public class ProblemMappers {
             if (cause instanceof OptimisticLockException || cause instanceof StaleStateException) {
                 return Optional.of(concurrentUpdate(instance));
             }
+            if (cause instanceof java.sql.SQLException sql
+                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                // PostgreSQL chose this transaction as a deadlock's victim, or could not serialise it: nothing was
+                // written, and the same request sent again will most likely go through.
+                return Optional.of(new Problem(Problem.type("concurrent-update"), "Conflict", 409,
+                        "Another request changed the same records at the same time; nothing was written, send it again",
+                        instance, List.of()));
+            }
             if (cause instanceof org.hibernate.exception.ConstraintViolationException violation) {
                 String constraint = violation.getConstraintName() == null ? "" : violation.getConstraintName();
                 if (constraint.contains("external_id")) {
@@ -217,6 +225,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        Optional<Problem> race = known(e, path(uri));
+        if (race.isPresent()) {
+            return respond(race.get());
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);
         return respond(new Problem(Problem.type("internal"), "Internal Server Error", 500,

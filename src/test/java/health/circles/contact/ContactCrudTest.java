@@ -151,6 +151,17 @@ class ContactCrudTest {
                 .then().statusCode(404);
     }
 
+    /** The opt-out lives on the record: a plain delete would lose it, and the person created again be reachable. */
+    @Test
+    void aDoNotContactRecordIsNotDeletedButMayBeErased() {
+        String id = contact().patient().named("Dora", "Nocontact").doNotContact(true).create().id();
+        given().header("If-Match", "\"0\"").when().delete("/api/v1/contacts/{id}", id)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/opt-out-would-be-lost"));
+        given().when().get("/api/v1/contacts/{id}", id).then().statusCode(200).body("doNotContact", equalTo(true));
+        given().when().post("/api/v1/contacts/{id}/erasure", id).then().statusCode(204);
+    }
+
     @Test
     void everyWriteAnswersWithTheETagOfTheVersionItWrote() {
         String id = contact().patient().named("Kwame", "Mensah").create().id();

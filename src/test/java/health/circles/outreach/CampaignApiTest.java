@@ -195,14 +195,19 @@ class CampaignApiTest {
     }
 
     @Test
-    void anOptOutLoggedAfterTheContactGrantedAgainSaysItDeniedNothing() {
+    void anOptOutLoggedAfterTheContactGrantedAgainSaysItDeniedNothing() throws Exception {
         String tag = uniqueTag();
         String staff = granted("NURSE", uniqueTag());
         String contact = granted("PATIENT", tag); // EMAIL granted now
         String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL").create();
-        String lastWeek = java.time.Instant.now().minus(java.time.Duration.ofDays(7)).toString();
+        String optedOutAt = java.time.Instant.now().toString();
+        Thread.sleep(20);
+        // They opted out on the call, then changed their mind before staff logged the call.
+        given().contentType(ContentType.JSON).body(Map.of("channel", "EMAIL", "status", "GRANTED",
+                        "givenAt", java.time.Instant.now().toString(), "source", "phone-call"))
+                .when().post("/api/v1/contacts/" + contact + "/consent").then().statusCode(201);
         given().contentType(ContentType.JSON)
-                .body(Map.of("contactId", contact, "outcome", "OPTED_OUT", "via", staff, "occurredAt", lastWeek))
+                .body(Map.of("contactId", contact, "outcome", "OPTED_OUT", "via", staff, "occurredAt", optedOutAt))
                 .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(201)
                 .body("consentDenied", equalTo(false)).body("status", equalTo("OPTED_OUT"));
         // The grant given after the call stands; the opt-out is in the ledger as history.
@@ -210,6 +215,52 @@ class CampaignApiTest {
                 .extract().jsonPath();
         assertEquals("GRANTED", history.getString("effective.EMAIL.status"));
         assertTrue(history.getList("items.source").contains("campaign-opt-out"));
+    }
+
+    /**
+     * An outcome cannot predate its campaign (an opt-out dated so would land behind every later grant and change
+     * nothing) nor lie in the future; nor go through someone who said no, nor reach a person a way they refused.
+     */
+    @Test
+    void outcomesAreRefusedBeforeTheCampaignInTheFutureViaSomeoneWhoRefusedOrOnARefusedChannel() {
+        String tag = uniqueTag();
+        String staff = granted("NURSE", uniqueTag());
+        String contact = granted("PATIENT", tag);
+        String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL").create();
+        String lastWeek = java.time.Instant.now().minus(java.time.Duration.ofDays(7)).toString();
+        String tomorrow = java.time.Instant.now().plus(java.time.Duration.ofDays(1)).toString();
+        for (String at : List.of(lastWeek, tomorrow)) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("contactId", contact, "outcome", "OPTED_OUT", "via", staff, "occurredAt", at))
+                    .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(400)
+                    .body("errors[0].field", equalTo("occurredAt"));
+        }
+        patch(contact, "{\"consent\":{\"PHONE\":{\"status\":\"DENIED\"}}}");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("contactId", contact, "outcome", "REACHED", "via", staff, "touchpointChannel", "PHONE"))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(409)
+                .body("type", containsString("no-consent"));
+        patch(staff, "{\"doNotContact\":true}");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("contactId", contact, "outcome", "REACHED", "via", staff))
+                .when().post("/api/v1/campaigns/" + campaign + "/outcomes").then().statusCode(409)
+                .body("type", containsString("via-without-consent"));
+        given().when().get("/api/v1/contacts/" + contact + "/touchpoints").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+    }
+
+    /** Consent is read again for seeds too: one who opted out since the start is flagged, not worked through. */
+    @Test
+    void aSeedWhoOptedOutSinceTheStartIsShownAsNotToBeContacted() {
+        String tag = uniqueTag();
+        String seed = granted("NURSE", uniqueTag());
+        String campaign = campaign(segment().tagged(tag).create()).channel("EMAIL")
+                .seeds("[{\"contactId\":\"" + seed + "\"}]").create();
+        given().when().get("/api/v1/campaigns/" + campaign).then().statusCode(200)
+                .body("seeds[0].contactId", equalTo(seed)).body("seeds[0].mayContact", equalTo(true));
+        patch(seed, "{\"doNotContact\":true}");
+        given().when().get("/api/v1/campaigns/" + campaign).then().statusCode(200)
+                .body("seeds[0].contactId", equalTo(seed)).body("seeds[0].mayContact", equalTo(false));
     }
 
     @Test

@@ -138,6 +138,10 @@ class ErasureApiTest {
         as("admin").when().delete("/api/v1/contacts/" + erased + "?erase=true").then().statusCode(204);
         as("admin").when().post("/api/v1/contacts/" + UUID.randomUUID() + "/erasure").then().statusCode(404)
                 .contentType("application/problem+json");
+        // The trail tells the erasures from deletions, whichever of the two paths asked for them.
+        assertEquals(List.of("erase", "erase", "erase"), health.circles.Sql.query(db, """
+                SELECT action FROM audit_event WHERE resource_type = 'contact' AND resource_id = ?
+                  AND action IN ('delete', 'erase') ORDER BY id""", List.of(erased.toString()), r -> r.getString(1)));
     }
 
     @Test

@@ -30,6 +30,8 @@ class ProblemMappersTest {
         Problem p = ProblemMappers.known(duplicate, null).orElseThrow();
         assertEquals(409, p.status());
         assertTrue(p.type().toString().endsWith("duplicate-external-id"), p.type().toString());
+        assertEquals(409, ProblemMappers.known(new IllegalStateException(new SQLException("deadlock detected",
+                "40P01")), null).orElseThrow().status(), "a deadlock's victim may send the request again");
         assertEquals(Optional.empty(), ProblemMappers.known(new IllegalStateException("a bug"), null));
         assertEquals(Optional.empty(), ProblemMappers.known(new RuntimeException(new NullPointerException()), null));
     }
