@@ -1,7 +1,13 @@
 package health.circles.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import health.circles.contact.ContactErased;
 import health.circles.contact.ErasureRegister;
 import health.circles.sync.BackgroundWork;
@@ -65,7 +71,9 @@ public class ImportErasure {
     void onErased(@Observes ContactErased erased) {
         // Names shorter than three characters would match inside nearly every message; ids and longer names are
         // searched for as they are. Matching too much only shortens an error message, never loses a record.
-        List<String> words = erased.identifiers().stream().filter(w -> w.length() >= 3)
+        // An external id is taken whatever its length: "no contact has externalId 42" names the person.
+        List<String> words = erased.identifiers().stream()
+                .filter(w -> w.length() >= 3 || w.equals(erased.externalId() == null ? null : erased.externalId().strip()))
                 .map(w -> w.toLowerCase(Locale.ROOT)).toList();
         if (words.isEmpty()) {
             return;
@@ -126,7 +134,7 @@ public class ImportErasure {
                     }
                 } catch (NoSuchFileException e) {
                     // the job finished and deleted its file meanwhile
-                } catch (RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     // One file Circles cannot read must not keep the sweep from the others; it is tried again at
                     // the next sweep, and the log says which.
                     LOG.errorf(e, "Could not scrub import file %s of erased contacts; the other files go on",
@@ -141,31 +149,30 @@ public class ImportErasure {
     }
 
     /**
-     * Copies the file line by line to a temporary file beside it, each row that names an erased external id (as its
+     * Copies the file row by row to a temporary file beside it, each row that names an erased external id (as its
      * own id, a tie's end or a touchpoint's participant) replaced by an empty row, then renames it over the original
      * when anything changed. A job reading the file meanwhile keeps the version it opened; the row count is the same.
      */
     private boolean scrub(Path file, boolean csv, Set<String> erased) throws IOException {
+        if (csv) {
+            return scrubCsv(file, erased);
+        }
         Path tmp = file.resolveSibling(file.getFileName() + ".scrub");
         boolean changed = false;
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         java.io.Reader text = new InputStreamReader(Files.newInputStream(file), decoder);
-        try (Lines in = csv ? new AnyEndLines(text) : new LfLines(text);
+        try (LfLines in = new LfLines(text);
              BufferedWriter out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
                      StandardCharsets.UTF_8), 1 << 16)) {
-            List<String> header = null;
             String raw;
             while ((raw = in.next()) != null) {
-                // Rows are cut as the importer cuts them: NDJSON at a line feed only (a carriage return elsewhere is
-                // JSON whitespace of its row; a CRLF ending is written back as it was), CSV also at a carriage return,
-                // as Jackson's CSV reader does.
+                // Rows are cut as the importer cuts them, at a line feed only: a carriage return elsewhere is JSON
+                // whitespace of its row, and a CRLF ending is written back as it was.
                 String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
                 String kept = raw;
-                if (csv && header == null) {
-                    header = csvCells(line.replace("\uFEFF", ""));
-                } else if (!line.isBlank() && names(csv ? csvIds(header, line) : ndjsonIds(line), erased)) {
-                    kept = csv ? ",".repeat(Math.max(0, header.size() - 1)) : "{}";
+                if (!line.isBlank() && names(ndjsonIds(line), erased)) {
+                    kept = "{}";
                     changed = true;
                 }
                 out.write(kept);
@@ -185,46 +192,91 @@ public class ImportErasure {
         return true;
     }
 
-    /** A text's lines, as one of the importer's readers cuts them. */
-    interface Lines extends AutoCloseable {
-
-        /** The next line without its ending; null at the end of the text. */
-        String next() throws IOException;
-
-        /** Whether the line {@link #next} returned last had an ending (the text's last line may not). */
-        boolean endedWithLineFeed();
-
-        @Override
-        void close() throws IOException;
+    /**
+     * A CSV file read record by record with Jackson's CSV reader, as the importer reads it (so a quoted cell that spans
+     * lines, or a record cut at a bare carriage return, is one record here too), and written again with every cell
+     * quoted: each value reads back as it was, and a record that names an erased person becomes one record of empty
+     * cells, so the row count and the checkpoints keep their meaning. Where the reader cannot go on (a quote never
+     * closed), neither can the importer, whose job fails at that record however often it is resumed: what follows is
+     * replaced by a lone quote, which fails the same way, so no unreadable tail keeps an erased person's row either.
+     */
+    private boolean scrubCsv(Path file, Set<String> erased) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".scrub");
+        CsvMapper mapper = new CsvMapper();
+        boolean changed = false;
+        boolean unreadable = false;
+        try (MappingIterator<String[]> rows = mapper.readerFor(String[].class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY).with(CsvParser.Feature.TRIM_SPACES)
+                .readValues(Files.newInputStream(file));
+             SequenceWriter out = mapper.writer(CsvSchema.emptySchema())
+                     .with(CsvGenerator.Feature.ALWAYS_QUOTE_STRINGS)
+                     .writeValues(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
+                             StandardCharsets.UTF_8), 1 << 16))) {
+            List<String> header = null;
+            long readThrough = 0;
+            while (!unreadable) {
+                String[] cells = null;
+                try {
+                    cells = rows.hasNextValue() ? rows.nextValue() : null;
+                } catch (IOException | RuntimeException e) {
+                    unreadable = true;
+                    changed |= !UNREADABLE_TAIL.equals(tail(file, readThrough));
+                }
+                if (cells == null) {
+                    break;
+                }
+                readThrough = rows.getParser().currentLocation().getCharOffset();
+                if (header == null) {
+                    header = List.of(cells);
+                } else if (names(csvIds(header, cells), erased)) {
+                    cells = new String[Math.max(1, header.size())];
+                    java.util.Arrays.fill(cells, "");
+                    changed = true;
+                }
+                out.write(cells);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (!changed) {
+            Files.deleteIfExists(tmp);
+            return false;
+        }
+        if (unreadable) {
+            Files.writeString(tmp, UNREADABLE_TAIL, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 
-    /** Lines ended by a line feed, a carriage return or both, as CSV rows are; each written back with a line feed. */
-    static final class AnyEndLines implements Lines {
+    /** What an unreadable tail of a CSV file is replaced by: a quote never closed, which no reader gets past. */
+    private static final String UNREADABLE_TAIL = "\"";
 
-        private final java.io.BufferedReader in;
-
-        AnyEndLines(java.io.Reader in) {
-            this.in = new java.io.BufferedReader(in, 1 << 16);
-        }
-
-        @Override
-        public String next() throws IOException {
-            return in.readLine();
-        }
-
-        @Override
-        public boolean endedWithLineFeed() {
-            return true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
+    /** The text of a file from a character on, line endings before it left out (at most a few characters). */
+    private static String tail(Path file, long from) throws IOException {
+        try (java.io.Reader in = new java.io.BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
+            for (long left = from; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    return "";
+                }
+                left -= skipped;
+            }
+            StringBuilder text = new StringBuilder();
+            int ch;
+            while ((ch = in.read()) >= 0 && text.length() <= UNREADABLE_TAIL.length()) {
+                if (text.length() > 0 || (ch != '\n' && ch != '\r')) {
+                    text.append((char) ch);
+                }
+            }
+            return text.toString();
         }
     }
 
     /** The lines of a text, each ended by a line feed only (which is left out), or by the end of the text. */
-    static final class LfLines implements Lines {
+    static final class LfLines implements AutoCloseable {
 
         private final java.io.Reader in;
         private final char[] buffer = new char[1 << 16];
@@ -237,7 +289,6 @@ public class ImportErasure {
         }
 
         /** The next line without its line feed; null at the end of the text. */
-        @Override
         public String next() throws IOException {
             StringBuilder line = null;
             while (true) {
@@ -267,12 +318,10 @@ public class ImportErasure {
         }
 
         /** Whether the line {@link #next} returned last was ended by a line feed (the last one may not be). */
-        @Override
         public boolean endedWithLineFeed() {
             return lineFeed;
         }
 
-        @Override
         public void close() throws IOException {
             in.close();
         }
@@ -315,45 +364,15 @@ public class ImportErasure {
         return ids;
     }
 
-    private static List<String> csvIds(List<String> header, String line) {
-        List<String> cells = csvCells(line);
+    private static List<String> csvIds(List<String> header, String[] cells) {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < Math.min(header.size(), cells.size()); i++) {
+        for (int i = 0; i < Math.min(header.size(), cells.length); i++) {
             if (ImportColumns.CONTACT_REFERENCES.contains(header.get(i))) {
-                ids.add(cells.get(i));
+                ids.add(cells[i]);
             } else if (header.get(i).equals(ImportColumns.PARTICIPANTS)) {
-                ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells.get(i))));
+                ids.addAll(List.of(ImportColumns.LIST_SPLIT.split(cells[i])));
             }
         }
         return ids;
-    }
-
-    /** The cells of one CSV line, quotes resolved (a cell spanning lines is read as the part on this line). */
-    private static List<String> csvCells(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                cells.add(cell.toString().strip());
-                cell.setLength(0);
-            } else {
-                cell.append(ch);
-            }
-        }
-        cells.add(cell.toString().strip());
-        return cells;
     }
 }
