@@ -248,6 +248,7 @@ public class ContactService {
         contacts.flush(); // the deletion's trigger takes the words no other contact holds out of the search lexicon
         outbox.forgetErased(id);
         long through = outbox.append(ContactGraph.DELETED, contact.id, contact.version + 1, payload);
+        events.forgetRelated(contact.id);
         events.record(Change.of(EventTypes.CONTACT_ERASED, contact.id, contact.version + 1));
         erasures.record(id, now(), callers.current().subject(), register.fingerprintHex(contact.externalId), through);
         return true;

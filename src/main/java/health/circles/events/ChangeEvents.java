@@ -29,6 +29,18 @@ public class ChangeEvents {
     public record Recorded(int count) {
     }
 
+    /** What an erased contact's id reads as in the {@code related} of the events that named it. */
+    public static final String ERASED = "erased";
+
+    /**
+     * Erasure, in its transaction: the contact's id leaves the {@code related} of every event that names it beside its
+     * subject (their ties, touchpoints, outcomes), and reads {@link #ERASED} there.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forgetRelated(java.util.UUID contact) {
+        store.forgetRelated(contact, ERASED);
+    }
+
     /** Records one change in the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(Change change) {

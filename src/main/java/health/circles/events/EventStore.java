@@ -147,6 +147,22 @@ class EventStore {
     record State(long lastPosition, long purgedThrough) {
     }
 
+    /**
+     * An erased contact's id leaves the {@code related} of other records' events (a tie's ends, a touchpoint's
+     * participants, an outcome's contact): there it would say whom the person was tied to. Ids hold only hex digits
+     * and dashes, so replacing the text is exact. The contact's own events keep it as their subject, as the audit trail
+     * does.
+     */
+    private static final String FORGET_RELATED = """
+            UPDATE change_event SET related = CAST(replace(related::text, ?, ?) AS jsonb)
+            WHERE strpos(related::text, ?) > 0""";
+
+    /** See {@link #FORGET_RELATED}; in the caller's transaction. */
+    int forgetRelated(UUID contact, String instead) {
+        String id = contact.toString();
+        return Sql.update(dataSource, FORGET_RELATED, List.of(id, instead, id));
+    }
+
     void insert(String[] types, String[] kinds, UUID[] subjects, Long[] versions, String[] changed,
                 String[] related) {
         Sql.update(dataSource, INSERT, List.of(types, kinds, subjects, versions, changed, related));

@@ -91,6 +91,18 @@ class EventFeedTest {
                 awaitEventsOf(start, id, 2).stream().map(e -> e.get("type")).toList());
     }
 
+    /** Other records' events no longer say whom an erased person was tied to. */
+    @Test
+    void anErasedContactsIdLeavesTheRelatedIdsOfOtherRecordsEvents() {
+        long start = head();
+        String a = contact().patient().named("Ezra", "Related").create().id();
+        String b = contact().caregiver().create().id();
+        Fixtures.Created t = tie(a, b).type("FRIEND_OF").create();
+        assertEquals(Map.of("from", a, "to", b), awaitEventsOf(start, t.id(), 1).get(0).get("related"));
+        given().when().post("/api/v1/contacts/" + a + "/erasure").then().statusCode(204);
+        assertEquals(Map.of("from", "erased", "to", b), awaitEventsOf(start, t.id(), 1).get(0).get("related"));
+    }
+
     @Test
     void tieLifecycleIsOneEventPerChange() {
         long start = head();
