@@ -175,7 +175,7 @@ public class CampaignService {
      */
     @Transactional
     public Recorded record(UUID id, CampaignOutcomeInput in) {
-        CampaignStore.Row c = find(id, false);
+        CampaignStore.Row c = campaigns.findShared(id).orElseThrow(() -> new NotFound("Campaign", id));
         if (!c.active()) {
             throw new Conflict("campaign-closed", "Campaign " + id + " is closed; no outcome can be recorded");
         }

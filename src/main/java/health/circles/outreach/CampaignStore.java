@@ -86,6 +86,15 @@ public class CampaignStore {
                 List.of(id), this::row).stream().findFirst();
     }
 
+    /**
+     * The campaign under a share lock to the end of the transaction: outcomes take it side by side, and a close (FOR
+     * UPDATE) waits for those in flight, so none is recorded on a campaign closed meanwhile.
+     */
+    Optional<Row> findShared(UUID id) {
+        return query("SELECT " + COLUMNS + " FROM campaign WHERE id = ? FOR SHARE", List.of(id), this::row).stream()
+                .findFirst();
+    }
+
     long count(String state) {
         return state == null
                 ? query("SELECT count(*) FROM campaign", List.of(), r -> r.getLong(1)).get(0)
