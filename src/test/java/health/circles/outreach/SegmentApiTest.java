@@ -280,13 +280,13 @@ class SegmentApiTest {
                 .extract();
         String[] lines = answer.asString().split("\r\n");
         assertEquals(3, lines.length);
-        assertEquals(String.join(",", SegmentCsv.HEADER), lines[0]);
-        String rowA = java.util.Arrays.stream(lines).filter(l -> l.startsWith(a)).findFirst().orElseThrow();
-        // A formula is defused, commas and quotes are quoted, and outreach sees no phone without PHONE consent.
+        assertEquals("\"" + String.join("\",\"", SegmentCsv.HEADER) + "\"", lines[0]);
+        String rowA = java.util.Arrays.stream(lines).filter(l -> l.startsWith("\"" + a)).findFirst().orElseThrow();
+        // Every cell quoted, a formula defused, quotes doubled, and outreach sees no phone without PHONE consent.
         assertTrue(rowA.contains("\"'=HYPERLINK(1) Comma, Quote\"\"\""), rowA);
-        assertTrue(rowA.contains("a@example.org"), rowA);
+        assertTrue(rowA.contains("\"a@example.org\""), rowA);
         assertFalse(rowA.contains("555 0100"), rowA); // the phone; the row's id may hold "555" by chance
-        assertTrue(java.util.Arrays.stream(lines).anyMatch(l -> l.startsWith(b)));
+        assertTrue(java.util.Arrays.stream(lines).anyMatch(l -> l.startsWith("\"" + b)));
 
         assertEquals(Set.of(a, b), auditedContacts("export", segment));
         members(segment, "EMAIL");
