@@ -32,7 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
  * Development tokens for the run command on a workstation: a signed token for any role, without an identity
  * provider. Answers only in dev mode or the tests ({@link DevKeys#allowed()}), when circles.security.dev-tokens.enabled
  * is true (the run command sets it only when it made its own key pair), and only to a caller whose connection comes
- * from the loopback interface; otherwise it is indistinguishable from an unknown path.
+ * from the loopback interface and who names this machine in Host; otherwise it is indistinguishable from an unknown
+ * path.
  */
 @Path("/api/v1/dev/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,6 +55,9 @@ public class DevTokenResource {
         }
     }
 
+    /** The names of this machine a page on it can be reached by, in the form a Host header spells them. */
+    private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
     private final SecurityConfig config;
     private volatile PrivateKey key;
 
@@ -70,12 +74,13 @@ public class DevTokenResource {
     @Operation(operationId = "issueDevToken",
             summary = "Issue a development token (run command only; off in production)")
     @APIResponse(responseCode = "200", description = "A bearer token for the role")
-    @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this machine")
+    @APIResponse(responseCode = "404", description = "Development tokens are off, or the request is not from this "
+            + "machine, or its Host is not localhost, 127.0.0.1 or [::1]")
     public DevToken issue(@Parameter(description = "admin, clinician, outreach, analyst or integration", schema = @Schema(type = SchemaType.STRING, enumeration = {"admin", "clinician", "outreach", "analyst", "integration"})) @QueryParam("role") String role,
                           @Parameter(description = "Token subject, default dev-<role>") @QueryParam("subject") String subject,
                           @Parameter(description = "The caller's own contact (clinicians: whose TREATS ties count)", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @QueryParam("contactId") String contactId,
                           @Context HttpServerRequest http) {
-        if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http)) {
+        if (!DevKeys.allowed() || !config.devTokens().enabled() || !fromLoopback(http) || !localHost(http)) {
             auditCall.markUnrecorded(); // as an unknown path is not: anyone may call this one, without a token
             throw new NotFound("not-found", "Not Found", "No resource at this path");
         }
@@ -144,5 +149,29 @@ public class DevTokenResource {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the Host header names this machine (any port). Loopback alone is not enough: a page from evil.example
+     * whose name an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin to the browser, so it may read the
+     * answer; its requests still say Host: evil.example. The header as sent, never the authority that forwarding may
+     * rewrite from X-Forwarded-Host.
+     */
+    private static boolean localHost(HttpServerRequest http) {
+        return http != null && localHost(http.headers().get("Host"));
+    }
+
+    /** Whether a Host header value is one of {@link #LOCAL_HOSTS}, with or without a port. */
+    static boolean localHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        int portAt = h.startsWith("[") ? h.indexOf(']') + 1 : h.indexOf(':');
+        if (portAt <= 0) {
+            portAt = h.length();
+        }
+        String port = h.substring(portAt);
+        return LOCAL_HOSTS.contains(h.substring(0, portAt)) && (port.isEmpty() || port.matches(":[0-9]{1,5}"));
     }
 }

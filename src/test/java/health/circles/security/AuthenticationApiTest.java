@@ -11,7 +11,9 @@ import static org.hamcrest.Matchers.startsWith;
 import health.circles.Anonymous;
 import health.circles.Management;
 import health.circles.TestTokens;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.Test;
 class AuthenticationApiTest {
 
     private static final String PROBLEM = "application/problem+json";
+
+    @TestHTTPResource("/")
+    URL root;
 
     @Test
     void requestWithoutTokenIsUnauthorizedWithProblemJson() {
@@ -120,6 +125,20 @@ class AuthenticationApiTest {
                     .then().statusCode(200).body("role", equalTo(role)).extract().path("token");
             bearer(token).when().get("/api/v1/admin/sync")
                     .then().statusCode(role.equals("admin") ? 200 : 403);
+        }
+    }
+
+    @Test
+    void developmentTokenEndpointAnswersNotFoundToARequestForAnotherHost() {
+        // DNS rebinding: a page of evil.example re-pointed at 127.0.0.1 comes from loopback, but says whose it is.
+        int port = root.getPort();
+        for (String host : List.of("evil.example", "evil.example:" + port, "localhost.evil.example")) {
+            given().header("Host", host).when().post("/api/v1/dev/tokens?role=admin")
+                    .then().statusCode(404).contentType(PROBLEM).body("token", nullValue());
+        }
+        for (String host : List.of("127.0.0.1:" + port, "[::1]:" + port, "localhost:" + port)) {
+            given().header("Host", host).when().post("/api/v1/dev/tokens?role=admin")
+                    .then().statusCode(200).body("role", equalTo("admin"));
         }
     }
 

@@ -1,6 +1,7 @@
 package health.circles.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The development token endpoint when the flag is off, or in a packaged run: it answers like an unknown path. */
+/**
+ * The development token endpoint when the flag is off, or in a packaged run: it answers like an unknown path; and the
+ * Host names it answers to.
+ */
 class DevTokenResourceTest {
 
     @Test
@@ -39,6 +43,21 @@ class DevTokenResourceTest {
         } finally {
             LaunchMode.set(was);
         }
+    }
+
+    @Test
+    void onlyTheNamesOfThisMachineAreLocalHostsWhateverThePort() {
+        for (String host : new String[] {"localhost", "localhost:8080", "LocalHost:1", "127.0.0.1", "127.0.0.1:65535",
+                "[::1]", "[::1]:8080"}) {
+            assertTrue(DevTokenResource.localHost(host), host);
+        }
+        // What a DNS-rebinding page sends (its own name), look-alikes, and what no browser sends for this machine.
+        for (String host : new String[] {"evil.example", "evil.example:8080", "localhost.evil.example",
+                "127.0.0.1.nip.io", "localhost:", "localhost:80:80", "localhost:http", "[::1", "::1", "[::2]:8080",
+                "127.0.0.2", "0.0.0.0", "", " localhost"}) {
+            assertFalse(DevTokenResource.localHost(host), host);
+        }
+        assertFalse(DevTokenResource.localHost((String) null));
     }
 
     private static SecurityConfig config(boolean enabled) {
