@@ -26,7 +26,8 @@ final class Texts {
 
     /**
      * Every text value of a parsed resource that no store could hold or no person types (NUL, control characters
-     * other than tab and line breaks, unpaired surrogates), named by its element path: refused before anything else.
+     * other than tab and line breaks, unpaired surrogates, noncharacters), named by its element path: refused before
+     * anything else.
      */
     static List<DomainException.FieldError> unstorable(FhirContext context, IBaseResource resource) {
         List<DomainException.FieldError> errors = new ArrayList<>();

@@ -31,7 +31,8 @@ public record Cursor(String key, UUID id) {
             }
             String key = raw.substring(0, at);
             // A cursor is text the client hands back: it must not carry into SQL what a body could not (NUL above all).
-            if (InputRules.textProblem(key, true) != null) {
+            // Noncharacters may stay: a key is a stored value, and names stored before they were refused still page.
+            if (InputRules.storeProblem(key) != null) {
                 throw new IllegalArgumentException();
             }
             return new Cursor(key, UUID.fromString(raw.substring(at + 1)));

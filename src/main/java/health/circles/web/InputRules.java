@@ -24,10 +24,26 @@ public final class InputRules {
 
     /**
      * Why the text cannot be taken, or null. PostgreSQL refuses NUL in text outright; other control characters and
-     * unpaired surrogates (not Unicode, so not encodable as UTF-8) are never in a name, id or code. Free text (notes,
-     * descriptions) keeps tab, newline and carriage return, which people do type there.
+     * unpaired surrogates (not Unicode, so not encodable as UTF-8) are never in a name, id or code. Noncharacters
+     * (U+FFFE and U+FFFF of every plane, U+FDD0 to U+FDEF) are code points Unicode keeps out of interchange: no one
+     * types them, and XML 1.0 cannot carry U+FFFE or U+FFFF at all, so a name holding one would break the XML views of
+     * it (the map page's SVG export; GraphML and GEXF drop them). Free text (notes, descriptions) keeps tab, newline and
+     * carriage return, which people do type there.
      */
     public static String textProblem(String value, boolean freeText) {
+        return problem(value, freeText, true);
+    }
+
+    /**
+     * Why the text cannot be handed to the stores (NUL, control characters, unpaired surrogates), or null; unlike
+     * {@link #textProblem} it lets noncharacters through. For text the service gave out itself and takes back, like a
+     * cursor's sort key, which may be a name stored before noncharacters were refused.
+     */
+    static String storeProblem(String value) {
+        return problem(value, true, false);
+    }
+
+    private static String problem(String value, boolean freeText, boolean noncharacters) {
         if (value == null) {
             return null;
         }
@@ -43,18 +59,26 @@ public final class InputRules {
                 return freeText ? "must not contain control characters other than tab and line breaks"
                         : "must not contain control characters";
             }
+            int codePoint = c;
             if (Character.isHighSurrogate(c)) {
-                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                    continue;
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return "must not contain an unpaired UTF-16 surrogate";
                 }
+                codePoint = Character.toCodePoint(c, value.charAt(++i));
+            } else if (Character.isLowSurrogate(c)) {
                 return "must not contain an unpaired UTF-16 surrogate";
             }
-            if (Character.isLowSurrogate(c)) {
-                return "must not contain an unpaired UTF-16 surrogate";
+            if (noncharacters && isNoncharacter(codePoint)) {
+                return "must not contain a Unicode noncharacter (such as U+FFFE or U+FFFF): they are not text, and "
+                        + "XML cannot carry them";
             }
         }
         return null;
+    }
+
+    /** U+FDD0 to U+FDEF, and the last two code points of each of the 17 planes (U+FFFE, U+FFFF, U+1FFFE, …). */
+    static boolean isNoncharacter(int codePoint) {
+        return codePoint >= 0xFDD0 && codePoint <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
     }
 
     private static String yearProblem(int year) {
@@ -97,8 +121,13 @@ public final class InputRules {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                out.append(c).append(value.charAt(++i));
-            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                if (isNoncharacter(codePoint)) {
+                    out.append('\uFFFD');
+                } else {
+                    out.appendCodePoint(codePoint);
+                }
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c) || isNoncharacter(c)) {
                 out.append('\uFFFD');
             } else {
                 out.append(c);

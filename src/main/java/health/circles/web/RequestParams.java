@@ -8,8 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses, for every endpoint at once, a query or path parameter holding what no id, code or search text has (NUL,
- * other control characters, unpaired surrogates): PostgreSQL cannot take NUL even as a query parameter, and nothing
- * downstream should have to think about the rest.
+ * other control characters, unpaired surrogates, noncharacters: {@link InputRules#textProblem}): PostgreSQL cannot
+ * take NUL even as a query parameter, and nothing downstream should have to think about the rest.
  */
 public class RequestParams {
 

@@ -1,7 +1,9 @@
 package health.circles.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +14,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import org.junit.jupiter.api.Test;
 
-/** Dates and times are taken from the first day of 1900 to the last of 2200 (UTC), whatever their type or size. */
+/**
+ * Dates and times are taken from the first day of 1900 to the last of 2200 (UTC), whatever their type or size; text
+ * without what no store, no XML and no person has (NUL, controls, lone surrogates, noncharacters).
+ */
 class InputRulesTest {
 
     @Test
@@ -46,5 +51,37 @@ class InputRulesTest {
         ApiProblem problem = org.junit.jupiter.api.Assertions.assertThrows(ApiProblem.class,
                 () -> QueryParams.instant("from", "+1000000000-12-31T23:59:59.999999999Z"));
         assertEquals(400, problem.status());
+    }
+
+    @Test
+    void noncharactersOfEveryPlaneAreRefusedInNamesAndInFreeText() {
+        for (String text : new String[] {"Ana\uFFFF", "\uFFFEAna", "A\uFDD0na", "Ana\uFDEF",
+                "Ana" + Character.toString(0x1FFFE), "Ana" + Character.toString(0x10FFFF)}) {
+            for (boolean freeText : new boolean[] {false, true}) {
+                String problem = InputRules.textProblem(text, freeText);
+                assertNotNull(problem, text.codePoints().mapToObj(Integer::toHexString).toList().toString());
+                assertTrue(problem.contains("noncharacter"), problem);
+            }
+        }
+    }
+
+    @Test
+    void theCharactersBesideTheNoncharactersAreText() {
+        for (String text : new String[] {"\uFDCF", "\uFDF0", "\uFFFD", "\uFFFC", Character.toString(0x1FFFD),
+                Character.toString(0x20000), "\u00E9\u4E2D\uD83D\uDE00"}) {
+            assertNull(InputRules.textProblem("Ana " + text, false), text);
+        }
+    }
+
+    @Test
+    void scrubbedTextHoldsNoNoncharacter() {
+        assertEquals("Ana\uFFFD\uFFFD", InputRules.scrub("Ana\uFFFF" + Character.toString(0x2FFFE)));
+    }
+
+    @Test
+    void aCursorKeyStoredBeforeNoncharactersWereRefusedStillPages() {
+        String key = "Ana\uFFFF";
+        Cursor cursor = new Cursor(key, new java.util.UUID(0, 1));
+        assertEquals(key, Cursor.decode(cursor.encode()).key());
     }
 }
