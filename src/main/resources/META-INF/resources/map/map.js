@@ -33,6 +33,11 @@
   };
   var cy = null;
   var api = window.circlesMap = { state: state, renders: 0, lastRender: null, cy: null };
+  /**
+   * Counts sign-ins and sign-outs. A request remembers the count it was sent under; an answer arriving after it
+   * changed belongs to someone no longer signed in, and is dropped (see call()).
+   */
+  var generation = 0;
 
   function $(id) { return document.getElementById(id); }
 
@@ -72,9 +77,13 @@
     return groups[0] || 'unknown';
   }
 
+  /**
+   * Back to the sign-in form with nothing of the session left in the page (see forget()): whoever signs in next, with
+   * whatever token and role, starts from an empty page.
+   */
   function signedOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
-    state.token = null;
+    forget();
     $('app').hidden = true;
     $('signin-view').hidden = false;
     $('signout').hidden = true;
@@ -83,6 +92,63 @@
     $('panel').hidden = true;
     document.body.dataset.state = 'signed-out';
     $('token-input').focus();
+  }
+
+  /**
+   * Drops every trace of the session: the token and its claims, the drawing, the page's state (window.circlesMap
+   * shows it), what the panel, legend, notes and lists showed, the search and its suggestions, the controls (back to
+   * how the page opened) and the exports; answers to requests already sent become stale. Contact details (phone,
+   * e-mail, address) must not wait in a hidden panel or a drawn label for the next person at this screen.
+   */
+  function forget() {
+    generation += 1;
+    clearTimeout(searchTimer);
+    clearTimeout(declutterTimer);
+    searchSeq += 1;
+    options = [];
+    state.token = null;
+    state.claims = null;
+    state.role = null;
+    state.centre = null;
+    state.view = 'rings';
+    state.map = null;
+    state.mapUrl = null;
+    state.hiddenKinds = {};
+    state.names = {};
+    state.communityId = null;
+    state.level = 0;
+    state.levels = 1;
+    slots = {};
+    if (cy) {
+      cy.stop();
+      cy.elements().remove();
+      cy.reset();
+    }
+    api.lastRender = null;
+    api.labels = 0;
+    ['panel-title', 'panel-body', 'legend', 'note', 'bridges-list', 'search-results', 'howto-body'].forEach(function (id) {
+      $(id).textContent = '';
+    });
+    delete $('panel-body').dataset.contact;
+    delete $('panel-body').dataset.community;
+    $('panel').hidden = true;
+    $('bridges').hidden = true;
+    $('howto').open = false;
+    closeResults();
+    document.querySelectorAll('#app input, #app select').forEach(function (f) {
+      if (f.type === 'checkbox' || f.type === 'radio') {
+        f.checked = f.defaultChecked;
+      } else if (f.tagName === 'SELECT') {
+        Array.prototype.forEach.call(f.options, function (o) { o.selected = o.defaultSelected; });
+      } else {
+        f.value = f.defaultValue;
+      }
+    });
+    $('min-strength-value').textContent = parseFloat($('min-strength').value).toFixed(2);
+    fillLevels();
+    syncViewRadios();
+    ['png-button', 'svg-button', 'graphml-button'].forEach(function (b) { $(b).disabled = true; });
+    updateSelection();
   }
 
   function signIn(token) {
@@ -101,9 +167,13 @@
         + '. Ask for a new one and paste it here.');
       return Promise.resolve(false);
     }
+    // A new session starts empty even when no one signed out (a development token taken over a live one).
+    forget();
     state.token = token;
-    // One cheap call proves the server accepts the token before the page opens.
-    return call('GET', API + '/contacts?limit=1').then(function () {
+    // One cheap call proves the server accepts the token before the page opens. It reads the relationship types,
+    // which every role may read and which hold no one's data: a contact listing would name a real contact in the audit
+    // trail at every sign-in and reload.
+    return call('GET', API + '/relationship-types?limit=1').then(function () {
       sessionStorage.setItem(TOKEN_KEY, token);
       state.claims = claims;
       state.role = roleOf(claims);
@@ -145,16 +215,24 @@
 
   // ---- API calls ------------------------------------------------------------------------------------------------
 
+  /**
+   * One API call with the session's token. Its answer is dropped if the session ended (or another began) while it
+   * was on its way: it rejects as stale, with status 401, which every caller already leaves to the sign-in form. A
+   * late 401 of the old token must not sign out whoever signed in since.
+   */
   function call(method, url, body, accept, extra) {
     if (!state.token) {
       signedOut('You are not signed in: paste a token first.');
       return Promise.reject({ status: 401, message: 'not signed in' });
     }
+    var sent = generation;
+    var stale = function () { return { status: 401, stale: true, message: 'signed out meanwhile' }; };
     var headers = { 'Authorization': 'Bearer ' + state.token, 'Accept': accept || 'application/json' };
     if (body !== undefined) { headers['Content-Type'] = 'application/json'; }
     Object.keys(extra || {}).forEach(function (k) { headers[k] = extra[k]; });
     return fetch(url, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (r) {
+        if (sent !== generation) { throw stale(); }
         if (r.status === 401) {
           var expired = state.claims && state.claims.exp && state.claims.exp * 1000 < Date.now();
           signedOut(expired ? 'Your token has expired. Paste a new one to go on.'
@@ -168,6 +246,13 @@
         }
         if (accept && accept !== 'application/json') { return r.blob(); }
         return r.status === 204 ? null : r.json();
+      })
+      // Reading the body takes time of its own: check again once it is read.
+      .then(function (value) {
+        if (sent !== generation) { throw stale(); }
+        return value;
+      }, function (err) {
+        throw sent !== generation ? stale() : err;
       });
   }
 
@@ -283,7 +368,10 @@
     document.body.dataset.state = 'loading';
     var started = performance.now();
     var memberships = state.centre
-      ? call('GET', API + '/contacts/' + encodeURIComponent(state.centre.id) + '/communities').catch(function () { return null; })
+      ? call('GET', API + '/contacts/' + encodeURIComponent(state.centre.id) + '/communities').catch(function (e) {
+        if (e && e.stale) { throw e; }
+        return null;
+      })
       : Promise.resolve(null);
     return Promise.all([call('GET', url), memberships]).then(function (both) {
       state.mapUrl = url;
@@ -295,6 +383,7 @@
   }
 
   function failed(err) {
+    if (err.stale) { return; }
     document.body.dataset.state = 'error';
     if (err.status === 409) {
       setNote('No analytics results yet: communities and influence appear once an analyst has run the analytics.');
@@ -674,6 +763,7 @@
   }
 
   function draw(map, fetchedMs, why, own) {
+    var drawing = generation;
     ensureCy();
     var started = performance.now();
     var els = elementsOf(map, own);
@@ -729,6 +819,7 @@
         // Two frames: the first paints, the second proves the paint is done.
         requestAnimationFrame(function () {
           requestAnimationFrame(function () {
+            if (drawing !== generation) { resolve(null); return; } // signed out while it was painted
             var renderMs = performance.now() - started;
             api.renders += 1;
             api.lastRender = { view: state.view, nodes: cy.nodes('.contact').length,
@@ -946,7 +1037,12 @@
     $('panel-title').textContent = node.data('name') || id;
     body.appendChild(el('p', 'Loading…', 'hint'));
     var enc = encodeURIComponent(id);
-    var soft = function (p) { return p.catch(function (e) { return { failed: e }; }); };
+    var soft = function (p) {
+      return p.catch(function (e) {
+        if (e && e.stale) { throw e; }
+        return { failed: e };
+      });
+    };
     return Promise.all([
       call('GET', API + '/contacts/' + enc),
       soft(call('GET', API + '/contacts/' + enc + '/communities')),
@@ -954,6 +1050,7 @@
     ]).then(function (all) {
       if (node.hasClass('focused')) { fillPanel(all[0], all[1], all[2]); }
     }, function (err) {
+      if (err.stale) { return; }
       body.textContent = '';
       body.appendChild(el('p', err.status === 404 ? 'You may not see this contact.' : 'Could not load: ' + err.message,
         'message'));
@@ -1070,7 +1167,11 @@
       open.type = 'button';
       open.addEventListener('click', function () { loadCommunity(id); });
       body.appendChild(open);
-    }, function (err) { body.textContent = ''; body.appendChild(el('p', 'Could not load: ' + err.message, 'message')); });
+    }, function (err) {
+      if (err.stale) { return; }
+      body.textContent = '';
+      body.appendChild(el('p', 'Could not load: ' + err.message, 'message'));
+    });
   }
 
   /** Staff may give a community the name they use for it; it follows the community from run to run. */
@@ -1199,6 +1300,15 @@
   }
 
   /**
+   * What XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE, U+FFFF): XMLSerializer writes them
+   * anyway, and the file would then not open. The API refuses them in what it stores; this keeps the export whole
+   * whatever reaches a label.
+   */
+  var NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+  function xmlText(value) { return String(value).replace(NOT_XML, ''); }
+
+  /**
    * The drawing as SVG, built from what Cytoscape.js drew (positions, sizes, colours, the labels shown): rings,
    * ties, nodes, labels, in that order. Elements are made with the DOM and serialised, so every text is escaped.
    */
@@ -1217,8 +1327,8 @@
     svg.setAttribute('font-family', 'system-ui, Arial, sans-serif');
     var make = function (tag, attrs, text) {
       var e = document.createElementNS(NS, tag);
-      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
-      if (text !== undefined) { e.textContent = text; }
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, xmlText(attrs[k])); });
+      if (text !== undefined && text !== null) { e.textContent = xmlText(text); }
       return e;
     };
     svg.appendChild(make('title', {}, 'Circles community map (' + state.view + ')'));
@@ -1308,6 +1418,7 @@
       box.type = 'checkbox';
       box.value = v;
       box.checked = checked;
+      box.defaultChecked = checked; // what forget() returns to
       box.addEventListener('change', onChange);
       label.appendChild(box);
       label.appendChild(document.createTextNode(' ' + v.toLowerCase().replace(/_/g, ' ')));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
 import health.circles.TestTokens;
+import health.circles.security.AuditRows;
 import health.circles.sync.GraphRelay;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -302,6 +303,53 @@ class MapPageBrowserTest {
 
     @Test
     @Order(8)
+    void markupInANameStaysTextOnThePageAndInTheSvgWhichAlwaysParses() {
+        String markup = "<img src=x onerror=alert(1)>";
+        long largest = given().get("/api/v1/communities").then().statusCode(200).extract().jsonPath()
+                .getLong("items[0].id");
+        // What XML cannot carry never gets in: a noncharacter is a 400 naming the field, nothing renamed.
+        String refused = given().contentType("application/json").header("If-Match", "\"" + nameVersion(largest) + "\"")
+                .body("{\"name\": \"Bayview\\uffff\"}").put("/api/v1/communities/" + largest + "/name")
+                .then().statusCode(400).contentType("application/problem+json").extract().asString();
+        assertTrue(refused.contains("noncharacter") && refused.contains("\"name\""), refused);
+        rename(largest, markup);
+        try {
+            String node = "community-" + largest;
+            js("document.body.dataset.state = 'loading'; circlesMap.setView('overview')");
+            awaitDrawn();
+            assertEquals(markup + " (", ((String) js("return circlesMap.cy.getElementById('" + node + "').data('name')"))
+                    .substring(0, markup.length() + 2));
+            js("circlesMap.openPanel('" + node + "')");
+            waitFor(d -> markup.equals(d.findElement(By.id("panel-title")).getText()));
+            // Shown as text: no element made of it, no script run (an alert would fail every later WebDriver call).
+            assertEquals(0L, ((Number) js("return document.querySelectorAll('img').length")).longValue());
+            assertTrue(driver.findElement(By.id("legend")).getText().contains(markup));
+
+            js("circlesMap.cy.getElementById('" + node + "').select(); circlesMap.declutter()");
+            Map<String, Object> svg = parsedSvg();
+            assertEquals(0L, svg.get("errors"), "the SVG parses: " + svg);
+            assertEquals(0L, svg.get("images"), "no <img> in the SVG");
+            assertEquals(Boolean.TRUE, svg.get("escapedMarkup"), "the markup is in the file, escaped");
+            @SuppressWarnings("unchecked")
+            List<String> labels = (List<String>) svg.get("labels");
+            assertTrue(labels.stream().anyMatch(l -> l.startsWith(markup + " (")), labels.toString());
+
+            // Whatever reaches a label, the page leaves out what XML cannot carry, so the file still opens.
+            js("circlesMap.cy.getElementById('" + node + "').data('name', 'Bay\\uFFFEview\\uFFFF\\uD800 (9)');"
+                    + " circlesMap.declutter()");
+            svg = parsedSvg();
+            assertEquals(0L, svg.get("errors"), "the SVG parses: " + svg);
+            @SuppressWarnings("unchecked")
+            List<String> cleaned = (List<String>) svg.get("labels");
+            assertTrue(cleaned.contains("Bayview (9)"), cleaned.toString());
+            js("circlesMap.cy.getElementById('" + node + "').unselect()");
+        } finally {
+            rename(largest, null);
+        }
+    }
+
+    @Test
+    @Order(9)
     void segmentFromTheSelectionSavesTheSelectedContacts() {
         driver.findElement(By.cssSelector("input[name=view][value=rings]")).click();
         awaitDrawn();
@@ -321,7 +369,7 @@ class MapPageBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void worksAtTabletWidth() {
         driver.findElement(By.id("panel-close")).click();
         driver.manage().window().setSize(new Dimension(820, 1180));
@@ -341,7 +389,46 @@ class MapPageBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
+    void signingOutLeavesNothingOfTheSessionForWhoeverSignsInNext() {
+        // After the tablet test: Marisol's circles drawn, her details (the consented SMS number) in the panel.
+        waitFor(d -> marisol.equals(d.findElement(By.id("panel-body")).getAttribute("data-contact")));
+        assertTrue(pageText().contains(MapNetwork.MARISOL_PHONE), "the panel shows the phone before signing out");
+        assertTrue(((Number) js("return circlesMap.cy.elements().length")).intValue() > 0);
+
+        // Sign out while a map and a contact's details are still on their way: their answers are dropped.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> late = (Map<String, Object>) ((JavascriptExecutor) driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const pending = [circlesMap.load(), circlesMap.openPanel(arguments[0])];
+                document.getElementById('signout').click();
+                Promise.allSettled(pending).then(() => setTimeout(() => done({
+                    elements: circlesMap.cy.elements().length, panel: document.getElementById('panel').hidden,
+                    title: document.getElementById('panel-title').textContent}), 300));""", marisol);
+        assertEquals(0L, late.get("elements"), "nothing drawn from an answer that came after signing out: " + late);
+        assertEquals(Boolean.TRUE, late.get("panel"), "no panel filled after signing out: " + late);
+        assertEquals("", late.get("title"));
+
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("signin-view")));
+        assertNothingOfTheLastSession();
+        for (String button : List.of("png-button", "svg-button", "graphml-button", "segment-button")) {
+            assertFalse(driver.findElement(By.id(button)).isEnabled(), button + " disabled");
+        }
+
+        // The next person, with a narrower role, finds an empty page; and signing in read no contact (audit trail).
+        String subject = AuditRows.subject("map-signin");
+        signIn(TestTokens.token(subject, Set.of("clinician")));
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+        assertTrue(driver.findElement(By.id("who")).getText().contains("clinician"));
+        assertNothingOfTheLastSession();
+        assertFalse(driver.findElement(By.id("panel")).isDisplayed());
+        assertEquals("rings", js("return circlesMap.state.view"));
+        List<String> rows = AuditRows.of(dataSource, subject);
+        assertTrue(rows.stream().noneMatch(r -> r.startsWith("list contact")), "sign-in listed contacts: " + rows);
+    }
+
+    @Test
+    @Order(12)
     void twoThousandContactsRenderAndLargerResultsAreSummarised() {
         driver.findElement(By.id("signout")).click();
         signIn(TestTokens.token("analyst"));
@@ -409,6 +496,53 @@ class MapPageBrowserTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
+
+    /** Nothing drawn, no map or centre in the page's state, and neither Marisol's name nor her number anywhere. */
+    private void assertNothingOfTheLastSession() {
+        assertEquals(0, ((Number) js("return circlesMap.cy.elements().length")).intValue(), "nothing drawn");
+        assertEquals(Boolean.TRUE, js("return circlesMap.state.map === null && circlesMap.state.centre === null"));
+        String state = (String) js("return JSON.stringify(circlesMap.state)");
+        assertFalse(state.contains("Marisol"), state);
+        String text = pageText();
+        assertFalse(text.contains("Marisol") || text.contains("Quintero"), "the contact's name is still in the page");
+        assertFalse(text.contains(MapNetwork.MARISOL_PHONE), "the contact's phone is still in the page");
+    }
+
+    /** Every text of the page, hidden parts included, with what its inputs hold. */
+    private String pageText() {
+        return (String) js("""
+                return document.body.textContent + ' ' + Array.from(document.querySelectorAll('input, textarea, select'))
+                    .map(f => f.value).join(' ');""");
+    }
+
+    /**
+     * The SVG export parsed as a browser opens the file: its parse errors, images and labels, and whether the file
+     * holds the test's markup escaped. Lone surrogates become '?' on the way back: WebDriver cannot carry them.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> parsedSvg() {
+        return (Map<String, Object>) js("""
+                const text = circlesMap.svg();
+                const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+                return {errors: doc.getElementsByTagName('parsererror').length,
+                    images: doc.getElementsByTagName('img').length,
+                    labels: Array.from(doc.getElementsByTagName('text'))
+                        .map(t => t.textContent.replace(/[\\uD800-\\uDFFF]/g, '?')),
+                    escapedMarkup: text.includes('&lt;img src=x onerror=alert(1)&gt;')};""");
+    }
+
+    private long nameVersion(long community) {
+        return given().get("/api/v1/communities/" + community + "/name").then().statusCode(200).extract().jsonPath()
+                .getLong("version");
+    }
+
+    /** Renames a community as staff would (null: back to the generated name). */
+    private void rename(long community, String name) {
+        java.util.HashMap<String, Object> body = new java.util.HashMap<>();
+        body.put("name", name);
+        given().contentType("application/json").header("If-Match", "\"" + nameVersion(community) + "\"").body(body)
+                .put("/api/v1/communities/" + community + "/name").then().statusCode(200);
+    }
 
     private String externalIndex(String contactId) {
         String external = given().get("/api/v1/contacts/" + contactId).then().statusCode(200)
