@@ -24,6 +24,7 @@ import java.util.Locale;
 public class WebhookTargets {
 
     static final int MAX_URL = 2000;
+    private static final int MAX_PORT = 65535;
 
     private final WebhooksConfig config;
 
@@ -47,24 +48,24 @@ public class WebhookTargets {
         return uri.toString();
     }
 
-    /** The address to deliver to now, resolved and checked again; refused like a write when it is not allowed. */
+    /**
+     * The address to deliver to now, resolved and checked again; refused like a write when it is not allowed. A host
+     * that does not resolve and one that resolves to a non-public address get the same answer, which names neither
+     * the address nor which of the two it was: whoever may write a target could otherwise map the internal DNS
+     * (which names exist, and where they point) one request at a time. The delivery log shows the same text.
+     */
     Target resolve(String field, URI uri) {
         String host = hostOf(uri);
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new RuleRefused("webhook-target-unresolvable", "Webhook target unresolvable",
-                    "The host " + host + " does not resolve", List.of(new InvalidInput.FieldError(field,
-                    "host does not resolve")));
+            throw notPublic(field, host);
         }
         if (!config.allowPrivateTargets()) {
             for (InetAddress a : all) {
                 if (!isPublic(a)) {
-                    throw new RuleRefused("webhook-target-not-public", "Webhook target not public",
-                            "The host " + host + " resolves to " + a.getHostAddress() + ", which is not a public "
-                                    + "address; webhooks are only delivered to public addresses",
-                            List.of(new InvalidInput.FieldError(field, "resolves to a non-public address")));
+                    throw notPublic(field, host);
                 }
             }
         }
@@ -102,11 +103,25 @@ public class WebhookTargets {
         if (uri.getRawFragment() != null) {
             throw InvalidInput.field(field, "must not have a fragment");
         }
-        try {
-            return new URI(scheme, uri.getRawAuthority(), uri.getRawPath(), uri.getRawQuery(), null).normalize();
-        } catch (URISyntaxException e) {
-            return uri.normalize();
+        if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+            throw InvalidInput.field(field, "port must be between 1 and " + MAX_PORT);
         }
+        // Rebuilt from the raw (still percent-encoded) parts: the multi-argument URI constructors quote what they are
+        // given, '%' included, so /a%20b would be stored as /a%2520b, another URL than the receiver's. Only the scheme
+        // is lowercased, as resolve() compares it with "https".
+        try {
+            return new URI(scheme + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())).normalize();
+        } catch (URISyntaxException e) {
+            throw InvalidInput.field(field, "is not a URL: " + e.getReason()); // unreachable: the parts were parsed
+        }
+    }
+
+    /** The one refusal of a host that does not resolve or resolves to an address that is not public. */
+    private static RuleRefused notPublic(String field, String host) {
+        return new RuleRefused("webhook-target-not-public", "Webhook target not public", "The host " + host
+                + " does not resolve, or not only to public addresses; webhooks are only delivered to public addresses",
+                List.of(new InvalidInput.FieldError(field, "must resolve to public addresses only")));
     }
 
     private static String hostOf(URI uri) {

@@ -41,6 +41,49 @@ class WebhookTargetsTest {
     }
 
     @Test
+    void portsOutsideTheirRangeAreRefusedByField() {
+        for (String url : new String[]{"https://93.184.215.14:70000/hook", "https://93.184.215.14:65536/",
+                "https://93.184.215.14:0/"}) {
+            InvalidInput e = assertThrows(InvalidInput.class, () -> production.check("url", url), url);
+            assertEquals("url", e.errors().get(0).field(), url);
+        }
+        assertEquals("https://93.184.215.14:65535/hook", production.check("url", "https://93.184.215.14:65535/hook"));
+        assertEquals("https://93.184.215.14:1/", production.check("url", "https://93.184.215.14:1/"));
+    }
+
+    @Test
+    void aUrlIsStoredAsWrittenSaveTheSchemesCase() {
+        // Escapes stay as they are: re-quoting '%' would turn a%20b into a%2520b, another URL.
+        assertEquals("https://93.184.215.14/a%20b/%C3%A9?q=%2F%26x&y=1",
+                production.check("url", "https://93.184.215.14/a%20b/%C3%A9?q=%2F%26x&y=1"));
+        assertEquals("https://93.184.215.14:8443/hook?x=1",
+                production.check("url", "HTTPS://93.184.215.14:8443/hook?x=1"));
+        assertEquals("https://93.184.215.14/b", production.check("url", "https://93.184.215.14/a/../b"));
+        WebhookTargets dev = new WebhookTargets(config(true, true));
+        assertEquals("http://127.0.0.1:8089/a%2Fb", dev.check("url", "Http://127.0.0.1:8089/a%2Fb"));
+        // The stored form is what delivery connects with: lowercase https, and the raw path as written.
+        WebhookTargets.Target t = dev.resolve("url", java.net.URI.create(
+                production.check("url", "HTTPS://93.184.215.14/a%20b?c=%41")));
+        assertTrue(t.https());
+        assertEquals("/a%20b?c=%41", t.pathAndQuery());
+    }
+
+    @Test
+    void anUnresolvableHostAndAnInternalOneGetTheSameAnswerNamingNoAddress() {
+        RuleRefused internal = assertThrows(RuleRefused.class,
+                () -> production.check("url", "https://localhost/hook"));
+        RuleRefused unknown = assertThrows(RuleRefused.class,
+                () -> production.check("url", "https://no-such-host.invalid/hook"));
+        assertEquals(internal.code(), unknown.code());
+        assertEquals(internal.errors(), unknown.errors());
+        assertEquals(internal.getMessage().replace("localhost", "no-such-host.invalid"), unknown.getMessage());
+        for (String address : new String[]{"127.0.0.1", "::1", "0:0:0:0:0:0:0:1"}) {
+            assertFalse(internal.getMessage().contains(address), internal.getMessage());
+            assertFalse(internal.errors().toString().contains(address), internal.errors().toString());
+        }
+    }
+
+    @Test
     void publicAddressesPass() throws Exception {
         assertTrue(WebhookTargets.isPublic(InetAddress.getByName("93.184.215.14")));
         assertTrue(WebhookTargets.isPublic(InetAddress.getByName("2606:2800:21f:cb07:6820:80da:af6b:8b2c")));
