@@ -1,5 +1,6 @@
 package health.circles.events;
 
+import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import health.circles.web.Problem;
 import health.circles.web.QueryParams;
@@ -37,13 +38,16 @@ public class EventResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @RateLimited(name = "event-waits", permits = 60, per = "PT1M", onlyWith = "wait")
     @Operation(operationId = "listEvents", summary = "Read the change events after a position", description = """
             Events in position order: positions are gap-free and increase in commit order, so a client that stores \
             the next value it was given and sends it back as after= misses nothing and sees nothing twice. Without \
             after, the feed starts at the oldest event kept. Events carry ids, types and changed field names, never \
             personal data. Integration sees contact, tie, touchpoint and import events; admin sees every type. \
             Events older than the retention (30 days by default) are purged: an after below the oldest kept \
-            position is a 410.""")
+            position is a 410. Calls with wait above 0 (long polls, which hold a thread) are rate limited \
+            (event-waits, 60 a minute by default); read a backlog with wait=0, which is not, and wait only once a \
+            page comes back short.""")
     @APIResponse(responseCode = "200", description = "Up to limit events; next is always present")
     @APIResponse(responseCode = "403", description = "The role may not read the feed, or not the types named",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

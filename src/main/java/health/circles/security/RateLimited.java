@@ -21,4 +21,10 @@ public @interface RateLimited {
 
     /** ISO-8601 duration, e.g. {@code PT1M}. */
     String per();
+
+    /**
+     * A query parameter that makes a call count: when named, only calls that carry it with a value other than blank
+     * or 0 are limited (a long poll's {@code wait}, which holds a worker thread), the others not at all.
+     */
+    String onlyWith() default "";
 }

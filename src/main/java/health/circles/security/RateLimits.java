@@ -34,7 +34,7 @@ public class RateLimits {
     public Response check(ContainerRequestContext request, ResourceInfo resource) {
         Method method = resource == null ? null : resource.getResourceMethod();
         RateLimited limit = method == null ? null : method.getAnnotation(RateLimited.class);
-        if (limit == null) {
+        if (limit == null || !counts(limit, request)) {
             return null;
         }
         RateLimiter limiter = limiter(limit, callers.current().subject());
@@ -53,6 +53,22 @@ public class RateLimits {
                                 + "; retry in " + seconds + " s",
                         request.getUriInfo().getPath(), List.of()))
                 .build();
+    }
+
+    /** Whether a call counts against its limit: every call, unless the limit is {@link RateLimited#onlyWith} one. */
+    private static boolean counts(RateLimited limit, ContainerRequestContext request) {
+        if (limit.onlyWith().isEmpty()) {
+            return true;
+        }
+        String value = request.getUriInfo().getQueryParameters().getFirst(limit.onlyWith());
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        try {
+            return Long.parseLong(value.strip()) != 0;
+        } catch (NumberFormatException e) {
+            return true; // refused by the endpoint, and counted like any refused call
+        }
     }
 
     private RateLimiter limiter(RateLimited limit, String subject) {

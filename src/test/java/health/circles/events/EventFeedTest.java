@@ -273,6 +273,29 @@ class EventFeedTest {
         given().queryParam("cursor", "abc").get("/api/v1/events").then().statusCode(400);
     }
 
+    /** A long poll holds a worker thread, so those are rate limited; reads that do not wait are not. */
+    @Test
+    void longPollsAreRateLimitedAndPlainReadsAreNot() {
+        String limited = TestTokens.token("throttled-waits", Set.of("integration"));
+        for (int i = 0; i < 3; i++) {
+            TestTokens.bearer(limited).queryParam("limit", 1).queryParam("wait", 0).get("/api/v1/events").then()
+                    .statusCode(200);
+            TestTokens.bearer(limited).queryParam("limit", 1).get("/api/v1/events").then().statusCode(200);
+        }
+        for (int i = 0; i < 2; i++) {
+            TestTokens.bearer(limited).queryParam("limit", 1).queryParam("wait", 1).get("/api/v1/events").then()
+                    .statusCode(200);
+        }
+        TestTokens.bearer(limited).queryParam("limit", 1).queryParam("wait", 1).get("/api/v1/events").then()
+                .statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("type", equalTo("https://circles.health/problems/rate-limited"))
+                .body("detail", containsString("event-waits"));
+        TestTokens.bearer(limited).queryParam("limit", 1).get("/api/v1/events").then().statusCode(200);
+        TestTokens.bearer(TestTokens.token("free-" + UUID.randomUUID(), Set.of("integration")))
+                .queryParam("limit", 1).queryParam("wait", 1).get("/api/v1/events").then().statusCode(200);
+    }
+
     @Test
     void nextIsAlwaysThereAndAnEmptyPageMovesItToTheLastPublishedPosition() {
         long start = head();
