@@ -10,10 +10,13 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -28,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +40,9 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,7 +63,8 @@ public class WebhookDeliverer {
     /**
      * How long one owner's subscriptions may take of a round, together: deliveries go one at a time, so an owner
      * whose targets answer slowly (up to the request timeout each) would otherwise hold every other owner's events
-     * for as long as their many subscriptions take. Past it, each of their subscriptions gets one event a round.
+     * for as long as their many subscriptions take. Once it is spent, the owner's other subscriptions wait for the
+     * next round (the attempt under way when it runs out still ends, so a round may overrun it by one attempt).
      */
     static final Duration OWNER_BUDGET = Duration.ofSeconds(10);
     private static final int MAX_ERROR = 500;
@@ -74,6 +82,8 @@ public class WebhookDeliverer {
     private final CoalescingWorker worker;
     private final jakarta.enterprise.event.Event<Due> due;
     private final Clock clock = Clock.systemUTC();
+    /** Rounds begun, which decides which of an owner's subscriptions goes first ({@link #inTurn}). */
+    private final AtomicLong rounds = new AtomicLong();
     private volatile HttpClient client;
 
     WebhookDeliverer(AgroalDataSource dataSource, WebhookStore store, EventStore events, EventFeed feed,
@@ -145,24 +155,8 @@ public class WebhookDeliverer {
             try {
                 boolean progress;
                 do {
-                    progress = false;
-                    Map<String, Long> spent = new HashMap<>(); // nanoseconds of this round, by owner
-                    for (WebhookStore.Subscription s : store.due(clock.instant())) {
-                        if (worker.stopping()) {
-                            return;
-                        }
-                        // Once the owner's budget is spent, each of their other subscriptions still gets one event a
-                        // round (so none of them starves behind a busy sibling), and the rest waits for the next.
-                        long budget = Math.max(0, OWNER_BUDGET.toNanos() - spent.getOrDefault(s.ownerSubject(), 0L));
-                        long started = System.nanoTime();
-                        try {
-                            progress |= deliverSome(s, started + budget);
-                        } catch (RuntimeException e) {
-                            // One subscription's trouble (its row changed, a store hiccup) must not stop the others.
-                            LOG.warnf("Webhook %s: delivery round failed: %s", s.id(), e.getMessage());
-                        }
-                        spent.merge(s.ownerSubject(), System.nanoTime() - started, Long::sum);
-                    }
+                    progress = round(store.due(clock.instant()), rounds.getAndIncrement(), System::nanoTime,
+                            worker::stopping, this::deliverSome);
                 } while (progress && !worker.stopping());
             } finally {
                 store.unlock(lock);
@@ -172,12 +166,77 @@ public class WebhookDeliverer {
         }
     }
 
+    /** A subscription's turn in a round: delivers until {@code deadline} ({@link System#nanoTime()}); whether any. */
+    @FunctionalInterface
+    interface Turn {
+        boolean take(WebhookStore.Subscription s, long deadline);
+    }
+
+    /**
+     * One round over the due subscriptions, {@link #inTurn in turn}, each owner's together bounded by
+     * {@link #OWNER_BUDGET}: once an owner's time in the round is spent, the rest of their subscriptions wait for the
+     * next round, so one owner's many slow targets hold back the others' events by about the budget, not by the sum
+     * of their timeouts. Whether any subscription delivered something. {@code nanoTime} and {@code stopping} are
+     * {@link System#nanoTime()} and the worker's, but for tests.
+     */
+    static boolean round(List<WebhookStore.Subscription> due, long round, LongSupplier nanoTime,
+                         BooleanSupplier stopping, Turn turn) {
+        long budget = OWNER_BUDGET.toNanos();
+        Map<String, Long> spent = new HashMap<>(); // nanoseconds of this round, by owner
+        boolean progress = false;
+        for (WebhookStore.Subscription s : inTurn(due, round)) {
+            if (stopping.getAsBoolean()) {
+                return false;
+            }
+            long used = spent.getOrDefault(s.ownerSubject(), 0L);
+            if (used >= budget) {
+                continue;
+            }
+            long started = nanoTime.getAsLong();
+            try {
+                progress |= turn.take(s, started + budget - used);
+            } catch (RuntimeException e) {
+                // One subscription's trouble (a store hiccup) must not stop the others.
+                LOG.warnf("Webhook %s: delivery round failed: %s", s.id(), e.getMessage());
+            }
+            spent.merge(s.ownerSubject(), nanoTime.getAsLong() - started, Long::sum);
+        }
+        return progress;
+    }
+
+    /**
+     * The order of a round: owners take turns, one subscription each (in the order of their first due one), and each
+     * owner's subscriptions start one further on every round, so that when an owner's budget runs out before all of
+     * theirs had a turn, a different one is left waiting each time and none starves behind its siblings.
+     */
+    static List<WebhookStore.Subscription> inTurn(List<WebhookStore.Subscription> due, long round) {
+        Map<String, List<WebhookStore.Subscription>> byOwner = new LinkedHashMap<>();
+        for (WebhookStore.Subscription s : due) {
+            byOwner.computeIfAbsent(s.ownerSubject(), o -> new ArrayList<>()).add(s);
+        }
+        int longest = 0;
+        for (List<WebhookStore.Subscription> own : byOwner.values()) {
+            Collections.rotate(own, (int) -Math.floorMod(round, (long) own.size()));
+            longest = Math.max(longest, own.size());
+        }
+        List<WebhookStore.Subscription> order = new ArrayList<>(due.size());
+        for (int i = 0; i < longest; i++) {
+            for (List<WebhookStore.Subscription> own : byOwner.values()) {
+                if (i < own.size()) {
+                    order.add(own.get(i));
+                }
+            }
+        }
+        return order;
+    }
+
     /**
      * Delivers a subscription's next events in order until one fails, none is left, or its owner's time in this round
      * runs out at {@code deadline} ({@link System#nanoTime()}); whether any went.
      */
     private boolean deliverSome(WebhookStore.Subscription s, long deadline) {
         String[] types = TypeFilter.resolve(s.types(), s.ownerRoles(), false);
+        long version = s.version(); // every write below holds only while the subscription is still at it
         long from = s.deliveredThrough();
         int failures = s.failures();
         boolean any = false;
@@ -186,7 +245,7 @@ public class WebhookDeliverer {
             List<EventStore.Stored> next = types.length == 0 ? List.of() : events.after(from, types, 1);
             if (next.isEmpty()) {
                 if (last > from) {
-                    store.skipped(s.id(), from, last); // nothing of its types up to the last published position
+                    store.skipped(s.id(), version, from, last); // nothing of its types up to the last published one
                 }
                 return any;
             }
@@ -196,8 +255,10 @@ public class WebhookDeliverer {
             if (attempt.delivered()) {
                 store.log(s.id(), event.position(), EventView.idOf(event.position()), event.type(), failures + 1, at,
                         attempt.status(), attempt.latencyMs(), null, null);
-                if (!store.delivered(s.id(), from, event.position())) {
-                    return any; // replayed or changed meanwhile: the next round starts from the new point
+                if (!store.delivered(s.id(), version, from, event.position())) {
+                    // Disabled, changed (its URL, say) or replayed meanwhile: not one more event for what it was. The
+                    // next round starts from what it is now, with this event again unless it was replayed past it.
+                    return any;
                 }
                 from = event.position();
                 failures = 0;
@@ -208,22 +269,24 @@ public class WebhookDeliverer {
             if (attempt.status() != null && attempt.status() == 410) {
                 store.log(s.id(), event.position(), EventView.idOf(event.position()), event.type(), failures, at,
                         attempt.status(), attempt.latencyMs(), attempt.error(), null);
-                store.disable(s.id(), "the target answered 410 Gone", at);
-                LOG.infof("Webhook %s disabled: its target answered 410 Gone", s.id());
+                if (store.disable(s.id(), version, "the target answered 410 Gone", at)) {
+                    LOG.infof("Webhook %s disabled: its target answered 410 Gone", s.id());
+                }
                 return any;
             }
             if (failures >= config.maxFailures()) {
                 store.log(s.id(), event.position(), EventView.idOf(event.position()), event.type(), failures, at,
                         attempt.status(), attempt.latencyMs(), attempt.error(), null);
-                store.failed(s.id(), from, failures, null);
-                store.disable(s.id(), failures + " consecutive failed deliveries", at);
-                LOG.infof("Webhook %s disabled after %d consecutive failed deliveries", s.id(), failures);
+                if (store.failed(s.id(), version, from, failures, null)
+                        && store.disable(s.id(), version, failures + " consecutive failed deliveries", at)) {
+                    LOG.infof("Webhook %s disabled after %d consecutive failed deliveries", s.id(), failures);
+                }
                 return any;
             }
             Instant retry = at.plus(backoff(failures));
             store.log(s.id(), event.position(), EventView.idOf(event.position()), event.type(), failures, at,
                     attempt.status(), attempt.latencyMs(), attempt.error(), retry);
-            store.failed(s.id(), from, failures, retry);
+            store.failed(s.id(), version, from, failures, retry);
             return any;
         }
         return any;
@@ -250,9 +313,11 @@ public class WebhookDeliverer {
         }
         String messageId = EventView.idOf(event.position());
         long timestamp = at.getEpochSecond();
+        Payload payload;
         String body;
         try {
-            body = json.writeValueAsString(payload(s, event));
+            payload = payload(s, event);
+            body = json.writeValueAsString(payload.body());
         } catch (JsonProcessingException | RuntimeException e) {
             return new Attempt(at, false, null, null, "payload: " + e.getClass().getSimpleName());
         }
@@ -263,15 +328,9 @@ public class WebhookDeliverer {
         }
         String signature = WebhookSignature.header(secrets, messageId, timestamp, body);
         long started = System.nanoTime();
+        int status;
         try {
-            int status = send(target, messageId, timestamp, signature, body);
-            long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            if (s.includeRecord()) {
-                auditDisclosure(s, event, status);
-            }
-            boolean ok = status >= 200 && status < 300;
-            return new Attempt(at, ok, status, latency, ok ? null : "HTTP " + status
-                    + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
+            status = send(target, messageId, timestamp, signature, body);
         } catch (TimeoutException e) {
             return new Attempt(at, false, null, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     "timed out after " + config.requestTimeout().toMillis() + " ms");
@@ -282,12 +341,27 @@ public class WebhookDeliverer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Attempt(at, false, null, null, "interrupted (shutting down)");
+        } catch (RuntimeException e) {
+            // A request the HTTP client refuses before sending anything (a port out of range, from a row written
+            // before such were refused) fails like any other attempt: logged, counted and backed off, rather than
+            // failing the round unseen and being tried again every interval.
+            return new Attempt(at, false, null, null,
+                    trim("not sent: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
+        long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (payload.withRecord()) {
+            auditDisclosure(s, event, status);
+        }
+        boolean ok = status >= 200 && status < 300;
+        return new Attempt(at, ok, status, latency, ok ? null : "HTTP " + status
+                + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
     }
 
     /**
      * A record sent to a webhook is a disclosure like a read: one audit row in the owner's name, naming the contact
-     * (for contact records) and the subscription, never its URL's secret parts or the secret.
+     * (for contact records) and the subscription, never its URL's secret parts or the secret. One per attempt that
+     * carried the record (each sent it again); none for an event sent without one (no record of its kind, or the
+     * record deleted or erased), which discloses no more than the feed.
      */
     private void auditDisclosure(WebhookStore.Subscription s, EventStore.Stored event, int status) {
         List<java.util.UUID> contacts = "contact".equals(event.subjectKind()) ? List.of(event.subjectId()) : List.of();
@@ -296,17 +370,23 @@ public class WebhookDeliverer {
                 "webhook:" + s.id(), status, EventView.idOf(event.position()), null));
     }
 
+    /** A body to send, and whether it carries a record. */
+    private record Payload(Map<String, Object> body, boolean withRecord) {
+    }
+
     /** The Standard Webhooks body: type, timestamp, and the event as data (with the record, when asked for). */
-    private Map<String, Object> payload(WebhookStore.Subscription s, EventStore.Stored event) {
+    private Payload payload(WebhookStore.Subscription s, EventStore.Stored event) {
         EventView view = feed.view(event);
+        Object record = null;
         if (s.includeRecord() && (s.ownerRoles().contains(Roles.ADMIN) || s.ownerRoles().contains(Roles.INTEGRATION))) {
-            view = view.withRecord(record(event).orElse(null));
+            record = record(event).orElse(null);
+            view = view.withRecord(record);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", event.type());
         body.put("timestamp", event.occurredAt().toString());
         body.put("data", view);
-        return body;
+        return new Payload(body, record != null);
     }
 
     private Optional<Object> record(EventStore.Stored event) {
@@ -335,15 +415,42 @@ public class WebhookDeliverer {
                 .putHeader("webhook-id", messageId)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", signature);
-        return client().request(options)
-                .compose(request -> request.send(Buffer.buffer(body)))
-                // Only the status counts. The answer's body is neither read nor kept: a response stream without a
-                // handler drops its chunks. (Setting one throws once the response has ended, which a short answer can
-                // have done by the time this step runs on a held-up sending thread; the delivery was then logged with
-                // that error instead of the target's status.)
-                .map(response -> response.statusCode())
-                .toCompletionStage().toCompletableFuture()
-                .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Future<HttpClientRequest> requested = client().request(options);
+        // Only the status counts. The answer's body is neither read nor kept: a response stream without a handler
+        // drops its chunks. (Setting one throws once the response has ended, which a short answer can have done by
+        // the time this step runs on a held-up sending thread; the delivery was then logged with that error instead
+        // of the target's status.) Once the status is in, the connection is closed: the request timeout ends when the
+        // head arrives, so a target that answered 200 and then never ended its body would otherwise hold the socket
+        // open for as long as it kept sending, a file descriptor per delivery.
+        Future<Integer> answered = requested.compose(request -> request.send(Buffer.buffer(body)).map(response -> {
+            int status = response.statusCode();
+            try {
+                response.exceptionHandler(unread -> { }); // the rest of the body fails on the close: nobody reads it
+            } catch (IllegalStateException ended) {
+                // the answer has ended already: nothing of it is left to fail
+            }
+            hangUp(request);
+            return status;
+        }));
+        try {
+            return answered.toCompletionStage().toCompletableFuture()
+                    .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | InterruptedException e) {
+            // Given up on: its connection goes too, now or once it is made, rather than whenever the idle timeout
+            // gets to it (no later than this, as things are: only a final answer's body keeps that off).
+            requested.onSuccess(WebhookDeliverer::hangUp);
+            throw e;
+        }
+    }
+
+    /**
+     * Closes a delivery's connection. What it was still receiving (a body, a head) then fails, which Vert.x would log
+     * as an error for want of a handler; nobody reads it, so it goes unsaid.
+     */
+    private static void hangUp(HttpClientRequest request) {
+        HttpConnection connection = request.connection();
+        connection.exceptionHandler(unread -> { });
+        connection.close();
     }
 
     private HttpClient client() {

@@ -1,6 +1,7 @@
 package health.circles.events;
 
 import health.circles.security.Audited;
+import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import health.circles.web.Ids;
 import health.circles.web.Page;
@@ -106,6 +107,9 @@ public class WebhookResource {
             stopped, also after automatic disabling (repeated failures, a 410 from the target), once the URL passes \
             the target check again.""")
     @APIResponse(responseCode = "200", description = "The subscription as changed")
+    @APIResponse(responseCode = "409", description = "Re-enabling while another call changed the URL "
+            + "(concurrent-update): read it again and retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "The URL resolves to a non-public address, or not at all",
@@ -148,9 +152,11 @@ public class WebhookResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
     @Audited(resource = "webhook", action = "replay")
+    @RateLimited(name = "webhook-replays", permits = 60, per = "PT1H")
     @Operation(operationId = "replayWebhook", summary = "Deliver events again from a position", description = """
             The events of the subscription's types from the position on are delivered again, in order, with the \
-            webhook-id they had (evt_<position>); failures are cleared. A disabled subscription replays once enabled.""")
+            webhook-id they had (evt_<position>); failures are cleared. A disabled subscription replays once enabled. \
+            Rate limited per owner (webhook-replays, 60 an hour by default), across their subscriptions.""")
     @APIResponse(responseCode = "200", description = "The subscription, its delivery point moved")
     @APIResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -10,6 +10,7 @@ import health.circles.security.Callers;
 import health.circles.security.Roles;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -43,6 +44,11 @@ public class WebhookService {
         this.deliverer = deliverer;
     }
 
+    /**
+     * Creates a subscription. The target is checked (a DNS lookup, in production) before the transaction's first
+     * statement: a connection joins the transaction only when first used, so a slow name server holds none. The
+     * owner's lock then makes counting and inserting one step against concurrent creations.
+     */
     @Transactional
     public WebhookView create(WebhookInput in) {
         Caller caller = callers.current();
@@ -52,6 +58,7 @@ public class WebhookService {
         boolean includeRecord = Boolean.TRUE.equals(in.includeRecord());
         checkIncludeRecord(caller, includeRecord);
         String url = targets.check("url", in.url());
+        store.lockOwner(caller.subject());
         if (store.countOf(caller.subject()) >= config.maxPerOwner()) {
             throw new Conflict("too-many-webhooks", "You hold " + config.maxPerOwner()
                     + " webhook subscriptions, the most one may; delete one first");
@@ -83,11 +90,26 @@ public class WebhookService {
                 more ? new Cursor("", page.get(page.size() - 1).id()).encode() : null);
     }
 
+    /**
+     * Changes a subscription. A target check may wait for DNS, and must not do so holding the row's lock and a
+     * connection (twenty slow lookups would hold the pool): a new URL is checked before the transaction's first
+     * statement; re-enabling checks the stored URL, read in a short transaction of its own, before the row is locked,
+     * and refuses with 409 when the URL changed meanwhile.
+     */
     @Transactional
     public WebhookView update(UUID id, WebhookChange change) {
         Caller caller = callers.current();
+        String changedUrl = change.url() == null ? null : targets.check("url", change.url());
+        String storedUrlChecked = null;
+        if (changedUrl == null && Boolean.TRUE.equals(change.enabled())) {
+            WebhookStore.Subscription seen = QuarkusTransaction.requiringNew().call(() -> owned(id, false));
+            if (!seen.enabled()) {
+                // The target may have moved since it was disabled.
+                storedUrlChecked = targets.check("url", seen.url());
+            }
+        }
         WebhookStore.Subscription s = owned(id, true);
-        String url = change.url() == null ? s.url() : targets.check("url", change.url());
+        String url = changedUrl == null ? s.url() : changedUrl;
         List<String> types = change.types() == null ? s.types() : TypeFilter.patterns("types", change.types());
         TypeFilter.resolve(types, s.ownerRoles(), true);
         boolean includeRecord = change.includeRecord() == null ? s.includeRecord() : change.includeRecord();
@@ -102,8 +124,9 @@ public class WebhookService {
         int failures = s.failures();
         Instant next = s.nextAttemptAt();
         if (enabled && !s.enabled()) {
-            if (change.url() == null) {
-                targets.check("url", url); // the target may have moved since it was disabled
+            if (changedUrl == null && !s.url().equals(storedUrlChecked)) {
+                throw new Conflict("concurrent-update", "The webhook changed while its URL was being checked; read "
+                        + "it again and retry");
             }
             reason = null;
             disabledAt = null;

@@ -43,6 +43,17 @@ class WebhookStore {
 
     private static final String COUNT_OF_OWNER = "SELECT count(*) FROM webhook_subscription WHERE owner_subject = ?";
 
+    /**
+     * Serialises the creations of one owner until the end of the transaction, so that counting their subscriptions
+     * and inserting one is not raced by another creation (which would let an owner pass the most one may hold). The
+     * two-key form keeps these locks apart from the single-key ones of other stores (PostgreSQL's two key spaces do
+     * not overlap); the first key says whose they are.
+     */
+    private static final String LOCK_OWNER = "SELECT pg_advisory_xact_lock(?, hashtext(?))";
+
+    /** The first key of {@link #LOCK_OWNER}: "Whk1". */
+    static final int OWNER_LOCKS = 0x57686b31;
+
     private static final String UPDATE = """
             UPDATE webhook_subscription
             SET url = ?, types = ?, description = ?, include_record = ?, enabled = ?, disabled_reason = ?,
@@ -68,24 +79,33 @@ class WebhookStore {
             WHERE enabled AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
             ORDER BY id""";
 
+    /*
+     * The deliverer's writes below hold only while the subscription is as its round read it: still enabled, at the
+     * delivery point and the version the round started from. Every write through the API (change, replay, secret
+     * rotation) and disabling move the version on; these writes do not, so a round's own progress does not stop it. A
+     * write that changes nothing tells the round to stop: the subscription was disabled, repointed or replayed
+     * meanwhile, and the next round starts from what it is now.
+     */
+
     /** Delivered: the point moves on, only from where the delivery started (a replay meanwhile wins). */
     private static final String DELIVERED = """
             UPDATE webhook_subscription SET delivered_through = ?, failures = 0, next_attempt_at = NULL
-            WHERE id = ? AND delivered_through = ?""";
+            WHERE id = ? AND delivered_through = ? AND enabled AND version = ?""";
 
     /** Nothing to deliver among these positions: the point moves on past them. */
     private static final String SKIPPED = """
             UPDATE webhook_subscription SET delivered_through = ?
-            WHERE id = ? AND delivered_through = ?""";
+            WHERE id = ? AND delivered_through = ? AND enabled AND version = ?""";
 
     private static final String FAILED = """
             UPDATE webhook_subscription SET failures = ?, next_attempt_at = ?
-            WHERE id = ? AND delivered_through = ?""";
+            WHERE id = ? AND delivered_through = ? AND enabled AND version = ?""";
 
+    /** Disabled by the deliverer, for what the round saw (a target gone, repeated failures). */
     private static final String DISABLE = """
             UPDATE webhook_subscription SET enabled = false, disabled_reason = ?, disabled_at = ?, next_attempt_at = NULL,
                 version = version + 1
-            WHERE id = ?""";
+            WHERE id = ? AND enabled AND version = ?""";
 
     private static final String LOG = """
             INSERT INTO webhook_delivery (subscription_id, position, message_id, event_type, attempt, attempted_at,
@@ -142,6 +162,11 @@ class WebhookStore {
                 limit), WebhookStore::subscription);
     }
 
+    /** Takes the owner's creation lock for the caller's transaction ({@link #LOCK_OWNER}). */
+    void lockOwner(String owner) {
+        Sql.query(dataSource, LOCK_OWNER, List.of(OWNER_LOCKS, owner), r -> 1);
+    }
+
     long countOf(String owner) {
         return Sql.query(dataSource, COUNT_OF_OWNER, List.of(owner), r -> r.getLong(1)).get(0);
     }
@@ -168,20 +193,21 @@ class WebhookStore {
         return Sql.query(dataSource, DUE, List.of(now), WebhookStore::subscription);
     }
 
-    boolean delivered(UUID id, long from, long through) {
-        return Sql.update(dataSource, DELIVERED, List.of(through, id, from)) == 1;
+    /** Whether the point moved on; false when the subscription changed since {@code version} was read. */
+    boolean delivered(UUID id, long version, long from, long through) {
+        return Sql.update(dataSource, DELIVERED, List.of(through, id, from, version)) == 1;
     }
 
-    boolean skipped(UUID id, long from, long through) {
-        return Sql.update(dataSource, SKIPPED, List.of(through, id, from)) == 1;
+    boolean skipped(UUID id, long version, long from, long through) {
+        return Sql.update(dataSource, SKIPPED, List.of(through, id, from, version)) == 1;
     }
 
-    void failed(UUID id, long from, int failures, Instant nextAttempt) {
-        Sql.update(dataSource, FAILED, List.of(failures, nullable(nextAttempt), id, from));
+    boolean failed(UUID id, long version, long from, int failures, Instant nextAttempt) {
+        return Sql.update(dataSource, FAILED, List.of(failures, nullable(nextAttempt), id, from, version)) == 1;
     }
 
-    void disable(UUID id, String reason, Instant now) {
-        Sql.update(dataSource, DISABLE, List.of(reason, now, id));
+    boolean disable(UUID id, long version, String reason, Instant now) {
+        return Sql.update(dataSource, DISABLE, List.of(reason, now, id, version)) == 1;
     }
 
     void log(UUID id, long position, String messageId, String type, int attempt, Instant at, Integer status,

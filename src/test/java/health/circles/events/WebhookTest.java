@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,17 +19,27 @@ import com.sun.net.httpserver.HttpServer;
 import health.circles.AsRole;
 import health.circles.Fixtures;
 import health.circles.TestTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +47,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import javax.crypto.Mac;
@@ -58,6 +77,12 @@ class WebhookTest {
     WebhookDeliverer deliverer;
     @Inject
     WebhookTargets targets;
+    @Inject
+    WebhookStore store;
+    @Inject
+    WebhooksConfig config;
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void eventsArriveSignedInOrderAndWithoutPersonalData() throws Exception {
@@ -281,7 +306,275 @@ class WebhookTest {
         }
     }
 
+
+    /**
+     * The request timeout ends when the answer's head arrives; a target that then sends its body forever, a chunk at a
+     * time, must not keep the connection (a file descriptor a delivery): the deliverer hangs up once it has the status.
+     */
+    @Test
+    void aTargetThatNeverEndsItsAnswerIsHungUpOnOnceItsStatusIsIn() throws Exception {
+        try (Trickler target = new Trickler(true)) {
+            WebhookTargets.Target t = targets.resolve("url", URI.create(target.url()));
+            assertEquals(200, deliverer.send(t, "evt_1", Instant.now().getEpochSecond(), "v1,none", "{}"));
+            assertTrue(target.hungUp.await(3, TimeUnit.SECONDS), "the connection is closed once the status is read");
+        }
+    }
+
+    /**
+     * A target that never gets to a final answer (interim 100 Continues only) is hung up on at the timeout. Vert.x's
+     * idle timeout does that on its own today; the deliverer closes the connection when it gives up anyway.
+     */
+    @Test
+    void aTargetThatNeverEndsItsHeadIsHungUpOnAtTheTimeout() throws Exception {
+        try (Trickler target = new Trickler(false)) {
+            WebhookTargets.Target t = targets.resolve("url", URI.create(target.url()));
+            assertThrows(TimeoutException.class,
+                    () -> deliverer.send(t, "evt_1", Instant.now().getEpochSecond(), "v1,none", "{}"));
+            assertTrue(target.hungUp.await(3, TimeUnit.SECONDS), "the connection is closed when the attempt times out");
+        }
+    }
+
+    /**
+     * A row whose request the HTTP client refuses before sending (a port out of range, stored before such URLs were
+     * refused) fails like any attempt: logged, counted, backed off and in the end disabled, not retried unseen.
+     */
+    @Test
+    void aTargetTheClientCannotEvenAddressFailsLikeAnyOther() {
+        UUID id = UUID.randomUUID();
+        store.insert(id, "old-row-owner", List.of("integration"), "http://127.0.0.1:70000/hook",
+                List.of("contact.created"), null, false, WebhookSignature.newSecret(), Instant.now());
+        String path = "/api/v1/webhooks/" + id;
+        try {
+            contact().patient().create();
+            await().atMost(WAIT).until(() -> !given().get(path).then().extract().jsonPath().getBoolean("enabled"));
+            given().get(path).then().body("disabledReason", containsString("3 consecutive failed deliveries"));
+            List<Map<String, Object>> log = given().get(path + "/deliveries").then().statusCode(200).extract()
+                    .jsonPath().getList("items");
+            assertEquals(3, log.size());
+            assertTrue(String.valueOf(log.get(0).get("error")).contains("not sent"), () -> log.toString());
+        } finally {
+            given().delete(path).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void aUrlWithAPortOutOfRangeIsRefusedByField() {
+        post(Map.of("url", "https://example.org:70000/hook", "types", List.of("*"))).then().statusCode(400)
+                .body("errors[0].field", equalTo("url"));
+    }
+
+    /**
+     * Disabling (or repointing) a subscription stops the round under way: the event after the one in flight goes
+     * nowhere, and the delivery point stays (the event answered meanwhile goes again once the subscription is enabled).
+     */
+    @Test
+    void disablingStopsARoundUnderWay() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        try (Receiver receiver = new Receiver(() -> {
+            inFlight.countDown();
+            try {
+                answer.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 200;
+        })) {
+            JsonPath hook = create(receiver, List.of("contact.created"), false);
+            String path = "/api/v1/webhooks/" + hook.getString("id");
+            long start = hook.getLong("deliveredThrough");
+            contact().patient().create();
+            assertTrue(inFlight.await(60, TimeUnit.SECONDS), "the first delivery is in flight");
+            String second = contact().patient().create().id();
+            await("the second event published").atMost(WAIT).until(() -> given().queryParam("after", start)
+                    .queryParam("types", "contact.created").queryParam("limit", 1000).get("/api/v1/events").then()
+                    .extract().jsonPath().getList("items.subject.id").contains(second));
+            given().contentType(ContentType.JSON).body("{\"enabled\":false}").when().patch(path).then()
+                    .statusCode(200);
+            answer.countDown();
+            await("the answer to the first logged").atMost(WAIT).until(() -> !given().get(path + "/deliveries")
+                    .then().extract().jsonPath().getList("items").isEmpty());
+            Thread.sleep(2000); // without the check, the round went on to the second event at once
+            assertTrue(receiver.of(second).isEmpty(), "nothing after the subscription was disabled");
+            assertTrue(attempts(hook, "evt_" + position(second, start)).isEmpty(), "no attempt at the second");
+            given().get(path).then().body("enabled", equalTo(false)).body("deliveredThrough", equalTo((int) start));
+            delete(hook);
+        }
+    }
+
+    /**
+     * A record in a payload is a disclosure, audited per attempt that carried one; an event sent without a record (an
+     * erased contact's) discloses nothing more than the feed and is not audited as one.
+     */
+    @Test
+    void onlyDeliveriesThatCarriedARecordAreAuditedAsDisclosures() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = TestTokens.as("integration").contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url(), "types", List.of("contact.*"), "includeRecord", true))
+                    .when().post("/api/v1/webhooks").then().statusCode(201).extract().jsonPath();
+            String id = contact().patient().create().id();
+            Received created = receiver.awaitDistinctFor(id, 1).get(0);
+            given().when().post("/api/v1/contacts/" + id + "/erasure").then().statusCode(204);
+            Received erased = receiver.awaitDistinctFor(id, 2).get(1);
+            assertEquals("contact.erased", erased.type());
+            await("the erasure's delivery logged").atMost(WAIT).until(() -> !attempts(hook, erased.id()).isEmpty());
+            assertTrue(disclosures(hook, created.id()) >= 1, "the created contact's record was sent and audited");
+            assertEquals(0, disclosures(hook, erased.id()), "no record was sent with the erasure");
+            TestTokens.as("integration").when().delete("/api/v1/webhooks/" + hook.getString("id"))
+                    .then().statusCode(204);
+        }
+    }
+
+    @Test
+    void replaysAreRateLimitedPerOwner() {
+        String limited = TestTokens.token("throttled-replays", Set.of("integration"));
+        String path = "/api/v1/webhooks/" + UUID.randomUUID() + "/replay";
+        for (int i = 0; i < 2; i++) {
+            TestTokens.bearer(limited).contentType(ContentType.JSON).body(Map.of("from", 1)).when().post(path)
+                    .then().statusCode(404);
+        }
+        TestTokens.bearer(limited).contentType(ContentType.JSON).body(Map.of("from", 1)).when().post(path)
+                .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("type", equalTo("https://circles.health/problems/rate-limited"))
+                .body("detail", containsString("webhook-replays"));
+        TestTokens.bearer(TestTokens.token("free-" + UUID.randomUUID(), Set.of("integration")))
+                .contentType(ContentType.JSON).body(Map.of("from", 1)).when().post(path).then().statusCode(404);
+    }
+
+    /** Counting and inserting are one step per owner: creations at once never pass the most one may hold. */
+    @Test
+    void concurrentCreationsStopAtTheMostOneMayHold() throws Exception {
+        String token = TestTokens.token("many-" + UUID.randomUUID(), Set.of("integration"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<io.restassured.response.Response>> sent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                sent.add(pool.submit(() -> TestTokens.bearer(token).contentType(ContentType.JSON)
+                        .body(Map.of("url", "http://127.0.0.1:9/hook", "types", List.of("import.failed")))
+                        .when().post("/api/v1/webhooks")));
+            }
+            List<String> created = new ArrayList<>();
+            int refused = 0;
+            for (Future<io.restassured.response.Response> f : sent) {
+                io.restassured.response.Response r = f.get(120, TimeUnit.SECONDS);
+                if (r.statusCode() == 201) {
+                    created.add(r.jsonPath().getString("id"));
+                } else {
+                    assertEquals(409, r.statusCode(), r.asString());
+                    refused++;
+                }
+            }
+            assertEquals(50, created.size());
+            assertEquals(10, refused);
+            for (String id : created) {
+                TestTokens.bearer(token).when().delete("/api/v1/webhooks/" + id).then().statusCode(204);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The owner's lock is what makes them one step: a creation waits while someone else holds it. */
+    @Test
+    void aCreationWaitsForItsOwnersLock() throws Exception {
+        String owner = "locked-" + UUID.randomUUID();
+        String token = TestTokens.token(owner, Set.of("integration"));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection c = dataSource.getConnection()) {
+            Future<io.restassured.response.Response> creation;
+            ownerLock(c, "pg_advisory_lock", owner);
+            try {
+                creation = pool.submit(() -> TestTokens.bearer(token).contentType(ContentType.JSON)
+                        .body(Map.of("url", "http://127.0.0.1:9/hook", "types", List.of("import.failed")))
+                        .when().post("/api/v1/webhooks"));
+                assertThrows(TimeoutException.class, () -> creation.get(2, TimeUnit.SECONDS),
+                        "the creation waits for the owner's lock");
+            } finally {
+                ownerLock(c, "pg_advisory_unlock", owner);
+            }
+            io.restassured.response.Response r = creation.get(60, TimeUnit.SECONDS);
+            assertEquals(201, r.statusCode(), r.asString());
+            TestTokens.bearer(token).when().delete("/api/v1/webhooks/" + r.jsonPath().getString("id")).then()
+                    .statusCode(204);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A target check may wait for DNS; it must not hold the subscription's row lock meanwhile. Each check here tries
+     * to lock the row from another connection at that moment.
+     */
+    @Test
+    void targetsAreCheckedWithoutHoldingTheSubscription() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = create(receiver, List.of("import.failed"), false);
+            String path = "/api/v1/webhooks/" + hook.getString("id");
+            ProbingTargets probing = new ProbingTargets(config, dataSource, UUID.fromString(hook.getString("id")));
+            QuarkusMock.installMockForType(probing, WebhookTargets.class);
+            given().contentType(ContentType.JSON).body(Map.of("url", receiver.url() + "&moved=1")).when().patch(path)
+                    .then().statusCode(200);
+            given().contentType(ContentType.JSON).body("{\"enabled\":false}").when().patch(path).then()
+                    .statusCode(200);
+            given().contentType(ContentType.JSON).body("{\"enabled\":true}").when().patch(path).then()
+                    .statusCode(200).body("enabled", equalTo(true));
+            assertEquals(List.of("free", "free"), probing.probes, "the URL change and the re-enabling");
+            delete(hook);
+        }
+    }
+
+    /** Re-enabling checks the stored URL before the row is locked; a URL changed meanwhile is a 409. */
+    @Test
+    void reenablingRefusesAUrlChangedWhileItWasChecked() throws Exception {
+        try (Receiver receiver = new Receiver(() -> 200)) {
+            JsonPath hook = create(receiver, List.of("import.failed"), false);
+            String path = "/api/v1/webhooks/" + hook.getString("id");
+            given().contentType(ContentType.JSON).body("{\"enabled\":false}").when().patch(path).then()
+                    .statusCode(200);
+            ProbingTargets probing = new ProbingTargets(config, dataSource, UUID.fromString(hook.getString("id")));
+            probing.moveTo = receiver.url() + "&elsewhere=1";
+            QuarkusMock.installMockForType(probing, WebhookTargets.class);
+            given().contentType(ContentType.JSON).body("{\"enabled\":true}").when().patch(path).then()
+                    .statusCode(409).body("type", containsString("concurrent-update"));
+            assertEquals(List.of("free"), probing.probes);
+            given().get(path).then().body("enabled", equalTo(false));
+            delete(hook);
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
+
+    /** The position of a contact's contact.created event after {@code after}. */
+    private static long position(String contact, long after) {
+        List<Map<String, Object>> items = given().queryParam("after", after).queryParam("types", "contact.created")
+                .queryParam("limit", 1000).get("/api/v1/events").then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        return items.stream().filter(i -> contact.equals(((Map<?, ?>) i.get("subject")).get("id")))
+                .map(i -> ((Number) i.get("position")).longValue()).findFirst().orElseThrow();
+    }
+
+    /** Rows of the audit trail for the record sent with one message of a subscription. */
+    private int disclosures(JsonPath hook, String messageId) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT count(*) FROM audit_event
+                WHERE action = 'webhook-delivery' AND path = ? AND request_id = ?""")) {
+            s.setString(1, "webhook:" + hook.getString("id"));
+            s.setString(2, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
+    }
+
+    /** Takes or gives up an owner's creation lock (WebhookStore.LOCK_OWNER) for the session of {@code c}. */
+    private static void ownerLock(Connection c, String function, String owner) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
+            s.setInt(1, WebhookStore.OWNER_LOCKS);
+            s.setString(2, owner);
+            s.executeQuery().close();
+        }
+    }
 
     /** A subscription's logged attempts of one message, newest first. */
     private static List<Map<String, Object>> attempts(JsonPath hook, String messageId) {
@@ -323,6 +616,147 @@ class WebhookTest {
             }
         }
         return false;
+    }
+
+    /**
+     * Checks targets as configured, and at each check of the watched subscription tries, from another connection, to
+     * lock its row without waiting ("free" or "locked"), or with {@code moveTo} set to change its URL as someone else
+     * would (waiting at most 2 s for the lock).
+     */
+    static final class ProbingTargets extends WebhookTargets {
+
+        private final AgroalDataSource dataSource;
+        private final UUID watched;
+        final List<String> probes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile String moveTo;
+
+        ProbingTargets(WebhooksConfig config, AgroalDataSource dataSource, UUID watched) {
+            super(config);
+            this.dataSource = dataSource;
+            this.watched = watched;
+        }
+
+        @Override
+        String check(String field, String url) {
+            try {
+                // Another thread: it has no transaction, so its connection is its own.
+                probes.add(CompletableFuture.supplyAsync(this::probe).get(30, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                probes.add("probe failed: " + e);
+            }
+            return super.check(field, url);
+        }
+
+        private String probe() {
+            try (Connection c = dataSource.getConnection()) {
+                if (moveTo == null) {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "SELECT 1 FROM webhook_subscription WHERE id = ? FOR UPDATE NOWAIT")) {
+                        s.setObject(1, watched);
+                        s.executeQuery().close();
+                    }
+                } else {
+                    try (Statement t = c.createStatement()) {
+                        t.execute("SET lock_timeout = '2s'");
+                    }
+                    try (PreparedStatement s = c.prepareStatement(
+                            "UPDATE webhook_subscription SET url = ? WHERE id = ?")) {
+                        s.setString(1, moveTo);
+                        s.setObject(2, watched);
+                        s.executeUpdate();
+                    } finally {
+                        try (Statement t = c.createStatement()) {
+                            t.execute("RESET lock_timeout");
+                        }
+                    }
+                }
+                return "free";
+            } catch (SQLException e) {
+                return "55P03".equals(e.getSQLState()) ? "locked" : "failed: " + e.getMessage();
+            }
+        }
+    }
+
+    /**
+     * A raw target on a free port of this machine that answers its one connection's request with a 200 head and then
+     * a body chunk every 100 ms, never the last (or, with {@code finishHead} false, an interim 100 Continue every 100
+     * ms and never a final answer), and notes when the client hangs up.
+     */
+    static final class Trickler implements AutoCloseable {
+
+        final CountDownLatch hungUp = new CountDownLatch(1);
+        private final ServerSocket server;
+        private final Thread thread;
+        private volatile boolean closed;
+
+        Trickler(boolean finishHead) throws IOException {
+            server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> serve(finishHead), "trickler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+        }
+
+        private void serve(boolean finishHead) {
+            try (Socket socket = server.accept()) {
+                CountDownLatch requested = new CountDownLatch(1);
+                Thread reader = new Thread(() -> read(socket, requested), "trickler-reader");
+                reader.setDaemon(true);
+                reader.start();
+                requested.await(30, TimeUnit.SECONDS);
+                OutputStream out = socket.getOutputStream();
+                if (finishHead) {
+                    out.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                }
+                byte[] piece = (finishHead ? "1\r\nx\r\n" : "HTTP/1.1 100 Continue\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                while (!closed && hungUp.getCount() > 0) {
+                    out.write(piece);
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client hung up (a write after its close fails), or the test is over
+            }
+        }
+
+        /** Reads the request (signalled once its head and body are in), then everything until the client closes. */
+        private void read(Socket socket, CountDownLatch requested) {
+            try {
+                InputStream in = socket.getInputStream();
+                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                int b;
+                while ((b = in.read()) != -1) {
+                    seen.write(b);
+                    if (requested.getCount() > 0 && complete(seen.toString(StandardCharsets.US_ASCII))) {
+                        requested.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // a reset is a hang-up too
+            }
+            hungUp.countDown();
+        }
+
+        private static boolean complete(String request) {
+            int end = request.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return false;
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                    .matcher(request.substring(0, end));
+            return request.length() - end - 4 >= (length.find() ? Integer.parseInt(length.group(1)) : 0);
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            server.close();
+        }
     }
 
     /** One request the receiver got, and the status it answered. */
