@@ -1,5 +1,6 @@
 package health.circles.sync;
 
+import health.circles.failure.Conflict;
 import health.circles.sync.GraphSource.Drift;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -36,8 +37,11 @@ public class Reconciler {
     private final SyncMonitor monitor;
     private final GraphVersionStore versions;
 
+    private final RebuildStore rebuilds;
+
     Reconciler(Driver driver, GraphProjections projections, GraphRelay relay, GraphLock lock, SyncMonitor monitor,
-               GraphVersionStore versions) {
+               GraphVersionStore versions, RebuildStore rebuilds) {
+        this.rebuilds = rebuilds;
         this.versions = versions;
         this.driver = driver;
         this.projections = projections;
@@ -59,6 +63,12 @@ public class Reconciler {
     }
 
     public Report reconcile() {
+        // A rebuild holds the graph for its whole run (minutes): waiting for it would hold the request and a
+        // connection as long, and the rebuild leaves the graph in step anyway.
+        if (rebuilds.latest().filter(r -> "RUNNING".equals(r.state())).isPresent()) {
+            throw new Conflict("rebuild-running", "A rebuild of the graph is running; it leaves the graph in step with "
+                    + "PostgreSQL. Follow it on GET /api/v1/admin/sync/rebuild/{id}, and reconcile afterwards if need be");
+        }
         long started = System.nanoTime();
         relay.awaitApplied(monitor.status().lastPosition(), Duration.ofSeconds(30));
         return lock.holding(() -> {

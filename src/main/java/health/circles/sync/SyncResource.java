@@ -2,6 +2,7 @@ package health.circles.sync;
 
 import health.circles.security.Audited;
 import health.circles.security.Roles;
+import health.circles.web.Problem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -56,6 +57,12 @@ public class SyncResource {
     @Operation(operationId = "reconcileGraph", summary = "Find and repair drift between PostgreSQL and the graph",
             description = "Compares every contact and tie (ids, versions, graph properties) and repairs what is "
                     + "missing, extra or stale in the graph; answers with counts per category and sample ids")
+    @APIResponse(responseCode = "200", description = "Compared and repaired; counts per category, some ids of each",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Reconciler.Report.class)))
+    @APIResponse(responseCode = "409", description = "A rebuild is running (rebuild-running); it leaves the graph in "
+            + "step, reconcile afterwards if need be",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Reconciler.Report reconcile() {
         return reconciler.reconcile();
     }

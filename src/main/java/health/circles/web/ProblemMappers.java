@@ -160,10 +160,10 @@ public class ProblemMappers {
             if (cause instanceof OptimisticLockException || cause instanceof StaleStateException) {
                 return Optional.of(concurrentUpdate(instance));
             }
-            if (cause instanceof java.sql.SQLException sql
-                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-                // PostgreSQL chose this transaction as a deadlock's victim, or could not serialise it: nothing was
-                // written, and the same request sent again will most likely go through.
+            if (cause instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState())
+                    || "40001".equals(sql.getSQLState()) || "55P03".equals(sql.getSQLState()))) {
+                // PostgreSQL chose this transaction as a deadlock's victim, could not serialise it, or gave up waiting
+                // for a lock: nothing was written, and the same request sent again will most likely go through.
                 return Optional.of(new Problem(Problem.type("concurrent-update"), "Conflict", 409,
                         "Another request changed the same records at the same time; nothing was written, send it again",
                         instance, List.of()));
@@ -223,11 +223,56 @@ public class ProblemMappers {
         return answer.build();
     }
 
+    /** How long a client should wait before it tries again when a store is unavailable. */
+    static final java.time.Duration OUTAGE_RETRY = java.time.Duration.ofSeconds(5);
+
+    /**
+     * A store the request needed was not there, anywhere in the cause chain: Neo4j unreachable, its session lost, a
+     * transient error its driver already retried for its whole retry time, or a graph transaction that timed out; a
+     * PostgreSQL connection that could not be had (the pool's wait ran out, the server refused or dropped it, too many
+     * clients) or a statement cancelled by a timeout. None is the request's fault, and nothing was written: a 503 the
+     * client may retry, never a 500. Empty for anything else (a Cypher or SQL mistake stays a 500).
+     */
+    public static Optional<Unavailable> outage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.neo4j.driver.exceptions.ServiceUnavailableException
+                    || cause instanceof org.neo4j.driver.exceptions.SessionExpiredException
+                    || cause instanceof org.neo4j.driver.exceptions.TransientException
+                    || cause instanceof org.neo4j.driver.exceptions.ClientException client
+                    && client.code() != null && client.code().startsWith("Neo.ClientError.Transaction.TransactionTimedOut")) {
+                return Optional.of(new Unavailable("graph-unavailable", "Graph unavailable",
+                        "The graph store is not available now (" + cause.getClass().getSimpleName()
+                                + "); nothing was written, try again shortly", OUTAGE_RETRY));
+            }
+            if (cause instanceof java.sql.SQLException sql && databaseOutage(sql)) {
+                return Optional.of(new Unavailable("database-unavailable", "Database unavailable",
+                        "The database could not serve the request now; nothing was written, try again shortly",
+                        OUTAGE_RETRY));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Connection failures (08…), an administrator's shutdown (57P01), too many clients (53300), a cancelled statement
+     * (57014), or the pool's wait for a connection running out (Agroal says so without a state). */
+    private static boolean databaseOutage(java.sql.SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return e.getMessage() != null && e.getMessage().contains("acquisition timeout");
+        }
+        return state.startsWith("08") || state.equals("57P01") || state.equals("53300") || state.equals("57014");
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         Optional<Problem> race = known(e, path(uri));
         if (race.isPresent()) {
             return respond(race.get());
+        }
+        Optional<Unavailable> down = outage(e);
+        if (down.isPresent()) {
+            LOG.warnf("A store was unavailable: %s", e.toString());
+            return domain(down.get(), uri);
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);

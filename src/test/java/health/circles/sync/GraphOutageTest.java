@@ -54,6 +54,12 @@ class GraphOutageTest {
             assertTrue(status.getDouble("lagSeconds") > 0, "lag is reported: " + status.prettify());
             assertTrue(status.getString("lastError") != null, "the cause is reported: " + status.prettify());
 
+            // A read that needs the graph is a 503 to retry, not a 500.
+            given().queryParam("from", ids.get(0)).queryParam("to", ids.get(1)).when().get("/api/v1/paths")
+                    .then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", equalTo("5"))
+                    .body("type", org.hamcrest.Matchers.endsWith("graph-unavailable"));
+
             Management.given().when().get("/q/health/ready")
                     .then().statusCode(200)
                     .body("status", equalTo("UP"))

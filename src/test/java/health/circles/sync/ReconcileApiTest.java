@@ -109,6 +109,29 @@ class ReconcileApiTest {
                 .body("repaired.tiesStale.count", equalTo(0));
     }
 
+    /** A reconcile does not wait out a rebuild, which holds the graph for minutes: it is refused at once. */
+    @Test
+    void aReconcileWhileARebuildRunsIsRefusedAtOnce() throws Exception {
+        java.util.UUID running = java.util.UUID.randomUUID();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO graph_rebuild (id, state, started_at, heartbeat_at)
+                VALUES (?, 'RUNNING', now() + interval '1 minute', now())""")) {
+            s.setObject(1, running);
+            s.executeUpdate();
+        }
+        try {
+            given().post("/api/v1/admin/sync/reconcile").then().statusCode(409)
+                    .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("rebuild-running"));
+        } finally {
+            try (Connection c = db.getConnection();
+                 PreparedStatement s = c.prepareStatement("DELETE FROM graph_rebuild WHERE id = ?")) {
+                s.setObject(1, running);
+                s.executeUpdate();
+            }
+        }
+        given().post("/api/v1/admin/sync/reconcile").then().statusCode(200);
+    }
+
     @Test
     void aRebuildWhoseProcessDiedIsEndedByTheNextAndTheStatusSaysSoMeanwhile() throws Exception {
         java.util.UUID dead = java.util.UUID.randomUUID();
