@@ -1,5 +1,7 @@
 package health.circles.events;
 
+import health.circles.security.AuditedListing;
+import health.circles.security.AuditedRecord;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -10,5 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record EventPage(List<EventView> items,
                         @Schema(description = "The position to send as after= for the following events; always "
                                 + "present (an empty page repeats or advances it)", example = "1042")
-                        String next) {
+                        String next) implements AuditedListing {
+
+    @Override
+    public List<? extends AuditedRecord> auditRecords() {
+        return items;
+    }
 }

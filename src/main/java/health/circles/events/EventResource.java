@@ -1,5 +1,6 @@
 package health.circles.events;
 
+import health.circles.security.Audited;
 import health.circles.security.RateLimited;
 import health.circles.security.Roles;
 import health.circles.web.Problem;
@@ -38,6 +39,7 @@ public class EventResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.INTEGRATION})
+    @Audited(resource = "event", action = "list")
     @RateLimited(name = "event-waits", permits = 60, per = "PT1M", onlyWith = "wait")
     @Operation(operationId = "listEvents", summary = "Read the change events after a position", description = """
             Events in position order: positions are gap-free and increase in commit order, so a client that stores \

@@ -327,6 +327,16 @@ public class WebhookDeliverer {
             secrets.add(s.previousSecret());
         }
         String signature = WebhookSignature.header(secrets, messageId, timestamp, body);
+        if (payload.withRecord()) {
+            // The row goes first: once the body is on the wire the record has left, whatever the target answers or
+            // whether it answers at all. No row, no sending.
+            try {
+                auditDisclosure(s, event);
+            } catch (RuntimeException e) {
+                return new Attempt(at, false, null, null,
+                        trim("not sent: its audit row could not be written (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
         long started = System.nanoTime();
         int status;
         try {
@@ -349,9 +359,6 @@ public class WebhookDeliverer {
                     trim("not sent: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        if (payload.withRecord()) {
-            auditDisclosure(s, event, status);
-        }
         boolean ok = status >= 200 && status < 300;
         return new Attempt(at, ok, status, latency, ok ? null : "HTTP " + status
                 + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
@@ -361,13 +368,14 @@ public class WebhookDeliverer {
      * A record sent to a webhook is a disclosure like a read: one audit row in the owner's name, naming the contact
      * (for contact records) and the subscription, never its URL's secret parts or the secret. One per attempt that
      * carried the record (each sent it again); none for an event sent without one (no record of its kind, or the
-     * record deleted or erased), which discloses no more than the feed.
+     * record deleted or erased), which discloses no more than the feed. Written before the body is sent, so its status
+     * is 0 (the target's answer is in the delivery log, under the same {@code webhook-id}).
      */
-    private void auditDisclosure(WebhookStore.Subscription s, EventStore.Stored event, int status) {
+    private void auditDisclosure(WebhookStore.Subscription s, EventStore.Stored event) {
         List<java.util.UUID> contacts = "contact".equals(event.subjectKind()) ? List.of(event.subjectId()) : List.of();
         audit.append(new health.circles.security.AuditLog.Event(s.ownerSubject(), s.ownerRoles(),
                 "webhook-delivery", event.subjectKind(), event.subjectId().toString(), null, contacts, "POST",
-                "webhook:" + s.id(), status, EventView.idOf(event.position()), null));
+                "webhook:" + s.id(), 0, EventView.idOf(event.position()), null));
     }
 
     /** A body to send, and whether it carries a record. */

@@ -36,7 +36,11 @@ import health.circles.network.TieType;
 import health.circles.network.TieService;
 import health.circles.network.TieSource;
 import health.circles.network.TieView;
+import health.circles.security.AuditCall;
+import health.circles.security.AuditLog;
 import health.circles.security.AuditNotes;
+import health.circles.security.Caller;
+import health.circles.security.Callers;
 import health.circles.web.Cursor;
 import health.circles.web.Page;
 import health.circles.web.Problem;
@@ -105,12 +109,16 @@ public class FhirService {
     private final ObjectMapper json;
     private final FhirOut out;
     private final GroupService groups;
+    private final Callers callers;
+    private final AuditLog auditLog;
     private final Clock clock = Clock.systemUTC();
 
     FhirService(ContactService contacts, ContactDirectory directory, TieService ties, IdentifierStore identifiers,
                 ErasureRegister register, AuditNotes auditNotes, Validator validator, ObjectMapper json, FhirOut out,
-                GroupService groups) {
+                GroupService groups, Callers callers, AuditLog auditLog) {
         this.groups = groups;
+        this.callers = callers;
+        this.auditLog = auditLog;
         this.contacts = contacts;
         this.directory = directory;
         this.ties = ties;
@@ -161,7 +169,7 @@ public class FhirService {
                 }
             } else {
                 try {
-                    applied[i] = QuarkusTransaction.requiringNew().call(() -> entry(entry, at, resolved));
+                    applied[i] = QuarkusTransaction.requiringNew().call(() -> audited(entry(entry, at, resolved), at));
                 } catch (DomainException e) {
                     failedStatus[i] = ProblemMappers.status(e) + " " + Problem.reason(ProblemMappers.status(e));
                     failed[i] = FhirProblems.outcome(problem(located(e, at)));
@@ -207,6 +215,29 @@ public class FhirService {
         }
         response.setTimestamp(java.util.Date.from(now()));
         return new FhirAnswer(response, shown);
+    }
+
+    /**
+     * A batch entry commits on its own, before the request's audit row (written in the request's transaction, after
+     * every entry) could be: so each applied entry also writes a row of its own in its transaction, naming what it
+     * wrote, under the request's id. An entry whose row cannot be written is not applied. The request's row still
+     * names them all.
+     */
+    private Applied audited(Applied applied, String at) {
+        Caller caller = callers.current();
+        Set<UUID> named = new LinkedHashSet<>();
+        List<String> references = new ArrayList<>();
+        for (FhirAnswer.Shown shown : applied.shown()) {
+            references.add(shown.reference());
+            named.addAll(shown.contacts());
+        }
+        if (applied.contact() != null) {
+            named.add(applied.contact());
+        }
+        auditLog.append(new AuditLog.Event(caller.subject(), caller.roles().stream().sorted().toList(), "batch-entry",
+                "fhir", at, references, List.copyOf(named), "POST", "/fhir", Integer.parseInt(applied.status()
+                .substring(0, 3)), AuditCall.currentRequestId(), null));
+        return applied;
     }
 
     /** One resource posted to its type's endpoint: an entry of a transaction of one. */

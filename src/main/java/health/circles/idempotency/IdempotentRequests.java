@@ -2,7 +2,9 @@ package health.circles.idempotency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.circles.contact.ContactDirectory;
 import health.circles.contact.ErasureRegister;
+import health.circles.security.AuditNotes;
 import health.circles.security.Callers;
 import health.circles.web.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,12 +44,17 @@ public class IdempotentRequests {
     private final Callers callers;
     private final ObjectMapper json;
     private final ErasureRegister register;
+    private final ContactDirectory directory;
+    private final AuditNotes auditNotes;
 
-    IdempotentRequests(IdempotencyStore store, Callers callers, ObjectMapper json, ErasureRegister register) {
+    IdempotentRequests(IdempotencyStore store, Callers callers, ObjectMapper json, ErasureRegister register,
+                       ContactDirectory directory, AuditNotes auditNotes) {
         this.store = store;
         this.callers = callers;
         this.json = json;
         this.register = register;
+        this.directory = directory;
+        this.auditNotes = auditNotes;
     }
 
     /** What a request with a key may do: go ahead under its claim, or answer at once. */
@@ -104,6 +111,9 @@ public class IdempotentRequests {
                         + "a contact erased on request since; it is not given again and the request is not repeated",
                         path));
             }
+            // A replay discloses the stored record again: its row says so, and names the contacts in it.
+            auditNotes.actedAs("replay");
+            auditNotes.concerns(directory.existing(idsIn(entry.body())).toArray(UUID[]::new));
             Response.ResponseBuilder replay = Response.status(entry.status())
                     .header(IdempotencyFilter.REPLAYED, "true");
             if (entry.location() != null) {
@@ -124,15 +134,20 @@ public class IdempotentRequests {
 
     /** Whether a stored answer names a contact erased on request (any id in it found in the register). */
     private boolean namesErased(String body) {
-        if (body == null) {
-            return false;
-        }
+        return register.anyErased(idsIn(body));
+    }
+
+    /** The ids a stored answer holds (of contacts and of other records alike), up to a bound. */
+    private static Set<UUID> idsIn(String body) {
         Set<UUID> ids = new HashSet<>();
+        if (body == null) {
+            return ids;
+        }
         Matcher m = UUID_TEXT.matcher(body);
         while (m.find() && ids.size() < MAX_IDS_CHECKED) {
             ids.add(UUID.fromString(m.group()));
         }
-        return register.anyErased(ids);
+        return ids;
     }
 
     /**

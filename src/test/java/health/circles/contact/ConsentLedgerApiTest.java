@@ -314,7 +314,10 @@ class ConsentLedgerApiTest {
         given().contentType(ContentType.JSON).header("If-Match", "\"0\"").body(tieBody)
                 .put("/api/v1/ties/" + tie).then().statusCode(200);
         given().header("If-Match", "\"1\"").delete("/api/v1/ties/" + tie).then().statusCode(204);
-        given().header("If-Match", "\"0\"").delete("/api/v1/contacts/" + id).then().statusCode(204);
+        // The patient is do-not-contact: deleting would lose that (erasure is the way out), so a delete with the
+        // right tag is refused too.
+        given().header("If-Match", "\"0\"").delete("/api/v1/contacts/" + id).then().statusCode(409)
+                .body("type", endsWith("/opt-out-would-be-lost"));
     }
 
     private static io.restassured.specification.RequestSpecification refused(String ifMatch) {

@@ -250,6 +250,15 @@ class FhirApiTest {
         OperationOutcome outcome = (OperationOutcome) response.getEntry().get(1).getResponse().getOutcome();
         assertEquals("Bundle.entry[1].resource.telecom", outcome.getIssueFirstRep().getExpression().get(0).getValue());
         post("/fhir/Patient", json(patient(good, "Good", "Entry"))).statusCode(200);
+        // The entry committed on its own, so it wrote its own audit row, under the request's id.
+        java.util.UUID created = java.util.UUID.fromString(
+                response.getEntry().get(0).getResponse().getLocation().split("/")[1]);
+        assertEquals(List.of("Bundle.entry[0] 201 same request"), health.circles.Sql.query(db, """
+                SELECT e.resource_id || ' ' || e.status || CASE WHEN e.request_id = t.request_id
+                       THEN ' same request' ELSE ' other request' END
+                FROM audit_event e JOIN audit_event t ON t.action = 'transaction' AND t.contact_ids @> e.contact_ids
+                WHERE e.action = 'batch-entry' AND e.contact_ids = ARRAY[?::uuid]""", List.of(created.toString()),
+                r -> r.getString(1)));
     }
 
     @Test

@@ -75,6 +75,10 @@ class IdempotencyKeyTest {
                 .body("id", equalTo(id))
                 .body("familyName", equalTo(family));
         assertEquals(1, contactsNamed(family));
+        // The replay showed the record again: its audit row says so and names the contact.
+        assertEquals(List.of("replay 201"), Sql.query(db, """
+                SELECT action || ' ' || status FROM audit_event WHERE contact_ids = ARRAY[?::uuid] AND action <> 'create'
+                """, List.of(id), r -> r.getString(1)));
     }
 
     @Test
