@@ -69,6 +69,11 @@ public final class TestTokens {
         return claims("test-" + role, Set.of(role)).sign(otherKey());
     }
 
+    /** A token of these claims, signed by the key the service trusts. */
+    public static String sign(JwtClaimsBuilder claims) {
+        return claims.sign(key());
+    }
+
     public static JwtClaimsBuilder claims(String subject, Set<String> roles) {
         return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject).groups(roles).expiresIn(3600);
     }

@@ -31,8 +31,21 @@ public class Callers {
         if (identity == null || identity.isAnonymous()) {
             return new Caller("anonymous", Set.of(), null);
         }
-        return new Caller(identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()),
+        return new Caller(subject(identity.getPrincipal()), Set.copyOf(identity.getRoles()),
                 contactId(identity.getPrincipal()));
+    }
+
+    /**
+     * Who the caller is, for the audit trail and everything keyed by caller (claims, emergency grants, webhooks,
+     * Idempotency-Keys, rate limits): the token's {@code sub}, which the identity provider never reassigns. The
+     * principal's name is {@code upn} or {@code preferred_username} first, which an account may change and another may
+     * take over later; it serves only for a principal without a subject (background work run as an integration).
+     */
+    private static String subject(Principal principal) {
+        if (principal instanceof JsonWebToken token && token.getSubject() != null && !token.getSubject().isBlank()) {
+            return token.getSubject();
+        }
+        return principal.getName();
     }
 
     /**

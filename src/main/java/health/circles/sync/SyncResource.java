@@ -2,7 +2,6 @@ package health.circles.sync;
 
 import health.circles.security.Audited;
 import health.circles.security.Roles;
-import health.circles.web.Problem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -61,8 +60,7 @@ public class SyncResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = Reconciler.Report.class)))
     @APIResponse(responseCode = "409", description = "A rebuild is running (rebuild-running); it leaves the graph in "
-            + "step, reconcile afterwards if need be",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "step, reconcile afterwards if need be")
     public Reconciler.Report reconcile() {
         return reconciler.reconcile();
     }

@@ -65,6 +65,19 @@ class AuditApiTest {
                 "delete contact " + id + " [" + id + "] DELETE 204"), rows(me));
     }
 
+    /** The trail names the token's subject, which the identity provider never reassigns, not the user name. */
+    @Test
+    void rowsNameTheTokensSubjectNotItsUserName() {
+        String sub = subject();
+        String userName = "alice-" + UUID.randomUUID();
+        String token = TestTokens.sign(TestTokens.claims(sub, Set.of("admin")).upn(userName)
+                .claim("preferred_username", userName));
+        UUID unknown = UUID.randomUUID();
+        bearer(token).when().get("/api/v1/contacts/" + unknown).then().statusCode(404);
+        assertEquals(List.of("read contact " + unknown + " [" + unknown + "] GET 404"), rows(sub));
+        assertEquals(List.of(), rows(userName));
+    }
+
     @Test
     void listingWritesOneRowNamingEveryContactShownOrOneRowWhenEmpty() {
         String me = subject();
