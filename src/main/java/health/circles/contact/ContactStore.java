@@ -37,23 +37,37 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     // Every template below goes through String.formatted, hence "%%" for pg_trgm's similarity operator.
-    // Each query word becomes "word:* | close_1 | close_2 ...": a prefix match, plus the words of the lexicon one
-    // typing mistake away: within one edit (two for words of eight letters or more) among the words with the same first
-    // letter, or the word with two neighbouring letters swapped (one mistake, which levenshtein counts as two edits),
-    // both read from the slice of index search_lexicon_head with the word's first or second letter and a length within
-    // the bound; and, as before, words within a few edits that sound alike (soundex) or are trigram-similar. Words are
-    // ANDed. The alternatives are not capped by count: the lexicon loses only words no contact holds (V44), which match
-    // nobody, so a word that matched a contact keeps matching it while others are added, which keeps cursor paging
-    // stable; the edit bounds keep the list short.
+    // Each query word becomes "word | completion_1 | ... | close_1 | close_2 ...". Completions are the lexicon's words
+    // that start with the word, read from its prefix index (V47); when there are more than 32 the word stays a prefix
+    // match, "word:*". Exact words cost the search index a fraction of a prefix match: "'natalia':* & 'johnson':*"
+    // merges every hit of each prefix into a bitmap first (0.33 ms at 100k contacts), "'natalia' & 'johnson'" walks
+    // the rarer word's hits and skips through the other's (0.04 ms; bench/RESULTS.md, thirtieth session). The word as
+    // typed is always among the terms, so a whole word matches whatever the lexicon holds. Completions and close words
+    // come from the lexicon, which holds every word of every contact's search document (V8's trigger), with one gap
+    // the close words always had: a deletion of a word's last holder (V44) that commits while a new holder is being
+    // inserted takes the word out, and its completions and close words are missing until a contact holding it is
+    // written again.
+    // The close words are the lexicon's words one typing mistake away: within one edit (two for words of eight letters
+    // or more) among the words with the same first letter, or the word with two neighbouring letters swapped (one
+    // mistake, which levenshtein counts as two edits), both read from the slice of index search_lexicon_head with the
+    // word's first or second letter and a length within the bound; and words within a few edits that sound alike
+    // (soundex) or are trigram-similar. Words are ANDed. The close words are not capped by count, and a word with more
+    // than 32 completions matches them all as a prefix: the lexicon loses only words no contact holds (V44), which
+    // match nobody, so a word that matched a contact keeps matching it while others are added, which keeps cursor
+    // paging stable; the edit bounds keep the list short.
     private static final String TEXT_MATCH = """
             WITH word AS (
                 SELECT w, i, length(w) AS n, CASE WHEN length(w) >= 8 THEN 2 ELSE 1 END AS edits,
                        greatest(2, length(w) / 4) AS far,
+                       (SELECT CASE WHEN count(*) <= 32
+                                    THEN coalesce(string_agg(' | ' || quote_literal(p.word), '' ORDER BY p.word)
+                                                  FILTER (WHERE p.word <> w), '') END
+                        FROM (SELECT l.word FROM search_lexicon l WHERE l.word ^@ w LIMIT 33) p) AS completions,
                        ARRAY(SELECT overlay(w PLACING substr(w, p + 1, 1) || substr(w, p, 1) FROM p FOR 2)
                              FROM generate_series(1, length(w) - 1) AS p) AS swapped
                 FROM unnest(?::text[]) WITH ORDINALITY AS u(w, i)
             ), alternative AS (
-                SELECT word.i, word.w, quote_literal(word.w) || ':*' || coalesce((
+                SELECT word.i, word.w, quote_literal(word.w) || coalesce(word.completions, ':*') || coalesce((
                     SELECT string_agg(' | ' || quote_literal(candidate.word), '' ORDER BY candidate.word)
                     FROM (
                         SELECT l.word FROM search_lexicon l

@@ -13,6 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -34,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @AsRole("admin")
 class ContactSearchTest {
+
+    @Inject
+    AgroalDataSource db;
 
     private static final List<String> GIVEN = List.of("Ana", "Bea", "Carlos", "Dina", "Esther", "Fatima", "Grace",
             "Hana", "Ivan", "Jorge", "Kwame", "Linh", "Mei", "Nia", "Omar", "Peter", "Quinn", "Rosa", "Samuel", "Tomas");
@@ -76,6 +83,48 @@ class ContactSearchTest {
                 .then().statusCode(200)
                 .body("items", empty())
                 .body("next", nullValue());
+    }
+
+    /**
+     * A word typed matches the words that start with it: through the lexicon's list of them when there are at most 32,
+     * as a prefix of the search index when there are more, and always itself, even when the lexicon lost it (a
+     * deletion of its last holder racing an insert of a new one, simulated here by taking it out). The names differ
+     * by more than the typo tolerance, so that only completions match.
+     */
+    @Test
+    void aWordFindsEveryNameItStartsHoweverManyAndWhatTheLexiconLost() throws Exception {
+        String tag = uniqueTag();
+        Random random = new Random();
+        StringBuilder stem = new StringBuilder("qz");
+        for (int i = 0; i < 2; i++) {
+            stem.append((char) ('a' + random.nextInt(26)));
+        }
+        Map<String, String> byFamily = new LinkedHashMap<>();
+        for (int k = 0; k < 40; k++) {
+            String suffix = k < 10 ? "bb" + String.valueOf((char) ('a' + k)).repeat(4)
+                    : "" + (char) ('c' + k % 24) + (char) ('a' + k / 24) + "xyzw";
+            String family = stem + suffix;
+            byFamily.put(family, contact().patient().named("Ana", family).tags(tag).create().id());
+        }
+
+        List<String> all = given().queryParam("q", stem.toString()).queryParam("tag", tag).queryParam("limit", 200)
+                .when().get("/api/v1/contacts").then().statusCode(200).extract().path("items.id");
+        assertThat("40 words start with the stem: matched as a prefix", all,
+                containsInAnyOrder(byFamily.values().toArray()));
+
+        String[] startingWithB = byFamily.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(stem + "bb")).map(Map.Entry::getValue).toArray(String[]::new);
+        assertEquals(10, startingWithB.length);
+        assertSearch(tag, stem + "bb", startingWithB);
+        assertSearch(tag, "Ana " + stem + "bbcccc", byFamily.get(stem + "bbcccc"));
+
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM search_lexicon WHERE word = ?")) {
+            s.setString(1, stem + "bbdddd");
+            assertEquals(1, s.executeUpdate());
+        }
+        assertSearch(tag, stem + "bbdddd", byFamily.get(stem + "bbdddd"));
+        assertSearch(tag, "ana " + stem.toString().toUpperCase() + "BBDDDD", byFamily.get(stem + "bbdddd"));
     }
 
     @Test
