@@ -25,6 +25,9 @@ PAGE_CACHE=${BENCH_PAGE_CACHE:-512m}
 PEER=${BENCH_PEER:-$ROOT/../shared/bench/peer_igraph.py}
 [ -f "$PEER" ] || PEER=/work/shared/bench/peer_igraph.py
 PY=/usr/bin/python3
+# The peer runs after the service's runs; without its modules the run's comparison would be missing, so stop now.
+"$PY" -c 'import igraph, leidenalg' 2>/dev/null || {
+  echo "$PY needs igraph and leidenalg for the peer (apt-get install python3-igraph python3-leidenalg)" >&2; exit 2; }
 BASE=http://127.0.0.1:$PORT
 MANAGEMENT=http://127.0.0.1:$MANAGEMENT_PORT
 
