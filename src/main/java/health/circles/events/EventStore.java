@@ -45,7 +45,11 @@ class EventStore {
      * position plus its id's distance from the group's first id, which the reads compute without counting. Whole
      * transactions are taken until they hold at least {@code limit} events (always one, however large): the events
      * read are those of the transactions up to the one holding the {@code limit}-th pending event, found by walking
-     * the key that far, so a backlog of a million events is not read again by each numbering. The horizon moves to
+     * the key that far, so a backlog of a million events is not read again by each numbering. The bounds are scalar
+     * subqueries, so that they are the index scan's conditions: joined to the state and horizon rows instead, the
+     * walk for the {@code limit}-th event was planned as a scan of the key from its start with the bounds as a join
+     * filter, which read every event the table held at each numbering (281 ms at 1.1 million events against 8-11 ms;
+     * half of PostgreSQL's time in a bulk import, bench/RESULTS.md, thirtieth session). The horizon moves to
      * the first transaction left, or to the xmin when none is. Positions continue from the state row,
      * without gaps, and the state moves in the same statement; the caller holds {@link #PUBLISH_LOCK} for the
      * transaction, so numberings never overlap. No event row is written.
@@ -55,14 +59,14 @@ class EventStore {
                  state AS MATERIALIZED (
                      SELECT last_position, published_horizon FROM change_event_state WHERE id = 1 FOR UPDATE),
                  last AS MATERIALIZED (
-                     SELECT e.txid FROM change_event e, horizon h, state s
-                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin
+                     SELECT e.txid FROM change_event e
+                     WHERE e.txid >= (SELECT published_horizon FROM state) AND e.txid < (SELECT xmin FROM horizon)
                      ORDER BY e.txid, e.id OFFSET greatest(?, 1) - 1 LIMIT 1),
                  ready AS MATERIALIZED (
                      SELECT e.txid, e.id, e.id - row_number() OVER (PARTITION BY e.txid ORDER BY e.id) AS run
-                     FROM change_event e, horizon h, state s
-                     WHERE e.txid >= s.published_horizon AND e.txid < h.xmin
-                       AND e.txid <= coalesce((SELECT txid FROM last), h.xmin)),
+                     FROM change_event e
+                     WHERE e.txid >= (SELECT published_horizon FROM state) AND e.txid < (SELECT xmin FROM horizon)
+                       AND e.txid <= coalesce((SELECT txid FROM last), (SELECT xmin FROM horizon))),
                  runs AS MATERIALIZED (
                      SELECT txid, min(id) AS first_id, max(id) AS last_id, count(*) AS events
                      FROM ready GROUP BY txid, run),
