@@ -48,7 +48,7 @@ class EventStore {
      * the key that far, so a backlog of a million events is not read again by each numbering. The bounds are scalar
      * subqueries, so that they are the index scan's conditions: joined to the state and horizon rows instead, the
      * walk for the {@code limit}-th event was planned as a scan of the key from its start with the bounds as a join
-     * filter, which read every event the table held at each numbering (281 ms at 1.1 million events against 8-11 ms;
+     * filter, which read every event the table held at each numbering (281 ms at 1.1 million events against 4-11 ms;
      * half of PostgreSQL's time in a bulk import, bench/RESULTS.md, thirtieth session). The horizon moves to
      * the first transaction left, or to the xmin when none is. Positions continue from the state row,
      * without gaps, and the state moves in the same statement; the caller holds {@link #PUBLISH_LOCK} for the

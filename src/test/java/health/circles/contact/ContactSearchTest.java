@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
 import io.agroal.api.AgroalDataSource;
+import io.restassured.response.Response;
+import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import io.restassured.response.Response;
-import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
