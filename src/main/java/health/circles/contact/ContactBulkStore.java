@@ -1,8 +1,13 @@
 package health.circles.contact;
 
 import health.circles.Sql;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import health.circles.contact.ContactBulkWrites.Ref;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -38,6 +43,19 @@ class ContactBulkStore {
     private static final String LOAD_CONSENT = """
             SELECT contact_id, channel, status, recorded_at, source FROM contact_consent
             WHERE contact_id = ANY(?)""";
+
+    /**
+     * The consent of the contact row aliased {@code c}, as one column after {@link #COLUMNS}: a JSON array of
+     * {@code [channel, status, recorded at in microseconds since the epoch, source]}, null when no channel has an
+     * answer. Read by {@link #contactWithConsent}, so that a read of contacts by id or by search is one statement and
+     * one round trip instead of a second statement for their consent.
+     */
+    static final String CONSENT_COLUMN = """
+            (SELECT json_agg(json_build_array(cc.channel, cc.status,
+                                              (extract(epoch FROM cc.recorded_at) * 1000000)::bigint, cc.source))
+             FROM contact_consent cc WHERE cc.contact_id = c.id)""";
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     /** The batch's contacts as rows, one array per column; list columns are array literals, cast per element. */
     private static final String CONTACT_ROWS = """
@@ -199,6 +217,46 @@ class ContactBulkStore {
         ct.updatedAt = r.getTimestamp(18).toInstant();
         ct.version = r.getLong(19);
         return ct;
+    }
+
+    /** A contact read with {@link #COLUMNS} followed by {@link #CONSENT_COLUMN}. */
+    static Contact contactWithConsent(ResultSet r) throws SQLException {
+        Contact ct = contact(r);
+        String consent = r.getString(CONSENT_COLUMN_INDEX);
+        if (consent != null) {
+            readConsent(consent, ct.consent);
+        }
+        return ct;
+    }
+
+    /** The column of {@link #CONSENT_COLUMN} after {@link #COLUMNS}. */
+    static final int CONSENT_COLUMN_INDEX = COLUMNS.split(",").length + 1;
+
+    /** Reads {@link #CONSENT_COLUMN}'s array of {@code [channel, status, microseconds, source]} into {@code into}. */
+    static void readConsent(String json, Map<Channel, ConsentRecord> into) {
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p, JsonToken.START_ARRAY);
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+                expect(p, JsonToken.VALUE_STRING);
+                Channel channel = Channel.valueOf(p.getText());
+                expect(p, JsonToken.VALUE_STRING);
+                ConsentStatus status = ConsentStatus.valueOf(p.getText());
+                expect(p, JsonToken.VALUE_NUMBER_INT);
+                long micros = p.getLongValue();
+                String source = p.nextToken() == JsonToken.VALUE_NULL ? null : p.getText();
+                expect(p, JsonToken.END_ARRAY);
+                into.put(channel, new ConsentRecord(status, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L), source));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Unreadable consent column: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(JsonParser p, JsonToken token) throws IOException {
+        if (p.nextToken() != token) {
+            throw new JsonParseException(p, "expected " + token + ", found " + p.currentToken());
+        }
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -99,8 +99,8 @@ public class ContactService {
     }
 
     /**
-     * The contact as the caller may see it. No transaction: its row and its consent are read with two plain statements
-     * on one connection, as a search reads its hits (a JTA transaction and a Hibernate session cost more than both).
+     * The contact as the caller may see it. No transaction: its row and its consent are read with one plain statement,
+     * as a search reads its hits (a JTA transaction and a Hibernate session cost more than the statement).
      */
     public ContactView get(UUID id) {
         Contact contact = contacts.read(id).orElseThrow(() -> new NotFound("Contact", id));
@@ -384,10 +384,10 @@ public class ContactService {
     }
 
     /**
-     * A page of hits as the caller may see them. No transaction: the store reads the hits with their rows in one
-     * statement and their consent in a second on the same connection, and nothing here writes (the audit row is the
-     * filter's, in a transaction of its own). A transaction and a Hibernate session per search cost a fifth of the
-     * request thread's time and a second round trip for the rows.
+     * A page of hits as the caller may see them. No transaction: the store reads the hits with their rows and their
+     * consent in one statement, and nothing here writes (the audit row is the filter's, in a transaction of its own).
+     * A transaction and a Hibernate session per search cost a fifth of the request thread's time and a second round
+     * trip for the rows.
      */
     public Page<ContactView> search(ContactQuery query) {
         List<ContactStore.Hit> hits = contacts.search(query, !callers.current().seesEverything());

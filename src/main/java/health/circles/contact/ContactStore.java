@@ -4,11 +4,10 @@ import health.circles.Sql;
 import health.circles.failure.InvalidInput;
 import health.circles.web.Cursor;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,27 +94,29 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
 
     // The score depends only on the contact and the words typed, never on the lexicon (whose alternatives change the
     // weights ts_rank gives), so a contact keeps its place in a relevance listing while others are added.
+    // Each hit's row is the contact's columns, its consent (a subquery the planner evaluates only for the rows the
+    // LIMIT keeps) and its sort key: one statement, one round trip.
     private static final String BY_RELEVANCE = TEXT_MATCH + """
-            SELECT * FROM (
+            SELECT %1$s, %4$s, c.score FROM (
                 SELECT %1$s,
                        round((ts_rank(c.search_doc, query.typed) + similarity(c.display_name, ?))::numeric, 6) AS score
                 FROM contact c CROSS JOIN query
                 WHERE c.search_doc @@ query.tsq %2$s
-            ) hit
+            ) c
             WHERE %3$s
-            ORDER BY score DESC, id
+            ORDER BY c.score DESC, c.id
             LIMIT ?
             """;
 
     private static final String TEXT_BY_NAME = TEXT_MATCH + """
-            SELECT %1$s, c.sort_name FROM contact c CROSS JOIN query
+            SELECT %1$s, %4$s, c.sort_name FROM contact c CROSS JOIN query
             WHERE c.search_doc @@ query.tsq %2$s %3$s
             ORDER BY c.sort_name, c.id
             LIMIT ?
             """;
 
     private static final String BY_NAME = """
-            SELECT %1$s, c.sort_name FROM contact c
+            SELECT %1$s, %4$s, c.sort_name FROM contact c
             WHERE true %2$s %3$s
             ORDER BY c.sort_name, c.id
             LIMIT ?
@@ -124,21 +125,28 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     /** The contact's columns as {@link ContactBulkStore#contact} reads them, each from table alias c. */
     private static final String HIT_COLUMNS = ContactBulkStore.COLUMNS.strip().replaceAll("(\\w+)", "c.$1");
 
-    /** The column of a hit's row that holds its sort key, after the contact's. */
-    private static final int KEY_COLUMN = ContactBulkStore.COLUMNS.split(",").length + 1;
+    /** The column of a hit's row that holds its sort key, after the contact's and its consent. */
+    private static final int KEY_COLUMN = ContactBulkStore.CONSENT_COLUMN_INDEX + 1;
 
-    private static final String BY_IDS = "SELECT " + ContactBulkStore.COLUMNS + " FROM contact WHERE id = ANY(?)";
+    private static final String BY_IDS =
+            "SELECT " + HIT_COLUMNS + ", " + ContactBulkStore.CONSENT_COLUMN + " FROM contact c WHERE c.id = ANY(?)";
 
     private static final char NAME_KEY = 'n';
     private static final char RELEVANCE_KEY = 'r';
 
     private final AgroalDataSource dataSource;
+    private final AgroalDataSource searchSource;
     private final SearchTurns turns;
 
-    ContactStore(AgroalDataSource dataSource, SearchTurns turns) {
+    ContactStore(AgroalDataSource dataSource, @DataSource(SEARCH_POOL) AgroalDataSource searchSource,
+                 SearchTurns turns) {
         this.dataSource = dataSource;
+        this.searchSource = searchSource;
         this.turns = turns;
     }
+
+    /** The pool of text searches, whose connections plan every statement generically (application.properties). */
+    static final String SEARCH_POOL = "search";
 
     /** The contact other than {@code except} that holds {@code externalId}, if any. */
     public java.util.Optional<UUID> externalIdHolder(String externalId, UUID except) {
@@ -156,7 +164,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     /**
-     * The contacts with these ids and their consent, read with two plain statements, by id; an id no longer stored is
+     * The contacts with these ids and their consent, read with one plain statement, by id; an id no longer stored is
      * left out. For pages of search hits: the instances are not managed, so the transaction flushes nothing, and the
      * one array parameter keeps one statement (and one server-side plan) whatever the page size. Through Hibernate
      * ({@code id in ?1}), the request thread spent 63 % of a search in it: a statement translated and prepared anew for
@@ -184,16 +192,11 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
 
     private Map<UUID, Contact> rows(List<UUID> ids) {
         Map<UUID, Contact> byId = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
-            for (Contact ct : Sql.query(c, BY_IDS, List.of((Object) ids.toArray(UUID[]::new)),
-                    ContactBulkStore::contact)) {
-                byId.put(ct.id, ct);
-            }
-            ContactBulkStore.loadConsent(c, byId);
-            return byId;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read contacts", e);
+        for (Contact ct : Sql.query(dataSource, BY_IDS, List.of((Object) ids.toArray(UUID[]::new)),
+                ContactBulkStore::contactWithConsent)) {
+            byId.put(ct.id, ct);
         }
+        return byId;
     }
 
     /**
@@ -219,7 +222,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
                 params.add(score);
                 params.add(query.after().id());
             }
-            sql = BY_RELEVANCE.formatted(HIT_COLUMNS, filters, after);
+            sql = BY_RELEVANCE.formatted(HIT_COLUMNS, filters, after, ContactBulkStore.CONSENT_COLUMN);
         } else {
             String filters = filters(query, limitedView, params);
             String after = "";
@@ -228,7 +231,8 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
                 params.add(keyOf(query.after(), NAME_KEY));
                 params.add(query.after().id());
             }
-            sql = (query.hasText() ? TEXT_BY_NAME : BY_NAME).formatted(HIT_COLUMNS, filters, after);
+            sql = (query.hasText() ? TEXT_BY_NAME : BY_NAME).formatted(HIT_COLUMNS, filters, after,
+                    ContactBulkStore.CONSENT_COLUMN);
         }
         params.add(query.limit() + 1);
         String statement = sql;
@@ -307,44 +311,20 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     }
 
     /**
-     * The hits with their rows, then their consent, on one connection. A text search runs in a transaction of its
-     * own, so that its statement can run with a generic plan: PostgreSQL would otherwise plan it anew for every call
-     * (0.7 ms of its 2 ms at 100k contacts), because the generic plan's estimate for an unknown number of words is
-     * higher than a custom plan's for two; both plans have the same shape (the words' alternatives from the lexicon's
-     * indexes, then the contacts from the search index), and the generic one ran the same queries 40 % faster. A
-     * listing without text keeps its custom plans and needs no transaction: its two statements run in autocommit, as
-     * a read of one contact does, and each reads committed data. Called in the search's turn ({@link SearchTurns}).
+     * The hits, each row with its consent, in one statement. A text search runs on the search pool's connections
+     * ({@code quarkus.datasource.search}), whose statements always run with a generic plan: on the main pool PostgreSQL
+     * would plan the statement anew for every call (0.7 ms of its 2 ms at 100k contacts), because the generic plan's
+     * estimate for an unknown number of words is higher than a custom plan's for two; both plans have the same shape
+     * (the words' alternatives from the lexicon's indexes, then the contacts from the search index), and the generic
+     * one ran the same queries 40 % faster. Setting the plan mode for the search alone took a transaction of its own
+     * and two more round trips ({@code SET LOCAL}, {@code COMMIT}). A listing without text keeps its custom plans, on
+     * the main pool. Either way the statement runs in autocommit and reads committed data, as a read of one contact
+     * does. Called in the search's turn ({@link SearchTurns}).
      */
-    private List<Hit> run(String sql, List<Object> params, boolean genericPlan) {
-        try (Connection c = dataSource.getConnection()) {
-            if (!genericPlan) {
-                return hits(c, sql, params);
-            }
-            c.setAutoCommit(false);
-            try {
-                Sql.execute(c, GENERIC_PLAN, List.of());
-                List<Hit> hits = hits(c, sql, params);
-                c.commit();
-                return hits;
-            } finally {
-                c.rollback(); // nothing to undo after the commit; after a failure, the transaction ends here
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not search contacts", e);
-        }
+    private List<Hit> run(String sql, List<Object> params, boolean text) {
+        return Sql.query(text ? searchSource : dataSource, sql, params,
+                r -> new Hit(ContactBulkStore.contactWithConsent(r), r.getString(KEY_COLUMN)));
     }
-
-    private static List<Hit> hits(Connection c, String sql, List<Object> params) throws SQLException {
-        List<Hit> hits = Sql.query(c, sql, params, r -> new Hit(ContactBulkStore.contact(r), r.getString(KEY_COLUMN)));
-        Map<UUID, Contact> byId = new HashMap<>();
-        hits.forEach(h -> byId.put(h.id(), h.contact()));
-        ContactBulkStore.loadConsent(c, byId);
-        return hits;
-    }
-
-    /** For the rest of the search's transaction only. */
-    private static final String GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan";
 
     // Lock with a statement of its own: Hibernate locks an entity with an eagerly fetched collection only after
     // loading it ("follow-on locking"), so the state it loaded could already be stale when the lock is granted.

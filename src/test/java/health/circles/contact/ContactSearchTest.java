@@ -42,6 +42,10 @@ class ContactSearchTest {
     @Inject
     AgroalDataSource db;
 
+    @Inject
+    @io.quarkus.agroal.DataSource(ContactStore.SEARCH_POOL)
+    AgroalDataSource searchPool;
+
     private static final List<String> GIVEN = List.of("Ana", "Bea", "Carlos", "Dina", "Esther", "Fatima", "Grace",
             "Hana", "Ivan", "Jorge", "Kwame", "Linh", "Mei", "Nia", "Omar", "Peter", "Quinn", "Rosa", "Samuel", "Tomas");
 
@@ -220,6 +224,70 @@ class ContactSearchTest {
                 Map<String, Object> hit = items.stream().filter(i -> id.equals(i.get("id"))).findFirst().orElseThrow();
                 assertEquals(read, hit, "search " + query + " shows " + id + " as its read does");
             }
+        }
+    }
+
+    @Test
+    void aHitCarriesEachAnswerAsStoredToTheMicrosecond() throws Exception {
+        String tag = uniqueTag();
+        // PHONE answered at creation with no source; the others explicitly, before 1970 (negative microseconds) and
+        // with JSON's own characters in their sources.
+        String id = contact().patient().named("Odile", "Microsecond").tags(tag).consent("EMAIL", "GRANTED", "intake")
+                .consent("PHONE", "DENIED").create().id();
+        Map<String, String> answers = new LinkedHashMap<>();
+        answers.put("SMS", "1969-12-31T23:59:59.999999Z");
+        answers.put("MAIL", "1900-02-28T12:00:00.000001Z");
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            given().contentType("application/json").body(Map.of("channel", answer.getKey(), "status", "DENIED",
+                            "givenAt", answer.getValue(), "source", "quote \" backslash \\ ] [ , " + answer.getKey()))
+                    .when().post("/api/v1/contacts/" + id + "/consent")
+                    .then().statusCode(201);
+        }
+        java.time.Instant phoneAt;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT recorded_at FROM contact_consent WHERE contact_id = ? AND channel = 'PHONE'")) {
+            s.setObject(1, UUID.fromString(id));
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                assertTrue(r.next());
+                phoneAt = r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            }
+        }
+
+        for (Map<String, String> query : List.of(Map.of("q", "Odile Microsecond", "tag", tag),
+                Map.of("q", "Microsecond", "tag", tag, "sort", "name"), Map.of("tag", tag, "sort", "name"))) {
+            Map<String, Object> hit = given().queryParams(query).when().get("/api/v1/contacts")
+                    .then().statusCode(200).body("items.id", equalTo(List.of(id)))
+                    .extract().jsonPath().getMap("items[0].consent");
+            for (Map.Entry<String, String> answer : answers.entrySet()) {
+                Map<?, ?> shown = (Map<?, ?>) hit.get(answer.getKey());
+                assertEquals("DENIED", shown.get("status"), query + " " + answer.getKey());
+                assertEquals(java.time.Instant.parse(answer.getValue()),
+                        java.time.Instant.parse((String) shown.get("at")), query + " " + answer.getKey());
+                assertEquals("quote \" backslash \\ ] [ , " + answer.getKey(), shown.get("source"),
+                        query + " " + answer.getKey());
+            }
+            Map<?, ?> phone = (Map<?, ?>) hit.get("PHONE");
+            assertEquals("DENIED", phone.get("status"), query.toString());
+            assertEquals(phoneAt, java.time.Instant.parse((String) phone.get("at")), query.toString());
+            assertEquals(null, phone.get("source"), query.toString());
+            assertEquals("GRANTED", ((Map<?, ?>) hit.get("EMAIL")).get("status"), query.toString());
+            assertEquals("intake", ((Map<?, ?>) hit.get("EMAIL")).get("source"), query.toString());
+            assertEquals("UNKNOWN", ((Map<?, ?>) hit.get("IN_PERSON")).get("status"), query.toString());
+            assertEquals(null, ((Map<?, ?>) hit.get("IN_PERSON")).get("at"), query.toString());
+        }
+    }
+
+    @Test
+    void textSearchesRunOnConnectionsThatPlanGenerically() throws Exception {
+        try (Connection c = searchPool.getConnection(); PreparedStatement s = c.prepareStatement("SHOW plan_cache_mode");
+             java.sql.ResultSet r = s.executeQuery()) {
+            assertTrue(r.next());
+            assertEquals("force_generic_plan", r.getString(1));
+        }
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SHOW plan_cache_mode");
+             java.sql.ResultSet r = s.executeQuery()) {
+            assertTrue(r.next());
+            assertEquals("auto", r.getString(1), "the main pool keeps PostgreSQL's own choice");
         }
     }
 
