@@ -12,8 +12,9 @@ public interface SearchConfig {
     /**
      * How many searches and listings of one replica run their statements at once; the others wait in arrival order.
      * Unset: one more than the processors the service sees (3 on 2 cores, the best of 2, 3 and unlimited measured
-     * there). Where the database has cores of its own, set it to about those cores shared out between the replicas.
-     * See {@link SearchTurns}.
+     * there), at most the search pool's connections. Where the database has cores of its own, set it to about those
+     * cores shared out between the replicas; more than the search pool's connections (DB_SEARCH_POOL_MAX) is refused
+     * at start. See {@link SearchTurns}.
      */
     OptionalInt concurrency();
 

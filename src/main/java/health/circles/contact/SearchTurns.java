@@ -4,6 +4,7 @@ import health.circles.Turns;
 import health.circles.failure.Unavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.function.Supplier;
 
 /**
@@ -22,10 +23,23 @@ public class SearchTurns {
 
     private final Turns turns;
 
-    public SearchTurns(SearchConfig config) {
-        int concurrency = config.concurrency().orElse(Runtime.getRuntime().availableProcessors() + 1);
+    /**
+     * {@code searchPool}: the connections of the text searches' pool ({@link ContactStore#SEARCH_POOL}). More turns
+     * than connections would have the extra searches wait for a connection, past their turn and outside its
+     * queue-wait, then fail; so that setting is refused at start, and the default (processors + 1) stops at the pool's
+     * size.
+     */
+    public SearchTurns(SearchConfig config,
+                       @ConfigProperty(name = "quarkus.datasource.search.jdbc.max-size") int searchPool) {
+        int concurrency = config.concurrency()
+                .orElse(Math.min(Runtime.getRuntime().availableProcessors() + 1, searchPool));
         if (concurrency < 1) {
             throw new IllegalArgumentException("circles.contacts.search.concurrency must be at least 1");
+        }
+        if (concurrency > searchPool) {
+            throw new IllegalArgumentException(("circles.contacts.search.concurrency is %d, more than the %d connections"
+                    + " of the search pool (quarkus.datasource.search.jdbc.max-size, DB_SEARCH_POOL_MAX): raise the"
+                    + " pool or lower the concurrency").formatted(concurrency, searchPool));
         }
         this.turns = new Turns(concurrency, config.queueWait(), () -> new Unavailable("search-busy",
                 "Service Unavailable", "Too many searches are running; retry shortly", Duration.ofSeconds(1)));

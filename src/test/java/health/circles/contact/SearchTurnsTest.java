@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 class SearchTurnsTest {
 
     private static SearchTurns turns(int concurrency, Duration wait) {
+        return turns(concurrency, wait, 8);
+    }
+
+    private static SearchTurns turns(int concurrency, Duration wait, int searchPool) {
         return new SearchTurns(new SearchConfig() {
             @Override
             public OptionalInt concurrency() {
@@ -31,7 +35,7 @@ class SearchTurnsTest {
             public Duration queueWait() {
                 return wait;
             }
-        });
+        }, searchPool);
     }
 
     @Test
@@ -110,8 +114,13 @@ class SearchTurnsTest {
     }
 
     @Test
-    void aConcurrencyBelowOneIsRefusedAtStart() {
+    void aConcurrencyBelowOneOrAboveTheSearchPoolIsRefusedAtStart() {
         assertThrows(IllegalArgumentException.class, () -> turns(0, Duration.ofSeconds(1)));
+        // More turns than the search pool has connections: the extra searches would wait outside their turn.
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> turns(9, Duration.ofSeconds(1), 8));
+        assertTrue(tooMany.getMessage().contains("DB_SEARCH_POOL_MAX"), tooMany.getMessage());
+        turns(8, Duration.ofSeconds(1), 8);
     }
 
     /** A thread that holds one turn until released. */
