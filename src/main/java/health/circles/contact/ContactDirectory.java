@@ -43,13 +43,13 @@ public class ContactDirectory {
         return Optional.ofNullable(contacts.findById(id)).map(ContactDirectory::entry);
     }
 
-    /** The contacts of {@code ids} that exist, by id. */
-    @Transactional
     /** The ids among these that name contacts PostgreSQL holds: one query, no record read. */
+    @Transactional
     public Set<UUID> existing(Collection<UUID> ids) {
         return ids.isEmpty() ? Set.of() : contacts.heldAmong(ids.toArray(UUID[]::new));
     }
 
+    /** The contacts of {@code ids} that exist, by id. */
     public Map<UUID, Entry> findAll(Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return Map.of();
