@@ -1,10 +1,10 @@
 package health.circles.contact;
 
-import health.circles.Sql;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import health.circles.Sql;
 import health.circles.contact.ContactBulkWrites.Ref;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -38,22 +38,22 @@ class ContactBulkStore {
             id, kind, given_name, family_name, organization_name, display_name, sort_name, email, phone, postal_code,
             city, languages, specialties, tags, do_not_contact, external_id, created_at, updated_at, version""";
 
-    private static final String LOAD = "SELECT " + COLUMNS + " FROM contact WHERE external_id = ANY(?)";
-
-    private static final String LOAD_CONSENT = """
-            SELECT contact_id, channel, status, recorded_at, source FROM contact_consent
-            WHERE contact_id = ANY(?)""";
+    /** {@link #COLUMNS}, each from table alias c. */
+    static final String ALIASED_COLUMNS = COLUMNS.strip().replaceAll("(\\w+)", "c.$1");
 
     /**
      * The consent of the contact row aliased {@code c}, as one column after {@link #COLUMNS}: a JSON array of
      * {@code [channel, status, recorded at in microseconds since the epoch, source]}, null when no channel has an
-     * answer. Read by {@link #contactWithConsent}, so that a read of contacts by id or by search is one statement and
-     * one round trip instead of a second statement for their consent.
+     * answer. Read by {@link #contactWithConsent}, so that a read of contacts (by id, by external id or by search) is
+     * one statement and one round trip instead of a second statement for their consent.
      */
     static final String CONSENT_COLUMN = """
             (SELECT json_agg(json_build_array(cc.channel, cc.status,
                                               (extract(epoch FROM cc.recorded_at) * 1000000)::bigint, cc.source))
              FROM contact_consent cc WHERE cc.contact_id = c.id)""";
+
+    private static final String LOAD =
+            "SELECT " + ALIASED_COLUMNS + ", " + CONSENT_COLUMN + " FROM contact c WHERE c.external_id = ANY(?)";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -108,24 +108,11 @@ class ContactBulkStore {
     /** The stored contacts with these external ids, with their consent, by external id. */
     Map<String, Contact> load(Connection c, Set<String> externalIds) throws SQLException {
         Map<String, Contact> byExternalId = new HashMap<>();
-        Map<UUID, Contact> byId = new HashMap<>();
         for (Contact ct : Sql.query(c, LOAD, List.of((Object) externalIds.toArray(String[]::new)),
-                ContactBulkStore::contact)) {
+                ContactBulkStore::contactWithConsent)) {
             byExternalId.put(ct.externalId, ct);
-            byId.put(ct.id, ct);
         }
-        loadConsent(c, byId);
         return byExternalId;
-    }
-
-    /** Fills in the consent of these contacts (read from {@link #COLUMNS}), by id, in one statement. */
-    static void loadConsent(Connection c, Map<UUID, Contact> byId) {
-        if (byId.isEmpty()) {
-            return;
-        }
-        Sql.query(c, LOAD_CONSENT, List.of((Object) byId.keySet().toArray(UUID[]::new)), r -> byId.get(
-                r.getObject(1, UUID.class)).consent.put(Channel.valueOf(r.getString(2)), new ConsentRecord(
-                        ConsentStatus.valueOf(r.getString(3)), r.getTimestamp(4).toInstant(), r.getString(5))));
     }
 
     /** Inserts new contacts; returns the external ids inserted. */
@@ -233,7 +220,7 @@ class ContactBulkStore {
     static final int CONSENT_COLUMN_INDEX = COLUMNS.split(",").length + 1;
 
     /** Reads {@link #CONSENT_COLUMN}'s array of {@code [channel, status, microseconds, source]} into {@code into}. */
-    static void readConsent(String json, Map<Channel, ConsentRecord> into) {
+    private static void readConsent(String json, Map<Channel, ConsentRecord> into) {
         try (JsonParser p = JSON.createParser(json)) {
             expect(p, JsonToken.START_ARRAY);
             while (p.nextToken() == JsonToken.START_ARRAY) {

@@ -123,7 +123,7 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
             """;
 
     /** The contact's columns as {@link ContactBulkStore#contact} reads them, each from table alias c. */
-    private static final String HIT_COLUMNS = ContactBulkStore.COLUMNS.strip().replaceAll("(\\w+)", "c.$1");
+    private static final String HIT_COLUMNS = ContactBulkStore.ALIASED_COLUMNS;
 
     /** The column of a hit's row that holds its sort key, after the contact's and its consent. */
     private static final int KEY_COLUMN = ContactBulkStore.CONSENT_COLUMN_INDEX + 1;

@@ -4,8 +4,8 @@ import health.circles.Turns;
 import health.circles.failure.Unavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Admission for search and listing statements: at most {@link SearchConfig#concurrency()} run at once, the rest wait
