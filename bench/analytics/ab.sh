@@ -29,7 +29,7 @@ for app in "$@"; do
     java -Xmx${BENCH_HEAP:-1200m} -jar "$app/quarkus-run.jar" > "$WORK/ab-service.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
-  sleep 5
+  sleep "${BENCH_AB_SETTLE:-30}"
   if [ "${BENCH_AB_FRESH_IDS:-0}" = 1 ]; then
     java -cp "$(ls "$app"/lib/main/*.jar | tr '\n' ':')" "$HERE/ClearIds.java" "bolt://127.0.0.1:$BOLT"
   fi

@@ -175,6 +175,24 @@ public class AlgorithmGraph {
         }
     }
 
+    /**
+     * Generates a random graph of {@code nodes} contacts with {@code averageDegree} undirected ties each, strengths as a
+     * run projects them, in GDS's catalog only: nothing of it is in the store (GDS's generated graphs cannot be
+     * written, so only mutate modes may run on it). Whoever calls this drops it on every way out ({@link #drop}).
+     */
+    void generate(String graph, long nodes, long averageDegree, long seed) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.generate($graph, $nodes, $averageDegree, $config)
+                    YIELD nodes, relationships RETURN nodes, relationships""",
+                    Map.of("graph", graph, "nodes", nodes, "averageDegree", averageDegree,
+                            "config", Map.of("relationshipDistribution", "POWER_LAW", "relationshipSeed", seed,
+                                    "orientation", "UNDIRECTED", "allowSelfLoops", false,
+                                    "relationshipProperty", Map.of("name", STRENGTH, "type", "RANDOM",
+                                            "min", 0.1, "max", 1.0)))).consume();
+        }
+    }
+
     void pageRank(String graph, RunParameters p) {
         call("CALL gds.pageRank.mutate($graph, $config) YIELD nodePropertiesWritten RETURN nodePropertiesWritten",
                 graph, pageRankConfig(p));

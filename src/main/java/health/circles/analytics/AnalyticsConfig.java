@@ -42,6 +42,8 @@ public interface AnalyticsConfig {
 
     ReadCache readCache();
 
+    WarmUp warmUp();
+
     /**
      * Keep the per-contact snapshot of this many latest runs; older runs keep only their history row, and the generated
      * names of communities none of the kept runs holds go with them (names staff chose stay).
@@ -153,6 +155,27 @@ public interface AnalyticsConfig {
         /** An answer is computed again once this old. */
         @WithDefault("60s")
         Duration maxAge();
+    }
+
+    /**
+     * At start, in the background, PageRank and the community algorithm run once, with a run's default settings, on a
+     * random graph GDS generates in memory and then drops, so that the first run after a start (a deployment, a
+     * restart) finds their code compiled by the JIT instead of compiling it on the cores it computes on
+     * (README.md, "The first run after a start").
+     */
+    interface WarmUp {
+
+        /** false: the first run after a start compiles as it goes. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Contacts of the generated graph: enough for the algorithms' inner loops to be compiled, a second or two. */
+        @WithDefault("20000")
+        long contacts();
+
+        /** Ties a contact in the generated graph, on average (a power-law spread, as a real network has). */
+        @WithDefault("10")
+        long averageDegree();
     }
 
     /** Bounds of map exports. */
