@@ -564,6 +564,14 @@ public class AnalyticsRunner {
         beforeFinish = hook;
     }
 
+    /**
+     * Whether the last run handed to this replica has ended: its projections dropped, its lock released. A failed run
+     * is recorded FAILED before that, on its way out.
+     */
+    boolean idle() {
+        return current.isDone();
+    }
+
     /** Test hook: the phase at whose end runs fail, or null for none. */
     private volatile Phase failAfter;
 

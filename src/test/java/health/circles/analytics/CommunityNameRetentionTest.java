@@ -102,6 +102,7 @@ class CommunityNameRetentionTest {
     @Order(1)
     void generatedNamesGoWithTheSnapshotsPastTheRetentionAndStaffNamesStay() throws SQLException {
         String run1 = run();
+        awaitNamed(run1); // reads never wait for naming: right after a run they may show no names yet
         Map<String, Long> communityOf = new java.util.HashMap<>();
         for (String clinic : CLINICS) {
             communityOf.put(clinic, communityNamedAfter(clinic + " Clinic"));
