@@ -48,7 +48,7 @@ public class AlgorithmWarmUp {
         }
     }
 
-    /** Lets a warm-up in progress end (a step takes a second or two) before the graph driver closes. */
+    /** Lets a warm-up in progress end (a step takes a few seconds at most) before the graph driver closes. */
     void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent event) {
         stopping = true;
         if (!BackgroundWork.awaitEnd(current, Duration.ofSeconds(10))) {

@@ -169,7 +169,7 @@ public interface AnalyticsConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Contacts of the generated graph: enough for the algorithms' inner loops to be compiled, a second or two. */
+        /** Contacts of the generated graph: enough for the algorithms' inner loops to be compiled. */
         @WithDefault("20000")
         long contacts();
 
