@@ -11,13 +11,18 @@ ab_ready() {
 ab_stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
 
 # ab_start APP LOG: starts the packaged build APP on the database $db and the Neo4j store in $work/neo4j (ports $port,
-# $mport, Bolt $bolt; tokens verified with $work/keys), its output to LOG, and waits until it is ready.
+# $mport, Bolt $bolt; tokens verified with $work/keys), its output to LOG, and waits until it is ready. A copy of a
+# build may hold a file bench.env that sets JAVA (the java command) and JAVA_OPTS, to compare runtimes or JVM options
+# on the same build.
 ab_start() {
+  local JAVA=java JAVA_OPTS=""
+  # shellcheck disable=SC1091 # the build's own settings, when it has them
+  [ -f "$1/bench.env" ] && source "$1/bench.env"
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
   CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
-    java -Xmx${BENCH_HEAP:-1200m} -jar "$1/quarkus-run.jar" > "$2" 2>&1 &
+    "$JAVA" -Xmx${BENCH_HEAP:-1200m} $JAVA_OPTS -jar "$1/quarkus-run.jar" > "$2" 2>&1 &
   ab_ready
 }
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT

@@ -26,8 +26,8 @@ final class AnalyticsReadsScenario implements Bench.Scenario {
         int threads = o.integer("threads", 8);
         int circlesThreads = o.integer("circlesThreads", 4);
         int warmup = o.integer("warmup", 200);
-        int requests = o.integer("requests", 4000);
-        int circlesRequests = o.integer("circlesRequests", 2000);
+        int requests = o.integer("requests", 20_000);
+        int circlesRequests = o.integer("circlesRequests", 10_000);
         int sampleCommunities = o.integer("communities", 400);
         int sampleContacts = o.integer("contacts", 2000);
         int namingWait = o.integer("namingWaitSeconds", 600);
@@ -141,8 +141,9 @@ final class AnalyticsReadsScenario implements Bench.Scenario {
 
     private static String figures(String name, Load.Result r) {
         return String.format(Locale.ROOT, "\"%s\": {\"requests\": %d, \"errors\": %d, \"threads\": %d, "
-                        + "\"rps\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f}",
+                        + "\"rps\": %.1f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, "
+                        + "\"generator_cpu_ms_per_call\": %.3f}",
                 name, r.count(), r.errors(), r.threads(), r.perSecond(), r.percentileMs(50), r.percentileMs(99),
-                r.maxMs(), r.meanMs());
+                r.maxMs(), r.meanMs(), r.generatorCpuMsPerCall());
     }
 }

@@ -29,8 +29,12 @@ final class Load {
         }
     }
 
-    /** Latencies and outcome of one measured run. */
-    record Result(String name, int threads, long count, long errors, double seconds, long[] nanos, List<String> sampleErrors) {
+    /**
+     * Latencies and outcome of one measured run, and the CPU this process (the load generator) used a call: it shares
+     * the cores with the service, so a costly generator takes CPU the service would have had.
+     */
+    record Result(String name, int threads, long count, long errors, double seconds, long[] nanos, List<String> sampleErrors,
+                  double generatorCpuMsPerCall) {
 
         double perSecond() {
             return count / seconds;
@@ -76,6 +80,7 @@ final class Load {
         long[][] perThread = new long[threads][];
         int[] filled = new int[threads];
         CountDownLatch done = new CountDownLatch(threads);
+        long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int slot = t;
@@ -109,6 +114,7 @@ final class Load {
         }
         done.await();
         double seconds = (System.nanoTime() - started) / 1e9;
+        double cpuMsPerCall = (processCpuNanos() - cpuBefore) / 1e6 / Math.max(1, count);
         long[] all = new long[count];
         int at = 0;
         for (int t = 0; t < threads; t++) {
@@ -116,12 +122,19 @@ final class Load {
             at += filled[t];
         }
         Arrays.sort(all);
-        Result result = new Result(name, threads, count, errors.get(), seconds, all, new ArrayList<>(sampleErrors));
-        System.out.printf("  %-34s n=%d errors=%d p50=%.1fms p99=%.1fms max=%.1fms %.0f req/s%n", name, count,
-                result.errors(), result.percentileMs(50), result.percentileMs(99), result.maxMs(), result.perSecond());
+        Result result = new Result(name, threads, count, errors.get(), seconds, all, new ArrayList<>(sampleErrors),
+                cpuMsPerCall);
+        System.out.printf("  %-34s n=%d errors=%d p50=%.1fms p99=%.1fms max=%.1fms %.0f req/s (generator %.3f ms CPU a call)%n",
+                name, count, result.errors(), result.percentileMs(50), result.percentileMs(99), result.maxMs(),
+                result.perSecond(), cpuMsPerCall);
         for (String e : result.sampleErrors()) {
             System.out.println("    error: " + e);
         }
         return result;
+    }
+
+    /** CPU time of this process so far, all threads; 0 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 }

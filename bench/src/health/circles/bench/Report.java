@@ -17,12 +17,12 @@ final class Report {
     }
 
     void table(List<Load.Result> results) {
-        md.append("| operation | threads | requests | errors | p50 ms | p99 ms | max ms | mean ms | req/s |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| operation | threads | requests | errors | p50 ms | p99 ms | max ms | mean ms | req/s | generator CPU ms a call |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Load.Result r : results) {
-            md.append(String.format("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f |%n", r.name(), r.threads(),
-                    r.count(), r.errors(), r.percentileMs(50), r.percentileMs(99), r.maxMs(), r.meanMs(),
-                    r.perSecond()));
+            md.append(String.format("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.0f | %.3f |%n", r.name(),
+                    r.threads(), r.count(), r.errors(), r.percentileMs(50), r.percentileMs(99), r.maxMs(), r.meanMs(),
+                    r.perSecond(), r.generatorCpuMsPerCall()));
         }
         md.append('\n');
     }
