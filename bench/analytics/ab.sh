@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Alternated analytics runs of packaged builds on the graph bench/analytics/run.sh left (its database and Neo4j store),
 # for comparing the phases of two builds under the same conditions (README.md, "ab").
-# usage: bench/analytics/ab.sh APP_DIR... (each a copy of target/quarkus-app; repeat them to alternate: A B A B)
+# usage: bench/analytics/ab.sh APP_DIR... (each a copy of target/quarkus-app; repeat them to alternate: A B A B; a copy
+#   may hold a file bench.env setting JAVA and JAVA_OPTS, to compare runtimes or JVM options on one build)
 # Each build: a fresh service (so run 1 is cold: a new JVM and Neo4j page cache), two runs 40 s apart (the first run's
 # community naming happens in that pause, not during the second run), then the service stops. Prints one line a run.
 # BENCH_AB_FRESH_IDS=1 removes the community ids from the graph's nodes before each build's first run, as on a fresh or
@@ -22,11 +23,15 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 source "$ROOT/bench/damon.sh"
 damon_pause
 for app in "$@"; do
+  # A copy of a build may hold bench.env setting JAVA (the java command) and JAVA_OPTS (bench/ab/pass.sh does the same).
+  JAVA=java JAVA_OPTS=""
+  # shellcheck disable=SC1091
+  [ -f "$app/bench.env" ] && source "$app/bench.env"
   HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
     CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
     CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
     CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-    java -Xmx${BENCH_HEAP:-1200m} -jar "$app/quarkus-run.jar" > "$WORK/ab-service.log" 2>&1 &
+    "$JAVA" -Xmx${BENCH_HEAP:-1200m} $JAVA_OPTS -jar "$app/quarkus-run.jar" > "$WORK/ab-service.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
   sleep "${BENCH_AB_SETTLE:-30}"
@@ -41,7 +46,7 @@ for app in "$@"; do
 import json, sys
 r = json.load(sys.stdin); t = r["timings"]
 print(sys.argv[1], "run", sys.argv[2], r["state"], " ".join(f"{k} {t[k]}" for k in
-      ["total", "project", "pagerank", "betweenness", "communities", "writeBack", "snapshot"]))' "$(basename "$app")" $n
+      ["total", "project", "pagerank", "betweennessGraph", "betweenness", "communities", "writeBack", "snapshot"]))' "$(basename "$app")" $n
     sleep 40
   done
   kill $pid; wait $pid 2>/dev/null || true; pid=""
