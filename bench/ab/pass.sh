@@ -2,6 +2,7 @@
 #
 # ab_ready: waits for the service just started in the background ($! is its process, kept in $pid) to answer its
 # readiness check on 127.0.0.1:$mport; ab_stop stops it. Sourcing this file also stops it when the script exits.
+source "$(dirname "${BASH_SOURCE[0]}")/../jvm.sh"
 pid=""
 ab_ready() {
   pid=$!
@@ -15,9 +16,8 @@ ab_stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; }
 # build may hold a file bench.env that sets JAVA (the java command) and JAVA_OPTS, to compare runtimes or JVM options
 # on the same build.
 ab_start() {
-  local JAVA=java JAVA_OPTS=""
-  # shellcheck disable=SC1091 # the build's own settings, when it has them
-  [ -f "$1/bench.env" ] && source "$1/bench.env"
+  local JAVA JAVA_OPTS
+  bench_jvm "$1"
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
   CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \

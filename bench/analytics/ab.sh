@@ -21,12 +21,10 @@ BASE=http://127.0.0.1:$PORT
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 source "$ROOT/bench/damon.sh"
+source "$ROOT/bench/jvm.sh"
 damon_pause
 for app in "$@"; do
-  # A copy of a build may hold bench.env setting JAVA (the java command) and JAVA_OPTS (bench/ab/pass.sh does the same).
-  JAVA=java JAVA_OPTS=""
-  # shellcheck disable=SC1091
-  [ -f "$app/bench.env" ] && source "$app/bench.env"
+  bench_jvm "$app"
   HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
     CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
     CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
