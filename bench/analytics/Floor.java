@@ -41,14 +41,15 @@ public class Floor {
 
     /**
      * Betweenness' own graph in a run (health.circles.analytics.AlgorithmGraph.SOURCES, with ActiveTie's rule on the
-     * store's day), its name filled in: kept the same as the service's.
+     * store's day when some tie has ended by then, without it otherwise), its name filled in: kept the same as the
+     * service's.
      */
     static final String SOURCES = """
             CALL () {
                 MATCH (c:Contact)
                 RETURN c AS source, null AS target ORDER BY reverse(c.id)
                 UNION ALL
-                MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE (t.until IS NULL OR t.until > date())
+                MATCH (c:Contact)-[t:TIE]->(o:Contact) %s
                 RETURN c AS source, o AS target
             }
             WITH gds.graph.project('%s', source, target, {relationshipType: 'TIE'},
@@ -93,7 +94,11 @@ public class Floor {
             }
             t = System.nanoTime();
             s.run("CALL gds.graph.drop('floor-sources', false) YIELD graphName RETURN graphName").consume();
-            s.run(SOURCES.formatted("floor-sources")).consume();
+            // As a run does: the ties' ends are read only when some tie has ended by the store's day.
+            boolean ended = s.run("RETURN EXISTS { MATCH ()-[t:TIE]->() WHERE t.until <= date() } AS ended").single()
+                    .get("ended").asBoolean();
+            s.run(SOURCES.formatted(ended ? "WHERE (t.until IS NULL OR t.until > date())" : "", "floor-sources"))
+                    .consume();
             s.run("CALL gds.betweenness.write('floor-sources', $c) YIELD nodePropertiesWritten "
                     + "RETURN nodePropertiesWritten", Map.of("c", betweenness)).consume();
             ms.put("betweenness", since(t));

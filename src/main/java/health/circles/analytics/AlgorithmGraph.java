@@ -83,13 +83,21 @@ public class AlgorithmGraph {
                 MATCH (c:Contact)
                 RETURN c AS source, null AS target ORDER BY reverse(c.id)
                 UNION ALL
-                MATCH (c:Contact)-[t:TIE]->(o:Contact) WHERE %s
+                MATCH (c:Contact)-[t:TIE]->(o:Contact) %s
                 RETURN c AS source, o AS target
             }
             WITH gds.graph.project($graph, source, target, {relationshipType: 'TIE'},
                     {undirectedRelationshipTypes: ['TIE']}) AS g
-            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships"""
-            .formatted(ActiveTie.ACTIVE_TODAY_CYPHER);
+            RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships""";
+
+    /** {@link #SOURCES} of the active ties, when some tie has ended by the store's day. */
+    static final String SOURCES_ACTIVE = SOURCES.formatted("WHERE " + ActiveTie.ACTIVE_TODAY_CYPHER);
+
+    /**
+     * {@link #SOURCES} of every tie, when none has ended by the store's day (as {@link #project} then projects
+     * natively): no tie's end is read, which took a third of the aggregation's time at 100k / 1M (2.6 s against 1.8).
+     */
+    static final String SOURCES_ALL = SOURCES.formatted("");
 
     /** A tie without an end, as {@link #ACTIVE} compares it: after every day. */
     private static final double NO_END = Double.MAX_VALUE;
@@ -131,7 +139,7 @@ public class AlgorithmGraph {
         inTurn.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
         Estimate largest = inTurn.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
-        Estimate betweenness = estimate("CALL gds.betweenness.write.estimate($graph, $config) "
+        Estimate betweenness = estimate("CALL gds.betweenness.mutate.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
                 Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
         return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
@@ -206,7 +214,8 @@ public class AlgorithmGraph {
     long projectSources(String graph) {
         long started = System.nanoTime();
         try (Session session = driver.session()) {
-            session.run(SOURCES, Map.of("graph", sourcesOf(graph))).consume();
+            boolean ended = session.run(ENDED).single().get("ended").asBoolean();
+            session.run(ended ? SOURCES_ACTIVE : SOURCES_ALL, Map.of("graph", sourcesOf(graph))).consume();
         }
         return (System.nanoTime() - started) / 1_000_000;
     }
@@ -218,19 +227,40 @@ public class AlgorithmGraph {
 
     /**
      * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; returns which. Runs on
-     * betweenness' own graph ({@link #projectSources}), dropped here once the scores are written, and writes them to
-     * the contacts' nodes itself, where {@link #stream} reads them.
+     * betweenness' own graph ({@link #projectSources}) and keeps the scores there ({@link #streamBetweenness} reads
+     * them, {@link #writeBetweenness} writes them to the contacts' nodes); whoever projected it drops it.
      */
     String betweenness(String graph, RunParameters p, long nodes) {
-        String sources = sourcesOf(graph);
         Map<String, Object> config = betweennessConfig(p, nodes);
         try (Session session = driver.session()) {
-            session.run("CALL gds.betweenness.write($graph, $config) YIELD nodePropertiesWritten "
-                    + "RETURN nodePropertiesWritten", Map.of("graph", sources, "config", config)).consume();
-        } finally {
-            drop(sources);
+            session.run("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten "
+                    + "RETURN nodePropertiesWritten", Map.of("graph", sourcesOf(graph), "config", config)).consume();
         }
         return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
+    }
+
+    /** Betweenness as {@link #betweenness} left it on its graph: one score a contact, by the node's id in the store. */
+    Map<Long, Double> streamBetweenness(String graph) {
+        try (Session session = driver.session()) {
+            Map<Long, Double> scores = new HashMap<>();
+            session.run("""
+                    CALL gds.graph.nodeProperty.stream($graph, $betweenness) YIELD nodeId, propertyValue
+                    RETURN nodeId, propertyValue""", Map.of("graph", sourcesOf(graph), "betweenness", BETWEENNESS))
+                    .forEachRemaining(r -> scores.put(r.get(0).asLong(), r.get(1).asDouble()));
+            return scores;
+        }
+    }
+
+    /** GDS writes betweenness from its own graph to the contacts' nodes. */
+    void writeBetweenness(String graph, RunParameters p) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.nodeProperties.write($graph, $properties, ['*'], $config)
+                    YIELD propertiesWritten RETURN propertiesWritten""",
+                    Map.of("graph", sourcesOf(graph), "properties", List.of(BETWEENNESS),
+                            "config", Map.of("concurrency", p.betweennessConcurrency(),
+                                    "writeConcurrency", p.betweennessConcurrency()))).consume();
+        }
     }
 
     void degrees(String graph, RunParameters p) {
@@ -258,8 +288,8 @@ public class AlgorithmGraph {
     }
 
     /**
-     * GDS writes PageRank, degree and strength to the Contact nodes (betweenness has written its own); community ids
-     * follow once they are made stable.
+     * GDS writes PageRank, degree and strength to the Contact nodes ({@link #writeBetweenness} writes betweenness);
+     * community ids follow once they are made stable.
      */
     void writeScores(String graph, RunParameters p) {
         try (Session session = driver.session()) {
@@ -273,44 +303,57 @@ public class AlgorithmGraph {
     }
 
     /**
+     * The scores of {@code nodes} to their contacts' nodes, found by id, in batches: for a run some of whose contacts
+     * were erased while it ran, whose nodes GDS's own write would fail on. A node gone is skipped.
+     */
+    void writeScores(List<NodeResult> nodes, int batchSize) {
+        try (Session session = driver.session()) {
+            for (int from = 0; from < nodes.size(); from += batchSize) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (NodeResult n : nodes.subList(from, Math.min(nodes.size(), from + batchSize))) {
+                    rows.add(Map.of("id", n.id(), "pagerank", n.pagerank(), "betweenness", n.betweenness(),
+                            "degree", n.degree(), "strength", n.strength()));
+                }
+                session.executeWriteWithoutResult(tx -> tx.run("""
+                        UNWIND $rows AS row
+                        MATCH (c:Contact {id: row.id})
+                        SET c.%s = row.pagerank, c.%s = row.betweenness, c.%s = row.degree, c.%s = row.strength"""
+                        .formatted(PAGERANK, BETWEENNESS, DEGREE, STRENGTH), Map.of("rows", rows)).consume());
+            }
+        }
+    }
+
+    /**
      * One contact's results as computed; {@code levels} fine to coarse, as GDS orders them. {@code written} is the
      * public community ids (coarse to fine) its node holds when streamed, null when it holds none or they disagree with
-     * each other: what a run need not write again.
+     * each other: what a run need not write again. {@code node} is the node's id in the store, as GDS streams it.
      */
     record NodeResult(String id, String kind, double pagerank, double betweenness, double degree, double strength,
-                      long[] levels, long[] written) {
+                      long[] levels, long[] written, long node) {
+
+        NodeResult withBetweenness(double score) {
+            return new NodeResult(id, kind, pagerank, score, degree, strength, levels, written, node);
+        }
     }
 
     /**
-     * Streams every projected contact with its scores and community per level: the levels from the projection, one
-     * row a contact, and the scores as {@link #writeScores} has just written them to the contact's node (no grouping of
-     * one row per property, which took seconds at 100k contacts).
+     * Streams every projected contact with its community per level, PageRank, degree and strength as the projection
+     * holds them, and the ids its node holds; betweenness NaN ({@link #streamBetweenness}): what a snapshot needs but
+     * betweenness, read as soon as the communities are computed, while betweenness still runs.
      */
-    void stream(String graph, Consumer<NodeResult> sink) {
-        streamNodes(graph, """
-                c[$pagerank] AS pagerank, c[$betweenness] AS betweenness, c[$degree] AS degree,
-                c[$strength] AS strength,""", sink);
-    }
-
-    /**
-     * Streams every projected contact with its community per level and the ids its node holds, without scores (NaN):
-     * what a snapshot's communities need, read as soon as they are computed, while betweenness still runs.
-     */
-    void streamCommunities(String graph, Consumer<NodeResult> sink) {
-        streamNodes(graph, "", sink);
-    }
-
-    /** One row a projected contact: its id, kind, levels and written ids, and the {@code scores} columns asked for. */
-    private void streamNodes(String graph, String scores, Consumer<NodeResult> sink) {
+    void streamComputed(String graph, Consumer<NodeResult> sink) {
         try (Session session = driver.session()) {
             session.run("""
                     CALL gds.graph.nodeProperty.stream($graph, $levels)
                     YIELD nodeId, propertyValue
-                    WITH gds.util.asNode(nodeId) AS c, propertyValue AS levels
-                    RETURN c.id AS id, c.kind AS kind, %s levels,
-                           c.community AS community, c.communityLevels AS written""".formatted(scores),
-                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "betweenness", BETWEENNESS,
-                            "degree", DEGREE, "strength", STRENGTH))
+                    WITH nodeId, gds.util.asNode(nodeId) AS c, propertyValue AS levels
+                    RETURN nodeId, c.id AS id, c.kind AS kind, levels,
+                           gds.util.nodeProperty($graph, nodeId, $pagerank) AS pagerank,
+                           gds.util.nodeProperty($graph, nodeId, $degree) AS degree,
+                           gds.util.nodeProperty($graph, nodeId, $strength) AS strength,
+                           c.community AS community, c.communityLevels AS written""",
+                    Map.of("graph", graph, "levels", LEVELS, "pagerank", PAGERANK, "degree", DEGREE,
+                            "strength", STRENGTH))
                     .forEachRemaining(r -> sink.accept(nodeResult(r)));
         }
     }
@@ -376,10 +419,10 @@ public class AlgorithmGraph {
         }
         return new NodeResult(r.get("id").asString(), r.get("kind").isNull() ? "OTHER" : r.get("kind").asString(),
                 score(r, "pagerank"), score(r, "betweenness"), score(r, "degree"), score(r, "strength"), levels,
-                written(r.get("community"), r.get("written")));
+                written(r.get("community"), r.get("written")), r.get("nodeId").asLong());
     }
 
-    /** A score of a streamed row; NaN where the stream has none ({@link #streamCommunities}). */
+    /** A score of a streamed row; NaN where the stream has none (betweenness in {@link #streamComputed}). */
     private static double score(Record r, String key) {
         return r.containsKey(key) ? r.get(key).asDouble() : Double.NaN;
     }
@@ -393,9 +436,8 @@ public class AlgorithmGraph {
     /** Exact on a graph of at most the run's threshold of contacts, sampled above it. */
     static Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
         Map<String, Object> config = new HashMap<>();
-        config.put("writeProperty", BETWEENNESS);
+        config.put("mutateProperty", BETWEENNESS);
         config.put("concurrency", p.betweennessConcurrency());
-        config.put("writeConcurrency", p.betweennessConcurrency());
         if (nodes > p.betweennessExactMaxNodes()) {
             config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
             config.put("samplingSeed", p.samplingSeed());

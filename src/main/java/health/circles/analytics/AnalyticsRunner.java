@@ -250,23 +250,21 @@ public class AnalyticsRunner {
         end(run, t);
         Projection projection = project(run, projectionEstimate);
         Computed computed = compute(c, run, projection.size().nodes());
-        t = begin(run, Phase.WRITE_BACK);
-        List<AlgorithmGraph.NodeResult> nodes = writeScores(run, projection.size().nodes());
-        long writeScores = System.nanoTime() - t;
-        // The community ids go to the graph's nodes while PostgreSQL loads the snapshot: the one is the service's
-        // embedded Neo4j working, the other mostly the database server, on two cores (a first run writes every node).
-        AtomicReference<CompletableFuture<Long>> communities =
-                new AtomicReference<>(CompletableFuture.completedFuture(0L));
+        // Everything the graph gets (scores, betweenness, community ids) is written while PostgreSQL loads the snapshot,
+        // once the snapshot has its community ids: the one is the service's embedded Neo4j working, the other mostly
+        // the database server, on two cores (a first run writes every node). Nothing is written to the graph before
+        // the snapshot's last part begins.
+        AtomicReference<CompletableFuture<Long>> written = new AtomicReference<>(CompletableFuture.completedFuture(0L));
         SnapshotStore.Result snapshot;
         try {
-            snapshot = snapshot(c, run, computed, nodes,
-                    rows -> communities.set(background.supplyAsync(() -> writeCommunities(run, rows))));
+            snapshot = snapshot(c, run, computed, rows -> written.set(background.supplyAsync(() -> writeBack(run, rows))));
         } catch (SQLException | RuntimeException e) {
-            communities.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
+            written.get().exceptionally(x -> 0L).join(); // no write to the graph outlives a failed snapshot
             throw e;
         }
-        long writeCommunities = awaitCommunities(run, communities.get());
-        run.timings.put(Phase.WRITE_BACK.key(), (writeScores + writeCommunities) / 1_000_000);
+        run.timings.put(Phase.WRITE_BACK.key(), awaitWriteBack(run, written.get()) / 1_000_000);
+        algorithms.drop(run.graph);
+        run.projected = false;
         succeed(c, run, projection, computed, snapshot, started);
     }
 
@@ -341,7 +339,8 @@ public class AnalyticsRunner {
     }
 
     /**
-     * What runs beside betweenness: the other algorithms in turn, each timed, then the snapshot's inputs (after the
+     * What runs beside betweenness: the other algorithms in turn, each timed, then every contact's communities and
+     * scores but betweenness read from the projection (timing streamBeside), the snapshot's inputs (after the
      * algorithms: read beside PageRank, the read slowed it by half), and the part of the snapshot the communities alone
      * decide, on the run's transaction (SnapshotStore.prepare; timing snapshotBeside), which the thread running
      * betweenness does not use meanwhile. {@link #phase} is the step in progress, which a failure reports.
@@ -369,7 +368,11 @@ public class AnalyticsRunner {
             communities = algorithms.communities(run.graph, run.p);
             lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
             // A failed read or part fails the run in its snapshot phase, when the snapshot asks for it.
+            List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>();
             try {
+                long began = System.nanoTime();
+                algorithms.streamComputed(run.graph, nodes::add);
+                timings.put("streamBeside", (System.nanoTime() - began) / 1_000_000);
                 inputs = CompletableFuture.completedFuture(snapshotInputs());
             } catch (RuntimeException e) {
                 inputs = CompletableFuture.failedFuture(e);
@@ -381,8 +384,6 @@ public class AnalyticsRunner {
             }
             try {
                 long began = System.nanoTime();
-                List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>();
-                algorithms.streamCommunities(run.graph, nodes::add);
                 prepared = CompletableFuture.completedFuture(snapshots.prepare(c, run.id, inputs.join(), nodes, run.p));
                 timings.put("snapshotBeside", (System.nanoTime() - began) / 1_000_000);
             } catch (SQLException | RuntimeException e) {
@@ -401,25 +402,12 @@ public class AnalyticsRunner {
         }
     }
 
-    /** Writes the scores to the graph's nodes, streams every node's results, and drops the projection. */
-    private List<AlgorithmGraph.NodeResult> writeScores(Run run, long nodes) {
-        long t = System.nanoTime();
-        algorithms.writeScores(run.graph, run.p);
-        long written = System.nanoTime();
-        List<AlgorithmGraph.NodeResult> results = new ArrayList<>((int) nodes);
-        algorithms.stream(run.graph, results::add);
-        long streamed = System.nanoTime();
-        algorithms.drop(run.graph);
-        run.projected = false;
-        LOG.infof("Run %s: scores written to the graph in %d ms, results streamed in %d ms", run.id,
-                (written - t) / 1_000_000, (streamed - written) / 1_000_000);
-        return results;
-    }
-
-    /** The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run. */
+    /**
+     * The run's snapshot in PostgreSQL, its community ids carried over from the previous successful run: the part
+     * prepared beside betweenness, and the rest once betweenness' scores are read from its graph.
+     */
     private SnapshotStore.Result snapshot(Connection c, Run run, Computed computed,
-                                          List<AlgorithmGraph.NodeResult> nodes,
-                                          Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+                                          Consumer<SnapshotStore.GraphWrite> graph) throws SQLException {
         long t = begin(run, Phase.SNAPSHOT);
         SnapshotStore.Inputs read = join(computed.snapshotInputs());
         SnapshotStore.Prepared prepared;
@@ -433,13 +421,30 @@ public class AnalyticsRunner {
         }
         LOG.infof("Run %s: the snapshot's ties and the previous run's communities read in %d ms, waited %d ms",
                 run.id, read.readMs(), (System.nanoTime() - t) / 1_000_000);
+        List<AlgorithmGraph.NodeResult> nodes = scored(run, prepared.nodes());
         Runnable hook = beforeFinish;
         if (hook != null) {
             hook.run();
         }
-        SnapshotStore.Result snapshot = snapshots.finish(c, run.id, read, prepared, nodes, run.p, graphIds);
+        SnapshotStore.Result snapshot = snapshots.finish(c, run.id, read, prepared, nodes, run.p, graph);
         end(run, t);
         return snapshot;
+    }
+
+    /** The contacts as streamed beside betweenness, each with its betweenness from betweenness' own graph. */
+    private List<AlgorithmGraph.NodeResult> scored(Run run, List<AlgorithmGraph.NodeResult> computed) {
+        long t = System.nanoTime();
+        Map<Long, Double> betweenness = algorithms.streamBetweenness(run.graph);
+        List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>(computed.size());
+        for (AlgorithmGraph.NodeResult n : computed) {
+            Double score = betweenness.get(n.node());
+            if (score == null) {
+                throw new IllegalStateException("contact " + n.id() + " is not in betweenness' graph");
+            }
+            nodes.add(n.withBetweenness(score));
+        }
+        run.timings.put("streamBetweenness", (System.nanoTime() - t) / 1_000_000);
+        return nodes;
     }
 
     /** The snapshot's inputs as PostgreSQL holds them now, and the latest successful run's communities. */
@@ -447,21 +452,41 @@ public class AnalyticsRunner {
         return snapshots.read(runs.latestSucceeded().orElse(null));
     }
 
-    /** The snapshot's community ids onto the graph's nodes; returns the nanoseconds it took. */
-    private long writeCommunities(Run run, List<Map<String, Object>> rows) {
+    /**
+     * GDS writes the scores to the graph's nodes (PageRank, degree and strength from the run's graph, then betweenness
+     * from its own, one after the other: each holds its nodes' locks in its own order), then the snapshot's community
+     * ids go to the nodes whose ids changed; returns the nanoseconds it took.
+     */
+    private long writeBack(Run run, SnapshotStore.GraphWrite write) {
         long t = System.nanoTime();
+        long scores;
+        long betweenness;
+        if (write.kept() == null) {
+            algorithms.writeScores(run.graph, run.p);
+            scores = System.nanoTime();
+            algorithms.writeBetweenness(run.graph, run.p);
+            betweenness = System.nanoTime();
+        } else {
+            // A contact erased since the projection: GDS would fail on its node, gone or going; the kept ones are
+            // written by their ids (those erased after the snapshot's look at the register wait for its commit).
+            algorithms.writeScores(write.kept(), config.writeBatchSize());
+            scores = System.nanoTime();
+            betweenness = scores;
+        }
+        List<Map<String, Object>> rows = write.ids();
         algorithms.writeCommunities(rows, config.writeBatchSize());
-        long took = System.nanoTime() - t;
-        LOG.infof("Run %s: community ids written to %d nodes whose ids changed in %d ms", run.id, rows.size(),
-                took / 1_000_000);
-        return took;
+        long communities = System.nanoTime();
+        LOG.infof("Run %s: scores written to the graph in %d ms, betweenness in %d ms, community ids to %d nodes whose "
+                + "ids changed in %d ms", run.id, (scores - t) / 1_000_000, (betweenness - scores) / 1_000_000,
+                rows.size(), (communities - betweenness) / 1_000_000);
+        return communities - t;
     }
 
     /**
-     * Waits for the community ids to be on the graph's nodes; a failure there fails the run in its write-back phase.
-     * "writeBack" counts this write and the scores' one, though the first ran beside the snapshot.
+     * Waits for the graph's write-back ({@link #writeBack}); a failure there fails the run in its write-back phase.
+     * "writeBack" is its time, beside the snapshot's last part.
      */
-    private static long awaitCommunities(Run run, CompletableFuture<Long> written) {
+    private static long awaitWriteBack(Run run, CompletableFuture<Long> written) {
         try {
             return written.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -504,7 +529,7 @@ public class AnalyticsRunner {
             String sources = AlgorithmGraph.sourcesOf(run.graph);
             try {
                 run.sources.exceptionally(e -> 0L).join();
-                algorithms.drop(sources); // none left when betweenness ran: it drops its graph itself
+                algorithms.drop(sources);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not drop projection %s", sources);
             }

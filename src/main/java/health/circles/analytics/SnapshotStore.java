@@ -171,13 +171,13 @@ public class SnapshotStore {
     /**
      * Ends a snapshot {@link #prepare} began on {@code c}, with every contact's scores ({@code scored}, in any order):
      * scores, ranks, communities' details, statistics and descriptions. As soon as the public community ids are final
-     * they go to {@code graphIds} (one map a contact: id, community, levels coarse to fine), so that the caller can
+     * they go to {@code graph} with the contacts kept ({@link GraphWrite}), so that the caller can
      * write them to the graph while PostgreSQL loads the rest. A contact erased since the communities' part makes that
      * part be done again without it (its memberships' rows deleted first): no row of this run names it. Erasures wait
      * from here to the run's commit.
      */
     Result finish(Connection c, UUID run, Inputs inputs, Prepared prepared, List<AlgorithmGraph.NodeResult> scored,
-                  RunParameters p, Consumer<List<Map<String, Object>>> graphIds) throws SQLException {
+                  RunParameters p, Consumer<GraphWrite> graph) throws SQLException {
         List<AlgorithmGraph.NodeResult> nodes = inOrderOf(prepared.nodes(), scored);
         Steps steps = new Steps();
         // Erasures in flight are waited for, and those that start now wait for this run to commit: no erasure commits
@@ -191,10 +191,11 @@ public class SnapshotStore {
             steps.lap("prepareAgain");
         }
         int levels = prepared.levels();
-        graphIds.accept(graphRows(nodes, prepared.publicIds(), levels));
         Kept partial = prepared.snapshot();
         Kept snapshot = new Kept(partial.contacts(), partial.kinds(), keptOf(nodes, partial),
                 partial.ids());
+        graph.accept(new GraphWrite(graphRows(nodes, prepared.publicIds(), levels),
+                snapshot.nodes().size() == nodes.size() ? null : snapshot.nodes()));
         SnapshotFigures figures = prepared.figures();
         Ranks ranks = ranks(snapshot, figures);
         steps.lap("ranks");
@@ -215,6 +216,15 @@ public class SnapshotStore {
         steps.lap("describe");
         LOG.infof("Snapshot of run %s, ms by step: %s", run, steps.ms);
         return new Result(prepared.counts(), prepared.nonSingletons(), prepared.kept(), figures.secondary);
+    }
+
+    /**
+     * What the graph's nodes get from a snapshot: the public community ids of the contacts whose ids changed (one map a
+     * contact: id, community, levels coarse to fine), and, when a contact of the projection has been erased since, the
+     * contacts kept with their scores ({@code kept}; null when every projected contact is kept): their nodes alone are
+     * written, as an erased contact's node is gone or going.
+     */
+    record GraphWrite(List<Map<String, Object>> ids, List<AlgorithmGraph.NodeResult> kept) {
     }
 
     /**

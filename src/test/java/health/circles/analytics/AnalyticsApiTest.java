@@ -97,6 +97,9 @@ class AnalyticsApiTest {
     @Inject
     AnalyticsRunner runner;
 
+    @Inject
+    AlgorithmGraph algorithms;
+
     private final PlantedGraph graph = new PlantedGraph(7);
     /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
     private static final double[] NOMINAL_MIXING = {0.1, 0.2, 0.32, 0.45};
@@ -561,7 +564,7 @@ class AnalyticsApiTest {
             try {
                 stream(session, "alone", "gds.pageRank", Map.of("relationshipWeightProperty", "strength",
                         "dampingFactor", 0.85, "maxIterations", 100, "tolerance", 0.001, "concurrency", 1), alone, 0);
-                session.run(AlgorithmGraph.SOURCES, Map.of("graph", "alone-sources")).consume();
+                session.run(AlgorithmGraph.SOURCES_ACTIVE, Map.of("graph", "alone-sources")).consume();
                 try {
                     stream(session, "alone-sources", "gds.betweenness", Map.of("concurrency", 1), alone, 1);
                 } finally {
@@ -608,10 +611,17 @@ class AnalyticsApiTest {
     @Order(13)
     void betweennessGraphNumbersContactsInAnOrderUnrelatedToWhenTheyWereCreated() {
         try (Session session = driver.session()) {
-            session.run(AlgorithmGraph.SOURCES, Map.of("graph", "order")).consume();
+            algorithms.projectSources("order");
             try {
+                // No tie has ended yet: every tie is in it, read without their ends.
+                assertEquals(0L, session.run("MATCH ()-[t:TIE]->() WHERE t.until <= date() RETURN count(t) AS n")
+                        .single().get("n").asLong());
+                assertEquals(2 * session.run("MATCH (:Contact)-[t:TIE]->(:Contact) RETURN count(t) AS n").single()
+                                .get("n").asLong(),
+                        session.run("CALL gds.graph.list('order-sources') YIELD relationshipCount "
+                                + "RETURN relationshipCount").single().get(0).asLong(), "every tie, both ways");
                 List<org.neo4j.driver.Record> rows = session.run("""
-                        CALL gds.degree.stream('order', {concurrency: 1}) YIELD nodeId
+                        CALL gds.degree.stream('order-sources', {concurrency: 1}) YIELD nodeId
                         RETURN nodeId, gds.util.asNode(nodeId).id AS id""").list();
                 List<String> byReversedId = session.run("MATCH (c:Contact) RETURN c.id AS id ORDER BY reverse(c.id)")
                         .list(r -> r.get("id").asString());
@@ -623,7 +633,7 @@ class AnalyticsApiTest {
                 double rho = rankCorrelationWithPosition(created);
                 assertTrue(Math.abs(rho) < 0.1, "rank correlation of position and creation: " + rho);
             } finally {
-                session.run("CALL gds.graph.drop('order')").consume();
+                session.run("CALL gds.graph.drop('order-sources')").consume();
             }
         }
     }
@@ -691,6 +701,15 @@ class AnalyticsApiTest {
                 r -> active.add(new Partitions.Tie(r.getString(1), r.getString(2), r.getDouble(3))));
         assertEquals(graph.edges.size() - 320, active.size());
         assertEquals(active.size(), getRun(third).getLong("quality.tieCount"), "ties in the run");
+        // Betweenness' own graph holds them alone too.
+        algorithms.projectSources("ended");
+        try (Session session = driver.session()) {
+            assertEquals(2L * active.size(), session.run("CALL gds.graph.list('ended-sources') "
+                    + "YIELD relationshipCount RETURN relationshipCount").single().get(0).asLong(),
+                    "betweenness' graph: the active ties, both ways");
+        } finally {
+            algorithms.drop(AlgorithmGraph.sourcesOf("ended"));
+        }
         Map<String, Long> community = new HashMap<>();
         primaryCommunities(third, 0).forEach((k, v) -> community.put(k.toString(), v));
         assertEquals(Partitions.modularity(active, community), getRun(third).getDouble("quality.modularity"), 1e-6,
@@ -718,6 +737,20 @@ class AnalyticsApiTest {
                     });
         }
         assertEquals(snapshot, onNodes, "every contact's community ids, level by level, on its node");
+        // And the snapshot's scores, as GDS wrote them from the two projections.
+        Map<UUID, List<Object>> scores = new HashMap<>();
+        scores(run).forEach((contact, row) -> scores.put(contact, row.subList(0, 4)));
+        Map<UUID, List<Object>> nodeScores = new HashMap<>();
+        try (Session session = driver.session()) {
+            session.run("""
+                    MATCH (c:Contact) WHERE c.id IN $ids
+                    RETURN c.id AS id, c.pagerank AS pagerank, c.betweenness AS betweenness, c.degree AS degree,
+                           c.strength AS strength""", Map.of("ids", scores.keySet().stream().map(UUID::toString).toList()))
+                    .forEachRemaining(r -> nodeScores.put(UUID.fromString(r.get("id").asString()),
+                            List.of(r.get("pagerank").asDouble(), r.get("betweenness").asDouble(),
+                                    r.get("degree").asDouble(), r.get("strength").asDouble())));
+        }
+        assertEquals(scores, nodeScores, "every contact's PageRank, betweenness, degree and strength on its node");
     }
 
     @Test

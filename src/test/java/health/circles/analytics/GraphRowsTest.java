@@ -13,7 +13,7 @@ import org.neo4j.driver.Values;
 class GraphRowsTest {
 
     private static AlgorithmGraph.NodeResult node(String id, long[] written) {
-        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, 0, 1, 1, new long[] {7, 3}, written);
+        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, 0, 1, 1, new long[] {7, 3}, written, 0);
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotPartsTest {
 
     private static AlgorithmGraph.NodeResult node(String id, double betweenness, long... levels) {
-        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, betweenness, 1, 1, levels, null);
+        return new AlgorithmGraph.NodeResult(id, "PATIENT", 0.1, betweenness, 1, 1, levels, null, 0);
     }
 
     @Test

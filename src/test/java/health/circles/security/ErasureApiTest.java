@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.Anonymous;
@@ -342,6 +343,30 @@ class ErasureApiTest {
                 r.next();
                 assertTrue(r.getLong(1) > 0, "the others keep their memberships");
             }
+        }
+        // The graph's nodes got the run's scores and community ids all the same (written by id, past the erased node).
+        double[] pagerank = new double[1];
+        long[] community = new long[1];
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT s.pagerank, m.community_id FROM analytics_score s
+                JOIN analytics_membership m ON m.run_id = s.run_id AND m.contact_id = s.contact_id
+                WHERE s.run_id = ?::uuid AND s.contact_id = ? AND m.level = 0 AND m.is_primary""")) {
+            s.setString(1, run);
+            s.setObject(2, friend);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "the friend's scores and membership");
+                pagerank[0] = r.getDouble(1);
+                community[0] = r.getLong(2);
+            }
+        }
+        try (org.neo4j.driver.Session session = driver.session()) {
+            org.neo4j.driver.Record node = session.run("""
+                    MATCH (c:Contact {id: $id})
+                    RETURN c.pagerank AS pagerank, c.betweenness AS betweenness, c.community AS community""",
+                    java.util.Map.of("id", friend.toString())).single();
+            assertEquals(pagerank[0], node.get("pagerank").asDouble(), 1e-12, "the run's PageRank on the node");
+            assertFalse(node.get("betweenness").isNull(), "betweenness on the node");
+            assertEquals(community[0], node.get("community").asLong(), "the run's community on the node");
         }
     }
 
