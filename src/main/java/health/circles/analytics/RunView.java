@@ -17,10 +17,12 @@ public record RunView(
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
                 + "last (pagerank, degree and communities run one after the other beside betweenness), "
                 + "betweennessGraph the projection of betweenness' own graph, which runs beside project (betweenness "
-                + "includes any wait for it), snapshotBeside the part of the snapshot its communities alone decide, "
-                + "written beside betweenness (snapshot is the rest), total the "
-                + "run's time from start to end (writeBack's community ids are written while the snapshot loads, so "
-                + "the phases add up to more)") Map<String, Long> timings,
+                + "includes any wait for it), streamBeside the communities and the other scores read from the "
+                + "projection beside betweenness, snapshotBeside the part of the snapshot its communities alone decide, "
+                + "written beside betweenness (snapshot is the rest, streamBetweenness, betweenness' scores read once "
+                + "it ends, among it), total the run's time from start to end (writeBack, the scores and community "
+                + "ids written to the graph, runs while the snapshot loads, so the phases add up to more)")
+        Map<String, Long> timings,
         RunQuality quality,
         String error,
         Instant startedAt,
