@@ -459,16 +459,26 @@ public class AnalyticsRunner {
      */
     private long writeBack(Run run, SnapshotStore.GraphWrite write) {
         long t = System.nanoTime();
-        long scores;
-        long betweenness;
-        if (write.kept() == null) {
-            algorithms.writeScores(run.graph, run.p);
-            scores = System.nanoTime();
-            algorithms.writeBetweenness(run.graph, run.p);
-            betweenness = System.nanoTime();
-        } else {
-            // A contact erased since the projection: GDS would fail on its node, gone or going; the kept ones are
-            // written by their ids (those erased after the snapshot's look at the register wait for its commit).
+        long scores = t;
+        long betweenness = t;
+        boolean byGds = write.everyoneKept();
+        if (byGds) {
+            try {
+                algorithms.writeScores(run.graph, run.p);
+                scores = System.nanoTime();
+                algorithms.writeBetweenness(run.graph, run.p);
+                betweenness = System.nanoTime();
+            } catch (org.neo4j.driver.exceptions.Neo4jException e) {
+                // A node of the projection gone since (a contact deleted while the run computed): GDS's write fails on
+                // it, having written some; every kept contact is written again by its id (the same values).
+                LOG.warnf("Run %s: GDS could not write the scores (%s); writing them by contact id", run.id,
+                        e.getMessage());
+                byGds = false;
+            }
+        }
+        if (!byGds) {
+            // Also when a contact erased since the projection is among them (its node gone or going); those erased
+            // after the snapshot's look at the register wait for its commit.
             algorithms.writeScores(write.kept(), config.writeBatchSize());
             scores = System.nanoTime();
             betweenness = scores;

@@ -194,8 +194,8 @@ public class SnapshotStore {
         Kept partial = prepared.snapshot();
         Kept snapshot = new Kept(partial.contacts(), partial.kinds(), keptOf(nodes, partial),
                 partial.ids());
-        graph.accept(new GraphWrite(graphRows(nodes, prepared.publicIds(), levels),
-                snapshot.nodes().size() == nodes.size() ? null : snapshot.nodes()));
+        graph.accept(new GraphWrite(graphRows(nodes, prepared.publicIds(), levels), snapshot.nodes(),
+                snapshot.nodes().size() == nodes.size()));
         SnapshotFigures figures = prepared.figures();
         Ranks ranks = ranks(snapshot, figures);
         steps.lap("ranks");
@@ -220,11 +220,10 @@ public class SnapshotStore {
 
     /**
      * What the graph's nodes get from a snapshot: the public community ids of the contacts whose ids changed (one map a
-     * contact: id, community, levels coarse to fine), and, when a contact of the projection has been erased since, the
-     * contacts kept with their scores ({@code kept}; null when every projected contact is kept): their nodes alone are
-     * written, as an erased contact's node is gone or going.
+     * contact: id, community, levels coarse to fine), and the contacts kept with their scores; {@code everyoneKept}
+     * false when a contact of the projection has been erased since, whose node is gone or going.
      */
-    record GraphWrite(List<Map<String, Object>> ids, List<AlgorithmGraph.NodeResult> kept) {
+    record GraphWrite(List<Map<String, Object>> ids, List<AlgorithmGraph.NodeResult> kept, boolean everyoneKept) {
     }
 
     /**

@@ -370,6 +370,45 @@ class ErasureApiTest {
         }
     }
 
+    /**
+     * A contact deleted (not erased) while a run computes does not fail the run: GDS's write of the scores fails on its
+     * node, gone, and the kept contacts' scores are written by their ids instead.
+     */
+    @Test
+    void aContactDeletedWhileARunComputesDoesNotFailIt() throws SQLException {
+        UUID leaving = contact().patient().named("Leontyne", "Departing").create().uuid();
+        UUID staying = contact().patient().named("Ottoline", "Staying").create().uuid();
+        tie(leaving, staying).type("FRIEND_OF").create();
+        awaitGraph("MATCH (:Contact {id: $id})-[t:TIE]-() RETURN count(t) AS n", leaving, 1);
+        String etag = as("admin").when().get("/api/v1/contacts/" + leaving).then().statusCode(200)
+                .extract().header("ETag");
+        runner.beforeFinish(() -> {
+            as("admin").header("If-Match", etag).when().delete("/api/v1/contacts/" + leaving).then().statusCode(204);
+            awaitGraph("MATCH (c:Contact {id: $id}) RETURN count(c) AS n", leaving, 0);
+        });
+        String run;
+        try {
+            run = Fixtures.analyticsRun(Duration.ofMinutes(5));
+        } finally {
+            runner.beforeFinish(null);
+        }
+        double[] pagerank = new double[1];
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT pagerank FROM analytics_score WHERE run_id = ?::uuid AND contact_id = ?")) {
+            s.setString(1, run);
+            s.setObject(2, staying);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "the staying contact's scores");
+                pagerank[0] = r.getDouble(1);
+            }
+        }
+        try (org.neo4j.driver.Session session = driver.session()) {
+            assertEquals(pagerank[0], session.run("MATCH (c:Contact {id: $id}) RETURN c.pagerank AS pagerank",
+                    java.util.Map.of("id", staying.toString())).single().get("pagerank").asDouble(), 1e-12,
+                    "the run's PageRank on the staying contact's node");
+        }
+    }
+
     private void analyticsRun() {
         Fixtures.analyticsRun(Duration.ofMinutes(5));
     }
