@@ -307,20 +307,16 @@ public class AlgorithmGraph {
      * were erased while it ran, whose nodes GDS's own write would fail on. A node gone is skipped.
      */
     void writeScores(List<NodeResult> nodes, int batchSize) {
-        try (Session session = driver.session()) {
-            for (int from = 0; from < nodes.size(); from += batchSize) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (NodeResult n : nodes.subList(from, Math.min(nodes.size(), from + batchSize))) {
-                    rows.add(Map.of("id", n.id(), "pagerank", n.pagerank(), "betweenness", n.betweenness(),
-                            "degree", n.degree(), "strength", n.strength()));
-                }
-                session.executeWriteWithoutResult(tx -> tx.run("""
-                        UNWIND $rows AS row
-                        MATCH (c:Contact {id: row.id})
-                        SET c.%s = row.pagerank, c.%s = row.betweenness, c.%s = row.degree, c.%s = row.strength"""
-                        .formatted(PAGERANK, BETWEENNESS, DEGREE, STRENGTH), Map.of("rows", rows)).consume());
-            }
+        List<Map<String, Object>> rows = new ArrayList<>(nodes.size());
+        for (NodeResult n : nodes) {
+            rows.add(Map.of("id", n.id(), "pagerank", n.pagerank(), "betweenness", n.betweenness(),
+                    "degree", n.degree(), "strength", n.strength()));
         }
+        writeByContactId("""
+                UNWIND $rows AS row
+                MATCH (c:Contact {id: row.id})
+                SET c.%s = row.pagerank, c.%s = row.betweenness, c.%s = row.degree, c.%s = row.strength"""
+                .formatted(PAGERANK, BETWEENNESS, DEGREE, STRENGTH), rows, batchSize);
     }
 
     /**
@@ -364,16 +360,20 @@ public class AlgorithmGraph {
      * node changed since is written and an unchanged one is not.
      */
     void writeCommunities(List<Map<String, Object>> rows, int batchSize) {
+        writeByContactId("""
+                UNWIND $rows AS row
+                MATCH (c:Contact {id: row.id})
+                WHERE c.community IS NULL OR c.community <> row.community
+                   OR c.communityLevels IS NULL OR c.communityLevels <> row.levels
+                SET c.community = row.community, c.communityLevels = row.levels""", rows, batchSize);
+    }
+
+    /** Runs {@code statement} over {@code rows} (one a contact, {@code $rows}), a transaction a batch. */
+    private void writeByContactId(String statement, List<Map<String, Object>> rows, int batchSize) {
         try (Session session = driver.session()) {
             for (int from = 0; from < rows.size(); from += batchSize) {
                 List<Map<String, Object>> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
-                session.executeWriteWithoutResult(tx -> tx.run("""
-                        UNWIND $rows AS row
-                        MATCH (c:Contact {id: row.id})
-                        WHERE c.community IS NULL OR c.community <> row.community
-                           OR c.communityLevels IS NULL OR c.communityLevels <> row.levels
-                        SET c.community = row.community, c.communityLevels = row.levels""",
-                        Map.of("rows", batch)).consume());
+                session.executeWriteWithoutResult(tx -> tx.run(statement, Map.of("rows", batch)).consume());
             }
         }
     }

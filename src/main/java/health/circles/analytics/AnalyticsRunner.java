@@ -454,8 +454,9 @@ public class AnalyticsRunner {
 
     /**
      * GDS writes the scores to the graph's nodes (PageRank, degree and strength from the run's graph, then betweenness
-     * from its own, one after the other: each holds its nodes' locks in its own order), then the snapshot's community
-     * ids go to the nodes whose ids changed; returns the nanoseconds it took.
+     * from its own, one after the other: each holds its nodes' locks in its own order), or, when a contact of the
+     * projections is gone, they are written by contact id; then the snapshot's community ids go to the nodes whose ids
+     * changed. Returns the nanoseconds it took.
      */
     private long writeBack(Run run, SnapshotStore.GraphWrite write) {
         long t = System.nanoTime();
