@@ -117,6 +117,30 @@ public final class Sql {
         return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
     }
 
+    /**
+     * {@code work}'s answer, run on {@code c} under a savepoint; when it fails on a unique violation, what it wrote is
+     * rolled back to the savepoint, the transaction goes on, and {@code onConflict}'s answer is returned instead. The
+     * savepoint is set in SQL: the pool refuses JDBC's {@code rollback(Savepoint)} on a connection that takes part in
+     * a JTA transaction, as the batch transactions of imports do.
+     */
+    public static <T> T unlessUniqueViolation(Connection c, java.util.function.Supplier<T> work,
+                                              java.util.function.Supplier<T> onConflict) {
+        execute(c, "SAVEPOINT unless_unique_violation", List.of());
+        T answer;
+        try {
+            answer = work.get();
+        } catch (IllegalStateException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            execute(c, "ROLLBACK TO SAVEPOINT unless_unique_violation", List.of());
+            execute(c, "RELEASE SAVEPOINT unless_unique_violation", List.of());
+            return onConflict.get();
+        }
+        execute(c, "RELEASE SAVEPOINT unless_unique_violation", List.of());
+        return answer;
+    }
+
     /** Runs a statement on {@code c} whatever it answers (a setting, a function called for its effect, a table). */
     public static void execute(Connection c, String sql, List<?> params) {
         try (PreparedStatement s = c.prepareStatement(sql)) {

@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,19 +33,23 @@ class TieBulkStore {
               AS u(id, from_id, to_id, type, sym, since, until, declared_strength, strength, source, notes,
                    external_id, at, version)""";
 
-    /**
-     * New ties, asserted (imports come from admins and integrations); one that would duplicate an open tie of its
-     * type, or whose external id another writer took meanwhile, is left out (not returned).
-     */
-    private static final String INSERT = """
+    /** New ties, asserted (imports come from admins and integrations), as {@link #INSERT_NEW} and {@link #INSERT}. */
+    private static final String INSERT_ALL = """
             INSERT INTO tie (id, from_id, to_id, type, "symmetric", since, until, declared_strength, strength, source,
                              notes, external_id, created_at, updated_at, version, assertion, asserted_at)
             SELECT id, from_id, to_id, type, sym, since::date, until::date, declared_strength, strength,
                    source, notes, external_id, at::timestamptz, at::timestamptz, version, 'ASSERTED', at::timestamptz
-            FROM\s""" + TIE_ROWS + """
+            FROM\s""" + TIE_ROWS;
 
-            ON CONFLICT DO NOTHING
-            RETURNING external_id""";
+    /**
+     * Every new tie at once: a plain insert, which fails on the first tie that would duplicate an open tie of its type
+     * or whose external id another writer took meanwhile. Checking every row for a conflict instead
+     * (ON CONFLICT, {@link #INSERT_NEW}) made the insert of 100,000 ties 10-25 % slower, though a conflict is rare.
+     */
+    private static final String INSERT = INSERT_ALL + "\nRETURNING external_id";
+
+    /** New ties, those that conflict (as in {@link #INSERT}) left out (not returned). */
+    private static final String INSERT_NEW = INSERT_ALL + "\nON CONFLICT DO NOTHING\nRETURNING external_id";
 
     /**
      * Changed ties at the version read. A tie an import sends is asserted (a pending claim with the same external id
@@ -74,12 +77,17 @@ class TieBulkStore {
         return ties;
     }
 
-    /** Inserts new ties; returns the external ids inserted. */
+    /**
+     * Inserts new ties; returns the external ids inserted. All of them in one plain insert under a savepoint; when one
+     * conflicts, that insert is rolled back and the ties are inserted again, the conflicting ones left out.
+     */
     Set<String> insert(Connection c, List<Tie> ties) throws SQLException {
         if (ties.isEmpty()) {
             return new HashSet<>();
         }
-        return new HashSet<>(Sql.query(c, INSERT, columns(ties), r -> r.getString(1)));
+        List<Object> columns = columns(ties);
+        return Sql.unlessUniqueViolation(c, () -> new HashSet<>(Sql.query(c, INSERT, columns, r -> r.getString(1))),
+                () -> new HashSet<>(Sql.query(c, INSERT_NEW, columns, r -> r.getString(1))));
     }
 
     /**
@@ -87,19 +95,10 @@ class TieBulkStore {
      * rather than fail the batch: the statement runs under a savepoint, rolled back on a unique violation (nothing
      * of these ties is then updated).
      */
-    Set<UUID> update(Connection c, List<Tie> ties) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
-        try {
-            Set<UUID> updated = new HashSet<>(Sql.query(c, UPDATE, columns(ties), r -> r.getObject(1, UUID.class)));
-            c.releaseSavepoint(savepoint);
-            return updated;
-        } catch (IllegalStateException e) {
-            if (!Sql.isUniqueViolation(e)) {
-                throw e;
-            }
-            c.rollback(savepoint);
-            return new HashSet<>();
-        }
+    Set<UUID> update(Connection c, List<Tie> ties) {
+        return Sql.unlessUniqueViolation(c,
+                () -> new HashSet<>(Sql.query(c, UPDATE, columns(ties), r -> r.getObject(1, UUID.class))),
+                HashSet::new);
     }
 
     /** The parameters of {@link #TIE_ROWS}: one array per column, in its order. */

@@ -23,47 +23,47 @@ public class TieGraph implements GraphProjection {
     public static final String UPSERTED = "tie.upserted";
     public static final String DELETED = "tie.deleted";
 
-    /** Sets a written tie's {@link ActiveTie#UNTIL_DAY} from its row's until, as both upserts do. */
-    private static final String SET_UNTIL_DAY = "t.%s = %s".formatted(ActiveTie.UNTIL_DAY,
-            ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
+    /** Sets the written tie {@code variable}'s {@link ActiveTie#UNTIL_DAY} from its row's until. */
+    private static String untilDay(String variable) {
+        return "%s.%s = %s".formatted(variable, ActiveTie.UNTIL_DAY,
+                ActiveTie.EPOCH_DAY_CYPHER.formatted("date(row.until)"));
+    }
 
-    // Upserts run as two statements that look ties up by id through the relationship index, rather than one MERGE
-    // between the two end nodes. Every lookup names its index in a SEEK hint: a plan made while the graph held no
-    // ties (a fresh store, the first import batch) scans every TIE per row, stays cached as the graph grows, and
-    // turned batches of 20k ties into minutes; and Neo4j replans a cached statement when its statistics move, which
-    // lag behind a bulk import. A plain USING INDEX hint is not enough: the planner may honour it with a scan of the
-    // whole index and a filter. That is what stalled imports: replanned mid-import, UPDATE_EXISTING scanned the TIE(id)
-    // index once per row (125 million index entries for a batch of 5,000 ties against 25,000 stored), outlasted the
-    // relay's 30 s timeout at every attempt and made the batch a dead letter (bench/RESULTS.md, nineteenth session).
-    static final String UPDATE_EXISTING = """
-            UNWIND $rows AS row
-            MATCH ()-[t:TIE {id: row.id}]->()
-            USING INDEX SEEK t:TIE(id)
-            WHERE coalesce(t.v, -1) < row.version
-            SET t.type = row.type, t.strength = row.strength, t.since = date(row.since), t.until = date(row.until),
-                %s, t.symmetric = row.symmetric, t.v = row.version
-            """.formatted(SET_UNTIL_DAY);
-
+    // An upsert looks each tie up by id through the relationship index, rather than MERGE between the two end nodes,
+    // and updates it when found, or creates it between its ends when not: one statement, so that a batch's rows cross
+    // Bolt and are planned once, and each tie is sought once. Every lookup names its index in a SEEK hint: a plan
+    // made while the graph held no ties (a fresh store, the first import batch) scans every TIE per row, stays cached
+    // as the graph grows, and turned batches of 20k ties into minutes; and Neo4j replans a cached statement when its
+    // statistics move, which lag behind a bulk import. A plain USING INDEX hint is not enough: the planner may honour
+    // it with a scan of the whole index and a filter. That is what stalled imports: replanned mid-import, the update
+    // scanned the TIE(id) index once per row (125 million index entries for a batch of 5,000 ties against 25,000
+    // stored), outlasted the relay's 30 s timeout at every attempt and made the batch a dead letter (bench/RESULTS.md,
+    // nineteenth session).
+    //
     // A tie whose end is not in the graph is an error, not a silent no-op: the statement answers how many ties it
     // could not create, so that the relay retries the row and, if the end never arrives, makes it a dead letter.
-    // FOREACH creates only where both ends matched; the whole transaction is rolled back when any did not.
-    static final String CREATE_MISSING = """
+    // The second FOREACH creates only where both ends matched; the whole transaction is rolled back when any did not.
+    // A stored tie is updated only from a newer version than it holds.
+    static final String UPSERT = """
             UNWIND $rows AS row
-            OPTIONAL MATCH ()-[existing:TIE {id: row.id}]->()
-            USING INDEX SEEK existing:TIE(id)
-            WITH row WHERE existing IS NULL
+            OPTIONAL MATCH ()-[t:TIE {id: row.id}]->()
+            USING INDEX SEEK t:TIE(id)
+            FOREACH (_ IN CASE WHEN t IS NOT NULL AND coalesce(t.v, -1) < row.version THEN [1] ELSE [] END |
+                SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
+                    t.until = date(row.until), %1$s, t.symmetric = row.symmetric, t.v = row.version)
+            WITH row, t WHERE t IS NULL
             OPTIONAL MATCH (a:Contact {id: row.from})
             USING INDEX SEEK a:Contact(id)
             OPTIONAL MATCH (b:Contact {id: row.to})
             USING INDEX SEEK b:Contact(id)
             FOREACH (_ IN CASE WHEN a IS NULL OR b IS NULL THEN [] ELSE [1] END |
-                CREATE (a)-[t:TIE {id: row.id}]->(b)
-                SET t.type = row.type, t.strength = row.strength, t.since = date(row.since),
-                    t.until = date(row.until), %s, t.symmetric = row.symmetric, t.v = row.version)
+                CREATE (a)-[n:TIE {id: row.id}]->(b)
+                SET n.type = row.type, n.strength = row.strength, n.since = date(row.since),
+                    n.until = date(row.until), %2$s, n.symmetric = row.symmetric, n.v = row.version)
             WITH row, a IS NULL OR b IS NULL AS endless
             WHERE endless
             RETURN count(row) AS endless, collect(row.id)[..5] AS ids
-            """.formatted(SET_UNTIL_DAY);
+            """.formatted(untilDay("t"), untilDay("n"));
 
     static final String DELETE = """
             UNWIND $rows AS row
@@ -133,8 +133,7 @@ public class TieGraph implements GraphProjection {
                     ((Number) b.get("version")).longValue() >= ((Number) a.get("version")).longValue() ? b : a);
         }
         List<Map<String, Object>> rows = new ArrayList<>(newest.values());
-        tx.run(UPDATE_EXISTING, Map.of("rows", rows)).consume();
-        var missing = tx.run(CREATE_MISSING, Map.of("rows", rows)).single();
+        var missing = tx.run(UPSERT, Map.of("rows", rows)).single();
         if (missing.get("endless").asLong() > 0) {
             throw new MissingEndException(missing.get("endless").asLong(), missing.get("ids").asList());
         }

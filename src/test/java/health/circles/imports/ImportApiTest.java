@@ -260,6 +260,56 @@ class ImportApiTest {
         assertEquals(1, sql("SELECT count(*) FROM tie WHERE external_id = 'upd-t1' AND strength = 0.9"));
     }
 
+    /**
+     * A tie that would duplicate an open tie of its type, stored or earlier in the same batch, is rejected alone: the
+     * batch's insert meets the conflict, is redone without that tie, and the rest of the batch lands in both stores.
+     * So is an ended tie that a row would reopen beside an open one of its type.
+     */
+    @Test
+    void aTieDuplicatingAnOpenTieIsRejectedAloneAndTheRestOfItsBatchLands() throws Exception {
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String first = """
+                {"record":"contact","externalId":"dup-%1$s-1","kind":"PATIENT","givenName":"Ana","familyName":"Ruiz"}
+                {"record":"contact","externalId":"dup-%1$s-2","kind":"PATIENT","givenName":"Ben","familyName":"Ode"}
+                {"record":"contact","externalId":"dup-%1$s-3","kind":"PATIENT","givenName":"Cal","familyName":"Ito"}
+                {"record":"tie","externalId":"dup-%1$s-t1","from":"dup-%1$s-1","to":"dup-%1$s-2","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dup-%1$s-t6","from":"dup-%1$s-1","to":"dup-%1$s-3","type":"FRIEND_OF","since":"2020-01-01","until":"2021-01-01"}
+                """.formatted(run);
+        awaitFinished(start(first, "application/x-ndjson", ""));
+        String second = """
+                {"record":"tie","externalId":"dup-%1$s-t2","from":"dup-%1$s-2","to":"dup-%1$s-3","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dup-%1$s-t3","from":"dup-%1$s-2","to":"dup-%1$s-1","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dup-%1$s-t4","from":"dup-%1$s-3","to":"dup-%1$s-2","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dup-%1$s-t5","from":"dup-%1$s-1","to":"dup-%1$s-3","type":"FRIEND_OF"}
+                {"record":"tie","externalId":"dup-%1$s-t6","from":"dup-%1$s-1","to":"dup-%1$s-3","type":"FRIEND_OF","since":"2020-01-01"}
+                """.formatted(run);
+
+        JsonPath job = awaitFinished(start(second, "application/x-ndjson", ""));
+
+        assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
+        assertEquals(2, job.getLong("counts.inserted"), job.prettify());
+        assertEquals(0, job.getLong("counts.updated"), job.prettify());
+        assertEquals(3, job.getLong("counts.rejected"), job.prettify());
+        given().get("/api/v1/imports/" + job.getString("id") + "/errors")
+                .then().statusCode(200)
+                .body("items.field", equalTo(List.of("type", "type", "until")))
+                .body("items.reason[0]", startsWith("an open FRIEND_OF tie already joins these contacts"))
+                .body("items.reason[1]", startsWith("an open FRIEND_OF tie already joins these contacts"))
+                .body("items.reason[2]", startsWith("reopening would duplicate an open FRIEND_OF tie"));
+        assertEquals(1, sql("SELECT count(*) FROM tie WHERE external_id = ? AND until IS NOT NULL",
+                "dup-" + run + "-t6"));
+        List<String> stored = tieIds("dup-" + run + "-t");
+        assertEquals(4, stored.size(), "t1, t5, t6 (still ended) and one of t2 / t4: " + stored);
+        assertEquals(1, sql("SELECT count(*) FROM tie WHERE external_id IN (?, ?)", "dup-" + run + "-t2",
+                "dup-" + run + "-t4"));
+        awaitGraphInStep();
+        assertEquals(4, cypher("MATCH ()-[t:TIE]->() WHERE t.id IN $ids RETURN count(t)", Map.of("ids", stored)));
+        assertEquals(0, cypher("MATCH (a:Contact)-[t:TIE]-(b:Contact) WHERE a.id IN $ends AND b.id IN $ends "
+                + "AND NOT t.id IN $ids RETURN count(t)", Map.of("ids", stored, "ends", List.of(
+                id("dup-" + run + "-1").toString(), id("dup-" + run + "-2").toString(),
+                id("dup-" + run + "-3").toString()))));
+    }
+
     @Test
     void invalidRowsAreRejectedWithRowFieldAndReasonAndTheRestLands() throws Exception {
         String file = """

@@ -21,8 +21,7 @@ class TieGraphPlansTest {
 
     @Test
     void everyTieStatementSeeksItsIndexes() {
-        assertSeeksOnly(driver, "UPDATE_EXISTING", TieGraph.UPDATE_EXISTING);
-        assertSeeksOnly(driver, "CREATE_MISSING", TieGraph.CREATE_MISSING);
+        assertSeeksOnly(driver, "UPSERT", TieGraph.UPSERT);
         assertSeeksOnly(driver, "DELETE", TieGraph.DELETE);
     }
 }
