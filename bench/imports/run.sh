@@ -13,15 +13,20 @@ FLOOR_BOLT=${BENCH_FLOOR_BOLT_PORT:-17791}
 DB=circles_bench_imports
 FLOOR_DB=circles_bench_floor
 WORK=${BENCH_WORK:-target/bench-imports}
+APP=${BENCH_APP:-target/quarkus-app}   # a copy of target/quarkus-app, to compare builds (bench/imports/ab.sh)
 PSQL="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q"
 
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+[ -f "$APP/quarkus-run.jar" ] || ./mvnw -B -q package -DskipTests
 rm -rf "$WORK" && mkdir -p "$WORK"
-CP="target/quarkus-app/lib/main/*:target/quarkus-app/app/*"
+CP="$APP/lib/main/*:$APP/app/*"
 
-echo "== generating $CONTACTS contacts, $TIES ties"
-java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contacts "$CONTACTS" --ties "$TIES" \
-  --mixing 0.2 --seed 42 --touchpoints 0 --out "$WORK/net" | tee "$WORK/generate.json"
+if [ -n "${BENCH_NET:-}" ]; then   # a network generated before, as ab.sh does once for all its runs
+  ln -s "$(cd "$BENCH_NET" && pwd)" "$WORK/net"
+else
+  echo "== generating $CONTACTS contacts, $TIES ties"
+  java -cp "target/classes:$CP" health.circles.synthetic.GenerateNetwork --contacts "$CONTACTS" --ties "$TIES" \
+    --mixing 0.2 --seed 42 --touchpoints 0 --out "$WORK/net" | tee "$WORK/generate.json"
+fi
 
 # Autovacuum on for the run, as a deployment has it: an import into tables whose statistics stay those of empty
 # tables is planned blind (bench/autovacuum.sh, bench/README.md).
@@ -41,7 +46,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
   DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" CIRCLES_DEMO_ENABLED=false CIRCLES_IMPORTS_MAX_SIZE=2G \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-  java ${BENCH_JAVA_OPTS:--Xmx2g} -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+  java ${BENCH_JAVA_OPTS:--Xmx2g} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done
@@ -84,6 +89,21 @@ while [ "$(curl -sf -H "$ADMIN" "http://127.0.0.1:$PORT/api/v1/admin/sync" | pyt
 done
 graph_done=$(now)
 cpu_after=$(cpu)
+
+if [ "${BENCH_IMPORT_ONLY:-0}" = 1 ]; then   # the import's figures alone (ab.sh): no reads, no floor
+  python3 - "$started" "$uploaded" "$postgres_done" "$graph_done" "$WORK" "$cpu_before" "$cpu_after" <<'PY'
+import json, sys
+s, up, pg, g, work = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+(pg0, svc0, tck), (pg1, svc1, _) = [[int(x) for x in a.split()] for a in sys.argv[6:8]]
+job = json.load(open(work + "/job.json"))
+out = {"upload_s": round(up - s, 2), "postgres_done_s": round(pg - s, 2), "end_to_end_s": round(g - s, 2),
+       "cpu_s": {"postgres": round((pg1 - pg0) / tck, 1), "service_and_neo4j": round((svc1 - svc0) / tck, 1)},
+       "job_counts": job["counts"]}
+print(json.dumps(out))
+json.dump(out, open(work + "/result.json", "w"))
+PY
+  exit 0
+fi
 
 echo "== reads on the imported graph: circles depth 2 and paths over HTTP"
 # Pairs two ties apart (a -> b -> c gives the pair a,c), sampled from PostgreSQL; an outreach token, as staff use.
