@@ -329,6 +329,8 @@ class ImportWriter {
     /** Applies the consent the ledger changed to the contacts; returns those not written yet (consent-only changes). */
     private static List<UUID> applyConsent(ConsentLedger.BatchResult result, ContactBatch b, Map<UUID, Contact> byId) {
         List<UUID> consentOnly = new ArrayList<>();
+        Set<Contact> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        written.addAll(b.written);
         result.changed().forEach((id, changed) -> {
             Contact ct = byId.get(id);
             changed.forEach((channel, e) -> {
@@ -338,7 +340,7 @@ class ImportWriter {
                     ct.consent.put(channel.channel(), new ConsentRecord(e.status(), e.givenAt(), e.source()));
                 }
             });
-            if (!b.written.contains(ct)) {
+            if (!written.contains(ct)) {
                 consentOnly.add(id);
             }
         });

@@ -310,6 +310,39 @@ class ImportApiTest {
                 id("dup-" + run + "-3").toString()))));
     }
 
+    /**
+     * An entry older than a channel's effective answer goes to the ledger's history; imported again, it is held
+     * already: the batch's plain insert of the entries meets it, is redone without it, and the rest of the batch
+     * lands. The ledger keeps one copy, and the effective answer stays.
+     */
+    @Test
+    void anOlderConsentEntryImportedAgainIsKeptOnceAndTheRestOfItsBatchLands() throws Exception {
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        String current = """
+                {"record":"contact","externalId":"hist-%1$s","kind":"PATIENT","givenName":"Ida","familyName":"Berg","consent":{"EMAIL":{"status":"GRANTED","at":"2025-06-01T00:00:00Z","source":"intake-form"}}}
+                """.formatted(run);
+        awaitFinished(start(current, "application/x-ndjson", ""));
+        String older = """
+                {"record":"contact","externalId":"hist-%1$s","kind":"PATIENT","givenName":"Ida","familyName":"Berg","consent":{"EMAIL":{"status":"DENIED","at":"2024-01-01T00:00:00Z","source":"phone"}}}
+                """.formatted(run);
+        awaitFinished(start(older, "application/x-ndjson", ""));
+        String again = older + """
+                {"record":"contact","externalId":"hist-%1$s-b","kind":"PATIENT","givenName":"Jon","familyName":"Berg","consent":{"SMS":{"status":"GRANTED","at":"2025-06-01T00:00:00Z","source":"intake-form"}}}
+                """.formatted(run);
+
+        JsonPath job = awaitFinished(start(again, "application/x-ndjson", ""));
+
+        assertEquals("SUCCEEDED", job.getString("state"), job.prettify());
+        assertEquals(1, job.getLong("counts.inserted"), job.prettify());
+        assertEquals(0, job.getLong("counts.rejected"), job.prettify());
+        assertEquals(2, sql("SELECT count(*) FROM consent_entry e JOIN contact c ON c.id = e.contact_id "
+                + "WHERE c.external_id = ? AND e.channel = 'EMAIL'", "hist-" + run));
+        assertEquals(1, sql("SELECT count(*) FROM contact_consent cc JOIN contact c ON c.id = cc.contact_id "
+                + "WHERE c.external_id = ? AND cc.channel = 'EMAIL' AND cc.status = 'GRANTED'", "hist-" + run));
+        assertEquals(1, sql("SELECT count(*) FROM consent_entry e JOIN contact c ON c.id = e.contact_id "
+                + "WHERE c.external_id = ? AND e.channel = 'SMS'", "hist-" + run + "-b"));
+    }
+
     @Test
     void invalidRowsAreRejectedWithRowFieldAndReasonAndTheRestLands() throws Exception {
         String file = """
