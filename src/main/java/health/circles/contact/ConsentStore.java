@@ -99,24 +99,33 @@ public class ConsentStore {
         return out;
     }
 
-    /** Adds entries in one statement (one array a column). */
+    /** Adds entries in one statement (one array a column), in the caller's transaction. */
     void insert(List<NewEntry> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
-            insert(c, rows);
+            Sql.update(c, INSERT, columns(rows));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not write the consent ledger", e);
         }
     }
 
     /**
-     * {@link #insert(List)} on the caller's connection, in its transaction (an import's batch): the entries in one
-     * plain insert under a savepoint, redone with {@link #INSERT} when one is held already.
+     * Adds entries on the caller's connection, in its transaction (an import's batch): in one plain insert under a
+     * savepoint, redone with {@link #INSERT} when one is held already.
      */
     void insert(Connection c, List<NewEntry> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        List<Object> columns = List.of(
+        List<Object> columns = columns(rows);
+        Sql.unlessUniqueViolation(c, () -> Sql.update(c, INSERT_ALL, columns), () -> Sql.update(c, INSERT, columns));
+    }
+
+    /** The parameters of {@link #INSERT}: one array a column, in its order. */
+    private static List<Object> columns(List<NewEntry> rows) {
+        return List.of(
                 rows.stream().map(NewEntry::id).toArray(UUID[]::new),
                 rows.stream().map(NewEntry::contactId).toArray(UUID[]::new),
                 rows.stream().map(e -> e.channel().name()).toArray(String[]::new),
@@ -126,7 +135,6 @@ public class ConsentStore {
                 rows.stream().map(NewEntry::source).toArray(String[]::new),
                 rows.stream().map(NewEntry::recordedBy).toArray(String[]::new),
                 rows.stream().map(NewEntry::requestId).toArray(String[]::new));
-        Sql.unlessUniqueViolation(c, () -> Sql.update(c, INSERT_ALL, columns), () -> Sql.update(c, INSERT, columns));
     }
 
     /** Up to {@code limit} entries of a contact's history, newest first, after {@code after} (null: from the top). */
