@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.util.PGobject;
 
@@ -123,8 +124,7 @@ public final class Sql {
      * savepoint is set in SQL: the pool refuses JDBC's {@code rollback(Savepoint)} on a connection that takes part in
      * a JTA transaction, as the batch transactions of imports do.
      */
-    public static <T> T unlessUniqueViolation(Connection c, java.util.function.Supplier<T> work,
-                                              java.util.function.Supplier<T> onConflict) {
+    public static <T> T unlessUniqueViolation(Connection c, Supplier<T> work, Supplier<T> onConflict) {
         execute(c, "SAVEPOINT unless_unique_violation", List.of());
         T answer;
         try {

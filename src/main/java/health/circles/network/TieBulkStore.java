@@ -81,7 +81,7 @@ class TieBulkStore {
      * Inserts new ties; returns the external ids inserted. All of them in one plain insert under a savepoint; when one
      * conflicts, that insert is rolled back and the ties are inserted again, the conflicting ones left out.
      */
-    Set<String> insert(Connection c, List<Tie> ties) throws SQLException {
+    Set<String> insert(Connection c, List<Tie> ties) {
         if (ties.isEmpty()) {
             return new HashSet<>();
         }
