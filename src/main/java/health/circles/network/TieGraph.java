@@ -120,6 +120,17 @@ public class TieGraph implements GraphProjection {
         return Set.of(UPSERTED, DELETED);
     }
 
+    /**
+     * Upserts of distinct ties commute: each writes its own relationship and only reads its two end contacts, which
+     * earlier batches wrote (a missing end fails the row, side by side or not). Creating relationships, Neo4j locks
+     * their end nodes; a deadlock between two such transactions is transient, and the driver runs the loser again.
+     * Removals stay in order: a removal and the upsert it follows must not swap.
+     */
+    @Override
+    public boolean sideBySide(String type) {
+        return UPSERTED.equals(type);
+    }
+
     @Override
     public void apply(TransactionContext tx, String type, List<Map<String, Object>> payloads) {
         if (!UPSERTED.equals(type)) {

@@ -51,6 +51,12 @@ public class GraphProjections {
         return byType.containsKey(type);
     }
 
+    /** Whether changes of this type to distinct elements may go in graph transactions side by side. */
+    public boolean sideBySide(String type) {
+        GraphProjection projection = byType.get(type);
+        return projection != null && projection.sideBySide(type);
+    }
+
     /** Applies consecutive payloads of one type; false when no projection knows the type. */
     public boolean apply(TransactionContext tx, String type, List<Map<String, Object>> payloads) {
         GraphProjection projection = byType.get(type);

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
@@ -34,10 +37,11 @@ import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.neo4j.driver.exceptions.TransientException;
 
 /**
- * Drains the outbox into Neo4j, in position order and in batches, right after each commit and on a schedule. Only one
- * relay works at a time across all replicas (a PostgreSQL advisory lock); a batch is marked applied in the same
- * PostgreSQL transaction that reads it, after the graph transaction committed, so a failure anywhere means the batch
- * is applied again later, which the projections tolerate.
+ * Drains the outbox into Neo4j, in position order and in batches, right after each commit and on a schedule; a batch
+ * of tie upserts may run its graph transactions side by side (docs/sync.md). Only one relay works at a time across
+ * all replicas (a PostgreSQL advisory lock); a batch is marked applied in the same PostgreSQL transaction that reads
+ * it, after its graph transactions committed, so a failure anywhere means the batch is applied again later, which the
+ * projections tolerate.
  */
 @ApplicationScoped
 public class GraphRelay {
@@ -53,6 +57,7 @@ public class GraphRelay {
     private final SyncMetrics metrics;
     private final GraphVersionStore versions;
     private final CoalescingWorker worker;
+    private final BackgroundWork background;
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
     private volatile String lastError;
@@ -62,6 +67,7 @@ public class GraphRelay {
                ObjectMapper json, GraphProjections projections, SyncMetrics metrics, GraphVersionStore versions,
                BackgroundWork background) {
         this.worker = background.worker("graph-relay", this::drain);
+        this.background = background;
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.driver = driver;
@@ -161,14 +167,18 @@ public class GraphRelay {
             // server, and nothing should hold the outbox transaction (and the relay lock) open meanwhile.
             schema.ensure();
             Outcome outcome;
-            int timeout = (int) (config.graphTimeout().toSeconds() * 2 + 30);
+            // A batch runs up to `writers` graph transactions, one after another when they cannot go side by side.
+            int timeout = (int) (config.graphTimeout().toSeconds() * (config.writers() + 1) + 30);
             do {
                 outcome = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
                 // Counted after commit: a rolled-back batch is applied again and must not be counted twice.
                 metrics.applied(outcome.applied());
                 metrics.deadLettered(outcome.deadLettered());
-                if (outcome.batchRows() > 0) {
-                    metrics.batch(outcome.batchRows(), outcome.batchBytes());
+                if (outcome.sideBySide()) {
+                    metrics.sideBySide();
+                }
+                for (List<Row> transaction : outcome.transactions()) {
+                    metrics.batch(transaction.size(), transaction.stream().mapToLong(Row::bytes).sum());
                 }
                 synchronized (progress) {
                     progress.notifyAll();
@@ -180,12 +190,14 @@ public class GraphRelay {
     }
 
     /**
-     * What one batch did: rows applied, rows moved to the dead letters, whether more may be pending, and the size of
-     * the graph transaction when the batch went as one.
+     * What one batch did: rows applied, rows moved to the dead letters, whether more may be pending, and its graph
+     * transactions when the batch went as planned (none when its rows were tried one by one), and whether those ran
+     * side by side.
      */
-    private record Outcome(boolean more, int applied, int deadLettered, int batchRows, long batchBytes) {
+    private record Outcome(boolean more, int applied, int deadLettered, List<List<Row>> transactions,
+                           boolean sideBySide) {
 
-        static final Outcome NOTHING = new Outcome(false, 0, 0, 0, 0);
+        static final Outcome NOTHING = new Outcome(false, 0, 0, List.of(), false);
     }
 
     /**
@@ -231,12 +243,13 @@ public class GraphRelay {
             markHealthy();
             return Outcome.NOTHING;
         }
-        RuntimeException failure = tryApply(rows);
+        List<List<Row>> transactions = transactions(rows);
+        boolean together = sideBySide(transactions);
+        RuntimeException failure = applyAll(transactions, together);
         markHealthy(); // tryApply rethrows when Neo4j is unreachable: what failed here was a row
         if (failure == null) {
             markApplied(c, rows);
-            return new Outcome(pending.full(), rows.size(), 0, rows.size(),
-                    rows.stream().mapToLong(Row::bytes).sum());
+            return new Outcome(pending.full(), rows.size(), 0, transactions, together);
         }
         Set<UUID> held = new HashSet<>();
         List<Row> applied = new ArrayList<>();
@@ -261,7 +274,102 @@ public class GraphRelay {
             dead += recordAttempt(c, f.getKey(), f.getValue()) ? 1 : 0;
         }
         // Go on at once: the failed rows now wait out their backoff, and the rows behind them do not.
-        return new Outcome(true, applied.size(), dead, 0, 0);
+        return new Outcome(true, applied.size(), dead, List.of(), false);
+    }
+
+    /**
+     * The batch's rows cut, in order, into graph transactions within the bounds of one: rows, changes and bytes (a
+     * single larger row goes alone). A batch is read with {@code writers} times those bounds.
+     */
+    private List<List<Row>> transactions(List<Row> rows) {
+        List<List<Row>> transactions = new ArrayList<>();
+        List<Row> current = new ArrayList<>();
+        long items = 0;
+        long bytes = 0;
+        for (Row row : rows) {
+            if (!current.isEmpty() && (current.size() == config.batchSize()
+                    || items + row.payloads().size() > config.maxItems() || bytes + row.bytes() > config.maxBytes())) {
+                transactions.add(current);
+                current = new ArrayList<>();
+                items = 0;
+                bytes = 0;
+            }
+            current.add(row);
+            items += row.payloads().size();
+            bytes += row.bytes();
+        }
+        if (!current.isEmpty()) {
+            transactions.add(current);
+        }
+        return transactions;
+    }
+
+    /**
+     * Whether the transactions may run side by side: every change is of a type whose changes to distinct elements
+     * commute ({@link GraphProjection#sideBySide}), and no element is changed in two of them.
+     */
+    private boolean sideBySide(List<List<Row>> transactions) {
+        if (transactions.size() < 2 || config.writers() < 2) {
+            return false;
+        }
+        Map<Object, List<Row>> changedIn = new HashMap<>();
+        for (List<Row> transaction : transactions) {
+            for (Row row : transaction) {
+                if (!projections.sideBySide(row.type())) {
+                    return false;
+                }
+                for (Map<String, Object> payload : row.payloads()) {
+                    Object id = payload.get("id");
+                    if (id == null || changedIn.computeIfAbsent(id, k -> transaction) != transaction) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Applies the transactions, side by side when {@code sideBySide}, else one after another in order, stopping at the
+     * first that fails; returns a failure of a row, as {@link #tryApply(List)} does, and throws when Neo4j could not be
+     * reached. Transactions committed before a failure stay:
+     * the rows are applied again one by one, which the projections tolerate.
+     */
+    private RuntimeException applyAll(List<List<Row>> transactions, boolean sideBySide) {
+        if (!sideBySide) {
+            for (List<Row> transaction : transactions) {
+                RuntimeException failure = tryApply(transaction);
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
+        }
+        List<CompletableFuture<RuntimeException>> running = new ArrayList<>();
+        for (List<Row> transaction : transactions.subList(1, transactions.size())) {
+            running.add(background.supplyAsync(() -> tryApply(transaction)));
+        }
+        RuntimeException failure = null;
+        RuntimeException unreachable = null;
+        try {
+            failure = tryApply(transactions.get(0));
+        } catch (RuntimeException e) {
+            unreachable = e;
+        }
+        // Every transaction ends before the batch does, so that none outlives the relay's lock.
+        for (CompletableFuture<RuntimeException> r : running) {
+            try {
+                RuntimeException f = r.join();
+                failure = failure == null ? f : failure;
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
+                unreachable = unreachable == null ? cause : unreachable;
+            }
+        }
+        if (unreachable != null) {
+            throw unreachable;
+        }
+        return failure;
     }
 
     /**
@@ -351,7 +459,10 @@ public class GraphRelay {
     private Pending pending(Connection c) throws IOException {
         List<Row> rows = new ArrayList<>();
         long head = 0;
-        for (OutboxStore.PendingRow r : outbox.pending(c, config.batchSize(), config.maxItems(), config.maxBytes())) {
+        int writers = Math.max(1, config.writers());
+        int limit = config.batchSize() * writers;
+        for (OutboxStore.PendingRow r : outbox.pending(c, limit, (long) config.maxItems() * writers,
+                config.maxBytes() * writers)) {
             head = r.head();
             Map<String, Object> payload = json.readValue(r.payload(), new TypeReference<>() {
             });
@@ -364,7 +475,7 @@ public class GraphRelay {
             }
             rows.add(new Row(r.position(), r.type(), r.aggregateId(), r.attempts(), r.bytes(), payloads));
         }
-        return new Pending(rows, rows.size() < head || head == config.batchSize());
+        return new Pending(rows, rows.size() < head || head == limit);
     }
 
     /**

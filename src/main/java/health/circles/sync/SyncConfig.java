@@ -32,6 +32,14 @@ public interface SyncConfig {
     long maxBytes();
 
     /**
+     * Graph transactions one relay batch may run at once, each within the bounds above. They go side by side only
+     * when every change they carry may ({@link GraphProjection#sideBySide}) and no element appears in two of them; any
+     * other batch applies its transactions one after another, in position order. 1 applies one at a time.
+     */
+    @WithDefault("2")
+    int writers();
+
+    /**
      * Failed attempts after which a row moves to the dead letters and the relay goes on. Neo4j being unreachable is
      * not an attempt: only errors of the row itself count (docs/sync.md).
      */

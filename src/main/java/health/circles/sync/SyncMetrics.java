@@ -18,6 +18,7 @@ public class SyncMetrics {
     private final Counter deadLettered;
     private final DistributionSummary batchRows;
     private final DistributionSummary batchBytes;
+    private final Counter sideBySide;
     private volatile Snapshot snapshot = new Snapshot(0, 0, 0, 0, Long.MIN_VALUE);
 
     SyncMetrics(OutboxStore outbox, MeterRegistry registry) {
@@ -30,6 +31,8 @@ public class SyncMetrics {
                 .description("Outbox rows per graph transaction").register(registry);
         this.batchBytes = DistributionSummary.builder("circles.sync.batch.payload").baseUnit("bytes")
                 .description("Outbox payload bytes per graph transaction").register(registry);
+        this.sideBySide = Counter.builder("circles.sync.side.by.side").baseUnit("batches")
+                .description("Relay batches whose graph transactions ran side by side").register(registry);
         Gauge.builder("circles.sync.backlog", this, m -> m.snapshot().backlog()).baseUnit("rows")
                 .description("Outbox rows not yet applied to the graph, parked ones included").register(registry);
         Gauge.builder("circles.sync.lag", this, m -> m.snapshot().lagSeconds()).baseUnit("seconds")
@@ -48,6 +51,10 @@ public class SyncMetrics {
     void batch(int rows, long bytes) {
         batchRows.record(rows);
         batchBytes.record(bytes);
+    }
+
+    void sideBySide() {
+        sideBySide.increment();
     }
 
     void deadLettered(int rows) {
