@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.neo4j.driver.Driver;
@@ -346,22 +348,29 @@ public class GraphRelay {
             return null;
         }
         List<CompletableFuture<RuntimeException>> running = new ArrayList<>();
-        for (List<Row> transaction : transactions.subList(1, transactions.size())) {
-            running.add(background.supplyAsync(() -> tryApply(transaction)));
-        }
         RuntimeException failure = null;
         RuntimeException unreachable = null;
         try {
-            failure = tryApply(transactions.get(0));
-        } catch (RuntimeException e) {
+            for (List<Row> transaction : transactions.subList(1, transactions.size())) {
+                running.add(background.supplyAsync(() -> tryApply(transaction)));
+            }
+        } catch (RejectedExecutionException e) {
+            // The service is stopping: the batch is not applied whole, so it stays pending, for the next start.
             unreachable = e;
+        }
+        if (unreachable == null) {
+            try {
+                failure = tryApply(transactions.get(0));
+            } catch (RuntimeException e) {
+                unreachable = e;
+            }
         }
         // Every transaction ends before the batch does, so that none outlives the relay's lock.
         for (CompletableFuture<RuntimeException> r : running) {
             try {
                 RuntimeException f = r.join();
                 failure = failure == null ? f : failure;
-            } catch (CompletionException e) {
+            } catch (CompletionException | CancellationException e) {
                 RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
                 unreachable = unreachable == null ? cause : unreachable;
             }
