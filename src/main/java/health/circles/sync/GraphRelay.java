@@ -170,7 +170,7 @@ public class GraphRelay {
             schema.ensure();
             Outcome outcome;
             // A batch runs up to `writers` graph transactions, one after another when they cannot go side by side.
-            int timeout = (int) (config.graphTimeout().toSeconds() * (config.writers() + 1) + 30);
+            int timeout = (int) (config.graphTimeout().toSeconds() * (writers() + 1) + 30);
             do {
                 outcome = QuarkusTransaction.requiringNew().timeout(timeout).call(this::applyBatch);
                 // Counted after commit: a rolled-back batch is applied again and must not be counted twice.
@@ -311,7 +311,7 @@ public class GraphRelay {
      * commute ({@link GraphProjection#sideBySide}), and no element is changed in two of them.
      */
     private boolean sideBySide(List<List<Row>> transactions) {
-        if (transactions.size() < 2 || config.writers() < 2) {
+        if (transactions.size() < 2 || writers() < 2) {
             return false;
         }
         Map<Object, List<Row>> changedIn = new HashMap<>();
@@ -468,7 +468,7 @@ public class GraphRelay {
     private Pending pending(Connection c) throws IOException {
         List<Row> rows = new ArrayList<>();
         long head = 0;
-        int writers = Math.max(1, config.writers());
+        int writers = writers();
         int limit = config.batchSize() * writers;
         for (OutboxStore.PendingRow r : outbox.pending(c, limit, (long) config.maxItems() * writers,
                 config.maxBytes() * writers)) {
@@ -512,6 +512,11 @@ public class GraphRelay {
                     row.position(), row.type(), payloads.size() - kept.size(), payloads.size());
         }
         return kept;
+    }
+
+    /** Graph transactions a batch may run side by side: the setting, and at least one. */
+    private int writers() {
+        return Math.max(1, config.writers());
     }
 
     private void markApplied(Connection c, List<Row> rows) {
