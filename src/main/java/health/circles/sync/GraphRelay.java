@@ -307,11 +307,12 @@ public class GraphRelay {
     }
 
     /**
-     * Whether the transactions may run side by side: every change is of a type whose changes to distinct elements
-     * commute ({@link GraphProjection#sideBySide}), and no element is changed in two of them.
+     * Whether the transactions may run side by side: no more of them than {@code writers} (rows of uneven sizes can
+     * cut a batch into more), every change of a type whose changes to distinct elements commute
+     * ({@link GraphProjection#sideBySide}), and no element changed in two of them.
      */
     private boolean sideBySide(List<List<Row>> transactions) {
-        if (transactions.size() < 2 || writers() < 2) {
+        if (transactions.size() < 2 || transactions.size() > writers()) {
             return false;
         }
         Map<Object, List<Row>> changedIn = new HashMap<>();
@@ -334,8 +335,8 @@ public class GraphRelay {
     /**
      * Applies the transactions, side by side when {@code sideBySide}, else one after another in order, stopping at the
      * first that fails; returns a failure of a row, as {@link #tryApply(List)} does, and throws when Neo4j could not be
-     * reached. Transactions committed before a failure stay:
-     * the rows are applied again one by one, which the projections tolerate.
+     * reached. Transactions committed before a failure stay: the rows are applied again one by one, which the
+     * projections tolerate.
      */
     private RuntimeException applyAll(List<List<Row>> transactions, boolean sideBySide) {
         if (!sideBySide) {
