@@ -6,7 +6,8 @@
 # Each build: a fresh service (so run 1 is cold: a new JVM and Neo4j page cache), two runs 40 s apart (the first run's
 # community naming happens in that pause, not during the second run), then the service stops. Prints one line a run.
 # BENCH_AB_FRESH_IDS=1 removes the community ids from the graph's nodes before each build's first run, as on a fresh or
-# rebuilt store, so that run writes every node's ids.
+# rebuilt store, so that run writes every node's ids; BENCH_AB_FRESH_SCORES=1 removes the scores too, as after an import,
+# so that the run also creates every node's score properties.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -33,8 +34,9 @@ for app in "$@"; do
   pid=$!
   until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
   sleep "${BENCH_AB_SETTLE:-30}"
-  if [ "${BENCH_AB_FRESH_IDS:-0}" = 1 ]; then
-    java -cp "$(ls "$app"/lib/main/*.jar | tr '\n' ':')" "$HERE/ClearIds.java" "bolt://127.0.0.1:$BOLT"
+  if [ "${BENCH_AB_FRESH_IDS:-0}" = 1 ] || [ "${BENCH_AB_FRESH_SCORES:-0}" = 1 ]; then
+    java -cp "$(ls "$app"/lib/main/*.jar | tr '\n' ':')" "$HERE/ClearIds.java" "bolt://127.0.0.1:$BOLT" \
+      $([ "${BENCH_AB_FRESH_SCORES:-0}" = 1 ] && echo scores)
   fi
   for n in 1 2; do
     ID=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/analytics/runs" |
