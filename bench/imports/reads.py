@@ -6,7 +6,7 @@ scenario runs CLIENTS concurrent clients for SECONDS and prints p50/p99/throughp
 
 - circles_d2:         GET /api/v1/contacts/{a}/circles?depth=2            (default limit 500)
 - paths_near:         GET /api/v1/paths?from=a&to=b&maxHops=4             (b two ties from a: paths exist)
-- paths_random:       GET /api/v1/paths?from=a&to=<random contact>&maxHops=4
+- paths_random:       GET /api/v1/paths?from=a&to=<another contact>&maxHops=4 (two different contacts at random)
 
     reads.py BASE_URL PAIRS_CSV [--clients 1,4] [--seconds 30]
 """
