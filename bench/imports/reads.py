@@ -92,7 +92,7 @@ def main():
         "paths_near": (lambda rnd: "%s/api/v1/paths?from=%s&to=%s&maxHops=4" % ((a.base,) + rnd.choice(pairs)),
                        lambda body: len(body.get("paths", []))),
         "paths_random": (lambda rnd: "%s/api/v1/paths?from=%s&to=%s&maxHops=4"
-                                     % ((a.base,) + tuple(distinct(rnd, everyone))),
+                                     % ((a.base,) + distinct(rnd, everyone)),
                          lambda body: len(body.get("paths", []))),
     }
     get("%s/api/v1/contacts/%s/circles?depth=2" % (a.base, pairs[0][0]))  # warm the JIT and the page cache a little
