@@ -42,12 +42,17 @@ public class Floor {
     /**
      * Betweenness' own graph in a run (health.circles.analytics.AlgorithmGraph.SOURCES, with ActiveTie's rule on the
      * store's day when some tie has ended by then, without it otherwise), its name filled in: kept the same as the
-     * service's.
+     * service's. {@code $part} of {@code $parts}: a sampled run's parts start the contacts' order at their share of the
+     * way along (part 0 of 1 is the whole order).
      */
     static final String SOURCES = """
             CALL () {
                 MATCH (c:Contact)
-                RETURN c AS source, null AS target ORDER BY reverse(c.id)
+                WITH c ORDER BY reverse(c.id)
+                WITH collect(c) AS contacts
+                WITH contacts, size(contacts) * $part / $parts AS first
+                UNWIND contacts[first..] + contacts[..first] AS c
+                RETURN c AS source, null AS target
                 UNION ALL
                 MATCH (c:Contact)-[t:TIE]->(o:Contact) %s
                 RETURN c AS source, o AS target
@@ -97,8 +102,8 @@ public class Floor {
             // As a run does: the ties' ends are read only when some tie has ended by the store's day.
             boolean ended = s.run("RETURN EXISTS { MATCH ()-[t:TIE]->() WHERE t.until <= date() } AS ended").single()
                     .get("ended").asBoolean();
-            s.run(SOURCES.formatted(ended ? "WHERE (t.until IS NULL OR t.until > date())" : "", "floor-sources"))
-                    .consume();
+            s.run(SOURCES.formatted(ended ? "WHERE (t.until IS NULL OR t.until > date())" : "", "floor-sources"),
+                    Map.of("part", 0, "parts", 1)).consume();
             s.run("CALL gds.betweenness.write('floor-sources', $c) YIELD nodePropertiesWritten "
                     + "RETURN nodePropertiesWritten", Map.of("c", betweenness)).consume();
             ms.put("betweenness", since(t));
@@ -193,6 +198,12 @@ public class Floor {
                 CALL gds.graph.project('floor-native', 'Contact', {TIE: {orientation: 'UNDIRECTED'}},
                                        {readConcurrency: 1})
                 YIELD nodeCount RETURN nodeCount""").consume();
+        // A run's second part of betweenness (circles.analytics.betweenness.sample-parts = 2): its own graph.
+        boolean ended = s.run("RETURN EXISTS { MATCH ()-[t:TIE]->() WHERE t.until <= date() } AS ended").single()
+                .get("ended").asBoolean();
+        s.run("CALL gds.graph.drop('floor-sources-1', false) YIELD graphName RETURN graphName").consume();
+        s.run(SOURCES.formatted(ended ? "WHERE (t.until IS NULL OR t.until > date())" : "", "floor-sources-1"),
+                Map.of("part", 1, "parts", 2)).consume();
         try {
             // The oldest tenth of the contacts: the store numbers nodes as they are created.
             List<Integer> created = s.run("MATCH (c:Contact) RETURN id(c) AS n ORDER BY n")
@@ -217,12 +228,39 @@ public class Floor {
                 row.put("native_top20_overlap", overlap(exact, nativeOrder, 20));
                 row.put("top100_in_oldest_tenth", among(order, oldest));
                 row.put("native_top100_in_oldest_tenth", among(nativeOrder, oldest));
+                // As a run samples it in two parts: half the sources on each part's graph, the scores summed.
+                int[] parts = twoPartsOrder(s, size, concurrency);
+                row.put("two_parts_top100_overlap", overlap(exact, parts, 100));
+                row.put("two_parts_top20_overlap", overlap(exact, parts, 20));
+                row.put("two_parts_top100_in_oldest_tenth", among(parts, oldest));
                 rows.add(row);
             }
             return rows;
         } finally {
             s.run("CALL gds.graph.drop('floor-native', false) YIELD graphName RETURN graphName").consume();
+            s.run("CALL gds.graph.drop('floor-sources-1', false) YIELD graphName RETURN graphName").consume();
         }
+    }
+
+    /**
+     * Sampled betweenness in two parts, as a run computes it: the first half of the sources (one more when odd) on
+     * 'floor-sources', the rest on 'floor-sources-1', each score the sum of the two; the top 100 as
+     * {@link #betweennessOrder} orders them.
+     */
+    private static int[] twoPartsOrder(Session s, long size, int concurrency) {
+        Map<Integer, Double> sum = new HashMap<>();
+        String[] graphs = {"floor-sources", "floor-sources-1"};
+        for (int part = 0; part < 2; part++) {
+            long share = size / 2 + (part < size % 2 ? 1 : 0);
+            s.run("CALL gds.betweenness.stream($graph, $c) YIELD nodeId, score RETURN nodeId, score",
+                    Map.of("graph", graphs[part], "c", Map.of("concurrency", concurrency, "samplingSize", share,
+                            "samplingSeed", 42L)))
+                    .forEachRemaining(r -> sum.merge(r.get("nodeId").asInt(), r.get("score").asDouble(), Double::sum));
+        }
+        return sum.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(100).mapToInt(Map.Entry::getKey).toArray();
     }
 
     /** Neo4j's node ids (the same in both projections) by descending betweenness, ties by id: the top 100. */

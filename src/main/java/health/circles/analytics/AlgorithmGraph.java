@@ -77,11 +77,19 @@ public class AlgorithmGraph {
      * aggregation's nodes in the order it meets them; an id read backwards starts with its random end (a numbered id
      * with its last digit), so the first nodes are spread over the whole network, the same ones every run. The other
      * algorithms keep the native projection and its order, on which Leiden was measured and tested.
+     *
+     * <p>A sample in parts ({@link #betweennessParts}): part {@code $part} of {@code $parts} starts that order at its
+     * share of the way along and wraps round, so that each part's sources are taken among other contacts (part 0 is
+     * the order itself). Parameters: {@code $graph}, {@code $part}, {@code $parts}.
      */
     static final String SOURCES = """
             CALL () {
                 MATCH (c:Contact)
-                RETURN c AS source, null AS target ORDER BY reverse(c.id)
+                WITH c ORDER BY reverse(c.id)
+                WITH collect(c) AS contacts
+                WITH contacts, size(contacts) * $part / $parts AS first
+                UNWIND contacts[first..] + contacts[..first] AS c
+                RETURN c AS source, null AS target
                 UNION ALL
                 MATCH (c:Contact)-[t:TIE]->(o:Contact) %s
                 RETURN c AS source, o AS target
@@ -128,8 +136,9 @@ public class AlgorithmGraph {
 
     /**
      * Estimate of the algorithms' working memory on the projected graph: betweenness runs beside the others, which run
-     * in turn, on a graph of its own ({@link #SOURCES}), so a run holds that graph, betweenness' memory and the largest
-     * of the others' at once; {@code sources} is that graph's estimate ({@link #estimateSources}).
+     * in turn, on a graph of its own ({@link #SOURCES}) for each of its parts ({@link #betweennessParts}), so a run
+     * holds those graphs, each part's betweenness memory and the largest of the others' at once; {@code sources} is one
+     * such graph's estimate ({@link #estimateSources}).
      */
     Estimate estimateAlgorithms(String graph, RunParameters p, long nodes, Estimate sources) {
         List<Estimate> inTurn = new ArrayList<>();
@@ -139,12 +148,13 @@ public class AlgorithmGraph {
         inTurn.add(estimate("CALL " + community + ".mutate.estimate($graph, $config) YIELD bytesMax, requiredMemory "
                 + "RETURN bytesMax, requiredMemory", Map.of("graph", graph, "config", communityConfig(p))));
         Estimate largest = inTurn.stream().max(java.util.Comparator.comparingLong(Estimate::bytesMax)).orElseThrow();
+        int parts = betweennessParts(p, nodes);
         Estimate betweenness = estimate("CALL gds.betweenness.mutate.estimate($graph, $config) "
                 + "YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory",
-                Map.of("graph", graph, "config", betweennessConfig(p, nodes)));
-        return new Estimate(sources.bytesMax() + betweenness.bytesMax() + largest.bytesMax(),
-                sources.requiredMemory() + " (betweenness' graph) + " + betweenness.requiredMemory()
-                        + " (betweenness) + " + largest.requiredMemory());
+                Map.of("graph", graph, "config", betweennessConfig(p, nodes, 0, parts)));
+        return new Estimate(parts * (sources.bytesMax() + betweenness.bytesMax()) + largest.bytesMax(),
+                parts + " x (" + sources.requiredMemory() + " (betweenness' graph) + " + betweenness.requiredMemory()
+                        + " (betweenness)) + " + largest.requiredMemory());
     }
 
     /** The projection's size: contacts and undirected relationships (each tie counted once). */
@@ -207,51 +217,124 @@ public class AlgorithmGraph {
     }
 
     /**
-     * Projects betweenness' own graph ({@link #SOURCES}) under the name {@link #sourcesOf(String)} of the run's
-     * {@code graph}; returns the milliseconds it took. A run projects it beside its native projection: each is one
-     * reader on one core. Whoever calls this drops the graph on every way out ({@link #drop}).
+     * Projects betweenness' own graph ({@link #SOURCES}) for part {@code part} of {@code parts} under the name
+     * {@link #sourcesOf(String, int)} of the run's {@code graph}; returns the milliseconds it took. A run projects the
+     * first part's beside its native projection: each is one reader on one core. Whoever calls this drops the graph
+     * on every way out ({@link #drop}).
      */
-    long projectSources(String graph) {
+    long projectSources(String graph, int part, int parts) {
         long started = System.nanoTime();
         try (Session session = driver.session()) {
             boolean ended = session.run(ENDED).single().get("ended").asBoolean();
-            session.run(ended ? SOURCES_ACTIVE : SOURCES_ALL, Map.of("graph", sourcesOf(graph))).consume();
+            session.run(ended ? SOURCES_ACTIVE : SOURCES_ALL, sourcesParameters(sourcesOf(graph, part), part, parts))
+                    .consume();
         }
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    /** The name of betweenness' own graph for the run's {@code graph}. */
+    /** Betweenness' whole graph ({@link #SOURCES}, one part of one) for the run's {@code graph}. */
+    long projectSources(String graph) {
+        return projectSources(graph, 0, 1);
+    }
+
+    /** The parameters of {@link #SOURCES}: the graph's name and which part of how many it is for. */
+    static Map<String, Object> sourcesParameters(String name, int part, int parts) {
+        return Map.of("graph", name, "part", part, "parts", parts);
+    }
+
+    /** The name of betweenness' own graph for the run's {@code graph} (its first part's). */
     static String sourcesOf(String graph) {
-        return graph + "-sources";
+        return sourcesOf(graph, 0);
+    }
+
+    /** The name of betweenness' graph for part {@code part} of the run's {@code graph}. */
+    static String sourcesOf(String graph, int part) {
+        return part == 0 ? graph + "-sources" : graph + "-sources-" + part;
     }
 
     /**
-     * Exact betweenness up to the configured node count, sampled with a fixed seed beyond it; returns which. Runs on
-     * betweenness' own graph ({@link #projectSources}) and keeps the scores there ({@link #streamBetweenness} reads
-     * them, {@link #writeBetweenness} writes them to the contacts' nodes); whoever projected it drops it.
+     * In how many parts betweenness is computed: one when it is exact (every contact a source), otherwise the
+     * configured number (circles.analytics.betweenness.sample-parts), at most one a source. Each part is a sampled
+     * betweenness of its share of the sources, on a graph of its own ordered so that it takes other sources
+     * ({@link #SOURCES}), at concurrency 1, on a thread of its own; a contact's betweenness is the sum of its parts'
+     * (GDS's sampled betweenness is the sum over its sources, unscaled). Each part's result is GDS's own at
+     * concurrency 1, so a run is reproduced exactly, on any machine.
      */
-    String betweenness(String graph, RunParameters p, long nodes) {
-        Map<String, Object> config = betweennessConfig(p, nodes);
-        try (Session session = driver.session()) {
-            session.run("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten "
-                    + "RETURN nodePropertiesWritten", Map.of("graph", sourcesOf(graph), "config", config)).consume();
+    static int betweennessParts(RunParameters p, long nodes) {
+        if (nodes <= p.betweennessExactMaxNodes()) {
+            return 1;
         }
+        long sources = Math.min(p.samplingSize(), nodes);
+        return (int) Math.max(1, Math.min(p.betweennessSampleParts(), sources));
+    }
+
+    /** What a run's betweenness was: "EXACT", or "SAMPLED" and its sources in all. */
+    static String betweennessKind(RunParameters p, long nodes) {
+        Map<String, Object> config = betweennessConfig(p, nodes);
         return config.containsKey("samplingSize") ? "SAMPLED " + config.get("samplingSize") : "EXACT";
     }
 
-    /** Betweenness as {@link #betweenness} left it on its graph: one score a contact, by the node's id in the store. */
-    Map<Long, Double> streamBetweenness(String graph) {
+    /**
+     * Betweenness of part {@code part} of {@code parts} ({@link #betweennessParts}): exact up to the configured node
+     * count, sampled with a fixed seed beyond it. Runs on that part's graph ({@link #projectSources}) and keeps the
+     * scores there ({@link #streamBetweenness} reads them, {@link #writeBetweenness} writes them to the contacts'
+     * nodes); whoever projected it drops it.
+     */
+    void betweenness(String graph, RunParameters p, long nodes, int part, int parts) {
+        Map<String, Object> config = betweennessConfig(p, nodes, part, parts);
         try (Session session = driver.session()) {
-            Map<Long, Double> scores = new HashMap<>();
-            session.run("""
-                    CALL gds.graph.nodeProperty.stream($graph, $betweenness) YIELD nodeId, propertyValue
-                    RETURN nodeId, propertyValue""", Map.of("graph", sourcesOf(graph), "betweenness", BETWEENNESS))
-                    .forEachRemaining(r -> scores.put(r.get(0).asLong(), r.get(1).asDouble()));
-            return scores;
+            session.run("CALL gds.betweenness.mutate($graph, $config) YIELD nodePropertiesWritten "
+                    + "RETURN nodePropertiesWritten", Map.of("graph", sourcesOf(graph, part), "config", config))
+                    .consume();
         }
     }
 
-    /** GDS writes betweenness from its own graph to the contacts' nodes. */
+    /**
+     * Betweenness as {@link #betweenness} left it on its {@code parts} graphs: one score a contact, the sum of its
+     * parts', by the node's id in the store. A part whose graph misses a node the first part holds is a fault.
+     */
+    Map<Long, Double> streamBetweenness(String graph, int parts) {
+        Map<Long, Double> scores = new HashMap<>();
+        try (Session session = driver.session()) {
+            for (int part = 0; part < parts; part++) {
+                boolean first = part == 0;
+                session.run("""
+                        CALL gds.graph.nodeProperty.stream($graph, $betweenness) YIELD nodeId, propertyValue
+                        RETURN nodeId, propertyValue""",
+                        Map.of("graph", sourcesOf(graph, part), "betweenness", BETWEENNESS))
+                        .forEachRemaining(r -> {
+                            long node = r.get(0).asLong();
+                            double score = r.get(1).asDouble();
+                            if (first) {
+                                scores.put(node, score);
+                            } else if (scores.computeIfPresent(node, (k, sum) -> sum + score) == null) {
+                                throw new IllegalStateException("node " + node + " of betweenness' part " + graph
+                                        + " is not in its first part");
+                            }
+                        });
+            }
+        }
+        return scores;
+    }
+
+    /**
+     * Betweenness summed over its parts to the contacts' nodes, found by id, in batches; a node holding the same value
+     * already is left alone, and a node gone is skipped. {@link #writeBetweenness(String, RunParameters)} writes a
+     * betweenness of one part.
+     */
+    void writeBetweenness(List<NodeResult> nodes, int batchSize) {
+        List<Map<String, Object>> rows = new ArrayList<>(nodes.size());
+        for (NodeResult n : nodes) {
+            rows.add(Map.of("id", n.id(), "betweenness", n.betweenness()));
+        }
+        writeByContactId("""
+                UNWIND $rows AS row
+                MATCH (c:Contact {id: row.id})
+                WHERE c.%1$s IS NULL OR c.%1$s <> row.betweenness
+                SET c.%1$s = row.betweenness""".formatted(BETWEENNESS), rows, batchSize);
+    }
+
+    /** GDS writes betweenness from its own graph (of one part) to the contacts' nodes. */
     void writeBetweenness(String graph, RunParameters p) {
         try (Session session = driver.session()) {
             session.run("""
@@ -433,13 +516,22 @@ public class AlgorithmGraph {
                 "concurrency", p.concurrency());
     }
 
-    /** Exact on a graph of at most the run's threshold of contacts, sampled above it. */
+    /** Exact on a graph of at most the run's threshold of contacts, sampled above it: the whole sample. */
     static Map<String, Object> betweennessConfig(RunParameters p, long nodes) {
+        return betweennessConfig(p, nodes, 0, 1);
+    }
+
+    /**
+     * Part {@code part} of {@code parts} of {@link #betweennessConfig(RunParameters, long)}: its share of the sources,
+     * the first parts one more when they do not divide evenly.
+     */
+    static Map<String, Object> betweennessConfig(RunParameters p, long nodes, int part, int parts) {
         Map<String, Object> config = new HashMap<>();
         config.put("mutateProperty", BETWEENNESS);
         config.put("concurrency", p.betweennessConcurrency());
         if (nodes > p.betweennessExactMaxNodes()) {
-            config.put("samplingSize", (long) Math.min(p.samplingSize(), nodes));
+            long sources = Math.min(p.samplingSize(), nodes);
+            config.put("samplingSize", sources / parts + (part < sources % parts ? 1 : 0));
             config.put("samplingSeed", p.samplingSeed());
         }
         return config;

@@ -81,6 +81,16 @@ public interface AnalyticsConfig {
         /** Betweenness scales with threads, unlike the community algorithms; 1 keeps sums in a fixed order. */
         @WithDefault("1")
         int concurrency();
+
+        /**
+         * A sampled betweenness is computed in this many parts, each its share of the sources, at {@link #concurrency()}
+         * on a thread and a graph of its own, and the parts' scores are summed (AlgorithmGraph.betweennessParts). GDS's
+         * own threads would draw another sample every run; parts keep it fixed, so that a run is reproduced exactly
+         * whatever the machine. 1: one sample, as before; 2 uses the core that sat idle beside betweenness on two
+         * cores (bench/RESULTS.md, issue 17). A different value draws a different sample.
+         */
+        @WithDefault("2")
+        int sampleParts();
     }
 
     /**

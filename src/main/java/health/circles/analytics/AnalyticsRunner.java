@@ -199,12 +199,23 @@ public class AnalyticsRunner {
         boolean projected;
         /** Betweenness' own graph as it is projected (its milliseconds); null until it is started. */
         CompletableFuture<Long> sources;
+        /** The parts betweenness is computed in (AlgorithmGraph.betweennessParts), known once the graph is projected. */
+        int parts = 1;
+        /**
+         * Betweenness' parts after the first, each projecting its graph and computing its share, once started beside
+         * (none when the run failed before): what must end before their graphs are dropped.
+         */
+        final CompletableFuture<List<CompletableFuture<PartTimes>>> otherParts = new CompletableFuture<>();
 
         Run(UUID id, RunParameters p) {
             this.id = id;
             this.p = p;
             this.graph = "circles-analytics-" + id;
         }
+    }
+
+    /** One part of betweenness after the first: its graph's projection and its betweenness, in milliseconds. */
+    private record PartTimes(long graph, long betweenness) {
     }
 
     /** The graph as projected, and the memory the whole run is estimated to need. */
@@ -274,18 +285,23 @@ public class AnalyticsRunner {
      */
     private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
         AlgorithmGraph.Estimate sourcesEstimate = algorithms.estimateSources();
-        if (projectionEstimate.bytesMax() + sourcesEstimate.bytesMax() > run.p.memoryBudgetMib() * 1024 * 1024) {
-            throw new IllegalStateException("memory estimate of the two projections "
-                    + (projectionEstimate.bytesMax() + sourcesEstimate.bytesMax()) / (1024 * 1024) + " MiB ("
-                    + projectionEstimate.requiredMemory() + ", betweenness' graph "
-                    + sourcesEstimate.requiredMemory() + ") exceeds the budget of " + run.p.memoryBudgetMib() + " MiB");
+        // Before the contacts are counted, as many of betweenness' graphs as a sampled run projects.
+        long graphs = projectionEstimate.bytesMax()
+                + Math.max(1, run.p.betweennessSampleParts()) * sourcesEstimate.bytesMax();
+        if (graphs > run.p.memoryBudgetMib() * 1024 * 1024) {
+            throw new IllegalStateException("memory estimate of the projections " + graphs / (1024 * 1024)
+                    + " MiB (" + projectionEstimate.requiredMemory() + ", betweenness' graph "
+                    + sourcesEstimate.requiredMemory() + " a part) exceeds the budget of " + run.p.memoryBudgetMib()
+                    + " MiB");
         }
         long t = begin(run, Phase.PROJECT);
-        // Betweenness' graph is read by a Cypher aggregation on one core while GDS projects the native graph on the
-        // other; one after the other, they cost the run 5-12 s more at 100k / 1M (bench/RESULTS.md).
-        run.sources = background.supplyAsync(() -> algorithms.projectSources(run.graph));
+        // Betweenness' graph (its first part's) is read by a Cypher aggregation on one core while GDS projects the
+        // native graph on the other; one after the other, they cost the run 5-12 s more at 100k / 1M
+        // (bench/RESULTS.md).
+        run.sources = background.supplyAsync(() -> algorithms.projectSources(run.graph, 0, 1));
         run.projected = true;
         AlgorithmGraph.Projected size = algorithms.project(run.graph, run.p);
+        run.parts = AlgorithmGraph.betweennessParts(run.p, size.nodes());
         end(run, t);
         AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes(),
                 sourcesEstimate);
@@ -303,22 +319,30 @@ public class AnalyticsRunner {
 
     /**
      * PageRank, betweenness, degrees and communities on the projection, each timed; "compute" is the time from the
-     * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at the default
-     * concurrency of 1), runs on this thread, on a graph of its own projected beside the run's (AlgorithmGraph.SOURCES;
-     * betweennessGraph is that projection's time, and betweenness' timing includes any wait for it); PageRank, degrees and communities run one after the
-     * other beside it on a thread of their own, then the read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M).
-     * Each algorithm keeps its own concurrency, so its results are the same as when they ran in turn; GDS serialises
-     * the additions of their properties to the projection. Only betweenness reports its phase as the run's progress.
+     * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at concurrency 1),
+     * runs its first part on this thread, on a graph of its own projected beside the run's (AlgorithmGraph.SOURCES;
+     * betweennessGraph is that projection's time, and betweenness' timing includes any wait for it, and for its other
+     * parts); PageRank, degrees and communities run one after the other beside it on a thread of their own, then
+     * betweenness' other parts start (a sampled betweenness in two parts: the second on the core PageRank and the
+     * communities leave, each part projecting its own graph; betweennessGraph1 and betweenness1 their times), then the
+     * read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M). Each algorithm keeps its own
+     * concurrency, so its results are the same as when they ran in turn; GDS serialises the additions of their
+     * properties to the projection. Only betweenness reports its phase as the run's progress.
      */
     private Computed compute(Connection c, Run run, long nodes) {
         long started = System.nanoTime();
-        Beside beside = new Beside(c);
+        Beside beside = new Beside(c, nodes);
         CompletableFuture<Void> others = background.runAsync(() -> beside.run(run));
-        String betweenness;
         long t = begin(run, Phase.BETWEENNESS);
         try {
             run.timings.put("betweennessGraph", join(run.sources));
-            betweenness = algorithms.betweenness(run.graph, run.p, nodes);
+            algorithms.betweenness(run.graph, run.p, nodes, 0, run.parts);
+            List<CompletableFuture<PartTimes>> parts = run.otherParts.join();
+            for (int i = 0; i < parts.size(); i++) {
+                PartTimes part = join(parts.get(i));
+                run.timings.put("betweennessGraph" + (i + 1), part.graph());
+                run.timings.put("betweenness" + (i + 1), part.betweenness());
+            }
             end(run, t);
         } catch (RuntimeException e) {
             // No step starts beside it any more, and the one in progress is waited for: once the run has failed, it
@@ -335,7 +359,8 @@ public class AnalyticsRunner {
         }
         run.timings.putAll(beside.timings);
         run.timings.put("compute", (System.nanoTime() - started) / 1_000_000);
-        return new Computed(betweenness, beside.communities, beside.inputs, beside.prepared);
+        return new Computed(AlgorithmGraph.betweennessKind(run.p, nodes), beside.communities, beside.inputs,
+                beside.prepared);
     }
 
     /**
@@ -347,6 +372,7 @@ public class AnalyticsRunner {
      */
     private final class Beside {
         final Connection c;
+        final long nodes;
         final Map<String, Long> timings = new LinkedHashMap<>();
         volatile Phase phase = Phase.PAGERANK;
         volatile AlgorithmGraph.Communities communities;
@@ -355,11 +381,20 @@ public class AnalyticsRunner {
         /** Set when betweenness failed: the steps not begun are skipped. */
         volatile boolean stopped;
 
-        Beside(Connection c) {
+        Beside(Connection c, long nodes) {
             this.c = c;
+            this.nodes = nodes;
         }
 
         void run(Run run) {
+            try {
+                steps(run);
+            } finally {
+                run.otherParts.complete(List.of()); // none started: the steps failed or were stopped before
+            }
+        }
+
+        private void steps(Run run) {
             long t = System.nanoTime();
             algorithms.pageRank(run.graph, run.p);
             t = lap(Phase.PAGERANK, t, Phase.DEGREE);
@@ -367,6 +402,7 @@ public class AnalyticsRunner {
             t = lap(Phase.DEGREE, t, Phase.COMMUNITIES);
             communities = algorithms.communities(run.graph, run.p);
             lap(Phase.COMMUNITIES, t, Phase.SNAPSHOT);
+            startOtherParts(run);
             // A failed read or part fails the run in its snapshot phase, when the snapshot asks for it.
             List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>();
             try {
@@ -389,6 +425,24 @@ public class AnalyticsRunner {
             } catch (SQLException | RuntimeException e) {
                 prepared = CompletableFuture.failedFuture(e);
             }
+        }
+
+        /**
+         * Betweenness' parts after the first, each on a thread of its own: its graph, then its share of the sources.
+         * Started once PageRank and the communities are done, so that they do not share the cores with it.
+         */
+        private void startOtherParts(Run run) {
+            List<CompletableFuture<PartTimes>> parts = new ArrayList<>();
+            for (int i = 1; i < run.parts; i++) {
+                int part = i;
+                parts.add(background.supplyAsync(() -> {
+                    long graph = algorithms.projectSources(run.graph, part, run.parts);
+                    long began = System.nanoTime();
+                    algorithms.betweenness(run.graph, run.p, nodes, part, run.parts);
+                    return new PartTimes(graph, (System.nanoTime() - began) / 1_000_000);
+                }));
+            }
+            run.otherParts.complete(parts);
         }
 
         private long lap(Phase done, long started, Phase next) {
@@ -434,7 +488,7 @@ public class AnalyticsRunner {
     /** The contacts as streamed beside betweenness, each with its betweenness from betweenness' own graph. */
     private List<AlgorithmGraph.NodeResult> scored(Run run, List<AlgorithmGraph.NodeResult> computed) {
         long t = System.nanoTime();
-        Map<Long, Double> betweenness = algorithms.streamBetweenness(run.graph);
+        Map<Long, Double> betweenness = algorithms.streamBetweenness(run.graph, run.parts);
         List<AlgorithmGraph.NodeResult> nodes = new ArrayList<>(computed.size());
         for (AlgorithmGraph.NodeResult n : computed) {
             Double score = betweenness.get(n.node());
@@ -467,7 +521,12 @@ public class AnalyticsRunner {
             try {
                 algorithms.writeScores(run.graph, run.p);
                 scores = System.nanoTime();
-                algorithms.writeBetweenness(run.graph, run.p);
+                if (run.parts == 1) {
+                    algorithms.writeBetweenness(run.graph, run.p);
+                } else {
+                    // The sum of the parts is in no graph of GDS's: written by contact id, unchanged nodes left alone.
+                    algorithms.writeBetweenness(write.kept(), config.writeBatchSize());
+                }
                 betweenness = System.nanoTime();
             } catch (org.neo4j.driver.exceptions.Neo4jException e) {
                 // A node of the projection gone since (a contact deleted while the run computed): GDS's write fails on
@@ -537,12 +596,17 @@ public class AnalyticsRunner {
             }
         }
         if (run.sources != null) {
-            String sources = AlgorithmGraph.sourcesOf(run.graph);
-            try {
-                run.sources.exceptionally(e -> 0L).join();
-                algorithms.drop(sources);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Could not drop projection %s", sources);
+            run.sources.exceptionally(e -> 0L).join();
+            for (CompletableFuture<PartTimes> part : run.otherParts.getNow(List.of())) {
+                part.exceptionally(e -> null).join();
+            }
+            for (int part = 0; part < run.parts; part++) {
+                String sources = AlgorithmGraph.sourcesOf(run.graph, part);
+                try {
+                    algorithms.drop(sources);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "Could not drop projection %s", sources);
+                }
             }
         }
     }

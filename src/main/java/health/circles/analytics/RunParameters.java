@@ -19,6 +19,9 @@ public record RunParameters(
         @Schema(description = "PageRank's iteration cap") int pageRankMaxIterations,
         int concurrency,
         int betweennessConcurrency,
+        @Schema(description = "Parts a sampled betweenness is computed in, each its share of the sources on a thread "
+                + "of its own, summed; exact betweenness is one part")
+        int betweennessSampleParts,
         double overlapShare,
         double identityOverlap,
         long memoryBudgetMib) {
@@ -57,6 +60,7 @@ public record RunParameters(
                 config.pagerank().maxIterations(),
                 config.concurrency(),
                 config.betweenness().concurrency(),
+                config.betweenness().sampleParts(),
                 r.overlapShare() == null ? d.overlapShare() : r.overlapShare(),
                 r.identityOverlap() == null ? d.identityOverlap() : r.identityOverlap(),
                 budget);

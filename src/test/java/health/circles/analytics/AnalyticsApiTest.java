@@ -564,7 +564,7 @@ class AnalyticsApiTest {
             try {
                 stream(session, "alone", "gds.pageRank", Map.of("relationshipWeightProperty", "strength",
                         "dampingFactor", 0.85, "maxIterations", 100, "tolerance", 0.001, "concurrency", 1), alone, 0);
-                session.run(AlgorithmGraph.SOURCES_ACTIVE, Map.of("graph", "alone-sources")).consume();
+                session.run(AlgorithmGraph.SOURCES_ACTIVE, AlgorithmGraph.sourcesParameters("alone-sources", 0, 1)).consume();
                 try {
                     stream(session, "alone-sources", "gds.betweenness", Map.of("concurrency", 1), alone, 1);
                 } finally {
@@ -632,8 +632,22 @@ class AnalyticsApiTest {
                 assertTrue(rows.size() > 4000, "the planted graph and more: " + rows.size());
                 double rho = rankCorrelationWithPosition(created);
                 assertTrue(Math.abs(rho) < 0.1, "rank correlation of position and creation: " + rho);
+                // A sampled run's second part of two starts that order half way along, and wraps round.
+                algorithms.projectSources("order", 1, 2);
+                List<String> second = session.run("""
+                        CALL gds.degree.stream('order-sources-1', {concurrency: 1}) YIELD nodeId
+                        RETURN gds.util.asNode(nodeId).id AS id""").list(r -> r.get("id").asString());
+                int half = byReversedId.size() / 2;
+                List<String> rotated = new ArrayList<>(byReversedId.subList(half, byReversedId.size()));
+                rotated.addAll(byReversedId.subList(0, half));
+                assertEquals(rotated, second, "the second part's contacts: from half way along, wrapping round");
+                assertEquals(2 * session.run("MATCH (:Contact)-[t:TIE]->(:Contact) RETURN count(t) AS n").single()
+                                .get("n").asLong(),
+                        session.run("CALL gds.graph.list('order-sources-1') YIELD relationshipCount "
+                                + "RETURN relationshipCount").single().get(0).asLong(), "the same ties");
             } finally {
-                session.run("CALL gds.graph.drop('order-sources')").consume();
+                session.run("CALL gds.graph.drop('order-sources', false)").consume();
+                session.run("CALL gds.graph.drop('order-sources-1', false)").consume();
             }
         }
     }
@@ -763,6 +777,52 @@ class AnalyticsApiTest {
                 .when().get("/api/v1/analytics/runs").then().statusCode(200)
                 .body("items[0].id", equalTo(firstRun));
         given().when().get("/api/v1/analytics/runs/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    /**
+     * A sampled betweenness is computed in two parts, half the sources each on a graph of its own: every contact's
+     * score, in the snapshot and on its node, is the sum of what GDS gives for each part alone, to the last bit.
+     */
+    @Test
+    @Order(16)
+    void aSampledBetweennessIsTheSumOfItsTwoPartsEachAsGdsComputesItAlone() throws Exception {
+        String run = startAndAwait(QUICK_RUN_BODY);
+        JsonPath view = getRun(run);
+        assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
+        assertEquals(2, view.getInt("parameters.betweennessSampleParts"));
+        assertTrue(view.getMap("timings").containsKey("betweenness1"), view.getMap("timings").toString());
+        assertTrue(view.getMap("timings").containsKey("betweennessGraph1"), view.getMap("timings").toString());
+        Map<UUID, Double> first = new HashMap<>();
+        Map<UUID, Double> sum = new HashMap<>();
+        Map<UUID, Double> held = new HashMap<>();
+        try (Session session = driver.session()) {
+            for (int part = 0; part < 2; part++) {
+                String graph = AlgorithmGraph.sourcesOf("parts", part);
+                algorithms.projectSources("parts", part, 2);
+                try {
+                    Map<UUID, Double> into = part == 0 ? first : new HashMap<>();
+                    session.run("""
+                            CALL gds.betweenness.stream($graph, $config) YIELD nodeId, score
+                            RETURN gds.util.asNode(nodeId).id AS id, score""",
+                            Map.of("graph", graph, "config", Map.of("concurrency", 1, "samplingSize", 50L,
+                                    "samplingSeed", config.betweenness().samplingSeed())))
+                            .forEachRemaining(r -> into.put(UUID.fromString(r.get("id").asString()),
+                                    r.get("score").asDouble()));
+                    into.forEach((contact, score) -> sum.merge(contact, score, Double::sum));
+                } finally {
+                    algorithms.drop(graph);
+                }
+            }
+            session.run("MATCH (c:Contact) RETURN c.id AS id, c.betweenness AS b").forEachRemaining(r ->
+                    held.put(UUID.fromString(r.get("id").asString()), r.get("b").asDouble()));
+        }
+        Map<UUID, List<Object>> stored = scores(run);
+        assertEquals(stored.keySet(), sum.keySet(), "the same contacts");
+        for (Map.Entry<UUID, List<Object>> e : stored.entrySet()) {
+            assertEquals(sum.get(e.getKey()), (double) e.getValue().get(1), 0.0, "betweenness of " + e.getKey());
+            assertEquals(sum.get(e.getKey()), held.get(e.getKey()), 0.0, "betweenness on the node of " + e.getKey());
+        }
+        assertNotEquals(first, sum, "the second part took sources of its own");
     }
 
     @Test
