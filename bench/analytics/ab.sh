@@ -46,7 +46,8 @@ for app in "$@"; do
 import json, sys
 r = json.load(sys.stdin); t = r["timings"]
 print(sys.argv[1], "run", sys.argv[2], r["state"], " ".join(f"{k} {t[k]}" for k in
-      ["total", "project", "pagerank", "betweennessGraph", "betweenness", "communities", "writeBack", "snapshot"]))' "$(basename "$app")" $n
+      ["total", "project", "pagerank", "betweennessGraph", "betweenness", "betweennessGraph1", "betweenness1",
+       "communities", "writeBack", "snapshot"] if k in t))' "$(basename "$app")" $n
     sleep 40
   done
   kill $pid; wait $pid 2>/dev/null || true; pid=""
