@@ -432,6 +432,9 @@ public class AnalyticsRunner {
          * Started once PageRank and the communities are done, so that they do not share the cores with it.
          */
         private void startOtherParts(Run run) {
+            if (stopped) {
+                throw new IllegalStateException("stopped: betweenness failed");
+            }
             List<CompletableFuture<PartTimes>> parts = new ArrayList<>();
             for (int i = 1; i < run.parts; i++) {
                 int part = i;
