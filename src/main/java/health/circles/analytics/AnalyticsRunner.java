@@ -415,9 +415,7 @@ public class AnalyticsRunner {
                 prepared = CompletableFuture.failedFuture(e);
                 return;
             }
-            if (stopped) {
-                throw new IllegalStateException("stopped: betweenness failed");
-            }
+            unlessStopped();
             try {
                 long began = System.nanoTime();
                 prepared = CompletableFuture.completedFuture(snapshots.prepare(c, run.id, inputs.join(), nodes, run.p));
@@ -432,9 +430,7 @@ public class AnalyticsRunner {
          * Started once PageRank and the communities are done, so that they do not share the cores with it.
          */
         private void startOtherParts(Run run) {
-            if (stopped) {
-                throw new IllegalStateException("stopped: betweenness failed");
-            }
+            unlessStopped();
             List<CompletableFuture<PartTimes>> parts = new ArrayList<>();
             for (int i = 1; i < run.parts; i++) {
                 int part = i;
@@ -448,10 +444,15 @@ public class AnalyticsRunner {
             run.otherParts.complete(parts);
         }
 
-        private long lap(Phase done, long started, Phase next) {
+        /** Fails the step about to begin once betweenness has failed, so that the run drops its graphs unused. */
+        private void unlessStopped() {
             if (stopped) {
                 throw new IllegalStateException("stopped: betweenness failed");
             }
+        }
+
+        private long lap(Phase done, long started, Phase next) {
+            unlessStopped();
             long now = System.nanoTime();
             timings.put(done.key(), (now - started) / 1_000_000);
             phase = next;
