@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -447,6 +448,13 @@ public class WebhookDeliverer {
             // Given up on: its connection goes too, now or once it is made, rather than whenever the idle timeout
             // gets to it (no later than this, as things are: only a final answer's body keeps that off).
             requested.onSuccess(WebhookDeliverer::hangUp);
+            if (e instanceof ExecutionException && e.getCause() instanceof NoStackTraceTimeoutException) {
+                // Vert.x's idle timeout and the wait above are the same length: whichever ends first, the attempt
+                // timed out, and its delivery says so in the same words.
+                TimeoutException timedOut = new TimeoutException(e.getCause().getMessage());
+                timedOut.initCause(e.getCause());
+                throw timedOut;
+            }
             throw e;
         }
     }
