@@ -55,5 +55,16 @@ public interface GraphConfig {
         /** Wipe the folder before starting: for throwaway test stores. */
         @WithDefault("false")
         boolean fresh();
+
+        /**
+         * Graph Data Science keeps the adjacency lists of projected graphs uncompressed, read without decoding: at
+         * 100k contacts / 1M ties a graph takes 52 MiB instead of 9 (three graphs in a run), and projections are about
+         * a quarter, Leiden a fifth and PageRank a tenth faster (GDS alone on one core, bench/RESULTS.md, issue 17,
+         * fortieth session). GDS's memory estimate counts 18 MiB for such a graph, so a run's estimate is low by some
+         * 100 MiB at that size. {@code false} restores GDS's default, compressed lists, for graphs too large to hold
+         * uncompressed. A GDS-wide switch: it applies to every projection in the process.
+         */
+        @WithDefault("true")
+        boolean uncompressedAdjacency();
     }
 }

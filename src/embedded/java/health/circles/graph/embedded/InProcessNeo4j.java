@@ -25,6 +25,7 @@ import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.gds.utils.GdsFeatureToggles;
 import org.neo4j.io.ByteUnit;
 import org.neo4j.kernel.api.procedure.GlobalProcedures;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
@@ -59,6 +60,7 @@ public class InProcessNeo4j implements EmbeddedGraph {
                 port = config.boltPort() == 0 ? freePort() : config.boltPort();
             }
             long started = System.nanoTime();
+            GdsFeatureToggles.USE_UNCOMPRESSED_ADJACENCY_LIST.toggle(config.uncompressedAdjacency());
             try {
                 dbms = new DatabaseManagementServiceBuilder(home)
                         .setConfig(BoltConnector.enabled, true)
@@ -74,9 +76,9 @@ public class InProcessNeo4j implements EmbeddedGraph {
                         + " (is another Circles process using this folder? set CIRCLES_NEO4J_EMBEDDED_DATA_DIR)", e);
             }
             registerGraphDataScience();
-            LOG.infof("Neo4j %s with Graph Data Science started in %d ms, store %s, Bolt 127.0.0.1:%d",
+            LOG.infof("Neo4j %s with Graph Data Science started in %d ms, store %s, Bolt 127.0.0.1:%d, adjacency lists %s",
                     org.neo4j.kernel.internal.Version.getNeo4jVersion(), (System.nanoTime() - started) / 1_000_000,
-                    home, port);
+                    home, port, config.uncompressedAdjacency() ? "uncompressed" : "compressed");
         }
         return "bolt://127.0.0.1:" + port;
     }
