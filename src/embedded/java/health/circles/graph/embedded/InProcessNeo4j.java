@@ -76,7 +76,8 @@ public class InProcessNeo4j implements EmbeddedGraph {
                         + " (is another Circles process using this folder? set CIRCLES_NEO4J_EMBEDDED_DATA_DIR)", e);
             }
             registerGraphDataScience();
-            LOG.infof("Neo4j %s with Graph Data Science started in %d ms, store %s, Bolt 127.0.0.1:%d, adjacency lists %s",
+            LOG.infof("Neo4j %s with Graph Data Science started in %d ms, store %s, Bolt 127.0.0.1:%d, "
+                    + "adjacency lists %s",
                     org.neo4j.kernel.internal.Version.getNeo4jVersion(), (System.nanoTime() - started) / 1_000_000,
                     home, port, config.uncompressedAdjacency() ? "uncompressed" : "compressed");
         }
