@@ -139,10 +139,42 @@ reads warm "${BENCH_WARMUP:-15000}" "${BENCH_REQUESTS:-20000}" "${BENCH_CIRCLES_
 LOAD=$($PY -c 'import json,sys; w=json.load(open(sys.argv[1])); w["after_200_warmup"]=json.load(open(sys.argv[2])); print(json.dumps(w))' \
   "$WORK/reads-warm.json" "$WORK/reads-first.json")
 
-$PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
-  "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" "$FLOOR" <<'PY'
+# BENCH_EXACT=1: last, a third run asking for exact betweenness after it (RunRequest.exactBetweenness), followed until
+# that ends: its time and peak RSS, and how many of the exact top 20 / 100 the second run's sampled betweenness found
+# (the same graph, parameters and sample).
+EXACT='{}'
+if [ "${BENCH_EXACT:-0}" = 1 ]; then
+  echo "exact betweenness after a run"
+  RUN=$(curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' -d '{"exactBetweenness": true}' \
+    "$BASE/api/v1/analytics/runs")
+  ID3=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$RUN")
+  PEAK3=0
+  while true; do
+    R=$(ps -o rss= -p $SERVICE); [ "$R" -gt "$PEAK3" ] && PEAK3=$R
+    STATE3=$(curl -sf -H "$AUTH" "$BASE/api/v1/analytics/runs/$ID3")
+    case "$STATE3" in *'"state":"RUNNING"'*|*'"exactBetweenness":"RUNNING"'*) sleep 1 ;; *) break ;; esac
+  done
+  echo "$STATE3" > "$WORK/run-exact.json"
+  FOUND=$(psql -h 127.0.0.1 -U postgres -d "$DB" -At -F ' ' -v a="${IDS[1]}" -v b="$ID3" <<'SQL'
+SELECT count(*) FILTER (WHERE x.rank_betweenness <= 20 AND y.rank_betweenness <= 20),
+       count(*) FILTER (WHERE x.rank_betweenness <= 100 AND y.rank_betweenness <= 100)
+FROM analytics_score x JOIN analytics_score y USING (contact_id) WHERE x.run_id = :'a' AND y.run_id = :'b';
+SQL
+)
+  EXACT=$($PY -c '
 import json, sys
-out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap, run2, different, concurrency, floor = sys.argv[1:]
+run, found, peak = json.loads(sys.argv[1]), sys.argv[2].split(), int(sys.argv[3]) // 1024
+print(json.dumps({"state": run["quality"].get("exactBetweenness"), "betweenness": run["quality"].get("betweenness"),
+                  "run_total_ms": run["timings"].get("total"), "exact_ms": run["timings"].get("exactBetweenness"),
+                  "sampled_top20_overlap_with_exact": int(found[0]) / 20,
+                  "sampled_top100_overlap_with_exact": int(found[1]) / 100, "rss_peak_mib": peak}))' \
+    "$STATE3" "$FOUND" "$PEAK3")
+fi
+
+$PY - "$WORK/results.json" "$STATE" "$PEER_OUT" "$LOAD" "$NEO" "$T0" "$T1" "$T2" "$RSS0" "$PEAK" "$HEAP_USED" \
+  "$(cat "$WORK/run2.json")" "$DIFFERENT" "${CIRCLES_ANALYTICS_CONCURRENCY:-1}" "$FLOOR" "$EXACT" <<'PY'
+import json, sys
+out, run, peer, load, neo, t0, t1, t2, rss0, peak, heap, run2, different, concurrency, floor, exact = sys.argv[1:]
 run, peer, load, neo, run2 = json.loads(run), json.loads(peer), json.loads(load), json.loads(neo), json.loads(run2)
 floor = json.loads(floor)
 t = run["timings"]
@@ -155,6 +187,8 @@ res = {"concurrency": int(concurrency),
        "memory": {"rss_before_run_mib": int(rss0) // 1024, "rss_peak_during_run_mib": int(peak) // 1024,
                   "heap_used_after_run_mib": int(float(heap or 0)) // (1024 * 1024)},
        "peer": peer, "reads": load, "floor": floor}
+if json.loads(exact):
+    res["exact_betweenness"] = json.loads(exact)
 if "timings_ms" in floor and run["state"] == "SUCCEEDED":
     f = floor["timings_ms"]["total"]
     res["comparison_floor"] = {"gds_floor_total_s": f / 1000,

@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.Transaction;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
 
 /**
@@ -327,6 +329,59 @@ public class AlgorithmGraph {
         for (NodeResult n : nodes) {
             rows.add(Map.of("id", n.id(), "betweenness", n.betweenness()));
         }
+        writeByContactId("""
+                UNWIND $rows AS row
+                MATCH (c:Contact {id: row.id})
+                WHERE c.%1$s IS NULL OR c.%1$s <> row.betweenness
+                SET c.%1$s = row.betweenness""".formatted(BETWEENNESS), rows, batchSize);
+    }
+
+    /** Transaction metadata that marks an exact betweenness computed after a run ({@link #exactBetweenness}). */
+    static final Map<String, Object> EXACT_BETWEENNESS_TX = Map.of("circles", "exact-betweenness");
+
+    /**
+     * Exact betweenness (every contact a source) on betweenness' graph {@code sources}, as it stands, at betweenness'
+     * concurrency: each contact's score by its id; a node erased since the projection is left out. Runs in a
+     * transaction marked {@link #EXACT_BETWEENNESS_TX}, which {@link #terminateExactBetweenness} ends.
+     */
+    Map<String, Double> exactBetweenness(String sources, RunParameters p) {
+        Map<String, Double> scores = new HashMap<>();
+        // An explicit transaction: a managed one would retry a terminated computation from the start.
+        try (Session session = driver.session();
+             Transaction tx = session.beginTransaction(
+                     TransactionConfig.builder().withMetadata(EXACT_BETWEENNESS_TX).build())) {
+            tx.run("""
+                    CALL gds.betweenness.stream($graph, {concurrency: $concurrency}) YIELD nodeId, score
+                    WITH gds.util.asNode(nodeId) AS c, score WHERE c IS NOT NULL
+                    RETURN c.id AS id, score""",
+                    Map.of("graph", sources, "concurrency", p.betweennessConcurrency()))
+                    .forEachRemaining(r -> scores.put(r.get(0).asString(), r.get(1).asDouble()));
+            tx.commit();
+        }
+        return scores;
+    }
+
+    /** Ends every exact betweenness in progress ({@link #exactBetweenness}); GDS stops at its next check. */
+    int terminateExactBetweenness() {
+        try (Session session = driver.session()) {
+            List<String> ids = session.run("""
+                    SHOW TRANSACTIONS YIELD transactionId, metaData
+                    WHERE metaData.circles = $mark RETURN transactionId""",
+                    Map.of("mark", EXACT_BETWEENNESS_TX.get("circles"))).list(r -> r.get(0).asString());
+            if (!ids.isEmpty()) {
+                session.run("TERMINATE TRANSACTIONS $ids", Map.of("ids", ids)).consume();
+            }
+            return ids.size();
+        }
+    }
+
+    /**
+     * Betweenness by contact id to the contacts' nodes, in batches; a node holding the same value already is left
+     * alone, and a node gone is skipped.
+     */
+    void writeBetweenness(Map<String, Double> scores, int batchSize) {
+        List<Map<String, Object>> rows = new ArrayList<>(scores.size());
+        scores.forEach((id, score) -> rows.add(Map.of("id", id, "betweenness", score)));
         writeByContactId("""
                 UNWIND $rows AS row
                 MATCH (c:Contact {id: row.id})

@@ -91,6 +91,14 @@ public interface AnalyticsConfig {
          */
         @WithDefault("2")
         int sampleParts();
+
+        /**
+         * Whether runs started by the schedule ({@link AnalyticsConfig#schedule()}) also get exact betweenness, computed
+         * after the run is published ({@link ExactBetweenness}): the less frequent, exact complement of the sampled
+         * betweenness that runs after graph changes get. A client asks for it per run (exactBetweenness).
+         */
+        @WithDefault("true")
+        boolean exactOnSchedule();
     }
 
     /**

@@ -76,6 +76,7 @@ public class AnalyticsRunner {
     private final AnalyticsConfig config;
     private final BackgroundWork background;
     private final CommunityNames names;
+    private final ExactBetweenness exact;
     /** Set once the application stops: no run starts after it. */
     private volatile boolean stopping;
     /** The run of this replica in progress (on its thread), so that shutdown can interrupt it and wait for it. */
@@ -84,8 +85,9 @@ public class AnalyticsRunner {
 
     AnalyticsRunner(AnalyticsRunStore runs, AlgorithmGraph algorithms, SnapshotStore snapshots,
                     AnalyticsConfig config, BackgroundWork background,
-                    health.circles.events.ChangeEvents events, CommunityNames names) {
+                    health.circles.events.ChangeEvents events, CommunityNames names, ExactBetweenness exact) {
         this.events = events;
+        this.exact = exact;
         this.names = names;
         this.runs = runs;
         this.algorithms = algorithms;
@@ -197,6 +199,8 @@ public class AnalyticsRunner {
         Phase phase = Phase.ESTIMATE;
         RunQuality quality = RunQuality.empty();
         boolean projected;
+        /** Set when the run succeeded and its betweenness' graph (part 0) went to {@link ExactBetweenness}. */
+        boolean handedOver;
         /** Betweenness' own graph as it is projected (its milliseconds); null until it is started. */
         CompletableFuture<Long> sources;
         /** The parts betweenness is computed in (AlgorithmGraph.betweennessParts), known once the graph is projected. */
@@ -238,6 +242,7 @@ public class AnalyticsRunner {
             c.setAutoCommit(false);
             try {
                 runPhases(c, run);
+                run.handedOver = exact.wanted(p, run.quality.nodeCount());
             } catch (Exception e) {
                 c.rollback();
                 LOG.warnf(e, "Analytics run %s failed in phase %s", id, run.phase);
@@ -250,6 +255,9 @@ public class AnalyticsRunner {
             LOG.errorf(e, "Analytics run %s could not record its outcome", id);
         } finally {
             dropProjection(run);
+        }
+        if (run.handedOver) {
+            exact.start(id, AlgorithmGraph.sourcesOf(run.graph, 0), p);
         }
         pruneSnapshots();
     }
@@ -307,7 +315,7 @@ public class AnalyticsRunner {
                 sourcesEstimate);
         long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
         run.quality = new RunQuality(size.nodes(), size.ties(), null, null, null, null, null, null, estimate, null,
-                null);
+                null, null);
         if (estimate > run.p.memoryBudgetMib() * 1024 * 1024) {
             throw new IllegalStateException("memory estimate " + estimate / (1024 * 1024) + " MiB (projection "
                     + projectionEstimate.requiredMemory() + ", algorithms "
@@ -578,7 +586,8 @@ public class AnalyticsRunner {
         Collections.reverse(modularities);
         run.quality = new RunQuality(size.nodes(), size.ties(), found.modularity(), modularities,
                 snapshot.communityCounts(), snapshot.nonSingletonCounts(), snapshot.communityCounts().size(),
-                computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary());
+                computed.betweenness(), projection.estimate(), snapshot.kept(), snapshot.secondary(),
+                exact.wanted(run.p, size.nodes()) ? ExactBetweenness.RUNNING : null);
         Map<String, Long> timings = run.timings;
         // The run's own time, start to end: write-back and snapshot overlap, so their sum would count that twice.
         timings.put("total", (System.nanoTime() - started) / 1_000_000);
@@ -604,7 +613,7 @@ public class AnalyticsRunner {
             for (CompletableFuture<PartTimes> part : run.otherParts.getNow(List.of())) {
                 part.exceptionally(e -> null).join();
             }
-            for (int part = 0; part < run.parts; part++) {
+            for (int part = run.handedOver ? 1 : 0; part < run.parts; part++) {
                 String sources = AlgorithmGraph.sourcesOf(run.graph, part);
                 try {
                     algorithms.drop(sources);

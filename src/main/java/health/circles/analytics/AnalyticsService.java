@@ -25,7 +25,7 @@ public class AnalyticsService {
     }
 
     public RunView start(RunRequest request, String trigger) {
-        return runner.start(trigger, RunParameters.of(request, config));
+        return runner.start(trigger, RunParameters.of(request, config, trigger));
     }
 
     public RunView get(UUID id) {

@@ -24,9 +24,16 @@ public record RunParameters(
         int betweennessSampleParts,
         double overlapShare,
         double identityOverlap,
-        long memoryBudgetMib) {
+        long memoryBudgetMib,
+        @Schema(description = "Whether a sampled betweenness is computed exactly too, after the run is published")
+        boolean exactBetweenness) {
 
     static RunParameters of(RunRequest in, AnalyticsConfig config) {
+        return of(in, config, "API");
+    }
+
+    /** The parameters of a run started by {@code trigger} (API, SCHEDULE or GRAPH_CHANGE). */
+    static RunParameters of(RunRequest in, AnalyticsConfig config, String trigger) {
         RunRequest r = in == null ? RunRequest.defaults() : in;
         Algorithm algorithm = r.algorithm() == null ? Algorithm.LEIDEN : r.algorithm();
         if (algorithm == Algorithm.LOUVAIN && r.resolution() != null && r.resolution() != 1.0) {
@@ -63,6 +70,8 @@ public record RunParameters(
                 config.betweenness().sampleParts(),
                 r.overlapShare() == null ? d.overlapShare() : r.overlapShare(),
                 r.identityOverlap() == null ? d.identityOverlap() : r.identityOverlap(),
-                budget);
+                budget,
+                r.exactBetweenness() != null ? r.exactBetweenness()
+                        : "SCHEDULE".equals(trigger) && config.betweenness().exactOnSchedule());
     }
 }

@@ -17,9 +17,12 @@ public record RunQuality(
         @Schema(description = "Estimated peak memory of the projection plus betweenness and the largest "
                 + "algorithm run beside it, bytes") Long memoryEstimateBytes,
         @Schema(description = "Communities that kept the id of a community of the previous run") Integer communitiesKept,
-        @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships) {
+        @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships,
+        @Schema(description = "Exact betweenness computed after the run (parameters.exactBetweenness): RUNNING, "
+                + "SUCCEEDED (betweenness then says EXACT), FAILED or SKIPPED, and why after a colon; absent when not "
+                + "asked for, or when the run's betweenness was exact already") String exactBetweenness) {
 
     static RunQuality empty() {
-        return new RunQuality(null, null, null, null, null, null, null, null, null, null, null);
+        return new RunQuality(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

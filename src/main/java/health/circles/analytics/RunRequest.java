@@ -24,9 +24,15 @@ public record RunRequest(
         @Schema(description = "Jaccard similarity at which a community keeps the previous run's id (default 0.5)")
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") Double identityOverlap,
         @Schema(description = "Lower the configured memory budget for this run, in MiB")
-        @Min(1) Long memoryBudgetMib) {
+        @Min(1) Long memoryBudgetMib,
+        @Schema(description = "When the run's betweenness is sampled (a graph of more contacts than the threshold): "
+                + "compute it exactly too, after the run is published, on the run's own graph, and replace the run's "
+                + "betweenness scores, ranks and bridging members with it when done (quality.exactBetweenness follows "
+                + "it). Every contact is a source, so it takes hours of one core at 100,000 contacts. Default: true for "
+                + "scheduled runs (circles.analytics.betweenness.exact-on-schedule), false otherwise")
+        Boolean exactBetweenness) {
 
     public static RunRequest defaults() {
-        return new RunRequest(null, null, null, null, null, null, null, null);
+        return new RunRequest(null, null, null, null, null, null, null, null, null);
     }
 }

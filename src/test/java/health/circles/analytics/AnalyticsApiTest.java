@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -168,6 +169,9 @@ class AnalyticsApiTest {
                 .when().post("/api/v1/analytics/runs").then().statusCode(400)
                 .body("errors[0].field", equalTo("samplingSize"))
                 .body("errors[0].reason", containsString("max-sampling-size"));
+        given().contentType(ContentType.JSON).body("{\"exactBetweenness\":\"yes\"}")
+                .when().post("/api/v1/analytics/runs").then().statusCode(400)
+                .contentType("application/problem+json");
     }
 
     /**
@@ -178,7 +182,7 @@ class AnalyticsApiTest {
     @Test
     @Order(2)
     void aRequestedSampleSizeSamplesAGraphOfMoreContactsAndIsExactUpToIt() {
-        RunParameters asked = RunParameters.of(new RunRequest(null, null, null, null, 500, null, null, null), config);
+        RunParameters asked = RunParameters.of(new RunRequest(null, null, null, null, 500, null, null, null, null), config);
         assertEquals(500, asked.samplingSize());
         assertEquals(500, asked.betweennessExactMaxNodes());
         assertEquals(500L, AlgorithmGraph.betweennessConfig(asked, 501).get("samplingSize"));
@@ -191,6 +195,14 @@ class AnalyticsApiTest {
                 .containsKey("samplingSize"));
         assertEquals((long) config.betweenness().samplingSize(), AlgorithmGraph.betweennessConfig(configured,
                 config.betweenness().exactMaxNodes() + 1L).get("samplingSize"));
+
+        // Exact betweenness after a run: scheduled runs by default, others when they ask.
+        assertFalse(configured.exactBetweenness(), "a client's run asks for it");
+        assertFalse(RunParameters.of(null, config, "GRAPH_CHANGE").exactBetweenness());
+        assertEquals(config.betweenness().exactOnSchedule(),
+                RunParameters.of(null, config, "SCHEDULE").exactBetweenness());
+        assertTrue(RunParameters.of(new RunRequest(null, null, null, null, null, null, null, null, true), config)
+                .exactBetweenness());
     }
 
     @Test
@@ -825,6 +837,33 @@ class AnalyticsApiTest {
         assertNotEquals(first, sum, "the second part took sources of its own");
     }
 
+    /**
+     * A sampled run asking for exact betweenness gets it after it is published: once its quality says so, its snapshot
+     * (every score and rank, and each community's bridging members) and the graph's nodes are what a run computing
+     * exact betweenness itself gives on the same graph, and no graph of either is left in GDS's catalogue.
+     */
+    @Test
+    @Order(16)
+    void aSampledRunAskingForExactBetweennessGetsItAfterwardsAsAnExactRunComputesIt() throws Exception {
+        String sampled = startAndAwait("""
+                {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""");
+        JsonPath view = await("exact betweenness of run " + sampled).atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(250)).until(() -> getRun(sampled),
+                        run -> !"RUNNING".equals(run.getString("quality.exactBetweenness")));
+        assertEquals(ExactBetweenness.SUCCEEDED, view.getString("quality.exactBetweenness"));
+        assertEquals("EXACT", view.getString("quality.betweenness"));
+        assertTrue(view.getBoolean("parameters.exactBetweenness"));
+        assertTrue(view.getMap("timings").containsKey("exactBetweenness"), view.getMap("timings").toString());
+        await("exact betweenness' graph dropped").atMost(Duration.ofSeconds(30)).until(() -> runGraphs().isEmpty());
+        assertNodesCarry(sampled);
+
+        String exact = startAndAwait(RUN_BODY);
+        assertEquals("EXACT", getRun(exact).getString("quality.betweenness"));
+        assertNull(getRun(exact).getString("quality.exactBetweenness"), "nothing to do after an exact run");
+        assertEquals(rankedScores(exact), rankedScores(sampled), "every contact's scores and ranks");
+        assertEquals(bridgingMembers(exact), bridgingMembers(sampled), "each community's bridging members, in order");
+    }
+
     @Test
     @Order(16)
     void louvainAtConcurrencyOneIsDeterministicToo() throws Exception {
@@ -923,6 +962,26 @@ class AnalyticsApiTest {
         query("SELECT contact_id, pagerank, betweenness, degree, strength, community_id FROM analytics_score WHERE run_id = ?",
                 List.of(UUID.fromString(run)), r -> out.put(r.getObject(1, UUID.class),
                         List.of(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getLong(6))));
+        return out;
+    }
+
+    private Map<UUID, List<Object>> rankedScores(String run) throws Exception {
+        Map<UUID, List<Object>> out = new HashMap<>();
+        query("""
+                SELECT contact_id, pagerank, betweenness, degree, strength, rank_pagerank, rank_betweenness,
+                       rank_degree, rank_strength, community_id
+                FROM analytics_score WHERE run_id = ?""", List.of(UUID.fromString(run)),
+                r -> out.put(r.getObject(1, UUID.class), List.of(r.getDouble(2), r.getDouble(3), r.getDouble(4),
+                        r.getDouble(5), r.getInt(6), r.getInt(7), r.getInt(8), r.getInt(9), r.getLong(10))));
+        return out;
+    }
+
+    private Map<Long, List<String>> bridgingMembers(String run) throws Exception {
+        Map<Long, List<String>> out = new HashMap<>();
+        query("SELECT id, bridging_members::text[] FROM analytics_community WHERE run_id = ?",
+                List.of(UUID.fromString(run)),
+                r -> out.put(r.getLong(1), r.getArray(2) == null ? List.of()
+                        : Arrays.asList((String[]) r.getArray(2).getArray())));
         return out;
     }
 

@@ -1,0 +1,205 @@
+package health.circles.analytics;
+
+import health.circles.sync.BackgroundWork;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Exact betweenness computed after a run, separately from it: the less frequent, exact complement of the sampled
+ * betweenness a run of a large graph gets.
+ *
+ * <p>Why: on a graph of more contacts than the exact threshold a run samples betweenness from a few hundred sources,
+ * and on a network whose bridges are many and alike (no few strong ones) the top 100 by a sample share only 15-60 % of
+ * the top 100 by exact betweenness, whatever the sampling (bench/RESULTS.md, issue 17: uniform sampling of 2,000 of
+ * 10,000 sources reached 0.56). Exact betweenness walks the graph once from every contact, hours of one core at 100,000
+ * contacts: too long for a run, which holds the run lock and its snapshot's transaction, so it runs after one.
+ *
+ * <p>How: a run that asks for it (parameters.exactBetweenness; scheduled runs do by default) and sampled betweenness
+ * keeps betweenness' own graph when it succeeds, instead of dropping it, and hands it here. Exact betweenness runs on
+ * that graph, the graph the run's other scores come from, on one thread of the managed executor beside whatever runs
+ * next (GDS at betweenness' concurrency), and replaces the run's betweenness scores, ranks and bridging members in one
+ * transaction ({@link ExactBetweennessStore#replace}); its quality then says EXACT. The graph's nodes get the exact
+ * scores too while the run is the latest (under the run lock, so that no run's write-back crosses it). The run's
+ * quality.exactBetweenness follows it: RUNNING, SUCCEEDED, FAILED or SKIPPED with why after a colon. One at a time,
+ * across replicas (an advisory lock): a second is SKIPPED. A contact erased meanwhile stays erased: its node is gone,
+ * and its rows were deleted before the replace, which only updates rows that remain.
+ */
+@ApplicationScoped
+public class ExactBetweenness {
+
+    private static final Logger LOG = Logger.getLogger(ExactBetweenness.class);
+
+    static final String RUNNING = "RUNNING";
+    static final String SUCCEEDED = "SUCCEEDED";
+    static final String FAILED = "FAILED";
+    static final String SKIPPED = "SKIPPED";
+
+    private final AlgorithmGraph algorithms;
+    private final ExactBetweennessStore store;
+    private final AnalyticsRunStore runs;
+    private final InsightCache cache;
+    private final BackgroundWork background;
+    private final AnalyticsConfig config;
+
+    private volatile boolean stopping;
+    private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
+
+    ExactBetweenness(AlgorithmGraph algorithms, ExactBetweennessStore store, AnalyticsRunStore runs,
+                     InsightCache cache, BackgroundWork background, AnalyticsConfig config) {
+        this.algorithms = algorithms;
+        this.store = store;
+        this.runs = runs;
+        this.cache = cache;
+        this.background = background;
+        this.config = config;
+    }
+
+    /** Whether a run of {@code nodes} contacts with these parameters gets exact betweenness after it. */
+    boolean wanted(RunParameters p, long nodes) {
+        return p.exactBetweenness() && AlgorithmGraph.betweennessKind(p, nodes).startsWith("SAMPLED");
+    }
+
+    /**
+     * Computes exact betweenness of the succeeded run {@code run} on betweenness' graph {@code sources}, in the
+     * background; the graph is dropped when it ends, however it ends. Never throws.
+     */
+    void start(UUID run, String sources, RunParameters p) {
+        try {
+            if (stopping) {
+                throw new RejectedExecutionException("stopping");
+            }
+            CompletableFuture<Void> started = background.runAsync(() -> compute(run, sources, p));
+            current = CompletableFuture.allOf(current, started);
+        } catch (RejectedExecutionException e) {
+            drop(sources);
+            record(run, FAILED + ": the service stopped before it began");
+        }
+    }
+
+    /** At start, with no exact betweenness of this process begun: those left RUNNING by a stopped process failed. */
+    void onStart(@Observes StartupEvent event) {
+        try {
+            Optional<Connection> lock = store.tryLock();
+            lock.ifPresent(c -> {
+                try {
+                    int abandoned = store.abandonOrphans(c, new UUID(0, 0));
+                    if (abandoned > 0) {
+                        LOG.infof("%d exact betweenness computations left by a stopped process recorded FAILED",
+                                abandoned);
+                    }
+                } finally {
+                    store.unlock(c);
+                }
+            });
+        } catch (Exception e) {
+            LOG.debugf("Could not look for exact betweenness left running: %s", e.getMessage());
+        }
+    }
+
+    /** Ends the computation in progress (GDS stops at its next check) and gives it ten seconds to record that. */
+    void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent event) {
+        stopping = true;
+        if (!current.isDone()) {
+            try {
+                algorithms.terminateExactBetweenness();
+            } catch (RuntimeException e) {
+                LOG.debugf("Could not end the exact betweenness in progress: %s", e.getMessage());
+            }
+            BackgroundWork.awaitEnd(current, Duration.ofSeconds(10));
+        }
+    }
+
+    /** Whether no exact betweenness of this replica is in progress. */
+    boolean idle() {
+        return current.isDone();
+    }
+
+    private void compute(UUID run, String sources, RunParameters p) {
+        Connection lock = null;
+        try {
+            lock = store.tryLock().orElse(null);
+            if (lock == null) {
+                record(run, SKIPPED + ": another exact betweenness was in progress");
+                return;
+            }
+            store.abandonOrphans(lock, run);
+            long t = System.nanoTime();
+            Map<String, Double> byNode = algorithms.exactBetweenness(sources, p);
+            long computed = System.nanoTime();
+            drop(sources);
+            Map<UUID, Double> scores = new HashMap<>(byNode.size() * 2);
+            byNode.forEach((id, score) -> scores.put(UUID.fromString(id), score));
+            Map<String, Long> timings = new LinkedHashMap<>();
+            timings.put("exactBetweenness", (computed - t) / 1_000_000);
+            long stored = System.nanoTime();
+            if (!store.replace(run, scores, timings)) {
+                record(run, SKIPPED + ": the run's snapshot was pruned before it finished");
+                return;
+            }
+            cache.clear();
+            LOG.infof("Run %s: exact betweenness of %d contacts in %d ms, stored in %d ms", run, scores.size(),
+                    (computed - t) / 1_000_000, (System.nanoTime() - stored) / 1_000_000);
+            writeToGraph(run, byNode);
+        } catch (Exception e) {
+            String why = stopping ? "the service stopped before it finished" : describe(e);
+            LOG.warnf(e, "Run %s: exact betweenness failed", run);
+            record(run, FAILED + ": " + why);
+        } finally {
+            drop(sources);
+            if (lock != null) {
+                store.unlock(lock);
+            }
+        }
+    }
+
+    /**
+     * The exact scores to the graph's nodes while {@code run} is the latest successful run, under the run lock: a run in
+     * progress writes its own scores, and a later run's stand.
+     */
+    private void writeToGraph(UUID run, Map<String, Double> scores) {
+        Connection lock = null;
+        try {
+            lock = runs.tryLock().orElse(null);
+            if (lock != null && runs.latestSucceeded().filter(run::equals).isPresent()) {
+                algorithms.writeBetweenness(scores, config.writeBatchSize());
+            }
+        } catch (Exception e) {
+            LOG.warnf(e, "Run %s: exact betweenness could not be written to the graph's nodes", run);
+        } finally {
+            runs.unlock(lock);
+        }
+    }
+
+    private void record(UUID run, String state) {
+        try {
+            store.record(run, state);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Run %s: could not record its exact betweenness as %s", run, state);
+        }
+    }
+
+    private void drop(String sources) {
+        try {
+            algorithms.drop(sources);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not drop projection %s", sources);
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s+", " ").strip();
+    }
+}
