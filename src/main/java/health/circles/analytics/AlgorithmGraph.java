@@ -361,6 +361,20 @@ public class AlgorithmGraph {
         return scores;
     }
 
+    /**
+     * GDS's estimate, bytes, of exact betweenness on the projected graph {@code sources} at betweenness' concurrency,
+     * the graph itself included.
+     */
+    long estimateExactBetweenness(String sources, RunParameters p) {
+        return estimate("""
+                CALL gds.betweenness.stream.estimate($graph, {concurrency: $concurrency})
+                YIELD bytesMax, requiredMemory RETURN bytesMax, requiredMemory""",
+                Map.of("graph", sources, "concurrency", p.betweennessConcurrency())).bytesMax()
+                + estimate("""
+                CALL gds.graph.list($graph) YIELD sizeInBytes RETURN sizeInBytes AS bytesMax,
+                     toString(sizeInBytes) + ' bytes' AS requiredMemory""", Map.of("graph", sources)).bytesMax();
+    }
+
     /** Ends every exact betweenness in progress ({@link #exactBetweenness}); GDS stops at its next check. */
     int terminateExactBetweenness() {
         try (Session session = driver.session()) {

@@ -294,13 +294,15 @@ public class AnalyticsRunner {
     private Projection project(Run run, AlgorithmGraph.Estimate projectionEstimate) {
         AlgorithmGraph.Estimate sourcesEstimate = algorithms.estimateSources();
         // Before the contacts are counted, as many of betweenness' graphs as a sampled run projects.
+        // An exact betweenness computed after an earlier run (ExactBetweenness) holds its graph and memory meanwhile.
+        long beside = exact.heldBytes();
         long graphs = projectionEstimate.bytesMax()
-                + Math.max(1, run.p.betweennessSampleParts()) * sourcesEstimate.bytesMax();
+                + Math.max(1, run.p.betweennessSampleParts()) * sourcesEstimate.bytesMax() + beside;
         if (graphs > run.p.memoryBudgetMib() * 1024 * 1024) {
             throw new IllegalStateException("memory estimate of the projections " + graphs / (1024 * 1024)
                     + " MiB (" + projectionEstimate.requiredMemory() + ", betweenness' graph "
-                    + sourcesEstimate.requiredMemory() + " a part) exceeds the budget of " + run.p.memoryBudgetMib()
-                    + " MiB");
+                    + sourcesEstimate.requiredMemory() + " a part" + besideExact(beside) + ") exceeds the budget of "
+                    + run.p.memoryBudgetMib() + " MiB");
         }
         long t = begin(run, Phase.PROJECT);
         // Betweenness' graph (its first part's) is read by a Cypher aggregation on one core while GDS projects the
@@ -313,13 +315,13 @@ public class AnalyticsRunner {
         end(run, t);
         AlgorithmGraph.Estimate algorithmEstimate = algorithms.estimateAlgorithms(run.graph, run.p, size.nodes(),
                 sourcesEstimate);
-        long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax();
+        long estimate = projectionEstimate.bytesMax() + algorithmEstimate.bytesMax() + beside;
         run.quality = new RunQuality(size.nodes(), size.ties(), null, null, null, null, null, null, estimate, null,
                 null, null);
         if (estimate > run.p.memoryBudgetMib() * 1024 * 1024) {
             throw new IllegalStateException("memory estimate " + estimate / (1024 * 1024) + " MiB (projection "
                     + projectionEstimate.requiredMemory() + ", algorithms "
-                    + algorithmEstimate.requiredMemory() + ") exceeds the budget of " + run.p.memoryBudgetMib()
+                    + algorithmEstimate.requiredMemory() + besideExact(beside) + ") exceeds the budget of " + run.p.memoryBudgetMib()
                     + " MiB");
         }
         return new Projection(size, estimate);
@@ -622,6 +624,11 @@ public class AnalyticsRunner {
                 }
             }
         }
+    }
+
+    /** The words for an exact betweenness' memory in a refusal, or nothing when none runs. */
+    private static String besideExact(long bytes) {
+        return bytes == 0 ? "" : ", an earlier run's exact betweenness " + bytes / (1024 * 1024) + " MiB";
     }
 
     /** The value of a step that ran beside this thread, its failure thrown as it was. */

@@ -54,6 +54,8 @@ public class ExactBetweenness {
     private final AnalyticsConfig config;
 
     private volatile boolean stopping;
+    /** GDS's estimate of the exact betweenness in progress: its graph and its working memory, bytes. */
+    private volatile long held;
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
 
     ExactBetweenness(AlgorithmGraph algorithms, ExactBetweennessStore store, AnalyticsRunStore runs,
@@ -80,6 +82,7 @@ public class ExactBetweenness {
             if (stopping) {
                 throw new RejectedExecutionException("stopping");
             }
+            held = estimate(sources, p);
             CompletableFuture<Void> started = background.runAsync(() -> compute(run, sources, p));
             current = CompletableFuture.allOf(current, started);
         } catch (RejectedExecutionException e) {
@@ -126,6 +129,22 @@ public class ExactBetweenness {
         return current.isDone();
     }
 
+    /**
+     * The memory an exact betweenness of this replica holds now, bytes, as GDS estimates it (its graph and the
+     * algorithm's working memory): a run started meanwhile counts it against its budget. 0 when none runs.
+     */
+    long heldBytes() {
+        return current.isDone() ? 0 : held;
+    }
+
+    /** Test hook: what happens between the computation and the store, or null. */
+    private volatile Runnable beforeStore;
+
+    /** Test hook, public for the erasure tests: runs {@code hook} once the scores are computed, before they are stored. */
+    public void beforeStore(Runnable hook) {
+        beforeStore = hook;
+    }
+
     private void compute(UUID run, String sources, RunParameters p) {
         Connection lock = null;
         try {
@@ -143,6 +162,10 @@ public class ExactBetweenness {
             byNode.forEach((id, score) -> scores.put(UUID.fromString(id), score));
             Map<String, Long> timings = new LinkedHashMap<>();
             timings.put("exactBetweenness", (computed - t) / 1_000_000);
+            Runnable hook = beforeStore;
+            if (hook != null) {
+                hook.run();
+            }
             long stored = System.nanoTime();
             if (!store.replace(run, scores, timings)) {
                 record(run, SKIPPED + ": the run's snapshot was pruned before it finished");
@@ -179,6 +202,16 @@ public class ExactBetweenness {
             LOG.warnf(e, "Run %s: exact betweenness could not be written to the graph's nodes", run);
         } finally {
             runs.unlock(lock);
+        }
+    }
+
+    /** GDS's estimate of exact betweenness on {@code sources} with its graph, bytes; 0 when it cannot tell. */
+    private long estimate(String sources, RunParameters p) {
+        try {
+            return algorithms.estimateExactBetweenness(sources, p);
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not estimate exact betweenness on %s: %s", sources, e.getMessage());
+            return 0;
         }
     }
 

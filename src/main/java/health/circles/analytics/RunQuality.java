@@ -15,7 +15,8 @@ public record RunQuality(
         Integer levels,
         @Schema(description = "EXACT, or SAMPLED with the sampling size") String betweenness,
         @Schema(description = "Estimated peak memory of the projection plus betweenness and the largest "
-                + "algorithm run beside it, bytes") Long memoryEstimateBytes,
+                + "algorithm run beside it, and of an earlier run's exact betweenness still computing, bytes")
+        Long memoryEstimateBytes,
         @Schema(description = "Communities that kept the id of a community of the previous run") Integer communitiesKept,
         @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships,
         @Schema(description = "Exact betweenness computed after the run (parameters.exactBetweenness): RUNNING, "

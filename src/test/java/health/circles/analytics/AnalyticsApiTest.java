@@ -2,6 +2,7 @@ package health.circles.analytics;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -100,6 +101,12 @@ class AnalyticsApiTest {
 
     @Inject
     AlgorithmGraph algorithms;
+
+    @Inject
+    ExactBetweenness exact;
+
+    @Inject
+    ExactBetweennessStore exactStore;
 
     private final PlantedGraph graph = new PlantedGraph(7);
     /** Mixing each class of ten groups is built with; the realised mixing is measured and reported. */
@@ -862,6 +869,43 @@ class AnalyticsApiTest {
         assertNull(getRun(exact).getString("quality.exactBetweenness"), "nothing to do after an exact run");
         assertEquals(rankedScores(exact), rankedScores(sampled), "every contact's scores and ranks");
         assertEquals(bridgingMembers(exact), bridgingMembers(sampled), "each community's bridging members, in order");
+    }
+
+    /**
+     * One exact betweenness at a time, across replicas: while another holds its lock, a run asking for one is told it
+     * was skipped, keeps its sampled betweenness, and leaves no graph behind; one that fails says why, and leaves no
+     * graph either.
+     */
+    @Test
+    @Order(16)
+    void anExactBetweennessThatCannotRunSaysWhyAndLeavesNoGraph() throws Exception {
+        String run;
+        Connection held = exactStore.tryLock().orElseThrow();
+        try {
+            run = startAndAwait("""
+                    {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""");
+            JsonPath view = await("exact betweenness of run " + run).atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run),
+                            v -> !"RUNNING".equals(v.getString("quality.exactBetweenness")));
+            assertEquals("SKIPPED: another exact betweenness was in progress",
+                    view.getString("quality.exactBetweenness"));
+            assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
+        } finally {
+            exactStore.unlock(held);
+        }
+        await("the skipped betweenness' graph dropped").atMost(Duration.ofSeconds(30))
+                .until(() -> runGraphs().isEmpty());
+
+        // Its graph gone (dropped, say, by an operator): the computation fails, and says so.
+        exact.start(UUID.fromString(run), AlgorithmGraph.sourcesOf("circles-analytics-" + run),
+                RunParameters.of(null, config));
+        JsonPath failed = await("exact betweenness to fail").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run),
+                        v -> v.getString("quality.exactBetweenness").startsWith(ExactBetweenness.FAILED));
+        assertThat(failed.getString("quality.exactBetweenness"), containsString("circles-analytics-" + run));
+        assertEquals("SAMPLED 100", failed.getString("quality.betweenness"));
+        await().atMost(Duration.ofSeconds(30)).until(exact::idle);
+        assertTrue(runGraphs().isEmpty(), runGraphs().toString());
     }
 
     @Test
