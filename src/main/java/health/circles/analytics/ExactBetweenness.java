@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
+import org.neo4j.driver.exceptions.TransactionTerminatedException;
 
 /**
  * Exact betweenness computed after a run, separately from it: the less frequent, exact complement of the sampled
@@ -176,7 +177,9 @@ public class ExactBetweenness {
                     (computed - t) / 1_000_000, (System.nanoTime() - stored) / 1_000_000);
             writeToGraph(run, byNode);
         } catch (Exception e) {
-            String why = stopping ? "the service stopped before it finished" : describe(e);
+            String why = stopping ? "the service stopped before it finished"
+                    : e instanceof TransactionTerminatedException
+                    ? "ended before it finished: its Neo4j transaction was terminated" : describe(e);
             LOG.warnf(e, "Run %s: exact betweenness failed", run);
             record(run, FAILED + ": " + why);
         } finally {

@@ -908,6 +908,31 @@ class AnalyticsApiTest {
         assertTrue(runGraphs().isEmpty(), runGraphs().toString());
     }
 
+    /**
+     * An exact betweenness ended while it computes (as the service's stop ends it) records that it failed, keeps the
+     * run's sampled betweenness, and leaves no graph behind.
+     */
+    @Test
+    @Order(16)
+    void anExactBetweennessEndedWhileItComputesKeepsTheSampledOneAndLeavesNoGraph() {
+        String location = given().contentType(ContentType.JSON).body("""
+                        {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""")
+                .when().post("/api/v1/analytics/runs").then().statusCode(202).extract().header("Location");
+        String run = location.substring(location.lastIndexOf('/') + 1);
+        // Seconds of computing on this graph: ended as soon as it shows among Neo4j's transactions.
+        await("exact betweenness to be ended").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> algorithms.terminateExactBetweenness() > 0);
+        JsonPath view = await("exact betweenness to record its end").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run),
+                        v -> !"RUNNING".equals(v.getString("quality.exactBetweenness")));
+        assertEquals(ExactBetweenness.FAILED + ": ended before it finished: its Neo4j transaction was terminated",
+                view.getString("quality.exactBetweenness"));
+        assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
+        await().atMost(Duration.ofSeconds(30)).until(exact::idle);
+        awaitRun(run);
+        assertTrue(runGraphs().isEmpty(), runGraphs().toString());
+    }
+
     @Test
     @Order(16)
     void louvainAtConcurrencyOneIsDeterministicToo() throws Exception {
