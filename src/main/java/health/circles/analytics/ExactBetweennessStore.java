@@ -3,6 +3,9 @@ package health.circles.analytics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.Sql;
+import health.circles.events.Change;
+import health.circles.events.ChangeEvents;
+import health.circles.events.EventTypes;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -24,10 +27,12 @@ public class ExactBetweennessStore {
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
+    private final ChangeEvents events;
 
-    ExactBetweennessStore(AgroalDataSource dataSource, ObjectMapper json) {
+    ExactBetweennessStore(AgroalDataSource dataSource, ObjectMapper json, ChangeEvents events) {
         this.dataSource = dataSource;
         this.json = json;
+        this.events = events;
     }
 
     /** The lock's connection, or empty when another replica's exact betweenness holds it. */
@@ -77,7 +82,8 @@ public class ExactBetweennessStore {
      * Replaces the run's betweenness with {@code scores} (by contact id) in its snapshot: the scores, the ranks (1 the
      * highest, equal scores in the order of their contact ids, as the run ranks them), each community's bridging
      * members (its primary members with a secondary membership at its level, by rank, as many as the run keeps), and
-     * the run's quality (betweenness EXACT) and timings, in one transaction. Erasure deletes from the same tables, in
+     * the run's quality (betweenness EXACT) and timings, and the event analytics-run.exact-betweenness, in one
+     * transaction. Erasure deletes from the same tables, in
      * its own order; the tables are locked against writes first, so an erasure waits for this (a few seconds at
      * 100k contacts) rather than deadlock with it, and what it erased is not written back. Returns false, changing
      * nothing, when the run's snapshot has been pruned or the run is not a successful one.
@@ -142,6 +148,7 @@ public class ExactBetweennessStore {
                                                                     'exactBetweenness', ?::text),
                             timings = timings || ?::jsonb
                         WHERE id = ?""", List.of(ExactBetweenness.SUCCEEDED, timed, run));
+                events.recordOn(c, Change.of(EventTypes.ANALYTICS_RUN_EXACT_BETWEENNESS, run, null));
                 c.commit();
                 return true;
             } catch (SQLException | RuntimeException e) {

@@ -41,6 +41,8 @@ public final class EventTypes {
     public static final String ANALYTICS_RUN_STARTED = "analytics-run.started";
     public static final String ANALYTICS_RUN_COMPLETED = "analytics-run.completed";
     public static final String ANALYTICS_RUN_FAILED = "analytics-run.failed";
+    /** A run's sampled betweenness replaced by exact betweenness computed after it (ExactBetweenness). */
+    public static final String ANALYTICS_RUN_EXACT_BETWEENNESS = "analytics-run.exact-betweenness";
     public static final String GROUP_CREATED = "group.created";
     public static final String GROUP_UPDATED = "group.updated";
     public static final String GROUP_DELETED = "group.deleted";
@@ -57,7 +59,8 @@ public final class EventTypes {
             "segment", List.of(SEGMENT_CREATED, SEGMENT_UPDATED, SEGMENT_DELETED),
             "campaign", List.of(CAMPAIGN_CREATED, CAMPAIGN_CLOSED, CAMPAIGN_OUTCOME_RECORDED),
             "import", List.of(IMPORT_CREATED, IMPORT_COMPLETED, IMPORT_FAILED),
-            "analytics-run", List.of(ANALYTICS_RUN_STARTED, ANALYTICS_RUN_COMPLETED, ANALYTICS_RUN_FAILED),
+            "analytics-run", List.of(ANALYTICS_RUN_STARTED, ANALYTICS_RUN_COMPLETED, ANALYTICS_RUN_FAILED,
+                    ANALYTICS_RUN_EXACT_BETWEENNESS),
             "group", List.of(GROUP_CREATED, GROUP_UPDATED, GROUP_DELETED),
             "group-member", List.of(GROUP_MEMBER_ADDED, GROUP_MEMBER_UPDATED, GROUP_MEMBER_ENDED));
 

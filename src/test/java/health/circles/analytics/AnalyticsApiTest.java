@@ -863,6 +863,11 @@ class AnalyticsApiTest {
         assertTrue(view.getMap("timings").containsKey("exactBetweenness"), view.getMap("timings").toString());
         await("exact betweenness' graph dropped").atMost(Duration.ofSeconds(30)).until(() -> runGraphs().isEmpty());
         assertNodesCarry(sampled);
+        // Clients that follow the feed learn that the run's betweenness ranks changed.
+        await("the event of run " + sampled).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> given().queryParam("types", "analytics-run.exact-betweenness").queryParam("limit", 1000)
+                        .when().get("/api/v1/events").then().statusCode(200).extract().jsonPath()
+                        .<String>getList("items.subject.id"), ids -> ids.contains(sampled));
 
         String exact = startAndAwait(RUN_BODY);
         assertEquals("EXACT", getRun(exact).getString("quality.betweenness"));
