@@ -84,8 +84,22 @@ public class ExactBetweenness {
                 throw new RejectedExecutionException("stopping");
             }
             held = estimate(sources, p);
-            CompletableFuture<Void> started = background.runAsync(() -> compute(run, sources, p));
-            current = CompletableFuture.allOf(current, started);
+            // Counted as running (heldBytes) before it can begin, so that a run started meanwhile sees it.
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            CompletableFuture<Void> before = current;
+            current = CompletableFuture.allOf(before, started);
+            try {
+                background.execute(() -> {
+                    try {
+                        compute(run, sources, p);
+                    } finally {
+                        started.complete(null);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                started.complete(null);
+                throw e;
+            }
         } catch (RejectedExecutionException e) {
             drop(sources);
             record(run, FAILED + ": the service stopped before it began");
@@ -213,7 +227,7 @@ public class ExactBetweenness {
         try {
             return algorithms.estimateExactBetweenness(sources, p);
         } catch (RuntimeException e) {
-            LOG.debugf("Could not estimate exact betweenness on %s: %s", sources, e.getMessage());
+            LOG.warnf("Could not estimate exact betweenness on %s: %s", sources, e.getMessage());
             return 0;
         }
     }

@@ -924,9 +924,15 @@ class AnalyticsApiTest {
                         {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""")
                 .when().post("/api/v1/analytics/runs").then().statusCode(202).extract().header("Location");
         String run = location.substring(location.lastIndexOf('/') + 1);
-        // Seconds of computing on this graph: ended as soon as it shows among Neo4j's transactions.
+        // Seconds of computing on this graph: ended as soon as it shows among Neo4j's transactions. Meanwhile its
+        // memory is what a run started beside it counts against its budget.
+        long[] held = new long[1];
         await("exact betweenness to be ended").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> algorithms.terminateExactBetweenness() > 0);
+                .until(() -> {
+                    held[0] = exact.heldBytes();
+                    return algorithms.terminateExactBetweenness() > 0;
+                });
+        assertTrue(held[0] > 0, "memory held while it computes");
         JsonPath view = await("exact betweenness to record its end").atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run),
                         v -> !"RUNNING".equals(v.getString("quality.exactBetweenness")));
@@ -934,6 +940,7 @@ class AnalyticsApiTest {
                 view.getString("quality.exactBetweenness"));
         assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
         await().atMost(Duration.ofSeconds(30)).until(exact::idle);
+        assertEquals(0, exact.heldBytes(), "none held once it ended");
         awaitRun(run);
         assertTrue(runGraphs().isEmpty(), runGraphs().toString());
     }
