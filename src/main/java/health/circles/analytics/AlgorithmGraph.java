@@ -109,6 +109,13 @@ public class AlgorithmGraph {
      */
     static final String SOURCES_ALL = SOURCES.formatted("");
 
+    /** Betweenness to the contacts' nodes by id ({@code $rows}: id, betweenness); nodes holding it already untouched. */
+    private static final String WRITE_BETWEENNESS = """
+            UNWIND $rows AS row
+            MATCH (c:Contact {id: row.id})
+            WHERE c.%1$s IS NULL OR c.%1$s <> row.betweenness
+            SET c.%1$s = row.betweenness""".formatted(BETWEENNESS);
+
     /** A tie without an end, as {@link #ACTIVE} compares it: after every day. */
     private static final double NO_END = Double.MAX_VALUE;
 
@@ -329,11 +336,7 @@ public class AlgorithmGraph {
         for (NodeResult n : nodes) {
             rows.add(Map.of("id", n.id(), "betweenness", n.betweenness()));
         }
-        writeByContactId("""
-                UNWIND $rows AS row
-                MATCH (c:Contact {id: row.id})
-                WHERE c.%1$s IS NULL OR c.%1$s <> row.betweenness
-                SET c.%1$s = row.betweenness""".formatted(BETWEENNESS), rows, batchSize);
+        writeByContactId(WRITE_BETWEENNESS, rows, batchSize);
     }
 
     /** Transaction metadata that marks an exact betweenness computed after a run ({@link #exactBetweenness}). */
@@ -396,11 +399,7 @@ public class AlgorithmGraph {
     void writeBetweenness(Map<String, Double> scores, int batchSize) {
         List<Map<String, Object>> rows = new ArrayList<>(scores.size());
         scores.forEach((id, score) -> rows.add(Map.of("id", id, "betweenness", score)));
-        writeByContactId("""
-                UNWIND $rows AS row
-                MATCH (c:Contact {id: row.id})
-                WHERE c.%1$s IS NULL OR c.%1$s <> row.betweenness
-                SET c.%1$s = row.betweenness""".formatted(BETWEENNESS), rows, batchSize);
+        writeByContactId(WRITE_BETWEENNESS, rows, batchSize);
     }
 
     /** GDS writes betweenness from its own graph (of one part) to the contacts' nodes. */
