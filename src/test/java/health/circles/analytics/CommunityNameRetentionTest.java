@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.circles.AsRole;
+import health.circles.SmallBoundsProfile;
 import health.circles.sync.GraphRelay;
 import health.circles.web.MapNetwork;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -43,19 +43,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @QuarkusTest
 @AsRole("admin")
-@TestProfile(CommunityNameRetentionTest.KeepTwoRuns.class)
+@TestProfile(SmallBoundsProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CommunityNameRetentionTest {
-
-    /** Snapshots of the two latest runs only, so that three runs prune one; a database of its own. */
-    public static class KeepTwoRuns implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("circles.analytics.keep-snapshots", "2");
-        }
-    }
 
     private static final List<String> CLINICS = List.of("Alder", "Birch", "Cedar", "Dogwood", "Elm");
 

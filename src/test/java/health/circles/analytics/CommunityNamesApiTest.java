@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.circles.AsRole;
 import health.circles.sync.GraphRelay;
 import health.circles.web.MapNetwork;
-import health.circles.web.MapPageProfile;
+import health.circles.web.ProductionEdgeProfile;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @QuarkusTest
 @AsRole("admin")
-@TestProfile(MapPageProfile.class)
+@TestProfile(ProductionEdgeProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommunityNamesApiTest {
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.circles.AsRole;
 import health.circles.sync.GraphRelay;
 import health.circles.web.MapNetwork;
-import health.circles.web.MapPageProfile;
+import health.circles.web.ProductionEdgeProfile;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 /** What the map page asks of the maps API: rings, levels, tie filters, the communities overview, one contact's rank. */
 @QuarkusTest
 @AsRole("admin")
-@TestProfile(MapPageProfile.class)
+@TestProfile(ProductionEdgeProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MapApiTest {
 

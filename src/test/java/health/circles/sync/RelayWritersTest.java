@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.circles.AsRole;
+import health.circles.SmallBoundsProfile;
 import health.circles.Fixtures;
 import health.circles.Management;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -34,17 +34,8 @@ import org.neo4j.driver.Driver;
  */
 @QuarkusTest
 @AsRole("admin")
-@TestProfile(RelayWritersTest.SmallTransactions.class)
+@TestProfile(SmallBoundsProfile.class)
 class RelayWritersTest {
-
-    /** Four changes per graph transaction, two transactions per relay batch; a fresh database of its own. */
-    public static class SmallTransactions implements QuarkusTestProfile {
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("circles.sync.max-items", "4", "circles.sync.writers", "2");
-        }
-    }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -58,7 +58,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @QuarkusTest
 @AsRole("admin")
-@TestProfile(MapPageProfile.class)
+@TestProfile(ProductionEdgeProfile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MapPageBrowserTest {
