@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /** The history of analytics runs in PostgreSQL (plain JDBC: runs are written from a worker thread, outside JTA). */
 @ApplicationScoped
@@ -27,17 +26,12 @@ public class AnalyticsRunStore {
     static final String SUCCEEDED = "SUCCEEDED";
     static final String FAILED = "FAILED";
 
-    private static final Logger LOG = Logger.getLogger(AnalyticsRunStore.class);
-
     private static final String COLUMNS = """
             id, state, trigger, phase, percent, parameters, timings, quality, error, started_at, finished_at,
             (SELECT n.named_at FROM analytics_community_naming n WHERE n.run_id = analytics_run.id) AS named_at""";
 
-    /** Key of the advisory lock that the running run holds ("Circles2"). */
-    private static final long LOCK_KEY = 0x43697263_6c657332L;
-
-    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?)";
-    private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
+    /** The lock that the running run holds ("Circles2"). */
+    private static final SessionLock LOCK = new SessionLock(0x43697263_6c657332L, "analytics run");
 
     /** The relay's position in the outbox: how much of PostgreSQL's changes the graph holds. */
     private static final String APPLIED_POSITION = "SELECT applied_position FROM sync_state WHERE id = 1";
@@ -60,38 +54,12 @@ public class AnalyticsRunStore {
      * Empty when another run holds it.
      */
     Optional<Connection> tryLock() throws SQLException {
-        Connection c = dataSource.getConnection();
-        boolean locked = false;
-        try {
-            c.setAutoCommit(true);
-            locked = Sql.query(c, TRY_LOCK, List.of(LOCK_KEY), r -> r.getBoolean(1)).get(0);
-            return locked ? Optional.of(c) : Optional.empty();
-        } finally {
-            if (!locked) {
-                close(c);
-            }
-        }
+        return LOCK.tryTake(dataSource);
     }
 
     /** Releases the run lock taken by {@link #tryLock} and closes its connection; never throws. */
     void unlock(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            Sql.execute(c, UNLOCK, List.of(LOCK_KEY));
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not release the analytics lock: %s", e.getMessage());
-        }
-        close(c);
-    }
-
-    private static void close(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debugf("Could not close the analytics lock connection: %s", e.getMessage());
-        }
+        LOCK.release(c);
     }
 
     /** Records a new run as RUNNING on {@code c}; the unique index refuses a second one. */

@@ -22,8 +22,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ExactBetweennessStore {
 
-    /** Advisory lock of the one exact betweenness at a time, across replicas ("Circles3"; runs hold "Circles2"). */
-    private static final long LOCK_KEY = 0x43697263_6c657333L;
+    /** The one exact betweenness at a time, across replicas ("Circles3"; runs hold "Circles2"). */
+    private static final SessionLock LOCK = new SessionLock(0x43697263_6c657333L, "exact betweenness");
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
@@ -37,26 +37,12 @@ public class ExactBetweennessStore {
 
     /** The lock's connection, or empty when another replica's exact betweenness holds it. */
     Optional<Connection> tryLock() throws SQLException {
-        Connection c = dataSource.getConnection();
-        boolean locked = false;
-        try {
-            c.setAutoCommit(true);
-            locked = Sql.query(c, "SELECT pg_try_advisory_lock(?)", List.of(LOCK_KEY), r -> r.getBoolean(1)).get(0);
-            return locked ? Optional.of(c) : Optional.empty();
-        } finally {
-            if (!locked) {
-                c.close();
-            }
-        }
+        return LOCK.tryTake(dataSource);
     }
 
     /** Releases the lock {@link #tryLock} took and closes its connection; never throws. */
     void unlock(Connection c) {
-        try (c) {
-            Sql.execute(c, "SELECT pg_advisory_unlock(?)", List.of(LOCK_KEY));
-        } catch (SQLException | RuntimeException e) {
-            // closing the connection releases the lock too
-        }
+        LOCK.release(c);
     }
 
     /**
