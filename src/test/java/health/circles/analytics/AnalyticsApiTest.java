@@ -913,6 +913,14 @@ class AnalyticsApiTest {
         assertTrue(runGraphs().isEmpty(), runGraphs().toString());
     }
 
+    /** Whether an exact betweenness' Neo4j transaction is open. */
+    private boolean exactBetweennessComputing() {
+        try (Session session = driver.session()) {
+            return session.run("SHOW TRANSACTIONS YIELD metaData WHERE metaData.circles = $mark RETURN count(*) AS n",
+                    Map.of("mark", AlgorithmGraph.EXACT_BETWEENNESS_TX.get("circles"))).single().get("n").asLong() > 0;
+        }
+    }
+
     /**
      * An exact betweenness ended while it computes (as the service's stop ends it) records that it failed, keeps the
      * run's sampled betweenness, and leaves no graph behind.
@@ -926,13 +934,10 @@ class AnalyticsApiTest {
         String run = location.substring(location.lastIndexOf('/') + 1);
         // Seconds of computing on this graph: ended as soon as it shows among Neo4j's transactions. Meanwhile its
         // memory is what a run started beside it counts against its budget.
-        long[] held = new long[1];
-        await("exact betweenness to be ended").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    held[0] = exact.heldBytes();
-                    return algorithms.terminateExactBetweenness() > 0;
-                });
-        assertTrue(held[0] > 0, "memory held while it computes");
+        await("exact betweenness to compute").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(this::exactBetweennessComputing);
+        assertTrue(exact.heldBytes() > 0, "memory held while it computes");
+        assertEquals(1, algorithms.terminateExactBetweenness(), "ended");
         JsonPath view = await("exact betweenness to record its end").atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run),
                         v -> !"RUNNING".equals(v.getString("quality.exactBetweenness")));
