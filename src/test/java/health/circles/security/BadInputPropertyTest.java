@@ -210,11 +210,7 @@ class BadInputPropertyTest {
                     uncheckedWrites++;
                 }
                 if (uncheckedWrites >= WRITES_PER_CHECK || unchecked.size() >= REQUESTS_PER_CHECK) {
-                    Snapshot after = snapshot();
-                    if (!after.equals(before)) {
-                        failures.add("one of " + unchecked + " changed the stores: " + before + " -> " + after);
-                        before = after;
-                    }
+                    before = compared(before, unchecked, failures);
                     unchecked.clear();
                     uncheckedWrites = 0;
                 }
@@ -230,10 +226,7 @@ class BadInputPropertyTest {
             }
         }
         if (!unchecked.isEmpty()) {
-            Snapshot after = snapshot();
-            if (!after.equals(before)) {
-                failures.add("one of " + unchecked + " changed the stores: " + before + " -> " + after);
-            }
+            compared(before, unchecked, failures);
         }
         System.out.printf("BadInputPropertyTest: %d requests, %d rejected (%d uncompared: just before an accepted write), "
                 + "%d s%n", sent, rejected, uncheckedBeforeAccepted, (System.nanoTime() - started) / 1_000_000_000L);
@@ -242,6 +235,18 @@ class BadInputPropertyTest {
         assertTrue(rejected > sent / 2, "most generated requests are invalid: " + rejected + " of " + sent);
         assertTrue(uncheckedBeforeAccepted < sent / 10, "requests compared with the stores: "
                 + (sent - uncheckedBeforeAccepted) + " of " + sent);
+    }
+
+    /**
+     * The stores now, compared with {@code before}: a difference is a failure naming the requests sent since
+     * {@code before} was taken.
+     */
+    private Snapshot compared(Snapshot before, List<String> requests, List<String> failures) {
+        Snapshot after = snapshot();
+        if (!after.equals(before)) {
+            failures.add("one of " + requests + " changed the stores: " + before + " -> " + after);
+        }
+        return after;
     }
 
     /** A request body as it goes on the wire, with its Content-Type (none when empty). */
