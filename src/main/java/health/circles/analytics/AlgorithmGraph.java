@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.neo4j.driver.Driver;
@@ -203,21 +204,54 @@ public class AlgorithmGraph {
     }
 
     /**
-     * Generates a random graph of {@code nodes} contacts with {@code averageDegree} undirected ties each, strengths as a
-     * run projects them, in GDS's catalog only: nothing of it is in the store (GDS's generated graphs cannot be
-     * written, so only mutate modes may run on it). Whoever calls this drops it on every way out ({@link #drop}).
+     * Generates a graph of {@code nodes} contacts with {@code averageDegree} undirected ties each on average, strengths
+     * as a run projects them, in GDS's catalog only: nothing of it is in the store. Like a contact network, and unlike
+     * a uniformly random graph, it is made of circles: contacts fall into groups of 20 to 400, and most of a contact's
+     * ties stay inside its own, so that the community algorithm meets what it meets on a real network (several
+     * levels, moves and refinements); on a random power-law graph it took other branches, and the first run after a
+     * start recompiled its inner loops (bench/RESULTS.md, issue 17). The same graph for the same {@code seed}.
+     * Whoever calls this drops it on every way out ({@link #drop}).
      */
-    void generate(String graph, long nodes, long averageDegree, long seed) {
+    void generate(String graph, int nodes, int averageDegree, long seed) {
         try (Session session = driver.session()) {
             session.run("""
-                    CALL gds.graph.generate($graph, $nodes, $averageDegree, $config)
-                    YIELD nodes, relationships RETURN nodes, relationships""",
-                    Map.of("graph", graph, "nodes", nodes, "averageDegree", averageDegree,
-                            "config", Map.of("relationshipDistribution", "POWER_LAW", "relationshipSeed", seed,
-                                    "orientation", "UNDIRECTED", "allowSelfLoops", false,
-                                    "relationshipProperty", Map.of("name", STRENGTH, "type", "RANDOM",
-                                            "min", 0.1, "max", 1.0)))).consume();
+                    UNWIND $ties AS tie
+                    WITH gds.graph.project($graph, tie[0], tie[1],
+                            {relationshipType: 'TIE', relationshipProperties: {strength: tie[2]}},
+                            {undirectedRelationshipTypes: ['TIE']}) AS g
+                    RETURN g.nodeCount AS nodes""",
+                    Map.of("graph", graph, "ties", clusteredTies(nodes, averageDegree, seed))).consume();
         }
+    }
+
+    /** Share of a generated contact's ties that leave its group. */
+    private static final double BRIDGING = 0.15;
+
+    /** {@link #generate}'s ties: [from, to, strength], each pair once, no tie to itself. */
+    static List<List<Object>> clusteredTies(int nodes, int averageDegree, long seed) {
+        Random random = new Random(seed);
+        int[] groupStart = new int[nodes];
+        int[] groupSize = new int[nodes];
+        for (int first = 0; first < nodes; ) {
+            int size = Math.min(nodes - first, 20 + random.nextInt(381));
+            for (int i = first; i < first + size; i++) {
+                groupStart[i] = first;
+                groupSize[i] = size;
+            }
+            first += size;
+        }
+        long count = (long) nodes * averageDegree / 2;
+        List<List<Object>> ties = new ArrayList<>((int) count);
+        for (long t = 0; t < count; t++) {
+            int from = random.nextInt(nodes);
+            int to = random.nextDouble() < BRIDGING || groupSize[from] == 1
+                    ? random.nextInt(nodes)
+                    : groupStart[from] + random.nextInt(groupSize[from]);
+            if (to != from) {
+                ties.add(List.of(from, to, 0.1 + 0.9 * random.nextDouble()));
+            }
+        }
+        return ties;
     }
 
     void pageRank(String graph, RunParameters p) {
@@ -530,6 +564,16 @@ public class AlgorithmGraph {
     }
 
     /** Drops the projection if it exists; called on every path out of a run. */
+    /** Removes what {@link #pageRank} and {@link #communities} added to {@code graph}, so that they can run on it again. */
+    void dropComputed(String graph) {
+        try (Session session = driver.session()) {
+            session.run("""
+                    CALL gds.graph.nodeProperties.drop($graph, $properties, {failIfMissing: false})
+                    YIELD propertiesRemoved RETURN propertiesRemoved""",
+                    Map.of("graph", graph, "properties", List.of(PAGERANK, LEVELS))).consume();
+        }
+    }
+
     void drop(String graph) {
         try (Session session = driver.session()) {
             session.run("CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName", Map.of("graph", graph))

@@ -2,6 +2,8 @@ package health.circles.analytics;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /** How analytics runs compute, when they start on their own, and how large the answers may grow. */
@@ -177,7 +179,7 @@ public interface AnalyticsConfig {
 
     /**
      * At start, in the background, PageRank and the community algorithm run once, with a run's default settings, on a
-     * random graph GDS generates in memory and then drops, so that the first run after a start (a deployment, a
+     * graph generated in GDS's memory and then dropped, so that the first run after a start (a deployment, a
      * restart) finds their code compiled by the JIT instead of compiling it on the cores it computes on
      * (README.md, "The first run after a start").
      */
@@ -189,11 +191,21 @@ public interface AnalyticsConfig {
 
         /** Contacts of the generated graph: enough for the algorithms' inner loops to be compiled. */
         @WithDefault("20000")
-        long contacts();
+        @Min(2)
+        @Max(1_000_000)
+        int contacts();
 
-        /** Ties a contact in the generated graph, on average (a power-law spread, as a real network has). */
+        /** Ties a contact in the generated graph, on average (most of them inside its group, as in a real network). */
         @WithDefault("10")
-        long averageDegree();
+        @Min(1)
+        @Max(100)
+        int averageDegree();
+
+        /** Times PageRank and the community algorithm run on it, one after the other. */
+        @WithDefault("3")
+        @Min(1)
+        @Max(10)
+        int rounds();
     }
 
     /** Bounds of map exports. */
