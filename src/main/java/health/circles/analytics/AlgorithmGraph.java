@@ -227,7 +227,10 @@ public class AlgorithmGraph {
     /** Share of a generated contact's ties that leave its group. */
     private static final double BRIDGING = 0.15;
 
-    /** {@link #generate}'s ties: [from, to, strength], each pair once, no tie to itself. */
+    /**
+     * {@link #generate}'s ties: [from, to, strength], none from a contact to itself; a pair drawn twice is two ties, as
+     * two ties between the same contacts are in a run's projection.
+     */
     static List<List<Object>> clusteredTies(int nodes, int averageDegree, long seed) {
         Random random = new Random(seed);
         int[] groupStart = new int[nodes];
@@ -563,7 +566,6 @@ public class AlgorithmGraph {
         }
     }
 
-    /** Drops the projection if it exists; called on every path out of a run. */
     /** Removes what {@link #pageRank} and {@link #communities} added to {@code graph}, so that they can run on it again. */
     void dropComputed(String graph) {
         try (Session session = driver.session()) {
@@ -574,6 +576,7 @@ public class AlgorithmGraph {
         }
     }
 
+    /** Drops the projection if it exists; called on every path out of a run. */
     void drop(String graph) {
         try (Session session = driver.session()) {
             session.run("CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName", Map.of("graph", graph))

@@ -15,8 +15,9 @@ import java.util.jar.JarFile;
 import org.jboss.logging.Logger;
 
 /**
- * Runs PageRank and the community algorithm once at start, in the background, on a graph of circles generated in GDS's
- * memory ({@link AlgorithmGraph#generate}), so that the first analytics run after a start finds their code compiled.
+ * Runs PageRank and the community algorithm at start, a few rounds, in the background, on a graph of circles generated
+ * in GDS's memory ({@link AlgorithmGraph#generate}), so that the first analytics run after a start finds their code
+ * compiled.
  *
  * <p>Why: on two cores the first run after a start spent a third more time in Leiden and PageRank than the next one on
  * the same graph (bench/RESULTS.md, issue 17), because the JIT compiled GDS's inner loops on the same cores while they
