@@ -178,9 +178,9 @@ public interface AnalyticsConfig {
     }
 
     /**
-     * At start, in the background, PageRank and the community algorithm run once, with a run's default settings, on a
-     * graph generated in GDS's memory and then dropped, so that the first run after a start (a deployment, a
-     * restart) finds their code compiled by the JIT instead of compiling it on the cores it computes on
+     * At start, in the background, PageRank and the community algorithm run a few rounds, with a run's default
+     * settings, on a graph generated in GDS's memory and then dropped, so that the first run after a start (a
+     * deployment, a restart) finds their code compiled by the JIT instead of compiling it on the cores it computes on
      * (README.md, "The first run after a start").
      */
     interface WarmUp {
