@@ -84,6 +84,12 @@ public class AlgorithmGraph {
      * <p>A sample in parts ({@link #betweennessParts}): part {@code $part} of {@code $parts} starts that order at its
      * share of the way along and wraps round, so that each part's sources are taken among other contacts (part 0 is
      * the order itself). Parameters: {@code $graph}, {@code $part}, {@code $parts}.
+     *
+     * <p>The ties are read without their ends' labels: a TIE only ever joins two contacts (TieGraph creates it between
+     * two :Contact nodes, rebuild and reconcile through it, and a contact's node is deleted with its ties; the sync's
+     * reads of ties, ElementGraph, rely on it too). Checking both ends' labels, two million node reads at 100k / 1M,
+     * made the read about half as long again (1.7-1.9 s against 1.1-1.3 s alone, the same graph and the same
+     * betweenness; bench/RESULTS.md, issue 17, forty-fourth session).
      */
     static final String SOURCES = """
             CALL () {
@@ -94,7 +100,7 @@ public class AlgorithmGraph {
                 UNWIND contacts[first..] + contacts[..first] AS c
                 RETURN c AS source, null AS target
                 UNION ALL
-                MATCH (c:Contact)-[t:TIE]->(o:Contact) %s
+                MATCH (c)-[t:TIE]->(o) %s
                 RETURN c AS source, o AS target
             }
             WITH gds.graph.project($graph, source, target, {relationshipType: 'TIE'},
