@@ -332,7 +332,8 @@ public class AnalyticsRunner {
      * first to the last. Betweenness, the longest by far (sampled at 100k / 1M: 20-30 s of one core at concurrency 1),
      * runs its first part on this thread, on a graph of its own projected beside the run's (AlgorithmGraph.SOURCES;
      * betweennessGraph is that projection's time, and betweenness' timing includes any wait for it, and for its other
-     * parts); PageRank, degrees and communities run one after the other beside it on a thread of their own, then
+     * parts); PageRank, degrees and communities run one after the other beside it on a thread of their own, once
+     * betweenness' graph is projected ({@link Beside}), then
      * betweenness' other parts start (a sampled betweenness in two parts: the second on the core PageRank and the
      * communities leave, each part projecting its own graph; betweennessGraph1 and betweenness1 their times), then the
      * read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M). Each algorithm keeps its own
@@ -379,6 +380,11 @@ public class AnalyticsRunner {
      * algorithms: read beside PageRank, the read slowed it by half), and the part of the snapshot the communities alone
      * decide, on the run's transaction (SnapshotStore.prepare; timing snapshotBeside), which the thread running
      * betweenness does not use meanwhile. {@link #phase} is the step in progress, which a failure reports.
+     * <p>
+     * The algorithms start once betweenness' graph is projected (or has failed), not as soon as the run's projection
+     * is: that graph's Cypher read, and the compiler at work on it in the first run after a start, shared the two cores
+     * with PageRank and the communities for 1-2 s. Waiting for it took a quarter off their time in a first run
+     * (2.9 s against 3.7 s) and changed no run's total (bench/RESULTS.md, issue 17, forty-fourth session).
      */
     private final class Beside {
         final Connection c;
@@ -405,6 +411,8 @@ public class AnalyticsRunner {
         }
 
         private void steps(Run run) {
+            run.sources.exceptionally(e -> 0L).join(); // its failure is betweenness' thread's to report
+            unlessStopped();
             long t = System.nanoTime();
             algorithms.pageRank(run.graph, run.p);
             t = lap(Phase.PAGERANK, t, Phase.DEGREE);

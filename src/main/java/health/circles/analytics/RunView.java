@@ -15,7 +15,8 @@ public record RunView(
         int percent,
         RunParameters parameters,
         @Schema(description = "Milliseconds per finished phase; compute is the algorithms' time from the first to the "
-                + "last (pagerank, degree and communities run one after the other beside betweenness), "
+                + "last (pagerank, degree and communities run one after the other beside betweenness, once its "
+                + "graph is projected), "
                 + "betweennessGraph the projection of betweenness' own graph, which runs beside project (betweenness "
                 + "includes any wait for it, and for its other parts), betweennessGraph1 and betweenness1 the graph and "
                 + "the computation of a sampled betweenness' second part, started beside once the communities are "
