@@ -86,8 +86,8 @@ public class AlgorithmGraph {
      * the order itself). Parameters: {@code $graph}, {@code $part}, {@code $parts}.
      *
      * <p>The ties are read without their ends' labels: a TIE only ever joins two contacts (TieGraph creates it between
-     * two :Contact nodes, rebuild and reconcile through it, and a contact's node is deleted with its ties; the sync's
-     * reads of ties, ElementGraph, rely on it too). Checking both ends' labels, two million node reads at 100k / 1M,
+     * two :Contact nodes, rebuild and reconcile create ties through TieGraph too, and a contact's node is deleted with
+     * its ties; the sync's reads of ties, ElementGraph, rely on it as well). Checking both ends' labels, two million node reads at 100k / 1M,
      * made the read about half as long again (1.7-1.9 s against 1.1-1.3 s alone, the same graph and the same
      * betweenness; bench/RESULTS.md, issue 17, forty-fourth session).
      */

@@ -333,10 +333,10 @@ public class AnalyticsRunner {
      * runs its first part on this thread, on a graph of its own projected beside the run's (AlgorithmGraph.SOURCES;
      * betweennessGraph is that projection's time, and betweenness' timing includes any wait for it, and for its other
      * parts); PageRank, degrees and communities run one after the other beside it on a thread of their own, once
-     * betweenness' graph is projected ({@link Beside}), then
-     * betweenness' other parts start (a sampled betweenness in two parts: the second on the core PageRank and the
-     * communities leave, each part projecting its own graph; betweennessGraph1 and betweenness1 their times), then the
-     * read of what the snapshot needs from PostgreSQL (a million ties at 100k / 1M). Each algorithm keeps its own
+     * betweenness' graph is projected ({@link Beside}), then betweenness' other parts start (a sampled betweenness in
+     * two parts: the second on the core PageRank and the communities leave, each part projecting its own graph;
+     * betweennessGraph1 and betweenness1 their times), then the read of what the snapshot needs from PostgreSQL (a
+     * million ties at 100k / 1M). Each algorithm keeps its own
      * concurrency, so its results are the same as when they ran in turn; GDS serialises the additions of their
      * properties to the projection. Only betweenness reports its phase as the run's progress.
      */
