@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.neo4j.driver.Driver;
@@ -386,16 +387,17 @@ public class AlgorithmGraph {
     static final Map<String, Object> EXACT_BETWEENNESS_TX = Map.of("circles", "exact-betweenness");
 
     /**
-     * Exact betweenness (every contact a source) on betweenness' graph {@code sources}, as it stands, at betweenness'
-     * concurrency: each contact's score by its id; a node erased since the projection is left out. Runs in a
-     * transaction marked {@link #EXACT_BETWEENNESS_TX}, which {@link #terminateExactBetweenness} ends.
+     * Exact betweenness (every contact a source) of run {@code run} on betweenness' graph {@code sources}, as it
+     * stands, at betweenness' concurrency: each contact's score by its id; a node erased since the projection is left
+     * out. Runs in a transaction marked {@link #EXACT_BETWEENNESS_TX} and with the run's id, which
+     * {@link #terminateExactBetweenness(UUID)} ends from any replica (they share Neo4j).
      */
-    Map<String, Double> exactBetweenness(String sources, RunParameters p) {
+    Map<String, Double> exactBetweenness(UUID run, String sources, RunParameters p) {
         Map<String, Double> scores = new HashMap<>();
+        Map<String, Object> mark = Map.of("circles", EXACT_BETWEENNESS_TX.get("circles"), "run", run.toString());
         // An explicit transaction: a managed one would retry a terminated computation from the start.
         try (Session session = driver.session();
-             Transaction tx = session.beginTransaction(
-                     TransactionConfig.builder().withMetadata(EXACT_BETWEENNESS_TX).build())) {
+             Transaction tx = session.beginTransaction(TransactionConfig.builder().withMetadata(mark).build())) {
             tx.run("""
                     CALL gds.betweenness.stream($graph, {concurrency: $concurrency}) YIELD nodeId, score
                     WITH gds.util.asNode(nodeId) AS c, score WHERE c IS NOT NULL
@@ -421,13 +423,24 @@ public class AlgorithmGraph {
                      toString(sizeInBytes) + ' bytes' AS requiredMemory""", Map.of("graph", sources)).bytesMax();
     }
 
-    /** Ends every exact betweenness in progress ({@link #exactBetweenness}); GDS stops at its next check. */
+    /**
+     * Ends the exact betweenness of run {@code run} ({@link #exactBetweenness}) if it is computing, whichever replica
+     * runs it; GDS stops at its next check. Returns how many transactions were ended (0 or 1).
+     */
+    int terminateExactBetweenness(UUID run) {
+        return terminate("metaData.circles = $mark AND metaData.run = $run",
+                Map.of("mark", EXACT_BETWEENNESS_TX.get("circles"), "run", run.toString()));
+    }
+
+    /** Ends every exact betweenness in progress, of every replica ({@link #exactBetweenness}). */
     int terminateExactBetweenness() {
+        return terminate("metaData.circles = $mark", Map.of("mark", EXACT_BETWEENNESS_TX.get("circles")));
+    }
+
+    private int terminate(String where, Map<String, Object> params) {
         try (Session session = driver.session()) {
-            List<String> ids = session.run("""
-                    SHOW TRANSACTIONS YIELD transactionId, metaData
-                    WHERE metaData.circles = $mark RETURN transactionId""",
-                    Map.of("mark", EXACT_BETWEENNESS_TX.get("circles"))).list(r -> r.get(0).asString());
+            List<String> ids = session.run("SHOW TRANSACTIONS YIELD transactionId, metaData WHERE " + where
+                    + " RETURN transactionId", params).list(r -> r.get(0).asString());
             if (!ids.isEmpty()) {
                 session.run("TERMINATE TRANSACTIONS $ids", Map.of("ids", ids)).consume();
             }

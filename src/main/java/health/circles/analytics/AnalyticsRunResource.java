@@ -81,6 +81,26 @@ public class AnalyticsRunResource {
         return analytics.get(Ids.parse("id", id));
     }
 
+    @POST
+    @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
+    @Path("{id}/exact-betweenness/cancel")
+    @Audited(resource = "analytics-run", action = "cancel-exact-betweenness")
+    @Operation(operationId = "cancelExactBetweenness", summary = "Cancel a run's exact betweenness",
+            description = "Stops the exact betweenness computed after a run that asked for it (hours of one core at "
+                    + "100,000 contacts), whichever replica computes it, or keeps it from starting: "
+                    + "quality.exactBetweenness becomes CANCELLED and the run keeps its sampled betweenness. "
+                    + "Cancelling one already cancelled answers the run as it is")
+    @APIResponse(responseCode = "200", description = "Cancelled; the run",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "404", description = "No such run",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The run's exact betweenness is not running: not asked for, not "
+            + "started yet (the run is in progress), or already ended",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public RunView cancelExactBetweenness(@Parameter(description = "The run's id", schema = @Schema(type = SchemaType.STRING, format = "uuid")) @PathParam("id") String id) {
+        return analytics.cancelExactBetweenness(Ids.parse("id", id));
+    }
+
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
     @Operation(operationId = "listAnalyticsRuns", summary = "History of runs, newest first")

@@ -1,5 +1,6 @@
 package health.circles.analytics;
 
+import health.circles.failure.Conflict;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import health.circles.web.Page;
@@ -17,11 +18,13 @@ public class AnalyticsService {
     private final AnalyticsRunner runner;
     private final AnalyticsRunStore runs;
     private final AnalyticsConfig config;
+    private final ExactBetweenness exact;
 
-    AnalyticsService(AnalyticsRunner runner, AnalyticsRunStore runs, AnalyticsConfig config) {
+    AnalyticsService(AnalyticsRunner runner, AnalyticsRunStore runs, AnalyticsConfig config, ExactBetweenness exact) {
         this.runner = runner;
         this.runs = runs;
         this.config = config;
+        this.exact = exact;
     }
 
     public RunView start(RunRequest request, String trigger) {
@@ -30,6 +33,24 @@ public class AnalyticsService {
 
     public RunView get(UUID id) {
         return runs.find(id).orElseThrow(() -> new NotFound("Analytics run", id));
+    }
+
+    /**
+     * Cancels the run's exact betweenness while it is RUNNING (queued or computing, on any replica): it ends CANCELLED
+     * and the run keeps its sampled betweenness. Cancelling one already cancelled answers the run as it is.
+     */
+    public RunView cancelExactBetweenness(UUID id) {
+        get(id);
+        boolean cancelled = exact.cancel(id);
+        RunView run = get(id);
+        String state = run.quality() == null ? null : run.quality().exactBetweenness();
+        if (cancelled || state != null && state.startsWith(ExactBetweenness.CANCELLED)) {
+            return run;
+        }
+        throw new Conflict("exact-betweenness-not-running", "Exact betweenness not running",
+                "Run " + id + "'s exact betweenness is " + (state == null ? "absent" : state)
+                        + ": only a RUNNING one can be cancelled. A run asks for it with exactBetweenness, and it "
+                        + "starts once the run has succeeded; a run whose betweenness is exact has none.");
     }
 
     public Page<RunView> list(String cursor, int limit) {

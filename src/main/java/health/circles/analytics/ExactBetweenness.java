@@ -33,8 +33,13 @@ import org.neo4j.driver.exceptions.TransactionTerminatedException;
  * next (GDS at betweenness' concurrency), and replaces the run's betweenness scores, ranks and bridging members in one
  * transaction ({@link ExactBetweennessStore#replace}); its quality then says EXACT. The graph's nodes get the exact
  * scores too while the run is the latest (under the run lock, so that no run's write-back crosses it). The run's
- * quality.exactBetweenness follows it: RUNNING, SUCCEEDED, FAILED or SKIPPED with why after a colon. One at a time,
- * across replicas (an advisory lock): a second is SKIPPED. A contact erased meanwhile stays erased: its node is gone,
+ * quality.exactBetweenness follows it: RUNNING, SUCCEEDED, FAILED, SKIPPED or CANCELLED with why after a colon. One at
+ * a time, across replicas (an advisory lock): a second is SKIPPED.
+ *
+ * <p>Cancelling ({@link #cancel}), from any replica: the run's state goes from RUNNING to CANCELLED first, then the
+ * computation's Neo4j transaction, marked with the run's id, is ended. Every later step only moves a RUNNING state, and
+ * the scores are stored only while it is RUNNING, under the run row's lock; so a computation that finishes as it is
+ * cancelled stores nothing, and one not yet begun does not begin. A contact erased meanwhile stays erased: its node is gone,
  * and its rows were deleted before the replace, which only updates rows that remain.
  */
 @ApplicationScoped
@@ -46,6 +51,7 @@ public class ExactBetweenness {
     static final String SUCCEEDED = "SUCCEEDED";
     static final String FAILED = "FAILED";
     static final String SKIPPED = "SKIPPED";
+    static final String CANCELLED = "CANCELLED";
 
     private final AlgorithmGraph algorithms;
     private final ExactBetweennessStore store;
@@ -58,6 +64,8 @@ public class ExactBetweenness {
     /** GDS's estimate of the exact betweenness in progress: its graph and its working memory, bytes. */
     private volatile long held;
     private volatile CompletableFuture<Void> current = CompletableFuture.completedFuture(null);
+    /** The run whose exact betweenness this replica computes now, or null. */
+    private volatile UUID computing;
 
     ExactBetweenness(AlgorithmGraph algorithms, ExactBetweennessStore store, AnalyticsRunStore runs,
                      InsightCache cache, BackgroundWork background, AnalyticsConfig config) {
@@ -126,17 +134,42 @@ public class ExactBetweenness {
         }
     }
 
-    /** Ends the computation in progress (GDS stops at its next check) and gives it ten seconds to record that. */
+    /**
+     * Ends this replica's computation in progress (GDS stops at its next check), not another replica's, and gives it
+     * ten seconds to record that.
+     */
     void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent event) {
         stopping = true;
-        if (!current.isDone()) {
+        UUID run = computing;
+        if (!current.isDone() && run != null) {
             try {
-                algorithms.terminateExactBetweenness();
+                algorithms.terminateExactBetweenness(run);
             } catch (RuntimeException e) {
                 LOG.debugf("Could not end the exact betweenness in progress: %s", e.getMessage());
             }
             BackgroundWork.awaitEnd(current, Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * Cancels the run's exact betweenness if it is RUNNING, whichever replica computes it: recorded CANCELLED, then
+     * its computation ended. Returns false, changing nothing, when it is not RUNNING (none asked, not yet started by a
+     * run still in progress, or already ended).
+     */
+    boolean cancel(UUID run) {
+        if (!store.record(run, CANCELLED + ": by request")) {
+            return false;
+        }
+        try {
+            if (algorithms.terminateExactBetweenness(run) > 0) {
+                LOG.infof("Run %s: exact betweenness cancelled while it computed", run);
+            }
+        } catch (RuntimeException e) {
+            // Recorded CANCELLED all the same: the computation may run on, but its scores are not stored.
+            LOG.warnf("Run %s: exact betweenness cancelled, but its computation could not be ended: %s", run,
+                    e.getMessage());
+        }
+        return true;
     }
 
     /** Whether no exact betweenness of this replica is in progress. */
@@ -169,8 +202,19 @@ public class ExactBetweenness {
                 return;
             }
             store.abandonOrphans(lock, run);
+            String state = store.state(run).orElse("the run was pruned");
+            if (!state.equals(RUNNING)) {
+                LOG.infof("Run %s: exact betweenness not begun: %s", run, state);
+                return;
+            }
+            computing = run;
             long t = System.nanoTime();
-            Map<String, Double> byNode = algorithms.exactBetweenness(sources, p);
+            Map<String, Double> byNode;
+            try {
+                byNode = algorithms.exactBetweenness(run, sources, p);
+            } finally {
+                computing = null;
+            }
             long computed = System.nanoTime();
             drop(sources);
             Map<UUID, Double> scores = new HashMap<>(byNode.size() * 2);
@@ -183,6 +227,7 @@ public class ExactBetweenness {
             }
             long stored = System.nanoTime();
             if (!store.replace(run, scores, timings)) {
+                // Not stored: pruned, or cancelled as it finished (then it stays CANCELLED).
                 record(run, SKIPPED + ": the run's snapshot was pruned before it finished");
                 return;
             }
@@ -194,8 +239,11 @@ public class ExactBetweenness {
             String why = stopping ? "the service stopped before it finished"
                     : e instanceof TransactionTerminatedException
                     ? "ended before it finished: its Neo4j transaction was terminated" : describe(e);
-            LOG.warnf(e, "Run %s: exact betweenness failed", run);
-            record(run, FAILED + ": " + why);
+            if (record(run, FAILED + ": " + why)) {
+                LOG.warnf(e, "Run %s: exact betweenness failed", run);
+            } else {
+                LOG.infof("Run %s: exact betweenness ended: %s", run, store.state(run).orElse("run pruned"));
+            }
         } finally {
             drop(sources);
             if (lock != null) {
@@ -232,11 +280,13 @@ public class ExactBetweenness {
         }
     }
 
-    private void record(UUID run, String state) {
+    /** Moves a RUNNING state to {@code state}; returns whether it did (not when cancelled meanwhile). Never throws. */
+    private boolean record(UUID run, String state) {
         try {
-            store.record(run, state);
+            return store.record(run, state);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Run %s: could not record its exact betweenness as %s", run, state);
+            return false;
         }
     }
 

@@ -57,11 +57,24 @@ public class ExactBetweennessStore {
                         ExactBetweenness.RUNNING, except));
     }
 
-    /** Records what became of a run's exact betweenness ({@link ExactBetweenness}'s states). */
-    void record(UUID run, String state) {
-        Sql.update(dataSource, """
+    /**
+     * Records what became of a run's exact betweenness ({@link ExactBetweenness}'s states) while it is still RUNNING:
+     * one cancelled meanwhile stays CANCELLED. Returns whether it did.
+     */
+    boolean record(UUID run, String state) {
+        return Sql.update(dataSource, """
                 UPDATE analytics_run SET quality = quality || jsonb_build_object('exactBetweenness', ?::text)
-                WHERE id = ?""", List.of(state, run));
+                WHERE id = ? AND quality ->> 'exactBetweenness' = ?""", List.of(state, run, ExactBetweenness.RUNNING)) > 0;
+    }
+
+    /**
+     * A run's exact betweenness as recorded (RUNNING, SUCCEEDED, ... with why after a colon); empty when the run is
+     * unknown, an empty string when it has none.
+     */
+    Optional<String> state(UUID run) {
+        return Sql.query(dataSource, """
+                SELECT coalesce(quality ->> 'exactBetweenness', '') FROM analytics_run WHERE id = ?""",
+                List.of(run), r -> r.getString(1)).stream().findFirst();
     }
 
     /**
@@ -72,7 +85,8 @@ public class ExactBetweennessStore {
      * transaction. Erasure deletes from the same tables, in
      * its own order; the tables are locked against writes first, so an erasure waits for this (a few seconds at
      * 100k contacts) rather than deadlock with it, and what it erased is not written back. Returns false, changing
-     * nothing, when the run's snapshot has been pruned or the run is not a successful one.
+     * nothing, when the run's snapshot has been pruned, the run is not a successful one, or its exact betweenness is
+     * no longer RUNNING (cancelled meanwhile: the row lock orders the two).
      */
     boolean replace(UUID run, Map<UUID, Double> scores, Map<String, Long> timings) throws SQLException {
         UUID[] ids = new UUID[scores.size()];
@@ -95,9 +109,9 @@ public class ExactBetweennessStore {
                         + "IN SHARE ROW EXCLUSIVE MODE", List.of());
                 boolean held = !Sql.query(c, """
                         SELECT 1 FROM analytics_run r
-                        WHERE r.id = ? AND r.state = 'SUCCEEDED'
+                        WHERE r.id = ? AND r.state = 'SUCCEEDED' AND r.quality ->> 'exactBetweenness' = ?
                           AND EXISTS (SELECT 1 FROM analytics_score s WHERE s.run_id = r.id)
-                        FOR UPDATE""", List.of(run), r -> 1).isEmpty();
+                        FOR UPDATE""", List.of(run, ExactBetweenness.RUNNING), r -> 1).isEmpty();
                 if (!held) {
                     c.rollback();
                     return false;

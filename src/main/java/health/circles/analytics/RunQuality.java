@@ -20,7 +20,8 @@ public record RunQuality(
         @Schema(description = "Communities that kept the id of a community of the previous run") Integer communitiesKept,
         @Schema(description = "Secondary (overlapping) memberships") Long secondaryMemberships,
         @Schema(description = "Exact betweenness computed after the run (parameters.exactBetweenness): RUNNING, "
-                + "SUCCEEDED (betweenness then says EXACT), FAILED or SKIPPED, and why after a colon; absent when not "
+                + "SUCCEEDED (betweenness then says EXACT), FAILED, SKIPPED or CANCELLED "
+                + "(POST /api/v1/analytics/runs/{id}/exact-betweenness/cancel), and why after a colon; absent when not "
                 + "asked for, or when the run's betweenness was exact already") String exactBetweenness) {
 
     static RunQuality empty() {

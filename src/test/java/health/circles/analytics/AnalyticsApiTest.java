@@ -27,6 +27,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -44,6 +45,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -874,6 +877,130 @@ class AnalyticsApiTest {
         assertNull(getRun(exact).getString("quality.exactBetweenness"), "nothing to do after an exact run");
         assertEquals(rankedScores(exact), rankedScores(sampled), "every contact's scores and ranks");
         assertEquals(bridgingMembers(exact), bridgingMembers(sampled), "each community's bridging members, in order");
+
+        // Nothing left to cancel once it has ended, nor where none was asked for: the state is left as it is.
+        cancelExact(sampled).then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://circles.health/problems/exact-betweenness-not-running"))
+                .body("detail", containsString("is SUCCEEDED"));
+        cancelExact(exact).then().statusCode(409).body("detail", containsString("is absent"));
+        assertEquals(ExactBetweenness.SUCCEEDED, getRun(sampled).getString("quality.exactBetweenness"));
+        assertEquals("EXACT", getRun(sampled).getString("quality.betweenness"));
+    }
+
+    /** Starts a run sampling betweenness from 100 sources and asking for exact betweenness after it; its id. */
+    private static String startExactRun() {
+        String location = given().contentType(ContentType.JSON).body("""
+                        {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""")
+                .when().post("/api/v1/analytics/runs").then().statusCode(202).extract().header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    private static Response cancelExact(String run) {
+        return given().when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel");
+    }
+
+    /**
+     * Cancelled through the API while it computes, by an analyst: its computation ends at once, it is recorded
+     * CANCELLED (not FAILED), the run keeps its sampled betweenness, no graph is left, the cancel is audited, and
+     * cancelling again answers the same. Ending another run's computation (as a replica's stop does) ends nothing here.
+     */
+    @Test
+    @Order(16)
+    void anExactBetweennessCancelledWhileItComputesEndsKeepsTheSampledOneAndLeavesNoGraph() {
+        String me = AuditRows.subject("exact-canceller");
+        Supplier<RequestSpecification> analyst = () -> TestTokens.bearer(TestTokens.token(me, Set.of("analyst")));
+        String run = startExactRun();
+        await("exact betweenness to compute").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(this::exactBetweennessComputing);
+        assertEquals(0, algorithms.terminateExactBetweenness(UUID.randomUUID()), "another run's ends nothing");
+        assertTrue(exactBetweennessComputing(), "still computing");
+
+        analyst.get().when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel").then()
+                .statusCode(200).body("id", equalTo(run))
+                .body("quality.exactBetweenness", equalTo(ExactBetweenness.CANCELLED + ": by request"));
+        await("the computation to end").atMost(Duration.ofSeconds(30)).until(exact::idle);
+        assertFalse(exactBetweennessComputing());
+        JsonPath view = getRun(run);
+        assertEquals(ExactBetweenness.CANCELLED + ": by request", view.getString("quality.exactBetweenness"));
+        assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
+        assertFalse(view.getMap("timings").containsKey("exactBetweenness"), view.getMap("timings").toString());
+        assertEquals(0, exact.heldBytes());
+        assertTrue(runGraphs().isEmpty(), runGraphs().toString());
+        analyst.get().when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel").then()
+                .statusCode(200).body("quality.exactBetweenness", equalTo(ExactBetweenness.CANCELLED + ": by request"));
+        assertEquals(List.of(
+                AuditRows.row("cancel-exact-betweenness", "analytics-run", run, Set.of(), "POST", 200),
+                AuditRows.row("cancel-exact-betweenness", "analytics-run", run, Set.of(), "POST", 200)),
+                AuditRows.sorted(dataSource, me));
+
+        cancelExact(UUID.randomUUID().toString()).then().statusCode(404).contentType("application/problem+json");
+        cancelExact("not-a-run").then().statusCode(400).contentType("application/problem+json");
+        TestTokens.bearer(TestTokens.token(AuditRows.subject("outreach"), Set.of("outreach")))
+                .when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel").then().statusCode(403);
+    }
+
+    /**
+     * Cancelled as it finishes (between the computation and the store): its scores are not stored, and it stays
+     * CANCELLED rather than becoming SUCCEEDED or SKIPPED; no event says the ranks changed.
+     */
+    @Test
+    @Order(16)
+    void anExactBetweennessCancelledAsItFinishesStoresNothing() {
+        AtomicReference<String> run = new AtomicReference<>();
+        AtomicInteger answered = new AtomicInteger();
+        exact.beforeStore(() -> {
+            await().atMost(Duration.ofSeconds(30)).until(() -> run.get() != null);
+            answered.set(cancelExact(run.get()).statusCode());
+        });
+        try {
+            run.set(startExactRun());
+            assertEquals("SUCCEEDED", awaitRun(run.get()).getString("state"));
+            JsonPath view = await("exact betweenness of run " + run).atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> getRun(run.get()),
+                            v -> !"RUNNING".equals(v.getString("quality.exactBetweenness")));
+            await().atMost(Duration.ofSeconds(30)).until(exact::idle);
+            assertEquals(200, answered.get());
+            assertEquals(ExactBetweenness.CANCELLED + ": by request",
+                    getRun(run.get()).getString("quality.exactBetweenness"), view.prettify());
+            assertEquals("SAMPLED 100", getRun(run.get()).getString("quality.betweenness"));
+            assertFalse(getRun(run.get()).getMap("timings").containsKey("exactBetweenness"));
+            assertTrue(runGraphs().isEmpty(), runGraphs().toString());
+            assertFalse(given().queryParam("types", "analytics-run.exact-betweenness").queryParam("limit", 1000)
+                    .when().get("/api/v1/events").then().statusCode(200).extract().jsonPath()
+                    .<String>getList("items.subject.id").contains(run.get()));
+        } finally {
+            exact.beforeStore(null);
+        }
+    }
+
+    /**
+     * Cancelled before it begins (published, waiting for the executor): when its turn comes it does not compute, and
+     * its graph is dropped all the same.
+     */
+    @Test
+    @Order(16)
+    void anExactBetweennessCancelledBeforeItBeginsNeverComputes() {
+        String run = startAndAwait(QUICK_RUN_BODY);
+        markExactRunning(run);
+        cancelExact(run).then().statusCode(200)
+                .body("quality.exactBetweenness", equalTo(ExactBetweenness.CANCELLED + ": by request"));
+        String graphName = "circles-analytics-" + run + "-cancelled";
+        try (Session session = driver.session()) {
+            session.run("CALL gds.graph.project($name, 'Contact', {TIE: {orientation: 'UNDIRECTED'}})",
+                    Map.of("name", graphName)).consume();
+        }
+        AtomicInteger computed = new AtomicInteger();
+        exact.beforeStore(computed::incrementAndGet);
+        try {
+            exact.start(UUID.fromString(run), graphName, RunParameters.of(null, config));
+            await().atMost(Duration.ofSeconds(30)).until(exact::idle);
+        } finally {
+            exact.beforeStore(null);
+        }
+        assertEquals(0, computed.get(), "not computed");
+        assertTrue(runGraphs().isEmpty(), runGraphs().toString());
+        assertEquals(ExactBetweenness.CANCELLED + ": by request", getRun(run).getString("quality.exactBetweenness"));
+        assertEquals("SAMPLED 100", getRun(run).getString("quality.betweenness"));
     }
 
     /**
@@ -902,6 +1029,7 @@ class AnalyticsApiTest {
                 .until(() -> runGraphs().isEmpty());
 
         // Its graph gone (dropped, say, by an operator): the computation fails, and says so.
+        markExactRunning(run);
         exact.start(UUID.fromString(run), AlgorithmGraph.sourcesOf("circles-analytics-" + run),
                 RunParameters.of(null, config));
         JsonPath failed = await("exact betweenness to fail").atMost(Duration.ofMinutes(1))
@@ -911,6 +1039,17 @@ class AnalyticsApiTest {
         assertEquals("SAMPLED 100", failed.getString("quality.betweenness"));
         await().atMost(Duration.ofSeconds(30)).until(exact::idle);
         assertTrue(runGraphs().isEmpty(), runGraphs().toString());
+    }
+
+    /** Records the run's exact betweenness RUNNING, as a run that asked for it does once published. */
+    private void markExactRunning(String run) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement("""
+                UPDATE analytics_run SET quality = quality || '{"exactBetweenness": "RUNNING"}' WHERE id = ?""")) {
+            update.setObject(1, UUID.fromString(run));
+            assertEquals(1, update.executeUpdate());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether an exact betweenness' Neo4j transaction is open. */
@@ -928,10 +1067,7 @@ class AnalyticsApiTest {
     @Test
     @Order(16)
     void anExactBetweennessEndedWhileItComputesKeepsTheSampledOneAndLeavesNoGraph() {
-        String location = given().contentType(ContentType.JSON).body("""
-                        {"overlapShare": 0.25, "samplingSize": 100, "exactBetweenness": true}""")
-                .when().post("/api/v1/analytics/runs").then().statusCode(202).extract().header("Location");
-        String run = location.substring(location.lastIndexOf('/') + 1);
+        String run = startExactRun();
         // Seconds of computing on this graph: ended as soon as it shows among Neo4j's transactions. Meanwhile its
         // memory is what a run started beside it counts against its budget.
         await("exact betweenness to compute").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))

@@ -122,6 +122,7 @@ class RoleMatrixApiTest {
             new Rule("POST", "/api/v1/analytics/runs", ANALYTICS, "{}", true),
             new Rule("GET", "/api/v1/analytics/runs", ANALYTICS, null),
             new Rule("GET", "/api/v1/analytics/runs/{id}", ANALYTICS, null),
+            new Rule("POST", "/api/v1/analytics/runs/{id}/exact-betweenness/cancel", ANALYTICS, null),
             new Rule("GET", "/api/v1/influencers", INSIGHT, null),
             new Rule("GET", "/api/v1/communities", INSIGHT, null),
             new Rule("GET", "/api/v1/communities/{id}", INSIGHT, null),
