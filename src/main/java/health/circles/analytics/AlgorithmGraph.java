@@ -2,10 +2,14 @@ package health.circles.analytics;
 
 import health.circles.network.ActiveTie;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -16,6 +20,7 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
+import org.neo4j.driver.types.IsoDuration;
 
 /**
  * The Graph Data Science side of a run: estimate, project, compute, write back, stream and drop. Every algorithm is
@@ -398,11 +403,12 @@ public class AlgorithmGraph {
         // An explicit transaction: a managed one would retry a terminated computation from the start.
         try (Session session = driver.session();
              Transaction tx = session.beginTransaction(TransactionConfig.builder().withMetadata(mark).build())) {
+            // GDS's job id is the run's, so that exactBetweennessProgress finds it from any replica.
             tx.run("""
-                    CALL gds.betweenness.stream($graph, {concurrency: $concurrency}) YIELD nodeId, score
+                    CALL gds.betweenness.stream($graph, {concurrency: $concurrency, jobId: $run}) YIELD nodeId, score
                     WITH gds.util.asNode(nodeId) AS c, score WHERE c IS NOT NULL
                     RETURN c.id AS id, score""",
-                    Map.of("graph", sources, "concurrency", p.betweennessConcurrency()))
+                    Map.of("graph", sources, "concurrency", p.betweennessConcurrency(), "run", run.toString()))
                     .forEachRemaining(r -> scores.put(r.get(0).asString(), r.get(1).asDouble()));
             tx.commit();
         }
@@ -430,6 +436,28 @@ public class AlgorithmGraph {
     int terminateExactBetweenness(UUID run) {
         return terminate("metaData.circles = $mark AND metaData.run = $run",
                 Map.of("mark", EXACT_BETWEENNESS_TX.get("circles"), "run", run.toString()));
+    }
+
+    /**
+     * How far the exact betweenness of run {@code run} has come, whichever replica computes it: GDS's progress of the
+     * job named by the run's id, and the time its transaction has taken; empty when it is not computing.
+     */
+    Optional<ExactProgress> exactBetweennessProgress(UUID run) {
+        try (Session session = driver.session()) {
+            List<Record> computing = session.run("""
+                    SHOW TRANSACTIONS YIELD metaData, elapsedTime
+                    WHERE metaData.circles = $mark AND metaData.run = $run RETURN elapsedTime""",
+                    Map.of("mark", EXACT_BETWEENNESS_TX.get("circles"), "run", run.toString())).list();
+            if (computing.isEmpty()) {
+                return Optional.empty();
+            }
+            IsoDuration taken = computing.get(0).get(0).asIsoDuration();
+            Duration elapsed = Duration.ofSeconds(taken.seconds(), taken.nanoseconds());
+            Double percent = session.run("CALL gds.listProgress($run) YIELD progress RETURN progress",
+                    Map.of("run", run.toString())).list(r -> ExactProgress.percent(r.get(0).asString(null))).stream()
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+            return Optional.of(ExactProgress.of(percent, Instant.now(), elapsed));
+        }
     }
 
     /** Ends every exact betweenness in progress, of every replica ({@link #exactBetweenness}). */

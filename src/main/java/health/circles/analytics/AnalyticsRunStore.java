@@ -184,7 +184,7 @@ public class AnalyticsRunStore {
                 read(r.getString("quality"), new TypeReference<RunQuality>() { }),
                 r.getString("error"), r.getTimestamp("started_at").toInstant(),
                 finished == null ? null : finished.toInstant(), named == null ? null : named.toInstant(),
-                "/api/v1/analytics/runs/" + id);
+                "/api/v1/analytics/runs/" + id, null);
     }
 
     private String write(Object value) {

@@ -31,7 +31,16 @@ public class AnalyticsService {
         return runner.start(trigger, RunParameters.of(request, config, trigger));
     }
 
+    /** The run; while its exact betweenness computes, with how far it is. */
     public RunView get(UUID id) {
+        RunView run = find(id);
+        if (run.quality() != null && ExactBetweenness.RUNNING.equals(run.quality().exactBetweenness())) {
+            return exact.progress(id).map(run::withExactBetweennessProgress).orElse(run);
+        }
+        return run;
+    }
+
+    private RunView find(UUID id) {
         return runs.find(id).orElseThrow(() -> new NotFound("Analytics run", id));
     }
 
@@ -40,9 +49,9 @@ public class AnalyticsService {
      * and the run keeps its sampled betweenness. Cancelling one already cancelled answers the run as it is.
      */
     public RunView cancelExactBetweenness(UUID id) {
-        get(id);
+        find(id);
         boolean cancelled = exact.cancel(id);
-        RunView run = get(id);
+        RunView run = find(id);
         String state = run.quality() == null ? null : run.quality().exactBetweenness();
         if (cancelled || state != null && state.startsWith(ExactBetweenness.CANCELLED)) {
             return run;

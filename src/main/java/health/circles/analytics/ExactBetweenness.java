@@ -172,6 +172,19 @@ public class ExactBetweenness {
         return true;
     }
 
+    /**
+     * How far the run's exact betweenness has come while it computes, on whichever replica; empty when it does not
+     * compute, or when Neo4j cannot tell now (a run's view is answered without it).
+     */
+    Optional<ExactProgress> progress(UUID run) {
+        try {
+            return algorithms.exactBetweennessProgress(run);
+        } catch (RuntimeException e) {
+            LOG.debugf("Run %s: no progress of its exact betweenness: %s", run, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** Whether no exact betweenness of this replica is in progress. */
     boolean idle() {
         return current.isDone();

@@ -32,5 +32,13 @@ public record RunView(
         Instant finishedAt,
         @Schema(description = "When the run's communities were named (right after a successful run, in the "
                 + "background); absent until then, while reads show the names stored so far") Instant namedAt,
-        @Schema(description = "Path of this run") String self) {
+        @Schema(description = "Path of this run") String self,
+        @Schema(description = "While quality.exactBetweenness is RUNNING and computing (on any replica): how far it "
+                + "is; absent otherwise, and in the history listing") ExactProgress exactBetweennessProgress) {
+
+    /** This view with the progress of its exact betweenness. */
+    RunView withExactBetweennessProgress(ExactProgress progress) {
+        return new RunView(id, state, trigger, phase, percent, parameters, timings, quality, error, startedAt,
+                finishedAt, namedAt, self, progress);
+    }
 }

@@ -36,6 +36,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -914,6 +915,17 @@ class AnalyticsApiTest {
                 .until(this::exactBetweennessComputing);
         assertEquals(0, algorithms.terminateExactBetweenness(UUID.randomUUID()), "another run's ends nothing");
         assertTrue(exactBetweennessComputing(), "still computing");
+        // While it computes, the run tells how far it is; the history listing does not ask.
+        JsonPath computing = getRun(run);
+        assertEquals("RUNNING", computing.getString("quality.exactBetweenness"));
+        Instant began = Instant.parse(computing.getString("exactBetweennessProgress.startedAt"));
+        assertTrue(!began.isAfter(Instant.now()) && began.isAfter(Instant.now().minus(Duration.ofMinutes(5))),
+                began.toString());
+        Number percent = computing.get("exactBetweennessProgress.percent");
+        assertTrue(percent == null || percent.doubleValue() >= 0 && percent.doubleValue() <= 100,
+                String.valueOf(percent));
+        assertNull(given().queryParam("limit", 5).when().get("/api/v1/analytics/runs").then().statusCode(200)
+                .extract().jsonPath().get("items.find { it.id == '" + run + "' }.exactBetweennessProgress"));
 
         analyst.get().when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel").then()
                 .statusCode(200).body("id", equalTo(run))
@@ -924,6 +936,7 @@ class AnalyticsApiTest {
         assertEquals(ExactBetweenness.CANCELLED + ": by request", view.getString("quality.exactBetweenness"));
         assertEquals("SAMPLED 100", view.getString("quality.betweenness"));
         assertFalse(view.getMap("timings").containsKey("exactBetweenness"), view.getMap("timings").toString());
+        assertNull(view.get("exactBetweennessProgress"), "no progress once it ended");
         assertEquals(0, exact.heldBytes());
         assertTrue(runGraphs().isEmpty(), runGraphs().toString());
         analyst.get().when().post("/api/v1/analytics/runs/" + run + "/exact-betweenness/cancel").then()
