@@ -34,13 +34,13 @@ import org.neo4j.driver.exceptions.TransactionTerminatedException;
  * transaction ({@link ExactBetweennessStore#replace}); its quality then says EXACT. The graph's nodes get the exact
  * scores too while the run is the latest (under the run lock, so that no run's write-back crosses it). The run's
  * quality.exactBetweenness follows it: RUNNING, SUCCEEDED, FAILED, SKIPPED or CANCELLED with why after a colon. One at
- * a time, across replicas (an advisory lock): a second is SKIPPED.
+ * a time, across replicas (an advisory lock): a second is SKIPPED. A contact erased meanwhile stays erased: its node is
+ * gone, and its rows were deleted before the replace, which only updates rows that remain.
  *
  * <p>Cancelling ({@link #cancel}), from any replica: the run's state goes from RUNNING to CANCELLED first, then the
  * computation's Neo4j transaction, marked with the run's id, is ended. Every later step only moves a RUNNING state, and
  * the scores are stored only while it is RUNNING, under the run row's lock; so a computation that finishes as it is
- * cancelled stores nothing, and one not yet begun does not begin. A contact erased meanwhile stays erased: its node is gone,
- * and its rows were deleted before the replace, which only updates rows that remain.
+ * cancelled stores nothing, and one not yet begun does not begin.
  */
 @ApplicationScoped
 public class ExactBetweenness {
@@ -255,7 +255,8 @@ public class ExactBetweenness {
             if (record(run, FAILED + ": " + why)) {
                 LOG.warnf(e, "Run %s: exact betweenness failed", run);
             } else {
-                LOG.infof("Run %s: exact betweenness ended: %s", run, store.state(run).orElse("run pruned"));
+                LOG.infof("Run %s: exact betweenness ended, no longer RUNNING (cancelled, or the run pruned): %s", run,
+                        why);
             }
         } finally {
             drop(sources);

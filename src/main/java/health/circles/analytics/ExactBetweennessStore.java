@@ -64,7 +64,8 @@ public class ExactBetweennessStore {
     boolean record(UUID run, String state) {
         return Sql.update(dataSource, """
                 UPDATE analytics_run SET quality = quality || jsonb_build_object('exactBetweenness', ?::text)
-                WHERE id = ? AND quality ->> 'exactBetweenness' = ?""", List.of(state, run, ExactBetweenness.RUNNING)) > 0;
+                WHERE id = ? AND quality ->> 'exactBetweenness' = ?""",
+                List.of(state, run, ExactBetweenness.RUNNING)) > 0;
     }
 
     /**
