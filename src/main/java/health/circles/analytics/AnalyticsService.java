@@ -49,7 +49,6 @@ public class AnalyticsService {
      * and the run keeps its sampled betweenness. Cancelling one already cancelled answers the run as it is.
      */
     public RunView cancelExactBetweenness(UUID id) {
-        find(id);
         boolean cancelled = exact.cancel(id);
         RunView run = find(id);
         String state = run.quality() == null ? null : run.quality().exactBetweenness();

@@ -215,8 +215,9 @@ public class ExactBetweenness {
                 return;
             }
             store.abandonOrphans(lock, run);
-            String state = store.state(run).orElse("the run was pruned");
-            if (!state.equals(RUNNING)) {
+            String state = runs.find(run).map(v -> v.quality() == null ? null : v.quality().exactBetweenness())
+                    .orElse("none recorded");
+            if (!RUNNING.equals(state)) {
                 LOG.infof("Run %s: exact betweenness not begun: %s", run, state);
                 return;
             }

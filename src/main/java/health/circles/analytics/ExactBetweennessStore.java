@@ -69,16 +69,6 @@ public class ExactBetweennessStore {
     }
 
     /**
-     * A run's exact betweenness as recorded (RUNNING, SUCCEEDED, ... with why after a colon); empty when the run is
-     * unknown, an empty string when it has none.
-     */
-    Optional<String> state(UUID run) {
-        return Sql.query(dataSource, """
-                SELECT coalesce(quality ->> 'exactBetweenness', '') FROM analytics_run WHERE id = ?""",
-                List.of(run), r -> r.getString(1)).stream().findFirst();
-    }
-
-    /**
      * Replaces the run's betweenness with {@code scores} (by contact id) in its snapshot: the scores, the ranks (1 the
      * highest, equal scores in the order of their contact ids, as the run ranks them), each community's bridging
      * members (its primary members with a secondary membership at its level, by rank, as many as the run keeps), and
