@@ -1,5 +1,6 @@
 package health.circles.outreach;
 
+import health.circles.sync.GraphVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,42 +38,26 @@ record BenchNetwork(InfluenceGraph graph, boolean[] candidate, boolean[] inTarge
             }
         });
         UUID[] ids = kind.keySet().stream().map(UUID::fromString).sorted().toArray(UUID[]::new);
-        Map<UUID, Integer> node = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            node.put(ids[i], i);
-        }
-        List<int[]> arcs = new ArrayList<>();
-        List<Float> strength = new ArrayList<>();
-        int[] degree = new int[ids.length];
-        long[] ties = {0};
-        rows(work.resolve("ties.csv"), r -> {
-            int a = node.get(UUID.fromString(r.get("from_id")));
-            int b = node.get(UUID.fromString(r.get("to_id")));
-            float s = Float.parseFloat(r.get("strength"));
-            InfluenceModel.Flow flow = InfluenceModel.flow(r.get("type"));
-            if (flow != InfluenceModel.Flow.BACKWARD) {
-                arcs.add(new int[] {a, b});
-                strength.add(s);
+        // As the service reads them: each tie under the contact it leaves, with its type's flow and its strength.
+        Map<UUID, List<Tie>> out = new HashMap<>();
+        rows(work.resolve("ties.csv"), r -> out.computeIfAbsent(UUID.fromString(r.get("from_id")), k -> new ArrayList<>())
+                .add(new Tie(UUID.fromString(r.get("to_id")), InfluenceModel.flow(r.get("type")),
+                        Float.parseFloat(r.get("strength")))));
+        Map<UUID, StoredTies.Out> read = new HashMap<>();
+        for (UUID id : ids) {
+            List<Tie> mine = out.getOrDefault(id, List.of());
+            UUID[] ends = new UUID[mine.size()];
+            byte[] flows = new byte[mine.size()];
+            float[] strengths = new float[mine.size()];
+            for (int i = 0; i < ends.length; i++) {
+                ends[i] = mine.get(i).to();
+                flows[i] = (byte) mine.get(i).flow().ordinal();
+                strengths[i] = mine.get(i).strength();
             }
-            if (flow != InfluenceModel.Flow.FORWARD) {
-                arcs.add(new int[] {b, a});
-                strength.add(s);
-            }
-            degree[a]++;
-            degree[b]++;
-            ties[0]++;
-        });
-        int m = arcs.size();
-        int[] from = new int[m];
-        int[] to = new int[m];
-        float[] str = new float[m];
-        for (int i = 0; i < m; i++) {
-            from[i] = arcs.get(i)[0];
-            to[i] = arcs.get(i)[1];
-            str[i] = strength.get(i);
+            read.put(id, new StoredTies.Out(ends, flows, strengths));
         }
-        InfluenceGraph g = new InfluenceGraph(ids, from, to, str, m, degree, ties[0],
-                new InfluenceGraph.GraphVersion(0, null, LocalDate.now()), Instant.now(), 0);
+        InfluenceGraph g = StoredTies.EMPTY.with(ids, read).graph(new GraphVersion(0, null, LocalDate.now()),
+                Instant.now(), 0, InfluenceGraph.Read.FULL, 0);
         boolean[] candidate = new boolean[g.n];
         boolean[] inTarget = new boolean[g.n];
         int[] target = new int[g.n];
@@ -85,6 +70,10 @@ record BenchNetwork(InfluenceGraph graph, boolean[] candidate, boolean[] inTarge
             target[v] = v;
         }
         return new BenchNetwork(g, candidate, inTarget, target, candidates);
+    }
+
+    /** A tie as ties.csv gives it, under the contact it leaves. */
+    private record Tie(UUID to, InfluenceModel.Flow flow, float strength) {
     }
 
     private interface RowSink {
