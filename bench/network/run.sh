@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -B -q -o compile
-./mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 CP="target/classes:$(cat target/bench-classpath.txt)"
 mkdir -p target/bench-classes
 javac -proc:none -d target/bench-classes -cp "$CP" bench/network/src/health/circles/network/NetworkBench.java

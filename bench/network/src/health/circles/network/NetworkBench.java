@@ -1,5 +1,7 @@
 package health.circles.network;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -45,7 +48,7 @@ public final class NetworkBench {
             long t0 = System.nanoTime();
             load(driver, contacts, ties);
             System.out.printf("load: %d contacts, %d ties in %.1f s%n", contacts, ties, (System.nanoTime() - t0) / 1e9);
-            NetworkGraph graph = new NetworkGraph(driver, new TieStrength(Defaults.CONFIG), Defaults.CONFIG);
+            NetworkGraph graph = new NetworkGraph(driver, defaults());
             Random random = new Random(7);
             LocalDate today = LocalDate.now();
             time("circles depth 2 (limit 500)", queries, () -> graph.circles(id(random.nextInt(contacts)), 2, null,
@@ -63,8 +66,9 @@ public final class NetworkBench {
         }
     }
 
+    /** Contact i's id: a UUID, as the service's contacts have. */
     private static String id(int i) {
-        return "c" + i;
+        return new UUID(0x0C1_2C1E5L, i).toString();
     }
 
     private static void load(Driver driver, int contacts, int ties) {
@@ -129,60 +133,9 @@ public final class NetworkBench {
                 (double) sizes / n);
     }
 
-    /** NetworkConfig with its documented defaults. */
-    static final class Defaults {
-        static final NetworkConfig CONFIG = new NetworkConfig() {
-            public Strength strength() {
-                return new Strength() {
-                    public Weights weights() {
-                        return null;
-                    }
-
-                    public Duration halfLife() {
-                        return Duration.ofDays(90);
-                    }
-
-                    public double max() {
-                        return 3.0;
-                    }
-
-                    public String refreshCron() {
-                        return "off";
-                    }
-
-                    public int inferMaxParticipants() {
-                        return 10;
-                    }
-
-                    public double minChange() {
-                        return 0.001;
-                    }
-                };
-            }
-
-            public Circles circles() {
-                return new Circles() {
-                    public int defaultLimit() {
-                        return 500;
-                    }
-
-                    public int maxLimit() {
-                        return 2000;
-                    }
-
-                    public int maxRingSize() {
-                        return 20000;
-                    }
-                };
-            }
-
-            public Paths paths() {
-                return () -> 100;
-            }
-
-            public Duration readYourWritesWait() {
-                return Duration.ofSeconds(2);
-            }
-        };
+    /** NetworkConfig with its documented defaults, as the service's configuration mapping declares them. */
+    private static NetworkConfig defaults() {
+        return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(NetworkConfig.class).build().getConfigMapping(NetworkConfig.class);
     }
 }
