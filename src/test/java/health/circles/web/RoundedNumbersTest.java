@@ -3,11 +3,19 @@ package health.circles.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The one rounding of fractional numbers on the wire. */
@@ -49,5 +57,60 @@ class RoundedNumbersTest {
         assertTrue(value == 0 ? back == 0 : Math.abs(back - value) <= Math.abs(value) * 5e-6,
                 value + " was written as " + back);
         assertEquals(back, mapper.readValue(mapper.writeValueAsString(value), Double.class));
+    }
+
+    /** The rounding as BigDecimal does it on the shortest decimal form: what the digit-wise rounding must equal. */
+    private static String reference(double value) {
+        if (!Double.isFinite(value)) {
+            return null;
+        }
+        if (value == 0) {
+            return "0.0";
+        }
+        MathContext sixDigits = new MathContext(RoundedNumbers.DIGITS, RoundingMode.HALF_EVEN);
+        double magnitude = Math.abs(value);
+        if (magnitude < 1e-9 || magnitude >= 1e15) {
+            return Double.toString(new BigDecimal(Double.toString(value)).round(sixDigits).doubleValue());
+        }
+        BigDecimal rounded = new BigDecimal(NumberOutput.toString(value, true)).round(sixDigits).stripTrailingZeros();
+        String plain = rounded.toPlainString();
+        return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+    }
+
+    @Test
+    void tiesCarriesAndTheRangesEdgesRoundAsBigDecimalDoes() {
+        double[] values = {0.1234565, 0.1234575, 0.12345650000000001, 9.999995, 9.999994999, 0.9999995, 999999.5,
+            999998.5, 99999.95, 1.0000005, 1.0000015, 12345650, 12345750, 0.001, 0.000999999, 0.00099999951,
+            1e-9, 1.0000005e-9, 9.9999995e-10, 999999999999999.9, 9.99999e14, 1e7, 9999999.5, 1234567.5, 0.5, 3.0,
+            100.0, 1200000.0, 0.0000123456789, 12345.678901, 0.8499999871862263, Double.MIN_VALUE,
+            Double.MAX_VALUE, 5e-324, 1e300, 0.30000000000000004, 1.0 / 3, 2.0 / 3, 123456.5, 123457.5};
+        for (double v : values) {
+            assertEquals(reference(v), RoundedNumbers.text(v), "value " + v);
+            assertEquals(reference(-v), RoundedNumbers.text(-v), "value " + -v);
+        }
+    }
+
+    @Test
+    void manyValuesRoundAsBigDecimalDoes() {
+        SplittableRandom random = new SplittableRandom(17);
+        for (int i = 0; i < 200_000; i++) {
+            // Every exponent of the plain range and beyond it, and short decimal forms that end on a 5 (ties).
+            double v = random.nextDouble() * Math.pow(10, random.nextInt(-12, 18));
+            assertEquals(reference(v), RoundedNumbers.text(v), "value " + v);
+            double tie = (random.nextLong(1_000_000, 10_000_000) * 10 + 5) / Math.pow(10, random.nextInt(0, 16));
+            assertEquals(reference(tie), RoundedNumbers.text(tie), "value " + tie);
+            double strengths = (float) random.nextDouble() * (float) random.nextDouble() * (float) random.nextDouble();
+            assertEquals(reference(strengths), RoundedNumbers.text(strengths), "value " + strengths);
+        }
+    }
+
+    @Provide
+    Arbitrary<Double> anyDouble() {
+        return Arbitraries.longs().map(Double::longBitsToDouble);
+    }
+
+    @Property(tries = 5000)
+    void anyBitPatternRoundsAsBigDecimalDoes(@ForAll("anyDouble") double value) {
+        assertEquals(reference(value), RoundedNumbers.text(value), "value " + value);
     }
 }
