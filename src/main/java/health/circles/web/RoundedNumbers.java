@@ -56,10 +56,9 @@ public class RoundedNumbers implements ObjectMapperCustomizer {
 
     /**
      * The text written for {@code value}: rounded, plain, with a decimal point. In the plain range the rounding is that
-     * of the value's shortest decimal form (Jackson's Schubfach writer; the JDK's own {@link Double#toString} is not
-     * always the shortest before Java 19, and takes twice as long) to {@value #DIGITS} significant digits, half to even,
-     * as {@link BigDecimal#round} does it, done on the digits themselves: every answer writes hundreds of these, and a
-     * circles answer spent a quarter of its serialisation on them through BigDecimal.
+     * of the value's shortest decimal form, from Jackson's Schubfach writer: the JDK's own {@link Double#toString} is
+     * not always the shortest before Java 19, and takes twice as long, and every answer writes hundreds of these (a
+     * circles answer spent a quarter of its serialisation on them).
      */
     public static String text(double value) {
         if (!Double.isFinite(value)) {
@@ -73,84 +72,9 @@ public class RoundedNumbers implements ObjectMapperCustomizer {
             BigDecimal rounded = new BigDecimal(Double.toString(value)).round(CONTEXT).stripTrailingZeros();
             return Double.toString(rounded.doubleValue());
         }
-        return plain(NumberOutput.toString(value, true));
-    }
-
-    /**
-     * A non-zero decimal form in {@link Double#toString}'s notation ("-12.5", "1.0E-5", "1.2345678E7"), rounded to {@link #DIGITS}
-     * significant digits half to even, in plain notation with a decimal point.
-     */
-    private static String plain(String shortest) {
-        boolean negative = shortest.charAt(0) == '-';
-        int e = shortest.indexOf('E');
-        int end = e < 0 ? shortest.length() : e;
-        // The value is 0.d1 d2 … dn × 10^point, d1 not 0.
-        char[] digits = new char[end];
-        int n = 0;
-        int point = e < 0 ? 0 : Integer.parseInt(shortest, e + 1, shortest.length(), 10);
-        boolean before = true;
-        for (int i = negative ? 1 : 0; i < end; i++) {
-            char c = shortest.charAt(i);
-            if (c == '.') {
-                before = false;
-            } else if (n == 0 && c == '0') {
-                if (!before) {
-                    point--;
-                }
-            } else {
-                digits[n++] = c;
-                if (before) {
-                    point++;
-                }
-            }
-        }
-        if (n > DIGITS) {
-            boolean rest = false;
-            for (int i = DIGITS + 1; i < n; i++) {
-                rest |= digits[i] != '0';
-            }
-            char next = digits[DIGITS];
-            boolean up = next > '5' || (next == '5' && (rest || (digits[DIGITS - 1] - '0') % 2 == 1));
-            n = DIGITS;
-            if (up) {
-                int i = n - 1;
-                while (i >= 0 && digits[i] == '9') {
-                    digits[i--] = '0';
-                }
-                if (i < 0) {
-                    digits[0] = '1';
-                    n = 1;
-                    point++;
-                } else {
-                    digits[i]++;
-                }
-            }
-        }
-        while (n > 1 && digits[n - 1] == '0') {
-            n--;
-        }
-        StringBuilder out = new StringBuilder(n + Math.abs(point) + 4);
-        if (negative) {
-            out.append('-');
-        }
-        if (point <= 0) {
-            out.append("0.");
-            zeros(out, -point);
-            out.append(digits, 0, n);
-        } else if (point >= n) {
-            out.append(digits, 0, n);
-            zeros(out, point - n);
-            out.append(".0");
-        } else {
-            out.append(digits, 0, point).append('.').append(digits, point, n - point);
-        }
-        return out.toString();
-    }
-
-    private static void zeros(StringBuilder out, int count) {
-        for (int i = 0; i < count; i++) {
-            out.append('0');
-        }
+        String plain = new BigDecimal(NumberOutput.toString(value, true)).round(CONTEXT).stripTrailingZeros()
+                .toPlainString();
+        return plain.indexOf('.') < 0 ? plain + ".0" : plain;
     }
 
     private static void write(double value, JsonGenerator out) throws IOException {
