@@ -1,4 +1,4 @@
-# Sourced by the runners that start builds side by side (bench/ab/pass.sh, bench/analytics/ab.sh).
+# Sourced by the runners that start builds side by side (bench/ab/pass.sh, bench/analytics/service.sh).
 #
 #   bench_jvm APP_DIR   sets JAVA (the java command, default java) and JAVA_OPTS (default none) from the file
 #                       bench.env in that copy of a build, when it has one: to compare runtimes or JVM options on one

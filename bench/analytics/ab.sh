@@ -11,28 +11,14 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-WORK=${BENCH_WORK:-$ROOT/target/bench-analytics}
-DB=${BENCH_DB:-circles_bench_analytics}
-PORT=${BENCH_HTTP_PORT:-18091}
-MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}
-BOLT=${BENCH_BOLT_PORT:-17791}
-[ -d "$WORK/neo4j" ] || { echo "no graph in $WORK: run bench/analytics/run.sh first" >&2; exit 1; }
+source "$HERE/service.sh"
 AUTH="Authorization: Bearer $("$ROOT/bench/token.sh" "$WORK/keys" analyst)"
-BASE=http://127.0.0.1:$PORT
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 source "$ROOT/bench/damon.sh"
-source "$ROOT/bench/jvm.sh"
 damon_pause
 for app in "$@"; do
-  bench_jvm "$app"
-  HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
-    CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
-    CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-    CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-    "$JAVA" -Xmx${BENCH_HEAP:-1200m} $JAVA_OPTS -jar "$app/quarkus-run.jar" > "$WORK/ab-service.log" 2>&1 &
-  pid=$!
-  until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
+  start_service "$app" "$WORK/ab-service.log"
   sleep "${BENCH_AB_SETTLE:-30}"
   if [ "${BENCH_AB_FRESH_IDS:-0}" = 1 ] || [ "${BENCH_AB_FRESH_SCORES:-0}" = 1 ]; then
     java -cp "$(ls "$app"/lib/main/*.jar | tr '\n' ':')" "$HERE/ClearIds.java" "bolt://127.0.0.1:$BOLT" \

@@ -11,36 +11,23 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-WORK=${BENCH_WORK:-$ROOT/target/bench-analytics}
-DB=${BENCH_DB:-circles_bench_analytics}
-PORT=${BENCH_HTTP_PORT:-18091}
-MANAGEMENT_PORT=${BENCH_MANAGEMENT_PORT:-9000}
-BOLT=${BENCH_BOLT_PORT:-17791}
-[ -d "$WORK/neo4j" ] || { echo "no graph in $WORK: run bench/analytics/run.sh first" >&2; exit 1; }
+source "$HERE/service.sh"
 [ $# -gt 0 ] || { echo "usage: $0 APP_DIR..." >&2; exit 2; }
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
 source "$ROOT/bench/damon.sh"
-source "$ROOT/bench/jvm.sh"
 damon_pause
 "$ROOT/bench/token.sh" "$WORK/keys" analyst > /dev/null
 rm -rf "$WORK/bench-classes"
 javac -d "$WORK/bench-classes" $(find "$ROOT/bench/src" -name '*.java')
 reads() {
   (cd "$ROOT" && BENCH_KEY_DIR="$WORK/keys" java -cp "$WORK/bench-classes" health.circles.bench.Bench analytics-reads \
-    --url "http://127.0.0.1:$PORT" --management-url "http://127.0.0.1:$MANAGEMENT_PORT" \
+    --url "$BASE" --management-url "http://127.0.0.1:$MANAGEMENT_PORT" \
     --out "$WORK/reads-ab.md" json="$WORK/reads-ab.json" threads="${BENCH_THREADS:-8}" \
     circlesThreads="${BENCH_CIRCLES_THREADS:-4}" warmup="$1" requests="$2" circlesRequests="$3") > /dev/null
 }
 for app in "$@"; do
-  bench_jvm "$app"
-  HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
-    CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
-    CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=${BENCH_PAGE_CACHE:-512m} DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-    CIRCLES_DEMO_ENABLED=false CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-    "$JAVA" -Xmx${BENCH_HEAP:-1200m} $JAVA_OPTS -jar "$app/quarkus-run.jar" > "$WORK/reads-ab-service.log" 2>&1 &
-  pid=$!
-  until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 2; kill -0 $pid; done
+  start_service "$app" "$WORK/reads-ab-service.log"
   reads 500 1000 500
   sleep "${BENCH_READS_SETTLE:-75}"
   reads "${BENCH_WARMUP:-10000}" "${BENCH_REQUESTS:-20000}" "${BENCH_CIRCLES_REQUESTS:-10000}"
