@@ -28,7 +28,7 @@ start() {
   HTTP_PORT=$port HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$mport CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$out/keys/public.pem" DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   CIRCLES_DEMO_ENABLED=false CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$out/neo4j-contacts" CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=17688 \
-  NEO4J_URI= java -Dcircles.security.rate-limits.contact-search.permits=100000000 -jar "$1/quarkus-run.jar" \
+  NEO4J_URI= java $SERVICE_GC_OPTS -Dcircles.security.rate-limits.contact-search.permits=100000000 -jar "$1/quarkus-run.jar" \
     > "$work/service.log" 2>&1 &
   ab_ready
 }

@@ -48,6 +48,7 @@ fi
 # the audit trail's GIN pending lists; bench/autovacuum.sh).
 source "$HERE/../autovacuum.sh"
 source "$HERE/../damon.sh"
+source "$HERE/../jvm.sh" # SERVICE_GC_OPTS
 damon_pause
 autovacuum_on psql -h 127.0.0.1 -U postgres
 trap autovacuum_restore EXIT
@@ -59,7 +60,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=$PAGE_CACHE \
   DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_ENABLED=false \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-  java -Xmx$HEAP ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  java -Xmx$HEAP $SERVICE_GC_OPTS ${BENCH_JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done

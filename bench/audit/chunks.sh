@@ -26,7 +26,7 @@ start() {
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$bolt CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$work/neo4j" \
   DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" CIRCLES_DEMO_ENABLED=false \
   CIRCLES_SECURITY_AUDIT_INDEX_UPKEEP_EVERY=off CIRCLES_JWT_PUBLIC_KEY_LOCATION="$work/keys/public.pem" \
-    java -Xmx512m -jar "$1/quarkus-run.jar" > "$work/service.log" 2>&1 &
+    java -Xmx512m $SERVICE_GC_OPTS -jar "$1/quarkus-run.jar" > "$work/service.log" 2>&1 &
   ab_ready
 }
 

@@ -32,6 +32,7 @@ fi
 # tables is planned blind (bench/autovacuum.sh, bench/README.md).
 source bench/autovacuum.sh
 source bench/damon.sh
+source bench/jvm.sh # SERVICE_GC_OPTS
 damon_pause
 autovacuum_on $PSQL
 trap autovacuum_restore EXIT
@@ -46,7 +47,7 @@ HTTP_PORT=$PORT CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR="$WORK/neo4j" CIRCLES_IMPORTS_DIR="$WORK/uploads" \
   DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" CIRCLES_DEMO_ENABLED=false CIRCLES_IMPORTS_MAX_SIZE=2G \
   CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" \
-  java ${BENCH_JAVA_OPTS:--Xmx2g} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  java $SERVICE_GC_OPTS ${BENCH_JAVA_OPTS:--Xmx2g} -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done

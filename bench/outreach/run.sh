@@ -40,13 +40,14 @@ fi
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -f "$ROOT/src/main/resources/db/roles/local.sql" -c "CREATE DATABASE $DB OWNER circles_owner"
 rm -rf "$WORK/neo4j"
 source "$ROOT/bench/damon.sh"
+source "$ROOT/bench/jvm.sh" # SERVICE_GC_OPTS
 damon_pause
 "$ROOT/bench/token.sh" "$WORK/keys" outreach > /dev/null # the key pair the service verifies tokens with
 echo "starting the service on :$PORT (health :$MANAGEMENT_PORT, bolt :$BOLT, database $DB)"
 HTTP_PORT=$PORT HTTP_HOST=127.0.0.1 CIRCLES_MANAGEMENT_PORT=$MANAGEMENT_PORT CIRCLES_MANAGEMENT_HOST=127.0.0.1 \
   CIRCLES_NEO4J_EMBEDDED_BOLT_PORT=$BOLT CIRCLES_NEO4J_EMBEDDED_DATA_DIR=$WORK/neo4j \
   CIRCLES_NEO4J_EMBEDDED_PAGE_CACHE=1g DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB CIRCLES_DEMO_ENABLED=false NEO4J_URI= \
-  CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" java -Xmx$HEAP -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
+  CIRCLES_JWT_PUBLIC_KEY_LOCATION="$WORK/keys/public.pem" java -Xmx$HEAP $SERVICE_GC_OPTS -jar "$APP/quarkus-run.jar" > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null || true' EXIT
 until curl -sf "$MANAGEMENT/q/health/ready" > /dev/null; do sleep 2; kill -0 $SERVICE; done

@@ -104,6 +104,44 @@ class RoundedNumbersTest {
         }
     }
 
+    /** The arithmetic route's own text, or null where it leaves the value to the decimal route. */
+    private static String arithmetic(double value) {
+        char[] out = new char[RoundedNumbers.MAX_PLAIN];
+        int length = RoundedNumbers.plain(value, out);
+        return length == 0 ? null : new String(out, 0, length);
+    }
+
+    @Test
+    void theArithmeticRouteWritesAlmostEveryPlainValueAndLeavesTiesToTheDecimalOne() {
+        SplittableRandom random = new SplittableRandom(23);
+        int written = 0;
+        int tries = 200_000;
+        for (int i = 0; i < tries; i++) {
+            // From 1e-9 up to 1e15, the plain range.
+            double v = (random.nextBoolean() ? 1 : -1) * (1 + 9 * random.nextDouble()) * Math.pow(10, random.nextInt(-9, 15));
+            String text = arithmetic(v);
+            if (text != null) {
+                written++;
+                assertEquals(reference(v), text, "value " + v);
+            }
+        }
+        // A value is left to the decimal route only within 10^-7 of a tie in its seventh digit: about 2 in 10^7.
+        assertTrue(written > tries - 100, "the arithmetic route wrote " + written + " of " + tries);
+        for (double tie : new double[] {0.1234565, 0.1234575, 123456.5, 999999.5, 1.000005, 12345650, 0.12345650000000001}) {
+            assertEquals(null, arithmetic(tie), "a tie is the decimal route's: " + tie);
+            assertEquals(reference(tie), RoundedNumbers.text(tie), "value " + tie);
+        }
+        for (double outside : new double[] {0.0, -0.0, 9.99e-10, 1e15, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertEquals(null, arithmetic(outside), "outside the plain range: " + outside);
+        }
+        assertEquals("0.7", arithmetic(0.7));
+        assertEquals("0.49", arithmetic(0.7 * 0.7));
+        assertEquals("-1000000000000000.0", arithmetic(-999999999999999.9));
+        assertEquals("0.000000001", arithmetic(1e-9));
+        assertEquals("12345600.0", arithmetic(12345649.0));
+        assertEquals("1234.57", arithmetic(1234.5678));
+    }
+
     @Provide
     Arbitrary<Double> anyDouble() {
         return Arbitraries.longs().map(Double::longBitsToDouble);
