@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -347,6 +348,19 @@ public class ContactStore implements PanacheRepositoryBase<Contact, UUID> {
     private static final String COUNT = "SELECT count(*) FROM contact";
 
     private static final String HELD_AMONG = "SELECT id FROM contact WHERE id = ANY(?)";
+
+    private static final String ENTRY = "SELECT kind, display_name FROM contact WHERE id = ?";
+
+    /**
+     * A contact's kind and display name, read by one plain statement without a Hibernate session (in autocommit, or on
+     * the caller's transaction's connection when there is one, where changes not yet flushed are not seen): for reads
+     * that name a contact and write nothing. Through {@code findById} in a transaction of its own, the circles' centre
+     * cost a tenth of the call's time in the service, and three statements.
+     */
+    Optional<ContactDirectory.Entry> entry(UUID id) {
+        return Sql.query(dataSource, ENTRY, List.of(id), r -> new ContactDirectory.Entry(id,
+                ContactKind.valueOf(r.getString(1)), r.getString(2))).stream().findFirst();
+    }
 
     /** Which of these ids name contacts, on a connection of its own. */
     Set<UUID> heldAmong(UUID[] ids) {

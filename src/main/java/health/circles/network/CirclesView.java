@@ -27,7 +27,7 @@ public record CirclesView(
     /** The centre and every member listed: the answer names them all. */
     @Override
     public Set<UUID> auditContacts() {
-        Set<UUID> ids = new LinkedHashSet<>();
+        Set<UUID> ids = new LinkedHashSet<>(2 * (1 + total)); // no rehash on the way
         ids.add(centre.id());
         rings.forEach(r -> r.members().forEach(m -> ids.add(m.id())));
         return ids;

@@ -5,7 +5,6 @@ import health.circles.security.AuditNotes;
 import health.circles.failure.InvalidInput;
 import health.circles.failure.NotFound;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -144,14 +143,14 @@ public class GraphQueryService {
         return !current || consistentWith != null;
     }
 
-    /** The contacts among {@code ids} that PostgreSQL holds. */
+    /** The contacts among {@code ids} that PostgreSQL holds: one query of their ids, no record read. */
     private Set<UUID> stored(Set<UUID> ids) {
-        return contacts.findAll(ids).keySet();
+        return contacts.existing(ids);
     }
 
-    @Transactional
+    /** The contact as PostgreSQL holds it now: one plain statement, no transaction (a graph question writes nothing). */
     CirclesView.ContactRef ref(UUID id) {
-        ContactDirectory.Entry c = contacts.find(id).orElseThrow(() -> new NotFound("Contact", id));
+        ContactDirectory.Entry c = contacts.read(id).orElseThrow(() -> new NotFound("Contact", id));
         return new CirclesView.ContactRef(c.id(), c.kind().name(), c.displayName());
     }
 

@@ -59,15 +59,22 @@ final class AuditEvents {
                     call.requestId(), call.client());
         }
         List<String> ids = new ArrayList<>(records.size());
-        for (AuditedRecord record : records) {
-            ids.add(clip(record.auditId(), 100));
-            contacts.addAll(record.auditContacts());
-        }
-        if (pathContact != null) {
-            contacts.add(pathContact);
-        }
-        contacts.addAll(call.noted()); // a contact the answer is about without being one of its records (a filter)
+        records.forEach(record -> ids.add(clip(record.auditId(), 100)));
         boolean one = records.size() == 1;
+        Set<UUID> only = one ? records.get(0).auditContacts() : null;
+        if (one && (pathContact == null || only.contains(pathContact)) && only.containsAll(call.noted())) {
+            // One record naming every contact the call is about (circles name their centre and every member): its
+            // own set, in its order, is the row's, rather than a few hundred ids hashed again into a second set.
+            contacts = only;
+        } else {
+            for (AuditedRecord record : records) {
+                contacts.addAll(record.auditContacts());
+            }
+            if (pathContact != null) {
+                contacts.add(pathContact);
+            }
+            contacts.addAll(call.noted()); // a contact the answer is about without being one of its records (a filter)
+        }
         return new AuditLog.Event(call.caller().subject(), roles, call.action(), audited.resource(),
                 one ? ids.get(0) : null, listing(call.entity()) ? List.copyOf(ids) : null, List.copyOf(contacts),
                 call.method(), path, call.status(), call.requestId(), call.client());
