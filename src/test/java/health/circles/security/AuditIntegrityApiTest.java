@@ -158,46 +158,19 @@ class AuditIntegrityApiTest {
         as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
     }
 
-    /** The canonical text of form 1 (V13, with record ids since V32), spelt out rather than read from the function. */
-    private static final String FIRST_FORM = """
-            sha256(coalesce(prev_hash, '\\x'::bytea) || convert_to(CASE WHEN record_ids IS NULL THEN jsonb_build_array(
-                id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), subject, roles, action,
-                resource_type, resource_id, contact_ids, method, path, status, request_id, client_address)
-                ELSE jsonb_build_array(
-                id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), subject, roles, action,
-                resource_type, resource_id, contact_ids, method, path, status, request_id, client_address,
-                record_ids) END::text, 'UTF8'))""";
-
-    /** Form 2 (V48): the arrays in their binary wire form after the JSON text of the other fields. */
-    private static final String SECOND_FORM = """
-            sha256(coalesce(prev_hash, '\\x'::bytea) || convert_to(jsonb_build_array(
-                2, id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), subject, roles, action,
-                resource_type, resource_id, method, path, status, request_id, client_address,
-                record_ids IS NOT NULL)::text, 'UTF8')
-                || array_send(contact_ids) || coalesce(array_send(record_ids), '\\x'::bytea))""";
-
     /**
-     * Rows written before V48 keep the form their hash was made in (V13's canonical text, with record ids since V32),
-     * rows written since hash their arrays in binary (V48), and the chain verifies across both; a row's arrays, its
-     * record ids or its form's version changed behind the triggers' back break it at that row.
+     * A row without record ids (every row written before V32) hashes exactly as V13 defined it, so the chain verifies
+     * across rows of both shapes; record ids set, changed or cleared behind the triggers' back break it at that row.
      */
     @Test
-    void theChainVerifiesAcrossBothFormsAndCoversArraysRecordIdsAndTheForm() throws SQLException {
+    void theChainVerifiesAcrossOldAndNewRowsAndCoversRecordIds() throws SQLException {
         String me = subject();
-        long old;
-        long oldListing;
-        try (Connection c = superuser()) {
-            // Two rows as the trigger wrote them before V48, one plain and one a listing, linked in under its lock.
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL session_replication_role = replica");
-                s.execute("SELECT pg_advisory_xact_lock(hashtext('circles.audit_event.chain'))");
-                old = firstFormRow(s, me, "'r-1'", "NULL", "'{" + UUID.randomUUID() + "}'");
-                oldListing = firstFormRow(s, me, "NULL", "'{r-1,r-2}'",
-                        "'{" + UUID.randomUUID() + "," + UUID.randomUUID() + "}'");
-            }
-            c.commit();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO audit_event (subject, action, resource_type, resource_id, contact_ids, method, path, status)
+                    VALUES ('%s', 'list', 'contact', 'r-1', '{}', 'GET', '/api/v1/contacts', 200)""".formatted(me));
         }
+        asSubject(me, "admin").when().get("/api/v1/contacts?tag=none-" + UUID.randomUUID()).then().statusCode(200);
         String tag = "chain" + UUID.randomUUID().toString().substring(0, 8);
         for (String name : List.of("Ada", "Bob")) {
             asSubject(me, "admin").contentType("application/json").body("""
@@ -206,61 +179,44 @@ class AuditIntegrityApiTest {
         }
         asSubject(me, "admin").when().get("/api/v1/contacts?tag=" + tag).then().statusCode(200);
         List<Long> ids = ids(me);
+        long old = ids.get(0);
         long listing = ids.get(ids.size() - 1);
         try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                SELECT hash = %s, digest_version, cardinality(record_ids), cardinality(contact_ids), resource_id
-                FROM audit_event WHERE id = %d""".formatted(SECOND_FORM, listing))) {
+                SELECT hash = sha256(coalesce(prev_hash, '\\x'::bytea) || convert_to(jsonb_build_array(
+                           id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), subject, roles, action,
+                           resource_type, resource_id, contact_ids, method, path, status, request_id,
+                           client_address)::text, 'UTF8')),
+                       record_ids IS NULL
+                FROM audit_event WHERE id = %d""".formatted(old))) {
             r.next();
-            assertTrue(r.getBoolean(1), "a new row hashes in form 2");
-            assertEquals(2, r.getInt(2));
-            assertEquals(2, r.getInt(3), "the listing's one row names both contacts");
-            assertEquals(2, r.getInt(4));
-            assertEquals(null, r.getString(5));
+            assertTrue(r.getBoolean(1), "a row without record ids hashes as V13 defined it");
+            assertTrue(r.getBoolean(2));
+        }
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT cardinality(record_ids), resource_id FROM audit_event WHERE id = " + listing)) {
+            r.next();
+            assertEquals(2, r.getInt(1), "the listing's one row names both contacts");
+            assertEquals(null, r.getString(2));
         }
         as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
         try (Connection c = superuser(); Statement s = c.createStatement()) {
             s.execute("SET session_replication_role = replica");
-            String rows = old + ", " + oldListing + ", " + listing;
             for (String tamper : List.of(
-                    "UPDATE audit_event SET record_ids = '{r-2}' WHERE id = " + old,
-                    "UPDATE audit_event SET digest_version = 2 WHERE id = " + old,
-                    "UPDATE audit_event SET record_ids = record_ids[1:1] WHERE id = " + oldListing,
-                    "UPDATE audit_event SET contact_ids = contact_ids[2:2] || contact_ids[1:1] WHERE id = " + oldListing,
                     "UPDATE audit_event SET record_ids = record_ids[1:1] WHERE id = " + listing,
                     "UPDATE audit_event SET record_ids = NULL WHERE id = " + listing,
-                    "UPDATE audit_event SET contact_ids = contact_ids[2:2] || contact_ids[1:1] WHERE id = " + listing,
-                    "UPDATE audit_event SET contact_ids = contact_ids[1:1] WHERE id = " + listing,
-                    "UPDATE audit_event SET digest_version = 1 WHERE id = " + listing,
-                    "UPDATE audit_event SET digest_version = 3 WHERE id = " + listing)) {
-                s.execute("CREATE TEMP TABLE kept AS SELECT * FROM audit_event WHERE id IN (" + rows + ")");
+                    "UPDATE audit_event SET record_ids = '{r-2}' WHERE id = " + old)) {
+                s.execute("CREATE TEMP TABLE kept AS SELECT * FROM audit_event WHERE id IN (" + old + ", " + listing + ")");
                 s.execute(tamper);
-                long changed = Long.parseLong(tamper.substring(tamper.lastIndexOf(' ') + 1));
+                long changed = tamper.endsWith(" " + old) ? old : listing;
                 as("admin").when().get("/api/v1/audit/verification")
                         .then().statusCode(200).body("intact", equalTo(false))
                         .body("brokenAt.id", equalTo((int) changed)).body("brokenAt.kind", equalTo("changed"));
-                s.execute("DELETE FROM audit_event WHERE id IN (" + rows + ")");
+                s.execute("DELETE FROM audit_event WHERE id IN (" + old + ", " + listing + ")");
                 s.execute("INSERT INTO audit_event SELECT * FROM kept");
                 s.execute("DROP TABLE kept");
             }
         }
         as("admin").when().get("/api/v1/audit/verification").then().statusCode(200).body("intact", equalTo(true));
-    }
-
-    /** Appends a row hashed in form 1 after the chain's head, as the trigger did before V48; answers its id. */
-    private static long firstFormRow(Statement s, String subject, String resourceId, String recordIds,
-                                     String contactIds) throws SQLException {
-        long id;
-        try (ResultSet r = s.executeQuery("""
-                INSERT INTO audit_event (id, subject, action, resource_type, resource_id, record_ids, contact_ids,
-                                         method, path, status, digest_version, prev_hash, hash)
-                VALUES (nextval('audit_event_id_seq'), '%s', 'list', 'contact', %s, %s, %s, 'GET', '/api/v1/contacts',
-                        200, 1, (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1), '\\x')
-                RETURNING id""".formatted(subject, resourceId, recordIds, contactIds))) {
-            r.next();
-            id = r.getLong(1);
-        }
-        s.execute("UPDATE audit_event SET hash = " + FIRST_FORM + " WHERE id = " + id);
-        return id;
     }
 
     @Test
