@@ -493,16 +493,16 @@ final class ReachableSets {
     }
 
     /**
-     * Forward independent cascades from {@code seeds}: cascade r draws from (seed, r), so two seed sets measured with the
-     * same seed meet the same coin flips on shared arcs (a paired comparison). Stops early, after at least 100 cascades,
-     * once {@code maxSteps} arc trials are spent. One thread, every cascade asked for.
+     * Forward independent cascades from {@code seeds}: cascade r's live arcs come from (seed, r) alone, so two seed sets
+     * measured with the same seed meet exactly the same live arcs (a paired comparison). Stops early, after at least
+     * 100 cascades, once {@code maxSteps} arc trials are spent. One thread, every cascade asked for.
      */
     static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
                              long maxSteps, long seed) {
         return simulate(g, model, seeds, inTarget, runs, maxSteps, seed, 1, 0);
     }
 
-    /** Cascades are run and checked in chunks of this many; the first check comes after two chunks. */
+    /** Cascades are run and checked in chunks of this many, one pass of {@link LaneCascades} each. */
     private static final int CHUNK = 50;
 
     /**
@@ -523,100 +523,106 @@ final class ReachableSets {
      */
     static Estimate simulate(InfluenceGraph g, InfluenceModel model, int[] seeds, boolean[] inTarget, int runs,
                              long maxSteps, long seed, int threads, double precision, int minRuns) {
+        return simulate(g, model, new int[][] {seeds}, inTarget, runs, maxSteps, seed, threads, precision, minRuns)[0];
+    }
+
+    /**
+     * Several seed sets on the same cascades, together: each set's estimate is exactly what {@link #simulate(
+     * InfluenceGraph, InfluenceModel, int[], boolean[], int, long, long, int, double, int)} gives it alone (its own
+     * stopping rules, checked per set), and sets still running share each chunk's threads.
+     */
+    static Estimate[] simulate(InfluenceGraph g, InfluenceModel model, int[][] seedSets, boolean[] inTarget, int runs,
+                               long maxSteps, long seed, int threads, double precision, int minRuns) {
         int first = Math.max(CHUNK, minRuns);
-        float[] outP = new float[g.outTo.length];
-        for (int a = 0; a < outP.length; a++) {
-            outP[a] = (float) model.probability(g.outStrength[a]);
-        }
-        int workers = Math.max(1, threads);
-        Cascader[] cascaders = new Cascader[workers];
-        int[] reached = new int[runs];
-        long steps = 0;
-        int done = 0;
-        boolean capped = false;
-        while (done < runs) {
-            if (done >= first && steps >= maxSteps) {
-                capped = true;
+        int[] q = LaneCascades.probabilities(g, model);
+        int sets = seedSets.length;
+        int[][] reached = new int[sets][runs];
+        long[] steps = new long[sets];
+        int[] done = new int[sets];
+        boolean[] capped = new boolean[sets];
+        boolean[] active = new boolean[sets];
+        LaneCascades[] workers = new LaneCascades[Math.max(1, threads)];
+        for (int from = 0; from < runs; from += CHUNK) {
+            int running = 0;
+            for (int s = 0; s < sets; s++) {
+                active[s] = done[s] == from;
+                if (active[s] && from >= first && steps[s] >= maxSteps) {
+                    capped[s] = true;
+                    active[s] = false;
+                }
+                if (active[s] && precision > 0 && from >= first && precise(Arrays.copyOf(reached[s], from), precision)) {
+                    active[s] = false;
+                }
+                running += active[s] ? 1 : 0;
+            }
+            if (running == 0) {
                 break;
             }
-            if (precision > 0 && done >= first && precise(Arrays.copyOf(reached, done), precision)) {
-                break;
+            int lanes = Math.min(CHUNK, runs - from);
+            // Each running set's lanes split so that every thread has a share; lane j's cascade is the same in any split.
+            int groups = Math.min(lanes, Math.max(1, workers.length / running));
+            List<Pass> passes = new ArrayList<>();
+            for (int s = 0; s < sets; s++) {
+                for (int i = 0; active[s] && i < groups; i++) {
+                    int lo = i * lanes / groups;
+                    int hi = (i + 1) * lanes / groups;
+                    passes.add(new Pass(s, (hi == 64 ? -1L : (1L << hi) - 1) & -(1L << lo)));
+                }
             }
-            int from = done;
-            int to = Math.min(runs, done + CHUNK);
-            int slice = (to - from + workers - 1) / workers;
-            List<CompletableFuture<Long>> others = new ArrayList<>();
-            for (int w = 1; w < workers && from + w * slice < to; w++) {
-                int start = from + w * slice;
-                int end = Math.min(to, start + slice);
-                Cascader c = cascaders[w] == null ? cascaders[w] = new Cascader(g, outP, inTarget) : cascaders[w];
-                others.add(CompletableFuture.supplyAsync(() -> c.run(seeds, seed, start, end, reached)));
+            long chunkSeed = mix(seed ^ 0x5DEECE66DL, from / CHUNK);
+            int[][] hits = new int[passes.size()][LaneCascades.MAX_LANES];
+            long[] passSteps = new long[passes.size()];
+            int used = Math.min(workers.length, passes.size());
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int w = 0; w < used; w++) {
+                if (workers[w] == null) {
+                    workers[w] = new LaneCascades(g, q, inTarget);
+                }
+                if (w > 0) {
+                    LaneCascades worker = workers[w];
+                    int start = w;
+                    others.add(CompletableFuture.runAsync(() ->
+                            runPasses(worker, passes, start, used, seedSets, chunkSeed, hits, passSteps)));
+                }
             }
-            Cascader own = cascaders[0] == null ? cascaders[0] = new Cascader(g, outP, inTarget) : cascaders[0];
-            steps += own.run(seeds, seed, from, Math.min(to, from + slice), reached);
-            for (CompletableFuture<Long> other : others) {
-                steps += other.join();
+            runPasses(workers[0], passes, 0, used, seedSets, chunkSeed, hits, passSteps);
+            others.forEach(CompletableFuture::join);
+            for (int i = 0; i < passes.size(); i++) {
+                Pass pass = passes.get(i);
+                steps[pass.set()] += passSteps[i];
+                for (long m = pass.lanes(); m != 0; m &= m - 1) {
+                    int lane = Long.numberOfTrailingZeros(m);
+                    reached[pass.set()][from + lane] = hits[i][lane];
+                }
             }
-            done = to;
+            for (int s = 0; s < sets; s++) {
+                done[s] += active[s] ? lanes : 0;
+            }
         }
-        return estimate(Arrays.copyOf(reached, done), capped);
+        Estimate[] estimates = new Estimate[sets];
+        for (int s = 0; s < sets; s++) {
+            estimates[s] = estimate(Arrays.copyOf(reached[s], done[s]), capped[s]);
+        }
+        return estimates;
+    }
+
+    /** One pass of a chunk: a seed set's cascades in the lanes of the mask. */
+    private record Pass(int set, long lanes) {
+    }
+
+    /** Passes {@code start}, {@code start + stride}, … of a chunk, on one worker's arrays. */
+    private static void runPasses(LaneCascades worker, List<Pass> passes, int start, int stride, int[][] seedSets,
+                                  long chunkSeed, int[][] hits, long[] passSteps) {
+        for (int i = start; i < passes.size(); i += stride) {
+            Pass pass = passes.get(i);
+            passSteps[i] = worker.run(seedSets[pass.set()], chunkSeed, pass.lanes(), hits[i]);
+        }
     }
 
     /** Whether the 95 % interval of the mean of {@code values} is within {@code precision} of the mean. */
     private static boolean precise(int[] values, double precision) {
         Estimate e = estimate(values, false);
         return e.mean() > 0 && (e.high() - e.mean()) <= precision * e.mean();
-    }
-
-    /** One thread's working arrays for forward cascades. */
-    private static final class Cascader {
-        private final InfluenceGraph g;
-        private final float[] outP;
-        private final boolean[] inTarget;
-        private final int[] stamp;
-        private final int[] queue;
-
-        Cascader(InfluenceGraph g, float[] outP, boolean[] inTarget) {
-            this.g = g;
-            this.outP = outP;
-            this.inTarget = inTarget;
-            this.stamp = new int[g.n];
-            this.queue = new int[g.n];
-        }
-
-        /** Cascades {@code from} to {@code to − 1} into {@code reached}; returns the arc trials they took. */
-        long run(int[] seeds, long seed, int from, int to, int[] reached) {
-            long steps = 0;
-            for (int r = from; r < to; r++) {
-                SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x5DEECE66DL, r));
-                int mark = r + 1;
-                int tail = 0;
-                for (int s : seeds) {
-                    if (stamp[s] != mark) {
-                        stamp[s] = mark;
-                        queue[tail++] = s;
-                    }
-                }
-                int head = 0;
-                int hits = 0;
-                while (head < tail) {
-                    int v = queue[head++];
-                    if (inTarget[v]) {
-                        hits++;
-                    }
-                    for (int a = g.outStart[v], end = g.outStart[v + 1]; a < end; a++) {
-                        steps++;
-                        int u = g.outTo[a];
-                        if (stamp[u] != mark && outP[a] > 0 && rng.nextDouble() < outP[a]) {
-                            stamp[u] = mark;
-                            queue[tail++] = u;
-                        }
-                    }
-                }
-                reached[r] = hits;
-            }
-            return steps;
-        }
     }
 
     static Estimate estimate(int[] values, boolean capped) {

@@ -594,12 +594,11 @@ public class SeedService {
             vOurs = v.ours();
             vNaive = v.theirs();
         } else {
-            vOurs = ReachableSets.simulate(g, s.model(), greedy.chosen(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision(),
-                    config.minSimulations());
-            vNaive = ReachableSets.simulate(g, s.model(), greedy.naive(), placed.inTarget(), runs,
-                    config.maxSimulationSteps(), validation, config.simulationThreads(), config.precision(),
-                    config.minSimulations());
+            ReachableSets.Estimate[] v = ReachableSets.simulate(g, s.model(),
+                    new int[][] {greedy.chosen(), greedy.naive()}, placed.inTarget(), runs, config.maxSimulationSteps(),
+                    validation, config.simulationThreads(), config.precision(), config.minSimulations());
+            vOurs = v[0];
+            vNaive = v[1];
         }
         return vNaive.mean() > vOurs.mean() ? naiveInstead(greedy, vNaive.mean(), vOurs.mean(), "validation", trace)
                 : greedy;
@@ -620,12 +619,12 @@ public class SeedService {
     /** The same forward cascades from the chosen seeds and from the naive pick, paired run by run. */
     private Measured measure(InfluenceGraph g, Placed placed, Selected selected, Settings s, Trace trace) {
         long t3 = System.nanoTime();
-        ReachableSets.Estimate ours = ReachableSets.simulate(g, s.model(), selected.chosen(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision(),
+        ReachableSets.Estimate[] both = ReachableSets.simulate(g, s.model(),
+                new int[][] {selected.chosen(), selected.naive()}, placed.inTarget(), s.simulations(),
+                config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision(),
                 config.minSimulations());
-        ReachableSets.Estimate theirs = ReachableSets.simulate(g, s.model(), selected.naive(), placed.inTarget(),
-                s.simulations(), config.maxSimulationSteps(), s.seed(), config.simulationThreads(), config.precision(),
-                config.minSimulations());
+        ReachableSets.Estimate ours = both[0];
+        ReachableSets.Estimate theirs = both[1];
         trace.time("simulation", t3);
         int ran = Math.min(ours.reached().length, theirs.reached().length);
         if (ours.capped() || theirs.capped()) {

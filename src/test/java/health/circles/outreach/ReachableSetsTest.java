@@ -69,6 +69,127 @@ class ReachableSetsTest {
     }
 
     @Test
+    void seedSetsRunTogetherGetWhatEachGetsAloneWithTheirOwnStoppingRules() {
+        int[][] ties = concat(concat(star(0, 1, 30), star(31, 32, 20)), new int[][] {{0, 31}});
+        InfluenceGraph g = graph(52, ties);
+        int[][] sets = {{0}, {31}, {0, 31}, {5}};
+        for (int threads : new int[] {1, 2, 3}) {
+            for (double precision : new double[] {0, 0.03}) {
+                ReachableSets.Estimate[] together = ReachableSets.simulate(g, HALF, sets, allTrue(52), 1000,
+                        Long.MAX_VALUE, 11, threads, precision, 100);
+                for (int i = 0; i < sets.length; i++) {
+                    ReachableSets.Estimate alone = ReachableSets.simulate(g, HALF, sets[i], allTrue(52), 1000,
+                            Long.MAX_VALUE, 11, 1, precision, 100);
+                    assertArrayEquals(alone.reached(), together[i].reached(), "set " + i + ", " + threads
+                            + " threads, precision " + precision);
+                }
+            }
+        }
+        // Hub 31's reach inside hub 0's: with the same live arcs, {0, 31} reaches at least what {0} does, cascade by
+        // cascade (independent draws would break this in some cascades).
+        ReachableSets.Estimate[] paired = ReachableSets.simulate(g, HALF, sets, allTrue(52), 1000, Long.MAX_VALUE, 11,
+                2, 0, 100);
+        for (int r = 0; r < 1000; r++) {
+            assertTrue(paired[2].reached()[r] >= paired[0].reached()[r], "cascade " + r);
+            assertTrue(paired[2].reached()[r] >= paired[1].reached()[r], "cascade " + r);
+        }
+        // A step bound stops each set on its own: the hub's cascades cost more arc trials than a leaf's.
+        ReachableSets.Estimate[] bounded = ReachableSets.simulate(g, HALF, new int[][] {{0}, {5}}, allTrue(52), 1000,
+                3_000, 11, 2, 0, 100);
+        assertEquals(ReachableSets.simulate(g, HALF, new int[] {0}, allTrue(52), 1000, 3_000, 11, 1, 0, 100).reached()
+                .length, bounded[0].reached().length);
+        assertTrue(bounded[0].capped());
+        assertEquals(ReachableSets.simulate(g, HALF, new int[] {5}, allTrue(52), 1000, 3_000, 11, 1, 0, 100).reached()
+                .length, bounded[1].reached().length);
+    }
+
+    @Test
+    void eachLaneIsAPlainWalkOverItsOwnLiveArcs() {
+        // A random graph with a giant component at p = 0.15, so lanes reach the same contacts at different depths.
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        int n = 400;
+        int[][] ties = new int[1400][];
+        for (int i = 0; i < ties.length; i++) {
+            ties[i] = new int[] {rnd.nextInt(n), rnd.nextInt(n)};
+        }
+        InfluenceGraph g = graph(n, ties);
+        InfluenceModel model = new InfluenceModel(0.15, 0.15);
+        boolean[] inTarget = new boolean[n];
+        for (int v = 0; v < n; v++) {
+            inTarget[v] = rnd.nextBoolean();
+        }
+        int[] q = LaneCascades.probabilities(g, model);
+        LaneCascades lanes = new LaneCascades(g, q, inTarget);
+        int[] seeds = {7, 7, 120, 399};
+        for (long chunkSeed : new long[] {1, -5, 0x5DEECE66DL}) {
+            int[] hits = new int[LaneCascades.MAX_LANES];
+            long steps = lanes.run(seeds, chunkSeed, (1L << 50) - 1, hits);
+            long plainSteps = 0;
+            for (int lane = 0; lane < LaneCascades.MAX_LANES; lane++) {
+                int plainHits = 0;
+                if (lane < 50) {
+                    boolean[] seen = new boolean[n];
+                    java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+                    for (int s : seeds) {
+                        if (!seen[s]) {
+                            seen[s] = true;
+                            queue.add(s);
+                        }
+                    }
+                    while (!queue.isEmpty()) {
+                        int v = queue.poll();
+                        plainHits += inTarget[v] ? 1 : 0;
+                        for (int a = g.outStart[v]; a < g.outStart[v + 1]; a++) {
+                            plainSteps++;
+                            int u = g.outTo[a];
+                            if (!seen[u] && (LaneCascades.live(chunkSeed, a, q[a]) >>> lane & 1) != 0) {
+                                seen[u] = true;
+                                queue.add(u);
+                            }
+                        }
+                    }
+                }
+                assertEquals(plainHits, hits[lane], "lane " + lane + ", chunk seed " + chunkSeed);
+            }
+            assertEquals(plainSteps, steps, "arc trials, as one walk per cascade counts them");
+            // The pass leaves nothing behind: the same pass again gives the same figures.
+            int[] again = new int[LaneCascades.MAX_LANES];
+            assertEquals(steps, lanes.run(seeds, chunkSeed, (1L << 50) - 1, again));
+            assertArrayEquals(hits, again);
+        }
+    }
+
+    @Test
+    void anArcIsLiveInEachLaneWithItsProbabilityIndependentlyOfTheOtherLanes() {
+        for (double p : new double[] {0.3, 0.05, 0.0007}) {
+            int q = (int) Math.round(p * (1 << LaneCascades.PRECISION_BITS));
+            long live = 0;
+            long both = 0;
+            int arcs = 400_000;
+            for (int a = 0; a < arcs; a++) {
+                long mask = LaneCascades.live(99, a, q);
+                live += Long.bitCount(mask);
+                both += Long.bitCount(mask & mask >>> 1);
+            }
+            double trials = 64.0 * arcs;
+            assertEquals(p, live / trials, 5 * Math.sqrt(p * (1 - p) / trials), "p = " + p);
+            double pairs = 63.0 * arcs;
+            assertEquals(p * p, both / pairs, 5 * Math.sqrt(p * p / pairs) + 1e-9, "neighbouring lanes, p = " + p);
+        }
+        // Asking for some lanes gives those lanes' answers, unchanged: the comparison only stops early.
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int a = 0; a < 20_000; a++) {
+            int q = rnd.nextInt(1 << LaneCascades.PRECISION_BITS);
+            long asked = rnd.nextLong() & rnd.nextLong() & rnd.nextLong();
+            assertEquals(LaneCascades.live(7, a, q) & asked, LaneCascades.live(7, a, q, asked), "arc " + a);
+        }
+        assertEquals(-1L, LaneCascades.live(99, 5, 1 << LaneCascades.PRECISION_BITS));
+        assertEquals(0, LaneCascades.probabilities(graph(2, new int[][] {{0, 1}}), new InfluenceModel(0, 0.5))[0]);
+        assertEquals(1, LaneCascades.probabilities(graph(2, new int[][] {{0, 1}}), new InfluenceModel(1e-9, 0.5))[0],
+                "a tie that can carry the word keeps a chance to");
+    }
+
+    @Test
     void twoSeedsGoToTwoSeparateStarsNotTwiceToTheBiggerOne() {
         int[][] ties = concat(star(0, 1, 10), star(11, 12, 6));
         InfluenceGraph g = graph(18, ties);
