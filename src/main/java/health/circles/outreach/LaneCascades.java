@@ -31,6 +31,9 @@ final class LaneCascades {
     private final int[] queue;
     /** Contacts reached in this pass, to clear after it. */
     private final int[] touched;
+    private int head;
+    private int size;
+    private int touchedCount;
 
     LaneCascades(InfluenceGraph g, int[] q, boolean[] inTarget) {
         this.g = g;
@@ -59,32 +62,16 @@ final class LaneCascades {
      * one walk per cascade would count them (each reached contact's arcs, once per lane).
      */
     long run(int[] seeds, long chunkSeed, long lanes, int[] hits) {
-        int head = 0;
-        int size = 0;
-        int touchedCount = 0;
-        int n = queue.length;
+        head = 0;
+        size = 0;
+        touchedCount = 0;
         for (int s : seeds) {
-            long add = lanes & ~reached[s];
-            if (add == 0) {
-                continue;
-            }
-            if (reached[s] == 0) {
-                touched[touchedCount++] = s;
-            }
-            reached[s] |= add;
-            pending[s] |= add;
-            if (!queued[s]) {
-                queued[s] = true;
-                queue[(head + size++) % n] = s;
-            }
-            if (inTarget[s]) {
-                count(add, hits);
-            }
+            arrive(s, lanes & ~reached[s], hits);
         }
         long steps = 0;
         while (size > 0) {
             int v = queue[head];
-            head = head + 1 == n ? 0 : head + 1;
+            head = head + 1 == queue.length ? 0 : head + 1;
             size--;
             queued[v] = false;
             long word = pending[v];
@@ -95,25 +82,8 @@ final class LaneCascades {
             for (int a = start; a < end; a++) {
                 int u = g.outTo[a];
                 long want = word & ~reached[u];
-                if (want == 0 || q[a] == 0) {
-                    continue;
-                }
-                long add = live(chunkSeed, a, q[a], want);
-                if (add == 0) {
-                    continue;
-                }
-                if (reached[u] == 0) {
-                    touched[touchedCount++] = u;
-                }
-                reached[u] |= add;
-                pending[u] |= add;
-                if (!queued[u]) {
-                    queued[u] = true;
-                    int tail = head + size++;
-                    queue[tail >= n ? tail - n : tail] = u;
-                }
-                if (inTarget[u]) {
-                    count(add, hits);
+                if (want != 0 && q[a] != 0) {
+                    arrive(u, live(chunkSeed, a, q[a], want), hits);
                 }
             }
         }
@@ -121,6 +91,26 @@ final class LaneCascades {
             reached[touched[i]] = 0;
         }
         return steps;
+    }
+
+    /** The lanes {@code add} (none of which has reached u yet) reach u: it passes them on in its turn. */
+    private void arrive(int u, long add, int[] hits) {
+        if (add == 0) {
+            return;
+        }
+        if (reached[u] == 0) {
+            touched[touchedCount++] = u;
+        }
+        reached[u] |= add;
+        pending[u] |= add;
+        if (!queued[u]) {
+            queued[u] = true;
+            int tail = head + size++;
+            queue[tail >= queue.length ? tail - queue.length : tail] = u;
+        }
+        if (inTarget[u]) {
+            count(add, hits);
+        }
     }
 
     /** The lanes in which arc {@code a}, of probability q / 2<sup>20</sup>, is live: each bit independently. */
