@@ -78,11 +78,19 @@ public final class StrategyBench {
                 System.out.printf(Locale.ROOT, "%nseeds both degree and clustered chose: %d of %d%n", common, k);
                 Cascades cascades = new Cascades(g, model.p(), model.c(), inTarget, seed);
                 int[][] reach = new int[strategies.size()][sims];
-                for (int r = 0; r < sims; r++) {
+                for (int from = 0; from < sims; from += LaneCascades.CHUNK) {
+                    int count = Math.min(LaneCascades.CHUNK, sims - from);
                     for (int i = 0; i < strategies.size(); i++) {
-                        int[] seeds = fixed[i] != null ? fixed[i]
-                                : Strategies.pick(strategies.get(i), pool, k, SeedService.draws(seed, r)).seeds();
-                        reach[i][r] = cascades.run(r, seeds, null);
+                        if (fixed[i] != null) {
+                            cascades.runChunk(from, count, fixed[i], null, reach[i]);
+                            continue;
+                        }
+                        int[][] drawn = new int[count][];
+                        for (int j = 0; j < count; j++) {
+                            drawn[j] = Strategies.pick(strategies.get(i), pool, k, SeedService.draws(seed, from + j))
+                                    .seeds();
+                        }
+                        cascades.runChunkEach(from, drawn, reach[i]);
                     }
                 }
                 ReachableSets.Estimate[] est = new ReachableSets.Estimate[strategies.size()];

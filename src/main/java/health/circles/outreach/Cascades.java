@@ -1,17 +1,23 @@
 package health.circles.outreach;
 
 /**
- * Forward cascades on live-edge samples with common random numbers: whether arc a carries the word in cascade r is
- * decided by a hash of (seed, r, a) alone, so every seed set measured with the same seed meets exactly the same live
- * ties in cascade r, whatever order it visits them in. Differences between strategies are then paired run by run
- * and their intervals are narrow. Serves both models: under the independent cascade a contact adopts when one live
- * tie comes from an adopter, under the threshold model when enough distinct adopting neighbours reach it.
+ * Forward cascades on live-edge samples with common random numbers, run a chunk of {@value LaneCascades#CHUNK} at a
+ * time: every seed set measured with the same seed meets exactly the same live ties in cascade r, whatever order it
+ * visits them in, so differences between strategies are paired run by run and their intervals are narrow. Serves both
+ * models. Under the independent cascade a contact adopts when one live tie comes from an adopter, and a chunk's
+ * cascades run together, one per bit of a word ({@link LaneCascades}: cascade r's live ties are those of
+ * {@link ReachableSets#simulate}'s cascade r for the same seed). Under the threshold model a contact adopts when enough
+ * distinct adopting neighbours reach it, which needs a count per contact and cascade: those cascades run one at a
+ * time, and whether arc a carries the word in cascade r is decided by a hash of (seed, r, a).
  */
 final class Cascades {
 
     private final InfluenceGraph g;
     private final boolean[] inTarget;
     private final long seed;
+    private final boolean threshold;
+    /** The independent cascade's lanes (null under the threshold model). */
+    private final LaneCascades lanes;
     private final double[] outP;
     private final int[] required;
     private final int[] adopted;
@@ -25,12 +31,15 @@ final class Cascades {
         this.g = g;
         this.inTarget = inTarget;
         this.seed = seed;
-        this.outP = new double[g.outTo.length];
+        this.threshold = contagion.threshold();
+        this.lanes = threshold ? null : new LaneCascades(g, LaneCascades.probabilities(g, model), inTarget);
+        int n = threshold ? g.n : 0; // the threshold model's own arrays
+        this.outP = new double[threshold ? g.outTo.length : 0];
         for (int a = 0; a < outP.length; a++) {
             outP[a] = model.probability(g.outStrength[a]);
         }
-        this.required = new int[g.n];
-        for (int v = 0; v < g.n; v++) {
+        this.required = new int[n];
+        for (int v = 0; v < n; v++) {
             int distinct = 0;
             int last = -1;
             for (int a = g.inStart[v]; a < g.inStart[v + 1]; a++) {
@@ -41,10 +50,10 @@ final class Cascades {
             }
             required[v] = contagion.required(distinct);
         }
-        this.adopted = new int[g.n];
-        this.exposedMark = new int[g.n];
-        this.exposures = new int[g.n];
-        this.queue = new int[g.n];
+        this.adopted = new int[n];
+        this.exposedMark = new int[n];
+        this.exposures = new int[n];
+        this.queue = new int[n];
     }
 
     /** Arc trials so far, over every cascade run. */
@@ -52,9 +61,36 @@ final class Cascades {
         return steps;
     }
 
-    /** Arc trials one cascade may take at most: every arc once, from an adopter. */
-    long worstCaseSteps() {
-        return (long) g.outTo.length + g.n;
+    /**
+     * Cascades {@code from} to {@code from + count − 1} (a chunk's first ones: {@code from} a multiple of {@value
+     * LaneCascades#CHUNK}, {@code count} at most that) from {@code seeds}, each cascade's reach of the target into
+     * {@code reach[from + j]}; {@code marginal[i]} (when given) gains what seed i added in each, seeds added in order.
+     */
+    void runChunk(int from, int count, int[] seeds, double[] marginal, int[] reach) {
+        if (threshold) {
+            for (int j = 0; j < count; j++) {
+                reach[from + j] = run(from + j, seeds, marginal);
+            }
+            return;
+        }
+        int[] hits = new int[LaneCascades.MAX_LANES];
+        long chunkSeed = LaneCascades.chunkSeed(seed, from / LaneCascades.CHUNK);
+        steps += marginal == null ? lanes.run(seeds, chunkSeed, LaneCascades.lanes(count), hits)
+                : lanes.runInOrder(seeds, chunkSeed, LaneCascades.lanes(count), hits, marginal);
+        System.arraycopy(hits, 0, reach, from, count);
+    }
+
+    /** As {@link #runChunk}, cascade {@code from + j} from {@code seeds[j]}: seed sets drawn anew for each cascade. */
+    void runChunkEach(int from, int[][] seeds, int[] reach) {
+        if (threshold) {
+            for (int j = 0; j < seeds.length; j++) {
+                reach[from + j] = run(from + j, seeds[j], null);
+            }
+            return;
+        }
+        int[] hits = new int[LaneCascades.MAX_LANES];
+        steps += lanes.runEach(seeds, LaneCascades.chunkSeed(seed, from / LaneCascades.CHUNK), hits);
+        System.arraycopy(hits, 0, reach, from, seeds.length);
     }
 
     /**
@@ -62,7 +98,7 @@ final class Cascades {
      * time and the cascade run to rest after each; {@code marginal[i]} (when given) gains the target contacts seed i
      * added. The final set does not depend on the order (both models only ever add adopters).
      */
-    int run(int r, int[] seeds, double[] marginal) {
+    private int run(int r, int[] seeds, double[] marginal) {
         mark++;
         long runSeed = ReachableSets.mix(seed, r);
         int total = 0;

@@ -16,6 +16,8 @@ final class LaneCascades {
 
     /** Cascades a pass can run at once: the bits of a long. */
     static final int MAX_LANES = 64;
+    /** Cascades of a chunk: cascade r is lane r % CHUNK of chunk r / CHUNK. */
+    static final int CHUNK = 50;
     static final int PRECISION_BITS = 20;
     private static final int ONE = 1 << PRECISION_BITS;
 
@@ -34,6 +36,8 @@ final class LaneCascades {
     private int head;
     private int size;
     private int touchedCount;
+    /** Target contacts reached so far in this pass, over its lanes. */
+    private long targetHits;
 
     LaneCascades(InfluenceGraph g, int[] q, boolean[] inTarget) {
         this.g = g;
@@ -44,6 +48,16 @@ final class LaneCascades {
         this.queued = new boolean[g.n];
         this.queue = new int[Math.max(1, g.n)];
         this.touched = new int[g.n];
+    }
+
+    /** The seed of chunk {@code chunk}'s live arcs, for a request's seed: every measure of reach draws from it. */
+    static long chunkSeed(long seed, int chunk) {
+        return ReachableSets.mix(seed ^ 0x5DEECE66DL, chunk);
+    }
+
+    /** The lanes of a chunk's first {@code count} cascades. */
+    static long lanes(int count) {
+        return count >= MAX_LANES ? -1L : (1L << count) - 1;
     }
 
     /** Each arc's probability in units of 2<sup>-20</sup>; an arc with a probability above 0 keeps at least one. */
@@ -62,12 +76,57 @@ final class LaneCascades {
      * one walk per cascade would count them (each reached contact's arcs, once per lane).
      */
     long run(int[] seeds, long chunkSeed, long lanes, int[] hits) {
-        head = 0;
-        size = 0;
-        touchedCount = 0;
+        start();
         for (int s : seeds) {
             arrive(s, lanes & ~reached[s], hits);
         }
+        return spreadAndClear(chunkSeed, hits);
+    }
+
+    /**
+     * As {@link #run}, with the seeds added one at a time and the cascades run to rest after each: {@code marginal[i]}
+     * gains the target contacts seed i added, summed over the lanes (a seed already reached adds none). The final
+     * reach does not depend on the order.
+     */
+    long runInOrder(int[] seeds, long chunkSeed, long lanes, int[] hits, double[] marginal) {
+        start();
+        long steps = 0;
+        for (int i = 0; i < seeds.length; i++) {
+            long before = targetHits;
+            arrive(seeds[i], lanes & ~reached[seeds[i]], hits);
+            steps += spread(chunkSeed, hits);
+            marginal[i] += targetHits - before;
+        }
+        clear();
+        return steps;
+    }
+
+    /** Cascade j of the chunk from {@code seeds[j]}, for each j given: seed sets that differ from cascade to cascade. */
+    long runEach(int[][] seeds, long chunkSeed, int[] hits) {
+        start();
+        for (int lane = 0; lane < seeds.length; lane++) {
+            for (int s : seeds[lane]) {
+                arrive(s, 1L << lane & ~reached[s], hits);
+            }
+        }
+        return spreadAndClear(chunkSeed, hits);
+    }
+
+    private void start() {
+        head = 0;
+        size = 0;
+        touchedCount = 0;
+        targetHits = 0;
+    }
+
+    private long spreadAndClear(long chunkSeed, int[] hits) {
+        long steps = spread(chunkSeed, hits);
+        clear();
+        return steps;
+    }
+
+    /** Passes the word on until no contact has any left to pass; returns the arc trials, one walk per lane. */
+    private long spread(long chunkSeed, int[] hits) {
         long steps = 0;
         while (size > 0) {
             int v = queue[head];
@@ -87,10 +146,14 @@ final class LaneCascades {
                 }
             }
         }
+        return steps;
+    }
+
+    private void clear() {
         for (int i = 0; i < touchedCount; i++) {
             reached[touched[i]] = 0;
         }
-        return steps;
+        touchedCount = 0;
     }
 
     /** The lanes {@code add} (none of which has reached u yet) reach u: it passes them on in its turn. */
@@ -110,6 +173,7 @@ final class LaneCascades {
         }
         if (inTarget[u]) {
             count(add, hits);
+            targetHits += Long.bitCount(add);
         }
     }
 

@@ -503,7 +503,7 @@ final class ReachableSets {
     }
 
     /** Cascades are run and checked in chunks of this many, one pass of {@link LaneCascades} each. */
-    private static final int CHUNK = 50;
+    private static final int CHUNK = LaneCascades.CHUNK;
 
     /**
      * As {@link #simulate(InfluenceGraph, InfluenceModel, int[], boolean[], int, long, long)}, on {@code threads}
@@ -566,10 +566,10 @@ final class ReachableSets {
                 for (int i = 0; active[s] && i < groups; i++) {
                     int lo = i * lanes / groups;
                     int hi = (i + 1) * lanes / groups;
-                    passes.add(new Pass(s, (hi == 64 ? -1L : (1L << hi) - 1) & -(1L << lo)));
+                    passes.add(new Pass(s, LaneCascades.lanes(hi) & -(1L << lo)));
                 }
             }
-            long chunkSeed = mix(seed ^ 0x5DEECE66DL, from / CHUNK);
+            long chunkSeed = LaneCascades.chunkSeed(seed, from / CHUNK);
             int[][] hits = new int[passes.size()][LaneCascades.MAX_LANES];
             long[] passSteps = new long[passes.size()];
             int used = Math.min(workers.length, passes.size());

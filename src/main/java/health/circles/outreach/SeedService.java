@@ -135,19 +135,28 @@ public class SeedService {
         double[] seedCount = new double[strategies.size()];
         int done = 0;
         long budget = limits.maxSteps();
-        for (int c = 0; c < runs; c++) {
-            if (c >= 100 && cascades.steps() >= budget) {
-                trace.note("cascades stopped after " + c + " of " + runs + " (circles.outreach.seeds.compare.max-steps "
-                        + "arc trials): every strategy ran on the same " + c);
+        for (int from = 0; from < runs; from += LaneCascades.CHUNK) {
+            if (from >= 100 && cascades.steps() >= budget) {
+                trace.note("cascades stopped after " + from + " of " + runs + " (circles.outreach.seeds.compare."
+                        + "max-steps arc trials): every strategy ran on the same " + from);
                 break;
             }
+            int count = Math.min(LaneCascades.CHUNK, runs - from);
             for (int i = 0; i < strategies.size(); i++) {
-                int[] seeds = fixed[i] != null ? fixed[i]
-                        : Strategies.pick(strategies.get(i), pool, r.k(), draws(settings.seed(), c)).seeds();
-                seedCount[i] += seeds.length;
-                reach[i][c] = cascades.run(c, seeds, null);
+                if (fixed[i] != null) {
+                    seedCount[i] += (double) fixed[i].length * count;
+                    cascades.runChunk(from, count, fixed[i], null, reach[i]);
+                    continue;
+                }
+                int[][] drawn = new int[count][];
+                for (int j = 0; j < count; j++) {
+                    drawn[j] = Strategies.pick(strategies.get(i), pool, r.k(), draws(settings.seed(), from + j))
+                            .seeds();
+                    seedCount[i] += drawn[j].length;
+                }
+                cascades.runChunkEach(from, drawn, reach[i]);
             }
-            done++;
+            done += count;
         }
         trace.time("simulation", t3);
 
@@ -654,14 +663,15 @@ public class SeedService {
         double[] theirMarginal = new double[theirs.length];
         int done = 0;
         boolean capped = false;
-        for (int r = 0; r < runs; r++) {
-            if (r >= 100 && cascades.steps() >= config.maxSimulationSteps()) {
+        for (int from = 0; from < runs; from += LaneCascades.CHUNK) {
+            if (from >= 100 && cascades.steps() >= config.maxSimulationSteps()) {
                 capped = true;
                 break;
             }
-            a[r] = cascades.run(r, ours, marginal);
-            b[r] = cascades.run(r, theirs, theirMarginal);
-            done++;
+            int count = Math.min(LaneCascades.CHUNK, runs - from);
+            cascades.runChunk(from, count, ours, marginal, a);
+            cascades.runChunk(from, count, theirs, theirMarginal, b);
+            done += count;
         }
         int[] diff = new int[done];
         for (int r = 0; r < done; r++) {

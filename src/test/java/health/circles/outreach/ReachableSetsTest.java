@@ -160,6 +160,41 @@ class ReachableSetsTest {
     }
 
     @Test
+    void comparisonsMeetTheSameCascadesAsTheSeedsAnswerAndMarginalsAddUp() {
+        int[][] ties = concat(concat(star(0, 1, 30), star(31, 32, 20)), new int[][] {{0, 31}});
+        InfluenceGraph g = graph(52, ties);
+        boolean[] inTarget = allTrue(52);
+        Cascades cascades = new Cascades(g, HALF, Contagion.CASCADE, inTarget, 11);
+        int[] seeds = {31, 0, 5};
+        int[] reach = new int[120];
+        double[] marginal = new double[seeds.length];
+        for (int from = 0; from < 120; from += LaneCascades.CHUNK) {
+            cascades.runChunk(from, Math.min(LaneCascades.CHUNK, 120 - from), seeds, marginal, reach);
+        }
+        // The same cascades as the forward cascades of the seeds answer, for the same seed.
+        assertArrayEquals(ReachableSets.simulate(g, HALF, seeds, inTarget, 120, Long.MAX_VALUE, 11).reached(), reach);
+        // Seeds added in order: what each adds sums to the reach; the leaf next to hub 0 adds little after it.
+        assertEquals(Arrays.stream(reach).sum(), marginal[0] + marginal[1] + marginal[2], 1e-9);
+        assertTrue(marginal[2] < marginal[1] / 5, Arrays.toString(marginal));
+        // Seed sets drawn per cascade: cascade j from its own set, as if each set ran alone.
+        int[][] drawn = new int[LaneCascades.CHUNK][];
+        for (int j = 0; j < drawn.length; j++) {
+            drawn[j] = j % 3 == 0 ? new int[] {0} : j % 3 == 1 ? new int[] {31, 40} : new int[] {7};
+        }
+        int[] each = new int[LaneCascades.CHUNK];
+        cascades.runChunkEach(0, drawn, each);
+        for (int[] set : new int[][] {{0}, {31, 40}, {7}}) {
+            int[] alone = new int[LaneCascades.CHUNK];
+            cascades.runChunk(0, LaneCascades.CHUNK, set, null, alone);
+            for (int j = 0; j < drawn.length; j++) {
+                if (Arrays.equals(drawn[j], set)) {
+                    assertEquals(alone[j], each[j], "cascade " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void anArcIsLiveInEachLaneWithItsProbabilityIndependentlyOfTheOtherLanes() {
         for (double p : new double[] {0.3, 0.05, 0.0007}) {
             int q = (int) Math.round(p * (1 << LaneCascades.PRECISION_BITS));
