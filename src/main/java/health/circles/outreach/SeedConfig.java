@@ -125,8 +125,8 @@ public interface SeedConfig {
     int samplingThreads();
 
     /**
-     * Threads of a selection's forward cascades (validation and the reported reach). Each cascade depends on the seed
-     * and its number alone, so the answer is the same on any number of threads.
+     * Threads of a selection's forward cascades (validation and the reported reach), and of a comparison's strategies.
+     * Each cascade depends on the seed and its number alone, so the answer is the same on any number of threads.
      */
     @WithDefault("2")
     int simulationThreads();

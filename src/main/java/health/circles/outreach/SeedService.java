@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Seed selection: resolves the target, reads the graph (cached by version), marks who may be a seed, chooses seeds by
@@ -129,33 +130,46 @@ public class SeedService {
         trace.time("selection", t2);
 
         long t3 = System.nanoTime();
-        Cascades cascades = new Cascades(g, settings.model(), settings.contagion(), placed.inTarget(), settings.seed());
         int runs = settings.simulations();
+        // Strategies share out over the simulation threads, each thread on cascades of its own: strategy i's chunk is
+        // the same computation on whichever thread, so the figures do not depend on the threads.
+        Cascades[] workers = new Cascades[Math.max(1, Math.min(config.simulationThreads(), strategies.size()))];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Cascades(g, settings.model(), settings.contagion(), placed.inTarget(), settings.seed());
+        }
         int[][] reach = new int[strategies.size()][runs];
         double[] seedCount = new double[strategies.size()];
         int done = 0;
         long budget = limits.maxSteps();
         for (int from = 0; from < runs; from += LaneCascades.CHUNK) {
-            if (from >= 100 && cascades.steps() >= budget) {
+            if (from >= 100 && Arrays.stream(workers).mapToLong(Cascades::steps).sum() >= budget) {
                 trace.note("cascades stopped after " + from + " of " + runs + " (circles.outreach.seeds.compare."
                         + "max-steps arc trials): every strategy ran on the same " + from);
                 break;
             }
             int count = Math.min(LaneCascades.CHUNK, runs - from);
+            int[][][] drawn = new int[strategies.size()][][];
             for (int i = 0; i < strategies.size(); i++) {
                 if (fixed[i] != null) {
                     seedCount[i] += (double) fixed[i].length * count;
-                    cascades.runChunk(from, count, fixed[i], null, reach[i]);
                     continue;
                 }
-                int[][] drawn = new int[count][];
+                drawn[i] = new int[count][];
                 for (int j = 0; j < count; j++) {
-                    drawn[j] = Strategies.pick(strategies.get(i), pool, r.k(), draws(settings.seed(), from + j))
+                    drawn[i][j] = Strategies.pick(strategies.get(i), pool, r.k(), draws(settings.seed(), from + j))
                             .seeds();
-                    seedCount[i] += drawn[j].length;
+                    seedCount[i] += drawn[i][j].length;
                 }
-                cascades.runChunkEach(from, drawn, reach[i]);
             }
+            int chunk = from;
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int w = 1; w < workers.length; w++) {
+                int worker = w;
+                others.add(CompletableFuture.runAsync(() ->
+                        cascadesOf(workers, worker, chunk, count, fixed, drawn, reach)));
+            }
+            cascadesOf(workers, 0, chunk, count, fixed, drawn, reach);
+            others.forEach(CompletableFuture::join);
             done += count;
         }
         trace.time("simulation", t3);
@@ -198,6 +212,18 @@ public class SeedService {
                 new StrategyComparison.Winner(strategies.get(best), overRunnerUp, overRandom),
                 SeedSelection.SeedGraphView.of(g, loaded.wasCached()),
                 trace.timings, trace.notes);
+    }
+
+    /** Worker {@code w}'s strategies (every {@code workers.length}-th) on a chunk of cascades. */
+    private static void cascadesOf(Cascades[] workers, int w, int from, int count, int[][] fixed, int[][][] drawn,
+                                   int[][] reach) {
+        for (int i = w; i < fixed.length; i += workers.length) {
+            if (fixed[i] != null) {
+                workers[w].runChunk(from, count, fixed[i], null, reach[i]);
+            } else {
+                workers[w].runChunkEach(from, drawn[i], reach[i]);
+            }
+        }
     }
 
     private static StrategyComparison.Margin margin(List<SeedStrategy> strategies, int[][] reach, int a, int b,
