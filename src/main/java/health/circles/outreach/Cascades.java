@@ -16,8 +16,10 @@ final class Cascades {
     private final boolean[] inTarget;
     private final long seed;
     private final boolean threshold;
-    /** The independent cascade's lanes (null under the threshold model). */
+    /** The independent cascade's arc probabilities and lanes (null under the threshold model). */
+    private final int[] q;
     private final LaneCascades lanes;
+    /** The threshold model's arc probabilities and adoption thresholds (empty under the independent cascade). */
     private final double[] outP;
     private final int[] required;
     private final int[] adopted;
@@ -32,14 +34,13 @@ final class Cascades {
         this.inTarget = inTarget;
         this.seed = seed;
         this.threshold = contagion.threshold();
-        this.lanes = threshold ? null : new LaneCascades(g, LaneCascades.probabilities(g, model), inTarget);
-        int n = threshold ? g.n : 0; // the threshold model's own arrays
+        this.q = threshold ? null : LaneCascades.probabilities(g, model);
         this.outP = new double[threshold ? g.outTo.length : 0];
         for (int a = 0; a < outP.length; a++) {
             outP[a] = model.probability(g.outStrength[a]);
         }
-        this.required = new int[n];
-        for (int v = 0; v < n; v++) {
+        this.required = new int[threshold ? g.n : 0];
+        for (int v = 0; v < required.length; v++) {
             int distinct = 0;
             int last = -1;
             for (int a = g.inStart[v]; a < g.inStart[v + 1]; a++) {
@@ -50,10 +51,32 @@ final class Cascades {
             }
             required[v] = contagion.required(distinct);
         }
-        this.adopted = new int[n];
-        this.exposedMark = new int[n];
-        this.exposures = new int[n];
-        this.queue = new int[n];
+        this.lanes = threshold ? null : new LaneCascades(g, q, inTarget);
+        this.adopted = new int[required.length];
+        this.exposedMark = new int[required.length];
+        this.exposures = new int[required.length];
+        this.queue = new int[required.length];
+    }
+
+    /** The same cascades with working arrays of their own, for another thread: the graph's figures are shared. */
+    private Cascades(Cascades shared) {
+        this.g = shared.g;
+        this.inTarget = shared.inTarget;
+        this.seed = shared.seed;
+        this.threshold = shared.threshold;
+        this.q = shared.q;
+        this.outP = shared.outP;
+        this.required = shared.required;
+        this.lanes = threshold ? null : new LaneCascades(g, q, inTarget);
+        this.adopted = new int[required.length];
+        this.exposedMark = new int[required.length];
+        this.exposures = new int[required.length];
+        this.queue = new int[required.length];
+    }
+
+    /** Another thread's cascades: the same live ties and figures, working arrays of its own, its own step count. */
+    Cascades another() {
+        return new Cascades(this);
     }
 
     /** Arc trials so far, over every cascade run. */

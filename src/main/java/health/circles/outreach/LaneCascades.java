@@ -177,11 +177,6 @@ final class LaneCascades {
         }
     }
 
-    /** The lanes in which arc {@code a}, of probability q / 2<sup>20</sup>, is live: each bit independently. */
-    static long live(long chunkSeed, int a, int q) {
-        return live(chunkSeed, a, q, -1L);
-    }
-
     /**
      * Of the lanes {@code asked}, those in which arc {@code a} is live. Lane j's draw is a 20-bit number U whose digit
      * d is bit j of the random word (chunk seed, arc, d), and the arc is live when U < q. The digits are compared from

@@ -134,8 +134,9 @@ public class SeedService {
         // Strategies share out over the simulation threads, each thread on cascades of its own: strategy i's chunk is
         // the same computation on whichever thread, so the figures do not depend on the threads.
         Cascades[] workers = new Cascades[Math.max(1, Math.min(config.simulationThreads(), strategies.size()))];
-        for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Cascades(g, settings.model(), settings.contagion(), placed.inTarget(), settings.seed());
+        workers[0] = new Cascades(g, settings.model(), settings.contagion(), placed.inTarget(), settings.seed());
+        for (int w = 1; w < workers.length; w++) {
+            workers[w] = workers[0].another();
         }
         int[][] reach = new int[strategies.size()][runs];
         double[] seedCount = new double[strategies.size()];

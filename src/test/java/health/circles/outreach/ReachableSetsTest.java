@@ -142,7 +142,7 @@ class ReachableSetsTest {
                         for (int a = g.outStart[v]; a < g.outStart[v + 1]; a++) {
                             plainSteps++;
                             int u = g.outTo[a];
-                            if (!seen[u] && (LaneCascades.live(chunkSeed, a, q[a]) >>> lane & 1) != 0) {
+                            if (!seen[u] && (LaneCascades.live(chunkSeed, a, q[a], -1L) >>> lane & 1) != 0) {
                                 seen[u] = true;
                                 queue.add(u);
                             }
@@ -202,7 +202,7 @@ class ReachableSetsTest {
             long both = 0;
             int arcs = 400_000;
             for (int a = 0; a < arcs; a++) {
-                long mask = LaneCascades.live(99, a, q);
+                long mask = LaneCascades.live(99, a, q, -1L);
                 live += Long.bitCount(mask);
                 both += Long.bitCount(mask & mask >>> 1);
             }
@@ -216,9 +216,9 @@ class ReachableSetsTest {
         for (int a = 0; a < 20_000; a++) {
             int q = rnd.nextInt(1 << LaneCascades.PRECISION_BITS);
             long asked = rnd.nextLong() & rnd.nextLong() & rnd.nextLong();
-            assertEquals(LaneCascades.live(7, a, q) & asked, LaneCascades.live(7, a, q, asked), "arc " + a);
+            assertEquals(LaneCascades.live(7, a, q, -1L) & asked, LaneCascades.live(7, a, q, asked), "arc " + a);
         }
-        assertEquals(-1L, LaneCascades.live(99, 5, 1 << LaneCascades.PRECISION_BITS));
+        assertEquals(-1L, LaneCascades.live(99, 5, 1 << LaneCascades.PRECISION_BITS, -1L));
         assertEquals(0, LaneCascades.probabilities(graph(2, new int[][] {{0, 1}}), new InfluenceModel(0, 0.5))[0]);
         assertEquals(1, LaneCascades.probabilities(graph(2, new int[][] {{0, 1}}), new InfluenceModel(1e-9, 0.5))[0],
                 "a tie that can carry the word keeps a chance to");
