@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * {@link GraphSource} (contacts, then ties) in UNWIND batches through the projections, with progress in PostgreSQL. The relay is held off for the duration; writes go on
  * and queue in the outbox, which the relay applies afterwards (changes the rebuild already loaded are skipped by
  * version). Scores and community ids written by analytics are not in PostgreSQL's tables: run analytics again after.
+ * A rebuild that succeeds records the graph store it filled ({@link GraphIdentityStore}); the relay starts one itself
+ * when it finds another store ({@link GraphStoreCheck}).
  */
 @ApplicationScoped
 public class GraphRebuild {
@@ -33,9 +35,11 @@ public class GraphRebuild {
     private final GraphLock lock;
     private final GraphSchema schema;
     private final BackgroundWork background;
+    private final GraphIdentityStore identity;
 
     GraphRebuild(RebuildStore rebuilds, Driver driver, GraphProjections projections, GraphLock lock,
-                 GraphSchema schema, BackgroundWork background) {
+                 GraphSchema schema, BackgroundWork background, GraphIdentityStore identity) {
+        this.identity = identity;
         this.background = background;
         this.rebuilds = rebuilds;
         this.driver = driver;
@@ -60,6 +64,27 @@ public class GraphRebuild {
         return get(id);
     }
 
+    /** How a rebuild asked for on the caller's thread went. */
+    enum Outcome {
+        SUCCEEDED,
+        FAILED,
+        /** Not started: another rebuild is running (it leaves the graph in step when it succeeds). */
+        BUSY
+    }
+
+    /**
+     * Rebuilds on the calling thread: the relay's, when the graph store is not the one PostgreSQL's applied changes
+     * went to ({@link GraphStoreCheck}). The rebuild is a row like any other, followed on the same endpoint.
+     */
+    Outcome rebuildHere() {
+        UUID id = UUID.randomUUID();
+        if (!rebuilds.start(id)) {
+            return Outcome.BUSY;
+        }
+        LOG.infof("Graph rebuild %s started by the relay", id);
+        return run(id) ? Outcome.SUCCEEDED : Outcome.FAILED;
+    }
+
     public View get(UUID id) {
         RebuildStore.Row r = rebuilds.get(id).orElseThrow(() -> new NotFound("Rebuild", id));
         double percent = r.state().equals("SUCCEEDED") ? 100
@@ -67,7 +92,8 @@ public class GraphRebuild {
         return new View(id, r.state(), r.total(), r.done(), percent, r.error(), r.startedAt(), r.finishedAt());
     }
 
-    private void run(UUID id) {
+    /** Runs the rebuild {@code id}; returns whether it succeeded. */
+    private boolean run(UUID id) {
         long started = System.nanoTime();
         try {
             lock.holding(() -> {
@@ -76,10 +102,12 @@ public class GraphRebuild {
                 rebuilds.sized(id, projections.sources().stream().mapToLong(GraphSource::count).sum());
                 wipe(id);
                 load(id);
+                identity.record(identity.current()); // this store now holds what PostgreSQL counts as applied
                 return null;
             });
             rebuilds.succeeded(id);
             LOG.infof("Graph rebuilt from PostgreSQL in %d ms", (System.nanoTime() - started) / 1_000_000);
+            return true;
         } catch (RuntimeException e) {
             LOG.errorf(e, "Graph rebuild %s failed", id);
             try {
@@ -88,6 +116,7 @@ public class GraphRebuild {
                 // PostgreSQL is gone too; the row stays RUNNING, and the next start ends it once it has not beaten
                 // for RebuildStore.ABANDONED_AFTER.
             }
+            return false;
         }
     }
 

@@ -60,6 +60,7 @@ public class GraphRelay {
     private final GraphVersionStore versions;
     private final CoalescingWorker worker;
     private final BackgroundWork background;
+    private final GraphStoreCheck storeCheck;
     private final Object progress = new Object();
     private volatile boolean graphUp = true;
     private volatile String lastError;
@@ -67,7 +68,8 @@ public class GraphRelay {
 
     GraphRelay(AgroalDataSource dataSource, OutboxStore outbox, Driver driver, GraphSchema schema, SyncConfig config,
                ObjectMapper json, GraphProjections projections, SyncMetrics metrics, GraphVersionStore versions,
-               BackgroundWork background) {
+               BackgroundWork background, GraphStoreCheck storeCheck) {
+        this.storeCheck = storeCheck;
         this.worker = background.worker("graph-relay", this::drain);
         this.background = background;
         this.dataSource = dataSource;
@@ -168,6 +170,9 @@ public class GraphRelay {
             // Outside the PostgreSQL transaction below: creating the schema can take a while on a busy or fresh
             // server, and nothing should hold the outbox transaction (and the relay lock) open meanwhile.
             schema.ensure();
+            if (!storeCheck.ready()) {
+                return; // the graph store is being rebuilt, or waits for a rebuild: nothing is applied to it meanwhile
+            }
             Outcome outcome;
             // A batch runs up to `writers` graph transactions, one after another when they cannot go side by side.
             int timeout = (int) (config.graphTimeout().toSeconds() * (writers() + 1) + 30);

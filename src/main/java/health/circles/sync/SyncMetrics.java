@@ -6,8 +6,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The relay's metrics: outbox backlog, lag, dead letters, and rows applied and given up. */
+/**
+ * The relay's metrics: outbox backlog, lag, dead letters, and rows applied and given up. Registered at start, so that
+ * they are exported (at zero) before the relay's first batch, which waits for the graph store's check.
+ */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class SyncMetrics {
 
     // Scrapes from several Prometheus servers, and the four gauges of one scrape, share one query.
