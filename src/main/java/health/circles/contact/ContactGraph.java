@@ -16,20 +16,27 @@ import org.neo4j.driver.TransactionContext;
 @ApplicationScoped
 public class ContactGraph implements GraphProjection {
 
+    private final ContactNodes nodes;
+
+    ContactGraph(ContactNodes nodes) {
+        this.nodes = nodes;
+    }
+
     public static final String UPSERTED = "contact.upserted";
     public static final String DELETED = "contact.deleted";
 
     // A deleted contact leaves a (:DeletedContact {id, v}) tombstone, so that a replayed older upsert cannot bring the
     // node back. Graph queries match :Contact only and never see tombstones.
+    // Every row answers with its contact's node id, remembered as a hint for the ties that join it (ContactNodes).
     private static final String UPSERT = """
             UNWIND $rows AS row
             OPTIONAL MATCH (gone:DeletedContact {id: row.id})
             WITH row, gone
             WHERE gone IS NULL OR gone.v < row.version
             MERGE (c:Contact {id: row.id})
-            WITH c, row
-            WHERE c.v IS NULL OR c.v < row.version
-            SET c.kind = row.kind, c.displayName = row.displayName, c.v = row.version
+            FOREACH (_ IN CASE WHEN c.v IS NULL OR c.v < row.version THEN [1] ELSE [] END |
+                SET c.kind = row.kind, c.displayName = row.displayName, c.v = row.version)
+            RETURN row.id AS id, id(c) AS node
             """;
 
     private static final String DELETE = """
@@ -64,6 +71,11 @@ public class ContactGraph implements GraphProjection {
 
     @Override
     public void apply(TransactionContext tx, String type, List<Map<String, Object>> payloads) {
-        tx.run(UPSERTED.equals(type) ? UPSERT : DELETE, Map.of("rows", payloads)).consume();
+        if (!UPSERTED.equals(type)) {
+            tx.run(DELETE, Map.of("rows", payloads)).consume();
+            payloads.forEach(row -> nodes.forget((String) row.get("id")));
+            return;
+        }
+        tx.run(UPSERT, Map.of("rows", payloads)).forEachRemaining(r -> nodes.remember(r.get(0).asString(), r.get(1).asLong()));
     }
 }

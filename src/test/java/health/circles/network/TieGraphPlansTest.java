@@ -2,7 +2,10 @@ package health.circles.network;
 
 import static health.circles.GraphPlans.assertSeeksOnly;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import health.circles.Anonymous;
+import health.circles.GraphPlans;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,9 @@ class TieGraphPlansTest {
     @Test
     void everyTieStatementSeeksItsIndexes() {
         assertSeeksOnly(driver, "UPSERT", TieGraph.UPSERT);
+        assertSeeksOnly(driver, "UPSERT_BY_NODE", TieGraph.UPSERT_BY_NODE);
+        assertTrue(GraphPlans.operators(driver, TieGraph.UPSERT_BY_NODE).stream().anyMatch(o -> o.contains("NodeByIdSeek")),
+                () -> "UPSERT_BY_NODE finds the ends by node id: " + GraphPlans.operators(driver, TieGraph.UPSERT_BY_NODE));
         assertSeeksOnly(driver, "DELETE", TieGraph.DELETE);
     }
 }
