@@ -875,6 +875,9 @@
     });
     var candidates = cy.nodes('.contact, .community, .ring-group').filter(function (n) {
       if (!n.visible()) { return false; }
+      // A selected, hovered or focused node keeps its name wherever it is: panned out of sight, it is still named in
+      // the SVG export and as soon as it comes back into view.
+      if (n.selected() || n.hasClass('hovered') || n.hasClass('focused')) { return true; }
       var p = n.position();
       return p.x >= ext.x1 - margin && p.x <= ext.x2 + margin && p.y >= ext.y1 - margin && p.y <= ext.y2 + margin;
     });
