@@ -49,12 +49,6 @@ public class ContactNodes {
         }
     }
 
-    public int size() {
-        synchronized (nodes) {
-            return nodes.size();
-        }
-    }
-
     private static long key(String contactId) {
         UUID id = UUID.fromString(contactId);
         return id.getMostSignificantBits() ^ Long.rotateLeft(id.getLeastSignificantBits(), 32);

@@ -59,10 +59,10 @@ public class TieGraph implements GraphProjection {
             USING INDEX SEEK b:Contact(id)""", "[..5]");
 
     // The same, with each end found by the node id its contact's write returned (ContactNodes) and checked to be that
-    // contact: a seek by id instead of one in the index of string ids (no label on the seek, or the planner takes the
-    // contacts' index again), about 20 µs a tie of 70 (bench/RESULTS.md,
-    // issue 17, fiftieth session). A row whose end is not where its hint says is not created here: its id comes back
-    // among "ids" (all of them), and the row goes through UPSERT in the same transaction.
+    // contact: a seek by id instead of one in the index of string ids, about 20 µs a tie of 70 (bench/RESULTS.md,
+    // issue 17, fiftieth session). No label on the seek, or the planner takes the contacts' index again. A row whose
+    // end is not where its hint says is not created here: its id comes back among "ids" (all of them), and the row
+    // goes through UPSERT in the same transaction.
     static final String UPSERT_BY_NODE = upsert("""
             OPTIONAL MATCH (hintedFrom) WHERE id(hintedFrom) = row.fromNode
             OPTIONAL MATCH (hintedTo) WHERE id(hintedTo) = row.toNode
