@@ -12,7 +12,7 @@ import java.util.UUID;
 public record Change(String type, UUID subjectId, Long version, List<String> changed, Map<String, Object> related) {
 
     public Change {
-        if (!EventTypes.all().contains(type)) {
+        if (!EventTypes.known(type)) {
             throw new IllegalArgumentException("Unknown event type " + type);
         }
         changed = changed == null ? List.of() : List.copyOf(changed);

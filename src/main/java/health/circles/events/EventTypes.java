@@ -87,6 +87,14 @@ public final class EventTypes {
     }
 
     /** Every type, in documentation order. */
+    /** Every type, as a set built once: {@link Change} checks each event against it (a million in an import). */
+    private static final Set<String> KNOWN = Set.copyOf(all());
+
+    /** Whether {@code type} is one of the event types. */
+    public static boolean known(String type) {
+        return KNOWN.contains(type);
+    }
+
     public static List<String> all() {
         List<String> all = new ArrayList<>();
         for (String kind : kinds()) {

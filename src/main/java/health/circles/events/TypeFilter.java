@@ -37,7 +37,7 @@ final class TypeFilter {
                 throw InvalidInput.field(at, "must not be empty");
             }
             if (!p.equals("*") && !(p.endsWith(".*") && EventTypes.kinds().contains(p.substring(0, p.length() - 2)))
-                    && !EventTypes.all().contains(p)) {
+                    && !EventTypes.known(p)) {
                 throw InvalidInput.field(at, "is not an event type or pattern; one of *, <kind>.* (kinds: "
                         + String.join(", ", EventTypes.kinds()) + ") or a type (docs/events.md)");
             }

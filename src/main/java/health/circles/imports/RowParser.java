@@ -10,10 +10,15 @@ import health.circles.contact.ContactInput;
 import health.circles.network.TieSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path;
+import jakarta.validation.TraversableResolver;
 import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
+import java.lang.annotation.ElementType;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import org.hibernate.validator.HibernateValidatorFactory;
 
 /**
  * Turns a row's JSON object into a contact, tie or touchpoint, checked with the same rules as the APIs (Bean
@@ -29,12 +34,31 @@ class RowParser {
     private final ObjectMapper json;
     private final Validator validator;
 
-    RowParser(ObjectMapper json, Validator validator) {
+    RowParser(ObjectMapper json, ValidatorFactory validators) {
         // CSV cells are all text: "false" must become a boolean and "0.8" a number here, which the API's strict
         // mapper (web.StrictJson) refuses on purpose for JSON bodies.
         this.json = json.copy().configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, true);
-        this.validator = validator;
+        // The rows are plain records, never JPA entities: the default resolver asked JPA, property by property,
+        // whether each was loaded, and cached its answers in a map built anew for every row (a fifth of the parse
+        // thread's samples in a flight recording of the 1.1-million-row import; bench/RESULTS.md, fifty-first session).
+        this.validator = validators.unwrap(HibernateValidatorFactory.class).usingContext()
+                .traversableResolver(EVERY_PROPERTY)
+                .enableTraversableResolverResultCache(false)
+                .getValidator();
     }
+
+    /** Every property of a row reachable and cascadable, as on any object that is not a JPA entity. */
+    private static final TraversableResolver EVERY_PROPERTY = new TraversableResolver() {
+        @Override
+        public boolean isReachable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
+            return true;
+        }
+
+        @Override
+        public boolean isCascadable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
+            return true;
+        }
+    };
 
     Parsed parse(ImportReader.Row row) {
         if (row.error() != null) {
