@@ -52,8 +52,10 @@ start_service() {
   SERVICE=$!
   until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" > /dev/null; do sleep 1; done
 }
+# Set before the service starts, so that a service that never becomes ready is stopped too; SERVICE is read at exit,
+# so a restarted service (BENCH_TIES_AFTER_RESTART) is the one stopped.
+trap 'kill ${SERVICE:-} 2>/dev/null || true; autovacuum_restore' EXIT
 start_service
-trap 'kill $SERVICE 2>/dev/null || true; autovacuum_restore' EXIT
 # A packaged service issues no development tokens: the benchmark signs its own (bench/token.sh), an integration token
 # to import, an admin one to watch sync.
 token() { bench/token.sh "$WORK/keys" "$1"; }
