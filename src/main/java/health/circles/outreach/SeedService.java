@@ -304,7 +304,7 @@ public class SeedService {
     }
 
     /** What a selection records as it goes: milliseconds per step and notes for the caller, in order. */
-    private static final class Trace {
+    static final class Trace {
         final long started = System.nanoTime();
         final Map<String, Long> timings = new LinkedHashMap<>();
         final List<String> notes = new ArrayList<>();
@@ -323,7 +323,7 @@ public class SeedService {
     }
 
     /** The target on the graph: membership per node, its nodes, its size as given and how many are not in the graph. */
-    private record Placed(boolean[] inTarget, int[] nodes, int size, int notInGraph) {
+    record Placed(boolean[] inTarget, int[] nodes, int size, int notInGraph) {
     }
 
     /** Who may be a seed: flag, kind and weight per node, how many, and the request's rules that decided it. */
@@ -381,7 +381,7 @@ public class SeedService {
     }
 
     /** The target's nodes (every node for the network); 422 when none of its contacts is in the graph yet. */
-    private static Placed place(InfluenceGraph g, Target target, Trace trace) {
+    static Placed place(InfluenceGraph g, Target target, Trace trace) {
         int n = g.size();
         boolean[] inTarget = new boolean[n];
         int[] targetNodes;
@@ -409,7 +409,9 @@ public class SeedService {
             size = target.members().size();
         }
         if (targetNodes.length == 0) {
-            throw new RuleRefused("empty-target", "Empty target", size == 0 ? "The target has no contacts"
+            throw new RuleRefused("empty-target", "Empty target", target.members() == null
+                    ? "The graph holds no contacts yet; retry once the contacts written have reached it"
+                    : size == 0 ? "The target has no contacts"
                     : "None of the target's " + size + " contacts is in the graph yet; retry once the graph has them");
         }
         if (notInGraph > 0) {
