@@ -83,18 +83,18 @@ public final class EventTypes {
     /** The roles whose members may read the feed and manage webhooks. */
     public static final Set<String> READERS = Set.of(Roles.ADMIN, Roles.INTEGRATION);
 
-    private EventTypes() {
-    }
-
-    /** Every type, in documentation order. */
     /** Every type, as a set built once: {@link Change} checks each event against it (a million in an import). */
     private static final Set<String> KNOWN = Set.copyOf(all());
+
+    private EventTypes() {
+    }
 
     /** Whether {@code type} is one of the event types. */
     public static boolean known(String type) {
         return KNOWN.contains(type);
     }
 
+    /** Every type, in documentation order. */
     public static List<String> all() {
         List<String> all = new ArrayList<>();
         for (String kind : kinds()) {

@@ -31,6 +31,19 @@ class RowParser {
     record Parsed(long row, Object value, List<RowError> errors) {
     }
 
+    /** Every property of a row reachable and cascadable, as on any object that is not a JPA entity. */
+    private static final TraversableResolver EVERY_PROPERTY = new TraversableResolver() {
+        @Override
+        public boolean isReachable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
+            return true;
+        }
+
+        @Override
+        public boolean isCascadable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
+            return true;
+        }
+    };
+
     private final ObjectMapper json;
     private final Validator validator;
 
@@ -46,19 +59,6 @@ class RowParser {
                 .enableTraversableResolverResultCache(false)
                 .getValidator();
     }
-
-    /** Every property of a row reachable and cascadable, as on any object that is not a JPA entity. */
-    private static final TraversableResolver EVERY_PROPERTY = new TraversableResolver() {
-        @Override
-        public boolean isReachable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
-            return true;
-        }
-
-        @Override
-        public boolean isCascadable(Object bean, Path.Node property, Class<?> root, Path path, ElementType type) {
-            return true;
-        }
-    };
 
     Parsed parse(ImportReader.Row row) {
         if (row.error() != null) {

@@ -8,6 +8,7 @@ import health.circles.failure.RuleRefused;
 import health.circles.sync.GraphVersion;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,7 +64,7 @@ class SeedPlacementTest {
 
     /** Contacts without ties. */
     private static InfluenceGraph graph(UUID... contacts) {
-        Map<UUID, StoredTies.Out> none = new java.util.HashMap<>();
+        Map<UUID, StoredTies.Out> none = new HashMap<>();
         for (UUID id : contacts) {
             none.put(id, new StoredTies.Out(new UUID[0], new byte[0], new float[0]));
         }
